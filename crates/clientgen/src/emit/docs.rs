@@ -1,0 +1,128 @@
+//! Doc comments: spec prose made safe for rustdoc, emitted as `#[doc]` attributes.
+//!
+//! Spec text is never spliced into code: it goes into string literals only. Rustdoc would still
+//! read it as Markdown, so anything that would run as a doctest, link nowhere, or open an HTML
+//! tag is neutralised here.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = …]` attributes for `text`, one per line.
+pub fn doc_attrs(text: &str) -> TokenStream {
+    let text = sanitize(text);
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote! { #[doc = #line] }
+    });
+    quote! { #(#lines)* }
+}
+
+/// `#![doc = …]` attributes (crate or module docs) for `text`.
+pub fn inner_doc_attrs(text: &str) -> TokenStream {
+    let text = sanitize(text);
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote! { #![doc = #line] }
+    });
+    quote! { #(#lines)* }
+}
+
+/// Doc attributes for an optional description, with `fallback` when it is absent.
+pub fn doc_or(text: Option<&str>, fallback: &str) -> TokenStream {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => doc_attrs(text),
+        None => doc_attrs(fallback),
+    }
+}
+
+/// Rewrites spec prose so rustdoc renders it as written and warns about nothing.
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut in_fence = false;
+    for (i, raw) in text.trim().lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let line = raw.trim_end();
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            // Untagged fences would be compiled as Rust doctests: mark every fence as text.
+            in_fence = !in_fence;
+            out.push_str(if in_fence { "```text" } else { "```" });
+            continue;
+        }
+        if in_fence {
+            out.push_str(line);
+            continue;
+        }
+        // Four spaces of indent would start an indented code block, which rustdoc also runs.
+        escape_inline(trimmed_indent(line), &mut out);
+    }
+    if in_fence {
+        out.push_str("\n```");
+    }
+    out
+}
+
+fn trimmed_indent(line: &str) -> &str {
+    let indent = line.len() - line.trim_start().len();
+    if indent >= 4 { line.trim_start() } else { line }
+}
+
+/// Escapes what rustdoc would treat as links or HTML, and wraps bare URLs in `<…>`.
+fn escape_inline(line: &str, out: &mut String) {
+    let mut rest = line;
+    while !rest.is_empty() {
+        if let Some(len) = url_len(rest) {
+            out.push('<');
+            out.push_str(&rest[..len]);
+            out.push('>');
+            rest = &rest[len..];
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        match c {
+            '[' | ']' | '<' | '>' | '\\' | '@' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
+/// The length of a URL at the start of `s`, if one starts there.
+fn url_len(s: &str) -> Option<usize> {
+    if !(s.starts_with("http://") || s.starts_with("https://")) {
+        return None;
+    }
+    let end = s
+        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | '\'' | '[' | ']'))
+        .unwrap_or(s.len());
+    let url = s[..end].trim_end_matches(['.', ',', ';', ':']);
+    (url.len() > "https://".len()).then_some(url.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn prose_is_made_safe_for_rustdoc() {
+        let table = [
+            ("plain text", "plain text"),
+            ("see https://api.creatify.ai/docs.", "see <https://api.creatify.ai/docs>."),
+            ("list [a] <b>", "list \\[a\\] \\<b\\>"),
+            ("```\nlet x = 1;\n```", "```text\nlet x = 1;\n```"),
+            ("```json\n{}\n```", "```text\n{}\n```"),
+            ("unclosed\n```\ncode", "unclosed\n```text\ncode\n```"),
+            ("a\n\n    indented", "a\n\nindented"),
+            ("ends with */ and \"# and </doc>", "ends with */ and \"# and \\</doc\\>"),
+            ("email a@b.c", "email a\\@b.c"),
+        ];
+        for (raw, want) in table {
+            assert_eq!(sanitize(raw), want, "{raw:?}");
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! Emit stage: the model to token streams (Rust files) and text (Cargo.toml, README.md).
+//!
+//! Emission reads only the model and the [`Config`]; it never sees the spec.
+
+mod client;
+mod docs;
+mod manifest;
+mod runtime;
+mod types;
+mod validate;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::Config;
+use crate::model::*;
+
+pub use docs::sanitize as sanitize_doc;
+
+/// One file of the generated crate, before formatting.
+pub enum EmittedFile {
+    /// Rust source, formatted later.
+    Rust {
+        /// Path relative to the crate root.
+        path: &'static str,
+        /// The file's items.
+        tokens: TokenStream,
+    },
+    /// Any other text, written as is after the header.
+    Text {
+        /// Path relative to the crate root.
+        path: &'static str,
+        /// The contents.
+        text: String,
+    },
+}
+
+/// Emits every file of the client crate.
+pub fn emit(api: &Api, config: &Config) -> Vec<EmittedFile> {
+    let features = Features::of(api);
+    let mut files = vec![
+        EmittedFile::Text { path: "Cargo.toml", text: manifest::cargo_toml(api, config, &features) },
+        EmittedFile::Text { path: "README.md", text: manifest::readme(api, config) },
+        EmittedFile::Rust { path: "src/lib.rs", tokens: lib_rs(api, config, &features) },
+        EmittedFile::Rust { path: "src/client.rs", tokens: client::emit_client(api, config) },
+        EmittedFile::Rust { path: "src/error.rs", tokens: runtime::error_rs(client::readers(api)) },
+        EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api) },
+    ];
+    if features.validation {
+        files.push(EmittedFile::Rust { path: "src/validate.rs", tokens: validate::runtime(features.patterns) });
+    }
+    files
+}
+
+/// What the generated crate needs, found by looking through the model once.
+#[derive(Debug, Default)]
+pub struct Features {
+    /// Some type uses `uuid::Uuid`.
+    pub uuid: bool,
+    /// Some type uses chrono.
+    pub chrono: bool,
+    /// Some type uses `rust_decimal::Decimal`.
+    pub decimal: bool,
+    /// Some field has a `pattern`.
+    pub patterns: bool,
+    /// Some request value has a constraint.
+    pub validation: bool,
+}
+
+impl Features {
+    fn of(api: &Api) -> Self {
+        let mut features = Features::default();
+        let mut visit = |ty: &TypeRef, constraints: Option<&Constraints>| {
+            features.scan(ty);
+            if let Some(c) = constraints.filter(|c| !c.is_empty()) {
+                features.validation = true;
+                features.patterns |= c.pattern.is_some();
+            }
+        };
+        for def in api.types.values() {
+            match &def.kind {
+                TypeKind::Struct(s) => {
+                    for f in &s.fields {
+                        let request_side = f.request != Presence::Absent && def.usage.request
+                            || !def.usage.request && !def.usage.response;
+                        visit(&f.ty, request_side.then_some(&f.constraints));
+                    }
+                }
+                TypeKind::Alias(target) => visit(target, None),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        for op in &api.operations {
+            for p in &op.parameters {
+                visit(&p.ty, Some(&p.constraints));
+            }
+        }
+        features
+    }
+
+    fn scan(&mut self, ty: &TypeRef) {
+        match ty {
+            TypeRef::Scalar(Scalar::Uuid) => self.uuid = true,
+            TypeRef::Scalar(Scalar::DateTime | Scalar::Date) => self.chrono = true,
+            TypeRef::Scalar(Scalar::Decimal) => self.decimal = true,
+            TypeRef::List(inner) | TypeRef::Map(inner) => self.scan(inner),
+            _ => {}
+        }
+    }
+}
+
+/// A Rust type as the generated code spells it.
+#[derive(Debug, Clone)]
+pub struct RustType {
+    /// The owned type (`String`, `Vec<types::Pet>`).
+    pub owned: TokenStream,
+    /// The type an argument takes (`&str`, `&[types::Pet]`, `i64`).
+    pub borrowed: TokenStream,
+    /// A `String`: setters take `impl Into<String>`.
+    pub into_string: bool,
+    /// Printable with `Display` (scalars and enums): usable in a path or query string.
+    pub display: bool,
+}
+
+/// Spells `ty` as seen from `direction`; named types are prefixed by `prefix` (`types::`).
+pub fn rust_type(api: &Api, ty: &TypeRef, direction: Option<Direction>, prefix: &TokenStream) -> RustType {
+    let copy = |owned: TokenStream| RustType { borrowed: owned.clone(), owned, into_string: false, display: true };
+    match ty {
+        TypeRef::Scalar(scalar) => match scalar {
+            Scalar::String | Scalar::Uri => RustType {
+                owned: quote! { String },
+                borrowed: quote! { &str },
+                into_string: true,
+                display: true,
+            },
+            Scalar::Bool => copy(quote! { bool }),
+            Scalar::I32 => copy(quote! { i32 }),
+            Scalar::I64 => copy(quote! { i64 }),
+            Scalar::F32 => copy(quote! { f32 }),
+            Scalar::F64 => copy(quote! { f64 }),
+            Scalar::Uuid => copy(quote! { uuid::Uuid }),
+            Scalar::DateTime => copy(quote! { chrono::DateTime<chrono::Utc> }),
+            Scalar::Date => copy(quote! { chrono::NaiveDate }),
+            Scalar::Decimal => copy(quote! { rust_decimal::Decimal }),
+            Scalar::Bytes => RustType {
+                owned: quote! { Vec<u8> },
+                borrowed: quote! { &[u8] },
+                into_string: false,
+                display: false,
+            },
+        },
+        TypeRef::Named(id) => match api.types.get(id) {
+            Some(def) => {
+                let name = ident(def.views.name(direction.unwrap_or(Direction::Response)));
+                let display = matches!(def.kind, TypeKind::Enum(_));
+                RustType {
+                    owned: quote! { #prefix #name },
+                    borrowed: quote! { &#prefix #name },
+                    into_string: false,
+                    display,
+                }
+            }
+            None => rust_type(api, &TypeRef::Any, direction, prefix),
+        },
+        TypeRef::List(inner) => {
+            let inner = rust_type(api, inner, direction, prefix).owned;
+            RustType {
+                owned: quote! { Vec<#inner> },
+                borrowed: quote! { &[#inner] },
+                into_string: false,
+                display: false,
+            }
+        }
+        TypeRef::Map(inner) => {
+            let inner = rust_type(api, inner, direction, prefix).owned;
+            let owned = quote! { std::collections::BTreeMap<String, #inner> };
+            RustType { borrowed: quote! { &#owned }, owned, into_string: false, display: false }
+        }
+        TypeRef::Any => RustType {
+            owned: quote! { serde_json::Value },
+            borrowed: quote! { &serde_json::Value },
+            into_string: false,
+            display: false,
+        },
+    }
+}
+
+/// An identifier from a name the naming funnel produced (`r#type` becomes a raw identifier).
+pub fn ident(name: &str) -> Ident {
+    let valid = crate::naming::is_identifier(name);
+    match name.strip_prefix("r#") {
+        Some(bare) if valid => Ident::new_raw(bare, Span::call_site()),
+        _ if valid => Ident::new(name, Span::call_site()),
+        // Unreachable for names from the funnel; never panic on the rest.
+        _ => Ident::new(&crate::naming::field_name(name).replace("r#", "raw_"), Span::call_site()),
+    }
+}
+
+fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
+    let title = format!(" Rust client for the {} (version {}).", api.title, api.version);
+    let description = api.description.as_deref().map(docs::inner_doc_attrs);
+    let blank = description.as_ref().map(|_| quote! { #![doc = ""] });
+    let example = manifest::crate_doc_example(api, config);
+    let example = example.lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote! { #![doc = #line] }
+    });
+    let validate = features.validation.then(|| quote! { mod validate; });
+    quote! {
+        #![doc = #title]
+        #blank
+        #description
+        #![doc = ""]
+        #(#example)*
+        #![deny(missing_docs)]
+
+        mod client;
+        mod error;
+        pub mod types;
+        #validate
+
+        pub use client::{Client, ClientBuilder};
+        pub use error::Error;
+    }
+}

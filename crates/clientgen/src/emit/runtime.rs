@@ -1,0 +1,239 @@
+//! Emits `error.rs`: the generated crate's one error type and the response readers that make it.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Which success-body readers the operations call.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Readers {
+    /// Some operation returns JSON.
+    pub json: bool,
+    /// Some operation returns text.
+    pub text: bool,
+    /// Some operation returns bytes.
+    pub bytes: bool,
+}
+
+/// The `error.rs` module.
+pub fn error_rs(readers: Readers) -> TokenStream {
+    let json = readers.json.then(|| {
+        quote! {
+            /// Reads a success body as JSON into `T`.
+            pub(crate) async fn json<T: serde::de::DeserializeOwned>(
+                operation: &str,
+                response: reqwest::Response,
+            ) -> Result<T, Error> {
+                let bytes = response.bytes().await.map_err(|e| transport(operation, e))?;
+                let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
+                serde_path_to_error::deserialize(deserializer).map_err(|e| {
+                    let path = match e.path().to_string() {
+                        path if path == "." => path,
+                        path => format!(".{path}"),
+                    };
+                    let cut = bytes.len().min(BODY_LIMIT);
+                    Error::Decode {
+                        operation: operation.to_owned(),
+                        path,
+                        message: strip_position(&e.into_inner().to_string()),
+                        body: String::from_utf8_lossy(&bytes[..cut]).into_owned(),
+                    }
+                })
+            }
+
+            /// Drops serde_json's " at line X column Y": the field path says where.
+            fn strip_position(message: &str) -> String {
+                match message.find(" at line ") {
+                    Some(at) => message[..at].to_owned(),
+                    None => message.to_owned(),
+                }
+            }
+        }
+    });
+    let text = readers.text.then(|| {
+        quote! {
+            /// Reads a success body as text.
+            pub(crate) async fn text(operation: &str, response: reqwest::Response) -> Result<String, Error> {
+                response.text().await.map_err(|e| transport(operation, e))
+            }
+        }
+    });
+    let bytes = readers.bytes.then(|| {
+        quote! {
+            /// Reads a success body as bytes.
+            pub(crate) async fn bytes(operation: &str, response: reqwest::Response) -> Result<Vec<u8>, Error> {
+                Ok(response.bytes().await.map_err(|e| transport(operation, e))?.to_vec())
+            }
+        }
+    });
+    quote! {
+        //! The one error type of this crate, and the response readers that produce it.
+
+        use std::fmt;
+
+        /// How much of an error body is kept.
+        const BODY_LIMIT: usize = 64 * 1024;
+
+        /// Everything that can go wrong in a call.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum Error {
+            /// A request value breaks a rule the API declares. Nothing was sent.
+            Validation {
+                /// The field, as a path from the value checked (`text`, `items[2].name`).
+                field: String,
+                /// The rule it breaks, e.g. `must be at most 8000 characters long (is 8001)`.
+                rule: String,
+            },
+            /// The client is not set up for the call: no base URL, a bad URL, or missing credentials.
+            Config {
+                /// What is missing or wrong.
+                message: String,
+            },
+            /// The request could not be sent or its response not read (connection refused, timeout).
+            Transport {
+                /// `METHOD /path` of the call.
+                operation: String,
+                /// The URL called, without its query string.
+                url: String,
+                /// The underlying error.
+                source: reqwest::Error,
+            },
+            /// The server answered with a status that is not a success.
+            Api {
+                /// `METHOD /path` of the call.
+                operation: String,
+                /// The status.
+                status: reqwest::StatusCode,
+                /// The response headers (boxed to keep `Error` small).
+                headers: Box<reqwest::header::HeaderMap>,
+                /// The body as text, cut at 64 KiB.
+                body: String,
+            },
+            /// A success response whose body does not fit the declared type.
+            Decode {
+                /// `METHOD /path` of the call.
+                operation: String,
+                /// The path of the value that failed, e.g. `.created_at`.
+                path: String,
+                /// What was wrong with it.
+                message: String,
+                /// The body as text, cut at 64 KiB.
+                body: String,
+            },
+        }
+
+        impl Error {
+            pub(crate) fn validation(field: &str, rule: String) -> Self {
+                Error::Validation { field: field.to_owned(), rule }
+            }
+
+            pub(crate) fn config(message: impl Into<String>) -> Self {
+                Error::Config { message: message.into() }
+            }
+
+            /// Prefixes the field path of a validation error with the field holding the value.
+            #[allow(dead_code)]
+            pub(crate) fn within(self, outer: &str) -> Self {
+                match self {
+                    Error::Validation { field, rule } => Error::Validation { field: format!("{outer}.{field}"), rule },
+                    other => other,
+                }
+            }
+
+            /// The HTTP status, for [`Error::Api`].
+            pub fn status(&self) -> Option<reqwest::StatusCode> {
+                match self {
+                    Error::Api { status, .. } => Some(*status),
+                    _ => None,
+                }
+            }
+        }
+
+        impl fmt::Display for Error {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    Error::Validation { field, rule } => write!(f, "invalid request: {field} {rule}"),
+                    Error::Config { message } => write!(f, "client configuration: {message}"),
+                    Error::Transport { operation, url, source } => {
+                        write!(f, "{operation} failed: could not reach {url}")?;
+                        let mut cause: Option<&dyn std::error::Error> = Some(source);
+                        while let Some(error) = cause {
+                            write!(f, ": {error}")?;
+                            cause = error.source();
+                        }
+                        Ok(())
+                    }
+                    Error::Api { operation, status, body, .. } => {
+                        write!(f, "{operation} returned {status}")?;
+                        let summary = body_summary(body);
+                        if !summary.is_empty() {
+                            write!(f, ": {summary}")?;
+                        }
+                        Ok(())
+                    }
+                    Error::Decode { operation, path, message, .. } => {
+                        write!(f, "{operation}: response field {path}: {message}")
+                    }
+                }
+            }
+        }
+
+        impl std::error::Error for Error {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    Error::Transport { source, .. } => Some(source),
+                    _ => None,
+                }
+            }
+        }
+
+        /// The first line of a body, cut to 200 characters, for one-line messages.
+        fn body_summary(body: &str) -> String {
+            let line = body.trim().lines().next().unwrap_or_default();
+            let mut summary: String = line.chars().take(200).collect();
+            if summary.len() < line.len() {
+                summary.push('…');
+            }
+            summary
+        }
+
+        /// Wraps a `reqwest` error, keeping the URL (without its query) apart from it.
+        pub(crate) fn transport(operation: &str, source: reqwest::Error) -> Error {
+            let url = source
+                .url()
+                .map(|url| {
+                    let mut url = url.clone();
+                    url.set_query(None);
+                    url.to_string()
+                })
+                .unwrap_or_default();
+            Error::Transport { operation: operation.to_owned(), url, source: source.without_url() }
+        }
+
+        /// Reads at most `limit` bytes of a body.
+        async fn read_capped(response: &mut reqwest::Response, limit: usize) -> Result<Vec<u8>, reqwest::Error> {
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await? {
+                let room = limit - body.len();
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if body.len() >= limit {
+                    break;
+                }
+            }
+            Ok(body)
+        }
+
+        /// Turns a non-success response into [`Error::Api`].
+        pub(crate) async fn api_error(operation: &str, mut response: reqwest::Response) -> Error {
+            let status = response.status();
+            let headers = Box::new(std::mem::take(response.headers_mut()));
+            let body = read_capped(&mut response, BODY_LIMIT).await.unwrap_or_default();
+            let body = String::from_utf8_lossy(&body).into_owned();
+            Error::Api { operation: operation.to_owned(), status, headers, body }
+        }
+
+        #json
+        #text
+        #bytes
+    }
+}

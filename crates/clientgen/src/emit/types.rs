@@ -1,0 +1,436 @@
+//! Emits `types.rs`: one struct, enum or alias per view of each named type, with builders and
+//! request-side validation.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::docs::{doc_attrs, doc_or};
+use super::{RustType, ident, rust_type};
+use crate::model::*;
+use crate::naming::Scope;
+
+/// The contents of `types.rs`.
+pub fn emit_types(api: &Api) -> TokenStream {
+    let mut items = Vec::new();
+    let mut needs_nullable = false;
+    for def in api.types.values() {
+        for (direction, name) in def.emitted_views() {
+            let view = View { api, def, direction, name: ident(name) };
+            items.push(match &def.kind {
+                TypeKind::Struct(s) => {
+                    let (tokens, nullable) = view.emit_struct(s);
+                    needs_nullable |= nullable;
+                    tokens
+                }
+                TypeKind::Enum(e) => view.emit_enum(e),
+                TypeKind::Alias(target) => view.emit_alias(target),
+            });
+        }
+    }
+    let nullable = needs_nullable.then(emit_nullable);
+    quote! {
+        //! Request and response types.
+        //!
+        //! A schema whose fields differ by direction (readOnly or writeOnly fields) becomes two
+        //! types: `Name` for what the server returns and `NameRequest` for what the caller sends.
+        #![allow(clippy::large_enum_variant)]
+
+        use serde::{Deserialize, Serialize};
+
+        #nullable
+        #(#items)*
+    }
+}
+
+/// One emitted view of a type.
+struct View<'a> {
+    api: &'a Api,
+    def: &'a TypeDef,
+    /// `None` for a type shared by both directions.
+    direction: Option<Direction>,
+    name: Ident,
+}
+
+impl View<'_> {
+    fn doc(&self) -> TokenStream {
+        let fallback = format!("The `{}` schema.", self.def.original_name);
+        let spec = doc_or(self.def.doc.as_deref(), &fallback);
+        let note = match (self.direction, &self.def.kind) {
+            (Some(Direction::Request), TypeKind::Struct(Struct { request_note: Some(note), .. })) => {
+                let note = doc_attrs(note);
+                quote! { #[doc = ""] #note }
+            }
+            _ => quote! {},
+        };
+        // The cross-reference is ours, with an intra-doc link that must stay a link.
+        let cross = match (&self.def.views, self.direction) {
+            (Views::Split { response, .. }, Some(Direction::Request)) => Some(format!(
+                " What the caller sends; the server's view is [`{response}`], which adds the read-only fields."
+            )),
+            (Views::Split { request, .. }, _) => {
+                Some(format!(" What the server returns; what the caller sends is [`{request}`]."))
+            }
+            (Views::Shared { .. }, _) => None,
+        };
+        let cross = cross.map(|line| quote! { #[doc = ""] #[doc = #line] });
+        quote! { #spec #note #cross }
+    }
+
+    /// The fields this view has: those present in its direction (or either, when shared).
+    fn fields<'s>(&self, s: &'s Struct) -> Vec<&'s Field> {
+        s.fields
+            .iter()
+            .filter(|f| match self.direction {
+                Some(d) => f.presence(d) != Presence::Absent,
+                None => f.request != Presence::Absent || f.response != Presence::Absent,
+            })
+            .collect()
+    }
+
+    fn emit_struct(&self, s: &Struct) -> (TokenStream, bool) {
+        let name = &self.name;
+        let fields = self.fields(s);
+        let shapes: Vec<FieldShape> = fields.iter().map(|f| FieldShape::new(self.api, f, self.direction)).collect();
+        let uses_nullable = shapes.iter().any(|s| s.wrapper == Wrapper::OptionNullable);
+        let field_tokens = shapes.iter().map(FieldShape::declaration);
+        let builder = self.emit_builder(&shapes);
+        let validate = self.emit_validate(&shapes);
+        let doc = self.doc();
+        let tokens = quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            pub struct #name {
+                #(#field_tokens)*
+            }
+            #builder
+            #validate
+        };
+        (tokens, uses_nullable)
+    }
+
+    fn emit_builder(&self, shapes: &[FieldShape<'_>]) -> TokenStream {
+        let name = &self.name;
+        let required: Vec<&FieldShape> = shapes.iter().filter(|s| s.wrapper == Wrapper::Plain).collect();
+        let params = required.iter().map(|s| {
+            let field = &s.ident;
+            let ty = &s.inner.owned;
+            if s.inner.into_string {
+                quote! { #field: impl Into<String> }
+            } else {
+                quote! { #field: #ty }
+            }
+        });
+        let inits = shapes.iter().map(|s| {
+            let field = &s.ident;
+            match (s.wrapper, s.inner.into_string, s.field.boxed) {
+                (Wrapper::Plain, true, _) => quote! { #field: #field.into() },
+                (Wrapper::Plain, false, true) => quote! { #field: Box::new(#field) },
+                (Wrapper::Plain, false, false) => quote! { #field },
+                _ => quote! { #field: None },
+            }
+        });
+        let too_many = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+        let mut methods = Scope::with_reserved(&["new", "validate"]);
+        let setters = shapes.iter().filter(|s| s.wrapper != Wrapper::Plain).map(|s| s.setters(&mut methods));
+        let new_doc = if required.is_empty() {
+            " Creates a value with every field unset.".to_owned()
+        } else {
+            " Creates a value from its required fields; the optional ones start unset.".to_owned()
+        };
+        quote! {
+            impl #name {
+                #[doc = #new_doc]
+                #too_many
+                pub fn new(#(#params),*) -> Self {
+                    Self { #(#inits),* }
+                }
+                #(#setters)*
+            }
+        }
+    }
+
+    fn emit_validate(&self, shapes: &[FieldShape<'_>]) -> Option<TokenStream> {
+        if self.direction == Some(Direction::Response) {
+            return None;
+        }
+        let checks: Vec<TokenStream> = shapes.iter().filter_map(|s| s.validation(self.api)).collect();
+        if checks.is_empty() {
+            return None;
+        }
+        let patterns = shapes.iter().filter_map(|s| {
+            let pattern = s.field.constraints.pattern.as_ref()?;
+            let name = super::validate::pattern_static(&s.field.rust_name);
+            Some(quote! {
+                static #name: std::sync::LazyLock<Option<regex_lite::Regex>> =
+                    std::sync::LazyLock::new(|| regex_lite::Regex::new(#pattern).ok());
+            })
+        });
+        let name = &self.name;
+        Some(quote! {
+            impl #name {
+                /// Checks the limits the API declares for these fields, before anything is sent.
+                ///
+                /// # Errors
+                ///
+                /// [`crate::Error::Validation`], naming the first field that breaks a rule.
+                pub fn validate(&self) -> Result<(), crate::Error> {
+                    #(#patterns)*
+                    #(#checks)*
+                    Ok(())
+                }
+            }
+        })
+    }
+
+    fn emit_enum(&self, e: &StringEnum) -> TokenStream {
+        let name = &self.name;
+        let doc = self.doc();
+        let variants = e.variants.iter().map(|v| {
+            let variant = ident(&v.rust_name);
+            let wire = &v.wire;
+            let doc = doc_or(v.doc.as_deref(), &format!("`{wire}`"));
+            quote! { #doc #[serde(rename = #wire)] #variant, }
+        });
+        let to_wire = e.variants.iter().map(|v| {
+            let variant = ident(&v.rust_name);
+            let wire = &v.wire;
+            quote! { Self::#variant => #wire, }
+        });
+        let from_wire = e.variants.iter().map(|v| {
+            let variant = ident(&v.rust_name);
+            let wire = &v.wire;
+            quote! { #wire => Self::#variant, }
+        });
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+            pub enum #name {
+                #(#variants)*
+                /// A value this client does not know yet, kept as the server sent it.
+                #[serde(untagged)]
+                Unknown(String),
+            }
+
+            impl #name {
+                /// The value as it goes on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(#to_wire)*
+                        Self::Unknown(other) => other,
+                    }
+                }
+            }
+
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl std::str::FromStr for #name {
+                type Err = std::convert::Infallible;
+
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    Ok(match value {
+                        #(#from_wire)*
+                        other => Self::Unknown(other.to_owned()),
+                    })
+                }
+            }
+        }
+    }
+
+    fn emit_alias(&self, target: &TypeRef) -> TokenStream {
+        let name = &self.name;
+        let doc = self.doc();
+        let ty = rust_type(self.api, target, self.direction, &quote! {}).owned;
+        quote! {
+            #doc
+            pub type #name = #ty;
+        }
+    }
+}
+
+/// How a field's value is wrapped in one view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Wrapper {
+    /// `T`: required and not nullable.
+    Plain,
+    /// `Option<T>`, always written (`null` when `None`): required but nullable.
+    OptionAlwaysWritten,
+    /// `Option<T>`, left out when `None`.
+    Option,
+    /// `Option<Nullable<T>>`: left out, sent as `null`, or sent as a value.
+    OptionNullable,
+}
+
+/// A field as one view declares it.
+pub(super) struct FieldShape<'a> {
+    pub field: &'a Field,
+    pub ident: Ident,
+    pub wrapper: Wrapper,
+    pub inner: RustType,
+}
+
+impl<'a> FieldShape<'a> {
+    fn new(api: &Api, field: &'a Field, direction: Option<Direction>) -> Self {
+        let presence = match direction {
+            Some(d) => field.presence(d),
+            None => field.request,
+        };
+        let request_side = direction != Some(Direction::Response);
+        let wrapper = match (presence, field.nullable) {
+            (Presence::Required, false) => Wrapper::Plain,
+            (Presence::Required, true) => Wrapper::OptionAlwaysWritten,
+            (_, true) if request_side => Wrapper::OptionNullable,
+            _ => Wrapper::Option,
+        };
+        FieldShape {
+            field,
+            ident: ident(&field.rust_name),
+            wrapper,
+            inner: rust_type(api, &field.ty, direction, &quote! {}),
+        }
+    }
+
+    fn full_type(&self) -> TokenStream {
+        let inner = &self.inner.owned;
+        let inner = if self.field.boxed { quote! { Box<#inner> } } else { inner.clone() };
+        match self.wrapper {
+            Wrapper::Plain => inner,
+            Wrapper::OptionAlwaysWritten | Wrapper::Option => quote! { Option<#inner> },
+            Wrapper::OptionNullable => quote! { Option<Nullable<#inner>> },
+        }
+    }
+
+    fn declaration(&self) -> TokenStream {
+        let f = self.field;
+        let name = &self.ident;
+        let ty = self.full_type();
+        let doc = doc_or(f.doc.as_deref(), &format!("The `{}` field.", f.wire_name));
+        let wire = &f.wire_name;
+        let bare = f.rust_name.strip_prefix("r#").unwrap_or(&f.rust_name);
+        let rename = (bare != wire).then(|| quote! { rename = #wire, });
+        let serde = match self.wrapper {
+            Wrapper::Plain => rename.map(|r| quote! { #[serde(#r)] }),
+            Wrapper::OptionAlwaysWritten => Some(quote! { #[serde(#rename default)] }),
+            Wrapper::Option | Wrapper::OptionNullable => {
+                Some(quote! { #[serde(#rename default, skip_serializing_if = "Option::is_none")] })
+            }
+        };
+        let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
+        quote! { #doc #deprecated #serde pub #name: #ty, }
+    }
+
+    /// Setter methods for an optional field: `name(value)`, plus `name_null()` when it may be
+    /// sent as an explicit `null`.
+    fn setters(&self, methods: &mut Scope) -> TokenStream {
+        let field = &self.ident;
+        let wire = &self.field.wire_name;
+        let setter = ident(&methods.claim(&self.field.rust_name));
+        let ty = &self.inner.owned;
+        let (param, value) = if self.inner.into_string {
+            (quote! { impl Into<String> }, quote! { value.into() })
+        } else {
+            (quote! { #ty }, quote! { value })
+        };
+        let value = if self.field.boxed { quote! { Box::new(#value) } } else { value };
+        let set_doc = format!(" Sets `{wire}`.");
+        let set = match self.wrapper {
+            Wrapper::OptionNullable => quote! {
+                #[doc = #set_doc]
+                pub fn #setter(mut self, value: #param) -> Self {
+                    self.#field = Some(Nullable::Value(#value));
+                    self
+                }
+            },
+            _ => quote! {
+                #[doc = #set_doc]
+                pub fn #setter(mut self, value: #param) -> Self {
+                    self.#field = Some(#value);
+                    self
+                }
+            },
+        };
+        let null = (self.wrapper == Wrapper::OptionNullable).then(|| {
+            let bare = self.field.rust_name.strip_prefix("r#").unwrap_or(&self.field.rust_name);
+            let null_setter = ident(&methods.claim(&format!("{bare}_null")));
+            let doc = format!(" Sends `{wire}` as an explicit `null`.");
+            quote! {
+                #[doc = #doc]
+                pub fn #null_setter(mut self) -> Self {
+                    self.#field = Some(Nullable::Null);
+                    self
+                }
+            }
+        });
+        quote! { #set #null }
+    }
+
+    /// The checks for this field's value, if it has any.
+    fn validation(&self, api: &Api) -> Option<TokenStream> {
+        let f = self.field;
+        let wire = &f.wire_name;
+        let mut checks = super::validate::checks(&f.constraints, &f.ty, wire, &f.rust_name, quote! { value });
+        if let Some(nested) = super::validate::nested(api, &f.ty, wire, quote! { value }) {
+            checks.push(nested);
+        }
+        if checks.is_empty() {
+            return None;
+        }
+        let field = &self.ident;
+        Some(match self.wrapper {
+            Wrapper::Plain => quote! { { let value = &self.#field; #(#checks)* } },
+            Wrapper::Option | Wrapper::OptionAlwaysWritten => {
+                quote! { if let Some(value) = &self.#field { #(#checks)* } }
+            }
+            Wrapper::OptionNullable => {
+                quote! { if let Some(Nullable::Value(value)) = &self.#field { #(#checks)* } }
+            }
+        })
+    }
+}
+
+fn emit_nullable() -> TokenStream {
+    quote! {
+        /// A request value that may be sent as an explicit `null`.
+        ///
+        /// Optional nullable fields are `Option<Nullable<T>>`: `None` leaves the field out of the
+        /// body, `Some(Nullable::Null)` sends `null`, and `Some(Nullable::Value(v))` sends `v`.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Nullable<T> {
+            /// Sent as `null`.
+            Null,
+            /// Sent as the value.
+            Value(T),
+        }
+
+        impl<T> Nullable<T> {
+            /// The value, unless it is `Null`.
+            pub fn as_option(&self) -> Option<&T> {
+                match self {
+                    Nullable::Null => None,
+                    Nullable::Value(value) => Some(value),
+                }
+            }
+        }
+
+        impl<T> From<T> for Nullable<T> {
+            fn from(value: T) -> Self {
+                Nullable::Value(value)
+            }
+        }
+
+        impl<T: Serialize> Serialize for Nullable<T> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                self.as_option().serialize(serializer)
+            }
+        }
+
+        impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                Ok(Option::<T>::deserialize(deserializer)?.map_or(Nullable::Null, Nullable::Value))
+            }
+        }
+    }
+}

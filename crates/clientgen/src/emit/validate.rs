@@ -1,0 +1,196 @@
+//! Emits request-side validation: per-field checks and the `validate.rs` helpers they call.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use crate::model::*;
+
+/// The checks `constraints` imply for a value of type `ty` bound to `value`, named `field` on
+/// the wire and `rust_name` in code (which names its pattern's static).
+pub fn checks(
+    constraints: &Constraints,
+    ty: &TypeRef,
+    field: &str,
+    rust_name: &str,
+    value: TokenStream,
+) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    let pattern_static = pattern_static(rust_name);
+    match ty {
+        TypeRef::Scalar(Scalar::String | Scalar::Uri) => {
+            if let Some(max) = constraints.max_length.map(Literal::u64_unsuffixed) {
+                out.push(quote! { crate::validate::max_length(#field, #value, #max)?; });
+            }
+            if let Some(min) = constraints.min_length.map(Literal::u64_unsuffixed) {
+                out.push(quote! { crate::validate::min_length(#field, #value, #min)?; });
+            }
+            if constraints.pattern.is_some() {
+                out.push(quote! { crate::validate::pattern(#field, #value, &#pattern_static)?; });
+            }
+        }
+        TypeRef::Scalar(Scalar::Decimal) => {
+            if constraints.pattern.is_some() {
+                out.push(quote! { crate::validate::pattern(#field, &#value.to_string(), &#pattern_static)?; });
+            }
+        }
+        TypeRef::Scalar(scalar @ (Scalar::I32 | Scalar::I64 | Scalar::F32 | Scalar::F64)) => {
+            let as_f64 = match scalar {
+                Scalar::I64 => quote! { *#value as f64 },
+                _ => quote! { f64::from(*#value) },
+            };
+            if let Some(Bound { value: limit, exclusive }) = constraints.minimum {
+                let limit = Literal::f64_unsuffixed(limit);
+                out.push(quote! { crate::validate::minimum(#field, #as_f64, #limit, #exclusive)?; });
+            }
+            if let Some(Bound { value: limit, exclusive }) = constraints.maximum {
+                let limit = Literal::f64_unsuffixed(limit);
+                out.push(quote! { crate::validate::maximum(#field, #as_f64, #limit, #exclusive)?; });
+            }
+        }
+        TypeRef::List(_) => {
+            if let Some(min) = constraints.min_items.map(Literal::u64_unsuffixed) {
+                out.push(quote! { crate::validate::min_items(#field, #value.len(), #min)?; });
+            }
+            if let Some(max) = constraints.max_items.map(Literal::u64_unsuffixed) {
+                out.push(quote! { crate::validate::max_items(#field, #value.len(), #max)?; });
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The name of the static holding a field's compiled pattern: `CAPTION_OFFSET_X_PATTERN`.
+pub fn pattern_static(rust_name: &str) -> proc_macro2::Ident {
+    let bare = rust_name.trim_start_matches("r#");
+    quote::format_ident!("{}_PATTERN", bare.to_ascii_uppercase())
+}
+
+/// The call into a nested value's own `validate`, when its type has one.
+pub fn nested(api: &Api, ty: &TypeRef, field: &str, value: TokenStream) -> Option<TokenStream> {
+    match ty {
+        TypeRef::Named(id) if validates(api, id) => {
+            Some(quote! { #value.validate().map_err(|e| e.within(#field))?; })
+        }
+        TypeRef::List(inner) => match inner.as_ref() {
+            TypeRef::Named(id) if validates(api, id) => Some(quote! {
+                for (i, item) in #value.iter().enumerate() {
+                    item.validate().map_err(|e| e.within(&format!("{}[{i}]", #field)))?;
+                }
+            }),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether the request-side view of `id` has a `validate` method: some field it sends has a
+/// check, directly or through a nested type.
+pub fn validates(api: &Api, id: &TypeId) -> bool {
+    fn walk(api: &Api, id: &TypeId, seen: &mut BTreeSet<TypeId>) -> bool {
+        if !seen.insert(id.clone()) {
+            return false;
+        }
+        let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = api.types.get(id) else { return false };
+        s.fields.iter().filter(|f| f.request != Presence::Absent).any(|f| {
+            !checks(&f.constraints, &f.ty, "", &f.rust_name, quote! { v }).is_empty()
+                || match &f.ty {
+                    TypeRef::Named(inner) => walk(api, inner, seen),
+                    TypeRef::List(item) => matches!(item.as_ref(), TypeRef::Named(inner) if walk(api, inner, seen)),
+                    _ => false,
+                }
+        })
+    }
+    walk(api, id, &mut BTreeSet::new())
+}
+
+/// The `validate.rs` module: the checks every generated `validate` method calls.
+pub fn runtime(patterns: bool) -> TokenStream {
+    let pattern = patterns.then(|| {
+        quote! {
+            /// Fails unless `value` matches `regex`.
+            pub(crate) fn pattern(
+                field: &str,
+                value: &str,
+                regex: &std::sync::LazyLock<Option<regex_lite::Regex>>,
+            ) -> Result<(), Error> {
+                match regex.as_ref() {
+                    Some(regex) if !regex.is_match(value) => {
+                        Err(Error::validation(field, format!("must match the pattern {}", regex.as_str())))
+                    }
+                    _ => Ok(()),
+                }
+            }
+        }
+    });
+    quote! {
+        //! Checks of the limits the API declares, run before a request is sent.
+        //!
+        //! Every API gets the whole set; the ones its schemas do not call are unused.
+        #![allow(dead_code)]
+
+        use crate::Error;
+
+        /// Fails when `value` has more than `max` characters.
+        pub(crate) fn max_length(field: &str, value: &str, max: u64) -> Result<(), Error> {
+            let length = value.chars().count() as u64;
+            if length > max {
+                return Err(Error::validation(
+                    field,
+                    format!("must be at most {max} characters long (is {length})"),
+                ));
+            }
+            Ok(())
+        }
+
+        /// Fails when `value` has fewer than `min` characters.
+        pub(crate) fn min_length(field: &str, value: &str, min: u64) -> Result<(), Error> {
+            let length = value.chars().count() as u64;
+            if length < min {
+                return Err(Error::validation(
+                    field,
+                    format!("must be at least {min} characters long (is {length})"),
+                ));
+            }
+            Ok(())
+        }
+
+        /// Fails when `value` is below `limit` (or equal to it, when `exclusive`).
+        pub(crate) fn minimum(field: &str, value: f64, limit: f64, exclusive: bool) -> Result<(), Error> {
+            if value < limit || (exclusive && value == limit) {
+                let relation = if exclusive { "greater than" } else { "at least" };
+                return Err(Error::validation(field, format!("must be {relation} {limit} (is {value})")));
+            }
+            Ok(())
+        }
+
+        /// Fails when `value` is above `limit` (or equal to it, when `exclusive`).
+        pub(crate) fn maximum(field: &str, value: f64, limit: f64, exclusive: bool) -> Result<(), Error> {
+            if value > limit || (exclusive && value == limit) {
+                let relation = if exclusive { "less than" } else { "at most" };
+                return Err(Error::validation(field, format!("must be {relation} {limit} (is {value})")));
+            }
+            Ok(())
+        }
+
+        /// Fails when a list has fewer than `min` items.
+        pub(crate) fn min_items(field: &str, length: usize, min: u64) -> Result<(), Error> {
+            if (length as u64) < min {
+                return Err(Error::validation(field, format!("must have at least {min} items (has {length})")));
+            }
+            Ok(())
+        }
+
+        /// Fails when a list has more than `max` items.
+        pub(crate) fn max_items(field: &str, length: usize, max: u64) -> Result<(), Error> {
+            if length as u64 > max {
+                return Err(Error::validation(field, format!("must have at most {max} items (has {length})")));
+            }
+            Ok(())
+        }
+
+        #pattern
+    }
+}

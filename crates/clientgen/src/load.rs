@@ -1,0 +1,227 @@
+//! Load stage: spec text (YAML or JSON) to a JSON tree, and a JSON tree to the typed openapiv3
+//! document, with errors that point into the spec.
+
+use serde_json::Value;
+
+use crate::diag::{Diagnostic, Error, Location, escape_segment};
+
+/// Parses YAML or JSON text into a JSON tree. Syntax errors carry a line and column.
+pub fn parse_text(text: &str, source_name: &str) -> Result<Value, Error> {
+    let looks_like_json = text.trim_start().starts_with('{');
+    let parsed = if looks_like_json {
+        serde_json::from_str::<Value>(text).map_err(|e| {
+            let location = Location::Text { line: e.line(), column: e.column() };
+            Diagnostic { location, message: format!("invalid JSON: {}", strip_position(&e.to_string())) }
+        })
+    } else {
+        serde_yaml::from_str::<Value>(text).map_err(|e| match e.location() {
+            Some(at) => Diagnostic {
+                location: Location::Text { line: at.line(), column: at.column() },
+                message: format!("invalid YAML: {}", strip_position(&e.to_string())),
+            },
+            None => Diagnostic::document(format!("invalid YAML: {e}")),
+        })
+    };
+    let value = parsed.map_err(|problem| Error::single(source_name, problem))?;
+    if !value.is_object() {
+        return Err(Error::single(
+            source_name,
+            Diagnostic::document("the document is not an object; an OpenAPI description starts with `openapi:`"),
+        ));
+    }
+    Ok(value)
+}
+
+/// Drops the " at line X column Y" tail both parsers add, since the location is reported apart.
+fn strip_position(message: &str) -> &str {
+    message.find(" at line ").map_or(message, |at| &message[..at])
+}
+
+/// Checks the version and deserialises the tree into an [`openapiv3::OpenAPI`].
+pub fn to_openapi(value: Value, source_name: &str) -> Result<openapiv3::OpenAPI, Error> {
+    let fail = |problem| Err(Error::single(source_name, problem));
+    if value.get("swagger").is_some() {
+        return fail(Diagnostic::at(
+            "#/swagger",
+            "Swagger 2.0 is not supported; convert it to OpenAPI 3 first",
+        ));
+    }
+    match value.get("openapi") {
+        Some(Value::String(v)) if v.starts_with("3.") => {}
+        Some(other) => {
+            return fail(Diagnostic::at(
+                "#/openapi",
+                format!("unsupported OpenAPI version {other}; this generator reads 3.0 and 3.1"),
+            ));
+        }
+        None => return fail(Diagnostic::document("no `openapi` field: this is not an OpenAPI 3 document")),
+    }
+    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value) {
+        Ok(doc) => Ok(doc),
+        Err(e) => {
+            let (pointer, message) = refine(&value, path_to_pointer(e.path()), e.into_inner().to_string());
+            Err(Error::single(source_name, Diagnostic::at(pointer, message)))
+        }
+    }
+}
+
+/// Narrows a shape error down to the deepest place it can be pinned on.
+///
+/// openapiv3 wraps most objects in untagged enums (`ReferenceOr<T>`), and an untagged enum
+/// reports only "did not match any variant" at its own position. When the error sits at such a
+/// position, the value there is deserialised again as the type that belongs there, which
+/// names the field inside it; this repeats until the pointer stops moving.
+fn refine(root: &Value, mut pointer: String, mut message: String) -> (String, String) {
+    for _ in 0..64 {
+        let Some(value) = root.pointer(pointer.trim_start_matches('#')) else { break };
+        if value.get("$ref").is_some() {
+            break;
+        }
+        let deeper = match expected_at(&pointer) {
+            Some(Expected::MapOf(child)) => first_failing_child(value, &child),
+            Some(other) => deeper_error_as(value, &other),
+            None => None,
+        };
+        match deeper {
+            Some((suffix, deeper_message)) if !suffix.is_empty() => {
+                pointer.push_str(&suffix);
+                message = deeper_message;
+            }
+            Some((_, deeper_message)) => {
+                message = deeper_message;
+                break;
+            }
+            None => break,
+        }
+    }
+    (pointer, message)
+}
+
+/// The first entry of a map (extensions aside) that fails as `child`, with its error.
+fn first_failing_child(value: &Value, child: &Expected) -> Option<(String, String)> {
+    let map = value.as_object()?;
+    map.iter().filter(|(key, _)| !key.starts_with("x-")).find_map(|(key, item)| {
+        if item.get("$ref").is_some() {
+            return None;
+        }
+        let (suffix, message) = deeper_error_as(item, child)?;
+        Some((format!("/{}{suffix}", escape_segment(key)), message))
+    })
+}
+
+fn deeper_error_as(value: &Value, expected: &Expected) -> Option<(String, String)> {
+    match expected {
+        Expected::PathItem => deeper_error::<openapiv3::PathItem>(value),
+        Expected::Schema => deeper_error::<openapiv3::Schema>(value),
+        Expected::Response => deeper_error::<openapiv3::Response>(value),
+        Expected::Parameter => deeper_error::<openapiv3::Parameter>(value),
+        Expected::RequestBody => deeper_error::<openapiv3::RequestBody>(value),
+        Expected::SecurityScheme => deeper_error::<openapiv3::SecurityScheme>(value),
+        Expected::MapOf(_) => None,
+    }
+}
+
+/// The openapiv3 types that sit behind an untagged `ReferenceOr`.
+enum Expected {
+    PathItem,
+    Schema,
+    Response,
+    Parameter,
+    RequestBody,
+    SecurityScheme,
+    /// A map whose entries are each the boxed kind (flattened maps hide the failing key).
+    MapOf(Box<Expected>),
+}
+
+/// What belongs at `pointer`, judged from its last segments.
+fn expected_at(pointer: &str) -> Option<Expected> {
+    let segments: Vec<&str> = pointer.split('/').collect();
+    let last = *segments.last()?;
+    let parent = segments.len().checked_sub(2).and_then(|i| segments.get(i)).copied().unwrap_or("");
+    let grandparent = segments.len().checked_sub(3).and_then(|i| segments.get(i)).copied().unwrap_or("");
+    Some(match (grandparent, parent, last) {
+        (_, "#", "paths") => Expected::MapOf(Box::new(Expected::PathItem)),
+        ("#", "components", "schemas") => Expected::MapOf(Box::new(Expected::Schema)),
+        ("#", "components", "responses") => Expected::MapOf(Box::new(Expected::Response)),
+        ("#", "components", "parameters") => Expected::MapOf(Box::new(Expected::Parameter)),
+        ("#", "components", "securitySchemes") => Expected::MapOf(Box::new(Expected::SecurityScheme)),
+        (_, _, "responses") => Expected::MapOf(Box::new(Expected::Response)),
+        (_, _, "properties") => Expected::MapOf(Box::new(Expected::Schema)),
+        ("#", "paths", _) => Expected::PathItem,
+        ("components", "schemas", _) | (_, "properties", _) | (_, "allOf" | "oneOf" | "anyOf", _) => Expected::Schema,
+        (_, _, "schema" | "items" | "additionalProperties" | "not") => Expected::Schema,
+        (_, "responses", _) => Expected::Response,
+        (_, "parameters", _) => Expected::Parameter,
+        (_, _, "requestBody") | ("components", "requestBodies", _) => Expected::RequestBody,
+        ("components", "securitySchemes", _) => Expected::SecurityScheme,
+        _ => return None,
+    })
+}
+
+/// Deserialises `value` as `T`; on failure, the failing path (as a pointer suffix) and message.
+fn deeper_error<T: serde::de::DeserializeOwned>(value: &Value) -> Option<(String, String)> {
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(_) => None,
+        Err(e) => {
+            let suffix = path_to_pointer(e.path()).trim_start_matches('#').to_owned();
+            Some((suffix, e.into_inner().to_string()))
+        }
+    }
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::from("#");
+    for segment in path.iter() {
+        let part = match segment {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } => escape_segment(key),
+            Segment::Enum { variant } => escape_segment(variant),
+            Segment::Unknown => continue,
+        };
+        pointer.push('/');
+        pointer.push_str(&part);
+    }
+    pointer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_syntax_errors_have_line_and_column() {
+        let err = parse_text("openapi: 3.0.3\ninfo: [unclosed\n", "bad.yaml").unwrap_err();
+        assert!(matches!(err.problems[0].location, Location::Text { line: 3, .. }), "{err}");
+    }
+
+    #[test]
+    fn json_syntax_errors_have_line_and_column() {
+        let err = parse_text("{\n  \"openapi\": 3,,\n}", "bad.json").unwrap_err();
+        assert_eq!(err.problems[0].location, Location::Text { line: 2, column: 16 }, "{err}");
+    }
+
+    #[test]
+    fn unquoted_status_codes_become_string_keys() {
+        let value = parse_text("responses:\n  200:\n    description: ok\n", "x.yaml").unwrap();
+        assert!(value["responses"]["200"].is_object());
+    }
+
+    #[test]
+    fn swagger_two_is_refused_by_name() {
+        let value = parse_text("swagger: '2.0'\ninfo: {}\n", "old.yaml").unwrap();
+        let err = to_openapi(value, "old.yaml").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "old.yaml: #/swagger: Swagger 2.0 is not supported; convert it to OpenAPI 3 first"
+        );
+    }
+
+    #[test]
+    fn shape_errors_point_into_the_document() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n";
+        let err = to_openapi(parse_text(text, "x.yaml").unwrap(), "x.yaml").unwrap_err();
+        let Location::Pointer(pointer) = &err.problems[0].location else { panic!("{err}") };
+        assert_eq!(pointer, "#/paths/~1a/get/responses");
+    }
+}

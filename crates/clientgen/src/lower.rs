@@ -1,0 +1,1033 @@
+//! Lower stage: the typed OpenAPI document to the intermediate model.
+//!
+//! Work happens in passes: claim a name for every component schema, lower each schema and
+//! operation (inline objects and enums become named types of their own), then mark which
+//! directions each type is used in, decide which types split into request and response views,
+//! and box the fields that would make a type infinitely large.
+
+use std::collections::{BTreeSet, HashMap};
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, ReferenceOr, Schema, SchemaKind,
+    StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use crate::diag::{Diagnostic, join};
+use crate::model::*;
+use crate::naming::{self, Scope};
+
+/// The extension that overrides the Rust name of a schema, operation or security scheme.
+pub const RUST_NAME: &str = "x-rust-name";
+/// The extension whose text is added to the docs of a schema's request view only.
+pub const REQUEST_DOC: &str = "x-rust-request-doc";
+
+/// The result of lowering: the model, or every problem found, plus warnings either way.
+pub struct Lowered {
+    /// The model, when there were no errors.
+    pub api: Option<Api>,
+    /// Errors: the input cannot be generated as it stands.
+    pub errors: Vec<Diagnostic>,
+    /// Warnings: generated, but something was approximated.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Lowers a whole document.
+pub fn lower(doc: &OpenAPI) -> Lowered {
+    let mut cx = Lowerer {
+        doc,
+        types: IndexMap::new(),
+        type_names: Scope::with_reserved(naming::RESERVED_TYPE_NAMES),
+        component_ids: HashMap::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    cx.claim_component_names();
+    cx.lower_components();
+    let operations = cx.lower_operations();
+    let security_schemes = cx.lower_security_schemes();
+    cx.check_security(&operations, &security_schemes);
+    cx.mark_usage(&operations);
+    cx.split_views();
+    cx.box_recursive_fields();
+
+    let Lowerer { types, errors, warnings, .. } = cx;
+    let api = errors.is_empty().then(|| Api {
+        title: doc.info.title.clone(),
+        version: doc.info.version.clone(),
+        description: doc.info.description.clone(),
+        servers: doc.servers.iter().map(|s| s.url.clone()).collect(),
+        types: types.into_iter().map(|(id, draft)| (id, draft.def)).collect(),
+        operations,
+        security_schemes,
+    });
+    Lowered { api, errors, warnings }
+}
+
+/// A type while it is being built: its definition plus what later passes need.
+struct Draft {
+    def: TypeDef,
+    /// Has a field whose presence differs by direction (readOnly or writeOnly).
+    direction_sensitive: bool,
+}
+
+struct Lowerer<'a> {
+    doc: &'a OpenAPI,
+    types: IndexMap<TypeId, Draft>,
+    type_names: Scope,
+    /// Component schema name → its id, for `$ref` resolution.
+    component_ids: HashMap<String, TypeId>,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Where a schema sits and what to call it if it needs a name of its own.
+struct Site<'s> {
+    pointer: String,
+    name_hint: &'s str,
+}
+
+impl<'a> Lowerer<'a> {
+    fn schemas(&self) -> impl Iterator<Item = (&'a String, &'a ReferenceOr<Schema>)> + use<'a> {
+        self.doc.components.iter().flat_map(|c| c.schemas.iter())
+    }
+
+    fn claim_component_names(&mut self) {
+        for (name, schema) in self.schemas() {
+            let id = TypeId(join("#/components/schemas", &[name]));
+            let rust_name = match schema {
+                ReferenceOr::Item(s) => self.rust_name_override(&s.schema_data.extensions, &id.0),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let rust_name = self.type_names.claim(&rust_name.unwrap_or_else(|| naming::type_name(name)));
+            self.component_ids.insert(name.clone(), id.clone());
+            let draft = Draft {
+                def: TypeDef {
+                    original_name: name.clone(),
+                    views: Views::Shared { name: rust_name },
+                    usage: Usage::default(),
+                    doc: None,
+                    kind: TypeKind::Alias(TypeRef::Any),
+                },
+                direction_sensitive: false,
+            };
+            self.types.insert(id, draft);
+        }
+    }
+
+    fn rust_name_override(
+        &mut self,
+        extensions: &IndexMap<String, serde_json::Value>,
+        pointer: &str,
+    ) -> Option<String> {
+        let value = extensions.get(RUST_NAME)?;
+        match value.as_str() {
+            Some(name) if naming::is_identifier(name) && !name.starts_with("r#") => Some(name.to_owned()),
+            _ => {
+                self.errors.push(Diagnostic::at(
+                    join(pointer, &[RUST_NAME]),
+                    format!("{RUST_NAME} must be a plain Rust identifier, found {value}"),
+                ));
+                None
+            }
+        }
+    }
+
+    fn lower_components(&mut self) {
+        for (name, schema) in self.schemas() {
+            let id = self.component_ids[name.as_str()].clone();
+            let type_name = self.types[&id].def.views.name(Direction::Response).to_owned();
+            let site = Site { pointer: id.0.clone(), name_hint: &type_name };
+            let (kind, doc, sensitive) = match schema {
+                ReferenceOr::Reference { reference } => {
+                    (TypeKind::Alias(self.resolve_ref(reference, &id.0)), None, false)
+                }
+                ReferenceOr::Item(schema) => self.lower_type_body(schema, &site),
+            };
+            let draft = &mut self.types[&id];
+            draft.def.kind = kind;
+            draft.def.doc = doc;
+            draft.direction_sensitive = sensitive;
+        }
+    }
+
+    /// Lowers the body of a schema that is (or becomes) a named type.
+    fn lower_type_body(&mut self, schema: &Schema, site: &Site<'_>) -> (TypeKind, Option<String>, bool) {
+        let doc = schema_doc(schema);
+        if let Some(variants) = self.string_enum(schema, &site.pointer) {
+            return (TypeKind::Enum(StringEnum { variants }), doc.map(strip_choice_list), false);
+        }
+        if let Some(object) = self.object_parts(schema, &site.pointer) {
+            let (fields, sensitive) = self.lower_fields(&object, site);
+            let request_note = schema
+                .schema_data
+                .extensions
+                .get(REQUEST_DOC)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
+            return (TypeKind::Struct(Struct { fields, request_note }), doc, sensitive);
+        }
+        let target = self.lower_inline(schema, site);
+        (TypeKind::Alias(target), doc, false)
+    }
+
+    /// The variants of a string enum schema, or `None` when it is not one.
+    fn string_enum(&mut self, schema: &Schema, pointer: &str) -> Option<Vec<Variant>> {
+        let values: Vec<&str> = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                s.enumeration.iter().flatten().map(String::as_str).collect()
+            }
+            _ => return None,
+        };
+        let labels = choice_labels(schema.schema_data.description.as_deref().unwrap_or(""));
+        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut seen = BTreeSet::new();
+        let mut variants = Vec::new();
+        for value in values {
+            if !seen.insert(value) {
+                self.warnings.push(Diagnostic::at(
+                    join(pointer, &["enum"]),
+                    format!("duplicate enum value {value:?} ignored"),
+                ));
+                continue;
+            }
+            variants.push(Variant {
+                wire: value.to_owned(),
+                rust_name: scope.claim(&naming::variant_name(value)),
+                doc: labels.get(value).cloned(),
+            });
+        }
+        Some(variants)
+    }
+
+    /// The properties of an object schema, merging `allOf` parts; `None` when not an object.
+    fn object_parts(&mut self, schema: &Schema, pointer: &str) -> Option<ObjectParts> {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() || o.additional_properties.is_none() => {
+                Some(ObjectParts::from_object(o, pointer))
+            }
+            SchemaKind::Any(any) if !any.properties.is_empty() => {
+                let mut parts = ObjectParts::default();
+                for (name, prop) in &any.properties {
+                    parts.properties.insert(name.clone(), (prop.clone(), join(pointer, &["properties", name])));
+                }
+                parts.required.extend(any.required.iter().cloned());
+                Some(parts)
+            }
+            SchemaKind::AllOf { all_of } if !is_ref_wrapper(schema) => {
+                let mut parts = ObjectParts::default();
+                for (i, part) in all_of.iter().enumerate() {
+                    let part_pointer = join(pointer, &["allOf", &i.to_string()]);
+                    let mut seen = BTreeSet::new();
+                    if let Some(found) = self.object_parts_of(part, &part_pointer, &mut seen) {
+                        parts.merge(found);
+                    } else {
+                        self.warnings.push(Diagnostic::at(
+                            part_pointer,
+                            "allOf part is not an object; it adds no fields",
+                        ));
+                    }
+                }
+                Some(parts)
+            }
+            _ => None,
+        }
+    }
+
+    fn object_parts_of(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        pointer: &str,
+        seen: &mut BTreeSet<String>,
+    ) -> Option<ObjectParts> {
+        match schema {
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/schemas/")?;
+                let name = unescape(name);
+                if !seen.insert(name.clone()) {
+                    return None;
+                }
+                let doc = self.doc;
+                let target = doc.components.as_ref()?.schemas.get(&name)?;
+                let target_pointer = join("#/components/schemas", &[&name]);
+                self.object_parts_of(target, &target_pointer, seen)
+            }
+            ReferenceOr::Item(schema) => self.object_parts(schema, pointer),
+        }
+    }
+
+    fn lower_fields(&mut self, object: &ObjectParts, site: &Site<'_>) -> (Vec<Field>, bool) {
+        let mut scope = Scope::new();
+        let mut fields = Vec::new();
+        let mut sensitive = false;
+        for (wire_name, (property, pointer)) in &object.properties {
+            let required = object.required.contains(wire_name);
+            let hint = naming::type_name(&format!("{} {}", site.name_hint, wire_name));
+            let field_site = Site { pointer: pointer.clone(), name_hint: &hint };
+            let field = self.lower_field(wire_name, property, required, &field_site, &mut scope);
+            sensitive |= field.request != field.response;
+            fields.push(field);
+        }
+        for name in &object.required {
+            if !object.properties.contains_key(name) {
+                self.warnings.push(Diagnostic::at(
+                    site.pointer.clone(),
+                    format!("required property {name:?} is not defined; ignored"),
+                ));
+            }
+        }
+        (fields, sensitive)
+    }
+
+    fn lower_field(
+        &mut self,
+        wire_name: &str,
+        property: &ReferenceOr<Box<Schema>>,
+        required: bool,
+        site: &Site<'_>,
+        scope: &mut Scope,
+    ) -> Field {
+        let (ty, doc, nullable, read_only, write_only, deprecated, constraints) = match property {
+            ReferenceOr::Reference { reference } => {
+                (self.resolve_ref(reference, &site.pointer), None, false, false, false, false, Constraints::default())
+            }
+            ReferenceOr::Item(schema) => {
+                let data = &schema.schema_data;
+                let ty = self.lower_inline(schema, site);
+                let constraints = self.constraints(schema, &site.pointer);
+                let nullable = data.nullable || self.is_nullable_target(&ty);
+                (ty, schema_doc(schema), nullable, data.read_only, data.write_only, data.deprecated, constraints)
+            }
+        };
+        if read_only && write_only {
+            self.warnings.push(Diagnostic::at(
+                site.pointer.clone(),
+                "property is both readOnly and writeOnly; treated as neither",
+            ));
+        }
+        let presence = if required { Presence::Required } else { Presence::Optional };
+        let (request, response) = match (read_only, write_only) {
+            (true, false) => (Presence::Absent, presence),
+            (false, true) => (presence, Presence::Absent),
+            _ => (presence, presence),
+        };
+        Field {
+            wire_name: wire_name.to_owned(),
+            rust_name: scope.claim(&naming::field_name(wire_name)),
+            doc,
+            ty,
+            nullable,
+            request,
+            response,
+            constraints,
+            deprecated,
+            boxed: false,
+        }
+    }
+
+    /// Whether a referenced component is itself declared `nullable`.
+    fn is_nullable_target(&self, ty: &TypeRef) -> bool {
+        let TypeRef::Named(id) = ty else { return false };
+        let Some(name) = id.0.strip_prefix("#/components/schemas/") else { return false };
+        matches!(
+            self.doc.components.as_ref().and_then(|c| c.schemas.get(&unescape(name))),
+            Some(ReferenceOr::Item(s)) if s.schema_data.nullable
+        )
+    }
+
+    /// Lowers a schema that appears in place (a property, item, parameter or body).
+    fn lower_inline(&mut self, schema: &Schema, site: &Site<'_>) -> TypeRef {
+        if let Some(target) = ref_wrapper_target(schema) {
+            return self.resolve_ref(target, &join(&site.pointer, &["allOf", "0"]));
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => self.new_named(schema, site),
+            SchemaKind::Type(Type::String(s)) => TypeRef::Scalar(string_scalar(&s.format)),
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Scalar(Scalar::Bool),
+            SchemaKind::Type(Type::Integer(i)) => TypeRef::Scalar(match i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Scalar::I32,
+                _ => Scalar::I64,
+            }),
+            SchemaKind::Type(Type::Number(n)) => TypeRef::Scalar(match n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Scalar::F32,
+                _ => Scalar::F64,
+            }),
+            SchemaKind::Type(Type::Array(a)) => {
+                let item_hint = format!("{}Item", site.name_hint);
+                let item_site = Site { pointer: join(&site.pointer, &["items"]), name_hint: &item_hint };
+                let item = match &a.items {
+                    Some(ReferenceOr::Reference { reference }) => self.resolve_ref(reference, &item_site.pointer),
+                    Some(ReferenceOr::Item(item)) => self.lower_inline(item, &item_site),
+                    None => TypeRef::Any,
+                };
+                TypeRef::List(Box::new(item))
+            }
+            SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => match &o.additional_properties {
+                Some(AdditionalProperties::Schema(value)) => {
+                    let value_hint = format!("{}Value", site.name_hint);
+                    let value_site = Site {
+                        pointer: join(&site.pointer, &["additionalProperties"]),
+                        name_hint: &value_hint,
+                    };
+                    let value = match value.as_ref() {
+                        ReferenceOr::Reference { reference } => self.resolve_ref(reference, &value_site.pointer),
+                        ReferenceOr::Item(s) => self.lower_inline(s, &value_site),
+                    };
+                    TypeRef::Map(Box::new(value))
+                }
+                _ => TypeRef::Any,
+            },
+            SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => self.new_named(schema, site),
+            SchemaKind::Any(any) if !any.properties.is_empty() => self.new_named(schema, site),
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                self.warnings.push(Diagnostic::at(
+                    site.pointer.clone(),
+                    "oneOf/anyOf is not typed yet; the value is kept as free-form JSON",
+                ));
+                TypeRef::Any
+            }
+            SchemaKind::Not { .. } | SchemaKind::Any(_) => TypeRef::Any,
+        }
+    }
+
+    /// Makes a named type of an inline schema, named from where it sits.
+    fn new_named(&mut self, schema: &Schema, site: &Site<'_>) -> TypeRef {
+        let id = TypeId(site.pointer.clone());
+        let name = match self.rust_name_override(&schema.schema_data.extensions, &site.pointer) {
+            Some(name) => self.type_names.claim(&name),
+            None => self.type_names.claim(&naming::type_name(site.name_hint)),
+        };
+        let draft = Draft {
+            def: TypeDef {
+                original_name: site.name_hint.to_owned(),
+                views: Views::Shared { name: name.clone() },
+                usage: Usage::default(),
+                doc: None,
+                kind: TypeKind::Alias(TypeRef::Any),
+            },
+            direction_sensitive: false,
+        };
+        self.types.insert(id.clone(), draft);
+        let inner = Site { pointer: site.pointer.clone(), name_hint: &name };
+        let (kind, doc, sensitive) = self.lower_type_body(schema, &inner);
+        let draft = &mut self.types[&id];
+        draft.def.kind = kind;
+        draft.def.doc = doc;
+        draft.direction_sensitive = sensitive;
+        TypeRef::Named(id)
+    }
+
+    fn constraints(&mut self, schema: &Schema, pointer: &str) -> Constraints {
+        let mut c = Constraints::default();
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                c.max_length = s.max_length.map(|n| n as u64);
+                c.min_length = s.min_length.map(|n| n as u64);
+                if let Some(pattern) = &s.pattern {
+                    match regex_lite::Regex::new(pattern) {
+                        Ok(_) => c.pattern = Some(pattern.clone()),
+                        Err(e) => self.warnings.push(Diagnostic::at(
+                            join(pointer, &["pattern"]),
+                            format!("pattern is not checked: it does not compile ({e})"),
+                        )),
+                    }
+                }
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                c.minimum = i.minimum.map(|v| Bound { value: v as f64, exclusive: i.exclusive_minimum });
+                c.maximum = i.maximum.map(|v| Bound { value: v as f64, exclusive: i.exclusive_maximum });
+            }
+            SchemaKind::Type(Type::Number(n)) => {
+                let finite = |v: &f64| v.is_finite();
+                c.minimum = n.minimum.filter(finite).map(|v| Bound { value: v, exclusive: n.exclusive_minimum });
+                c.maximum = n.maximum.filter(finite).map(|v| Bound { value: v, exclusive: n.exclusive_maximum });
+            }
+            SchemaKind::Type(Type::Array(a)) => {
+                c.min_items = a.min_items.map(|n| n as u64);
+                c.max_items = a.max_items.map(|n| n as u64);
+            }
+            _ => {}
+        }
+        c
+    }
+
+    /// Resolves a schema `$ref` to the named type it points at.
+    fn resolve_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        let at = join(pointer, &["$ref"]);
+        match reference.strip_prefix("#/components/schemas/") {
+            Some(name) if !name.contains('/') => match self.component_ids.get(&unescape(name)) {
+                Some(id) => TypeRef::Named(id.clone()),
+                None => {
+                    self.errors.push(Diagnostic::at(at, format!("$ref {reference:?} points at no schema")));
+                    TypeRef::Any
+                }
+            },
+            _ => {
+                self.errors.push(Diagnostic::at(
+                    at,
+                    format!("$ref {reference:?} is not supported; only #/components/schemas/NAME is"),
+                ));
+                TypeRef::Any
+            }
+        }
+    }
+
+    fn lower_operations(&mut self) -> Vec<Operation> {
+        let mut method_names = Scope::new();
+        let mut operations = Vec::new();
+        let doc = self.doc;
+        for (path, item) in &doc.paths.paths {
+            let item_pointer = join("#/paths", &[path]);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    self.errors.push(Diagnostic::at(item_pointer, "path item $ref is not supported"));
+                    continue;
+                }
+            };
+            for (method, op) in item.iter() {
+                let pointer = join(&item_pointer, &[method]);
+                let id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
+                let base_name = self
+                    .rust_name_override(&op.extensions, &pointer)
+                    .unwrap_or_else(|| naming::field_name(&id));
+                let method_name = method_names.claim(&base_name);
+                let type_stem = naming::type_name(&method_name);
+                let mut parameters = Vec::new();
+                let mut param_scope = Scope::new();
+                let declared = item.parameters.iter().enumerate().map(|(i, p)| (p, join(&item_pointer, &["parameters", &i.to_string()])));
+                let own = op.parameters.iter().enumerate().map(|(i, p)| (p, join(&pointer, &["parameters", &i.to_string()])));
+                let mut by_key: IndexMap<(String, ParamLocation), Parameter> = IndexMap::new();
+                for (param, param_pointer) in declared.chain(own) {
+                    if let Some(p) = self.lower_parameter(param, &param_pointer, &type_stem, &mut param_scope) {
+                        by_key.insert((p.wire_name.clone(), p.location), p);
+                    }
+                }
+                parameters.extend(by_key.into_values());
+                self.check_path_params(path, &parameters, &pointer);
+                let params_type = self.params_struct(&parameters, &pointer, &type_stem);
+                let body = op.request_body.as_ref().and_then(|b| self.lower_body(b, &pointer, &type_stem));
+                let responses = self.lower_responses(&op.responses, &pointer, &type_stem);
+                let security = op
+                    .security
+                    .as_ref()
+                    .or(doc.security.as_ref())
+                    .map(|reqs| reqs.iter().map(|r| r.keys().cloned().collect()).collect())
+                    .unwrap_or_default();
+                operations.push(Operation {
+                    id,
+                    method_name,
+                    http_method: method.to_ascii_uppercase(),
+                    path: path.clone(),
+                    summary: op.summary.clone(),
+                    description: op.description.clone(),
+                    deprecated: op.deprecated,
+                    parameters,
+                    params_type,
+                    body,
+                    responses,
+                    security,
+                });
+            }
+        }
+        operations
+    }
+
+    /// Makes a `{Op}Params` struct of the query, header and cookie parameters.
+    fn params_struct(&mut self, parameters: &[Parameter], op_pointer: &str, type_stem: &str) -> Option<TypeId> {
+        let fields: Vec<Field> = parameters
+            .iter()
+            .filter(|p| p.location != ParamLocation::Path)
+            .map(|p| Field {
+                wire_name: p.wire_name.clone(),
+                rust_name: p.rust_name.clone(),
+                doc: p.doc.clone(),
+                ty: p.ty.clone(),
+                nullable: false,
+                request: if p.required { Presence::Required } else { Presence::Optional },
+                response: Presence::Absent,
+                constraints: p.constraints.clone(),
+                deprecated: false,
+                boxed: false,
+            })
+            .collect();
+        if fields.is_empty() {
+            return None;
+        }
+        let id = TypeId(join(op_pointer, &["parameters"]));
+        let name = self.type_names.claim(&format!("{type_stem}Params"));
+        let def = TypeDef {
+            original_name: format!("{type_stem}Params"),
+            views: Views::Shared { name },
+            usage: Usage::default(),
+            doc: Some(format!("The query, header and cookie parameters of `{type_stem}`.")),
+            kind: TypeKind::Struct(Struct { fields, request_note: None }),
+        };
+        self.types.insert(id.clone(), Draft { def, direction_sensitive: false });
+        Some(id)
+    }
+
+    fn check_path_params(&mut self, path: &str, parameters: &[Parameter], pointer: &str) {
+        for name in path_template_names(path) {
+            let declared = parameters.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name);
+            if !declared {
+                self.errors.push(Diagnostic::at(
+                    pointer.to_owned(),
+                    format!("path parameter {{{name}}} is not declared"),
+                ));
+            }
+        }
+    }
+
+    fn lower_parameter(
+        &mut self,
+        param: &ReferenceOr<openapiv3::Parameter>,
+        pointer: &str,
+        type_stem: &str,
+        scope: &mut Scope,
+    ) -> Option<Parameter> {
+        let (param, pointer) = match param {
+            ReferenceOr::Item(p) => (p, pointer.to_owned()),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/parameters/").map(unescape);
+                let found = name.as_ref().and_then(|n| self.doc.components.as_ref()?.parameters.get(n));
+                match found {
+                    Some(ReferenceOr::Item(p)) => (p, reference.clone()),
+                    _ => {
+                        self.errors.push(Diagnostic::at(
+                            join(pointer, &["$ref"]),
+                            format!("parameter $ref {reference:?} points at no parameter"),
+                        ));
+                        return None;
+                    }
+                }
+            }
+        };
+        let (data, location) = match param {
+            openapiv3::Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
+            openapiv3::Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
+            openapiv3::Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
+            openapiv3::Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie),
+        };
+        let hint = naming::type_name(&format!("{type_stem} {}", data.name));
+        let schema_pointer = join(&pointer, &["schema"]);
+        let site = Site { pointer: schema_pointer.clone(), name_hint: &hint };
+        let (ty, constraints) = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Reference { reference }) => {
+                (self.resolve_ref(reference, &schema_pointer), Constraints::default())
+            }
+            openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
+                (self.lower_inline(schema, &site), self.constraints(schema, &schema_pointer))
+            }
+            openapiv3::ParameterSchemaOrContent::Content(_) => {
+                self.warnings.push(Diagnostic::at(pointer.clone(), "parameter `content` is sent as a string"));
+                (TypeRef::Scalar(Scalar::String), Constraints::default())
+            }
+        };
+        Some(Parameter {
+            wire_name: data.name.clone(),
+            rust_name: scope.claim(&naming::field_name(&data.name)),
+            location,
+            required: data.required || location == ParamLocation::Path,
+            ty,
+            doc: data.description.clone(),
+            constraints,
+        })
+    }
+
+    fn lower_body(
+        &mut self,
+        body: &ReferenceOr<openapiv3::RequestBody>,
+        op_pointer: &str,
+        type_stem: &str,
+    ) -> Option<RequestBody> {
+        let pointer = join(op_pointer, &["requestBody"]);
+        let body = match body {
+            ReferenceOr::Item(b) => b,
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/requestBodies/").map(unescape);
+                match name.as_ref().and_then(|n| self.doc.components.as_ref()?.request_bodies.get(n)) {
+                    Some(ReferenceOr::Item(b)) => b,
+                    _ => {
+                        self.errors.push(Diagnostic::at(
+                            join(&pointer, &["$ref"]),
+                            format!("request body $ref {reference:?} points at no request body"),
+                        ));
+                        return None;
+                    }
+                }
+            }
+        };
+        let hint = format!("{type_stem}Body");
+        let content = self.lower_content(&body.content, &pointer, &hint);
+        Some(RequestBody { required: body.required, doc: body.description.clone(), content })
+    }
+
+    /// Lowers the schema of each media type; identical inline schemas share one type.
+    fn lower_content(
+        &mut self,
+        content: &IndexMap<String, openapiv3::MediaType>,
+        pointer: &str,
+        hint: &str,
+    ) -> IndexMap<String, TypeRef> {
+        let mut out = IndexMap::new();
+        let mut lowered: Vec<(&Schema, TypeRef)> = Vec::new();
+        for (media_type, media) in content {
+            let media_pointer = join(pointer, &["content", media_type, "schema"]);
+            let ty = match &media.schema {
+                None => TypeRef::Any,
+                Some(ReferenceOr::Reference { reference }) => self.resolve_ref(reference, &media_pointer),
+                Some(ReferenceOr::Item(schema)) => match lowered.iter().find(|(s, _)| *s == schema) {
+                    Some((_, ty)) => ty.clone(),
+                    None => {
+                        let site = Site { pointer: media_pointer, name_hint: hint };
+                        let ty = self.lower_inline(schema, &site);
+                        lowered.push((schema, ty.clone()));
+                        ty
+                    }
+                },
+            };
+            out.insert(media_type.clone(), ty);
+        }
+        out
+    }
+
+    fn lower_responses(
+        &mut self,
+        responses: &openapiv3::Responses,
+        op_pointer: &str,
+        type_stem: &str,
+    ) -> IndexMap<String, Response> {
+        let pointer = join(op_pointer, &["responses"]);
+        let mut out = IndexMap::new();
+        let entries = responses
+            .responses
+            .iter()
+            .map(|(code, r)| {
+                let key = match code {
+                    StatusCode::Code(n) => n.to_string(),
+                    StatusCode::Range(n) => format!("{n}XX"),
+                };
+                (key, r)
+            })
+            .chain(responses.default.iter().map(|r| ("default".to_owned(), r)));
+        for (status, response) in entries {
+            let status_pointer = join(&pointer, &[&status]);
+            let response = match response {
+                ReferenceOr::Item(r) => r,
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.strip_prefix("#/components/responses/").map(unescape);
+                    match name.as_ref().and_then(|n| self.doc.components.as_ref()?.responses.get(n)) {
+                        Some(ReferenceOr::Item(r)) => r,
+                        _ => {
+                            self.errors.push(Diagnostic::at(
+                                join(&status_pointer, &["$ref"]),
+                                format!("response $ref {reference:?} points at no response"),
+                            ));
+                            continue;
+                        }
+                    }
+                }
+            };
+            let hint = if status.starts_with('2') {
+                format!("{type_stem}Response")
+            } else {
+                format!("{type_stem}Response{}", naming::type_name(&status))
+            };
+            let content = self.lower_content(&response.content, &status_pointer, &hint);
+            let doc = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
+            out.insert(status, Response { doc, content });
+        }
+        out
+    }
+
+    fn lower_security_schemes(&mut self) -> IndexMap<String, SecurityScheme> {
+        let mut scope = Scope::with_reserved(&["base_url", "build", "user_agent", "http_client"]);
+        let mut out = IndexMap::new();
+        let doc = self.doc;
+        for (name, scheme) in doc.components.iter().flat_map(|c| c.security_schemes.iter()) {
+            let pointer = join("#/components/securitySchemes", &[name]);
+            let ReferenceOr::Item(scheme) = scheme else {
+                self.errors.push(Diagnostic::at(pointer, "security scheme $ref is not supported"));
+                continue;
+            };
+            let snake = naming::field_name(name);
+            let stem = snake.strip_prefix("x_").filter(|s| !s.is_empty()).unwrap_or(&snake).to_owned();
+            let (kind, doc) = match scheme {
+                openapiv3::SecurityScheme::APIKey { location, name: key_name, description, .. } => {
+                    let location = match location {
+                        openapiv3::APIKeyLocation::Query => ParamLocation::Query,
+                        openapiv3::APIKeyLocation::Header => ParamLocation::Header,
+                        openapiv3::APIKeyLocation::Cookie => ParamLocation::Cookie,
+                    };
+                    (SecurityKind::ApiKey { location, name: key_name.clone() }, description.clone())
+                }
+                openapiv3::SecurityScheme::HTTP { scheme, description, .. } => {
+                    match scheme.to_ascii_lowercase().as_str() {
+                        "bearer" => (SecurityKind::Bearer, description.clone()),
+                        "basic" => (SecurityKind::Basic, description.clone()),
+                        other => {
+                            self.warnings.push(Diagnostic::at(
+                                pointer.clone(),
+                                format!("HTTP auth scheme {other:?} is sent as a bearer token"),
+                            ));
+                            (SecurityKind::Bearer, description.clone())
+                        }
+                    }
+                }
+                openapiv3::SecurityScheme::OAuth2 { description, .. }
+                | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
+                    (SecurityKind::Bearer, description.clone())
+                }
+            };
+            let rust_name = scope.claim(&stem);
+            out.insert(name.clone(), SecurityScheme { rust_name, doc, kind });
+        }
+        out
+    }
+
+    fn check_security(&mut self, operations: &[Operation], schemes: &IndexMap<String, SecurityScheme>) {
+        for op in operations {
+            for name in op.security.iter().flatten() {
+                if !schemes.contains_key(name) {
+                    self.errors.push(Diagnostic::at(
+                        join("#/paths", &[&op.path, &op.http_method.to_ascii_lowercase(), "security"]),
+                        format!("security scheme {name:?} is not defined in #/components/securitySchemes"),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Marks every type reachable from a request (parameters, bodies) or a response.
+    fn mark_usage(&mut self, operations: &[Operation]) {
+        for op in operations {
+            for param in &op.parameters {
+                self.mark(&param.ty, Direction::Request);
+            }
+            if let Some(id) = &op.params_type {
+                self.mark(&TypeRef::Named(id.clone()), Direction::Request);
+            }
+            for ty in op.body.iter().flat_map(|b| b.content.values()) {
+                self.mark(ty, Direction::Request);
+            }
+            for ty in op.responses.values().flat_map(|r| r.content.values()) {
+                self.mark(ty, Direction::Response);
+            }
+        }
+    }
+
+    fn mark(&mut self, ty: &TypeRef, direction: Direction) {
+        let mut stack = vec![ty.clone()];
+        while let Some(ty) = stack.pop() {
+            match ty {
+                TypeRef::Named(id) => {
+                    let Some(draft) = self.types.get_mut(&id) else { continue };
+                    let usage = &mut draft.def.usage;
+                    if usage.has(direction) {
+                        continue;
+                    }
+                    match direction {
+                        Direction::Request => usage.request = true,
+                        Direction::Response => usage.response = true,
+                    }
+                    match &draft.def.kind {
+                        TypeKind::Struct(s) => stack.extend(
+                            s.fields
+                                .iter()
+                                .filter(|f| f.presence(direction) != Presence::Absent)
+                                .map(|f| f.ty.clone()),
+                        ),
+                        TypeKind::Alias(target) => stack.push(target.clone()),
+                        TypeKind::Enum(_) => {}
+                    }
+                }
+                TypeRef::List(inner) | TypeRef::Map(inner) => stack.push(*inner),
+                TypeRef::Scalar(_) | TypeRef::Any => {}
+            }
+        }
+    }
+
+    /// Splits each direction-sensitive type used both ways (or not at all) into two views.
+    ///
+    /// A type is direction-sensitive when a field differs by direction, or when it refers to a
+    /// sensitive type: a shared type cannot name a field type that has two views.
+    fn split_views(&mut self) {
+        loop {
+            let mut changed = false;
+            let sensitive: BTreeSet<TypeId> =
+                self.types.iter().filter(|(_, d)| d.direction_sensitive).map(|(id, _)| id.clone()).collect();
+            for draft in self.types.values_mut() {
+                if draft.direction_sensitive {
+                    continue;
+                }
+                let refs_sensitive = match &draft.def.kind {
+                    TypeKind::Struct(s) => s.fields.iter().any(|f| refers_to_any(&f.ty, &sensitive)),
+                    TypeKind::Alias(target) => refers_to_any(target, &sensitive),
+                    TypeKind::Enum(_) => false,
+                };
+                if refs_sensitive {
+                    draft.direction_sensitive = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let ids: Vec<TypeId> = self.types.keys().cloned().collect();
+        for id in ids {
+            let draft = &self.types[&id];
+            let one_way = draft.def.usage.request != draft.def.usage.response;
+            if !draft.direction_sensitive || one_way {
+                continue;
+            }
+            let response = draft.def.views.name(Direction::Response).to_owned();
+            let request = self.type_names.claim(&format!("{response}Request"));
+            self.types[&id].def.views = Views::Split { request, response };
+        }
+    }
+
+    /// Boxes every by-value field whose type leads back to the struct holding it.
+    fn box_recursive_fields(&mut self) {
+        let edges: HashMap<TypeId, Vec<TypeId>> = self
+            .types
+            .iter()
+            .map(|(id, d)| {
+                let targets = match &d.def.kind {
+                    TypeKind::Struct(s) => s.fields.iter().filter_map(|f| by_value_target(&f.ty)).collect(),
+                    TypeKind::Alias(t) => by_value_target(t).into_iter().collect(),
+                    TypeKind::Enum(_) => Vec::new(),
+                };
+                (id.clone(), targets)
+            })
+            .collect();
+        let ids: Vec<TypeId> = self.types.keys().cloned().collect();
+        for id in ids {
+            let TypeKind::Struct(s) = &mut self.types[&id].def.kind else { continue };
+            for field in &mut s.fields {
+                if let Some(target) = by_value_target(&field.ty) {
+                    field.boxed = reaches(&edges, &target, &id);
+                }
+            }
+        }
+    }
+}
+
+/// The properties and required names gathered from an object schema or `allOf` parts.
+#[derive(Default)]
+struct ObjectParts {
+    /// Property name → (schema, its pointer).
+    properties: IndexMap<String, (ReferenceOr<Box<Schema>>, String)>,
+    required: BTreeSet<String>,
+}
+
+impl ObjectParts {
+    fn from_object(o: &openapiv3::ObjectType, pointer: &str) -> Self {
+        let mut parts = ObjectParts::default();
+        for (name, prop) in &o.properties {
+            parts.properties.insert(name.clone(), (prop.clone(), join(pointer, &["properties", name])));
+        }
+        parts.required.extend(o.required.iter().cloned());
+        parts
+    }
+
+    fn merge(&mut self, other: ObjectParts) {
+        for (name, prop) in other.properties {
+            self.properties.insert(name, prop);
+        }
+        self.required.extend(other.required);
+    }
+}
+
+/// Whether the schema is drf-spectacular's `allOf: [$ref]` wrapper carrying siblings.
+fn is_ref_wrapper(schema: &Schema) -> bool {
+    ref_wrapper_target(schema).is_some()
+}
+
+fn ref_wrapper_target(schema: &Schema) -> Option<&str> {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
+            ReferenceOr::Reference { reference } => Some(reference),
+            ReferenceOr::Item(_) => None,
+        },
+        _ => None,
+    }
+}
+
+fn string_scalar(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Scalar {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Scalar::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Scalar::Date,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Scalar::Bytes,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Scalar::Uuid,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "decimal" => Scalar::Decimal,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uri" || f == "url" => Scalar::Uri,
+        _ => Scalar::String,
+    }
+}
+
+/// The description of a schema, or its title when it has none.
+fn schema_doc(schema: &Schema) -> Option<String> {
+    let data = &schema.schema_data;
+    data.description.clone().or_else(|| data.title.clone()).filter(|d| !d.trim().is_empty())
+}
+
+/// drf-spectacular's choice list (``* `16x9` - Ratio 16 9``): value → label.
+fn choice_labels(description: &str) -> HashMap<&str, String> {
+    description
+        .lines()
+        .filter_map(|line| {
+            let rest = line.trim().strip_prefix("* `")?;
+            let (value, label) = rest.split_once("` - ")?;
+            Some((value, label.trim().to_owned()))
+        })
+        .collect()
+}
+
+/// Drops a drf-spectacular choice list from a description: the variants carry it.
+fn strip_choice_list(description: String) -> String {
+    let kept: Vec<&str> = description
+        .lines()
+        .filter(|line| !(line.trim().starts_with("* `") && line.contains("` - ")))
+        .collect();
+    kept.join("\n").trim().to_owned()
+}
+
+fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+fn path_template_names(path: &str) -> Vec<&str> {
+    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
+}
+
+fn refers_to_any(ty: &TypeRef, ids: &BTreeSet<TypeId>) -> bool {
+    match ty {
+        TypeRef::Named(id) => ids.contains(id),
+        TypeRef::List(inner) | TypeRef::Map(inner) => refers_to_any(inner, ids),
+        TypeRef::Scalar(_) | TypeRef::Any => false,
+    }
+}
+
+/// The named type a field holds by value (not behind a `Vec` or map), if any.
+fn by_value_target(ty: &TypeRef) -> Option<TypeId> {
+    match ty {
+        TypeRef::Named(id) => Some(id.clone()),
+        _ => None,
+    }
+}
+
+fn reaches(edges: &HashMap<TypeId, Vec<TypeId>>, from: &TypeId, to: &TypeId) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![from.clone()];
+    while let Some(id) = stack.pop() {
+        if &id == to {
+            return true;
+        }
+        if seen.insert(id.clone()) {
+            stack.extend(edges.get(&id).into_iter().flatten().cloned());
+        }
+    }
+    false
+}

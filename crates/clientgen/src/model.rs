@@ -1,0 +1,417 @@
+//! The intermediate model: schemas and operations lowered once from the spec, read by emission.
+//!
+//! Nothing here refers back to the raw document. Every type is keyed by a [`TypeId`] (the JSON
+//! pointer of the schema it came from), every map keeps spec order, and readOnly/writeOnly is
+//! expressed once, as the per-direction [`Presence`] of each field.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+/// Everything emission needs to write a client crate.
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// Server URLs, in spec order; the first is the client's default base URL.
+    pub servers: Vec<String>,
+    /// Every named type, in the order it was first met.
+    pub types: IndexMap<TypeId, TypeDef>,
+    /// Every operation, in path then method order as the spec lists them.
+    pub operations: Vec<Operation>,
+    /// Security schemes by their name in the spec.
+    pub security_schemes: IndexMap<String, SecurityScheme>,
+}
+
+/// The stable identity of a named type: the JSON pointer of the schema it was lowered from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct TypeId(pub String);
+
+/// A direction a value travels in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// From the caller to the server (request bodies and parameters).
+    Request,
+    /// From the server to the caller (response bodies).
+    Response,
+}
+
+/// Which directions a type is used in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Usage {
+    /// Reachable from a request body or parameter.
+    pub request: bool,
+    /// Reachable from a response body.
+    pub response: bool,
+}
+
+impl Usage {
+    /// Whether the type is used in `direction`.
+    pub fn has(self, direction: Direction) -> bool {
+        match direction {
+            Direction::Request => self.request,
+            Direction::Response => self.response,
+        }
+    }
+}
+
+/// The Rust types a schema becomes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Views {
+    /// One type serves every direction the schema is used in.
+    Shared {
+        /// Its Rust name.
+        name: String,
+    },
+    /// The schema differs by direction and is used in both: two types.
+    Split {
+        /// The request view (`{Name}Request`): no readOnly field.
+        request: String,
+        /// The response view (the schema's own name): no writeOnly field.
+        response: String,
+    },
+}
+
+impl Views {
+    /// The Rust name of the view used in `direction`.
+    pub fn name(&self, direction: Direction) -> &str {
+        match (self, direction) {
+            (Views::Shared { name }, _) => name,
+            (Views::Split { request, .. }, Direction::Request) => request,
+            (Views::Split { response, .. }, Direction::Response) => response,
+        }
+    }
+}
+
+/// A named type.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    /// The name given in the spec (component name, or the path it was derived from).
+    pub original_name: String,
+    /// The Rust types this schema becomes.
+    pub views: Views,
+    /// Where it is used.
+    pub usage: Usage,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+impl TypeDef {
+    /// The directions this type is emitted for, each with the Rust name of its view.
+    ///
+    /// A shared type reports the direction `None`: it carries the fields of both.
+    pub fn emitted_views(&self) -> Vec<(Option<Direction>, &str)> {
+        match &self.views {
+            Views::Shared { name } => {
+                let only = match (self.usage.request, self.usage.response) {
+                    (true, false) => Some(Direction::Request),
+                    (false, true) => Some(Direction::Response),
+                    _ => None,
+                };
+                vec![(only, name.as_str())]
+            }
+            Views::Split { request, response } => vec![
+                (Some(Direction::Response), response.as_str()),
+                (Some(Direction::Request), request.as_str()),
+            ],
+        }
+    }
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A string enum.
+    Enum(StringEnum),
+    /// A name for another type (a named array, map or scalar schema).
+    Alias(TypeRef),
+}
+
+/// An object type.
+#[derive(Debug, Clone, Serialize)]
+pub struct Struct {
+    /// Properties in spec order.
+    pub fields: Vec<Field>,
+    /// Free text the overlay adds to the request view only (e.g. "either text or audio").
+    pub request_note: Option<String>,
+}
+
+/// One property of an object, with its presence in each direction.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// The JSON name; serde always uses it.
+    pub wire_name: String,
+    /// The Rust field name.
+    pub rust_name: String,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// The value type.
+    pub ty: TypeRef,
+    /// Whether `null` is an accepted value.
+    pub nullable: bool,
+    /// Presence in requests (`absent` for readOnly properties).
+    pub request: Presence,
+    /// Presence in responses (`absent` for writeOnly properties).
+    pub response: Presence,
+    /// Checks run on the request view before sending.
+    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
+    /// Marked `deprecated: true`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    /// Held in a `Box`, because its type leads back to the struct holding it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub boxed: bool,
+}
+
+impl Field {
+    /// Presence in `direction`.
+    pub fn presence(&self, direction: Direction) -> Presence {
+        match direction {
+            Direction::Request => self.request,
+            Direction::Response => self.response,
+        }
+    }
+}
+
+/// Whether a property exists in a direction, and whether it must.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// Not part of this direction (readOnly in requests, writeOnly in responses).
+    Absent,
+    /// May be left out.
+    Optional,
+    /// Must be present.
+    Required,
+}
+
+/// Validation keywords that apply to a field's value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    /// `maxLength`, in characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+    /// `minLength`, in characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u64>,
+    /// `pattern`, already checked to compile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// `minimum` (`exclusive` when `exclusiveMinimum` is set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<Bound>,
+    /// `maximum` (`exclusive` when `exclusiveMaximum` is set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<Bound>,
+    /// `minItems`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<u64>,
+}
+
+impl Constraints {
+    /// Whether no keyword is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// A numeric bound.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Bound {
+    /// The limit.
+    pub value: f64,
+    /// Whether the limit itself is excluded.
+    pub exclusive: bool,
+}
+
+/// A string enum.
+#[derive(Debug, Clone, Serialize)]
+pub struct StringEnum {
+    /// Variants in spec order.
+    pub variants: Vec<Variant>,
+}
+
+/// One enum value.
+#[derive(Debug, Clone, Serialize)]
+pub struct Variant {
+    /// The value on the wire.
+    pub wire: String,
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// Doc text (drf-spectacular's label, when the description lists one).
+    pub doc: Option<String>,
+}
+
+/// A reference to a type, as a field, parameter or body has it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeRef {
+    /// A built-in scalar.
+    Scalar(Scalar),
+    /// A named type of the model.
+    Named(TypeId),
+    /// `type: array`.
+    List(Box<TypeRef>),
+    /// `additionalProperties` with no properties: a string-keyed map.
+    Map(Box<TypeRef>),
+    /// Any JSON value (free-form objects, schemas the generator cannot type).
+    Any,
+}
+
+/// Scalars, each with a fixed Rust type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scalar {
+    /// `string`.
+    String,
+    /// `string`, `format: uri`; kept a `String` (see ARCHITECTURE.md).
+    Uri,
+    /// `boolean`.
+    Bool,
+    /// `integer`, `format: int32`.
+    I32,
+    /// `integer` (bare or `int64`).
+    I64,
+    /// `number`, `format: float`.
+    F32,
+    /// `number` (bare or `double`).
+    F64,
+    /// `string`, `format: uuid`.
+    Uuid,
+    /// `string`, `format: date-time`.
+    DateTime,
+    /// `string`, `format: date`.
+    Date,
+    /// `string`, `format: decimal`.
+    Decimal,
+    /// `string`, `format: binary`.
+    Bytes,
+}
+
+/// An HTTP operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// The operationId (or a name derived from method and path).
+    pub id: String,
+    /// The Rust method name.
+    pub method_name: String,
+    /// Upper-case HTTP method.
+    pub http_method: String,
+    /// The path template, e.g. `/pets/{petId}`.
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// Marked `deprecated: true`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    /// Parameters in spec order (path-item ones first).
+    pub parameters: Vec<Parameter>,
+    /// The struct holding the query, header and cookie parameters, when there are any.
+    pub params_type: Option<TypeId>,
+    /// The request body, if any.
+    pub body: Option<RequestBody>,
+    /// Responses by status (`200`, `2XX`, `default`), in spec order.
+    pub responses: IndexMap<String, Response>,
+    /// Alternatives: any one entry will do; within an entry every scheme is sent.
+    /// An empty list means no credentials are sent.
+    pub security: Vec<Vec<String>>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a request header.
+    Header,
+    /// In the `Cookie` header.
+    Cookie,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Parameter {
+    /// The name on the wire.
+    pub wire_name: String,
+    /// The Rust name.
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// Checks run before sending.
+    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
+}
+
+/// A request body.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestBody {
+    /// Whether the body must be sent.
+    pub required: bool,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// The body type for each declared media type, in spec order.
+    pub content: IndexMap<String, TypeRef>,
+}
+
+/// One declared response.
+#[derive(Debug, Clone, Serialize)]
+pub struct Response {
+    /// Its description.
+    pub doc: Option<String>,
+    /// The body type for each declared media type; empty for no body.
+    pub content: IndexMap<String, TypeRef>,
+}
+
+/// A security scheme the client can be configured with.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityScheme {
+    /// The Rust name of its setting on the client builder.
+    pub rust_name: String,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// How it is sent.
+    pub kind: SecurityKind,
+}
+
+/// How a credential is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecurityKind {
+    /// An API key in a header, query parameter or cookie.
+    ApiKey {
+        /// Where it goes.
+        location: ParamLocation,
+        /// The header, parameter or cookie name.
+        name: String,
+    },
+    /// `Authorization: Bearer …`.
+    Bearer,
+    /// `Authorization: Basic …`.
+    Basic,
+}

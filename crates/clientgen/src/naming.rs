@@ -1,0 +1,244 @@
+//! The naming funnel: every Rust identifier the generator writes comes from here.
+//!
+//! Spec names are transliterated to ASCII, split into words by heck, cased, and then made
+//! legal: a leading digit gets a letter in front, keywords become raw identifiers (or get a
+//! suffix where Rust allows no raw form), and a [`Scope`] resolves collisions by numbering them
+//! in the order they were claimed. The wire name is never changed: serde keeps it.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words Rust reserves in any edition the generated crates may use.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
+    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be written as raw identifiers.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate"];
+
+/// Type names the generated `types` module must not shadow, because generated code names them
+/// unqualified.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Nullable",
+];
+
+/// A name for a type (struct, enum, alias): `UpperCamelCase`.
+pub fn type_name(raw: &str) -> String {
+    upper_camel(raw, "T")
+}
+
+/// A name for an enum variant: `UpperCamelCase`.
+pub fn variant_name(raw: &str) -> String {
+    upper_camel(raw, "V")
+}
+
+/// A name for a field, parameter, method or setting: `snake_case`.
+pub fn field_name(raw: &str) -> String {
+    let words = prepare(raw);
+    let mut name = words.to_snake_case();
+    if name.is_empty() {
+        name = "value".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "n");
+    }
+    escape_keyword(name)
+}
+
+/// Makes a keyword usable: `r#type`, or `self_` where no raw form exists.
+fn escape_keyword(name: String) -> String {
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+fn upper_camel(raw: &str, digit_prefix: &str) -> String {
+    let words = prepare(raw);
+    let mut name = words.to_upper_camel_case();
+    if name.is_empty() {
+        name = if raw.is_empty() { "Empty" } else { "Value" }.to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, digit_prefix);
+    }
+    if name == "Self" {
+        name.push_str("Value");
+    }
+    name
+}
+
+/// Transliterates to ASCII and spells out signs that would otherwise vanish (`-1` vs `1`).
+fn prepare(raw: &str) -> String {
+    let ascii = deunicode::deunicode(raw);
+    let mut out = String::with_capacity(ascii.len() + 8);
+    let trimmed = ascii.trim_start();
+    let rest = if let Some(rest) = trimmed.strip_prefix('-').filter(|r| starts_digit(r)) {
+        out.push_str("minus ");
+        rest
+    } else if let Some(rest) = trimmed.strip_prefix('+').filter(|r| starts_digit(r)) {
+        out.push_str("plus ");
+        rest
+    } else {
+        trimmed
+    };
+    // Dots between digits are decimal points: keep them apart as words (`1.5` -> `1_5`).
+    for c in rest.chars() {
+        out.push(if c.is_ascii_alphanumeric() { c } else { ' ' });
+    }
+    out
+}
+
+fn starts_digit(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// A set of names in one namespace; later claims of a taken name are numbered.
+#[derive(Debug, Default, Clone)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    /// An empty scope.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A scope in which `reserved` are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Scope { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
+    }
+
+    /// Claims `candidate`, or the first of `candidate2`, `candidate3`, … that is free.
+    pub fn claim(&mut self, candidate: &str) -> String {
+        if self.taken.insert(candidate.to_owned()) {
+            return candidate.to_owned();
+        }
+        let (stem, sep) = match candidate.strip_prefix("r#") {
+            // `r#type` collides as `type2`, which needs no escaping.
+            Some(bare) => (bare, if bare.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" }),
+            None => (candidate, if candidate.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" }),
+        };
+        (2u32..)
+            .map(|n| format!("{stem}{sep}{n}"))
+            .find(|name| self.taken.insert(name.clone()))
+            .unwrap_or_default()
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+/// Whether `name` is a legal Rust identifier as written (raw identifiers included).
+pub fn is_identifier(name: &str) -> bool {
+    let bare = name.strip_prefix("r#").unwrap_or(name);
+    let mut chars = bare.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+        && !(bare == "_")
+        && (name.starts_with("r#") || !KEYWORDS.contains(&bare))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names() {
+        let table = [
+            ("Lipsync", "Lipsync"),
+            ("AspectRatioBc4Enum", "AspectRatioBc4Enum"),
+            ("pet_store", "PetStore"),
+            ("pet-store.v2", "PetStoreV2"),
+            ("2FA", "T2fa"),
+            ("Self", "SelfValue"),
+            ("über", "Uber"),
+            ("名前", "MingQian"),
+            ("", "Empty"),
+            ("***", "Value"),
+            ("a::b", "AB"),
+            ("HTTPResponse", "HttpResponse"),
+        ];
+        for (raw, want) in table {
+            assert_eq!(type_name(raw), want, "type_name({raw:?})");
+            assert!(is_identifier(&type_name(raw)), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn variant_names() {
+        let table = [
+            ("16x9", "V16x9"),
+            ("1x1", "V1x1"),
+            ("normal-black", "NormalBlack"),
+            ("aurora_v1_fast", "AuroraV1Fast"),
+            ("-1", "Minus1"),
+            ("+1", "Plus1"),
+            ("1", "V1"),
+            ("", "Empty"),
+            ("*", "Value"),
+            ("Self", "SelfValue"),
+            ("café", "Cafe"),
+        ];
+        for (raw, want) in table {
+            assert_eq!(variant_name(raw), want, "variant_name({raw:?})");
+        }
+    }
+
+    #[test]
+    fn field_names() {
+        let table = [
+            ("aspect_ratio", "aspect_ratio"),
+            ("createdAt", "created_at"),
+            ("X-API-ID", "x_api_id"),
+            ("type", "r#type"),
+            ("self", "self_"),
+            ("Self", "self_"),
+            ("crate", "crate_"),
+            ("super", "super_"),
+            ("async", "r#async"),
+            ("gen", "r#gen"),
+            ("1st", "n1st"),
+            ("$ref", "r#ref"),
+            ("@odata.type", "odata_type"),
+            ("", "value"),
+            ("naïve", "naive"),
+            ("a\"b", "a_b"),
+        ];
+        for (raw, want) in table {
+            assert_eq!(field_name(raw), want, "field_name({raw:?})");
+            assert!(is_identifier(&field_name(raw)), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn collisions_are_numbered_in_claim_order() {
+        let mut scope = Scope::new();
+        assert_eq!(scope.claim("Add"), "Add");
+        assert_eq!(scope.claim("Add"), "Add2");
+        assert_eq!(scope.claim("Add"), "Add3");
+        assert_eq!(scope.claim("V1"), "V1");
+        assert_eq!(scope.claim("V1"), "V1_2");
+        assert_eq!(scope.claim("r#type"), "r#type");
+        assert_eq!(scope.claim("r#type"), "type2");
+    }
+
+    #[test]
+    fn reserved_names_are_never_handed_out() {
+        let mut scope = Scope::with_reserved(RESERVED_TYPE_NAMES);
+        assert_eq!(scope.claim(&type_name("string")), "String2");
+        assert_eq!(scope.claim(&type_name("Result")), "Result2");
+        assert_eq!(scope.claim(&type_name("Pet")), "Pet");
+    }
+}
