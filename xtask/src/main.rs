@@ -23,8 +23,8 @@ enum Task {
         /// A spec file (YAML or JSON) to generate from instead of the embedded Creatify spec.
         #[arg(long, requires_all = ["out", "crate_name"])]
         spec: Option<PathBuf>,
-        /// The folder to write the crate into (with --spec).
-        #[arg(long, requires = "spec")]
+        /// The folder to write the crate into (default: generated/creatify).
+        #[arg(long)]
         out: Option<PathBuf>,
         /// The name of the generated crate (with --spec).
         #[arg(long, requires = "spec")]
@@ -54,7 +54,7 @@ fn codegen(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>, crate_name:
             let config = Config::new(&crate_name, &spec.to_string_lossy());
             (clientgen::generate(&text, &config), out)
         }
-        _ => (xtask::generate_creatify(), xtask::creatify_dir()),
+        (_, out, _) => (xtask::generate_creatify(), out.unwrap_or_else(xtask::creatify_dir)),
     };
     let output = match result {
         Ok(output) => output,
@@ -90,33 +90,37 @@ fn codegen(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>, crate_name:
     }
 }
 
-/// The steps of `cargo xtask test`, in order; the first failure stops the run.
+/// One cargo invocation of `cargo xtask test`.
+struct Step {
+    name: &'static str,
+    args: &'static [&'static str],
+    env: &'static [(&'static str, &'static str)],
+}
+
+/// What `cargo xtask test` runs after the freshness check, in order.
+const STEPS: &[Step] = &[
+    Step { name: "tests", args: &["test", "--workspace", "--all-targets"], env: &[] },
+    Step { name: "doctests", args: &["test", "--workspace", "--doc"], env: &[] },
+    Step { name: "clippy", args: &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], env: &[] },
+    Step { name: "docs", args: &["doc", "--no-deps", "-p", "creatify"], env: &[("RUSTDOCFLAGS", "-D warnings")] },
+];
+
+/// Runs every check CI runs; the first failure stops the run.
 fn test() -> ExitCode {
     if codegen(true, None, None, None) != ExitCode::SUCCESS {
         return ExitCode::FAILURE;
     }
-    let steps: [(&str, &[&str], &[(&str, &str)]); 3] = [
-        ("tests", &["test", "--workspace", "--all-targets"], &[]),
-        ("doctests", &["test", "--workspace", "--doc"], &[]),
-        ("clippy", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[]),
-    ];
-    for (name, args, env) in steps.iter().chain([(
-        "docs",
-        &["doc", "--no-deps", "-p", "creatify"][..],
-        &[("RUSTDOCFLAGS", "-D warnings")][..],
-    )]
-    .iter())
-    {
-        println!("==> {name}: cargo {}", args.join(" "));
+    for step in STEPS {
+        println!("==> {}: cargo {}", step.name, step.args.join(" "));
         let status = Command::new(cargo())
-            .args(*args)
-            .envs(env.iter().copied())
+            .args(step.args)
+            .envs(step.env.iter().copied())
             .current_dir(xtask::project_root())
             .status();
         match status {
             Ok(status) if status.success() => {}
             Ok(status) => {
-                eprintln!("{name} failed ({status})");
+                eprintln!("{} failed ({status})", step.name);
                 return ExitCode::FAILURE;
             }
             Err(e) => {

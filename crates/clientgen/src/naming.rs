@@ -45,7 +45,7 @@ pub fn field_name(raw: &str) -> String {
         name = "value".to_owned();
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert_str(0, "n");
+        name.insert(0, 'n');
     }
     escape_keyword(name)
 }
@@ -146,7 +146,7 @@ pub fn is_identifier(name: &str) -> bool {
     let mut chars = bare.chars();
     matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
         && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
-        && !(bare == "_")
+        && bare != "_"
         && (name.starts_with("r#") || !KEYWORDS.contains(&bare))
 }
 

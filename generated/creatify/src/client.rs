@@ -306,18 +306,15 @@ impl Client {
         body: &types::LipsyncRequest,
     ) -> Result<types::Lipsync, Error> {
         body.validate()?;
+        let operation = "POST /api/lipsyncs/preview/";
         let url = self.url(&["api", "lipsyncs", "preview", ""]);
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = request.json(body);
         request = self
             .credentials
-            .apply(
-                "POST /api/lipsyncs/preview/",
-                request,
-                &[&[Scheme::ApiId, Scheme::ApiKey]],
-            )?;
-        let response = self.send("POST /api/lipsyncs/preview/", request).await?;
-        crate::error::json("POST /api/lipsyncs/preview/", response).await
+            .apply(operation, request, &[&[Scheme::ApiId, Scheme::ApiKey]])?;
+        let response = self.send(operation, request).await?;
+        crate::error::json(operation, response).await
     }
 }
 

@@ -57,30 +57,9 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn validation(field: &str, rule: String) -> Self {
-        Error::Validation {
-            field: field.to_owned(),
-            rule,
-        }
-    }
-
     pub(crate) fn config(message: impl Into<String>) -> Self {
         Error::Config {
             message: message.into(),
-        }
-    }
-
-    /// Prefixes the field path of a validation error with the field holding the value.
-    #[allow(dead_code)]
-    pub(crate) fn within(self, outer: &str) -> Self {
-        match self {
-            Error::Validation { field, rule } => {
-                Error::Validation {
-                    field: format!("{outer}.{field}"),
-                    rule,
-                }
-            }
-            other => other,
         }
     }
 
@@ -193,6 +172,29 @@ pub(crate) async fn api_error(
     }
 }
 
+impl Error {
+    pub(crate) fn validation(field: &str, rule: String) -> Self {
+        Error::Validation {
+            field: field.to_owned(),
+            rule,
+        }
+    }
+
+    /// Prefixes the field path of a validation error with the field holding the value.
+    #[allow(dead_code)]
+    pub(crate) fn within(self, outer: &str) -> Self {
+        match self {
+            Error::Validation { field, rule } => {
+                Error::Validation {
+                    field: format!("{outer}.{field}"),
+                    rule,
+                }
+            }
+            other => other,
+        }
+    }
+}
+
 /// Reads a success body as JSON into `T`.
 pub(crate) async fn json<T: serde::de::DeserializeOwned>(
     operation: &str,
@@ -202,15 +204,26 @@ pub(crate) async fn json<T: serde::de::DeserializeOwned>(
     let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
     serde_path_to_error::deserialize(deserializer)
         .map_err(|e| {
-            let path = match e.path().to_string() {
-                path if path == "." => path,
+            let mut path = match e.path().to_string() {
+                path if path == "." => String::new(),
                 path => format!(".{path}"),
             };
+            let mut message = strip_position(&e.into_inner().to_string());
+            if let Some(field) = message
+                .strip_prefix("missing field `")
+                .and_then(|m| m.strip_suffix('`'))
+            {
+                path = format!("{path}.{field}");
+                message = "missing from the body".to_owned();
+            }
+            if path.is_empty() {
+                path.push('.');
+            }
             let cut = bytes.len().min(BODY_LIMIT);
             Error::Decode {
                 operation: operation.to_owned(),
                 path,
-                message: strip_position(&e.into_inner().to_string()),
+                message,
                 body: String::from_utf8_lossy(&bytes[..cut]).into_owned(),
             }
         })

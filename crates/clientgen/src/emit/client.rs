@@ -509,7 +509,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let mut steps = Vec::new();
     let query_params: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == ParamLocation::Query).collect();
     if !query_params.is_empty() {
-        let pushes = query_params.iter().map(|p| param_push(api, p, |wire, v| quote! { query.push((#wire, #v)); }));
+        let pushes = query_params.iter().map(|p| param_push(api, p, |wire, v| quote! { query.push((#wire, #v.to_string())); }));
         steps.push(quote! {
             let mut query: Vec<(&str, String)> = Vec::new();
             #(#pushes)*
@@ -517,13 +517,18 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         });
     }
     for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Header) {
-        steps.push(param_push(api, p, |wire, v| quote! { request = request.header(#wire, #v); }));
+        steps.push(param_push(api, p, |wire, v| quote! { request = request.header(#wire, #v.to_string()); }));
     }
     let cookies: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == ParamLocation::Cookie).collect();
     if !cookies.is_empty() {
         let pushes = cookies
             .iter()
-            .map(|p| param_push(api, p, |wire, v| quote! { cookies.push(format!("{}={}", #wire, #v)); }));
+            .map(|p| {
+                param_push(api, p, |wire, v| {
+                    let pair = format!("{}={{}}", escape_braces(wire));
+                    quote! { cookies.push(format!(#pair, #v)); }
+                })
+            });
         steps.push(quote! {
             let mut cookies: Vec<String> = Vec::new();
             #(#pushes)*
@@ -559,16 +564,16 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                 .map(scheme_variant);
             quote! { &[#(Scheme::#variants),*] }
         });
-        quote! { request = self.credentials.apply(#label, request, &[#(#alternatives),*])?; }
+        quote! { request = self.credentials.apply(operation, request, &[#(#alternatives),*])?; }
     });
 
     let (ret, read) = match success(op) {
         Success::Json(ty) => {
             let ty = rust_type(api, &ty, Some(Direction::Response), &types).owned;
-            (ty, quote! { crate::error::json(#label, response).await })
+            (ty, quote! { crate::error::json(operation, response).await })
         }
-        Success::Text => (quote! { String }, quote! { crate::error::text(#label, response).await }),
-        Success::Bytes => (quote! { Vec<u8> }, quote! { crate::error::bytes(#label, response).await }),
+        Success::Text => (quote! { String }, quote! { crate::error::text(operation, response).await }),
+        Success::Bytes => (quote! { Vec<u8> }, quote! { crate::error::bytes(operation, response).await }),
         Success::Empty => (quote! { () }, quote! { Ok(()) }),
     };
     let keep = match success(op) {
@@ -583,11 +588,12 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         #deprecated
         pub async fn #method_name(&self, #(#args),*) -> Result<#ret, Error> {
             #(#checks)*
+            let operation = #label;
             let url = self.url(&[#(#segments),*]);
             let #mutable request = self.http.request(reqwest::Method::#http_method, url);
             #(#steps)*
             #auth
-            #keep self.send(#label, request).await?;
+            #keep self.send(operation, request).await?;
             #read
         }
     }
@@ -632,45 +638,66 @@ fn path_segment(op: &Operation, segment: &str) -> TokenStream {
     let mut args = Vec::new();
     let mut rest = segment;
     while let Some(start) = rest.find('{') {
-        format.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        format.push_str(&escape_braces(&rest[..start]));
         let Some(len) = rest[start..].find('}') else { break };
         let name = &rest[start + 1..start + len];
         if let Some(p) = op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
-            args.push(ident(&p.rust_name));
-            format.push_str("{}");
+            let is_str = matches!(p.ty, TypeRef::Scalar(Scalar::String | Scalar::Uri));
+            args.push((ident(&p.rust_name), is_str));
+            // Raw identifiers cannot be named inside a format string.
+            match p.rust_name.strip_prefix("r#") {
+                Some(_) => format.push_str("{}"),
+                None => {
+                    format.push('{');
+                    format.push_str(&p.rust_name);
+                    format.push('}');
+                }
+            }
         }
         rest = &rest[start + len + 1..];
     }
-    format.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    if format == "{}" && args.len() == 1 {
-        let arg = &args[0];
-        return quote! { &#arg.to_string() };
+    format.push_str(&escape_braces(rest));
+    if let [(arg, is_str)] = args.as_slice() {
+        if format == format!("{{{arg}}}") || format == "{}" {
+            return if *is_str { quote! { #arg } } else { quote! { &#arg.to_string() } };
+        }
     }
-    quote! { &format!(#format, #(#args),*) }
+    let positional = args.iter().filter(|(arg, _)| arg.to_string().starts_with("r#")).map(|(arg, _)| arg);
+    quote! { &format!(#format #(, #positional)*) }
 }
 
-/// Pushes one parameter's value(s) through `push` (query pairs, headers or cookies).
-fn param_push(
-    api: &Api,
-    p: &Parameter,
-    push: impl Fn(&str, TokenStream) -> TokenStream,
-) -> TokenStream {
+fn escape_braces(text: &str) -> String {
+    text.replace('{', "{{").replace('}', "}}")
+}
+
+/// Pushes one parameter's value(s) through `push` (query pairs, headers or cookies), which
+/// receives an expression that implements `Display`.
+fn param_push(api: &Api, p: &Parameter, push: impl Fn(&str, TokenStream) -> TokenStream) -> TokenStream {
     let field = ident(&p.rust_name);
     let wire = &p.wire_name;
-    let (pushes, binding) = match &p.ty {
-        TypeRef::List(item) if rust_type(api, item, Some(Direction::Request), &quote! {}).display => {
-            let push = push(wire, quote! { item.to_string() });
-            (quote! { for item in value { #push } }, quote! { value })
+    let display = |ty: &TypeRef| rust_type(api, ty, Some(Direction::Request), &quote! {}).display;
+    // Required values are read in place; optional ones are bound to `value` when present.
+    let (place, reference) = if p.required {
+        (quote! { params.#field }, quote! { &params.#field })
+    } else {
+        (quote! { value }, quote! { value })
+    };
+    let pushes = match &p.ty {
+        TypeRef::List(item) if display(item) => {
+            let push = push(wire, quote! { item });
+            quote! { for item in #reference { #push } }
         }
-        ty if rust_type(api, ty, Some(Direction::Request), &quote! {}).display => {
-            (push(wire, quote! { value.to_string() }), quote! { value })
+        ty if display(ty) => push(wire, place),
+        // Structured values have no text form of their own: they go as JSON text.
+        _ => {
+            let push = push(wire, quote! { json });
+            quote! { let json = serde_json::to_string(#reference).unwrap_or_default(); #push }
         }
-        _ => (push(wire, quote! { serde_json::to_string(value).unwrap_or_default() }), quote! { value }),
     };
     if p.required {
-        quote! { { let #binding = &params.#field; #pushes } }
+        pushes
     } else {
-        quote! { if let Some(#binding) = &params.#field { #pushes } }
+        quote! { if let Some(value) = &params.#field { #pushes } }
     }
 }
 
@@ -678,17 +705,21 @@ fn operation_doc(op: &Operation) -> TokenStream {
     let summary = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let description = op.description.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let text = match (summary, description) {
-        (Some(s), Some(d)) if s != d => format!("{s}\n\n{d}"),
-        (Some(s), _) => s.to_owned(),
-        (None, Some(d)) => d.to_owned(),
-        (None, None) => format!("Calls `{} {}`.", op.http_method, op.path),
+        (Some(s), Some(d)) if s != d => Some(format!("{s}\n\n{d}")),
+        (Some(s), _) => Some(s.to_owned()),
+        (None, Some(d)) => Some(d.to_owned()),
+        (None, None) => None,
     };
-    let spec = doc_attrs(&text);
     let line = format!(" `{} {}`", op.http_method, op.path);
+    let heading = match text {
+        Some(text) => {
+            let spec = doc_attrs(&text);
+            quote! { #spec #[doc = ""] #[doc = #line] }
+        }
+        None => quote! { #[doc = #line] },
+    };
     quote! {
-        #spec
-        #[doc = ""]
-        #[doc = #line]
+        #heading
         ///
         /// # Errors
         ///

@@ -69,10 +69,16 @@ fn trimmed_indent(line: &str) -> &str {
     if indent >= 4 { line.trim_start() } else { line }
 }
 
-/// Escapes what rustdoc would treat as links or HTML, and wraps bare URLs in `<…>`.
+/// Escapes what rustdoc would treat as links or HTML, and wraps bare URLs in `<…>`; code
+/// spans (`` `…` ``) are left as written, since escapes would show inside them.
 fn escape_inline(line: &str, out: &mut String) {
     let mut rest = line;
     while !rest.is_empty() {
+        if let Some(span) = code_span_len(rest) {
+            out.push_str(&rest[..span]);
+            rest = &rest[span..];
+            continue;
+        }
         if let Some(len) = url_len(rest) {
             out.push('<');
             out.push_str(&rest[..len]);
@@ -82,7 +88,7 @@ fn escape_inline(line: &str, out: &mut String) {
         }
         let Some(c) = rest.chars().next() else { break };
         match c {
-            '[' | ']' | '<' | '>' | '\\' | '@' => {
+            '[' | ']' | '<' | '>' | '\\' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -90,6 +96,16 @@ fn escape_inline(line: &str, out: &mut String) {
         }
         rest = &rest[c.len_utf8()..];
     }
+}
+
+/// The length of a code span at the start of `s`, if a closed one starts there.
+fn code_span_len(s: &str) -> Option<usize> {
+    let ticks = s.len() - s.trim_start_matches('`').len();
+    if ticks == 0 {
+        return None;
+    }
+    let fence = &s[..ticks];
+    s[ticks..].find(fence).map(|end| ticks + end + ticks)
 }
 
 /// The length of a URL at the start of `s`, if one starts there.
@@ -119,7 +135,9 @@ mod tests {
             ("unclosed\n```\ncode", "unclosed\n```text\ncode\n```"),
             ("a\n\n    indented", "a\n\nindented"),
             ("ends with */ and \"# and </doc>", "ends with */ and \"# and \\</doc\\>"),
-            ("email a@b.c", "email a\\@b.c"),
+            ("email a@b.c", "email a@b.c"),
+            ("code `<T>` and `[x]` stays", "code `<T>` and `[x]` stays"),
+            ("unclosed `tick <b>", "unclosed `tick \\<b\\>"),
         ];
         for (raw, want) in table {
             assert_eq!(sanitize(raw), want, "{raw:?}");

@@ -43,7 +43,7 @@ pub fn emit(api: &Api, config: &Config) -> Vec<EmittedFile> {
         EmittedFile::Text { path: "README.md", text: manifest::readme(api, config) },
         EmittedFile::Rust { path: "src/lib.rs", tokens: lib_rs(api, config, &features) },
         EmittedFile::Rust { path: "src/client.rs", tokens: client::emit_client(api, config) },
-        EmittedFile::Rust { path: "src/error.rs", tokens: runtime::error_rs(client::readers(api)) },
+        EmittedFile::Rust { path: "src/error.rs", tokens: runtime::error_rs(client::readers(api), features.validation) },
         EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api) },
     ];
     if features.validation {

@@ -15,7 +15,25 @@ pub struct Readers {
 }
 
 /// The `error.rs` module.
-pub fn error_rs(readers: Readers) -> TokenStream {
+pub fn error_rs(readers: Readers, validation: bool) -> TokenStream {
+    let validation = validation.then(|| {
+        quote! {
+            impl Error {
+                pub(crate) fn validation(field: &str, rule: String) -> Self {
+                    Error::Validation { field: field.to_owned(), rule }
+                }
+
+                /// Prefixes the field path of a validation error with the field holding the value.
+                #[allow(dead_code)]
+                pub(crate) fn within(self, outer: &str) -> Self {
+                    match self {
+                        Error::Validation { field, rule } => Error::Validation { field: format!("{outer}.{field}"), rule },
+                        other => other,
+                    }
+                }
+            }
+        }
+    });
     let json = readers.json.then(|| {
         quote! {
             /// Reads a success body as JSON into `T`.
@@ -26,15 +44,24 @@ pub fn error_rs(readers: Readers) -> TokenStream {
                 let bytes = response.bytes().await.map_err(|e| transport(operation, e))?;
                 let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
                 serde_path_to_error::deserialize(deserializer).map_err(|e| {
-                    let path = match e.path().to_string() {
-                        path if path == "." => path,
+                    let mut path = match e.path().to_string() {
+                        path if path == "." => String::new(),
                         path => format!(".{path}"),
                     };
+                    let mut message = strip_position(&e.into_inner().to_string());
+                    // serde names a missing field in its message; make it part of the path.
+                    if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+                        path = format!("{path}.{field}");
+                        message = "missing from the body".to_owned();
+                    }
+                    if path.is_empty() {
+                        path.push('.');
+                    }
                     let cut = bytes.len().min(BODY_LIMIT);
                     Error::Decode {
                         operation: operation.to_owned(),
                         path,
-                        message: strip_position(&e.into_inner().to_string()),
+                        message,
                         body: String::from_utf8_lossy(&bytes[..cut]).into_owned(),
                     }
                 })
@@ -123,21 +150,8 @@ pub fn error_rs(readers: Readers) -> TokenStream {
         }
 
         impl Error {
-            pub(crate) fn validation(field: &str, rule: String) -> Self {
-                Error::Validation { field: field.to_owned(), rule }
-            }
-
             pub(crate) fn config(message: impl Into<String>) -> Self {
                 Error::Config { message: message.into() }
-            }
-
-            /// Prefixes the field path of a validation error with the field holding the value.
-            #[allow(dead_code)]
-            pub(crate) fn within(self, outer: &str) -> Self {
-                match self {
-                    Error::Validation { field, rule } => Error::Validation { field: format!("{outer}.{field}"), rule },
-                    other => other,
-                }
             }
 
             /// The HTTP status, for [`Error::Api`].
@@ -232,6 +246,7 @@ pub fn error_rs(readers: Readers) -> TokenStream {
             Error::Api { operation: operation.to_owned(), status, headers, body }
         }
 
+        #validation
         #json
         #text
         #bytes

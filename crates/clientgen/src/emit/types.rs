@@ -96,9 +96,11 @@ impl View<'_> {
         let builder = self.emit_builder(&shapes);
         let validate = self.emit_validate(&shapes);
         let doc = self.doc();
+        // With nothing required, `Default` is the empty value `new()` also returns.
+        let default = shapes.iter().all(|s| s.wrapper != Wrapper::Plain).then(|| quote! { Default, });
         let tokens = quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            #[derive(Debug, Clone, #default PartialEq, Serialize, Deserialize)]
             pub struct #name {
                 #(#field_tokens)*
             }
@@ -188,7 +190,8 @@ impl View<'_> {
         let variants = e.variants.iter().map(|v| {
             let variant = ident(&v.rust_name);
             let wire = &v.wire;
-            let doc = doc_or(v.doc.as_deref(), &format!("`{wire}`"));
+            let fallback = if wire.is_empty() { "The empty string.".to_owned() } else { format!("`{wire}`") };
+            let doc = doc_or(v.doc.as_deref(), &fallback);
             quote! { #doc #[serde(rename = #wire)] #variant, }
         });
         let to_wire = e.variants.iter().map(|v| {

@@ -30,14 +30,13 @@ pub fn checks(
                 out.push(quote! { crate::validate::pattern(#field, #value, &#pattern_static)?; });
             }
         }
-        TypeRef::Scalar(Scalar::Decimal) => {
-            if constraints.pattern.is_some() {
-                out.push(quote! { crate::validate::pattern(#field, &#value.to_string(), &#pattern_static)?; });
-            }
+        TypeRef::Scalar(Scalar::Decimal) if constraints.pattern.is_some() => {
+            out.push(quote! { crate::validate::pattern(#field, &#value.to_string(), &#pattern_static)?; });
         }
         TypeRef::Scalar(scalar @ (Scalar::I32 | Scalar::I64 | Scalar::F32 | Scalar::F64)) => {
             let as_f64 = match scalar {
                 Scalar::I64 => quote! { *#value as f64 },
+                Scalar::F64 => quote! { *#value },
                 _ => quote! { f64::from(*#value) },
             };
             if let Some(Bound { value: limit, exclusive }) = constraints.minimum {

@@ -1,0 +1,176 @@
+//! The committed Creatify client against a loopback HTTP server.
+
+use creatify::types::{AspectRatioBc4Enum, CaptionStyleEnum, Lipsync, LipsyncRequest};
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const READ_ONLY: &[&str] = &[
+    "id", "output", "video_thumbnail", "created_at", "updated_at", "credits_used", "duration", "progress",
+    "failed_reason", "media_job", "status", "is_hidden", "audio_url", "preview", "editor_url", "preview_audio",
+];
+
+/// A complete response body: every required field, nulls for every nullable one, plus a
+/// caption style and a field the spec never mentioned.
+fn response_body() -> Value {
+    json!({
+        "id": "6b3f3a9e-5a51-4e8c-9c9e-1d2a3b4c5d6e",
+        "name": null,
+        "text": null,
+        "creator": null,
+        "output": null,
+        "video_thumbnail": "https://example.com/thumb.jpg",
+        "aspect_ratio": "16x9",
+        "created_at": "2024-10-24T12:00:00Z",
+        "updated_at": "2024-10-24T12:00:05.123Z",
+        "credits_used": 1.0,
+        "duration": 12,
+        "progress": "0.0",
+        "failed_reason": null,
+        "media_job": null,
+        "status": "pending",
+        "is_hidden": false,
+        "audio_url": null,
+        "webhook_url": null,
+        "accent": null,
+        "preview": "https://app.creatify.ai/preview?layout=videos/x.json",
+        "editor_url": null,
+        "preview_audio": null,
+        "caption_style": "glitter-storm",
+        "a_field_added_later": {"nested": [1, 2, 3]}
+    })
+}
+
+fn client(server: &MockServer) -> creatify::Client {
+    creatify::Client::builder()
+        .base_url(server.uri())
+        .api_id("test-id")
+        .api_key("test-key")
+        .build()
+        .expect("client builds")
+}
+
+#[tokio::test]
+async fn request_body_has_no_read_only_key_and_both_auth_headers_are_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/lipsyncs/preview/"))
+        .and(header("X-API-ID", "test-id"))
+        .and(header("X-API-KEY", "test-key"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(response_body()))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let request = LipsyncRequest::new(AspectRatioBc4Enum::V9x16)
+        .text("Hello from the test suite")
+        .audio("https://example.com/voice.mp3")
+        .caption_style(CaptionStyleEnum::DeepBlue)
+        .webhook_url_null();
+    client(&server).lipsyncs_preview_create(&request).await.expect("call succeeds");
+
+    let received = server.received_requests().await.expect("requests are recorded");
+    let body: Value = serde_json::from_slice(&received[0].body).expect("body is JSON");
+    let keys: Vec<&str> = body.as_object().expect("an object").keys().map(String::as_str).collect();
+    for key in READ_ONLY {
+        assert!(!keys.contains(key), "read-only {key} was sent: {body}");
+    }
+    assert_eq!(body["audio"], "https://example.com/voice.mp3");
+    assert_eq!(body["aspect_ratio"], "9x16");
+    assert_eq!(body["caption_style"], "deep-blue");
+    assert_eq!(body["webhook_url"], Value::Null, "an explicit null is sent");
+    assert!(!keys.contains(&"name"), "an unset optional field is left out: {body}");
+    assert_eq!(
+        received[0].headers.get("content-type").and_then(|v| v.to_str().ok()),
+        Some("application/json")
+    );
+}
+
+#[tokio::test]
+async fn tolerant_response_decodes_and_keeps_unknown_enum_values() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(response_body()))
+        .mount(&server)
+        .await;
+
+    let lipsync: Lipsync = client(&server)
+        .lipsyncs_preview_create(&LipsyncRequest::new(AspectRatioBc4Enum::V16x9))
+        .await
+        .expect("response decodes");
+    assert_eq!(lipsync.caption_style, Some(CaptionStyleEnum::Unknown("glitter-storm".into())));
+    assert_eq!(lipsync.aspect_ratio, AspectRatioBc4Enum::V16x9);
+    assert_eq!(lipsync.output, None);
+    assert_eq!(lipsync.preview.as_deref(), Some("https://app.creatify.ai/preview?layout=videos/x.json"));
+
+    let encoded = serde_json::to_value(&lipsync).expect("re-encodes");
+    assert_eq!(encoded["caption_style"], "glitter-storm");
+    assert_eq!(encoded["aspect_ratio"], "16x9");
+}
+
+#[tokio::test]
+async fn overlong_text_is_refused_before_anything_is_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
+
+    let request = LipsyncRequest::new(AspectRatioBc4Enum::V1x1).text("a".repeat(8001));
+    let error = client(&server).lipsyncs_preview_create(&request).await.expect_err("refused");
+    match &error {
+        creatify::Error::Validation { field, rule } => {
+            assert_eq!(field, "text");
+            assert_eq!(rule, "must be at most 8000 characters long (is 8001)");
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert!(server.received_requests().await.expect("recorded").is_empty());
+}
+
+#[tokio::test]
+async fn an_error_status_carries_status_and_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_string("{\"creator\": [\"Invalid creator\"]}"))
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .lipsyncs_preview_create(&LipsyncRequest::new(AspectRatioBc4Enum::V1x1))
+        .await
+        .expect_err("400 is an error");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+    let creatify::Error::Api { body, .. } = &error else { panic!("expected Api, got {error:?}") };
+    assert!(body.contains("Invalid creator"));
+    assert!(error.to_string().starts_with("POST /api/lipsyncs/preview/ returned 400 Bad Request"), "{error}");
+}
+
+#[tokio::test]
+async fn a_missing_required_field_names_the_field() {
+    let server = MockServer::start().await;
+    let mut body = response_body();
+    body.as_object_mut().expect("object").remove("created_at");
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(body)).mount(&server).await;
+    let error = client(&server)
+        .lipsyncs_preview_create(&LipsyncRequest::new(AspectRatioBc4Enum::V1x1))
+        .await
+        .expect_err("decode fails");
+    assert!(matches!(error, creatify::Error::Decode { .. }), "{error:?}");
+    assert_eq!(error.to_string(), "POST /api/lipsyncs/preview/: response field .created_at: missing from the body");
+}
+
+#[test]
+fn debug_output_shows_the_base_url_and_hides_credentials() {
+    let client = creatify::Client::builder()
+        .base_url("http://127.0.0.1:4010")
+        .api_id("very-secret-id")
+        .api_key("very-secret-key")
+        .build()
+        .expect("client builds");
+    let shown = format!("{client:?}");
+    assert!(shown.contains("http://127.0.0.1:4010/"), "{shown}");
+    assert!(!shown.contains("very-secret"), "{shown}");
+}
+
+#[test]
+fn a_client_without_base_url_is_refused_with_a_clear_message() {
+    let error = creatify::Client::builder().build().expect_err("no servers in the spec");
+    assert!(error.to_string().contains("no base URL"), "{error}");
+}

@@ -1,0 +1,66 @@
+//! Support for the tests: fixture discovery, and compiling generated crates in a scratch workspace.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clientgen::{Config, GeneratedFile};
+
+/// The folder of rule fixtures: one tiny spec per rule.
+pub fn rules_dir() -> PathBuf {
+    xtask::project_root().join("tests").join("fixtures").join("rules")
+}
+
+/// Every rule fixture, as (stem, path), in name order.
+pub fn rule_fixtures() -> Vec<(String, PathBuf)> {
+    let mut fixtures: Vec<(String, PathBuf)> = fs::read_dir(rules_dir())
+        .expect("tests/fixtures/rules is readable")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml" || ext == "json"))
+        .map(|path| (path.file_stem().unwrap_or_default().to_string_lossy().into_owned(), path))
+        .collect();
+    fixtures.sort();
+    fixtures
+}
+
+/// The crate name a fixture is generated under: `fixture_01_views`.
+pub fn crate_name(stem: &str) -> String {
+    format!("fixture_{}", stem.replace('-', "_"))
+}
+
+/// Generates a fixture with default settings.
+pub fn generate_fixture(stem: &str, path: &Path) -> Result<Vec<GeneratedFile>, clientgen::Error> {
+    let text = fs::read_to_string(path).expect("fixture is readable");
+    let config = Config::new(&crate_name(stem), &path.to_string_lossy());
+    clientgen::generate(&text, &config).map(|output| output.files)
+}
+
+/// Writes each crate into one scratch workspace under target/ and runs clippy on all of them
+/// with warnings denied. Returns clippy's output on failure.
+pub fn check_crates(crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), String> {
+    let root = xtask::project_root();
+    let workspace = root.join("target").join("generated-crates");
+    let _ = fs::remove_dir_all(&workspace);
+    fs::create_dir_all(&workspace).map_err(|e| e.to_string())?;
+    let mut members = Vec::new();
+    for (name, files) in crates {
+        xtask::write_files(&workspace.join(name), files).map_err(|e| e.to_string())?;
+        members.push(format!("{name:?}"));
+    }
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    fs::write(workspace.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    // The project's lock file pins the same dependency versions the committed client uses.
+    fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["clippy", "--workspace", "--all-targets", "--keep-going", "--quiet", "--", "-D", "warnings"])
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", root.join("target").join("generated-crates-target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}

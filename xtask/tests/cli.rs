@@ -1,0 +1,96 @@
+//! The `xtask` command line: exit codes, messages, and output that depends only on its input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name).to_string_lossy().into_owned()
+}
+
+/// Every file under `dir`, as (relative path, bytes), sorted.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).expect("readable").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).expect("inside").to_string_lossy().into_owned();
+                files.push((relative, std::fs::read(&path).expect("readable")));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn bad_input_exits_1_naming_every_place_as_a_json_pointer() {
+    let out = scratch("bad");
+    let output = xtask(&["codegen", "--spec", &fixture("dangling-ref.yaml"), "--out", out.to_str().unwrap(), "--crate-name", "broken"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("#/components/schemas/Lipsync/properties/x/$ref"), "{stderr}");
+    assert!(stderr.contains("#/components/schemas/Lipsync/properties/y/$ref"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!out.exists(), "nothing is written for a spec with errors");
+}
+
+#[test]
+fn unreadable_yaml_reports_line_and_column() {
+    let dir = scratch("yaml");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("broken.yaml");
+    std::fs::write(&spec, "openapi: 3.0.3\ninfo:\n  title: [unclosed\n").unwrap();
+    let output = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap(), "--crate-name", "x"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("broken.yaml: line 4, column 1: invalid YAML"), "{stderr}");
+}
+
+#[test]
+fn two_generations_into_different_folders_are_byte_identical() {
+    let (first, second) = (scratch("first"), scratch("second"));
+    for out in [&first, &second] {
+        let output = xtask(&["codegen", "--out", out.to_str().unwrap()]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    }
+    let (a, b) = (tree(&first), tree(&second));
+    assert!(a.len() >= 6, "a whole crate is written: {:?}", a.iter().map(|f| &f.0).collect::<Vec<_>>());
+    assert_eq!(a, b);
+}
+
+#[test]
+fn check_names_each_stale_file_and_fails() {
+    let out = scratch("check");
+    assert!(xtask(&["codegen", "--out", out.to_str().unwrap()]).status.success());
+    assert!(xtask(&["codegen", "--check", "--out", out.to_str().unwrap()]).status.success());
+    let lib = out.join("src").join("lib.rs");
+    std::fs::write(&lib, std::fs::read_to_string(&lib).unwrap().replace("Rust client", "Hand-edited client")).unwrap();
+    let output = xtask(&["codegen", "--check", "--out", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("stale:") && stderr.contains("lib.rs"), "{stderr}");
+    assert!(std::fs::read_to_string(&lib).unwrap().contains("Hand-edited"), "--check writes nothing");
+}
+
+#[test]
+fn the_oai_petstore_generates() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/oai-petstore.yaml");
+    let out = scratch("petstore");
+    let output = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--crate-name", "petstore"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(out.join("src/client.rs").exists());
+}
