@@ -174,3 +174,28 @@ fn a_client_without_base_url_is_refused_with_a_clear_message() {
     let error = creatify::Client::builder().build().expect_err("no servers in the spec");
     assert!(error.to_string().contains("no base URL"), "{error}");
 }
+
+#[tokio::test]
+async fn decimals_go_on_the_wire_as_strings_and_patterns_are_checked() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(response_body()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let from_text: rust_decimal::Decimal = "-0.4".parse().expect("a decimal");
+    let from_number = rust_decimal::Decimal::try_from(0.25_f64).expect("a decimal");
+    let request = LipsyncRequest::new(AspectRatioBc4Enum::V1x1).caption_offset_x(from_text).caption_offset_y(from_number);
+    client(&server).lipsyncs_preview_create(&request).await.expect("call succeeds");
+    let received = server.received_requests().await.expect("recorded");
+    let body: Value = serde_json::from_slice(&received[0].body).expect("JSON");
+    assert_eq!(body["caption_offset_x"], "-0.4");
+    assert_eq!(body["caption_offset_y"], "0.25");
+
+    let too_precise = LipsyncRequest::new(AspectRatioBc4Enum::V1x1).caption_offset_x("0.125".parse().expect("a decimal"));
+    let error = client(&server).lipsyncs_preview_create(&too_precise).await.expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        r"invalid request: caption_offset_x must match the pattern ^-?\d{0,1}(?:\.\d{0,2})?$"
+    );
+}
