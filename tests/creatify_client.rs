@@ -1,6 +1,6 @@
 //! The committed Creatify client against a loopback HTTP server.
 
-use creatify::types::{AspectRatioBc4Enum, CaptionStyleEnum, Lipsync, LipsyncRequest};
+use creatify::types::{AspectRatio, CaptionStyle, Lipsync, LipsyncRequest, ModelVersion};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -62,10 +62,11 @@ async fn request_body_has_no_read_only_key_and_both_auth_headers_are_sent() {
         .mount(&server)
         .await;
 
-    let request = LipsyncRequest::new(AspectRatioBc4Enum::V9x16)
+    let request = LipsyncRequest::new(AspectRatio::V9x16)
         .text("Hello from the test suite")
+        .model_version(ModelVersion::AuroraV1Fast)
         .audio("https://example.com/voice.mp3")
-        .caption_style(CaptionStyleEnum::DeepBlue)
+        .caption_style(CaptionStyle::DeepBlue)
         .webhook_url_null();
     client(&server).lipsyncs_preview_create(&request).await.expect("call succeeds");
 
@@ -78,6 +79,7 @@ async fn request_body_has_no_read_only_key_and_both_auth_headers_are_sent() {
     assert_eq!(body["audio"], "https://example.com/voice.mp3");
     assert_eq!(body["aspect_ratio"], "9x16");
     assert_eq!(body["caption_style"], "deep-blue");
+    assert_eq!(body["model_version"], "aurora_v1_fast");
     assert_eq!(body["webhook_url"], Value::Null, "an explicit null is sent");
     assert!(!keys.contains(&"name"), "an unset optional field is left out: {body}");
     assert_eq!(
@@ -95,11 +97,11 @@ async fn tolerant_response_decodes_and_keeps_unknown_enum_values() {
         .await;
 
     let lipsync: Lipsync = client(&server)
-        .lipsyncs_preview_create(&LipsyncRequest::new(AspectRatioBc4Enum::V16x9))
+        .lipsyncs_preview_create(&LipsyncRequest::new(AspectRatio::V16x9))
         .await
         .expect("response decodes");
-    assert_eq!(lipsync.caption_style, Some(CaptionStyleEnum::Unknown("glitter-storm".into())));
-    assert_eq!(lipsync.aspect_ratio, AspectRatioBc4Enum::V16x9);
+    assert_eq!(lipsync.caption_style, Some(CaptionStyle::Unknown("glitter-storm".into())));
+    assert_eq!(lipsync.aspect_ratio, AspectRatio::V16x9);
     assert_eq!(lipsync.output, None);
     assert_eq!(lipsync.preview.as_deref(), Some("https://app.creatify.ai/preview?layout=videos/x.json"));
 
@@ -113,7 +115,7 @@ async fn overlong_text_is_refused_before_anything_is_sent() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
 
-    let request = LipsyncRequest::new(AspectRatioBc4Enum::V1x1).text("a".repeat(8001));
+    let request = LipsyncRequest::new(AspectRatio::V1x1).text("a".repeat(8001));
     let error = client(&server).lipsyncs_preview_create(&request).await.expect_err("refused");
     match &error {
         creatify::Error::Validation { field, rule } => {
@@ -133,7 +135,7 @@ async fn an_error_status_carries_status_and_body() {
         .mount(&server)
         .await;
     let error = client(&server)
-        .lipsyncs_preview_create(&LipsyncRequest::new(AspectRatioBc4Enum::V1x1))
+        .lipsyncs_preview_create(&LipsyncRequest::new(AspectRatio::V1x1))
         .await
         .expect_err("400 is an error");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
@@ -149,7 +151,7 @@ async fn a_missing_required_field_names_the_field() {
     body.as_object_mut().expect("object").remove("created_at");
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(body)).mount(&server).await;
     let error = client(&server)
-        .lipsyncs_preview_create(&LipsyncRequest::new(AspectRatioBc4Enum::V1x1))
+        .lipsyncs_preview_create(&LipsyncRequest::new(AspectRatio::V1x1))
         .await
         .expect_err("decode fails");
     assert!(matches!(error, creatify::Error::Decode { .. }), "{error:?}");
@@ -170,9 +172,24 @@ fn debug_output_shows_the_base_url_and_hides_credentials() {
 }
 
 #[test]
-fn a_client_without_base_url_is_refused_with_a_clear_message() {
-    let error = creatify::Client::builder().build().expect_err("no servers in the spec");
-    assert!(error.to_string().contains("no base URL"), "{error}");
+fn requests_go_to_the_public_api_by_default() {
+    let client = creatify::Client::builder().api_id("id").api_key("key").build().expect("client builds");
+    assert_eq!(client.base_url().as_str(), "https://api.creatify.ai/");
+}
+
+#[tokio::test]
+async fn missing_credentials_are_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
+    let client = creatify::Client::builder().base_url(server.uri()).api_id("only-the-id").build().expect("builds");
+    let error = client
+        .lipsyncs_preview_create(&LipsyncRequest::new(AspectRatio::V1x1))
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        "client configuration: POST /api/lipsyncs/preview/ needs credentials: X-API-ID and X-API-KEY"
+    );
 }
 
 #[tokio::test]
@@ -185,17 +202,29 @@ async fn decimals_go_on_the_wire_as_strings_and_patterns_are_checked() {
         .await;
     let from_text: rust_decimal::Decimal = "-0.4".parse().expect("a decimal");
     let from_number = rust_decimal::Decimal::try_from(0.25_f64).expect("a decimal");
-    let request = LipsyncRequest::new(AspectRatioBc4Enum::V1x1).caption_offset_x(from_text).caption_offset_y(from_number);
+    let request = LipsyncRequest::new(AspectRatio::V1x1).caption_offset_x(from_text).caption_offset_y(from_number);
     client(&server).lipsyncs_preview_create(&request).await.expect("call succeeds");
     let received = server.received_requests().await.expect("recorded");
     let body: Value = serde_json::from_slice(&received[0].body).expect("JSON");
     assert_eq!(body["caption_offset_x"], "-0.4");
     assert_eq!(body["caption_offset_y"], "0.25");
 
-    let too_precise = LipsyncRequest::new(AspectRatioBc4Enum::V1x1).caption_offset_x("0.125".parse().expect("a decimal"));
+    let too_precise = LipsyncRequest::new(AspectRatio::V1x1).caption_offset_x("0.125".parse().expect("a decimal"));
     let error = client(&server).lipsyncs_preview_create(&too_precise).await.expect_err("refused");
     assert_eq!(
         error.to_string(),
         r"invalid request: caption_offset_x must match the pattern ^-?\d{0,1}(?:\.\d{0,2})?$"
     );
+}
+
+/// The overlay's work, as a reader of the docs sees it.
+#[test]
+fn the_preview_method_says_what_a_preview_is_and_costs() {
+    let client = std::fs::read_to_string(xtask::creatify_dir().join("src/client.rs")).expect("client.rs");
+    let docs_end = client.find("pub async fn lipsyncs_preview_create").expect("the method exists");
+    let docs_start = client[..docs_end].rfind("Generate a preview").expect("the summary from the overlay");
+    let docs = &client[docs_start..docs_end];
+    assert!(docs.contains("1 credit for every 30 seconds"), "{docs}");
+    assert!(docs.contains("iframe"), "{docs}");
+    assert!(!client.contains("Mixin to provide"), "the copied mixin docstring is gone");
 }

@@ -1,17 +1,20 @@
 //! One fixture spec per type rule: an insta snapshot of the lowered model and of the code.
 
-use clientgen::Config;
+use clientgen::{Config, Input, Source};
 
 #[test]
 fn every_rule_fixture_matches_its_snapshots() {
     for (stem, path) in tests::rule_fixtures() {
         let text = std::fs::read_to_string(&path).expect("fixture is readable");
-        let config = Config::new(&tests::crate_name(&stem), &path.to_string_lossy());
-        let lowered = clientgen::lower_text(&text, &config).unwrap_or_else(|e| panic!("{stem}: {e}"));
-        let warnings: Vec<String> = lowered.warnings.iter().map(ToString::to_string).collect();
+        let config = Config::new(&tests::crate_name(&stem));
+        let name = path.to_string_lossy();
+        let input = Input::spec(Source::new(&name, &text));
+        let lowered = clientgen::lower(&input).unwrap_or_else(|e| panic!("{stem}: {e}"));
+        let warnings = &lowered.warnings;
         insta::with_settings!({ snapshot_suffix => stem.clone(), prepend_module_to_snapshot => false }, {
-            insta::assert_yaml_snapshot!("model", (&lowered.api, &warnings));
-            let files = clientgen::emit_files(&lowered.api, &config).unwrap_or_else(|e| panic!("{stem}: {e}"));
+            insta::assert_yaml_snapshot!("model", (&lowered.api, warnings));
+            let files = clientgen::emit_files(&lowered.api, &config, &input.describe())
+                .unwrap_or_else(|e| panic!("{stem}: {e}"));
             for file in files.iter().filter(|f| f.path == "src/types.rs" || f.path == "src/client.rs") {
                 let name = file.path.trim_start_matches("src/").trim_end_matches(".rs");
                 insta::assert_snapshot!(name, file.contents);
@@ -25,7 +28,7 @@ fn every_rule_fixture_matches_its_snapshots() {
 fn seed_lipsync_views_have_exactly_the_right_fields() {
     use clientgen::model::{Direction, Presence, TypeKind, Views};
 
-    let lowered = clientgen::lower_text(xtask::CREATIFY_SPEC, &xtask::creatify_config()).expect("seed lowers");
+    let lowered = clientgen::lower(&xtask::creatify_input()).expect("seed lowers");
     let (_, lipsync) = lowered
         .api
         .types

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use clientgen::{Config, GeneratedFile};
+use clientgen::{Config, GeneratedFile, Input, Source};
 
 /// The folder of rule fixtures: one tiny spec per rule.
 pub fn rules_dir() -> PathBuf {
@@ -31,12 +31,14 @@ pub fn crate_name(stem: &str) -> String {
 /// Generates a fixture with default settings.
 pub fn generate_fixture(stem: &str, path: &Path) -> Result<Vec<GeneratedFile>, clientgen::Error> {
     let text = fs::read_to_string(path).expect("fixture is readable");
-    let config = Config::new(&crate_name(stem), &path.to_string_lossy());
-    clientgen::generate(&text, &config).map(|output| output.files)
+    let name = path.to_string_lossy();
+    let input = Input::spec(Source::new(&name, &text));
+    clientgen::generate(&input, &Config::new(&crate_name(stem))).map(|output| output.files)
 }
 
-/// Writes each crate into one scratch workspace under target/ and runs clippy on all of them
-/// with warnings denied. Returns clippy's output on failure.
+/// Writes each crate into one scratch workspace under target/, runs clippy on all of them with
+/// warnings denied, then compiles their doctests (the examples in the docs). Returns cargo's
+/// output on failure.
 pub fn check_crates(crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), String> {
     let root = xtask::project_root();
     let workspace = root.join("target").join("generated-crates");
@@ -51,16 +53,21 @@ pub fn check_crates(crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), Strin
     fs::write(workspace.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     // The project's lock file pins the same dependency versions the committed client uses.
     fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["clippy", "--workspace", "--all-targets", "--keep-going", "--quiet", "--", "-D", "warnings"])
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", root.join("target").join("generated-crates-target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    let clippy = ["clippy", "--workspace", "--all-targets", "--keep-going", "--quiet", "--", "-D", "warnings"];
+    let doctests = ["test", "--workspace", "--doc", "--quiet"];
+    for args in [&clippy[..], &doctests[..]] {
+        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+            .args(args)
+            .current_dir(&workspace)
+            .env("CARGO_TARGET_DIR", root.join("target").join("generated-crates-target"))
+            .env_remove("RUSTFLAGS")
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !output.status.success() {
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            return Err(format!("cargo {}:\n{stdout}\n{stderr}", args.join(" ")));
+        }
     }
+    Ok(())
 }

@@ -1,15 +1,22 @@
-//! The project's own generation job (the embedded Creatify spec) and the file handling shared
-//! by `cargo xtask` and the staleness test.
+//! The project's own generation job (the embedded Creatify spec, overlay and settings) and the
+//! file handling shared by `cargo xtask` and the tests.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use clientgen::{Config, GeneratedFile, Output};
+use clientgen::{Config, GeneratedFile, Input, Output, Source};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 /// The vendor spec, embedded unchanged.
-pub const CREATIFY_SPEC: &str = include_str!("../../spec/lipsync-preview.yaml");
-/// Its file name, as headers name it.
-pub const CREATIFY_SPEC_NAME: &str = "lipsync-preview.yaml";
+pub const CREATIFY_SPEC: Source<'static> =
+    Source { name: "lipsync-preview.yaml", text: include_str!("../../spec/lipsync-preview.yaml") };
+/// The fixes applied to it.
+pub const CREATIFY_OVERLAY: Source<'static> =
+    Source { name: "creatify.overlay.yaml", text: include_str!("../../spec/creatify.overlay.yaml") };
+/// What the spec cannot say about the crate.
+pub const CREATIFY_SETTINGS: Source<'static> =
+    Source { name: "creatify.toml", text: include_str!("../../spec/creatify.toml") };
 
 /// The workspace root.
 pub fn project_root() -> PathBuf {
@@ -21,16 +28,92 @@ pub fn creatify_dir() -> PathBuf {
     project_root().join("generated").join("creatify")
 }
 
-/// The settings of the Creatify client.
-pub fn creatify_config() -> Config {
-    let mut config = Config::new("creatify", CREATIFY_SPEC_NAME);
-    config.description = Some("Client for the Creatify API: AI avatar lipsync previews.".to_owned());
-    config
+/// The Creatify spec with its overlay.
+pub fn creatify_input() -> Input<'static> {
+    Input { spec: CREATIFY_SPEC, overlays: vec![CREATIFY_OVERLAY] }
 }
 
-/// Generates the Creatify client in memory.
-pub fn generate_creatify() -> Result<Output, clientgen::Error> {
-    clientgen::generate(CREATIFY_SPEC, &creatify_config())
+/// Generates the Creatify client in memory, after checking the settings still describe the
+/// spec they were written for.
+pub fn generate_creatify() -> Result<Output, String> {
+    let input = creatify_input();
+    let config = Settings::parse(CREATIFY_SETTINGS)?.into_config(&fingerprint(&input))?;
+    clientgen::generate(&input, &config).map_err(|e| e.to_string())
+}
+
+/// The SHA-256 of the spec and its overlays, in order: what a crate version is made from.
+pub fn fingerprint(input: &Input<'_>) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(input.spec.text.as_bytes());
+    for overlay in &input.overlays {
+        hasher.update([0]);
+        hasher.update(overlay.text.as_bytes());
+    }
+    hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// The settings file (`spec/creatify.toml`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(skip)]
+    source: String,
+    package: PackageSettings,
+    client: ClientSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct PackageSettings {
+    name: String,
+    version: String,
+    spec_sha256: String,
+    description: String,
+    license: String,
+    repository: String,
+    keywords: Vec<String>,
+    categories: Vec<String>,
+    rust_version: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ClientSettings {
+    env_prefix: String,
+    user_agent_product: String,
+}
+
+impl Settings {
+    /// Parses a settings file; errors name the file and the place.
+    pub fn parse(source: Source<'_>) -> Result<Settings, String> {
+        let mut settings: Settings = toml::from_str(source.text).map_err(|e| format!("{}: {e}", source.name))?;
+        settings.source = source.name.to_owned();
+        Ok(settings)
+    }
+
+    /// The generator's configuration, once the settings are known to describe the spec with
+    /// this `fingerprint`.
+    pub fn into_config(self, fingerprint: &str) -> Result<Config, String> {
+        let package = self.package;
+        if package.spec_sha256 != fingerprint {
+            return Err(format!(
+                "{}: the spec or its overlay changed since version {} was set.\n\
+                 Bump `version` deliberately, then set spec-sha256 = \"{fingerprint}\"",
+                self.source, package.version
+            ));
+        }
+        let mut config = Config::new(&package.name);
+        config.user_agent = Some(format!("{}/{}", self.client.user_agent_product, package.version));
+        config.crate_version = package.version;
+        config.description = Some(package.description);
+        config.license = package.license;
+        config.repository = Some(package.repository);
+        config.keywords = package.keywords;
+        config.categories = package.categories;
+        config.rust_version = package.rust_version;
+        config.env_prefix = self.client.env_prefix;
+        Ok(config)
+    }
 }
 
 /// The files under `dir` that differ from `files` (or are missing), by relative path.
@@ -64,4 +147,33 @@ pub fn write_files(dir: &Path, files: &[GeneratedFile]) -> std::io::Result<usize
         written += 1;
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_committed_settings_match_the_committed_spec() {
+        let settings = Settings::parse(CREATIFY_SETTINGS).expect("settings parse");
+        let config = settings.into_config(&fingerprint(&creatify_input())).expect("fingerprint matches");
+        assert_eq!(config.crate_name, "creatify");
+        assert_eq!(config.env_prefix, "CREATIFY");
+    }
+
+    #[test]
+    fn a_changed_spec_demands_a_deliberate_bump() {
+        let changed = Input { spec: Source { name: "x.yaml", text: "openapi: 3.0.3" }, overlays: vec![] };
+        let settings = Settings::parse(CREATIFY_SETTINGS).expect("settings parse");
+        let error = settings.into_config(&fingerprint(&changed)).expect_err("refused");
+        assert!(error.contains("Bump `version` deliberately"), "{error}");
+        assert!(error.contains(&fingerprint(&changed)), "{error}");
+    }
+
+    #[test]
+    fn unknown_settings_are_refused_by_name() {
+        let text = CREATIFY_SETTINGS.text.replace("[client]", "[client]\nenv-prefx = \"X\"");
+        let error = Settings::parse(Source { name: "creatify.toml", text: &text }).expect_err("refused");
+        assert!(error.contains("env-prefx"), "{error}");
+    }
 }

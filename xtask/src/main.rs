@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 use clap::{Parser, Subcommand};
-use clientgen::Config;
+use clientgen::{Config, Input, Source};
 
 #[derive(Parser)]
 #[command(about = "Project automation for the OpenAPI → Rust client generator")]
@@ -29,6 +29,9 @@ enum Task {
         /// The name of the generated crate (with --spec).
         #[arg(long, requires = "spec")]
         crate_name: Option<String>,
+        /// An OpenAPI Overlay 1.0 document to apply to --spec; repeat to apply several, in order.
+        #[arg(long, requires = "spec")]
+        overlay: Vec<PathBuf>,
     },
     /// Run every check CI runs: freshness, tests, clippy and docs.
     Test,
@@ -36,27 +39,51 @@ enum Task {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Task::Codegen { check, spec, out, crate_name } => codegen(check, spec, out, crate_name),
+        Task::Codegen { check, spec, out, crate_name, overlay } => {
+            let job = match (spec, crate_name) {
+                (Some(spec), Some(crate_name)) => Job::Spec { spec, overlays: overlay, crate_name },
+                _ => Job::Creatify,
+            };
+            codegen(check, job, out)
+        }
         Task::Test => test(),
     }
 }
 
-fn codegen(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>, crate_name: Option<String>) -> ExitCode {
-    let (result, out) = match (spec, out, crate_name) {
-        (Some(spec), Some(out), Some(crate_name)) => {
-            let text = match std::fs::read_to_string(&spec) {
-                Ok(text) => text,
-                Err(e) => {
-                    eprintln!("error: cannot read {}: {e}", spec.display());
-                    return ExitCode::FAILURE;
-                }
+/// What to generate.
+enum Job {
+    /// The embedded Creatify spec, overlay and settings.
+    Creatify,
+    /// A spec file with overlay files, under default settings.
+    Spec { spec: PathBuf, overlays: Vec<PathBuf>, crate_name: String },
+}
+
+fn read(path: &PathBuf) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn generate(job: &Job) -> Result<clientgen::Output, String> {
+    match job {
+        Job::Creatify => xtask::generate_creatify(),
+        Job::Spec { spec, overlays, crate_name } => {
+            let spec_text = read(spec)?;
+            let overlay_texts = overlays.iter().map(read).collect::<Result<Vec<_>, _>>()?;
+            let names: Vec<String> = std::iter::once(spec)
+                .chain(overlays)
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            let input = Input {
+                spec: Source::new(&names[0], &spec_text),
+                overlays: overlay_texts.iter().zip(&names[1..]).map(|(text, name)| Source::new(name, text)).collect(),
             };
-            let config = Config::new(&crate_name, &spec.to_string_lossy());
-            (clientgen::generate(&text, &config), out)
+            clientgen::generate(&input, &Config::new(crate_name)).map_err(|e| e.to_string())
         }
-        (_, out, _) => (xtask::generate_creatify(), out.unwrap_or_else(xtask::creatify_dir)),
-    };
-    let output = match result {
+    }
+}
+
+fn codegen(check: bool, job: Job, out: Option<PathBuf>) -> ExitCode {
+    let out = out.unwrap_or_else(xtask::creatify_dir);
+    let output = match generate(&job) {
         Ok(output) => output,
         Err(e) => {
             eprintln!("error: {e}");
@@ -103,11 +130,12 @@ const STEPS: &[Step] = &[
     Step { name: "doctests", args: &["test", "--workspace", "--doc"], env: &[] },
     Step { name: "clippy", args: &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], env: &[] },
     Step { name: "docs", args: &["doc", "--no-deps", "-p", "creatify"], env: &[("RUSTDOCFLAGS", "-D warnings")] },
+    Step { name: "package", args: &["package", "-p", "creatify", "--allow-dirty"], env: &[] },
 ];
 
 /// Runs every check CI runs; the first failure stops the run.
 fn test() -> ExitCode {
-    if codegen(true, None, None, None) != ExitCode::SUCCESS {
+    if codegen(true, Job::Creatify, None) != ExitCode::SUCCESS {
         return ExitCode::FAILURE;
     }
     for step in STEPS {

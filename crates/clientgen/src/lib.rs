@@ -1,8 +1,9 @@
 //! OpenAPI → Rust client generator, as a library: spec text in, the files of a client crate out.
 //!
-//! The pipeline runs one way, a module a stage: [`load`] (text → JSON tree → openapiv3),
-//! [`lower`] (openapiv3 → [`model`]), [`emit`] (model → tokens and text), [`format`] (tokens →
-//! source). Nothing here touches the file system: [`generate`] returns the files to write.
+//! The pipeline runs one way, a module a stage: [`load`] (text → JSON tree), [`overlay`]
+//! (Overlay 1.0 actions on the tree), [`load`] again (tree → openapiv3), [`lower`] (openapiv3 →
+//! [`model`]), [`emit`] (model → tokens and text), [`format`] (tokens → source). Nothing here
+//! touches the file system: [`generate`] returns the files to write.
 
 pub mod diag;
 pub mod emit;
@@ -11,8 +12,52 @@ pub mod load;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod overlay;
 
 pub use diag::{Diagnostic, Error};
+
+/// A named text: a spec or an overlay. The name (a file name) prefixes every message about it.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The file name, without directories: output must not depend on where the file sits.
+    pub name: &'a str,
+    /// The contents, YAML or JSON.
+    pub text: &'a str,
+}
+
+impl<'a> Source<'a> {
+    /// A source named after the last component of `path`.
+    pub fn new(path: &'a str, text: &'a str) -> Self {
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        Source { name, text }
+    }
+}
+
+/// What to generate from: a spec, and the overlays applied to it in order.
+#[derive(Debug, Clone)]
+pub struct Input<'a> {
+    /// The OpenAPI description, never modified.
+    pub spec: Source<'a>,
+    /// OpenAPI Overlay documents, applied in order before lowering.
+    pub overlays: Vec<Source<'a>>,
+}
+
+impl<'a> Input<'a> {
+    /// A spec with no overlays.
+    pub fn spec(spec: Source<'a>) -> Self {
+        Input { spec, overlays: Vec::new() }
+    }
+
+    /// `lipsync-preview.yaml with creatify.overlay.yaml`: what a generated file's header names.
+    pub fn describe(&self) -> String {
+        let mut text = self.spec.name.to_owned();
+        for (i, overlay) in self.overlays.iter().enumerate() {
+            text.push_str(if i == 0 { " with " } else { ", " });
+            text.push_str(overlay.name);
+        }
+        text
+    }
+}
 
 /// What the spec cannot say about the crate to generate.
 #[derive(Debug, Clone)]
@@ -25,25 +70,40 @@ pub struct Config {
     pub description: Option<String>,
     /// The crate's license expression.
     pub license: String,
+    /// Where the crate's source lives.
+    pub repository: Option<String>,
+    /// crates.io keywords.
+    pub keywords: Vec<String>,
+    /// crates.io categories.
+    pub categories: Vec<String>,
+    /// The oldest Rust the crate supports.
+    pub rust_version: String,
     /// The prefix of the environment variables `Client::from_env` reads (`CREATIFY`).
     pub env_prefix: String,
-    /// The spec's file name, named in each file's header (no directories: output must not
-    /// depend on where the spec sits).
-    pub spec_name: String,
+    /// The `User-Agent` header; `{crate_name}/{crate_version}` when absent.
+    pub user_agent: Option<String>,
 }
 
 impl Config {
-    /// Defaults for a crate named `crate_name` generated from the file `spec_name`.
-    pub fn new(crate_name: &str, spec_name: &str) -> Self {
-        let spec_name = spec_name.rsplit(['/', '\\']).next().unwrap_or(spec_name).to_owned();
+    /// Defaults for a crate named `crate_name`.
+    pub fn new(crate_name: &str) -> Self {
         Config {
             crate_name: crate_name.to_owned(),
             crate_version: "0.1.0".to_owned(),
             description: None,
             license: "MIT OR Apache-2.0".to_owned(),
+            repository: None,
+            keywords: Vec::new(),
+            categories: Vec::new(),
+            rust_version: "1.80".to_owned(),
             env_prefix: crate_name.to_ascii_uppercase().replace('-', "_"),
-            spec_name,
+            user_agent: None,
         }
+    }
+
+    /// The `User-Agent` header the client sends.
+    pub fn user_agent(&self) -> String {
+        self.user_agent.clone().unwrap_or_else(|| format!("{}/{}", self.crate_name, self.crate_version))
     }
 }
 
@@ -61,8 +121,8 @@ pub struct GeneratedFile {
 pub struct Output {
     /// The crate's files, in a fixed order.
     pub files: Vec<GeneratedFile>,
-    /// Warnings, each naming its place in the spec.
-    pub warnings: Vec<Diagnostic>,
+    /// Warnings, each naming its file and place.
+    pub warnings: Vec<String>,
 }
 
 /// The lowered model and the warnings met on the way.
@@ -70,38 +130,51 @@ pub struct Output {
 pub struct Lowered {
     /// The intermediate model.
     pub api: model::Api,
-    /// Warnings, each naming its place in the spec.
-    pub warnings: Vec<Diagnostic>,
+    /// Warnings, each naming its file and place.
+    pub warnings: Vec<String>,
 }
 
-/// Runs load and lower: spec text to the intermediate model.
-pub fn lower_text(spec: &str, config: &Config) -> Result<Lowered, Error> {
-    let source = config.spec_name.as_str();
-    let tree = load::parse_text(spec, source)?;
-    let doc = load::to_openapi(tree, source)?;
+/// Runs load and overlay: the spec's JSON tree with every overlay applied, and the overlays'
+/// warnings (targets that matched nothing). The spec's text is never modified.
+pub fn apply_overlays(input: &Input<'_>) -> Result<(serde_json::Value, Vec<String>), Error> {
+    let mut tree = load::parse_text(input.spec.text, input.spec.name)?;
+    let mut warnings = Vec::new();
+    for source in &input.overlays {
+        let overlay = overlay::Overlay::parse(source.text, source.name)?;
+        warnings.extend(overlay.apply(&mut tree)?);
+    }
+    Ok((tree, warnings))
+}
+
+/// Runs load, overlay and lower: the input to the intermediate model.
+pub fn lower(input: &Input<'_>) -> Result<Lowered, Error> {
+    let (tree, mut warnings) = apply_overlays(input)?;
+    let name = input.spec.name;
+    let doc = load::to_openapi(tree, name)?;
     let lowered = lower::lower(&doc);
+    warnings.extend(lowered.warnings.iter().map(|w| format!("{name}: {w}")));
     match lowered.api {
-        Some(api) => Ok(Lowered { api, warnings: lowered.warnings }),
-        None => Err(Error { source_name: source.to_owned(), problems: lowered.errors }),
+        Some(api) => Ok(Lowered { api, warnings }),
+        None => Err(Error { source_name: name.to_owned(), problems: lowered.errors }),
     }
 }
 
-/// Runs the whole pipeline: spec text (YAML or JSON) to the files of a client crate.
-pub fn generate(spec: &str, config: &Config) -> Result<Output, Error> {
-    let Lowered { api, warnings } = lower_text(spec, config)?;
-    let files = emit_files(&api, config)?;
+/// Runs the whole pipeline: the input to the files of a client crate.
+pub fn generate(input: &Input<'_>, config: &Config) -> Result<Output, Error> {
+    let Lowered { api, warnings } = lower(input)?;
+    let files = emit_files(&api, config, &input.describe())?;
     Ok(Output { files, warnings })
 }
 
-/// Runs emit and format on a model.
-pub fn emit_files(api: &model::Api, config: &Config) -> Result<Vec<GeneratedFile>, Error> {
-    let header = format!("Generated by `cargo xtask codegen` from {}; do not edit by hand.", config.spec_name);
+/// Runs emit and format on a model; `origin` (see [`Input::describe`]) goes in each header.
+pub fn emit_files(api: &model::Api, config: &Config, origin: &str) -> Result<Vec<GeneratedFile>, Error> {
+    let header = format!("Generated by `cargo xtask codegen` from {origin}; do not edit by hand.");
     let mut files = Vec::new();
     for file in emit::emit(api, config) {
         let (path, contents) = match file {
             emit::EmittedFile::Rust { path, tokens } => {
                 let source = format::format_file(tokens).map_err(|message| Error {
-                    source_name: config.spec_name.clone(),
+                    source_name: origin.to_owned(),
                     problems: vec![Diagnostic::document(format!("internal error in {path}: {message}"))],
                 })?;
                 (path, format!("// {header}\n\n{source}"))

@@ -5,8 +5,20 @@ use serde_json::Value;
 
 use crate::diag::{Diagnostic, Error, Location, escape_segment};
 
-/// Parses YAML or JSON text into a JSON tree. Syntax errors carry a line and column.
+/// Parses a spec, YAML or JSON, into a JSON tree. Syntax errors carry a line and column.
 pub fn parse_text(text: &str, source_name: &str) -> Result<Value, Error> {
+    let value = parse_any(text, source_name)?;
+    if !value.is_object() {
+        return Err(Error::single(
+            source_name,
+            Diagnostic::document("the document is not an object; an OpenAPI description starts with `openapi:`"),
+        ));
+    }
+    Ok(value)
+}
+
+/// Parses YAML or JSON text into a JSON tree, whatever its shape.
+pub fn parse_any(text: &str, source_name: &str) -> Result<Value, Error> {
     let looks_like_json = text.trim_start().starts_with('{');
     let parsed = if looks_like_json {
         serde_json::from_str::<Value>(text).map_err(|e| {
@@ -22,14 +34,7 @@ pub fn parse_text(text: &str, source_name: &str) -> Result<Value, Error> {
             None => Diagnostic::document(format!("invalid YAML: {e}")),
         })
     };
-    let value = parsed.map_err(|problem| Error::single(source_name, problem))?;
-    if !value.is_object() {
-        return Err(Error::single(
-            source_name,
-            Diagnostic::document("the document is not an object; an OpenAPI description starts with `openapi:`"),
-        ));
-    }
-    Ok(value)
+    parsed.map_err(|problem| Error::single(source_name, problem))
 }
 
 /// Drops the " at line X column Y" tail both parsers add, since the location is reported apart.

@@ -117,9 +117,9 @@ pub fn emit_client(api: &Api, config: &Config) -> TokenStream {
         ),
     };
     let base_url_var = format!("{}_BASE_URL", config.env_prefix);
-    let user_agent = format!("{}/{}", config.crate_name, config.crate_version);
+    let user_agent = config.user_agent();
     let env_doc = env_doc(config, api);
-    let operations = api.operations.iter().map(|op| operation(api, op));
+    let operations = api.operations.iter().map(|op| operation(api, config, op));
     let connect_secs = CONNECT_TIMEOUT_SECS;
     let request_secs = REQUEST_TIMEOUT_SECS;
     let connect_doc = format!(" Sets the connect timeout (default {CONNECT_TIMEOUT_SECS} s).");
@@ -467,7 +467,7 @@ pub fn is_json(media: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
 
-fn operation(api: &Api, op: &Operation) -> TokenStream {
+fn operation(api: &Api, config: &Config, op: &Operation) -> TokenStream {
     let method_name = ident(&op.method_name);
     let label = format!("{} {}", op.http_method, op.path);
     let types = quote! { types:: };
@@ -580,7 +580,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         Success::Empty => quote! {},
         _ => quote! { let response = },
     };
-    let doc = operation_doc(op);
+    let doc = operation_doc(api, config, op);
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     let mutable = (!steps.is_empty() || auth.is_some()).then(|| quote! { mut });
     quote! {
@@ -701,7 +701,7 @@ fn param_push(api: &Api, p: &Parameter, push: impl Fn(&str, TokenStream) -> Toke
     }
 }
 
-fn operation_doc(op: &Operation) -> TokenStream {
+fn operation_doc(api: &Api, config: &Config, op: &Operation) -> TokenStream {
     let summary = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let description = op.description.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let text = match (summary, description) {
@@ -718,6 +718,7 @@ fn operation_doc(op: &Operation) -> TokenStream {
         }
         None => quote! { #[doc = #line] },
     };
+    let example = operation_example(api, config, op);
     quote! {
         #heading
         ///
@@ -726,5 +727,26 @@ fn operation_doc(op: &Operation) -> TokenStream {
         /// [`Error::Validation`] before sending when a value breaks a declared limit,
         /// [`Error::Transport`] when the server cannot be reached, [`Error::Api`] for a status
         /// that is not a success, and [`Error::Decode`] when a success body does not fit.
+        #example
     }
+}
+
+/// A `no_run` doctest calling the operation, with the client set-up hidden.
+fn operation_example(api: &Api, config: &Config, op: &Operation) -> TokenStream {
+    let krate = config.crate_name.replace('-', "_");
+    let mut lines = vec![
+        String::new(),
+        " # Example".to_owned(),
+        String::new(),
+        " ```no_run".to_owned(),
+        format!(" # async fn example(client: &{krate}::Client) -> Result<(), {krate}::Error> {{"),
+    ];
+    lines.extend(super::manifest::call_code(api, op, &krate).lines().map(|line| format!(" {line}")));
+    if super::manifest::returns_value(op) {
+        lines.push(" # let _ = response;".to_owned());
+    }
+    lines.push(" # Ok(())".to_owned());
+    lines.push(" # }".to_owned());
+    lines.push(" ```".to_owned());
+    quote! { #(#[doc = #lines])* }
 }

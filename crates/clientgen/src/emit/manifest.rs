@@ -27,10 +27,19 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     let _ = writeln!(out, "name = {}", toml_string(&config.crate_name));
     let _ = writeln!(out, "version = {}", toml_string(&config.crate_version));
     let _ = writeln!(out, "edition = \"2021\"");
-    let _ = writeln!(out, "rust-version = \"1.80\"");
+    let _ = writeln!(out, "rust-version = {}", toml_string(&config.rust_version));
     let _ = writeln!(out, "description = {}", toml_string(&description));
     let _ = writeln!(out, "license = {}", toml_string(&config.license));
+    if let Some(repository) = &config.repository {
+        let _ = writeln!(out, "repository = {}", toml_string(repository));
+    }
     let _ = writeln!(out, "readme = \"README.md\"");
+    if !config.keywords.is_empty() {
+        let _ = writeln!(out, "keywords = {}", toml_list(&config.keywords));
+    }
+    if !config.categories.is_empty() {
+        let _ = writeln!(out, "categories = {}", toml_list(&config.categories));
+    }
     let _ = writeln!(out);
     let _ = writeln!(out, "[dependencies]");
     let mut deps = vec![
@@ -61,6 +70,11 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     out
 }
 
+fn toml_list(values: &[String]) -> String {
+    let items: Vec<String> = values.iter().map(|v| toml_string(v)).collect();
+    format!("[{}]", items.join(", "))
+}
+
 fn toml_string(value: &str) -> String {
     // TOML basic strings share JSON's escapes for everything a name or description holds.
     serde_json::to_string(value).unwrap_or_else(|_| "\"\"".to_owned())
@@ -70,56 +84,141 @@ fn toml_string(value: &str) -> String {
 pub fn readme(api: &Api, config: &Config) -> String {
     let mut out = String::new();
     let name = &config.crate_name;
+    let krate = name.replace('-', "_");
+    let prefix = &config.env_prefix;
     let _ = writeln!(out, "# {name}\n");
     let _ = writeln!(out, "A Rust client for the {} (version {}).\n", api.title, api.version);
-    if let Some(description) = &api.description {
-        let _ = writeln!(out, "{}\n", description.trim());
+    if let Some(description) = &config.description {
+        let _ = writeln!(out, "{description}\n");
     }
+
     let _ = writeln!(out, "## Install\n");
-    let _ = writeln!(out, "```toml\n[dependencies]\n{name} = \"{}\"\n```\n", config.crate_version);
-    let _ = writeln!(out, "## Example\n");
+    let _ = writeln!(out, "```toml\n[dependencies]\n{name} = \"{}\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n", config.crate_version);
+
+    let _ = writeln!(out, "## Quick start\n");
     let _ = writeln!(out, "```rust\n{}```\n", example_code(api, config));
-    let _ = writeln!(out, "## Configuration\n");
+
+    let _ = writeln!(out, "## Credentials\n");
     let _ = writeln!(
         out,
-        "`Client::from_env()` reads `{prefix}_BASE_URL` and the credentials below; `Client::builder()` sets the same \
-         things in code. The connect timeout defaults to {CONNECT_TIMEOUT_SECS} s and the whole call to \
-         {REQUEST_TIMEOUT_SECS} s; `timeout` and `connect_timeout` on the builder change them.\n",
-        prefix = config.env_prefix
+        "`{krate}::Client::from_env()` reads the settings below from the environment; \
+         `{krate}::Client::builder()` sets the same things in code.\n"
     );
-    match api.servers.first() {
-        Some(url) => {
-            let _ = writeln!(out, "Requests go to `{url}` unless `base_url` says otherwise.\n");
-        }
-        None => {
-            let _ = writeln!(out, "The API declares no server, so `base_url` is required.\n");
-        }
+    let _ = writeln!(out, "| Setting | Builder method | Environment variable | What it is |\n|---|---|---|---|");
+    let _ = writeln!(out, "| Base URL | `base_url` | `{prefix}_BASE_URL` | Where requests go |");
+    for (spec_name, s) in &api.security_schemes {
+        let method = s.rust_name.trim_start_matches("r#");
+        let var = format!("{prefix}_{}", method.to_ascii_uppercase());
+        let what = s.doc.as_deref().map(first_line).unwrap_or_default();
+        let _ = writeln!(out, "| `{spec_name}` | `{method}` | `{var}` | {what} |");
     }
-    if !api.security_schemes.is_empty() {
-        let _ = writeln!(out, "| Credential | Builder method | Environment variable |\n|---|---|---|");
-        for (spec_name, s) in &api.security_schemes {
-            let method = s.rust_name.trim_start_matches("r#");
-            let var = format!("{}_{}", config.env_prefix, method.to_ascii_uppercase());
-            let _ = writeln!(out, "| `{spec_name}` | `{method}` | `{var}` |");
-        }
-        let _ = writeln!(out);
-    }
-    let _ = writeln!(out, "## Errors\n");
-    let _ = writeln!(
-        out,
-        "Every call returns `Result<_, {name}::Error>`. `Validation` means a value broke a limit the API \
-         declares and nothing was sent; `Transport` that the server could not be reached; `Api` that it \
-         answered with an error status (status, headers and body are kept); `Decode` that a success body \
-         did not fit, naming the field.\n"
-    );
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Credentials never appear in `Debug` output: the client prints `***` for them.\n");
+
     let _ = writeln!(out, "## Operations\n");
     let _ = writeln!(out, "| Method | HTTP | Summary |\n|---|---|---|");
     for op in &api.operations {
-        let summary = op.summary.as_deref().or(op.description.as_deref()).unwrap_or("");
-        let summary = summary.lines().next().unwrap_or("").replace('|', "\\|");
-        let _ = writeln!(out, "| `{}` | `{} {}` | {summary} |", op.method_name, op.http_method, op.path);
+        let summary = op.summary.as_deref().or(op.description.as_deref()).map(first_line).unwrap_or_default();
+        let _ = writeln!(out, "| [`{0}`](#{0}) | `{1} {2}` | {summary} |", op.method_name, op.http_method, op.path);
     }
+    let _ = writeln!(out);
+    for op in &api.operations {
+        operation_section(&mut out, api, config, op);
+    }
+
+    let _ = writeln!(out, "## Errors\n");
+    let _ = writeln!(out, "Every call returns `Result<_, {krate}::Error>`:\n");
+    let _ = writeln!(out, "- `Validation`: a value breaks a limit the API declares (a length, a pattern, a range); nothing was sent.");
+    let _ = writeln!(out, "- `Config`: the client is missing a base URL or the credentials the operation needs.");
+    let _ = writeln!(out, "- `Transport`: the server could not be reached, or the call timed out.");
+    let _ = writeln!(out, "- `Api`: the server answered with an error status; the status, headers and body are kept.");
+    let _ = writeln!(out, "- `Decode`: a success response did not match the declared type; the error names the field.\n");
+
+    let _ = writeln!(out, "## Configuration\n");
+    match api.servers.first() {
+        Some(url) => {
+            let _ = writeln!(out, "Requests go to `{url}` unless `base_url` (or `{prefix}_BASE_URL`) says otherwise.");
+        }
+        None => {
+            let _ = writeln!(out, "The API declares no server, so `base_url` (or `{prefix}_BASE_URL`) is required.");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "Connecting times out after {CONNECT_TIMEOUT_SECS} s and a whole call after {REQUEST_TIMEOUT_SECS} s; \
+         `connect_timeout` and `timeout` on the builder change them. `http_client` lets you bring your own \
+         `reqwest::Client`."
+    );
     out
+}
+
+/// A README section for one operation: what it does, an example, its request fields, and what
+/// comes back.
+fn operation_section(out: &mut String, api: &Api, config: &Config, op: &Operation) {
+    let krate = config.crate_name.replace('-', "_");
+    let _ = writeln!(out, "### `{}`\n", op.method_name);
+    let _ = writeln!(out, "`{} {}`\n", op.http_method, op.path);
+    for text in [&op.summary, &op.description].into_iter().flatten() {
+        let _ = writeln!(out, "{}\n", text.trim());
+    }
+    let _ = writeln!(out, "```rust\n{}```\n", call_code(api, op, &krate));
+    let body = op.body.as_ref().and_then(|b| b.content.values().next());
+    if let Some(ty) = body {
+        fields_table(out, api, ty, Direction::Request, "Request fields");
+    }
+    if let Some(id) = &op.params_type {
+        fields_table(out, api, &TypeRef::Named(id.clone()), Direction::Request, "Parameters");
+    }
+    let returned = op
+        .responses
+        .iter()
+        .filter(|(status, _)| status.starts_with('2'))
+        .find_map(|(_, r)| r.content.values().next());
+    match returned {
+        Some(ty) => fields_table(out, api, ty, Direction::Response, "Returns"),
+        None => {
+            let _ = writeln!(out, "Returns nothing on success.\n");
+        }
+    }
+}
+
+/// A table of a type's fields as seen in `direction`, or a line naming the type.
+fn fields_table(out: &mut String, api: &Api, ty: &TypeRef, direction: Direction, heading: &str) {
+    let type_text = |ty: &TypeRef| {
+        super::rust_type(api, ty, Some(direction), &quote::quote! {}).owned.to_string().replace(' ', "")
+    };
+    let TypeRef::Named(id) = ty else {
+        let _ = writeln!(out, "{heading}: `{}`.\n", type_text(ty));
+        return;
+    };
+    let Some(def) = api.types.get(id) else { return };
+    let name = def.views.name(direction);
+    let TypeKind::Struct(s) = &def.kind else {
+        let _ = writeln!(out, "{heading}: `{name}`.\n");
+        return;
+    };
+    let _ = writeln!(out, "{heading} (`{name}`):\n");
+    let _ = writeln!(out, "| Field | Type | Required | Description |\n|---|---|---|---|");
+    for f in s.fields.iter().filter(|f| f.presence(direction) != Presence::Absent) {
+        let required = if f.presence(direction) == Presence::Required { "yes" } else { "no" };
+        let nullable = if f.nullable { ", nullable" } else { "" };
+        let doc = f.doc.as_deref().map(first_line).unwrap_or_default();
+        let _ = writeln!(out, "| `{}` | `{}` | {required}{nullable} | {doc} |", f.wire_name, type_text(&f.ty));
+    }
+    let _ = writeln!(out);
+    if let (Direction::Request, Some(note)) = (direction, &s.request_note) {
+        let _ = writeln!(out, "{}\n", note.trim());
+    }
+}
+
+/// The first sentence or line of a description, made safe for a Markdown table cell.
+fn first_line(text: &str) -> String {
+    let line = text.trim().lines().next().unwrap_or_default();
+    let sentence = match line.find(". ") {
+        Some(end) => &line[..=end],
+        None => line,
+    };
+    sentence.replace('|', "\\|")
 }
 
 /// The crate-level example as rustdoc Markdown: a `no_run` doctest.
@@ -151,24 +250,12 @@ pub fn example_code(api: &Api, config: &Config) -> String {
     }
     let _ = writeln!(out, "        .build()?;");
     if let Some(op) = api.operations.first() {
-        let mut args = Vec::new();
-        for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Path) {
-            args.push(borrowed_example(api, &p.ty, &krate));
+        for line in call_code(api, op, &krate).lines() {
+            let _ = writeln!(out, "    {line}");
         }
-        if let Some(body) = &op.body {
-            if let Some(ty) = body.content.values().next() {
-                let value = example_value(api, ty, &krate, 0, true);
-                let _ = writeln!(out, "    let body = {value};");
-                args.push(if body.required { "&body".to_owned() } else { "Some(&body)".to_owned() });
-            }
+        if returns_value(op) {
+            let _ = writeln!(out, "    println!(\"{{response:?}}\");");
         }
-        if let Some(id) = &op.params_type {
-            let value = example_value(api, &TypeRef::Named(id.clone()), &krate, 0, false);
-            let _ = writeln!(out, "    let params = {value};");
-            args.push("&params".to_owned());
-        }
-        let _ = writeln!(out, "    let response = client.{}({}).await?;", op.method_name, args.join(", "));
-        let _ = writeln!(out, "    println!(\"{{response:?}}\");");
     }
     let _ = writeln!(out, "    Ok(())");
     let _ = writeln!(out, "}}");
@@ -183,6 +270,39 @@ fn borrowed_example(api: &Api, ty: &TypeRef, krate: &str) -> String {
         TypeRef::Scalar(Scalar::Bytes) => "&[]".to_owned(),
         _ => example_value(api, ty, krate, 0, false),
     }
+}
+
+/// The statements that build an operation's arguments and call it, as `response`.
+pub fn call_code(api: &Api, op: &Operation, krate: &str) -> String {
+    let mut out = String::new();
+    let mut args = Vec::new();
+    for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Path) {
+        args.push(borrowed_example(api, &p.ty, krate));
+    }
+    if let Some(body) = &op.body {
+        if let Some(ty) = body.content.values().next() {
+            let value = example_value(api, ty, krate, 0, true);
+            let _ = writeln!(out, "let body = {value};");
+            args.push(if body.required { "&body".to_owned() } else { "Some(&body)".to_owned() });
+        }
+    }
+    if let Some(id) = &op.params_type {
+        let value = example_value(api, &TypeRef::Named(id.clone()), krate, 0, false);
+        let _ = writeln!(out, "let params = {value};");
+        args.push("&params".to_owned());
+    }
+    let binding = if returns_value(op) { "let response = " } else { "" };
+    let _ = writeln!(out, "{binding}client.{}({}).await?;", op.method_name, args.join(", "));
+    out
+}
+
+/// Whether a successful call returns a value: some 2xx (or, with none, `default`) has a body.
+pub fn returns_value(op: &Operation) -> bool {
+    let has_two_xx = op.responses.keys().any(|status| status.starts_with('2'));
+    op.responses
+        .iter()
+        .filter(|(status, _)| if has_two_xx { status.starts_with('2') } else { status.as_str() == "default" })
+        .any(|(_, response)| !response.content.is_empty())
 }
 
 /// A Rust expression building a value of `ty`; `show_optional` also sets one optional string.
@@ -231,7 +351,7 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_option
                                 && matches!(f.ty, TypeRef::Scalar(Scalar::String))
                         });
                         if let Some(f) = optional_string {
-                            let _ = write!(expr, "\n        .{}(\"example\")", f.rust_name);
+                            let _ = write!(expr, "\n    .{}(\"example\")", f.rust_name);
                         }
                     }
                     expr

@@ -1,0 +1,136 @@
+//! The overlay stage, data-driven: every `NAME.overlay.yaml` under `tests/fixtures/overlay/` is
+//! applied to `NAME.spec.yaml` and the outcome (the resulting spec and warnings, or the error) is
+//! snapshotted.
+
+use std::fs;
+use std::path::Path;
+
+use clientgen::overlay::Overlay;
+use serde_json::{Value, json};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/overlay");
+
+/// Parses and applies one fixture pair, describing the outcome as a value to snapshot.
+fn run_fixture(name: &str) -> Value {
+    let dir = Path::new(FIXTURES);
+    let overlay_file = format!("{name}.overlay.yaml");
+    let overlay_text = fs::read_to_string(dir.join(&overlay_file)).unwrap();
+    let spec_text = fs::read_to_string(dir.join(format!("{name}.spec.yaml"))).unwrap();
+    let mut spec: Value = clientgen::load::parse_any(&spec_text, "spec.yaml").unwrap();
+
+    let result = Overlay::parse(&overlay_text, &overlay_file).and_then(|o| o.apply(&mut spec));
+    match result {
+        Ok(warnings) => json!({ "warnings": warnings, "spec": spec }),
+        Err(e) => json!({ "error": e.to_string() }),
+    }
+}
+
+#[test]
+fn fixtures() {
+    let mut names: Vec<String> = fs::read_dir(FIXTURES)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|file| file.strip_suffix(".overlay.yaml").map(str::to_string))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10, "fixtures not found in {FIXTURES}");
+
+    for name in &names {
+        let outcome = run_fixture(name);
+        // Fixtures named `error-*` must fail, all others must succeed.
+        assert_eq!(
+            name.starts_with("error-"),
+            outcome.get("error").is_some(),
+            "{name}: unexpected outcome {outcome}"
+        );
+        insta::assert_yaml_snapshot!(format!("overlay-{name}"), outcome);
+    }
+}
+
+#[test]
+fn accepts_json_text() {
+    let text = r#"{"overlay": "1.0.0", "info": {"title": "t", "version": "1"},
+                   "x-note": "extensions are allowed",
+                   "actions": [{"target": "$.a", "update": {"b": 2}}]}"#;
+    let overlay = Overlay::parse(text, "overlay.json").unwrap();
+    let mut doc = json!({"a": {"c": 1}});
+    let warnings = overlay.apply(&mut doc).unwrap();
+    assert!(warnings.is_empty());
+    assert_eq!(doc, json!({"a": {"c": 1, "b": 2}}));
+}
+
+#[test]
+fn key_with_slash_and_tilde_is_removed() {
+    let text = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: \"$['a/~b']\"\n    remove: true\n";
+    let overlay = Overlay::parse(text, "o.yaml").unwrap();
+    let mut doc = json!({"a/~b": 1, "c": 2});
+    overlay.apply(&mut doc).unwrap();
+    assert_eq!(doc, json!({"c": 2}));
+}
+
+#[test]
+fn removes_descendants_and_ancestors_together() {
+    let text = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $..*\n    remove: true\n";
+    let overlay = Overlay::parse(text, "o.yaml").unwrap();
+    let mut doc = json!({"a": {"b": [1, {"c": 2}, [3, 4]]}, "d": [5, 6, 7]});
+    overlay.apply(&mut doc).unwrap();
+    assert_eq!(doc, json!({}));
+}
+
+#[test]
+fn duplicate_selections_act_once() {
+    let text = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.a[0, 0, 2]\n    remove: true\n  - target: $.b[0, 0]\n    update: {x: 1}\n  - target: $.c\n    update: 9\n";
+    let overlay = Overlay::parse(text, "o.yaml").unwrap();
+    let mut doc = json!({"a": [0, 1, 2, 3], "b": [{}], "c": []});
+    overlay.apply(&mut doc).unwrap();
+    assert_eq!(doc, json!({"a": [1, 3], "b": [{"x": 1}], "c": [9]}));
+}
+
+#[test]
+fn odd_inputs_error_without_panicking() {
+    let header = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\n";
+    let cases = [
+        String::new(),
+        "~".to_string(),
+        "[]".to_string(),
+        "- 1".to_string(),
+        "overlay: 1.0".to_string(),
+        "overlay: '1.0.0'\ninfo: 3\nactions: [{}]".to_string(),
+        format!("{header}actions: {{}}"),
+        format!("{header}actions: []"),
+        format!("{header}actions: [3]"),
+        format!("{header}actions: [{{target: $}}]"),
+        format!("{header}actions: [{{target: $, remove: 'yes'}}]"),
+        format!("{header}actions: [{{target: $, remove: false}}]"),
+        format!("{header}actions: [{{target: $, description: 1, remove: true}}]"),
+        format!("{header}actions: [{{target: '', remove: true}}]"),
+        format!("{header}actions: [{{target: $, remvoe: true}}]"),
+        format!("{header}extends: 5\nactions: [{{target: $, remove: true}}]"),
+        format!("{header}unknown: 1\nactions: [{{target: $, remove: true}}]"),
+        "key: [unclosed".to_string(),
+        "\t- bad indentation".to_string(),
+    ];
+    for text in &cases {
+        let result = Overlay::parse(text, "o.yaml");
+        let err = result.expect_err(text);
+        assert!(err.to_string().starts_with("o.yaml"), "{err}");
+    }
+}
+
+#[test]
+fn apply_errors_on_incompatible_targets() {
+    let header = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\n";
+    let cases = [
+        "actions: [{target: $.s, update: {a: 1}}]",
+        "actions: [{target: $.s, update: 1}]",
+        "actions: [{target: $.o, update: [1]}]",
+        "actions: [{target: $, remove: true}]",
+        "actions: [{target: $..*, remove: true}, {target: $, remove: true}]",
+    ];
+    for case in cases {
+        let overlay = Overlay::parse(&format!("{header}{case}"), "o.yaml").unwrap();
+        let mut doc = json!({"s": "text", "o": {}});
+        let err = overlay.apply(&mut doc).expect_err(case);
+        assert!(err.to_string().starts_with("o.yaml: #/actions/"), "{err}");
+    }
+}
