@@ -200,8 +200,9 @@ async fn decimals_go_on_the_wire_as_strings_and_patterns_are_checked() {
         .expect(1)
         .mount(&server)
         .await;
-    let from_text: rust_decimal::Decimal = "-0.4".parse().expect("a decimal");
-    let from_number = rust_decimal::Decimal::try_from(0.25_f64).expect("a decimal");
+    let from_text: creatify::types::Decimal = "-0.4".parse().expect("a decimal");
+    let from_number = creatify::types::Decimal::from_f64(0.25).expect("a decimal");
+    assert!("-".parse::<creatify::types::Decimal>().is_err() && "1e3".parse::<creatify::types::Decimal>().is_err());
     let request = LipsyncRequest::new(AspectRatio::V1x1).caption_offset_x(from_text).caption_offset_y(from_number);
     client(&server).lipsyncs_preview_create(&request).await.expect("call succeeds");
     let received = server.received_requests().await.expect("recorded");

@@ -53,7 +53,7 @@ pub fn check_crates(crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), Strin
     fs::write(workspace.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     // The project's lock file pins the same dependency versions the committed client uses.
     fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    let clippy = ["clippy", "--workspace", "--all-targets", "--keep-going", "--quiet", "--", "-D", "warnings"];
+    let clippy = ["clippy", "--workspace", "--all-targets", "--all-features", "--keep-going", "--quiet", "--", "-D", "warnings"];
     let doctests = ["test", "--workspace", "--doc", "--quiet"];
     for args in [&clippy[..], &doctests[..]] {
         let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
@@ -71,3 +71,5 @@ pub fn check_crates(crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), Strin
     }
     Ok(())
 }
+
+pub mod prism;

@@ -33,6 +33,29 @@ pub fn creatify_input() -> Input<'static> {
     Input { spec: CREATIFY_SPEC, overlays: vec![CREATIFY_OVERLAY] }
 }
 
+/// The HTTP fixture spec, whose client the tests drive against loopback servers.
+pub const HTTP_FIXTURE_SPEC: Source<'static> =
+    Source { name: "11-http.yaml", text: include_str!("../../tests/fixtures/rules/11-http.yaml") };
+
+/// A generated crate committed to the repository, and how to make it.
+pub struct CommittedCrate {
+    /// Where it lives, relative to the project root.
+    pub dir: &'static str,
+    /// Generates it in memory.
+    pub generate: fn() -> Result<Output, String>,
+}
+
+/// Every committed generated crate: the Creatify client, and the client the HTTP tests drive.
+pub const COMMITTED: &[CommittedCrate] = &[
+    CommittedCrate { dir: "generated/creatify", generate: generate_creatify },
+    CommittedCrate { dir: "tests/clients/http_fixture", generate: generate_http_fixture },
+];
+
+/// Generates the HTTP fixture's client in memory.
+pub fn generate_http_fixture() -> Result<Output, String> {
+    clientgen::generate(&Input::spec(HTTP_FIXTURE_SPEC), &Config::new("http_fixture")).map_err(|e| e.to_string())
+}
+
 /// Generates the Creatify client in memory, after checking the settings still describe the
 /// spec they were written for.
 pub fn generate_creatify() -> Result<Output, String> {

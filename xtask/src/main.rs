@@ -15,7 +15,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Regenerate generated/creatify from the embedded spec, or generate a crate for another spec.
+    /// Regenerate the committed crates (generated/creatify and the tests' client), or generate a
+    /// crate for another spec.
     Codegen {
         /// Write nothing; fail, naming each stale file, when the output is not up to date.
         #[arg(long)]
@@ -23,7 +24,7 @@ enum Task {
         /// A spec file (YAML or JSON) to generate from instead of the embedded Creatify spec.
         #[arg(long, requires_all = ["out", "crate_name"])]
         spec: Option<PathBuf>,
-        /// The folder to write the crate into (default: generated/creatify).
+        /// The folder to write the crate into (without --spec: the Creatify client only).
         #[arg(long)]
         out: Option<PathBuf>,
         /// The name of the generated crate (with --spec).
@@ -40,11 +41,11 @@ enum Task {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Task::Codegen { check, spec, out, crate_name, overlay } => {
-            let job = match (spec, crate_name) {
-                (Some(spec), Some(crate_name)) => Job::Spec { spec, overlays: overlay, crate_name },
-                _ => Job::Creatify,
+            let job = match (spec, crate_name, out) {
+                (Some(spec), Some(crate_name), Some(out)) => Job::Spec { spec, overlays: overlay, crate_name, out },
+                (_, _, out) => Job::Committed { out },
             };
-            codegen(check, job, out)
+            codegen(check, job)
         }
         Task::Test => test(),
     }
@@ -52,38 +53,52 @@ fn main() -> ExitCode {
 
 /// What to generate.
 enum Job {
-    /// The embedded Creatify spec, overlay and settings.
-    Creatify,
-    /// A spec file with overlay files, under default settings.
-    Spec { spec: PathBuf, overlays: Vec<PathBuf>, crate_name: String },
+    /// Every committed crate, each in its own folder (`--out` sends the Creatify client elsewhere).
+    Committed { out: Option<PathBuf> },
+    /// A spec file with overlay files, under default settings, into `out`.
+    Spec { spec: PathBuf, overlays: Vec<PathBuf>, crate_name: String, out: PathBuf },
 }
 
 fn read(path: &PathBuf) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-fn generate(job: &Job) -> Result<clientgen::Output, String> {
+fn generate_spec(spec: &PathBuf, overlays: &[PathBuf], crate_name: &str) -> Result<clientgen::Output, String> {
+    let spec_text = read(spec)?;
+    let overlay_texts = overlays.iter().map(read).collect::<Result<Vec<_>, _>>()?;
+    let spec_name = spec.to_string_lossy();
+    let overlay_names: Vec<String> = overlays.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let input = Input {
+        spec: Source::new(&spec_name, &spec_text),
+        overlays: overlay_texts.iter().zip(&overlay_names).map(|(text, name)| Source::new(name, text)).collect(),
+    };
+    clientgen::generate(&input, &Config::new(crate_name)).map_err(|e| e.to_string())
+}
+
+/// The crates a job makes: each generation and the folder it belongs in.
+fn outputs(job: Job) -> Vec<(Result<clientgen::Output, String>, PathBuf)> {
     match job {
-        Job::Creatify => xtask::generate_creatify(),
-        Job::Spec { spec, overlays, crate_name } => {
-            let spec_text = read(spec)?;
-            let overlay_texts = overlays.iter().map(read).collect::<Result<Vec<_>, _>>()?;
-            let names: Vec<String> = std::iter::once(spec)
-                .chain(overlays)
-                .map(|p| p.to_string_lossy().into_owned())
-                .collect();
-            let input = Input {
-                spec: Source::new(&names[0], &spec_text),
-                overlays: overlay_texts.iter().zip(&names[1..]).map(|(text, name)| Source::new(name, text)).collect(),
-            };
-            clientgen::generate(&input, &Config::new(crate_name)).map_err(|e| e.to_string())
-        }
+        Job::Spec { spec, overlays, crate_name, out } => vec![(generate_spec(&spec, &overlays, &crate_name), out)],
+        Job::Committed { out: Some(out) } => vec![(xtask::generate_creatify(), out)],
+        Job::Committed { out: None } => xtask::COMMITTED
+            .iter()
+            .map(|krate| ((krate.generate)(), xtask::project_root().join(krate.dir)))
+            .collect(),
     }
 }
 
-fn codegen(check: bool, job: Job, out: Option<PathBuf>) -> ExitCode {
-    let out = out.unwrap_or_else(xtask::creatify_dir);
-    let output = match generate(&job) {
+fn codegen(check: bool, job: Job) -> ExitCode {
+    let mut status = ExitCode::SUCCESS;
+    for (result, out) in outputs(job) {
+        if write_or_check(check, result, &out) != ExitCode::SUCCESS {
+            status = ExitCode::FAILURE;
+        }
+    }
+    status
+}
+
+fn write_or_check(check: bool, result: Result<clientgen::Output, String>, out: &std::path::Path) -> ExitCode {
+    let output = match result {
         Ok(output) => output,
         Err(e) => {
             eprintln!("error: {e}");
@@ -94,7 +109,7 @@ fn codegen(check: bool, job: Job, out: Option<PathBuf>) -> ExitCode {
         eprintln!("warning: {warning}");
     }
     if check {
-        let stale = xtask::stale_files(&out, &output.files);
+        let stale = xtask::stale_files(out, &output.files);
         if stale.is_empty() {
             println!("{} is up to date", out.display());
             return ExitCode::SUCCESS;
@@ -105,7 +120,7 @@ fn codegen(check: bool, job: Job, out: Option<PathBuf>) -> ExitCode {
         eprintln!("generated code is out of date: run `cargo xtask codegen`");
         return ExitCode::FAILURE;
     }
-    match xtask::write_files(&out, &output.files) {
+    match xtask::write_files(out, &output.files) {
         Ok(written) => {
             println!("{}: {written} file(s) written, {} unchanged", out.display(), output.files.len() - written);
             ExitCode::SUCCESS
@@ -128,14 +143,18 @@ struct Step {
 const STEPS: &[Step] = &[
     Step { name: "tests", args: &["test", "--workspace", "--all-targets"], env: &[] },
     Step { name: "doctests", args: &["test", "--workspace", "--doc"], env: &[] },
-    Step { name: "clippy", args: &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], env: &[] },
-    Step { name: "docs", args: &["doc", "--no-deps", "-p", "creatify"], env: &[("RUSTDOCFLAGS", "-D warnings")] },
+    Step { name: "clippy", args: &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"], env: &[] },
+    Step { name: "docs", args: &["doc", "--no-deps", "--all-features", "-p", "creatify"], env: &[("RUSTDOCFLAGS", "-D warnings")] },
     Step { name: "package", args: &["package", "-p", "creatify", "--allow-dirty"], env: &[] },
 ];
 
 /// Runs every check CI runs; the first failure stops the run.
 fn test() -> ExitCode {
-    if codegen(true, Job::Creatify, None) != ExitCode::SUCCESS {
+    if codegen(true, Job::Committed { out: None }) != ExitCode::SUCCESS {
+        return ExitCode::FAILURE;
+    }
+    if let Err(e) = install_prism() {
+        eprintln!("error: {e}");
         return ExitCode::FAILURE;
     }
     for step in STEPS {
@@ -158,6 +177,22 @@ fn test() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Installs Prism (the contract tests' mock server) from tests/prism's lockfile, unless it is
+/// there already.
+fn install_prism() -> Result<(), String> {
+    let folder = xtask::project_root().join("tests").join("prism");
+    if folder.join("node_modules").join(".bin").join("prism").exists() {
+        return Ok(());
+    }
+    println!("==> prism: npm ci --prefix tests/prism");
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&folder)
+        .status()
+        .map_err(|e| format!("cannot run npm (Node.js and npm are needed for the contract tests): {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("npm ci failed ({status})")) }
 }
 
 fn cargo() -> String {

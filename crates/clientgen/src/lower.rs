@@ -506,8 +506,18 @@ impl<'a> Lowerer<'a> {
                 parameters.extend(by_key.into_values());
                 self.check_path_params(path, &parameters, &pointer);
                 let params_type = self.params_struct(&parameters, &pointer, &type_stem);
-                let body = op.request_body.as_ref().and_then(|b| self.lower_body(b, &pointer, &type_stem));
+                let mut body = op.request_body.as_ref().and_then(|b| self.lower_body(b, &pointer, &type_stem));
+                if let Some(body) = &mut body {
+                    body.variants = body_variants(&body.content, &method_name, &mut method_names);
+                    if body.variants.is_empty() {
+                        self.warnings.push(Diagnostic::at(
+                            join(&pointer, &["requestBody"]),
+                            "the request body declares no media type; the operation sends none",
+                        ));
+                    }
+                }
                 let responses = self.lower_responses(&op.responses, &pointer, &type_stem);
+                let success = self.success(&responses, &type_stem);
                 let security = op
                     .security
                     .as_ref()
@@ -526,6 +536,7 @@ impl<'a> Lowerer<'a> {
                     params_type,
                     body,
                     responses,
+                    success,
                     security,
                 });
             }
@@ -660,7 +671,7 @@ impl<'a> Lowerer<'a> {
         };
         let hint = format!("{type_stem}Body");
         let content = self.lower_content(&body.content, &pointer, &hint);
-        Some(RequestBody { required: body.required, doc: body.description.clone(), content })
+        Some(RequestBody { required: body.required, doc: body.description.clone(), content, variants: Vec::new() })
     }
 
     /// Lowers the schema of each media type; identical inline schemas share one type.
@@ -739,6 +750,35 @@ impl<'a> Lowerer<'a> {
             out.insert(status, Response { doc, content });
         }
         out
+    }
+
+    /// What a successful call returns: one shape, or an enum when success statuses differ.
+    fn success(&mut self, responses: &IndexMap<String, Response>, type_stem: &str) -> Success {
+        let has_two_xx = responses.keys().any(|status| status.starts_with('2'));
+        let entries: Vec<(&String, &Response)> = responses
+            .iter()
+            .filter(|(status, _)| if has_two_xx { status.starts_with('2') } else { status.as_str() == "default" })
+            .collect();
+        let bodies: Vec<SuccessBody> = entries.iter().map(|(_, r)| success_body(r)).collect();
+        match bodies.first() {
+            None => Success::Single(SuccessBody::Empty),
+            Some(first) if bodies.iter().all(|b| b == first) => Success::Single(first.clone()),
+            Some(_) => {
+                let name = self.type_names.claim(&format!("{type_stem}Response"));
+                let mut scope = Scope::new();
+                let variants = entries
+                    .iter()
+                    .zip(bodies)
+                    .map(|((status, response), body)| StatusVariant {
+                        status: (*status).clone(),
+                        rust_name: scope.claim(&status_variant_name(status)),
+                        body,
+                        doc: response.doc.clone(),
+                    })
+                    .collect();
+                Success::ByStatus { name, variants }
+            }
+        }
     }
 
     fn lower_security_schemes(&mut self) -> IndexMap<String, SecurityScheme> {
@@ -912,6 +952,95 @@ impl<'a> Lowerer<'a> {
             }
         }
     }
+}
+
+/// The body a success response carries: JSON first, then text, then bytes.
+fn success_body(response: &Response) -> SuccessBody {
+    if let Some(ty) = response.content.iter().find(|(m, _)| encoding(m) == Encoding::Json).map(|(_, ty)| ty) {
+        return SuccessBody::Json(ty.clone());
+    }
+    match response.content.keys().next() {
+        None => SuccessBody::Empty,
+        Some(media) if media.starts_with("text/") => SuccessBody::Text,
+        Some(_) => SuccessBody::Bytes,
+    }
+}
+
+/// A readable variant name for a success status.
+fn status_variant_name(status: &str) -> String {
+    match status {
+        "200" => "Ok".to_owned(),
+        "201" => "Created".to_owned(),
+        "202" => "Accepted".to_owned(),
+        "203" => "NonAuthoritative".to_owned(),
+        "204" => "NoContent".to_owned(),
+        "205" => "ResetContent".to_owned(),
+        "206" => "PartialContent".to_owned(),
+        "2XX" | "2xx" => "Success".to_owned(),
+        "default" => "Default".to_owned(),
+        other => format!("Status{other}"),
+    }
+}
+
+/// How a media type is encoded. `*/*` counts as JSON: a client must pick something.
+pub fn encoding(media_type: &str) -> Encoding {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" | "*/*" => Encoding::Json,
+        e if e.ends_with("+json") => Encoding::Json,
+        "application/x-www-form-urlencoded" => Encoding::Form,
+        e if e.starts_with("multipart/") => Encoding::Multipart,
+        e if e.starts_with("text/") => Encoding::Text,
+        _ => Encoding::Bytes,
+    }
+}
+
+/// One client method per way the body can be sent: the default (JSON when declared, else the
+/// first in rank order) keeps the operation's name; the others get a suffix.
+fn body_variants(content: &IndexMap<String, TypeRef>, method_name: &str, methods: &mut Scope) -> Vec<BodyVariant> {
+    let rank = |e: Encoding| match e {
+        Encoding::Json => 0,
+        Encoding::Form => 1,
+        Encoding::Multipart => 2,
+        Encoding::Text => 3,
+        Encoding::Bytes => 4,
+    };
+    let mut seen: Vec<(Encoding, String)> = Vec::new();
+    let mut candidates: Vec<(&String, Encoding, &TypeRef)> = Vec::new();
+    for (media, ty) in content {
+        let encoding = encoding(media);
+        // One method per encoding; raw-bytes media types each keep their own.
+        let key = (encoding, if encoding == Encoding::Bytes { media.clone() } else { String::new() });
+        if !seen.contains(&key) {
+            seen.push(key);
+            candidates.push((media, encoding, ty));
+        }
+    }
+    let Some(default) = candidates.iter().enumerate().min_by_key(|(_, (_, e, _))| rank(*e)).map(|(i, _)| i) else {
+        return Vec::new();
+    };
+    let first = candidates.remove(default);
+    std::iter::once(first)
+        .chain(candidates)
+        .enumerate()
+        .map(|(i, (media, encoding, ty))| {
+            let method_name = if i == 0 {
+                method_name.to_owned()
+            } else {
+                let suffix = match encoding {
+                    Encoding::Json => "json".to_owned(),
+                    Encoding::Form => "form".to_owned(),
+                    Encoding::Multipart => "multipart".to_owned(),
+                    Encoding::Text => "text".to_owned(),
+                    Encoding::Bytes if media == "application/octet-stream" => "bytes".to_owned(),
+                    Encoding::Bytes => naming::field_name(media),
+                };
+                let bare = method_name.trim_start_matches("r#");
+                methods.claim(&format!("{bare}_{suffix}"))
+            };
+            BodyVariant { media_type: media.clone(), encoding, ty: ty.clone(), method_name }
+        })
+        .collect()
 }
 
 /// The properties and required names gathered from an object schema or `allOf` parts.

@@ -329,6 +329,8 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// Responses by status (`200`, `2XX`, `default`), in spec order.
     pub responses: IndexMap<String, Response>,
+    /// What a successful call returns.
+    pub success: Success,
     /// Alternatives: any one entry will do; within an entry every scheme is sent.
     /// An empty list means no credentials are sent.
     pub security: Vec<Vec<String>>,
@@ -377,6 +379,80 @@ pub struct RequestBody {
     pub doc: Option<String>,
     /// The body type for each declared media type, in spec order.
     pub content: IndexMap<String, TypeRef>,
+    /// One client method per media type the body can be sent as; the first is the default
+    /// (JSON when declared) and carries the operation's own method name.
+    pub variants: Vec<BodyVariant>,
+}
+
+/// One way of sending a request body: its own client method.
+#[derive(Debug, Clone, Serialize)]
+pub struct BodyVariant {
+    /// The declared media type, e.g. `multipart/form-data`.
+    pub media_type: String,
+    /// How the body is encoded.
+    pub encoding: Encoding,
+    /// The body type.
+    pub ty: TypeRef,
+    /// The client method that sends it (`op`, `op_form`, `op_multipart`, …).
+    pub method_name: String,
+}
+
+/// How a request body is encoded on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Encoding {
+    /// `application/json` and `…+json`.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`: one part per field, binary fields as files.
+    Multipart,
+    /// `text/*`: a string.
+    Text,
+    /// Anything else: raw bytes with the declared content type.
+    Bytes,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Success {
+    /// One body shape for every success status.
+    Single(SuccessBody),
+    /// Success statuses differ in what they return: an enum with one variant per status.
+    ByStatus {
+        /// The enum's Rust name (`{Operation}Response`).
+        name: String,
+        /// Each declared success status (`200`, `2XX`), its variant name and body.
+        variants: Vec<StatusVariant>,
+    },
+}
+
+/// One success status of a [`Success::ByStatus`] enum.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatusVariant {
+    /// `200`, `201`, or a range such as `2XX`.
+    pub status: String,
+    /// The variant name (`Ok`, `Created`, `NoContent`, `Success2xx`).
+    pub rust_name: String,
+    /// What it carries.
+    pub body: SuccessBody,
+    /// The response's description.
+    pub doc: Option<String>,
+}
+
+/// The body of a success response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuccessBody {
+    /// No body (204, or no content declared).
+    Empty,
+    /// JSON decoded into a type.
+    Json(TypeRef),
+    /// Text.
+    Text,
+    /// Raw bytes.
+    Bytes,
 }
 
 /// One declared response.

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 use crate::Error;
-use crate::error::{api_error, transport};
+use crate::http::{ApiResponse, Request, RequestOptions};
 use crate::types;
 
 /// The environment variable holding the base URL, read by [`Client::from_env`].
@@ -19,14 +19,15 @@ const USER_AGENT: &str = "creatify-rust/0.1.0";
 /// Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
-    base_url: reqwest::Url,
-    credentials: Credentials,
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: reqwest::Url,
+    pub(crate) credentials: Credentials,
+    pub(crate) options: RequestOptions,
 }
 
 /// Credentials, printed as `***` by `Debug`.
 #[derive(Clone, Default)]
-struct Credentials {
+pub(crate) struct Credentials {
     api_id: Option<String>,
     api_key: Option<String>,
 }
@@ -40,9 +41,9 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// A security scheme of the API.
+/// A security scheme some operation asks for.
 #[derive(Debug, Clone, Copy)]
-enum Scheme {
+pub(crate) enum Scheme {
     ApiId,
     ApiKey,
 }
@@ -57,6 +58,10 @@ impl Scheme {
 }
 
 impl Credentials {
+    fn is_empty(&self) -> bool {
+        self.api_id.is_none() && self.api_key.is_none()
+    }
+
     fn has(&self, scheme: Scheme) -> bool {
         match scheme {
             Scheme::ApiId => self.api_id.is_some(),
@@ -64,8 +69,9 @@ impl Credentials {
         }
     }
 
-    /// Adds the credentials of the first alternative that is fully configured.
-    fn apply(
+    /// Adds the credentials of the first alternative that is fully configured; with
+    /// no alternatives, none.
+    pub(crate) fn apply(
         &self,
         operation: &str,
         mut request: reqwest::RequestBuilder,
@@ -118,6 +124,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.base_url.as_str())
             .field("credentials", &self.credentials)
+            .field("options", &self.options)
             .finish_non_exhaustive()
     }
 }
@@ -127,9 +134,9 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder {
     base_url: Option<String>,
     credentials: Credentials,
-    timeout: Option<Duration>,
+    options: RequestOptions,
     connect_timeout: Option<Duration>,
-    http_client: Option<reqwest::Client>,
+    allow_insecure_http: bool,
 }
 
 impl ClientBuilder {
@@ -156,9 +163,21 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the timeout of a whole call, from sending to the end of the body (default 60 s).
+    /// Sets how calls are retried and timed out.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Sets how many times a failed call is retried; `0` turns retries off.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = max_retries;
+        self
+    }
+
+    /// Sets the limit on each attempt of a call, from sending to the end of the body (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.timeout = timeout;
         self
     }
 
@@ -168,11 +187,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends requests through this `reqwest` client instead of building one.
+    /// Allows sending credentials over plain `http` to a host that is not loopback.
     ///
-    /// Its own timeouts and redirect policy then apply instead of this builder's.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+    /// Off by default: anyone on the network path could read them.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -180,8 +199,9 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when the base URL is missing or not a valid URL, or when the
-    /// HTTP client cannot be set up.
+    /// [`Error::Config`] when the base URL is missing or not an `http(s)` URL, when
+    /// credentials would go over plain `http` to a host that is not loopback (see
+    /// [`ClientBuilder::allow_insecure_http`]), or when the HTTP client cannot start.
     pub fn build(self) -> Result<Client, Error> {
         let url = self.base_url.unwrap_or_else(|| "https://api.creatify.ai".to_owned());
         let base_url = reqwest::Url::parse(&url)
@@ -194,37 +214,39 @@ impl ClientBuilder {
                 Error::config(format!("base URL {url:?} is not an http or https URL")),
             );
         }
-        let http = match self.http_client {
-            Some(http) => http,
-            None => {
-                let origin = base_url.origin();
-                let redirects = reqwest::redirect::Policy::custom(move |attempt| {
-                    if attempt.previous().len() >= 10 || attempt.url().origin() != origin
-                    {
-                        attempt.stop()
-                    } else {
-                        attempt.follow()
-                    }
-                });
-                reqwest::Client::builder()
-                    .user_agent(USER_AGENT)
-                    .timeout(self.timeout.unwrap_or(Duration::from_secs(60u64)))
-                    .connect_timeout(
-                        self.connect_timeout.unwrap_or(Duration::from_secs(10u64)),
-                    )
-                    .redirect(redirects)
-                    .build()
-                    .map_err(|e| Error::config(
-                        format!("cannot set up the HTTP client: {e}"),
-                    ))?
-            }
-        };
+        if base_url.scheme() == "http" && !is_loopback(&base_url)
+            && !self.credentials.is_empty() && !self.allow_insecure_http
+        {
+            return Err(
+                Error::config(
+                    format!(
+                        "refusing to send credentials over plain http to {}; use https, or allow it with ClientBuilder::allow_insecure_http(true)",
+                        base_url.host_str().unwrap_or_default()
+                    ),
+                ),
+            );
+        }
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10u64)))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))?;
         Ok(Client {
             http,
             base_url,
             credentials: self.credentials,
+            options: self.options,
         })
     }
+}
+
+/// Whether the URL's host is this machine (`localhost`, `127.0.0.0/8` or `::1`).
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else { return false };
+    let ip = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || ip.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Client {
@@ -263,6 +285,27 @@ impl Client {
         &self.base_url
     }
 
+    /// How calls are retried and timed out.
+    pub fn options(&self) -> &RequestOptions {
+        &self.options
+    }
+
+    /// A client that makes its calls with `options`; it shares this one's connection
+    /// pool and credentials.
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        Client { options, ..self.clone() }
+    }
+
+    /// A client whose calls each have `timeout` (see [`RequestOptions::timeout`]).
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        self.with_options(self.options.clone().timeout(timeout))
+    }
+
+    /// A client whose failed calls are retried at most `max_retries` times.
+    pub fn with_max_retries(&self, max_retries: u32) -> Client {
+        self.with_options(self.options.clone().max_retries(max_retries))
+    }
+
     /// The base URL with `segments` appended, each percent-encoded.
     fn url(&self, segments: &[&str]) -> reqwest::Url {
         let mut url = self.base_url.clone();
@@ -270,20 +313,6 @@ impl Client {
             path.pop_if_empty().extend(segments);
         }
         url
-    }
-
-    /// Sends a request; any status but a success becomes [`Error::Api`].
-    async fn send(
-        &self,
-        operation: &str,
-        request: reqwest::RequestBuilder,
-    ) -> Result<reqwest::Response, Error> {
-        let response = request.send().await.map_err(|e| transport(operation, e))?;
-        if response.status().is_success() {
-            Ok(response)
-        } else {
-            Err(api_error(operation, response).await)
-        }
     }
 
     /// Generate a preview of an AI avatar video.
@@ -297,13 +326,16 @@ impl Client {
     /// When the job finishes, Creatify POSTs `{id, status, failed_reason, output}` to the
     /// request's `webhook_url`, when one is set.
     ///
-    /// `POST /api/lipsyncs/preview/`
+    /// `POST /api/lipsyncs/preview/`, with the body sent as `application/json` (other media types have methods of their own).
+    ///
+    /// Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`]).
     ///
     /// # Errors
     ///
     /// [`Error::Validation`] before sending when a value breaks a declared limit,
-    /// [`Error::Transport`] when the server cannot be reached, [`Error::Api`] for a status
-    /// that is not a success, and [`Error::Decode`] when a success body does not fit.
+    /// [`Error::Config`] when credentials it needs are not set, [`Error::Transport`] when
+    /// the server cannot be reached, [`Error::Api`] for a status that is not a success, and
+    /// [`Error::Decode`] when a success body does not fit.
     ///
     /// # Example
     ///
@@ -320,15 +352,158 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<types::Lipsync, Error> {
+        self.lipsyncs_preview_create_with_response(body)
+            .await
+            .map(ApiResponse::into_body)
+    }
+
+    /// [`Self::lipsyncs_preview_create`], with the response's status and headers.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::lipsyncs_preview_create`].
+    pub async fn lipsyncs_preview_create_with_response(
+        &self,
+        body: &types::LipsyncRequest,
+    ) -> Result<ApiResponse<types::Lipsync>, Error> {
         body.validate()?;
         let operation = "POST /api/lipsyncs/preview/";
-        let url = self.url(&["api", "lipsyncs", "preview", ""]);
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = request.json(body);
-        request = self
-            .credentials
-            .apply(operation, request, &[&[Scheme::ApiId, Scheme::ApiKey]])?;
-        let response = self.send(operation, request).await?;
+        let mut request = Request::new(
+            operation,
+            reqwest::Method::POST,
+            self.url(&["api", "lipsyncs", "preview", ""]),
+        );
+        request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
+        request.body = crate::http::Body::json(body)?;
+        let response = self.execute(request).await?;
+        crate::error::json(operation, response).await
+    }
+
+    /// Generate a preview of an AI avatar video.
+    ///
+    /// Generates a preview of an AI avatar (lipsync) video before the final video is
+    /// rendered. A preview costs 1 credit for every 30 seconds of video.
+    ///
+    /// The `preview` field of the response is a link to the preview; it can be embedded in an
+    /// iframe to show the video in your application.
+    ///
+    /// When the job finishes, Creatify POSTs `{id, status, failed_reason, output}` to the
+    /// request's `webhook_url`, when one is set.
+    ///
+    /// `POST /api/lipsyncs/preview/`, with the body sent as `application/x-www-form-urlencoded`.
+    ///
+    /// Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before sending when a value breaks a declared limit,
+    /// [`Error::Config`] when credentials it needs are not set, [`Error::Transport`] when
+    /// the server cannot be reached, [`Error::Api`] for a status that is not a success, and
+    /// [`Error::Decode`] when a success body does not fit.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &creatify::Client) -> Result<(), creatify::Error> {
+    /// let body = creatify::types::LipsyncRequest::new(creatify::types::AspectRatio::V16x9)
+    ///     .name("example");
+    /// let response = client.lipsyncs_preview_create_form(&body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn lipsyncs_preview_create_form(
+        &self,
+        body: &types::LipsyncRequest,
+    ) -> Result<types::Lipsync, Error> {
+        self.lipsyncs_preview_create_form_with_response(body)
+            .await
+            .map(ApiResponse::into_body)
+    }
+
+    /// [`Self::lipsyncs_preview_create_form`], with the response's status and headers.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::lipsyncs_preview_create_form`].
+    pub async fn lipsyncs_preview_create_form_with_response(
+        &self,
+        body: &types::LipsyncRequest,
+    ) -> Result<ApiResponse<types::Lipsync>, Error> {
+        body.validate()?;
+        let operation = "POST /api/lipsyncs/preview/";
+        let mut request = Request::new(
+            operation,
+            reqwest::Method::POST,
+            self.url(&["api", "lipsyncs", "preview", ""]),
+        );
+        request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
+        request.body = crate::http::Body::form(body)?;
+        let response = self.execute(request).await?;
+        crate::error::json(operation, response).await
+    }
+
+    /// Generate a preview of an AI avatar video.
+    ///
+    /// Generates a preview of an AI avatar (lipsync) video before the final video is
+    /// rendered. A preview costs 1 credit for every 30 seconds of video.
+    ///
+    /// The `preview` field of the response is a link to the preview; it can be embedded in an
+    /// iframe to show the video in your application.
+    ///
+    /// When the job finishes, Creatify POSTs `{id, status, failed_reason, output}` to the
+    /// request's `webhook_url`, when one is set.
+    ///
+    /// `POST /api/lipsyncs/preview/`, with the body sent as `multipart/form-data`.
+    ///
+    /// Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before sending when a value breaks a declared limit,
+    /// [`Error::Config`] when credentials it needs are not set, [`Error::Transport`] when
+    /// the server cannot be reached, [`Error::Api`] for a status that is not a success, and
+    /// [`Error::Decode`] when a success body does not fit.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &creatify::Client) -> Result<(), creatify::Error> {
+    /// let body = creatify::types::LipsyncRequest::new(creatify::types::AspectRatio::V16x9)
+    ///     .name("example");
+    /// let response = client.lipsyncs_preview_create_multipart(&body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn lipsyncs_preview_create_multipart(
+        &self,
+        body: &types::LipsyncRequest,
+    ) -> Result<types::Lipsync, Error> {
+        self.lipsyncs_preview_create_multipart_with_response(body)
+            .await
+            .map(ApiResponse::into_body)
+    }
+
+    /// [`Self::lipsyncs_preview_create_multipart`], with the response's status and headers.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::lipsyncs_preview_create_multipart`].
+    pub async fn lipsyncs_preview_create_multipart_with_response(
+        &self,
+        body: &types::LipsyncRequest,
+    ) -> Result<ApiResponse<types::Lipsync>, Error> {
+        body.validate()?;
+        let operation = "POST /api/lipsyncs/preview/";
+        let mut request = Request::new(
+            operation,
+            reqwest::Method::POST,
+            self.url(&["api", "lipsyncs", "preview", ""]),
+        );
+        request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
+        request.body = crate::http::Body::Multipart(body.multipart_parts());
+        let response = self.execute(request).await?;
         crate::error::json(operation, response).await
     }
 }

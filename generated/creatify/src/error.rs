@@ -3,6 +3,7 @@
 //! The one error type of this crate, and the response readers that produce it.
 
 use std::fmt;
+use crate::http::ApiResponse;
 
 /// How much of an error body is kept.
 const BODY_LIMIT: usize = 64 * 1024;
@@ -42,6 +43,9 @@ pub enum Error {
         headers: Box<reqwest::header::HeaderMap>,
         /// The body as text, cut at 64 KiB.
         body: String,
+        /// The messages of a Django REST framework error body (`{"detail": …}` or
+        /// `{"field": ["…"]}`), field errors as `field: message`; empty otherwise.
+        messages: Vec<String>,
     },
     /// A success response whose body does not fit the declared type.
     Decode {
@@ -88,9 +92,13 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Api { operation, status, body, .. } => {
+            Error::Api { operation, status, body, messages, .. } => {
                 write!(f, "{operation} returned {status}")?;
-                let summary = body_summary(body);
+                let summary = if messages.is_empty() {
+                    body_summary(body)
+                } else {
+                    messages.join("; ")
+                };
                 if !summary.is_empty() {
                     write!(f, ": {summary}")?;
                 }
@@ -164,12 +172,52 @@ pub(crate) async fn api_error(
     let headers = Box::new(std::mem::take(response.headers_mut()));
     let body = read_capped(&mut response, BODY_LIMIT).await.unwrap_or_default();
     let body = String::from_utf8_lossy(&body).into_owned();
+    let messages = drf_messages(&body);
     Error::Api {
         operation: operation.to_owned(),
         status,
         headers,
         body,
+        messages,
     }
+}
+
+/// The messages of a Django REST framework error body: `{"detail": "…"}`,
+/// `{"field": ["…", …]}`, `{"non_field_errors": […]}`, nested serializers as `a.b`.
+fn drf_messages(body: &str) -> Vec<String> {
+    fn collect(field: &str, value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(
+                text,
+            ) if field.is_empty() || field == "detail"
+                || field == "non_field_errors" => {
+                out.push(text.clone());
+            }
+            serde_json::Value::String(text) => out.push(format!("{field}: {text}")),
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    collect(field, item, out);
+                }
+            }
+            serde_json::Value::Object(fields) => {
+                for (key, value) in fields {
+                    let path = match field {
+                        "" | "detail" | "non_field_errors" => key.clone(),
+                        outer => format!("{outer}.{key}"),
+                    };
+                    collect(&path, value, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut messages = Vec::new();
+    if let Ok(value @ serde_json::Value::Object(_)) = serde_json::from_str::<
+        serde_json::Value,
+    >(body) {
+        collect("", &value, &mut messages);
+    }
+    messages
 }
 
 impl Error {
@@ -198,11 +246,12 @@ impl Error {
 /// Reads a success body as JSON into `T`.
 pub(crate) async fn json<T: serde::de::DeserializeOwned>(
     operation: &str,
-    response: reqwest::Response,
-) -> Result<T, Error> {
+    mut response: reqwest::Response,
+) -> Result<ApiResponse<T>, Error> {
+    let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
     let bytes = response.bytes().await.map_err(|e| transport(operation, e))?;
     let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
-    serde_path_to_error::deserialize(deserializer)
+    let body = serde_path_to_error::deserialize(deserializer)
         .map_err(|e| {
             let mut path = match e.path().to_string() {
                 path if path == "." => String::new(),
@@ -226,7 +275,12 @@ pub(crate) async fn json<T: serde::de::DeserializeOwned>(
                 message,
                 body: String::from_utf8_lossy(&bytes[..cut]).into_owned(),
             }
-        })
+        })?;
+    Ok(ApiResponse {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// Drops serde_json's " at line X column Y": the field path says where.

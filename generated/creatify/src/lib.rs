@@ -22,10 +22,14 @@
 //! ```
 #![deny(missing_docs)]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 mod error;
+mod http;
 pub mod types;
 mod validate;
 
 pub use client::{Client, ClientBuilder};
 pub use error::Error;
+pub use http::{ApiResponse, RequestOptions};

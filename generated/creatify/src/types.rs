@@ -53,6 +53,102 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     }
 }
 
+/// A decimal number (`format: decimal`), kept exactly as it goes on the wire, e.g. `"-0.40"`.
+///
+/// Build one from an integer (`Decimal::from(2)`), a float ([`Decimal::from_f64`]) or text
+/// (`"0.25".parse()`, which checks it is a decimal number). It is sent as text. A value
+/// received from the server is kept as sent, number or not, so that decoding a response
+/// never fails on it; [`Decimal::to_f64`] reads it as a number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Decimal(String);
+
+impl Decimal {
+    /// The decimal for a finite float, in its shortest exact text (`0.1` is `"0.1"`).
+    pub fn from_f64(value: f64) -> Option<Decimal> {
+        value.is_finite().then(|| Decimal(value.to_string()))
+    }
+
+    /// The text sent on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value as a float, when the text is a number.
+    pub fn to_f64(&self) -> Option<f64> {
+        self.0.parse().ok()
+    }
+}
+
+impl From<i64> for Decimal {
+    fn from(value: i64) -> Self {
+        Decimal(value.to_string())
+    }
+}
+
+/// Why a text is not a decimal number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseDecimalError {
+    text: String,
+}
+
+impl std::fmt::Display for ParseDecimalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:?} is not a decimal number (digits, with an optional sign and decimal point)",
+            self.text
+        )
+    }
+}
+
+impl std::error::Error for ParseDecimalError {}
+impl std::str::FromStr for Decimal {
+    type Err = ParseDecimalError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+        let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+        let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+        if whole.len() + fraction.len() > 0 && digits(whole) && digits(fraction) {
+            Ok(Decimal(text.to_owned()))
+        } else {
+            Err(ParseDecimalError {
+                text: text.to_owned(),
+            })
+        }
+    }
+}
+
+impl std::fmt::Display for Decimal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Decimal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Decimal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::String(text) => Ok(Decimal(text)),
+            serde_json::Value::Number(number) => Ok(Decimal(number.to_string())),
+            other => {
+                Err(
+                    serde::de::Error::custom(
+                        format!("expected a decimal, found {other}"),
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `Lipsync` schema.
 ///
 /// What the server returns; what the caller sends is [`LipsyncRequest`].
@@ -181,10 +277,10 @@ pub struct Lipsync {
     pub caption_style: Option<CaptionStyle>,
     /// Caption offset x is horizontaly relative to the center of the canvas in percentage, range from -0.5 to 0.5, default to 0
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub caption_offset_x: Option<rust_decimal::Decimal>,
+    pub caption_offset_x: Option<Decimal>,
     /// Caption offset y is vertically relative to the center of the canvas in percentage, range from -0.5 to 0.5, default to -0.4, which is 40% below center
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub caption_offset_y: Option<rust_decimal::Decimal>,
+    pub caption_offset_y: Option<Decimal>,
 }
 
 impl Lipsync {
@@ -345,13 +441,13 @@ impl Lipsync {
     }
 
     /// Sets `caption_offset_x`.
-    pub fn caption_offset_x(mut self, value: rust_decimal::Decimal) -> Self {
+    pub fn caption_offset_x(mut self, value: Decimal) -> Self {
         self.caption_offset_x = Some(value);
         self
     }
 
     /// Sets `caption_offset_y`.
-    pub fn caption_offset_y(mut self, value: rust_decimal::Decimal) -> Self {
+    pub fn caption_offset_y(mut self, value: Decimal) -> Self {
         self.caption_offset_y = Some(value);
         self
     }
@@ -451,10 +547,10 @@ pub struct LipsyncRequest {
     pub caption_style: Option<CaptionStyle>,
     /// Caption offset x is horizontaly relative to the center of the canvas in percentage, range from -0.5 to 0.5, default to 0
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub caption_offset_x: Option<rust_decimal::Decimal>,
+    pub caption_offset_x: Option<Decimal>,
     /// Caption offset y is vertically relative to the center of the canvas in percentage, range from -0.5 to 0.5, default to -0.4, which is 40% below center
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub caption_offset_y: Option<rust_decimal::Decimal>,
+    pub caption_offset_y: Option<Decimal>,
 }
 
 impl LipsyncRequest {
@@ -588,13 +684,13 @@ impl LipsyncRequest {
     }
 
     /// Sets `caption_offset_x`.
-    pub fn caption_offset_x(mut self, value: rust_decimal::Decimal) -> Self {
+    pub fn caption_offset_x(mut self, value: Decimal) -> Self {
         self.caption_offset_x = Some(value);
         self
     }
 
     /// Sets `caption_offset_y`.
-    pub fn caption_offset_y(mut self, value: rust_decimal::Decimal) -> Self {
+    pub fn caption_offset_y(mut self, value: Decimal) -> Self {
         self.caption_offset_y = Some(value);
         self
     }
@@ -629,14 +725,14 @@ impl LipsyncRequest {
         if let Some(value) = &self.caption_offset_x {
             crate::validate::pattern(
                 "caption_offset_x",
-                &value.to_string(),
+                value.as_str(),
                 &CAPTION_OFFSET_X_PATTERN,
             )?;
         }
         if let Some(value) = &self.caption_offset_y {
             crate::validate::pattern(
                 "caption_offset_y",
-                &value.to_string(),
+                value.as_str(),
                 &CAPTION_OFFSET_Y_PATTERN,
             )?;
         }
@@ -966,5 +1062,95 @@ impl std::str::FromStr for CaptionStyle {
                 other => Self::Unknown(other.to_owned()),
             },
         )
+    }
+}
+
+impl LipsyncRequest {
+    /// The parts of this value as a `multipart/form-data` body.
+    pub(crate) fn multipart_parts(&self) -> Vec<crate::http::Part> {
+        let mut parts = Vec::new();
+        match &self.name {
+            Some(Nullable::Value(value)) => {
+                crate::http::Part::values("name", value, &mut parts);
+            }
+            Some(Nullable::Null) => {
+                parts.push(crate::http::Part::text("name", String::new()))
+            }
+            None => {}
+        }
+        match &self.text {
+            Some(Nullable::Value(value)) => {
+                crate::http::Part::values("text", value, &mut parts);
+            }
+            Some(Nullable::Null) => {
+                parts.push(crate::http::Part::text("text", String::new()))
+            }
+            None => {}
+        }
+        match &self.audio {
+            Some(Nullable::Value(value)) => {
+                crate::http::Part::values("audio", value, &mut parts);
+            }
+            Some(Nullable::Null) => {
+                parts.push(crate::http::Part::text("audio", String::new()))
+            }
+            None => {}
+        }
+        match &self.creator {
+            Some(Nullable::Value(value)) => {
+                crate::http::Part::values("creator", value, &mut parts);
+            }
+            Some(Nullable::Null) => {
+                parts.push(crate::http::Part::text("creator", String::new()))
+            }
+            None => {}
+        }
+        if let Some(value) = &self.model_version {
+            crate::http::Part::values("model_version", value, &mut parts);
+        }
+        {
+            let value = &self.aspect_ratio;
+            crate::http::Part::values("aspect_ratio", value, &mut parts);
+        }
+        if let Some(value) = &self.green_screen {
+            crate::http::Part::values("green_screen", value, &mut parts);
+        }
+        if let Some(value) = &self.transparent_background {
+            crate::http::Part::values("transparent_background", value, &mut parts);
+        }
+        match &self.webhook_url {
+            Some(Nullable::Value(value)) => {
+                crate::http::Part::values("webhook_url", value, &mut parts);
+            }
+            Some(Nullable::Null) => {
+                parts.push(crate::http::Part::text("webhook_url", String::new()))
+            }
+            None => {}
+        }
+        match &self.accent {
+            Some(Nullable::Value(value)) => {
+                crate::http::Part::values("accent", value, &mut parts);
+            }
+            Some(Nullable::Null) => {
+                parts.push(crate::http::Part::text("accent", String::new()))
+            }
+            None => {}
+        }
+        if let Some(value) = &self.no_caption {
+            crate::http::Part::values("no_caption", value, &mut parts);
+        }
+        if let Some(value) = &self.no_music {
+            crate::http::Part::values("no_music", value, &mut parts);
+        }
+        if let Some(value) = &self.caption_style {
+            crate::http::Part::values("caption_style", value, &mut parts);
+        }
+        if let Some(value) = &self.caption_offset_x {
+            crate::http::Part::values("caption_offset_x", value, &mut parts);
+        }
+        if let Some(value) = &self.caption_offset_y {
+            crate::http::Part::values("caption_offset_y", value, &mut parts);
+        }
+        parts
     }
 }

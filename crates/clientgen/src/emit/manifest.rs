@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::Features;
 use super::client::{CONNECT_TIMEOUT_SECS, REQUEST_TIMEOUT_SECS};
+use super::http::{INITIAL_BACKOFF_MS, MAX_BACKOFF_SECS, MAX_RETRIES, MAX_RETRY_AFTER_SECS};
 use crate::Config;
 use crate::model::*;
 
@@ -15,9 +16,11 @@ const SERDE_JSON: &str = r#""1.0.120""#;
 const SERDE_PATH_TO_ERROR: &str = r#""0.1.16""#;
 const UUID: &str = r#"{ version = "1.10", features = ["serde"] }"#;
 const CHRONO: &str = r#"{ version = "0.4.38", default-features = false, features = ["clock", "serde", "std"] }"#;
-const RUST_DECIMAL: &str = r#""1.36""#;
 const REGEX_LITE: &str = r#""0.1.6""#;
-const TOKIO: &str = r#"{ version = "1.40", features = ["macros", "rt-multi-thread"] }"#;
+const TOKIO: &str = r#"{ version = "1.40", default-features = false, features = ["time"] }"#;
+const TOKIO_DEV: &str = r#"{ version = "1.40", features = ["macros", "rt-multi-thread"] }"#;
+const HTTPDATE: &str = r#""1.0.3""#;
+const SERDE_URLENCODED: &str = r#""0.7.1""#;
 
 /// The generated crate's Cargo.toml (without the header line).
 pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
@@ -42,20 +45,23 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "[dependencies]");
+    let reqwest = if features.encodings.multipart() { REQWEST.replace(r#""json""#, r#""json", "multipart""#) } else { REQWEST.to_owned() };
     let mut deps = vec![
-        ("reqwest", REQWEST),
+        ("httpdate", HTTPDATE),
+        ("reqwest", reqwest.as_str()),
         ("serde", SERDE),
         ("serde_json", SERDE_JSON),
         ("serde_path_to_error", SERDE_PATH_TO_ERROR),
+        ("tokio", TOKIO),
     ];
+    if features.encodings.form() {
+        deps.push(("serde_urlencoded", SERDE_URLENCODED));
+    }
     if features.uuid {
         deps.push(("uuid", UUID));
     }
     if features.chrono {
         deps.push(("chrono", CHRONO));
-    }
-    if features.decimal {
-        deps.push(("rust_decimal", RUST_DECIMAL));
     }
     if features.patterns {
         deps.push(("regex-lite", REGEX_LITE));
@@ -65,8 +71,12 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
         let _ = writeln!(out, "{name} = {spec}");
     }
     let _ = writeln!(out);
+    let _ = writeln!(out, "[features]");
+    let _ = writeln!(out, "# `blocking::Client`: the same calls, synchronously, for scripts and command-line tools.");
+    let _ = writeln!(out, "blocking = [\"tokio/rt\"]");
+    let _ = writeln!(out);
     let _ = writeln!(out, "[dev-dependencies]");
-    let _ = writeln!(out, "tokio = {TOKIO}");
+    let _ = writeln!(out, "tokio = {TOKIO_DEV}");
     out
 }
 
@@ -145,9 +155,32 @@ pub fn readme(api: &Api, config: &Config) -> String {
     }
     let _ = writeln!(
         out,
-        "Connecting times out after {CONNECT_TIMEOUT_SECS} s and a whole call after {REQUEST_TIMEOUT_SECS} s; \
-         `connect_timeout` and `timeout` on the builder change them. `http_client` lets you bring your own \
-         `reqwest::Client`."
+        "Connecting times out after {CONNECT_TIMEOUT_SECS} s and each attempt of a call after \
+         {REQUEST_TIMEOUT_SECS} s; `connect_timeout` and `timeout` on the builder change them, and \
+         `client.with_timeout(…)` or `client.with_options(…)` change them for some calls only, sharing the \
+         connection pool.\n"
+    );
+    let _ = writeln!(out, "Credentials are only sent to the base URL's host: a redirect elsewhere is followed without them, \
+         and plain `http` to a host other than this machine is refused unless `allow_insecure_http(true)` says otherwise.\n");
+
+    let _ = writeln!(out, "## Retries\n");
+    let _ = writeln!(
+        out,
+        "A failed call is retried up to {MAX_RETRIES} times (`max_retries(0)` turns this off), waiting \
+         {INITIAL_BACKOFF_MS} ms, then twice as long each time up to {MAX_BACKOFF_SECS} s, with jitter. A \
+         `Retry-After` header (seconds or an HTTP date) is honoured up to {MAX_RETRY_AFTER_SECS} s; a server \
+         asking for longer gets its error returned at once.\n"
+    );
+    let _ = writeln!(out, "- Always retried: a connection that could not be opened (nothing was sent), and `429 Too Many Requests`.");
+    let _ = writeln!(out, "- Retried for idempotent methods only (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`): `408`, `500`, `502`, `503`, `504`, and connections that broke or timed out after the request went out.");
+    let _ = writeln!(out, "- Never retried: a `POST` or `PATCH` that may have reached the server. Some calls cost credits, so repeating one could charge twice; retry such a call yourself only when you know the first attempt did not go through.\n");
+
+    let _ = writeln!(out, "## Blocking\n");
+    let _ = writeln!(
+        out,
+        "With the `blocking` feature, `{krate}::blocking::Client::new(client)` (or `::from_env()`) offers the same \
+         methods without `async`, for scripts and command-line tools. Do not call it from inside an async \
+         runtime: it returns an error there rather than stall it."
     );
     out
 }
@@ -161,7 +194,21 @@ fn operation_section(out: &mut String, api: &Api, config: &Config, op: &Operatio
     for text in [&op.summary, &op.description].into_iter().flatten() {
         let _ = writeln!(out, "{}\n", text.trim());
     }
-    let _ = writeln!(out, "```rust\n{}```\n", call_code(api, op, &krate));
+    let _ = writeln!(out, "```rust\n{}```\n", call_code(api, op, None, &krate));
+    if let Some(body) = &op.body {
+        if body.variants.len() > 1 {
+            let others: Vec<String> = body.variants[1..]
+                .iter()
+                .map(|v| format!("`{}` (`{}`)", v.method_name, v.media_type))
+                .collect();
+            let _ = writeln!(
+                out,
+                "The body goes as `{}`; {} send the same call with the other media types the API accepts.\n",
+                body.variants[0].media_type,
+                others.join(", ")
+            );
+        }
+    }
     let body = op.body.as_ref().and_then(|b| b.content.values().next());
     if let Some(ty) = body {
         fields_table(out, api, ty, Direction::Request, "Request fields");
@@ -250,7 +297,7 @@ pub fn example_code(api: &Api, config: &Config) -> String {
     }
     let _ = writeln!(out, "        .build()?;");
     if let Some(op) = api.operations.first() {
-        for line in call_code(api, op, &krate).lines() {
+        for line in call_code(api, op, None, &krate).lines() {
             let _ = writeln!(out, "    {line}");
         }
         if returns_value(op) {
@@ -265,26 +312,31 @@ pub fn example_code(api: &Api, config: &Config) -> String {
 fn borrowed_example(api: &Api, ty: &TypeRef, krate: &str) -> String {
     match ty {
         TypeRef::Scalar(Scalar::String | Scalar::Uri) => "\"example\"".to_owned(),
-        TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Any => format!("&{}", example_value(api, ty, krate, 0, false)),
+        TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Any | TypeRef::Scalar(Scalar::Bytes) => {
+            format!("&{}", example_value(api, ty, krate, 0, false))
+        }
         TypeRef::List(_) => "&[]".to_owned(),
-        TypeRef::Scalar(Scalar::Bytes) => "&[]".to_owned(),
         _ => example_value(api, ty, krate, 0, false),
     }
 }
 
-/// The statements that build an operation's arguments and call it, as `response`.
-pub fn call_code(api: &Api, op: &Operation, krate: &str) -> String {
+/// The statements that build an operation's arguments and call it (through the method of
+/// `variant`, or the default one), as `response`.
+pub fn call_code(api: &Api, op: &Operation, variant: Option<&BodyVariant>, krate: &str) -> String {
     let mut out = String::new();
     let mut args = Vec::new();
     for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Path) {
         args.push(borrowed_example(api, &p.ty, krate));
     }
-    if let Some(body) = &op.body {
-        if let Some(ty) = body.content.values().next() {
-            let value = example_value(api, ty, krate, 0, true);
-            let _ = writeln!(out, "let body = {value};");
-            args.push(if body.required { "&body".to_owned() } else { "Some(&body)".to_owned() });
-        }
+    let variant = variant.or_else(|| op.body.as_ref().and_then(|b| b.variants.first()));
+    if let (Some(body), Some(variant)) = (&op.body, variant) {
+        let value = match variant.encoding {
+            Encoding::Text => "\"example\"".to_owned(),
+            Encoding::Bytes => "b\"example\".to_vec()".to_owned(),
+            _ => example_value(api, &variant.ty, krate, 0, true),
+        };
+        let _ = writeln!(out, "let body = {value};");
+        args.push(if body.required { "&body".to_owned() } else { "Some(&body)".to_owned() });
     }
     if let Some(id) = &op.params_type {
         let value = example_value(api, &TypeRef::Named(id.clone()), krate, 0, false);
@@ -292,7 +344,8 @@ pub fn call_code(api: &Api, op: &Operation, krate: &str) -> String {
         args.push("&params".to_owned());
     }
     let binding = if returns_value(op) { "let response = " } else { "" };
-    let _ = writeln!(out, "{binding}client.{}({}).await?;", op.method_name, args.join(", "));
+    let method = variant.map_or(op.method_name.as_str(), |v| v.method_name.as_str());
+    let _ = writeln!(out, "{binding}client.{method}({}).await?;", args.join(", "));
     out
 }
 
@@ -316,8 +369,8 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_option
             Scalar::Uuid => "uuid::Uuid::nil()".to_owned(),
             Scalar::DateTime => "chrono::DateTime::UNIX_EPOCH".to_owned(),
             Scalar::Date => "chrono::NaiveDate::default()".to_owned(),
-            Scalar::Decimal => "rust_decimal::Decimal::ZERO".to_owned(),
-            Scalar::Bytes => "Vec::new()".to_owned(),
+            Scalar::Decimal => format!("{krate}::types::Decimal::from(1)"),
+            Scalar::Bytes => format!("{krate}::types::File::new(\"example.bin\", \"application/octet-stream\", b\"example\".to_vec())"),
         },
         TypeRef::List(_) => "Vec::new()".to_owned(),
         TypeRef::Map(_) => "Default::default()".to_owned(),

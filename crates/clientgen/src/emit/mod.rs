@@ -2,9 +2,12 @@
 //!
 //! Emission reads only the model and the [`Config`]; it never sees the spec.
 
+mod blocking;
 mod client;
 mod docs;
+mod http;
 mod manifest;
+mod operations;
 mod runtime;
 mod types;
 mod validate;
@@ -38,13 +41,18 @@ pub enum EmittedFile {
 /// Emits every file of the client crate.
 pub fn emit(api: &Api, config: &Config) -> Vec<EmittedFile> {
     let features = Features::of(api);
+    let methods = operations::methods(api, config);
+    let encodings = features.encodings;
+    let validation_error = features.validation || encodings.uses_validation_error();
     let mut files = vec![
         EmittedFile::Text { path: "Cargo.toml", text: manifest::cargo_toml(api, config, &features) },
         EmittedFile::Text { path: "README.md", text: manifest::readme(api, config) },
         EmittedFile::Rust { path: "src/lib.rs", tokens: lib_rs(api, config, &features) },
-        EmittedFile::Rust { path: "src/client.rs", tokens: client::emit_client(api, config) },
-        EmittedFile::Rust { path: "src/error.rs", tokens: runtime::error_rs(client::readers(api), features.validation) },
-        EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api) },
+        EmittedFile::Rust { path: "src/client.rs", tokens: client::emit_client(api, config, &methods) },
+        EmittedFile::Rust { path: "src/http.rs", tokens: http::http_rs(encodings, features.files) },
+        EmittedFile::Rust { path: "src/blocking.rs", tokens: blocking::blocking_rs(api, &methods) },
+        EmittedFile::Rust { path: "src/error.rs", tokens: runtime::error_rs(runtime::Readers::of(api), validation_error) },
+        EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api, &features) },
     ];
     if features.validation {
         files.push(EmittedFile::Rust { path: "src/validate.rs", tokens: validate::runtime(features.patterns) });
@@ -59,17 +67,21 @@ pub struct Features {
     pub uuid: bool,
     /// Some type uses chrono.
     pub chrono: bool,
-    /// Some type uses `rust_decimal::Decimal`.
+    /// Some type is a decimal (`format: decimal`): the crate has a `Decimal` type.
     pub decimal: bool,
     /// Some field has a `pattern`.
     pub patterns: bool,
     /// Some request value has a constraint.
     pub validation: bool,
+    /// Some field is binary (`format: binary`): the crate has a `File` type.
+    pub files: bool,
+    /// The request-body encodings operations send.
+    pub encodings: http::Encodings,
 }
 
 impl Features {
     fn of(api: &Api) -> Self {
-        let mut features = Features::default();
+        let mut features = Features { encodings: http::Encodings::of(api), ..Features::default() };
         let mut visit = |ty: &TypeRef, constraints: Option<&Constraints>| {
             features.scan(ty);
             if let Some(c) = constraints.filter(|c| !c.is_empty()) {
@@ -103,6 +115,7 @@ impl Features {
             TypeRef::Scalar(Scalar::Uuid) => self.uuid = true,
             TypeRef::Scalar(Scalar::DateTime | Scalar::Date) => self.chrono = true,
             TypeRef::Scalar(Scalar::Decimal) => self.decimal = true,
+            TypeRef::Scalar(Scalar::Bytes) => self.files = true,
             TypeRef::List(inner) | TypeRef::Map(inner) => self.scan(inner),
             _ => {}
         }
@@ -141,10 +154,16 @@ pub fn rust_type(api: &Api, ty: &TypeRef, direction: Option<Direction>, prefix: 
             Scalar::Uuid => copy(quote! { uuid::Uuid }),
             Scalar::DateTime => copy(quote! { chrono::DateTime<chrono::Utc> }),
             Scalar::Date => copy(quote! { chrono::NaiveDate }),
-            Scalar::Decimal => copy(quote! { rust_decimal::Decimal }),
+            Scalar::Decimal => RustType {
+                owned: quote! { #prefix Decimal },
+                borrowed: quote! { &#prefix Decimal },
+                into_string: false,
+                display: true,
+            },
+            // A binary field is a file (a part of its own in multipart bodies).
             Scalar::Bytes => RustType {
-                owned: quote! { Vec<u8> },
-                borrowed: quote! { &[u8] },
+                owned: quote! { #prefix File },
+                borrowed: quote! { &#prefix File },
                 into_string: false,
                 display: false,
             },
@@ -214,12 +233,16 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         #(#example)*
         #![deny(missing_docs)]
 
+        #[cfg(feature = "blocking")]
+        pub mod blocking;
         mod client;
         mod error;
+        mod http;
         pub mod types;
         #validate
 
         pub use client::{Client, ClientBuilder};
         pub use error::Error;
+        pub use http::{ApiResponse, RequestOptions};
     }
 }

@@ -3,6 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::model::{Api, Success, SuccessBody};
+
 /// Which success-body readers the operations call.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Readers {
@@ -12,6 +14,38 @@ pub struct Readers {
     pub text: bool,
     /// Some operation returns bytes.
     pub bytes: bool,
+    /// Some operation returns no body.
+    pub empty: bool,
+    /// Some operation's success statuses are listed one by one, with no range to fall back on.
+    pub undeclared: bool,
+}
+
+impl Readers {
+    /// The readers the operations of `api` call.
+    pub fn of(api: &Api) -> Self {
+        let mut readers = Readers::default();
+        for op in &api.operations {
+            match &op.success {
+                Success::Single(body) => readers.add(body),
+                Success::ByStatus { variants, .. } => {
+                    for v in variants {
+                        readers.add(&v.body);
+                    }
+                    readers.undeclared |= variants.iter().all(|v| v.status.parse::<u16>().is_ok());
+                }
+            }
+        }
+        readers
+    }
+
+    fn add(&mut self, body: &SuccessBody) {
+        match body {
+            SuccessBody::Json(_) => self.json = true,
+            SuccessBody::Text => self.text = true,
+            SuccessBody::Bytes => self.bytes = true,
+            SuccessBody::Empty => self.empty = true,
+        }
+    }
 }
 
 /// The `error.rs` module.
@@ -39,11 +73,12 @@ pub fn error_rs(readers: Readers, validation: bool) -> TokenStream {
             /// Reads a success body as JSON into `T`.
             pub(crate) async fn json<T: serde::de::DeserializeOwned>(
                 operation: &str,
-                response: reqwest::Response,
-            ) -> Result<T, Error> {
+                mut response: reqwest::Response,
+            ) -> Result<ApiResponse<T>, Error> {
+                let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
                 let bytes = response.bytes().await.map_err(|e| transport(operation, e))?;
                 let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
-                serde_path_to_error::deserialize(deserializer).map_err(|e| {
+                let body = serde_path_to_error::deserialize(deserializer).map_err(|e| {
                     let mut path = match e.path().to_string() {
                         path if path == "." => String::new(),
                         path => format!(".{path}"),
@@ -64,7 +99,8 @@ pub fn error_rs(readers: Readers, validation: bool) -> TokenStream {
                         message,
                         body: String::from_utf8_lossy(&bytes[..cut]).into_owned(),
                     }
-                })
+                })?;
+                Ok(ApiResponse { status, headers, body })
             }
 
             /// Drops serde_json's " at line X column Y": the field path says where.
@@ -79,23 +115,52 @@ pub fn error_rs(readers: Readers, validation: bool) -> TokenStream {
     let text = readers.text.then(|| {
         quote! {
             /// Reads a success body as text.
-            pub(crate) async fn text(operation: &str, response: reqwest::Response) -> Result<String, Error> {
-                response.text().await.map_err(|e| transport(operation, e))
+            pub(crate) async fn text(operation: &str, mut response: reqwest::Response) -> Result<ApiResponse<String>, Error> {
+                let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
+                let body = response.text().await.map_err(|e| transport(operation, e))?;
+                Ok(ApiResponse { status, headers, body })
             }
         }
     });
     let bytes = readers.bytes.then(|| {
         quote! {
             /// Reads a success body as bytes.
-            pub(crate) async fn bytes(operation: &str, response: reqwest::Response) -> Result<Vec<u8>, Error> {
-                Ok(response.bytes().await.map_err(|e| transport(operation, e))?.to_vec())
+            pub(crate) async fn bytes(operation: &str, mut response: reqwest::Response) -> Result<ApiResponse<Vec<u8>>, Error> {
+                let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
+                let body = response.bytes().await.map_err(|e| transport(operation, e))?.to_vec();
+                Ok(ApiResponse { status, headers, body })
             }
         }
     });
+    let empty = readers.empty.then(|| {
+        quote! {
+            /// A success that carries no body; whatever was sent is not read.
+            pub(crate) fn empty(mut response: reqwest::Response) -> ApiResponse<()> {
+                ApiResponse { status: response.status(), headers: std::mem::take(response.headers_mut()), body: () }
+            }
+        }
+    });
+    let undeclared = readers.undeclared.then(|| {
+        quote! {
+            /// A success status the API does not declare for the operation.
+            pub(crate) fn undeclared_status(operation: &str, status: reqwest::StatusCode) -> Error {
+                Error::Decode {
+                    operation: operation.to_owned(),
+                    path: ".".to_owned(),
+                    message: format!("status {status} is not a declared response"),
+                    body: String::new(),
+                }
+            }
+        }
+    });
+    let api_response = (readers.json || readers.text || readers.bytes || readers.empty)
+        .then(|| quote! { use crate::http::ApiResponse; });
     quote! {
         //! The one error type of this crate, and the response readers that produce it.
 
         use std::fmt;
+
+        #api_response
 
         /// How much of an error body is kept.
         const BODY_LIMIT: usize = 64 * 1024;
@@ -135,6 +200,9 @@ pub fn error_rs(readers: Readers, validation: bool) -> TokenStream {
                 headers: Box<reqwest::header::HeaderMap>,
                 /// The body as text, cut at 64 KiB.
                 body: String,
+                /// The messages of a Django REST framework error body (`{"detail": …}` or
+                /// `{"field": ["…"]}`), field errors as `field: message`; empty otherwise.
+                messages: Vec<String>,
             },
             /// A success response whose body does not fit the declared type.
             Decode {
@@ -177,9 +245,9 @@ pub fn error_rs(readers: Readers, validation: bool) -> TokenStream {
                         }
                         Ok(())
                     }
-                    Error::Api { operation, status, body, .. } => {
+                    Error::Api { operation, status, body, messages, .. } => {
                         write!(f, "{operation} returned {status}")?;
-                        let summary = body_summary(body);
+                        let summary = if messages.is_empty() { body_summary(body) } else { messages.join("; ") };
                         if !summary.is_empty() {
                             write!(f, ": {summary}")?;
                         }
@@ -243,12 +311,48 @@ pub fn error_rs(readers: Readers, validation: bool) -> TokenStream {
             let headers = Box::new(std::mem::take(response.headers_mut()));
             let body = read_capped(&mut response, BODY_LIMIT).await.unwrap_or_default();
             let body = String::from_utf8_lossy(&body).into_owned();
-            Error::Api { operation: operation.to_owned(), status, headers, body }
+            let messages = drf_messages(&body);
+            Error::Api { operation: operation.to_owned(), status, headers, body, messages }
+        }
+
+        /// The messages of a Django REST framework error body: `{"detail": "…"}`,
+        /// `{"field": ["…", …]}`, `{"non_field_errors": […]}`, nested serializers as `a.b`.
+        fn drf_messages(body: &str) -> Vec<String> {
+            fn collect(field: &str, value: &serde_json::Value, out: &mut Vec<String>) {
+                match value {
+                    serde_json::Value::String(text) if field.is_empty() || field == "detail" || field == "non_field_errors" => {
+                        out.push(text.clone());
+                    }
+                    serde_json::Value::String(text) => out.push(format!("{field}: {text}")),
+                    serde_json::Value::Array(items) => {
+                        for item in items {
+                            collect(field, item, out);
+                        }
+                    }
+                    serde_json::Value::Object(fields) => {
+                        for (key, value) in fields {
+                            let path = match field {
+                                "" | "detail" | "non_field_errors" => key.clone(),
+                                outer => format!("{outer}.{key}"),
+                            };
+                            collect(&path, value, out);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let mut messages = Vec::new();
+            if let Ok(value @ serde_json::Value::Object(_)) = serde_json::from_str::<serde_json::Value>(body) {
+                collect("", &value, &mut messages);
+            }
+            messages
         }
 
         #validation
         #json
         #text
         #bytes
+        #empty
+        #undeclared
     }
 }

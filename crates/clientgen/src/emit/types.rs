@@ -10,7 +10,7 @@ use crate::model::*;
 use crate::naming::Scope;
 
 /// The contents of `types.rs`.
-pub fn emit_types(api: &Api) -> TokenStream {
+pub fn emit_types(api: &Api, features: &super::Features) -> TokenStream {
     let mut items = Vec::new();
     let mut needs_nullable = false;
     for def in api.types.values() {
@@ -27,7 +27,11 @@ pub fn emit_types(api: &Api) -> TokenStream {
             });
         }
     }
+    items.extend(multipart_methods(api));
+    items.extend(api.operations.iter().filter_map(|op| status_enum(api, op)));
     let nullable = needs_nullable.then(emit_nullable);
+    let file = features.files.then(emit_file);
+    let decimal = features.decimal.then(emit_decimal);
     quote! {
         //! Request and response types.
         //!
@@ -38,6 +42,8 @@ pub fn emit_types(api: &Api) -> TokenStream {
         use serde::{Deserialize, Serialize};
 
         #nullable
+        #file
+        #decimal
         #(#items)*
     }
 }
@@ -391,6 +397,222 @@ impl<'a> FieldShape<'a> {
                 quote! { if let Some(Nullable::Value(value)) = &self.#field { #(#checks)* } }
             }
         })
+    }
+}
+
+/// `multipart_parts` for each struct some operation sends as `multipart/form-data`: one part per
+/// field, binary fields as files.
+fn multipart_methods(api: &Api) -> Vec<TokenStream> {
+    let mut done = Vec::new();
+    let mut out = Vec::new();
+    let bodies = api.operations.iter().filter_map(|op| op.body.as_ref()).flat_map(|b| &b.variants);
+    for variant in bodies.filter(|v| v.encoding == Encoding::Multipart) {
+        let TypeRef::Named(id) = &variant.ty else { continue };
+        let Some(def @ TypeDef { kind: TypeKind::Struct(s), .. }) = api.types.get(id) else { continue };
+        if done.contains(&id) {
+            continue;
+        }
+        done.push(id);
+        let name = ident(def.views.name(Direction::Request));
+        let view_direction = match def.emitted_views().first() {
+            Some((None, _)) if matches!(def.views, Views::Shared { .. }) => None,
+            _ => Some(Direction::Request),
+        };
+        let fields = s.fields.iter().filter(|f| match view_direction {
+            Some(d) => f.presence(d) != Presence::Absent,
+            None => true,
+        });
+        let pushes = fields.map(|f| {
+            let shape = FieldShape::new(api, f, view_direction);
+            let field = &shape.ident;
+            let wire = &f.wire_name;
+            let push = match &f.ty {
+                TypeRef::Scalar(Scalar::Bytes) => quote! { parts.push(crate::http::Part::file(#wire, value)); },
+                TypeRef::List(item) if **item == TypeRef::Scalar(Scalar::Bytes) => quote! {
+                    for file in value {
+                        parts.push(crate::http::Part::file(#wire, file));
+                    }
+                },
+                _ => quote! { crate::http::Part::values(#wire, value, &mut parts); },
+            };
+            match shape.wrapper {
+                Wrapper::Plain => quote! { { let value = &self.#field; #push } },
+                Wrapper::Option | Wrapper::OptionAlwaysWritten => quote! { if let Some(value) = &self.#field { #push } },
+                // An explicit null has no multipart form: the field goes empty.
+                Wrapper::OptionNullable => quote! {
+                    match &self.#field {
+                        Some(Nullable::Value(value)) => { #push }
+                        Some(Nullable::Null) => parts.push(crate::http::Part::text(#wire, String::new())),
+                        None => {}
+                    }
+                },
+            }
+        });
+        out.push(quote! {
+            impl #name {
+                /// The parts of this value as a `multipart/form-data` body.
+                pub(crate) fn multipart_parts(&self) -> Vec<crate::http::Part> {
+                    let mut parts = Vec::new();
+                    #(#pushes)*
+                    parts
+                }
+            }
+        });
+    }
+    out
+}
+
+/// The enum an operation returns when its success statuses carry different bodies.
+fn status_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let Success::ByStatus { name, variants } = &op.success else { return None };
+    let name = ident(name);
+    let doc = format!(" What `{} {}` returns, by status.", op.http_method, op.path);
+    let variants = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let status_line = format!(" `{}`: {}", v.status, v.doc.as_deref().unwrap_or("a success").trim());
+        let doc = super::docs::doc_attrs(&status_line);
+        let payload = match &v.body {
+            SuccessBody::Json(ty) => {
+                let ty = rust_type(api, ty, Some(Direction::Response), &quote! {}).owned;
+                quote! { (#ty) }
+            }
+            SuccessBody::Text => quote! { (String) },
+            SuccessBody::Bytes => quote! { (Vec<u8>) },
+            SuccessBody::Empty => quote! {},
+        };
+        quote! { #doc #variant #payload, }
+    });
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    })
+}
+
+fn emit_decimal() -> TokenStream {
+    quote! {
+        /// A decimal number (`format: decimal`), kept exactly as it goes on the wire, e.g. `"-0.40"`.
+        ///
+        /// Build one from an integer (`Decimal::from(2)`), a float ([`Decimal::from_f64`]) or text
+        /// (`"0.25".parse()`, which checks it is a decimal number). It is sent as text. A value
+        /// received from the server is kept as sent, number or not, so that decoding a response
+        /// never fails on it; [`Decimal::to_f64`] reads it as a number.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct Decimal(String);
+
+        impl Decimal {
+            /// The decimal for a finite float, in its shortest exact text (`0.1` is `"0.1"`).
+            pub fn from_f64(value: f64) -> Option<Decimal> {
+                value.is_finite().then(|| Decimal(value.to_string()))
+            }
+
+            /// The text sent on the wire.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The value as a float, when the text is a number.
+            pub fn to_f64(&self) -> Option<f64> {
+                self.0.parse().ok()
+            }
+        }
+
+        impl From<i64> for Decimal {
+            fn from(value: i64) -> Self {
+                Decimal(value.to_string())
+            }
+        }
+
+        /// Why a text is not a decimal number.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct ParseDecimalError {
+            text: String,
+        }
+
+        impl std::fmt::Display for ParseDecimalError {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{:?} is not a decimal number (digits, with an optional sign and decimal point)", self.text)
+            }
+        }
+
+        impl std::error::Error for ParseDecimalError {}
+
+        impl std::str::FromStr for Decimal {
+            type Err = ParseDecimalError;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+                let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+                let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+                if whole.len() + fraction.len() > 0 && digits(whole) && digits(fraction) {
+                    Ok(Decimal(text.to_owned()))
+                } else {
+                    Err(ParseDecimalError { text: text.to_owned() })
+                }
+            }
+        }
+
+        impl std::fmt::Display for Decimal {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl Serialize for Decimal {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for Decimal {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                match serde_json::Value::deserialize(deserializer)? {
+                    serde_json::Value::String(text) => Ok(Decimal(text)),
+                    serde_json::Value::Number(number) => Ok(Decimal(number.to_string())),
+                    other => Err(serde::de::Error::custom(format!("expected a decimal, found {other}"))),
+                }
+            }
+        }
+    }
+}
+
+fn emit_file() -> TokenStream {
+    quote! {
+        /// A file: the value of a binary (`format: binary`) field.
+        ///
+        /// In a `multipart/form-data` body it is a file part with its name and content type. In
+        /// a JSON body only its bytes are sent, as an array of numbers.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct File {
+            /// The file name sent with the part.
+            pub file_name: String,
+            /// The content type sent with the part, e.g. `audio/mpeg`.
+            pub content_type: String,
+            /// The contents.
+            pub bytes: Vec<u8>,
+        }
+
+        impl File {
+            /// A file with its name, content type and contents.
+            pub fn new(file_name: impl Into<String>, content_type: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+                File { file_name: file_name.into(), content_type: content_type.into(), bytes: bytes.into() }
+            }
+        }
+
+        impl Serialize for File {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                self.bytes.serialize(serializer)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for File {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let bytes = Vec::<u8>::deserialize(deserializer)?;
+                Ok(File { file_name: String::new(), content_type: "application/octet-stream".to_owned(), bytes })
+            }
+        }
     }
 }
 

@@ -31,7 +31,7 @@ pub fn checks(
             }
         }
         TypeRef::Scalar(Scalar::Decimal) if constraints.pattern.is_some() => {
-            out.push(quote! { crate::validate::pattern(#field, &#value.to_string(), &#pattern_static)?; });
+            out.push(quote! { crate::validate::pattern(#field, #value.as_str(), &#pattern_static)?; });
         }
         TypeRef::Scalar(scalar @ (Scalar::I32 | Scalar::I64 | Scalar::F32 | Scalar::F64)) => {
             let as_f64 = match scalar {

@@ -1,0 +1,104 @@
+//! Emits `blocking.rs`: the same calls as the async client, synchronously (the `blocking`
+//! feature), each running the async method on a runtime of the blocking client's own.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::operations::{self, Method};
+use crate::model::Api;
+
+/// The contents of `blocking.rs`.
+pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
+    let types_import = operations::mentions_types(methods).then(|| quote! { use crate::types; });
+    let wrappers = methods.iter().map(|m| {
+        let Method { name, with_response, deprecated, params, args, ret, .. } = m;
+        let doc = format!(" Blocking [`crate::Client::{name}`].");
+        let twin_doc = format!(" Blocking [`crate::Client::{with_response}`].");
+        let errors = format!(" As [`crate::Client::{name}`], and [`Error::Config`] when called inside an async runtime.");
+        let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
+        quote! {
+            #[doc = #doc]
+            ///
+            /// # Errors
+            ///
+            #[doc = #errors]
+            #deprecated
+            #allow
+            pub fn #name(&self, #(#params),*) -> Result<#ret, Error> {
+                self.block_on(self.inner.#name(#(#args),*))
+            }
+
+            #[doc = #twin_doc]
+            ///
+            /// # Errors
+            ///
+            #[doc = #errors]
+            #deprecated
+            #allow
+            pub fn #with_response(&self, #(#params),*) -> Result<ApiResponse<#ret>, Error> {
+                self.block_on(self.inner.#with_response(#(#args),*))
+            }
+        }
+    });
+    let title = format!(" A client for the {} whose calls block until they finish.", api.title);
+    quote! {
+        //! A blocking client, for scripts and command-line tools (the `blocking` feature).
+
+        use std::future::Future;
+        use std::sync::Arc;
+
+        use crate::{ApiResponse, Error};
+        #types_import
+
+        #[doc = #title]
+        ///
+        /// It runs the async [`crate::Client`] on a single-threaded runtime of its own, so it
+        /// must not be called from inside an async runtime: calls made there return
+        /// [`Error::Config`] instead of blocking it. Cheap to clone.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: crate::Client,
+            runtime: Arc<tokio::runtime::Runtime>,
+        }
+
+        impl Client {
+            /// Wraps an async client.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Config`] when the runtime cannot start.
+            pub fn new(inner: crate::Client) -> Result<Self, Error> {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| Error::config(format!("cannot start the blocking client's runtime: {e}")))?;
+                Ok(Client { inner, runtime: Arc::new(runtime) })
+            }
+
+            /// A blocking client configured from the environment, as [`crate::Client::from_env`].
+            ///
+            /// # Errors
+            ///
+            /// As [`crate::Client::from_env`] and [`Client::new`].
+            pub fn from_env() -> Result<Self, Error> {
+                Client::new(crate::Client::from_env()?)
+            }
+
+            /// The async client this one runs.
+            pub fn inner(&self) -> &crate::Client {
+                &self.inner
+            }
+
+            fn block_on<T>(&self, call: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+                if tokio::runtime::Handle::try_current().is_ok() {
+                    return Err(Error::config(
+                        "the blocking client was called inside an async runtime, which it would stall; use the async Client there",
+                    ));
+                }
+                self.runtime.block_on(call)
+            }
+
+            #(#wrappers)*
+        }
+    }
+}

@@ -1,0 +1,390 @@
+//! Emits the client's methods: one per operation and body media type, each with a
+//! `_with_response` twin, described once and used by the async and blocking clients alike.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::doc_attrs;
+use super::{ident, rust_type};
+use crate::Config;
+use crate::model::*;
+
+/// One client method, as both clients declare it.
+pub struct Method {
+    /// The method's name.
+    pub name: Ident,
+    /// Its `_with_response` twin.
+    pub with_response: Ident,
+    /// Doc attributes.
+    pub doc: TokenStream,
+    /// `#[deprecated]`, when the operation is.
+    pub deprecated: TokenStream,
+    /// Parameter declarations (`body: &types::LipsyncRequest`).
+    pub params: Vec<TokenStream>,
+    /// The same parameters, as arguments.
+    pub args: Vec<Ident>,
+    /// The body type of a success (`types::Lipsync`).
+    pub ret: TokenStream,
+    /// The `_with_response` body: builds the request, sends it, decodes the answer.
+    pub body: TokenStream,
+}
+
+/// Every method of the client, in operation order.
+pub fn methods(api: &Api, config: &Config) -> Vec<Method> {
+    let mut taken: Vec<String> = api
+        .operations
+        .iter()
+        .flat_map(|op| {
+            let variants = op.body.iter().flat_map(|b| b.variants.iter().map(|v| v.method_name.clone()));
+            std::iter::once(op.method_name.clone()).chain(variants)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for op in &api.operations {
+        let variants: Vec<Option<&BodyVariant>> = match &op.body {
+            Some(body) if !body.variants.is_empty() => body.variants.iter().map(Some).collect(),
+            _ => vec![None],
+        };
+        for variant in variants {
+            let name = variant.map_or(op.method_name.as_str(), |v| v.method_name.as_str());
+            let bare = name.trim_start_matches("r#");
+            let mut twin = format!("{bare}_with_response");
+            while taken.contains(&twin) {
+                twin.push('_');
+            }
+            taken.push(twin.clone());
+            out.push(method(api, config, op, variant, ident(name), ident(&twin)));
+        }
+    }
+    out
+}
+
+fn method(
+    api: &Api,
+    config: &Config,
+    op: &Operation,
+    variant: Option<&BodyVariant>,
+    name: Ident,
+    with_response: Ident,
+) -> Method {
+    let types = quote! { types:: };
+    let label = format!("{} {}", op.http_method, op.path);
+    let mut params = Vec::new();
+    let mut args = Vec::new();
+    let mut checks = Vec::new();
+    let mut steps = Vec::new();
+
+    for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Path) {
+        let arg = ident(&p.rust_name);
+        let ty = rust_type(api, &p.ty, Some(Direction::Request), &types).borrowed;
+        params.push(quote! { #arg: #ty });
+        args.push(arg);
+    }
+    if let (Some(variant), Some(body)) = (variant, &op.body) {
+        let body_ident = format_ident!("body");
+        let ty = match variant.encoding {
+            Encoding::Text => quote! { &str },
+            Encoding::Bytes => quote! { &[u8] },
+            _ => rust_type(api, &variant.ty, Some(Direction::Request), &types).borrowed,
+        };
+        params.push(if body.required { quote! { body: #ty } } else { quote! { body: Option<#ty> } });
+        args.push(body_ident);
+        let structured = !matches!(variant.encoding, Encoding::Text | Encoding::Bytes);
+        if let (true, TypeRef::Named(id)) = (structured, &variant.ty) {
+            if super::validate::validates(api, id) {
+                checks.push(if body.required {
+                    quote! { body.validate()?; }
+                } else {
+                    quote! { if let Some(body) = body { body.validate()?; } }
+                });
+            }
+        }
+        let media = &variant.media_type;
+        let encode = match variant.encoding {
+            Encoding::Json => quote! { crate::http::Body::json(body)? },
+            Encoding::Form => quote! { crate::http::Body::form(body)? },
+            Encoding::Multipart => match &variant.ty {
+                TypeRef::Named(id) if multipart_struct(api, id) => quote! { crate::http::Body::Multipart(body.multipart_parts()) },
+                _ => quote! {{
+                    let mut parts = Vec::new();
+                    crate::http::Part::values("body", body, &mut parts);
+                    crate::http::Body::Multipart(parts)
+                }},
+            },
+            Encoding::Text => quote! { crate::http::Body::raw(#media, body.as_bytes()) },
+            Encoding::Bytes => quote! { crate::http::Body::raw(#media, body) },
+        };
+        steps.push(if body.required {
+            quote! { request.body = #encode; }
+        } else {
+            quote! { if let Some(body) = body { request.body = #encode; } }
+        });
+    }
+    if let Some(id) = &op.params_type {
+        let ty = rust_type(api, &TypeRef::Named(id.clone()), Some(Direction::Request), &types).borrowed;
+        params.push(quote! { params: #ty });
+        args.push(format_ident!("params"));
+        if super::validate::validates(api, id) {
+            checks.push(quote! { params.validate()?; });
+        }
+    }
+    for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Query) {
+        steps.push(param_push(api, p, |wire, v| quote! { request.query.push((#wire, #v.to_string())); }));
+    }
+    for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Header) {
+        steps.push(param_push(api, p, |wire, v| quote! { request.headers.push((#wire, #v.to_string())); }));
+    }
+    let cookies: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == ParamLocation::Cookie).collect();
+    if !cookies.is_empty() {
+        let pushes = cookies.iter().map(|p| {
+            param_push(api, p, |wire, v| {
+                let pair = format!("{}={{}}", escape_braces(wire));
+                quote! { cookies.push(format!(#pair, #v)); }
+            })
+        });
+        steps.push(quote! {
+            let mut cookies: Vec<String> = Vec::new();
+            #(#pushes)*
+            if !cookies.is_empty() {
+                request.headers.push(("cookie", cookies.join("; ")));
+            }
+        });
+    }
+    let security = security(api, op);
+    if !security.is_empty() {
+        steps.insert(0, quote! { request.security = #security; });
+    }
+
+    let segments = op.path.split('/').skip(1).map(|segment| path_segment(op, segment));
+    let http_method = format_ident!("{}", op.http_method);
+    let (ret, decode) = decode(api, op);
+    let mutable = (!steps.is_empty()).then(|| quote! { mut });
+    let body = quote! {
+        #(#checks)*
+        let operation = #label;
+        let #mutable request = Request::new(operation, reqwest::Method::#http_method, self.url(&[#(#segments),*]));
+        #(#steps)*
+        let response = self.execute(request).await?;
+        #decode
+    };
+    Method {
+        name,
+        with_response,
+        doc: operation_doc(api, config, op, variant),
+        deprecated: if op.deprecated { quote! { #[deprecated] } } else { quote! {} },
+        params,
+        args,
+        ret,
+        body,
+    }
+}
+
+/// The security alternatives of an operation, as `&[&[Scheme::A, Scheme::B], …]`.
+fn security(api: &Api, op: &Operation) -> TokenStream {
+    if op.security.is_empty() {
+        return TokenStream::new();
+    }
+    let alternatives = op.security.iter().map(|schemes| {
+        let variants = schemes
+            .iter()
+            .filter_map(|name| api.security_schemes.get(name))
+            .map(super::client::scheme_variant);
+        quote! { &[#(Scheme::#variants),*] }
+    });
+    quote! { &[#(#alternatives),*] }
+}
+
+/// Whether `id` is a struct whose request view gets a `multipart_parts` method.
+pub fn multipart_struct(api: &Api, id: &TypeId) -> bool {
+    matches!(api.types.get(id), Some(TypeDef { kind: TypeKind::Struct(_), .. }))
+}
+
+/// The success type of an operation, and the code that reads it from `response`.
+fn decode(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+    let types = quote! { types:: };
+    match &op.success {
+        Success::Single(body) => {
+            read_body(api, body)
+        }
+        Success::ByStatus { name, variants } => {
+            let enum_name = ident(name);
+            let mut arms = Vec::new();
+            let mut fallback = None;
+            for v in variants {
+                let variant = ident(&v.rust_name);
+                let (_, read) = read_body(api, &v.body);
+                let wrap = match v.body {
+                    SuccessBody::Empty => quote! { #read.map(|response| response.map(|()| types::#enum_name::#variant)) },
+                    _ => quote! { #read.map(|response| response.map(types::#enum_name::#variant)) },
+                };
+                match v.status.parse::<u16>() {
+                    Ok(code) => arms.push(quote! { #code => #wrap, }),
+                    Err(_) => fallback = Some(quote! { _ => #wrap, }),
+                }
+            }
+            let fallback = fallback
+                .unwrap_or_else(|| quote! { _ => Err(crate::error::undeclared_status(operation, response.status())), });
+            let ty = quote! { #types #enum_name };
+            (ty, quote! { match response.status().as_u16() { #(#arms)* #fallback } })
+        }
+    }
+}
+
+fn read_body(api: &Api, body: &SuccessBody) -> (TokenStream, TokenStream) {
+    match body {
+        SuccessBody::Json(ty) => {
+            let ty = rust_type(api, ty, Some(Direction::Response), &quote! { types:: }).owned;
+            (ty, quote! { crate::error::json(operation, response).await })
+        }
+        SuccessBody::Text => (quote! { String }, quote! { crate::error::text(operation, response).await }),
+        SuccessBody::Bytes => (quote! { Vec<u8> }, quote! { crate::error::bytes(operation, response).await }),
+        SuccessBody::Empty => (quote! { () }, quote! { Ok(crate::error::empty(response)) }),
+    }
+}
+
+/// Whether any method's signature names a generated type.
+pub fn mentions_types(methods: &[Method]) -> bool {
+    methods.iter().any(|m| {
+        let (params, ret) = (&m.params, &m.ret);
+        quote! { #(#params)* #ret }.to_string().contains("types ::")
+    })
+}
+
+/// One path segment: a literal, or a parameter's value (with any literal text around it).
+fn path_segment(op: &Operation, segment: &str) -> TokenStream {
+    if !segment.contains('{') {
+        return quote! { #segment };
+    }
+    let mut format = String::new();
+    let mut args = Vec::new();
+    let mut rest = segment;
+    while let Some(start) = rest.find('{') {
+        format.push_str(&escape_braces(&rest[..start]));
+        let Some(len) = rest[start..].find('}') else { break };
+        let name = &rest[start + 1..start + len];
+        if let Some(p) = op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+            let is_str = matches!(p.ty, TypeRef::Scalar(Scalar::String | Scalar::Uri));
+            args.push((ident(&p.rust_name), is_str));
+            // Raw identifiers cannot be named inside a format string.
+            match p.rust_name.strip_prefix("r#") {
+                Some(_) => format.push_str("{}"),
+                None => {
+                    format.push('{');
+                    format.push_str(&p.rust_name);
+                    format.push('}');
+                }
+            }
+        }
+        rest = &rest[start + len + 1..];
+    }
+    format.push_str(&escape_braces(rest));
+    if let [(arg, is_str)] = args.as_slice() {
+        if format == format!("{{{arg}}}") || format == "{}" {
+            return if *is_str { quote! { #arg } } else { quote! { &#arg.to_string() } };
+        }
+    }
+    let positional = args.iter().filter(|(arg, _)| arg.to_string().starts_with("r#")).map(|(arg, _)| arg);
+    quote! { &format!(#format #(, #positional)*) }
+}
+
+fn escape_braces(text: &str) -> String {
+    text.replace('{', "{{").replace('}', "}}")
+}
+
+/// Pushes one parameter's value(s) through `push` (query pairs, headers or cookies), which
+/// receives an expression that implements `Display`.
+fn param_push(api: &Api, p: &Parameter, push: impl Fn(&str, TokenStream) -> TokenStream) -> TokenStream {
+    let field = ident(&p.rust_name);
+    let wire = &p.wire_name;
+    let display = |ty: &TypeRef| rust_type(api, ty, Some(Direction::Request), &quote! {}).display;
+    // Required values are read in place; optional ones are bound to `value` when present.
+    let (place, reference) = if p.required {
+        (quote! { params.#field }, quote! { &params.#field })
+    } else {
+        (quote! { value }, quote! { value })
+    };
+    let pushes = match &p.ty {
+        TypeRef::List(item) if display(item) => {
+            let push = push(wire, quote! { item });
+            quote! { for item in #reference { #push } }
+        }
+        ty if display(ty) => push(wire, place),
+        // Structured values have no text form of their own: they go as JSON text.
+        _ => {
+            let push = push(wire, quote! { json });
+            quote! { let json = serde_json::to_string(#reference).unwrap_or_default(); #push }
+        }
+    };
+    if p.required {
+        pushes
+    } else {
+        quote! { if let Some(value) = &params.#field { #pushes } }
+    }
+}
+
+fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&BodyVariant>) -> TokenStream {
+    let summary = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let description = op.description.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let text = match (summary, description) {
+        (Some(s), Some(d)) if s != d => Some(format!("{s}\n\n{d}")),
+        (Some(s), _) => Some(s.to_owned()),
+        (None, Some(d)) => Some(d.to_owned()),
+        (None, None) => None,
+    };
+    let mut line = format!(" `{} {}`", op.http_method, op.path);
+    let is_default = op.body.as_ref().and_then(|b| b.variants.first()).map(|v| &v.method_name) == variant.map(|v| &v.method_name);
+    if let Some(v) = variant {
+        line.push_str(&format!(", with the body sent as `{}`", v.media_type));
+        if is_default && op.body.as_ref().is_some_and(|b| b.variants.len() > 1) {
+            line.push_str(" (other media types have methods of their own)");
+        }
+        line.push('.');
+    }
+    let heading = match text {
+        Some(text) => {
+            let spec = doc_attrs(&text);
+            quote! { #spec #[doc = ""] #[doc = #line] }
+        }
+        None => quote! { #[doc = #line] },
+    };
+    let retry = if matches!(op.http_method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS") {
+        " Idempotent: retried after `408`, `429`, `5xx` and transport failures (see [`crate::RequestOptions`])."
+    } else {
+        " Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`])."
+    };
+    let example = operation_example(api, config, op, variant);
+    quote! {
+        #heading
+        #[doc = ""]
+        #[doc = #retry]
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Validation`] before sending when a value breaks a declared limit,
+        /// [`Error::Config`] when credentials it needs are not set, [`Error::Transport`] when
+        /// the server cannot be reached, [`Error::Api`] for a status that is not a success, and
+        /// [`Error::Decode`] when a success body does not fit.
+        #example
+    }
+}
+
+/// A `no_run` doctest calling the method, with the client set-up hidden.
+fn operation_example(api: &Api, config: &Config, op: &Operation, variant: Option<&BodyVariant>) -> TokenStream {
+    let krate = config.crate_name.replace('-', "_");
+    let mut lines = vec![
+        String::new(),
+        " # Example".to_owned(),
+        String::new(),
+        " ```no_run".to_owned(),
+        format!(" # async fn example(client: &{krate}::Client) -> Result<(), {krate}::Error> {{"),
+    ];
+    let code = super::manifest::call_code(api, op, variant, &krate);
+    lines.extend(code.lines().map(|line| format!(" {line}")));
+    if super::manifest::returns_value(op) {
+        lines.push(" # let _ = response;".to_owned());
+    }
+    lines.push(" # Ok(())".to_owned());
+    lines.push(" # }".to_owned());
+    lines.push(" ```".to_owned());
+    quote! { #(#[doc = #lines])* }
+}
