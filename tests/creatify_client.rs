@@ -229,3 +229,23 @@ fn the_preview_method_says_what_a_preview_is_and_costs() {
     assert!(docs.contains("iframe"), "{docs}");
     assert!(!client.contains("Mixin to provide"), "the copied mixin docstring is gone");
 }
+
+#[tokio::test]
+async fn error_lines_read_as_the_issue_promises() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_string(r#"{"detail": "Invalid creator"}"#))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let mut truncated = response_body();
+    truncated["created_at"] = json!("2024-10-24T12");
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(truncated)).mount(&server).await;
+    let client = client(&server);
+    let request = LipsyncRequest::new(AspectRatio::V1x1);
+    let api = client.lipsyncs_preview_create(&request).await.expect_err("400");
+    assert_eq!(api.to_string(), "POST /api/lipsyncs/preview/ returned 400 Bad Request: Invalid creator");
+    let decode = client.lipsyncs_preview_create(&request).await.expect_err("bad date");
+    assert_eq!(decode.to_string(), "POST /api/lipsyncs/preview/: response field .created_at: premature end of input");
+}
