@@ -1,5 +1,7 @@
 //! `cargo xtask`: regenerate the committed client (`codegen`), or run every test (`test`).
 
+mod corpus;
+
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
@@ -34,8 +36,19 @@ enum Task {
         #[arg(long, requires = "spec")]
         overlay: Vec<PathBuf>,
     },
-    /// Run every check CI runs: freshness, tests, clippy and docs.
+    /// Run every check CI runs: freshness, tests, clippy, docs, packaging and the corpus.
     Test,
+    /// Generate (and compile) a crate for every spec in the given folders; print a table.
+    Corpus {
+        /// Folders of specs (default: ../shared/specs).
+        dirs: Vec<PathBuf>,
+        /// Only generate; do not compile.
+        #[arg(long)]
+        no_compile: bool,
+        /// Compile only crates whose spec is at most this many bytes.
+        #[arg(long)]
+        compile_max_bytes: Option<u64>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -48,6 +61,10 @@ fn main() -> ExitCode {
             codegen(check, job)
         }
         Task::Test => test(),
+        Task::Corpus { dirs, no_compile, compile_max_bytes } => {
+            let dirs = if dirs.is_empty() { vec![xtask::project_root().join("..").join("shared").join("specs")] } else { dirs };
+            corpus::run(&dirs, no_compile, compile_max_bytes)
+        }
     }
 }
 

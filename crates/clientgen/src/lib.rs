@@ -1,7 +1,8 @@
 //! OpenAPI → Rust client generator, as a library: spec text in, the files of a client crate out.
 //!
 //! The pipeline runs one way, a module a stage: [`load`] (text → JSON tree), [`overlay`]
-//! (Overlay 1.0 actions on the tree), [`load`] again (tree → openapiv3), [`lower`] (openapiv3 →
+//! (Overlay 1.0 actions on the tree), [`normalize`] (3.1 and real-world shapes → 3.0 shapes),
+//! [`load`] again (tree → openapiv3), [`lower`] (openapiv3 →
 //! [`model`]), [`emit`] (model → tokens and text), [`format`] (tokens → source). Nothing here
 //! touches the file system: [`generate`] returns the files to write.
 
@@ -12,6 +13,7 @@ pub mod load;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod normalize;
 pub mod overlay;
 
 pub use diag::{Diagnostic, Error};
@@ -146,16 +148,24 @@ pub fn apply_overlays(input: &Input<'_>) -> Result<(serde_json::Value, Vec<Strin
     Ok((tree, warnings))
 }
 
-/// Runs load, overlay and lower: the input to the intermediate model.
+/// Runs load, overlay, normalize and lower: the input to the intermediate model.
 pub fn lower(input: &Input<'_>) -> Result<Lowered, Error> {
-    let (tree, mut warnings) = apply_overlays(input)?;
+    let (mut tree, mut warnings) = apply_overlays(input)?;
     let name = input.spec.name;
-    let doc = load::to_openapi(tree, name)?;
+    load::check_version(&tree, name)?;
+    let normalized = normalize::normalize(&mut tree);
+    warnings.extend(normalized.warnings.iter().map(|w| format!("{name}: {w}")));
+    let doc = load::to_openapi(tree, name).map_err(|mut e| {
+        e.problems.splice(0..0, normalized.errors.iter().cloned());
+        e
+    })?;
     let lowered = lower::lower(&doc);
     warnings.extend(lowered.warnings.iter().map(|w| format!("{name}: {w}")));
+    let mut problems = normalized.errors;
+    problems.extend(lowered.errors);
     match lowered.api {
-        Some(api) => Ok(Lowered { api, warnings }),
-        None => Err(Error { source_name: name.to_owned(), problems: lowered.errors }),
+        Some(api) if problems.is_empty() => Ok(Lowered { api, warnings }),
+        _ => Err(Error { source_name: name.to_owned(), problems }),
     }
 }
 

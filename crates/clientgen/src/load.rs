@@ -26,7 +26,7 @@ pub fn parse_any(text: &str, source_name: &str) -> Result<Value, Error> {
             Diagnostic { location, message: format!("invalid JSON: {}", strip_position(&e.to_string())) }
         })
     } else {
-        serde_yaml::from_str::<Value>(text).map_err(|e| match e.location() {
+        serde_yaml::from_str::<Tree>(text).map(|tree| tree.0).map_err(|e| match e.location() {
             Some(at) => Diagnostic {
                 location: Location::Text { line: at.line(), column: at.column() },
                 message: format!("invalid YAML: {}", strip_position(&e.to_string())),
@@ -37,13 +37,105 @@ pub fn parse_any(text: &str, source_name: &str) -> Result<Value, Error> {
     parsed.map_err(|problem| Error::single(source_name, problem))
 }
 
+/// A JSON tree read from YAML. Unlike `serde_json::Value`'s own reader, it accepts integers
+/// beyond 64 bits (kept as floats, which normalize then brings into range with a warning) and
+/// map keys written as numbers or booleans (kept as their text, as `200:` in `responses`).
+struct Tree(Value);
+
+impl<'de> serde::Deserialize<'de> for Tree {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TreeVisitor).map(Tree)
+    }
+}
+
+struct TreeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TreeVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map(Value::from).unwrap_or_else(|_| float(v as f64)))
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v).map(Value::from).unwrap_or_else(|_| float(v as f64)))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(TreeVisitor)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Tree(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(Tree(key)) = map.next_key()? {
+            let key = match key {
+                Value::String(text) => text,
+                Value::Null => "null".to_owned(),
+                other => other.to_string(),
+            };
+            let Tree(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// A float as JSON; the non-finite ones YAML allows (`.inf`, `.nan`) have no JSON form.
+fn float(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+}
+
 /// Drops the " at line X column Y" tail both parsers add, since the location is reported apart.
 fn strip_position(message: &str) -> &str {
     message.find(" at line ").map_or(message, |at| &message[..at])
 }
 
-/// Checks the version and deserialises the tree into an [`openapiv3::OpenAPI`].
-pub fn to_openapi(value: Value, source_name: &str) -> Result<openapiv3::OpenAPI, Error> {
+/// Checks the tree is an OpenAPI 3 document: Swagger 2.0 and unknown versions get a clear error.
+pub fn check_version(value: &Value, source_name: &str) -> Result<(), Error> {
     let fail = |problem| Err(Error::single(source_name, problem));
     if value.get("swagger").is_some() {
         return fail(Diagnostic::at(
@@ -61,6 +153,12 @@ pub fn to_openapi(value: Value, source_name: &str) -> Result<openapiv3::OpenAPI,
         }
         None => return fail(Diagnostic::document("no `openapi` field: this is not an OpenAPI 3 document")),
     }
+    Ok(())
+}
+
+/// Checks the version and deserialises the tree into an [`openapiv3::OpenAPI`].
+pub fn to_openapi(value: Value, source_name: &str) -> Result<openapiv3::OpenAPI, Error> {
+    check_version(&value, source_name)?;
     match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value) {
         Ok(doc) => Ok(doc),
         Err(e) => {
@@ -210,6 +308,14 @@ mod tests {
     fn unquoted_status_codes_become_string_keys() {
         let value = parse_text("responses:\n  200:\n    description: ok\n", "x.yaml").unwrap();
         assert!(value["responses"]["200"].is_object());
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_are_read_as_floats() {
+        let value = parse_text("a: -9223372036854776000\nb: 18446744073709551616\nc: 7\n", "x.yaml").unwrap();
+        assert_eq!(value["a"].as_f64(), Some(-9223372036854776000.0));
+        assert_eq!(value["b"].as_f64(), Some(18446744073709551616.0));
+        assert_eq!(value["c"].as_i64(), Some(7));
     }
 
     #[test]

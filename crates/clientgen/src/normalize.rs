@@ -1,0 +1,397 @@
+//! Normalize stage: rewrites the JSON tree into the OpenAPI 3.0 shapes openapiv3 reads.
+//!
+//! OpenAPI 3.1 constructs become their 3.0 equivalents (`type: [T, "null"]` → `type: T` plus
+//! `nullable`, `const` → a one-value `enum`, `examples` → `example`, numeric
+//! `exclusiveMinimum` → `minimum` plus the flag, boolean schemas → `{}` or `{not: {}}`), and
+//! real-world slips are repaired with a warning naming the place (`type: int`, integer bounds no
+//! 64-bit integer can hold, `$ref`s into the middle of another schema). Only schema positions
+//! are rewritten: examples and defaults are data and stay as written.
+
+use serde_json::{Map, Value};
+
+use crate::diag::{Diagnostic, escape_segment};
+
+/// What normalizing found: warnings (rewritten with a guess) and errors (cannot be read).
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// Places rewritten with a guess.
+    pub warnings: Vec<Diagnostic>,
+    /// Places that cannot be read at all.
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Normalizes a whole document in place.
+pub fn normalize(doc: &mut Value) -> Findings {
+    let mut findings = Findings::default();
+    let Some(root) = doc.as_object_mut() else { return findings };
+    if !root.contains_key("paths") {
+        root.insert("paths".to_owned(), Value::Object(Map::new()));
+    }
+    // Webhooks describe requests the API sends, not calls a client makes.
+    root.remove("webhooks");
+    // 3.1 makes `responses` optional; openapiv3 requires it.
+    if let Some(Value::Object(paths)) = root.get_mut("paths") {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for (method, operation) in item.iter_mut() {
+                let is_operation = matches!(method.as_str(), "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace");
+                if let (true, Value::Object(operation)) = (is_operation, operation) {
+                    operation.entry("responses").or_insert_with(|| Value::Object(Map::new()));
+                }
+            }
+        }
+    }
+    inline_deep_refs(doc, &mut findings);
+    walk_document(doc, "#", &mut findings);
+    findings
+}
+
+/// Walks everything but data, normalizing each schema it meets.
+fn walk_document(value: &mut Value, pointer: &str, findings: &mut Findings) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                let at = format!("{pointer}/{}", escape_segment(key));
+                match key.as_str() {
+                    "example" | "examples" | "default" => {}
+                    "schema" => walk_schema(child, &at, findings),
+                    "schemas" if pointer == "#/components" => walk_schema_map(child, &at, findings),
+                    _ => walk_document(child, &at, findings),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                walk_document(child, &format!("{pointer}/{i}"), findings);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn walk_schema_map(value: &mut Value, pointer: &str, findings: &mut Findings) {
+    if let Value::Object(map) = value {
+        for (key, child) in map.iter_mut() {
+            walk_schema(child, &format!("{pointer}/{}", escape_segment(key)), findings);
+        }
+    }
+}
+
+/// Normalizes one schema and the schemas inside it.
+fn walk_schema(value: &mut Value, pointer: &str, findings: &mut Findings) {
+    // 3.1 allows `true` (anything) and `false` (nothing) as schemas.
+    if let Value::Bool(anything) = value {
+        *value = if *anything { Value::Object(Map::new()) } else { serde_json::json!({ "not": {} }) };
+        return;
+    }
+    let Value::Object(schema) = value else { return };
+    fix_ref_siblings(schema);
+    fix_type(schema, pointer, findings);
+    fix_const(schema);
+    fix_examples(schema);
+    fix_exclusive_bounds(schema);
+    fix_integer_bounds(schema, pointer, findings);
+    for (key, child) in schema.iter_mut() {
+        let at = format!("{pointer}/{}", escape_segment(key));
+        match key.as_str() {
+            "properties" | "patternProperties" | "$defs" | "definitions" => walk_schema_map(child, &at, findings),
+            "items" | "additionalProperties" | "not" | "contains" | "additionalItems" => walk_schema(child, &at, findings),
+            "allOf" | "oneOf" | "anyOf" | "prefixItems" => {
+                if let Value::Array(items) = child {
+                    for (i, item) in items.iter_mut().enumerate() {
+                        walk_schema(item, &format!("{at}/{i}"), findings);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `{$ref: X, description: …}` → `{allOf: [{$ref: X}], description: …}`: the siblings are kept
+/// (3.1 honours them; 3.0 writers use them for `nullable` and descriptions).
+fn fix_ref_siblings(schema: &mut Map<String, Value>) {
+    if !schema.contains_key("$ref") || schema.len() == 1 {
+        return;
+    }
+    if let Some(reference) = schema.remove("$ref") {
+        let mut target = Map::new();
+        target.insert("$ref".to_owned(), reference);
+        schema.insert("allOf".to_owned(), Value::Array(vec![Value::Object(target)]));
+    }
+}
+
+/// `type: [T, "null"]` → `type: T, nullable: true`; other type arrays and unknown type names
+/// become free-form, with a warning; well-known misspellings are corrected.
+fn fix_type(schema: &mut Map<String, Value>, pointer: &str, findings: &mut Findings) {
+    let Some(ty) = schema.get("type").cloned() else { return };
+    let names: Vec<String> = match &ty {
+        Value::String(name) => vec![name.clone()],
+        Value::Array(items) => items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        _ => Vec::new(),
+    };
+    let nullable = names.iter().any(|n| n == "null");
+    if nullable {
+        schema.insert("nullable".to_owned(), Value::Bool(true));
+    }
+    let mut rest: Vec<String> = names.into_iter().filter(|n| n != "null").collect();
+    rest.dedup();
+    let at = format!("{pointer}/type");
+    match rest.as_slice() {
+        [] => {
+            schema.remove("type");
+        }
+        [name] => match canonical_type(name) {
+            Some(canonical) => {
+                if canonical != name {
+                    findings.warnings.push(Diagnostic::at(at, format!("type {name:?} read as {canonical:?}")));
+                }
+                schema.insert("type".to_owned(), Value::String(canonical.to_owned()));
+            }
+            None => {
+                findings.warnings.push(Diagnostic::at(at, format!("unknown type {name:?}; the value is kept as free-form JSON")));
+                schema.remove("type");
+            }
+        },
+        several => {
+            findings.warnings.push(Diagnostic::at(
+                at,
+                format!("a value of any of the types {several:?} is kept as free-form JSON"),
+            ));
+            schema.remove("type");
+        }
+    }
+}
+
+fn canonical_type(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "string" | "str" => "string",
+        "integer" | "int" | "int32" | "int64" | "long" => "integer",
+        "number" | "float" | "double" | "decimal" => "number",
+        "boolean" | "bool" => "boolean",
+        "object" => "object",
+        "array" => "array",
+        _ => return None,
+    })
+}
+
+/// `const: v` → `enum: [v]` (a `null` const makes the schema nullable instead).
+fn fix_const(schema: &mut Map<String, Value>) {
+    let Some(value) = schema.remove("const") else { return };
+    if value.is_null() {
+        schema.insert("nullable".to_owned(), Value::Bool(true));
+    } else if !schema.contains_key("enum") {
+        schema.insert("enum".to_owned(), Value::Array(vec![value]));
+    }
+}
+
+/// A schema's `examples` array (3.1) → `example`, its first entry.
+fn fix_examples(schema: &mut Map<String, Value>) {
+    if let Some(Value::Array(examples)) = schema.get("examples") {
+        let first = examples.first().cloned();
+        schema.remove("examples");
+        if let Some(first) = first {
+            schema.entry("example").or_insert(first);
+        }
+    }
+}
+
+/// Numeric `exclusiveMinimum: 5` (3.1) → `minimum: 5, exclusiveMinimum: true`.
+fn fix_exclusive_bounds(schema: &mut Map<String, Value>) {
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(value @ Value::Number(_)) = schema.get(exclusive).cloned() {
+            schema.insert(bound.to_owned(), value);
+            schema.insert(exclusive.to_owned(), Value::Bool(true));
+        }
+    }
+}
+
+/// Integer bounds that are fractions or beyond 64 bits (`minimum: -9223372036854776000`,
+/// an `i64::MIN` that went through a float) are rounded into range, with a warning.
+fn fix_integer_bounds(schema: &mut Map<String, Value>, pointer: &str, findings: &mut Findings) {
+    if schema.get("type").and_then(Value::as_str) != Some("integer") {
+        return;
+    }
+    for key in ["minimum", "maximum", "multipleOf"] {
+        let Some(Value::Number(number)) = schema.get(key) else { continue };
+        if number.as_i64().is_some() {
+            continue;
+        }
+        let at = format!("{pointer}/{key}");
+        match number.as_f64() {
+            Some(value) if key != "multipleOf" && value.is_finite() => {
+                let clamped = if value <= i64::MIN as f64 {
+                    i64::MIN
+                } else if value >= i64::MAX as f64 {
+                    i64::MAX
+                } else if key == "minimum" {
+                    value.ceil() as i64
+                } else {
+                    value.floor() as i64
+                };
+                findings.warnings.push(Diagnostic::at(at, format!("{key} {number} read as {clamped}")));
+                schema.insert(key.to_owned(), Value::from(clamped));
+            }
+            _ => {
+                findings.warnings.push(Diagnostic::at(at, format!("{key} {number} is not an integer; ignored")));
+                schema.remove(key);
+            }
+        }
+    }
+}
+
+/// Replaces each `$ref` that points inside another definition (`#/components/schemas/A/oneOf/0`,
+/// `#/paths/…`) by a copy of its target, so that every remaining reference names a component.
+/// References to other documents are errors.
+fn inline_deep_refs(doc: &mut Value, findings: &mut Findings) {
+    // A copy may itself hold deep references; a few rounds resolve chains of them.
+    for round in 0..8 {
+        let mut deep = Vec::new();
+        let mut external = Vec::new();
+        collect_refs(doc, "#", &mut deep, &mut external);
+        // Each unreadable reference is reported, then replaced by a free-form schema so that
+        // the later stages can go on and report their own problems in the same run.
+        for (at, problem) in external {
+            if round == 0 {
+                findings.errors.push(problem);
+            }
+            if let Some(node) = doc.pointer_mut(at.trim_start_matches('#')) {
+                *node = Value::Object(Map::new());
+            }
+        }
+        if deep.is_empty() {
+            return;
+        }
+        for (at, target) in deep {
+            let copy = doc.pointer(target.trim_start_matches('#')).cloned().unwrap_or_else(|| {
+                findings.errors.push(Diagnostic::at(format!("{at}/$ref"), format!("$ref {target:?} points at nothing")));
+                Value::Object(Map::new())
+            });
+            if let Some(node) = doc.pointer_mut(at.trim_start_matches('#')) {
+                *node = copy;
+            }
+        }
+    }
+    findings.errors.push(Diagnostic::document("$refs into other definitions nest too deeply to inline"));
+}
+
+/// The places holding a deep reference, with their targets; references to other documents go
+/// to `external` as errors.
+fn collect_refs(
+    value: &Value,
+    pointer: &str,
+    deep: &mut Vec<(String, String)>,
+    external: &mut Vec<(String, Diagnostic)>,
+) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                if !target.starts_with('#') {
+                    let problem = Diagnostic::at(
+                        format!("{pointer}/$ref"),
+                        format!("$ref {target:?} points into another document; bundle the spec into one file first"),
+                    );
+                    external.push((pointer.to_owned(), problem));
+                } else if is_deep(target) {
+                    deep.push((pointer.to_owned(), target.clone()));
+                }
+                return;
+            }
+            for (key, child) in map {
+                if matches!(key.as_str(), "example" | "examples" | "default") {
+                    continue;
+                }
+                collect_refs(child, &format!("{pointer}/{}", escape_segment(key)), deep, external);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                collect_refs(child, &format!("{pointer}/{i}"), deep, external);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a local reference points anywhere but straight at a component.
+fn is_deep(target: &str) -> bool {
+    let segments: Vec<&str> = target.trim_start_matches("#/").split('/').collect();
+    !(segments.len() == 3 && segments[0] == "components")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn normalized(mut doc: Value) -> (Value, Vec<String>) {
+        let findings = normalize(&mut doc);
+        assert!(findings.errors.is_empty(), "{:?}", findings.errors);
+        (doc, findings.warnings.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn openapi_31_schemas_become_30_schemas() {
+        let (doc, warnings) = normalized(json!({
+            "openapi": "3.1.0",
+            "webhooks": {"x": {}},
+            "components": {"schemas": {"A": {"type": "object", "properties": {
+                "name": {"type": ["string", "null"], "examples": ["a", "b"]},
+                "kind": {"const": "dog"},
+                "age": {"type": "integer", "exclusiveMinimum": 0},
+                "ref": {"$ref": "#/components/schemas/B", "description": "kept"},
+                "any": true,
+                "both": {"type": ["string", "integer"]},
+                "example": {"type": "string", "example": {"type": ["x", "null"]}}
+            }}}}
+        }));
+        let props = &doc["components"]["schemas"]["A"]["properties"];
+        assert_eq!(props["name"], json!({"type": "string", "nullable": true, "example": "a"}));
+        assert_eq!(props["kind"], json!({"enum": ["dog"]}));
+        assert_eq!(props["age"], json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0}));
+        assert_eq!(props["ref"], json!({"description": "kept", "allOf": [{"$ref": "#/components/schemas/B"}]}));
+        assert_eq!(props["any"], json!({}));
+        assert_eq!(props["both"], json!({}));
+        assert_eq!(props["example"]["example"], json!({"type": ["x", "null"]}), "examples are data");
+        assert_eq!(doc["paths"], json!({}));
+        assert!(doc.get("webhooks").is_none());
+        assert_eq!(warnings, [r#"#/components/schemas/A/properties/both/type: a value of any of the types ["string", "integer"] is kept as free-form JSON"#]);
+    }
+
+    #[test]
+    fn real_world_slips_are_repaired_with_a_warning() {
+        let (doc, warnings) = normalized(json!({
+            "paths": {"/a": {"get": {"parameters": [{"name": "n", "in": "header", "schema": {"type": "int"}}]}}},
+            "components": {"schemas": {"B": {"type": "integer", "minimum": -9223372036854776000.0_f64, "maximum": 2.5}}}
+        }));
+        assert_eq!(doc["paths"]["/a"]["get"]["parameters"][0]["schema"]["type"], "integer");
+        assert_eq!(doc["components"]["schemas"]["B"]["minimum"], json!(i64::MIN));
+        assert_eq!(doc["components"]["schemas"]["B"]["maximum"], json!(2));
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(warnings[0].starts_with("#/paths/~1a/get/parameters/0/schema/type: type \"int\" read as \"integer\""), "{warnings:?}");
+    }
+
+    #[test]
+    fn references_into_other_definitions_are_inlined() {
+        let (doc, _) = normalized(json!({
+            "components": {"schemas": {
+                "A": {"oneOf": [{"type": "string", "maxLength": 3}, {"type": "integer"}]},
+                "B": {"properties": {"x": {"$ref": "#/components/schemas/A/oneOf/0"}}}
+            }}
+        }));
+        assert_eq!(doc["components"]["schemas"]["B"]["properties"]["x"], json!({"type": "string", "maxLength": 3}));
+    }
+
+    #[test]
+    fn references_elsewhere_are_errors_that_name_the_place() {
+        let mut doc = json!({"components": {"schemas": {
+            "A": {"$ref": "other.yaml#/Thing"},
+            "B": {"$ref": "#/components/schemas/A/nope/0"}
+        }}});
+        let findings = normalize(&mut doc);
+        let errors: Vec<String> = findings.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].starts_with("#/components/schemas/A/$ref: $ref \"other.yaml#/Thing\" points into another document"));
+        assert!(errors[1].starts_with("#/components/schemas/B/$ref: $ref \"#/components/schemas/A/nope/0\" points at nothing"));
+    }
+}
