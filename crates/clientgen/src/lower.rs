@@ -154,6 +154,12 @@ impl<'a> Lowerer<'a> {
     /// Lowers the body of a schema that is (or becomes) a named type.
     fn lower_type_body(&mut self, schema: &Schema, site: &Site<'_>) -> (TypeKind, Option<String>, bool) {
         let doc = schema_doc(schema);
+        if let Some((alternatives, _)) = self.union_alternatives(schema) {
+            if alternatives.len() > 1 {
+                let union = self.lower_union(schema, &alternatives, site);
+                return (TypeKind::Union(union), doc, false);
+            }
+        }
         if let Some(variants) = self.string_enum(schema, &site.pointer) {
             return (TypeKind::Enum(StringEnum { variants }), doc.map(strip_choice_list), false);
         }
@@ -295,7 +301,8 @@ impl<'a> Lowerer<'a> {
                 let data = &schema.schema_data;
                 let ty = self.lower_inline(schema, site);
                 let constraints = self.constraints(schema, &site.pointer);
-                let nullable = data.nullable || self.is_nullable_target(&ty);
+                let null_alternative = self.union_alternatives(schema).is_some_and(|(_, has_null)| has_null);
+                let nullable = data.nullable || null_alternative || self.is_nullable_target(&ty);
                 (ty, schema_doc(schema), nullable, data.read_only, data.write_only, data.deprecated, constraints)
             }
         };
@@ -323,6 +330,80 @@ impl<'a> Lowerer<'a> {
             deprecated,
             boxed: false,
         }
+    }
+
+    /// The real alternatives of a `oneOf`/`anyOf` (each with its index), leaving out `null` and
+    /// blank-string ones (drf-spectacular's `[XEnum, BlankEnum, NullEnum]`), and whether any
+    /// such was left out. `None` when the schema is not a union.
+    fn union_alternatives<'s>(&self, schema: &'s Schema) -> Option<(Vec<(usize, &'s ReferenceOr<Schema>)>, bool)> {
+        let alternatives = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => one_of,
+            SchemaKind::AnyOf { any_of } => any_of,
+            _ => return None,
+        };
+        let mut real = Vec::new();
+        let mut nullish = false;
+        for (i, alternative) in alternatives.iter().enumerate() {
+            let target = match alternative {
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/schemas/")
+                    .and_then(|name| self.doc.components.as_ref()?.schemas.get(&unescape(name)))
+                    .and_then(|s| s.as_item()),
+                ReferenceOr::Item(item) => Some(item),
+            };
+            if target.is_some_and(is_null_or_blank) {
+                nullish = true;
+            } else {
+                real.push((i, alternative));
+            }
+        }
+        Some((real, nullish))
+    }
+
+    /// Lowers a `oneOf`/`anyOf` with several real alternatives into a union.
+    fn lower_union(&mut self, schema: &Schema, alternatives: &[(usize, &ReferenceOr<Schema>)], site: &Site<'_>) -> Union {
+        let kind = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut scope = Scope::with_reserved(&["Other"]);
+        let mut variants = Vec::new();
+        for (index, alternative) in alternatives {
+            let at = join(&site.pointer, &[kind, &index.to_string()]);
+            let (ty, name, reference) = match alternative {
+                ReferenceOr::Reference { reference } => {
+                    let ty = self.resolve_ref(reference, &at);
+                    let name = match &ty {
+                        TypeRef::Named(id) => self.types.get(id).map(|d| d.def.views.name(Direction::Response).to_owned()),
+                        _ => None,
+                    };
+                    (ty, name.unwrap_or_else(|| "Value".to_owned()), Some(reference.as_str()))
+                }
+                ReferenceOr::Item(item) => {
+                    let name = item
+                        .schema_data
+                        .title
+                        .as_deref()
+                        .map(naming::type_name)
+                        .unwrap_or_else(|| kind_name(item).to_owned());
+                    let hint = naming::type_name(&format!("{} {name}", site.name_hint));
+                    let ty = self.lower_inline(item, &Site { pointer: at, name_hint: &hint });
+                    (ty, name, None)
+                }
+            };
+            let tags = match (discriminator, reference) {
+                (Some(d), Some(reference)) => {
+                    let mapped: Vec<String> =
+                        d.mapping.iter().filter(|(_, target)| *target == reference).map(|(tag, _)| tag.clone()).collect();
+                    if mapped.is_empty() {
+                        reference.rsplit('/').next().map(unescape).into_iter().collect()
+                    } else {
+                        mapped
+                    }
+                }
+                _ => Vec::new(),
+            };
+            variants.push(UnionVariant { rust_name: scope.claim(&naming::variant_name(&name)), ty, tags, boxed: false });
+        }
+        Union { discriminator: discriminator.map(|d| d.property_name.clone()), variants }
     }
 
     /// Whether a referenced component is itself declared `nullable`.
@@ -379,13 +460,20 @@ impl<'a> Lowerer<'a> {
             },
             SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => self.new_named(schema, site),
             SchemaKind::Any(any) if !any.properties.is_empty() => self.new_named(schema, site),
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
-                self.warnings.push(Diagnostic::at(
-                    site.pointer.clone(),
-                    "oneOf/anyOf is not typed yet; the value is kept as free-form JSON",
-                ));
-                TypeRef::Any
-            }
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => match self.union_alternatives(schema) {
+                // Only one real alternative beside `null`/blank ones: that type, made nullable.
+                Some((alternatives, _)) if alternatives.len() == 1 => {
+                    let kind = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                    let (index, only) = alternatives[0];
+                    let at = join(&site.pointer, &[kind, &index.to_string()]);
+                    match only {
+                        ReferenceOr::Reference { reference } => self.resolve_ref(reference, &at),
+                        ReferenceOr::Item(item) => self.lower_inline(item, &Site { pointer: at, name_hint: site.name_hint }),
+                    }
+                }
+                Some((alternatives, _)) if alternatives.is_empty() => TypeRef::Any,
+                _ => self.new_named(schema, site),
+            },
             SchemaKind::Not { .. } | SchemaKind::Any(_) => TypeRef::Any,
         }
     }
@@ -879,6 +967,7 @@ impl<'a> Lowerer<'a> {
                                 .map(|f| f.ty.clone()),
                         ),
                         TypeKind::Alias(target) => stack.push(target.clone()),
+                        TypeKind::Union(u) => stack.extend(u.variants.iter().map(|v| v.ty.clone())),
                         TypeKind::Enum(_) => {}
                     }
                 }
@@ -904,6 +993,7 @@ impl<'a> Lowerer<'a> {
                 let refs_sensitive = match &draft.def.kind {
                     TypeKind::Struct(s) => s.fields.iter().any(|f| refers_to_any(&f.ty, &sensitive)),
                     TypeKind::Alias(target) => refers_to_any(target, &sensitive),
+                    TypeKind::Union(u) => u.variants.iter().any(|v| refers_to_any(&v.ty, &sensitive)),
                     TypeKind::Enum(_) => false,
                 };
                 if refs_sensitive {
@@ -937,6 +1027,7 @@ impl<'a> Lowerer<'a> {
                 let targets = match &d.def.kind {
                     TypeKind::Struct(s) => s.fields.iter().filter_map(|f| by_value_target(&f.ty)).collect(),
                     TypeKind::Alias(t) => by_value_target(t).into_iter().collect(),
+                    TypeKind::Union(u) => u.variants.iter().filter_map(|v| by_value_target(&v.ty)).collect(),
                     TypeKind::Enum(_) => Vec::new(),
                 };
                 (id.clone(), targets)
@@ -944,11 +1035,22 @@ impl<'a> Lowerer<'a> {
             .collect();
         let ids: Vec<TypeId> = self.types.keys().cloned().collect();
         for id in ids {
-            let TypeKind::Struct(s) = &mut self.types[&id].def.kind else { continue };
-            for field in &mut s.fields {
-                if let Some(target) = by_value_target(&field.ty) {
-                    field.boxed = reaches(&edges, &target, &id);
+            match &mut self.types[&id].def.kind {
+                TypeKind::Struct(s) => {
+                    for field in &mut s.fields {
+                        if let Some(target) = by_value_target(&field.ty) {
+                            field.boxed = reaches(&edges, &target, &id);
+                        }
+                    }
                 }
+                TypeKind::Union(u) => {
+                    for variant in &mut u.variants {
+                        if let Some(target) = by_value_target(&variant.ty) {
+                            variant.boxed = reaches(&edges, &target, &id);
+                        }
+                    }
+                }
+                TypeKind::Alias(_) | TypeKind::Enum(_) => {}
             }
         }
     }
@@ -1066,6 +1168,42 @@ impl ObjectParts {
             self.properties.insert(name, prop);
         }
         self.required.extend(other.required);
+    }
+}
+
+/// Whether a union alternative only admits `null` or the empty string (drf-spectacular's
+/// `NullEnum` and `BlankEnum`, or a 3.1 `type: 'null'`).
+fn is_null_or_blank(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            !s.enumeration.is_empty() && s.enumeration.iter().all(|v| v.as_deref().is_none_or(str::is_empty))
+        }
+        SchemaKind::Any(any) => {
+            let only_nulls = !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_null() || v == "");
+            let bare_null = any.enumeration.is_empty()
+                && any.typ.is_none()
+                && any.properties.is_empty()
+                && any.items.is_none()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.all_of.is_empty()
+                && schema.schema_data.nullable;
+            only_nulls || bare_null
+        }
+        _ => false,
+    }
+}
+
+/// A variant name for an inline alternative, from its type.
+fn kind_name(schema: &Schema) -> &'static str {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String",
+        SchemaKind::Type(Type::Integer(_)) => "Integer",
+        SchemaKind::Type(Type::Number(_)) => "Number",
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean",
+        SchemaKind::Type(Type::Array(_)) => "Array",
+        SchemaKind::Type(Type::Object(_)) => "Object",
+        _ => "Value",
     }
 }
 

@@ -136,6 +136,32 @@ pub enum TypeKind {
     Enum(StringEnum),
     /// A name for another type (a named array, map or scalar schema).
     Alias(TypeRef),
+    /// `oneOf`/`anyOf`: one of several shapes.
+    Union(Union),
+}
+
+/// A value of one of several types (`oneOf`, `anyOf`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Union {
+    /// The property whose value names the variant (`discriminator.propertyName`), if any.
+    pub discriminator: Option<String>,
+    /// The alternatives, in spec order.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One alternative of a [`Union`].
+#[derive(Debug, Clone, Serialize)]
+pub struct UnionVariant {
+    /// The Rust variant name (from the referenced schema, the title, or the type).
+    pub rust_name: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// The discriminator values that select it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Held in a `Box`, because its type leads back to the union.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub boxed: bool,
 }
 
 /// An object type.

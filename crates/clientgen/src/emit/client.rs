@@ -157,9 +157,12 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
         let Method { name, with_response, doc, deprecated, params, args, ret, body } = m;
         let twin_doc = format!(" [`Self::{name}`], with the response's status and headers.");
         let errors_doc = format!(" As [`Self::{name}`].");
+        // A deprecated method may call its deprecated twin.
+        let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
         quote! {
             #doc
             #deprecated
+            #allow
             pub async fn #name(&self, #(#params),*) -> Result<#ret, Error> {
                 self.#with_response(#(#args),*).await.map(ApiResponse::into_body)
             }

@@ -385,6 +385,14 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_option
                     None => format!("{path}::Unknown(String::new())"),
                 },
                 TypeKind::Alias(target) => example_value(api, target, krate, depth + 1, false),
+                TypeKind::Union(u) => match u.variants.first() {
+                    Some(v) if depth < 4 => {
+                        let inner = example_value(api, &v.ty, krate, depth + 1, false);
+                        let inner = if v.boxed { format!("Box::new({inner})") } else { inner };
+                        format!("{path}::{}({inner})", v.rust_name)
+                    }
+                    _ => format!("{path}::Other(serde_json::Value::Null)"),
+                },
                 TypeKind::Struct(s) if depth < 4 => {
                     let direction = if def.usage.request || !def.usage.response { Direction::Request } else { Direction::Response };
                     let fields: Vec<&Field> = s.fields.iter().filter(|f| f.presence(direction) != Presence::Absent).collect();

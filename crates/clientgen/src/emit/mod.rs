@@ -99,6 +99,11 @@ impl Features {
                     }
                 }
                 TypeKind::Alias(target) => visit(target, None),
+                TypeKind::Union(u) => {
+                    for v in &u.variants {
+                        visit(&v.ty, None);
+                    }
+                }
                 TypeKind::Enum(_) => {}
             }
         }

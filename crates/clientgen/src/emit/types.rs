@@ -24,6 +24,7 @@ pub fn emit_types(api: &Api, features: &super::Features) -> TokenStream {
                 }
                 TypeKind::Enum(e) => view.emit_enum(e),
                 TypeKind::Alias(target) => view.emit_alias(target),
+                TypeKind::Union(u) => view.emit_union(u),
             });
         }
     }
@@ -99,8 +100,10 @@ impl View<'_> {
         let shapes: Vec<FieldShape> = fields.iter().map(|f| FieldShape::new(self.api, f, self.direction)).collect();
         let uses_nullable = shapes.iter().any(|s| s.wrapper == Wrapper::OptionNullable);
         let field_tokens = shapes.iter().map(FieldShape::declaration);
+        // The crate's own code may touch the fields the API deprecates.
+        let allow = fields.iter().any(|f| f.deprecated).then(|| quote! { #[allow(deprecated)] });
         let builder = self.emit_builder(&shapes);
-        let validate = self.emit_validate(&shapes);
+        let validate = self.emit_validate(&shapes).map(|validate| quote! { #allow #validate });
         let doc = self.doc();
         // With nothing required, `Default` is the empty value `new()` also returns.
         let default = shapes.iter().all(|s| s.wrapper != Wrapper::Plain).then(|| quote! { Default, });
@@ -110,6 +113,7 @@ impl View<'_> {
             pub struct #name {
                 #(#field_tokens)*
             }
+            #allow
             #builder
             #validate
         };
@@ -244,6 +248,66 @@ impl View<'_> {
                         #(#from_wire)*
                         other => Self::Unknown(other.to_owned()),
                     })
+                }
+            }
+        }
+    }
+
+    /// An enum with one variant per alternative, plus `Other` for values that fit none.
+    ///
+    /// With a discriminator, decoding reads the tag and decodes the whole value as the variant
+    /// it names; without one, the first alternative that fits wins (serde's untagged enums).
+    fn emit_union(&self, u: &Union) -> TokenStream {
+        let name = &self.name;
+        let doc = self.doc();
+        let variants = u.variants.iter().map(|v| {
+            let variant = ident(&v.rust_name);
+            let ty = rust_type(self.api, &v.ty, self.direction, &quote! {}).owned;
+            let ty = if v.boxed { quote! { Box<#ty> } } else { ty };
+            let text = match v.tags.as_slice() {
+                [] => format!(" A `{}`.", v.rust_name),
+                tags => format!(" A `{}`, tagged {}.", v.rust_name, tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ")),
+            };
+            quote! { #[doc = #text] #variant(#ty), }
+        });
+        let other = quote! {
+            /// A value that fits none of the alternatives this client knows, kept as sent.
+            Other(serde_json::Value),
+        };
+        let Some(property) = &u.discriminator else {
+            return quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#variants)*
+                    #other
+                }
+            };
+        };
+        let arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+            let variant = ident(&v.rust_name);
+            let tags = &v.tags;
+            let wrap = if v.boxed { quote! { |v| Self::#variant(Box::new(v)) } } else { quote! { Self::#variant } };
+            quote! { #(#tags)|* => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom), }
+        });
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Serialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+                #other
+            }
+
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = serde_json::Value::deserialize(deserializer)?;
+                    let tag = value.get(#property).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+                    match tag.as_str() {
+                        #(#arms)*
+                        _ => Ok(Self::Other(value)),
+                    }
                 }
             }
         }
@@ -448,7 +512,9 @@ fn multipart_methods(api: &Api) -> Vec<TokenStream> {
                 },
             }
         });
+        let allow = s.fields.iter().any(|f| f.deprecated).then(|| quote! { #[allow(deprecated)] });
         out.push(quote! {
+            #allow
             impl #name {
                 /// The parts of this value as a `multipart/form-data` body.
                 pub(crate) fn multipart_parts(&self) -> Vec<crate::http::Part> {
