@@ -708,6 +708,8 @@ impl<'a> Lowerer<'a> {
             openapiv3::Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
             openapiv3::Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie),
         };
+        // Form style (query, cookie) explodes arrays by default; simple style (path, header) does not.
+        let explode = data.explode.unwrap_or(matches!(location, ParamLocation::Query | ParamLocation::Cookie));
         let hint = naming::type_name(&format!("{type_stem} {}", data.name));
         let schema_pointer = join(&pointer, &["schema"]);
         let site = Site { pointer: schema_pointer.clone(), name_hint: &hint };
@@ -731,6 +733,7 @@ impl<'a> Lowerer<'a> {
             ty,
             doc: data.description.clone(),
             constraints,
+            explode,
         })
     }
 

@@ -394,6 +394,9 @@ pub struct Parameter {
     /// Checks run before sending.
     #[serde(skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,
+    /// For arrays: one `name=value` pair per item (`true`, form style's default), or one pair
+    /// with the items joined by commas.
+    pub explode: bool,
 }
 
 /// A request body.

@@ -155,7 +155,7 @@ fn method(
         steps.insert(0, quote! { request.security = #security; });
     }
 
-    let segments = op.path.split('/').skip(1).map(|segment| path_segment(op, segment));
+    let segments = op.path.split('/').skip(1).map(|segment| path_segment(api, op, segment));
     let http_method = format_ident!("{}", op.http_method);
     let (ret, decode) = decode(api, op);
     let mutable = (!steps.is_empty()).then(|| quote! { mut });
@@ -251,40 +251,63 @@ pub fn mentions_types(methods: &[Method]) -> bool {
 }
 
 /// One path segment: a literal, or a parameter's value (with any literal text around it).
-fn path_segment(op: &Operation, segment: &str) -> TokenStream {
+/// Strings go as they are, scalars by `Display`, arrays comma-joined (simple style), anything
+/// else as JSON text.
+fn path_segment(api: &Api, op: &Operation, segment: &str) -> TokenStream {
     if !segment.contains('{') {
         return quote! { #segment };
     }
     let mut format = String::new();
-    let mut args = Vec::new();
+    let mut args: Vec<TokenStream> = Vec::new();
+    // A raw-identifier scalar (`r#type`) is an argument that still needs its text form.
+    let mut raw_scalar = false;
     let mut rest = segment;
     while let Some(start) = rest.find('{') {
         format.push_str(&escape_braces(&rest[..start]));
         let Some(len) = rest[start..].find('}') else { break };
         let name = &rest[start + 1..start + len];
         if let Some(p) = op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
-            let is_str = matches!(p.ty, TypeRef::Scalar(Scalar::String | Scalar::Uri));
-            args.push((ident(&p.rust_name), is_str));
-            // Raw identifiers cannot be named inside a format string.
-            match p.rust_name.strip_prefix("r#") {
-                Some(_) => format.push_str("{}"),
-                None => {
+            let arg = ident(&p.rust_name);
+            let display = |ty: &TypeRef| rust_type(api, ty, Some(Direction::Request), &quote! {}).display;
+            match &p.ty {
+                // Plain names can be written inside the format string; raw identifiers cannot.
+                ty if display(ty) && !p.rust_name.starts_with("r#") => {
                     format.push('{');
                     format.push_str(&p.rust_name);
                     format.push('}');
+                }
+                ty if display(ty) => {
+                    format.push_str("{}");
+                    args.push(quote! { #arg });
+                    raw_scalar = true;
+                }
+                TypeRef::List(item) if display(item) => {
+                    format.push_str("{}");
+                    args.push(quote! { #arg.iter().map(ToString::to_string).collect::<Vec<_>>().join(",") });
+                }
+                _ => {
+                    format.push_str("{}");
+                    args.push(quote! { serde_json::to_string(#arg).unwrap_or_default() });
                 }
             }
         }
         rest = &rest[start + len + 1..];
     }
     format.push_str(&escape_braces(rest));
-    if let [(arg, is_str)] = args.as_slice() {
-        if format == format!("{{{arg}}}") || format == "{}" {
-            return if *is_str { quote! { #arg } } else { quote! { &#arg.to_string() } };
-        }
+    // A whole segment that is one string or one scalar needs no format!.
+    if let [p] = op.parameters.iter().filter(|p| p.location == ParamLocation::Path && format == format!("{{{}}}", p.rust_name)).collect::<Vec<_>>().as_slice() {
+        let arg = ident(&p.rust_name);
+        return if matches!(p.ty, TypeRef::Scalar(Scalar::String | Scalar::Uri)) {
+            quote! { #arg }
+        } else {
+            quote! { &#arg.to_string() }
+        };
     }
-    let positional = args.iter().filter(|(arg, _)| arg.to_string().starts_with("r#")).map(|(arg, _)| arg);
-    quote! { &format!(#format #(, #positional)*) }
+    if format == "{}" && args.len() == 1 {
+        let arg = &args[0];
+        return if raw_scalar { quote! { &#arg.to_string() } } else { quote! { &#arg } };
+    }
+    quote! { &format!(#format #(, #args)*) }
 }
 
 fn escape_braces(text: &str) -> String {
@@ -304,9 +327,16 @@ fn param_push(api: &Api, p: &Parameter, push: impl Fn(&str, TokenStream) -> Toke
         (quote! { value }, quote! { value })
     };
     let pushes = match &p.ty {
-        TypeRef::List(item) if display(item) => {
+        TypeRef::List(item) if display(item) && p.explode => {
             let push = push(wire, quote! { item });
             quote! { for item in #reference { #push } }
+        }
+        TypeRef::List(item) if display(item) => {
+            let push = push(wire, quote! { joined });
+            quote! {
+                let joined = #reference.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+                #push
+            }
         }
         ty if display(ty) => push(wire, place),
         // Structured values have no text form of their own: they go as JSON text.
