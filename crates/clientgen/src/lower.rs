@@ -50,6 +50,7 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
     cx.mark_usage(&operations);
     cx.split_views();
     cx.box_recursive_fields();
+    cx.mark_validating();
 
     let Lowerer { types, errors, warnings, .. } = cx;
     let api = errors.is_empty().then(|| Api {
@@ -108,6 +109,7 @@ impl<'a> Lowerer<'a> {
                     usage: Usage::default(),
                     doc: None,
                     kind: TypeKind::Alias(TypeRef::Any),
+                    validates: false,
                 },
                 direction_sensitive: false,
             };
@@ -300,7 +302,7 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Item(schema) => {
                 let data = &schema.schema_data;
                 let ty = self.lower_inline(schema, site);
-                let constraints = self.constraints(schema, &site.pointer);
+                let constraints = self.constraints(schema, &site.pointer).applicable_to(&ty);
                 let null_alternative = self.union_alternatives(schema).is_some_and(|(_, has_null)| has_null);
                 let nullable = data.nullable || null_alternative || self.is_nullable_target(&ty);
                 (ty, schema_doc(schema), nullable, data.read_only, data.write_only, data.deprecated, constraints)
@@ -492,6 +494,7 @@ impl<'a> Lowerer<'a> {
                 usage: Usage::default(),
                 doc: None,
                 kind: TypeKind::Alias(TypeRef::Any),
+                    validates: false,
             },
             direction_sensitive: false,
         };
@@ -632,6 +635,37 @@ impl<'a> Lowerer<'a> {
         operations
     }
 
+    /// The item itself, or the component its `$ref` names (`#/components/{section}/NAME`);
+    /// a reference to anything else is an error at `pointer`.
+    fn component<T>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        pointer: &str,
+        section: &str,
+        table: fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<&'a T> {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Some(item),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let doc = self.doc;
+        let found = reference
+            .strip_prefix("#/components/")
+            .and_then(|rest| rest.strip_prefix(section))
+            .and_then(|rest| rest.strip_prefix('/'))
+            .and_then(|name| table(doc.components.as_ref()?).get(&unescape(name)));
+        match found {
+            Some(ReferenceOr::Item(item)) => Some(item),
+            _ => {
+                self.errors.push(Diagnostic::at(
+                    join(pointer, &["$ref"]),
+                    format!("$ref {reference:?} points at no entry of #/components/{section}"),
+                ));
+                None
+            }
+        }
+    }
+
     /// Makes a `{Op}Params` struct of the query, header and cookie parameters.
     fn params_struct(&mut self, parameters: &[Parameter], op_pointer: &str, type_stem: &str) -> Option<TypeId> {
         let fields: Vec<Field> = parameters
@@ -661,6 +695,7 @@ impl<'a> Lowerer<'a> {
             usage: Usage::default(),
             doc: Some(format!("The query, header and cookie parameters of `{type_stem}`.")),
             kind: TypeKind::Struct(Struct { fields, request_note: None }),
+            validates: false,
         };
         self.types.insert(id.clone(), Draft { def, direction_sensitive: false });
         Some(id)
@@ -680,28 +715,18 @@ impl<'a> Lowerer<'a> {
 
     fn lower_parameter(
         &mut self,
-        param: &ReferenceOr<openapiv3::Parameter>,
+        param: &'a ReferenceOr<openapiv3::Parameter>,
         pointer: &str,
         type_stem: &str,
         scope: &mut Scope,
     ) -> Option<Parameter> {
-        let (param, pointer) = match param {
-            ReferenceOr::Item(p) => (p, pointer.to_owned()),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/").map(unescape);
-                let found = name.as_ref().and_then(|n| self.doc.components.as_ref()?.parameters.get(n));
-                match found {
-                    Some(ReferenceOr::Item(p)) => (p, reference.clone()),
-                    _ => {
-                        self.errors.push(Diagnostic::at(
-                            join(pointer, &["$ref"]),
-                            format!("parameter $ref {reference:?} points at no parameter"),
-                        ));
-                        return None;
-                    }
-                }
-            }
+        let shared = self.component(param, pointer, "parameters", |c| &c.parameters)?;
+        // Problems inside a shared parameter are reported at the component.
+        let pointer = match param {
+            ReferenceOr::Reference { reference } => reference.clone(),
+            ReferenceOr::Item(_) => pointer.to_owned(),
         };
+        let param = shared;
         let (data, location) = match param {
             openapiv3::Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
             openapiv3::Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
@@ -718,7 +743,9 @@ impl<'a> Lowerer<'a> {
                 (self.resolve_ref(reference, &schema_pointer), Constraints::default())
             }
             openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
-                (self.lower_inline(schema, &site), self.constraints(schema, &schema_pointer))
+                let ty = self.lower_inline(schema, &site);
+                let constraints = self.constraints(schema, &schema_pointer).applicable_to(&ty);
+                (ty, constraints)
             }
             openapiv3::ParameterSchemaOrContent::Content(_) => {
                 self.warnings.push(Diagnostic::at(pointer.clone(), "parameter `content` is sent as a string"));
@@ -739,27 +766,12 @@ impl<'a> Lowerer<'a> {
 
     fn lower_body(
         &mut self,
-        body: &ReferenceOr<openapiv3::RequestBody>,
+        body: &'a ReferenceOr<openapiv3::RequestBody>,
         op_pointer: &str,
         type_stem: &str,
     ) -> Option<RequestBody> {
         let pointer = join(op_pointer, &["requestBody"]);
-        let body = match body {
-            ReferenceOr::Item(b) => b,
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/requestBodies/").map(unescape);
-                match name.as_ref().and_then(|n| self.doc.components.as_ref()?.request_bodies.get(n)) {
-                    Some(ReferenceOr::Item(b)) => b,
-                    _ => {
-                        self.errors.push(Diagnostic::at(
-                            join(&pointer, &["$ref"]),
-                            format!("request body $ref {reference:?} points at no request body"),
-                        ));
-                        return None;
-                    }
-                }
-            }
-        };
+        let body = self.component(body, &pointer, "requestBodies", |c| &c.request_bodies)?;
         let hint = format!("{type_stem}Body");
         let content = self.lower_content(&body.content, &pointer, &hint);
         Some(RequestBody { required: body.required, doc: body.description.clone(), content, variants: Vec::new() })
@@ -796,7 +808,7 @@ impl<'a> Lowerer<'a> {
 
     fn lower_responses(
         &mut self,
-        responses: &openapiv3::Responses,
+        responses: &'a openapiv3::Responses,
         op_pointer: &str,
         type_stem: &str,
     ) -> IndexMap<String, Response> {
@@ -815,21 +827,8 @@ impl<'a> Lowerer<'a> {
             .chain(responses.default.iter().map(|r| ("default".to_owned(), r)));
         for (status, response) in entries {
             let status_pointer = join(&pointer, &[&status]);
-            let response = match response {
-                ReferenceOr::Item(r) => r,
-                ReferenceOr::Reference { reference } => {
-                    let name = reference.strip_prefix("#/components/responses/").map(unescape);
-                    match name.as_ref().and_then(|n| self.doc.components.as_ref()?.responses.get(n)) {
-                        Some(ReferenceOr::Item(r)) => r,
-                        _ => {
-                            self.errors.push(Diagnostic::at(
-                                join(&status_pointer, &["$ref"]),
-                                format!("response $ref {reference:?} points at no response"),
-                            ));
-                            continue;
-                        }
-                    }
-                }
+            let Some(response) = self.component(response, &status_pointer, "responses", |c| &c.responses) else {
+                continue;
             };
             let hint = if status.starts_with('2') {
                 format!("{type_stem}Response")
@@ -1018,6 +1017,40 @@ impl<'a> Lowerer<'a> {
             let response = draft.def.views.name(Direction::Response).to_owned();
             let request = self.type_names.claim(&format!("{response}Request"));
             self.types[&id].def.views = Views::Split { request, response };
+        }
+    }
+
+    /// Marks the types whose request-side view gets a `validate` method: a struct with a
+    /// request field that has a constraint or holds (directly or in a list) a type marked so.
+    /// A type seen only in responses gets no request-side view, so no method.
+    fn mark_validating(&mut self) {
+        loop {
+            let marked: BTreeSet<TypeId> =
+                self.types.iter().filter(|(_, d)| d.def.validates).map(|(id, _)| id.clone()).collect();
+            let mut changed = false;
+            for draft in self.types.values_mut() {
+                let def = &mut draft.def;
+                let response_only = matches!(def.views, Views::Shared { .. }) && def.usage.response && !def.usage.request;
+                let TypeKind::Struct(s) = &def.kind else { continue };
+                if def.validates || response_only {
+                    continue;
+                }
+                let validates = s.fields.iter().filter(|f| f.request != Presence::Absent).any(|f| {
+                    !f.constraints.is_empty()
+                        || match &f.ty {
+                            TypeRef::Named(id) => marked.contains(id),
+                            TypeRef::List(item) => matches!(item.as_ref(), TypeRef::Named(id) if marked.contains(id)),
+                            _ => false,
+                        }
+                });
+                if validates {
+                    def.validates = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
         }
     }
 

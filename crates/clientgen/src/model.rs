@@ -102,6 +102,10 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// What it is.
     pub kind: TypeKind,
+    /// Its request-side view has a `validate` method: some field it sends has a constraint,
+    /// directly or through a nested type.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub validates: bool,
 }
 
 impl TypeDef {
@@ -253,6 +257,22 @@ impl Constraints {
     /// Whether no keyword is set.
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()
+    }
+
+    /// Only the keywords that apply to a value of `ty` (a `maxLength` on an integer means
+    /// nothing and is dropped).
+    pub fn applicable_to(self, ty: &TypeRef) -> Constraints {
+        match ty {
+            TypeRef::Scalar(Scalar::String | Scalar::Uri) => {
+                Constraints { max_length: self.max_length, min_length: self.min_length, pattern: self.pattern, ..Default::default() }
+            }
+            TypeRef::Scalar(Scalar::Decimal) => Constraints { pattern: self.pattern, ..Default::default() },
+            TypeRef::Scalar(Scalar::I32 | Scalar::I64 | Scalar::F32 | Scalar::F64) => {
+                Constraints { minimum: self.minimum, maximum: self.maximum, ..Default::default() }
+            }
+            TypeRef::List(_) => Constraints { min_items: self.min_items, max_items: self.max_items, ..Default::default() },
+            _ => Constraints::default(),
+        }
     }
 }
 

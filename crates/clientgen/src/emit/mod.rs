@@ -82,26 +82,19 @@ pub struct Features {
 impl Features {
     fn of(api: &Api) -> Self {
         let mut features = Features { encodings: http::Encodings::of(api), ..Features::default() };
-        let mut visit = |ty: &TypeRef, constraints: Option<&Constraints>| {
-            features.scan(ty);
-            if let Some(c) = constraints.filter(|c| !c.is_empty()) {
-                features.validation = true;
-                features.patterns |= c.pattern.is_some();
-            }
-        };
+        features.validation = api.types.values().any(|def| def.validates);
         for def in api.types.values() {
             match &def.kind {
                 TypeKind::Struct(s) => {
                     for f in &s.fields {
-                        let request_side = f.request != Presence::Absent && def.usage.request
-                            || !def.usage.request && !def.usage.response;
-                        visit(&f.ty, request_side.then_some(&f.constraints));
+                        features.scan(&f.ty);
+                        features.patterns |= def.validates && f.request != Presence::Absent && f.constraints.pattern.is_some();
                     }
                 }
-                TypeKind::Alias(target) => visit(target, None),
+                TypeKind::Alias(target) => features.scan(target),
                 TypeKind::Union(u) => {
                     for v in &u.variants {
-                        visit(&v.ty, None);
+                        features.scan(&v.ty);
                     }
                 }
                 TypeKind::Enum(_) => {}
@@ -109,7 +102,7 @@ impl Features {
         }
         for op in &api.operations {
             for p in &op.parameters {
-                visit(&p.ty, Some(&p.constraints));
+                features.scan(&p.ty);
             }
         }
         features

@@ -256,7 +256,8 @@ impl View<'_> {
     /// An enum with one variant per alternative, plus `Other` for values that fit none.
     ///
     /// With a discriminator, decoding reads the tag and decodes the whole value as the variant
-    /// it names; without one, the first alternative that fits wins (serde's untagged enums).
+    /// it names (an unclaimed tag falls back to the first variant that fits); without one, the
+    /// first alternative that fits wins (serde's untagged enums).
     fn emit_union(&self, u: &Union) -> TokenStream {
         let name = &self.name;
         let doc = self.doc();
@@ -285,11 +286,24 @@ impl View<'_> {
                 }
             };
         };
-        let arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+        let wrap = |v: &UnionVariant| {
             let variant = ident(&v.rust_name);
+            if v.boxed { quote! { |v| Self::#variant(Box::new(v)) } } else { quote! { Self::#variant } }
+        };
+        let arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
             let tags = &v.tags;
-            let wrap = if v.boxed { quote! { |v| Self::#variant(Box::new(v)) } } else { quote! { Self::#variant } };
+            let wrap = wrap(v);
             quote! { #(#tags)|* => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom), }
+        });
+        // Real specs name tags the server does not send (an implicit mapping uses schema names):
+        // a tag no variant claims falls back to the first variant that fits.
+        let fallbacks = u.variants.iter().map(|v| {
+            let wrap = wrap(v);
+            quote! {
+                if let Ok(variant) = serde_json::from_value(value.clone()).map(#wrap) {
+                    return Ok(variant);
+                }
+            }
         });
         quote! {
             #doc
@@ -306,7 +320,10 @@ impl View<'_> {
                     let tag = value.get(#property).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
                     match tag.as_str() {
                         #(#arms)*
-                        _ => Ok(Self::Other(value)),
+                        _ => {
+                            #(#fallbacks)*
+                            Ok(Self::Other(value))
+                        }
                     }
                 }
             }

@@ -1,7 +1,5 @@
 //! Emits request-side validation: per-field checks and the `validate.rs` helpers they call.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -85,24 +83,9 @@ pub fn nested(api: &Api, ty: &TypeRef, field: &str, value: TokenStream) -> Optio
     }
 }
 
-/// Whether the request-side view of `id` has a `validate` method: some field it sends has a
-/// check, directly or through a nested type.
+/// Whether the request-side view of `id` has a `validate` method (decided in lowering).
 pub fn validates(api: &Api, id: &TypeId) -> bool {
-    fn walk(api: &Api, id: &TypeId, seen: &mut BTreeSet<TypeId>) -> bool {
-        if !seen.insert(id.clone()) {
-            return false;
-        }
-        let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = api.types.get(id) else { return false };
-        s.fields.iter().filter(|f| f.request != Presence::Absent).any(|f| {
-            !checks(&f.constraints, &f.ty, "", &f.rust_name, quote! { v }).is_empty()
-                || match &f.ty {
-                    TypeRef::Named(inner) => walk(api, inner, seen),
-                    TypeRef::List(item) => matches!(item.as_ref(), TypeRef::Named(inner) if walk(api, inner, seen)),
-                    _ => false,
-                }
-        })
-    }
-    walk(api, id, &mut BTreeSet::new())
+    api.types.get(id).is_some_and(|def| def.validates)
 }
 
 /// The `validate.rs` module: the checks every generated `validate` method calls.

@@ -288,6 +288,27 @@ impl Client {
         self.block_on(self.inner.stats_read_with_response())
     }
 
+    /// Blocking [`crate::Client::pets_read`].
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Client::pets_read`], and [`Error::Config`] when called inside an async runtime.
+    pub fn pets_read(&self, id: &str) -> Result<types::Pet, Error> {
+        self.block_on(self.inner.pets_read(id))
+    }
+
+    /// Blocking [`crate::Client::pets_read_with_response`].
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Client::pets_read`], and [`Error::Config`] when called inside an async runtime.
+    pub fn pets_read_with_response(
+        &self,
+        id: &str,
+    ) -> Result<ApiResponse<types::Pet>, Error> {
+        self.block_on(self.inner.pets_read_with_response(id))
+    }
+
     /// Blocking [`crate::Client::health`].
     ///
     /// # Errors

@@ -851,6 +851,50 @@ impl Client {
         crate::error::bytes(operation, response).await
     }
 
+    /// `GET /pets/{id}`
+    ///
+    /// Idempotent: retried after `408`, `429`, `5xx` and transport failures (see [`crate::RequestOptions`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before sending when a value breaks a declared limit,
+    /// [`Error::Config`] when credentials it needs are not set, [`Error::Transport`] when
+    /// the server cannot be reached, [`Error::Api`] for a status that is not a success, and
+    /// [`Error::Decode`] when a success body does not fit.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &http_fixture::Client) -> Result<(), http_fixture::Error> {
+    /// let response = client.pets_read("example").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn pets_read(&self, id: &str) -> Result<types::Pet, Error> {
+        self.pets_read_with_response(id).await.map(ApiResponse::into_body)
+    }
+
+    /// [`Self::pets_read`], with the response's status and headers.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::pets_read`].
+    pub async fn pets_read_with_response(
+        &self,
+        id: &str,
+    ) -> Result<ApiResponse<types::Pet>, Error> {
+        let operation = "GET /pets/{id}";
+        let mut request = Request::new(
+            operation,
+            reqwest::Method::GET,
+            self.url(&["pets", id]),
+        );
+        request.security = &[&[Scheme::Token]];
+        let response = self.execute(request).await?;
+        crate::error::json(operation, response).await
+    }
+
     /// `GET /health`
     ///
     /// Idempotent: retried after `408`, `429`, `5xx` and transport failures (see [`crate::RequestOptions`]).

@@ -130,6 +130,114 @@ impl ItemRequest {
     }
 }
 
+/// The `Pet` schema.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Pet {
+    /// A `Cat`, tagged `cat`.
+    Cat(Cat),
+    /// A `Dog`, tagged `Dog`.
+    Dog(Dog),
+    /// A value that fits none of the alternatives this client knows, kept as sent.
+    Other(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Pet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("pet_type")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        match tag.as_str() {
+            "cat" => {
+                serde_json::from_value(value)
+                    .map(Self::Cat)
+                    .map_err(serde::de::Error::custom)
+            }
+            "Dog" => {
+                serde_json::from_value(value)
+                    .map(Self::Dog)
+                    .map_err(serde::de::Error::custom)
+            }
+            _ => {
+                if let Ok(variant) = serde_json::from_value(value.clone()).map(Self::Cat)
+                {
+                    return Ok(variant);
+                }
+                if let Ok(variant) = serde_json::from_value(value.clone()).map(Self::Dog)
+                {
+                    return Ok(variant);
+                }
+                Ok(Self::Other(value))
+            }
+        }
+    }
+}
+
+/// The `Cat` schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cat {
+    /// The `pet_type` field.
+    pub pet_type: String,
+    /// The `lives` field.
+    pub lives: i64,
+    /// The `size` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<Size>,
+}
+
+impl Cat {
+    /// Creates a value from its required fields; the optional ones start unset.
+    pub fn new(pet_type: impl Into<String>, lives: i64) -> Self {
+        Self {
+            pet_type: pet_type.into(),
+            lives,
+            size: None,
+        }
+    }
+
+    /// Sets `size`.
+    pub fn size(mut self, value: Size) -> Self {
+        self.size = Some(value);
+        self
+    }
+}
+
+/// The `Dog` schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dog {
+    /// The `pet_type` field.
+    pub pet_type: String,
+    /// The `bark` field.
+    pub bark: String,
+}
+
+impl Dog {
+    /// Creates a value from its required fields; the optional ones start unset.
+    pub fn new(pet_type: impl Into<String>, bark: impl Into<String>) -> Self {
+        Self {
+            pet_type: pet_type.into(),
+            bark: bark.into(),
+        }
+    }
+}
+
+/// The `Size` schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Size {
+    /// A `Integer`.
+    Integer(i64),
+    /// A `String`.
+    String(String),
+    /// A value that fits none of the alternatives this client knows, kept as sent.
+    Other(serde_json::Value),
+}
+
 /// The `Upload` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Upload {

@@ -1,0 +1,36 @@
+//! How generated unions decode: by discriminator, by fallback, untagged, and what fits nothing.
+
+use http_fixture::types::{Cat, Dog, Pet, Size};
+use serde_json::json;
+
+fn pet(value: serde_json::Value) -> Pet {
+    serde_json::from_value(value).expect("a pet always decodes")
+}
+
+#[test]
+fn a_discriminator_picks_the_variant_by_mapping_or_by_schema_name() {
+    assert_eq!(pet(json!({"pet_type": "cat", "lives": 9})), Pet::Cat(Cat::new("cat", 9)));
+    assert_eq!(pet(json!({"pet_type": "Dog", "bark": "woof"})), Pet::Dog(Dog::new("Dog", "woof")));
+}
+
+#[test]
+fn an_unclaimed_tag_falls_back_to_the_variant_that_fits_and_then_to_other() {
+    assert_eq!(pet(json!({"pet_type": "dog", "bark": "woof"})), Pet::Dog(Dog::new("dog", "woof")));
+    let fish = json!({"pet_type": "fish", "fins": 2});
+    assert_eq!(pet(fish.clone()), Pet::Other(fish.clone()));
+    assert_eq!(serde_json::to_value(pet(fish.clone())).expect("encodes"), fish, "kept as sent");
+}
+
+#[test]
+fn a_claimed_tag_with_a_wrong_body_is_an_error_naming_the_problem() {
+    let error = serde_json::from_value::<Pet>(json!({"pet_type": "cat"})).expect_err("lives is required");
+    assert!(error.to_string().contains("lives"), "{error}");
+}
+
+#[test]
+fn untagged_unions_take_the_first_alternative_that_fits() {
+    assert_eq!(serde_json::from_value::<Size>(json!(5)).expect("decodes"), Size::Integer(5));
+    assert_eq!(serde_json::from_value::<Size>(json!("big")).expect("decodes"), Size::String("big".into()));
+    assert_eq!(serde_json::from_value::<Size>(json!(true)).expect("decodes"), Size::Other(json!(true)));
+    assert_eq!(serde_json::to_value(Size::Integer(5)).expect("encodes"), json!(5));
+}
