@@ -59,7 +59,20 @@ impl Encodings {
 }
 
 /// The contents of `http.rs`.
-pub fn http_rs(encodings: Encodings, files: bool) -> TokenStream {
+pub fn http_rs(encodings: Encodings, files: bool, param_text: bool) -> TokenStream {
+    let param_text = param_text.then(|| {
+        quote! {
+            /// The text of a parameter value with no `Display` form: a JSON string as itself,
+            /// anything else as JSON.
+            pub(crate) fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+                match serde_json::to_value(value) {
+                    Ok(serde_json::Value::String(text)) => text,
+                    Ok(other) => other.to_string(),
+                    Err(_) => String::new(),
+                }
+            }
+        }
+    });
     let retries = MAX_RETRIES;
     let timeout = REQUEST_TIMEOUT_SECS;
     let initial = INITIAL_BACKOFF_MS;
@@ -298,6 +311,8 @@ pub fn http_rs(encodings: Encodings, files: bool) -> TokenStream {
             let location = response.headers().get(LOCATION)?.to_str().ok()?;
             url.join(location).ok()
         }
+
+        #param_text
 
         /// Methods a server must treat the same however often they arrive.
         fn is_idempotent(method: &Method) -> bool {

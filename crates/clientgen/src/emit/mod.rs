@@ -49,7 +49,7 @@ pub fn emit(api: &Api, config: &Config) -> Vec<EmittedFile> {
         EmittedFile::Text { path: "README.md", text: manifest::readme(api, config) },
         EmittedFile::Rust { path: "src/lib.rs", tokens: lib_rs(api, config, &features) },
         EmittedFile::Rust { path: "src/client.rs", tokens: client::emit_client(api, config, &methods) },
-        EmittedFile::Rust { path: "src/http.rs", tokens: http::http_rs(encodings, features.files) },
+        EmittedFile::Rust { path: "src/http.rs", tokens: http::http_rs(encodings, features.files, operations::needs_param_text(api)) },
         EmittedFile::Rust { path: "src/blocking.rs", tokens: blocking::blocking_rs(api, &methods) },
         EmittedFile::Rust { path: "src/error.rs", tokens: runtime::error_rs(runtime::Readers::of(api), validation_error) },
         EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api, &features) },

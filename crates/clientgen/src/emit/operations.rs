@@ -242,6 +242,15 @@ fn read_body(api: &Api, body: &SuccessBody) -> (TokenStream, TokenStream) {
     }
 }
 
+/// Whether some parameter needs `http::param_text` (it has no `Display` form).
+pub fn needs_param_text(api: &Api) -> bool {
+    let display = |ty: &TypeRef| rust_type(api, ty, Some(Direction::Request), &quote! {}).display;
+    api.operations.iter().flat_map(|op| &op.parameters).any(|p| match &p.ty {
+        TypeRef::List(item) => !display(item),
+        ty => !display(ty),
+    })
+}
+
 /// Whether any method's signature names a generated type.
 pub fn mentions_types(methods: &[Method]) -> bool {
     methods.iter().any(|m| {
@@ -287,7 +296,7 @@ fn path_segment(api: &Api, op: &Operation, segment: &str) -> TokenStream {
                 }
                 _ => {
                     format.push_str("{}");
-                    args.push(quote! { serde_json::to_string(#arg).unwrap_or_default() });
+                    args.push(quote! { crate::http::param_text(#arg) });
                 }
             }
         }
@@ -339,10 +348,10 @@ fn param_push(api: &Api, p: &Parameter, push: impl Fn(&str, TokenStream) -> Toke
             }
         }
         ty if display(ty) => push(wire, place),
-        // Structured values have no text form of their own: they go as JSON text.
+        // Structured values have no text form of their own: a string as itself, the rest as JSON.
         _ => {
-            let push = push(wire, quote! { json });
-            quote! { let json = serde_json::to_string(#reference).unwrap_or_default(); #push }
+            let push = push(wire, quote! { text });
+            quote! { let text = crate::http::param_text(#reference); #push }
         }
     };
     if p.required {
