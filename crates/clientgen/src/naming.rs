@@ -21,10 +21,10 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be written as raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate"];
 
-/// Type names the generated `types` module must not shadow, because generated code names them
-/// unqualified.
+/// Type names the generated `types` module must not shadow: the prelude names generated code
+/// writes unqualified, and the helper types it may define (`Nullable`, `File`, `Decimal`).
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Nullable",
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Nullable", "File", "Decimal",
 ];
 
 /// A name for a type (struct, enum, alias): `UpperCamelCase`.
@@ -239,6 +239,7 @@ mod tests {
         let mut scope = Scope::with_reserved(RESERVED_TYPE_NAMES);
         assert_eq!(scope.claim(&type_name("string")), "String2");
         assert_eq!(scope.claim(&type_name("Result")), "Result2");
+        assert_eq!(scope.claim(&type_name("file")), "File2");
         assert_eq!(scope.claim(&type_name("Pet")), "Pet");
     }
 }
