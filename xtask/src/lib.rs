@@ -59,9 +59,12 @@ pub fn generate_http_fixture() -> Result<Output, String> {
 /// Generates the Creatify client in memory, after checking the settings still describe the
 /// spec they were written for.
 pub fn generate_creatify() -> Result<Output, String> {
-    let input = creatify_input();
-    let config = Settings::parse(CREATIFY_SETTINGS)?.into_config(&fingerprint(&input))?;
-    clientgen::generate(&input, &config).map_err(|e| e.to_string())
+    clientgen::generate(&creatify_input(), &creatify_config()?).map_err(|e| e.to_string())
+}
+
+/// The Creatify client's configuration, once the settings are known to match the spec.
+pub fn creatify_config() -> Result<Config, String> {
+    Settings::parse(CREATIFY_SETTINGS)?.into_config(&fingerprint(&creatify_input()))
 }
 
 /// The SHA-256 of the spec and its overlays, in order: what a crate version is made from.

@@ -1,5 +1,6 @@
 //! `cargo xtask`: regenerate the committed client (`codegen`), or run every test (`test`).
 
+mod bench;
 mod corpus;
 
 use std::path::PathBuf;
@@ -38,6 +39,8 @@ enum Task {
     },
     /// Run every check CI runs: freshness, tests, clippy, docs, packaging and the corpus.
     Test,
+    /// Measure codegen, compile times and call overhead; write BENCHMARKS.md.
+    Bench,
     /// Generate (and compile) a crate for every spec in the given folders; print a table.
     Corpus {
         /// Folders of specs (default: ../shared/specs).
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
             codegen(check, job)
         }
         Task::Test => test(),
+        Task::Bench => bench::run(),
         Task::Corpus { dirs, no_compile, compile_max_bytes } => {
             let dirs = if dirs.is_empty() { vec![xtask::project_root().join("..").join("shared").join("specs")] } else { dirs };
             corpus::run(&dirs, no_compile, compile_max_bytes)

@@ -1,0 +1,333 @@
+//! `cargo xtask bench`: measures codegen (per stage, against the parse floor, and as a whole
+//! process), the generated crates' compile times and dependency count, and the client's call
+//! overhead; writes BENCHMARKS.md. Runs itself in release mode.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use clientgen::{Config, Input, Source};
+
+/// A spec measured, and how many times.
+struct Subject {
+    label: &'static str,
+    file: Option<&'static str>,
+    runs: usize,
+}
+
+const SUBJECTS: &[Subject] = &[
+    Subject { label: "seed (Creatify, with overlay)", file: None, runs: 30 },
+    Subject { label: "progenitor-nexus.json", file: Some("progenitor-nexus.json"), runs: 10 },
+    Subject { label: "stripe.yaml", file: Some("stripe.yaml"), runs: 5 },
+    Subject { label: "plaid.yaml", file: Some("plaid.yaml"), runs: 5 },
+    Subject { label: "shopify.json", file: Some("shopify.json"), runs: 5 },
+];
+
+const STAGES: [&str; 6] = ["load", "overlay + normalize", "parse", "lower", "emit", "format"];
+
+/// Runs every measurement and writes BENCHMARKS.md.
+pub fn run() -> ExitCode {
+    if cfg!(debug_assertions) {
+        // Timings of a debug build say little: run the release build of this same command.
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+            .args(["run", "--quiet", "--release", "-p", "xtask", "--", "bench"])
+            .current_dir(xtask::project_root())
+            .status();
+        return match status {
+            Ok(status) if status.success() => ExitCode::SUCCESS,
+            _ => ExitCode::FAILURE,
+        };
+    }
+    let mut report = header();
+    let sections: [fn() -> Result<String, String>; 3] = [codegen_section, compile_section, overhead_section];
+    for section in sections {
+        match section() {
+            Ok(text) => report.push_str(&text),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let path = xtask::project_root().join("BENCHMARKS.md");
+    match std::fs::write(&path, report) {
+        Ok(()) => {
+            println!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: writing {}: {e}", path.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn header() -> String {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| info.lines().find_map(|l| l.strip_prefix("model name").map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned())))
+        .unwrap_or_else(|| "unknown".to_owned());
+    let date = Command::new("date").arg("-u").arg("+%Y-%m-%d %H:%M UTC").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default();
+    let mut out = String::new();
+    let _ = writeln!(out, "# Benchmarks\n");
+    let _ = writeln!(out, "Written by `cargo xtask bench` (rerun it to refresh this file). Medians throughout.\n");
+    let _ = writeln!(out, "- Date: {date}");
+    let _ = writeln!(out, "- Machine: {cores} cores, {model}");
+    let _ = writeln!(out, "- Build: release, `{}`\n", rustc_version());
+    out
+}
+
+fn rustc_version() -> String {
+    Command::new("rustc").arg("--version").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default()
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values.get(values.len() / 2).copied().unwrap_or_default()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+/// The input and configuration of a subject.
+fn load_subject(subject: &Subject) -> Result<(String, Vec<String>, Config), String> {
+    match subject.file {
+        None => {
+            let config = xtask::creatify_config()?;
+            Ok((xtask::CREATIFY_SPEC.text.to_owned(), vec![xtask::CREATIFY_OVERLAY.text.to_owned()], config))
+        }
+        Some(file) => {
+            let path = xtask::project_root().join("../shared/specs").join(file);
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok((text, Vec::new(), Config::new("bench")))
+        }
+    }
+}
+
+/// One in-process run, stage by stage.
+fn stage_times(name: &str, text: &str, overlays: &[String], config: &Config) -> Result<[Duration; 6], String> {
+    let mut times = [Duration::ZERO; 6];
+    let mut clock = Instant::now();
+    let mut lap = |i: usize, times: &mut [Duration; 6]| {
+        times[i] = clock.elapsed();
+        clock = Instant::now();
+    };
+    let mut tree = clientgen::load::parse_text(text, name).map_err(|e| e.to_string())?;
+    lap(0, &mut times);
+    for overlay in overlays {
+        let overlay = clientgen::overlay::Overlay::parse(overlay, "overlay").map_err(|e| e.to_string())?;
+        overlay.apply(&mut tree).map_err(|e| e.to_string())?;
+    }
+    let _ = clientgen::normalize::normalize(&mut tree);
+    lap(1, &mut times);
+    let doc = clientgen::load::to_openapi(tree, name).map_err(|e| e.to_string())?;
+    lap(2, &mut times);
+    let lowered = clientgen::lower::lower(&doc);
+    let api = lowered.api.ok_or_else(|| format!("{name} does not lower"))?;
+    lap(3, &mut times);
+    let files = clientgen::emit::emit(&api, config);
+    lap(4, &mut times);
+    for file in files {
+        if let clientgen::emit::EmittedFile::Rust { tokens, .. } = file {
+            std::hint::black_box(clientgen::format::format_file(tokens)?);
+        }
+    }
+    lap(5, &mut times);
+    Ok(times)
+}
+
+/// Parsing alone: the text straight into openapiv3, as any generator must.
+fn floor_time(text: &str) -> Result<Duration, String> {
+    let started = Instant::now();
+    let doc: openapiv3::OpenAPI = if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|e| e.to_string())?
+    } else {
+        serde_yaml::from_str(text).map_err(|e| e.to_string())?
+    };
+    std::hint::black_box(doc);
+    Ok(started.elapsed())
+}
+
+/// The xtask binary generating the subject, as a user runs it.
+fn process_time(subject: &Subject, scratch: &Path) -> Result<Duration, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut command = Command::new(exe);
+    command.arg("codegen").arg("--out").arg(scratch);
+    if let Some(file) = subject.file {
+        command.arg("--spec").arg(xtask::project_root().join("../shared/specs").join(file)).args(["--crate-name", "bench"]);
+    }
+    let started = Instant::now();
+    let status = command.stdout(Stdio::null()).stderr(Stdio::null()).status().map_err(|e| e.to_string())?;
+    let elapsed = started.elapsed();
+    if !status.success() {
+        return Err(format!("codegen of {} failed", subject.label));
+    }
+    Ok(elapsed)
+}
+
+fn codegen_section() -> Result<String, String> {
+    let scratch = xtask::project_root().join("target").join("bench").join("codegen");
+    let mut out = String::new();
+    let _ = writeln!(out, "## 1. Codegen, stage by stage (ms)\n");
+    let _ = writeln!(out, "| spec | runs | {} | in-process total | whole process |", STAGES.join(" | "));
+    let _ = writeln!(out, "|---|---:|{}---:|---:|", "---:|".repeat(STAGES.len()));
+    let mut floors = String::new();
+    let _ = writeln!(floors, "## 2. The parse floor (ms)\n");
+    let _ = writeln!(floors, "Parsing alone: the text deserialised straight into `openapiv3::OpenAPI`.\n");
+    let _ = writeln!(floors, "| spec | floor | in-process codegen | codegen ÷ floor | whole process ÷ floor |");
+    let _ = writeln!(floors, "|---|---:|---:|---:|---:|");
+    for subject in SUBJECTS {
+        eprintln!("bench: codegen {}", subject.label);
+        let (text, overlays, config) = load_subject(subject)?;
+        let name = subject.file.unwrap_or("lipsync-preview.yaml");
+        let mut per_stage: Vec<Vec<Duration>> = vec![Vec::new(); STAGES.len()];
+        let mut totals = Vec::new();
+        let mut floor = Vec::new();
+        let mut process = Vec::new();
+        for _ in 0..subject.runs {
+            let times = stage_times(name, &text, &overlays, &config)?;
+            for (i, t) in times.iter().enumerate() {
+                per_stage[i].push(*t);
+            }
+            totals.push(times.iter().sum());
+            floor.push(floor_time(&text)?);
+            process.push(process_time(subject, &scratch.join(name))?);
+        }
+        let stages: Vec<String> = per_stage.into_iter().map(|t| ms(median(t))).collect();
+        let (total, floor, process) = (median(totals), median(floor), median(process));
+        let _ = writeln!(out, "| {} | {} | {} | {} | {} |", subject.label, subject.runs, stages.join(" | "), ms(total), ms(process));
+        let ratio = |d: Duration| d.as_secs_f64() / floor.as_secs_f64().max(1e-9);
+        let _ = writeln!(floors, "| {} | {} | {} | {:.2} | {:.2} |", subject.label, ms(floor), ms(total), ratio(total), ratio(process));
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(floors);
+    out.push_str(&floors);
+    Ok(out)
+}
+
+/// Runs cargo in `dir` with its own target folder; returns how long it took.
+fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<Duration, String> {
+    let started = Instant::now();
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(format!("cargo {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr)));
+    }
+    Ok(started.elapsed())
+}
+
+fn compile_section() -> Result<String, String> {
+    let workspace = xtask::project_root().join("target").join("bench").join("crates");
+    let target = xtask::project_root().join("target").join("bench").join("target");
+    let _ = std::fs::remove_dir_all(&workspace);
+    let creatify = xtask::generate_creatify()?;
+    xtask::write_files(&workspace.join("creatify"), &creatify.files).map_err(|e| e.to_string())?;
+    let nexus_path = xtask::project_root().join("../shared/specs/progenitor-nexus.json");
+    let nexus_text = std::fs::read_to_string(&nexus_path).map_err(|e| e.to_string())?;
+    let nexus = clientgen::generate(&Input::spec(Source::new("progenitor-nexus.json", &nexus_text)), &Config::new("nexus"))
+        .map_err(|e| e.to_string())?;
+    xtask::write_files(&workspace.join("nexus"), &nexus.files).map_err(|e| e.to_string())?;
+    std::fs::write(workspace.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"creatify\", \"nexus\"]\n")
+        .map_err(|e| e.to_string())?;
+    std::fs::copy(xtask::project_root().join("Cargo.lock"), workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
+
+    let mut out = String::new();
+    let _ = writeln!(out, "## 3. Generated crates: compile time (s) and dependencies\n");
+    let _ = writeln!(out, "Dependencies already built; each figure is the median of 3. \"Rebuild\" is the crate alone after `cargo clean -p`; \"touched\" is after touching `src/lib.rs`.\n");
+    let _ = writeln!(out, "| crate | lines | check (rebuild) | build (rebuild) | build (touched) |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+    for krate in ["creatify", "nexus"] {
+        eprintln!("bench: compile {krate}");
+        cargo(&workspace, &target, &["build", "-p", krate])?;
+        cargo(&workspace, &target, &["check", "-p", krate])?;
+        let mut check = Vec::new();
+        let mut build = Vec::new();
+        let mut touched = Vec::new();
+        for _ in 0..3 {
+            cargo(&workspace, &target, &["clean", "-p", krate])?;
+            check.push(cargo(&workspace, &target, &["check", "-p", krate])?);
+            build.push(cargo(&workspace, &target, &["build", "-p", krate])?);
+            touch(&workspace.join(krate).join("src/lib.rs"))?;
+            touched.push(cargo(&workspace, &target, &["build", "-p", krate])?);
+        }
+        let lines = count_lines(&workspace.join(krate).join("src"));
+        let s = |d: Duration| format!("{:.1}", d.as_secs_f64());
+        let _ = writeln!(out, "| {krate} | {lines} | {} | {} | {} |", s(median(check)), s(median(build)), s(median(touched)));
+    }
+    let deps = dependency_count(&workspace, "creatify")?;
+    let deps_blocking = dependency_count_features(&workspace, "creatify", "blocking")?;
+    let _ = writeln!(out, "\nThe Creatify client's dependency tree (`cargo tree -e normal`, the crate itself left out): **{deps} crates** with default features, {deps_blocking} with `blocking`.\n");
+    Ok(out)
+}
+
+fn touch(path: &Path) -> Result<(), String> {
+    let text = std::fs::read(path).map_err(|e| e.to_string())?;
+    std::fs::write(path, text).map_err(|e| e.to_string())
+}
+
+fn count_lines(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .map(|text| text.lines().count())
+        .sum()
+}
+
+fn dependency_count(workspace: &Path, krate: &str) -> Result<usize, String> {
+    tree(workspace, &["tree", "-p", krate, "-e", "normal", "--prefix", "none"])
+}
+
+fn dependency_count_features(workspace: &Path, krate: &str, features: &str) -> Result<usize, String> {
+    tree(workspace, &["tree", "-p", krate, "-e", "normal", "--prefix", "none", "--features", features])
+}
+
+fn tree(workspace: &Path, args: &[&str]) -> Result<usize, String> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(args)
+        .current_dir(workspace)
+        .output()
+        .map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut crates: Vec<&str> = text.lines().map(|l| l.trim_end_matches(" (*)").trim()).filter(|l| !l.is_empty()).collect();
+    crates.sort_unstable();
+    crates.dedup();
+    Ok(crates.len().saturating_sub(1))
+}
+
+fn overhead_section() -> Result<String, String> {
+    eprintln!("bench: call overhead");
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["bench", "--quiet", "-p", "tests", "--bench", "call_overhead"])
+        .current_dir(xtask::project_root())
+        .output()
+        .map_err(|e| e.to_string())?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("overhead:"))
+        .ok_or_else(|| format!("the call-overhead bench printed no result: {}", String::from_utf8_lossy(&output.stderr)))?;
+    let field = |name: &str| {
+        line.split_whitespace().find_map(|w| w.strip_prefix(name).and_then(|v| v.strip_prefix('='))).unwrap_or("?").to_owned()
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "## 4. Client call overhead\n");
+    let _ = writeln!(
+        out,
+        "{} calls of `lipsyncs_preview_create` against a loopback HTTP/1.1 keep-alive server, after a warm-up, alternating rounds with a hand-written `reqwest` + `serde_json` call sending the same body with the same headers and decoding the same `Lipsync` (`tests/benches/call_overhead.rs`).\n",
+        field("calls")
+    );
+    let _ = writeln!(out, "| generated (µs/call) | hand-written (µs/call) | ratio |");
+    let _ = writeln!(out, "|---:|---:|---:|");
+    let _ = writeln!(out, "| {} | {} | {} |\n", field("generated_us"), field("handwritten_us"), field("ratio"));
+    Ok(out)
+}
