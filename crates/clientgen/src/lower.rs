@@ -156,9 +156,9 @@ impl<'a> Lowerer<'a> {
     /// Lowers the body of a schema that is (or becomes) a named type.
     fn lower_type_body(&mut self, schema: &Schema, site: &Site<'_>) -> (TypeKind, Option<String>, bool) {
         let doc = schema_doc(schema);
-        if let Some((alternatives, _)) = self.union_alternatives(schema) {
-            if alternatives.len() > 1 {
-                let union = self.lower_union(schema, &alternatives, site);
+        if let Some(Alternatives { real, .. }) = self.union_alternatives(schema) {
+            if real.len() > 1 {
+                let union = self.lower_union(schema, &real, site);
                 return (TypeKind::Union(union), doc, false);
             }
         }
@@ -303,7 +303,7 @@ impl<'a> Lowerer<'a> {
                 let data = &schema.schema_data;
                 let ty = self.lower_inline(schema, site);
                 let constraints = self.constraints(schema, &site.pointer).applicable_to(&ty);
-                let null_alternative = self.union_alternatives(schema).is_some_and(|(_, has_null)| has_null);
+                let null_alternative = self.union_alternatives(schema).is_some_and(|a| a.nullish);
                 let nullable = data.nullable || null_alternative || self.is_nullable_target(&ty);
                 (ty, schema_doc(schema), nullable, data.read_only, data.write_only, data.deprecated, constraints)
             }
@@ -337,7 +337,7 @@ impl<'a> Lowerer<'a> {
     /// The real alternatives of a `oneOf`/`anyOf` (each with its index), leaving out `null` and
     /// blank-string ones (drf-spectacular's `[XEnum, BlankEnum, NullEnum]`), and whether any
     /// such was left out. `None` when the schema is not a union.
-    fn union_alternatives<'s>(&self, schema: &'s Schema) -> Option<(Vec<(usize, &'s ReferenceOr<Schema>)>, bool)> {
+    fn union_alternatives<'s>(&self, schema: &'s Schema) -> Option<Alternatives<'s>> {
         let alternatives = match &schema.schema_kind {
             SchemaKind::OneOf { one_of } => one_of,
             SchemaKind::AnyOf { any_of } => any_of,
@@ -359,7 +359,7 @@ impl<'a> Lowerer<'a> {
                 real.push((i, alternative));
             }
         }
-        Some((real, nullish))
+        Some(Alternatives { real, nullish })
     }
 
     /// Lowers a `oneOf`/`anyOf` with several real alternatives into a union.
@@ -464,7 +464,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Any(any) if !any.properties.is_empty() => self.new_named(schema, site),
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => match self.union_alternatives(schema) {
                 // Only one real alternative beside `null`/blank ones: that type, made nullable.
-                Some((alternatives, _)) if alternatives.len() == 1 => {
+                Some(Alternatives { real: alternatives, .. }) if alternatives.len() == 1 => {
                     let kind = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
                     let (index, only) = alternatives[0];
                     let at = join(&site.pointer, &[kind, &index.to_string()]);
@@ -473,7 +473,7 @@ impl<'a> Lowerer<'a> {
                         ReferenceOr::Item(item) => self.lower_inline(item, &Site { pointer: at, name_hint: site.name_hint }),
                     }
                 }
-                Some((alternatives, _)) if alternatives.is_empty() => TypeRef::Any,
+                Some(Alternatives { real, .. }) if real.is_empty() => TypeRef::Any,
                 _ => self.new_named(schema, site),
             },
             SchemaKind::Not { .. } | SchemaKind::Any(_) => TypeRef::Any,
@@ -1179,6 +1179,14 @@ fn body_variants(content: &IndexMap<String, TypeRef>, method_name: &str, methods
             BodyVariant { media_type: media.clone(), encoding, ty: ty.clone(), method_name }
         })
         .collect()
+}
+
+/// The alternatives of a `oneOf`/`anyOf`.
+struct Alternatives<'s> {
+    /// The real ones, each with its index in the list.
+    real: Vec<(usize, &'s ReferenceOr<Schema>)>,
+    /// Whether `null` or blank-string alternatives were left out.
+    nullish: bool,
 }
 
 /// The properties and required names gathered from an object schema or `allOf` parts.
