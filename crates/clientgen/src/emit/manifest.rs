@@ -15,7 +15,7 @@ const SERDE: &str = r#"{ version = "1.0.200", features = ["derive"] }"#;
 const SERDE_JSON: &str = r#""1.0.120""#;
 const SERDE_PATH_TO_ERROR: &str = r#""0.1.16""#;
 const UUID: &str = r#"{ version = "1.10", features = ["serde"] }"#;
-const CHRONO: &str = r#"{ version = "0.4.38", default-features = false, features = ["clock", "serde", "std"] }"#;
+const CHRONO: &str = r#"{ version = "0.4.38", default-features = false, features = ["serde", "std"] }"#;
 const REGEX_LITE: &str = r#""0.1.6""#;
 const TOKIO: &str = r#"{ version = "1.40", default-features = false, features = ["time"] }"#;
 const TOKIO_DEV: &str = r#"{ version = "1.40", features = ["macros", "rt-multi-thread"] }"#;
