@@ -118,10 +118,25 @@ fn crate_name(spec: &Path) -> String {
     format!("corpus_{cleaned}")
 }
 
+/// This binary, to run generations in. When cargo rebuilt it while it runs (as the test
+/// steps before the corpus in `cargo xtask test` do), Linux names the running file
+/// `… (deleted)`, and the fresh build sits at the original path.
+fn generator_binary() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
+    if exe.exists() {
+        return Ok(exe);
+    }
+    let text = exe.to_string_lossy();
+    match text.strip_suffix(" (deleted)").map(PathBuf::from) {
+        Some(rebuilt) if rebuilt.exists() => Ok(rebuilt),
+        _ => Err(format!("the xtask binary {} is gone", exe.display())),
+    }
+}
+
 fn generate(spec: &Path, out: &Path, name: &str) -> Generation {
-    let exe = match std::env::current_exe() {
+    let exe = match generator_binary() {
         Ok(exe) => exe,
-        Err(e) => return Generation::Rejected(format!("cannot find the xtask binary: {e}")),
+        Err(e) => return Generation::Rejected(e),
     };
     let child = Command::new(exe)
         .args(["codegen", "--spec"])
