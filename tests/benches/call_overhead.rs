@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 
 const WARM_UP: usize = 500;
 const CALLS: usize = 10_000;
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 20;
 
 const BODY: &str = r#"{"id":"6b3f3a9e-5a51-4e8c-9c9e-1d2a3b4c5d6e","name":"bench","text":"Hello","output":null,"video_thumbnail":"https://example.com/t.jpg","aspect_ratio":"16x9","created_at":"2024-10-24T12:00:00Z","updated_at":"2024-10-24T12:00:05Z","credits_used":1.0,"duration":12,"progress":"0.0","failed_reason":null,"media_job":null,"status":"pending","is_hidden":false,"audio_url":null,"preview":"https://app.creatify.ai/preview?layout=x.json","editor_url":null,"preview_audio":null}"#;
 
@@ -106,13 +106,30 @@ fn main() {
         let request = LipsyncRequest::new(AspectRatio::V16x9).text("Hello from the benchmark").name("bench");
         generated(&client, &request, WARM_UP).await;
         handwritten(&http, &url, &request, WARM_UP).await;
-        // Alternate the two, a round at a time, so that drift hits both alike.
-        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-        for _ in 0..ROUNDS {
-            ours.push(generated(&client, &request, CALLS / ROUNDS).await.as_nanos() as f64 / (CALLS / ROUNDS) as f64);
-            theirs.push(handwritten(&http, &url, &request, CALLS / ROUNDS).await.as_nanos() as f64 / (CALLS / ROUNDS) as f64);
+        // Alternate the two, a round at a time, so that drift hits both alike; the ratio is the
+        // median of the rounds' ratios, which machine noise moves least.
+        let per_call = |d: Duration| d.as_nanos() as f64 / (CALLS / ROUNDS) as f64;
+        let (mut ours, mut theirs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..ROUNDS {
+            // Each goes first in every other round.
+            let (a, b) = if round % 2 == 0 {
+                let a = per_call(generated(&client, &request, CALLS / ROUNDS).await);
+                (a, per_call(handwritten(&http, &url, &request, CALLS / ROUNDS).await))
+            } else {
+                let b = per_call(handwritten(&http, &url, &request, CALLS / ROUNDS).await);
+                (per_call(generated(&client, &request, CALLS / ROUNDS).await), b)
+            };
+            ours.push(a);
+            theirs.push(b);
+            ratios.push(a / b);
         }
-        let (ours, theirs) = (median(ours), median(theirs));
-        println!("overhead: generated_us={:.2} handwritten_us={:.2} ratio={:.3} calls={CALLS}", ours / 1000.0, theirs / 1000.0, ours / theirs);
+        ratios.sort_by(f64::total_cmp);
+        let (low, high) = (ratios[ROUNDS / 4], ratios[ROUNDS * 3 / 4]);
+        let (ours, theirs, ratio) = (median(ours), median(theirs), median(ratios));
+        println!(
+            "overhead: generated_us={:.2} handwritten_us={:.2} ratio={ratio:.3} ratio_p25={low:.3} ratio_p75={high:.3} calls={CALLS}",
+            ours / 1000.0,
+            theirs / 1000.0
+        );
     });
 }

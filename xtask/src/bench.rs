@@ -333,11 +333,19 @@ fn overhead_section() -> Result<String, String> {
     let _ = writeln!(out, "## 4. Client call overhead\n");
     let _ = writeln!(
         out,
-        "{} calls of `lipsyncs_preview_create` against a loopback HTTP/1.1 keep-alive server, after a warm-up, alternating rounds with a hand-written `reqwest` + `serde_json` call sending the same body with the same headers and decoding the same `Lipsync` (`tests/benches/call_overhead.rs`).\n",
+        "{} calls of `lipsyncs_preview_create` against a loopback HTTP/1.1 keep-alive server, after a warm-up, in 20 rounds that alternate (and alternate the order of) the generated call and a hand-written `reqwest` + `serde_json` call sending the same body with the same headers and decoding the same `Lipsync` (`tests/benches/call_overhead.rs`).\n",
         field("calls")
     );
-    let _ = writeln!(out, "| generated (µs/call) | hand-written (µs/call) | ratio |");
-    let _ = writeln!(out, "|---:|---:|---:|");
-    let _ = writeln!(out, "| {} | {} | {} |\n", field("generated_us"), field("handwritten_us"), field("ratio"));
+    let _ = writeln!(out, "| generated (µs/call) | hand-written (µs/call) | ratio (median of 20 rounds) | ratio, 25th–75th percentile |");
+    let _ = writeln!(out, "|---:|---:|---:|---:|");
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {}–{} |\n",
+        field("generated_us"),
+        field("handwritten_us"),
+        field("ratio"),
+        field("ratio_p25"),
+        field("ratio_p75")
+    );
     Ok(out)
 }

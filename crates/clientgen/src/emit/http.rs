@@ -277,7 +277,7 @@ pub fn http_rs(encodings: Encodings, files: bool, param_text: bool) -> TokenStre
                     if with_body {
                         builder = request.body.attach(builder)?;
                     }
-                    if url.origin() == self.base_url.origin() {
+                    if same_origin(&url, &self.base_url) {
                         builder = self.credentials.apply(request.operation, builder, request.security)?;
                     }
                     let response = match builder.send().await {
@@ -300,6 +300,12 @@ pub fn http_rs(encodings: Encodings, files: bool, param_text: bool) -> TokenStre
                     redirects += 1;
                 }
             }
+        }
+
+        /// Whether two URLs share scheme, host and port (compared without building `Origin`s,
+        /// which allocate, since this runs on every attempt).
+        fn same_origin(a: &Url, b: &Url) -> bool {
+            a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
         }
 
         /// Where a redirect response points, resolved against the URL that produced it.

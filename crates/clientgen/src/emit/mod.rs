@@ -38,26 +38,72 @@ pub enum EmittedFile {
     },
 }
 
-/// Emits every file of the client crate.
-pub fn emit(api: &Api, config: &Config) -> Vec<EmittedFile> {
-    let features = Features::of(api);
-    let methods = operations::methods(api, config);
-    let encodings = features.encodings;
-    let validation_error = features.validation || encodings.uses_validation_error();
-    let mut files = vec![
-        EmittedFile::Text { path: "Cargo.toml", text: manifest::cargo_toml(api, config, &features) },
-        EmittedFile::Text { path: "README.md", text: manifest::readme(api, config) },
-        EmittedFile::Rust { path: "src/lib.rs", tokens: lib_rs(api, config, &features) },
-        EmittedFile::Rust { path: "src/client.rs", tokens: client::emit_client(api, config, &methods) },
-        EmittedFile::Rust { path: "src/http.rs", tokens: http::http_rs(encodings, features.files, operations::needs_param_text(api)) },
-        EmittedFile::Rust { path: "src/blocking.rs", tokens: blocking::blocking_rs(api, &methods) },
-        EmittedFile::Rust { path: "src/error.rs", tokens: runtime::error_rs(runtime::Readers::of(api), validation_error) },
-        EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api, &features) },
-    ];
-    if features.validation {
-        files.push(EmittedFile::Rust { path: "src/validate.rs", tokens: validate::runtime(features.patterns) });
+/// The files of a client crate, each emitted on its own (so that they can be emitted and
+/// formatted in parallel: token streams cannot cross threads, the model can).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `Cargo.toml`.
+    Manifest,
+    /// `README.md`.
+    Readme,
+    /// `src/lib.rs`.
+    Lib,
+    /// `src/client.rs`.
+    Client,
+    /// `src/http.rs`.
+    Http,
+    /// `src/blocking.rs`.
+    Blocking,
+    /// `src/error.rs`.
+    Error,
+    /// `src/types.rs`.
+    Types,
+    /// `src/validate.rs`, when some request value has a constraint.
+    Validate,
+}
+
+/// The files the crate for `api` has, in a fixed order.
+pub fn file_kinds(api: &Api) -> Vec<FileKind> {
+    use FileKind::*;
+    let mut kinds = vec![Manifest, Readme, Lib, Client, Http, Blocking, Error, Types];
+    if Features::of(api).validation {
+        kinds.push(Validate);
     }
-    files
+    kinds
+}
+
+/// Emits one file of the client crate.
+pub fn emit_file(api: &Api, config: &Config, kind: FileKind) -> EmittedFile {
+    let features = Features::of(api);
+    let encodings = features.encodings;
+    match kind {
+        FileKind::Manifest => EmittedFile::Text { path: "Cargo.toml", text: manifest::cargo_toml(api, config, &features) },
+        FileKind::Readme => EmittedFile::Text { path: "README.md", text: manifest::readme(api, config) },
+        FileKind::Lib => EmittedFile::Rust { path: "src/lib.rs", tokens: lib_rs(api, config, &features) },
+        FileKind::Client => {
+            let methods = operations::methods(api, config);
+            EmittedFile::Rust { path: "src/client.rs", tokens: client::emit_client(api, config, &methods) }
+        }
+        FileKind::Http => EmittedFile::Rust {
+            path: "src/http.rs",
+            tokens: http::http_rs(encodings, features.files, operations::needs_param_text(api)),
+        },
+        FileKind::Blocking => {
+            let methods = operations::methods(api, config);
+            EmittedFile::Rust { path: "src/blocking.rs", tokens: blocking::blocking_rs(api, &methods) }
+        }
+        FileKind::Error => {
+            let validation_error = features.validation || encodings.uses_validation_error();
+            EmittedFile::Rust { path: "src/error.rs", tokens: runtime::error_rs(runtime::Readers::of(api), validation_error) }
+        }
+        FileKind::Types => EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api, &features) },
+        FileKind::Validate => EmittedFile::Rust { path: "src/validate.rs", tokens: validate::runtime(features.patterns) },
+    }
+}
+
+/// Emits every file of the client crate, one after the other.
+pub fn emit(api: &Api, config: &Config) -> Vec<EmittedFile> {
+    file_kinds(api).into_iter().map(|kind| emit_file(api, config, kind)).collect()
 }
 
 /// What the generated crate needs, found by looking through the model once.
