@@ -189,16 +189,31 @@ pub fn emit_files(api: &model::Api, config: &Config, origin: &str) -> Result<Vec
     let kinds = emit::file_kinds(api);
     let header = header.as_str();
     let results: Vec<Result<GeneratedFile, String>> = std::thread::scope(|scope| {
+        // `types.rs` is most of a large crate: its parts get threads of their own.
+        let type_parts: Vec<_> = (0..emit::TYPE_PARTS)
+            .map(|part| scope.spawn(move || format::format_file(emit::emit_types_part(api, part))))
+            .collect();
         let workers: Vec<_> = kinds
             .iter()
+            .filter(|&&kind| kind != emit::FileKind::Types)
             .map(|&kind| scope.spawn(move || finish_file(emit::emit_file(api, config, kind), header)))
             .collect();
-        workers
-            .into_iter()
-            .map(|worker| worker.join().unwrap_or_else(|_| Err("a file's emission panicked".to_owned())))
-            .collect()
+        let mut files: Vec<Result<GeneratedFile, String>> = workers.into_iter().map(joined).collect();
+        let parts: Result<Vec<String>, String> = type_parts.into_iter().map(joined).collect();
+        let types = parts.map(|parts| {
+            let source = parts.into_iter().filter(|part| !part.is_empty()).collect::<Vec<_>>().join("\n");
+            GeneratedFile { path: "src/types.rs".to_owned(), contents: format!("// {header}\n\n{source}") }
+        });
+        let position = kinds.iter().position(|&kind| kind == emit::FileKind::Types).unwrap_or(files.len());
+        files.insert(position.min(files.len()), types);
+        files
     });
     results.into_iter().map(|result| result.map_err(internal)).collect()
+}
+
+/// A worker's result; a panic inside it becomes an error instead of spreading.
+fn joined<T>(worker: std::thread::ScopedJoinHandle<'_, Result<T, String>>) -> Result<T, String> {
+    worker.join().unwrap_or_else(|_| Err("emitting a file panicked".to_owned()))
 }
 
 /// Formats an emitted file and puts the generated-file header on it.

@@ -101,6 +101,14 @@ pub fn emit_file(api: &Api, config: &Config, kind: FileKind) -> EmittedFile {
     }
 }
 
+/// The number of parts `types.rs` is emitted in (see [`emit_types_part`]).
+pub const TYPE_PARTS: usize = types::TYPE_PARTS;
+
+/// One part of `types.rs`; the parts, formatted and joined in order, are the whole file.
+pub fn emit_types_part(api: &Api, part: usize) -> TokenStream {
+    types::emit_types_part(api, &Features::of(api), part)
+}
+
 /// Emits every file of the client crate, one after the other.
 pub fn emit(api: &Api, config: &Config) -> Vec<EmittedFile> {
     file_kinds(api).into_iter().map(|kind| emit_file(api, config, kind)).collect()

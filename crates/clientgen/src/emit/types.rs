@@ -9,28 +9,43 @@ use super::{RustType, ident, rust_type};
 use crate::model::*;
 use crate::naming::Scope;
 
-/// The contents of `types.rs`.
+/// How many parts `types.rs` is emitted and formatted in, each on a thread of its own. Fixed,
+/// so that the output never depends on the machine.
+pub const TYPE_PARTS: usize = 4;
+
+/// The contents of `types.rs`, all parts in order.
 pub fn emit_types(api: &Api, features: &super::Features) -> TokenStream {
+    let parts = (0..TYPE_PARTS).map(|part| emit_types_part(api, features, part));
+    quote! { #(#parts)* }
+}
+
+/// One part of `types.rs`: the types are shared out in order; the first part also opens the
+/// file (docs, imports, helper types), the last one ends it with the multipart methods and
+/// the per-status response enums.
+pub fn emit_types_part(api: &Api, features: &super::Features, part: usize) -> TokenStream {
+    let count = api.types.len();
+    let per_part = count.div_ceil(TYPE_PARTS).max(1);
+    let (start, end) = ((part * per_part).min(count), ((part + 1) * per_part).min(count));
     let mut items = Vec::new();
-    let mut needs_nullable = false;
-    for def in api.types.values() {
+    for def in api.types.values().skip(start).take(end - start) {
         for (direction, name) in def.emitted_views() {
             let view = View { api, def, direction, name: ident(name) };
             items.push(match &def.kind {
-                TypeKind::Struct(s) => {
-                    let (tokens, nullable) = view.emit_struct(s);
-                    needs_nullable |= nullable;
-                    tokens
-                }
+                TypeKind::Struct(s) => view.emit_struct(s).0,
                 TypeKind::Enum(e) => view.emit_enum(e),
                 TypeKind::Alias(target) => view.emit_alias(target),
                 TypeKind::Union(u) => view.emit_union(u),
             });
         }
     }
-    items.extend(multipart_methods(api));
-    items.extend(api.operations.iter().filter_map(|op| status_enum(api, op)));
-    let nullable = needs_nullable.then(emit_nullable);
+    if part + 1 == TYPE_PARTS {
+        items.extend(multipart_methods(api));
+        items.extend(api.operations.iter().filter_map(|op| status_enum(api, op)));
+    }
+    if part > 0 {
+        return quote! { #(#items)* };
+    }
+    let nullable = needs_nullable(api).then(emit_nullable);
     let file = features.files.then(emit_file);
     let decimal = features.decimal.then(emit_decimal);
     quote! {
@@ -47,6 +62,17 @@ pub fn emit_types(api: &Api, features: &super::Features) -> TokenStream {
         #decimal
         #(#items)*
     }
+}
+
+/// Whether some field of some view is `Option<Nullable<T>>`, so the crate needs `Nullable`.
+fn needs_nullable(api: &Api) -> bool {
+    api.types.values().any(|def| {
+        let TypeKind::Struct(s) = &def.kind else { return false };
+        def.emitted_views().into_iter().any(|(direction, name)| {
+            let view = View { api, def, direction, name: ident(name) };
+            view.fields(s).into_iter().any(|f| FieldShape::new(api, f, direction).wrapper == Wrapper::OptionNullable)
+        })
+    })
 }
 
 /// One emitted view of a type.
