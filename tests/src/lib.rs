@@ -47,12 +47,9 @@ pub fn check_crates(crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), Strin
     let mut members = Vec::new();
     for (name, files) in crates {
         xtask::write_files(&workspace.join(name), files).map_err(|e| e.to_string())?;
-        members.push(format!("{name:?}"));
+        members.push(name.clone());
     }
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
-    fs::write(workspace.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    // The project's lock file pins the same dependency versions the committed client uses.
-    fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    xtask::scratch_workspace(&workspace, &members).map_err(|e| e.to_string())?;
     let clippy = ["clippy", "--workspace", "--all-targets", "--all-features", "--keep-going", "--quiet", "--", "-D", "warnings"];
     let doctests = ["test", "--workspace", "--doc", "--quiet"];
     for args in [&clippy[..], &doctests[..]] {

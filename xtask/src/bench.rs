@@ -320,9 +320,7 @@ fn compile_section(findings: &mut Findings) -> Result<String, String> {
     let nexus = clientgen::generate(&Input::spec(Source::new("progenitor-nexus.json", &nexus_text)), &Config::new("nexus"))
         .map_err(|e| e.to_string())?;
     xtask::write_files(&workspace.join("nexus"), &nexus.files).map_err(|e| e.to_string())?;
-    std::fs::write(workspace.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"creatify\", \"nexus\"]\n")
-        .map_err(|e| e.to_string())?;
-    std::fs::copy(xtask::project_root().join("Cargo.lock"), workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    xtask::scratch_workspace(&workspace, &["creatify".to_owned(), "nexus".to_owned()]).map_err(|e| e.to_string())?;
 
     let mut out = String::new();
     let _ = writeln!(out, "## 3. Generated crates: compile time (s) and dependencies\n");

@@ -65,12 +65,9 @@ pub fn run(dirs: &[PathBuf], no_compile: bool, compile_max_bytes: Option<u64>) -
         let members: Vec<String> = rows
             .iter()
             .filter(|r| matches!(r.generation, Generation::Generated))
-            .map(|r| format!("\"crates/{}\"", crate_name(Path::new(&r.spec))))
+            .map(|r| format!("crates/{}", crate_name(Path::new(&r.spec))))
             .collect();
-        let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
-        if let Err(e) = std::fs::write(scratch.join("Cargo.toml"), manifest)
-            .and_then(|()| std::fs::copy(xtask::project_root().join("Cargo.lock"), scratch.join("Cargo.lock")).map(drop))
-        {
+        if let Err(e) = xtask::scratch_workspace(&scratch, &members) {
             eprintln!("error: cannot set up {}: {e}", scratch.display());
             return ExitCode::FAILURE;
         }

@@ -142,6 +142,15 @@ impl Settings {
     }
 }
 
+/// Makes `dir` a scratch workspace of the crates in its `members` folders, pinned to the
+/// project's lock file so they build with the dependency versions the committed client uses.
+pub fn scratch_workspace(dir: &Path, members: &[String]) -> std::io::Result<()> {
+    fs::create_dir_all(dir)?;
+    let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    fs::write(dir.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")))?;
+    fs::copy(project_root().join("Cargo.lock"), dir.join("Cargo.lock")).map(drop)
+}
+
 /// The files under `dir` that differ from `files` (or are missing), by relative path.
 pub fn stale_files(dir: &Path, files: &[GeneratedFile]) -> Vec<String> {
     files

@@ -31,7 +31,7 @@ pub fn emit_types_part(api: &Api, features: &super::Features, part: usize) -> To
         for (direction, name) in def.emitted_views() {
             let view = View { api, def, direction, name: ident(name) };
             items.push(match &def.kind {
-                TypeKind::Struct(s) => view.emit_struct(s).0,
+                TypeKind::Struct(s) => view.emit_struct(s),
                 TypeKind::Enum(e) => view.emit_enum(e),
                 TypeKind::Alias(target) => view.emit_alias(target),
                 TypeKind::Union(u) => view.emit_union(u),
@@ -120,11 +120,10 @@ impl View<'_> {
             .collect()
     }
 
-    fn emit_struct(&self, s: &Struct) -> (TokenStream, bool) {
+    fn emit_struct(&self, s: &Struct) -> TokenStream {
         let name = &self.name;
         let fields = self.fields(s);
         let shapes: Vec<FieldShape> = fields.iter().map(|f| FieldShape::new(self.api, f, self.direction)).collect();
-        let uses_nullable = shapes.iter().any(|s| s.wrapper == Wrapper::OptionNullable);
         let field_tokens = shapes.iter().map(FieldShape::declaration);
         // The crate's own code may touch the fields the API deprecates.
         let allow = fields.iter().any(|f| f.deprecated).then(|| quote! { #[allow(deprecated)] });
@@ -143,7 +142,7 @@ impl View<'_> {
             #builder
             #validate
         };
-        (tokens, uses_nullable)
+        tokens
     }
 
     fn emit_builder(&self, shapes: &[FieldShape<'_>]) -> TokenStream {
