@@ -173,7 +173,7 @@ impl<'a> Lowerer<'a> {
                 .get(REQUEST_DOC)
                 .and_then(|v| v.as_str())
                 .map(str::to_owned);
-            return (TypeKind::Struct(Struct { fields, request_note }), doc, sensitive);
+            return (TypeKind::Struct(Struct { fields, request_note, parameters: false }), doc, sensitive);
         }
         let target = self.lower_inline(schema, site);
         (TypeKind::Alias(target), doc, false)
@@ -694,7 +694,7 @@ impl<'a> Lowerer<'a> {
             views: Views::Shared { name },
             usage: Usage::default(),
             doc: Some(format!("The query, header and cookie parameters of `{type_stem}`.")),
-            kind: TypeKind::Struct(Struct { fields, request_note: None }),
+            kind: TypeKind::Struct(Struct { fields, request_note: None, parameters: true }),
             validates: false,
         };
         self.types.insert(id.clone(), Draft { def, direction_sensitive: false });

@@ -175,6 +175,10 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// Free text the overlay adds to the request view only (e.g. "either text or audio").
     pub request_note: Option<String>,
+    /// The query, header and cookie parameters of an operation (`{Op}Params`): sent field by
+    /// field, never as a body, so the type has no serde impls.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub parameters: bool,
 }
 
 /// One property of an object, with its presence in each direction.

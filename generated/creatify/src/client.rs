@@ -376,7 +376,7 @@ impl Client {
         request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
         request.body = crate::http::Body::json(body)?;
         let response = self.execute(request).await?;
-        crate::error::json(operation, response).await
+        crate::error::json(operation, response)
     }
 
     /// Generate a preview of an AI avatar video.
@@ -440,7 +440,7 @@ impl Client {
         request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
         request.body = crate::http::Body::form(body)?;
         let response = self.execute(request).await?;
-        crate::error::json(operation, response).await
+        crate::error::json(operation, response)
     }
 
     /// Generate a preview of an AI avatar video.
@@ -504,7 +504,7 @@ impl Client {
         request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
         request.body = crate::http::Body::Multipart(body.multipart_parts());
         let response = self.execute(request).await?;
-        crate::error::json(operation, response).await
+        crate::error::json(operation, response)
     }
 }
 

@@ -8,7 +8,7 @@ use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
 use crate::Error;
 use crate::client::{Client, Scheme};
-use crate::error::{api_error, transport};
+use crate::error::{api_error, too_large, transport};
 
 /// How many redirects one attempt follows before the last one is returned as an error.
 const MAX_REDIRECTS: usize = 10;
@@ -19,8 +19,9 @@ const MAX_REDIRECTS: usize = 10;
 /// with [`Client::with_options`].
 ///
 /** Defaults: 2 retries, a 60 s timeout per attempt, backoff from 500 ms doubling up to
- 8 s with jitter, and `Retry-After` honoured up to 60 s. The connect timeout
- (10 s by default) is set on [`crate::ClientBuilder::connect_timeout`].*/
+ 8 s with jitter, `Retry-After` honoured up to 60 s, and success bodies of up
+ to 64 MiB. The connect timeout (10 s by default) is set on
+ [`crate::ClientBuilder::connect_timeout`].*/
 ///
 /// What is retried: a connection that could not be opened (nothing was sent), and `429 Too
 /// Many Requests`, for every method; `408`, `500`, `502`, `503`, `504` and other transport
@@ -41,6 +42,10 @@ pub struct RequestOptions {
     /// The longest `Retry-After` waited for; when a server asks for more, its error is
     /// returned at once.
     pub max_retry_after: Duration,
+    /// The largest success body read, in bytes; a larger one ends the call with
+    /// [`Error::TooLarge`] as soon as it is known, so memory stays bounded. (Error
+    /// bodies are cut at 64 KiB instead.)
+    pub max_response_bytes: usize,
 }
 
 impl Default for RequestOptions {
@@ -51,6 +56,7 @@ impl Default for RequestOptions {
             initial_backoff: Duration::from_millis(500u64),
             max_backoff: Duration::from_secs(8u64),
             max_retry_after: Duration::from_secs(60u64),
+            max_response_bytes: 64usize * 1024 * 1024,
         }
     }
 }
@@ -83,6 +89,12 @@ impl RequestOptions {
     /// Sets the longest `Retry-After` waited for.
     pub fn max_retry_after(mut self, delay: Duration) -> Self {
         self.max_retry_after = delay;
+        self
+    }
+
+    /// Sets the largest success body read, in bytes.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
         self
     }
 }
@@ -260,6 +272,37 @@ fn text_of(value: &serde_json::Value) -> String {
     }
 }
 
+/// A success response with its body read in full.
+pub(crate) struct Received {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+/// Reads a success body, at most `limit` bytes of it: a `Content-Length` over the limit
+/// fails before reading, a body that grows past it as soon as it does.
+async fn receive(
+    operation: &str,
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Received, Error> {
+    if response.content_length().is_some_and(|length| length > limit as u64) {
+        return Err(too_large(operation, limit));
+    }
+    let expected = response.content_length().map_or(0, |length| length as usize);
+    let mut body = Vec::with_capacity(expected);
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport(operation, e))?
+    {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(operation, limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    Ok(Received { status, headers, body })
+}
+
 /// What one attempt ended with.
 enum Attempt {
     /// A response, of any status.
@@ -269,12 +312,9 @@ enum Attempt {
 }
 
 impl Client {
-    /// Sends `request`, following redirects and retrying as the options allow. Any
-    /// status but a success becomes [`Error::Api`].
-    pub(crate) async fn execute(
-        &self,
-        request: Request,
-    ) -> Result<reqwest::Response, Error> {
+    /// Sends `request`, following redirects and retrying as the options allow, and reads
+    /// the body of a success. Any status but a success becomes [`Error::Api`].
+    pub(crate) async fn execute(&self, request: Request) -> Result<Received, Error> {
         let options = &self.options;
         let mut retries = 0;
         loop {
@@ -301,7 +341,8 @@ impl Client {
             }
             return match attempt {
                 Attempt::Response(response) if response.status().is_success() => {
-                    Ok(response)
+                    receive(request.operation, response, options.max_response_bytes)
+                        .await
                 }
                 Attempt::Response(response) => {
                     Err(api_error(request.operation, response).await)

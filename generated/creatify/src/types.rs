@@ -458,7 +458,8 @@ impl Lipsync {
 /// Set either `text` (a voiceover is generated from it) or `audio` (your own audio file URL); when both are set, `audio` is used.
 ///
 /// What the caller sends; the server's view is [`Lipsync`], which adds the read-only fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(Deserialize))]
 pub struct LipsyncRequest {
     /// The name of the lipsync request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -741,19 +742,15 @@ impl LipsyncRequest {
 }
 
 /// The `ModelVersion699Enum` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ModelVersion {
-    /// Standard
-    #[serde(rename = "standard")]
+    /// Standard (`standard`)
     Standard,
-    /// Aurora v1
-    #[serde(rename = "aurora_v1")]
+    /// Aurora v1 (`aurora_v1`)
     AuroraV1,
-    /// Aurora v1 Fast
-    #[serde(rename = "aurora_v1_fast")]
+    /// Aurora v1 Fast (`aurora_v1_fast`)
     AuroraV1Fast,
     /// A value this client does not know yet, kept as the server sent it.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -790,20 +787,31 @@ impl std::str::FromStr for ModelVersion {
     }
 }
 
+impl Serialize for ModelVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(text.parse().unwrap_or_else(|never: std::convert::Infallible| match never {}))
+    }
+}
+
 /// The `AspectRatioBc4Enum` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AspectRatio {
-    /// Ratio 16 9
-    #[serde(rename = "16x9")]
+    /// Ratio 16 9 (`16x9`)
     V16x9,
-    /// Ratio 1 1
-    #[serde(rename = "1x1")]
+    /// Ratio 1 1 (`1x1`)
     V1x1,
-    /// Ratio 9 16
-    #[serde(rename = "9x16")]
+    /// Ratio 9 16 (`9x16`)
     V9x16,
     /// A value this client does not know yet, kept as the server sent it.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -840,125 +848,101 @@ impl std::str::FromStr for AspectRatio {
     }
 }
 
+impl Serialize for AspectRatio {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AspectRatio {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(text.parse().unwrap_or_else(|never: std::convert::Infallible| match never {}))
+    }
+}
+
 /// The `CaptionStyleEnum` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CaptionStyle {
-    /// NORMAL_BLACK
-    #[serde(rename = "normal-black")]
+    /// NORMAL_BLACK (`normal-black`)
     NormalBlack,
-    /// NORMAL_WHITE
-    #[serde(rename = "normal-white")]
+    /// NORMAL_WHITE (`normal-white`)
     NormalWhite,
-    /// NORMAL_RED
-    #[serde(rename = "normal-red")]
+    /// NORMAL_RED (`normal-red`)
     NormalRed,
-    /// NORMAL_BLUE
-    #[serde(rename = "normal-blue")]
+    /// NORMAL_BLUE (`normal-blue`)
     NormalBlue,
-    /// NEO
-    #[serde(rename = "neo")]
+    /// NEO (`neo`)
     Neo,
-    /// BRICK
-    #[serde(rename = "brick")]
+    /// BRICK (`brick`)
     Brick,
-    /// FRENZY
-    #[serde(rename = "frenzy")]
+    /// FRENZY (`frenzy`)
     Frenzy,
-    /// VERANA
-    #[serde(rename = "verana")]
+    /// VERANA (`verana`)
     Verana,
-    /// MUSTARD
-    #[serde(rename = "mustard")]
+    /// MUSTARD (`mustard`)
     Mustard,
-    /// GLOW
-    #[serde(rename = "glow")]
+    /// GLOW (`glow`)
     Glow,
-    /// MINT
-    #[serde(rename = "mint")]
+    /// MINT (`mint`)
     Mint,
-    /// COOLERS
-    #[serde(rename = "coolers")]
+    /// COOLERS (`coolers`)
     Coolers,
-    /// BILO
-    #[serde(rename = "bilo")]
+    /// BILO (`bilo`)
     Bilo,
-    /// TOONS
-    #[serde(rename = "toons")]
+    /// TOONS (`toons`)
     Toons,
-    /// DEEP_BLUE
-    #[serde(rename = "deep-blue")]
+    /// DEEP_BLUE (`deep-blue`)
     DeepBlue,
-    /// MYSTIQUE
-    #[serde(rename = "mystique")]
+    /// MYSTIQUE (`mystique`)
     Mystique,
-    /// CAUTION
-    #[serde(rename = "caution")]
+    /// CAUTION (`caution`)
     Caution,
-    /// DUALITY
-    #[serde(rename = "duality")]
+    /// DUALITY (`duality`)
     Duality,
-    /// COMIC_SHADOW
-    #[serde(rename = "comic-shadow")]
+    /// COMIC_SHADOW (`comic-shadow`)
     ComicShadow,
-    /// CLEAN_BOLD
-    #[serde(rename = "clean-bold")]
+    /// CLEAN_BOLD (`clean-bold`)
     CleanBold,
-    /// SOFT_PILL
-    #[serde(rename = "soft-pill")]
+    /// SOFT_PILL (`soft-pill`)
     SoftPill,
-    /// UNDERLINE_BOLD
-    #[serde(rename = "underline-bold")]
+    /// UNDERLINE_BOLD (`underline-bold`)
     UnderlineBold,
-    /// CLASSIC_DUO
-    #[serde(rename = "classic-duo")]
+    /// CLASSIC_DUO (`classic-duo`)
     ClassicDuo,
-    /// HAND_SCRIPT
-    #[serde(rename = "hand-script")]
+    /// HAND_SCRIPT (`hand-script`)
     HandScript,
-    /// BUTTON_GLOW
-    #[serde(rename = "button-glow")]
+    /// BUTTON_GLOW (`button-glow`)
     ButtonGlow,
-    /// EMBOSS_OUTLINE
-    #[serde(rename = "emboss-outline")]
+    /// EMBOSS_OUTLINE (`emboss-outline`)
     EmbossOutline,
-    /// STANDARD_BOLD
-    #[serde(rename = "standard-bold")]
+    /// STANDARD_BOLD (`standard-bold`)
     StandardBold,
-    /// OUTLINED_TEXT
-    #[serde(rename = "outlined-text")]
+    /// OUTLINED_TEXT (`outlined-text`)
     OutlinedText,
-    /// QUIET_SERIF
-    #[serde(rename = "quiet-serif")]
+    /// QUIET_SERIF (`quiet-serif`)
     QuietSerif,
-    /// EDITORIAL_CLEAN
-    #[serde(rename = "editorial-clean")]
+    /// EDITORIAL_CLEAN (`editorial-clean`)
     EditorialClean,
-    /// SHOUT_BLOCK
-    #[serde(rename = "shout-block")]
+    /// SHOUT_BLOCK (`shout-block`)
     ShoutBlock,
-    /// WORD_FLASH
-    #[serde(rename = "word-flash")]
+    /// WORD_FLASH (`word-flash`)
     WordFlash,
-    /// PROMO_PUNCH
-    #[serde(rename = "promo-punch")]
+    /// PROMO_PUNCH (`promo-punch`)
     PromoPunch,
-    /// LIGHT_WORD
-    #[serde(rename = "light-word")]
+    /// LIGHT_WORD (`light-word`)
     LightWord,
-    /// TAGLINE_BOLD
-    #[serde(rename = "tagline-bold")]
+    /// TAGLINE_BOLD (`tagline-bold`)
     TaglineBold,
-    /// GLOW_SPEAK
-    #[serde(rename = "glow-speak")]
+    /// GLOW_SPEAK (`glow-speak`)
     GlowSpeak,
-    /// BLACK_BLOCK
-    #[serde(rename = "black-block")]
+    /// BLACK_BLOCK (`black-block`)
     BlackBlock,
-    /// ZOOM_PUNCH
-    #[serde(rename = "zoom-punch")]
+    /// ZOOM_PUNCH (`zoom-punch`)
     ZoomPunch,
     /// A value this client does not know yet, kept as the server sent it.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1062,6 +1046,21 @@ impl std::str::FromStr for CaptionStyle {
                 other => Self::Unknown(other.to_owned()),
             },
         )
+    }
+}
+
+impl Serialize for CaptionStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptionStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(text.parse().unwrap_or_else(|never: std::convert::Infallible| match never {}))
     }
 }
 

@@ -35,6 +35,14 @@ pub fn doc_or(text: Option<&str>, fallback: &str) -> TokenStream {
     }
 }
 
+/// `text` as a Markdown code span, fenced with one backtick more than the longest run inside.
+pub fn code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 /// Rewrites spec prose so rustdoc renders it as written and warns about nothing.
 pub fn sanitize(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
@@ -45,7 +53,7 @@ pub fn sanitize(text: &str) -> String {
         }
         let line = raw.trim_end();
         let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+        if is_fence(trimmed) {
             // Untagged fences would be compiled as Rust doctests: mark every fence as text.
             in_fence = !in_fence;
             out.push_str(if in_fence { "```text" } else { "```" });
@@ -62,6 +70,15 @@ pub fn sanitize(text: &str) -> String {
         out.push_str("\n```");
     }
     out
+}
+
+/// Whether a line opens or closes a fenced code block: three backticks or tildes, and for
+/// backticks an info string without any (CommonMark), so a line-leading code span is no fence.
+fn is_fence(line: &str) -> bool {
+    match line.strip_prefix("```") {
+        Some(info) => !info.trim_start_matches('`').contains('`'),
+        None => line.starts_with("~~~"),
+    }
 }
 
 fn trimmed_indent(line: &str) -> &str {
@@ -122,7 +139,21 @@ fn url_len(s: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::sanitize;
+    use super::{code, sanitize};
+
+    #[test]
+    fn code_spans_hold_any_text() {
+        let table = [
+            ("16x9", "`16x9`"),
+            ("a`b", "``a`b``"),
+            ("`edge", "`` `edge ``"),
+            ("x``y`", "``` x``y` ```"),
+        ];
+        for (raw, want) in table {
+            assert_eq!(code(raw), want, "{raw:?}");
+            assert_eq!(sanitize(&code(raw)), want, "{raw:?} survives sanitize");
+        }
+    }
 
     #[test]
     fn prose_is_made_safe_for_rustdoc() {

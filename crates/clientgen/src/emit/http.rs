@@ -15,6 +15,8 @@ pub const INITIAL_BACKOFF_MS: u64 = 500;
 pub const MAX_BACKOFF_SECS: u64 = 8;
 /// Default cap on an honoured `Retry-After`, in seconds.
 pub const MAX_RETRY_AFTER_SECS: u64 = 60;
+/// Default cap on a success body, in MiB.
+pub const MAX_RESPONSE_MIB: usize = 64;
 
 /// Which request-body encodings some operation of `api` uses.
 #[derive(Debug, Default, Clone, Copy)]
@@ -59,7 +61,11 @@ impl Encodings {
 }
 
 /// The contents of `http.rs`.
-pub fn http_rs(encodings: Encodings, files: bool, param_text: bool) -> TokenStream {
+///
+/// `reads_bodies`: some operation decodes a success body; without one, the body is read (to
+/// keep the connection reusable and memory bounded) but never looked at.
+pub fn http_rs(encodings: Encodings, files: bool, param_text: bool, reads_bodies: bool) -> TokenStream {
+    let unread = (!reads_bodies).then(|| quote! { #[allow(dead_code)] });
     let param_text = param_text.then(|| {
         quote! {
             /// The text of a parameter value with no `Display` form: a JSON string as itself,
@@ -79,10 +85,12 @@ pub fn http_rs(encodings: Encodings, files: bool, param_text: bool) -> TokenStre
     let max_backoff = MAX_BACKOFF_SECS;
     let max_retry_after = MAX_RETRY_AFTER_SECS;
     let connect = CONNECT_TIMEOUT_SECS;
+    let max_response = MAX_RESPONSE_MIB;
     let options_doc = format!(
         " Defaults: {retries} retries, a {timeout} s timeout per attempt, backoff from {initial} ms doubling up to\n \
-         {max_backoff} s with jitter, and `Retry-After` honoured up to {max_retry_after} s. The connect timeout\n \
-         ({connect} s by default) is set on [`crate::ClientBuilder::connect_timeout`]."
+         {max_backoff} s with jitter, `Retry-After` honoured up to {max_retry_after} s, and success bodies of up\n \
+         to {max_response} MiB. The connect timeout ({connect} s by default) is set on\n \
+         [`crate::ClientBuilder::connect_timeout`]."
     );
     let body = body_items(encodings, files);
     quote! {
@@ -96,7 +104,7 @@ pub fn http_rs(encodings: Encodings, files: bool, param_text: bool) -> TokenStre
 
         use crate::Error;
         use crate::client::{Client, Scheme};
-        use crate::error::{api_error, transport};
+        use crate::error::{api_error, too_large, transport};
 
         /// How many redirects one attempt follows before the last one is returned as an error.
         const MAX_REDIRECTS: usize = 10;
@@ -127,6 +135,10 @@ pub fn http_rs(encodings: Encodings, files: bool, param_text: bool) -> TokenStre
             /// The longest `Retry-After` waited for; when a server asks for more, its error is
             /// returned at once.
             pub max_retry_after: Duration,
+            /// The largest success body read, in bytes; a larger one ends the call with
+            /// [`Error::TooLarge`] as soon as it is known, so memory stays bounded. (Error
+            /// bodies are cut at 64 KiB instead.)
+            pub max_response_bytes: usize,
         }
 
         impl Default for RequestOptions {
@@ -137,6 +149,7 @@ pub fn http_rs(encodings: Encodings, files: bool, param_text: bool) -> TokenStre
                     initial_backoff: Duration::from_millis(#initial),
                     max_backoff: Duration::from_secs(#max_backoff),
                     max_retry_after: Duration::from_secs(#max_retry_after),
+                    max_response_bytes: #max_response * 1024 * 1024,
                 }
             }
         }
@@ -169,6 +182,12 @@ pub fn http_rs(encodings: Encodings, files: bool, param_text: bool) -> TokenStre
             /// Sets the longest `Retry-After` waited for.
             pub fn max_retry_after(mut self, delay: Duration) -> Self {
                 self.max_retry_after = delay;
+                self
+            }
+
+            /// Sets the largest success body read, in bytes.
+            pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+                self.max_response_bytes = bytes;
                 self
             }
         }
@@ -223,6 +242,33 @@ pub fn http_rs(encodings: Encodings, files: bool, param_text: bool) -> TokenStre
 
         #body
 
+        /// A success response with its body read in full.
+        pub(crate) struct Received {
+            pub(crate) status: StatusCode,
+            pub(crate) headers: HeaderMap,
+            #unread
+            pub(crate) body: Vec<u8>,
+        }
+
+        /// Reads a success body, at most `limit` bytes of it: a `Content-Length` over the limit
+        /// fails before reading, a body that grows past it as soon as it does.
+        async fn receive(operation: &str, mut response: reqwest::Response, limit: usize) -> Result<Received, Error> {
+            if response.content_length().is_some_and(|length| length > limit as u64) {
+                return Err(too_large(operation, limit));
+            }
+            let expected = response.content_length().map_or(0, |length| length as usize);
+            let mut body = Vec::with_capacity(expected);
+            while let Some(chunk) = response.chunk().await.map_err(|e| transport(operation, e))? {
+                if body.len() + chunk.len() > limit {
+                    return Err(too_large(operation, limit));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let status = response.status();
+            let headers = std::mem::take(response.headers_mut());
+            Ok(Received { status, headers, body })
+        }
+
         /// What one attempt ended with.
         enum Attempt {
             /// A response, of any status.
@@ -232,9 +278,9 @@ pub fn http_rs(encodings: Encodings, files: bool, param_text: bool) -> TokenStre
         }
 
         impl Client {
-            /// Sends `request`, following redirects and retrying as the options allow. Any
-            /// status but a success becomes [`Error::Api`].
-            pub(crate) async fn execute(&self, request: Request) -> Result<reqwest::Response, Error> {
+            /// Sends `request`, following redirects and retrying as the options allow, and reads
+            /// the body of a success. Any status but a success becomes [`Error::Api`].
+            pub(crate) async fn execute(&self, request: Request) -> Result<Received, Error> {
                 let options = &self.options;
                 let mut retries = 0;
                 loop {
@@ -252,7 +298,9 @@ pub fn http_rs(encodings: Encodings, files: bool, param_text: bool) -> TokenStre
                         continue;
                     }
                     return match attempt {
-                        Attempt::Response(response) if response.status().is_success() => Ok(response),
+                        Attempt::Response(response) if response.status().is_success() => {
+                            receive(request.operation, response, options.max_response_bytes).await
+                        }
                         Attempt::Response(response) => Err(api_error(request.operation, response).await),
                         Attempt::Failed(error) => Err(transport(request.operation, error)),
                     };

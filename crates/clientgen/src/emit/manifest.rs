@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::Features;
 use super::client::{CONNECT_TIMEOUT_SECS, REQUEST_TIMEOUT_SECS};
-use super::http::{INITIAL_BACKOFF_MS, MAX_BACKOFF_SECS, MAX_RETRIES, MAX_RETRY_AFTER_SECS};
+use super::http::{INITIAL_BACKOFF_MS, MAX_BACKOFF_SECS, MAX_RESPONSE_MIB, MAX_RETRIES, MAX_RETRY_AFTER_SECS};
 use crate::Config;
 use crate::model::*;
 
@@ -74,6 +74,8 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     let _ = writeln!(out, "[features]");
     let _ = writeln!(out, "# `blocking::Client`: the same calls, synchronously, for scripts and command-line tools.");
     let _ = writeln!(out, "blocking = [\"tokio/rt\"]");
+    let _ = writeln!(out, "# `Deserialize` for the types only ever sent (request bodies), for mock servers and fixtures.");
+    let _ = writeln!(out, "deserialize-requests = []");
     let _ = writeln!(out);
     let _ = writeln!(out, "[dev-dependencies]");
     let _ = writeln!(out, "tokio = {TOKIO_DEV}");
@@ -142,6 +144,7 @@ pub fn readme(api: &Api, config: &Config) -> String {
     let _ = writeln!(out, "- `Config`: the client is missing a base URL or the credentials the operation needs.");
     let _ = writeln!(out, "- `Transport`: the server could not be reached, or the call timed out.");
     let _ = writeln!(out, "- `Api`: the server answered with an error status; the status, headers and body are kept.");
+    let _ = writeln!(out, "- `TooLarge`: a success body was larger than `RequestOptions::max_response_bytes`.");
     let _ = writeln!(out, "- `Decode`: a success response did not match the declared type; the error names the field.\n");
 
     let _ = writeln!(out, "## Configuration\n");
@@ -159,6 +162,11 @@ pub fn readme(api: &Api, config: &Config) -> String {
          {REQUEST_TIMEOUT_SECS} s; `connect_timeout` and `timeout` on the builder change them, and \
          `client.with_timeout(…)` or `client.with_options(…)` change them for some calls only, sharing the \
          connection pool.\n"
+    );
+    let _ = writeln!(
+        out,
+        "A success body is read up to {MAX_RESPONSE_MIB} MiB (`RequestOptions::max_response_bytes`), an error \
+         body up to 64 KiB, so a misbehaving server cannot exhaust memory.\n"
     );
     let _ = writeln!(out, "Credentials are only sent to the base URL's host: a redirect elsewhere is followed without them, \
          and plain `http` to a host other than this machine is refused unless `allow_insecure_http(true)` says otherwise.\n");
@@ -181,6 +189,15 @@ pub fn readme(api: &Api, config: &Config) -> String {
         "With the `blocking` feature, `{krate}::blocking::Client::new(client)` (or `::from_env()`) offers the same \
          methods without `async`, for scripts and command-line tools. Do not call it from inside an async \
          runtime: it returns an error there rather than stall it."
+    );
+    let _ = writeln!(out, "\n## Features\n");
+    let _ = writeln!(out, "- `blocking`: the blocking client above.");
+    let _ = writeln!(
+        out,
+        "- `deserialize-requests`: `Deserialize` for the types this client only sends (request bodies), \
+         for a mock server or fixtures that decode what the client sent. Every type is `Serialize`, and \
+         every type the server returns is `Deserialize`, without it; it is off by default because those \
+         impls are a large share of the crate's compile time."
     );
     out
 }

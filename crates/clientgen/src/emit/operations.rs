@@ -223,9 +223,9 @@ fn decode(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
                 }
             }
             let fallback = fallback
-                .unwrap_or_else(|| quote! { _ => Err(crate::error::undeclared_status(operation, response.status())), });
+                .unwrap_or_else(|| quote! { _ => Err(crate::error::undeclared_status(operation, response.status)), });
             let ty = quote! { #types #enum_name };
-            (ty, quote! { match response.status().as_u16() { #(#arms)* #fallback } })
+            (ty, quote! { match response.status.as_u16() { #(#arms)* #fallback } })
         }
     }
 }
@@ -234,10 +234,10 @@ fn read_body(api: &Api, body: &SuccessBody) -> (TokenStream, TokenStream) {
     match body {
         SuccessBody::Json(ty) => {
             let ty = rust_type(api, ty, Some(Direction::Response), &quote! { types:: }).owned;
-            (ty, quote! { crate::error::json(operation, response).await })
+            (ty, quote! { crate::error::json(operation, response) })
         }
-        SuccessBody::Text => (quote! { String }, quote! { crate::error::text(operation, response).await }),
-        SuccessBody::Bytes => (quote! { Vec<u8> }, quote! { crate::error::bytes(operation, response).await }),
+        SuccessBody::Text => (quote! { String }, quote! { crate::error::text(operation, response) }),
+        SuccessBody::Bytes => (quote! { Vec<u8> }, quote! { Ok(crate::error::bytes(response)) }),
         SuccessBody::Empty => (quote! { () }, quote! { Ok(crate::error::empty(response)) }),
     }
 }

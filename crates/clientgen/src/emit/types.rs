@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::docs::{doc_attrs, doc_or};
+use super::docs::{code, doc_attrs, doc_or};
 use super::{RustType, ident, rust_type};
 use crate::model::*;
 use crate::naming::Scope;
@@ -109,6 +109,17 @@ impl View<'_> {
         quote! { #spec #note #cross }
     }
 
+    /// The `cfg` predicate of this view's `Deserialize`: a type only ever sent is decoded
+    /// only with the `deserialize-requests` feature, which keeps the crate quicker to compile.
+    fn deserialize_gate(&self) -> Option<TokenStream> {
+        (self.direction == Some(Direction::Request)).then(|| quote! { feature = "deserialize-requests" })
+    }
+
+    /// `#[cfg(…)]` on a hand-written `Deserialize` impl of this view, when it is gated.
+    fn deserialize_cfg(&self) -> Option<TokenStream> {
+        self.deserialize_gate().map(|gate| quote! { #[cfg(#gate)] })
+    }
+
     /// The fields this view has: those present in its direction (or either, when shared).
     fn fields<'s>(&self, s: &'s Struct) -> Vec<&'s Field> {
         s.fields
@@ -124,7 +135,7 @@ impl View<'_> {
         let name = &self.name;
         let fields = self.fields(s);
         let shapes: Vec<FieldShape> = fields.iter().map(|f| FieldShape::new(self.api, f, self.direction)).collect();
-        let field_tokens = shapes.iter().map(FieldShape::declaration);
+        let field_tokens = shapes.iter().map(|shape| shape.declaration(!s.parameters));
         // The crate's own code may touch the fields the API deprecates.
         let allow = fields.iter().any(|f| f.deprecated).then(|| quote! { #[allow(deprecated)] });
         let builder = self.emit_builder(&shapes);
@@ -132,9 +143,18 @@ impl View<'_> {
         let doc = self.doc();
         // With nothing required, `Default` is the empty value `new()` also returns.
         let default = shapes.iter().all(|s| s.wrapper != Wrapper::Plain).then(|| quote! { Default, });
+        // Parameters are sent one by one, never as a body: they need no serde.
+        let derives = match (s.parameters, self.deserialize_gate()) {
+            (true, _) => quote! { #[derive(Debug, Clone, #default PartialEq)] },
+            (false, None) => quote! { #[derive(Debug, Clone, #default PartialEq, Serialize, Deserialize)] },
+            (false, Some(gate)) => quote! {
+                #[derive(Debug, Clone, #default PartialEq, Serialize)]
+                #[cfg_attr(#gate, derive(Deserialize))]
+            },
+        };
         let tokens = quote! {
             #doc
-            #[derive(Debug, Clone, #default PartialEq, Serialize, Deserialize)]
+            #derives
             pub struct #name {
                 #(#field_tokens)*
             }
@@ -219,15 +239,25 @@ impl View<'_> {
         })
     }
 
+    /// A string enum. Serde goes through `as_str` and `FromStr` rather than derives: a value
+    /// the spec never listed decodes as `Unknown`, and each impl is one line where serde's
+    /// derive with an untagged variant was the costliest code of a generated crate to compile.
     fn emit_enum(&self, e: &StringEnum) -> TokenStream {
         let name = &self.name;
         let doc = self.doc();
         let variants = e.variants.iter().map(|v| {
             let variant = ident(&v.rust_name);
             let wire = &v.wire;
-            let fallback = if wire.is_empty() { "The empty string.".to_owned() } else { format!("`{wire}`") };
-            let doc = doc_or(v.doc.as_deref(), &fallback);
-            quote! { #doc #[serde(rename = #wire)] #variant, }
+            // Serde goes through `as_str`, so the docs are where a reader sees the wire value.
+            let on_wire = if wire.is_empty() { "the empty string".to_owned() } else { code(wire) };
+            let text = match v.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+                None if wire.is_empty() => "The empty string.".to_owned(),
+                None => on_wire,
+                Some(doc) if !doc.contains('\n') => format!("{doc} ({on_wire})"),
+                Some(doc) => format!("{doc}\n\nOn the wire: {on_wire}."),
+            };
+            let doc = doc_attrs(&text);
+            quote! { #doc #variant, }
         });
         let to_wire = e.variants.iter().map(|v| {
             let variant = ident(&v.rust_name);
@@ -239,13 +269,13 @@ impl View<'_> {
             let wire = &v.wire;
             quote! { #wire => Self::#variant, }
         });
+        let gate = self.deserialize_cfg();
         quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
             pub enum #name {
                 #(#variants)*
                 /// A value this client does not know yet, kept as the server sent it.
-                #[serde(untagged)]
                 Unknown(String),
             }
 
@@ -275,6 +305,20 @@ impl View<'_> {
                     })
                 }
             }
+
+            impl Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            #gate
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let text = String::deserialize(deserializer)?;
+                    Ok(text.parse().unwrap_or_else(|never: std::convert::Infallible| match never {}))
+                }
+            }
         }
     }
 
@@ -301,9 +345,16 @@ impl View<'_> {
             Other(serde_json::Value),
         };
         let Some(property) = &u.discriminator else {
+            let derives = match self.deserialize_gate() {
+                None => quote! { #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)] },
+                Some(gate) => quote! {
+                    #[derive(Debug, Clone, PartialEq, Serialize)]
+                    #[cfg_attr(#gate, derive(Deserialize))]
+                },
+            };
             return quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #derives
                 #[serde(untagged)]
                 pub enum #name {
                     #(#variants)*
@@ -320,6 +371,7 @@ impl View<'_> {
             let wrap = wrap(v);
             quote! { #(#tags)|* => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom), }
         });
+        let gate = self.deserialize_cfg();
         // Real specs name tags the server does not send (an implicit mapping uses schema names):
         // a tag no variant claims falls back to the first variant that fits.
         let fallbacks = u.variants.iter().map(|v| {
@@ -339,6 +391,7 @@ impl View<'_> {
                 #other
             }
 
+            #gate
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     let value = serde_json::Value::deserialize(deserializer)?;
@@ -418,7 +471,9 @@ impl<'a> FieldShape<'a> {
         }
     }
 
-    fn declaration(&self) -> TokenStream {
+    /// The field's declaration; with `serde`, the attributes that keep its wire name and
+    /// leave it out when unset.
+    fn declaration(&self, serde: bool) -> TokenStream {
         let f = self.field;
         let name = &self.ident;
         let ty = self.full_type();
@@ -427,6 +482,7 @@ impl<'a> FieldShape<'a> {
         let bare = f.rust_name.strip_prefix("r#").unwrap_or(&f.rust_name);
         let rename = (bare != wire).then(|| quote! { rename = #wire, });
         let serde = match self.wrapper {
+            _ if !serde => None,
             Wrapper::Plain => rename.map(|r| quote! { #[serde(#r)] }),
             Wrapper::OptionAlwaysWritten => Some(quote! { #[serde(#rename default)] }),
             Wrapper::Option | Wrapper::OptionNullable => {

@@ -402,7 +402,7 @@ impl Client {
             }
         }
         let response = self.execute(request).await?;
-        crate::error::json(operation, response).await
+        crate::error::json(operation, response)
     }
 
     /// `PUT /items/{id}`, with the body sent as `application/json`.
@@ -454,7 +454,7 @@ impl Client {
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::json(body)?;
         let response = self.execute(request).await?;
-        crate::error::json(operation, response).await
+        crate::error::json(operation, response)
     }
 
     /// `DELETE /items/{id}`
@@ -549,7 +549,7 @@ impl Client {
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::json(body)?;
         let response = self.execute(request).await?;
-        crate::error::json(operation, response).await
+        crate::error::json(operation, response)
     }
 
     /// Not idempotent.
@@ -601,7 +601,7 @@ impl Client {
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::form(body)?;
         let response = self.execute(request).await?;
-        crate::error::json(operation, response).await
+        crate::error::json(operation, response)
     }
 
     /// Not idempotent.
@@ -653,7 +653,7 @@ impl Client {
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::Multipart(body.multipart_parts());
         let response = self.execute(request).await?;
-        crate::error::json(operation, response).await
+        crate::error::json(operation, response)
     }
 
     /// `POST /uploads`, with the body sent as `multipart/form-data`.
@@ -703,18 +703,16 @@ impl Client {
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::Multipart(body.multipart_parts());
         let response = self.execute(request).await?;
-        match response.status().as_u16() {
+        match response.status.as_u16() {
             200u16 => {
                 crate::error::json(operation, response)
-                    .await
                     .map(|response| response.map(types::UploadsCreateResponse::Ok))
             }
             202u16 => {
                 crate::error::json(operation, response)
-                    .await
                     .map(|response| response.map(types::UploadsCreateResponse::Accepted))
             }
-            _ => Err(crate::error::undeclared_status(operation, response.status())),
+            _ => Err(crate::error::undeclared_status(operation, response.status)),
         }
     }
 
@@ -761,7 +759,7 @@ impl Client {
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::raw("text/plain", body.as_bytes());
         let response = self.execute(request).await?;
-        crate::error::text(operation, response).await
+        crate::error::text(operation, response)
     }
 
     /// `POST /notes`, with the body sent as `application/octet-stream`.
@@ -807,7 +805,7 @@ impl Client {
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::raw("application/octet-stream", body);
         let response = self.execute(request).await?;
-        crate::error::text(operation, response).await
+        crate::error::text(operation, response)
     }
 
     /// `GET /admin/stats`
@@ -848,7 +846,7 @@ impl Client {
         );
         request.security = &[&[Scheme::Key], &[Scheme::Basic]];
         let response = self.execute(request).await?;
-        crate::error::bytes(operation, response).await
+        Ok(crate::error::bytes(response))
     }
 
     /// `GET /pets/{id}`
@@ -892,7 +890,7 @@ impl Client {
         );
         request.security = &[&[Scheme::Token]];
         let response = self.execute(request).await?;
-        crate::error::json(operation, response).await
+        crate::error::json(operation, response)
     }
 
     /// `GET /health`

@@ -3,7 +3,7 @@
 //! The one error type of this crate, and the response readers that produce it.
 
 use std::fmt;
-use crate::http::ApiResponse;
+use crate::http::{ApiResponse, Received};
 
 /// How much of an error body is kept.
 const BODY_LIMIT: usize = 64 * 1024;
@@ -46,6 +46,14 @@ pub enum Error {
         /// The messages of a Django REST framework error body (`{"detail": …}` or
         /// `{"field": ["…"]}`), field errors as `field: message`; empty otherwise.
         messages: Vec<String>,
+    },
+    /// A success response whose body is larger than
+    /// [`RequestOptions::max_response_bytes`](crate::RequestOptions::max_response_bytes).
+    TooLarge {
+        /// `METHOD /path` of the call.
+        operation: String,
+        /// The limit, in bytes.
+        limit: usize,
     },
     /// A success response whose body does not fit the declared type.
     Decode {
@@ -104,6 +112,12 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::TooLarge { operation, limit } => {
+                write!(
+                    f,
+                    "{operation}: the response body is larger than the limit of {limit} bytes"
+                )
+            }
             Error::Decode { operation, path, message, .. } => {
                 write!(f, "{operation}: response field {path}: {message}")
             }
@@ -144,6 +158,14 @@ pub(crate) fn transport(operation: &str, source: reqwest::Error) -> Error {
         operation: operation.to_owned(),
         url,
         source: source.without_url(),
+    }
+}
+
+/// [`Error::TooLarge`] for a success body over `limit` bytes.
+pub(crate) fn too_large(operation: &str, limit: usize) -> Error {
+    Error::TooLarge {
+        operation: operation.to_owned(),
+        limit,
     }
 }
 
@@ -243,44 +265,65 @@ impl Error {
     }
 }
 
-/// Reads a success body as JSON into `T`.
-pub(crate) async fn json<T: serde::de::DeserializeOwned>(
+/// Decodes a success body as JSON into `T`.
+pub(crate) fn json<T: serde::de::DeserializeOwned>(
     operation: &str,
-    mut response: reqwest::Response,
+    response: Received,
 ) -> Result<ApiResponse<T>, Error> {
-    let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
-    let bytes = response.bytes().await.map_err(|e| transport(operation, e))?;
-    let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
-    let body = serde_path_to_error::deserialize(deserializer)
-        .map_err(|e| {
-            let mut path = match e.path().to_string() {
-                path if path == "." => String::new(),
-                path => format!(".{path}"),
-            };
-            let mut message = strip_position(&e.into_inner().to_string());
-            if let Some(field) = message
-                .strip_prefix("missing field `")
-                .and_then(|m| m.strip_suffix('`'))
-            {
-                path = format!("{path}.{field}");
-                message = "missing from the body".to_owned();
-            }
-            if path.is_empty() {
-                path.push('.');
-            }
-            let cut = bytes.len().min(BODY_LIMIT);
-            Error::Decode {
-                operation: operation.to_owned(),
-                path,
-                message,
-                body: String::from_utf8_lossy(&bytes[..cut]).into_owned(),
-            }
-        })?;
-    Ok(ApiResponse {
-        status,
-        headers,
-        body,
-    })
+    let deserializer = &mut serde_json::Deserializer::from_slice(&response.body);
+    match serde_path_to_error::deserialize(deserializer) {
+        Ok(body) => {
+            Ok(ApiResponse {
+                status: response.status,
+                headers: response.headers,
+                body,
+            })
+        }
+        Err(e) => {
+            let path = e.path().to_string();
+            Err(decode_error(operation, &response, path, e.into_inner()))
+        }
+    }
+}
+
+/// [`Error::Decode`] from what serde reports: a missing field joins the path, and a
+/// body that is not JSON at all says what its content type was.
+fn decode_error(
+    operation: &str,
+    response: &Received,
+    path: String,
+    error: serde_json::Error,
+) -> Error {
+    let not_json = error.is_syntax() || error.is_eof();
+    let mut path = if path == "." { String::new() } else { format!(".{path}") };
+    let mut message = strip_position(&error.to_string());
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.strip_suffix('`'))
+    {
+        path = format!("{path}.{field}");
+        message = "missing from the body".to_owned();
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    let content_type = response
+        .headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    if let Some(content_type) = content_type.filter(|t| not_json && !t.contains("json"))
+    {
+        message = format!(
+            "{message} (the response's content type is {content_type}, not JSON)"
+        );
+    }
+    let cut = response.body.len().min(BODY_LIMIT);
+    Error::Decode {
+        operation: operation.to_owned(),
+        path,
+        message,
+        body: String::from_utf8_lossy(&response.body[..cut]).into_owned(),
+    }
 }
 
 /// Drops serde_json's " at line X column Y": the field path says where.
@@ -291,39 +334,45 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// Reads a success body as text.
-pub(crate) async fn text(
+/// A success body as text; a body that is not UTF-8 is an error, not replaced characters.
+pub(crate) fn text(
     operation: &str,
-    mut response: reqwest::Response,
+    response: Received,
 ) -> Result<ApiResponse<String>, Error> {
-    let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
-    let body = response.text().await.map_err(|e| transport(operation, e))?;
-    Ok(ApiResponse {
-        status,
-        headers,
-        body,
-    })
+    match String::from_utf8(response.body) {
+        Ok(body) => {
+            Ok(ApiResponse {
+                status: response.status,
+                headers: response.headers,
+                body,
+            })
+        }
+        Err(e) => {
+            let cut = e.as_bytes().len().min(BODY_LIMIT);
+            Err(Error::Decode {
+                operation: operation.to_owned(),
+                path: ".".to_owned(),
+                message: format!("the body is not UTF-8 text: {}", e.utf8_error()),
+                body: String::from_utf8_lossy(&e.as_bytes()[..cut]).into_owned(),
+            })
+        }
+    }
 }
 
-/// Reads a success body as bytes.
-pub(crate) async fn bytes(
-    operation: &str,
-    mut response: reqwest::Response,
-) -> Result<ApiResponse<Vec<u8>>, Error> {
-    let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
-    let body = response.bytes().await.map_err(|e| transport(operation, e))?.to_vec();
-    Ok(ApiResponse {
-        status,
-        headers,
-        body,
-    })
-}
-
-/// A success that carries no body; whatever was sent is not read.
-pub(crate) fn empty(mut response: reqwest::Response) -> ApiResponse<()> {
+/// A success body as bytes.
+pub(crate) fn bytes(response: Received) -> ApiResponse<Vec<u8>> {
     ApiResponse {
-        status: response.status(),
-        headers: std::mem::take(response.headers_mut()),
+        status: response.status,
+        headers: response.headers,
+        body: response.body,
+    }
+}
+
+/// A success that carries no body; whatever was sent is ignored.
+pub(crate) fn empty(response: Received) -> ApiResponse<()> {
+    ApiResponse {
+        status: response.status,
+        headers: response.headers,
         body: (),
     }
 }

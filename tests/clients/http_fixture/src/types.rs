@@ -90,7 +90,8 @@ impl Item {
 /// The `Item` schema.
 ///
 /// What the caller sends; the server's view is [`Item`], which adds the read-only fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(Deserialize))]
 pub struct ItemRequest {
     /// The `name` field.
     pub name: String,
@@ -267,10 +268,9 @@ impl Job {
 }
 
 /// The query, header and cookie parameters of `ItemsRead`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ItemsReadParams {
     /// The `expand` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
 
@@ -288,7 +288,8 @@ impl ItemsReadParams {
 }
 
 /// The `UploadsCreateBody` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(Deserialize))]
 pub struct UploadsCreateBody {
     /// The `title` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
