@@ -199,6 +199,13 @@ pub fn readme(api: &Api, config: &Config) -> String {
          every type the server returns is `Deserialize`, without it; it is off by default because those \
          impls are a large share of the crate's compile time."
     );
+    let _ = writeln!(
+        out,
+        "\nAbout twenty crates of the dependency tree are ICU4X, which `url` (through `idna_adapter`) uses for \
+         international domain names. An application can switch that to the smaller unicode-rs back end with \
+         `cargo update -p idna_adapter --precise 1.1.0`, as `idna_adapter` documents; a library cannot choose \
+         it for you."
+    );
     out
 }
 
