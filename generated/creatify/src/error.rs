@@ -265,6 +265,28 @@ impl Error {
     }
 }
 
+impl Received {
+    /// The response's status and headers with `body`, decoded from the bytes read.
+    fn with_body<T>(self, body: T) -> ApiResponse<T> {
+        ApiResponse {
+            status: self.status,
+            headers: self.headers,
+            body,
+        }
+    }
+}
+
+/// [`Error::Decode`], keeping the body (up to the cap) as text.
+fn decode_failure(operation: &str, path: String, message: String, body: &[u8]) -> Error {
+    let cut = body.len().min(BODY_LIMIT);
+    Error::Decode {
+        operation: operation.to_owned(),
+        path,
+        message,
+        body: String::from_utf8_lossy(&body[..cut]).into_owned(),
+    }
+}
+
 /// Decodes a success body as JSON into `T`.
 pub(crate) fn json<T: serde::de::DeserializeOwned>(
     operation: &str,
@@ -272,13 +294,7 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(
 ) -> Result<ApiResponse<T>, Error> {
     let deserializer = &mut serde_json::Deserializer::from_slice(&response.body);
     match serde_path_to_error::deserialize(deserializer) {
-        Ok(body) => {
-            Ok(ApiResponse {
-                status: response.status,
-                headers: response.headers,
-                body,
-            })
-        }
+        Ok(body) => Ok(response.with_body(body)),
         Err(e) => {
             let path = e.path().to_string();
             Err(decode_error(operation, &response, path, e.into_inner()))
@@ -317,13 +333,7 @@ fn decode_error(
             "{message} (the response's content type is {content_type}, not JSON)"
         );
     }
-    let cut = response.body.len().min(BODY_LIMIT);
-    Error::Decode {
-        operation: operation.to_owned(),
-        path,
-        message,
-        body: String::from_utf8_lossy(&response.body[..cut]).into_owned(),
-    }
+    decode_failure(operation, path, message, &response.body)
 }
 
 /// Drops serde_json's " at line X column Y": the field path says where.

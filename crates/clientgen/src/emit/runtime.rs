@@ -79,7 +79,7 @@ pub fn error_rs(readers: Readers, validation: bool) -> TokenStream {
             pub(crate) fn json<T: serde::de::DeserializeOwned>(operation: &str, response: Received) -> Result<ApiResponse<T>, Error> {
                 let deserializer = &mut serde_json::Deserializer::from_slice(&response.body);
                 match serde_path_to_error::deserialize(deserializer) {
-                    Ok(body) => Ok(ApiResponse { status: response.status, headers: response.headers, body }),
+                    Ok(body) => Ok(response.with_body(body)),
                     Err(e) => {
                         let path = e.path().to_string();
                         Err(decode_error(operation, &response, path, e.into_inner()))
@@ -105,13 +105,7 @@ pub fn error_rs(readers: Readers, validation: bool) -> TokenStream {
                 if let Some(content_type) = content_type.filter(|t| not_json && !t.contains("json")) {
                     message = format!("{message} (the response's content type is {content_type}, not JSON)");
                 }
-                let cut = response.body.len().min(BODY_LIMIT);
-                Error::Decode {
-                    operation: operation.to_owned(),
-                    path,
-                    message,
-                    body: String::from_utf8_lossy(&response.body[..cut]).into_owned(),
-                }
+                decode_failure(operation, path, message, &response.body)
             }
 
             /// Drops serde_json's " at line X column Y": the field path says where.
@@ -127,16 +121,12 @@ pub fn error_rs(readers: Readers, validation: bool) -> TokenStream {
         quote! {
             /// A success body as text; a body that is not UTF-8 is an error, not replaced characters.
             pub(crate) fn text(operation: &str, response: Received) -> Result<ApiResponse<String>, Error> {
-                match String::from_utf8(response.body) {
-                    Ok(body) => Ok(ApiResponse { status: response.status, headers: response.headers, body }),
+                let Received { status, headers, body } = response;
+                match String::from_utf8(body) {
+                    Ok(body) => Ok(ApiResponse { status, headers, body }),
                     Err(e) => {
-                        let cut = e.as_bytes().len().min(BODY_LIMIT);
-                        Err(Error::Decode {
-                            operation: operation.to_owned(),
-                            path: ".".to_owned(),
-                            message: format!("the body is not UTF-8 text: {}", e.utf8_error()),
-                            body: String::from_utf8_lossy(&e.as_bytes()[..cut]).into_owned(),
-                        })
+                        let message = format!("the body is not UTF-8 text: {}", e.utf8_error());
+                        Err(decode_failure(operation, ".".to_owned(), message, e.as_bytes()))
                     }
                 }
             }
@@ -146,7 +136,8 @@ pub fn error_rs(readers: Readers, validation: bool) -> TokenStream {
         quote! {
             /// A success body as bytes.
             pub(crate) fn bytes(response: Received) -> ApiResponse<Vec<u8>> {
-                ApiResponse { status: response.status, headers: response.headers, body: response.body }
+                let Received { status, headers, body } = response;
+                ApiResponse { status, headers, body }
             }
         }
     });
@@ -154,7 +145,7 @@ pub fn error_rs(readers: Readers, validation: bool) -> TokenStream {
         quote! {
             /// A success that carries no body; whatever was sent is ignored.
             pub(crate) fn empty(response: Received) -> ApiResponse<()> {
-                ApiResponse { status: response.status, headers: response.headers, body: () }
+                response.with_body(())
             }
         }
     });
@@ -167,6 +158,30 @@ pub fn error_rs(readers: Readers, validation: bool) -> TokenStream {
                     path: ".".to_owned(),
                     message: format!("status {status} is not a declared response"),
                     body: String::new(),
+                }
+            }
+        }
+    });
+    let decode_failure = (readers.json || readers.text).then(|| {
+        quote! {
+            /// [`Error::Decode`], keeping the body (up to the cap) as text.
+            fn decode_failure(operation: &str, path: String, message: String, body: &[u8]) -> Error {
+                let cut = body.len().min(BODY_LIMIT);
+                Error::Decode {
+                    operation: operation.to_owned(),
+                    path,
+                    message,
+                    body: String::from_utf8_lossy(&body[..cut]).into_owned(),
+                }
+            }
+        }
+    });
+    let with_body = (readers.json || readers.empty).then(|| {
+        quote! {
+            impl Received {
+                /// The response's status and headers with `body`, decoded from the bytes read.
+                fn with_body<T>(self, body: T) -> ApiResponse<T> {
+                    ApiResponse { status: self.status, headers: self.headers, body }
                 }
             }
         }
@@ -383,6 +398,8 @@ pub fn error_rs(readers: Readers, validation: bool) -> TokenStream {
         }
 
         #validation
+        #with_body
+        #decode_failure
         #json
         #text
         #bytes
