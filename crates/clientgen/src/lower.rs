@@ -370,6 +370,7 @@ impl<'a> Lowerer<'a> {
         let mut variants = Vec::new();
         for (index, alternative) in alternatives {
             let at = join(&site.pointer, &[kind, &index.to_string()]);
+            let doc = alternative.as_item().and_then(|item| item.schema_data.description.clone());
             let (ty, name, reference) = match alternative {
                 ReferenceOr::Reference { reference } => {
                     let ty = self.resolve_ref(reference, &at);
@@ -385,6 +386,7 @@ impl<'a> Lowerer<'a> {
                         .title
                         .as_deref()
                         .map(naming::type_name)
+                        .or_else(|| own_name(item).map(naming::type_name))
                         .unwrap_or_else(|| kind_name(item).to_owned());
                     let hint = naming::type_name(&format!("{} {name}", site.name_hint));
                     let ty = self.lower_inline(item, &Site { pointer: at, name_hint: &hint });
@@ -403,9 +405,42 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => Vec::new(),
             };
-            variants.push(UnionVariant { rust_name: scope.claim(&naming::variant_name(&name)), ty, tags, boxed: false });
+            let rust_name = scope.claim(&naming::variant_name(&name));
+            variants.push(UnionVariant { rust_name, ty, tags, boxed: false, doc });
         }
-        Union { discriminator: discriminator.map(|d| d.property_name.clone()), variants }
+        if discriminator.is_none() {
+            if let Some((property, tags)) = self.own_tags(alternatives) {
+                for (variant, tag) in variants.iter_mut().zip(tags) {
+                    variant.tags = vec![tag];
+                }
+                return Union { discriminator: Some(property), exact_tags: true, variants };
+            }
+        }
+        Union { discriminator: discriminator.map(|d| d.property_name.clone()), exact_tags: false, variants }
+    }
+
+    /// The tag property and values of a union without a `discriminator` whose alternatives tag
+    /// themselves: every one is an object whose required property of one shared name allows a
+    /// single string, a different one each (as serde's internally tagged enums are described).
+    fn own_tags(&self, alternatives: &[(usize, &ReferenceOr<Schema>)]) -> Option<(String, Vec<String>)> {
+        let mut property: Option<&str> = None;
+        let mut tags: Vec<String> = Vec::new();
+        for (_, alternative) in alternatives {
+            let schema = match alternative {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/schemas/")
+                    .and_then(|name| self.doc.components.as_ref()?.schemas.get(&unescape(name)))
+                    .and_then(|s| s.as_item())?,
+            };
+            let (key, value) = own_tag(schema)?;
+            if property.is_some_and(|p| p != key) || tags.iter().any(|t| t == value) {
+                return None;
+            }
+            property = Some(key);
+            tags.push(value.to_owned());
+        }
+        Some((property?.to_owned(), tags))
     }
 
     /// Whether a referenced component is itself declared `nullable`.
@@ -1236,6 +1271,34 @@ fn is_null_or_blank(schema: &Schema) -> bool {
         }
         _ => false,
     }
+}
+
+/// The name an inline object alternative carries in itself: the one value a required string
+/// property allows (a tag, as internally tagged enums write it: `{"state": "creating", …}`),
+/// or else its only property when that is required (`{"ip": …}`, externally tagged).
+fn own_name(schema: &Schema) -> Option<&str> {
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
+    let only = match (object.properties.len(), object.properties.keys().next()) {
+        (1, Some(key)) if object.required.contains(key) => Some(key.as_str()),
+        _ => None,
+    };
+    own_tag(schema).map(|(_, value)| value).or(only).filter(|name| !name.trim().is_empty())
+}
+
+/// The first required property of an object schema that allows exactly one string, with
+/// that string: the tag an internally tagged alternative carries.
+fn own_tag(schema: &Schema) -> Option<(&str, &str)> {
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
+    object.required.iter().find_map(|key| {
+        let property = object.properties.get(key)?.as_item()?;
+        match &property.schema_kind {
+            SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
+                [Some(value)] => Some((key.as_str(), value.as_str())),
+                _ => None,
+            },
+            _ => None,
+        }
+    })
 }
 
 /// A variant name for an inline alternative, from its type.

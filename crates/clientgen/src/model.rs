@@ -149,6 +149,11 @@ pub enum TypeKind {
 pub struct Union {
     /// The property whose value names the variant (`discriminator.propertyName`), if any.
     pub discriminator: Option<String>,
+    /// The tags were read from the alternatives themselves (each has a property allowing one
+    /// value), not from a `discriminator`: they are exact, so a value with another tag is
+    /// kept as `Other` instead of going to the first alternative that fits.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub exact_tags: bool,
     /// The alternatives, in spec order.
     pub variants: Vec<UnionVariant>,
 }
@@ -166,6 +171,9 @@ pub struct UnionVariant {
     /// Held in a `Box`, because its type leads back to the union.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub boxed: bool,
+    /// Doc text: an inline alternative's own description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
 }
 
 /// An object type.

@@ -334,11 +334,19 @@ impl View<'_> {
             let variant = ident(&v.rust_name);
             let ty = rust_type(self.api, &v.ty, self.direction, &quote! {}).owned;
             let ty = if v.boxed { quote! { Box<#ty> } } else { ty };
+            let fallback = format!("The `{}` alternative.", v.rust_name);
             let text = match v.tags.as_slice() {
-                [] => format!(" A `{}`.", v.rust_name),
-                tags => format!(" A `{}`, tagged {}.", v.rust_name, tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ")),
+                [] => doc_or(v.doc.as_deref(), &fallback),
+                tags => {
+                    let tags = tags.iter().map(|t| code(t)).collect::<Vec<_>>().join(" or ");
+                    let doc = v.doc.as_deref().map(str::trim).filter(|d| !d.is_empty());
+                    doc_attrs(&match doc {
+                        None => format!("The `{}` alternative, tagged {tags}.", v.rust_name),
+                        Some(doc) => format!("{doc}\n\nTagged {tags}."),
+                    })
+                }
             };
-            quote! { #[doc = #text] #variant(#ty), }
+            quote! { #text #variant(#ty), }
         });
         let other = quote! {
             /// A value that fits none of the alternatives this client knows, kept as sent.
@@ -373,8 +381,9 @@ impl View<'_> {
         });
         let gate = self.deserialize_cfg();
         // Real specs name tags the server does not send (an implicit mapping uses schema names):
-        // a tag no variant claims falls back to the first variant that fits.
-        let fallbacks = u.variants.iter().map(|v| {
+        // a tag no variant claims falls back to the first variant that fits. Tags read from the
+        // alternatives themselves are exact: another tag is a value this client does not know.
+        let fallbacks = u.variants.iter().filter(|_| !u.exact_tags).map(|v| {
             let wrap = wrap(v);
             quote! {
                 if let Ok(variant) = serde_json::from_value(value.clone()).map(#wrap) {

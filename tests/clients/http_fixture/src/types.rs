@@ -135,9 +135,9 @@ impl ItemRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Pet {
-    /// A `Cat`, tagged `cat`.
+    /// The `Cat` alternative, tagged `cat`.
     Cat(Cat),
-    /// A `Dog`, tagged `Dog`.
+    /// The `Dog` alternative, tagged `Dog`.
     Dog(Dog),
     /// A value that fits none of the alternatives this client knows, kept as sent.
     Other(serde_json::Value),
@@ -231,9 +231,9 @@ impl Dog {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Size {
-    /// A `Integer`.
+    /// The `Integer` alternative.
     Integer(i64),
-    /// A `String`.
+    /// The `String` alternative.
     String(String),
     /// A value that fits none of the alternatives this client knows, kept as sent.
     Other(serde_json::Value),
@@ -258,12 +258,201 @@ impl Upload {
 pub struct Job {
     /// The `job_id` field.
     pub job_id: String,
+    /// The `state` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<JobState>,
 }
 
 impl Job {
     /// Creates a value from its required fields; the optional ones start unset.
     pub fn new(job_id: impl Into<String>) -> Self {
-        Self { job_id: job_id.into() }
+        Self {
+            job_id: job_id.into(),
+            state: None,
+        }
+    }
+
+    /// Sets `state`.
+    pub fn state(mut self, value: JobState) -> Self {
+        self.state = Some(value);
+        self
+    }
+}
+
+/// Tagged by the one value each alternative's `state` allows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum JobState {
+    /// The `Queued` alternative, tagged `queued`.
+    Queued(JobStateQueued),
+    /// The `Failed` alternative, tagged `failed`.
+    Failed(JobStateFailed),
+    /// A value that fits none of the alternatives this client knows, kept as sent.
+    Other(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for JobState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("state")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        match tag.as_str() {
+            "queued" => {
+                serde_json::from_value(value)
+                    .map(Self::Queued)
+                    .map_err(serde::de::Error::custom)
+            }
+            "failed" => {
+                serde_json::from_value(value)
+                    .map(Self::Failed)
+                    .map_err(serde::de::Error::custom)
+            }
+            _ => Ok(Self::Other(value)),
+        }
+    }
+}
+
+/// The `JobStateQueued` schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobStateQueued {
+    /// The `state` field.
+    pub state: JobStateQueuedState,
+}
+
+impl JobStateQueued {
+    /// Creates a value from its required fields; the optional ones start unset.
+    pub fn new(state: JobStateQueuedState) -> Self {
+        Self { state }
+    }
+}
+
+/// The `JobStateQueuedState` schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JobStateQueuedState {
+    /// `queued`
+    Queued,
+    /// A value this client does not know yet, kept as the server sent it.
+    Unknown(String),
+}
+
+impl JobStateQueuedState {
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Queued => "queued",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl std::fmt::Display for JobStateQueuedState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for JobStateQueuedState {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "queued" => Self::Queued,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
+
+impl Serialize for JobStateQueuedState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for JobStateQueuedState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(text.parse().unwrap_or_else(|never: std::convert::Infallible| match never {}))
+    }
+}
+
+/// The `JobStateFailed` schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobStateFailed {
+    /// The `state` field.
+    pub state: JobStateFailedState,
+    /// The `reason` field.
+    pub reason: String,
+}
+
+impl JobStateFailed {
+    /// Creates a value from its required fields; the optional ones start unset.
+    pub fn new(state: JobStateFailedState, reason: impl Into<String>) -> Self {
+        Self {
+            state,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// The `JobStateFailedState` schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JobStateFailedState {
+    /// `failed`
+    Failed,
+    /// A value this client does not know yet, kept as the server sent it.
+    Unknown(String),
+}
+
+impl JobStateFailedState {
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Failed => "failed",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl std::fmt::Display for JobStateFailedState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for JobStateFailedState {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "failed" => Self::Failed,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
+
+impl Serialize for JobStateFailedState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for JobStateFailedState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(text.parse().unwrap_or_else(|never: std::convert::Infallible| match never {}))
     }
 }
 
