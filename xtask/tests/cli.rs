@@ -142,3 +142,55 @@ fn specs_nested_too_deep_or_defined_through_themselves_exit_1_with_a_message() {
         assert!(!out.exists(), "{name}: nothing is written");
     }
 }
+
+#[test]
+fn names_in_the_spec_never_lead_output_outside_out() {
+    let dir = scratch("paths");
+    std::fs::create_dir_all(&dir).unwrap();
+    let long = "x".repeat(5000);
+    let hostile = ["../../etc", "/abs", "..\\x", "a/b", "C:\\x", "nul\u{0}byte", "..", ".", "~", long.as_str()];
+    let mut schemas = serde_json::Map::new();
+    let mut paths = serde_json::Map::new();
+    for (i, name) in hostile.iter().enumerate() {
+        schemas.insert(name.to_string(), serde_json::json!({"type": "object", "properties": {*name: {"type": "string"}}}));
+        let reference = format!("#/components/schemas/{}", name.replace('~', "~0").replace('/', "~1"));
+        let body = serde_json::json!({"content": {"application/json": {"schema": {"$ref": reference}}}});
+        paths.insert(
+            format!("/p{i}"),
+            serde_json::json!({"post": {
+                "operationId": name, "tags": [name], "summary": name, "requestBody": body,
+                "responses": {"200": {"description": name, "content": {"application/json": {"schema": {"$ref": reference}}}}}
+            }}),
+        );
+    }
+    let spec = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "../../etc/passwd", "version": "/abs"},
+        "tags": hostile.iter().map(|name| serde_json::json!({"name": name})).collect::<Vec<_>>(),
+        "servers": [{"url": "file:///etc/passwd"}],
+        "paths": paths,
+        "components": {"schemas": schemas},
+    });
+    let spec_path = dir.join("hostile.json");
+    std::fs::write(&spec_path, serde_json::to_string_pretty(&spec).unwrap()).unwrap();
+    let out = dir.join("out");
+    let output = xtask(&["codegen", "--spec", spec_path.to_str().unwrap(), "--out", out.to_str().unwrap(), "--crate-name", "hostile"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let written: Vec<String> = tree(&dir).into_iter().map(|(path, _)| path.replace('\\', "/")).collect();
+    let expected = [
+        "hostile.json", "out/Cargo.toml", "out/README.md", "out/src/client.rs", "out/src/error.rs", "out/src/http.rs",
+        "out/src/lib.rs", "out/src/types.rs", "out/src/blocking.rs", "out/src/validate.rs",
+    ];
+    for path in &written {
+        assert!(expected.contains(&path.as_str()), "unexpected file {path}: {written:?}");
+    }
+    assert!(written.iter().any(|p| p == "out/src/types.rs"), "{written:?}");
+    let parent_entries: Vec<_> = std::fs::read_dir(dir.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name == "etc" || name == "abs" || name.contains("..") || name.starts_with("C:"))
+        .collect();
+    assert!(parent_entries.is_empty(), "written beside the scratch folder: {parent_entries:?}");
+}
