@@ -15,9 +15,10 @@ use serde_json::{Map, Value, json};
 /// views and runtime types; an index keeps the spec's keys distinct.
 const SCHEMA_NAMES: &[&str] =
     &["Pet", "pet", "PetRequest", "Self", "type", "2D", "a-b", "Ünïcode", "Option", "Vec", "Error", "Client", "Nullable"];
-/// Property names: keywords, collisions (`Name`/`name`, `user-id`/`user_id`), digits, spaces.
+/// Property names: keywords, collisions (`Name`/`name`, `user-id`/`user_id`, `self`/`Self`),
+/// digits, spaces, the empty name and comment closers.
 const PROPERTY_NAMES: &[&str] =
-    &["id", "name", "Name", "type", "self", "user-id", "user_id", "2fa", "é", "a b", "ref", "r#x", "crate"];
+    &["id", "name", "Name", "type", "self", "user-id", "user_id", "2fa", "é", "a b", "ref", "r#x", "crate", "", "$ref", "*/", "value", "Self"];
 const ENUM_VALUES: &[&str] = &["a", "A", "a-b", "1", "null", "Unknown", "true", "self", "x y"];
 const PARAM_NAMES: &[&str] = &["id", "type", "user-id", "2x", "limit", "self"];
 
