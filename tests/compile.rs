@@ -1,5 +1,6 @@
 //! Compiles what the generator writes: every rule fixture, and real specs from ../shared/specs
-//! that the leading Rust generator cannot handle, under `clippy -D warnings`, doctests included.
+//! that the leading Rust generator cannot handle, under `clippy -D warnings`, doctests and
+//! `cargo doc` (rustdoc warnings denied) included.
 
 use std::path::PathBuf;
 

@@ -68,3 +68,49 @@ fn generation_is_deterministic() {
     let second = xtask::generate_creatify().expect("seed generates").files;
     assert_eq!(first, second);
 }
+
+/// Independent problems in one spec are all reported in one run, each at its JSON pointer.
+#[test]
+fn one_run_reports_every_problem_with_its_pointer() {
+    let text = "\
+openapi: 3.0.3
+info: {title: Broken, version: '1'}
+paths:
+  /pets/{id}:
+    get:
+      operationId: pets_read
+      security: [{nope: []}]
+      parameters:
+        - {name: petId, in: path, required: true, schema: {type: string}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Missing'}}}}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        owner: {$ref: '#/components/schemas/Owner'}
+        kind: {type: strin}
+    Toy:
+      type: object
+      x-rust-name: 'not a name'
+      properties:
+        maker: {$ref: 'other.yaml#/Maker'}
+";
+    let error = clientgen::lower(&Input::spec(Source::new("broken.yaml", text))).expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        [
+            "broken.yaml: #/components/schemas/Toy/properties/maker/$ref: $ref \"other.yaml#/Maker\" points into another document; bundle the spec into one file first",
+            "broken.yaml: #/components/schemas/Toy/x-rust-name: x-rust-name must be a plain Rust identifier, found \"not a name\"",
+            "broken.yaml: #/components/schemas/Pet/properties/owner/$ref: $ref \"#/components/schemas/Owner\" points at no schema",
+            "broken.yaml: #/paths/~1pets~1{id}/get: path parameter {id} is not declared",
+            "broken.yaml: #/paths/~1pets~1{id}/get/responses/200/content/application~1json/schema/$ref: $ref \"#/components/schemas/Missing\" points at no schema",
+            "broken.yaml: #/paths/~1pets~1{id}/get/security: security scheme \"nope\" is not defined in #/components/securitySchemes",
+        ]
+        .join("\n")
+    );
+    for problem in &error.problems {
+        assert!(matches!(problem.location, clientgen::diag::Location::Pointer(_)), "{problem}");
+    }
+}

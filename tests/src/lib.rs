@@ -37,8 +37,8 @@ pub fn generate_fixture(stem: &str, path: &Path) -> Result<Vec<GeneratedFile>, c
 }
 
 /// Writes each crate into one scratch workspace under target/, runs clippy on all of them with
-/// warnings denied, then compiles their doctests (the examples in the docs). Returns cargo's
-/// output on failure.
+/// warnings denied, compiles their doctests (the examples in the docs), and documents them with
+/// rustdoc's warnings denied. Returns cargo's output on failure.
 pub fn check_crates(crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), String> {
     let root = xtask::project_root();
     let workspace = root.join("target").join("generated-crates");
@@ -52,11 +52,13 @@ pub fn check_crates(crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), Strin
     xtask::scratch_workspace(&workspace, &members).map_err(|e| e.to_string())?;
     let clippy = ["clippy", "--workspace", "--all-targets", "--all-features", "--keep-going", "--quiet", "--", "-D", "warnings"];
     let doctests = ["test", "--workspace", "--doc", "--quiet"];
-    for args in [&clippy[..], &doctests[..]] {
+    let docs = ["doc", "--workspace", "--no-deps", "--quiet"];
+    for args in [&clippy[..], &doctests[..], &docs[..]] {
         let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
             .args(args)
             .current_dir(&workspace)
             .env("CARGO_TARGET_DIR", root.join("target").join("generated-crates-target"))
+            .env("RUSTDOCFLAGS", "-D warnings")
             .env_remove("RUSTFLAGS")
             .output()
             .map_err(|e| format!("cannot run cargo: {e}"))?;

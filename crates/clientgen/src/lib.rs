@@ -153,7 +153,13 @@ pub fn lower(input: &Input<'_>) -> Result<Lowered, Error> {
     let (mut tree, mut warnings) = apply_overlays(input)?;
     let name = input.spec.name;
     load::check_version(&tree, name)?;
+    load::check_depth(&tree, name)?;
     let normalized = normalize::normalize(&mut tree);
+    // Normalizing adds levels (`allOf` wrappers, inlined references).
+    load::check_depth(&tree, name).map_err(|mut e| {
+        e.problems.splice(0..0, normalized.errors.iter().cloned());
+        e
+    })?;
     warnings.extend(normalized.warnings.iter().map(|w| format!("{name}: {w}")));
     let doc = load::to_openapi(tree, name).map_err(|mut e| {
         e.problems.splice(0..0, normalized.errors.iter().cloned());

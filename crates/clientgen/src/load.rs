@@ -134,6 +134,41 @@ fn strip_position(message: &str) -> &str {
     message.find(" at line ").map_or(message, |at| &message[..at])
 }
 
+/// How deeply a document may nest, in JSON pointer segments. Real specs stay under 30; a much
+/// deeper tree would exhaust a thread's stack in the stages that walk it recursively.
+pub const MAX_DEPTH: usize = 64;
+
+/// Checks that nothing in the tree sits more than [`MAX_DEPTH`] levels down; the error names
+/// the first place that does. The walk itself stops at the limit, so it cannot overflow.
+pub fn check_depth(value: &Value, source_name: &str) -> Result<(), Error> {
+    fn too_deep(value: &Value, depth: usize) -> Option<Vec<String>> {
+        let mut children: Box<dyn Iterator<Item = (String, &Value)>> = match value {
+            Value::Object(map) => Box::new(map.iter().map(|(key, child)| (escape_segment(key), child))),
+            Value::Array(items) => Box::new(items.iter().enumerate().map(|(i, child)| (i.to_string(), child))),
+            _ => return None,
+        };
+        if depth == MAX_DEPTH {
+            return children.next().map(|(segment, _)| vec![segment]);
+        }
+        children.find_map(|(segment, child)| {
+            too_deep(child, depth + 1).map(|mut path| {
+                path.push(segment);
+                path
+            })
+        })
+    }
+    match too_deep(value, 0) {
+        None => Ok(()),
+        Some(path) => {
+            let pointer: String = path.iter().rev().fold(String::from("#"), |pointer, segment| pointer + "/" + segment);
+            Err(Error::single(
+                source_name,
+                Diagnostic::at(pointer, format!("nested more than {MAX_DEPTH} levels deep; the generator reads at most {MAX_DEPTH}")),
+            ))
+        }
+    }
+}
+
 /// Checks the tree is an OpenAPI 3 document: Swagger 2.0 and unknown versions get a clear error.
 pub fn check_version(value: &Value, source_name: &str) -> Result<(), Error> {
     let fail = |problem| Err(Error::single(source_name, problem));
@@ -156,13 +191,30 @@ pub fn check_version(value: &Value, source_name: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Checks the version and deserialises the tree into an [`openapiv3::OpenAPI`].
+/// The stack of the thread that deserialises the tree. openapiv3's untagged enums take tens of
+/// KiB of stack per level of nesting in unoptimised builds: a tree [`MAX_DEPTH`] deep needs more
+/// than the 2 MiB a spawned (or test) thread gets.
+const DESERIALIZE_STACK: usize = 32 << 20;
+
+/// Checks the version and deserialises the tree into an [`openapiv3::OpenAPI`], on a thread
+/// with a stack of [`DESERIALIZE_STACK`] bytes.
 pub fn to_openapi(value: Value, source_name: &str) -> Result<openapiv3::OpenAPI, Error> {
     check_version(&value, source_name)?;
-    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value) {
+    let internal = |message: &str| Error::single(source_name, Diagnostic::document(format!("internal error: {message}")));
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .stack_size(DESERIALIZE_STACK)
+            .spawn_scoped(scope, || deserialize(&value, source_name))
+            .map_err(|e| internal(&format!("cannot start a thread: {e}")))?;
+        worker.join().unwrap_or_else(|_| Err(internal("reading the document panicked")))
+    })
+}
+
+fn deserialize(value: &Value, source_name: &str) -> Result<openapiv3::OpenAPI, Error> {
+    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(value) {
         Ok(doc) => Ok(doc),
         Err(e) => {
-            let (pointer, message) = refine(&value, path_to_pointer(e.path()), e.into_inner().to_string());
+            let (pointer, message) = refine(value, path_to_pointer(e.path()), e.into_inner().to_string());
             Err(Error::single(source_name, Diagnostic::at(pointer, message)))
         }
     }

@@ -22,6 +22,9 @@ pub const RUST_NAME: &str = "x-rust-name";
 /// The extension whose text is added to the docs of a schema's request view only.
 pub const REQUEST_DOC: &str = "x-rust-request-doc";
 
+/// How many arrays and maps may nest in one type (`Vec<Vec<…>>`).
+pub const MAX_NESTING: usize = 16;
+
 /// The result of lowering: the model, or every problem found, plus warnings either way.
 pub struct Lowered {
     /// The model, when there were no errors.
@@ -47,6 +50,7 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
     let operations = cx.lower_operations();
     let security_schemes = cx.lower_security_schemes();
     cx.check_security(&operations, &security_schemes);
+    cx.check_aliases();
     cx.mark_usage(&operations);
     cx.split_views();
     cx.box_recursive_fields();
@@ -210,6 +214,12 @@ impl<'a> Lowerer<'a> {
 
     /// The properties of an object schema, merging `allOf` parts; `None` when not an object.
     fn object_parts(&mut self, schema: &Schema, pointer: &str) -> Option<ObjectParts> {
+        self.object_parts_within(schema, pointer, &mut Vec::new())
+    }
+
+    /// [`Self::object_parts`] inside the `allOf` parts named in `within`, each referred to by the
+    /// one before: a part that refers back to one of them adds nothing more.
+    fn object_parts_within(&mut self, schema: &Schema, pointer: &str, within: &mut Vec<String>) -> Option<ObjectParts> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() || o.additional_properties.is_none() => {
                 Some(ObjectParts::from_object(o, pointer))
@@ -226,8 +236,7 @@ impl<'a> Lowerer<'a> {
                 let mut parts = ObjectParts::default();
                 for (i, part) in all_of.iter().enumerate() {
                     let part_pointer = join(pointer, &["allOf", &i.to_string()]);
-                    let mut seen = BTreeSet::new();
-                    if let Some(found) = self.object_parts_of(part, &part_pointer, &mut seen) {
+                    if let Some(found) = self.object_parts_of(part, &part_pointer, within) {
                         parts.merge(found);
                     } else {
                         self.warnings.push(Diagnostic::at(
@@ -246,21 +255,30 @@ impl<'a> Lowerer<'a> {
         &mut self,
         schema: &ReferenceOr<Schema>,
         pointer: &str,
-        seen: &mut BTreeSet<String>,
+        within: &mut Vec<String>,
     ) -> Option<ObjectParts> {
         match schema {
             ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/schemas/")?;
-                let name = unescape(name);
-                if !seen.insert(name.clone()) {
-                    return None;
+                let name = unescape(reference.strip_prefix("#/components/schemas/")?);
+                if within.contains(&name) {
+                    return Some(ObjectParts::default());
+                }
+                if within.len() == crate::load::MAX_DEPTH {
+                    self.errors.push(Diagnostic::at(
+                        join(pointer, &["$ref"]),
+                        format!("allOf parts refer to allOf parts more than {} deep", crate::load::MAX_DEPTH),
+                    ));
+                    return Some(ObjectParts::default());
                 }
                 let doc = self.doc;
                 let target = doc.components.as_ref()?.schemas.get(&name)?;
                 let target_pointer = join("#/components/schemas", &[&name]);
-                self.object_parts_of(target, &target_pointer, seen)
+                within.push(name);
+                let parts = self.object_parts_of(target, &target_pointer, within);
+                within.pop();
+                parts
             }
-            ReferenceOr::Item(schema) => self.object_parts(schema, pointer),
+            ReferenceOr::Item(schema) => self.object_parts_within(schema, pointer, within),
         }
     }
 
@@ -478,7 +496,7 @@ impl<'a> Lowerer<'a> {
                     Some(ReferenceOr::Item(item)) => self.lower_inline(item, &item_site),
                     None => TypeRef::Any,
                 };
-                TypeRef::List(Box::new(item))
+                self.container(TypeRef::List(Box::new(item)), &site.pointer)
             }
             SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => match &o.additional_properties {
                 Some(AdditionalProperties::Schema(value)) => {
@@ -491,7 +509,7 @@ impl<'a> Lowerer<'a> {
                         ReferenceOr::Reference { reference } => self.resolve_ref(reference, &value_site.pointer),
                         ReferenceOr::Item(s) => self.lower_inline(s, &value_site),
                     };
-                    TypeRef::Map(Box::new(value))
+                    self.container(TypeRef::Map(Box::new(value)), &site.pointer)
                 }
                 _ => TypeRef::Any,
             },
@@ -513,6 +531,26 @@ impl<'a> Lowerer<'a> {
             },
             SchemaKind::Not { .. } | SchemaKind::Any(_) => TypeRef::Any,
         }
+    }
+
+    /// A list or map type, unless lists and maps nest deeper than [`MAX_NESTING`] there: then
+    /// an error, since such a type is no real API's and would exhaust the stack of the tools
+    /// that parse it (`syn` recurses per level).
+    fn container(&mut self, ty: TypeRef, pointer: &str) -> TypeRef {
+        let mut depth = 0;
+        let mut inner = &ty;
+        while let TypeRef::List(next) | TypeRef::Map(next) = inner {
+            depth += 1;
+            inner = next;
+        }
+        if depth <= MAX_NESTING {
+            return ty;
+        }
+        self.errors.push(Diagnostic::at(
+            pointer,
+            format!("arrays and maps nest more than {MAX_NESTING} deep here; give an inner schema a name of its own"),
+        ));
+        TypeRef::Any
     }
 
     /// Makes a named type of an inline schema, named from where it sits.
@@ -964,6 +1002,80 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Reports each cycle of aliases (`A: {$ref: B}`, `B: {type: array, items: {$ref: A}}`): with
+    /// no struct or union on the way, no Rust type can hold it. Once per cycle, at its first
+    /// member. Also reports aliases of aliases nested more than `MAX_DEPTH` deep, which
+    /// emission would follow one level at a time.
+    fn check_aliases(&mut self) {
+        let edges: IndexMap<TypeId, Vec<TypeId>> = self
+            .types
+            .iter()
+            .filter_map(|(id, d)| match &d.def.kind {
+                TypeKind::Alias(target) => Some((id.clone(), named_within(target))),
+                _ => None,
+            })
+            .collect();
+        let edges: IndexMap<&TypeId, Vec<&TypeId>> = edges
+            .iter()
+            .map(|(id, targets)| (id, targets.iter().filter(|t| edges.contains_key(*t)).collect()))
+            .collect();
+        // Depth-first without recursion; `chain` is the length of the longest alias chain below
+        // a finished alias, `path` the aliases being visited and how many targets each has had.
+        let mut chain: HashMap<&TypeId, usize> = HashMap::new();
+        let mut on_path: BTreeSet<&TypeId> = BTreeSet::new();
+        let mut cycles: Vec<Vec<&TypeId>> = Vec::new();
+        let mut too_long: Option<&TypeId> = None;
+        for &start in edges.keys() {
+            if chain.contains_key(start) {
+                continue;
+            }
+            let mut path: Vec<(&TypeId, usize)> = vec![(start, 0)];
+            on_path.insert(start);
+            while let Some((id, visited)) = path.last_mut() {
+                let id: &TypeId = id;
+                match edges[id].get(*visited) {
+                    Some(&next) => {
+                        *visited += 1;
+                        if on_path.contains(next) {
+                            let from = path.iter().position(|(p, _)| *p == next).unwrap_or(0);
+                            cycles.push(path[from..].iter().map(|(p, _)| *p).collect());
+                        } else if !chain.contains_key(next) {
+                            on_path.insert(next);
+                            path.push((next, 0));
+                        }
+                    }
+                    None => {
+                        let length = 1 + edges[id].iter().filter_map(|t| chain.get(t)).max().copied().unwrap_or(0);
+                        if length > crate::load::MAX_DEPTH && too_long.is_none() {
+                            too_long = Some(id);
+                        }
+                        chain.insert(id, length);
+                        on_path.remove(id);
+                        path.pop();
+                    }
+                }
+            }
+        }
+        for cycle in cycles {
+            let names: Vec<&str> =
+                cycle.iter().chain(cycle.first()).map(|id| self.types[*id].def.original_name.as_str()).collect();
+            self.errors.push(Diagnostic::at(
+                cycle[0].0.clone(),
+                format!(
+                    "the schema is defined only through itself ({}); no Rust type can express that, \
+                     so make one of them an object",
+                    names.join(" → ")
+                ),
+            ));
+        }
+        if let Some(id) = too_long {
+            self.errors.push(Diagnostic::at(
+                id.0.clone(),
+                format!("aliases of aliases nest more than {} deep here", crate::load::MAX_DEPTH),
+            ));
+        }
+    }
+
     /// Marks every type reachable from a request (parameters, bodies) or a response.
     fn mark_usage(&mut self, operations: &[Operation]) {
         for op in operations {
@@ -1381,6 +1493,15 @@ fn refers_to_any(ty: &TypeRef, ids: &BTreeSet<TypeId>) -> bool {
         TypeRef::Named(id) => ids.contains(id),
         TypeRef::List(inner) | TypeRef::Map(inner) => refers_to_any(inner, ids),
         TypeRef::Scalar(_) | TypeRef::Any => false,
+    }
+}
+
+/// The named types `ty` mentions, inside lists and maps too.
+fn named_within(ty: &TypeRef) -> Vec<TypeId> {
+    match ty {
+        TypeRef::Named(id) => vec![id.clone()],
+        TypeRef::List(inner) | TypeRef::Map(inner) => named_within(inner),
+        TypeRef::Scalar(_) | TypeRef::Any => Vec::new(),
     }
 }
 

@@ -169,6 +169,10 @@ mod tests {
             ("***", "Value"),
             ("a::b", "AB"),
             ("HTTPResponse", "HttpResponse"),
+            ("Quote\"Name", "QuoteName"),
+            ("🦀 Crab", "CrabCrab"),
+            ("r#type", "RType"),
+            ("My Schema", "MySchema"),
         ];
         for (raw, want) in table {
             assert_eq!(type_name(raw), want, "type_name({raw:?})");
@@ -190,6 +194,11 @@ mod tests {
             ("*", "Value"),
             ("Self", "SelfValue"),
             ("café", "Cafe"),
+            ("a::b", "AB"),
+            ("r#x", "RX"),
+            ("🦀", "Crab"),
+            ("\"", "Value"),
+            ("```", "Value"),
         ];
         for (raw, want) in table {
             assert_eq!(variant_name(raw), want, "variant_name({raw:?})");
@@ -215,6 +224,12 @@ mod tests {
             ("", "value"),
             ("naïve", "naive"),
             ("a\"b", "a_b"),
+            ("\"quoted\"", "quoted"),
+            ("a::b", "a_b"),
+            ("r#match", "r_match"),
+            ("r#", "r"),
+            ("with space 🦀", "with_space_crab"),
+            ("*/", "value"),
         ];
         for (raw, want) in table {
             assert_eq!(field_name(raw), want, "field_name({raw:?})");

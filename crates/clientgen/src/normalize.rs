@@ -10,6 +10,7 @@
 use serde_json::{Map, Value};
 
 use crate::diag::{Diagnostic, escape_segment};
+use crate::load::MAX_DEPTH;
 
 /// What normalizing found: warnings (rewritten with a guess) and errors (cannot be read).
 #[derive(Debug, Default)]
@@ -244,6 +245,8 @@ fn fix_integer_bounds(schema: &mut Map<String, Value>, pointer: &str, findings: 
 /// References to other documents are errors.
 fn inline_deep_refs(doc: &mut Value, findings: &mut Findings) {
     // A copy may itself hold deep references; a few rounds resolve chains of them.
+    let mut copied = 0;
+    let mut refused = std::collections::BTreeSet::new();
     for round in 0..8 {
         let mut deep = Vec::new();
         let mut external = Vec::new();
@@ -262,16 +265,56 @@ fn inline_deep_refs(doc: &mut Value, findings: &mut Findings) {
             return;
         }
         for (at, target) in deep {
-            let copy = doc.pointer(target.trim_start_matches('#')).cloned().unwrap_or_else(|| {
+            let mut copy = doc.pointer(target.trim_start_matches('#')).cloned().unwrap_or_else(|| {
                 findings.errors.push(Diagnostic::at(format!("{at}/$ref"), format!("$ref {target:?} points at nothing")));
                 Value::Object(Map::new())
             });
+            // References that lead into each other copy ever more, ever deeper: stop them.
+            let depth_left = MAX_DEPTH.saturating_sub(at.split('/').count() - 1);
+            let fits = size_within(&copy, depth_left).is_some_and(|size| {
+                copied += size;
+                copied <= INLINE_BUDGET
+            });
+            if !fits {
+                if refused.insert(target.clone()) {
+                    findings.errors.push(Diagnostic::at(
+                        format!("{at}/$ref"),
+                        format!(
+                            "$ref {target:?} cannot be inlined: its copies would nest more than {MAX_DEPTH} levels deep \
+                             or copy more than {INLINE_BUDGET} values; move the schema to #/components/schemas"
+                        ),
+                    ));
+                }
+                copy = Value::Object(Map::new());
+            }
             if let Some(node) = doc.pointer_mut(at.trim_start_matches('#')) {
                 *node = copy;
             }
         }
     }
     findings.errors.push(Diagnostic::document("$refs into other definitions nest too deeply to inline"));
+}
+
+/// How many values inlining may copy in all.
+const INLINE_BUDGET: usize = 200_000;
+
+/// The number of values in `value`, or `None` when it nests more than `depth_left` levels.
+fn size_within(value: &Value, depth_left: usize) -> Option<usize> {
+    let mut size = 0;
+    let mut pending = vec![(value, 0)];
+    while let Some((value, depth)) = pending.pop() {
+        size += 1;
+        let children: Vec<&Value> = match value {
+            Value::Object(map) => map.values().collect(),
+            Value::Array(items) => items.iter().collect(),
+            _ => continue,
+        };
+        if depth == depth_left && !children.is_empty() {
+            return None;
+        }
+        pending.extend(children.into_iter().map(|child| (child, depth + 1)));
+    }
+    Some(size)
 }
 
 /// The places holding a deep reference, with their targets; references to other documents go

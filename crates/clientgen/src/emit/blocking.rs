@@ -40,7 +40,7 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
             }
         }
     });
-    let title = format!(" A client for the {} whose calls block until they finish.", api.title);
+    let title = format!(" {}", super::docs::sanitize(&format!("A client for the {} whose calls block until they finish.", api.title)));
     quote! {
         //! A blocking client, for scripts and command-line tools (the `blocking` feature).
 

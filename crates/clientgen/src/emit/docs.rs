@@ -45,6 +45,7 @@ pub fn code(text: &str) -> String {
 
 /// Rewrites spec prose so rustdoc renders it as written and warns about nothing.
 pub fn sanitize(text: &str) -> String {
+    let text = plain_characters(text);
     let mut out = String::with_capacity(text.len() + 16);
     let mut in_fence = false;
     for (i, raw) in text.trim().lines().enumerate() {
@@ -79,6 +80,22 @@ fn is_fence(line: &str) -> bool {
         Some(info) => !info.trim_start_matches('`').contains('`'),
         None => line.starts_with("~~~"),
     }
+}
+
+/// Tabs become four spaces (clippy denies tabs in docs); other control characters, which
+/// would land raw in the generated source, become U+FFFD.
+fn plain_characters(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\t' => out.push_str("    "),
+            '\n' => out.push('\n'),
+            '\r' => {}
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn trimmed_indent(line: &str) -> &str {
@@ -169,6 +186,8 @@ mod tests {
             ("email a@b.c", "email a@b.c"),
             ("code `<T>` and `[x]` stays", "code `<T>` and `[x]` stays"),
             ("unclosed `tick <b>", "unclosed `tick \\<b\\>"),
+            ("a\ttab, a bell \u{7}, an escape \u{1b}[31m, a NUL \0", "a    tab, a bell \u{fffd}, an escape \u{fffd}\\[31m, a NUL \u{fffd}"),
+            ("crlf\r\nline", "crlf\nline"),
         ];
         for (raw, want) in table {
             assert_eq!(sanitize(raw), want, "{raw:?}");

@@ -268,7 +268,7 @@ pub fn ident(name: &str) -> Ident {
 }
 
 fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
-    let title = format!(" Rust client for the {} (version {}).", api.title, api.version);
+    let title = format!(" {}", docs::sanitize(&format!("Rust client for the {} (version {}).", api.title, api.version)));
     let description = api.description.as_deref().map(docs::inner_doc_attrs);
     let blank = description.as_ref().map(|_| quote! { #![doc = ""] });
     let example = manifest::crate_doc_example(api, config);
