@@ -22,9 +22,11 @@ const KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate"];
 
 /// Type names the generated `types` module must not shadow: the prelude names generated code
-/// writes unqualified, and the helper types it may define (`Nullable`, `File`, `Decimal`).
+/// writes unqualified (`Into` and `From` in builders, `Default` in derives and impls), serde's
+/// traits it imports, and the helper types it may define (`Nullable`, `File`, `Decimal`).
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Nullable", "File", "Decimal",
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Into", "From", "Default",
+    "Serialize", "Deserialize", "Nullable", "File", "Decimal",
 ];
 
 /// A name for a type (struct, enum, alias): `UpperCamelCase`.
@@ -255,6 +257,8 @@ mod tests {
         assert_eq!(scope.claim(&type_name("string")), "String2");
         assert_eq!(scope.claim(&type_name("Result")), "Result2");
         assert_eq!(scope.claim(&type_name("file")), "File2");
+        assert_eq!(scope.claim(&type_name("serialize")), "Serialize2");
+        assert_eq!(scope.claim(&type_name("Default")), "Default2");
         assert_eq!(scope.claim(&type_name("Pet")), "Pet");
     }
 }
