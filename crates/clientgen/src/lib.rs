@@ -195,9 +195,18 @@ pub fn emit_files(api: &model::Api, config: &Config, origin: &str) -> Result<Vec
     let kinds = emit::file_kinds(api);
     let header = header.as_str();
     let results: Vec<Result<GeneratedFile, String>> = std::thread::scope(|scope| {
-        // `types.rs` is most of a large crate: its parts get threads of their own.
-        let type_parts: Vec<_> = (0..emit::TYPE_PARTS)
-            .map(|part| scope.spawn(move || format::format_file(emit::emit_types_part(api, part))))
+        // `types.rs` is most of a large crate: it is made in parts, each thread taking every
+        // `TYPE_THREADS`-th one and dropping its tokens and syntax tree before the next, so
+        // memory stays at a few parts' worth instead of the whole file's.
+        let type_threads: Vec<_> = (0..TYPE_THREADS)
+            .map(|first| {
+                scope.spawn(move || {
+                    (first..emit::TYPE_PARTS)
+                        .step_by(TYPE_THREADS)
+                        .map(|part| format::format_file(emit::emit_types_part(api, part)))
+                        .collect::<Result<Vec<String>, String>>()
+                })
+            })
             .collect();
         let workers: Vec<_> = kinds
             .iter()
@@ -205,8 +214,14 @@ pub fn emit_files(api: &model::Api, config: &Config, origin: &str) -> Result<Vec
             .map(|&kind| scope.spawn(move || finish_file(emit::emit_file(api, config, kind), header)))
             .collect();
         let mut files: Vec<Result<GeneratedFile, String>> = workers.into_iter().map(joined).collect();
-        let parts: Result<Vec<String>, String> = type_parts.into_iter().map(joined).collect();
-        let types = parts.map(|parts| {
+        let per_thread: Result<Vec<Vec<String>>, String> = type_threads.into_iter().map(joined).collect();
+        let types = per_thread.map(|per_thread| {
+            let mut parts = vec![String::new(); emit::TYPE_PARTS];
+            for (first, texts) in per_thread.into_iter().enumerate() {
+                for (text, part) in texts.into_iter().zip((first..emit::TYPE_PARTS).step_by(TYPE_THREADS)) {
+                    parts[part] = text;
+                }
+            }
             let source = parts.into_iter().filter(|part| !part.is_empty()).collect::<Vec<_>>().join("\n");
             GeneratedFile { path: "src/types.rs".to_owned(), contents: format!("// {header}\n\n{source}") }
         });
@@ -216,6 +231,9 @@ pub fn emit_files(api: &model::Api, config: &Config, origin: &str) -> Result<Vec
     });
     results.into_iter().map(|result| result.map_err(internal)).collect()
 }
+
+/// How many threads emit and format the parts of `types.rs`.
+const TYPE_THREADS: usize = 4;
 
 /// A worker's result; a panic inside it becomes an error instead of spreading.
 fn joined<T>(worker: std::thread::ScopedJoinHandle<'_, Result<T, String>>) -> Result<T, String> {

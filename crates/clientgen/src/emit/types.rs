@@ -9,9 +9,9 @@ use super::{RustType, ident, rust_type};
 use crate::model::*;
 use crate::naming::Scope;
 
-/// How many parts `types.rs` is emitted and formatted in, each on a thread of its own. Fixed,
-/// so that the output never depends on the machine.
-pub const TYPE_PARTS: usize = 4;
+/// How many parts `types.rs` is emitted and formatted in. Fixed, so that the output never
+/// depends on the machine; many, so that each part's tokens and syntax tree are small.
+pub const TYPE_PARTS: usize = 32;
 
 /// The contents of `types.rs`, all parts in order.
 pub fn emit_types(api: &Api, features: &super::Features) -> TokenStream {
