@@ -239,10 +239,17 @@ fn fix_integer_bounds(schema: &mut Map<String, Value>, pointer: &str, findings: 
     }
 }
 
+/// How many JSON nodes the copies made by [`inline_deep_refs`] may add to a document in all.
+/// Copies of copies grow geometrically; without a bound a few bytes of spec can ask for
+/// gigabytes.
+const INLINE_BUDGET: usize = 100_000;
+
 /// Replaces each `$ref` that points inside another definition (`#/components/schemas/A/oneOf/0`,
 /// `#/paths/…`) by a copy of its target, so that every remaining reference names a component.
-/// References to other documents are errors.
+/// References to other documents are errors, and so are references to a place that contains
+/// them (the copy would contain itself) and copies beyond [`INLINE_BUDGET`].
 fn inline_deep_refs(doc: &mut Value, findings: &mut Findings) {
+    let mut added = 0;
     // A copy may itself hold deep references; a few rounds resolve chains of them.
     for round in 0..8 {
         let mut deep = Vec::new();
@@ -262,8 +269,22 @@ fn inline_deep_refs(doc: &mut Value, findings: &mut Findings) {
             return;
         }
         for (at, target) in deep {
-            let copy = doc.pointer(target.trim_start_matches('#')).cloned().unwrap_or_else(|| {
-                findings.errors.push(Diagnostic::at(format!("{at}/$ref"), format!("$ref {target:?} points at nothing")));
+            let problem = |message: String| Diagnostic::at(format!("{at}/$ref"), message);
+            let copy = match doc.pointer(target.trim_start_matches('#')) {
+                None => Err(problem(format!("$ref {target:?} points at nothing"))),
+                Some(_) if contains(&target, &at) => {
+                    Err(problem(format!("$ref {target:?} points at a place that contains it, so it cannot be inlined")))
+                }
+                Some(found) if added + node_count(found) > INLINE_BUDGET => Err(problem(format!(
+                    "$ref {target:?} cannot be inlined: copies of inlined $refs would add more than {INLINE_BUDGET} nodes to the document"
+                ))),
+                Some(found) => {
+                    added += node_count(found);
+                    Ok(found.clone())
+                }
+            };
+            let copy = copy.unwrap_or_else(|problem| {
+                findings.errors.push(problem);
                 Value::Object(Map::new())
             });
             if let Some(node) = doc.pointer_mut(at.trim_start_matches('#')) {
@@ -310,6 +331,26 @@ fn collect_refs(
         }
         _ => {}
     }
+}
+
+/// Whether the place `outer` (a pointer) is `inner` or one of its ancestors.
+fn contains(outer: &str, inner: &str) -> bool {
+    inner.strip_prefix(outer).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// The number of JSON values in a tree, itself included.
+fn node_count(value: &Value) -> usize {
+    let mut count = 0;
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        count += 1;
+        match value {
+            Value::Object(map) => stack.extend(map.values()),
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    count
 }
 
 /// Whether a local reference points anywhere but straight at a component.
@@ -380,6 +421,37 @@ mod tests {
             }}
         }));
         assert_eq!(doc["components"]["schemas"]["B"]["properties"]["x"], json!({"type": "string", "maxLength": 3}));
+    }
+
+    #[test]
+    fn references_that_would_copy_themselves_or_too_much_are_errors() {
+        // Found by fuzzing: each copy of `#/components` held the references again, so eight
+        // rounds of inlining grew the document by a factor of 4^8 and ran out of memory.
+        let mut doc = json!({"components": {"schemas": {"A": {"properties": {
+            "a": {"$ref": "#/components"}, "b": {"$ref": "#"}, "c": {"$ref": "#/components/schemas/A/properties/c"}
+        }}}}});
+        let errors: Vec<String> = normalize(&mut doc).errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors, [
+            "#/components/schemas/A/properties/a/$ref: $ref \"#/components\" points at a place that contains it, so it cannot be inlined",
+            "#/components/schemas/A/properties/b/$ref: $ref \"#\" points at a place that contains it, so it cannot be inlined",
+            "#/components/schemas/A/properties/c/$ref: $ref \"#/components/schemas/A/properties/c\" points at a place that contains it, so it cannot be inlined",
+        ]);
+        assert_eq!(doc["components"]["schemas"]["A"]["properties"]["a"], json!({}));
+
+        // Copies of copies without a cycle: 10 references to a schema holding 10 references
+        // to a schema holding 10 … eight levels deep would be 10^8 copies.
+        let mut schemas = Map::new();
+        for level in 0..8 {
+            let refs: Map<String, Value> = (0..10)
+                .map(|i| (format!("p{i}"), json!({"$ref": format!("#/components/schemas/L{}/properties", level + 1)})))
+                .collect();
+            schemas.insert(format!("L{level}"), json!({"properties": {"x": {"properties": refs}}}));
+        }
+        schemas.insert("L8".to_owned(), json!({"properties": {"leaf": {"type": "string"}}}));
+        let mut doc = json!({"components": {"schemas": schemas}});
+        let findings = normalize(&mut doc);
+        assert!(!findings.errors.is_empty());
+        assert!(findings.errors.iter().all(|e| e.message.contains("would add more than 100000 nodes")), "{:?}", findings.errors);
     }
 
     #[test]
