@@ -44,6 +44,7 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
     };
     cx.claim_component_names();
     cx.lower_components();
+    cx.check_alias_cycles();
     let operations = cx.lower_operations();
     let security_schemes = cx.lower_security_schemes();
     cx.check_security(&operations, &security_schemes);
@@ -151,6 +152,41 @@ impl<'a> Lowerer<'a> {
             draft.def.doc = doc;
             draft.direction_sensitive = sensitive;
         }
+    }
+
+    /// Reports each alias that leads back to itself through aliases, lists and maps alone
+    /// (`A: {$ref: B}` with `B: {$ref: A}`; an array of itself): Rust has no type for it, and
+    /// `type A = Vec<A>;` does not compile.
+    fn check_alias_cycles(&mut self) {
+        let mut problems = Vec::new();
+        for (id, draft) in &self.types {
+            let TypeKind::Alias(target) = &draft.def.kind else { continue };
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![target];
+            while let Some(ty) = stack.pop() {
+                match ty {
+                    TypeRef::Named(next) if next == id => {
+                        problems.push(Diagnostic::at(
+                            id.0.clone(),
+                            format!(
+                                "{:?} is itself through $refs, arrays and maps alone, which no Rust type can be; \
+                                 an object or a oneOf on the way would do",
+                                draft.def.original_name
+                            ),
+                        ));
+                        break;
+                    }
+                    TypeRef::Named(next) => {
+                        if let (true, Some(TypeKind::Alias(inner))) = (seen.insert(next), self.types.get(next).map(|d| &d.def.kind)) {
+                            stack.push(inner);
+                        }
+                    }
+                    TypeRef::List(inner) | TypeRef::Map(inner) => stack.push(inner),
+                    TypeRef::Scalar(_) | TypeRef::Any => {}
+                }
+            }
+        }
+        self.errors.extend(problems);
     }
 
     /// Lowers the body of a schema that is (or becomes) a named type.
@@ -1341,4 +1377,36 @@ fn reaches(edges: &HashMap<TypeId, Vec<TypeId>>, from: &TypeId, to: &TypeId) -> 
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Input, Source};
+
+    fn errors(spec: &str) -> Vec<String> {
+        match crate::lower(&Input::spec(Source::new("x.yaml", spec))) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.problems.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn aliases_of_themselves_are_errors() {
+        // `type A = B; type B = A;` and `type L = Vec<L>;` were emitted, and do not compile.
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n    \
+                    S: {allOf: [{$ref: '#/components/schemas/S'}]}\n    \
+                    L: {type: array, items: {$ref: '#/components/schemas/M'}}\n    \
+                    M: {type: object, additionalProperties: {$ref: '#/components/schemas/L'}}\n    \
+                    Fine: {type: array, items: {$ref: '#/components/schemas/Node'}}\n    \
+                    Node: {type: object, properties: {children: {$ref: '#/components/schemas/Fine'}}}\n";
+        let tail = "is itself through $refs, arrays and maps alone, which no Rust type can be; an object or a oneOf on the way would do";
+        assert_eq!(errors(spec), [
+            format!("#/components/schemas/A: \"A\" {tail}"),
+            format!("#/components/schemas/B: \"B\" {tail}"),
+            format!("#/components/schemas/S: \"S\" {tail}"),
+            format!("#/components/schemas/L: \"L\" {tail}"),
+            format!("#/components/schemas/M: \"M\" {tail}"),
+        ]);
+    }
 }
