@@ -10,6 +10,7 @@
 use serde_json::{Map, Value};
 
 use crate::diag::{Diagnostic, escape_segment};
+use crate::load::node_count;
 
 /// What normalizing found: warnings (rewritten with a guess) and errors (cannot be read).
 #[derive(Debug, Default)]
@@ -336,21 +337,6 @@ fn collect_refs(
 /// Whether the place `outer` (a pointer) is `inner` or one of its ancestors.
 fn contains(outer: &str, inner: &str) -> bool {
     inner.strip_prefix(outer).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-}
-
-/// The number of JSON values in a tree, itself included.
-fn node_count(value: &Value) -> usize {
-    let mut count = 0;
-    let mut stack = vec![value];
-    while let Some(value) = stack.pop() {
-        count += 1;
-        match value {
-            Value::Object(map) => stack.extend(map.values()),
-            Value::Array(items) => stack.extend(items),
-            _ => {}
-        }
-    }
-    count
 }
 
 /// Whether a local reference points anywhere but straight at a component.
