@@ -246,6 +246,12 @@ impl<'a> Lowerer<'a> {
 
     /// The properties of an object schema, merging `allOf` parts; `None` when not an object.
     fn object_parts(&mut self, schema: &Schema, pointer: &str) -> Option<ObjectParts> {
+        self.object_parts_within(schema, pointer, &mut BTreeSet::new())
+    }
+
+    /// [`Self::object_parts`] inside the `allOf` parts of the components in `seen`, whose
+    /// parts are being merged: a part that leads back to one of them adds nothing.
+    fn object_parts_within(&mut self, schema: &Schema, pointer: &str, seen: &mut BTreeSet<String>) -> Option<ObjectParts> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() || o.additional_properties.is_none() => {
                 Some(ObjectParts::from_object(o, pointer))
@@ -262,8 +268,7 @@ impl<'a> Lowerer<'a> {
                 let mut parts = ObjectParts::default();
                 for (i, part) in all_of.iter().enumerate() {
                     let part_pointer = join(pointer, &["allOf", &i.to_string()]);
-                    let mut seen = BTreeSet::new();
-                    if let Some(found) = self.object_parts_of(part, &part_pointer, &mut seen) {
+                    if let Some(found) = self.object_parts_of(part, &part_pointer, seen) {
                         parts.merge(found);
                     } else {
                         self.warnings.push(Diagnostic::at(
@@ -288,15 +293,19 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Reference { reference } => {
                 let name = reference.strip_prefix("#/components/schemas/")?;
                 let name = unescape(name);
+                let doc = self.doc;
+                let target = doc.components.as_ref()?.schemas.get(&name)?;
                 if !seen.insert(name.clone()) {
                     return None;
                 }
-                let doc = self.doc;
-                let target = doc.components.as_ref()?.schemas.get(&name)?;
                 let target_pointer = join("#/components/schemas", &[&name]);
-                self.object_parts_of(target, &target_pointer, seen)
+                let found = self.object_parts_of(target, &target_pointer, seen);
+                // Only the parts on the way down are cut: a component met twice side by side
+                // (A: allOf [B, C], both allOf [D]) is merged both times.
+                seen.remove(&name);
+                found
             }
-            ReferenceOr::Item(schema) => self.object_parts(schema, pointer),
+            ReferenceOr::Item(schema) => self.object_parts_within(schema, pointer, seen),
         }
     }
 
@@ -1388,6 +1397,23 @@ mod tests {
             Ok(_) => Vec::new(),
             Err(e) => e.problems.iter().map(ToString::to_string).collect(),
         }
+    }
+
+    #[test]
+    fn all_of_cycles_end() {
+        // Each level of `allOf` merging started a new set of the components seen, so
+        // A: allOf [B, …] with B: allOf [A, …] recursed until the stack overflowed.
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    A: {allOf: [{$ref: '#/components/schemas/B'}, {type: object, properties: {a: {type: string}}}]}\n    \
+                    B: {allOf: [{$ref: '#/components/schemas/A'}, {type: object, properties: {b: {type: string}}}]}\n";
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let field_names = |name: &str| -> Vec<String> {
+            let def = lowered.api.types.values().find(|t| t.original_name == name).unwrap();
+            let crate::model::TypeKind::Struct(s) = &def.kind else { panic!("{name} is not a struct") };
+            s.fields.iter().map(|f| f.wire_name.clone()).collect()
+        };
+        assert_eq!(field_names("A"), ["a", "b"]);
+        assert_eq!(field_names("B"), ["b", "a"]);
     }
 
     #[test]
