@@ -271,7 +271,8 @@ fn inline_deep_refs(doc: &mut Value, findings: &mut Findings) {
         }
         for (at, target) in deep {
             let problem = |message: String| Diagnostic::at(format!("{at}/$ref"), message);
-            let copy = match doc.pointer(target.trim_start_matches('#')) {
+            // One `#` only: `##/a` is no pointer (trimming every `#` made `###` the root).
+            let copy = match doc.pointer(target.strip_prefix('#').unwrap_or(&target)) {
                 None => Err(problem(format!("$ref {target:?} points at nothing"))),
                 Some(_) if contains(&target, &at) => {
                     Err(problem(format!("$ref {target:?} points at a place that contains it, so it cannot be inlined")))
@@ -423,6 +424,14 @@ mod tests {
             "#/components/schemas/A/properties/c/$ref: $ref \"#/components/schemas/A/properties/c\" points at a place that contains it, so it cannot be inlined",
         ]);
         assert_eq!(doc["components"]["schemas"]["A"]["properties"]["a"], json!({}));
+
+        // Found by fuzzing: `##…` was read as the root, which the containment check missed.
+        let mut doc = json!({"info": {"title": {"$ref": "####"}}, "paths": {"$ref": "####"}});
+        let errors: Vec<String> = normalize(&mut doc).errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors, [
+            "#/info/title/$ref: $ref \"####\" points at nothing",
+            "#/paths/$ref: $ref \"####\" points at nothing",
+        ]);
 
         // Copies of copies without a cycle: 10 references to a schema holding 10 references
         // to a schema holding 10 … eight levels deep would be 10^8 copies.
