@@ -134,3 +134,19 @@ fn apply_errors_on_incompatible_targets() {
         assert!(err.to_string().starts_with("o.yaml: #/actions/"), "{err}");
     }
 }
+
+#[test]
+fn updates_that_would_grow_the_document_without_bound_are_errors() {
+    // Each action tripled the document (every object gets a new object, which the next
+    // action's target matches too), so twenty actions of a 400-byte overlay ran for minutes.
+    // One overlay's updates may now add at most UPDATE_BUDGET nodes.
+    let header = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n";
+    let actions: String = (0..20).map(|i| format!("  - {{target: '$..[?@.*]', update: {{x{i}: {{y: {{z: 1}}}}}}}}\n")).collect();
+    let overlay = Overlay::parse(&format!("{header}{actions}"), "o.yaml").unwrap();
+    let mut doc = json!({"info": {"title": "t"}, "paths": {"/a": {"get": {}}}});
+    let err = overlay.apply(&mut doc).unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("o.yaml: #/actions/"), "{text}");
+    assert!(text.ends_with("nodes to the document, past the 100000 that one overlay's updates may add in all"), "{text}");
+    assert!(doc.to_string().len() < 2_000_000, "the document stayed within the budget");
+}

@@ -2,6 +2,7 @@
 
 mod bench;
 mod corpus;
+mod fuzz;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -57,6 +58,14 @@ enum Task {
         #[arg(long)]
         compile_max_bytes: Option<u64>,
     },
+    /// Run the fuzz targets of fuzz/ (cargo-fuzz, installed when missing) for a set time each.
+    Fuzz {
+        /// Seconds per target.
+        #[arg(long, default_value_t = 900)]
+        time: u64,
+        /// The targets to run (default: all of them, one after the other).
+        targets: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -74,6 +83,7 @@ fn main() -> ExitCode {
             let dirs = if dirs.is_empty() { vec![xtask::project_root().join("..").join("shared").join("specs")] } else { dirs };
             corpus::run(&dirs, no_compile, compile_max_bytes)
         }
+        Task::Fuzz { time, targets } => fuzz::run(&targets, time),
     }
 }
 

@@ -129,6 +129,21 @@ fn float(v: f64) -> Value {
     serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
 
+/// The number of JSON values in a tree, itself included.
+pub(crate) fn node_count(value: &Value) -> usize {
+    let mut count = 0;
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        count += 1;
+        match value {
+            Value::Object(map) => stack.extend(map.values()),
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    count
+}
+
 /// Drops the " at line X column Y" tail both parsers add, since the location is reported apart.
 fn strip_position(message: &str) -> &str {
     message.find(" at line ").map_or(message, |at| &message[..at])

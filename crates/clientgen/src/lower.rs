@@ -42,6 +42,7 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
         types: IndexMap::new(),
         type_names: Scope::with_reserved(naming::RESERVED_TYPE_NAMES),
         component_ids: HashMap::new(),
+        component_parts: HashMap::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
     };
@@ -82,6 +83,10 @@ struct Lowerer<'a> {
     type_names: Scope,
     /// Component schema name → its id, for `$ref` resolution.
     component_ids: HashMap<String, TypeId>,
+    /// Component schema name → its merged object parts, once worked out: `allOf` parts that
+    /// share parts of their own (diamonds) would otherwise be merged once per path, and the
+    /// paths multiply with each level.
+    component_parts: HashMap<String, Option<ObjectParts>>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
 }
@@ -214,12 +219,12 @@ impl<'a> Lowerer<'a> {
 
     /// The properties of an object schema, merging `allOf` parts; `None` when not an object.
     fn object_parts(&mut self, schema: &Schema, pointer: &str) -> Option<ObjectParts> {
-        self.object_parts_within(schema, pointer, &mut Vec::new())
+        self.object_parts_within(schema, pointer, &mut BTreeSet::new())
     }
 
-    /// [`Self::object_parts`] inside the `allOf` parts named in `within`, each referred to by the
-    /// one before: a part that refers back to one of them adds nothing more.
-    fn object_parts_within(&mut self, schema: &Schema, pointer: &str, within: &mut Vec<String>) -> Option<ObjectParts> {
+    /// [`Self::object_parts`] inside the `allOf` parts of the components in `seen`, whose
+    /// parts are being merged: a part that leads back to one of them adds nothing.
+    fn object_parts_within(&mut self, schema: &Schema, pointer: &str, seen: &mut BTreeSet<String>) -> Option<ObjectParts> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() || o.additional_properties.is_none() => {
                 Some(ObjectParts::from_object(o, pointer))
@@ -236,7 +241,7 @@ impl<'a> Lowerer<'a> {
                 let mut parts = ObjectParts::default();
                 for (i, part) in all_of.iter().enumerate() {
                     let part_pointer = join(pointer, &["allOf", &i.to_string()]);
-                    if let Some(found) = self.object_parts_of(part, &part_pointer, within) {
+                    if let Some(found) = self.object_parts_of(part, &part_pointer, seen) {
                         parts.merge(found);
                     } else {
                         self.warnings.push(Diagnostic::at(
@@ -255,15 +260,19 @@ impl<'a> Lowerer<'a> {
         &mut self,
         schema: &ReferenceOr<Schema>,
         pointer: &str,
-        within: &mut Vec<String>,
+        seen: &mut BTreeSet<String>,
     ) -> Option<ObjectParts> {
         match schema {
             ReferenceOr::Reference { reference } => {
                 let name = unescape(reference.strip_prefix("#/components/schemas/")?);
-                if within.contains(&name) {
+                if let Some(parts) = self.component_parts.get(&name) {
+                    return parts.clone();
+                }
+                // A part that leads back to one being merged adds nothing more.
+                if seen.contains(&name) {
                     return Some(ObjectParts::default());
                 }
-                if within.len() == crate::load::MAX_DEPTH {
+                if seen.len() == crate::load::MAX_DEPTH {
                     self.errors.push(Diagnostic::at(
                         join(pointer, &["$ref"]),
                         format!("allOf parts refer to allOf parts more than {} deep", crate::load::MAX_DEPTH),
@@ -273,12 +282,15 @@ impl<'a> Lowerer<'a> {
                 let doc = self.doc;
                 let target = doc.components.as_ref()?.schemas.get(&name)?;
                 let target_pointer = join("#/components/schemas", &[&name]);
-                within.push(name);
-                let parts = self.object_parts_of(target, &target_pointer, within);
-                within.pop();
-                parts
+                seen.insert(name.clone());
+                let found = self.object_parts_of(target, &target_pointer, seen);
+                // Only the parts on the way down are cut: a component met twice side by side
+                // (A: allOf [B, C], both allOf [D]) is merged both times, from the cache.
+                seen.remove(&name);
+                self.component_parts.insert(name, found.clone());
+                found
             }
-            ReferenceOr::Item(schema) => self.object_parts_within(schema, pointer, within),
+            ReferenceOr::Item(schema) => self.object_parts_within(schema, pointer, seen),
         }
     }
 
@@ -1337,7 +1349,7 @@ struct Alternatives<'s> {
 }
 
 /// The properties and required names gathered from an object schema or `allOf` parts.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct ObjectParts {
     /// Property name → (schema, its pointer).
     properties: IndexMap<String, (ReferenceOr<Box<Schema>>, String)>,
@@ -1525,4 +1537,69 @@ fn reaches(edges: &HashMap<TypeId, Vec<TypeId>>, from: &TypeId, to: &TypeId) -> 
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Input, Source};
+
+    fn errors(spec: &str) -> Vec<String> {
+        match crate::lower(&Input::spec(Source::new("x.yaml", spec))) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.problems.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn all_of_cycles_end() {
+        // Each level of `allOf` merging started a new set of the components seen, so
+        // A: allOf [B, …] with B: allOf [A, …] recursed until the stack overflowed.
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    A: {allOf: [{$ref: '#/components/schemas/B'}, {type: object, properties: {a: {type: string}}}]}\n    \
+                    B: {allOf: [{$ref: '#/components/schemas/A'}, {type: object, properties: {b: {type: string}}}]}\n";
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let field_names = |name: &str| -> Vec<String> {
+            let def = lowered.api.types.values().find(|t| t.original_name == name).unwrap();
+            let crate::model::TypeKind::Struct(s) = &def.kind else { panic!("{name} is not a struct") };
+            s.fields.iter().map(|f| f.wire_name.clone()).collect()
+        };
+        assert_eq!(field_names("A"), ["a", "b"]);
+        assert_eq!(field_names("B"), ["a", "b"]);
+    }
+
+    #[test]
+    fn all_of_diamonds_are_merged_in_linear_time() {
+        // Every level holds the next three times: merged once per path, this took 3^40 steps.
+        let mut spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n".to_owned();
+        for level in 0..40 {
+            let part = format!("{{$ref: '#/components/schemas/A{}'}}", level + 1);
+            let own = format!("{{type: object, properties: {{p{level}: {{type: string}}}}}}");
+            spec.push_str(&format!("    A{level}: {{allOf: [{part}, {part}, {own}, {part}]}}\n"));
+        }
+        spec.push_str("    A40: {type: object, properties: {x: {type: string}}}\n");
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", &spec))).unwrap();
+        let top = lowered.api.types.values().find(|t| t.original_name == "A0").unwrap();
+        let crate::model::TypeKind::Struct(s) = &top.kind else { panic!("A0 is not a struct") };
+        assert_eq!(s.fields.len(), 41);
+    }
+
+    #[test]
+    fn aliases_of_themselves_are_errors() {
+        // `type A = B; type B = A;` and `type L = Vec<L>;` were emitted, and do not compile.
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n    \
+                    S: {allOf: [{$ref: '#/components/schemas/S'}]}\n    \
+                    L: {type: array, items: {$ref: '#/components/schemas/M'}}\n    \
+                    M: {type: object, additionalProperties: {$ref: '#/components/schemas/L'}}\n    \
+                    Fine: {type: array, items: {$ref: '#/components/schemas/Node'}}\n    \
+                    Node: {type: object, properties: {children: {$ref: '#/components/schemas/Fine'}}}\n";
+        let cycle = |names: &str| {
+            format!("the schema is defined only through itself ({names}); no Rust type can express that, so make one of them an object")
+        };
+        assert_eq!(errors(spec), [
+            format!("#/components/schemas/A: {}", cycle("A → B → A")),
+            format!("#/components/schemas/S: {}", cycle("S → S")),
+            format!("#/components/schemas/L: {}", cycle("L → M → L")),
+        ]);
+    }
 }

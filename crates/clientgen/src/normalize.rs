@@ -240,13 +240,20 @@ fn fix_integer_bounds(schema: &mut Map<String, Value>, pointer: &str, findings: 
     }
 }
 
+/// How many JSON values the copies made by [`inline_deep_refs`] may add to a document in all.
+/// Copies of copies grow geometrically: without a bound a few bytes of spec can ask for
+/// gigabytes, and a budget of 100,000 still let a 60 KB spec emit half a million lines.
+const INLINE_BUDGET: usize = 10_000;
+
 /// Replaces each `$ref` that points inside another definition (`#/components/schemas/A/oneOf/0`,
 /// `#/paths/…`) by a copy of its target, so that every remaining reference names a component.
-/// References to other documents are errors.
+/// References to other documents are errors, and so are references to a place that contains
+/// them (the copy would contain itself), and copies that would nest past [`MAX_DEPTH`] or go
+/// past [`INLINE_BUDGET`].
 fn inline_deep_refs(doc: &mut Value, findings: &mut Findings) {
-    // A copy may itself hold deep references; a few rounds resolve chains of them.
     let mut copied = 0;
     let mut refused = std::collections::BTreeSet::new();
+    // A copy may itself hold deep references; a few rounds resolve chains of them.
     for round in 0..8 {
         let mut deep = Vec::new();
         let mut external = Vec::new();
@@ -265,28 +272,33 @@ fn inline_deep_refs(doc: &mut Value, findings: &mut Findings) {
             return;
         }
         for (at, target) in deep {
-            let mut copy = doc.pointer(target.trim_start_matches('#')).cloned().unwrap_or_else(|| {
-                findings.errors.push(Diagnostic::at(format!("{at}/$ref"), format!("$ref {target:?} points at nothing")));
-                Value::Object(Map::new())
-            });
+            let problem = |message: String| Diagnostic::at(format!("{at}/$ref"), message);
             // References that lead into each other copy ever more, ever deeper: stop them.
             let depth_left = MAX_DEPTH.saturating_sub(at.split('/').count() - 1);
-            let fits = size_within(&copy, depth_left).is_some_and(|size| {
-                copied += size;
-                copied <= INLINE_BUDGET
-            });
-            if !fits {
-                if refused.insert(target.clone()) {
-                    findings.errors.push(Diagnostic::at(
-                        format!("{at}/$ref"),
-                        format!(
+            // One `#` only: `##/a` is no pointer (trimming every `#` made `###` the root).
+            let copy = match doc.pointer(target.strip_prefix('#').unwrap_or(&target)) {
+                None => Err(Some(problem(format!("$ref {target:?} points at nothing")))),
+                Some(_) if contains(&target, &at) => Err(Some(problem(format!(
+                    "$ref {target:?} points at a place that contains it, so it cannot be inlined"
+                )))),
+                Some(found) => match size_within(found, depth_left) {
+                    Some(size) if copied + size <= INLINE_BUDGET => {
+                        copied += size;
+                        Ok(found.clone())
+                    }
+                    // Reported once for each target, however many places refer to it.
+                    _ => Err(refused.insert(target.clone()).then(|| {
+                        problem(format!(
                             "$ref {target:?} cannot be inlined: its copies would nest more than {MAX_DEPTH} levels deep \
                              or copy more than {INLINE_BUDGET} values; move the schema to #/components/schemas"
-                        ),
-                    ));
-                }
-                copy = Value::Object(Map::new());
-            }
+                        ))
+                    })),
+                },
+            };
+            let copy = copy.unwrap_or_else(|problem| {
+                findings.errors.extend(problem);
+                Value::Object(Map::new())
+            });
             if let Some(node) = doc.pointer_mut(at.trim_start_matches('#')) {
                 *node = copy;
             }
@@ -294,9 +306,6 @@ fn inline_deep_refs(doc: &mut Value, findings: &mut Findings) {
     }
     findings.errors.push(Diagnostic::document("$refs into other definitions nest too deeply to inline"));
 }
-
-/// How many values inlining may copy in all.
-const INLINE_BUDGET: usize = 200_000;
 
 /// The number of values in `value`, or `None` when it nests more than `depth_left` levels.
 fn size_within(value: &Value, depth_left: usize) -> Option<usize> {
@@ -353,6 +362,11 @@ fn collect_refs(
         }
         _ => {}
     }
+}
+
+/// Whether the place `outer` (a pointer) is `inner` or one of its ancestors.
+fn contains(outer: &str, inner: &str) -> bool {
+    inner.strip_prefix(outer).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// Whether a local reference points anywhere but straight at a component.
@@ -423,6 +437,45 @@ mod tests {
             }}
         }));
         assert_eq!(doc["components"]["schemas"]["B"]["properties"]["x"], json!({"type": "string", "maxLength": 3}));
+    }
+
+    #[test]
+    fn references_that_would_copy_themselves_or_too_much_are_errors() {
+        // Found by fuzzing: each copy of `#/components` held the references again, so eight
+        // rounds of inlining grew the document by a factor of 4^8 and ran out of memory.
+        let mut doc = json!({"components": {"schemas": {"A": {"properties": {
+            "a": {"$ref": "#/components"}, "b": {"$ref": "#"}, "c": {"$ref": "#/components/schemas/A/properties/c"}
+        }}}}});
+        let errors: Vec<String> = normalize(&mut doc).errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors, [
+            "#/components/schemas/A/properties/a/$ref: $ref \"#/components\" points at a place that contains it, so it cannot be inlined",
+            "#/components/schemas/A/properties/b/$ref: $ref \"#\" points at a place that contains it, so it cannot be inlined",
+            "#/components/schemas/A/properties/c/$ref: $ref \"#/components/schemas/A/properties/c\" points at a place that contains it, so it cannot be inlined",
+        ]);
+        assert_eq!(doc["components"]["schemas"]["A"]["properties"]["a"], json!({}));
+
+        // Found by fuzzing: `##…` was read as the root, which the containment check missed.
+        let mut doc = json!({"info": {"title": {"$ref": "####"}}, "paths": {"$ref": "####"}});
+        let errors: Vec<String> = normalize(&mut doc).errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors, [
+            "#/info/title/$ref: $ref \"####\" points at nothing",
+            "#/paths/$ref: $ref \"####\" points at nothing",
+        ]);
+
+        // Copies of copies without a cycle: 10 references to a schema holding 10 references
+        // to a schema holding 10 … eight levels deep would be 10^8 copies.
+        let mut schemas = Map::new();
+        for level in 0..8 {
+            let refs: Map<String, Value> = (0..10)
+                .map(|i| (format!("p{i}"), json!({"$ref": format!("#/components/schemas/L{}/properties", level + 1)})))
+                .collect();
+            schemas.insert(format!("L{level}"), json!({"properties": {"x": {"properties": refs}}}));
+        }
+        schemas.insert("L8".to_owned(), json!({"properties": {"leaf": {"type": "string"}}}));
+        let mut doc = json!({"components": {"schemas": schemas}});
+        let findings = normalize(&mut doc);
+        assert!(!findings.errors.is_empty());
+        assert!(findings.errors.iter().all(|e| e.message.contains("or copy more than 10000 values")), "{:?}", findings.errors);
     }
 
     #[test]

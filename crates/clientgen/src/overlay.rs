@@ -10,6 +10,10 @@ use serde_json::{Map, Value};
 use serde_json_path::{JsonPath, PathElement};
 
 use crate::diag::{Diagnostic, Error, Location};
+use crate::load::node_count;
+
+/// How many JSON nodes the updates of one overlay may add to a document in all.
+pub const UPDATE_BUDGET: usize = 100_000;
 
 /// A parsed and validated overlay document, ready to be applied.
 #[derive(Debug)]
@@ -128,8 +132,13 @@ impl Overlay {
     /// Each action sees the result of the previous one. On error, `doc` may already hold the
     /// changes of earlier actions (and part of the failing one): callers that need the
     /// original on failure should apply the overlay to a copy.
+    ///
+    /// The updates of one overlay may add at most [`UPDATE_BUDGET`] nodes to the document in
+    /// all (counted as matches × the update's size): an action whose target matches every
+    /// node would otherwise grow the document geometrically, action after action.
     pub fn apply(&self, doc: &mut Value) -> Result<Vec<String>, Error> {
         let mut warnings = Vec::new();
+        let mut budget = UPDATE_BUDGET;
         for action in &self.actions {
             let matches = find_matches(&action.target, doc);
             if matches.is_empty() {
@@ -137,7 +146,20 @@ impl Overlay {
                 continue;
             }
             let result = match &action.kind {
-                ActionKind::Update(update) => apply_update(doc, &matches, update),
+                ActionKind::Update(update) => {
+                    let growth = matches.len().saturating_mul(node_count(update));
+                    match budget.checked_sub(growth) {
+                        Some(left) => {
+                            budget = left;
+                            apply_update(doc, &matches, update)
+                        }
+                        None => Err(format!(
+                            "updating {} matched nodes would add up to {growth} nodes to the document, \
+                             past the {UPDATE_BUDGET} that one overlay's updates may add in all",
+                            matches.len()
+                        )),
+                    }
+                }
                 ActionKind::Remove => apply_remove(doc, matches),
             };
             result.map_err(|what| {
