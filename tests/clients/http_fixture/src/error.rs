@@ -287,17 +287,22 @@ fn decode_failure(operation: &str, path: String, message: String, body: &[u8]) -
     }
 }
 
-/// Decodes a success body as JSON into `T`.
+/// Decodes a success body as JSON into `T`. A body that does not fit is decoded again
+/// with its path tracked, to say where it failed: tracking costs every call that
+/// succeeds an allocation per field.
 pub(crate) fn json<T: serde::de::DeserializeOwned>(
     operation: &str,
     response: Received,
 ) -> Result<ApiResponse<T>, Error> {
-    let deserializer = &mut serde_json::Deserializer::from_slice(&response.body);
-    match serde_path_to_error::deserialize(deserializer) {
+    match serde_json::from_slice(&response.body) {
         Ok(body) => Ok(response.with_body(body)),
-        Err(e) => {
-            let path = e.path().to_string();
-            Err(decode_error(operation, &response, path, e.into_inner()))
+        Err(error) => {
+            let deserializer = &mut serde_json::Deserializer::from_slice(&response.body);
+            let path = match serde_path_to_error::deserialize::<_, T>(deserializer) {
+                Err(e) => e.path().to_string(),
+                Ok(_) => ".".to_owned(),
+            };
+            Err(decode_error(operation, &response, path, error))
         }
     }
 }
