@@ -155,16 +155,15 @@ pub fn lower(input: &Input<'_>) -> Result<Lowered, Error> {
     load::check_version(&tree, name)?;
     load::check_depth(&tree, name)?;
     let normalized = normalize::normalize(&mut tree);
+    // Normalizing's own errors come first in whatever the next stages report.
+    let after_normalizing = |mut e: Error| {
+        e.problems.splice(0..0, normalized.errors.iter().cloned());
+        e
+    };
     // Normalizing adds levels (`allOf` wrappers, inlined references).
-    load::check_depth(&tree, name).map_err(|mut e| {
-        e.problems.splice(0..0, normalized.errors.iter().cloned());
-        e
-    })?;
+    load::check_depth(&tree, name).map_err(after_normalizing)?;
     warnings.extend(normalized.warnings.iter().map(|w| format!("{name}: {w}")));
-    let doc = load::to_openapi(tree, name).map_err(|mut e| {
-        e.problems.splice(0..0, normalized.errors.iter().cloned());
-        e
-    })?;
+    let doc = load::to_openapi(tree, name).map_err(after_normalizing)?;
     let lowered = lower::lower(&doc);
     warnings.extend(lowered.warnings.iter().map(|w| format!("{name}: {w}")));
     let mut problems = normalized.errors;

@@ -131,17 +131,30 @@ fn float(v: f64) -> Value {
 
 /// The number of JSON values in a tree, itself included.
 pub(crate) fn node_count(value: &Value) -> usize {
+    node_count_within(value, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// [`node_count`], or `None` when the tree nests more than `max_depth` levels below its root.
+pub(crate) fn node_count_within(value: &Value, max_depth: usize) -> Option<usize> {
     let mut count = 0;
-    let mut stack = vec![value];
-    while let Some(value) = stack.pop() {
+    let mut stack = vec![(value, 0)];
+    while let Some((value, depth)) = stack.pop() {
         count += 1;
+        let children = match value {
+            Value::Object(map) => map.len(),
+            Value::Array(items) => items.len(),
+            _ => 0,
+        };
+        if children > 0 && depth == max_depth {
+            return None;
+        }
         match value {
-            Value::Object(map) => stack.extend(map.values()),
-            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.values().map(|child| (child, depth + 1))),
+            Value::Array(items) => stack.extend(items.iter().map(|child| (child, depth + 1))),
             _ => {}
         }
     }
-    count
+    Some(count)
 }
 
 /// Drops the " at line X column Y" tail both parsers add, since the location is reported apart.

@@ -377,10 +377,7 @@ impl<'a> Lowerer<'a> {
         let mut nullish = false;
         for (i, alternative) in alternatives.iter().enumerate() {
             let target = match alternative {
-                ReferenceOr::Reference { reference } => reference
-                    .strip_prefix("#/components/schemas/")
-                    .and_then(|name| self.doc.components.as_ref()?.schemas.get(&unescape(name)))
-                    .and_then(|s| s.as_item()),
+                ReferenceOr::Reference { reference } => self.component_schema(reference),
                 ReferenceOr::Item(item) => Some(item),
             };
             if target.is_some_and(is_null_or_blank) {
@@ -458,10 +455,7 @@ impl<'a> Lowerer<'a> {
         for (_, alternative) in alternatives {
             let schema = match alternative {
                 ReferenceOr::Item(item) => item,
-                ReferenceOr::Reference { reference } => reference
-                    .strip_prefix("#/components/schemas/")
-                    .and_then(|name| self.doc.components.as_ref()?.schemas.get(&unescape(name)))
-                    .and_then(|s| s.as_item())?,
+                ReferenceOr::Reference { reference } => self.component_schema(reference)?,
             };
             let (key, value) = own_tag(schema)?;
             if property.is_some_and(|p| p != key) || tags.iter().any(|t| t == value) {
@@ -471,6 +465,12 @@ impl<'a> Lowerer<'a> {
             tags.push(value.to_owned());
         }
         Some((property?.to_owned(), tags))
+    }
+
+    /// The component schema a `$ref` names, when it names one written out in place.
+    fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
+        let name = unescape(reference.strip_prefix("#/components/schemas/")?);
+        self.doc.components.as_ref()?.schemas.get(&name)?.as_item()
     }
 
     /// Whether a referenced component is itself declared `nullable`.

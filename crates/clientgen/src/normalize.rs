@@ -10,7 +10,7 @@
 use serde_json::{Map, Value};
 
 use crate::diag::{Diagnostic, escape_segment};
-use crate::load::MAX_DEPTH;
+use crate::load::{MAX_DEPTH, node_count_within};
 
 /// What normalizing found: warnings (rewritten with a guess) and errors (cannot be read).
 #[derive(Debug, Default)]
@@ -281,7 +281,7 @@ fn inline_deep_refs(doc: &mut Value, findings: &mut Findings) {
                 Some(_) if contains(&target, &at) => Err(Some(problem(format!(
                     "$ref {target:?} points at a place that contains it, so it cannot be inlined"
                 )))),
-                Some(found) => match size_within(found, depth_left) {
+                Some(found) => match node_count_within(found, depth_left) {
                     Some(size) if copied + size <= INLINE_BUDGET => {
                         copied += size;
                         Ok(found.clone())
@@ -305,25 +305,6 @@ fn inline_deep_refs(doc: &mut Value, findings: &mut Findings) {
         }
     }
     findings.errors.push(Diagnostic::document("$refs into other definitions nest too deeply to inline"));
-}
-
-/// The number of values in `value`, or `None` when it nests more than `depth_left` levels.
-fn size_within(value: &Value, depth_left: usize) -> Option<usize> {
-    let mut size = 0;
-    let mut pending = vec![(value, 0)];
-    while let Some((value, depth)) = pending.pop() {
-        size += 1;
-        let children: Vec<&Value> = match value {
-            Value::Object(map) => map.values().collect(),
-            Value::Array(items) => items.iter().collect(),
-            _ => continue,
-        };
-        if depth == depth_left && !children.is_empty() {
-            return None;
-        }
-        pending.extend(children.into_iter().map(|child| (child, depth + 1)));
-    }
-    Some(size)
 }
 
 /// The places holding a deep reference, with their targets; references to other documents go

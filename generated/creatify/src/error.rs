@@ -170,11 +170,14 @@ pub(crate) fn too_large(operation: &str, limit: usize) -> Error {
 }
 
 /// Reads at most `limit` bytes of a body.
-async fn read_capped(
+pub(crate) async fn read_capped(
     response: &mut reqwest::Response,
     limit: usize,
 ) -> Result<Vec<u8>, reqwest::Error> {
-    let mut body = Vec::new();
+    let expected = response
+        .content_length()
+        .map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX));
+    let mut body = Vec::with_capacity(expected.min(limit));
     while let Some(chunk) = response.chunk().await? {
         let room = limit - body.len();
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);

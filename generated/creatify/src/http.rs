@@ -8,7 +8,7 @@ use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
 use crate::Error;
 use crate::client::{Client, Scheme};
-use crate::error::{api_error, too_large, transport};
+use crate::error::{api_error, read_capped, too_large, transport};
 
 /// How many redirects one attempt follows before the last one is returned as an error.
 const MAX_REDIRECTS: usize = 10;
@@ -289,14 +289,11 @@ async fn receive(
     if response.content_length().is_some_and(|length| length > limit as u64) {
         return Err(too_large(operation, limit));
     }
-    let expected = response.content_length().map_or(0, |length| length as usize);
-    let mut body = Vec::with_capacity(expected);
-    while let Some(chunk) = response.chunk().await.map_err(|e| transport(operation, e))?
-    {
-        if body.len() + chunk.len() > limit {
-            return Err(too_large(operation, limit));
-        }
-        body.extend_from_slice(&chunk);
+    let body = read_capped(&mut response, limit.saturating_add(1))
+        .await
+        .map_err(|e| transport(operation, e))?;
+    if body.len() > limit {
+        return Err(too_large(operation, limit));
     }
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());

@@ -347,8 +347,9 @@ pub fn error_rs(readers: Readers, validation: bool) -> TokenStream {
         }
 
         /// Reads at most `limit` bytes of a body.
-        async fn read_capped(response: &mut reqwest::Response, limit: usize) -> Result<Vec<u8>, reqwest::Error> {
-            let mut body = Vec::new();
+        pub(crate) async fn read_capped(response: &mut reqwest::Response, limit: usize) -> Result<Vec<u8>, reqwest::Error> {
+            let expected = response.content_length().map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX));
+            let mut body = Vec::with_capacity(expected.min(limit));
             while let Some(chunk) = response.chunk().await? {
                 let room = limit - body.len();
                 body.extend_from_slice(&chunk[..chunk.len().min(room)]);

@@ -115,6 +115,17 @@ impl View<'_> {
         (self.direction == Some(Direction::Request)).then(|| quote! { feature = "deserialize-requests" })
     }
 
+    /// `#[derive(…)]` of `base` and serde's two traits, `Deserialize` behind this view's gate.
+    fn serde_derives(&self, base: TokenStream) -> TokenStream {
+        match self.deserialize_gate() {
+            None => quote! { #[derive(#base, Serialize, Deserialize)] },
+            Some(gate) => quote! {
+                #[derive(#base, Serialize)]
+                #[cfg_attr(#gate, derive(Deserialize))]
+            },
+        }
+    }
+
     /// `#[cfg(…)]` on a hand-written `Deserialize` impl of this view, when it is gated.
     fn deserialize_cfg(&self) -> Option<TokenStream> {
         self.deserialize_gate().map(|gate| quote! { #[cfg(#gate)] })
@@ -144,14 +155,8 @@ impl View<'_> {
         // With nothing required, `Default` is the empty value `new()` also returns.
         let default = shapes.iter().all(|s| s.wrapper != Wrapper::Plain).then(|| quote! { Default, });
         // Parameters are sent one by one, never as a body: they need no serde.
-        let derives = match (s.parameters, self.deserialize_gate()) {
-            (true, _) => quote! { #[derive(Debug, Clone, #default PartialEq)] },
-            (false, None) => quote! { #[derive(Debug, Clone, #default PartialEq, Serialize, Deserialize)] },
-            (false, Some(gate)) => quote! {
-                #[derive(Debug, Clone, #default PartialEq, Serialize)]
-                #[cfg_attr(#gate, derive(Deserialize))]
-            },
-        };
+        let base = quote! { Debug, Clone, #default PartialEq };
+        let derives = if s.parameters { quote! { #[derive(#base)] } } else { self.serde_derives(base) };
         let tokens = quote! {
             #doc
             #derives
@@ -353,13 +358,7 @@ impl View<'_> {
             Other(serde_json::Value),
         };
         let Some(property) = &u.discriminator else {
-            let derives = match self.deserialize_gate() {
-                None => quote! { #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)] },
-                Some(gate) => quote! {
-                    #[derive(Debug, Clone, PartialEq, Serialize)]
-                    #[cfg_attr(#gate, derive(Deserialize))]
-                },
-            };
+            let derives = self.serde_derives(quote! { Debug, Clone, PartialEq });
             return quote! {
                 #doc
                 #derives
