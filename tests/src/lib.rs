@@ -54,7 +54,7 @@ pub fn check_crates(crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), Strin
     let doctests = ["test", "--workspace", "--doc", "--quiet"];
     let docs = ["doc", "--workspace", "--no-deps", "--quiet"];
     for args in [&clippy[..], &doctests[..], &docs[..]] {
-        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        let output = Command::new(xtask::cargo())
             .args(args)
             .current_dir(&workspace)
             .env("CARGO_TARGET_DIR", root.join("target").join("generated-crates-target"))

@@ -118,7 +118,7 @@ const STAGES: [&str; 6] = ["load", "overlay + normalize", "parse", "lower", "emi
 pub fn run() -> ExitCode {
     if cfg!(debug_assertions) {
         // Timings of a debug build say little: run the release build of this same command.
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        let status = Command::new(xtask::cargo())
             .args(["run", "--quiet", "--release", "-p", "xtask", "--", "bench"])
             .current_dir(xtask::project_root())
             .status();
@@ -318,7 +318,7 @@ fn codegen_section(findings: &mut Findings) -> Result<String, String> {
 /// Runs cargo in `dir` with its own target folder; returns how long it took.
 fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<Duration, String> {
     let started = Instant::now();
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+    let output = Command::new(xtask::cargo())
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
@@ -411,7 +411,7 @@ fn dependency_count_features(workspace: &Path, krate: &str, features: &str) -> R
 }
 
 fn tree(workspace: &Path, args: &[&str]) -> Result<usize, String> {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+    let output = Command::new(xtask::cargo())
         .args(args)
         .current_dir(workspace)
         .output()
@@ -425,7 +425,7 @@ fn tree(workspace: &Path, args: &[&str]) -> Result<usize, String> {
 
 fn overhead_section(findings: &mut Findings) -> Result<String, String> {
     eprintln!("bench: call overhead");
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+    let output = Command::new(xtask::cargo())
         .args(["bench", "--quiet", "-p", "tests", "--bench", "call_overhead"])
         .current_dir(xtask::project_root())
         .output()

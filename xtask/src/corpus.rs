@@ -185,7 +185,7 @@ fn generate(spec: &Path, out: &Path, name: &str) -> Generation {
 }
 
 fn check(scratch: &Path, name: &str) -> Compilation {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+    let output = Command::new(xtask::cargo())
         .args(["check", "--quiet", "--message-format", "short", "-p", name])
         .current_dir(scratch)
         .env("CARGO_TARGET_DIR", scratch.join("target"))

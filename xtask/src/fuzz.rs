@@ -26,7 +26,7 @@ pub fn run(targets: &[String], seconds: u64) -> ExitCode {
     }
     if !cargo_fuzz_installed() {
         eprintln!("installing cargo-fuzz");
-        let installed = Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]).status();
+        let installed = Command::new(xtask::cargo()).args(["install", "cargo-fuzz", "--locked"]).status();
         if !installed.is_ok_and(|s| s.success()) {
             eprintln!("error: `cargo install cargo-fuzz` failed");
             return ExitCode::FAILURE;
@@ -50,7 +50,7 @@ pub fn run(targets: &[String], seconds: u64) -> ExitCode {
 }
 
 fn cargo_fuzz_installed() -> bool {
-    Command::new("cargo").args(["fuzz", "--version"]).output().is_ok_and(|out| out.status.success())
+    Command::new(xtask::cargo()).args(["fuzz", "--version"]).output().is_ok_and(|out| out.status.success())
 }
 
 /// `nice -n 19 [taskset -c 0] cargo fuzz run …`: the lowest priority, and one core where
@@ -62,7 +62,8 @@ fn fuzz_command(fuzz_dir: &Path, target: &str, seconds: u64) -> Command {
         command.args(["taskset", "-c", "0"]);
     }
     command
-        .args(["cargo", "fuzz", "run", "--sanitizer", "none", "--release", "--debug-assertions", target])
+        .arg(xtask::cargo())
+        .args(["fuzz", "run", "--sanitizer", "none", "--release", "--debug-assertions", target])
         .arg(Path::new("work").join(target))
         .arg(Path::new("corpus").join(target))
         .arg("--")

@@ -23,6 +23,11 @@ pub fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
+/// The cargo that runs this command (`$CARGO`), or the one on the `PATH`.
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
 /// Where the committed Creatify client lives.
 pub fn creatify_dir() -> PathBuf {
     project_root().join("generated").join("creatify")

@@ -209,7 +209,7 @@ const CORPUS_COMPILE_MAX_BYTES: u64 = 300_000;
 
 fn run_step(step: &Step) -> ExitCode {
     println!("==> {}: cargo {}", step.name, step.args.join(" "));
-    let status = Command::new(cargo())
+    let status = Command::new(xtask::cargo())
         .args(step.args)
         .envs(step.env.iter().copied())
         .current_dir(xtask::project_root())
@@ -241,8 +241,4 @@ fn install_prism() -> Result<(), String> {
         .status()
         .map_err(|e| format!("cannot run npm (Node.js and npm are needed for the contract tests): {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("npm ci failed ({status})")) }
-}
-
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
