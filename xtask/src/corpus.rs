@@ -189,6 +189,7 @@ fn check(scratch: &Path, name: &str) -> Compilation {
         .args(["check", "--quiet", "--message-format", "short", "-p", name])
         .current_dir(scratch)
         .env("CARGO_TARGET_DIR", scratch.join("target"))
+        .env("RUSTFLAGS", "-D warnings")
         .output();
     match output {
         Ok(output) if output.status.success() => Compilation::Compiled,

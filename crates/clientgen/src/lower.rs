@@ -56,6 +56,7 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
     cx.split_views();
     cx.box_recursive_fields();
     cx.mark_validating();
+    cx.mark_always_decoded();
 
     let Lowerer { types, errors, warnings, .. } = cx;
     let api = errors.is_empty().then(|| Api {
@@ -119,6 +120,7 @@ impl<'a> Lowerer<'a> {
                     doc: None,
                     kind: TypeKind::Alias(TypeRef::Any),
                     validates: false,
+                    always_decoded: false,
                 },
                 direction_sensitive: false,
             };
@@ -580,6 +582,7 @@ impl<'a> Lowerer<'a> {
                 doc: None,
                 kind: TypeKind::Alias(TypeRef::Any),
                     validates: false,
+                    always_decoded: false,
             },
             direction_sensitive: false,
         };
@@ -781,6 +784,7 @@ impl<'a> Lowerer<'a> {
             doc: Some(format!("The query, header and cookie parameters of `{type_stem}`.")),
             kind: TypeKind::Struct(Struct { fields, request_note: None, parameters: true }),
             validates: false,
+            always_decoded: false,
         };
         self.types.insert(id.clone(), Draft { def, direction_sensitive: false });
         Some(id)
@@ -1213,6 +1217,53 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Marks the types whose request-only view must derive `Deserialize` whatever the crate's
+    /// features, because a type that always derives it holds the view.
+    ///
+    /// A view only ever sent derives `Deserialize` only with the `deserialize-requests` feature.
+    /// Every other view (a response view, a type used both ways, a schema no operation uses)
+    /// always derives it, and so must every view it holds: the policy is closed over the type
+    /// graph, so no crate can ask for a `Deserialize` that is not there.
+    fn mark_always_decoded(&mut self) {
+        let mut stack: Vec<(TypeId, Option<Direction>)> = Vec::new();
+        for (id, draft) in &self.types {
+            for (direction, _) in draft.def.emitted_views() {
+                if direction != Some(Direction::Request) {
+                    stack.push((id.clone(), direction));
+                }
+            }
+        }
+        while let Some((id, direction)) = stack.pop() {
+            let mut held = Vec::new();
+            match &self.types[&id].def.kind {
+                TypeKind::Struct(s) if !s.parameters => {
+                    let shown = s.fields.iter().filter(|f| match direction {
+                        Some(d) => f.presence(d) != Presence::Absent,
+                        None => f.request != Presence::Absent || f.response != Presence::Absent,
+                    });
+                    for field in shown {
+                        named_targets(&field.ty, &mut held);
+                    }
+                }
+                TypeKind::Struct(_) | TypeKind::Enum(_) => {}
+                TypeKind::Alias(target) => named_targets(target, &mut held),
+                TypeKind::Union(u) => u.variants.iter().for_each(|v| named_targets(&v.ty, &mut held)),
+            }
+            // A view names the views of its own direction; a shared one names response views.
+            let seen_as = direction.unwrap_or(Direction::Response);
+            for target in held {
+                let Some(draft) = self.types.get_mut(&target) else { continue };
+                let name = draft.def.views.name(seen_as);
+                let request_only =
+                    draft.def.emitted_views().iter().any(|(d, view)| *d == Some(Direction::Request) && *view == name);
+                if request_only && !draft.def.always_decoded {
+                    draft.def.always_decoded = true;
+                    stack.push((target, Some(Direction::Request)));
+                }
+            }
+        }
+    }
+
     /// Boxes every by-value field whose type leads back to the struct holding it.
     fn box_recursive_fields(&mut self) {
         let edges: HashMap<TypeId, Vec<TypeId>> = self
@@ -1498,6 +1549,15 @@ fn unescape(segment: &str) -> String {
 
 fn path_template_names(path: &str) -> Vec<&str> {
     path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
+}
+
+/// The named types `ty` holds, through lists and maps.
+fn named_targets(ty: &TypeRef, out: &mut Vec<TypeId>) {
+    match ty {
+        TypeRef::Named(id) => out.push(id.clone()),
+        TypeRef::List(inner) | TypeRef::Map(inner) => named_targets(inner, out),
+        TypeRef::Scalar(_) | TypeRef::Any => {}
+    }
 }
 
 fn refers_to_any(ty: &TypeRef, ids: &BTreeSet<TypeId>) -> bool {

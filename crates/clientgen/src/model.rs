@@ -26,6 +26,16 @@ pub struct Api {
     pub security_schemes: IndexMap<String, SecurityScheme>,
 }
 
+/// The HTTP methods RFC 9110 defines as idempotent: a server treats a request with one the same
+/// however often it arrives, so the client may repeat it after a failure that may have reached
+/// the server. Every place that speaks of idempotence (retries, their docs) reads this list.
+pub const IDEMPOTENT_METHODS: &[&str] = &["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"];
+
+/// `` `GET`, `HEAD`, … `` : [`IDEMPOTENT_METHODS`] as Markdown code spans.
+pub fn idempotent_methods_text() -> String {
+    IDEMPOTENT_METHODS.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+}
+
 /// The stable identity of a named type: the JSON pointer of the schema it was lowered from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
@@ -106,6 +116,10 @@ pub struct TypeDef {
     /// directly or through a nested type.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub validates: bool,
+    /// Its request-only view derives `Deserialize` whatever the crate's features: a type that
+    /// is always decoded (a response type, or one no operation uses) holds it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub always_decoded: bool,
 }
 
 impl TypeDef {
@@ -392,6 +406,13 @@ pub struct Operation {
     /// Alternatives: any one entry will do; within an entry every scheme is sent.
     /// An empty list means no credentials are sent.
     pub security: Vec<Vec<String>>,
+}
+
+impl Operation {
+    /// Whether its HTTP method is idempotent (see [`IDEMPOTENT_METHODS`]).
+    pub fn idempotent(&self) -> bool {
+        IDEMPOTENT_METHODS.contains(&self.http_method.as_str())
+    }
 }
 
 /// Where a parameter goes.

@@ -6,8 +6,6 @@
 //! types: `Name` for what the server returns and `NameRequest` for what the caller sends.
 #![allow(clippy::large_enum_variant)]
 
-use serde::{Deserialize, Serialize};
-
 /// A request value that may be sent as an explicit `null`.
 ///
 /// Optional nullable fields are `Option<Nullable<T>>`: `None` leaves the field out of the
@@ -36,13 +34,13 @@ impl<T> From<T> for Nullable<T> {
     }
 }
 
-impl<T: Serialize> Serialize for Nullable<T> {
+impl<T: serde::Serialize> serde::Serialize for Nullable<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.as_option().serialize(serializer)
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -125,13 +123,13 @@ impl std::fmt::Display for Decimal {
     }
 }
 
-impl Serialize for Decimal {
+impl serde::Serialize for Decimal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.0)
     }
 }
 
-impl<'de> Deserialize<'de> for Decimal {
+impl<'de> serde::Deserialize<'de> for Decimal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -152,7 +150,7 @@ impl<'de> Deserialize<'de> for Decimal {
 /// The `Lipsync` schema.
 ///
 /// What the server returns; what the caller sends is [`LipsyncRequest`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Lipsync {
     /// The `id` field.
     pub id: uuid::Uuid,
@@ -458,8 +456,8 @@ impl Lipsync {
 /// Set either `text` (a voiceover is generated from it) or `audio` (your own audio file URL); when both are set, `audio` is used.
 ///
 /// What the caller sends; the server's view is [`Lipsync`], which adds the read-only fields.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(Deserialize))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 pub struct LipsyncRequest {
     /// The name of the lipsync request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -787,13 +785,13 @@ impl std::str::FromStr for ModelVersion {
     }
 }
 
-impl Serialize for ModelVersion {
+impl serde::Serialize for ModelVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ModelVersion {
+impl<'de> serde::Deserialize<'de> for ModelVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -848,13 +846,13 @@ impl std::str::FromStr for AspectRatio {
     }
 }
 
-impl Serialize for AspectRatio {
+impl serde::Serialize for AspectRatio {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for AspectRatio {
+impl<'de> serde::Deserialize<'de> for AspectRatio {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1049,13 +1047,13 @@ impl std::str::FromStr for CaptionStyle {
     }
 }
 
-impl Serialize for CaptionStyle {
+impl serde::Serialize for CaptionStyle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for CaptionStyle {
+impl<'de> serde::Deserialize<'de> for CaptionStyle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -2,7 +2,7 @@
 //! and the per-call options and response wrapper users see.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::client::{CONNECT_TIMEOUT_SECS, REQUEST_TIMEOUT_SECS};
 use crate::model::{Api, Encoding};
@@ -71,7 +71,7 @@ pub fn http_rs(encodings: Encodings, files: bool, param_text: bool, reads_bodies
             /// The text of a parameter value with no `Display` form: a JSON string as itself,
             /// anything else as JSON.
             pub(crate) fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
-                match serde_json::to_value(value) {
+                match serde_json::to_value(&value) {
                     Ok(serde_json::Value::String(text)) => text,
                     Ok(other) => other.to_string(),
                     Err(_) => String::new(),
@@ -92,6 +92,15 @@ pub fn http_rs(encodings: Encodings, files: bool, param_text: bool, reads_bodies
          to {max_response} MiB. The connect timeout ({connect} s by default) is set on\n \
          [`crate::ClientBuilder::connect_timeout`]."
     );
+    let retried_doc = format!(
+        " What is retried: a connection that could not be opened (nothing was sent), and `429 Too\n \
+         Many Requests`, for every method; `408`, `500`, `502`, `503`, `504` and other transport\n \
+         failures only for idempotent methods ({}). A `POST` that may have reached\n \
+         the server is never repeated, so a call that costs credits is never charged twice by the\n \
+         client.",
+        crate::model::idempotent_methods_text()
+    );
+    let idempotent = crate::model::IDEMPOTENT_METHODS.iter().map(|m| format_ident!("{m}"));
     let body = body_items(encodings, files);
     quote! {
         //! The path every call takes: credentials, redirects, retries and timeouts.
@@ -116,11 +125,7 @@ pub fn http_rs(encodings: Encodings, files: bool, param_text: bool, reads_bodies
         ///
         #[doc = #options_doc]
         ///
-        /// What is retried: a connection that could not be opened (nothing was sent), and `429 Too
-        /// Many Requests`, for every method; `408`, `500`, `502`, `503`, `504` and other transport
-        /// failures only for idempotent methods (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`). A
-        /// `POST` that may have reached the server is never repeated, so a call that costs
-        /// credits is never charged twice by the client.
+        #[doc = #retried_doc]
         #[derive(Debug, Clone, PartialEq, Eq)]
         #[non_exhaustive]
         pub struct RequestOptions {
@@ -367,7 +372,7 @@ pub fn http_rs(encodings: Encodings, files: bool, param_text: bool, reads_bodies
 
         /// Methods a server must treat the same however often they arrive.
         fn is_idempotent(method: &Method) -> bool {
-            matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
+            matches!(*method, #(Method::#idempotent)|*)
         }
 
         /// How long to wait before retrying a response with this status, if it is retried.
@@ -476,8 +481,8 @@ fn body_items(encodings: Encodings, files: bool) -> TokenStream {
     let json = encodings.json.then(|| {
         quote! {
             /// A JSON body.
-            pub(crate) fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Body, Error> {
-                let bytes = serde_json::to_vec(value).map_err(|e| Error::validation("body", format!("cannot be encoded as JSON: {e}")))?;
+            pub(crate) fn json(value: impl serde::Serialize) -> Result<Body, Error> {
+                let bytes = serde_json::to_vec(&value).map_err(|e| Error::validation("body", format!("cannot be encoded as JSON: {e}")))?;
                 Ok(Body::Encoded { content_type: "application/json", bytes })
             }
         }
@@ -485,8 +490,8 @@ fn body_items(encodings: Encodings, files: bool) -> TokenStream {
     let form = encodings.form.then(|| {
         quote! {
             /// A form-urlencoded body: a flat object's fields as `key=value` pairs.
-            pub(crate) fn form<T: serde::Serialize + ?Sized>(value: &T) -> Result<Body, Error> {
-                let text = serde_urlencoded::to_string(value)
+            pub(crate) fn form(value: impl serde::Serialize) -> Result<Body, Error> {
+                let text = serde_urlencoded::to_string(&value)
                     .map_err(|e| Error::validation("body", format!("cannot be form-encoded: {e}")))?;
                 Ok(Body::Encoded { content_type: "application/x-www-form-urlencoded", bytes: text.into_bytes() })
             }
@@ -546,8 +551,8 @@ fn body_items(encodings: Encodings, files: bool) -> TokenStream {
 
                     /// The parts a field's value becomes: scalars as text, lists as one part per
                     /// item, objects as JSON text; `null` as an empty field.
-                    pub(crate) fn values<T: serde::Serialize>(name: &str, value: &T, parts: &mut Vec<Part>) {
-                        match serde_json::to_value(value) {
+                    pub(crate) fn values(name: &str, value: impl serde::Serialize, parts: &mut Vec<Part>) {
+                        match serde_json::to_value(&value) {
                             Ok(serde_json::Value::Array(items)) => {
                                 for item in &items {
                                     parts.push(Part::text(name, text_of(item)));

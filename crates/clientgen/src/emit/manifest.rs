@@ -180,7 +180,11 @@ pub fn readme(api: &Api, config: &Config) -> String {
          asking for longer gets its error returned at once.\n"
     );
     let _ = writeln!(out, "- Always retried: a connection that could not be opened (nothing was sent), and `429 Too Many Requests`.");
-    let _ = writeln!(out, "- Retried for idempotent methods only (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`): `408`, `500`, `502`, `503`, `504`, and connections that broke or timed out after the request went out.");
+    let _ = writeln!(
+        out,
+        "- Retried for idempotent methods only ({}): `408`, `500`, `502`, `503`, `504`, and connections that broke or timed out after the request went out.",
+        crate::model::idempotent_methods_text()
+    );
     let _ = writeln!(out, "- Never retried: a `POST` or `PATCH` that may have reached the server. Some calls cost credits, so repeating one could charge twice; retry such a call yourself only when you know the first attempt did not go through.\n");
 
     let _ = writeln!(out, "## Blocking\n");

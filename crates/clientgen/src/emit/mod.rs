@@ -154,9 +154,12 @@ impl Features {
                 TypeKind::Enum(_) => {}
             }
         }
+        // Parameters, bodies and responses may be scalars that no named type holds.
         for op in &api.operations {
-            for p in &op.parameters {
-                features.scan(&p.ty);
+            let bodies = op.body.iter().flat_map(|b| b.content.values());
+            let responses = op.responses.values().flat_map(|r| r.content.values());
+            for ty in op.parameters.iter().map(|p| &p.ty).chain(bodies).chain(responses) {
+                features.scan(ty);
             }
         }
         features
@@ -277,6 +280,9 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         quote! { #![doc = #line] }
     });
     let validate = features.validation.then(|| quote! { mod validate; });
+    // A spec without operations (webhooks or schemas only) still gets the whole client, whose
+    // runtime then has no caller.
+    let unused_runtime = api.operations.is_empty().then(|| quote! { #![allow(dead_code, unused_imports)] });
     quote! {
         #![doc = #title]
         #blank
@@ -284,6 +290,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         #![doc = ""]
         #(#example)*
         #![deny(missing_docs)]
+        #unused_runtime
 
         #[cfg(feature = "blocking")]
         pub mod blocking;

@@ -386,7 +386,7 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
         }
         None => quote! { #[doc = #line] },
     };
-    let retry = if matches!(op.http_method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS") {
+    let retry = if op.idempotent() {
         " Idempotent: retried after `408`, `429`, `5xx` and transport failures (see [`crate::RequestOptions`])."
     } else {
         " Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`])."

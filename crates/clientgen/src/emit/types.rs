@@ -55,8 +55,6 @@ pub fn emit_types_part(api: &Api, features: &super::Features, part: usize) -> To
         //! types: `Name` for what the server returns and `NameRequest` for what the caller sends.
         #![allow(clippy::large_enum_variant)]
 
-        use serde::{Deserialize, Serialize};
-
         #nullable
         #file
         #decimal
@@ -112,16 +110,17 @@ impl View<'_> {
     /// The `cfg` predicate of this view's `Deserialize`: a type only ever sent is decoded
     /// only with the `deserialize-requests` feature, which keeps the crate quicker to compile.
     fn deserialize_gate(&self) -> Option<TokenStream> {
-        (self.direction == Some(Direction::Request)).then(|| quote! { feature = "deserialize-requests" })
+        let gated = self.direction == Some(Direction::Request) && !self.def.always_decoded;
+        gated.then(|| quote! { feature = "deserialize-requests" })
     }
 
     /// `#[derive(…)]` of `base` and serde's two traits, `Deserialize` behind this view's gate.
     fn serde_derives(&self, base: TokenStream) -> TokenStream {
         match self.deserialize_gate() {
-            None => quote! { #[derive(#base, Serialize, Deserialize)] },
+            None => quote! { #[derive(#base, serde::Serialize, serde::Deserialize)] },
             Some(gate) => quote! {
-                #[derive(#base, Serialize)]
-                #[cfg_attr(#gate, derive(Deserialize))]
+                #[derive(#base, serde::Serialize)]
+                #[cfg_attr(#gate, derive(serde::Deserialize))]
             },
         }
     }
@@ -311,14 +310,14 @@ impl View<'_> {
                 }
             }
 
-            impl Serialize for #name {
+            impl serde::Serialize for #name {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     serializer.serialize_str(self.as_str())
                 }
             }
 
             #gate
-            impl<'de> Deserialize<'de> for #name {
+            impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     let text = String::deserialize(deserializer)?;
                     Ok(text.parse().unwrap_or_else(|never: std::convert::Infallible| match never {}))
@@ -392,7 +391,7 @@ impl View<'_> {
         });
         quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, Serialize)]
+            #[derive(Debug, Clone, PartialEq, serde::Serialize)]
             #[serde(untagged)]
             pub enum #name {
                 #(#variants)*
@@ -400,7 +399,7 @@ impl View<'_> {
             }
 
             #gate
-            impl<'de> Deserialize<'de> for #name {
+            impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     let value = serde_json::Value::deserialize(deserializer)?;
                     let tag = value.get(#property).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
@@ -732,13 +731,13 @@ fn emit_decimal() -> TokenStream {
             }
         }
 
-        impl Serialize for Decimal {
+        impl serde::Serialize for Decimal {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(&self.0)
             }
         }
 
-        impl<'de> Deserialize<'de> for Decimal {
+        impl<'de> serde::Deserialize<'de> for Decimal {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 match serde_json::Value::deserialize(deserializer)? {
                     serde_json::Value::String(text) => Ok(Decimal(text)),
@@ -773,13 +772,13 @@ fn emit_file() -> TokenStream {
             }
         }
 
-        impl Serialize for File {
+        impl serde::Serialize for File {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 self.bytes.serialize(serializer)
             }
         }
 
-        impl<'de> Deserialize<'de> for File {
+        impl<'de> serde::Deserialize<'de> for File {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let bytes = Vec::<u8>::deserialize(deserializer)?;
                 Ok(File { file_name: String::new(), content_type: "application/octet-stream".to_owned(), bytes })
@@ -818,13 +817,13 @@ fn emit_nullable() -> TokenStream {
             }
         }
 
-        impl<T: Serialize> Serialize for Nullable<T> {
+        impl<T: serde::Serialize> serde::Serialize for Nullable<T> {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 self.as_option().serialize(serializer)
             }
         }
 
-        impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
+        impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 Ok(Option::<T>::deserialize(deserializer)?.map_or(Nullable::Null, Nullable::Value))
             }

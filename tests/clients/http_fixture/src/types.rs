@@ -6,8 +6,6 @@
 //! types: `Name` for what the server returns and `NameRequest` for what the caller sends.
 #![allow(clippy::large_enum_variant)]
 
-use serde::{Deserialize, Serialize};
-
 /// A file: the value of a binary (`format: binary`) field.
 ///
 /// In a `multipart/form-data` body it is a file part with its name and content type. In
@@ -37,13 +35,13 @@ impl File {
     }
 }
 
-impl Serialize for File {
+impl serde::Serialize for File {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.bytes.serialize(serializer)
     }
 }
 
-impl<'de> Deserialize<'de> for File {
+impl<'de> serde::Deserialize<'de> for File {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -59,7 +57,7 @@ impl<'de> Deserialize<'de> for File {
 /// The `Item` schema.
 ///
 /// What the server returns; what the caller sends is [`ItemRequest`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
     /// The `id` field.
     pub id: i64,
@@ -90,8 +88,8 @@ impl Item {
 /// The `Item` schema.
 ///
 /// What the caller sends; the server's view is [`Item`], which adds the read-only fields.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(Deserialize))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 pub struct ItemRequest {
     /// The `name` field.
     pub name: String,
@@ -132,7 +130,7 @@ impl ItemRequest {
 }
 
 /// The `Pet` schema.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Pet {
     /// The `Cat` alternative, tagged `cat`.
@@ -143,7 +141,7 @@ pub enum Pet {
     Other(serde_json::Value),
 }
 
-impl<'de> Deserialize<'de> for Pet {
+impl<'de> serde::Deserialize<'de> for Pet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -180,7 +178,7 @@ impl<'de> Deserialize<'de> for Pet {
 }
 
 /// The `Cat` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cat {
     /// The `pet_type` field.
     pub pet_type: String,
@@ -209,7 +207,7 @@ impl Cat {
 }
 
 /// The `Dog` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Dog {
     /// The `pet_type` field.
     pub pet_type: String,
@@ -228,7 +226,7 @@ impl Dog {
 }
 
 /// The `Size` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum Size {
     /// The `Integer` alternative.
@@ -240,7 +238,7 @@ pub enum Size {
 }
 
 /// The `Upload` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Upload {
     /// The `size` field.
     pub size: i64,
@@ -254,7 +252,7 @@ impl Upload {
 }
 
 /// The `Job` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Job {
     /// The `job_id` field.
     pub job_id: String,
@@ -280,7 +278,7 @@ impl Job {
 }
 
 /// Tagged by the one value each alternative's `state` allows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum JobState {
     /// The `Queued` alternative, tagged `queued`.
@@ -291,7 +289,7 @@ pub enum JobState {
     Other(serde_json::Value),
 }
 
-impl<'de> Deserialize<'de> for JobState {
+impl<'de> serde::Deserialize<'de> for JobState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -318,7 +316,7 @@ impl<'de> Deserialize<'de> for JobState {
 }
 
 /// The `JobStateQueued` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobStateQueued {
     /// The `state` field.
     pub state: JobStateQueuedState,
@@ -369,13 +367,13 @@ impl std::str::FromStr for JobStateQueuedState {
     }
 }
 
-impl Serialize for JobStateQueuedState {
+impl serde::Serialize for JobStateQueuedState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for JobStateQueuedState {
+impl<'de> serde::Deserialize<'de> for JobStateQueuedState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -385,7 +383,7 @@ impl<'de> Deserialize<'de> for JobStateQueuedState {
 }
 
 /// The `JobStateFailed` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobStateFailed {
     /// The `state` field.
     pub state: JobStateFailedState,
@@ -441,13 +439,13 @@ impl std::str::FromStr for JobStateFailedState {
     }
 }
 
-impl Serialize for JobStateFailedState {
+impl serde::Serialize for JobStateFailedState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for JobStateFailedState {
+impl<'de> serde::Deserialize<'de> for JobStateFailedState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -477,8 +475,8 @@ impl ItemsReadParams {
 }
 
 /// The `UploadsCreateBody` schema.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(Deserialize))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 pub struct UploadsCreateBody {
     /// The `title` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
