@@ -57,7 +57,7 @@ pub fn check_crates(crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), Strin
         let output = Command::new(xtask::cargo())
             .args(args)
             .current_dir(&workspace)
-            .env("CARGO_TARGET_DIR", root.join("target").join("generated-crates-target"))
+            .env("CARGO_TARGET_DIR", xtask::generated_crates_target())
             .env("RUSTDOCFLAGS", "-D warnings")
             .env_remove("RUSTFLAGS")
             .output()

@@ -147,6 +147,12 @@ impl Settings {
     }
 }
 
+/// The target folder every scratch workspace of generated crates builds in (the compile test's
+/// and the corpus's): their dependencies are built once.
+pub fn generated_crates_target() -> PathBuf {
+    project_root().join("target").join("generated-crates-target")
+}
+
 /// Makes `dir` a scratch workspace of the crates in its `members` folders, pinned to the
 /// project's lock file so they build with the dependency versions the committed client uses.
 pub fn scratch_workspace(dir: &Path, members: &[String]) -> std::io::Result<()> {
