@@ -477,10 +477,13 @@ struct HostileOperation {
     secured: bool,
 }
 
+/// A property of a hostile schema: its name, whether it is nullable, whether required.
+type HostileProperty = (usize, bool, bool);
+
 #[derive(Debug, Clone)]
 struct HostileSpec {
-    /// Object schemas: a name, and properties (name, nullable, required).
-    schemas: Vec<(usize, Vec<(usize, bool, bool)>)>,
+    /// Object schemas: a name, and properties.
+    schemas: Vec<(usize, Vec<HostileProperty>)>,
     operations: Vec<HostileOperation>,
     scheme: usize,
 }
