@@ -485,7 +485,8 @@ struct HostileSpec {
     /// Object schemas: a name, and properties.
     schemas: Vec<(usize, Vec<HostileProperty>)>,
     operations: Vec<HostileOperation>,
-    scheme: usize,
+    /// Security schemes; a secured operation accepts any one of them.
+    schemes: Vec<usize>,
 }
 
 fn hostile_spec() -> impl Strategy<Value = HostileSpec> {
@@ -502,8 +503,8 @@ fn hostile_spec() -> impl Strategy<Value = HostileSpec> {
         any::<bool>(),
     )
         .prop_map(|(id, tag, path, others, body, secured)| HostileOperation { id, tag, path, others, body, secured });
-    (prop::collection::vec(schema, 1..4), prop::collection::vec(operation, 1..5), name())
-        .prop_map(|(schemas, operations, scheme)| HostileSpec { schemas, operations, scheme })
+    (prop::collection::vec(schema, 1..4), prop::collection::vec(operation, 1..5), prop::collection::vec(name(), 1..4))
+        .prop_map(|(schemas, operations, schemes)| HostileSpec { schemas, operations, schemes })
 }
 
 fn render_hostile(spec: &HostileSpec) -> Value {
@@ -564,18 +565,21 @@ fn render_hostile(spec: &HostileSpec) -> Value {
             } });
         }
         if op.secured {
-            operation["security"] = json!([{ names[spec.scheme].clone(): [] }]);
+            let alternatives: Vec<Value> = spec.schemes.iter().map(|&s| json!({ names[s].clone(): [] })).collect();
+            operation["security"] = Value::Array(alternatives);
         }
         paths.insert(path, json!({ "post": operation }));
     }
+    let schemes: Map<String, Value> = spec
+        .schemes
+        .iter()
+        .map(|&s| (names[s].clone(), json!({ "type": "apiKey", "in": "header", "name": format!("X-{s}") })))
+        .collect();
     json!({
         "openapi": "3.0.3",
         "info": { "title": "Hostile names", "version": "1" },
         "paths": paths,
-        "components": {
-            "schemas": schemas,
-            "securitySchemes": { names[spec.scheme].clone(): { "type": "apiKey", "in": "header", "name": "X-Key" } },
-        },
+        "components": { "schemas": schemas, "securitySchemes": schemes },
     })
 }
 

@@ -11,6 +11,7 @@ fn client(server: &MockServer) -> Client {
     Client::builder()
         .base_url(server.uri())
         .timeout2("secret")
+        .key1("k1")
         .options(RequestOptions::default().max_retries(0))
         .build()
         .expect("client builds")
@@ -172,8 +173,11 @@ async fn operations_named_like_client_methods_and_twins_reach_their_own_paths() 
     ];
     let want: Vec<(String, String)> = want.iter().map(|(m, p)| ((*m).to_owned(), (*p).to_owned())).collect();
     assert_eq!(seen, want);
-    let text = &server.received_requests().await.expect("recorded")[3];
-    assert_eq!(String::from_utf8_lossy(&text.body), "plain text");
+    let requests = server.received_requests().await.expect("recorded");
+    assert_eq!(String::from_utf8_lossy(&requests[3].body), "plain text");
+    // `key_1` and `key1` are two schemes with two `Scheme` variants: the configured one is sent.
+    assert_eq!(header(&requests[5], "x-key1"), Some("k1"));
+    assert_eq!(header(&requests[5], "x-key-1"), None);
 }
 
 #[test]

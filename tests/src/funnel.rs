@@ -179,6 +179,22 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
             }
         }
     }
+    // Enum variants (`Scheme`, the types) and struct fields: each once.
+    for path in ["src/client.rs", "src/types.rs"] {
+        for item in file(files, path).items {
+            let (owner, names): (String, Vec<String>) = match item {
+                syn::Item::Enum(e) => (e.ident.to_string(), e.variants.iter().map(|v| v.ident.to_string()).collect()),
+                syn::Item::Struct(s) => {
+                    (s.ident.to_string(), s.fields.iter().filter_map(|f| f.ident.as_ref().map(|i| bare(&i.to_string()))).collect())
+                }
+                _ => continue,
+            };
+            let mut seen = BTreeSet::new();
+            for name in names {
+                assert!(seen.insert(name.clone()), "{label}: {path}: {owner}::{name} is declared twice");
+            }
+        }
+    }
     // Struct impls: `naming::STRUCT_METHODS` and the setters lowering claimed, each once.
     let fns = inherent_fns(&file(files, "src/types.rs"));
     for def in api.types.values() {

@@ -974,6 +974,7 @@ impl<'a> Lowerer<'a> {
 
     fn lower_security_schemes(&mut self) -> IndexMap<String, SecurityScheme> {
         let mut scope = Scope::with_reserved(naming::BUILDER_METHODS);
+        let mut variants = Scope::new();
         let mut out = IndexMap::new();
         let doc = self.doc;
         for (name, scheme) in doc.components.iter().flat_map(|c| c.security_schemes.iter()) {
@@ -1012,7 +1013,8 @@ impl<'a> Lowerer<'a> {
                 }
             };
             let rust_name = scope.claim(&stem);
-            out.insert(name.clone(), SecurityScheme { rust_name, doc, kind });
+            let variant = variants.claim(&naming::type_name(&rust_name));
+            out.insert(name.clone(), SecurityScheme { rust_name, variant, doc, kind });
         }
         out
     }

@@ -541,6 +541,8 @@ pub struct Response {
 pub struct SecurityScheme {
     /// The Rust name of its setting on the client builder.
     pub rust_name: String,
+    /// Its variant of the client's `Scheme` enum, claimed with the other schemes' variants.
+    pub variant: String,
     /// Doc text.
     pub doc: Option<String>,
     /// How it is sent.

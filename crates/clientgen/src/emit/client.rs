@@ -1,7 +1,7 @@
 //! Emits `client.rs`: the client, its builder and credentials, and the operation methods.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::{doc_attrs, doc_or};
 use super::ident;
@@ -400,7 +400,7 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
 
 /// The `Scheme` variant of a security scheme.
 pub fn scheme_variant(s: &SecurityScheme) -> proc_macro2::Ident {
-    format_ident!("{}", crate::naming::type_name(&s.rust_name))
+    ident(&s.variant)
 }
 
 fn builder_setter(spec_name: &str, s: &SecurityScheme) -> TokenStream {

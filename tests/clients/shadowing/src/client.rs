@@ -29,12 +29,16 @@ pub struct Client {
 #[derive(Clone, Default)]
 pub(crate) struct Credentials {
     timeout2: Option<String>,
+    key_1: Option<String>,
+    key1: Option<String>,
 }
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
             .field("timeout2", &self.timeout2.as_ref().map(|_| "***"))
+            .field("key_1", &self.key_1.as_ref().map(|_| "***"))
+            .field("key1", &self.key1.as_ref().map(|_| "***"))
             .finish()
     }
 }
@@ -43,24 +47,30 @@ impl fmt::Debug for Credentials {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Scheme {
     Timeout2,
+    Key1,
+    Key1_2,
 }
 
 impl Scheme {
     fn spec_name(self) -> &'static str {
         match self {
             Scheme::Timeout2 => "timeout",
+            Scheme::Key1 => "key_1",
+            Scheme::Key1_2 => "key1",
         }
     }
 }
 
 impl Credentials {
     fn is_empty(&self) -> bool {
-        self.timeout2.is_none()
+        self.timeout2.is_none() && self.key_1.is_none() && self.key1.is_none()
     }
 
     fn has(&self, scheme: Scheme) -> bool {
         match scheme {
             Scheme::Timeout2 => self.timeout2.is_some(),
+            Scheme::Key1 => self.key_1.is_some(),
+            Scheme::Key1_2 => self.key1.is_some(),
         }
     }
 
@@ -99,6 +109,18 @@ impl Credentials {
                 Scheme::Timeout2 => {
                     match self.timeout2.as_ref() {
                         Some(v) => request.header("X-Timeout", v),
+                        None => request,
+                    }
+                }
+                Scheme::Key1 => {
+                    match self.key_1.as_ref() {
+                        Some(v) => request.header("X-Key-1", v),
+                        None => request,
+                    }
+                }
+                Scheme::Key1_2 => {
+                    match self.key1.as_ref() {
+                        Some(v) => request.header("X-Key1", v),
                         None => request,
                     }
                 }
@@ -141,6 +163,22 @@ impl ClientBuilder {
     /// The `timeout` credential.
     pub fn timeout2(mut self, value: impl Into<String>) -> Self {
         self.credentials.timeout2 = Some(value.into());
+        self
+    }
+
+    /// Sets the `key_1` credential. Sent in the `X-Key-1` header.
+    ///
+    /// The `key_1` credential.
+    pub fn key_1(mut self, value: impl Into<String>) -> Self {
+        self.credentials.key_1 = Some(value.into());
+        self
+    }
+
+    /// Sets the `key1` credential. Sent in the `X-Key1` header.
+    ///
+    /// The `key1` credential.
+    pub fn key1(mut self, value: impl Into<String>) -> Self {
+        self.credentials.key1 = Some(value.into());
         self
     }
 
@@ -245,7 +283,9 @@ impl Client {
     /// Builds a client from environment variables:
     ///
     /// - `SHADOWING_BASE_URL`: the base URL (optional when the API declares a server);
-    /// - `SHADOWING_TIMEOUT2`: the `timeout2` credential.
+    /// - `SHADOWING_TIMEOUT2`: the `timeout2` credential;
+    /// - `SHADOWING_KEY_1`: the `key_1` credential;
+    /// - `SHADOWING_KEY1`: the `key1` credential.
     ///
     /// Unset or empty variables are skipped.
     ///
@@ -259,6 +299,12 @@ impl Client {
         }
         if let Some(value) = env("SHADOWING_TIMEOUT2") {
             builder = builder.timeout2(value);
+        }
+        if let Some(value) = env("SHADOWING_KEY_1") {
+            builder = builder.key_1(value);
+        }
+        if let Some(value) = env("SHADOWING_KEY1") {
+            builder = builder.key1(value);
         }
         builder.build()
     }
@@ -965,11 +1011,12 @@ impl Client {
     /// As [`Self::url2`].
     pub async fn url2_with_response(&self) -> Result<ApiResponse<()>, Error> {
         let operation = "GET /client";
-        let request = Request::new(
+        let mut request = Request::new(
             operation,
             reqwest::Method::GET,
             self.url(&["client"]),
         );
+        request.security = &[&[Scheme::Key1], &[Scheme::Key1_2]];
         let response = self.execute(request).await?;
         Ok(crate::error::empty(response))
     }

@@ -10,6 +10,8 @@
 //!     let client = shadowing::Client::builder()
 //!         .base_url("https://api.example.com")
 //!         .timeout2("your-timeout2")
+//!         .key_1("your-key-1")
+//!         .key1("your-key1")
 //!         .build()?;
 //!     let params = shadowing::types::Execute2Params::new("example", "example");
 //!     let response = client.execute2("example", "example", 1, &[], &params).await?;
