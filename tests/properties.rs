@@ -2,7 +2,9 @@
 //! enums, inline objects, arrays, maps, `$ref`s with self and mutual cycles, allOf and oneOf;
 //! operations with path and query parameters, JSON bodies and responses) always generate, every
 //! generated `.rs` file parses, and the emitted request and response views of each object
-//! keep readOnly properties out of requests and writeOnly ones out of responses.
+//! keep readOnly properties out of requests and writeOnly ones out of responses. A second
+//! property names everything after the generator's own identifiers, keywords and prelude names,
+//! and checks the crate generates, parses and binds only names the naming funnel claimed.
 
 use std::collections::BTreeMap;
 
@@ -431,5 +433,173 @@ proptest! {
     #[test]
     fn random_specs_generate_parse_and_keep_views_apart(spec in spec()) {
         check(&spec)?;
+    }
+}
+
+/// Rust keywords, prelude and std names, and the names of the generated crate's own items.
+const KEYWORDS_AND_PRELUDE: &[&str] = &[
+    "type", "self", "Self", "fn", "match", "async", "crate", "super", "r#type", "Option", "Some", "None", "Result",
+    "Ok", "Err", "String", "Vec", "Box", "Default", "Clone", "Into", "From", "ToString", "drop", "format", "std",
+    "core", "serde", "reqwest", "types", "Error", "Client", "ClientBuilder", "Request", "ApiResponse",
+    "RequestOptions", "Scheme", "Credentials", "Part", "Body", "Nullable", "File", "Decimal",
+];
+
+/// Names drawn from the identifiers the generator itself writes (locals, arguments, client,
+/// builder and struct methods, with the suffixes it derives names with), keywords and prelude
+/// names.
+fn hostile_names() -> Vec<String> {
+    let own = clientgen::naming::METHOD_LOCALS
+        .iter()
+        .chain(clientgen::naming::CLIENT_METHODS)
+        .chain(clientgen::naming::STRUCT_METHODS)
+        .chain(clientgen::naming::BUILDER_METHODS);
+    let mut names: Vec<String> = own.chain(KEYWORDS_AND_PRELUDE).map(|s| (*s).to_owned()).collect();
+    for stem in ["operation", "execute", "foo", "upload"] {
+        for suffix in ["", "_with_response", "_null", "_multipart", "_form", "_with_response_with_response", "2"] {
+            names.push(format!("{stem}{suffix}"));
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    names.retain(|name| seen.insert(name.clone()));
+    names
+}
+
+/// An operation whose every name is hostile: indexes into `hostile_names()`.
+#[derive(Debug, Clone)]
+struct HostileOperation {
+    id: usize,
+    tag: usize,
+    path: Vec<usize>,
+    /// Name, and location: query, header or cookie.
+    others: Vec<(usize, usize)>,
+    /// A body (sent as JSON and as multipart) of the schema with this index.
+    body: Option<usize>,
+    secured: bool,
+}
+
+/// A property of a hostile schema: its name, whether it is nullable, whether required.
+type HostileProperty = (usize, bool, bool);
+
+#[derive(Debug, Clone)]
+struct HostileSpec {
+    /// Object schemas: a name, and properties.
+    schemas: Vec<(usize, Vec<HostileProperty>)>,
+    operations: Vec<HostileOperation>,
+    /// Security schemes; a secured operation accepts any one of them.
+    schemes: Vec<usize>,
+}
+
+fn hostile_spec() -> impl Strategy<Value = HostileSpec> {
+    let count = hostile_names().len();
+    let name = move || 0..count;
+    let property = (name(), any::<bool>(), any::<bool>());
+    let schema = (name(), prop::collection::vec(property, 0..6));
+    let operation = (
+        name(),
+        name(),
+        prop::collection::vec(name(), 0..4),
+        prop::collection::vec((name(), 0..3usize), 0..4),
+        prop::option::of(0..3usize),
+        any::<bool>(),
+    )
+        .prop_map(|(id, tag, path, others, body, secured)| HostileOperation { id, tag, path, others, body, secured });
+    (prop::collection::vec(schema, 1..4), prop::collection::vec(operation, 1..5), prop::collection::vec(name(), 1..4))
+        .prop_map(|(schemas, operations, schemes)| HostileSpec { schemas, operations, schemes })
+}
+
+fn render_hostile(spec: &HostileSpec) -> Value {
+    let names = hostile_names();
+    let mut schemas = Map::new();
+    let mut schema_names = Vec::new();
+    for (k, (name, props)) in spec.schemas.iter().enumerate() {
+        let name = if schemas.contains_key(&names[*name]) { format!("{}{k}", names[*name]) } else { names[*name].clone() };
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        for &(prop, nullable, is_required) in props {
+            properties.insert(names[prop].clone(), json!({ "type": "string", "nullable": nullable }));
+            if is_required && !required.contains(&names[prop]) {
+                required.push(names[prop].clone());
+            }
+        }
+        let mut schema = json!({ "type": "object", "properties": properties });
+        if !required.is_empty() {
+            schema["required"] = json!(required);
+        }
+        schemas.insert(name.clone(), schema);
+        schema_names.push(name);
+    }
+    let mut paths = Map::new();
+    for (k, op) in spec.operations.iter().enumerate() {
+        let mut path = format!("/o{k}");
+        let mut parameters = Vec::new();
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        for &p in &op.path {
+            if seen.contains(&(names[p].as_str(), "path")) {
+                continue;
+            }
+            seen.push((&names[p], "path"));
+            path.push_str(&format!("/{{{}}}", names[p]));
+            parameters.push(json!({ "name": names[p], "in": "path", "required": true, "schema": { "type": "string" } }));
+        }
+        for &(p, location) in &op.others {
+            let location = ["query", "header", "cookie"][location];
+            if seen.contains(&(names[p].as_str(), location)) {
+                continue;
+            }
+            seen.push((&names[p], location));
+            parameters.push(json!({ "name": names[p], "in": location, "schema": { "type": "string" } }));
+        }
+        let mut operation = json!({
+            "operationId": names[op.id],
+            "tags": [names[op.tag]],
+            "parameters": parameters,
+            "responses": { "200": { "description": "ok", "content": { "application/json": {
+                "schema": { "$ref": format!("#/components/schemas/{}", escape(&schema_names[0])) },
+            } } } },
+        });
+        if let Some(body) = op.body {
+            let schema = json!({ "$ref": format!("#/components/schemas/{}", escape(&schema_names[body % schema_names.len()])) });
+            operation["requestBody"] = json!({ "required": true, "content": {
+                "application/json": { "schema": schema },
+                "multipart/form-data": { "schema": schema },
+            } });
+        }
+        if op.secured {
+            let alternatives: Vec<Value> = spec.schemes.iter().map(|&s| json!({ names[s].clone(): [] })).collect();
+            operation["security"] = Value::Array(alternatives);
+        }
+        paths.insert(path, json!({ "post": operation }));
+    }
+    let schemes: Map<String, Value> = spec
+        .schemes
+        .iter()
+        .map(|&s| (names[s].clone(), json!({ "type": "apiKey", "in": "header", "name": format!("X-{s}") })))
+        .collect();
+    json!({
+        "openapi": "3.0.3",
+        "info": { "title": "Hostile names", "version": "1" },
+        "paths": paths,
+        "components": { "schemas": schemas, "securitySchemes": schemes },
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Specs whose parameter, property, schema, operation, tag and security-scheme names are
+    /// the generator's own identifiers, keywords and prelude names generate, parse, and bind
+    /// only names the funnel claimed.
+    #[test]
+    fn hostile_names_generate_parse_and_stay_in_the_funnel(spec in hostile_spec()) {
+        let text = serde_json::to_string_pretty(&render_hostile(&spec)).expect("serialises");
+        let input = Input::spec(Source::new("hostile.json", &text));
+        let lowered = clientgen::lower(&input).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let files = clientgen::emit_files(&lowered.api, &Config::new("hostile"), &input.describe())
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        for file in files.iter().filter(|f| f.path.ends_with(".rs")) {
+            syn::parse_file(&file.contents)
+                .map_err(|e| TestCaseError::fail(format!("{} does not parse: {e}\n{text}", file.path)))?;
+        }
+        tests::funnel::check("hostile", &lowered.api, &files);
     }
 }

@@ -71,4 +71,5 @@ pub fn check_crates(crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), Strin
     Ok(())
 }
 
+pub mod funnel;
 pub mod prism;

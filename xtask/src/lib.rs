@@ -42,6 +42,11 @@ pub fn creatify_input() -> Input<'static> {
 pub const HTTP_FIXTURE_SPEC: Source<'static> =
     Source { name: "11-http.yaml", text: include_str!("../../tests/fixtures/rules/11-http.yaml") };
 
+/// The shadowing fixture spec: names that meet the generator's own, whose client the tests
+/// drive against a loopback server.
+pub const SHADOWING_SPEC: Source<'static> =
+    Source { name: "15-shadowing.yaml", text: include_str!("../../tests/fixtures/rules/15-shadowing.yaml") };
+
 /// A generated crate committed to the repository, and how to make it.
 pub struct CommittedCrate {
     /// Where it lives, relative to the project root.
@@ -50,11 +55,18 @@ pub struct CommittedCrate {
     pub generate: fn() -> Result<Output, String>,
 }
 
-/// Every committed generated crate: the Creatify client, and the client the HTTP tests drive.
+/// Every committed generated crate: the Creatify client, and the clients the HTTP and
+/// shadowing tests drive.
 pub const COMMITTED: &[CommittedCrate] = &[
     CommittedCrate { dir: "generated/creatify", generate: generate_creatify },
     CommittedCrate { dir: "tests/clients/http_fixture", generate: generate_http_fixture },
+    CommittedCrate { dir: "tests/clients/shadowing", generate: generate_shadowing },
 ];
+
+/// Generates the shadowing fixture's client in memory.
+pub fn generate_shadowing() -> Result<Output, String> {
+    clientgen::generate(&Input::spec(SHADOWING_SPEC), &Config::new("shadowing")).map_err(|e| e.to_string())
+}
 
 /// Generates the HTTP fixture's client in memory.
 pub fn generate_http_fixture() -> Result<Output, String> {

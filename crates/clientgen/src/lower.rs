@@ -308,6 +308,7 @@ impl<'a> Lowerer<'a> {
             sensitive |= field.request != field.response;
             fields.push(field);
         }
+        claim_methods(&mut fields);
         for name in &object.required {
             if !object.properties.contains_key(name) {
                 self.warnings.push(Diagnostic::at(
@@ -355,6 +356,8 @@ impl<'a> Lowerer<'a> {
         Field {
             wire_name: wire_name.to_owned(),
             rust_name: scope.claim(&naming::field_name(wire_name)),
+            setter: String::new(),
+            null_setter: None,
             doc,
             ty,
             nullable,
@@ -652,7 +655,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_operations(&mut self) -> Vec<Operation> {
-        let mut method_names = Scope::new();
+        // One scope for every method of the client: its own first, then each operation's
+        // method, `_with_response` twin and media-type variants, in spec order.
+        let mut method_names = Scope::with_reserved(naming::CLIENT_METHODS);
         let mut operations = Vec::new();
         let doc = self.doc;
         for (path, item) in &doc.paths.paths {
@@ -671,6 +676,7 @@ impl<'a> Lowerer<'a> {
                     .rust_name_override(&op.extensions, &pointer)
                     .unwrap_or_else(|| naming::field_name(&id));
                 let method_name = method_names.claim(&base_name);
+                let with_response = method_names.claim(&format!("{}_with_response", method_name.trim_start_matches("r#")));
                 let type_stem = naming::type_name(&method_name);
                 let mut parameters = Vec::new();
                 let mut param_scope = Scope::new();
@@ -683,11 +689,17 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 parameters.extend(by_key.into_values());
+                // Path parameters are the method's arguments: they share its body's scope with
+                // the locals emission writes, which are claimed first.
+                let mut locals = Scope::with_reserved(naming::METHOD_LOCALS);
+                for p in parameters.iter_mut().filter(|p| p.location == ParamLocation::Path) {
+                    p.rust_name = locals.claim(&p.rust_name);
+                }
                 self.check_path_params(path, &parameters, &pointer);
                 let params_type = self.params_struct(&parameters, &pointer, &type_stem);
                 let mut body = op.request_body.as_ref().and_then(|b| self.lower_body(b, &pointer, &type_stem));
                 if let Some(body) = &mut body {
-                    body.variants = body_variants(&body.content, &method_name, &mut method_names);
+                    body.variants = body_variants(&body.content, (&method_name, &with_response), &mut method_names);
                     if body.variants.is_empty() {
                         self.warnings.push(Diagnostic::at(
                             join(&pointer, &["requestBody"]),
@@ -706,6 +718,7 @@ impl<'a> Lowerer<'a> {
                 operations.push(Operation {
                     id,
                     method_name,
+                    with_response,
                     http_method: method.to_ascii_uppercase(),
                     path: path.clone(),
                     summary: op.summary.clone(),
@@ -756,12 +769,14 @@ impl<'a> Lowerer<'a> {
 
     /// Makes a `{Op}Params` struct of the query, header and cookie parameters.
     fn params_struct(&mut self, parameters: &[Parameter], op_pointer: &str, type_stem: &str) -> Option<TypeId> {
-        let fields: Vec<Field> = parameters
+        let mut fields: Vec<Field> = parameters
             .iter()
             .filter(|p| p.location != ParamLocation::Path)
             .map(|p| Field {
                 wire_name: p.wire_name.clone(),
                 rust_name: p.rust_name.clone(),
+                setter: String::new(),
+                null_setter: None,
                 doc: p.doc.clone(),
                 ty: p.ty.clone(),
                 nullable: false,
@@ -775,6 +790,7 @@ impl<'a> Lowerer<'a> {
         if fields.is_empty() {
             return None;
         }
+        claim_methods(&mut fields);
         let id = TypeId(join(op_pointer, &["parameters"]));
         let name = self.type_names.claim(&format!("{type_stem}Params"));
         let def = TypeDef {
@@ -961,7 +977,8 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_security_schemes(&mut self) -> IndexMap<String, SecurityScheme> {
-        let mut scope = Scope::with_reserved(&["base_url", "build", "user_agent", "http_client"]);
+        let mut scope = Scope::with_reserved(naming::BUILDER_METHODS);
+        let mut variants = Scope::new();
         let mut out = IndexMap::new();
         let doc = self.doc;
         for (name, scheme) in doc.components.iter().flat_map(|c| c.security_schemes.iter()) {
@@ -1000,7 +1017,8 @@ impl<'a> Lowerer<'a> {
                 }
             };
             let rust_name = scope.claim(&stem);
-            out.insert(name.clone(), SecurityScheme { rust_name, doc, kind });
+            let variant = variants.claim(&naming::type_name(&rust_name));
+            out.insert(name.clone(), SecurityScheme { rust_name, variant, doc, kind });
         }
         out
     }
@@ -1345,7 +1363,8 @@ pub fn encoding(media_type: &str) -> Encoding {
 
 /// One client method per way the body can be sent: the default (JSON when declared, else the
 /// first in rank order) keeps the operation's name; the others get a suffix.
-fn body_variants(content: &IndexMap<String, TypeRef>, method_name: &str, methods: &mut Scope) -> Vec<BodyVariant> {
+fn body_variants(content: &IndexMap<String, TypeRef>, names: (&str, &str), methods: &mut Scope) -> Vec<BodyVariant> {
+    let (method_name, with_response) = names;
     let rank = |e: Encoding| match e {
         Encoding::Json => 0,
         Encoding::Form => 1,
@@ -1372,8 +1391,8 @@ fn body_variants(content: &IndexMap<String, TypeRef>, method_name: &str, methods
         .chain(candidates)
         .enumerate()
         .map(|(i, (media, encoding, ty))| {
-            let method_name = if i == 0 {
-                method_name.to_owned()
+            let (method_name, with_response) = if i == 0 {
+                (method_name.to_owned(), with_response.to_owned())
             } else {
                 let suffix = match encoding {
                     Encoding::Json => "json".to_owned(),
@@ -1384,11 +1403,25 @@ fn body_variants(content: &IndexMap<String, TypeRef>, method_name: &str, methods
                     Encoding::Bytes => naming::field_name(media),
                 };
                 let bare = method_name.trim_start_matches("r#");
-                methods.claim(&format!("{bare}_{suffix}"))
+                let name = methods.claim(&format!("{bare}_{suffix}"));
+                let twin = methods.claim(&format!("{}_with_response", name.trim_start_matches("r#")));
+                (name, twin)
             };
-            BodyVariant { media_type: media.clone(), encoding, ty: ty.clone(), method_name }
+            BodyVariant { media_type: media.clone(), encoding, ty: ty.clone(), method_name, with_response }
         })
         .collect()
+}
+
+/// Claims the methods of a struct's impl blocks in one scope: `naming::STRUCT_METHODS` first,
+/// then each field's setter and, for a nullable field, its `_null` setter. Every field gets
+/// names, so each view (which has some of the fields) agrees on them.
+fn claim_methods(fields: &mut [Field]) {
+    let mut scope = Scope::with_reserved(naming::STRUCT_METHODS);
+    for field in fields {
+        field.setter = scope.claim(&field.rust_name);
+        field.null_setter =
+            field.nullable.then(|| scope.claim(&format!("{}_null", field.rust_name.trim_start_matches("r#"))));
+    }
 }
 
 /// The alternatives of a `oneOf`/`anyOf`.

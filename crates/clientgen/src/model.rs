@@ -210,6 +210,12 @@ pub struct Field {
     pub wire_name: String,
     /// The Rust field name.
     pub rust_name: String,
+    /// The builder method that sets it when it is optional, claimed with the other methods of
+    /// the struct's impl (`new`, `validate`, `multipart_parts`, the other setters).
+    pub setter: String,
+    /// The method that sends it as an explicit `null`, for a nullable field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub null_setter: Option<String>,
     /// Doc text.
     pub doc: Option<String>,
     /// The value type.
@@ -380,8 +386,10 @@ pub enum Scalar {
 pub struct Operation {
     /// The operationId (or a name derived from method and path).
     pub id: String,
-    /// The Rust method name.
+    /// The Rust method name, claimed with every other method of the client.
     pub method_name: String,
+    /// Its `_with_response` twin, claimed in the same scope.
+    pub with_response: String,
     /// Upper-case HTTP method.
     pub http_method: String,
     /// The path template, e.g. `/pets/{petId}`.
@@ -434,7 +442,8 @@ pub enum ParamLocation {
 pub struct Parameter {
     /// The name on the wire.
     pub wire_name: String,
-    /// The Rust name.
+    /// The Rust name: a field of the `{Operation}Params` struct, or for a path parameter an
+    /// argument of the method, claimed after `naming::METHOD_LOCALS`.
     pub rust_name: String,
     /// Where it goes.
     pub location: ParamLocation,
@@ -477,6 +486,8 @@ pub struct BodyVariant {
     pub ty: TypeRef,
     /// The client method that sends it (`op`, `op_form`, `op_multipart`, …).
     pub method_name: String,
+    /// Its `_with_response` twin.
+    pub with_response: String,
 }
 
 /// How a request body is encoded on the wire.
@@ -551,6 +562,8 @@ pub struct Response {
 pub struct SecurityScheme {
     /// The Rust name of its setting on the client builder.
     pub rust_name: String,
+    /// Its variant of the client's `Scheme` enum, claimed with the other schemes' variants.
+    pub variant: String,
     /// Doc text.
     pub doc: Option<String>,
     /// How it is sent.

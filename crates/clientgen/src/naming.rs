@@ -23,10 +23,41 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate"];
 
 /// Type names the generated `types` module must not shadow: the prelude names generated code
 /// writes unqualified (`Into` and `From` in builders, `Default` in derives and impls), serde's
-/// traits it imports, and the helper types it may define (`Nullable`, `File`, `Decimal`).
+/// traits it imports, and the helper types it may define (`Nullable`, `File`, `Decimal` and
+/// its `ParseDecimalError`).
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Into", "From", "Default",
-    "Serialize", "Deserialize", "Nullable", "File", "Decimal",
+    "Serialize", "Deserialize", "Nullable", "File", "Decimal", "ParseDecimalError",
+];
+
+/// The names an operation method's body binds or takes besides the path parameters: its
+/// `body` and `params` arguments and the locals emission writes (`emit/operations.rs`). They
+/// are claimed first in each method's scope, so a path parameter named like one is renamed
+/// (`operation2`) rather than shadowing it or being shadowed.
+pub const METHOD_LOCALS: &[&str] = &[
+    "operation", "request", "response", "body", "params", "cookies", "value", "item", "joined", "text", "parts",
+];
+
+/// The methods of the async and blocking clients that are not operations, and the trait
+/// methods their own code calls on `self` (an inherent method would win over `Clone::clone`).
+/// They are claimed first in the scope of operation methods.
+pub const CLIENT_METHODS: &[&str] = &[
+    "builder", "from_env", "base_url", "options", "with_options", "with_timeout", "with_max_retries", "url",
+    "execute", "attempt", "new", "inner", "block_on", "clone",
+];
+
+/// The methods of a struct's impl blocks that are not setters (`new`, `validate`,
+/// `multipart_parts`), and the derived trait methods a caller reaches by method or path syntax
+/// (`value.clone()`, `Type::default()`), which an inherent setter would shadow. They are claimed
+/// first, then each field's setter and `_null` setter.
+pub const STRUCT_METHODS: &[&str] = &["new", "validate", "multipart_parts", "clone", "default"];
+
+/// The client builder's methods that are not credentials (and `default`, which
+/// `Client::builder` calls as `ClientBuilder::default()`): a security scheme's setter is
+/// claimed after them.
+pub const BUILDER_METHODS: &[&str] = &[
+    "base_url", "build", "options", "max_retries", "timeout", "connect_timeout", "allow_insecure_http", "user_agent",
+    "http_client", "default",
 ];
 
 /// A name for a type (struct, enum, alias): `UpperCamelCase`.
@@ -249,6 +280,28 @@ mod tests {
         assert_eq!(scope.claim("V1"), "V1_2");
         assert_eq!(scope.claim("r#type"), "r#type");
         assert_eq!(scope.claim("r#type"), "type2");
+    }
+
+    #[test]
+    fn generator_names_are_claimed_before_spec_names() {
+        for list in [METHOD_LOCALS, CLIENT_METHODS, STRUCT_METHODS, BUILDER_METHODS] {
+            for name in list {
+                assert!(is_identifier(name) && field_name(name) == *name, "{name}");
+            }
+        }
+        let mut locals = Scope::with_reserved(METHOD_LOCALS);
+        assert_eq!(locals.claim(&field_name("operation")), "operation2");
+        assert_eq!(locals.claim(&field_name("body")), "body2");
+        assert_eq!(locals.claim(&field_name("id")), "id");
+        let mut methods = Scope::with_reserved(CLIENT_METHODS);
+        assert_eq!(methods.claim(&field_name("execute")), "execute2");
+        assert_eq!(methods.claim("execute2_with_response"), "execute2_with_response");
+        assert_eq!(methods.claim(&field_name("execute2_with_response")), "execute2_with_response2");
+        let mut setters = Scope::with_reserved(STRUCT_METHODS);
+        assert_eq!(setters.claim(&field_name("multipart_parts")), "multipart_parts2");
+        assert_eq!(setters.claim("foo"), "foo");
+        assert_eq!(setters.claim("foo_null"), "foo_null");
+        assert_eq!(setters.claim(&field_name("foo_null")), "foo_null2");
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
         let twin_doc = format!(" Blocking [`crate::Client::{with_response}`].");
         let errors = format!(" As [`crate::Client::{name}`], and [`Error::Config`] when called inside an async runtime.");
         let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
+        let too_many = operations::too_many_arguments(params);
         quote! {
             #[doc = #doc]
             ///
@@ -24,6 +25,7 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
             #[doc = #errors]
             #deprecated
             #allow
+            #too_many
             pub fn #name(&self, #(#params),*) -> Result<#ret, Error> {
                 self.block_on(self.inner.#name(#(#args),*))
             }
@@ -35,6 +37,7 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
             #[doc = #errors]
             #deprecated
             #allow
+            #too_many
             pub fn #with_response(&self, #(#params),*) -> Result<ApiResponse<#ret>, Error> {
                 self.block_on(self.inner.#with_response(#(#args),*))
             }

@@ -1,7 +1,7 @@
 //! Emits `client.rs`: the client, its builder and credentials, and the operation methods.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::{doc_attrs, doc_or};
 use super::ident;
@@ -159,10 +159,12 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
         let errors_doc = format!(" As [`Self::{name}`].");
         // A deprecated method may call its deprecated twin.
         let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
+        let too_many = operations::too_many_arguments(params);
         quote! {
             #doc
             #deprecated
             #allow
+            #too_many
             pub async fn #name(&self, #(#params),*) -> Result<#ret, Error> {
                 self.#with_response(#(#args),*).await.map(ApiResponse::into_body)
             }
@@ -173,6 +175,7 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
             ///
             #[doc = #errors_doc]
             #deprecated
+            #too_many
             pub async fn #with_response(&self, #(#params),*) -> Result<ApiResponse<#ret>, Error> {
                 #body
             }
@@ -397,7 +400,7 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
 
 /// The `Scheme` variant of a security scheme.
 pub fn scheme_variant(s: &SecurityScheme) -> proc_macro2::Ident {
-    format_ident!("{}", crate::naming::type_name(&s.rust_name))
+    ident(&s.variant)
 }
 
 fn builder_setter(spec_name: &str, s: &SecurityScheme) -> TokenStream {

@@ -440,7 +440,7 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_option
                                 && matches!(f.ty, TypeRef::Scalar(Scalar::String))
                         });
                         if let Some(f) = optional_string {
-                            let _ = write!(expr, "\n    .{}(\"example\")", f.rust_name);
+                            let _ = write!(expr, "\n    .{}(\"example\")", f.setter);
                         }
                     }
                     expr

@@ -29,16 +29,9 @@ pub struct Method {
     pub body: TokenStream,
 }
 
-/// Every method of the client, in operation order.
+/// Every method of the client, in operation order. Their names, twins included, were claimed
+/// in one scope by lowering.
 pub fn methods(api: &Api, config: &Config) -> Vec<Method> {
-    let mut taken: Vec<String> = api
-        .operations
-        .iter()
-        .flat_map(|op| {
-            let variants = op.body.iter().flat_map(|b| b.variants.iter().map(|v| v.method_name.clone()));
-            std::iter::once(op.method_name.clone()).chain(variants)
-        })
-        .collect();
     let mut out = Vec::new();
     for op in &api.operations {
         let variants: Vec<Option<&BodyVariant>> = match &op.body {
@@ -46,14 +39,8 @@ pub fn methods(api: &Api, config: &Config) -> Vec<Method> {
             _ => vec![None],
         };
         for variant in variants {
-            let name = variant.map_or(op.method_name.as_str(), |v| v.method_name.as_str());
-            let bare = name.trim_start_matches("r#");
-            let mut twin = format!("{bare}_with_response");
-            while taken.contains(&twin) {
-                twin.push('_');
-            }
-            taken.push(twin.clone());
-            out.push(method(api, config, op, variant, ident(name), ident(&twin)));
+            let (name, twin) = variant.map_or((&op.method_name, &op.with_response), |v| (&v.method_name, &v.with_response));
+            out.push(method(api, config, op, variant, ident(name), ident(twin)));
         }
     }
     out
@@ -177,6 +164,12 @@ fn method(
         ret,
         body,
     }
+}
+
+/// `#[allow(clippy::too_many_arguments)]` for a method whose arguments, `&self` included,
+/// are more than clippy allows (seven): an operation with many path parameters.
+pub fn too_many_arguments(params: &[TokenStream]) -> Option<TokenStream> {
+    (params.len() + 1 > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] })
 }
 
 /// The security alternatives of an operation, as `&[&[Scheme::A, Scheme::B], …]`.

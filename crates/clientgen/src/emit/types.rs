@@ -7,7 +7,6 @@ use quote::quote;
 use super::docs::{code, doc_attrs, doc_or};
 use super::{RustType, ident, rust_type};
 use crate::model::*;
-use crate::naming::Scope;
 
 /// How many parts `types.rs` is emitted and formatted in. Fixed, so that the output never
 /// depends on the machine; many, so that each part's tokens and syntax tree are small.
@@ -191,8 +190,7 @@ impl View<'_> {
             }
         });
         let too_many = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
-        let mut methods = Scope::with_reserved(&["new", "validate"]);
-        let setters = shapes.iter().filter(|s| s.wrapper != Wrapper::Plain).map(|s| s.setters(&mut methods));
+        let setters = shapes.iter().filter(|s| s.wrapper != Wrapper::Plain).map(FieldShape::setters);
         let new_doc = if required.is_empty() {
             " Creates a value with every field unset.".to_owned()
         } else {
@@ -501,11 +499,11 @@ impl<'a> FieldShape<'a> {
     }
 
     /// Setter methods for an optional field: `name(value)`, plus `name_null()` when it may be
-    /// sent as an explicit `null`.
-    fn setters(&self, methods: &mut Scope) -> TokenStream {
+    /// sent as an explicit `null`, under the names lowering claimed for them.
+    fn setters(&self) -> TokenStream {
         let field = &self.ident;
         let wire = &self.field.wire_name;
-        let setter = ident(&methods.claim(&self.field.rust_name));
+        let setter = ident(&self.field.setter);
         let ty = &self.inner.owned;
         let (param, value) = if self.inner.into_string {
             (quote! { impl Into<String> }, quote! { value.into() })
@@ -530,9 +528,8 @@ impl<'a> FieldShape<'a> {
                 }
             },
         };
-        let null = (self.wrapper == Wrapper::OptionNullable).then(|| {
-            let bare = self.field.rust_name.strip_prefix("r#").unwrap_or(&self.field.rust_name);
-            let null_setter = ident(&methods.claim(&format!("{bare}_null")));
+        let null = self.field.null_setter.as_deref().filter(|_| self.wrapper == Wrapper::OptionNullable).map(|name| {
+            let null_setter = ident(name);
             let doc = format!(" Sends `{wire}` as an explicit `null`.");
             quote! {
                 #[doc = #doc]
