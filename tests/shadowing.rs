@@ -1,4 +1,4 @@
-//! The shadowing fixture's client (tests/fixtures/rules/15-shadowing.yaml) against a loopback
+//! The shadowing fixture's client (tests/fixtures/rules/20-shadowing.yaml) against a loopback
 //! server: parameters, properties and operations named like the names the generator writes
 //! still send exactly what the caller passed, to the path the caller named.
 

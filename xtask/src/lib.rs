@@ -45,7 +45,7 @@ pub const HTTP_FIXTURE_SPEC: Source<'static> =
 /// The shadowing fixture spec: names that meet the generator's own, whose client the tests
 /// drive against a loopback server.
 pub const SHADOWING_SPEC: Source<'static> =
-    Source { name: "15-shadowing.yaml", text: include_str!("../../tests/fixtures/rules/15-shadowing.yaml") };
+    Source { name: "20-shadowing.yaml", text: include_str!("../../tests/fixtures/rules/20-shadowing.yaml") };
 
 /// A generated crate committed to the repository, and how to make it.
 pub struct CommittedCrate {
