@@ -317,6 +317,16 @@ impl<'de> Deserialize<'de> for JobState {
     }
 }
 
+/// A list that holds itself; a newtype, which serializes as the list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Tree(pub Vec<Tree>);
+
+/// The `Index` schema.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Index(pub std::collections::BTreeMap<String, Index>);
+
 /// The `JobStateQueued` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobStateQueued {
