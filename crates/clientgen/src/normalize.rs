@@ -53,15 +53,16 @@ pub fn normalize(doc: &mut Value) -> Findings {
     findings
 }
 
+/// Whether a key of a path item names an operation.
+fn is_method(key: &str) -> bool {
+    matches!(key, "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace")
+}
+
 /// The operations of a path item, each with its method.
 fn operations_mut(item: &mut Map<String, Value>) -> impl Iterator<Item = (&String, &mut Map<String, Value>)> {
-    item.iter_mut().filter_map(|(method, operation)| {
-        let is_operation =
-            matches!(method.as_str(), "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace");
-        match operation {
-            Value::Object(operation) if is_operation => Some((method, operation)),
-            _ => None,
-        }
+    item.iter_mut().filter_map(|(method, operation)| match operation {
+        Value::Object(operation) if is_method(method) => Some((method, operation)),
+        _ => None,
     })
 }
 
@@ -321,7 +322,10 @@ fn fix_type(schema: &mut Map<String, Value>, pointer: &str, findings: &mut Findi
                 schema.insert("type".to_owned(), Value::String(canonical.to_owned()));
             }
             None => {
-                findings.warnings.push(Diagnostic::at(at, format!("unknown type {name:?}; the value is kept as free-form JSON")));
+                let hint = near_type(name).map(|near| format!(" (is it {near:?}?)")).unwrap_or_default();
+                findings
+                    .warnings
+                    .push(Diagnostic::at(at, format!("unknown type {name:?}; the value is kept as free-form JSON{hint}")));
                 schema.remove("type");
             }
         },
@@ -345,6 +349,31 @@ fn canonical_type(name: &str) -> Option<&'static str> {
         "array" => "array",
         _ => return None,
     })
+}
+
+/// The type name one or two edits away from `name` (`strin` → `string`), if there is one.
+fn near_type(name: &str) -> Option<&'static str> {
+    let distance = |a: &str, b: &str| -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut diagonal = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let substitution = diagonal + usize::from(ca != *cb);
+                diagonal = row[j + 1];
+                row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+            }
+        }
+        row[b.len()]
+    };
+    let name = name.to_ascii_lowercase();
+    ["string", "integer", "number", "boolean", "object", "array"]
+        .into_iter()
+        .map(|known| (distance(&name, known), known))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, known)| known)
 }
 
 /// `const: v` → `enum: [v]` (a `null` const makes the schema nullable instead).
@@ -511,7 +540,7 @@ fn ref_positions(doc: &Value) -> Vec<(String, Kind)> {
             add(&mut out, format!("{item_pointer}/parameters/{i}"), parameter, Kind::Parameter);
         }
         for (method, operation) in entries(Some(item)) {
-            if !matches!(method.as_str(), "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace") {
+            if !is_method(&method) {
                 continue;
             }
             let pointer = format!("{item_pointer}/{method}");
@@ -785,6 +814,18 @@ mod tests {
             "#/paths/~1a/post/parameters/0/$ref: $ref \"#/components/headers/Trace\" names a header where a parameter belongs; read as a parameter",
             "#/paths/~1a/post/responses/200/$ref: $ref \"#/components/requestBodies/Body\" names a request body where a response belongs; read as a response",
             "#/paths/~1a/post/responses/201/$ref: $ref \"#/components/requestBodies/Body\" names a request body where a response belongs; read as a response",
+        ]);
+    }
+
+    #[test]
+    fn unknown_types_suggest_the_type_meant() {
+        let (_, warnings) = normalized(json!({"components": {"schemas": {
+            "A": {"type": "strin"}, "B": {"type": "Integr"}, "C": {"type": "file"}
+        }}}));
+        assert_eq!(warnings, [
+            "#/components/schemas/A/type: unknown type \"strin\"; the value is kept as free-form JSON (is it \"string\"?)",
+            "#/components/schemas/B/type: unknown type \"Integr\"; the value is kept as free-form JSON (is it \"integer\"?)",
+            "#/components/schemas/C/type: unknown type \"file\"; the value is kept as free-form JSON",
         ]);
     }
 
