@@ -12,7 +12,8 @@
 //! clear, is brought into shape the same way: callbacks (possibly `$ref`s) are dropped, path
 //! item `$ref`s are copied, numbers where text belongs become text, missing server variable
 //! defaults and response descriptions are filled in, and a `$ref` to a component of another
-//! kind that fits where it is used (a response naming a request body) is read as that kind.
+//! kind that fits where it is used (a response naming a request body) is read as that kind, and
+//! one to a component that is itself a `$ref` is read to the end of the chain.
 
 use serde_json::{Map, Value};
 
@@ -561,16 +562,31 @@ fn ref_positions(doc: &Value) -> Vec<(String, Kind)> {
 /// A `$ref` to a component of another kind whose shape fits where it is used (a response
 /// that names a request body, as a large vendor spec does; a parameter that names a header)
 /// is pointed at a converted copy of it, made once per target in the right section of
-/// `components`, with a warning.
+/// `components`, with a warning. A `$ref` to a component that is itself a `$ref` is pointed
+/// at the end of the chain.
 fn fix_cross_kind_refs(doc: &mut Value, findings: &mut Findings) {
     let mut copies: std::collections::HashMap<(String, &'static str), String> = std::collections::HashMap::new();
     for (pointer, wanted) in ref_positions(doc) {
-        let Some(Value::String(target)) = doc.pointer(&format!("{}/$ref", pointer.trim_start_matches('#'))).cloned() else {
+        let Some(Value::String(written)) = doc.pointer(&format!("{}/$ref", pointer.trim_start_matches('#'))).cloned() else {
             continue;
         };
+        let target = last_in_chain(doc, &written);
         let segments: Vec<&str> = target.trim_start_matches("#/").split('/').collect();
         let (["components", section, name], true) = (segments.as_slice(), target.starts_with("#/")) else { continue };
-        let Some(found) = Kind::of_section(section).filter(|k| *k != wanted) else { continue };
+        let Some(found) = Kind::of_section(section) else { continue };
+        let set_target = |doc: &mut Value, new_target: String| {
+            if let Some(Value::Object(reference)) = doc.pointer_mut(pointer.trim_start_matches('#')) {
+                reference.insert("$ref".to_owned(), Value::String(new_target));
+            }
+        };
+        if found == wanted {
+            // A chain of references (valid OpenAPI) that openapiv3 leaves for lowering, which
+            // reads one step: the place names the end of the chain instead.
+            if target != written {
+                set_target(doc, target);
+            }
+            continue;
+        }
         let name = name.replace("~1", "/").replace("~0", "~");
         let key = (target.clone(), wanted.section());
         let new_target = match copies.get(&key) {
@@ -606,9 +622,28 @@ fn fix_cross_kind_refs(doc: &mut Value, findings: &mut Findings) {
                 wanted.noun()
             ),
         ));
-        if let Some(Value::Object(reference)) = doc.pointer_mut(pointer.trim_start_matches('#')) {
-            reference.insert("$ref".to_owned(), Value::String(new_target));
+        set_target(doc, new_target);
+    }
+}
+
+/// Where a chain of references to components that are themselves only references
+/// (`A: {$ref: B}`) ends; `target` itself when it is no such chain, or when the chain goes
+/// round (lowering then reports the reference).
+fn last_in_chain(doc: &Value, target: &str) -> String {
+    let mut seen = vec![target.to_owned()];
+    loop {
+        let Some(last) = seen.last() else { return target.to_owned() };
+        let next = match doc.pointer(last.strip_prefix('#').unwrap_or(last)) {
+            Some(Value::Object(component)) if last.starts_with("#/components/") => match component.get("$ref") {
+                Some(Value::String(next)) => next.clone(),
+                _ => return last.clone(),
+            },
+            _ => return last.clone(),
+        };
+        if seen.contains(&next) || seen.len() > MAX_DEPTH {
+            return target.to_owned();
         }
+        seen.push(next);
     }
 }
 
