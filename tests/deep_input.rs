@@ -1,8 +1,8 @@
 //! Deep nesting and `$ref` cycles: 10,000 levels of YAML or JSON, schemas that nest inline
 //! objects, arrays and maps without end, and schemas that refer to themselves. Each either
-//! generates (cycles through a struct or union become `Box`es) or fails with a clear error that
-//! names its place; none may overflow the stack. Tests run on threads with 2 MiB stacks, the
-//! smallest a caller is likely to give the generator.
+//! generates (cycles through a struct or union become `Box`es, through arrays and maps newtypes)
+//! or fails with a clear error that names its place; none may overflow the stack. Tests run on
+//! threads with 2 MiB stacks, the smallest a caller is likely to give the generator.
 
 use clientgen::diag::Location;
 use clientgen::{Config, Error, GeneratedFile, Input, Source};
@@ -201,13 +201,10 @@ fn cycles_of_aliases_are_refused_naming_the_cycle() {
     let cases = [
         (format!("    A: {{$ref: {a}}}\n"), "A → A"),
         (format!("    A: {{$ref: {b}}}\n    B: {{$ref: {a}}}\n"), "A → B → A"),
-        (format!("    A: {{type: array, items: {{$ref: {a}}}}}\n"), "A → A"),
-        (format!("    A: {{type: object, additionalProperties: {{$ref: {a}}}}}\n"), "A → A"),
+        (format!("    A: {{nullable: true, allOf: [{{$ref: {a}}}]}}\n"), "A → A"),
         (format!("    A: {{allOf: [{{$ref: {a}}}]}}\n"), "A → A"),
         (format!("    A: {{allOf: [{{$ref: {b}}}]}}\n    B: {{allOf: [{{$ref: {a}}}]}}\n"), "A → B → A"),
         (format!("    A: {{oneOf: [{{$ref: {a}}}]}}\n"), "A → A"),
-        (format!("    A: {{anyOf: [{{$ref: {b}}}]}}\n    B: {{type: array, items: {{$ref: {a}}}}}\n"), "A → B → A"),
-        (format!("    A: {{type: array, items: {{$ref: {b}}}}}\n    B: {{type: object, additionalProperties: {{$ref: {a}}}}}\n"), "A → B → A"),
     ];
     for (schemas, cycle) in cases {
         let error = generate("cycle.yaml", &spec_with(&schemas)).expect_err(&schemas);
@@ -219,6 +216,34 @@ fn cycles_of_aliases_are_refused_naming_the_cycle() {
             ),
             "{schemas}"
         );
+    }
+}
+
+#[test]
+fn cycles_of_aliases_through_arrays_and_maps_are_newtypes() {
+    let a = "'#/components/schemas/A'";
+    let b = "'#/components/schemas/B'";
+    let cases = [
+        (format!("    A: {{type: array, items: {{$ref: {a}}}}}\n"), &["pub struct A(pub Vec<A>);"][..]),
+        (
+            format!("    A: {{type: object, additionalProperties: {{$ref: {a}}}}}\n"),
+            &["pub struct A(pub std::collections::BTreeMap<String, A>);"][..],
+        ),
+        (
+            format!("    A: {{anyOf: [{{$ref: {b}}}]}}\n    B: {{type: array, items: {{$ref: {a}}}}}\n"),
+            &["pub type A = B;", "pub struct B(pub Vec<A>);"][..],
+        ),
+        (
+            format!("    A: {{type: array, items: {{$ref: {b}}}}}\n    B: {{type: object, additionalProperties: {{$ref: {a}}}}}\n"),
+            &["pub struct A(pub Vec<B>);", "pub struct B(pub std::collections::BTreeMap<String, A>);"][..],
+        ),
+    ];
+    for (schemas, declarations) in cases {
+        let files = generate("cycle.yaml", &spec_with(&schemas)).unwrap_or_else(|e| panic!("{schemas}: {e}"));
+        let types = &files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
+        for declaration in declarations {
+            assert!(types.contains(declaration), "{schemas}: no `{declaration}` in\n{types}");
+        }
     }
 }
 

@@ -1036,11 +1036,36 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Reports each cycle of aliases (`A: {$ref: B}`, `B: {type: array, items: {$ref: A}}`): with
-    /// no struct or union on the way, no Rust type can hold it. Once per cycle, at its first
-    /// member. Also reports aliases of aliases nested more than `MAX_DEPTH` deep, which
-    /// emission would follow one level at a time.
+    /// Makes a newtype of each alias of an array or map that leads back to itself
+    /// (`A: {type: array, items: {$ref: B}}`, `B: {$ref: A}`): `pub struct A(pub Vec<B>)`
+    /// holds what `type A = Vec<B>` cannot. Then reports each cycle of aliases left (`A: {$ref:
+    /// B}`, `B: {$ref: A}`, or `A` a nullable `A`): with nothing but names on the way, no Rust
+    /// type can hold it. Once per cycle, at its first member. Also reports aliases of aliases
+    /// nested more than `MAX_DEPTH` deep, which emission would follow one level at a time.
     fn check_aliases(&mut self) {
+        let alias_edges: HashMap<TypeId, Vec<TypeId>> = self
+            .types
+            .iter()
+            .filter_map(|(id, d)| match &d.def.kind {
+                TypeKind::Alias(target) => Some((id.clone(), named_within(target))),
+                _ => None,
+            })
+            .collect();
+        let containers: Vec<TypeId> = self
+            .types
+            .iter()
+            .filter(|(id, d)| {
+                matches!(&d.def.kind, TypeKind::Alias(TypeRef::List(_) | TypeRef::Map(_)))
+                    && alias_edges[*id].iter().any(|next| reaches(&alias_edges, next, id))
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in containers {
+            let kind = &mut self.types[&id].def.kind;
+            if let TypeKind::Alias(target) = kind {
+                *kind = TypeKind::Newtype(target.clone());
+            }
+        }
         let edges: IndexMap<TypeId, Vec<TypeId>> = self
             .types
             .iter()
@@ -1149,7 +1174,7 @@ impl<'a> Lowerer<'a> {
                                 .filter(|f| f.presence(direction) != Presence::Absent)
                                 .map(|f| f.ty.clone()),
                         ),
-                        TypeKind::Alias(target) => stack.push(target.clone()),
+                        TypeKind::Alias(target) | TypeKind::Newtype(target) => stack.push(target.clone()),
                         TypeKind::Union(u) => stack.extend(u.variants.iter().map(|v| v.ty.clone())),
                         TypeKind::Enum(_) => {}
                     }
@@ -1175,7 +1200,7 @@ impl<'a> Lowerer<'a> {
                 }
                 let refs_sensitive = match &draft.def.kind {
                     TypeKind::Struct(s) => s.fields.iter().any(|f| refers_to_any(&f.ty, &sensitive)),
-                    TypeKind::Alias(target) => refers_to_any(target, &sensitive),
+                    TypeKind::Alias(target) | TypeKind::Newtype(target) => refers_to_any(target, &sensitive),
                     TypeKind::Union(u) => u.variants.iter().any(|v| refers_to_any(&v.ty, &sensitive)),
                     TypeKind::Enum(_) => false,
                 };
@@ -1264,7 +1289,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 TypeKind::Struct(_) | TypeKind::Enum(_) => {}
-                TypeKind::Alias(target) => named_targets(target, &mut held),
+                TypeKind::Alias(target) | TypeKind::Newtype(target) => named_targets(target, &mut held),
                 TypeKind::Union(u) => u.variants.iter().for_each(|v| named_targets(&v.ty, &mut held)),
             }
             // A view names the views of its own direction; a shared one names response views.
@@ -1290,7 +1315,7 @@ impl<'a> Lowerer<'a> {
             .map(|(id, d)| {
                 let targets = match &d.def.kind {
                     TypeKind::Struct(s) => s.fields.iter().filter_map(|f| by_value_target(&f.ty)).collect(),
-                    TypeKind::Alias(t) => by_value_target(t).into_iter().collect(),
+                    TypeKind::Alias(t) | TypeKind::Newtype(t) => by_value_target(t).into_iter().collect(),
                     TypeKind::Union(u) => u.variants.iter().filter_map(|v| by_value_target(&v.ty)).collect(),
                     TypeKind::Enum(_) => Vec::new(),
                 };
@@ -1314,7 +1339,7 @@ impl<'a> Lowerer<'a> {
                         }
                     }
                 }
-                TypeKind::Alias(_) | TypeKind::Enum(_) => {}
+                TypeKind::Alias(_) | TypeKind::Newtype(_) | TypeKind::Enum(_) => {}
             }
         }
     }
@@ -1678,21 +1703,50 @@ mod tests {
 
     #[test]
     fn aliases_of_themselves_are_errors() {
-        // `type A = B; type B = A;` and `type L = Vec<L>;` were emitted, and do not compile.
+        // `type A = B; type B = A;` was emitted, and does not compile.
         let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
                     A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n    \
                     S: {allOf: [{$ref: '#/components/schemas/S'}]}\n    \
+                    N: {nullable: true, allOf: [{$ref: '#/components/schemas/N'}]}\n    \
                     L: {type: array, items: {$ref: '#/components/schemas/M'}}\n    \
-                    M: {type: object, additionalProperties: {$ref: '#/components/schemas/L'}}\n    \
-                    Fine: {type: array, items: {$ref: '#/components/schemas/Node'}}\n    \
-                    Node: {type: object, properties: {children: {$ref: '#/components/schemas/Fine'}}}\n";
+                    M: {type: object, additionalProperties: {$ref: '#/components/schemas/L'}}\n";
         let cycle = |names: &str| {
             format!("the schema is defined only through itself ({names}); no Rust type can express that, so make one of them an object")
         };
         assert_eq!(errors(spec), [
             format!("#/components/schemas/A: {}", cycle("A → B → A")),
             format!("#/components/schemas/S: {}", cycle("S → S")),
-            format!("#/components/schemas/L: {}", cycle("L → M → L")),
+            format!("#/components/schemas/N: {}", cycle("N → N")),
+        ]);
+    }
+
+    #[test]
+    fn arrays_and_maps_that_hold_themselves_are_newtypes() {
+        // `type L = Vec<L>;` does not compile; `struct L(Vec<L>);` does.
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    L: {type: array, items: {$ref: '#/components/schemas/M'}}\n    \
+                    M: {type: object, additionalProperties: {$ref: '#/components/schemas/L'}}\n    \
+                    A: {$ref: '#/components/schemas/Self'}\n    \
+                    Self: {type: array, items: {$ref: '#/components/schemas/A'}}\n    \
+                    Fine: {type: array, items: {$ref: '#/components/schemas/Node'}}\n    \
+                    Node: {type: object, properties: {children: {$ref: '#/components/schemas/Fine'}}}\n";
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let kinds: Vec<(&str, &str)> = lowered
+            .api
+            .types
+            .values()
+            .map(|t| {
+                let kind = match &t.kind {
+                    crate::model::TypeKind::Newtype(_) => "newtype",
+                    crate::model::TypeKind::Alias(_) => "alias",
+                    crate::model::TypeKind::Struct(_) => "struct",
+                    _ => "other",
+                };
+                (t.original_name.as_str(), kind)
+            })
+            .collect();
+        assert_eq!(kinds, [
+            ("L", "newtype"), ("M", "newtype"), ("A", "alias"), ("Self", "newtype"), ("Fine", "alias"), ("Node", "struct"),
         ]);
     }
 }

@@ -154,6 +154,10 @@ pub enum TypeKind {
     Enum(StringEnum),
     /// A name for another type (a named array, map or scalar schema).
     Alias(TypeRef),
+    /// A named array or map that holds itself (`SelfReference: {type: array, items: {$ref:
+    /// SelfReference}}`): a tuple struct around the type, which an alias cannot be. It
+    /// serializes as the type it wraps.
+    Newtype(TypeRef),
     /// `oneOf`/`anyOf`: one of several shapes.
     Union(Union),
 }

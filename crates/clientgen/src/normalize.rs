@@ -4,8 +4,16 @@
 //! `nullable`, `const` → a one-value `enum`, `examples` → `example`, numeric
 //! `exclusiveMinimum` → `minimum` plus the flag, boolean schemas → `{}` or `{not: {}}`), and
 //! real-world slips are repaired with a warning naming the place (`type: int`, integer bounds no
-//! 64-bit integer can hold, `$ref`s into the middle of another schema). Only schema positions
-//! are rewritten: examples and defaults are data and stay as written.
+//! 64-bit integer can hold, `$ref`s into the middle of another schema, `required: true` on a
+//! property). Only schema positions are rewritten: examples and defaults are data and stay as
+//! written.
+//!
+//! Outside schemas, what openapiv3 cannot read but OpenAPI allows, or what is sloppy but
+//! clear, is brought into shape the same way: callbacks (possibly `$ref`s) are dropped, path
+//! item `$ref`s are copied, numbers where text belongs become text, missing server variable
+//! defaults and response descriptions are filled in, and a `$ref` to a component of another
+//! kind that fits where it is used (a response naming a request body) is read as that kind, and
+//! one to a component that is itself a `$ref` is read to the end of the chain.
 
 use serde_json::{Map, Value};
 
@@ -30,20 +38,148 @@ pub fn normalize(doc: &mut Value) -> Findings {
     }
     // Webhooks describe requests the API sends, not calls a client makes.
     root.remove("webhooks");
+    drop_callbacks(doc, &mut findings);
+    inline_deep_refs(doc, &mut findings);
     // 3.1 makes `responses` optional; openapiv3 requires it.
-    if let Some(Value::Object(paths)) = root.get_mut("paths") {
+    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
         for item in paths.values_mut().filter_map(Value::as_object_mut) {
-            for (method, operation) in item.iter_mut() {
-                let is_operation = matches!(method.as_str(), "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace");
-                if let (true, Value::Object(operation)) = (is_operation, operation) {
-                    operation.entry("responses").or_insert_with(|| Value::Object(Map::new()));
+            for (_, operation) in operations_mut(item) {
+                operation.entry("responses").or_insert_with(|| Value::Object(Map::new()));
+            }
+        }
+    }
+    fix_scalars(doc, &mut findings);
+    walk_document(doc, "#", &mut findings);
+    fix_cross_kind_refs(doc, &mut findings);
+    findings
+}
+
+/// Whether a key of a path item names an operation.
+fn is_method(key: &str) -> bool {
+    matches!(key, "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace")
+}
+
+/// The operations of a path item, each with its method.
+fn operations_mut(item: &mut Map<String, Value>) -> impl Iterator<Item = (&String, &mut Map<String, Value>)> {
+    item.iter_mut().filter_map(|(method, operation)| match operation {
+        Value::Object(operation) if is_method(method) => Some((method, operation)),
+        _ => None,
+    })
+}
+
+/// Callbacks describe requests the API sends, not calls a client makes, and openapiv3 has no
+/// place for one given as a `$ref` (valid OpenAPI): they are dropped, each operation's with a
+/// note (in `paths` and in 3.1's `components/pathItems`). `components/callbacks` are dropped
+/// silently, like webhooks. This runs before references are followed, so that nothing inside
+/// a callback is read.
+fn drop_callbacks(doc: &mut Value, findings: &mut Findings) {
+    let mut path_items = Vec::new();
+    if let Some(Value::Object(components)) = doc.get_mut("components") {
+        components.remove("callbacks");
+        if let Some(Value::Object(items)) = components.get_mut("pathItems") {
+            path_items.extend(items.iter_mut().map(|(name, item)| (format!("#/components/pathItems/{}", escape_segment(name)), item)));
+        }
+    }
+    let mut notes = Vec::new();
+    for (pointer, item) in path_items {
+        let Value::Object(item) = item else { continue };
+        for (method, operation) in operations_mut(item) {
+            if operation.remove("callbacks").is_some() {
+                notes.push(format!("{pointer}/{}/callbacks", escape_segment(method)));
+            }
+        }
+    }
+    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+        for (path, item) in paths.iter_mut() {
+            let Value::Object(item) = item else { continue };
+            for (method, operation) in operations_mut(item) {
+                if operation.remove("callbacks").is_some() {
+                    notes.push(format!("#/paths/{}/{}/callbacks", escape_segment(path), escape_segment(method)));
                 }
             }
         }
     }
-    inline_deep_refs(doc, &mut findings);
-    walk_document(doc, "#", &mut findings);
-    findings
+    for at in notes {
+        findings.warnings.push(Diagnostic::at(at, "callbacks are not generated; ignored"));
+    }
+}
+
+/// Scalars written in the wrong JSON type or left out where the meaning is clear: numbers
+/// and booleans where OpenAPI wants text (`info.version: 1.0`, server variables'
+/// `enum: [80, 443]` and `default: 80`) become their text; a server variable without a
+/// `default` takes its first `enum` value; a response without a `description` gets an empty
+/// one. Each with a warning.
+fn fix_scalars(doc: &mut Value, findings: &mut Findings) {
+    if let Some(version) = doc.pointer_mut("/info/version") {
+        as_text(version, "#/info/version", findings);
+    }
+    let Some(root) = doc.as_object_mut() else { return };
+    fix_servers(root, "#", findings);
+    if let Some(Value::Object(responses)) = root.get_mut("components").and_then(|c| c.get_mut("responses")) {
+        for (name, response) in responses.iter_mut() {
+            fix_response(response, &format!("#/components/responses/{}", escape_segment(name)), findings);
+        }
+    }
+    let Some(Value::Object(paths)) = root.get_mut("paths") else { return };
+    for (path, item) in paths.iter_mut() {
+        let Value::Object(item) = item else { continue };
+        let item_pointer = format!("#/paths/{}", escape_segment(path));
+        fix_servers(item, &item_pointer, findings);
+        for (method, operation) in operations_mut(item) {
+            let pointer = format!("{item_pointer}/{}", escape_segment(method));
+            fix_servers(operation, &pointer, findings);
+            let Some(Value::Object(responses)) = operation.get_mut("responses") else { continue };
+            for (status, response) in responses.iter_mut() {
+                fix_response(response, &format!("{pointer}/responses/{}", escape_segment(status)), findings);
+            }
+        }
+    }
+}
+
+/// A number or boolean where text belongs becomes its text, with a warning.
+fn as_text(value: &mut Value, pointer: &str, findings: &mut Findings) {
+    if let Value::Number(_) | Value::Bool(_) = value {
+        let text = value.to_string();
+        findings.warnings.push(Diagnostic::at(pointer, format!("{text} is not text; read as {text:?}")));
+        *value = Value::String(text);
+    }
+}
+
+fn fix_servers(owner: &mut Map<String, Value>, pointer: &str, findings: &mut Findings) {
+    let Some(Value::Array(servers)) = owner.get_mut("servers") else { return };
+    for (i, server) in servers.iter_mut().enumerate() {
+        let Some(Value::Object(variables)) = server.get_mut("variables") else { continue };
+        for (name, variable) in variables.iter_mut() {
+            let Value::Object(variable) = variable else { continue };
+            let at = format!("{pointer}/servers/{i}/variables/{}", escape_segment(name));
+            if let Some(Value::Array(values)) = variable.get_mut("enum") {
+                for (j, value) in values.iter_mut().enumerate() {
+                    as_text(value, &format!("{at}/enum/{j}"), findings);
+                }
+            }
+            match variable.get_mut("default") {
+                Some(default) => as_text(default, &format!("{at}/default"), findings),
+                None => {
+                    let first = variable.get("enum").and_then(|e| e.get(0)).and_then(Value::as_str).map(str::to_owned);
+                    if let Some(first) = first {
+                        findings.warnings.push(Diagnostic::at(
+                            at,
+                            format!("the server variable has no default; its first value {first:?} is used"),
+                        ));
+                        variable.insert("default".to_owned(), Value::String(first));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn fix_response(response: &mut Value, pointer: &str, findings: &mut Findings) {
+    let Value::Object(response) = response else { return };
+    if !response.contains_key("$ref") && !response.contains_key("description") {
+        findings.warnings.push(Diagnostic::at(pointer, "the response has no description; an empty one is used"));
+        response.insert("description".to_owned(), Value::String(String::new()));
+    }
 }
 
 /// Walks everything but data, normalizing each schema it meets.
@@ -86,6 +222,7 @@ fn walk_schema(value: &mut Value, pointer: &str, findings: &mut Findings) {
     }
     let Value::Object(schema) = value else { return };
     fix_ref_siblings(schema);
+    fix_boolean_required(schema, pointer, findings);
     fix_type(schema, pointer, findings);
     fix_const(schema);
     fix_examples(schema);
@@ -121,6 +258,43 @@ fn fix_ref_siblings(schema: &mut Map<String, Value>) {
     }
 }
 
+/// `required: true` on a property (JSON Schema draft 3, and Swagger's parameter style) →
+/// the property's name in its object's `required` list; `required: false` is dropped.
+fn fix_boolean_required(schema: &mut Map<String, Value>, pointer: &str, findings: &mut Findings) {
+    if let Some(Value::Bool(_)) = schema.get("required") {
+        schema.remove("required");
+        findings.warnings.push(Diagnostic::at(
+            format!("{pointer}/required"),
+            "`required` of a schema is a list of property names; a boolean here is ignored",
+        ));
+    }
+    let mut required = Vec::new();
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        for (name, property) in properties.iter_mut() {
+            let Value::Object(property) = property else { continue };
+            let Some(Value::Bool(flag)) = property.get("required").cloned() else { continue };
+            property.remove("required");
+            let at = format!("{pointer}/properties/{}/required", escape_segment(name));
+            let message = if flag {
+                required.push(Value::String(name.clone()));
+                "`required: true` on a property read as its name in the object's `required` list"
+            } else {
+                "`required: false` on a property is the default; ignored"
+            };
+            findings.warnings.push(Diagnostic::at(at, message));
+        }
+    }
+    if !required.is_empty() {
+        if let Value::Array(list) = schema.entry("required").or_insert_with(|| Value::Array(Vec::new())) {
+            for name in required {
+                if !list.contains(&name) {
+                    list.push(name);
+                }
+            }
+        }
+    }
+}
+
 /// `type: [T, "null"]` → `type: T, nullable: true`; other type arrays and unknown type names
 /// become free-form, with a warning; well-known misspellings are corrected.
 fn fix_type(schema: &mut Map<String, Value>, pointer: &str, findings: &mut Findings) {
@@ -149,7 +323,10 @@ fn fix_type(schema: &mut Map<String, Value>, pointer: &str, findings: &mut Findi
                 schema.insert("type".to_owned(), Value::String(canonical.to_owned()));
             }
             None => {
-                findings.warnings.push(Diagnostic::at(at, format!("unknown type {name:?}; the value is kept as free-form JSON")));
+                let hint = near_type(name).map(|near| format!(" (is it {near:?}?)")).unwrap_or_default();
+                findings
+                    .warnings
+                    .push(Diagnostic::at(at, format!("unknown type {name:?}; the value is kept as free-form JSON{hint}")));
                 schema.remove("type");
             }
         },
@@ -173,6 +350,31 @@ fn canonical_type(name: &str) -> Option<&'static str> {
         "array" => "array",
         _ => return None,
     })
+}
+
+/// The type name one or two edits away from `name` (`strin` → `string`), if there is one.
+fn near_type(name: &str) -> Option<&'static str> {
+    let distance = |a: &str, b: &str| -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut diagonal = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let substitution = diagonal + usize::from(ca != *cb);
+                diagonal = row[j + 1];
+                row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+            }
+        }
+        row[b.len()]
+    };
+    let name = name.to_ascii_lowercase();
+    ["string", "integer", "number", "boolean", "object", "array"]
+        .into_iter()
+        .map(|known| (distance(&name, known), known))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, known)| known)
 }
 
 /// `const: v` → `enum: [v]` (a `null` const makes the schema nullable instead).
@@ -237,6 +439,211 @@ fn fix_integer_bounds(schema: &mut Map<String, Value>, pointer: &str, findings: 
                 schema.remove(key);
             }
         }
+    }
+}
+
+/// The kinds of component a `$ref` outside schemas may name, by their section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Response,
+    RequestBody,
+    Parameter,
+    Header,
+}
+
+impl Kind {
+    fn section(self) -> &'static str {
+        match self {
+            Kind::Response => "responses",
+            Kind::RequestBody => "requestBodies",
+            Kind::Parameter => "parameters",
+            Kind::Header => "headers",
+        }
+    }
+
+    fn of_section(section: &str) -> Option<Kind> {
+        [Kind::Response, Kind::RequestBody, Kind::Parameter, Kind::Header].into_iter().find(|k| k.section() == section)
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Response => "a response",
+            Kind::RequestBody => "a request body",
+            Kind::Parameter => "a parameter",
+            Kind::Header => "a header",
+        }
+    }
+
+    /// `target` (a component of kind `self`) as a component of kind `wanted`, when its shape
+    /// fits: request bodies and responses share `content`; a header is a parameter without
+    /// `name` and `in` (a header component's name is its key).
+    fn convert(self, wanted: Kind, target: &Map<String, Value>, name: &str) -> Option<Map<String, Value>> {
+        let keep = |keys: &[&str]| -> Map<String, Value> {
+            target.iter().filter(|(k, _)| keys.contains(&k.as_str()) || k.starts_with("x-")).map(|(k, v)| (k.clone(), v.clone())).collect()
+        };
+        let mut out = match (self, wanted) {
+            (Kind::RequestBody, Kind::Response) | (Kind::Response, Kind::RequestBody) => {
+                keep(&["description", "content"])
+            }
+            (Kind::Header, Kind::Parameter) => {
+                let mut out = Map::new();
+                out.insert("name".to_owned(), Value::String(name.to_owned()));
+                out.insert("in".to_owned(), Value::String("header".to_owned()));
+                out.extend(keep(&["description", "required", "deprecated", "schema", "content", "example", "examples"]));
+                out
+            }
+            (Kind::Parameter, Kind::Header) => {
+                keep(&["description", "required", "deprecated", "schema", "content", "example", "examples"])
+            }
+            _ => return None,
+        };
+        if wanted == Kind::Response {
+            out.entry("description").or_insert_with(|| Value::String(String::new()));
+        }
+        Some(out)
+    }
+}
+
+/// The places that may hold a `$ref` to a response, request body, parameter or header
+/// component, with the kind each wants.
+fn ref_positions(doc: &Value) -> Vec<(String, Kind)> {
+    fn entries(value: Option<&Value>) -> impl Iterator<Item = (String, &Value)> {
+        value.and_then(Value::as_object).into_iter().flatten().map(|(k, v)| (escape_segment(k), v))
+    }
+    fn items<'v>(owner: &'v Value, key: &str) -> impl Iterator<Item = (usize, &'v Value)> + use<'v> {
+        owner.get(key).and_then(Value::as_array).into_iter().flatten().enumerate()
+    }
+    fn add(out: &mut Vec<(String, Kind)>, pointer: String, value: &Value, kind: Kind) {
+        if value.get("$ref").is_some() {
+            out.push((pointer, kind));
+        }
+    }
+    fn response(out: &mut Vec<(String, Kind)>, pointer: String, response: &Value) {
+        for (name, header) in entries(response.get("headers")) {
+            add(out, format!("{pointer}/headers/{name}"), header, Kind::Header);
+        }
+        add(out, pointer, response, Kind::Response);
+    }
+    let mut out = Vec::new();
+    let components = doc.get("components");
+    for kind in [Kind::RequestBody, Kind::Parameter, Kind::Header] {
+        let section = kind.section();
+        for (name, value) in entries(components.and_then(|c| c.get(section))) {
+            add(&mut out, format!("#/components/{section}/{name}"), value, kind);
+        }
+    }
+    for (name, value) in entries(components.and_then(|c| c.get("responses"))) {
+        response(&mut out, format!("#/components/responses/{name}"), value);
+    }
+    for (path, item) in entries(doc.get("paths")) {
+        let item_pointer = format!("#/paths/{path}");
+        for (i, parameter) in items(item, "parameters") {
+            add(&mut out, format!("{item_pointer}/parameters/{i}"), parameter, Kind::Parameter);
+        }
+        for (method, operation) in entries(Some(item)) {
+            if !is_method(&method) {
+                continue;
+            }
+            let pointer = format!("{item_pointer}/{method}");
+            for (i, parameter) in items(operation, "parameters") {
+                add(&mut out, format!("{pointer}/parameters/{i}"), parameter, Kind::Parameter);
+            }
+            if let Some(body) = operation.get("requestBody") {
+                add(&mut out, format!("{pointer}/requestBody"), body, Kind::RequestBody);
+            }
+            for (status, value) in entries(operation.get("responses")) {
+                response(&mut out, format!("{pointer}/responses/{status}"), value);
+            }
+        }
+    }
+    out
+}
+
+/// A `$ref` to a component of another kind whose shape fits where it is used (a response
+/// that names a request body, as a large vendor spec does; a parameter that names a header)
+/// is pointed at a converted copy of it, made once per target in the right section of
+/// `components`, with a warning. A `$ref` to a component that is itself a `$ref` is pointed
+/// at the end of the chain.
+fn fix_cross_kind_refs(doc: &mut Value, findings: &mut Findings) {
+    let mut copies: std::collections::HashMap<(String, &'static str), String> = std::collections::HashMap::new();
+    for (pointer, wanted) in ref_positions(doc) {
+        let Some(Value::String(written)) = doc.pointer(&format!("{}/$ref", pointer.trim_start_matches('#'))).cloned() else {
+            continue;
+        };
+        let target = last_in_chain(doc, &written);
+        let segments: Vec<&str> = target.trim_start_matches("#/").split('/').collect();
+        let (["components", section, name], true) = (segments.as_slice(), target.starts_with("#/")) else { continue };
+        let Some(found) = Kind::of_section(section) else { continue };
+        let set_target = |doc: &mut Value, new_target: String| {
+            if let Some(Value::Object(reference)) = doc.pointer_mut(pointer.trim_start_matches('#')) {
+                reference.insert("$ref".to_owned(), Value::String(new_target));
+            }
+        };
+        if found == wanted {
+            // A chain of references (valid OpenAPI) that openapiv3 leaves for lowering, which
+            // reads one step: the place names the end of the chain instead.
+            if target != written {
+                set_target(doc, target);
+            }
+            continue;
+        }
+        let name = name.replace("~1", "/").replace("~0", "~");
+        let key = (target.clone(), wanted.section());
+        let new_target = match copies.get(&key) {
+            Some(done) => done.clone(),
+            None => {
+                let Some(Value::Object(component)) = doc.pointer(target.trim_start_matches('#')) else { continue };
+                if component.contains_key("$ref") {
+                    continue;
+                }
+                let Some(converted) = found.convert(wanted, component, &name) else { continue };
+                let Some(Value::Object(components)) = doc.get_mut("components") else { continue };
+                let Value::Object(section) =
+                    components.entry(wanted.section()).or_insert_with(|| Value::Object(Map::new()))
+                else {
+                    continue;
+                };
+                let free = std::iter::once(name.clone())
+                    .chain((2..).map(|n| format!("{name}_{n}")))
+                    .find(|candidate| !section.contains_key(candidate))
+                    .unwrap_or_default();
+                section.insert(free.clone(), Value::Object(converted));
+                let new_target = format!("#/components/{}/{}", wanted.section(), escape_segment(&free));
+                copies.insert(key, new_target.clone());
+                new_target
+            }
+        };
+        findings.warnings.push(Diagnostic::at(
+            format!("{pointer}/$ref"),
+            format!(
+                "$ref {target:?} names {} where {} belongs; read as {}",
+                found.noun(),
+                wanted.noun(),
+                wanted.noun()
+            ),
+        ));
+        set_target(doc, new_target);
+    }
+}
+
+/// Where a chain of references to components that are themselves only references
+/// (`A: {$ref: B}`) ends; `target` itself when it is no such chain, or when the chain goes
+/// round (lowering then reports the reference).
+fn last_in_chain(doc: &Value, target: &str) -> String {
+    let mut seen = vec![target.to_owned()];
+    loop {
+        let Some(last) = seen.last() else { return target.to_owned() };
+        let next = match doc.pointer(last.strip_prefix('#').unwrap_or(last)) {
+            Some(Value::Object(component)) if last.starts_with("#/components/") => match component.get("$ref") {
+                Some(Value::String(next)) => next.clone(),
+                _ => return last.clone(),
+            },
+            _ => return last.clone(),
+        };
+        if seen.contains(&next) || seen.len() > MAX_DEPTH {
+            return target.to_owned();
+        }
+        seen.push(next);
     }
 }
 
@@ -350,10 +757,12 @@ fn contains(outer: &str, inner: &str) -> bool {
     inner.strip_prefix(outer).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
-/// Whether a local reference points anywhere but straight at a component.
+/// Whether a local reference points anywhere but straight at a component openapiv3 can hold
+/// a reference to. Path items (3.1's `components/pathItems`) are copied too: openapiv3 reads a
+/// path item's `$ref` but has no section for its target.
 fn is_deep(target: &str) -> bool {
     let segments: Vec<&str> = target.trim_start_matches("#/").split('/').collect();
-    !(segments.len() == 3 && segments[0] == "components")
+    !(segments.len() == 3 && segments[0] == "components" && segments[1] != "pathItems")
 }
 
 #[cfg(test)]
@@ -407,6 +816,52 @@ mod tests {
         assert_eq!(doc["components"]["schemas"]["B"]["maximum"], json!(2));
         assert_eq!(warnings.len(), 3, "{warnings:?}");
         assert!(warnings[0].starts_with("#/paths/~1a/get/parameters/0/schema/type: type \"int\" read as \"integer\""), "{warnings:?}");
+    }
+
+    #[test]
+    fn references_to_components_of_another_kind_are_read_as_the_kind_wanted_when_they_fit() {
+        let (doc, warnings) = normalized(json!({
+            "paths": {"/a": {"post": {
+                "parameters": [{"$ref": "#/components/headers/Trace"}],
+                "responses": {
+                    "200": {"$ref": "#/components/requestBodies/Body"},
+                    "201": {"$ref": "#/components/requestBodies/Body"},
+                    "202": {"$ref": "#/components/parameters/P"}
+                }
+            }}},
+            "components": {
+                "requestBodies": {"Body": {"required": true, "content": {"text/plain": {}}}},
+                "responses": {"Body": {"description": "taken"}},
+                "headers": {"Trace": {"schema": {"type": "string"}}},
+                "parameters": {"P": {"name": "p", "in": "query"}}
+            }
+        }));
+        let responses = &doc["paths"]["/a"]["post"]["responses"];
+        assert_eq!(responses["200"], json!({"$ref": "#/components/responses/Body_2"}));
+        assert_eq!(responses["201"], responses["200"], "one copy per target");
+        assert_eq!(responses["202"], json!({"$ref": "#/components/parameters/P"}), "a parameter is no response");
+        assert_eq!(doc["components"]["responses"]["Body_2"], json!({"content": {"text/plain": {}}, "description": ""}));
+        assert_eq!(
+            doc["components"]["parameters"]["Trace"],
+            json!({"name": "Trace", "in": "header", "schema": {"type": "string"}})
+        );
+        assert_eq!(warnings, [
+            "#/paths/~1a/post/parameters/0/$ref: $ref \"#/components/headers/Trace\" names a header where a parameter belongs; read as a parameter",
+            "#/paths/~1a/post/responses/200/$ref: $ref \"#/components/requestBodies/Body\" names a request body where a response belongs; read as a response",
+            "#/paths/~1a/post/responses/201/$ref: $ref \"#/components/requestBodies/Body\" names a request body where a response belongs; read as a response",
+        ]);
+    }
+
+    #[test]
+    fn unknown_types_suggest_the_type_meant() {
+        let (_, warnings) = normalized(json!({"components": {"schemas": {
+            "A": {"type": "strin"}, "B": {"type": "Integr"}, "C": {"type": "file"}
+        }}}));
+        assert_eq!(warnings, [
+            "#/components/schemas/A/type: unknown type \"strin\"; the value is kept as free-form JSON (is it \"string\"?)",
+            "#/components/schemas/B/type: unknown type \"Integr\"; the value is kept as free-form JSON (is it \"integer\"?)",
+            "#/components/schemas/C/type: unknown type \"file\"; the value is kept as free-form JSON",
+        ]);
     }
 
     #[test]

@@ -445,7 +445,7 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_option
                     }
                     expr
                 }
-                TypeKind::Struct(_) => "Default::default()".to_owned(),
+                TypeKind::Struct(_) | TypeKind::Newtype(_) => "Default::default()".to_owned(),
             }
         }
     }

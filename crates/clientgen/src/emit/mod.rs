@@ -145,7 +145,7 @@ impl Features {
                         features.patterns |= def.validates && f.request != Presence::Absent && f.constraints.pattern.is_some();
                     }
                 }
-                TypeKind::Alias(target) => features.scan(target),
+                TypeKind::Alias(target) | TypeKind::Newtype(target) => features.scan(target),
                 TypeKind::Union(u) => {
                     for v in &u.variants {
                         features.scan(&v.ty);

@@ -33,6 +33,7 @@ pub fn emit_types_part(api: &Api, features: &super::Features, part: usize) -> To
                 TypeKind::Struct(s) => view.emit_struct(s),
                 TypeKind::Enum(e) => view.emit_enum(e),
                 TypeKind::Alias(target) => view.emit_alias(target),
+                TypeKind::Newtype(target) => view.emit_newtype(target),
                 TypeKind::Union(u) => view.emit_union(u),
             });
         }
@@ -420,6 +421,20 @@ impl View<'_> {
         quote! {
             #doc
             pub type #name = #ty;
+        }
+    }
+
+    /// A tuple struct around an array or map that holds itself; serde sees only the inside.
+    fn emit_newtype(&self, target: &TypeRef) -> TokenStream {
+        let name = &self.name;
+        let doc = self.doc();
+        let ty = rust_type(self.api, target, self.direction, &quote! {}).owned;
+        let derives = self.serde_derives(quote! { Debug, Clone, Default, PartialEq });
+        quote! {
+            #doc
+            #derives
+            #[serde(transparent)]
+            pub struct #name(pub #ty);
         }
     }
 }

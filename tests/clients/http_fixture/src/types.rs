@@ -315,6 +315,16 @@ impl<'de> serde::Deserialize<'de> for JobState {
     }
 }
 
+/// A list that holds itself; a newtype, which serializes as the list.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Tree(pub Vec<Tree>);
+
+/// The `Index` schema.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Index(pub std::collections::BTreeMap<String, Index>);
+
 /// The `JobStateQueued` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobStateQueued {

@@ -23,11 +23,11 @@ const MAX_REDIRECTS: usize = 10;
  to 64 MiB. The connect timeout (10 s by default) is set on
  [`crate::ClientBuilder::connect_timeout`].*/
 ///
-/// What is retried: a connection that could not be opened (nothing was sent), and `429 Too
-/// Many Requests`, for every method; `408`, `500`, `502`, `503`, `504` and other transport
-/// failures only for idempotent methods (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`). A
-/// `POST` that may have reached the server is never repeated, so a call that costs
-/// credits is never charged twice by the client.
+/** What is retried: a connection that could not be opened (nothing was sent), and `429 Too
+ Many Requests`, for every method; `408`, `500`, `502`, `503`, `504` and other transport
+ failures only for idempotent methods (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`). A `POST` that may have reached
+ the server is never repeated, so a call that costs credits is never charged twice by the
+ client.*/
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RequestOptions {
@@ -163,8 +163,8 @@ pub(crate) enum Body {
 
 impl Body {
     /// A JSON body.
-    pub(crate) fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Body, Error> {
-        let bytes = serde_json::to_vec(value)
+    pub(crate) fn json(value: impl serde::Serialize) -> Result<Body, Error> {
+        let bytes = serde_json::to_vec(&value)
             .map_err(|e| Error::validation(
                 "body",
                 format!("cannot be encoded as JSON: {e}"),
@@ -227,12 +227,12 @@ impl Part {
 
     /// The parts a field's value becomes: scalars as text, lists as one part per
     /// item, objects as JSON text; `null` as an empty field.
-    pub(crate) fn values<T: serde::Serialize>(
+    pub(crate) fn values(
         name: &str,
-        value: &T,
+        value: impl serde::Serialize,
         parts: &mut Vec<Part>,
     ) {
-        match serde_json::to_value(value) {
+        match serde_json::to_value(&value) {
             Ok(serde_json::Value::Array(items)) => {
                 for item in &items {
                     parts.push(Part::text(name, text_of(item)));
@@ -414,7 +414,7 @@ fn redirect_target(response: &reqwest::Response, url: &Url) -> Option<Url> {
 /// The text of a parameter value with no `Display` form: a JSON string as itself,
 /// anything else as JSON.
 pub(crate) fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    match serde_json::to_value(value) {
+    match serde_json::to_value(&value) {
         Ok(serde_json::Value::String(text)) => text,
         Ok(other) => other.to_string(),
         Err(_) => String::new(),

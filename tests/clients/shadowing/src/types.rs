@@ -6,8 +6,6 @@
 //! types: `Name` for what the server returns and `NameRequest` for what the caller sends.
 #![allow(clippy::large_enum_variant)]
 
-use serde::{Deserialize, Serialize};
-
 /// A request value that may be sent as an explicit `null`.
 ///
 /// Optional nullable fields are `Option<Nullable<T>>`: `None` leaves the field out of the
@@ -36,13 +34,13 @@ impl<T> From<T> for Nullable<T> {
     }
 }
 
-impl<T: Serialize> Serialize for Nullable<T> {
+impl<T: serde::Serialize> serde::Serialize for Nullable<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.as_option().serialize(serializer)
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -54,8 +52,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
 }
 
 /// The `Upload` schema.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(Deserialize))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 pub struct Upload {
     /// The `multipart_parts` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -175,7 +173,7 @@ impl Upload {
 }
 
 /// Named like the HTTP layer's `Request`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Request {
     /// The `echo` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -196,8 +194,8 @@ impl Request {
 }
 
 /// Named like the client; sent as a query parameter's JSON text.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(Deserialize))]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 pub struct Client {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
