@@ -72,3 +72,4 @@ pub fn check_crates(crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), Strin
 }
 
 pub mod prism;
+pub mod drf;
