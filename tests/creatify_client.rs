@@ -249,3 +249,27 @@ async fn error_lines_read_as_the_issue_promises() {
     let decode = client.lipsyncs_preview_create(&request).await.expect_err("bad date");
     assert_eq!(decode.to_string(), "POST /api/lipsyncs/preview/: response field .created_at: premature end of input");
 }
+
+#[tokio::test]
+async fn explicit_nulls_go_as_empty_fields_in_form_and_multipart_bodies_as_null_in_json() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/lipsyncs/preview/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(response_body()))
+        .mount(&server)
+        .await;
+    let request = LipsyncRequest::new(AspectRatio::V1x1).name_null().text("Hi").creator_null().green_screen(false);
+    let client = client(&server);
+    client.lipsyncs_preview_create(&request).await.expect("json");
+    client.lipsyncs_preview_create_form(&request).await.expect("form");
+    client.lipsyncs_preview_create_multipart(&request).await.expect("multipart");
+    let received = server.received_requests().await.expect("recorded");
+    let json: Value = serde_json::from_slice(&received[0].body).expect("JSON");
+    assert_eq!(json, json!({"name": null, "text": "Hi", "creator": null, "aspect_ratio": "1x1", "green_screen": false}));
+    assert_eq!(String::from_utf8_lossy(&received[1].body), "name=&text=Hi&creator=&aspect_ratio=1x1&green_screen=false");
+    let multipart = String::from_utf8_lossy(&received[2].body);
+    for expected in ["name=\"name\"\r\n\r\n\r\n", "name=\"creator\"\r\n\r\n\r\n", "name=\"green_screen\"\r\n\r\nfalse\r\n"] {
+        assert!(multipart.contains(expected), "{expected:?} not in {multipart}");
+    }
+    assert!(!multipart.contains("name=\"accent\""), "unset fields are left out: {multipart}");
+}

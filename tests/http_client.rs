@@ -275,6 +275,43 @@ async fn each_media_type_has_its_method_and_goes_on_the_wire_as_declared() {
 }
 
 #[tokio::test]
+async fn form_and_multipart_bodies_send_an_explicit_null_as_an_empty_field_and_leave_unset_fields_out() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/items")).respond_with(ResponseTemplate::new(201).set_body_json(item())).mount(&server).await;
+    Mock::given(method("PUT")).and(path("/settings")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = client(&server);
+    let request = ItemRequest::new("seven").tags(vec!["a".into(), "b c".into()]).note_null().archived(false);
+    client.items_create(&request).await.expect("json");
+    client.items_create_form(&request).await.expect("form");
+    client.items_create_multipart(&request).await.expect("multipart");
+    client.items_create_form(&ItemRequest::new("seven").note("n&=1")).await.expect("form with a value");
+    let map = [("a", Value::Null), ("b", json!("x y")), ("c", json!([1, 2])), ("d", json!(false))];
+    let map = map.into_iter().map(|(key, value)| (key.to_owned(), value)).collect();
+    client.settings_replace(&map).await.expect("a map as a form");
+    let received = server.received_requests().await.expect("recorded");
+
+    assert_eq!(serde_json::from_slice::<Value>(&received[0].body).unwrap(), json!({"name": "seven", "tags": ["a", "b c"], "note": null, "archived": false}));
+    // The same body, field for field: a list as one pair per item, null as an empty value.
+    assert_eq!(String::from_utf8_lossy(&received[1].body), "name=seven&tags=a&tags=b+c&note=&archived=false");
+    let multipart = String::from_utf8_lossy(&received[2].body);
+    for expected in ["name=\"note\"\r\n\r\n\r\n", "name=\"archived\"\r\n\r\nfalse\r\n"] {
+        assert!(multipart.contains(expected), "{expected:?} not in {multipart}");
+    }
+    // Unset optional fields are not sent at all.
+    assert_eq!(String::from_utf8_lossy(&received[3].body), "name=seven&note=n%26%3D1");
+    // A body that is not a struct goes entry by entry, the same way.
+    assert_eq!(received[4].headers.get("content-type").unwrap(), "application/x-www-form-urlencoded");
+    assert_eq!(String::from_utf8_lossy(&received[4].body), "a=&b=x+y&c=1&c=2&d=false");
+}
+
+#[test]
+fn form_and_multipart_methods_say_that_an_unset_boolean_may_be_read_as_false() {
+    let client = std::fs::read_to_string(xtask::project_root().join("tests/clients/http_fixture/src/client.rs")).expect("readable");
+    let note = "A boolean left unset (`archived`) is not sent";
+    assert_eq!(client.matches(note).count(), 2, "on `items_create_form` and `items_create_multipart` only");
+}
+
+#[tokio::test]
 async fn binary_fields_become_file_parts_and_success_statuses_are_told_apart() {
     let server = MockServer::start().await;
     Mock::given(path("/uploads"))

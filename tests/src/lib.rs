@@ -73,3 +73,4 @@ pub fn check_crates(crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), Strin
 
 pub mod funnel;
 pub mod prism;
+pub mod drf;

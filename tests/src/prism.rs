@@ -145,13 +145,13 @@ fn start_on_free_port(bin: &Path, spec: &Path, dynamic: bool) -> Result<Result<P
 }
 
 /// A loopback port nobody listens on right now.
-fn free_port() -> Result<u16, String> {
+pub(crate) fn free_port() -> Result<u16, String> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(|e| format!("cannot find a free port: {e}"))?;
     listener.local_addr().map(|address| address.port()).map_err(|e| format!("cannot find a free port: {e}"))
 }
 
 /// Whether something answers a GET on `address` with an HTTP response (any status counts).
-fn answers_http(address: SocketAddr) -> bool {
+pub(crate) fn answers_http(address: SocketAddr) -> bool {
     let Ok(mut stream) = TcpStream::connect_timeout(&address, Duration::from_millis(500)) else {
         return false;
     };

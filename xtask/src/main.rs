@@ -189,7 +189,7 @@ fn test() -> ExitCode {
     if codegen(true, Job::Committed { out: None }) != ExitCode::SUCCESS {
         return ExitCode::FAILURE;
     }
-    if let Err(e) = install_prism() {
+    if let Err(e) = install_prism().and_then(|()| install_drf()) {
         eprintln!("error: {e}");
         return ExitCode::FAILURE;
     }
@@ -239,4 +239,39 @@ fn install_prism() -> Result<(), String> {
         .status()
         .map_err(|e| format!("cannot run npm (Node.js and npm are needed for the contract tests): {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("npm ci failed ({status})")) }
+}
+
+/// Creates the Django REST framework test server's venv (tests/drf/.venv) with `python3 -m venv`
+/// and installs tests/drf/requirements.txt into it, unless it holds those requirements already.
+fn install_drf() -> Result<(), String> {
+    let folder = xtask::project_root().join("tests").join("drf");
+    let requirements = folder.join("requirements.txt");
+    let wanted = std::fs::read(&requirements).map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
+    let stamp = xtask::drf_venv_stamp();
+    if std::fs::read(&stamp).is_ok_and(|installed| installed == wanted) {
+        return Ok(());
+    }
+    let python = xtask::drf_venv_bin("python");
+    if !python.exists() {
+        println!("==> drf: python3 -m venv tests/drf/.venv");
+        let interpreter = if cfg!(windows) { "python" } else { "python3" };
+        let status = Command::new(interpreter)
+            .args(["-m", "venv"])
+            .arg(folder.join(".venv"))
+            .status()
+            .map_err(|e| format!("cannot run {interpreter} (Python 3 is needed for the Django REST framework contract test): {e}"))?;
+        if !status.success() {
+            return Err(format!("{interpreter} -m venv failed ({status})"));
+        }
+    }
+    println!("==> drf: pip install -r tests/drf/requirements.txt");
+    let status = Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input", "-r"])
+        .arg(&requirements)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
+    if !status.success() {
+        return Err(format!("pip install failed ({status})"));
+    }
+    std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
 }

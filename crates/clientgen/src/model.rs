@@ -355,6 +355,15 @@ pub enum TypeRef {
     Any,
 }
 
+impl TypeRef {
+    /// A scalar Rust passes by value (`Copy`): a number, boolean, UUID, date or time. Arguments
+    /// of these types are taken by value, every other one by reference.
+    pub fn is_copy(&self) -> bool {
+        use Scalar::*;
+        matches!(self, TypeRef::Scalar(Bool | I32 | I64 | F32 | F64 | Uuid | DateTime | Date))
+    }
+}
+
 /// Scalars, each with a fixed Rust type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -392,6 +392,8 @@ impl Client {
     ///
     /// `POST /api/lipsyncs/preview/`, with the body sent as `application/x-www-form-urlencoded`.
     ///
+    /// A boolean left unset (`green_screen`, `transparent_background`, `no_caption`, `no_music`) is not sent, and servers that read forms as HTML does (Django REST framework among them) take a missing boolean as `false`, not as its default: set the ones you mean, or send JSON (`lipsyncs_preview_create`).
+    ///
     /// Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`]).
     ///
     /// # Errors
@@ -438,7 +440,7 @@ impl Client {
             self.url(&["api", "lipsyncs", "preview", ""]),
         );
         request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
-        request.body = crate::http::Body::form(body)?;
+        request.body = crate::http::Body::form(&body.form_pairs())?;
         let response = self.execute(request).await?;
         crate::error::json(operation, response)
     }
@@ -455,6 +457,8 @@ impl Client {
     /// request's `webhook_url`, when one is set.
     ///
     /// `POST /api/lipsyncs/preview/`, with the body sent as `multipart/form-data`.
+    ///
+    /// A boolean left unset (`green_screen`, `transparent_background`, `no_caption`, `no_music`) is not sent, and servers that read forms as HTML does (Django REST framework among them) take a missing boolean as `false`, not as its default: set the ones you mean, or send JSON (`lipsyncs_preview_create`).
     ///
     /// Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`]).
     ///

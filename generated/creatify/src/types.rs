@@ -1063,6 +1063,112 @@ impl<'de> serde::Deserialize<'de> for CaptionStyle {
 }
 
 impl LipsyncRequest {
+    /// The `key=value` pairs of this value as an `application/x-www-form-urlencoded` body.
+    pub(crate) fn form_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        match &self.name {
+            Some(Nullable::Value(value)) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("name", text));
+                }
+            }
+            Some(Nullable::Null) => pairs.push(("name", String::new())),
+            None => {}
+        }
+        match &self.text {
+            Some(Nullable::Value(value)) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("text", text));
+                }
+            }
+            Some(Nullable::Null) => pairs.push(("text", String::new())),
+            None => {}
+        }
+        match &self.audio {
+            Some(Nullable::Value(value)) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("audio", text));
+                }
+            }
+            Some(Nullable::Null) => pairs.push(("audio", String::new())),
+            None => {}
+        }
+        match &self.creator {
+            Some(Nullable::Value(value)) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("creator", text));
+                }
+            }
+            Some(Nullable::Null) => pairs.push(("creator", String::new())),
+            None => {}
+        }
+        if let Some(value) = &self.model_version {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("model_version", text));
+            }
+        }
+        {
+            let value = &self.aspect_ratio;
+            for text in crate::http::field_texts(value) {
+                pairs.push(("aspect_ratio", text));
+            }
+        }
+        if let Some(value) = &self.green_screen {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("green_screen", text));
+            }
+        }
+        if let Some(value) = &self.transparent_background {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("transparent_background", text));
+            }
+        }
+        match &self.webhook_url {
+            Some(Nullable::Value(value)) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("webhook_url", text));
+                }
+            }
+            Some(Nullable::Null) => pairs.push(("webhook_url", String::new())),
+            None => {}
+        }
+        match &self.accent {
+            Some(Nullable::Value(value)) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("accent", text));
+                }
+            }
+            Some(Nullable::Null) => pairs.push(("accent", String::new())),
+            None => {}
+        }
+        if let Some(value) = &self.no_caption {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("no_caption", text));
+            }
+        }
+        if let Some(value) = &self.no_music {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("no_music", text));
+            }
+        }
+        if let Some(value) = &self.caption_style {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("caption_style", text));
+            }
+        }
+        if let Some(value) = &self.caption_offset_x {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("caption_offset_x", text));
+            }
+        }
+        if let Some(value) = &self.caption_offset_y {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("caption_offset_y", text));
+            }
+        }
+        pairs
+    }
+
     /// The parts of this value as a `multipart/form-data` body.
     pub(crate) fn multipart_parts(&self) -> Vec<crate::http::Part> {
         let mut parts = Vec::new();

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::client::{CONNECT_TIMEOUT_SECS, REQUEST_TIMEOUT_SECS};
-use crate::model::{Api, Encoding};
+use crate::model::{Api, Encoding, TypeDef, TypeKind, TypeRef};
 
 /// Default number of retries after the first attempt.
 pub const MAX_RETRIES: u32 = 2;
@@ -23,6 +23,10 @@ pub const MAX_RESPONSE_MIB: usize = 64;
 pub struct Encodings {
     json: bool,
     form: bool,
+    /// Some form body is not a struct (it is encoded through its JSON value).
+    form_value: bool,
+    /// Some form body is a struct with fields (`form_pairs` calls `field_texts`).
+    form_fields: bool,
     multipart: bool,
     text: bool,
     bytes: bool,
@@ -35,7 +39,17 @@ impl Encodings {
         for variant in api.operations.iter().filter_map(|op| op.body.as_ref()).flat_map(|b| &b.variants) {
             match variant.encoding {
                 Encoding::Json => used.json = true,
-                Encoding::Form => used.form = true,
+                Encoding::Form => {
+                    used.form = true;
+                    match &variant.ty {
+                        TypeRef::Named(id) if super::operations::multipart_struct(api, id) => {
+                            if let Some(def @ TypeDef { kind: TypeKind::Struct(s), .. }) = api.types.get(id) {
+                                used.form_fields |= !super::types::sent_fields(def, s).1.is_empty();
+                            }
+                        }
+                        _ => used.form_value = true,
+                    }
+                }
                 Encoding::Multipart => used.multipart = true,
                 Encoding::Text => used.text = true,
                 Encoding::Bytes => used.bytes = true,
@@ -489,11 +503,30 @@ fn body_items(encodings: Encodings, files: bool) -> TokenStream {
     });
     let form = encodings.form.then(|| {
         quote! {
-            /// A form-urlencoded body: a flat object's fields as `key=value` pairs.
-            pub(crate) fn form(value: impl serde::Serialize) -> Result<Body, Error> {
-                let text = serde_urlencoded::to_string(&value)
+            /// A form-urlencoded body of `key=value` pairs (a struct's `form_pairs`).
+            pub(crate) fn form<K: serde::Serialize>(pairs: &[(K, String)]) -> Result<Body, Error> {
+                let text = serde_urlencoded::to_string(pairs)
                     .map_err(|e| Error::validation("body", format!("cannot be form-encoded: {e}")))?;
                 Ok(Body::Encoded { content_type: "application/x-www-form-urlencoded", bytes: text.into_bytes() })
+            }
+        }
+    });
+    let form_value = encodings.form_value.then(|| {
+        quote! {
+            /// A form-urlencoded body of a value that is not a struct: an object's entries, each
+            /// as a struct's field would go.
+            pub(crate) fn form_of(value: impl serde::Serialize) -> Result<Body, Error> {
+                match serde_json::to_value(&value) {
+                    Ok(serde_json::Value::Object(entries)) => {
+                        let pairs: Vec<(&str, String)> = entries
+                            .iter()
+                            .flat_map(|(key, value)| field_texts(value).into_iter().map(move |text| (key.as_str(), text)))
+                            .collect();
+                        Body::form(&pairs)
+                    }
+                    Ok(_) => Err(Error::validation("body", "cannot be form-encoded: it is not an object".to_owned())),
+                    Err(e) => Err(Error::validation("body", format!("cannot be form-encoded: {e}"))),
+                }
             }
         }
     });
@@ -549,18 +582,9 @@ fn body_items(encodings: Encodings, files: bool) -> TokenStream {
 
                     #file_part
 
-                    /// The parts a field's value becomes: scalars as text, lists as one part per
-                    /// item, objects as JSON text; `null` as an empty field.
+                    /// The parts a field's value becomes (see `field_texts`).
                     pub(crate) fn values(name: &str, value: impl serde::Serialize, parts: &mut Vec<Part>) {
-                        match serde_json::to_value(&value) {
-                            Ok(serde_json::Value::Array(items)) => {
-                                for item in &items {
-                                    parts.push(Part::text(name, text_of(item)));
-                                }
-                            }
-                            Ok(value) => parts.push(Part::text(name, text_of(&value))),
-                            Err(_) => {}
-                        }
+                        parts.extend(field_texts(&value).into_iter().map(|text| Part::text(name, text)));
                     }
 
                     fn to_reqwest(&self) -> Result<reqwest::multipart::Part, Error> {
@@ -574,7 +598,18 @@ fn body_items(encodings: Encodings, files: bool) -> TokenStream {
                         }
                     }
                 }
-
+            },
+        )
+    } else {
+        (quote! {}, quote! {}, quote! {})
+    };
+    let field_texts = (encodings.form_fields || encodings.form_value || encodings.multipart).then(|| {
+        quote! {
+            /// The texts a field's value goes as in a form or multipart body: scalars as text, lists
+            /// as one text per item, objects as JSON text, and `null` as an empty text (what an HTML
+            /// form sends for an empty field; Django REST framework reads it as null, or as `""` where
+            /// a blank string is allowed).
+            pub(crate) fn field_texts<T: serde::Serialize + ?Sized>(value: &T) -> Vec<String> {
                 fn text_of(value: &serde_json::Value) -> String {
                     match value {
                         serde_json::Value::Null => String::new(),
@@ -582,11 +617,14 @@ fn body_items(encodings: Encodings, files: bool) -> TokenStream {
                         other => other.to_string(),
                     }
                 }
-            },
-        )
-    } else {
-        (quote! {}, quote! {}, quote! {})
-    };
+                match serde_json::to_value(value) {
+                    Ok(serde_json::Value::Array(items)) => items.iter().map(text_of).collect(),
+                    Ok(value) => vec![text_of(&value)],
+                    Err(_) => Vec::new(),
+                }
+            }
+        }
+    });
     let has_encoded = encodings.json || encodings.form || encodings.text || encodings.bytes;
     let encoded_variant = has_encoded.then(|| {
         quote! {
@@ -613,6 +651,7 @@ fn body_items(encodings: Encodings, files: bool) -> TokenStream {
         impl Body {
             #json
             #form
+            #form_value
             #raw
 
             fn attach(&self, builder: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, Error> {
@@ -625,5 +664,6 @@ fn body_items(encodings: Encodings, files: bool) -> TokenStream {
         }
 
         #multipart_items
+        #field_texts
     }
 }

@@ -364,7 +364,9 @@ pub fn call_code(api: &Api, op: &Operation, variant: Option<&BodyVariant>, krate
             _ => example_value(api, &variant.ty, krate, 0, true),
         };
         let _ = writeln!(out, "let body = {value};");
-        args.push(if body.required { "&body".to_owned() } else { "Some(&body)".to_owned() });
+        let structured = !matches!(variant.encoding, Encoding::Text | Encoding::Bytes);
+        let arg = if structured && variant.ty.is_copy() { "body" } else { "&body" };
+        args.push(if body.required { arg.to_owned() } else { format!("Some({arg})") });
     }
     if let Some(id) = &op.params_type {
         let value = example_value(api, &TypeRef::Named(id.clone()), krate, 0, false);

@@ -89,7 +89,10 @@ fn method(
         let media = &variant.media_type;
         let encode = match variant.encoding {
             Encoding::Json => quote! { crate::http::Body::json(body)? },
-            Encoding::Form => quote! { crate::http::Body::form(body)? },
+            Encoding::Form => match &variant.ty {
+                TypeRef::Named(id) if multipart_struct(api, id) => quote! { crate::http::Body::form(&body.form_pairs())? },
+                _ => quote! { crate::http::Body::form_of(body)? },
+            },
             Encoding::Multipart => match &variant.ty {
                 TypeRef::Named(id) if multipart_struct(api, id) => quote! { crate::http::Body::Multipart(body.multipart_parts()) },
                 _ => quote! {{
@@ -187,7 +190,8 @@ fn security(api: &Api, op: &Operation) -> TokenStream {
     quote! { &[#(#alternatives),*] }
 }
 
-/// Whether `id` is a struct whose request view gets a `multipart_parts` method.
+/// Whether `id` is a struct whose request view gets `multipart_parts` and `form_pairs` methods
+/// (for the encodings it is sent in).
 pub fn multipart_struct(api: &Api, id: &TypeId) -> bool {
     matches!(api.types.get(id), Some(TypeDef { kind: TypeKind::Struct(_), .. }))
 }
@@ -379,6 +383,7 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
         }
         None => quote! { #[doc = #line] },
     };
+    let booleans = variant.and_then(|v| form_boolean_note(api, op, v)).map(|note| quote! { #[doc = ""] #[doc = #note] });
     let retry = if op.idempotent() {
         " Idempotent: retried after `408`, `429`, `5xx` and transport failures (see [`crate::RequestOptions`])."
     } else {
@@ -387,6 +392,7 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
     let example = operation_example(api, config, op, variant);
     quote! {
         #heading
+        #booleans
         #[doc = ""]
         #[doc = #retry]
         ///
@@ -398,6 +404,35 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
         /// [`Error::Decode`] when a success body does not fit.
         #example
     }
+}
+
+/// For a form or multipart body with optional booleans: a missing boolean is `false` to servers
+/// that read forms as HTML does (an unchecked box sends nothing), Django REST framework among them.
+fn form_boolean_note(api: &Api, op: &Operation, variant: &BodyVariant) -> Option<String> {
+    if !matches!(variant.encoding, Encoding::Form | Encoding::Multipart) {
+        return None;
+    }
+    let TypeRef::Named(id) = &variant.ty else { return None };
+    let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = api.types.get(id) else { return None };
+    let names: Vec<String> = s
+        .fields
+        .iter()
+        .filter(|f| f.request == Presence::Optional && f.ty == TypeRef::Scalar(Scalar::Bool))
+        .map(|f| format!("`{}`", f.wire_name))
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    let json = op.body.as_ref().and_then(|b| b.variants.iter().find(|v| v.encoding == Encoding::Json));
+    let alternative = match json {
+        Some(v) => format!(", or send JSON (`{}`)", v.method_name.trim_start_matches("r#")),
+        None => String::new(),
+    };
+    Some(format!(
+        " A boolean left unset ({}) is not sent, and servers that read forms as HTML does (Django REST \
+         framework among them) take a missing boolean as `false`, not as its default: set the ones you mean{alternative}.",
+        names.join(", ")
+    ))
 }
 
 /// A `no_run` doctest calling the method, with the client set-up hidden.

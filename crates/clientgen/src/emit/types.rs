@@ -19,7 +19,7 @@ pub fn emit_types(api: &Api, features: &super::Features) -> TokenStream {
 }
 
 /// One part of `types.rs`: the types are shared out in order; the first part also opens the
-/// file (docs, imports, helper types), the last one ends it with the multipart methods and
+/// file (docs, imports, helper types), the last one ends it with the form and multipart methods and
 /// the per-status response enums.
 pub fn emit_types_part(api: &Api, features: &super::Features, part: usize) -> TokenStream {
     let count = api.types.len();
@@ -39,7 +39,7 @@ pub fn emit_types_part(api: &Api, features: &super::Features, part: usize) -> To
         }
     }
     if part + 1 == TYPE_PARTS {
-        items.extend(multipart_methods(api));
+        items.extend(form_methods(api));
         items.extend(api.operations.iter().filter_map(|op| status_enum(api, op)));
     }
     if part > 0 {
@@ -581,68 +581,125 @@ impl<'a> FieldShape<'a> {
     }
 }
 
-/// `multipart_parts` for each struct some operation sends as `multipart/form-data`: one part per
-/// field, binary fields as files.
-fn multipart_methods(api: &Api) -> Vec<TokenStream> {
-    let mut done = Vec::new();
-    let mut out = Vec::new();
+/// `multipart_parts` for each struct some operation sends as `multipart/form-data` (one part per
+/// field, binary fields as files) and `form_pairs` for each it sends as
+/// `application/x-www-form-urlencoded` (one pair per field or list item). Both send an explicit
+/// `null`, or a required nullable field left `None`, as an empty field, as JSON sends `null`.
+fn form_methods(api: &Api) -> Vec<TokenStream> {
+    let mut done: Vec<(&TypeId, Encoding)> = Vec::new();
+    let mut methods: Vec<(&TypeId, Vec<TokenStream>)> = Vec::new();
     let bodies = api.operations.iter().filter_map(|op| op.body.as_ref()).flat_map(|b| &b.variants);
-    for variant in bodies.filter(|v| v.encoding == Encoding::Multipart) {
+    for variant in bodies.filter(|v| matches!(v.encoding, Encoding::Multipart | Encoding::Form)) {
         let TypeRef::Named(id) = &variant.ty else { continue };
         let Some(def @ TypeDef { kind: TypeKind::Struct(s), .. }) = api.types.get(id) else { continue };
-        if done.contains(&id) {
+        if done.contains(&(id, variant.encoding)) {
             continue;
         }
-        done.push(id);
-        let name = ident(def.views.name(Direction::Request));
-        let view_direction = match def.emitted_views().first() {
-            Some((None, _)) if matches!(def.views, Views::Shared { .. }) => None,
-            _ => Some(Direction::Request),
-        };
-        let fields = s.fields.iter().filter(|f| match view_direction {
-            Some(d) => f.presence(d) != Presence::Absent,
-            None => true,
-        });
-        let pushes = fields.map(|f| {
+        done.push((id, variant.encoding));
+        let (view_direction, fields) = sent_fields(def, s);
+        let multipart = variant.encoding == Encoding::Multipart;
+        let pushes = fields.into_iter().map(|f| {
             let shape = FieldShape::new(api, f, view_direction);
             let field = &shape.ident;
             let wire = &f.wire_name;
-            let push = match &f.ty {
-                TypeRef::Scalar(Scalar::Bytes) => quote! { parts.push(crate::http::Part::file(#wire, value)); },
-                TypeRef::List(item) if **item == TypeRef::Scalar(Scalar::Bytes) => quote! {
-                    for file in value {
-                        parts.push(crate::http::Part::file(#wire, file));
+            let (push, empty) = if multipart {
+                let push = match &f.ty {
+                    TypeRef::Scalar(Scalar::Bytes) => quote! { parts.push(crate::http::Part::file(#wire, value)); },
+                    TypeRef::List(item) if **item == TypeRef::Scalar(Scalar::Bytes) => quote! {
+                        for file in value {
+                            parts.push(crate::http::Part::file(#wire, file));
+                        }
+                    },
+                    _ => quote! { crate::http::Part::values(#wire, value, &mut parts); },
+                };
+                (push, quote! { parts.push(crate::http::Part::text(#wire, String::new())) })
+            } else {
+                let push = quote! {
+                    for text in crate::http::field_texts(value) {
+                        pairs.push((#wire, text));
                     }
-                },
-                _ => quote! { crate::http::Part::values(#wire, value, &mut parts); },
+                };
+                (push, quote! { pairs.push((#wire, String::new())) })
             };
             match shape.wrapper {
                 Wrapper::Plain => quote! { { let value = &self.#field; #push } },
-                Wrapper::Option | Wrapper::OptionAlwaysWritten => quote! { if let Some(value) = &self.#field { #push } },
-                // An explicit null has no multipart form: the field goes empty.
+                Wrapper::Option => quote! { if let Some(value) = &self.#field { #push } },
+                // A null has no form of its own: the field goes empty.
+                Wrapper::OptionAlwaysWritten => quote! {
+                    match &self.#field {
+                        Some(value) => { #push }
+                        None => #empty,
+                    }
+                },
                 Wrapper::OptionNullable => quote! {
                     match &self.#field {
                         Some(Nullable::Value(value)) => { #push }
-                        Some(Nullable::Null) => parts.push(crate::http::Part::text(#wire, String::new())),
+                        Some(Nullable::Null) => #empty,
                         None => {}
                     }
                 },
             }
         });
-        let allow = s.fields.iter().any(|f| f.deprecated).then(|| quote! { #[allow(deprecated)] });
-        out.push(quote! {
-            #allow
-            impl #name {
+        let pushes: Vec<TokenStream> = pushes.collect();
+        let (list, body) = if multipart { (quote! { parts }, quote! { Vec<crate::http::Part> }) } else { (quote! { pairs }, quote! { Vec<(&'static str, String)> }) };
+        let build = if pushes.is_empty() {
+            quote! { Vec::new() }
+        } else {
+            quote! {
+                let mut #list = Vec::new();
+                #(#pushes)*
+                #list
+            }
+        };
+        let method = if multipart {
+            quote! {
                 /// The parts of this value as a `multipart/form-data` body.
-                pub(crate) fn multipart_parts(&self) -> Vec<crate::http::Part> {
-                    let mut parts = Vec::new();
-                    #(#pushes)*
-                    parts
+                pub(crate) fn multipart_parts(&self) -> #body {
+                    #build
                 }
             }
-        });
+        } else {
+            quote! {
+                /// The `key=value` pairs of this value as an `application/x-www-form-urlencoded` body.
+                pub(crate) fn form_pairs(&self) -> #body {
+                    #build
+                }
+            }
+        };
+        match methods.iter_mut().find(|(done, _)| *done == id) {
+            Some((_, list)) => list.push(method),
+            None => methods.push((id, vec![method])),
+        }
     }
-    out
+    methods
+        .into_iter()
+        .map(|(id, list)| {
+            let def = &api.types[id];
+            let name = ident(def.views.name(Direction::Request));
+            let deprecated = matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated));
+            let allow = deprecated.then(|| quote! { #[allow(deprecated)] });
+            quote! {
+                #allow
+                impl #name {
+                    #(#list)*
+                }
+            }
+        })
+        .collect()
+}
+
+/// The view of a struct sent as a request body (`None` when one type serves both directions),
+/// and the fields that view has.
+pub(super) fn sent_fields<'a>(def: &TypeDef, s: &'a Struct) -> (Option<Direction>, Vec<&'a Field>) {
+    let view_direction = match def.emitted_views().first() {
+        Some((None, _)) if matches!(def.views, Views::Shared { .. }) => None,
+        _ => Some(Direction::Request),
+    };
+    let fields = s.fields.iter().filter(|f| match view_direction {
+        Some(d) => f.presence(d) != Presence::Absent,
+        None => true,
+    });
+    (view_direction, fields.collect())
 }
 
 /// The enum an operation returns when its success statuses carry different bodies.

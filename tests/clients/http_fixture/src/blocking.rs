@@ -204,6 +204,30 @@ impl Client {
         self.block_on(self.inner.items_create_multipart_with_response(body))
     }
 
+    /// Blocking [`crate::Client::settings_replace`].
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Client::settings_replace`], and [`Error::Config`] when called inside an async runtime.
+    pub fn settings_replace(
+        &self,
+        body: &std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Result<(), Error> {
+        self.block_on(self.inner.settings_replace(body))
+    }
+
+    /// Blocking [`crate::Client::settings_replace_with_response`].
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Client::settings_replace`], and [`Error::Config`] when called inside an async runtime.
+    pub fn settings_replace_with_response(
+        &self,
+        body: &std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Result<ApiResponse<()>, Error> {
+        self.block_on(self.inner.settings_replace_with_response(body))
+    }
+
     /// Blocking [`crate::Client::uploads_create`].
     ///
     /// # Errors

@@ -420,7 +420,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &http_fixture::Client) -> Result<(), http_fixture::Error> {
-    /// let body = http_fixture::types::ItemRequest::new("example");
+    /// let body = http_fixture::types::ItemRequest::new("example")
+    ///     .note("example");
     /// let response = client.items_replace(1, &body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -517,7 +518,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &http_fixture::Client) -> Result<(), http_fixture::Error> {
-    /// let body = http_fixture::types::ItemRequest::new("example");
+    /// let body = http_fixture::types::ItemRequest::new("example")
+    ///     .note("example");
     /// let response = client.items_create(&body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -556,6 +558,8 @@ impl Client {
     ///
     /// `POST /items`, with the body sent as `application/x-www-form-urlencoded`.
     ///
+    /// A boolean left unset (`archived`) is not sent, and servers that read forms as HTML does (Django REST framework among them) take a missing boolean as `false`, not as its default: set the ones you mean, or send JSON (`items_create`).
+    ///
     /// Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`]).
     ///
     /// # Errors
@@ -569,7 +573,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &http_fixture::Client) -> Result<(), http_fixture::Error> {
-    /// let body = http_fixture::types::ItemRequest::new("example");
+    /// let body = http_fixture::types::ItemRequest::new("example")
+    ///     .note("example");
     /// let response = client.items_create_form(&body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -599,7 +604,7 @@ impl Client {
             self.url(&["items"]),
         );
         request.security = &[&[Scheme::Token]];
-        request.body = crate::http::Body::form(body)?;
+        request.body = crate::http::Body::form(&body.form_pairs())?;
         let response = self.execute(request).await?;
         crate::error::json(operation, response)
     }
@@ -607,6 +612,8 @@ impl Client {
     /// Not idempotent.
     ///
     /// `POST /items`, with the body sent as `multipart/form-data`.
+    ///
+    /// A boolean left unset (`archived`) is not sent, and servers that read forms as HTML does (Django REST framework among them) take a missing boolean as `false`, not as its default: set the ones you mean, or send JSON (`items_create`).
     ///
     /// Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`]).
     ///
@@ -621,7 +628,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &http_fixture::Client) -> Result<(), http_fixture::Error> {
-    /// let body = http_fixture::types::ItemRequest::new("example");
+    /// let body = http_fixture::types::ItemRequest::new("example")
+    ///     .note("example");
     /// let response = client.items_create_multipart(&body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -654,6 +662,56 @@ impl Client {
         request.body = crate::http::Body::Multipart(body.multipart_parts());
         let response = self.execute(request).await?;
         crate::error::json(operation, response)
+    }
+
+    /// A form body that is a map of any values, not a struct; a null goes as an empty value.
+    ///
+    /// `PUT /settings`, with the body sent as `application/x-www-form-urlencoded`.
+    ///
+    /// Idempotent: retried after `408`, `429`, `5xx` and transport failures (see [`crate::RequestOptions`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before sending when a value breaks a declared limit,
+    /// [`Error::Config`] when credentials it needs are not set, [`Error::Transport`] when
+    /// the server cannot be reached, [`Error::Api`] for a status that is not a success, and
+    /// [`Error::Decode`] when a success body does not fit.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &http_fixture::Client) -> Result<(), http_fixture::Error> {
+    /// let body = Default::default();
+    /// client.settings_replace(&body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn settings_replace(
+        &self,
+        body: &std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Result<(), Error> {
+        self.settings_replace_with_response(body).await.map(ApiResponse::into_body)
+    }
+
+    /// [`Self::settings_replace`], with the response's status and headers.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::settings_replace`].
+    pub async fn settings_replace_with_response(
+        &self,
+        body: &std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Result<ApiResponse<()>, Error> {
+        let operation = "PUT /settings";
+        let mut request = Request::new(
+            operation,
+            reqwest::Method::PUT,
+            self.url(&["settings"]),
+        );
+        request.security = &[&[Scheme::Token]];
+        request.body = crate::http::Body::form_of(body)?;
+        let response = self.execute(request).await?;
+        Ok(crate::error::empty(response))
     }
 
     /// `POST /uploads`, with the body sent as `multipart/form-data`.

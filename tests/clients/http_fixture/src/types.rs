@@ -6,6 +6,51 @@
 //! types: `Name` for what the server returns and `NameRequest` for what the caller sends.
 #![allow(clippy::large_enum_variant)]
 
+/// A request value that may be sent as an explicit `null`.
+///
+/// Optional nullable fields are `Option<Nullable<T>>`: `None` leaves the field out of the
+/// body, `Some(Nullable::Null)` sends `null`, and `Some(Nullable::Value(v))` sends `v`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Nullable<T> {
+    /// Sent as `null`.
+    Null,
+    /// Sent as the value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    /// The value, unless it is `Null`.
+    pub fn as_option(&self) -> Option<&T> {
+        match self {
+            Nullable::Null => None,
+            Nullable::Value(value) => Some(value),
+        }
+    }
+}
+
+impl<T> From<T> for Nullable<T> {
+    fn from(value: T) -> Self {
+        Nullable::Value(value)
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Nullable<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.as_option().serialize(serializer)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            Option::<T>::deserialize(deserializer)?
+                .map_or(Nullable::Null, Nullable::Value),
+        )
+    }
+}
+
 /// A file: the value of a binary (`format: binary`) field.
 ///
 /// In a `multipart/form-data` body it is a file part with its name and content type. In
@@ -66,6 +111,12 @@ pub struct Item {
     /// The `tags` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    /// The `note` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The `archived` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
 }
 
 impl Item {
@@ -75,12 +126,26 @@ impl Item {
             id,
             name: name.into(),
             tags: None,
+            note: None,
+            archived: None,
         }
     }
 
     /// Sets `tags`.
     pub fn tags(mut self, value: Vec<String>) -> Self {
         self.tags = Some(value);
+        self
+    }
+
+    /// Sets `note`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+
+    /// Sets `archived`.
+    pub fn archived(mut self, value: bool) -> Self {
+        self.archived = Some(value);
         self
     }
 }
@@ -96,6 +161,12 @@ pub struct ItemRequest {
     /// The `tags` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    /// The `note` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Nullable<String>>,
+    /// The `archived` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
 }
 
 impl ItemRequest {
@@ -104,12 +175,32 @@ impl ItemRequest {
         Self {
             name: name.into(),
             tags: None,
+            note: None,
+            archived: None,
         }
     }
 
     /// Sets `tags`.
     pub fn tags(mut self, value: Vec<String>) -> Self {
         self.tags = Some(value);
+        self
+    }
+
+    /// Sets `note`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(Nullable::Value(value.into()));
+        self
+    }
+
+    /// Sends `note` as an explicit `null`.
+    pub fn note_null(mut self) -> Self {
+        self.note = Some(Nullable::Null);
+        self
+    }
+
+    /// Sets `archived`.
+    pub fn archived(mut self, value: bool) -> Self {
+        self.archived = Some(value);
         self
     }
 }
@@ -509,6 +600,37 @@ impl UploadsCreateBody {
 }
 
 impl ItemRequest {
+    /// The `key=value` pairs of this value as an `application/x-www-form-urlencoded` body.
+    pub(crate) fn form_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        {
+            let value = &self.name;
+            for text in crate::http::field_texts(value) {
+                pairs.push(("name", text));
+            }
+        }
+        if let Some(value) = &self.tags {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("tags", text));
+            }
+        }
+        match &self.note {
+            Some(Nullable::Value(value)) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("note", text));
+                }
+            }
+            Some(Nullable::Null) => pairs.push(("note", String::new())),
+            None => {}
+        }
+        if let Some(value) = &self.archived {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("archived", text));
+            }
+        }
+        pairs
+    }
+
     /// The parts of this value as a `multipart/form-data` body.
     pub(crate) fn multipart_parts(&self) -> Vec<crate::http::Part> {
         let mut parts = Vec::new();
@@ -518,6 +640,18 @@ impl ItemRequest {
         }
         if let Some(value) = &self.tags {
             crate::http::Part::values("tags", value, &mut parts);
+        }
+        match &self.note {
+            Some(Nullable::Value(value)) => {
+                crate::http::Part::values("note", value, &mut parts);
+            }
+            Some(Nullable::Null) => {
+                parts.push(crate::http::Part::text("note", String::new()))
+            }
+            None => {}
+        }
+        if let Some(value) = &self.archived {
+            crate::http::Part::values("archived", value, &mut parts);
         }
         parts
     }

@@ -275,6 +275,92 @@ impl Client {
         )
     }
 
+    /// Blocking [`crate::Client::builder2_form`].
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Client::builder2_form`], and [`Error::Config`] when called inside an async runtime.
+    #[allow(clippy::too_many_arguments)]
+    pub fn builder2_form(
+        &self,
+        params2: &str,
+        cookies2: &str,
+        value2: &str,
+        item2: &str,
+        joined2: &str,
+        text2: &str,
+        parts2: &str,
+        self_: &str,
+        url: &str,
+        client: &str,
+        options: i64,
+        body: &types::Upload,
+        params: &types::Builder2Params,
+    ) -> Result<types::Builder2Response, Error> {
+        self.block_on(
+            self
+                .inner
+                .builder2_form(
+                    params2,
+                    cookies2,
+                    value2,
+                    item2,
+                    joined2,
+                    text2,
+                    parts2,
+                    self_,
+                    url,
+                    client,
+                    options,
+                    body,
+                    params,
+                ),
+        )
+    }
+
+    /// Blocking [`crate::Client::builder2_form_with_response`].
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Client::builder2_form`], and [`Error::Config`] when called inside an async runtime.
+    #[allow(clippy::too_many_arguments)]
+    pub fn builder2_form_with_response(
+        &self,
+        params2: &str,
+        cookies2: &str,
+        value2: &str,
+        item2: &str,
+        joined2: &str,
+        text2: &str,
+        parts2: &str,
+        self_: &str,
+        url: &str,
+        client: &str,
+        options: i64,
+        body: &types::Upload,
+        params: &types::Builder2Params,
+    ) -> Result<ApiResponse<types::Builder2Response>, Error> {
+        self.block_on(
+            self
+                .inner
+                .builder2_form_with_response(
+                    params2,
+                    cookies2,
+                    value2,
+                    item2,
+                    joined2,
+                    text2,
+                    parts2,
+                    self_,
+                    url,
+                    client,
+                    options,
+                    body,
+                    params,
+                ),
+        )
+    }
+
     /// Blocking [`crate::Client::upload`].
     ///
     /// # Errors

@@ -714,6 +714,136 @@ impl Client {
         }
     }
 
+    /// `POST /more/{params}/{cookies}/{value}/{item}/{joined}/{text}/{parts}/{self}/{url}/{client}/{options}`, with the body sent as `application/x-www-form-urlencoded`.
+    ///
+    /// Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before sending when a value breaks a declared limit,
+    /// [`Error::Config`] when credentials it needs are not set, [`Error::Transport`] when
+    /// the server cannot be reached, [`Error::Api`] for a status that is not a success, and
+    /// [`Error::Decode`] when a success body does not fit.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &shadowing::Client) -> Result<(), shadowing::Error> {
+    /// let body = shadowing::types::Upload::new("example", "example")
+    ///     .multipart_parts2("example");
+    /// let params = shadowing::types::Builder2Params::new("example");
+    /// let response = client.builder2_form("example", "example", "example", "example", "example", "example", "example", "example", "example", "example", 1, &body, &params).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    pub async fn builder2_form(
+        &self,
+        params2: &str,
+        cookies2: &str,
+        value2: &str,
+        item2: &str,
+        joined2: &str,
+        text2: &str,
+        parts2: &str,
+        self_: &str,
+        url: &str,
+        client: &str,
+        options: i64,
+        body: &types::Upload,
+        params: &types::Builder2Params,
+    ) -> Result<types::Builder2Response, Error> {
+        self.builder2_form_with_response(
+                params2,
+                cookies2,
+                value2,
+                item2,
+                joined2,
+                text2,
+                parts2,
+                self_,
+                url,
+                client,
+                options,
+                body,
+                params,
+            )
+            .await
+            .map(ApiResponse::into_body)
+    }
+
+    /// [`Self::builder2_form`], with the response's status and headers.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::builder2_form`].
+    #[allow(clippy::too_many_arguments)]
+    pub async fn builder2_form_with_response(
+        &self,
+        params2: &str,
+        cookies2: &str,
+        value2: &str,
+        item2: &str,
+        joined2: &str,
+        text2: &str,
+        parts2: &str,
+        self_: &str,
+        url: &str,
+        client: &str,
+        options: i64,
+        body: &types::Upload,
+        params: &types::Builder2Params,
+    ) -> Result<ApiResponse<types::Builder2Response>, Error> {
+        body.validate()?;
+        let operation = "POST /more/{params}/{cookies}/{value}/{item}/{joined}/{text}/{parts}/{self}/{url}/{client}/{options}";
+        let mut request = Request::new(
+            operation,
+            reqwest::Method::POST,
+            self
+                .url(
+                    &[
+                        "more",
+                        params2,
+                        cookies2,
+                        value2,
+                        item2,
+                        joined2,
+                        text2,
+                        parts2,
+                        self_,
+                        url,
+                        client,
+                        &options.to_string(),
+                    ],
+                ),
+        );
+        request.body = crate::http::Body::form(&body.form_pairs())?;
+        request.query.push(("operation", params.operation.to_string()));
+        if let Some(value) = &params.request {
+            request.headers.push(("request", value.to_string()));
+        }
+        let mut cookies: Vec<String> = Vec::new();
+        if let Some(value) = &params.response {
+            cookies.push(format!("response={}", value));
+        }
+        if !cookies.is_empty() {
+            request.headers.push(("cookie", cookies.join("; ")));
+        }
+        let response = self.execute(request).await?;
+        match response.status.as_u16() {
+            201u16 => {
+                crate::error::json(operation, response)
+                    .map(|response| response.map(types::Builder2Response::Created))
+            }
+            202u16 => {
+                crate::error::text(operation, response)
+                    .map(|response| response.map(types::Builder2Response::Accepted))
+            }
+            _ => Err(crate::error::undeclared_status(operation, response.status)),
+        }
+    }
+
     /// `POST /uploads`, with the body sent as `application/json` (other media types have methods of their own).
     ///
     /// Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`]).

@@ -175,6 +175,21 @@ impl Body {
         })
     }
 
+    /// A form-urlencoded body of `key=value` pairs (a struct's `form_pairs`).
+    pub(crate) fn form<K: serde::Serialize>(
+        pairs: &[(K, String)],
+    ) -> Result<Body, Error> {
+        let text = serde_urlencoded::to_string(pairs)
+            .map_err(|e| Error::validation(
+                "body",
+                format!("cannot be form-encoded: {e}"),
+            ))?;
+        Ok(Body::Encoded {
+            content_type: "application/x-www-form-urlencoded",
+            bytes: text.into_bytes(),
+        })
+    }
+
     /// A body sent as given, with its content type.
     pub(crate) fn raw(content_type: &'static str, bytes: &[u8]) -> Body {
         Body::Encoded {
@@ -225,22 +240,13 @@ impl Part {
         }
     }
 
-    /// The parts a field's value becomes: scalars as text, lists as one part per
-    /// item, objects as JSON text; `null` as an empty field.
+    /// The parts a field's value becomes (see `field_texts`).
     pub(crate) fn values(
         name: &str,
         value: impl serde::Serialize,
         parts: &mut Vec<Part>,
     ) {
-        match serde_json::to_value(&value) {
-            Ok(serde_json::Value::Array(items)) => {
-                for item in &items {
-                    parts.push(Part::text(name, text_of(item)));
-                }
-            }
-            Ok(value) => parts.push(Part::text(name, text_of(&value))),
-            Err(_) => {}
-        }
+        parts.extend(field_texts(&value).into_iter().map(|text| Part::text(name, text)));
     }
 
     fn to_reqwest(&self) -> Result<reqwest::multipart::Part, Error> {
@@ -259,11 +265,22 @@ impl Part {
     }
 }
 
-fn text_of(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::Null => String::new(),
-        serde_json::Value::String(text) => text.clone(),
-        other => other.to_string(),
+/// The texts a field's value goes as in a form or multipart body: scalars as text, lists
+/// as one text per item, objects as JSON text, and `null` as an empty text (what an HTML
+/// form sends for an empty field; Django REST framework reads it as null, or as `""` where
+/// a blank string is allowed).
+pub(crate) fn field_texts<T: serde::Serialize + ?Sized>(value: &T) -> Vec<String> {
+    fn text_of(value: &serde_json::Value) -> String {
+        match value {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        }
+    }
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Array(items)) => items.iter().map(text_of).collect(),
+        Ok(value) => vec![text_of(& value)],
+        Err(_) => Vec::new(),
     }
 }
 

@@ -58,6 +58,9 @@ pub struct Upload {
     /// The `multipart_parts` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multipart_parts: Option<String>,
+    /// The `form_pairs` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_pairs: Option<String>,
     /// The `validate` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validate: Option<String>,
@@ -91,6 +94,7 @@ impl Upload {
     pub fn new(parts: impl Into<String>, self_: impl Into<String>) -> Self {
         Self {
             multipart_parts: None,
+            form_pairs: None,
             validate: None,
             new: None,
             foo: None,
@@ -106,6 +110,12 @@ impl Upload {
     /// Sets `multipart_parts`.
     pub fn multipart_parts2(mut self, value: impl Into<String>) -> Self {
         self.multipart_parts = Some(value.into());
+        self
+    }
+
+    /// Sets `form_pairs`.
+    pub fn form_pairs2(mut self, value: impl Into<String>) -> Self {
+        self.form_pairs = Some(value.into());
         self
     }
 
@@ -361,6 +371,9 @@ impl Upload {
         if let Some(value) = &self.multipart_parts {
             crate::http::Part::values("multipart_parts", value, &mut parts);
         }
+        if let Some(value) = &self.form_pairs {
+            crate::http::Part::values("form_pairs", value, &mut parts);
+        }
         if let Some(value) = &self.validate {
             crate::http::Part::values("validate", value, &mut parts);
         }
@@ -397,6 +410,73 @@ impl Upload {
             crate::http::Part::values("value", value, &mut parts);
         }
         parts
+    }
+
+    /// The `key=value` pairs of this value as an `application/x-www-form-urlencoded` body.
+    pub(crate) fn form_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if let Some(value) = &self.multipart_parts {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("multipart_parts", text));
+            }
+        }
+        if let Some(value) = &self.form_pairs {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("form_pairs", text));
+            }
+        }
+        if let Some(value) = &self.validate {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("validate", text));
+            }
+        }
+        if let Some(value) = &self.new {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("new", text));
+            }
+        }
+        match &self.foo {
+            Some(Nullable::Value(value)) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("foo", text));
+                }
+            }
+            Some(Nullable::Null) => pairs.push(("foo", String::new())),
+            None => {}
+        }
+        if let Some(value) = &self.foo_null {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("foo_null", text));
+            }
+        }
+        if let Some(value) = &self.clone {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("clone", text));
+            }
+        }
+        if let Some(value) = &self.default {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("default", text));
+            }
+        }
+        {
+            let value = &self.parts;
+            for text in crate::http::field_texts(value) {
+                pairs.push(("parts", text));
+            }
+        }
+        {
+            let value = &self.self_;
+            for text in crate::http::field_texts(value) {
+                pairs.push(("self", text));
+            }
+        }
+        if let Some(value) = &self.value {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("value", text));
+            }
+        }
+        pairs
     }
 }
 

@@ -1,0 +1,7 @@
+"""The WSGI entry point gunicorn serves (`gunicorn app.wsgi`)."""
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "app.settings")
+application = get_wsgi_application()
