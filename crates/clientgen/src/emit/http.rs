@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::client::{CONNECT_TIMEOUT_SECS, REQUEST_TIMEOUT_SECS};
-use crate::model::{Api, Encoding, TypeDef, TypeKind, TypeRef};
+use crate::model::{Api, Encoding, Scalar, TypeDef, TypeKind, TypeRef};
 
 /// Default number of retries after the first attempt.
 pub const MAX_RETRIES: u32 = 2;
@@ -28,6 +28,11 @@ pub struct Encodings {
     /// Some form body is a struct with fields (`form_pairs` calls `field_texts`).
     form_fields: bool,
     multipart: bool,
+    /// Some multipart body has a part that is not a file: a text field, an empty (null) field,
+    /// or a whole body that is not a struct (`Part::text` and `Part::values` are needed).
+    multipart_text: bool,
+    /// Some multipart body has a file part (`Part::file` is needed).
+    multipart_files: bool,
     text: bool,
     bytes: bool,
 }
@@ -50,7 +55,29 @@ impl Encodings {
                         _ => used.form_value = true,
                     }
                 }
-                Encoding::Multipart => used.multipart = true,
+                Encoding::Multipart => {
+                    used.multipart = true;
+                    let file = |ty: &TypeRef| match ty {
+                        TypeRef::Scalar(Scalar::Bytes) => true,
+                        TypeRef::List(item) => **item == TypeRef::Scalar(Scalar::Bytes),
+                        _ => false,
+                    };
+                    let fields = match &variant.ty {
+                        TypeRef::Named(id) if super::operations::multipart_struct(api, id) => match api.types.get(id) {
+                            Some(def @ TypeDef { kind: TypeKind::Struct(s), .. }) => Some(super::types::sent_fields(def, s).1),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    match fields {
+                        Some(fields) => {
+                            used.multipart_text |= fields.iter().any(|f| !file(&f.ty) || f.nullable);
+                            used.multipart_files |= fields.iter().any(|f| file(&f.ty));
+                        }
+                        // A body that is not a struct goes as text parts (`Part::values`).
+                        None => used.multipart_text = true,
+                    }
+                }
                 Encoding::Text => used.text = true,
                 Encoding::Bytes => used.bytes = true,
             }
@@ -78,14 +105,14 @@ impl Encodings {
 ///
 /// `reads_bodies`: some operation decodes a success body; without one, the body is read (to
 /// keep the connection reusable and memory bounded) but never looked at.
-pub fn http_rs(encodings: Encodings, files: bool, param_text: bool, reads_bodies: bool) -> TokenStream {
+pub fn http_rs(encodings: Encodings, param_text: bool, reads_bodies: bool) -> TokenStream {
     let unread = (!reads_bodies).then(|| quote! { #[allow(dead_code)] });
     let param_text = param_text.then(|| {
         quote! {
             /// The text of a parameter value with no `Display` form: a JSON string as itself,
             /// anything else as JSON.
             pub(crate) fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
-                match serde_json::to_value(&value) {
+                match serde_json::to_value(value) {
                     Ok(serde_json::Value::String(text)) => text,
                     Ok(other) => other.to_string(),
                     Err(_) => String::new(),
@@ -115,7 +142,7 @@ pub fn http_rs(encodings: Encodings, files: bool, param_text: bool, reads_bodies
         crate::model::idempotent_methods_text()
     );
     let idempotent = crate::model::IDEMPOTENT_METHODS.iter().map(|m| format_ident!("{m}"));
-    let body = body_items(encodings, files);
+    let body = body_items(encodings);
     quote! {
         //! The path every call takes: credentials, redirects, retries and timeouts.
 
@@ -491,7 +518,7 @@ pub fn http_rs(encodings: Encodings, files: bool, param_text: bool, reads_bodies
 }
 
 /// `Body` and what builds it: only the encodings some operation sends.
-fn body_items(encodings: Encodings, files: bool) -> TokenStream {
+fn body_items(encodings: Encodings) -> TokenStream {
     let json = encodings.json.then(|| {
         quote! {
             /// A JSON body.
@@ -516,7 +543,7 @@ fn body_items(encodings: Encodings, files: bool) -> TokenStream {
             /// A form-urlencoded body of a value that is not a struct: an object's entries, each
             /// as a struct's field would go.
             pub(crate) fn form_of(value: impl serde::Serialize) -> Result<Body, Error> {
-                match serde_json::to_value(&value) {
+                match serde_json::to_value(value) {
                     Ok(serde_json::Value::Object(entries)) => {
                         let pairs: Vec<(&str, String)> = entries
                             .iter()
@@ -538,7 +565,20 @@ fn body_items(encodings: Encodings, files: bool) -> TokenStream {
             }
         }
     });
-    let file_part = files.then(|| {
+    let text_parts = encodings.multipart_text.then(|| {
+        quote! {
+            /// A text field.
+            pub(crate) fn text(name: &str, text: String) -> Self {
+                Part { name: name.to_owned(), bytes: text.into_bytes(), file: None }
+            }
+
+            /// The parts a field's value becomes (see `field_texts`).
+            pub(crate) fn values(name: &str, value: impl serde::Serialize, parts: &mut Vec<Part>) {
+                parts.extend(field_texts(&value).into_iter().map(|text| Part::text(name, text)));
+            }
+        }
+    });
+    let file_part = encodings.multipart_files.then(|| {
         quote! {
             /// A file, with its name and content type.
             pub(crate) fn file(name: &str, file: &crate::types::File) -> Self {
@@ -575,17 +615,9 @@ fn body_items(encodings: Encodings, files: bool) -> TokenStream {
                 }
 
                 impl Part {
-                    /// A text field.
-                    pub(crate) fn text(name: &str, text: String) -> Self {
-                        Part { name: name.to_owned(), bytes: text.into_bytes(), file: None }
-                    }
+                    #text_parts
 
                     #file_part
-
-                    /// The parts a field's value becomes (see `field_texts`).
-                    pub(crate) fn values(name: &str, value: impl serde::Serialize, parts: &mut Vec<Part>) {
-                        parts.extend(field_texts(&value).into_iter().map(|text| Part::text(name, text)));
-                    }
 
                     fn to_reqwest(&self) -> Result<reqwest::multipart::Part, Error> {
                         let part = reqwest::multipart::Part::bytes(self.bytes.clone());
@@ -603,7 +635,7 @@ fn body_items(encodings: Encodings, files: bool) -> TokenStream {
     } else {
         (quote! {}, quote! {}, quote! {})
     };
-    let field_texts = (encodings.form_fields || encodings.form_value || encodings.multipart).then(|| {
+    let field_texts = (encodings.form_fields || encodings.form_value || encodings.multipart_text).then(|| {
         quote! {
             /// The texts a field's value goes as in a form or multipart body: scalars as text, lists
             /// as one text per item, objects as JSON text, and `null` as an empty text (what an HTML

@@ -86,7 +86,7 @@ pub fn emit_file(api: &Api, config: &Config, kind: FileKind) -> EmittedFile {
         }
         FileKind::Http => EmittedFile::Rust {
             path: "src/http.rs",
-            tokens: http::http_rs(encodings, features.files, operations::needs_param_text(api), runtime::Readers::of(api).body()),
+            tokens: http::http_rs(encodings, operations::needs_param_text(api), runtime::Readers::of(api).body()),
         },
         FileKind::Blocking => {
             let methods = operations::methods(api, config);

@@ -193,7 +193,7 @@ impl Body {
     /// A form-urlencoded body of a value that is not a struct: an object's entries, each
     /// as a struct's field would go.
     pub(crate) fn form_of(value: impl serde::Serialize) -> Result<Body, Error> {
-        match serde_json::to_value(&value) {
+        match serde_json::to_value(value) {
             Ok(serde_json::Value::Object(entries)) => {
                 let pairs: Vec<(&str, String)> = entries
                     .iter()
@@ -269,15 +269,6 @@ impl Part {
         }
     }
 
-    /// A file, with its name and content type.
-    pub(crate) fn file(name: &str, file: &crate::types::File) -> Self {
-        Part {
-            name: name.to_owned(),
-            bytes: file.bytes.clone(),
-            file: Some((file.file_name.clone(), file.content_type.clone())),
-        }
-    }
-
     /// The parts a field's value becomes (see `field_texts`).
     pub(crate) fn values(
         name: &str,
@@ -285,6 +276,15 @@ impl Part {
         parts: &mut Vec<Part>,
     ) {
         parts.extend(field_texts(&value).into_iter().map(|text| Part::text(name, text)));
+    }
+
+    /// A file, with its name and content type.
+    pub(crate) fn file(name: &str, file: &crate::types::File) -> Self {
+        Part {
+            name: name.to_owned(),
+            bytes: file.bytes.clone(),
+            file: Some((file.file_name.clone(), file.content_type.clone())),
+        }
     }
 
     fn to_reqwest(&self) -> Result<reqwest::multipart::Part, Error> {

@@ -431,7 +431,7 @@ fn redirect_target(response: &reqwest::Response, url: &Url) -> Option<Url> {
 /// The text of a parameter value with no `Display` form: a JSON string as itself,
 /// anything else as JSON.
 pub(crate) fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    match serde_json::to_value(&value) {
+    match serde_json::to_value(value) {
         Ok(serde_json::Value::String(text)) => text,
         Ok(other) => other.to_string(),
         Err(_) => String::new(),
