@@ -1043,7 +1043,7 @@ impl<'a> Lowerer<'a> {
     /// type can hold it. Once per cycle, at its first member. Also reports aliases of aliases
     /// nested more than `MAX_DEPTH` deep, which emission would follow one level at a time.
     fn check_aliases(&mut self) {
-        let alias_edges: HashMap<TypeId, Vec<TypeId>> = self
+        let mut edges: IndexMap<TypeId, Vec<TypeId>> = self
             .types
             .iter()
             .filter_map(|(id, d)| match &d.def.kind {
@@ -1051,6 +1051,7 @@ impl<'a> Lowerer<'a> {
                 _ => None,
             })
             .collect();
+        let alias_edges: HashMap<TypeId, Vec<TypeId>> = edges.iter().map(|(id, t)| (id.clone(), t.clone())).collect();
         let containers: Vec<TypeId> = self
             .types
             .iter()
@@ -1061,19 +1062,12 @@ impl<'a> Lowerer<'a> {
             .map(|(id, _)| id.clone())
             .collect();
         for id in containers {
+            edges.shift_remove(&id);
             let kind = &mut self.types[&id].def.kind;
             if let TypeKind::Alias(target) = kind {
                 *kind = TypeKind::Newtype(target.clone());
             }
         }
-        let edges: IndexMap<TypeId, Vec<TypeId>> = self
-            .types
-            .iter()
-            .filter_map(|(id, d)| match &d.def.kind {
-                TypeKind::Alias(target) => Some((id.clone(), named_within(target))),
-                _ => None,
-            })
-            .collect();
         let edges: IndexMap<&TypeId, Vec<&TypeId>> = edges
             .iter()
             .map(|(id, targets)| (id, targets.iter().filter(|t| edges.contains_key(*t)).collect()))
@@ -1284,13 +1278,11 @@ impl<'a> Lowerer<'a> {
                         Some(d) => f.presence(d) != Presence::Absent,
                         None => f.request != Presence::Absent || f.response != Presence::Absent,
                     });
-                    for field in shown {
-                        named_targets(&field.ty, &mut held);
-                    }
+                    held.extend(shown.flat_map(|f| named_within(&f.ty)));
                 }
                 TypeKind::Struct(_) | TypeKind::Enum(_) => {}
-                TypeKind::Alias(target) | TypeKind::Newtype(target) => named_targets(target, &mut held),
-                TypeKind::Union(u) => u.variants.iter().for_each(|v| named_targets(&v.ty, &mut held)),
+                TypeKind::Alias(target) | TypeKind::Newtype(target) => held.extend(named_within(target)),
+                TypeKind::Union(u) => held.extend(u.variants.iter().flat_map(|v| named_within(&v.ty))),
             }
             // A view names the views of its own direction; a shared one names response views.
             let seen_as = direction.unwrap_or(Direction::Response);
@@ -1607,15 +1599,6 @@ fn unescape(segment: &str) -> String {
 
 fn path_template_names(path: &str) -> Vec<&str> {
     path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
-}
-
-/// The named types `ty` holds, through lists and maps.
-fn named_targets(ty: &TypeRef, out: &mut Vec<TypeId>) {
-    match ty {
-        TypeRef::Named(id) => out.push(id.clone()),
-        TypeRef::List(inner) | TypeRef::Map(inner) => named_targets(inner, out),
-        TypeRef::Scalar(_) | TypeRef::Any => {}
-    }
 }
 
 fn refers_to_any(ty: &TypeRef, ids: &BTreeSet<TypeId>) -> bool {
