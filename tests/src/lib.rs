@@ -52,7 +52,7 @@ pub fn check_crates(crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), Strin
     xtask::scratch_workspace(&workspace, &members).map_err(|e| e.to_string())?;
     let clippy = ["clippy", "--workspace", "--all-targets", "--all-features", "--keep-going", "--quiet", "--", "-D", "warnings"];
     let doctests = ["test", "--workspace", "--doc", "--quiet"];
-    let docs = ["doc", "--workspace", "--no-deps", "--quiet"];
+    let docs = ["doc", "--workspace", "--no-deps", "--all-features", "--quiet"];
     for args in [&clippy[..], &doctests[..], &docs[..]] {
         let output = Command::new(xtask::cargo())
             .args(args)

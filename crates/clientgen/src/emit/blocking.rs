@@ -12,9 +12,11 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
     let types_import = operations::mentions_types(methods).then(|| quote! { use crate::types; });
     let wrappers = methods.iter().map(|m| {
         let Method { name, with_response, deprecated, params, args, ret, .. } = m;
-        let doc = format!(" Blocking [`crate::Client::{name}`].");
-        let twin_doc = format!(" Blocking [`crate::Client::{with_response}`].");
-        let errors = format!(" As [`crate::Client::{name}`], and [`Error::Config`] when called inside an async runtime.");
+        let (link, twin_link) =
+            (super::docs::method_link("crate::Client", &name.to_string()), super::docs::method_link("crate::Client", &with_response.to_string()));
+        let doc = format!(" Blocking {link}.");
+        let twin_doc = format!(" Blocking {twin_link}.");
+        let errors = format!(" As {link}, and [`Error::Config`] when called inside an async runtime.");
         let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
         let too_many = operations::too_many_arguments(params);
         quote! {

@@ -155,8 +155,9 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
     let types_import = operations::mentions_types(methods).then(|| quote! { use crate::types; });
     let operation_methods = methods.iter().map(|m| {
         let Method { name, with_response, doc, deprecated, params, args, ret, body } = m;
-        let twin_doc = format!(" [`Self::{name}`], with the response's status and headers.");
-        let errors_doc = format!(" As [`Self::{name}`].");
+        let link = super::docs::method_link("Self", &name.to_string());
+        let twin_doc = format!(" {link}, with the response's status and headers.");
+        let errors_doc = format!(" As {link}.");
         // A deprecated method may call its deprecated twin.
         let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
         let too_many = operations::too_many_arguments(params);

@@ -194,3 +194,9 @@ mod tests {
         }
     }
 }
+
+/// An intra-doc link to the method `name` of `owner` (`Self`, `crate::Client`), or, for a raw
+/// identifier (`r#fn`), which rustdoc cannot link to, the path as code.
+pub fn method_link(owner: &str, name: &str) -> String {
+    if name.starts_with("r#") { format!("`{owner}::{name}`") } else { format!("[`{owner}::{name}`]") }
+}

@@ -265,8 +265,10 @@ fn path_segment(api: &Api, op: &Operation, segment: &str) -> TokenStream {
     }
     let mut format = String::new();
     let mut args: Vec<TokenStream> = Vec::new();
-    // A raw-identifier scalar (`r#type`) is an argument that still needs its text form.
+    // A raw-identifier scalar (`r#type`) is an argument that still needs its text form, unless
+    // it is text already.
     let mut raw_scalar = false;
+    let mut raw_text = false;
     let mut rest = segment;
     while let Some(start) = rest.find('{') {
         format.push_str(&escape_braces(&rest[..start]));
@@ -286,6 +288,7 @@ fn path_segment(api: &Api, op: &Operation, segment: &str) -> TokenStream {
                     format.push_str("{}");
                     args.push(quote! { #arg });
                     raw_scalar = true;
+                    raw_text = matches!(ty, TypeRef::Scalar(Scalar::String | Scalar::Uri));
                 }
                 TypeRef::List(item) if display(item) => {
                     format.push_str("{}");
@@ -311,7 +314,11 @@ fn path_segment(api: &Api, op: &Operation, segment: &str) -> TokenStream {
     }
     if format == "{}" && args.len() == 1 {
         let arg = &args[0];
-        return if raw_scalar { quote! { &#arg.to_string() } } else { quote! { &#arg } };
+        return match (raw_scalar, raw_text) {
+            (true, true) => quote! { #arg },
+            (true, false) => quote! { &#arg.to_string() },
+            _ => quote! { &#arg },
+        };
     }
     quote! { &format!(#format #(, #args)*) }
 }
