@@ -604,25 +604,33 @@ proptest! {
     }
 }
 
-/// A sample of hostile-name specs, drawn with a fixed seed, compiles under clippy with warnings
-/// denied, its doctests and docs included: names that meet the generator's own must not only
-/// parse and stay in the funnel but build.
+/// A sample of both kinds of spec, random shapes and hostile names, drawn with a fixed seed,
+/// compiles under clippy with warnings denied, its doctests and docs included: what parses and
+/// keeps its promises must also build.
 #[test]
-fn a_sample_of_hostile_name_crates_compiles() {
+fn a_sample_of_random_and_hostile_crates_compiles() {
     use proptest::strategy::ValueTree;
     use proptest::test_runner::TestRunner;
 
     let mut runner = TestRunner::deterministic();
     let mut crates = Vec::new();
-    for case in 0..4 {
-        let spec = hostile_spec().new_tree(&mut runner).expect("draws a spec").current();
-        let text = serde_json::to_string_pretty(&render_hostile(&spec)).expect("serialises");
-        let name = format!("hostile_{case}");
-        let input = Input::spec(Source::new("hostile.json", &text));
+    let mut add = |name: String, text: String| {
+        let input = Input::spec(Source::new("sample.json", &text));
         let output = clientgen::generate(&input, &Config::new(&name)).unwrap_or_else(|e| panic!("{e}\n{text}"));
         crates.push((name, output.files));
+    };
+    for case in 0..SAMPLE {
+        let spec = spec().new_tree(&mut runner).expect("draws a spec").current();
+        add(format!("random_{case}"), serde_json::to_string_pretty(&render(&spec).doc).expect("serialises"));
+    }
+    for case in 0..SAMPLE {
+        let spec = hostile_spec().new_tree(&mut runner).expect("draws a spec").current();
+        add(format!("hostile_{case}"), serde_json::to_string_pretty(&render_hostile(&spec)).expect("serialises"));
     }
     if let Err(output) = tests::check_crates(&crates) {
         panic!("generated code does not pass:\n{output}");
     }
 }
+
+/// How many specs of each kind the compiled sample holds.
+const SAMPLE: usize = 6;

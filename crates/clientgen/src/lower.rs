@@ -676,7 +676,7 @@ impl<'a> Lowerer<'a> {
                     .rust_name_override(&op.extensions, &pointer)
                     .unwrap_or_else(|| naming::field_name(&id));
                 let method_name = method_names.claim(&base_name);
-                let with_response = method_names.claim(&format!("{}_with_response", method_name.trim_start_matches("r#")));
+                let with_response = method_names.claim(&naming::derived_name(&method_name, "with_response"));
                 let type_stem = naming::type_name(&method_name);
                 let mut parameters = Vec::new();
                 let mut param_scope = Scope::new();
@@ -1419,9 +1419,8 @@ fn body_variants(content: &IndexMap<String, TypeRef>, names: (&str, &str), metho
                     Encoding::Bytes if media == "application/octet-stream" => "bytes".to_owned(),
                     Encoding::Bytes => naming::field_name(media),
                 };
-                let bare = method_name.trim_start_matches("r#");
-                let name = methods.claim(&format!("{bare}_{suffix}"));
-                let twin = methods.claim(&format!("{}_with_response", name.trim_start_matches("r#")));
+                let name = methods.claim(&naming::derived_name(method_name, &suffix));
+                let twin = methods.claim(&naming::derived_name(&name, "with_response"));
                 (name, twin)
             };
             BodyVariant { media_type: media.clone(), encoding, ty: ty.clone(), method_name, with_response }
@@ -1437,7 +1436,7 @@ fn claim_methods(fields: &mut [Field]) {
     for field in fields {
         field.setter = scope.claim(&field.rust_name);
         field.null_setter =
-            field.nullable.then(|| scope.claim(&format!("{}_null", field.rust_name.trim_start_matches("r#"))));
+            field.nullable.then(|| scope.claim(&naming::derived_name(&field.rust_name, "null")));
     }
 }
 

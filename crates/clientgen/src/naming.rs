@@ -83,6 +83,14 @@ pub fn field_name(raw: &str) -> String {
     escape_keyword(name)
 }
 
+/// A snake_case name derived from another by a suffix (`name_null`, `name_with_response`,
+/// `name_form`): the base loses its raw prefix and any escape underscore first, so `r#type`
+/// gives `type_null` and `self_` gives `self_null`, never `self__null`.
+pub fn derived_name(base: &str, suffix: &str) -> String {
+    let bare = base.trim_start_matches("r#").trim_end_matches('_');
+    field_name(&format!("{bare}_{suffix}"))
+}
+
 /// Makes a keyword usable: `r#type`, or `self_` where no raw form exists.
 fn escape_keyword(name: String) -> String {
     if NOT_RAW.contains(&name.as_str()) {
@@ -295,6 +303,9 @@ mod tests {
         assert_eq!(locals.claim(&field_name("id")), "id");
         let mut methods = Scope::with_reserved(CLIENT_METHODS);
         assert_eq!(methods.claim(&field_name("execute")), "execute2");
+        assert_eq!(derived_name("self_", "null"), "self_null");
+        assert_eq!(derived_name("r#type", "with_response"), "type_with_response");
+        assert_eq!(derived_name("foo2", "form"), "foo2_form");
         assert_eq!(methods.claim("execute2_with_response"), "execute2_with_response");
         assert_eq!(methods.claim(&field_name("execute2_with_response")), "execute2_with_response2");
         let mut setters = Scope::with_reserved(STRUCT_METHODS);

@@ -21,7 +21,13 @@
 //! }
 //! ```
 #![deny(missing_docs)]
+#![allow(
 
+    clippy::disallowed_names,
+    clippy::enum_variant_names,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;

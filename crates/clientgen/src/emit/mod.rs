@@ -13,7 +13,7 @@ mod types;
 mod validate;
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::Config;
 use crate::model::*;
@@ -270,7 +270,17 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// Clippy lints that judge names, which in a generated crate are the spec's: a property `add`
+/// gets a setter `add`, a parameter `foo` an argument `foo`, and enum values that share a
+/// suffix (`image_url`, `video_url`) variants that share it too.
+const SPEC_NAME_LINTS: [&str; 4] =
+    ["disallowed_names", "enum_variant_names", "should_implement_trait", "wrong_self_convention"];
+
 fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
+    let lints = SPEC_NAME_LINTS.iter().map(|lint| {
+        let lint = format_ident!("{lint}");
+        quote! { clippy::#lint }
+    });
     let title = format!(" {}", docs::sanitize(&format!("Rust client for the {} (version {}).", api.title, api.version)));
     let description = api.description.as_deref().map(docs::inner_doc_attrs);
     let blank = description.as_ref().map(|_| quote! { #![doc = ""] });
@@ -290,6 +300,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         #![doc = ""]
         #(#example)*
         #![deny(missing_docs)]
+        #![allow(#(#lints),*)]
         #unused_runtime
 
         #[cfg(feature = "blocking")]
