@@ -48,9 +48,10 @@ pub const CLIENT_METHODS: &[&str] = &[
 
 /// The methods of a struct's impl blocks that are not setters (`new`, `validate`,
 /// `multipart_parts`, `form_pairs`), and the derived trait methods a caller reaches by method or path syntax
-/// (`value.clone()`, `Type::default()`), which an inherent setter would shadow. They are claimed
+/// (`value.clone()`, `Type::default()`, `value.into()`), which an inherent setter would shadow. They are claimed
 /// first, then each field's setter and `_null` setter.
-pub const STRUCT_METHODS: &[&str] = &["new", "validate", "multipart_parts", "form_pairs", "clone", "default"];
+pub const STRUCT_METHODS: &[&str] =
+    &["new", "validate", "multipart_parts", "form_pairs", "clone", "default", "into", "try_into"];
 
 /// The client builder's methods that are not credentials (and `default`, which
 /// `Client::builder` calls as `ClientBuilder::default()`): a security scheme's setter is

@@ -74,7 +74,7 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<types::Lipsync, Error> {
-        self.block_on(self.inner.lipsyncs_preview_create(body))
+        self.block_on(crate::Client::lipsyncs_preview_create(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::lipsyncs_preview_create_with_response`].
@@ -86,7 +86,9 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<ApiResponse<types::Lipsync>, Error> {
-        self.block_on(self.inner.lipsyncs_preview_create_with_response(body))
+        self.block_on(
+            crate::Client::lipsyncs_preview_create_with_response(&self.inner, body),
+        )
     }
 
     /// Blocking [`crate::Client::lipsyncs_preview_create_form`].
@@ -98,7 +100,7 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<types::Lipsync, Error> {
-        self.block_on(self.inner.lipsyncs_preview_create_form(body))
+        self.block_on(crate::Client::lipsyncs_preview_create_form(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::lipsyncs_preview_create_form_with_response`].
@@ -110,7 +112,9 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<ApiResponse<types::Lipsync>, Error> {
-        self.block_on(self.inner.lipsyncs_preview_create_form_with_response(body))
+        self.block_on(
+            crate::Client::lipsyncs_preview_create_form_with_response(&self.inner, body),
+        )
     }
 
     /// Blocking [`crate::Client::lipsyncs_preview_create_multipart`].
@@ -122,7 +126,9 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<types::Lipsync, Error> {
-        self.block_on(self.inner.lipsyncs_preview_create_multipart(body))
+        self.block_on(
+            crate::Client::lipsyncs_preview_create_multipart(&self.inner, body),
+        )
     }
 
     /// Blocking [`crate::Client::lipsyncs_preview_create_multipart_with_response`].
@@ -134,6 +140,11 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<ApiResponse<types::Lipsync>, Error> {
-        self.block_on(self.inner.lipsyncs_preview_create_multipart_with_response(body))
+        self.block_on(
+            crate::Client::lipsyncs_preview_create_multipart_with_response(
+                &self.inner,
+                body,
+            ),
+        )
     }
 }

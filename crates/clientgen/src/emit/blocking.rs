@@ -29,7 +29,7 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
             #allow
             #too_many
             pub fn #name(&self, #(#params),*) -> Result<#ret, Error> {
-                self.block_on(self.inner.#name(#(#args),*))
+                self.block_on(crate::Client::#name(&self.inner, #(#args),*))
             }
 
             #[doc = #twin_doc]
@@ -41,7 +41,7 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
             #allow
             #too_many
             pub fn #with_response(&self, #(#params),*) -> Result<ApiResponse<#ret>, Error> {
-                self.block_on(self.inner.#with_response(#(#args),*))
+                self.block_on(crate::Client::#with_response(&self.inner, #(#args),*))
             }
         }
     });

@@ -271,10 +271,15 @@ pub fn ident(name: &str) -> Ident {
 }
 
 /// Clippy lints that judge names, which in a generated crate are the spec's: a property `add`
-/// gets a setter `add`, a parameter `foo` an argument `foo`, and enum values that share a
-/// suffix (`image_url`, `video_url`) variants that share it too.
-const SPEC_NAME_LINTS: [&str; 4] =
-    ["disallowed_names", "enum_variant_names", "should_implement_trait", "wrong_self_convention"];
+/// gets a setter `add`, a parameter `foo` an argument `foo`, enum values that share a suffix
+/// (`image_url`, `video_url`) variants that share it too, and a schema `New` a `New::new`.
+const SPEC_NAME_LINTS: [&str; 5] = [
+    "disallowed_names",
+    "enum_variant_names",
+    "self_named_constructors",
+    "should_implement_trait",
+    "wrong_self_convention",
+];
 
 fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
     let lints = SPEC_NAME_LINTS.iter().map(|lint| {

@@ -75,7 +75,7 @@ impl Client {
         id: i64,
         params: &types::ItemsReadParams,
     ) -> Result<types::Item, Error> {
-        self.block_on(self.inner.items_read(id, params))
+        self.block_on(crate::Client::items_read(&self.inner, id, params))
     }
 
     /// Blocking [`crate::Client::items_read_with_response`].
@@ -88,7 +88,7 @@ impl Client {
         id: i64,
         params: &types::ItemsReadParams,
     ) -> Result<ApiResponse<types::Item>, Error> {
-        self.block_on(self.inner.items_read_with_response(id, params))
+        self.block_on(crate::Client::items_read_with_response(&self.inner, id, params))
     }
 
     /// Blocking [`crate::Client::items_replace`].
@@ -101,7 +101,7 @@ impl Client {
         id: i64,
         body: &types::ItemRequest,
     ) -> Result<types::Item, Error> {
-        self.block_on(self.inner.items_replace(id, body))
+        self.block_on(crate::Client::items_replace(&self.inner, id, body))
     }
 
     /// Blocking [`crate::Client::items_replace_with_response`].
@@ -114,7 +114,7 @@ impl Client {
         id: i64,
         body: &types::ItemRequest,
     ) -> Result<ApiResponse<types::Item>, Error> {
-        self.block_on(self.inner.items_replace_with_response(id, body))
+        self.block_on(crate::Client::items_replace_with_response(&self.inner, id, body))
     }
 
     /// Blocking [`crate::Client::items_delete`].
@@ -123,7 +123,7 @@ impl Client {
     ///
     /// As [`crate::Client::items_delete`], and [`Error::Config`] when called inside an async runtime.
     pub fn items_delete(&self, id: i64) -> Result<(), Error> {
-        self.block_on(self.inner.items_delete(id))
+        self.block_on(crate::Client::items_delete(&self.inner, id))
     }
 
     /// Blocking [`crate::Client::items_delete_with_response`].
@@ -132,7 +132,7 @@ impl Client {
     ///
     /// As [`crate::Client::items_delete`], and [`Error::Config`] when called inside an async runtime.
     pub fn items_delete_with_response(&self, id: i64) -> Result<ApiResponse<()>, Error> {
-        self.block_on(self.inner.items_delete_with_response(id))
+        self.block_on(crate::Client::items_delete_with_response(&self.inner, id))
     }
 
     /// Blocking [`crate::Client::items_create`].
@@ -141,7 +141,7 @@ impl Client {
     ///
     /// As [`crate::Client::items_create`], and [`Error::Config`] when called inside an async runtime.
     pub fn items_create(&self, body: &types::ItemRequest) -> Result<types::Item, Error> {
-        self.block_on(self.inner.items_create(body))
+        self.block_on(crate::Client::items_create(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::items_create_with_response`].
@@ -153,7 +153,7 @@ impl Client {
         &self,
         body: &types::ItemRequest,
     ) -> Result<ApiResponse<types::Item>, Error> {
-        self.block_on(self.inner.items_create_with_response(body))
+        self.block_on(crate::Client::items_create_with_response(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::items_create_form`].
@@ -165,7 +165,7 @@ impl Client {
         &self,
         body: &types::ItemRequest,
     ) -> Result<types::Item, Error> {
-        self.block_on(self.inner.items_create_form(body))
+        self.block_on(crate::Client::items_create_form(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::items_create_form_with_response`].
@@ -177,7 +177,7 @@ impl Client {
         &self,
         body: &types::ItemRequest,
     ) -> Result<ApiResponse<types::Item>, Error> {
-        self.block_on(self.inner.items_create_form_with_response(body))
+        self.block_on(crate::Client::items_create_form_with_response(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::items_create_multipart`].
@@ -189,7 +189,7 @@ impl Client {
         &self,
         body: &types::ItemRequest,
     ) -> Result<types::Item, Error> {
-        self.block_on(self.inner.items_create_multipart(body))
+        self.block_on(crate::Client::items_create_multipart(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::items_create_multipart_with_response`].
@@ -201,7 +201,9 @@ impl Client {
         &self,
         body: &types::ItemRequest,
     ) -> Result<ApiResponse<types::Item>, Error> {
-        self.block_on(self.inner.items_create_multipart_with_response(body))
+        self.block_on(
+            crate::Client::items_create_multipart_with_response(&self.inner, body),
+        )
     }
 
     /// Blocking [`crate::Client::settings_replace`].
@@ -213,7 +215,7 @@ impl Client {
         &self,
         body: &std::collections::BTreeMap<String, serde_json::Value>,
     ) -> Result<(), Error> {
-        self.block_on(self.inner.settings_replace(body))
+        self.block_on(crate::Client::settings_replace(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::settings_replace_with_response`].
@@ -225,7 +227,7 @@ impl Client {
         &self,
         body: &std::collections::BTreeMap<String, serde_json::Value>,
     ) -> Result<ApiResponse<()>, Error> {
-        self.block_on(self.inner.settings_replace_with_response(body))
+        self.block_on(crate::Client::settings_replace_with_response(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::uploads_create`].
@@ -237,7 +239,7 @@ impl Client {
         &self,
         body: &types::UploadsCreateBody,
     ) -> Result<types::UploadsCreateResponse, Error> {
-        self.block_on(self.inner.uploads_create(body))
+        self.block_on(crate::Client::uploads_create(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::uploads_create_with_response`].
@@ -249,7 +251,7 @@ impl Client {
         &self,
         body: &types::UploadsCreateBody,
     ) -> Result<ApiResponse<types::UploadsCreateResponse>, Error> {
-        self.block_on(self.inner.uploads_create_with_response(body))
+        self.block_on(crate::Client::uploads_create_with_response(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::notes_create`].
@@ -258,7 +260,7 @@ impl Client {
     ///
     /// As [`crate::Client::notes_create`], and [`Error::Config`] when called inside an async runtime.
     pub fn notes_create(&self, body: &str) -> Result<String, Error> {
-        self.block_on(self.inner.notes_create(body))
+        self.block_on(crate::Client::notes_create(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::notes_create_with_response`].
@@ -270,7 +272,7 @@ impl Client {
         &self,
         body: &str,
     ) -> Result<ApiResponse<String>, Error> {
-        self.block_on(self.inner.notes_create_with_response(body))
+        self.block_on(crate::Client::notes_create_with_response(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::notes_create_bytes`].
@@ -279,7 +281,7 @@ impl Client {
     ///
     /// As [`crate::Client::notes_create_bytes`], and [`Error::Config`] when called inside an async runtime.
     pub fn notes_create_bytes(&self, body: &[u8]) -> Result<String, Error> {
-        self.block_on(self.inner.notes_create_bytes(body))
+        self.block_on(crate::Client::notes_create_bytes(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::notes_create_bytes_with_response`].
@@ -291,7 +293,7 @@ impl Client {
         &self,
         body: &[u8],
     ) -> Result<ApiResponse<String>, Error> {
-        self.block_on(self.inner.notes_create_bytes_with_response(body))
+        self.block_on(crate::Client::notes_create_bytes_with_response(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::stats_read`].
@@ -300,7 +302,7 @@ impl Client {
     ///
     /// As [`crate::Client::stats_read`], and [`Error::Config`] when called inside an async runtime.
     pub fn stats_read(&self) -> Result<Vec<u8>, Error> {
-        self.block_on(self.inner.stats_read())
+        self.block_on(crate::Client::stats_read(&self.inner))
     }
 
     /// Blocking [`crate::Client::stats_read_with_response`].
@@ -309,7 +311,7 @@ impl Client {
     ///
     /// As [`crate::Client::stats_read`], and [`Error::Config`] when called inside an async runtime.
     pub fn stats_read_with_response(&self) -> Result<ApiResponse<Vec<u8>>, Error> {
-        self.block_on(self.inner.stats_read_with_response())
+        self.block_on(crate::Client::stats_read_with_response(&self.inner))
     }
 
     /// Blocking [`crate::Client::pets_read`].
@@ -318,7 +320,7 @@ impl Client {
     ///
     /// As [`crate::Client::pets_read`], and [`Error::Config`] when called inside an async runtime.
     pub fn pets_read(&self, id: &str) -> Result<types::Pet, Error> {
-        self.block_on(self.inner.pets_read(id))
+        self.block_on(crate::Client::pets_read(&self.inner, id))
     }
 
     /// Blocking [`crate::Client::pets_read_with_response`].
@@ -330,7 +332,7 @@ impl Client {
         &self,
         id: &str,
     ) -> Result<ApiResponse<types::Pet>, Error> {
-        self.block_on(self.inner.pets_read_with_response(id))
+        self.block_on(crate::Client::pets_read_with_response(&self.inner, id))
     }
 
     /// Blocking [`crate::Client::health`].
@@ -339,7 +341,7 @@ impl Client {
     ///
     /// As [`crate::Client::health`], and [`Error::Config`] when called inside an async runtime.
     pub fn health(&self) -> Result<(), Error> {
-        self.block_on(self.inner.health())
+        self.block_on(crate::Client::health(&self.inner))
     }
 
     /// Blocking [`crate::Client::health_with_response`].
@@ -348,6 +350,6 @@ impl Client {
     ///
     /// As [`crate::Client::health`], and [`Error::Config`] when called inside an async runtime.
     pub fn health_with_response(&self) -> Result<ApiResponse<()>, Error> {
-        self.block_on(self.inner.health_with_response())
+        self.block_on(crate::Client::health_with_response(&self.inner))
     }
 }

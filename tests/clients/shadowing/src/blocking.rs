@@ -79,7 +79,14 @@ impl Client {
         params: &types::Execute2Params,
     ) -> Result<types::Request, Error> {
         self.block_on(
-            self.inner.execute2(operation2, request2, response2, body2, params),
+            crate::Client::execute2(
+                &self.inner,
+                operation2,
+                request2,
+                response2,
+                body2,
+                params,
+            ),
         )
     }
 
@@ -97,9 +104,14 @@ impl Client {
         params: &types::Execute2Params,
     ) -> Result<ApiResponse<types::Request>, Error> {
         self.block_on(
-            self
-                .inner
-                .execute2_with_response(operation2, request2, response2, body2, params),
+            crate::Client::execute2_with_response(
+                &self.inner,
+                operation2,
+                request2,
+                response2,
+                body2,
+                params,
+            ),
         )
     }
 
@@ -126,23 +138,22 @@ impl Client {
         params: &types::Builder2Params,
     ) -> Result<types::Builder2Response, Error> {
         self.block_on(
-            self
-                .inner
-                .builder2(
-                    params2,
-                    cookies2,
-                    value2,
-                    item2,
-                    joined2,
-                    text2,
-                    parts2,
-                    self_,
-                    url,
-                    client,
-                    options,
-                    body,
-                    params,
-                ),
+            crate::Client::builder2(
+                &self.inner,
+                params2,
+                cookies2,
+                value2,
+                item2,
+                joined2,
+                text2,
+                parts2,
+                self_,
+                url,
+                client,
+                options,
+                body,
+                params,
+            ),
         )
     }
 
@@ -169,23 +180,22 @@ impl Client {
         params: &types::Builder2Params,
     ) -> Result<ApiResponse<types::Builder2Response>, Error> {
         self.block_on(
-            self
-                .inner
-                .builder2_with_response(
-                    params2,
-                    cookies2,
-                    value2,
-                    item2,
-                    joined2,
-                    text2,
-                    parts2,
-                    self_,
-                    url,
-                    client,
-                    options,
-                    body,
-                    params,
-                ),
+            crate::Client::builder2_with_response(
+                &self.inner,
+                params2,
+                cookies2,
+                value2,
+                item2,
+                joined2,
+                text2,
+                parts2,
+                self_,
+                url,
+                client,
+                options,
+                body,
+                params,
+            ),
         )
     }
 
@@ -212,23 +222,22 @@ impl Client {
         params: &types::Builder2Params,
     ) -> Result<types::Builder2Response, Error> {
         self.block_on(
-            self
-                .inner
-                .builder2_multipart(
-                    params2,
-                    cookies2,
-                    value2,
-                    item2,
-                    joined2,
-                    text2,
-                    parts2,
-                    self_,
-                    url,
-                    client,
-                    options,
-                    body,
-                    params,
-                ),
+            crate::Client::builder2_multipart(
+                &self.inner,
+                params2,
+                cookies2,
+                value2,
+                item2,
+                joined2,
+                text2,
+                parts2,
+                self_,
+                url,
+                client,
+                options,
+                body,
+                params,
+            ),
         )
     }
 
@@ -255,23 +264,22 @@ impl Client {
         params: &types::Builder2Params,
     ) -> Result<ApiResponse<types::Builder2Response>, Error> {
         self.block_on(
-            self
-                .inner
-                .builder2_multipart_with_response(
-                    params2,
-                    cookies2,
-                    value2,
-                    item2,
-                    joined2,
-                    text2,
-                    parts2,
-                    self_,
-                    url,
-                    client,
-                    options,
-                    body,
-                    params,
-                ),
+            crate::Client::builder2_multipart_with_response(
+                &self.inner,
+                params2,
+                cookies2,
+                value2,
+                item2,
+                joined2,
+                text2,
+                parts2,
+                self_,
+                url,
+                client,
+                options,
+                body,
+                params,
+            ),
         )
     }
 
@@ -298,23 +306,22 @@ impl Client {
         params: &types::Builder2Params,
     ) -> Result<types::Builder2Response, Error> {
         self.block_on(
-            self
-                .inner
-                .builder2_form(
-                    params2,
-                    cookies2,
-                    value2,
-                    item2,
-                    joined2,
-                    text2,
-                    parts2,
-                    self_,
-                    url,
-                    client,
-                    options,
-                    body,
-                    params,
-                ),
+            crate::Client::builder2_form(
+                &self.inner,
+                params2,
+                cookies2,
+                value2,
+                item2,
+                joined2,
+                text2,
+                parts2,
+                self_,
+                url,
+                client,
+                options,
+                body,
+                params,
+            ),
         )
     }
 
@@ -341,23 +348,22 @@ impl Client {
         params: &types::Builder2Params,
     ) -> Result<ApiResponse<types::Builder2Response>, Error> {
         self.block_on(
-            self
-                .inner
-                .builder2_form_with_response(
-                    params2,
-                    cookies2,
-                    value2,
-                    item2,
-                    joined2,
-                    text2,
-                    parts2,
-                    self_,
-                    url,
-                    client,
-                    options,
-                    body,
-                    params,
-                ),
+            crate::Client::builder2_form_with_response(
+                &self.inner,
+                params2,
+                cookies2,
+                value2,
+                item2,
+                joined2,
+                text2,
+                parts2,
+                self_,
+                url,
+                client,
+                options,
+                body,
+                params,
+            ),
         )
     }
 
@@ -367,7 +373,7 @@ impl Client {
     ///
     /// As [`crate::Client::upload`], and [`Error::Config`] when called inside an async runtime.
     pub fn upload(&self, body: &types::Upload) -> Result<(), Error> {
-        self.block_on(self.inner.upload(body))
+        self.block_on(crate::Client::upload(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::upload_with_response`].
@@ -379,7 +385,7 @@ impl Client {
         &self,
         body: &types::Upload,
     ) -> Result<ApiResponse<()>, Error> {
-        self.block_on(self.inner.upload_with_response(body))
+        self.block_on(crate::Client::upload_with_response(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::upload_multipart`].
@@ -388,7 +394,7 @@ impl Client {
     ///
     /// As [`crate::Client::upload_multipart`], and [`Error::Config`] when called inside an async runtime.
     pub fn upload_multipart(&self, body: &types::Upload) -> Result<(), Error> {
-        self.block_on(self.inner.upload_multipart(body))
+        self.block_on(crate::Client::upload_multipart(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::upload_multipart_with_response`].
@@ -400,7 +406,7 @@ impl Client {
         &self,
         body: &types::Upload,
     ) -> Result<ApiResponse<()>, Error> {
-        self.block_on(self.inner.upload_multipart_with_response(body))
+        self.block_on(crate::Client::upload_multipart_with_response(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::upload_with_response2`].
@@ -409,7 +415,7 @@ impl Client {
     ///
     /// As [`crate::Client::upload_with_response2`], and [`Error::Config`] when called inside an async runtime.
     pub fn upload_with_response2(&self) -> Result<(), Error> {
-        self.block_on(self.inner.upload_with_response2())
+        self.block_on(crate::Client::upload_with_response2(&self.inner))
     }
 
     /// Blocking [`crate::Client::upload_with_response2_with_response`].
@@ -418,7 +424,7 @@ impl Client {
     ///
     /// As [`crate::Client::upload_with_response2`], and [`Error::Config`] when called inside an async runtime.
     pub fn upload_with_response2_with_response(&self) -> Result<ApiResponse<()>, Error> {
-        self.block_on(self.inner.upload_with_response2_with_response())
+        self.block_on(crate::Client::upload_with_response2_with_response(&self.inner))
     }
 
     /// Blocking [`crate::Client::upload_multipart2`].
@@ -427,7 +433,7 @@ impl Client {
     ///
     /// As [`crate::Client::upload_multipart2`], and [`Error::Config`] when called inside an async runtime.
     pub fn upload_multipart2(&self) -> Result<(), Error> {
-        self.block_on(self.inner.upload_multipart2())
+        self.block_on(crate::Client::upload_multipart2(&self.inner))
     }
 
     /// Blocking [`crate::Client::upload_multipart2_with_response`].
@@ -436,7 +442,7 @@ impl Client {
     ///
     /// As [`crate::Client::upload_multipart2`], and [`Error::Config`] when called inside an async runtime.
     pub fn upload_multipart2_with_response(&self) -> Result<ApiResponse<()>, Error> {
-        self.block_on(self.inner.upload_multipart2_with_response())
+        self.block_on(crate::Client::upload_multipart2_with_response(&self.inner))
     }
 
     /// Blocking [`crate::Client::new2`].
@@ -445,7 +451,7 @@ impl Client {
     ///
     /// As [`crate::Client::new2`], and [`Error::Config`] when called inside an async runtime.
     pub fn new2(&self, new: &str, body: Option<&str>) -> Result<(), Error> {
-        self.block_on(self.inner.new2(new, body))
+        self.block_on(crate::Client::new2(&self.inner, new, body))
     }
 
     /// Blocking [`crate::Client::new2_with_response`].
@@ -458,7 +464,7 @@ impl Client {
         new: &str,
         body: Option<&str>,
     ) -> Result<ApiResponse<()>, Error> {
-        self.block_on(self.inner.new2_with_response(new, body))
+        self.block_on(crate::Client::new2_with_response(&self.inner, new, body))
     }
 
     /// Blocking [`crate::Client::clone2`].
@@ -467,7 +473,7 @@ impl Client {
     ///
     /// As [`crate::Client::clone2`], and [`Error::Config`] when called inside an async runtime.
     pub fn clone2(&self, new: &str) -> Result<(), Error> {
-        self.block_on(self.inner.clone2(new))
+        self.block_on(crate::Client::clone2(&self.inner, new))
     }
 
     /// Blocking [`crate::Client::clone2_with_response`].
@@ -476,7 +482,7 @@ impl Client {
     ///
     /// As [`crate::Client::clone2`], and [`Error::Config`] when called inside an async runtime.
     pub fn clone2_with_response(&self, new: &str) -> Result<ApiResponse<()>, Error> {
-        self.block_on(self.inner.clone2_with_response(new))
+        self.block_on(crate::Client::clone2_with_response(&self.inner, new))
     }
 
     /// Blocking [`crate::Client::url2`].
@@ -485,7 +491,7 @@ impl Client {
     ///
     /// As [`crate::Client::url2`], and [`Error::Config`] when called inside an async runtime.
     pub fn url2(&self) -> Result<(), Error> {
-        self.block_on(self.inner.url2())
+        self.block_on(crate::Client::url2(&self.inner))
     }
 
     /// Blocking [`crate::Client::url2_with_response`].
@@ -494,7 +500,7 @@ impl Client {
     ///
     /// As [`crate::Client::url2`], and [`Error::Config`] when called inside an async runtime.
     pub fn url2_with_response(&self) -> Result<ApiResponse<()>, Error> {
-        self.block_on(self.inner.url2_with_response())
+        self.block_on(crate::Client::url2_with_response(&self.inner))
     }
 
     /// Blocking [`crate::Client::options2`].
@@ -503,7 +509,7 @@ impl Client {
     ///
     /// As [`crate::Client::options2`], and [`Error::Config`] when called inside an async runtime.
     pub fn options2(&self) -> Result<(), Error> {
-        self.block_on(self.inner.options2())
+        self.block_on(crate::Client::options2(&self.inner))
     }
 
     /// Blocking [`crate::Client::options2_with_response`].
@@ -512,7 +518,7 @@ impl Client {
     ///
     /// As [`crate::Client::options2`], and [`Error::Config`] when called inside an async runtime.
     pub fn options2_with_response(&self) -> Result<ApiResponse<()>, Error> {
-        self.block_on(self.inner.options2_with_response())
+        self.block_on(crate::Client::options2_with_response(&self.inner))
     }
 
     /// Blocking [`crate::Client::inner2`].
@@ -521,7 +527,7 @@ impl Client {
     ///
     /// As [`crate::Client::inner2`], and [`Error::Config`] when called inside an async runtime.
     pub fn inner2(&self) -> Result<(), Error> {
-        self.block_on(self.inner.inner2())
+        self.block_on(crate::Client::inner2(&self.inner))
     }
 
     /// Blocking [`crate::Client::inner2_with_response`].
@@ -530,6 +536,6 @@ impl Client {
     ///
     /// As [`crate::Client::inner2`], and [`Error::Config`] when called inside an async runtime.
     pub fn inner2_with_response(&self) -> Result<ApiResponse<()>, Error> {
-        self.block_on(self.inner.inner2_with_response())
+        self.block_on(crate::Client::inner2_with_response(&self.inner))
     }
 }

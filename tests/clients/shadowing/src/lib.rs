@@ -24,6 +24,7 @@
 
     clippy::disallowed_names,
     clippy::enum_variant_names,
+    clippy::self_named_constructors,
     clippy::should_implement_trait,
     clippy::wrong_self_convention
 )]
