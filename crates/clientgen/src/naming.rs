@@ -38,12 +38,13 @@ pub const METHOD_LOCALS: &[&str] = &[
     "operation", "request", "response", "body", "params", "cookies", "value", "item", "joined", "text", "parts",
 ];
 
-/// The methods of the async and blocking clients that are not operations, and the trait
-/// methods their own code calls on `self` (an inherent method would win over `Clone::clone`).
-/// They are claimed first in the scope of operation methods.
+/// The methods of the async and blocking clients that are not operations, the trait methods
+/// their own code calls on `self` (an inherent method would win over `Clone::clone`), and the
+/// blanket conversions every value has by value (`client.into(…)` would find `Into::into`
+/// before an inherent `&self` method). They are claimed first in the scope of operation methods.
 pub const CLIENT_METHODS: &[&str] = &[
     "builder", "from_env", "base_url", "options", "with_options", "with_timeout", "with_max_retries", "url",
-    "execute", "attempt", "new", "inner", "block_on", "clone",
+    "execute", "attempt", "new", "inner", "block_on", "clone", "into", "try_into",
 ];
 
 /// The methods of a struct's impl blocks that are not setters (`new`, `validate`,
