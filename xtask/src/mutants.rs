@@ -21,12 +21,17 @@ pub const VERSION: &str = "27.1.0";
 /// The files mutated when no `--file` is given (globs, relative to the project root).
 pub const DEFAULT_FILES: &[&str] = &["crates/clientgen/src/lower.rs", "crates/clientgen/src/emit/*.rs"];
 
-/// The `cargo test` arguments that judge each mutant: the generator's unit tests, and the
-/// `rules` and `freshness` tests of the `tests` package.
-const TEST_ARGS: &[&str] = &["--lib", "--test", "rules", "--test", "freshness"];
+/// The cargo arguments that pick the tests judging each mutant, beside the mutated package's
+/// own: the generator's unit tests, and the `rules` and `freshness` tests of the `tests`
+/// package. They go to every cargo call (`--cargo-arg`), so that the build before the tests
+/// builds what they run and the baseline (which cargo-mutants runs on the mutated package
+/// alone, whatever `--test-package` says) runs the same tests as each mutant.
+const TEST_ARGS: &[&str] = &["--package=tests", "--lib", "--test=rules", "--test=freshness"];
 
-/// A mutant whose tests run longer than this is a timeout (the tests take seconds unmutated).
-const TIMEOUT_SECONDS: &str = "300";
+/// The least time a mutant's tests get before they count as a timeout (cargo-mutants sets it
+/// from the baseline, at least this): an infinite loop costs this much, a busy machine no
+/// false timeout.
+const MINIMUM_TEST_TIMEOUT_SECONDS: &str = "60";
 
 /// Runs cargo-mutants over `files` (the defaults when empty), optionally one shard of them, with
 /// `extra` arguments after the defaults.
@@ -86,22 +91,26 @@ fn installed_version() -> Option<String> {
     out.status.success().then(|| text.split_whitespace().last().unwrap_or_default().to_owned())
 }
 
-/// `nice -n 19 cargo mutants …` over `files`, one mutant at a time, judged by [`TEST_ARGS`].
+/// `nice -n 19 cargo mutants …` over `files`, judged by [`TEST_ARGS`]; cargo-mutants tests one
+/// mutant at a time unless `extra` says `--jobs`.
 fn mutants_command(root: &Path, shard: Option<&str>, files: &[&str], extra: &[String]) -> Command {
     let mut command = Command::new("nice");
     command
         .args(["-n", "19"])
         .arg(xtask::cargo())
-        .args(["mutants", "--package", "clientgen", "--test-package", "clientgen,tests", "--jobs", "1"])
-        .args(["--timeout", TIMEOUT_SECONDS, "--output"])
+        .args(["mutants", "--package", "clientgen", "--minimum-test-timeout", MINIMUM_TEST_TIMEOUT_SECONDS])
+        .arg("--output")
         .arg(root.join("target").join("mutants"));
+    for arg in TEST_ARGS {
+        command.arg(format!("--cargo-arg={arg}"));
+    }
     for file in files {
         command.args(["--file", file]);
     }
     if let Some(shard) = shard {
         command.args(["--shard", shard]);
     }
-    command.args(extra).arg("--").args(TEST_ARGS).current_dir(root);
+    command.args(extra).current_dir(root);
     command
 }
 
@@ -124,6 +133,7 @@ mod tests {
         let args: Vec<String> = command.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
         let line = args.join(" ");
         assert!(line.contains("--file crates/clientgen/src/lower.rs --file crates/clientgen/src/emit/*.rs"), "{line}");
-        assert!(line.contains("--shard 1/4 --re lower -- --lib --test rules --test freshness"), "{line}");
+        assert!(line.contains("--cargo-arg=--package=tests --cargo-arg=--lib --cargo-arg=--test=rules"), "{line}");
+        assert!(line.ends_with("--shard 1/4 --re lower"), "{line}");
     }
 }
