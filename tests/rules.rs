@@ -15,7 +15,9 @@ fn every_rule_fixture_matches_its_snapshots() {
             insta::assert_yaml_snapshot!("model", (&lowered.api, warnings));
             let files = clientgen::emit_files(&lowered.api, &config, &input.describe())
                 .unwrap_or_else(|e| panic!("{stem}: {e}"));
-            for file in files.iter().filter(|f| f.path == "src/types.rs" || f.path == "src/client.rs") {
+            let snapshotted: Vec<_> = files.iter().filter(|f| f.path == "src/types.rs" || f.path == "src/client.rs").collect();
+            assert_eq!(snapshotted.len(), 2, "{stem}: types.rs and client.rs are generated");
+            for file in snapshotted {
                 let name = file.path.trim_start_matches("src/").trim_end_matches(".rs");
                 insta::assert_snapshot!(name, file.contents);
             }

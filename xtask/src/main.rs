@@ -3,6 +3,7 @@
 mod bench;
 mod corpus;
 mod fuzz;
+mod mutants;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -66,6 +67,19 @@ enum Task {
         /// The targets to run (default: all of them, one after the other).
         targets: Vec<String>,
     },
+    /// Mutation-test lower.rs and emit/ with cargo-mutants (installed when missing) against the
+    /// fast tests; a missed mutant is a change to the generator no test notices.
+    Mutants {
+        /// Run only the K-th of N shards of the mutants (K from 0): `--shard 0/20`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// A file (or glob) to mutate instead of lower.rs and emit/; repeat for several.
+        #[arg(long, value_name = "PATH")]
+        file: Vec<String>,
+        /// Further arguments for cargo-mutants (`-- --re mark_validating --in-place`).
+        #[arg(last = true)]
+        extra: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -84,6 +98,7 @@ fn main() -> ExitCode {
             corpus::run(&dirs, no_compile, compile_max_bytes)
         }
         Task::Fuzz { time, targets } => fuzz::run(&targets, time),
+        Task::Mutants { shard, file, extra } => mutants::run(shard.as_deref(), &file, &extra),
     }
 }
 

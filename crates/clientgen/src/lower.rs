@@ -1221,8 +1221,9 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Marks the types whose request-side view gets a `validate` method: a struct with a
-    /// request field that has a constraint or holds (directly or in a list) a type marked so.
-    /// A type seen only in responses gets no request-side view, so no method.
+    /// request field that has a constraint or holds (directly, or in lists and maps at any
+    /// depth) a type marked so. A type seen only in responses gets no request-side view, so no
+    /// method.
     fn mark_validating(&mut self) {
         loop {
             let marked: BTreeSet<TypeId> =
@@ -1235,14 +1236,11 @@ impl<'a> Lowerer<'a> {
                 if def.validates || response_only {
                     continue;
                 }
-                let validates = s.fields.iter().filter(|f| f.request != Presence::Absent).any(|f| {
-                    !f.constraints.is_empty()
-                        || match &f.ty {
-                            TypeRef::Named(id) => marked.contains(id),
-                            TypeRef::List(item) => matches!(item.as_ref(), TypeRef::Named(id) if marked.contains(id)),
-                            _ => false,
-                        }
-                });
+                let validates = s
+                    .fields
+                    .iter()
+                    .filter(|f| f.request != Presence::Absent)
+                    .any(|f| !f.constraints.is_empty() || holds_marked(&f.ty, &marked));
                 if validates {
                     def.validates = true;
                     changed = true;
@@ -1539,6 +1537,16 @@ fn kind_name(schema: &Schema) -> &'static str {
 }
 
 /// Whether the schema is drf-spectacular's `allOf: [$ref]` wrapper carrying siblings.
+/// Whether a value of type `ty` holds a type in `marked`: it is one, or a list or map of one
+/// (at any depth). Emission walks the same shapes (`emit::validate::nested`).
+fn holds_marked(ty: &TypeRef, marked: &BTreeSet<TypeId>) -> bool {
+    match ty {
+        TypeRef::Named(id) => marked.contains(id),
+        TypeRef::List(inner) | TypeRef::Map(inner) => holds_marked(inner, marked),
+        TypeRef::Scalar(_) | TypeRef::Any => false,
+    }
+}
+
 fn is_ref_wrapper(schema: &Schema) -> bool {
     ref_wrapper_target(schema).is_some()
 }

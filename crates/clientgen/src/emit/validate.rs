@@ -65,22 +65,50 @@ pub fn pattern_static(rust_name: &str) -> proc_macro2::Ident {
     quote::format_ident!("{}_PATTERN", bare.to_ascii_uppercase())
 }
 
-/// The call into a nested value's own `validate`, when its type has one.
+/// The call into a nested value's own `validate`, when its type has one: directly, or for
+/// every item of a list and every value of a map (at any depth), each error naming where it is
+/// (`pets[2].name`, `labels["en"].text`). Lowering marks the same shapes (`holds_marked`).
 pub fn nested(api: &Api, ty: &TypeRef, field: &str, value: TokenStream) -> Option<TokenStream> {
     match ty {
-        TypeRef::Named(id) if validates(api, id) => {
-            Some(quote! { #value.validate().map_err(|e| e.within(#field))?; })
+        TypeRef::Named(id) if validates(api, id) => Some(quote! { #value.validate().map_err(|e| e.within(#field))?; }),
+        _ => {
+            let template = field.replace('{', "{{").replace('}', "}}");
+            within_items(api, ty, &template, value, 0)
         }
-        TypeRef::List(inner) => match inner.as_ref() {
-            TypeRef::Named(id) if validates(api, id) => Some(quote! {
-                for (i, item) in #value.iter().enumerate() {
-                    item.validate().map_err(|e| e.within(&format!("{}[{i}]", #field)))?;
-                }
-            }),
-            _ => None,
-        },
-        _ => None,
     }
+}
+
+/// [`nested`] inside the items of a list or the values of a map, `depth` levels down, whose
+/// path is the `format!` template `path` over the loop variables of the levels above; each
+/// level's loop variables have names of their own (`i`, `i1`, …).
+fn within_items(api: &Api, ty: &TypeRef, path: &str, value: TokenStream, depth: usize) -> Option<TokenStream> {
+    let suffix = if depth == 0 { String::new() } else { depth.to_string() };
+    let item = quote::format_ident!("item{suffix}");
+    let (inner, place, items) = match ty {
+        TypeRef::List(inner) => {
+            let index = quote::format_ident!("i{suffix}");
+            (inner, quote! { (#index, #item) }, quote! { #value.iter().enumerate() })
+        }
+        TypeRef::Map(inner) => {
+            let key = quote::format_ident!("key{suffix}");
+            (inner, quote! { (#key, #item) }, quote! { #value })
+        }
+        _ => return None,
+    };
+    let step = match ty {
+        TypeRef::List(_) => format!("[{{i{suffix}}}]"),
+        _ => format!("[{{key{suffix}:?}}]"),
+    };
+    let path = format!("{path}{step}");
+    let check = match inner.as_ref() {
+        TypeRef::Named(id) if validates(api, id) => quote! { #item.validate().map_err(|e| e.within(&format!(#path)))?; },
+        _ => within_items(api, inner, &path, quote! { #item }, depth + 1)?,
+    };
+    Some(quote! {
+        for #place in #items {
+            #check
+        }
+    })
 }
 
 /// Whether the request-side view of `id` has a `validate` method (decided in lowering).
