@@ -154,6 +154,12 @@ fn url_len(s: &str) -> Option<usize> {
     (url.len() > "https://".len()).then_some(url.len())
 }
 
+/// An intra-doc link to the method `name` of `owner` (`Self`, `crate::Client`), or, for a raw
+/// identifier (`r#fn`), which rustdoc cannot link to, the path as code.
+pub fn method_link(owner: &str, name: &str) -> String {
+    if name.starts_with("r#") { format!("`{owner}::{name}`") } else { format!("[`{owner}::{name}`]") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{code, sanitize};
@@ -193,10 +199,4 @@ mod tests {
             assert_eq!(sanitize(raw), want, "{raw:?}");
         }
     }
-}
-
-/// An intra-doc link to the method `name` of `owner` (`Self`, `crate::Client`), or, for a raw
-/// identifier (`r#fn`), which rustdoc cannot link to, the path as code.
-pub fn method_link(owner: &str, name: &str) -> String {
-    if name.starts_with("r#") { format!("`{owner}::{name}`") } else { format!("[`{owner}::{name}`]") }
 }
