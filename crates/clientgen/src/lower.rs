@@ -1051,13 +1051,12 @@ impl<'a> Lowerer<'a> {
                 _ => None,
             })
             .collect();
-        let alias_edges: HashMap<TypeId, Vec<TypeId>> = edges.iter().map(|(id, t)| (id.clone(), t.clone())).collect();
         let containers: Vec<TypeId> = self
             .types
             .iter()
             .filter(|(id, d)| {
                 matches!(&d.def.kind, TypeKind::Alias(TypeRef::List(_) | TypeRef::Map(_)))
-                    && alias_edges[*id].iter().any(|next| reaches(&alias_edges, next, id))
+                    && edges[*id].iter().any(|next| reaches(&edges, next, id))
             })
             .map(|(id, _)| id.clone())
             .collect();
@@ -1240,7 +1239,7 @@ impl<'a> Lowerer<'a> {
                     .fields
                     .iter()
                     .filter(|f| f.request != Presence::Absent)
-                    .any(|f| !f.constraints.is_empty() || holds_marked(&f.ty, &marked));
+                    .any(|f| !f.constraints.is_empty() || refers_to_any(&f.ty, &marked));
                 if validates {
                     def.validates = true;
                     changed = true;
@@ -1299,7 +1298,7 @@ impl<'a> Lowerer<'a> {
 
     /// Boxes every by-value field whose type leads back to the struct holding it.
     fn box_recursive_fields(&mut self) {
-        let edges: HashMap<TypeId, Vec<TypeId>> = self
+        let edges: IndexMap<TypeId, Vec<TypeId>> = self
             .types
             .iter()
             .map(|(id, d)| {
@@ -1537,16 +1536,6 @@ fn kind_name(schema: &Schema) -> &'static str {
 }
 
 /// Whether the schema is drf-spectacular's `allOf: [$ref]` wrapper carrying siblings.
-/// Whether a value of type `ty` holds a type in `marked`: it is one, or a list or map of one
-/// (at any depth). Emission walks the same shapes (`emit::validate::nested`).
-fn holds_marked(ty: &TypeRef, marked: &BTreeSet<TypeId>) -> bool {
-    match ty {
-        TypeRef::Named(id) => marked.contains(id),
-        TypeRef::List(inner) | TypeRef::Map(inner) => holds_marked(inner, marked),
-        TypeRef::Scalar(_) | TypeRef::Any => false,
-    }
-}
-
 fn is_ref_wrapper(schema: &Schema) -> bool {
     ref_wrapper_target(schema).is_some()
 }
@@ -1608,6 +1597,8 @@ fn path_template_names(path: &str) -> Vec<&str> {
     path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
 }
 
+/// Whether a value of type `ty` holds a type in `ids`: it is one, or a list or map of one (at
+/// any depth). Emission walks the same shapes to validate (`emit::validate::nested`).
 fn refers_to_any(ty: &TypeRef, ids: &BTreeSet<TypeId>) -> bool {
     match ty {
         TypeRef::Named(id) => ids.contains(id),
@@ -1633,7 +1624,7 @@ fn by_value_target(ty: &TypeRef) -> Option<TypeId> {
     }
 }
 
-fn reaches(edges: &HashMap<TypeId, Vec<TypeId>>, from: &TypeId, to: &TypeId) -> bool {
+fn reaches(edges: &IndexMap<TypeId, Vec<TypeId>>, from: &TypeId, to: &TypeId) -> bool {
     let mut seen = BTreeSet::new();
     let mut stack = vec![from.clone()];
     while let Some(id) = stack.pop() {

@@ -160,7 +160,7 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
         let errors_doc = format!(" As {link}.");
         // A deprecated method may call its deprecated twin.
         let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
-        let too_many = operations::too_many_arguments(params);
+        let too_many = operations::too_many_arguments(params.len() + 1);
         quote! {
             #doc
             #deprecated

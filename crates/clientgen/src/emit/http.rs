@@ -42,17 +42,22 @@ impl Encodings {
     pub fn of(api: &Api) -> Self {
         let mut used = Encodings::default();
         for variant in api.operations.iter().filter_map(|op| op.body.as_ref()).flat_map(|b| &b.variants) {
+            // A struct body goes field by field (`form_pairs`, `multipart_parts`); any other
+            // through its JSON value.
+            let fields = match &variant.ty {
+                TypeRef::Named(id) => match api.types.get(id) {
+                    Some(def @ TypeDef { kind: TypeKind::Struct(s), .. }) => Some(super::types::sent_fields(def, s).1),
+                    _ => None,
+                },
+                _ => None,
+            };
             match variant.encoding {
                 Encoding::Json => used.json = true,
                 Encoding::Form => {
                     used.form = true;
-                    match &variant.ty {
-                        TypeRef::Named(id) if super::operations::multipart_struct(api, id) => {
-                            if let Some(def @ TypeDef { kind: TypeKind::Struct(s), .. }) = api.types.get(id) {
-                                used.form_fields |= !super::types::sent_fields(def, s).1.is_empty();
-                            }
-                        }
-                        _ => used.form_value = true,
+                    match fields {
+                        Some(fields) => used.form_fields |= !fields.is_empty(),
+                        None => used.form_value = true,
                     }
                 }
                 Encoding::Multipart => {
@@ -61,13 +66,6 @@ impl Encodings {
                         TypeRef::Scalar(Scalar::Bytes) => true,
                         TypeRef::List(item) => **item == TypeRef::Scalar(Scalar::Bytes),
                         _ => false,
-                    };
-                    let fields = match &variant.ty {
-                        TypeRef::Named(id) if super::operations::multipart_struct(api, id) => match api.types.get(id) {
-                            Some(def @ TypeDef { kind: TypeKind::Struct(s), .. }) => Some(super::types::sent_fields(def, s).1),
-                            _ => None,
-                        },
-                        _ => None,
                     };
                     match fields {
                         Some(fields) => {

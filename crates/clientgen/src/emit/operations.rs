@@ -169,10 +169,11 @@ fn method(
     }
 }
 
-/// `#[allow(clippy::too_many_arguments)]` for a method whose arguments, `&self` included,
-/// are more than clippy allows (seven): an operation with many path parameters.
-pub fn too_many_arguments(params: &[TokenStream]) -> Option<TokenStream> {
-    (params.len() + 1 > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] })
+/// `#[allow(clippy::too_many_arguments)]` for a function of `arguments` arguments (`self`
+/// included) when that is more than clippy allows (seven): an operation with many path
+/// parameters, a constructor of a struct with many required fields.
+pub fn too_many_arguments(arguments: usize) -> Option<TokenStream> {
+    (arguments > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] })
 }
 
 /// The security alternatives of an operation, as `&[&[Scheme::A, Scheme::B], …]`.

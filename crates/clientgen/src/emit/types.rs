@@ -190,7 +190,7 @@ impl View<'_> {
                 _ => quote! { #field: None },
             }
         });
-        let too_many = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+        let too_many = super::operations::too_many_arguments(required.len());
         let setters = shapes.iter().filter(|s| s.wrapper != Wrapper::Plain).map(FieldShape::setters);
         let new_doc = if required.is_empty() {
             " Creates a value with every field unset.".to_owned()

@@ -67,7 +67,7 @@ pub fn pattern_static(rust_name: &str) -> proc_macro2::Ident {
 
 /// The call into a nested value's own `validate`, when its type has one: directly, or for
 /// every item of a list and every value of a map (at any depth), each error naming where it is
-/// (`pets[2].name`, `labels["en"].text`). Lowering marks the same shapes (`holds_marked`).
+/// (`pets[2].name`, `labels["en"].text`). Lowering marks the same shapes (`refers_to_any`).
 pub fn nested(api: &Api, ty: &TypeRef, field: &str, value: TokenStream) -> Option<TokenStream> {
     match ty {
         TypeRef::Named(id) if validates(api, id) => Some(quote! { #value.validate().map_err(|e| e.within(#field))?; }),
@@ -84,20 +84,16 @@ pub fn nested(api: &Api, ty: &TypeRef, field: &str, value: TokenStream) -> Optio
 fn within_items(api: &Api, ty: &TypeRef, path: &str, value: TokenStream, depth: usize) -> Option<TokenStream> {
     let suffix = if depth == 0 { String::new() } else { depth.to_string() };
     let item = quote::format_ident!("item{suffix}");
-    let (inner, place, items) = match ty {
+    let (inner, place, items, step) = match ty {
         TypeRef::List(inner) => {
             let index = quote::format_ident!("i{suffix}");
-            (inner, quote! { (#index, #item) }, quote! { #value.iter().enumerate() })
+            (inner, quote! { (#index, #item) }, quote! { #value.iter().enumerate() }, format!("[{{{index}}}]"))
         }
         TypeRef::Map(inner) => {
             let key = quote::format_ident!("key{suffix}");
-            (inner, quote! { (#key, #item) }, quote! { #value })
+            (inner, quote! { (#key, #item) }, quote! { #value }, format!("[{{{key}:?}}]"))
         }
         _ => return None,
-    };
-    let step = match ty {
-        TypeRef::List(_) => format!("[{{i{suffix}}}]"),
-        _ => format!("[{{key{suffix}:?}}]"),
     };
     let path = format!("{path}{step}");
     let check = match inner.as_ref() {
