@@ -73,34 +73,31 @@ fn operations_mut(item: &mut Map<String, Value>) -> impl Iterator<Item = (&Strin
 /// silently, like webhooks. This runs before references are followed, so that nothing inside
 /// a callback is read.
 fn drop_callbacks(doc: &mut Value, findings: &mut Findings) {
-    let mut path_items = Vec::new();
-    if let Some(Value::Object(components)) = doc.get_mut("components") {
-        components.remove("callbacks");
-        if let Some(Value::Object(items)) = components.get_mut("pathItems") {
-            path_items.extend(items.iter_mut().map(|(name, item)| (format!("#/components/pathItems/{}", escape_segment(name)), item)));
-        }
+    let Some(root) = doc.as_object_mut() else { return };
+    let mut path_items: Vec<(String, &mut Value)> = Vec::new();
+    for (key, value) in root.iter_mut() {
+        let Value::Object(section) = value else { continue };
+        let (prefix, items) = match key.as_str() {
+            "paths" => ("#/paths", Some(section)),
+            "components" => {
+                section.remove("callbacks");
+                ("#/components/pathItems", section.get_mut("pathItems").and_then(Value::as_object_mut))
+            }
+            _ => continue,
+        };
+        let items = items.into_iter().flat_map(|items| items.iter_mut());
+        path_items.extend(items.map(|(name, item)| (format!("{prefix}/{}", escape_segment(name)), item)));
     }
-    let mut notes = Vec::new();
+    // Notes in a fixed order, whatever the document's: component path items, then paths.
+    path_items.sort_by_key(|(pointer, _)| !pointer.starts_with("#/components/"));
     for (pointer, item) in path_items {
         let Value::Object(item) = item else { continue };
         for (method, operation) in operations_mut(item) {
             if operation.remove("callbacks").is_some() {
-                notes.push(format!("{pointer}/{}/callbacks", escape_segment(method)));
+                let at = format!("{pointer}/{}/callbacks", escape_segment(method));
+                findings.warnings.push(Diagnostic::at(at, "callbacks are not generated; ignored"));
             }
         }
-    }
-    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
-        for (path, item) in paths.iter_mut() {
-            let Value::Object(item) = item else { continue };
-            for (method, operation) in operations_mut(item) {
-                if operation.remove("callbacks").is_some() {
-                    notes.push(format!("#/paths/{}/{}/callbacks", escape_segment(path), escape_segment(method)));
-                }
-            }
-        }
-    }
-    for at in notes {
-        findings.warnings.push(Diagnostic::at(at, "callbacks are not generated; ignored"));
     }
 }
 
