@@ -86,6 +86,11 @@ pub fn escape_segment(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
+/// Reads one escaped JSON pointer segment back (`~1` → `/`, `~0` → `~`).
+pub fn unescape_segment(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
 /// Appends segments to a pointer: `pointer(&["#/paths", "/pets", "get"])` → `#/paths/~1pets/get`.
 pub fn join(base: &str, segments: &[&str]) -> String {
     let mut out = base.to_owned();

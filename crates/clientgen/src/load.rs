@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, Error, Location, escape_segment};
+use crate::diag::{Diagnostic, Error, Location, escape_segment, unescape_segment};
 
 /// Parses a spec, YAML or JSON, into a JSON tree. Syntax errors carry a line and column.
 pub fn parse_text(text: &str, source_name: &str) -> Result<Value, Error> {
@@ -343,7 +343,7 @@ fn unexpected(value: &Value) -> String {
 /// and what it must be, as OpenAPI words it.
 fn in_spec_terms(root: &Value, pointer: &str, message: &str) -> String {
     let segments: Vec<&str> = pointer.split('/').collect();
-    let last = segments.last().copied().unwrap_or("").replace("~1", "/").replace("~0", "~");
+    let last = unescape_segment(segments.last().copied().unwrap_or(""));
     let parent = root.pointer(pointer.rsplit_once('/').map_or("", |(parent, _)| parent).trim_start_matches('#'));
     let field = if parent.is_none_or(Value::is_array) { "the value".to_owned() } else { format!("`{last}`") };
     if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {

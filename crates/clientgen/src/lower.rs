@@ -13,7 +13,7 @@ use openapiv3::{
     StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
-use crate::diag::{Diagnostic, join};
+use crate::diag::{Diagnostic, join, unescape_segment};
 use crate::model::*;
 use crate::naming::{self, Scope};
 
@@ -266,7 +266,7 @@ impl<'a> Lowerer<'a> {
     ) -> Option<ObjectParts> {
         match schema {
             ReferenceOr::Reference { reference } => {
-                let name = unescape(reference.strip_prefix("#/components/schemas/")?);
+                let name = unescape_segment(reference.strip_prefix("#/components/schemas/")?);
                 if let Some(parts) = self.component_parts.get(&name) {
                     return parts.clone();
                 }
@@ -430,7 +430,7 @@ impl<'a> Lowerer<'a> {
                     let mapped: Vec<String> =
                         d.mapping.iter().filter(|(_, target)| *target == reference).map(|(tag, _)| tag.clone()).collect();
                     if mapped.is_empty() {
-                        reference.rsplit('/').next().map(unescape).into_iter().collect()
+                        reference.rsplit('/').next().map(unescape_segment).into_iter().collect()
                     } else {
                         mapped
                     }
@@ -474,7 +474,7 @@ impl<'a> Lowerer<'a> {
 
     /// The component schema a `$ref` names, when it names one written out in place.
     fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
-        let name = unescape(reference.strip_prefix("#/components/schemas/")?);
+        let name = unescape_segment(reference.strip_prefix("#/components/schemas/")?);
         self.doc.components.as_ref()?.schemas.get(&name)?.as_item()
     }
 
@@ -483,7 +483,7 @@ impl<'a> Lowerer<'a> {
         let TypeRef::Named(id) = ty else { return false };
         let Some(name) = id.0.strip_prefix("#/components/schemas/") else { return false };
         matches!(
-            self.doc.components.as_ref().and_then(|c| c.schemas.get(&unescape(name))),
+            self.doc.components.as_ref().and_then(|c| c.schemas.get(&unescape_segment(name))),
             Some(ReferenceOr::Item(s)) if s.schema_data.nullable
         )
     }
@@ -637,7 +637,7 @@ impl<'a> Lowerer<'a> {
     fn resolve_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
         let at = join(pointer, &["$ref"]);
         match reference.strip_prefix("#/components/schemas/") {
-            Some(name) if !name.contains('/') => match self.component_ids.get(&unescape(name)) {
+            Some(name) if !name.contains('/') => match self.component_ids.get(&unescape_segment(name)) {
                 Some(id) => TypeRef::Named(id.clone()),
                 None => {
                     self.errors.push(Diagnostic::at(at, format!("$ref {reference:?} points at no schema")));
@@ -754,7 +754,7 @@ impl<'a> Lowerer<'a> {
             .strip_prefix("#/components/")
             .and_then(|rest| rest.strip_prefix(section))
             .and_then(|rest| rest.strip_prefix('/'))
-            .and_then(|name| table(doc.components.as_ref()?).get(&unescape(name)));
+            .and_then(|name| table(doc.components.as_ref()?).get(&unescape_segment(name)));
         match found {
             Some(ReferenceOr::Item(item)) => Some(item),
             _ => {
@@ -1587,10 +1587,6 @@ fn strip_choice_list(description: String) -> String {
         .filter(|line| !(line.trim().starts_with("* `") && line.contains("` - ")))
         .collect();
     kept.join("\n").trim().to_owned()
-}
-
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
 }
 
 fn path_template_names(path: &str) -> Vec<&str> {

@@ -17,7 +17,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diag::{Diagnostic, escape_segment};
+use crate::diag::{Diagnostic, escape_segment, unescape_segment};
 use crate::load::{MAX_DEPTH, node_count_within};
 
 /// What normalizing found: warnings (rewritten with a guess) and errors (cannot be read).
@@ -584,7 +584,7 @@ fn fix_cross_kind_refs(doc: &mut Value, findings: &mut Findings) {
             }
             continue;
         }
-        let name = name.replace("~1", "/").replace("~0", "~");
+        let name = unescape_segment(name);
         let key = (target.clone(), wanted.section());
         let new_target = match copies.get(&key) {
             Some(done) => done.clone(),
