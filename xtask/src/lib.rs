@@ -31,14 +31,19 @@ pub fn cargo() -> String {
 /// A program of the Django REST framework test server's virtual environment (tests/drf/.venv),
 /// e.g. `python` or `gunicorn`.
 pub fn drf_venv_bin(program: &str) -> PathBuf {
-    let venv = project_root().join("tests").join("drf").join(".venv");
+    let venv = drf_venv();
     if cfg!(windows) { venv.join("Scripts").join(format!("{program}.exe")) } else { venv.join("bin").join(program) }
 }
 
 /// Written into the venv once `pip install -r tests/drf/requirements.txt` succeeded: a copy of
 /// the requirements it installed, so a changed file is installed again.
 pub fn drf_venv_stamp() -> PathBuf {
-    project_root().join("tests").join("drf").join(".venv").join("installed-requirements.txt")
+    drf_venv().join("installed-requirements.txt")
+}
+
+/// The Django REST framework test server's virtual environment, tests/drf/.venv.
+pub fn drf_venv() -> PathBuf {
+    project_root().join("tests").join("drf").join(".venv")
 }
 
 /// Where the committed Creatify client lives.

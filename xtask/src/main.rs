@@ -272,7 +272,7 @@ fn install_drf() -> Result<(), String> {
         let interpreter = if cfg!(windows) { "python" } else { "python3" };
         let status = Command::new(interpreter)
             .args(["-m", "venv"])
-            .arg(folder.join(".venv"))
+            .arg(xtask::drf_venv())
             .status()
             .map_err(|e| format!("cannot run {interpreter} (Python 3 is needed for the Django REST framework contract test): {e}"))?;
         if !status.success() {
