@@ -86,9 +86,11 @@ pub fn generate_shadowing() -> Result<Output, String> {
     clientgen::generate(&Input::spec(SHADOWING_SPEC), &Config::new("shadowing")).map_err(|e| e.to_string())
 }
 
-/// Generates the HTTP fixture's client in memory.
+/// Generates the HTTP fixture's client in memory. Its tests answer with Django REST framework
+/// error bodies, which its spec does not declare: the setting reads them.
 pub fn generate_http_fixture() -> Result<Output, String> {
-    clientgen::generate(&Input::spec(HTTP_FIXTURE_SPEC), &Config::new("http_fixture")).map_err(|e| e.to_string())
+    let config = Config { drf_errors: true, ..Config::new("http_fixture") };
+    clientgen::generate(&Input::spec(HTTP_FIXTURE_SPEC), &config).map_err(|e| e.to_string())
 }
 
 /// Generates the Creatify client in memory, after checking the settings still describe the
@@ -142,6 +144,9 @@ struct PackageSettings {
 struct ClientSettings {
     env_prefix: String,
     user_agent_product: String,
+    /// The server sends Django REST framework error bodies (see `Config::drf_errors`).
+    #[serde(default)]
+    drf_errors: bool,
 }
 
 impl Settings {
@@ -173,6 +178,7 @@ impl Settings {
         config.categories = package.categories;
         config.rust_version = package.rust_version;
         config.env_prefix = self.client.env_prefix;
+        config.drf_errors = self.client.drf_errors;
         Ok(config)
     }
 }
@@ -235,6 +241,7 @@ mod tests {
         let config = settings.into_config(&fingerprint(&creatify_input())).expect("fingerprint matches");
         assert_eq!(config.crate_name, "creatify");
         assert_eq!(config.env_prefix, "CREATIFY");
+        assert!(config.drf_errors, "Creatify answers with Django REST framework errors");
     }
 
     #[test]

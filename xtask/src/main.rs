@@ -4,6 +4,7 @@ mod bench;
 mod corpus;
 mod fuzz;
 mod mutants;
+mod parts;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -44,8 +45,12 @@ enum Task {
         #[arg(long, requires = "spec")]
         overlay: Vec<PathBuf>,
     },
-    /// Run every check CI runs: freshness, tests, clippy, docs, packaging and the corpus.
+    /// Run every check CI runs: freshness, the runtime's parts, tests, clippy, docs, packaging
+    /// and the corpus.
     Test,
+    /// Compile the runtime crate with the combinations of its parts a generated crate can have
+    /// (cargo-hack, installed when missing).
+    Parts,
     /// Measure codegen, compile times and call overhead; write BENCHMARKS.md.
     Bench,
     /// Generate (and compile) a crate for every spec in the given folders; print a table.
@@ -92,6 +97,7 @@ fn main() -> ExitCode {
             codegen(check, job)
         }
         Task::Test => test(),
+        Task::Parts => parts::run(),
         Task::Bench => bench::run(),
         Task::Corpus { dirs, no_compile, compile_max_bytes } => {
             let dirs = if dirs.is_empty() { vec![xtask::project_root().join("..").join("shared").join("specs")] } else { dirs };
@@ -206,6 +212,10 @@ fn test() -> ExitCode {
     }
     if let Err(e) = install_prism().and_then(|()| install_drf()) {
         eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    println!("==> parts: cargo xtask parts");
+    if parts::run() != ExitCode::SUCCESS {
         return ExitCode::FAILURE;
     }
     for step in STEPS {

@@ -84,6 +84,10 @@ pub struct Config {
     pub env_prefix: String,
     /// The `User-Agent` header; `{crate_name}/{crate_version}` when absent.
     pub user_agent: Option<String>,
+    /// Read Django REST framework error bodies into `Error::Api`'s messages, for a server
+    /// known to send them though the spec declares no error schema of that shape (which
+    /// switches them on by itself).
+    pub drf_errors: bool,
 }
 
 impl Config {
@@ -100,6 +104,7 @@ impl Config {
             rust_version: "1.80".to_owned(),
             env_prefix: crate_name.to_ascii_uppercase().replace('-', "_"),
             user_agent: None,
+            drf_errors: false,
         }
     }
 
@@ -246,6 +251,7 @@ fn finish_file(file: emit::EmittedFile, header: &str) -> Result<GeneratedFile, S
             let source = format::format_file(tokens).map_err(|message| format!("{path}: {message}"))?;
             (path, format!("// {header}\n\n{source}"))
         }
+        emit::EmittedFile::Source { path, text } => (path, format!("// {header}\n\n{text}")),
         emit::EmittedFile::Text { path, text } if path.ends_with(".md") => (path, format!("<!-- {header} -->\n\n{text}")),
         emit::EmittedFile::Text { path, text } => (path, format!("# {header}\n\n{text}")),
     };

@@ -2,8 +2,6 @@
 
 //! A blocking client, for scripts and command-line tools (the `blocking` feature).
 
-use std::future::Future;
-use std::sync::Arc;
 use crate::{ApiResponse, Error};
 use crate::types;
 
@@ -15,7 +13,7 @@ use crate::types;
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: crate::Client,
-    runtime: Arc<tokio::runtime::Runtime>,
+    runner: crate::runner::Runner,
 }
 
 impl Client {
@@ -25,15 +23,9 @@ impl Client {
     ///
     /// [`Error::Config`] when the runtime cannot start.
     pub fn new(inner: crate::Client) -> Result<Self, Error> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::config(
-                format!("cannot start the blocking client's runtime: {e}"),
-            ))?;
         Ok(Client {
             inner,
-            runtime: Arc::new(runtime),
+            runner: crate::runner::Runner::new()?,
         })
     }
 
@@ -51,20 +43,6 @@ impl Client {
         &self.inner
     }
 
-    fn block_on<T>(
-        &self,
-        call: impl Future<Output = Result<T, Error>>,
-    ) -> Result<T, Error> {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(
-                Error::config(
-                    "the blocking client was called inside an async runtime, which it would stall; use the async Client there",
-                ),
-            );
-        }
-        self.runtime.block_on(call)
-    }
-
     /// Blocking [`crate::Client::lipsyncs_preview_create`].
     ///
     /// # Errors
@@ -74,7 +52,7 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<types::Lipsync, Error> {
-        self.block_on(crate::Client::lipsyncs_preview_create(&self.inner, body))
+        self.runner.block_on(crate::Client::lipsyncs_preview_create(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::lipsyncs_preview_create_with_response`].
@@ -86,9 +64,10 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<ApiResponse<types::Lipsync>, Error> {
-        self.block_on(
-            crate::Client::lipsyncs_preview_create_with_response(&self.inner, body),
-        )
+        self.runner
+            .block_on(
+                crate::Client::lipsyncs_preview_create_with_response(&self.inner, body),
+            )
     }
 
     /// Blocking [`crate::Client::lipsyncs_preview_create_form`].
@@ -100,7 +79,8 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<types::Lipsync, Error> {
-        self.block_on(crate::Client::lipsyncs_preview_create_form(&self.inner, body))
+        self.runner
+            .block_on(crate::Client::lipsyncs_preview_create_form(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::lipsyncs_preview_create_form_with_response`].
@@ -112,9 +92,13 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<ApiResponse<types::Lipsync>, Error> {
-        self.block_on(
-            crate::Client::lipsyncs_preview_create_form_with_response(&self.inner, body),
-        )
+        self.runner
+            .block_on(
+                crate::Client::lipsyncs_preview_create_form_with_response(
+                    &self.inner,
+                    body,
+                ),
+            )
     }
 
     /// Blocking [`crate::Client::lipsyncs_preview_create_multipart`].
@@ -126,9 +110,10 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<types::Lipsync, Error> {
-        self.block_on(
-            crate::Client::lipsyncs_preview_create_multipart(&self.inner, body),
-        )
+        self.runner
+            .block_on(
+                crate::Client::lipsyncs_preview_create_multipart(&self.inner, body),
+            )
     }
 
     /// Blocking [`crate::Client::lipsyncs_preview_create_multipart_with_response`].
@@ -140,11 +125,12 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<ApiResponse<types::Lipsync>, Error> {
-        self.block_on(
-            crate::Client::lipsyncs_preview_create_multipart_with_response(
-                &self.inner,
-                body,
-            ),
-        )
+        self.runner
+            .block_on(
+                crate::Client::lipsyncs_preview_create_multipart_with_response(
+                    &self.inner,
+                    body,
+                ),
+            )
     }
 }

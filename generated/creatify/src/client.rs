@@ -119,6 +119,31 @@ impl Credentials {
     }
 }
 
+impl crate::http::Session for Client {
+    type Scheme = Scheme;
+
+    fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    fn base_url(&self) -> &reqwest::Url {
+        &self.base_url
+    }
+
+    fn options(&self) -> &RequestOptions {
+        &self.options
+    }
+
+    fn authorize(
+        &self,
+        operation: &str,
+        request: reqwest::RequestBuilder,
+        alternatives: &[&[Scheme]],
+    ) -> Result<reqwest::RequestBuilder, Error> {
+        self.credentials.apply(operation, request, alternatives)
+    }
+}
+
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
@@ -204,34 +229,12 @@ impl ClientBuilder {
     /// [`ClientBuilder::allow_insecure_http`]), or when the HTTP client cannot start.
     pub fn build(self) -> Result<Client, Error> {
         let url = self.base_url.unwrap_or_else(|| "https://api.creatify.ai".to_owned());
-        let base_url = reqwest::Url::parse(&url)
-            .map_err(|e| Error::config(
-                format!("base URL {url:?} is not a valid URL: {e}"),
-            ))?;
-        if base_url.cannot_be_a_base() || !matches!(base_url.scheme(), "http" | "https")
-        {
-            return Err(
-                Error::config(format!("base URL {url:?} is not an http or https URL")),
-            );
-        }
-        if base_url.scheme() == "http" && !is_loopback(&base_url)
-            && !self.credentials.is_empty() && !self.allow_insecure_http
-        {
-            return Err(
-                Error::config(
-                    format!(
-                        "refusing to send credentials over plain http to {}; use https, or allow it with ClientBuilder::allow_insecure_http(true)",
-                        base_url.host_str().unwrap_or_default()
-                    ),
-                ),
-            );
-        }
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10u64)))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))?;
+        let base_url = crate::http::base_url(
+            &url,
+            !self.credentials.is_empty(),
+            self.allow_insecure_http,
+        )?;
+        let http = crate::http::http_client(USER_AGENT, self.connect_timeout)?;
         Ok(Client {
             http,
             base_url,
@@ -239,14 +242,6 @@ impl ClientBuilder {
             options: self.options,
         })
     }
-}
-
-/// Whether the URL's host is this machine (`localhost`, `127.0.0.0/8` or `::1`).
-fn is_loopback(url: &reqwest::Url) -> bool {
-    let Some(host) = url.host_str() else { return false };
-    let ip = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || ip.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Client {
@@ -268,13 +263,13 @@ impl Client {
     /// As [`ClientBuilder::build`].
     pub fn from_env() -> Result<Client, Error> {
         let mut builder = Client::builder();
-        if let Some(url) = env(BASE_URL_VAR) {
+        if let Some(url) = crate::http::env_var(BASE_URL_VAR) {
             builder = builder.base_url(url);
         }
-        if let Some(value) = env("CREATIFY_API_ID") {
+        if let Some(value) = crate::http::env_var("CREATIFY_API_ID") {
             builder = builder.api_id(value);
         }
-        if let Some(value) = env("CREATIFY_API_KEY") {
+        if let Some(value) = crate::http::env_var("CREATIFY_API_KEY") {
             builder = builder.api_key(value);
         }
         builder.build()
@@ -308,11 +303,7 @@ impl Client {
 
     /// The base URL with `segments` appended, each percent-encoded.
     fn url(&self, segments: &[&str]) -> reqwest::Url {
-        let mut url = self.base_url.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        url
+        crate::http::join_path(&self.base_url, segments)
     }
 
     /// Generate a preview of an AI avatar video.
@@ -375,8 +366,8 @@ impl Client {
         );
         request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
         request.body = crate::http::Body::json(body)?;
-        let response = self.execute(request).await?;
-        crate::error::json(operation, response)
+        let response = crate::http::execute(self, request).await?;
+        crate::decode::json(operation, response)
     }
 
     /// Generate a preview of an AI avatar video.
@@ -441,8 +432,8 @@ impl Client {
         );
         request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
         request.body = crate::http::Body::form(&body.form_pairs())?;
-        let response = self.execute(request).await?;
-        crate::error::json(operation, response)
+        let response = crate::http::execute(self, request).await?;
+        crate::decode::json(operation, response)
     }
 
     /// Generate a preview of an AI avatar video.
@@ -507,12 +498,7 @@ impl Client {
         );
         request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
         request.body = crate::http::Body::Multipart(body.multipart_parts());
-        let response = self.execute(request).await?;
-        crate::error::json(operation, response)
+        let response = crate::http::execute(self, request).await?;
+        crate::decode::json(operation, response)
     }
-}
-
-/// An environment variable, when set and not empty.
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.is_empty())
 }

@@ -29,7 +29,7 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
             #allow
             #too_many
             pub fn #name(&self, #(#params),*) -> Result<#ret, Error> {
-                self.block_on(crate::Client::#name(&self.inner, #(#args),*))
+                self.runner.block_on(crate::Client::#name(&self.inner, #(#args),*))
             }
 
             #[doc = #twin_doc]
@@ -41,16 +41,13 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
             #allow
             #too_many
             pub fn #with_response(&self, #(#params),*) -> Result<ApiResponse<#ret>, Error> {
-                self.block_on(crate::Client::#with_response(&self.inner, #(#args),*))
+                self.runner.block_on(crate::Client::#with_response(&self.inner, #(#args),*))
             }
         }
     });
     let title = format!(" {}", super::docs::sanitize(&format!("A client for the {} whose calls block until they finish.", api.title)));
     quote! {
         //! A blocking client, for scripts and command-line tools (the `blocking` feature).
-
-        use std::future::Future;
-        use std::sync::Arc;
 
         use crate::{ApiResponse, Error};
         #types_import
@@ -63,7 +60,7 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
         #[derive(Debug, Clone)]
         pub struct Client {
             inner: crate::Client,
-            runtime: Arc<tokio::runtime::Runtime>,
+            runner: crate::runner::Runner,
         }
 
         impl Client {
@@ -73,11 +70,7 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
             ///
             /// [`Error::Config`] when the runtime cannot start.
             pub fn new(inner: crate::Client) -> Result<Self, Error> {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .map_err(|e| Error::config(format!("cannot start the blocking client's runtime: {e}")))?;
-                Ok(Client { inner, runtime: Arc::new(runtime) })
+                Ok(Client { inner, runner: crate::runner::Runner::new()? })
             }
 
             /// A blocking client configured from the environment, as [`crate::Client::from_env`].
@@ -92,15 +85,6 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
             /// The async client this one runs.
             pub fn inner(&self) -> &crate::Client {
                 &self.inner
-            }
-
-            fn block_on<T>(&self, call: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
-                if tokio::runtime::Handle::try_current().is_ok() {
-                    return Err(Error::config(
-                        "the blocking client was called inside an async runtime, which it would stall; use the async Client there",
-                    ));
-                }
-                self.runtime.block_on(call)
             }
 
             #(#wrappers)*

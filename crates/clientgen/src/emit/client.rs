@@ -9,11 +9,6 @@ use super::operations::{self, Method};
 use crate::Config;
 use crate::model::*;
 
-/// Default connect timeout of generated clients, in seconds.
-pub const CONNECT_TIMEOUT_SECS: u64 = 10;
-/// Default overall request timeout of generated clients, in seconds.
-pub const REQUEST_TIMEOUT_SECS: u64 = 60;
-
 /// The contents of `client.rs`.
 pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
     let schemes = &api.security_schemes;
@@ -143,10 +138,11 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
     let base_url_var = format!("{}_BASE_URL", config.env_prefix);
     let user_agent = config.user_agent();
     let env_doc = env_doc(config, api);
-    let connect_secs = CONNECT_TIMEOUT_SECS;
-    let connect_doc = format!(" Sets the connect timeout (default {CONNECT_TIMEOUT_SECS} s).");
+    let defaults = super::runtime::Defaults::get();
+    let connect_doc = format!(" Sets the connect timeout (default {} s).", defaults.connect_timeout_secs);
     let request_doc = format!(
-        " Sets the limit on each attempt of a call, from sending to the end of the body (default {REQUEST_TIMEOUT_SECS} s)."
+        " Sets the limit on each attempt of a call, from sending to the end of the body (default {} s).",
+        defaults.timeout_secs
     );
     let client_doc = doc_attrs(&format!(
         "A client for the {}.\n\nCheap to clone: clones share one connection pool.",
@@ -229,6 +225,31 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
 
         #credentials_impl
 
+        impl crate::http::Session for Client {
+            type Scheme = Scheme;
+
+            fn http(&self) -> &reqwest::Client {
+                &self.http
+            }
+
+            fn base_url(&self) -> &reqwest::Url {
+                &self.base_url
+            }
+
+            fn options(&self) -> &RequestOptions {
+                &self.options
+            }
+
+            fn authorize(
+                &self,
+                operation: &str,
+                request: reqwest::RequestBuilder,
+                alternatives: &[&[Scheme]],
+            ) -> Result<reqwest::RequestBuilder, Error> {
+                self.credentials.apply(operation, request, alternatives)
+            }
+        }
+
         impl fmt::Debug for Client {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_struct("Client")
@@ -300,38 +321,10 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
             /// [`ClientBuilder::allow_insecure_http`]), or when the HTTP client cannot start.
             pub fn build(self) -> Result<Client, Error> {
                 let url = #base_url;
-                let base_url = reqwest::Url::parse(&url)
-                    .map_err(|e| Error::config(format!("base URL {url:?} is not a valid URL: {e}")))?;
-                if base_url.cannot_be_a_base() || !matches!(base_url.scheme(), "http" | "https") {
-                    return Err(Error::config(format!("base URL {url:?} is not an http or https URL")));
-                }
-                if base_url.scheme() == "http"
-                    && !is_loopback(&base_url)
-                    && !self.credentials.is_empty()
-                    && !self.allow_insecure_http
-                {
-                    return Err(Error::config(format!(
-                        "refusing to send credentials over plain http to {}; use https, or allow it with ClientBuilder::allow_insecure_http(true)",
-                        base_url.host_str().unwrap_or_default()
-                    )));
-                }
-                // Redirects are followed by the client itself, so that credentials never
-                // reach another host (see `http.rs`).
-                let http = reqwest::Client::builder()
-                    .user_agent(USER_AGENT)
-                    .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(#connect_secs)))
-                    .redirect(reqwest::redirect::Policy::none())
-                    .build()
-                    .map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))?;
+                let base_url = crate::http::base_url(&url, !self.credentials.is_empty(), self.allow_insecure_http)?;
+                let http = crate::http::http_client(USER_AGENT, self.connect_timeout)?;
                 Ok(Client { http, base_url, credentials: self.credentials, options: self.options })
             }
-        }
-
-        /// Whether the URL's host is this machine (`localhost`, `127.0.0.0/8` or `::1`).
-        fn is_loopback(url: &reqwest::Url) -> bool {
-            let Some(host) = url.host_str() else { return false };
-            let ip = host.trim_start_matches('[').trim_end_matches(']');
-            host.eq_ignore_ascii_case("localhost") || ip.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
         }
 
         impl Client {
@@ -347,7 +340,7 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
             /// As [`ClientBuilder::build`].
             pub fn from_env() -> Result<Client, Error> {
                 let mut builder = Client::builder();
-                if let Some(url) = env(BASE_URL_VAR) {
+                if let Some(url) = crate::http::env_var(BASE_URL_VAR) {
                     builder = builder.base_url(url);
                 }
                 #(#env_reads)*
@@ -382,19 +375,10 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
 
             /// The base URL with `segments` appended, each percent-encoded.
             fn url(&self, segments: &[&str]) -> reqwest::Url {
-                let mut url = self.base_url.clone();
-                if let Ok(mut path) = url.path_segments_mut() {
-                    path.pop_if_empty().extend(segments);
-                }
-                url
+                crate::http::join_path(&self.base_url, segments)
             }
 
             #(#operation_methods)*
-        }
-
-        /// An environment variable, when set and not empty.
-        fn env(name: &str) -> Option<String> {
-            std::env::var(name).ok().filter(|value| !value.is_empty())
         }
     }
 }
@@ -451,13 +435,13 @@ fn env_read(config: &Config, s: &SecurityScheme) -> TokenStream {
         SecurityKind::Basic => {
             let password = format!("{}_PASSWORD", var);
             quote! {
-                if let Some(username) = env(#var) {
-                    builder = builder.#name(username, env(#password));
+                if let Some(username) = crate::http::env_var(#var) {
+                    builder = builder.#name(username, crate::http::env_var(#password));
                 }
             }
         }
         _ => quote! {
-            if let Some(value) = env(#var) {
+            if let Some(value) = crate::http::env_var(#var) {
                 builder = builder.#name(value);
             }
         },

@@ -1,40 +1,30 @@
-//! Emits `http.rs`: the path every call takes — credentials, redirects, retries, timeouts —
-//! and the per-call options and response wrapper users see.
+//! What the operations of an API send and read, which decides the parts of the runtime
+//! (`runtime.rs`) its crate gets.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
-use super::client::{CONNECT_TIMEOUT_SECS, REQUEST_TIMEOUT_SECS};
-use crate::model::{Api, Encoding, Scalar, TypeDef, TypeKind, TypeRef};
-
-/// Default number of retries after the first attempt.
-pub const MAX_RETRIES: u32 = 2;
-/// Default delay before the first retry, in milliseconds; each later retry doubles it.
-pub const INITIAL_BACKOFF_MS: u64 = 500;
-/// Default cap on the delay between attempts, in seconds.
-pub const MAX_BACKOFF_SECS: u64 = 8;
-/// Default cap on an honoured `Retry-After`, in seconds.
-pub const MAX_RETRY_AFTER_SECS: u64 = 60;
-/// Default cap on a success body, in MiB.
-pub const MAX_RESPONSE_MIB: usize = 64;
+use crate::model::{Api, Encoding, Scalar, Success, SuccessBody, TypeDef, TypeKind, TypeRef};
 
 /// Which request-body encodings some operation of `api` uses.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Encodings {
-    json: bool,
-    form: bool,
+    /// Some body is JSON.
+    pub json: bool,
+    /// Some body is a form.
+    pub form: bool,
     /// Some form body is not a struct (it is encoded through its JSON value).
-    form_value: bool,
+    pub form_value: bool,
     /// Some form body is a struct with fields (`form_pairs` calls `field_texts`).
-    form_fields: bool,
-    multipart: bool,
+    pub form_fields: bool,
+    /// Some body is multipart.
+    pub multipart: bool,
     /// Some multipart body has a part that is not a file: a text field, an empty (null) field,
     /// or a whole body that is not a struct (`Part::text` and `Part::values` are needed).
-    multipart_text: bool,
+    pub multipart_text: bool,
     /// Some multipart body has a file part (`Part::file` is needed).
-    multipart_files: bool,
-    text: bool,
-    bytes: bool,
+    pub multipart_files: bool,
+    /// Some body is text, sent as given.
+    pub text: bool,
+    /// Some body is bytes, sent as given.
+    pub bytes: bool,
 }
 
 impl Encodings {
@@ -92,608 +82,68 @@ impl Encodings {
     pub fn form(&self) -> bool {
         self.form
     }
-
-    /// Whether encoding a body can fail with a validation error.
-    pub fn uses_validation_error(&self) -> bool {
-        self.json || self.form || self.multipart
-    }
 }
 
-/// The contents of `http.rs`.
-///
-/// `reads_bodies`: some operation decodes a success body; without one, the body is read (to
-/// keep the connection reusable and memory bounded) but never looked at.
-pub fn http_rs(encodings: Encodings, param_text: bool, reads_bodies: bool) -> TokenStream {
-    let unread = (!reads_bodies).then(|| quote! { #[allow(dead_code)] });
-    let param_text = param_text.then(|| {
-        quote! {
-            /// The text of a parameter value with no `Display` form: a JSON string as itself,
-            /// anything else as JSON.
-            pub(crate) fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
-                match serde_json::to_value(value) {
-                    Ok(serde_json::Value::String(text)) => text,
-                    Ok(other) => other.to_string(),
-                    Err(_) => String::new(),
-                }
-            }
-        }
-    });
-    let retries = MAX_RETRIES;
-    let timeout = REQUEST_TIMEOUT_SECS;
-    let initial = INITIAL_BACKOFF_MS;
-    let max_backoff = MAX_BACKOFF_SECS;
-    let max_retry_after = MAX_RETRY_AFTER_SECS;
-    let connect = CONNECT_TIMEOUT_SECS;
-    let max_response = MAX_RESPONSE_MIB;
-    let options_doc = format!(
-        " Defaults: {retries} retries, a {timeout} s timeout per attempt, backoff from {initial} ms doubling up to\n \
-         {max_backoff} s with jitter, `Retry-After` honoured up to {max_retry_after} s, and success bodies of up\n \
-         to {max_response} MiB. The connect timeout ({connect} s by default) is set on\n \
-         [`crate::ClientBuilder::connect_timeout`]."
-    );
-    let retried_doc = format!(
-        " What is retried: a connection that could not be opened (nothing was sent), and `429 Too\n \
-         Many Requests`, for every method; `408`, `500`, `502`, `503`, `504` and other transport\n \
-         failures only for idempotent methods ({}). A `POST` that may have reached\n \
-         the server is never repeated, so a call that costs credits is never charged twice by the\n \
-         client.",
-        crate::model::idempotent_methods_text()
-    );
-    let idempotent = crate::model::IDEMPOTENT_METHODS.iter().map(|m| format_ident!("{m}"));
-    let body = body_items(encodings);
-    quote! {
-        //! The path every call takes: credentials, redirects, retries and timeouts.
+/// Which success-body readers the operations call.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Readers {
+    /// Some operation returns JSON.
+    pub json: bool,
+    /// Some operation returns text.
+    pub text: bool,
+    /// Some operation returns bytes.
+    pub bytes: bool,
+    /// Some operation returns no body.
+    pub empty: bool,
+    /// Some operation's success statuses are listed one by one, with no range to fall back on.
+    pub undeclared: bool,
+}
 
-        use std::hash::{BuildHasher, Hasher};
-        use std::time::{Duration, SystemTime};
-
-        use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
-        use reqwest::{Method, StatusCode, Url};
-
-        use crate::Error;
-        use crate::client::{Client, Scheme};
-        use crate::error::{api_error, read_capped, too_large, transport};
-
-        /// How many redirects one attempt follows before the last one is returned as an error.
-        const MAX_REDIRECTS: usize = 10;
-
-        /// How calls are retried and timed out.
-        ///
-        /// Set them for a client with [`crate::ClientBuilder::options`], or for some calls only
-        /// with [`Client::with_options`].
-        ///
-        #[doc = #options_doc]
-        ///
-        #[doc = #retried_doc]
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        #[non_exhaustive]
-        pub struct RequestOptions {
-            /// How many times a failed call is retried; `0` turns retries off.
-            pub max_retries: u32,
-            /// The limit on each attempt, from sending the request to the end of the response.
-            pub timeout: Duration,
-            /// The delay before the first retry; each later retry doubles it.
-            pub initial_backoff: Duration,
-            /// The longest delay between two attempts.
-            pub max_backoff: Duration,
-            /// The longest `Retry-After` waited for; when a server asks for more, its error is
-            /// returned at once.
-            pub max_retry_after: Duration,
-            /// The largest success body read, in bytes; a larger one ends the call with
-            /// [`Error::TooLarge`] as soon as it is known, so memory stays bounded. (Error
-            /// bodies are cut at 64 KiB instead.)
-            pub max_response_bytes: usize,
-        }
-
-        impl Default for RequestOptions {
-            fn default() -> Self {
-                RequestOptions {
-                    max_retries: #retries,
-                    timeout: Duration::from_secs(#timeout),
-                    initial_backoff: Duration::from_millis(#initial),
-                    max_backoff: Duration::from_secs(#max_backoff),
-                    max_retry_after: Duration::from_secs(#max_retry_after),
-                    max_response_bytes: #max_response * 1024 * 1024,
-                }
-            }
-        }
-
-        impl RequestOptions {
-            /// Sets how many times a failed call is retried; `0` turns retries off.
-            pub fn max_retries(mut self, max_retries: u32) -> Self {
-                self.max_retries = max_retries;
-                self
-            }
-
-            /// Sets the limit on each attempt.
-            pub fn timeout(mut self, timeout: Duration) -> Self {
-                self.timeout = timeout;
-                self
-            }
-
-            /// Sets the delay before the first retry.
-            pub fn initial_backoff(mut self, delay: Duration) -> Self {
-                self.initial_backoff = delay;
-                self
-            }
-
-            /// Sets the longest delay between two attempts.
-            pub fn max_backoff(mut self, delay: Duration) -> Self {
-                self.max_backoff = delay;
-                self
-            }
-
-            /// Sets the longest `Retry-After` waited for.
-            pub fn max_retry_after(mut self, delay: Duration) -> Self {
-                self.max_retry_after = delay;
-                self
-            }
-
-            /// Sets the largest success body read, in bytes.
-            pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-                self.max_response_bytes = bytes;
-                self
-            }
-        }
-
-        /// A successful response: its status and headers, and the decoded body.
-        #[derive(Debug, Clone)]
-        pub struct ApiResponse<T> {
-            /// The status (a success).
-            pub status: StatusCode,
-            /// The response headers.
-            pub headers: HeaderMap,
-            /// The decoded body.
-            pub body: T,
-        }
-
-        impl<T> ApiResponse<T> {
-            /// The decoded body, without status and headers.
-            pub fn into_body(self) -> T {
-                self.body
-            }
-
-            /// The same response with its body changed by `f`.
-            pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ApiResponse<U> {
-                ApiResponse { status: self.status, headers: self.headers, body: f(self.body) }
-            }
-        }
-
-        /// One call, described before it is sent; sent as often as retries and redirects need.
-        pub(crate) struct Request {
-            pub(crate) operation: &'static str,
-            pub(crate) method: Method,
-            pub(crate) url: Url,
-            pub(crate) query: Vec<(&'static str, String)>,
-            pub(crate) headers: Vec<(&'static str, String)>,
-            pub(crate) body: Body,
-            pub(crate) security: &'static [&'static [Scheme]],
-        }
-
-        impl Request {
-            pub(crate) fn new(operation: &'static str, method: Method, url: Url) -> Self {
-                Request {
-                    operation,
-                    method,
-                    url,
-                    query: Vec::new(),
-                    headers: Vec::new(),
-                    body: Body::Empty,
-                    security: &[],
-                }
-            }
-        }
-
-        #body
-
-        /// A success response with its body read in full.
-        pub(crate) struct Received {
-            pub(crate) status: StatusCode,
-            pub(crate) headers: HeaderMap,
-            #unread
-            pub(crate) body: Vec<u8>,
-        }
-
-        /// Reads a success body, at most `limit` bytes of it: a `Content-Length` over the limit
-        /// fails before reading, a body that grows past it as soon as it does.
-        async fn receive(operation: &str, mut response: reqwest::Response, limit: usize) -> Result<Received, Error> {
-            if response.content_length().is_some_and(|length| length > limit as u64) {
-                return Err(too_large(operation, limit));
-            }
-            // A byte past the limit tells a body that is too large from one that just fits.
-            let body = read_capped(&mut response, limit.saturating_add(1)).await.map_err(|e| transport(operation, e))?;
-            if body.len() > limit {
-                return Err(too_large(operation, limit));
-            }
-            let status = response.status();
-            let headers = std::mem::take(response.headers_mut());
-            Ok(Received { status, headers, body })
-        }
-
-        /// What one attempt ended with.
-        enum Attempt {
-            /// A response, of any status.
-            Response(reqwest::Response),
-            /// No response: the connection failed, timed out or broke.
-            Failed(reqwest::Error),
-        }
-
-        impl Client {
-            /// Sends `request`, following redirects and retrying as the options allow, and reads
-            /// the body of a success. Any status but a success becomes [`Error::Api`].
-            pub(crate) async fn execute(&self, request: Request) -> Result<Received, Error> {
-                let options = &self.options;
-                let mut retries = 0;
-                loop {
-                    let attempt = self.attempt(&request).await?;
-                    let delay = match &attempt {
-                        Attempt::Response(response) if response.status().is_success() => None,
-                        Attempt::Response(response) => {
-                            status_retry_delay(response.status(), response.headers(), &request.method, retries, options)
-                        }
-                        Attempt::Failed(error) => error_retry_delay(error, &request.method, retries, options),
-                    };
-                    if let Some(delay) = delay.filter(|_| retries < options.max_retries) {
-                        retries += 1;
-                        tokio::time::sleep(delay).await;
-                        continue;
+impl Readers {
+    /// The readers the operations of `api` call.
+    pub fn of(api: &Api) -> Self {
+        let mut readers = Readers::default();
+        for op in &api.operations {
+            match &op.success {
+                Success::Single(body) => readers.add(body),
+                Success::ByStatus { variants, .. } => {
+                    for v in variants {
+                        readers.add(&v.body);
                     }
-                    return match attempt {
-                        Attempt::Response(response) if response.status().is_success() => {
-                            receive(request.operation, response, options.max_response_bytes).await
-                        }
-                        Attempt::Response(response) => Err(api_error(request.operation, response).await),
-                        Attempt::Failed(error) => Err(transport(request.operation, error)),
-                    };
-                }
-            }
-
-            /// Sends `request` once, following redirects. Credentials go only to the base URL's
-            /// origin: a redirect elsewhere is followed without them.
-            async fn attempt(&self, request: &Request) -> Result<Attempt, Error> {
-                let mut url = request.url.clone();
-                let mut method = request.method.clone();
-                let mut with_body = true;
-                let mut redirects = 0;
-                loop {
-                    let mut builder = self.http.request(method.clone(), url.clone()).timeout(self.options.timeout);
-                    if redirects == 0 && !request.query.is_empty() {
-                        builder = builder.query(&request.query);
-                    }
-                    for (name, value) in &request.headers {
-                        builder = builder.header(*name, value);
-                    }
-                    if with_body {
-                        builder = request.body.attach(builder)?;
-                    }
-                    if same_origin(&url, &self.base_url) {
-                        builder = self.credentials.apply(request.operation, builder, request.security)?;
-                    }
-                    let response = match builder.send().await {
-                        Ok(response) => response,
-                        Err(error) => return Ok(Attempt::Failed(error)),
-                    };
-                    let Some(next) = redirect_target(&response, &url).filter(|_| redirects < MAX_REDIRECTS) else {
-                        return Ok(Attempt::Response(response));
-                    };
-                    let status = response.status();
-                    if status == StatusCode::SEE_OTHER
-                        || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND) && method == Method::POST)
-                    {
-                        if method != Method::HEAD {
-                            method = Method::GET;
-                        }
-                        with_body = false;
-                    }
-                    url = next;
-                    redirects += 1;
+                    readers.undeclared |= variants.iter().all(|v| v.status.parse::<u16>().is_ok());
                 }
             }
         }
+        readers
+    }
 
-        /// Whether two URLs share scheme, host and port (compared without building `Origin`s,
-        /// which allocate, since this runs on every attempt).
-        fn same_origin(a: &Url, b: &Url) -> bool {
-            a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
-        }
-
-        /// Where a redirect response points, resolved against the URL that produced it.
-        fn redirect_target(response: &reqwest::Response, url: &Url) -> Option<Url> {
-            let status = response.status();
-            if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
-                return None;
-            }
-            let location = response.headers().get(LOCATION)?.to_str().ok()?;
-            url.join(location).ok()
-        }
-
-        #param_text
-
-        /// Methods a server must treat the same however often they arrive.
-        fn is_idempotent(method: &Method) -> bool {
-            matches!(*method, #(Method::#idempotent)|*)
-        }
-
-        /// How long to wait before retrying a response with this status, if it is retried.
-        fn status_retry_delay(
-            status: StatusCode,
-            headers: &HeaderMap,
-            method: &Method,
-            retries: u32,
-            options: &RequestOptions,
-        ) -> Option<Duration> {
-            let retryable = status == StatusCode::TOO_MANY_REQUESTS
-                || (is_idempotent(method) && matches!(status.as_u16(), 408 | 500 | 502 | 503 | 504));
-            if !retryable {
-                return None;
-            }
-            match retry_after(headers, SystemTime::now()) {
-                Some(wait) if wait > options.max_retry_after => None,
-                Some(wait) => Some(wait),
-                None => Some(backoff(retries, options)),
-            }
-        }
-
-        /// How long to wait before retrying after a failed attempt, if it is retried.
-        ///
-        /// A connection that never opened carried nothing, so any method may be repeated; any
-        /// other failure may have reached the server, so only idempotent methods are.
-        fn error_retry_delay(error: &reqwest::Error, method: &Method, retries: u32, options: &RequestOptions) -> Option<Duration> {
-            if error.is_builder() || error.is_redirect() {
-                return None;
-            }
-            (error.is_connect() || is_idempotent(method)).then(|| backoff(retries, options))
-        }
-
-        /// `Retry-After`, in its seconds or HTTP-date form, as a wait from `now`.
-        fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-            let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-            if let Ok(seconds) = value.parse::<u64>() {
-                return Some(Duration::from_secs(seconds));
-            }
-            let at = httpdate::parse_http_date(value).ok()?;
-            Some(at.duration_since(now).unwrap_or(Duration::ZERO))
-        }
-
-        /// Exponential backoff with jitter: the `retries`-th delay, doubled each time, capped,
-        /// then scaled by a random factor between 0.5 and 1.
-        fn backoff(retries: u32, options: &RequestOptions) -> Duration {
-            let doubled = options.initial_backoff.saturating_mul(2u32.saturating_pow(retries));
-            let capped = doubled.min(options.max_backoff);
-            let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
-            capped.mul_f64(0.5 + (random % 1024) as f64 / 2048.0)
-        }
-
-        #[cfg(test)]
-        mod tests {
-            use super::*;
-
-            #[test]
-            fn retry_after_reads_seconds_and_http_dates() {
-                let now = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
-                let mut headers = HeaderMap::new();
-                headers.insert(RETRY_AFTER, "120".parse().unwrap());
-                assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(120)));
-                headers.insert(RETRY_AFTER, "Wed, 21 Oct 2015 07:28:30 GMT".parse().unwrap());
-                assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(30)));
-                headers.insert(RETRY_AFTER, "Wed, 21 Oct 2015 07:27:00 GMT".parse().unwrap());
-                assert_eq!(retry_after(&headers, now), Some(Duration::ZERO));
-                headers.insert(RETRY_AFTER, "soon".parse().unwrap());
-                assert_eq!(retry_after(&headers, now), None);
-            }
-
-            #[test]
-            fn backoff_doubles_up_to_the_cap_with_jitter() {
-                let options = RequestOptions::default();
-                for (retries, full) in [(0, 500), (1, 1000), (2, 2000), (3, 4000), (4, 8000), (9, 8000)] {
-                    let delay = backoff(retries, &options).as_millis();
-                    assert!(delay >= full / 2 && delay <= full, "retry {retries}: {delay} ms");
-                }
-            }
-
-            #[test]
-            fn only_safe_failures_are_retried() {
-                let options = RequestOptions::default();
-                let none = HeaderMap::new();
-                let delay = |status: u16, method: Method| {
-                    status_retry_delay(StatusCode::from_u16(status).unwrap(), &none, &method, 0, &options).is_some()
-                };
-                assert!(delay(429, Method::POST));
-                assert!(delay(503, Method::GET));
-                assert!(!delay(503, Method::POST));
-                assert!(!delay(500, Method::POST));
-                for status in [408, 500, 502, 503, 504] {
-                    assert!(delay(status, Method::PUT), "{status}");
-                }
-                assert!(!delay(400, Method::GET));
-                assert!(!delay(501, Method::GET));
-                let mut far = HeaderMap::new();
-                far.insert(RETRY_AFTER, "3600".parse().unwrap());
-                assert_eq!(status_retry_delay(StatusCode::TOO_MANY_REQUESTS, &far, &Method::GET, 0, &options), None);
-            }
+    fn add(&mut self, body: &SuccessBody) {
+        match body {
+            SuccessBody::Json(_) => self.json = true,
+            SuccessBody::Text => self.text = true,
+            SuccessBody::Bytes => self.bytes = true,
+            SuccessBody::Empty => self.empty = true,
         }
     }
 }
 
-/// `Body` and what builds it: only the encodings some operation sends.
-fn body_items(encodings: Encodings) -> TokenStream {
-    let json = encodings.json.then(|| {
-        quote! {
-            /// A JSON body.
-            pub(crate) fn json(value: impl serde::Serialize) -> Result<Body, Error> {
-                let bytes = serde_json::to_vec(&value).map_err(|e| Error::validation("body", format!("cannot be encoded as JSON: {e}")))?;
-                Ok(Body::Encoded { content_type: "application/json", bytes })
-            }
-        }
-    });
-    let form = encodings.form.then(|| {
-        quote! {
-            /// A form-urlencoded body of `key=value` pairs (a struct's `form_pairs`).
-            pub(crate) fn form<K: serde::Serialize>(pairs: &[(K, String)]) -> Result<Body, Error> {
-                let text = serde_urlencoded::to_string(pairs)
-                    .map_err(|e| Error::validation("body", format!("cannot be form-encoded: {e}")))?;
-                Ok(Body::Encoded { content_type: "application/x-www-form-urlencoded", bytes: text.into_bytes() })
-            }
-        }
-    });
-    let form_value = encodings.form_value.then(|| {
-        quote! {
-            /// A form-urlencoded body of a value that is not a struct: an object's entries, each
-            /// as a struct's field would go.
-            pub(crate) fn form_of(value: impl serde::Serialize) -> Result<Body, Error> {
-                match serde_json::to_value(value) {
-                    Ok(serde_json::Value::Object(entries)) => {
-                        let pairs: Vec<(&str, String)> = entries
-                            .iter()
-                            .flat_map(|(key, value)| field_texts(value).into_iter().map(move |text| (key.as_str(), text)))
-                            .collect();
-                        Body::form(&pairs)
-                    }
-                    Ok(_) => Err(Error::validation("body", "cannot be form-encoded: it is not an object".to_owned())),
-                    Err(e) => Err(Error::validation("body", format!("cannot be form-encoded: {e}"))),
-                }
-            }
-        }
-    });
-    let raw = (encodings.text || encodings.bytes).then(|| {
-        quote! {
-            /// A body sent as given, with its content type.
-            pub(crate) fn raw(content_type: &'static str, bytes: &[u8]) -> Body {
-                Body::Encoded { content_type, bytes: bytes.to_vec() }
-            }
-        }
-    });
-    let text_parts = encodings.multipart_text.then(|| {
-        quote! {
-            /// A text field.
-            pub(crate) fn text(name: &str, text: String) -> Self {
-                Part { name: name.to_owned(), bytes: text.into_bytes(), file: None }
-            }
-
-            /// The parts a field's value becomes (see `field_texts`).
-            pub(crate) fn values(name: &str, value: impl serde::Serialize, parts: &mut Vec<Part>) {
-                parts.extend(field_texts(&value).into_iter().map(|text| Part::text(name, text)));
-            }
-        }
-    });
-    let file_part = encodings.multipart_files.then(|| {
-        quote! {
-            /// A file, with its name and content type.
-            pub(crate) fn file(name: &str, file: &crate::types::File) -> Self {
-                Part {
-                    name: name.to_owned(),
-                    bytes: file.bytes.clone(),
-                    file: Some((file.file_name.clone(), file.content_type.clone())),
-                }
-            }
-        }
-    });
-    let (multipart_variant, multipart_attach, multipart_items) = if encodings.multipart {
-        (
-            quote! {
-                /// A multipart form, rebuilt for each attempt.
-                Multipart(Vec<Part>),
-            },
-            quote! {
-                Body::Multipart(parts) => {
-                    let mut form = reqwest::multipart::Form::new();
-                    for part in parts {
-                        form = form.part(part.name.clone(), part.to_reqwest()?);
-                    }
-                    builder.multipart(form)
-                }
-            },
-            quote! {
-                /// One part of a multipart body.
-                pub(crate) struct Part {
-                    name: String,
-                    bytes: Vec<u8>,
-                    /// File name and content type, for file parts.
-                    file: Option<(String, String)>,
-                }
-
-                impl Part {
-                    #text_parts
-
-                    #file_part
-
-                    fn to_reqwest(&self) -> Result<reqwest::multipart::Part, Error> {
-                        let part = reqwest::multipart::Part::bytes(self.bytes.clone());
-                        match &self.file {
-                            None => Ok(part),
-                            Some((file_name, content_type)) => part
-                                .file_name(file_name.clone())
-                                .mime_str(content_type)
-                                .map_err(|e| Error::validation(&self.name, format!("has an invalid content type: {e}"))),
-                        }
-                    }
-                }
-            },
-        )
-    } else {
-        (quote! {}, quote! {}, quote! {})
+/// Whether some error response (`4XX`, `5XX` or `default`) is declared with the shape of a
+/// Django REST framework error: an object with a string `detail`, or with `non_field_errors`
+/// as a list of strings. Such an API gets DRF's messages in `Error::Api`.
+pub fn drf_errors(api: &Api) -> bool {
+    let string = TypeRef::Scalar(Scalar::String);
+    let drf_shaped = |ty: &TypeRef| match ty {
+        TypeRef::Named(id) => match api.types.get(id) {
+            Some(TypeDef { kind: TypeKind::Struct(s), .. }) => s.fields.iter().any(|f| {
+                (f.wire_name == "detail" && f.ty == string)
+                    || (f.wire_name == "non_field_errors" && f.ty == TypeRef::List(Box::new(string.clone())))
+            }),
+            _ => false,
+        },
+        _ => false,
     };
-    let field_texts = (encodings.form_fields || encodings.form_value || encodings.multipart_text).then(|| {
-        quote! {
-            /// The texts a field's value goes as in a form or multipart body: scalars as text, lists
-            /// as one text per item, objects as JSON text, and `null` as an empty text (what an HTML
-            /// form sends for an empty field; Django REST framework reads it as null, or as `""` where
-            /// a blank string is allowed).
-            pub(crate) fn field_texts<T: serde::Serialize + ?Sized>(value: &T) -> Vec<String> {
-                fn text_of(value: &serde_json::Value) -> String {
-                    match value {
-                        serde_json::Value::Null => String::new(),
-                        serde_json::Value::String(text) => text.clone(),
-                        other => other.to_string(),
-                    }
-                }
-                match serde_json::to_value(value) {
-                    Ok(serde_json::Value::Array(items)) => items.iter().map(text_of).collect(),
-                    Ok(value) => vec![text_of(&value)],
-                    Err(_) => Vec::new(),
-                }
-            }
-        }
-    });
-    let has_encoded = encodings.json || encodings.form || encodings.text || encodings.bytes;
-    let encoded_variant = has_encoded.then(|| {
-        quote! {
-            /// Bytes already encoded, with their content type.
-            Encoded { content_type: &'static str, bytes: Vec<u8> },
-        }
-    });
-    let encoded_attach = has_encoded.then(|| {
-        quote! {
-            Body::Encoded { content_type, bytes } => {
-                builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone())
-            }
-        }
-    });
-    quote! {
-        /// A request body, encoded once and sent by every attempt.
-        pub(crate) enum Body {
-            /// No body.
-            Empty,
-            #encoded_variant
-            #multipart_variant
-        }
-
-        impl Body {
-            #json
-            #form
-            #form_value
-            #raw
-
-            fn attach(&self, builder: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, Error> {
-                Ok(match self {
-                    Body::Empty => builder,
-                    #encoded_attach
-                    #multipart_attach
-                })
-            }
-        }
-
-        #multipart_items
-        #field_texts
-    }
+    api.operations.iter().flat_map(|op| &op.responses).any(|(status, response)| {
+        let error = status.starts_with('4') || status.starts_with('5') || status == "default";
+        error && response.content.iter().any(|(media, ty)| media.contains("json") && drf_shaped(ty))
+    })
 }

@@ -4,8 +4,7 @@
 use std::fmt::Write as _;
 
 use super::Features;
-use super::client::{CONNECT_TIMEOUT_SECS, REQUEST_TIMEOUT_SECS};
-use super::http::{INITIAL_BACKOFF_MS, MAX_BACKOFF_SECS, MAX_RESPONSE_MIB, MAX_RETRIES, MAX_RETRY_AFTER_SECS};
+use super::runtime::Defaults;
 use crate::Config;
 use crate::model::*;
 
@@ -93,8 +92,18 @@ fn toml_string(value: &str) -> String {
 }
 
 /// The generated crate's README.md (without the header line).
-pub fn readme(api: &Api, config: &Config) -> String {
+pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
     let mut out = String::new();
+    let Defaults {
+        max_retries,
+        timeout_secs,
+        connect_timeout_secs,
+        initial_backoff_ms,
+        max_backoff_secs,
+        max_retry_after_secs,
+        max_response_mib,
+        error_body_kib,
+    } = Defaults::get();
     let name = &config.crate_name;
     let krate = name.replace('-', "_");
     let prefix = &config.env_prefix;
@@ -144,6 +153,13 @@ pub fn readme(api: &Api, config: &Config) -> String {
     let _ = writeln!(out, "- `Config`: the client is missing a base URL or the credentials the operation needs.");
     let _ = writeln!(out, "- `Transport`: the server could not be reached, or the call timed out.");
     let _ = writeln!(out, "- `Api`: the server answered with an error status; the status, headers and body are kept.");
+    if features.drf_errors || config.drf_errors {
+        let _ = writeln!(
+            out,
+            "  Its `messages` are those of a Django REST framework error body (`{{\"detail\": …}}`, \
+             `{{\"field\": [\"…\"]}}`), field errors as `field: message`, and its one-line message shows them."
+        );
+    }
     let _ = writeln!(out, "- `TooLarge`: a success body was larger than `RequestOptions::max_response_bytes`.");
     let _ = writeln!(out, "- `Decode`: a success response did not match the declared type; the error names the field.\n");
 
@@ -158,15 +174,15 @@ pub fn readme(api: &Api, config: &Config) -> String {
     }
     let _ = writeln!(
         out,
-        "Connecting times out after {CONNECT_TIMEOUT_SECS} s and each attempt of a call after \
-         {REQUEST_TIMEOUT_SECS} s; `connect_timeout` and `timeout` on the builder change them, and \
+        "Connecting times out after {connect_timeout_secs} s and each attempt of a call after \
+         {timeout_secs} s; `connect_timeout` and `timeout` on the builder change them, and \
          `client.with_timeout(…)` or `client.with_options(…)` change them for some calls only, sharing the \
          connection pool.\n"
     );
     let _ = writeln!(
         out,
-        "A success body is read up to {MAX_RESPONSE_MIB} MiB (`RequestOptions::max_response_bytes`), an error \
-         body up to 64 KiB, so a misbehaving server cannot exhaust memory.\n"
+        "A success body is read up to {max_response_mib} MiB (`RequestOptions::max_response_bytes`), an error \
+         body up to {error_body_kib} KiB, so a misbehaving server cannot exhaust memory.\n"
     );
     let _ = writeln!(out, "Credentials are only sent to the base URL's host: a redirect elsewhere is followed without them, \
          and plain `http` to a host other than this machine is refused unless `allow_insecure_http(true)` says otherwise.\n");
@@ -174,9 +190,9 @@ pub fn readme(api: &Api, config: &Config) -> String {
     let _ = writeln!(out, "## Retries\n");
     let _ = writeln!(
         out,
-        "A failed call is retried up to {MAX_RETRIES} times (`max_retries(0)` turns this off), waiting \
-         {INITIAL_BACKOFF_MS} ms, then twice as long each time up to {MAX_BACKOFF_SECS} s, with jitter. A \
-         `Retry-After` header (seconds or an HTTP date) is honoured up to {MAX_RETRY_AFTER_SECS} s; a server \
+        "A failed call is retried up to {max_retries} times (`max_retries(0)` turns this off), waiting \
+         {initial_backoff_ms} ms, then twice as long each time up to {max_backoff_secs} s, with jitter. A \
+         `Retry-After` header (seconds or an HTTP date) is honoured up to {max_retry_after_secs} s; a server \
          asking for longer gets its error returned at once.\n"
     );
     let _ = writeln!(out, "- Always retried: a connection that could not be opened (nothing was sent), and `429 Too Many Requests`.");
@@ -185,7 +201,7 @@ pub fn readme(api: &Api, config: &Config) -> String {
         "- Retried for idempotent methods only ({}): `408`, `500`, `502`, `503`, `504`, and connections that broke or timed out after the request went out.",
         crate::model::idempotent_methods_text()
     );
-    let _ = writeln!(out, "- Never retried: a `POST` or `PATCH` that may have reached the server. Some calls cost credits, so repeating one could charge twice; retry such a call yourself only when you know the first attempt did not go through.\n");
+    let _ = writeln!(out, "- Never retried: a `POST` or `PATCH` that may have reached the server. A call may have effects that must not happen twice (a charge, a message sent); retry such a call yourself only when you know the first attempt did not go through.\n");
 
     let _ = writeln!(out, "## Blocking\n");
     let _ = writeln!(
@@ -202,13 +218,6 @@ pub fn readme(api: &Api, config: &Config) -> String {
          for a mock server or fixtures that decode what the client sent. Every type is `Serialize`, and \
          every type the server returns is `Deserialize`, without it; it is off by default because those \
          impls are a large share of the crate's compile time."
-    );
-    let _ = writeln!(
-        out,
-        "\nAbout twenty crates of the dependency tree are ICU4X, which `url` (through `idna_adapter`) uses for \
-         international domain names. An application can switch that to the smaller unicode-rs back end with \
-         `cargo update -p idna_adapter --precise 1.1.0`, as `idna_adapter` documents; a library cannot choose \
-         it for you."
     );
     out
 }

@@ -8,7 +8,7 @@ mod docs;
 mod http;
 mod manifest;
 mod operations;
-mod runtime;
+pub mod runtime;
 mod types;
 mod validate;
 
@@ -28,6 +28,13 @@ pub enum EmittedFile {
         path: &'static str,
         /// The file's items.
         tokens: TokenStream,
+    },
+    /// Rust source written as is after the header: a file of the runtime.
+    Source {
+        /// Path relative to the crate root.
+        path: &'static str,
+        /// The contents.
+        text: String,
     },
     /// Any other text, written as is after the header.
     Text {
@@ -50,24 +57,28 @@ pub enum FileKind {
     Lib,
     /// `src/client.rs`.
     Client,
-    /// `src/http.rs`.
-    Http,
     /// `src/blocking.rs`.
     Blocking,
-    /// `src/error.rs`.
-    Error,
     /// `src/types.rs`.
     Types,
-    /// `src/validate.rs`, when some request value has a constraint.
-    Validate,
+    /// A file of the runtime (`src/http.rs`, `src/error.rs`, …), with the parts the API needs.
+    Runtime(&'static str),
 }
 
 /// The files the crate for `api` has, in a fixed order.
 pub fn file_kinds(api: &Api) -> Vec<FileKind> {
     use FileKind::*;
-    let mut kinds = vec![Manifest, Readme, Lib, Client, Http, Blocking, Error, Types];
-    if Features::of(api).validation {
-        kinds.push(Validate);
+    let features = Features::of(api);
+    let mut kinds = vec![Manifest, Readme, Lib, Client, Blocking, Types];
+    for file in &runtime::FILES {
+        let wanted = match file.path {
+            "src/validate.rs" => features.validation,
+            "src/support.rs" => features.decimal || features.files || types::needs_nullable(api),
+            _ => true,
+        };
+        if wanted {
+            kinds.push(Runtime(file.path));
+        }
     }
     kinds
 }
@@ -75,29 +86,22 @@ pub fn file_kinds(api: &Api) -> Vec<FileKind> {
 /// Emits one file of the client crate.
 pub fn emit_file(api: &Api, config: &Config, kind: FileKind) -> EmittedFile {
     let features = Features::of(api);
-    let encodings = features.encodings;
     match kind {
         FileKind::Manifest => EmittedFile::Text { path: "Cargo.toml", text: manifest::cargo_toml(api, config, &features) },
-        FileKind::Readme => EmittedFile::Text { path: "README.md", text: manifest::readme(api, config) },
+        FileKind::Readme => EmittedFile::Text { path: "README.md", text: manifest::readme(api, config, &features) },
         FileKind::Lib => EmittedFile::Rust { path: "src/lib.rs", tokens: lib_rs(api, config, &features) },
         FileKind::Client => {
             let methods = operations::methods(api, config);
             EmittedFile::Rust { path: "src/client.rs", tokens: client::emit_client(api, config, &methods) }
         }
-        FileKind::Http => EmittedFile::Rust {
-            path: "src/http.rs",
-            tokens: http::http_rs(encodings, operations::needs_param_text(api), runtime::Readers::of(api).body()),
-        },
         FileKind::Blocking => {
             let methods = operations::methods(api, config);
             EmittedFile::Rust { path: "src/blocking.rs", tokens: blocking::blocking_rs(api, &methods) }
         }
-        FileKind::Error => {
-            let validation_error = features.validation || encodings.uses_validation_error();
-            EmittedFile::Rust { path: "src/error.rs", tokens: runtime::error_rs(runtime::Readers::of(api), validation_error) }
-        }
         FileKind::Types => EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api, &features) },
-        FileKind::Validate => EmittedFile::Rust { path: "src/validate.rs", tokens: validate::runtime(features.patterns) },
+        FileKind::Runtime(path) => {
+            EmittedFile::Source { path, text: runtime::Parts::of(api, config, &features).file(path) }
+        }
     }
 }
 
@@ -131,11 +135,18 @@ pub struct Features {
     pub files: bool,
     /// The request-body encodings operations send.
     pub encodings: http::Encodings,
+    /// Some error response is declared with the shape of a Django REST framework error
+    /// (`detail`, or `non_field_errors`).
+    pub drf_errors: bool,
 }
 
 impl Features {
     fn of(api: &Api) -> Self {
-        let mut features = Features { encodings: http::Encodings::of(api), ..Features::default() };
+        let mut features = Features {
+            encodings: http::Encodings::of(api),
+            drf_errors: http::drf_errors(api),
+            ..Features::default()
+        };
         features.validation = api.types.values().any(|def| def.validates);
         for def in api.types.values() {
             match &def.kind {
@@ -295,6 +306,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         quote! { #![doc = #line] }
     });
     let validate = features.validation.then(|| quote! { mod validate; });
+    let support = (features.decimal || features.files || types::needs_nullable(api)).then(|| quote! { mod support; });
     // A spec without operations (webhooks or schemas only) still gets the whole client, whose
     // runtime then has no caller.
     let unused_runtime = api.operations.is_empty().then(|| quote! { #![allow(dead_code, unused_imports)] });
@@ -311,8 +323,12 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         #[cfg(feature = "blocking")]
         pub mod blocking;
         mod client;
+        mod decode;
         mod error;
         mod http;
+        #[cfg(feature = "blocking")]
+        mod runner;
+        #support
         pub mod types;
         #validate
 

@@ -154,7 +154,7 @@ fn method(
         let operation = #label;
         let #mutable request = Request::new(operation, reqwest::Method::#http_method, self.url(&[#(#segments),*]));
         #(#steps)*
-        let response = self.execute(request).await?;
+        let response = crate::http::execute(self, request).await?;
         #decode
     };
     Method {
@@ -221,7 +221,7 @@ fn decode(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
                 }
             }
             let fallback = fallback
-                .unwrap_or_else(|| quote! { _ => Err(crate::error::undeclared_status(operation, response.status)), });
+                .unwrap_or_else(|| quote! { _ => Err(crate::decode::undeclared_status(operation, response.status)), });
             let ty = quote! { #types #enum_name };
             (ty, quote! { match response.status.as_u16() { #(#arms)* #fallback } })
         }
@@ -232,11 +232,11 @@ fn read_body(api: &Api, body: &SuccessBody) -> (TokenStream, TokenStream) {
     match body {
         SuccessBody::Json(ty) => {
             let ty = rust_type(api, ty, Some(Direction::Response), &quote! { types:: }).owned;
-            (ty, quote! { crate::error::json(operation, response) })
+            (ty, quote! { crate::decode::json(operation, response) })
         }
-        SuccessBody::Text => (quote! { String }, quote! { crate::error::text(operation, response) }),
-        SuccessBody::Bytes => (quote! { Vec<u8> }, quote! { Ok(crate::error::bytes(response)) }),
-        SuccessBody::Empty => (quote! { () }, quote! { Ok(crate::error::empty(response)) }),
+        SuccessBody::Text => (quote! { String }, quote! { crate::decode::text(operation, response) }),
+        SuccessBody::Bytes => (quote! { Vec<u8> }, quote! { Ok(crate::decode::bytes(response)) }),
+        SuccessBody::Empty => (quote! { () }, quote! { Ok(crate::decode::empty(response)) }),
     }
 }
 

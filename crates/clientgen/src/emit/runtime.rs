@@ -1,415 +1,539 @@
-//! Emits `error.rs`: the generated crate's one error type and the response readers that make it.
+//! The client runtime (`crates/runtime`), embedded, and the marker resolver that copies into a
+//! generated crate the parts of it an API needs.
+//!
+//! The runtime's files are ordinary Rust. An item that only some APIs need carries
+//! `#[cfg(…)]` over the runtime crate's features (`feature = "form"`, `any(…)`, `all(…)`,
+//! `not(…)`), each feature a part the generator selects ([`Parts`]). Resolving works on the
+//! text, line by line, so comments and docs survive: a marker that holds is removed and its
+//! item kept, one that does not is removed with its item (the marker line first, then the
+//! item's docs, attributes and body, found by bracket depth). `#[cfg_attr(marker, attr)]`
+//! becomes `#[attr]` or nothing. `cfg(test)` never holds, so unit tests stay behind. A marker
+//! that names a feature the generator does not select (`blocking`, a real feature of the
+//! generated crate) is left as written.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use super::Features;
+use super::http::Readers;
+use crate::Config;
+use crate::model::Api;
 
-use crate::model::{Api, Success, SuccessBody};
-
-/// Which success-body readers the operations call.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Readers {
-    /// Some operation returns JSON.
-    pub json: bool,
-    /// Some operation returns text.
-    pub text: bool,
-    /// Some operation returns bytes.
-    pub bytes: bool,
-    /// Some operation returns no body.
-    pub empty: bool,
-    /// Some operation's success statuses are listed one by one, with no range to fall back on.
-    pub undeclared: bool,
+/// A file of the runtime crate and the path it takes in a generated crate.
+pub struct RuntimeFile {
+    /// The path in the generated crate (and, under `crates/runtime`, in the runtime crate).
+    pub path: &'static str,
+    /// The file's text.
+    pub text: &'static str,
 }
 
-impl Readers {
-    /// The readers the operations of `api` call.
-    pub fn of(api: &Api) -> Self {
-        let mut readers = Readers::default();
-        for op in &api.operations {
-            match &op.success {
-                Success::Single(body) => readers.add(body),
-                Success::ByStatus { variants, .. } => {
-                    for v in variants {
-                        readers.add(&v.body);
-                    }
-                    readers.undeclared |= variants.iter().all(|v| v.status.parse::<u16>().is_ok());
-                }
-            }
+/// The runtime files a generated crate may have.
+pub const FILES: [RuntimeFile; 6] = [
+    RuntimeFile { path: "src/http.rs", text: include_str!("../../../runtime/src/http.rs") },
+    RuntimeFile { path: "src/error.rs", text: include_str!("../../../runtime/src/error.rs") },
+    RuntimeFile { path: "src/decode.rs", text: include_str!("../../../runtime/src/decode.rs") },
+    RuntimeFile { path: "src/runner.rs", text: include_str!("../../../runtime/src/runner.rs") },
+    RuntimeFile { path: "src/support.rs", text: include_str!("../../../runtime/src/support.rs") },
+    RuntimeFile { path: "src/validate.rs", text: include_str!("../../../runtime/src/validate.rs") },
+];
+
+/// The runtime crate's `lib.rs` (never copied: generated crates have their own).
+pub const LIB: &str = include_str!("../../../runtime/src/lib.rs");
+
+/// The runtime crate's manifest, whose features are the parts.
+pub const MANIFEST: &str = include_str!("../../../runtime/Cargo.toml");
+
+/// The text of the runtime file at `path` (`src/http.rs`).
+pub fn file_text(path: &str) -> &'static str {
+    FILES.iter().find(|file| file.path == path).map_or("", |file| file.text)
+}
+
+/// The parts of the runtime an API needs: each a feature of the runtime crate.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    /// JSON request bodies.
+    pub json_body: bool,
+    /// Form bodies.
+    pub form: bool,
+    /// Form bodies of structs, field by field.
+    pub form_fields: bool,
+    /// Form bodies of other values.
+    pub form_value: bool,
+    /// Multipart bodies.
+    pub multipart: bool,
+    /// Multipart text parts.
+    pub multipart_text: bool,
+    /// Multipart file parts.
+    pub multipart_files: bool,
+    /// Text or bytes bodies, sent as given.
+    pub raw_body: bool,
+    /// A parameter with no `Display` form.
+    pub param_text: bool,
+    /// JSON success bodies.
+    pub read_json: bool,
+    /// Text success bodies.
+    pub read_text: bool,
+    /// Bytes success bodies.
+    pub read_bytes: bool,
+    /// Successes without a body.
+    pub read_empty: bool,
+    /// Success statuses listed one by one, with no range to fall back on.
+    pub undeclared_status: bool,
+    /// Request validation (`validate.rs`).
+    pub validation: bool,
+    /// Pattern checks.
+    pub patterns: bool,
+    /// Django REST framework error messages.
+    pub drf: bool,
+    /// The `Decimal` type.
+    pub decimal: bool,
+    /// The `File` type.
+    pub file: bool,
+    /// The `Nullable` type.
+    pub nullable: bool,
+}
+
+impl Parts {
+    /// The parts the crate for `api` needs.
+    pub fn of(api: &Api, config: &Config, features: &Features) -> Self {
+        let e = features.encodings;
+        let readers = Readers::of(api);
+        Parts {
+            json_body: e.json,
+            form: e.form,
+            form_fields: e.form_fields,
+            form_value: e.form_value,
+            multipart: e.multipart,
+            multipart_text: e.multipart_text,
+            multipart_files: e.multipart_files,
+            raw_body: e.text || e.bytes,
+            param_text: super::operations::needs_param_text(api),
+            read_json: readers.json,
+            read_text: readers.text,
+            read_bytes: readers.bytes,
+            read_empty: readers.empty,
+            undeclared_status: readers.undeclared,
+            validation: features.validation,
+            patterns: features.patterns,
+            drf: features.drf_errors || config.drf_errors,
+            decimal: features.decimal,
+            file: features.files,
+            nullable: super::types::needs_nullable(api),
         }
-        readers
     }
 
-    /// Some reader uses a success body (not only its status and headers).
-    pub fn body(&self) -> bool {
-        self.json || self.text || self.bytes
+    /// Each part's feature name in the runtime crate, and whether it is selected.
+    pub fn markers(&self) -> [(&'static str, bool); 20] {
+        [
+            ("json-body", self.json_body),
+            ("form", self.form),
+            ("form-fields", self.form_fields),
+            ("form-value", self.form_value),
+            ("multipart", self.multipart),
+            ("multipart-text", self.multipart_text),
+            ("multipart-files", self.multipart_files),
+            ("raw-body", self.raw_body),
+            ("param-text", self.param_text),
+            ("read-json", self.read_json),
+            ("read-text", self.read_text),
+            ("read-bytes", self.read_bytes),
+            ("read-empty", self.read_empty),
+            ("undeclared-status", self.undeclared_status),
+            ("validation", self.validation),
+            ("patterns", self.patterns),
+            ("drf", self.drf),
+            ("decimal", self.decimal),
+            ("file", self.file),
+            ("nullable", self.nullable),
+        ]
     }
 
-    fn add(&mut self, body: &SuccessBody) {
-        match body {
-            SuccessBody::Json(_) => self.json = true,
-            SuccessBody::Text => self.text = true,
-            SuccessBody::Bytes => self.bytes = true,
-            SuccessBody::Empty => self.empty = true,
+    /// Whether the crate has `support.rs` (some support type is needed).
+    pub fn support(&self) -> bool {
+        self.decimal || self.file || self.nullable
+    }
+
+    /// The runtime file at `path` with the parts this API needs; a resolver error (a marker
+    /// it cannot read) is a defect of the runtime, caught by this module's tests.
+    pub fn file(&self, path: &str) -> String {
+        let markers = self.markers();
+        let selected = |name: &str| markers.iter().find(|(marker, _)| *marker == name).map(|(_, on)| *on);
+        resolve(file_text(path), &selected).unwrap_or_else(|e| format!("compile_error!({:?});\n", e))
+    }
+}
+
+/// The runtime's default settings, read from the constants of its `http.rs` (and `error.rs`),
+/// so that the README the generator writes states what the code does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Defaults {
+    /// Retries after the first attempt.
+    pub max_retries: u64,
+    /// The limit on each attempt, in seconds.
+    pub timeout_secs: u64,
+    /// The connect timeout, in seconds.
+    pub connect_timeout_secs: u64,
+    /// The delay before the first retry, in milliseconds.
+    pub initial_backoff_ms: u64,
+    /// The longest delay between attempts, in seconds.
+    pub max_backoff_secs: u64,
+    /// The longest `Retry-After` honoured, in seconds.
+    pub max_retry_after_secs: u64,
+    /// The largest success body, in MiB.
+    pub max_response_mib: u64,
+    /// The largest error body kept, in KiB.
+    pub error_body_kib: u64,
+}
+
+impl Defaults {
+    /// The defaults the embedded runtime uses.
+    pub fn get() -> Self {
+        let http = file_text("src/http.rs");
+        let read = |name: &str| constant(http, name).unwrap_or(0);
+        Defaults {
+            max_retries: read("MAX_RETRIES"),
+            timeout_secs: read("TIMEOUT_SECS"),
+            connect_timeout_secs: read("CONNECT_TIMEOUT_SECS"),
+            initial_backoff_ms: read("INITIAL_BACKOFF_MS"),
+            max_backoff_secs: read("MAX_BACKOFF_SECS"),
+            max_retry_after_secs: read("MAX_RETRY_AFTER_SECS"),
+            max_response_mib: read("MAX_RESPONSE_MIB"),
+            error_body_kib: constant(file_text("src/error.rs"), "BODY_LIMIT").unwrap_or(0) / 1024,
         }
     }
 }
 
-/// The `error.rs` module.
-pub fn error_rs(readers: Readers, validation: bool) -> TokenStream {
-    let validation = validation.then(|| {
-        quote! {
-            impl Error {
-                pub(crate) fn validation(field: &str, rule: String) -> Self {
-                    Error::Validation { field: field.to_owned(), rule }
-                }
+/// The value of `const NAME: T = …;` in `source`: an integer literal, or a product of them
+/// (`64 * 1024`).
+fn constant(source: &str, name: &str) -> Option<u64> {
+    let line = source.lines().find(|line| {
+        let bare = line.trim_start().trim_start_matches("pub(crate) ").trim_start_matches("pub ");
+        bare.strip_prefix("const ").and_then(|rest| rest.strip_prefix(name)).is_some_and(|rest| rest.starts_with(':'))
+    })?;
+    let value = line.split_once('=')?.1.trim().strip_suffix(';')?;
+    value.split('*').map(|factor| factor.trim().replace('_', "").parse::<u64>().ok()).product()
+}
 
-                /// Prefixes the field path of a validation error with the field holding the value.
-                #[allow(dead_code)]
-                pub(crate) fn within(self, outer: &str) -> Self {
-                    match self {
-                        Error::Validation { field, rule } => Error::Validation { field: format!("{outer}.{field}"), rule },
-                        other => other,
+/// Resolves the markers of a runtime file: `selected` says whether a part is on, and `None`
+/// for a feature that is not a part (left as written).
+pub fn resolve(text: &str, selected: &dyn Fn(&str) -> Option<bool>) -> Result<String, String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim_start();
+        let kind = if trimmed.starts_with("#[cfg(") {
+            Some("#[cfg(")
+        } else if trimmed.starts_with("#[cfg_attr(") {
+            Some("#[cfg_attr(")
+        } else {
+            None
+        };
+        let Some(kind) = kind else {
+            out.push(line.to_owned());
+            i += 1;
+            continue;
+        };
+        // The attribute, joined when rustfmt spread it over lines.
+        let mut last = i;
+        let mut attribute = trimmed.trim_end().to_owned();
+        while !lines[last].trim_end().ends_with(")]") {
+            last += 1;
+            let next = lines.get(last).ok_or_else(|| format!("line {}: unterminated attribute", i + 1))?;
+            attribute.push_str(next.trim());
+        }
+        let inner = &attribute[kind.len()..attribute.len() - 2];
+        let indent = &line[..line.len() - trimmed.len()];
+        if kind == "#[cfg(" {
+            match eval(inner, selected).map_err(|e| format!("line {}: {e}", i + 1))? {
+                None => out.extend(lines[i..=last].iter().map(|l| (*l).to_owned())),
+                Some(true) => {}
+                Some(false) => last = item_end(&lines, last + 1).ok_or_else(|| format!("line {}: no item ends", i + 1))?,
+            }
+        } else {
+            let (predicate, attr) = split_top_level(inner).ok_or_else(|| format!("line {}: cfg_attr without an attribute", i + 1))?;
+            match eval(predicate, selected).map_err(|e| format!("line {}: {e}", i + 1))? {
+                None => out.extend(lines[i..=last].iter().map(|l| (*l).to_owned())),
+                Some(true) => out.push(format!("{indent}#[{}]", attr.trim())),
+                Some(false) => {}
+            }
+        }
+        i = last + 1;
+    }
+    Ok(tidy(&out))
+}
+
+/// Removes the blank lines that dropped items leave behind, as rustfmt would: more than one in
+/// a row, after an opening brace, before a closing one, and at the end.
+fn tidy(lines: &[String]) -> String {
+    let mut out: Vec<&str> = Vec::with_capacity(lines.len());
+    for line in lines {
+        let blank = line.trim().is_empty();
+        if blank && out.last().is_none_or(|previous| previous.trim().is_empty() || previous.trim_end().ends_with('{')) {
+            continue;
+        }
+        let closing = line.trim_start().starts_with('}') || line.trim_start().starts_with(')');
+        if closing && out.last().is_some_and(|previous| previous.trim().is_empty()) {
+            out.pop();
+        }
+        out.push(line);
+    }
+    while out.last().is_some_and(|line| line.trim().is_empty()) {
+        out.pop();
+    }
+    let mut text = out.join("\n");
+    text.push('\n');
+    text
+}
+
+/// The predicate and the attribute of a `cfg_attr`, split at the first comma outside brackets.
+fn split_top_level(text: &str) -> Option<(&str, &str)> {
+    let mut depth = 0i32;
+    let mut in_string = false;
+    for (at, c) in text.char_indices() {
+        match c {
+            '"' => in_string = !in_string,
+            '(' if !in_string => depth += 1,
+            ')' if !in_string => depth -= 1,
+            ',' if !in_string && depth == 0 => return Some((&text[..at], &text[at + 1..])),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The last line of the item that starts at `start` (after its marker): its docs, attributes
+/// and comments come first, and it ends on the first line after which every bracket is closed
+/// and that ends with `;`, `,` or `}`.
+fn item_end(lines: &[&str], start: usize) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut in_string = false;
+    for (index, line) in lines.iter().enumerate().skip(start) {
+        if !in_string && line.trim_start().starts_with("//") {
+            continue;
+        }
+        let code = scan(line, &mut depth, &mut in_string);
+        let code = code.trim_end();
+        if depth == 0 && !in_string && (code.ends_with(';') || code.ends_with(',') || code.ends_with('}')) {
+            return Some(index);
+        }
+    }
+    None
+}
+
+/// Follows brackets and string literals through one line; returns the line without a trailing
+/// `//` comment.
+fn scan<'a>(line: &'a str, depth: &mut i32, in_string: &mut bool) -> &'a str {
+    let bytes = line.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let c = bytes[at];
+        if *in_string {
+            match c {
+                b'\\' => at += 1,
+                b'"' => *in_string = false,
+                _ => {}
+            }
+        } else {
+            match c {
+                b'"' => *in_string = true,
+                b'/' if bytes.get(at + 1) == Some(&b'/') => return &line[..at],
+                // A character literal (`'x'`, `'\n'`); a lifetime has no closing quote.
+                b'\'' if bytes.get(at + 1) == Some(&b'\\') => {
+                    at += 2;
+                    while at < bytes.len() && bytes[at] != b'\'' {
+                        at += 1;
                     }
                 }
+                b'\'' if bytes.get(at + 2) == Some(&b'\'') => at += 2,
+                b'{' | b'(' | b'[' => *depth += 1,
+                b'}' | b')' | b']' => *depth -= 1,
+                _ => {}
             }
         }
-    });
-    let json = readers.json.then(|| {
-        quote! {
-            /// Decodes a success body as JSON into `T`. A body that does not fit is decoded again
-            /// with its path tracked, to say where it failed: tracking costs every call that
-            /// succeeds an allocation per field.
-            pub(crate) fn json<T: serde::de::DeserializeOwned>(operation: &str, response: Received) -> Result<ApiResponse<T>, Error> {
-                match serde_json::from_slice(&response.body) {
-                    Ok(body) => Ok(response.with_body(body)),
-                    Err(error) => {
-                        let deserializer = &mut serde_json::Deserializer::from_slice(&response.body);
-                        let path = match serde_path_to_error::deserialize::<_, T>(deserializer) {
-                            Err(e) => e.path().to_string(),
-                            Ok(_) => ".".to_owned(),
-                        };
-                        Err(decode_error(operation, &response, path, error))
+        at += 1;
+    }
+    line
+}
+
+/// Evaluates a `cfg` predicate: `Some(on)` when it depends only on parts (and `test`, never
+/// on), `None` when it names a feature that is not a part.
+fn eval(predicate: &str, selected: &dyn Fn(&str) -> Option<bool>) -> Result<Option<bool>, String> {
+    let mut parser = Parser { text: predicate.trim(), selected };
+    let value = parser.predicate()?;
+    if !parser.text.trim().is_empty() {
+        return Err(format!("unexpected `{}` in a cfg", parser.text));
+    }
+    Ok(value)
+}
+
+/// A recursive-descent reader of `cfg` predicates.
+struct Parser<'a> {
+    text: &'a str,
+    selected: &'a dyn Fn(&str) -> Option<bool>,
+}
+
+impl Parser<'_> {
+    fn predicate(&mut self) -> Result<Option<bool>, String> {
+        self.text = self.text.trim_start();
+        let end = self.text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(self.text.len());
+        let (word, rest) = self.text.split_at(end);
+        self.text = rest.trim_start();
+        match word {
+            "test" => Ok(Some(false)),
+            "feature" => {
+                let rest = self.text.strip_prefix('=').ok_or("`feature` without `=`")?.trim_start();
+                let rest = rest.strip_prefix('"').ok_or("a feature name is not a string")?;
+                let (name, rest) = rest.split_once('"').ok_or("an unterminated feature name")?;
+                self.text = rest;
+                Ok((self.selected)(name))
+            }
+            "any" | "all" | "not" => {
+                self.text = self.text.strip_prefix('(').ok_or_else(|| format!("`{word}` without `(`"))?;
+                let mut values = Vec::new();
+                loop {
+                    self.text = self.text.trim_start();
+                    if let Some(rest) = self.text.strip_prefix(')') {
+                        self.text = rest;
+                        break;
+                    }
+                    values.push(self.predicate()?);
+                    self.text = self.text.trim_start();
+                    if let Some(rest) = self.text.strip_prefix(',') {
+                        self.text = rest;
                     }
                 }
-            }
-
-            /// [`Error::Decode`] from what serde reports: a missing field joins the path, and a
-            /// body that is not JSON at all says what its content type was.
-            fn decode_error(operation: &str, response: &Received, path: String, error: serde_json::Error) -> Error {
-                let not_json = error.is_syntax() || error.is_eof();
-                let mut path = if path == "." { String::new() } else { format!(".{path}") };
-                let mut message = strip_position(&error.to_string());
-                // serde names a missing field in its message; make it part of the path.
-                if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
-                    path = format!("{path}.{field}");
-                    message = "missing from the body".to_owned();
-                }
-                if path.is_empty() {
-                    path.push('.');
-                }
-                let content_type = response.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-                if let Some(content_type) = content_type.filter(|t| not_json && !t.contains("json")) {
-                    message = format!("{message} (the response's content type is {content_type}, not JSON)");
-                }
-                decode_failure(operation, path, message, &response.body)
-            }
-
-            /// Drops serde_json's " at line X column Y": the field path says where.
-            fn strip_position(message: &str) -> String {
-                match message.find(" at line ") {
-                    Some(at) => message[..at].to_owned(),
-                    None => message.to_owned(),
-                }
-            }
-        }
-    });
-    let text = readers.text.then(|| {
-        quote! {
-            /// A success body as text; a body that is not UTF-8 is an error, not replaced characters.
-            pub(crate) fn text(operation: &str, response: Received) -> Result<ApiResponse<String>, Error> {
-                let Received { status, headers, body } = response;
-                match String::from_utf8(body) {
-                    Ok(body) => Ok(ApiResponse { status, headers, body }),
-                    Err(e) => {
-                        let message = format!("the body is not UTF-8 text: {}", e.utf8_error());
-                        Err(decode_failure(operation, ".".to_owned(), message, e.as_bytes()))
-                    }
-                }
-            }
-        }
-    });
-    let bytes = readers.bytes.then(|| {
-        quote! {
-            /// A success body as bytes.
-            pub(crate) fn bytes(response: Received) -> ApiResponse<Vec<u8>> {
-                let Received { status, headers, body } = response;
-                ApiResponse { status, headers, body }
-            }
-        }
-    });
-    let empty = readers.empty.then(|| {
-        quote! {
-            /// A success that carries no body; whatever was sent is ignored.
-            pub(crate) fn empty(response: Received) -> ApiResponse<()> {
-                response.with_body(())
-            }
-        }
-    });
-    let undeclared = readers.undeclared.then(|| {
-        quote! {
-            /// A success status the API does not declare for the operation.
-            pub(crate) fn undeclared_status(operation: &str, status: reqwest::StatusCode) -> Error {
-                Error::Decode {
-                    operation: operation.to_owned(),
-                    path: ".".to_owned(),
-                    message: format!("status {status} is not a declared response"),
-                    body: String::new(),
-                }
-            }
-        }
-    });
-    let decode_failure = (readers.json || readers.text).then(|| {
-        quote! {
-            /// [`Error::Decode`], keeping the body (up to the cap) as text.
-            fn decode_failure(operation: &str, path: String, message: String, body: &[u8]) -> Error {
-                let cut = body.len().min(BODY_LIMIT);
-                Error::Decode {
-                    operation: operation.to_owned(),
-                    path,
-                    message,
-                    body: String::from_utf8_lossy(&body[..cut]).into_owned(),
-                }
-            }
-        }
-    });
-    let with_body = (readers.json || readers.empty).then(|| {
-        quote! {
-            impl Received {
-                /// The response's status and headers with `body`, decoded from the bytes read.
-                fn with_body<T>(self, body: T) -> ApiResponse<T> {
-                    ApiResponse { status: self.status, headers: self.headers, body }
-                }
-            }
-        }
-    });
-    let api_response = (readers.json || readers.text || readers.bytes || readers.empty)
-        .then(|| quote! { use crate::http::{ApiResponse, Received}; });
-    quote! {
-        //! The one error type of this crate, and the response readers that produce it.
-
-        use std::fmt;
-
-        #api_response
-
-        /// How much of an error body is kept.
-        const BODY_LIMIT: usize = 64 * 1024;
-
-        /// Everything that can go wrong in a call.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum Error {
-            /// A request value breaks a rule the API declares. Nothing was sent.
-            Validation {
-                /// The field, as a path from the value checked (`text`, `items[2].name`).
-                field: String,
-                /// The rule it breaks, e.g. `must be at most 8000 characters long (is 8001)`.
-                rule: String,
-            },
-            /// The client is not set up for the call: no base URL, a bad URL, or missing credentials.
-            Config {
-                /// What is missing or wrong.
-                message: String,
-            },
-            /// The request could not be sent or its response not read (connection refused, timeout).
-            Transport {
-                /// `METHOD /path` of the call.
-                operation: String,
-                /// The URL called, without its query string.
-                url: String,
-                /// The underlying error.
-                source: reqwest::Error,
-            },
-            /// The server answered with a status that is not a success.
-            Api {
-                /// `METHOD /path` of the call.
-                operation: String,
-                /// The status.
-                status: reqwest::StatusCode,
-                /// The response headers (boxed to keep `Error` small).
-                headers: Box<reqwest::header::HeaderMap>,
-                /// The body as text, cut at 64 KiB.
-                body: String,
-                /// The messages of a Django REST framework error body (`{"detail": …}` or
-                /// `{"field": ["…"]}`), field errors as `field: message`; empty otherwise.
-                messages: Vec<String>,
-            },
-            /// A success response whose body is larger than
-            /// [`RequestOptions::max_response_bytes`](crate::RequestOptions::max_response_bytes).
-            TooLarge {
-                /// `METHOD /path` of the call.
-                operation: String,
-                /// The limit, in bytes.
-                limit: usize,
-            },
-            /// A success response whose body does not fit the declared type.
-            Decode {
-                /// `METHOD /path` of the call.
-                operation: String,
-                /// The path of the value that failed, e.g. `.created_at`.
-                path: String,
-                /// What was wrong with it.
-                message: String,
-                /// The body as text, cut at 64 KiB.
-                body: String,
-            },
-        }
-
-        impl Error {
-            pub(crate) fn config(message: impl Into<String>) -> Self {
-                Error::Config { message: message.into() }
-            }
-
-            /// The HTTP status, for [`Error::Api`].
-            pub fn status(&self) -> Option<reqwest::StatusCode> {
-                match self {
-                    Error::Api { status, .. } => Some(*status),
+                Ok(match word {
+                    "not" => match values.as_slice() {
+                        [value] => value.map(|on| !on),
+                        _ => return Err("`not` takes one predicate".to_owned()),
+                    },
+                    "any" if values.contains(&Some(true)) => Some(true),
+                    "any" if values.iter().all(|v| *v == Some(false)) => Some(false),
+                    "all" if values.contains(&Some(false)) => Some(false),
+                    "all" if values.iter().all(|v| *v == Some(true)) => Some(true),
                     _ => None,
-                }
-            }
-        }
-
-        impl fmt::Display for Error {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self {
-                    Error::Validation { field, rule } => write!(f, "invalid request: {field} {rule}"),
-                    Error::Config { message } => write!(f, "client configuration: {message}"),
-                    Error::Transport { operation, url, source } => {
-                        write!(f, "{operation} failed: could not reach {url}")?;
-                        let mut cause: Option<&dyn std::error::Error> = Some(source);
-                        while let Some(error) = cause {
-                            write!(f, ": {error}")?;
-                            cause = error.source();
-                        }
-                        Ok(())
-                    }
-                    Error::Api { operation, status, body, messages, .. } => {
-                        write!(f, "{operation} returned {status}")?;
-                        let summary = if messages.is_empty() { body_summary(body) } else { messages.join("; ") };
-                        if !summary.is_empty() {
-                            write!(f, ": {summary}")?;
-                        }
-                        Ok(())
-                    }
-                    Error::TooLarge { operation, limit } => {
-                        write!(f, "{operation}: the response body is larger than the limit of {limit} bytes")
-                    }
-                    Error::Decode { operation, path, message, .. } => {
-                        write!(f, "{operation}: response field {path}: {message}")
-                    }
-                }
-            }
-        }
-
-        impl std::error::Error for Error {
-            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                match self {
-                    Error::Transport { source, .. } => Some(source),
-                    _ => None,
-                }
-            }
-        }
-
-        /// The first line of a body, cut to 200 characters, for one-line messages.
-        fn body_summary(body: &str) -> String {
-            let line = body.trim().lines().next().unwrap_or_default();
-            let mut summary: String = line.chars().take(200).collect();
-            if summary.len() < line.len() {
-                summary.push('…');
-            }
-            summary
-        }
-
-        /// Wraps a `reqwest` error, keeping the URL (without its query) apart from it.
-        pub(crate) fn transport(operation: &str, source: reqwest::Error) -> Error {
-            let url = source
-                .url()
-                .map(|url| {
-                    let mut url = url.clone();
-                    url.set_query(None);
-                    url.to_string()
                 })
-                .unwrap_or_default();
-            Error::Transport { operation: operation.to_owned(), url, source: source.without_url() }
+            }
+            other => Err(format!("`{other}` is not a cfg this resolver reads")),
         }
+    }
+}
 
-        /// [`Error::TooLarge`] for a success body over `limit` bytes.
-        pub(crate) fn too_large(operation: &str, limit: usize) -> Error {
-            Error::TooLarge { operation: operation.to_owned(), limit }
-        }
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
 
-        /// Reads at most `limit` bytes of a body.
-        pub(crate) async fn read_capped(response: &mut reqwest::Response, limit: usize) -> Result<Vec<u8>, reqwest::Error> {
-            let expected = response.content_length().map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX));
-            let mut body = Vec::with_capacity(expected.min(limit));
-            while let Some(chunk) = response.chunk().await? {
-                let room = limit - body.len();
-                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                if body.len() >= limit {
-                    break;
+    use super::*;
+
+    /// Every `feature = "…"` the runtime's files and `lib.rs` name.
+    fn named_features() -> BTreeSet<String> {
+        let mut names = BTreeSet::new();
+        for text in FILES.iter().map(|f| f.text).chain([LIB]) {
+            for line in text.lines().filter(|line| !line.trim_start().starts_with("//")) {
+                for piece in line.split("feature = \"").skip(1) {
+                    if let Some((name, _)) = piece.split_once('"') {
+                        names.insert(name.to_owned());
+                    }
                 }
             }
-            Ok(body)
         }
+        names
+    }
 
-        /// Turns a non-success response into [`Error::Api`].
-        pub(crate) async fn api_error(operation: &str, mut response: reqwest::Response) -> Error {
-            let status = response.status();
-            let headers = Box::new(std::mem::take(response.headers_mut()));
-            let body = read_capped(&mut response, BODY_LIMIT).await.unwrap_or_default();
-            let body = String::from_utf8_lossy(&body).into_owned();
-            let messages = drf_messages(&body);
-            Error::Api { operation: operation.to_owned(), status, headers, body, messages }
+    /// The features of the runtime crate's manifest.
+    fn manifest_features() -> BTreeSet<String> {
+        let section = MANIFEST.split("[features]").nth(1).unwrap_or_default();
+        section
+            .lines()
+            .take_while(|line| !line.starts_with('['))
+            .filter_map(|line| line.split_once(" = ").map(|(name, _)| name.trim().to_owned()))
+            .filter(|name| !name.starts_with('#'))
+            .collect()
+    }
+
+    fn parts() -> BTreeSet<String> {
+        Parts::default().markers().iter().map(|(name, _)| (*name).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_markers_are_the_parts_the_generator_selects() {
+        let mut expected = parts();
+        expected.insert("blocking".to_owned());
+        assert_eq!(manifest_features(), expected, "the runtime crate's features");
+        let named = named_features();
+        assert_eq!(named, expected, "the features the runtime's files name");
+        // `blocking` is only for the runtime's own lib.rs: the copied files never name it.
+        for file in &FILES {
+            assert!(!file.text.contains("feature = \"blocking\""), "{}", file.path);
         }
+    }
 
-        /// The messages of a Django REST framework error body: `{"detail": "…"}`,
-        /// `{"field": ["…", …]}`, `{"non_field_errors": […]}`, nested serializers as `a.b`.
-        fn drf_messages(body: &str) -> Vec<String> {
-            fn collect(field: &str, value: &serde_json::Value, out: &mut Vec<String>) {
-                match value {
-                    serde_json::Value::String(text) if field.is_empty() || field == "detail" || field == "non_field_errors" => {
-                        out.push(text.clone());
-                    }
-                    serde_json::Value::String(text) => out.push(format!("{field}: {text}")),
-                    serde_json::Value::Array(items) => {
-                        for item in items {
-                            collect(field, item, out);
-                        }
-                    }
-                    serde_json::Value::Object(fields) => {
-                        for (key, value) in fields {
-                            let path = match field {
-                                "" | "detail" | "non_field_errors" => key.clone(),
-                                outer => format!("{outer}.{key}"),
-                            };
-                            collect(&path, value, out);
-                        }
-                    }
-                    _ => {}
-                }
+    /// Every combination of parts that the runtime's own feature implications allow is
+    /// resolved without error, and the result parses as Rust with no marker left.
+    #[test]
+    fn every_marker_resolves_and_the_files_parse() {
+        let names: Vec<&str> = Parts::default().markers().iter().map(|(name, _)| *name).collect();
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut patterns: Vec<Vec<bool>> = vec![vec![false; names.len()], vec![true; names.len()]];
+        for _ in 0..64 {
+            patterns.push(
+                (0..names.len())
+                    .map(|_| {
+                        rng ^= rng << 13;
+                        rng ^= rng >> 7;
+                        rng ^= rng << 17;
+                        rng & 1 == 1
+                    })
+                    .collect(),
+            );
+        }
+        for pattern in patterns {
+            let selected = |name: &str| names.iter().position(|n| *n == name).map(|i| pattern[i]);
+            for file in &FILES {
+                let text = resolve(file.text, &selected).unwrap_or_else(|e| panic!("{}: {e}", file.path));
+                assert!(!text.contains("feature = \""), "{}: a marker is left", file.path);
+                assert!(!text.contains("#[cfg(test)]"), "{}: tests are copied", file.path);
+                syn::parse_file(&text).unwrap_or_else(|e| panic!("{} with {pattern:?}: {e}\n{text}", file.path));
             }
-            let mut messages = Vec::new();
-            if let Ok(value @ serde_json::Value::Object(_)) = serde_json::from_str::<serde_json::Value>(body) {
-                collect("", &value, &mut messages);
-            }
-            messages
         }
+    }
 
-        #validation
-        #with_body
-        #decode_failure
-        #json
-        #text
-        #bytes
-        #empty
-        #undeclared
+    #[test]
+    fn dropped_items_take_their_docs_and_leave_no_gaps() {
+        let text = "//! File.\n\nuse a;\n\n#[cfg(feature = \"x\")]\n/// Docs, with a comma,\n#[derive(Debug)]\nstruct A {\n    f: u8,\n}\n\nfn b() {\n    match 1 {\n        #[cfg(any(\n            feature = \"x\",\n            feature = \"y\"\n        ))]\n        1 => '}',\n        _ => '{',\n    }\n}\n\n#[cfg(test)]\nmod tests {}\n";
+        let off = resolve(text, &|_| Some(false)).unwrap();
+        assert_eq!(off, "//! File.\n\nuse a;\n\nfn b() {\n    match 1 {\n        _ => '{',\n    }\n}\n");
+        let on = resolve(text, &|name| Some(name == "x")).unwrap();
+        assert!(on.contains("/// Docs, with a comma,\n#[derive(Debug)]\nstruct A {"), "{on}");
+        assert!(on.contains("        1 => '}',\n"), "{on}");
+        let kept = resolve("#[cfg_attr(not(feature = \"x\"), allow(dead_code))]\nfn f() {}\n", &|_| Some(false)).unwrap();
+        assert_eq!(kept, "#[allow(dead_code)]\nfn f() {}\n");
+        let left = resolve("#[cfg(feature = \"blocking\")]\nmod runner;\n", &|_| None).unwrap();
+        assert_eq!(left, "#[cfg(feature = \"blocking\")]\nmod runner;\n");
+    }
+
+    #[test]
+    fn the_defaults_are_read_from_the_runtime() {
+        let defaults = Defaults::get();
+        assert_eq!(defaults.max_retries, 2);
+        assert_eq!(defaults.timeout_secs, 60);
+        assert_eq!(defaults.connect_timeout_secs, 10);
+        assert_eq!(defaults.initial_backoff_ms, 500);
+        assert_eq!(defaults.max_backoff_secs, 8);
+        assert_eq!(defaults.max_retry_after_secs, 60);
+        assert_eq!(defaults.max_response_mib, 64);
+        assert_eq!(defaults.error_body_kib, 64);
+        assert_eq!(constant("    pub(crate) const X_Y: usize = 4 * 1_024;", "X_Y"), Some(4096));
+        assert_eq!(constant("const X: u8 = 1;", "Y"), None);
+    }
+
+    /// The runtime's retry rule and its docs name the methods the model calls idempotent.
+    #[test]
+    fn the_runtime_retries_the_idempotent_methods() {
+        let http = file_text("src/http.rs");
+        let body = http.split("fn is_idempotent").nth(1).and_then(|rest| rest.split("\n}").next()).unwrap_or_default();
+        let methods: Vec<&str> =
+            body.split("Method::").skip(1).map(|m| m.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or_default()).collect();
+        assert_eq!(methods, crate::model::IDEMPOTENT_METHODS);
+        let docs: String = http.lines().filter_map(|l| l.trim().strip_prefix("///")).collect::<Vec<_>>().join("");
+        assert!(docs.contains(&crate::model::idempotent_methods_text()), "RequestOptions' docs");
     }
 }

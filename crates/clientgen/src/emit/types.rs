@@ -45,9 +45,7 @@ pub fn emit_types_part(api: &Api, features: &super::Features, part: usize) -> To
     if part > 0 {
         return quote! { #(#items)* };
     }
-    let nullable = needs_nullable(api).then(emit_nullable);
-    let file = features.files.then(emit_file);
-    let decimal = features.decimal.then(emit_decimal);
+    let support = support_exports(api, features);
     quote! {
         //! Request and response types.
         //!
@@ -55,15 +53,13 @@ pub fn emit_types_part(api: &Api, features: &super::Features, part: usize) -> To
         //! types: `Name` for what the server returns and `NameRequest` for what the caller sends.
         #![allow(clippy::large_enum_variant)]
 
-        #nullable
-        #file
-        #decimal
+        #support
         #(#items)*
     }
 }
 
 /// Whether some field of some view is `Option<Nullable<T>>`, so the crate needs `Nullable`.
-fn needs_nullable(api: &Api) -> bool {
+pub(super) fn needs_nullable(api: &Api) -> bool {
     api.types.values().any(|def| {
         let TypeKind::Struct(s) = &def.kind else { return false };
         def.emitted_views().into_iter().any(|(direction, name)| {
@@ -731,171 +727,18 @@ fn status_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
     })
 }
 
-fn emit_decimal() -> TokenStream {
-    quote! {
-        /// A decimal number (`format: decimal`), kept exactly as it goes on the wire, e.g. `"-0.40"`.
-        ///
-        /// Build one from an integer (`Decimal::from(2)`), a float ([`Decimal::from_f64`]) or text
-        /// (`"0.25".parse()`, which checks it is a decimal number). It is sent as text. A value
-        /// received from the server is kept as sent, number or not, so that decoding a response
-        /// never fails on it; [`Decimal::to_f64`] reads it as a number.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub struct Decimal(String);
-
-        impl Decimal {
-            /// The decimal for a finite float, in its shortest exact text (`0.1` is `"0.1"`).
-            pub fn from_f64(value: f64) -> Option<Decimal> {
-                value.is_finite().then(|| Decimal(value.to_string()))
-            }
-
-            /// The text sent on the wire.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-
-            /// The value as a float, when the text is a number.
-            pub fn to_f64(&self) -> Option<f64> {
-                self.0.parse().ok()
-            }
-        }
-
-        impl From<i64> for Decimal {
-            fn from(value: i64) -> Self {
-                Decimal(value.to_string())
-            }
-        }
-
-        /// Why a text is not a decimal number.
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct ParseDecimalError {
-            text: String,
-        }
-
-        impl std::fmt::Display for ParseDecimalError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{:?} is not a decimal number (digits, with an optional sign and decimal point)", self.text)
-            }
-        }
-
-        impl std::error::Error for ParseDecimalError {}
-
-        impl std::str::FromStr for Decimal {
-            type Err = ParseDecimalError;
-
-            fn from_str(text: &str) -> Result<Self, Self::Err> {
-                let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
-                let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
-                let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
-                if whole.len() + fraction.len() > 0 && digits(whole) && digits(fraction) {
-                    Ok(Decimal(text.to_owned()))
-                } else {
-                    Err(ParseDecimalError { text: text.to_owned() })
-                }
-            }
-        }
-
-        impl std::fmt::Display for Decimal {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl serde::Serialize for Decimal {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(&self.0)
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for Decimal {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                match serde_json::Value::deserialize(deserializer)? {
-                    serde_json::Value::String(text) => Ok(Decimal(text)),
-                    serde_json::Value::Number(number) => Ok(Decimal(number.to_string())),
-                    other => Err(serde::de::Error::custom(format!("expected a decimal, found {other}"))),
-                }
-            }
-        }
+/// The runtime's support types the crate needs (`Decimal`, `File`, `Nullable`), re-exported
+/// here, where the types that hold them are.
+fn support_exports(api: &Api, features: &super::Features) -> Option<TokenStream> {
+    let mut names = Vec::new();
+    if needs_nullable(api) {
+        names.push(quote! { Nullable });
     }
-}
-
-fn emit_file() -> TokenStream {
-    quote! {
-        /// A file: the value of a binary (`format: binary`) field.
-        ///
-        /// In a `multipart/form-data` body it is a file part with its name and content type. In
-        /// a JSON body only its bytes are sent, as an array of numbers.
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct File {
-            /// The file name sent with the part.
-            pub file_name: String,
-            /// The content type sent with the part, e.g. `audio/mpeg`.
-            pub content_type: String,
-            /// The contents.
-            pub bytes: Vec<u8>,
-        }
-
-        impl File {
-            /// A file with its name, content type and contents.
-            pub fn new(file_name: impl Into<String>, content_type: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-                File { file_name: file_name.into(), content_type: content_type.into(), bytes: bytes.into() }
-            }
-        }
-
-        impl serde::Serialize for File {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                self.bytes.serialize(serializer)
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for File {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let bytes = Vec::<u8>::deserialize(deserializer)?;
-                Ok(File { file_name: String::new(), content_type: "application/octet-stream".to_owned(), bytes })
-            }
-        }
+    if features.files {
+        names.push(quote! { File });
     }
-}
-
-fn emit_nullable() -> TokenStream {
-    quote! {
-        /// A request value that may be sent as an explicit `null`.
-        ///
-        /// Optional nullable fields are `Option<Nullable<T>>`: `None` leaves the field out of the
-        /// body, `Some(Nullable::Null)` sends `null`, and `Some(Nullable::Value(v))` sends `v`.
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub enum Nullable<T> {
-            /// Sent as `null`.
-            Null,
-            /// Sent as the value.
-            Value(T),
-        }
-
-        impl<T> Nullable<T> {
-            /// The value, unless it is `Null`.
-            pub fn as_option(&self) -> Option<&T> {
-                match self {
-                    Nullable::Null => None,
-                    Nullable::Value(value) => Some(value),
-                }
-            }
-        }
-
-        impl<T> From<T> for Nullable<T> {
-            fn from(value: T) -> Self {
-                Nullable::Value(value)
-            }
-        }
-
-        impl<T: serde::Serialize> serde::Serialize for Nullable<T> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                self.as_option().serialize(serializer)
-            }
-        }
-
-        impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                Ok(Option::<T>::deserialize(deserializer)?.map_or(Nullable::Null, Nullable::Value))
-            }
-        }
+    if features.decimal {
+        names.push(quote! { Decimal, ParseDecimalError });
     }
+    (!names.is_empty()).then(|| quote! { pub use crate::support::{#(#names),*}; })
 }

@@ -1,4 +1,4 @@
-//! Emits request-side validation: per-field checks and the `validate.rs` helpers they call.
+//! Emits request-side validation: the per-field checks, which call the runtime's `validate.rs`.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -110,93 +110,4 @@ fn within_items(api: &Api, ty: &TypeRef, path: &str, value: TokenStream, depth: 
 /// Whether the request-side view of `id` has a `validate` method (decided in lowering).
 pub fn validates(api: &Api, id: &TypeId) -> bool {
     api.types.get(id).is_some_and(|def| def.validates)
-}
-
-/// The `validate.rs` module: the checks every generated `validate` method calls.
-pub fn runtime(patterns: bool) -> TokenStream {
-    let pattern = patterns.then(|| {
-        quote! {
-            /// Fails unless `value` matches `regex`.
-            pub(crate) fn pattern(
-                field: &str,
-                value: &str,
-                regex: &std::sync::LazyLock<Option<regex_lite::Regex>>,
-            ) -> Result<(), Error> {
-                match regex.as_ref() {
-                    Some(regex) if !regex.is_match(value) => {
-                        Err(Error::validation(field, format!("must match the pattern {}", regex.as_str())))
-                    }
-                    _ => Ok(()),
-                }
-            }
-        }
-    });
-    quote! {
-        //! Checks of the limits the API declares, run before a request is sent.
-        //!
-        //! Every API gets the whole set; the ones its schemas do not call are unused.
-        #![allow(dead_code)]
-
-        use crate::Error;
-
-        /// Fails when `value` has more than `max` characters.
-        pub(crate) fn max_length(field: &str, value: &str, max: u64) -> Result<(), Error> {
-            let length = value.chars().count() as u64;
-            if length > max {
-                return Err(Error::validation(
-                    field,
-                    format!("must be at most {max} characters long (is {length})"),
-                ));
-            }
-            Ok(())
-        }
-
-        /// Fails when `value` has fewer than `min` characters.
-        pub(crate) fn min_length(field: &str, value: &str, min: u64) -> Result<(), Error> {
-            let length = value.chars().count() as u64;
-            if length < min {
-                return Err(Error::validation(
-                    field,
-                    format!("must be at least {min} characters long (is {length})"),
-                ));
-            }
-            Ok(())
-        }
-
-        /// Fails when `value` is below `limit` (or equal to it, when `exclusive`).
-        pub(crate) fn minimum(field: &str, value: f64, limit: f64, exclusive: bool) -> Result<(), Error> {
-            if value < limit || (exclusive && value == limit) {
-                let relation = if exclusive { "greater than" } else { "at least" };
-                return Err(Error::validation(field, format!("must be {relation} {limit} (is {value})")));
-            }
-            Ok(())
-        }
-
-        /// Fails when `value` is above `limit` (or equal to it, when `exclusive`).
-        pub(crate) fn maximum(field: &str, value: f64, limit: f64, exclusive: bool) -> Result<(), Error> {
-            if value > limit || (exclusive && value == limit) {
-                let relation = if exclusive { "less than" } else { "at most" };
-                return Err(Error::validation(field, format!("must be {relation} {limit} (is {value})")));
-            }
-            Ok(())
-        }
-
-        /// Fails when a list has fewer than `min` items.
-        pub(crate) fn min_items(field: &str, length: usize, min: u64) -> Result<(), Error> {
-            if (length as u64) < min {
-                return Err(Error::validation(field, format!("must have at least {min} items (has {length})")));
-            }
-            Ok(())
-        }
-
-        /// Fails when a list has more than `max` items.
-        pub(crate) fn max_items(field: &str, length: usize, max: u64) -> Result<(), Error> {
-            if length as u64 > max {
-                return Err(Error::validation(field, format!("must have at most {max} items (has {length})")));
-            }
-            Ok(())
-        }
-
-        #pattern
-    }
 }

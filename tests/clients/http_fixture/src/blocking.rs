@@ -2,8 +2,6 @@
 
 //! A blocking client, for scripts and command-line tools (the `blocking` feature).
 
-use std::future::Future;
-use std::sync::Arc;
 use crate::{ApiResponse, Error};
 use crate::types;
 
@@ -15,7 +13,7 @@ use crate::types;
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: crate::Client,
-    runtime: Arc<tokio::runtime::Runtime>,
+    runner: crate::runner::Runner,
 }
 
 impl Client {
@@ -25,15 +23,9 @@ impl Client {
     ///
     /// [`Error::Config`] when the runtime cannot start.
     pub fn new(inner: crate::Client) -> Result<Self, Error> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::config(
-                format!("cannot start the blocking client's runtime: {e}"),
-            ))?;
         Ok(Client {
             inner,
-            runtime: Arc::new(runtime),
+            runner: crate::runner::Runner::new()?,
         })
     }
 
@@ -51,20 +43,6 @@ impl Client {
         &self.inner
     }
 
-    fn block_on<T>(
-        &self,
-        call: impl Future<Output = Result<T, Error>>,
-    ) -> Result<T, Error> {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(
-                Error::config(
-                    "the blocking client was called inside an async runtime, which it would stall; use the async Client there",
-                ),
-            );
-        }
-        self.runtime.block_on(call)
-    }
-
     /// Blocking [`crate::Client::items_read`].
     ///
     /// # Errors
@@ -75,7 +53,7 @@ impl Client {
         id: i64,
         params: &types::ItemsReadParams,
     ) -> Result<types::Item, Error> {
-        self.block_on(crate::Client::items_read(&self.inner, id, params))
+        self.runner.block_on(crate::Client::items_read(&self.inner, id, params))
     }
 
     /// Blocking [`crate::Client::items_read_with_response`].
@@ -88,7 +66,8 @@ impl Client {
         id: i64,
         params: &types::ItemsReadParams,
     ) -> Result<ApiResponse<types::Item>, Error> {
-        self.block_on(crate::Client::items_read_with_response(&self.inner, id, params))
+        self.runner
+            .block_on(crate::Client::items_read_with_response(&self.inner, id, params))
     }
 
     /// Blocking [`crate::Client::items_replace`].
@@ -101,7 +80,7 @@ impl Client {
         id: i64,
         body: &types::ItemRequest,
     ) -> Result<types::Item, Error> {
-        self.block_on(crate::Client::items_replace(&self.inner, id, body))
+        self.runner.block_on(crate::Client::items_replace(&self.inner, id, body))
     }
 
     /// Blocking [`crate::Client::items_replace_with_response`].
@@ -114,7 +93,8 @@ impl Client {
         id: i64,
         body: &types::ItemRequest,
     ) -> Result<ApiResponse<types::Item>, Error> {
-        self.block_on(crate::Client::items_replace_with_response(&self.inner, id, body))
+        self.runner
+            .block_on(crate::Client::items_replace_with_response(&self.inner, id, body))
     }
 
     /// Blocking [`crate::Client::items_delete`].
@@ -123,7 +103,7 @@ impl Client {
     ///
     /// As [`crate::Client::items_delete`], and [`Error::Config`] when called inside an async runtime.
     pub fn items_delete(&self, id: i64) -> Result<(), Error> {
-        self.block_on(crate::Client::items_delete(&self.inner, id))
+        self.runner.block_on(crate::Client::items_delete(&self.inner, id))
     }
 
     /// Blocking [`crate::Client::items_delete_with_response`].
@@ -132,7 +112,7 @@ impl Client {
     ///
     /// As [`crate::Client::items_delete`], and [`Error::Config`] when called inside an async runtime.
     pub fn items_delete_with_response(&self, id: i64) -> Result<ApiResponse<()>, Error> {
-        self.block_on(crate::Client::items_delete_with_response(&self.inner, id))
+        self.runner.block_on(crate::Client::items_delete_with_response(&self.inner, id))
     }
 
     /// Blocking [`crate::Client::items_create`].
@@ -141,7 +121,7 @@ impl Client {
     ///
     /// As [`crate::Client::items_create`], and [`Error::Config`] when called inside an async runtime.
     pub fn items_create(&self, body: &types::ItemRequest) -> Result<types::Item, Error> {
-        self.block_on(crate::Client::items_create(&self.inner, body))
+        self.runner.block_on(crate::Client::items_create(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::items_create_with_response`].
@@ -153,7 +133,8 @@ impl Client {
         &self,
         body: &types::ItemRequest,
     ) -> Result<ApiResponse<types::Item>, Error> {
-        self.block_on(crate::Client::items_create_with_response(&self.inner, body))
+        self.runner
+            .block_on(crate::Client::items_create_with_response(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::items_create_form`].
@@ -165,7 +146,7 @@ impl Client {
         &self,
         body: &types::ItemRequest,
     ) -> Result<types::Item, Error> {
-        self.block_on(crate::Client::items_create_form(&self.inner, body))
+        self.runner.block_on(crate::Client::items_create_form(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::items_create_form_with_response`].
@@ -177,7 +158,8 @@ impl Client {
         &self,
         body: &types::ItemRequest,
     ) -> Result<ApiResponse<types::Item>, Error> {
-        self.block_on(crate::Client::items_create_form_with_response(&self.inner, body))
+        self.runner
+            .block_on(crate::Client::items_create_form_with_response(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::items_create_multipart`].
@@ -189,7 +171,7 @@ impl Client {
         &self,
         body: &types::ItemRequest,
     ) -> Result<types::Item, Error> {
-        self.block_on(crate::Client::items_create_multipart(&self.inner, body))
+        self.runner.block_on(crate::Client::items_create_multipart(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::items_create_multipart_with_response`].
@@ -201,9 +183,10 @@ impl Client {
         &self,
         body: &types::ItemRequest,
     ) -> Result<ApiResponse<types::Item>, Error> {
-        self.block_on(
-            crate::Client::items_create_multipart_with_response(&self.inner, body),
-        )
+        self.runner
+            .block_on(
+                crate::Client::items_create_multipart_with_response(&self.inner, body),
+            )
     }
 
     /// Blocking [`crate::Client::settings_replace`].
@@ -215,7 +198,7 @@ impl Client {
         &self,
         body: &std::collections::BTreeMap<String, serde_json::Value>,
     ) -> Result<(), Error> {
-        self.block_on(crate::Client::settings_replace(&self.inner, body))
+        self.runner.block_on(crate::Client::settings_replace(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::settings_replace_with_response`].
@@ -227,7 +210,8 @@ impl Client {
         &self,
         body: &std::collections::BTreeMap<String, serde_json::Value>,
     ) -> Result<ApiResponse<()>, Error> {
-        self.block_on(crate::Client::settings_replace_with_response(&self.inner, body))
+        self.runner
+            .block_on(crate::Client::settings_replace_with_response(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::uploads_create`].
@@ -239,7 +223,7 @@ impl Client {
         &self,
         body: &types::UploadsCreateBody,
     ) -> Result<types::UploadsCreateResponse, Error> {
-        self.block_on(crate::Client::uploads_create(&self.inner, body))
+        self.runner.block_on(crate::Client::uploads_create(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::uploads_create_with_response`].
@@ -251,7 +235,8 @@ impl Client {
         &self,
         body: &types::UploadsCreateBody,
     ) -> Result<ApiResponse<types::UploadsCreateResponse>, Error> {
-        self.block_on(crate::Client::uploads_create_with_response(&self.inner, body))
+        self.runner
+            .block_on(crate::Client::uploads_create_with_response(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::notes_create`].
@@ -260,7 +245,7 @@ impl Client {
     ///
     /// As [`crate::Client::notes_create`], and [`Error::Config`] when called inside an async runtime.
     pub fn notes_create(&self, body: &str) -> Result<String, Error> {
-        self.block_on(crate::Client::notes_create(&self.inner, body))
+        self.runner.block_on(crate::Client::notes_create(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::notes_create_with_response`].
@@ -272,7 +257,8 @@ impl Client {
         &self,
         body: &str,
     ) -> Result<ApiResponse<String>, Error> {
-        self.block_on(crate::Client::notes_create_with_response(&self.inner, body))
+        self.runner
+            .block_on(crate::Client::notes_create_with_response(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::notes_create_bytes`].
@@ -281,7 +267,7 @@ impl Client {
     ///
     /// As [`crate::Client::notes_create_bytes`], and [`Error::Config`] when called inside an async runtime.
     pub fn notes_create_bytes(&self, body: &[u8]) -> Result<String, Error> {
-        self.block_on(crate::Client::notes_create_bytes(&self.inner, body))
+        self.runner.block_on(crate::Client::notes_create_bytes(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::notes_create_bytes_with_response`].
@@ -293,7 +279,8 @@ impl Client {
         &self,
         body: &[u8],
     ) -> Result<ApiResponse<String>, Error> {
-        self.block_on(crate::Client::notes_create_bytes_with_response(&self.inner, body))
+        self.runner
+            .block_on(crate::Client::notes_create_bytes_with_response(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::stats_read`].
@@ -302,7 +289,7 @@ impl Client {
     ///
     /// As [`crate::Client::stats_read`], and [`Error::Config`] when called inside an async runtime.
     pub fn stats_read(&self) -> Result<Vec<u8>, Error> {
-        self.block_on(crate::Client::stats_read(&self.inner))
+        self.runner.block_on(crate::Client::stats_read(&self.inner))
     }
 
     /// Blocking [`crate::Client::stats_read_with_response`].
@@ -311,7 +298,7 @@ impl Client {
     ///
     /// As [`crate::Client::stats_read`], and [`Error::Config`] when called inside an async runtime.
     pub fn stats_read_with_response(&self) -> Result<ApiResponse<Vec<u8>>, Error> {
-        self.block_on(crate::Client::stats_read_with_response(&self.inner))
+        self.runner.block_on(crate::Client::stats_read_with_response(&self.inner))
     }
 
     /// Blocking [`crate::Client::pets_read`].
@@ -320,7 +307,7 @@ impl Client {
     ///
     /// As [`crate::Client::pets_read`], and [`Error::Config`] when called inside an async runtime.
     pub fn pets_read(&self, id: &str) -> Result<types::Pet, Error> {
-        self.block_on(crate::Client::pets_read(&self.inner, id))
+        self.runner.block_on(crate::Client::pets_read(&self.inner, id))
     }
 
     /// Blocking [`crate::Client::pets_read_with_response`].
@@ -332,7 +319,7 @@ impl Client {
         &self,
         id: &str,
     ) -> Result<ApiResponse<types::Pet>, Error> {
-        self.block_on(crate::Client::pets_read_with_response(&self.inner, id))
+        self.runner.block_on(crate::Client::pets_read_with_response(&self.inner, id))
     }
 
     /// Blocking [`crate::Client::health`].
@@ -341,7 +328,7 @@ impl Client {
     ///
     /// As [`crate::Client::health`], and [`Error::Config`] when called inside an async runtime.
     pub fn health(&self) -> Result<(), Error> {
-        self.block_on(crate::Client::health(&self.inner))
+        self.runner.block_on(crate::Client::health(&self.inner))
     }
 
     /// Blocking [`crate::Client::health_with_response`].
@@ -350,6 +337,6 @@ impl Client {
     ///
     /// As [`crate::Client::health`], and [`Error::Config`] when called inside an async runtime.
     pub fn health_with_response(&self) -> Result<ApiResponse<()>, Error> {
-        self.block_on(crate::Client::health_with_response(&self.inner))
+        self.runner.block_on(crate::Client::health_with_response(&self.inner))
     }
 }

@@ -132,6 +132,31 @@ impl Credentials {
     }
 }
 
+impl crate::http::Session for Client {
+    type Scheme = Scheme;
+
+    fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    fn base_url(&self) -> &reqwest::Url {
+        &self.base_url
+    }
+
+    fn options(&self) -> &RequestOptions {
+        &self.options
+    }
+
+    fn authorize(
+        &self,
+        operation: &str,
+        request: reqwest::RequestBuilder,
+        alternatives: &[&[Scheme]],
+    ) -> Result<reqwest::RequestBuilder, Error> {
+        self.credentials.apply(operation, request, alternatives)
+    }
+}
+
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
@@ -235,34 +260,12 @@ impl ClientBuilder {
                     "no base URL: the API declares no server; set one with ClientBuilder::base_url or {BASE_URL_VAR}"
                 ),
             ))?;
-        let base_url = reqwest::Url::parse(&url)
-            .map_err(|e| Error::config(
-                format!("base URL {url:?} is not a valid URL: {e}"),
-            ))?;
-        if base_url.cannot_be_a_base() || !matches!(base_url.scheme(), "http" | "https")
-        {
-            return Err(
-                Error::config(format!("base URL {url:?} is not an http or https URL")),
-            );
-        }
-        if base_url.scheme() == "http" && !is_loopback(&base_url)
-            && !self.credentials.is_empty() && !self.allow_insecure_http
-        {
-            return Err(
-                Error::config(
-                    format!(
-                        "refusing to send credentials over plain http to {}; use https, or allow it with ClientBuilder::allow_insecure_http(true)",
-                        base_url.host_str().unwrap_or_default()
-                    ),
-                ),
-            );
-        }
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10u64)))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))?;
+        let base_url = crate::http::base_url(
+            &url,
+            !self.credentials.is_empty(),
+            self.allow_insecure_http,
+        )?;
+        let http = crate::http::http_client(USER_AGENT, self.connect_timeout)?;
         Ok(Client {
             http,
             base_url,
@@ -270,14 +273,6 @@ impl ClientBuilder {
             options: self.options,
         })
     }
-}
-
-/// Whether the URL's host is this machine (`localhost`, `127.0.0.0/8` or `::1`).
-fn is_loopback(url: &reqwest::Url) -> bool {
-    let Some(host) = url.host_str() else { return false };
-    let ip = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || ip.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Client {
@@ -300,17 +295,18 @@ impl Client {
     /// As [`ClientBuilder::build`].
     pub fn from_env() -> Result<Client, Error> {
         let mut builder = Client::builder();
-        if let Some(url) = env(BASE_URL_VAR) {
+        if let Some(url) = crate::http::env_var(BASE_URL_VAR) {
             builder = builder.base_url(url);
         }
-        if let Some(value) = env("HTTP_FIXTURE_TOKEN") {
+        if let Some(value) = crate::http::env_var("HTTP_FIXTURE_TOKEN") {
             builder = builder.token(value);
         }
-        if let Some(value) = env("HTTP_FIXTURE_KEY") {
+        if let Some(value) = crate::http::env_var("HTTP_FIXTURE_KEY") {
             builder = builder.key(value);
         }
-        if let Some(username) = env("HTTP_FIXTURE_BASIC") {
-            builder = builder.basic(username, env("HTTP_FIXTURE_BASIC_PASSWORD"));
+        if let Some(username) = crate::http::env_var("HTTP_FIXTURE_BASIC") {
+            builder = builder
+                .basic(username, crate::http::env_var("HTTP_FIXTURE_BASIC_PASSWORD"));
         }
         builder.build()
     }
@@ -343,11 +339,7 @@ impl Client {
 
     /// The base URL with `segments` appended, each percent-encoded.
     fn url(&self, segments: &[&str]) -> reqwest::Url {
-        let mut url = self.base_url.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        url
+        crate::http::join_path(&self.base_url, segments)
     }
 
     /// `GET /items/{id}`
@@ -401,8 +393,8 @@ impl Client {
                 request.query.push(("expand", item.to_string()));
             }
         }
-        let response = self.execute(request).await?;
-        crate::error::json(operation, response)
+        let response = crate::http::execute(self, request).await?;
+        crate::decode::json(operation, response)
     }
 
     /// `PUT /items/{id}`, with the body sent as `application/json`.
@@ -454,8 +446,8 @@ impl Client {
         );
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::json(body)?;
-        let response = self.execute(request).await?;
-        crate::error::json(operation, response)
+        let response = crate::http::execute(self, request).await?;
+        crate::decode::json(operation, response)
     }
 
     /// `DELETE /items/{id}`
@@ -497,8 +489,8 @@ impl Client {
             self.url(&["items", &id.to_string()]),
         );
         request.security = &[&[Scheme::Token]];
-        let response = self.execute(request).await?;
-        Ok(crate::error::empty(response))
+        let response = crate::http::execute(self, request).await?;
+        Ok(crate::decode::empty(response))
     }
 
     /// Not idempotent.
@@ -550,8 +542,8 @@ impl Client {
         );
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::json(body)?;
-        let response = self.execute(request).await?;
-        crate::error::json(operation, response)
+        let response = crate::http::execute(self, request).await?;
+        crate::decode::json(operation, response)
     }
 
     /// Not idempotent.
@@ -605,8 +597,8 @@ impl Client {
         );
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::form(&body.form_pairs())?;
-        let response = self.execute(request).await?;
-        crate::error::json(operation, response)
+        let response = crate::http::execute(self, request).await?;
+        crate::decode::json(operation, response)
     }
 
     /// Not idempotent.
@@ -660,8 +652,8 @@ impl Client {
         );
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::Multipart(body.multipart_parts());
-        let response = self.execute(request).await?;
-        crate::error::json(operation, response)
+        let response = crate::http::execute(self, request).await?;
+        crate::decode::json(operation, response)
     }
 
     /// A form body that is a map of any values, not a struct; a null goes as an empty value.
@@ -710,8 +702,8 @@ impl Client {
         );
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::form_of(body)?;
-        let response = self.execute(request).await?;
-        Ok(crate::error::empty(response))
+        let response = crate::http::execute(self, request).await?;
+        Ok(crate::decode::empty(response))
     }
 
     /// `POST /uploads`, with the body sent as `multipart/form-data`.
@@ -760,17 +752,17 @@ impl Client {
         );
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::Multipart(body.multipart_parts());
-        let response = self.execute(request).await?;
+        let response = crate::http::execute(self, request).await?;
         match response.status.as_u16() {
             200u16 => {
-                crate::error::json(operation, response)
+                crate::decode::json(operation, response)
                     .map(|response| response.map(types::UploadsCreateResponse::Ok))
             }
             202u16 => {
-                crate::error::json(operation, response)
+                crate::decode::json(operation, response)
                     .map(|response| response.map(types::UploadsCreateResponse::Accepted))
             }
-            _ => Err(crate::error::undeclared_status(operation, response.status)),
+            _ => Err(crate::decode::undeclared_status(operation, response.status)),
         }
     }
 
@@ -816,8 +808,8 @@ impl Client {
         );
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::raw("text/plain", body.as_bytes());
-        let response = self.execute(request).await?;
-        crate::error::text(operation, response)
+        let response = crate::http::execute(self, request).await?;
+        crate::decode::text(operation, response)
     }
 
     /// `POST /notes`, with the body sent as `application/octet-stream`.
@@ -862,8 +854,8 @@ impl Client {
         );
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::raw("application/octet-stream", body);
-        let response = self.execute(request).await?;
-        crate::error::text(operation, response)
+        let response = crate::http::execute(self, request).await?;
+        crate::decode::text(operation, response)
     }
 
     /// `GET /admin/stats`
@@ -903,8 +895,8 @@ impl Client {
             self.url(&["admin", "stats"]),
         );
         request.security = &[&[Scheme::Key], &[Scheme::Basic]];
-        let response = self.execute(request).await?;
-        Ok(crate::error::bytes(response))
+        let response = crate::http::execute(self, request).await?;
+        Ok(crate::decode::bytes(response))
     }
 
     /// `GET /pets/{id}`
@@ -947,8 +939,8 @@ impl Client {
             self.url(&["pets", id]),
         );
         request.security = &[&[Scheme::Token]];
-        let response = self.execute(request).await?;
-        crate::error::json(operation, response)
+        let response = crate::http::execute(self, request).await?;
+        crate::decode::json(operation, response)
     }
 
     /// `GET /health`
@@ -986,12 +978,7 @@ impl Client {
             reqwest::Method::GET,
             self.url(&["health"]),
         );
-        let response = self.execute(request).await?;
-        Ok(crate::error::empty(response))
+        let response = crate::http::execute(self, request).await?;
+        Ok(crate::decode::empty(response))
     }
-}
-
-/// An environment variable, when set and not empty.
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.is_empty())
 }

@@ -31,8 +31,13 @@
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;
+mod decode;
 mod error;
 mod http;
+
+#[cfg(feature = "blocking")]
+mod runner;
+mod support;
 pub mod types;
 mod validate;
 

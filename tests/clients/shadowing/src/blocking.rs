@@ -2,8 +2,6 @@
 
 //! A blocking client, for scripts and command-line tools (the `blocking` feature).
 
-use std::future::Future;
-use std::sync::Arc;
 use crate::{ApiResponse, Error};
 use crate::types;
 
@@ -15,7 +13,7 @@ use crate::types;
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: crate::Client,
-    runtime: Arc<tokio::runtime::Runtime>,
+    runner: crate::runner::Runner,
 }
 
 impl Client {
@@ -25,15 +23,9 @@ impl Client {
     ///
     /// [`Error::Config`] when the runtime cannot start.
     pub fn new(inner: crate::Client) -> Result<Self, Error> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::config(
-                format!("cannot start the blocking client's runtime: {e}"),
-            ))?;
         Ok(Client {
             inner,
-            runtime: Arc::new(runtime),
+            runner: crate::runner::Runner::new()?,
         })
     }
 
@@ -51,20 +43,6 @@ impl Client {
         &self.inner
     }
 
-    fn block_on<T>(
-        &self,
-        call: impl Future<Output = Result<T, Error>>,
-    ) -> Result<T, Error> {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(
-                Error::config(
-                    "the blocking client was called inside an async runtime, which it would stall; use the async Client there",
-                ),
-            );
-        }
-        self.runtime.block_on(call)
-    }
-
     /// Blocking [`crate::Client::execute2`].
     ///
     /// # Errors
@@ -78,16 +56,17 @@ impl Client {
         body2: &[String],
         params: &types::Execute2Params,
     ) -> Result<types::Request, Error> {
-        self.block_on(
-            crate::Client::execute2(
-                &self.inner,
-                operation2,
-                request2,
-                response2,
-                body2,
-                params,
-            ),
-        )
+        self.runner
+            .block_on(
+                crate::Client::execute2(
+                    &self.inner,
+                    operation2,
+                    request2,
+                    response2,
+                    body2,
+                    params,
+                ),
+            )
     }
 
     /// Blocking [`crate::Client::execute2_with_response`].
@@ -103,16 +82,17 @@ impl Client {
         body2: &[String],
         params: &types::Execute2Params,
     ) -> Result<ApiResponse<types::Request>, Error> {
-        self.block_on(
-            crate::Client::execute2_with_response(
-                &self.inner,
-                operation2,
-                request2,
-                response2,
-                body2,
-                params,
-            ),
-        )
+        self.runner
+            .block_on(
+                crate::Client::execute2_with_response(
+                    &self.inner,
+                    operation2,
+                    request2,
+                    response2,
+                    body2,
+                    params,
+                ),
+            )
     }
 
     /// Blocking [`crate::Client::builder2`].
@@ -137,24 +117,25 @@ impl Client {
         body: &types::Upload,
         params: &types::Builder2Params,
     ) -> Result<types::Builder2Response, Error> {
-        self.block_on(
-            crate::Client::builder2(
-                &self.inner,
-                params2,
-                cookies2,
-                value2,
-                item2,
-                joined2,
-                text2,
-                parts2,
-                self_,
-                url,
-                client,
-                options,
-                body,
-                params,
-            ),
-        )
+        self.runner
+            .block_on(
+                crate::Client::builder2(
+                    &self.inner,
+                    params2,
+                    cookies2,
+                    value2,
+                    item2,
+                    joined2,
+                    text2,
+                    parts2,
+                    self_,
+                    url,
+                    client,
+                    options,
+                    body,
+                    params,
+                ),
+            )
     }
 
     /// Blocking [`crate::Client::builder2_with_response`].
@@ -179,24 +160,25 @@ impl Client {
         body: &types::Upload,
         params: &types::Builder2Params,
     ) -> Result<ApiResponse<types::Builder2Response>, Error> {
-        self.block_on(
-            crate::Client::builder2_with_response(
-                &self.inner,
-                params2,
-                cookies2,
-                value2,
-                item2,
-                joined2,
-                text2,
-                parts2,
-                self_,
-                url,
-                client,
-                options,
-                body,
-                params,
-            ),
-        )
+        self.runner
+            .block_on(
+                crate::Client::builder2_with_response(
+                    &self.inner,
+                    params2,
+                    cookies2,
+                    value2,
+                    item2,
+                    joined2,
+                    text2,
+                    parts2,
+                    self_,
+                    url,
+                    client,
+                    options,
+                    body,
+                    params,
+                ),
+            )
     }
 
     /// Blocking [`crate::Client::builder2_multipart`].
@@ -221,24 +203,25 @@ impl Client {
         body: &types::Upload,
         params: &types::Builder2Params,
     ) -> Result<types::Builder2Response, Error> {
-        self.block_on(
-            crate::Client::builder2_multipart(
-                &self.inner,
-                params2,
-                cookies2,
-                value2,
-                item2,
-                joined2,
-                text2,
-                parts2,
-                self_,
-                url,
-                client,
-                options,
-                body,
-                params,
-            ),
-        )
+        self.runner
+            .block_on(
+                crate::Client::builder2_multipart(
+                    &self.inner,
+                    params2,
+                    cookies2,
+                    value2,
+                    item2,
+                    joined2,
+                    text2,
+                    parts2,
+                    self_,
+                    url,
+                    client,
+                    options,
+                    body,
+                    params,
+                ),
+            )
     }
 
     /// Blocking [`crate::Client::builder2_multipart_with_response`].
@@ -263,24 +246,25 @@ impl Client {
         body: &types::Upload,
         params: &types::Builder2Params,
     ) -> Result<ApiResponse<types::Builder2Response>, Error> {
-        self.block_on(
-            crate::Client::builder2_multipart_with_response(
-                &self.inner,
-                params2,
-                cookies2,
-                value2,
-                item2,
-                joined2,
-                text2,
-                parts2,
-                self_,
-                url,
-                client,
-                options,
-                body,
-                params,
-            ),
-        )
+        self.runner
+            .block_on(
+                crate::Client::builder2_multipart_with_response(
+                    &self.inner,
+                    params2,
+                    cookies2,
+                    value2,
+                    item2,
+                    joined2,
+                    text2,
+                    parts2,
+                    self_,
+                    url,
+                    client,
+                    options,
+                    body,
+                    params,
+                ),
+            )
     }
 
     /// Blocking [`crate::Client::builder2_form`].
@@ -305,24 +289,25 @@ impl Client {
         body: &types::Upload,
         params: &types::Builder2Params,
     ) -> Result<types::Builder2Response, Error> {
-        self.block_on(
-            crate::Client::builder2_form(
-                &self.inner,
-                params2,
-                cookies2,
-                value2,
-                item2,
-                joined2,
-                text2,
-                parts2,
-                self_,
-                url,
-                client,
-                options,
-                body,
-                params,
-            ),
-        )
+        self.runner
+            .block_on(
+                crate::Client::builder2_form(
+                    &self.inner,
+                    params2,
+                    cookies2,
+                    value2,
+                    item2,
+                    joined2,
+                    text2,
+                    parts2,
+                    self_,
+                    url,
+                    client,
+                    options,
+                    body,
+                    params,
+                ),
+            )
     }
 
     /// Blocking [`crate::Client::builder2_form_with_response`].
@@ -347,24 +332,25 @@ impl Client {
         body: &types::Upload,
         params: &types::Builder2Params,
     ) -> Result<ApiResponse<types::Builder2Response>, Error> {
-        self.block_on(
-            crate::Client::builder2_form_with_response(
-                &self.inner,
-                params2,
-                cookies2,
-                value2,
-                item2,
-                joined2,
-                text2,
-                parts2,
-                self_,
-                url,
-                client,
-                options,
-                body,
-                params,
-            ),
-        )
+        self.runner
+            .block_on(
+                crate::Client::builder2_form_with_response(
+                    &self.inner,
+                    params2,
+                    cookies2,
+                    value2,
+                    item2,
+                    joined2,
+                    text2,
+                    parts2,
+                    self_,
+                    url,
+                    client,
+                    options,
+                    body,
+                    params,
+                ),
+            )
     }
 
     /// Blocking [`crate::Client::upload`].
@@ -373,7 +359,7 @@ impl Client {
     ///
     /// As [`crate::Client::upload`], and [`Error::Config`] when called inside an async runtime.
     pub fn upload(&self, body: &types::Upload) -> Result<(), Error> {
-        self.block_on(crate::Client::upload(&self.inner, body))
+        self.runner.block_on(crate::Client::upload(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::upload_with_response`].
@@ -385,7 +371,7 @@ impl Client {
         &self,
         body: &types::Upload,
     ) -> Result<ApiResponse<()>, Error> {
-        self.block_on(crate::Client::upload_with_response(&self.inner, body))
+        self.runner.block_on(crate::Client::upload_with_response(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::upload_multipart`].
@@ -394,7 +380,7 @@ impl Client {
     ///
     /// As [`crate::Client::upload_multipart`], and [`Error::Config`] when called inside an async runtime.
     pub fn upload_multipart(&self, body: &types::Upload) -> Result<(), Error> {
-        self.block_on(crate::Client::upload_multipart(&self.inner, body))
+        self.runner.block_on(crate::Client::upload_multipart(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::upload_multipart_with_response`].
@@ -406,7 +392,8 @@ impl Client {
         &self,
         body: &types::Upload,
     ) -> Result<ApiResponse<()>, Error> {
-        self.block_on(crate::Client::upload_multipart_with_response(&self.inner, body))
+        self.runner
+            .block_on(crate::Client::upload_multipart_with_response(&self.inner, body))
     }
 
     /// Blocking [`crate::Client::upload_with_response2`].
@@ -415,7 +402,7 @@ impl Client {
     ///
     /// As [`crate::Client::upload_with_response2`], and [`Error::Config`] when called inside an async runtime.
     pub fn upload_with_response2(&self) -> Result<(), Error> {
-        self.block_on(crate::Client::upload_with_response2(&self.inner))
+        self.runner.block_on(crate::Client::upload_with_response2(&self.inner))
     }
 
     /// Blocking [`crate::Client::upload_with_response2_with_response`].
@@ -424,7 +411,8 @@ impl Client {
     ///
     /// As [`crate::Client::upload_with_response2`], and [`Error::Config`] when called inside an async runtime.
     pub fn upload_with_response2_with_response(&self) -> Result<ApiResponse<()>, Error> {
-        self.block_on(crate::Client::upload_with_response2_with_response(&self.inner))
+        self.runner
+            .block_on(crate::Client::upload_with_response2_with_response(&self.inner))
     }
 
     /// Blocking [`crate::Client::upload_multipart2`].
@@ -433,7 +421,7 @@ impl Client {
     ///
     /// As [`crate::Client::upload_multipart2`], and [`Error::Config`] when called inside an async runtime.
     pub fn upload_multipart2(&self) -> Result<(), Error> {
-        self.block_on(crate::Client::upload_multipart2(&self.inner))
+        self.runner.block_on(crate::Client::upload_multipart2(&self.inner))
     }
 
     /// Blocking [`crate::Client::upload_multipart2_with_response`].
@@ -442,7 +430,7 @@ impl Client {
     ///
     /// As [`crate::Client::upload_multipart2`], and [`Error::Config`] when called inside an async runtime.
     pub fn upload_multipart2_with_response(&self) -> Result<ApiResponse<()>, Error> {
-        self.block_on(crate::Client::upload_multipart2_with_response(&self.inner))
+        self.runner.block_on(crate::Client::upload_multipart2_with_response(&self.inner))
     }
 
     /// Blocking [`crate::Client::new2`].
@@ -451,7 +439,7 @@ impl Client {
     ///
     /// As [`crate::Client::new2`], and [`Error::Config`] when called inside an async runtime.
     pub fn new2(&self, new: &str, body: Option<&str>) -> Result<(), Error> {
-        self.block_on(crate::Client::new2(&self.inner, new, body))
+        self.runner.block_on(crate::Client::new2(&self.inner, new, body))
     }
 
     /// Blocking [`crate::Client::new2_with_response`].
@@ -464,7 +452,7 @@ impl Client {
         new: &str,
         body: Option<&str>,
     ) -> Result<ApiResponse<()>, Error> {
-        self.block_on(crate::Client::new2_with_response(&self.inner, new, body))
+        self.runner.block_on(crate::Client::new2_with_response(&self.inner, new, body))
     }
 
     /// Blocking [`crate::Client::clone2`].
@@ -473,7 +461,7 @@ impl Client {
     ///
     /// As [`crate::Client::clone2`], and [`Error::Config`] when called inside an async runtime.
     pub fn clone2(&self, new: &str) -> Result<(), Error> {
-        self.block_on(crate::Client::clone2(&self.inner, new))
+        self.runner.block_on(crate::Client::clone2(&self.inner, new))
     }
 
     /// Blocking [`crate::Client::clone2_with_response`].
@@ -482,7 +470,7 @@ impl Client {
     ///
     /// As [`crate::Client::clone2`], and [`Error::Config`] when called inside an async runtime.
     pub fn clone2_with_response(&self, new: &str) -> Result<ApiResponse<()>, Error> {
-        self.block_on(crate::Client::clone2_with_response(&self.inner, new))
+        self.runner.block_on(crate::Client::clone2_with_response(&self.inner, new))
     }
 
     /// Blocking [`crate::Client::url2`].
@@ -491,7 +479,7 @@ impl Client {
     ///
     /// As [`crate::Client::url2`], and [`Error::Config`] when called inside an async runtime.
     pub fn url2(&self) -> Result<(), Error> {
-        self.block_on(crate::Client::url2(&self.inner))
+        self.runner.block_on(crate::Client::url2(&self.inner))
     }
 
     /// Blocking [`crate::Client::url2_with_response`].
@@ -500,7 +488,7 @@ impl Client {
     ///
     /// As [`crate::Client::url2`], and [`Error::Config`] when called inside an async runtime.
     pub fn url2_with_response(&self) -> Result<ApiResponse<()>, Error> {
-        self.block_on(crate::Client::url2_with_response(&self.inner))
+        self.runner.block_on(crate::Client::url2_with_response(&self.inner))
     }
 
     /// Blocking [`crate::Client::options2`].
@@ -509,7 +497,7 @@ impl Client {
     ///
     /// As [`crate::Client::options2`], and [`Error::Config`] when called inside an async runtime.
     pub fn options2(&self) -> Result<(), Error> {
-        self.block_on(crate::Client::options2(&self.inner))
+        self.runner.block_on(crate::Client::options2(&self.inner))
     }
 
     /// Blocking [`crate::Client::options2_with_response`].
@@ -518,7 +506,7 @@ impl Client {
     ///
     /// As [`crate::Client::options2`], and [`Error::Config`] when called inside an async runtime.
     pub fn options2_with_response(&self) -> Result<ApiResponse<()>, Error> {
-        self.block_on(crate::Client::options2_with_response(&self.inner))
+        self.runner.block_on(crate::Client::options2_with_response(&self.inner))
     }
 
     /// Blocking [`crate::Client::inner2`].
@@ -527,7 +515,7 @@ impl Client {
     ///
     /// As [`crate::Client::inner2`], and [`Error::Config`] when called inside an async runtime.
     pub fn inner2(&self) -> Result<(), Error> {
-        self.block_on(crate::Client::inner2(&self.inner))
+        self.runner.block_on(crate::Client::inner2(&self.inner))
     }
 
     /// Blocking [`crate::Client::inner2_with_response`].
@@ -536,6 +524,6 @@ impl Client {
     ///
     /// As [`crate::Client::inner2`], and [`Error::Config`] when called inside an async runtime.
     pub fn inner2_with_response(&self) -> Result<ApiResponse<()>, Error> {
-        self.block_on(crate::Client::inner2_with_response(&self.inner))
+        self.runner.block_on(crate::Client::inner2_with_response(&self.inner))
     }
 }

@@ -130,6 +130,31 @@ impl Credentials {
     }
 }
 
+impl crate::http::Session for Client {
+    type Scheme = Scheme;
+
+    fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    fn base_url(&self) -> &reqwest::Url {
+        &self.base_url
+    }
+
+    fn options(&self) -> &RequestOptions {
+        &self.options
+    }
+
+    fn authorize(
+        &self,
+        operation: &str,
+        request: reqwest::RequestBuilder,
+        alternatives: &[&[Scheme]],
+    ) -> Result<reqwest::RequestBuilder, Error> {
+        self.credentials.apply(operation, request, alternatives)
+    }
+}
+
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
@@ -229,34 +254,12 @@ impl ClientBuilder {
                     "no base URL: the API declares no server; set one with ClientBuilder::base_url or {BASE_URL_VAR}"
                 ),
             ))?;
-        let base_url = reqwest::Url::parse(&url)
-            .map_err(|e| Error::config(
-                format!("base URL {url:?} is not a valid URL: {e}"),
-            ))?;
-        if base_url.cannot_be_a_base() || !matches!(base_url.scheme(), "http" | "https")
-        {
-            return Err(
-                Error::config(format!("base URL {url:?} is not an http or https URL")),
-            );
-        }
-        if base_url.scheme() == "http" && !is_loopback(&base_url)
-            && !self.credentials.is_empty() && !self.allow_insecure_http
-        {
-            return Err(
-                Error::config(
-                    format!(
-                        "refusing to send credentials over plain http to {}; use https, or allow it with ClientBuilder::allow_insecure_http(true)",
-                        base_url.host_str().unwrap_or_default()
-                    ),
-                ),
-            );
-        }
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10u64)))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))?;
+        let base_url = crate::http::base_url(
+            &url,
+            !self.credentials.is_empty(),
+            self.allow_insecure_http,
+        )?;
+        let http = crate::http::http_client(USER_AGENT, self.connect_timeout)?;
         Ok(Client {
             http,
             base_url,
@@ -264,14 +267,6 @@ impl ClientBuilder {
             options: self.options,
         })
     }
-}
-
-/// Whether the URL's host is this machine (`localhost`, `127.0.0.0/8` or `::1`).
-fn is_loopback(url: &reqwest::Url) -> bool {
-    let Some(host) = url.host_str() else { return false };
-    let ip = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || ip.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Client {
@@ -294,16 +289,16 @@ impl Client {
     /// As [`ClientBuilder::build`].
     pub fn from_env() -> Result<Client, Error> {
         let mut builder = Client::builder();
-        if let Some(url) = env(BASE_URL_VAR) {
+        if let Some(url) = crate::http::env_var(BASE_URL_VAR) {
             builder = builder.base_url(url);
         }
-        if let Some(value) = env("SHADOWING_TIMEOUT2") {
+        if let Some(value) = crate::http::env_var("SHADOWING_TIMEOUT2") {
             builder = builder.timeout2(value);
         }
-        if let Some(value) = env("SHADOWING_KEY_1") {
+        if let Some(value) = crate::http::env_var("SHADOWING_KEY_1") {
             builder = builder.key_1(value);
         }
-        if let Some(value) = env("SHADOWING_KEY1") {
+        if let Some(value) = crate::http::env_var("SHADOWING_KEY1") {
             builder = builder.key1(value);
         }
         builder.build()
@@ -337,11 +332,7 @@ impl Client {
 
     /// The base URL with `segments` appended, each percent-encoded.
     fn url(&self, segments: &[&str]) -> reqwest::Url {
-        let mut url = self.base_url.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        url
+        crate::http::join_path(&self.base_url, segments)
     }
 
     /// `GET /ops/{operation}/{request}/{response}/{body}`
@@ -450,8 +441,8 @@ impl Client {
         if !cookies.is_empty() {
             request.headers.push(("cookie", cookies.join("; ")));
         }
-        let response = self.execute(request).await?;
-        crate::error::json(operation, response)
+        let response = crate::http::execute(self, request).await?;
+        crate::decode::json(operation, response)
     }
 
     /// `POST /more/{params}/{cookies}/{value}/{item}/{joined}/{text}/{parts}/{self}/{url}/{client}/{options}`, with the body sent as `application/json` (other media types have methods of their own).
@@ -570,17 +561,17 @@ impl Client {
         if !cookies.is_empty() {
             request.headers.push(("cookie", cookies.join("; ")));
         }
-        let response = self.execute(request).await?;
+        let response = crate::http::execute(self, request).await?;
         match response.status.as_u16() {
             201u16 => {
-                crate::error::json(operation, response)
+                crate::decode::json(operation, response)
                     .map(|response| response.map(types::Builder2Response::Created))
             }
             202u16 => {
-                crate::error::text(operation, response)
+                crate::decode::text(operation, response)
                     .map(|response| response.map(types::Builder2Response::Accepted))
             }
-            _ => Err(crate::error::undeclared_status(operation, response.status)),
+            _ => Err(crate::decode::undeclared_status(operation, response.status)),
         }
     }
 
@@ -700,17 +691,17 @@ impl Client {
         if !cookies.is_empty() {
             request.headers.push(("cookie", cookies.join("; ")));
         }
-        let response = self.execute(request).await?;
+        let response = crate::http::execute(self, request).await?;
         match response.status.as_u16() {
             201u16 => {
-                crate::error::json(operation, response)
+                crate::decode::json(operation, response)
                     .map(|response| response.map(types::Builder2Response::Created))
             }
             202u16 => {
-                crate::error::text(operation, response)
+                crate::decode::text(operation, response)
                     .map(|response| response.map(types::Builder2Response::Accepted))
             }
-            _ => Err(crate::error::undeclared_status(operation, response.status)),
+            _ => Err(crate::decode::undeclared_status(operation, response.status)),
         }
     }
 
@@ -830,17 +821,17 @@ impl Client {
         if !cookies.is_empty() {
             request.headers.push(("cookie", cookies.join("; ")));
         }
-        let response = self.execute(request).await?;
+        let response = crate::http::execute(self, request).await?;
         match response.status.as_u16() {
             201u16 => {
-                crate::error::json(operation, response)
+                crate::decode::json(operation, response)
                     .map(|response| response.map(types::Builder2Response::Created))
             }
             202u16 => {
-                crate::error::text(operation, response)
+                crate::decode::text(operation, response)
                     .map(|response| response.map(types::Builder2Response::Accepted))
             }
-            _ => Err(crate::error::undeclared_status(operation, response.status)),
+            _ => Err(crate::decode::undeclared_status(operation, response.status)),
         }
     }
 
@@ -886,8 +877,8 @@ impl Client {
             self.url(&["uploads"]),
         );
         request.body = crate::http::Body::json(body)?;
-        let response = self.execute(request).await?;
-        Ok(crate::error::empty(response))
+        let response = crate::http::execute(self, request).await?;
+        Ok(crate::decode::empty(response))
     }
 
     /// `POST /uploads`, with the body sent as `multipart/form-data`.
@@ -932,8 +923,8 @@ impl Client {
             self.url(&["uploads"]),
         );
         request.body = crate::http::Body::Multipart(body.multipart_parts());
-        let response = self.execute(request).await?;
-        Ok(crate::error::empty(response))
+        let response = crate::http::execute(self, request).await?;
+        Ok(crate::decode::empty(response))
     }
 
     /// Named like the twin of `upload`, which claimed the name first.
@@ -975,8 +966,8 @@ impl Client {
             reqwest::Method::GET,
             self.url(&["twins"]),
         );
-        let response = self.execute(request).await?;
-        Ok(crate::error::empty(response))
+        let response = crate::http::execute(self, request).await?;
+        Ok(crate::decode::empty(response))
     }
 
     /// Named like the multipart variant of `upload`, which claimed the name first.
@@ -1018,8 +1009,8 @@ impl Client {
             reqwest::Method::POST,
             self.url(&["twins"]),
         );
-        let response = self.execute(request).await?;
-        Ok(crate::error::empty(response))
+        let response = crate::http::execute(self, request).await?;
+        Ok(crate::decode::empty(response))
     }
 
     /// `PUT /client/{new}`, with the body sent as `text/plain`.
@@ -1065,8 +1056,8 @@ impl Client {
         if let Some(body) = body {
             request.body = crate::http::Body::raw("text/plain", body.as_bytes());
         }
-        let response = self.execute(request).await?;
-        Ok(crate::error::empty(response))
+        let response = crate::http::execute(self, request).await?;
+        Ok(crate::decode::empty(response))
     }
 
     /// `DELETE /client/{new}`
@@ -1107,8 +1098,8 @@ impl Client {
             reqwest::Method::DELETE,
             self.url(&["client", new]),
         );
-        let response = self.execute(request).await?;
-        Ok(crate::error::empty(response))
+        let response = crate::http::execute(self, request).await?;
+        Ok(crate::decode::empty(response))
     }
 
     /// `GET /client`
@@ -1147,8 +1138,8 @@ impl Client {
             self.url(&["client"]),
         );
         request.security = &[&[Scheme::Key1], &[Scheme::Key1_2]];
-        let response = self.execute(request).await?;
-        Ok(crate::error::empty(response))
+        let response = crate::http::execute(self, request).await?;
+        Ok(crate::decode::empty(response))
     }
 
     /// `OPTIONS /client`
@@ -1186,8 +1177,8 @@ impl Client {
             reqwest::Method::OPTIONS,
             self.url(&["client"]),
         );
-        let response = self.execute(request).await?;
-        Ok(crate::error::empty(response))
+        let response = crate::http::execute(self, request).await?;
+        Ok(crate::decode::empty(response))
     }
 
     /// `HEAD /client`
@@ -1225,12 +1216,7 @@ impl Client {
             reqwest::Method::HEAD,
             self.url(&["client"]),
         );
-        let response = self.execute(request).await?;
-        Ok(crate::error::empty(response))
+        let response = crate::http::execute(self, request).await?;
+        Ok(crate::decode::empty(response))
     }
-}
-
-/// An environment variable, when set and not empty.
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.is_empty())
 }

@@ -6,50 +6,7 @@
 //! types: `Name` for what the server returns and `NameRequest` for what the caller sends.
 #![allow(clippy::large_enum_variant)]
 
-/// A request value that may be sent as an explicit `null`.
-///
-/// Optional nullable fields are `Option<Nullable<T>>`: `None` leaves the field out of the
-/// body, `Some(Nullable::Null)` sends `null`, and `Some(Nullable::Value(v))` sends `v`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Nullable<T> {
-    /// Sent as `null`.
-    Null,
-    /// Sent as the value.
-    Value(T),
-}
-
-impl<T> Nullable<T> {
-    /// The value, unless it is `Null`.
-    pub fn as_option(&self) -> Option<&T> {
-        match self {
-            Nullable::Null => None,
-            Nullable::Value(value) => Some(value),
-        }
-    }
-}
-
-impl<T> From<T> for Nullable<T> {
-    fn from(value: T) -> Self {
-        Nullable::Value(value)
-    }
-}
-
-impl<T: serde::Serialize> serde::Serialize for Nullable<T> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.as_option().serialize(serializer)
-    }
-}
-
-impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        Ok(
-            Option::<T>::deserialize(deserializer)?
-                .map_or(Nullable::Null, Nullable::Value),
-        )
-    }
-}
+pub use crate::support::Nullable;
 
 /// The `Upload` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

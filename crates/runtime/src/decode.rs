@@ -1,0 +1,178 @@
+//! The response readers: a success body, read in full by `http::execute`, decoded without
+//! awaiting anything.
+
+#[cfg(any(
+    feature = "read-json",
+    feature = "read-text",
+    feature = "read-bytes",
+    feature = "read-empty"
+))]
+use crate::http::{ApiResponse, Received};
+#[cfg(any(
+    feature = "read-json",
+    feature = "read-text",
+    feature = "undeclared-status"
+))]
+use crate::Error;
+
+#[cfg(any(feature = "read-json", feature = "read-empty"))]
+impl Received {
+    /// The response's status and headers with `body`, decoded from the bytes read.
+    fn with_body<T>(self, body: T) -> ApiResponse<T> {
+        ApiResponse {
+            status: self.status,
+            headers: self.headers,
+            body,
+        }
+    }
+}
+
+#[cfg(any(feature = "read-json", feature = "read-text"))]
+/// [`Error::Decode`], keeping the body (up to the cap) as text.
+fn decode_failure(operation: &str, path: String, message: String, body: &[u8]) -> Error {
+    let cut = body.len().min(crate::error::BODY_LIMIT);
+    Error::Decode {
+        operation: operation.to_owned(),
+        path,
+        message,
+        body: String::from_utf8_lossy(&body[..cut]).into_owned(),
+    }
+}
+
+#[cfg(feature = "read-json")]
+/// Decodes a success body as JSON into `T`. A body that does not fit is decoded again
+/// with its path tracked, to say where it failed: tracking costs every call that
+/// succeeds an allocation per field.
+pub(crate) fn json<T: serde::de::DeserializeOwned>(
+    operation: &str,
+    response: Received,
+) -> Result<ApiResponse<T>, Error> {
+    match serde_json::from_slice(&response.body) {
+        Ok(body) => Ok(response.with_body(body)),
+        Err(error) => {
+            let deserializer = &mut serde_json::Deserializer::from_slice(&response.body);
+            let path = match serde_path_to_error::deserialize::<_, T>(deserializer) {
+                Err(e) => e.path().to_string(),
+                Ok(_) => ".".to_owned(),
+            };
+            Err(decode_error(operation, &response, path, error))
+        }
+    }
+}
+
+#[cfg(feature = "read-json")]
+/// [`Error::Decode`] from what serde reports: a missing field joins the path, and a
+/// body that is not JSON at all says what its content type was.
+fn decode_error(
+    operation: &str,
+    response: &Received,
+    path: String,
+    error: serde_json::Error,
+) -> Error {
+    let not_json = error.is_syntax() || error.is_eof();
+    let mut path = if path == "." {
+        String::new()
+    } else {
+        format!(".{path}")
+    };
+    let mut message = strip_position(&error.to_string());
+    // serde names a missing field in its message; make it part of the path.
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.strip_suffix('`'))
+    {
+        path = format!("{path}.{field}");
+        message = "missing from the body".to_owned();
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    let content_type = response
+        .headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    if let Some(content_type) = content_type.filter(|t| not_json && !t.contains("json")) {
+        message = format!("{message} (the response's content type is {content_type}, not JSON)");
+    }
+    decode_failure(operation, path, message, &response.body)
+}
+
+#[cfg(feature = "read-json")]
+/// Drops serde_json's " at line X column Y": the field path says where.
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+#[cfg(feature = "read-text")]
+/// A success body as text; a body that is not UTF-8 is an error, not replaced characters.
+pub(crate) fn text(operation: &str, response: Received) -> Result<ApiResponse<String>, Error> {
+    let Received {
+        status,
+        headers,
+        body,
+    } = response;
+    match String::from_utf8(body) {
+        Ok(body) => Ok(ApiResponse {
+            status,
+            headers,
+            body,
+        }),
+        Err(e) => {
+            let message = format!("the body is not UTF-8 text: {}", e.utf8_error());
+            Err(decode_failure(
+                operation,
+                ".".to_owned(),
+                message,
+                e.as_bytes(),
+            ))
+        }
+    }
+}
+
+#[cfg(feature = "read-bytes")]
+/// A success body as bytes.
+pub(crate) fn bytes(response: Received) -> ApiResponse<Vec<u8>> {
+    let Received {
+        status,
+        headers,
+        body,
+    } = response;
+    ApiResponse {
+        status,
+        headers,
+        body,
+    }
+}
+
+#[cfg(feature = "read-empty")]
+/// A success that carries no body; whatever was sent is ignored.
+pub(crate) fn empty(response: Received) -> ApiResponse<()> {
+    response.with_body(())
+}
+
+#[cfg(feature = "undeclared-status")]
+/// A success status the API does not declare for the operation.
+pub(crate) fn undeclared_status(operation: &str, status: reqwest::StatusCode) -> Error {
+    Error::Decode {
+        operation: operation.to_owned(),
+        path: ".".to_owned(),
+        message: format!("status {status} is not a declared response"),
+        body: String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(feature = "read-json")]
+    #[test]
+    fn serde_positions_are_dropped() {
+        assert_eq!(
+            super::strip_position("expected value at line 1 column 2"),
+            "expected value"
+        );
+        assert_eq!(super::strip_position("no position"), "no position");
+    }
+}

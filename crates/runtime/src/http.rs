@@ -1,0 +1,785 @@
+//! The path every call takes: credentials, redirects, retries and timeouts.
+
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
+use reqwest::{Method, StatusCode, Url};
+
+use crate::error::{api_error, read_capped, too_large, transport};
+use crate::Error;
+
+/// Default number of retries after the first attempt.
+pub(crate) const MAX_RETRIES: u32 = 2;
+/// Default limit on each attempt, in seconds.
+pub(crate) const TIMEOUT_SECS: u64 = 60;
+/// Default connect timeout, in seconds (set on the HTTP client, for every call).
+pub(crate) const CONNECT_TIMEOUT_SECS: u64 = 10;
+/// Default delay before the first retry, in milliseconds; each later retry doubles it.
+pub(crate) const INITIAL_BACKOFF_MS: u64 = 500;
+/// Default cap on the delay between attempts, in seconds.
+pub(crate) const MAX_BACKOFF_SECS: u64 = 8;
+/// Default cap on an honoured `Retry-After`, in seconds.
+pub(crate) const MAX_RETRY_AFTER_SECS: u64 = 60;
+/// Default cap on a success body, in MiB.
+pub(crate) const MAX_RESPONSE_MIB: usize = 64;
+/// How many redirects one attempt follows before the last one is returned as an error.
+pub(crate) const MAX_REDIRECTS: usize = 10;
+
+/// How calls are retried and timed out.
+///
+/// Set them for a client with [`crate::ClientBuilder::options`], or for some calls only
+/// with [`crate::Client::with_options`].
+///
+/// Defaults: 2 retries, a 60 s timeout per attempt, backoff from 500 ms doubling up to
+/// 8 s with jitter, `Retry-After` honoured up to 60 s, and success bodies of up
+/// to 64 MiB. The connect timeout (10 s by default) is set on
+/// [`crate::ClientBuilder::connect_timeout`].
+///
+/// What is retried: a connection that could not be opened (nothing was sent), and `429 Too
+/// Many Requests`, for every method; `408`, `500`, `502`, `503`, `504` and other transport
+/// failures only for idempotent methods (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`,
+/// `TRACE`). A `POST` that may have reached the server is never repeated, so a call whose
+/// effects must not happen twice is never made twice by the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestOptions {
+    /// How many times a failed call is retried; `0` turns retries off.
+    pub max_retries: u32,
+    /// The limit on each attempt, from sending the request to the end of the response.
+    pub timeout: Duration,
+    /// The delay before the first retry; each later retry doubles it.
+    pub initial_backoff: Duration,
+    /// The longest delay between two attempts.
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` waited for; when a server asks for more, its error is
+    /// returned at once.
+    pub max_retry_after: Duration,
+    /// The largest success body read, in bytes; a larger one ends the call with
+    /// [`Error::TooLarge`] as soon as it is known, so memory stays bounded. (Error
+    /// bodies are cut at 64 KiB instead.)
+    pub max_response_bytes: usize,
+}
+
+impl Default for RequestOptions {
+    fn default() -> Self {
+        RequestOptions {
+            max_retries: MAX_RETRIES,
+            timeout: Duration::from_secs(TIMEOUT_SECS),
+            initial_backoff: Duration::from_millis(INITIAL_BACKOFF_MS),
+            max_backoff: Duration::from_secs(MAX_BACKOFF_SECS),
+            max_retry_after: Duration::from_secs(MAX_RETRY_AFTER_SECS),
+            max_response_bytes: MAX_RESPONSE_MIB * 1024 * 1024,
+        }
+    }
+}
+
+impl RequestOptions {
+    /// Sets how many times a failed call is retried; `0` turns retries off.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Sets the limit on each attempt.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the delay before the first retry.
+    pub fn initial_backoff(mut self, delay: Duration) -> Self {
+        self.initial_backoff = delay;
+        self
+    }
+
+    /// Sets the longest delay between two attempts.
+    pub fn max_backoff(mut self, delay: Duration) -> Self {
+        self.max_backoff = delay;
+        self
+    }
+
+    /// Sets the longest `Retry-After` waited for.
+    pub fn max_retry_after(mut self, delay: Duration) -> Self {
+        self.max_retry_after = delay;
+        self
+    }
+
+    /// Sets the largest success body read, in bytes.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+}
+
+/// The base URL a client is built with: an `http` or `https` URL that can have paths joined to
+/// it. Plain `http` to a host that is not this machine is refused when `credentials` would go
+/// over it, unless `allow_insecure_http`.
+pub(crate) fn base_url(
+    url: &str,
+    credentials: bool,
+    allow_insecure_http: bool,
+) -> Result<Url, Error> {
+    let base_url = Url::parse(url)
+        .map_err(|e| Error::config(format!("base URL {url:?} is not a valid URL: {e}")))?;
+    if base_url.cannot_be_a_base() || !matches!(base_url.scheme(), "http" | "https") {
+        return Err(Error::config(format!(
+            "base URL {url:?} is not an http or https URL"
+        )));
+    }
+    if base_url.scheme() == "http" && !is_loopback(&base_url) && credentials && !allow_insecure_http
+    {
+        return Err(Error::config(format!(
+            "refusing to send credentials over plain http to {}; use https, or allow it with ClientBuilder::allow_insecure_http(true)",
+            base_url.host_str().unwrap_or_default()
+        )));
+    }
+    Ok(base_url)
+}
+
+/// Whether the URL's host is this machine (`localhost`, `127.0.0.0/8` or `::1`).
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let ip = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || ip
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The HTTP client every call of a client goes through. Redirects are followed by
+/// [`execute`] itself, so that credentials never reach another host.
+pub(crate) fn http_client(
+    user_agent: &str,
+    connect_timeout: Option<Duration>,
+) -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .user_agent(user_agent)
+        .connect_timeout(connect_timeout.unwrap_or(Duration::from_secs(CONNECT_TIMEOUT_SECS)))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))
+}
+
+/// `base` with `segments` appended to its path, each percent-encoded.
+pub(crate) fn join_path(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url
+}
+
+/// An environment variable, when set and not empty.
+pub(crate) fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
+}
+
+/// A successful response: its status and headers, and the decoded body.
+#[derive(Debug, Clone)]
+pub struct ApiResponse<T> {
+    /// The status (a success).
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The decoded body.
+    pub body: T,
+}
+
+impl<T> ApiResponse<T> {
+    /// The decoded body, without status and headers.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// The same response with its body changed by `f`.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ApiResponse<U> {
+        ApiResponse {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+        }
+    }
+}
+
+/// What a client hands the runtime to send its calls: its HTTP client, base URL and options,
+/// and its credentials, which it adds to a request for the security schemes the operation
+/// accepts.
+pub(crate) trait Session {
+    /// A security scheme an operation may ask for.
+    type Scheme: 'static;
+
+    /// The HTTP client (its connection pool, user agent and connect timeout).
+    fn http(&self) -> &reqwest::Client;
+
+    /// The URL whose origin receives credentials.
+    fn base_url(&self) -> &Url;
+
+    /// How calls are retried and timed out.
+    fn options(&self) -> &RequestOptions;
+
+    /// Adds the credentials of the first of `alternatives` that is fully configured; with no
+    /// alternatives, none. Fails when no alternative is.
+    fn authorize(
+        &self,
+        operation: &str,
+        request: reqwest::RequestBuilder,
+        alternatives: &[&[Self::Scheme]],
+    ) -> Result<reqwest::RequestBuilder, Error>;
+}
+
+/// One call, described before it is sent; sent as often as retries and redirects need.
+pub(crate) struct Request<S: 'static> {
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    pub(crate) url: Url,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Body,
+    pub(crate) security: &'static [&'static [S]],
+}
+
+impl<S: 'static> Request<S> {
+    pub(crate) fn new(operation: &'static str, method: Method, url: Url) -> Self {
+        Request {
+            operation,
+            method,
+            url,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::Empty,
+            security: &[],
+        }
+    }
+}
+
+/// A request body, encoded once and sent by every attempt.
+pub(crate) enum Body {
+    /// No body.
+    Empty,
+    #[cfg(any(feature = "json-body", feature = "form", feature = "raw-body"))]
+    /// Bytes already encoded, with their content type.
+    Encoded {
+        content_type: &'static str,
+        bytes: Vec<u8>,
+    },
+    #[cfg(feature = "multipart")]
+    /// A multipart form, rebuilt for each attempt.
+    Multipart(Vec<Part>),
+}
+
+impl Body {
+    #[cfg(feature = "json-body")]
+    /// A JSON body.
+    pub(crate) fn json(value: impl serde::Serialize) -> Result<Body, Error> {
+        let bytes = serde_json::to_vec(&value)
+            .map_err(|e| Error::validation("body", format!("cannot be encoded as JSON: {e}")))?;
+        Ok(Body::Encoded {
+            content_type: "application/json",
+            bytes,
+        })
+    }
+
+    #[cfg(feature = "form")]
+    /// A form-urlencoded body of `key=value` pairs (a struct's `form_pairs`).
+    pub(crate) fn form<K: serde::Serialize>(pairs: &[(K, String)]) -> Result<Body, Error> {
+        let text = serde_urlencoded::to_string(pairs)
+            .map_err(|e| Error::validation("body", format!("cannot be form-encoded: {e}")))?;
+        Ok(Body::Encoded {
+            content_type: "application/x-www-form-urlencoded",
+            bytes: text.into_bytes(),
+        })
+    }
+
+    #[cfg(feature = "form-value")]
+    /// A form-urlencoded body of a value that is not a struct: an object's entries, each
+    /// as a struct's field would go.
+    pub(crate) fn form_of(value: impl serde::Serialize) -> Result<Body, Error> {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Object(entries)) => {
+                let pairs: Vec<(&str, String)> = entries
+                    .iter()
+                    .flat_map(|(key, value)| {
+                        field_texts(value)
+                            .into_iter()
+                            .map(move |text| (key.as_str(), text))
+                    })
+                    .collect();
+                Body::form(&pairs)
+            }
+            Ok(_) => Err(Error::validation(
+                "body",
+                "cannot be form-encoded: it is not an object".to_owned(),
+            )),
+            Err(e) => Err(Error::validation(
+                "body",
+                format!("cannot be form-encoded: {e}"),
+            )),
+        }
+    }
+
+    #[cfg(feature = "raw-body")]
+    /// A body sent as given, with its content type.
+    pub(crate) fn raw(content_type: &'static str, bytes: &[u8]) -> Body {
+        Body::Encoded {
+            content_type,
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    fn attach(&self, builder: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, Error> {
+        Ok(match self {
+            Body::Empty => builder,
+            #[cfg(any(feature = "json-body", feature = "form", feature = "raw-body"))]
+            Body::Encoded {
+                content_type,
+                bytes,
+            } => builder
+                .header(reqwest::header::CONTENT_TYPE, *content_type)
+                .body(bytes.clone()),
+            #[cfg(feature = "multipart")]
+            Body::Multipart(parts) => {
+                let mut form = reqwest::multipart::Form::new();
+                for part in parts {
+                    form = form.part(part.name.clone(), part.to_reqwest()?);
+                }
+                builder.multipart(form)
+            }
+        })
+    }
+}
+
+#[cfg(feature = "multipart")]
+/// One part of a multipart body.
+pub(crate) struct Part {
+    name: String,
+    bytes: Vec<u8>,
+    /// File name and content type, for file parts.
+    file: Option<(String, String)>,
+}
+
+#[cfg(feature = "multipart")]
+impl Part {
+    #[cfg(feature = "multipart-text")]
+    /// A text field.
+    pub(crate) fn text(name: &str, text: String) -> Self {
+        Part {
+            name: name.to_owned(),
+            bytes: text.into_bytes(),
+            file: None,
+        }
+    }
+
+    #[cfg(feature = "multipart-text")]
+    /// The parts a field's value becomes (see `field_texts`).
+    pub(crate) fn values(name: &str, value: impl serde::Serialize, parts: &mut Vec<Part>) {
+        parts.extend(
+            field_texts(&value)
+                .into_iter()
+                .map(|text| Part::text(name, text)),
+        );
+    }
+
+    #[cfg(feature = "multipart-files")]
+    /// A file, with its name and content type.
+    pub(crate) fn file(name: &str, file: &crate::support::File) -> Self {
+        Part {
+            name: name.to_owned(),
+            bytes: file.bytes.clone(),
+            file: Some((file.file_name.clone(), file.content_type.clone())),
+        }
+    }
+
+    fn to_reqwest(&self) -> Result<reqwest::multipart::Part, Error> {
+        let part = reqwest::multipart::Part::bytes(self.bytes.clone());
+        match &self.file {
+            None => Ok(part),
+            Some((file_name, content_type)) => part
+                .file_name(file_name.clone())
+                .mime_str(content_type)
+                .map_err(|e| {
+                    Error::validation(&self.name, format!("has an invalid content type: {e}"))
+                }),
+        }
+    }
+}
+
+#[cfg(any(
+    feature = "form-fields",
+    feature = "form-value",
+    feature = "multipart-text"
+))]
+/// The texts a field's value goes as in a form or multipart body: scalars as text, lists
+/// as one text per item, objects as JSON text, and `null` as an empty text (what an HTML
+/// form sends for an empty field; Django REST framework reads it as null, or as `""` where
+/// a blank string is allowed).
+pub(crate) fn field_texts<T: serde::Serialize + ?Sized>(value: &T) -> Vec<String> {
+    fn text_of(value: &serde_json::Value) -> String {
+        match value {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        }
+    }
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Array(items)) => items.iter().map(text_of).collect(),
+        Ok(value) => vec![text_of(&value)],
+        Err(_) => Vec::new(),
+    }
+}
+
+#[cfg(feature = "param-text")]
+/// The text of a parameter value with no `Display` form: a JSON string as itself,
+/// anything else as JSON.
+pub(crate) fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// A success response with its body read in full.
+pub(crate) struct Received {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    #[cfg_attr(
+        not(any(feature = "read-json", feature = "read-text", feature = "read-bytes")),
+        allow(dead_code)
+    )]
+    pub(crate) body: Vec<u8>,
+}
+
+/// Reads a success body, at most `limit` bytes of it: a `Content-Length` over the limit
+/// fails before reading, a body that grows past it as soon as it does.
+async fn receive(
+    operation: &str,
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Received, Error> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(too_large(operation, limit));
+    }
+    // A byte past the limit tells a body that is too large from one that just fits.
+    let body = read_capped(&mut response, limit.saturating_add(1))
+        .await
+        .map_err(|e| transport(operation, e))?;
+    if body.len() > limit {
+        return Err(too_large(operation, limit));
+    }
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    Ok(Received {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// What one attempt ended with.
+enum Attempt {
+    /// A response, of any status.
+    Response(reqwest::Response),
+    /// No response: the connection failed, timed out or broke.
+    Failed(reqwest::Error),
+}
+
+/// Sends `request` for `session`, following redirects and retrying as the options allow, and
+/// reads the body of a success. Any status but a success becomes [`Error::Api`].
+pub(crate) async fn execute<S: Session>(
+    session: &S,
+    request: Request<S::Scheme>,
+) -> Result<Received, Error> {
+    let options = session.options();
+    let mut retries = 0;
+    loop {
+        let attempt = attempt(session, &request).await?;
+        let delay = match &attempt {
+            Attempt::Response(response) if response.status().is_success() => None,
+            Attempt::Response(response) => status_retry_delay(
+                response.status(),
+                response.headers(),
+                &request.method,
+                retries,
+                options,
+            ),
+            Attempt::Failed(error) => error_retry_delay(error, &request.method, retries, options),
+        };
+        if let Some(delay) = delay.filter(|_| retries < options.max_retries) {
+            retries += 1;
+            tokio::time::sleep(delay).await;
+            continue;
+        }
+        return match attempt {
+            Attempt::Response(response) if response.status().is_success() => {
+                receive(request.operation, response, options.max_response_bytes).await
+            }
+            Attempt::Response(response) => Err(api_error(request.operation, response).await),
+            Attempt::Failed(error) => Err(transport(request.operation, error)),
+        };
+    }
+}
+
+/// Sends `request` once, following redirects. Credentials go only to the base URL's
+/// origin: a redirect elsewhere is followed without them.
+async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Result<Attempt, Error> {
+    let mut url = request.url.clone();
+    let mut method = request.method.clone();
+    let mut with_body = true;
+    let mut redirects = 0;
+    loop {
+        let mut builder = session
+            .http()
+            .request(method.clone(), url.clone())
+            .timeout(session.options().timeout);
+        if redirects == 0 && !request.query.is_empty() {
+            builder = builder.query(&request.query);
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value);
+        }
+        if with_body {
+            builder = request.body.attach(builder)?;
+        }
+        if same_origin(&url, session.base_url()) {
+            builder = session.authorize(request.operation, builder, request.security)?;
+        }
+        let response = match builder.send().await {
+            Ok(response) => response,
+            Err(error) => return Ok(Attempt::Failed(error)),
+        };
+        let Some(next) = redirect_target(&response, &url).filter(|_| redirects < MAX_REDIRECTS)
+        else {
+            return Ok(Attempt::Response(response));
+        };
+        let status = response.status();
+        if status == StatusCode::SEE_OTHER
+            || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND)
+                && method == Method::POST)
+        {
+            if method != Method::HEAD {
+                method = Method::GET;
+            }
+            with_body = false;
+        }
+        url = next;
+        redirects += 1;
+    }
+}
+
+/// Whether two URLs share scheme, host and port (compared without building `Origin`s,
+/// which allocate, since this runs on every attempt).
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// Where a redirect response points, resolved against the URL that produced it.
+fn redirect_target(response: &reqwest::Response, url: &Url) -> Option<Url> {
+    let status = response.status();
+    if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
+        return None;
+    }
+    let location = response.headers().get(LOCATION)?.to_str().ok()?;
+    url.join(location).ok()
+}
+
+/// Methods a server must treat the same however often they arrive.
+fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+    )
+}
+
+/// How long to wait before retrying a response with this status, if it is retried.
+fn status_retry_delay(
+    status: StatusCode,
+    headers: &HeaderMap,
+    method: &Method,
+    retries: u32,
+    options: &RequestOptions,
+) -> Option<Duration> {
+    let retryable = status == StatusCode::TOO_MANY_REQUESTS
+        || (is_idempotent(method) && matches!(status.as_u16(), 408 | 500 | 502 | 503 | 504));
+    if !retryable {
+        return None;
+    }
+    match retry_after(headers, SystemTime::now()) {
+        Some(wait) if wait > options.max_retry_after => None,
+        Some(wait) => Some(wait),
+        None => Some(backoff(retries, options)),
+    }
+}
+
+/// How long to wait before retrying after a failed attempt, if it is retried.
+///
+/// A connection that never opened carried nothing, so any method may be repeated; any
+/// other failure may have reached the server, so only idempotent methods are.
+fn error_retry_delay(
+    error: &reqwest::Error,
+    method: &Method,
+    retries: u32,
+    options: &RequestOptions,
+) -> Option<Duration> {
+    if error.is_builder() || error.is_redirect() {
+        return None;
+    }
+    (error.is_connect() || is_idempotent(method)).then(|| backoff(retries, options))
+}
+
+/// `Retry-After`, in its seconds or HTTP-date form, as a wait from `now`.
+fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// Exponential backoff with jitter: the `retries`-th delay, doubled each time, capped,
+/// then scaled by a random factor between 0.5 and 1.
+fn backoff(retries: u32, options: &RequestOptions) -> Duration {
+    let doubled = options
+        .initial_backoff
+        .saturating_mul(2u32.saturating_pow(retries));
+    let capped = doubled.min(options.max_backoff);
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    capped.mul_f64(0.5 + (random % 1024) as f64 / 2048.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "120".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(120)));
+        headers.insert(
+            RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:30 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(30)));
+        headers.insert(
+            RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:27:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&headers, now), Some(Duration::ZERO));
+        headers.insert(RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), None);
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_with_jitter() {
+        let options = RequestOptions::default();
+        for (retries, full) in [
+            (0, 500),
+            (1, 1000),
+            (2, 2000),
+            (3, 4000),
+            (4, 8000),
+            (9, 8000),
+        ] {
+            let delay = backoff(retries, &options).as_millis();
+            assert!(
+                delay >= full / 2 && delay <= full,
+                "retry {retries}: {delay} ms"
+            );
+        }
+    }
+
+    #[test]
+    fn only_safe_failures_are_retried() {
+        let options = RequestOptions::default();
+        let none = HeaderMap::new();
+        let delay = |status: u16, method: Method| {
+            status_retry_delay(
+                StatusCode::from_u16(status).unwrap(),
+                &none,
+                &method,
+                0,
+                &options,
+            )
+            .is_some()
+        };
+        assert!(delay(429, Method::POST));
+        assert!(delay(503, Method::GET));
+        assert!(!delay(503, Method::POST));
+        assert!(!delay(500, Method::POST));
+        for status in [408, 500, 502, 503, 504] {
+            assert!(delay(status, Method::PUT), "{status}");
+        }
+        assert!(!delay(400, Method::GET));
+        assert!(!delay(501, Method::GET));
+        let mut far = HeaderMap::new();
+        far.insert(RETRY_AFTER, "3600".parse().unwrap());
+        assert_eq!(
+            status_retry_delay(
+                StatusCode::TOO_MANY_REQUESTS,
+                &far,
+                &Method::GET,
+                0,
+                &options
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn base_urls_are_http_and_credentials_stay_off_plain_http() {
+        assert!(base_url("https://api.example.com/v1", true, false).is_ok());
+        assert!(base_url("ftp://example.com", false, false).is_err());
+        assert!(base_url("not a url", false, false).is_err());
+        assert!(base_url("http://api.example.com", false, false).is_ok());
+        assert!(base_url("http://api.example.com", true, false).is_err());
+        assert!(base_url("http://api.example.com", true, true).is_ok());
+        for local in [
+            "http://localhost:8080",
+            "http://127.0.0.2",
+            "http://[::1]:80",
+        ] {
+            assert!(base_url(local, true, false).is_ok(), "{local}");
+        }
+        let base = Url::parse("https://api.example.com/v1/").unwrap();
+        assert_eq!(
+            join_path(&base, &["items", "a b"]).as_str(),
+            "https://api.example.com/v1/items/a%20b"
+        );
+    }
+
+    /// The defaults the docs of `RequestOptions` state are the constants it uses.
+    #[test]
+    fn the_documented_defaults_are_the_constants() {
+        let source = include_str!("http.rs");
+        let docs: String = source
+            .split("pub struct RequestOptions")
+            .next()
+            .unwrap()
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("///"))
+            .collect::<Vec<_>>()
+            .join("");
+        for stated in [
+            format!("Defaults: {MAX_RETRIES} retries, a {TIMEOUT_SECS} s timeout per attempt"),
+            format!("backoff from {INITIAL_BACKOFF_MS} ms doubling up to {MAX_BACKOFF_SECS} s"),
+            format!("`Retry-After` honoured up to {MAX_RETRY_AFTER_SECS} s"),
+            format!("success bodies of up to {MAX_RESPONSE_MIB} MiB"),
+            format!("The connect timeout ({CONNECT_TIMEOUT_SECS} s by default)"),
+        ] {
+            let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(words(&docs).contains(&words(&stated)), "{stated}");
+        }
+    }
+}

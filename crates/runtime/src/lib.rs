@@ -1,0 +1,37 @@
+//! The runtime of generated clients, as ordinary Rust.
+//!
+//! clientgen embeds the files of this crate (all but this one) and writes them into every
+//! generated crate, keeping only the parts the API needs: each selectable item carries
+//! `#[cfg(feature = "…")]`, and the generator keeps it (dropping the attribute) or drops it.
+//! Tests (`#[cfg(test)]`) are never copied. The module layout here is a generated crate's, so
+//! the files compile unchanged in both places.
+//!
+//! Generated code calls into the runtime; the runtime calls generated code only through
+//! [`http::Session`], which the generated `Client` implements. Its items are `pub(crate)`,
+//! called from generated code, so this crate alone leaves most of them unused; the generated
+//! crates, compiled with their warnings denied, show that each part they keep is used.
+#![allow(dead_code)]
+// The runtime's docs link to the generated client (`crate::Client`), which exists only there.
+#![allow(rustdoc::broken_intra_doc_links)]
+
+mod decode;
+mod error;
+mod http;
+#[cfg(feature = "blocking")]
+mod runner;
+mod support;
+#[cfg(feature = "validation")]
+mod validate;
+
+pub use error::Error;
+pub use http::{ApiResponse, RequestOptions};
+
+/// What `types` re-exports in a generated crate.
+pub mod types {
+    #[cfg(feature = "file")]
+    pub use crate::support::File;
+    #[cfg(feature = "nullable")]
+    pub use crate::support::Nullable;
+    #[cfg(feature = "decimal")]
+    pub use crate::support::{Decimal, ParseDecimalError};
+}

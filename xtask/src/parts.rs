@@ -1,0 +1,65 @@
+//! `cargo xtask parts`: every selectable combination of the runtime's parts compiles.
+//!
+//! Each part of `crates/runtime` is one of its cargo features, and a generated crate is the
+//! runtime with some parts kept and the others dropped, which is what compiling the runtime
+//! with those features on checks. cargo-hack (pinned to [`VERSION`], installed when missing or
+//! of another version) compiles the runtime crate, with warnings denied, once per combination:
+//!
+//! - every combination of the success-body readers, whose items are shared through `any(…)`;
+//! - every pair of the request-body parts and validation (`Error::validation`, `Body::Encoded`
+//!   and `field_texts` are shared through `any(…)`; each marker names at most a few parts, so a
+//!   clash shows with one or two of them on);
+//! - each part alone, and none, and all.
+//!
+//! The full powerset (2^21 combinations) would take days; these take about a minute.
+
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// The cargo-hack `cargo xtask parts` uses; it installs exactly this one.
+pub const VERSION: &str = "0.6.46";
+
+/// The readers, every combination.
+const READERS: &str = "read-json,read-text,read-bytes,read-empty,undeclared-status";
+/// The request-body parts and validation, every pair.
+const BODIES: &str = "json-body,form,form-fields,form-value,multipart,multipart-text,multipart-files,raw-body,validation";
+
+/// Installs cargo-hack when needed and checks the runtime's combinations of parts.
+pub fn run() -> ExitCode {
+    if installed_version().as_deref() != Some(VERSION) {
+        eprintln!("installing cargo-hack {VERSION}");
+        let installed =
+            Command::new(xtask::cargo()).args(["install", "cargo-hack", "--locked", "--version", VERSION]).status();
+        if !installed.is_ok_and(|s| s.success()) {
+            eprintln!("error: `cargo install cargo-hack --locked --version {VERSION}` failed");
+            return ExitCode::FAILURE;
+        }
+    }
+    let started = Instant::now();
+    let runs: [&[&str]; 3] = [
+        &["--feature-powerset", "--include-features", READERS],
+        &["--feature-powerset", "--depth", "2", "--include-features", BODIES],
+        &["--each-feature"],
+    ];
+    for run in runs {
+        let status = Command::new(xtask::cargo())
+            .args(["hack", "rustc", "-p", "clientgen-runtime", "--lib", "--profile", "check"])
+            .args(run)
+            .args(["--", "-D", "warnings"])
+            .current_dir(xtask::project_root())
+            .status();
+        if !status.is_ok_and(|s| s.success()) {
+            eprintln!("error: a combination of the runtime's parts does not compile (`cargo hack {}`)", run.join(" "));
+            return ExitCode::FAILURE;
+        }
+    }
+    println!("the runtime's combinations of parts compile ({:.0?})", started.elapsed());
+    ExitCode::SUCCESS
+}
+
+/// The version `cargo hack --version` reports, when it runs.
+fn installed_version() -> Option<String> {
+    let out = Command::new(xtask::cargo()).args(["hack", "--version"]).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    out.status.success().then(|| text.split_whitespace().last().unwrap_or_default().to_owned())
+}
