@@ -536,4 +536,25 @@ mod tests {
         let docs: String = http.lines().filter_map(|l| l.trim().strip_prefix("///")).collect::<Vec<_>>().join("");
         assert!(docs.contains(&crate::model::idempotent_methods_text()), "RequestOptions' docs");
     }
+
+    /// DRF's messages come with an error response of DRF's shape, or with the setting.
+    #[test]
+    fn drf_errors_follow_the_declared_error_shape_or_the_setting() {
+        let spec = |error: &str| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '204': {{description: ok}}\n        '400':\n          description: bad\n          content:\n            application/json:\n              schema: {{type: object, properties: {{{error}}}}}\n"
+            )
+        };
+        let error_rs = |text: &str, drf_errors: bool| {
+            let input = crate::Input::spec(crate::Source::new("t.yaml", text));
+            let config = Config { drf_errors, ..Config::new("t") };
+            let output = crate::generate(&input, &config).expect("generates");
+            output.files.into_iter().find(|f| f.path == "src/error.rs").expect("error.rs").contents
+        };
+        assert!(error_rs(&spec("detail: {type: string}"), false).contains("fn drf_messages"));
+        assert!(error_rs(&spec("non_field_errors: {type: array, items: {type: string}}"), false).contains("fn drf_messages"));
+        let plain = error_rs(&spec("message: {type: string}"), false);
+        assert!(!plain.contains("drf_messages") && !plain.contains("messages: Vec"), "{plain}");
+        assert!(error_rs(&spec("message: {type: string}"), true).contains("fn drf_messages"));
+    }
 }
