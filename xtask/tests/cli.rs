@@ -180,7 +180,8 @@ fn names_in_the_spec_never_lead_output_outside_out() {
     let written: Vec<String> = tree(&dir).into_iter().map(|(path, _)| path.replace('\\', "/")).collect();
     let expected = [
         "hostile.json", "out/Cargo.toml", "out/README.md", "out/src/client.rs", "out/src/error.rs", "out/src/http.rs",
-        "out/src/lib.rs", "out/src/types.rs", "out/src/blocking.rs", "out/src/validate.rs",
+        "out/src/lib.rs", "out/src/types.rs", "out/src/blocking.rs", "out/src/validate.rs", "out/src/decode.rs",
+        "out/src/runner.rs", "out/src/support.rs",
     ];
     for path in &written {
         assert!(expected.contains(&path.as_str()), "unexpected file {path}: {written:?}");
