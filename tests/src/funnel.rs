@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
-use clientgen::model::{Api, ParamLocation, TypeKind};
+use clientgen::model::{Api, ParamLocation};
 use clientgen::naming;
 use clientgen::GeneratedFile;
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
@@ -195,22 +195,28 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
             }
         }
     }
-    // Struct impls: `naming::STRUCT_METHODS` and the setters lowering claimed, each once.
+    // Struct impls: exactly the methods the view's model names, each once.
     let fns = inherent_fns(&file(files, "src/types.rs"));
     for def in api.types.values() {
-        let TypeKind::Struct(s) = &def.kind else { continue };
-        let mut allowed: BTreeSet<String> = naming::STRUCT_METHODS.iter().map(|s| (*s).to_owned()).collect();
-        for field in &s.fields {
-            allowed.insert(bare(&field.setter));
-            allowed.extend(field.null_setter.as_deref().map(bare));
-        }
-        for (_, view) in def.emitted_views() {
-            let mut seen = BTreeSet::new();
-            for f in fns.get(view).into_iter().flatten() {
-                let name = bare(&f.sig.ident.to_string());
-                assert!(seen.insert(name.clone()), "{label}: {view}::{name} is defined twice");
-                assert!(allowed.contains(&name), "{label}: {view}::{name} was not claimed");
+        for view in &def.views {
+            let Some(methods) = &view.methods else { continue };
+            let mut claimed: BTreeSet<String> = [&methods.validate, &methods.form_pairs, &methods.multipart_parts]
+                .into_iter()
+                .flatten()
+                .chain([&methods.new])
+                .map(|name| bare(name))
+                .collect();
+            for field in &view.fields {
+                claimed.extend(field.setter.as_deref().map(bare));
+                claimed.extend(field.null_setter.as_deref().map(bare));
             }
+            let mut seen = BTreeSet::new();
+            for f in fns.get(view.name.as_str()).into_iter().flatten() {
+                let name = bare(&f.sig.ident.to_string());
+                assert!(seen.insert(name.clone()), "{label}: {}::{name} is defined twice", view.name);
+                assert!(claimed.remove(&name), "{label}: {}::{name} is not a method its view names", view.name);
+            }
+            assert!(claimed.is_empty(), "{label}: {} lacks {claimed:?}, which its view names", view.name);
         }
     }
 }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::client::{CONNECT_TIMEOUT_SECS, REQUEST_TIMEOUT_SECS};
-use crate::model::{Api, Encoding, Scalar, TypeDef, TypeKind, TypeRef};
+use crate::model::{Api, Direction, Encoding, Field, Scalar, TypeKind, TypeRef};
 
 /// Default number of retries after the first attempt.
 pub const MAX_RETRIES: u32 = 2;
@@ -44,11 +44,10 @@ impl Encodings {
         for variant in api.operations.iter().filter_map(|op| op.body.as_ref()).flat_map(|b| &b.variants) {
             // A struct body goes field by field (`form_pairs`, `multipart_parts`); any other
             // through its JSON value.
-            let fields = match &variant.ty {
-                TypeRef::Named(id) => match api.types.get(id) {
-                    Some(def @ TypeDef { kind: TypeKind::Struct(s), .. }) => Some(super::types::sent_fields(def, s).1),
-                    _ => None,
-                },
+            let fields: Option<Vec<&Field>> = match &variant.ty {
+                TypeRef::Named(id) => api.types.get(id).filter(|def| matches!(def.kind, TypeKind::Struct(_))).map(|def| {
+                    def.fields_of(def.view(Direction::Request)).map(|(field, _)| field).collect()
+                }),
                 _ => None,
             };
             match variant.encoding {

@@ -136,13 +136,15 @@ pub struct Features {
 impl Features {
     fn of(api: &Api) -> Self {
         let mut features = Features { encodings: http::Encodings::of(api), ..Features::default() };
-        features.validation = api.types.values().any(|def| def.validates);
         for def in api.types.values() {
+            for view in def.views.iter().filter(|view| view.validates()) {
+                features.validation = true;
+                features.patterns |= def.fields_of(view).any(|(f, _)| f.constraints.pattern.is_some());
+            }
             match &def.kind {
                 TypeKind::Struct(s) => {
                     for f in &s.fields {
                         features.scan(&f.ty);
-                        features.patterns |= def.validates && f.request != Presence::Absent && f.constraints.pattern.is_some();
                     }
                 }
                 TypeKind::Alias(target) | TypeKind::Newtype(target) => features.scan(target),
@@ -190,8 +192,9 @@ pub struct RustType {
     pub display: bool,
 }
 
-/// Spells `ty` as seen from `direction`; named types are prefixed by `prefix` (`types::`).
-pub fn rust_type(api: &Api, ty: &TypeRef, direction: Option<Direction>, prefix: &TokenStream) -> RustType {
+/// Spells `ty` as the views of `direction` name it (see [`Side::names`]); named types are
+/// prefixed by `prefix` (`types::`).
+pub fn rust_type(api: &Api, ty: &TypeRef, direction: Direction, prefix: &TokenStream) -> RustType {
     let copy = |owned: TokenStream| RustType { borrowed: owned.clone(), owned, into_string: false, display: true };
     match ty {
         TypeRef::Scalar(scalar) => match scalar {
@@ -225,7 +228,7 @@ pub fn rust_type(api: &Api, ty: &TypeRef, direction: Option<Direction>, prefix: 
         },
         TypeRef::Named(id) => match api.types.get(id) {
             Some(def) => {
-                let name = ident(def.views.name(direction.unwrap_or(Direction::Response)));
+                let name = ident(&def.view(direction).name);
                 let display = matches!(def.kind, TypeKind::Enum(_));
                 RustType {
                     owned: quote! { #prefix #name },

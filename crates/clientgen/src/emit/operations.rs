@@ -63,7 +63,7 @@ fn method(
 
     for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Path) {
         let arg = ident(&p.rust_name);
-        let ty = rust_type(api, &p.ty, Some(Direction::Request), &types).borrowed;
+        let ty = rust_type(api, &p.ty, Direction::Request, &types).borrowed;
         params.push(quote! { #arg: #ty });
         args.push(arg);
     }
@@ -72,30 +72,32 @@ fn method(
         let ty = match variant.encoding {
             Encoding::Text => quote! { &str },
             Encoding::Bytes => quote! { &[u8] },
-            _ => rust_type(api, &variant.ty, Some(Direction::Request), &types).borrowed,
+            _ => rust_type(api, &variant.ty, Direction::Request, &types).borrowed,
         };
         params.push(if body.required { quote! { body: #ty } } else { quote! { body: Option<#ty> } });
         args.push(body_ident);
         let structured = !matches!(variant.encoding, Encoding::Text | Encoding::Bytes);
-        if let (true, TypeRef::Named(id)) = (structured, &variant.ty) {
-            if super::validate::validates(api, id) {
-                checks.push(if body.required {
-                    quote! { body.validate()?; }
-                } else {
-                    quote! { if let Some(body) = body { body.validate()?; } }
-                });
-            }
+        let methods = match &variant.ty {
+            TypeRef::Named(id) if structured => sent_methods(api, id),
+            _ => None,
+        };
+        if let Some(validate) = methods.and_then(|m| m.validate.as_deref()).map(ident) {
+            checks.push(if body.required {
+                quote! { body.#validate()?; }
+            } else {
+                quote! { if let Some(body) = body { body.#validate()?; } }
+            });
         }
         let media = &variant.media_type;
         let encode = match variant.encoding {
             Encoding::Json => quote! { crate::http::Body::json(body)? },
-            Encoding::Form => match &variant.ty {
-                TypeRef::Named(id) if multipart_struct(api, id) => quote! { crate::http::Body::form(&body.form_pairs())? },
-                _ => quote! { crate::http::Body::form_of(body)? },
+            Encoding::Form => match methods.and_then(|m| m.form_pairs.as_deref()).map(ident) {
+                Some(form_pairs) => quote! { crate::http::Body::form(&body.#form_pairs())? },
+                None => quote! { crate::http::Body::form_of(body)? },
             },
-            Encoding::Multipart => match &variant.ty {
-                TypeRef::Named(id) if multipart_struct(api, id) => quote! { crate::http::Body::Multipart(body.multipart_parts()) },
-                _ => quote! {{
+            Encoding::Multipart => match methods.and_then(|m| m.multipart_parts.as_deref()).map(ident) {
+                Some(multipart_parts) => quote! { crate::http::Body::Multipart(body.#multipart_parts()) },
+                None => quote! {{
                     let mut parts = Vec::new();
                     crate::http::Part::values("body", body, &mut parts);
                     crate::http::Body::Multipart(parts)
@@ -111,11 +113,11 @@ fn method(
         });
     }
     if let Some(id) = &op.params_type {
-        let ty = rust_type(api, &TypeRef::Named(id.clone()), Some(Direction::Request), &types).borrowed;
+        let ty = rust_type(api, &TypeRef::Named(id.clone()), Direction::Request, &types).borrowed;
         params.push(quote! { params: #ty });
         args.push(format_ident!("params"));
-        if super::validate::validates(api, id) {
-            checks.push(quote! { params.validate()?; });
+        if let Some(validate) = sent_methods(api, id).and_then(|m| m.validate.as_deref()).map(ident) {
+            checks.push(quote! { params.#validate()?; });
         }
     }
     for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Query) {
@@ -191,10 +193,9 @@ fn security(api: &Api, op: &Operation) -> TokenStream {
     quote! { &[#(#alternatives),*] }
 }
 
-/// Whether `id` is a struct whose request view gets `multipart_parts` and `form_pairs` methods
-/// (for the encodings it is sent in).
-pub fn multipart_struct(api: &Api, id: &TypeId) -> bool {
-    matches!(api.types.get(id), Some(TypeDef { kind: TypeKind::Struct(_), .. }))
+/// The methods of the view a struct `id` is sent as (`validate`, `form_pairs`, …).
+pub fn sent_methods<'a>(api: &'a Api, id: &TypeId) -> Option<&'a StructMethods> {
+    api.types.get(id)?.view(Direction::Request).methods.as_ref()
 }
 
 /// The success type of an operation, and the code that reads it from `response`.
@@ -231,7 +232,7 @@ fn decode(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
 fn read_body(api: &Api, body: &SuccessBody) -> (TokenStream, TokenStream) {
     match body {
         SuccessBody::Json(ty) => {
-            let ty = rust_type(api, ty, Some(Direction::Response), &quote! { types:: }).owned;
+            let ty = rust_type(api, ty, Direction::Response, &quote! { types:: }).owned;
             (ty, quote! { crate::error::json(operation, response) })
         }
         SuccessBody::Text => (quote! { String }, quote! { crate::error::text(operation, response) }),
@@ -242,7 +243,7 @@ fn read_body(api: &Api, body: &SuccessBody) -> (TokenStream, TokenStream) {
 
 /// Whether some parameter needs `http::param_text` (it has no `Display` form).
 pub fn needs_param_text(api: &Api) -> bool {
-    let display = |ty: &TypeRef| rust_type(api, ty, Some(Direction::Request), &quote! {}).display;
+    let display = |ty: &TypeRef| rust_type(api, ty, Direction::Request, &quote! {}).display;
     api.operations.iter().flat_map(|op| &op.parameters).any(|p| match &p.ty {
         TypeRef::List(item) => !display(item),
         ty => !display(ty),
@@ -277,7 +278,7 @@ fn path_segment(api: &Api, op: &Operation, segment: &str) -> TokenStream {
         let name = &rest[start + 1..start + len];
         if let Some(p) = op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
             let arg = ident(&p.rust_name);
-            let display = |ty: &TypeRef| rust_type(api, ty, Some(Direction::Request), &quote! {}).display;
+            let display = |ty: &TypeRef| rust_type(api, ty, Direction::Request, &quote! {}).display;
             match &p.ty {
                 // Plain names can be written inside the format string; raw identifiers cannot.
                 ty if display(ty) && !p.rust_name.starts_with("r#") => {
@@ -333,7 +334,7 @@ fn escape_braces(text: &str) -> String {
 fn param_push(api: &Api, p: &Parameter, push: impl Fn(&str, TokenStream) -> TokenStream) -> TokenStream {
     let field = ident(&p.rust_name);
     let wire = &p.wire_name;
-    let display = |ty: &TypeRef| rust_type(api, ty, Some(Direction::Request), &quote! {}).display;
+    let display = |ty: &TypeRef| rust_type(api, ty, Direction::Request, &quote! {}).display;
     // Required values are read in place; optional ones are bound to `value` when present.
     let (place, reference) = if p.required {
         (quote! { params.#field }, quote! { &params.#field })
@@ -421,12 +422,11 @@ fn form_boolean_note(api: &Api, op: &Operation, variant: &BodyVariant) -> Option
         return None;
     }
     let TypeRef::Named(id) = &variant.ty else { return None };
-    let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = api.types.get(id) else { return None };
-    let names: Vec<String> = s
-        .fields
-        .iter()
-        .filter(|f| f.request == Presence::Optional && f.ty == TypeRef::Scalar(Scalar::Bool))
-        .map(|f| format!("`{}`", f.wire_name))
+    let def = api.types.get(id)?;
+    let names: Vec<String> = def
+        .fields_of(def.view(Direction::Request))
+        .filter(|(f, _)| f.request == Presence::Optional && f.ty == TypeRef::Scalar(Scalar::Bool))
+        .map(|(f, _)| format!("`{}`", f.wire_name))
         .collect();
     if names.is_empty() {
         return None;
