@@ -135,7 +135,6 @@ fn arguments(f: &syn::ImplItemFn) -> Vec<String> {
 /// Checks one generated crate against the model it came from; panics naming the first
 /// identifier that was not claimed.
 pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
-    let locals: BTreeSet<String> = naming::METHOD_LOCALS.iter().map(|s| (*s).to_owned()).collect();
     // Every client method, by name: the operation it belongs to.
     let mut claimed = BTreeMap::new();
     for op in &api.operations {
@@ -157,6 +156,12 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
                 assert!(own.contains(&name.as_str()), "{label}: {path}: Client::{name} was not claimed");
                 continue;
             };
+            let l = &op.locals;
+            let locals: BTreeSet<String> =
+                [&l.body, &l.params, &l.operation, &l.request, &l.response, &l.cookies, &l.value, &l.item, &l.joined, &l.text, &l.parts]
+                    .into_iter()
+                    .map(|name| bare(name))
+                    .collect();
             let path_args: BTreeSet<String> = op
                 .parameters
                 .iter()
@@ -166,7 +171,7 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
             assert!(path_args.is_disjoint(&locals), "{label}: {name}: a path argument is named like a local");
             for arg in arguments(f) {
                 assert!(
-                    path_args.contains(&arg) || arg == "body" || arg == "params",
+                    path_args.contains(&arg) || arg == bare(&l.body) || arg == bare(&l.params),
                     "{label}: {path}: {name} takes {arg}, which was not claimed"
                 );
             }
@@ -175,7 +180,7 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
             let tokens = TokenStream::from_str(&quote::quote!(#block).to_string()).expect("a body");
             bindings(tokens, &mut bound);
             for local in bound {
-                assert!(locals.contains(&local), "{label}: {path}: {name} binds `{local}`, which is not in naming::METHOD_LOCALS");
+                assert!(locals.contains(&local), "{label}: {path}: {name} binds `{local}`, which is not among the locals its operation claimed");
             }
         }
     }

@@ -199,6 +199,10 @@ pub struct ViewField {
     /// The method that sends it as an explicit `null`, when it may be.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub null_setter: Option<String>,
+    /// The static in `validate` holding its compiled `pattern`, when it has one and the view
+    /// validates; claimed in that function's scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
 }
 
 /// How a field's value is wrapped in one view.
@@ -459,6 +463,8 @@ pub struct Operation {
     pub method_name: String,
     /// Its `_with_response` twin, claimed in the same scope.
     pub with_response: String,
+    /// The names its methods' bodies bind.
+    pub locals: Locals,
     /// Upper-case HTTP method.
     pub http_method: String,
     /// The path template, e.g. `/pets/{petId}`.
@@ -492,6 +498,34 @@ impl Operation {
     }
 }
 
+/// The names an operation method binds besides its path parameters, claimed first in the
+/// method's scope (`naming::method_locals`), so no path parameter can shadow one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Locals {
+    /// The request body argument.
+    pub body: String,
+    /// The argument holding the query, header and cookie parameters.
+    pub params: String,
+    /// The operation's label, for errors.
+    pub operation: String,
+    /// The request being built.
+    pub request: String,
+    /// The response received.
+    pub response: String,
+    /// The cookie pairs being joined.
+    pub cookies: String,
+    /// An optional parameter's value, when set.
+    pub value: String,
+    /// One item of an exploded list parameter.
+    pub item: String,
+    /// A list parameter's items joined by commas.
+    pub joined: String,
+    /// A structured parameter's text form.
+    pub text: String,
+    /// The parts of a multipart body that is not a struct.
+    pub parts: String,
+}
+
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -512,7 +546,7 @@ pub struct Parameter {
     /// The name on the wire.
     pub wire_name: String,
     /// The Rust name: a field of the `{Operation}Params` struct, or for a path parameter an
-    /// argument of the method, claimed after `naming::METHOD_LOCALS`.
+    /// argument of the method, claimed after the method's [`Locals`].
     pub rust_name: String,
     /// Where it goes.
     pub location: ParamLocation,

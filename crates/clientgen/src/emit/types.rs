@@ -206,7 +206,7 @@ impl ViewPrinter<'_> {
         let checks: Vec<TokenStream> = shapes.iter().filter_map(|s| s.validation(self.api, names)).collect();
         let patterns = shapes.iter().filter_map(|s| {
             let pattern = s.field.constraints.pattern.as_ref()?;
-            let name = super::validate::pattern_static(&s.field.rust_name);
+            let name = ident(s.view_field.pattern.as_deref()?);
             Some(quote! {
                 static #name: std::sync::LazyLock<Option<regex_lite::Regex>> =
                     std::sync::LazyLock::new(|| regex_lite::Regex::new(#pattern).ok());
@@ -527,7 +527,7 @@ impl<'a> FieldShape<'a> {
     fn validation(&self, api: &Api, names: Direction) -> Option<TokenStream> {
         let f = self.field;
         let wire = &f.wire_name;
-        let mut checks = super::validate::checks(&f.constraints, &f.ty, wire, &f.rust_name, quote! { value });
+        let mut checks = super::validate::checks(&f.constraints, &f.ty, wire, self.view_field.pattern.as_deref(), quote! { value });
         if let Some(nested) = super::validate::nested(api, &f.ty, names, wire, quote! { value }) {
             checks.push(nested);
         }

@@ -6,16 +6,17 @@ use quote::quote;
 use crate::model::*;
 
 /// The checks `constraints` imply for a value of type `ty` bound to `value`, named `field` on
-/// the wire and `rust_name` in code (which names its pattern's static).
+/// the wire; `pattern_static` names the static holding its compiled pattern.
 pub fn checks(
     constraints: &Constraints,
     ty: &TypeRef,
     field: &str,
-    rust_name: &str,
+    pattern_static: Option<&str>,
     value: TokenStream,
 ) -> Vec<TokenStream> {
     let mut out = Vec::new();
-    let pattern_static = pattern_static(rust_name);
+    let pattern_static = pattern_static.map(super::ident);
+    let pattern_static = pattern_static.as_ref().filter(|_| constraints.pattern.is_some());
     match ty {
         TypeRef::Scalar(Scalar::String | Scalar::Uri) => {
             if let Some(max) = constraints.max_length.map(Literal::u64_unsuffixed) {
@@ -24,11 +25,11 @@ pub fn checks(
             if let Some(min) = constraints.min_length.map(Literal::u64_unsuffixed) {
                 out.push(quote! { crate::validate::min_length(#field, #value, #min)?; });
             }
-            if constraints.pattern.is_some() {
+            if let Some(pattern_static) = pattern_static {
                 out.push(quote! { crate::validate::pattern(#field, #value, &#pattern_static)?; });
             }
         }
-        TypeRef::Scalar(Scalar::Decimal) if constraints.pattern.is_some() => {
+        TypeRef::Scalar(Scalar::Decimal) if pattern_static.is_some() => {
             out.push(quote! { crate::validate::pattern(#field, #value.as_str(), &#pattern_static)?; });
         }
         TypeRef::Scalar(scalar @ (Scalar::I32 | Scalar::I64 | Scalar::F32 | Scalar::F64)) => {
@@ -57,12 +58,6 @@ pub fn checks(
         _ => {}
     }
     out
-}
-
-/// The name of the static holding a field's compiled pattern: `CAPTION_OFFSET_X_PATTERN`.
-pub fn pattern_static(rust_name: &str) -> proc_macro2::Ident {
-    let bare = rust_name.trim_start_matches("r#");
-    quote::format_ident!("{}_PATTERN", bare.to_ascii_uppercase())
 }
 
 /// The call into a nested value's own `validate`, when its type has one: directly, or for

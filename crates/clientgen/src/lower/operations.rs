@@ -48,9 +48,10 @@ impl<'a> Lowerer<'a> {
                 parameters.extend(by_key.into_values());
                 // Path parameters are the method's arguments: they share its body's scope with
                 // the locals emission writes, which are claimed first.
-                let mut locals = Scope::with_reserved(naming::METHOD_LOCALS);
+                let mut scope = Scope::new();
+                let locals = naming::method_locals(&mut scope);
                 for p in parameters.iter_mut().filter(|p| p.location == ParamLocation::Path) {
-                    p.rust_name = locals.claim(&p.rust_name);
+                    p.rust_name = scope.claim(&p.rust_name);
                 }
                 self.check_path_params(path, &parameters, &pointer);
                 let params_type = self.params_struct(&parameters, &pointer, &type_stem);
@@ -76,6 +77,7 @@ impl<'a> Lowerer<'a> {
                     id,
                     method_name,
                     with_response,
+                    locals,
                     http_method: method.to_ascii_uppercase(),
                     path: path.clone(),
                     summary: op.summary.clone(),

@@ -108,6 +108,14 @@ pub(super) fn decide(
                         multipart_parts: method("multipart_parts", sends_as(Encoding::Multipart)),
                     });
                     view.fields = struct_fields(id, s, side, &recursion, &mut scope);
+                    if validates {
+                        let mut statics = Scope::new();
+                        for field in &mut view.fields {
+                            if s.fields[field.index].constraints.pattern.is_some() {
+                                field.pattern = Some(statics.claim(&naming::static_name(&field.name, "pattern")));
+                            }
+                        }
+                    }
                 }
                 view
             })
@@ -152,6 +160,7 @@ fn struct_fields(id: &TypeId, s: &Struct, side: Side, recursion: &graph::Recursi
             boxed: recursion.fields.contains(&(id.clone(), index)),
             setter,
             null_setter,
+            pattern: None,
         });
     }
     fields
