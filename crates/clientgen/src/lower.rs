@@ -274,10 +274,10 @@ impl<'a> Lowerer<'a> {
                 if seen.contains(&name) {
                     return Some(ObjectParts::default());
                 }
-                if seen.len() == crate::load::MAX_DEPTH {
+                if seen.len() == crate::tree::MAX_DEPTH {
                     self.errors.push(Diagnostic::at(
                         join(pointer, &["$ref"]),
-                        format!("allOf parts refer to allOf parts more than {} deep", crate::load::MAX_DEPTH),
+                        format!("allOf parts refer to allOf parts more than {} deep", crate::tree::MAX_DEPTH),
                     ));
                     return Some(ObjectParts::default());
                 }
@@ -1098,7 +1098,7 @@ impl<'a> Lowerer<'a> {
                     }
                     None => {
                         let length = 1 + edges[id].iter().filter_map(|t| chain.get(t)).max().copied().unwrap_or(0);
-                        if length > crate::load::MAX_DEPTH && too_long.is_none() {
+                        if length > crate::tree::MAX_DEPTH && too_long.is_none() {
                             too_long = Some(id);
                         }
                         chain.insert(id, length);
@@ -1123,7 +1123,7 @@ impl<'a> Lowerer<'a> {
         if let Some(id) = too_long {
             self.errors.push(Diagnostic::at(
                 id.0.clone(),
-                format!("aliases of aliases nest more than {} deep here", crate::load::MAX_DEPTH),
+                format!("aliases of aliases nest more than {} deep here", crate::tree::MAX_DEPTH),
             ));
         }
     }
