@@ -2,8 +2,8 @@
 //!
 //! The pipeline runs one way, a module a stage: [`parse`] (text → JSON tree), [`overlay`]
 //! (Overlay 1.0 actions on the tree), [`normalize`] (3.1 and real-world shapes → 3.0 shapes),
-//! [`typed`] (tree → openapiv3), [`lower`] (openapiv3 → [`model`]), [`emit`] (model → tokens
-//! and text), [`format`] (tokens → source). [`tree`] holds what the stages from parse to typed
+//! [`typed`] (tree → openapiv3), [`lower`](mod@lower) (openapiv3 → [`model`]), [`emit`] (model → tokens
+//! and text), [`format`](mod@format) (tokens → source). [`tree`] holds what the stages from parse to typed
 //! share about the JSON tree: its depth limit, node counts, and the checks before normalize.
 //! Nothing here touches the file system: [`generate`] returns the files to write.
 

@@ -815,15 +815,21 @@ mod tests {
 
     use super::*;
 
-    fn normalized(mut doc: Value) -> (Value, Vec<String>) {
+    /// A document rewritten without errors, and the warnings as text.
+    struct Normalized {
+        doc: Value,
+        warnings: Vec<String>,
+    }
+
+    fn normalized(mut doc: Value) -> Normalized {
         let findings = rewrite(&mut doc);
         assert!(findings.errors.is_empty(), "{:?}", findings.errors);
-        (doc, findings.warnings.iter().map(ToString::to_string).collect())
+        Normalized { doc, warnings: findings.warnings.iter().map(ToString::to_string).collect() }
     }
 
     #[test]
     fn openapi_31_schemas_become_30_schemas() {
-        let (doc, warnings) = normalized(json!({
+        let Normalized { doc, warnings } = normalized(json!({
             "openapi": "3.1.0",
             "webhooks": {"x": {}},
             "components": {"schemas": {"A": {"type": "object", "properties": {
@@ -851,7 +857,7 @@ mod tests {
 
     #[test]
     fn real_world_slips_are_repaired_with_a_warning() {
-        let (doc, warnings) = normalized(json!({
+        let Normalized { doc, warnings } = normalized(json!({
             "paths": {"/a": {"get": {"parameters": [{"name": "n", "in": "header", "schema": {"type": "int"}}]}}},
             "components": {"schemas": {"B": {"type": "integer", "minimum": -9223372036854776000.0_f64, "maximum": 2.5}}}
         }));
@@ -864,7 +870,7 @@ mod tests {
 
     #[test]
     fn references_to_components_of_another_kind_are_read_as_the_kind_wanted_when_they_fit() {
-        let (doc, warnings) = normalized(json!({
+        let Normalized { doc, warnings } = normalized(json!({
             "paths": {"/a": {"post": {
                 "parameters": [{"$ref": "#/components/headers/Trace"}],
                 "responses": {
@@ -898,7 +904,7 @@ mod tests {
 
     #[test]
     fn unknown_types_suggest_the_type_meant() {
-        let (_, warnings) = normalized(json!({"components": {"schemas": {
+        let Normalized { warnings, .. } = normalized(json!({"components": {"schemas": {
             "A": {"type": "strin"}, "B": {"type": "Integr"}, "C": {"type": "file"}
         }}}));
         assert_eq!(warnings, [
@@ -910,7 +916,7 @@ mod tests {
 
     #[test]
     fn references_into_other_definitions_are_inlined() {
-        let (doc, _) = normalized(json!({
+        let Normalized { doc, .. } = normalized(json!({
             "components": {"schemas": {
                 "A": {"oneOf": [{"type": "string", "maxLength": 3}, {"type": "integer"}]},
                 "B": {"properties": {"x": {"$ref": "#/components/schemas/A/oneOf/0"}}}

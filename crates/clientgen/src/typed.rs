@@ -12,7 +12,7 @@ use crate::tree;
 const DESERIALIZE_STACK: usize = 32 << 20;
 
 /// Checks the version and deserialises the tree into an [`openapiv3::OpenAPI`], on a thread
-/// with a stack of [`DESERIALIZE_STACK`] bytes.
+/// with a stack of `DESERIALIZE_STACK` bytes (32 MiB).
 pub fn to_openapi(value: Value, source_name: &str) -> Result<openapiv3::OpenAPI, Error> {
     tree::check_version(&value, source_name)?;
     let internal = |message: &str| Error::single(source_name, Diagnostic::document(format!("internal error: {message}")));
