@@ -10,7 +10,7 @@ use tests::prism::Prism;
 /// The Creatify spec with its overlay applied, as Prism reads it: a file for each test, since
 /// Prism watches its file and each test removes its own.
 fn overlaid_spec(test: &str) -> PathBuf {
-    let (tree, warnings) = clientgen::apply_overlays(&xtask::creatify_input()).expect("the overlay applies");
+    let clientgen::Overlaid { tree, warnings } = clientgen::apply_overlays(&xtask::creatify_input()).expect("the overlay applies");
     assert!(warnings.is_empty(), "{warnings:?}");
     let path = std::env::temp_dir().join(format!("creatify-overlaid-{}-{test}.json", std::process::id()));
     std::fs::write(&path, serde_json::to_vec_pretty(&tree).expect("JSON")).expect("spec written");

@@ -67,16 +67,16 @@ enum Task {
         /// The targets to run (default: all of them, one after the other).
         targets: Vec<String>,
     },
-    /// Mutation-test lower.rs and emit/ with cargo-mutants (installed when missing) against the
+    /// Mutation-test lower/ and emit/ with cargo-mutants (installed when missing) against the
     /// fast tests; a missed mutant is a change to the generator no test notices.
     Mutants {
         /// Run only the K-th of N shards of the mutants (K from 0): `--shard 0/20`.
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
-        /// A file (or glob) to mutate instead of lower.rs and emit/; repeat for several.
+        /// A file (or glob) to mutate instead of lower/ and emit/; repeat for several.
         #[arg(long, value_name = "PATH")]
         file: Vec<String>,
-        /// Further arguments for cargo-mutants (`-- --re mark_validating --in-place`).
+        /// Further arguments for cargo-mutants (`-- --re spread_to_holders --in-place`).
         #[arg(last = true)]
         extra: Vec<String>,
     },

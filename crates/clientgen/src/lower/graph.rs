@@ -143,7 +143,7 @@ pub(super) fn check_aliases(types: &IndexMap<TypeId, TypeDef>) -> Vec<Diagnostic
                 }
                 None => {
                     let length = 1 + edges[id].iter().filter_map(|t| chain.get(t)).max().copied().unwrap_or(0);
-                    if length > crate::load::MAX_DEPTH && too_long.is_none() {
+                    if length > crate::tree::MAX_DEPTH && too_long.is_none() {
                         too_long = Some(id);
                     }
                     chain.insert(id, length);
@@ -168,7 +168,7 @@ pub(super) fn check_aliases(types: &IndexMap<TypeId, TypeDef>) -> Vec<Diagnostic
     if let Some(id) = too_long {
         errors.push(Diagnostic::at(
             id.0.clone(),
-            format!("aliases of aliases nest more than {} deep here", crate::load::MAX_DEPTH),
+            format!("aliases of aliases nest more than {} deep here", crate::tree::MAX_DEPTH),
         ));
     }
     errors

@@ -1,11 +1,11 @@
 //! Lower stage: the typed OpenAPI document to the intermediate model.
 //!
 //! Lowering claims a name for every component schema, then lowers each schema
-//! ([`schemas`]: inline objects and enums become named types of their own) and each operation
-//! and security scheme ([`operations`]). Passes over the finished type graph ([`graph`]) then
+//! (`schemas`: inline objects and enums become named types of their own) and each operation
+//! and security scheme (`operations`). Passes over the finished type graph (`graph`) then
 //! turn arrays that hold themselves into newtypes, report alias cycles, and find the facts
 //! the views need (usage per direction, direction-sensitive types, recursion, validation);
-//! [`views`] decides, once, every Rust type each schema becomes.
+//! `views` decides, once, every Rust type each schema becomes.
 
 mod graph;
 mod operations;

@@ -205,10 +205,10 @@ impl<'a> Lowerer<'a> {
                 if seen.contains(&name) {
                     return Some(ObjectParts::default());
                 }
-                if seen.len() == crate::load::MAX_DEPTH {
+                if seen.len() == crate::tree::MAX_DEPTH {
                     self.errors.push(Diagnostic::at(
                         join(pointer, &["$ref"]),
-                        format!("allOf parts refer to allOf parts more than {} deep", crate::load::MAX_DEPTH),
+                        format!("allOf parts refer to allOf parts more than {} deep", crate::tree::MAX_DEPTH),
                     ));
                     return Some(ObjectParts::default());
                 }

@@ -30,8 +30,10 @@ pub(super) fn decide(
         .map(|id| {
             let name = facts[id].name.clone();
             let Usage { request, response } = usage_of(id);
+            // A sensitive type used both ways, or not at all (a schema no operation uses, which
+            // a caller may still send or receive), has a view for each way.
             let sides = match (request, response) {
-                (true, true) if sensitive.contains(id) => {
+                (true, true) | (false, false) if sensitive.contains(id) => {
                     let request = type_names.claim(&format!("{name}Request"));
                     vec![(Side::Response, name), (Side::Request, request)]
                 }

@@ -1,233 +1,20 @@
-//! Load stage: spec text (YAML or JSON) to a JSON tree, and a JSON tree to the typed openapiv3
-//! document, with errors that point into the spec.
+//! Typed stage: the normalized JSON tree to the typed openapiv3 document, with shape errors
+//! that point into the spec and say what is wrong in its terms.
 
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, Error, Location, escape_segment, unescape_segment};
-
-/// Parses a spec, YAML or JSON, into a JSON tree. Syntax errors carry a line and column.
-pub fn parse_text(text: &str, source_name: &str) -> Result<Value, Error> {
-    let value = parse_any(text, source_name)?;
-    if !value.is_object() {
-        return Err(Error::single(
-            source_name,
-            Diagnostic::document("the document is not an object; an OpenAPI description starts with `openapi:`"),
-        ));
-    }
-    Ok(value)
-}
-
-/// Parses YAML or JSON text into a JSON tree, whatever its shape.
-pub fn parse_any(text: &str, source_name: &str) -> Result<Value, Error> {
-    let looks_like_json = text.trim_start().starts_with('{');
-    let parsed = if looks_like_json {
-        serde_json::from_str::<Value>(text).map_err(|e| {
-            let location = Location::Text { line: e.line(), column: e.column() };
-            Diagnostic { location, message: format!("invalid JSON: {}", strip_position(&e.to_string())) }
-        })
-    } else {
-        serde_yaml::from_str::<Tree>(text).map(|tree| tree.0).map_err(|e| match e.location() {
-            Some(at) => Diagnostic {
-                location: Location::Text { line: at.line(), column: at.column() },
-                message: format!("invalid YAML: {}", strip_position(&e.to_string())),
-            },
-            None => Diagnostic::document(format!("invalid YAML: {e}")),
-        })
-    };
-    parsed.map_err(|problem| Error::single(source_name, problem))
-}
-
-/// A JSON tree read from YAML. Unlike `serde_json::Value`'s own reader, it accepts integers
-/// beyond 64 bits (kept as floats, which normalize then brings into range with a warning) and
-/// map keys written as numbers or booleans (kept as their text, as `200:` in `responses`).
-struct Tree(Value);
-
-impl<'de> serde::Deserialize<'de> for Tree {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(TreeVisitor).map(Tree)
-    }
-}
-
-struct TreeVisitor;
-
-impl<'de> serde::de::Visitor<'de> for TreeVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
-        Ok(i64::try_from(v).map(Value::from).unwrap_or_else(|_| float(v as f64)))
-    }
-
-    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
-        Ok(u64::try_from(v).map(Value::from).unwrap_or_else(|_| float(v as f64)))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(float(v))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(TreeVisitor)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(Tree(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = serde_json::Map::new();
-        while let Some(Tree(key)) = map.next_key()? {
-            let key = match key {
-                Value::String(text) => text,
-                Value::Null => "null".to_owned(),
-                other => other.to_string(),
-            };
-            let Tree(value) = map.next_value()?;
-            object.insert(key, value);
-        }
-        Ok(Value::Object(object))
-    }
-}
-
-/// A float as JSON; the non-finite ones YAML allows (`.inf`, `.nan`) have no JSON form.
-fn float(v: f64) -> Value {
-    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
-}
-
-/// The number of JSON values in a tree, itself included.
-pub(crate) fn node_count(value: &Value) -> usize {
-    node_count_within(value, usize::MAX).unwrap_or(usize::MAX)
-}
-
-/// [`node_count`], or `None` when the tree nests more than `max_depth` levels below its root.
-pub(crate) fn node_count_within(value: &Value, max_depth: usize) -> Option<usize> {
-    let mut count = 0;
-    let mut stack = vec![(value, 0)];
-    while let Some((value, depth)) = stack.pop() {
-        count += 1;
-        let children = match value {
-            Value::Object(map) => map.len(),
-            Value::Array(items) => items.len(),
-            _ => 0,
-        };
-        if children > 0 && depth == max_depth {
-            return None;
-        }
-        match value {
-            Value::Object(map) => stack.extend(map.values().map(|child| (child, depth + 1))),
-            Value::Array(items) => stack.extend(items.iter().map(|child| (child, depth + 1))),
-            _ => {}
-        }
-    }
-    Some(count)
-}
-
-/// Drops the " at line X column Y" tail both parsers add, since the location is reported apart.
-fn strip_position(message: &str) -> &str {
-    message.find(" at line ").map_or(message, |at| &message[..at])
-}
-
-/// How deeply a document may nest, in JSON pointer segments. Real specs stay under 30; a much
-/// deeper tree would exhaust a thread's stack in the stages that walk it recursively.
-pub const MAX_DEPTH: usize = 64;
-
-/// Checks that nothing in the tree sits more than [`MAX_DEPTH`] levels down; the error names
-/// the first place that does. The walk itself stops at the limit, so it cannot overflow.
-pub fn check_depth(value: &Value, source_name: &str) -> Result<(), Error> {
-    fn too_deep(value: &Value, depth: usize) -> Option<Vec<String>> {
-        let mut children: Box<dyn Iterator<Item = (String, &Value)>> = match value {
-            Value::Object(map) => Box::new(map.iter().map(|(key, child)| (escape_segment(key), child))),
-            Value::Array(items) => Box::new(items.iter().enumerate().map(|(i, child)| (i.to_string(), child))),
-            _ => return None,
-        };
-        if depth == MAX_DEPTH {
-            return children.next().map(|(segment, _)| vec![segment]);
-        }
-        children.find_map(|(segment, child)| {
-            too_deep(child, depth + 1).map(|mut path| {
-                path.push(segment);
-                path
-            })
-        })
-    }
-    match too_deep(value, 0) {
-        None => Ok(()),
-        Some(path) => {
-            let pointer: String = path.iter().rev().fold(String::from("#"), |pointer, segment| pointer + "/" + segment);
-            Err(Error::single(
-                source_name,
-                Diagnostic::at(pointer, format!("nested more than {MAX_DEPTH} levels deep; the generator reads at most {MAX_DEPTH}")),
-            ))
-        }
-    }
-}
-
-/// Checks the tree is an OpenAPI 3 document: Swagger 2.0 and unknown versions get a clear error.
-pub fn check_version(value: &Value, source_name: &str) -> Result<(), Error> {
-    let fail = |problem| Err(Error::single(source_name, problem));
-    if value.get("swagger").is_some() {
-        return fail(Diagnostic::at(
-            "#/swagger",
-            "Swagger 2.0 is not supported; convert it to OpenAPI 3 first",
-        ));
-    }
-    match value.get("openapi") {
-        Some(Value::String(v)) if v.starts_with("3.") => {}
-        Some(other) => {
-            return fail(Diagnostic::at(
-                "#/openapi",
-                format!("unsupported OpenAPI version {other}; this generator reads 3.0 and 3.1"),
-            ));
-        }
-        None => return fail(Diagnostic::document("no `openapi` field: this is not an OpenAPI 3 document")),
-    }
-    Ok(())
-}
+use crate::diag::{Diagnostic, Error, escape_segment, unescape_segment};
+use crate::tree;
 
 /// The stack of the thread that deserialises the tree. openapiv3's untagged enums take tens of
-/// KiB of stack per level of nesting in unoptimised builds: a tree [`MAX_DEPTH`] deep needs more
+/// KiB of stack per level of nesting in unoptimised builds: a tree [`tree::MAX_DEPTH`] deep needs more
 /// than the 2 MiB a spawned (or test) thread gets.
 const DESERIALIZE_STACK: usize = 32 << 20;
 
 /// Checks the version and deserialises the tree into an [`openapiv3::OpenAPI`], on a thread
-/// with a stack of [`DESERIALIZE_STACK`] bytes.
+/// with a stack of `DESERIALIZE_STACK` bytes (32 MiB).
 pub fn to_openapi(value: Value, source_name: &str) -> Result<openapiv3::OpenAPI, Error> {
-    check_version(&value, source_name)?;
+    tree::check_version(&value, source_name)?;
     let internal = |message: &str| Error::single(source_name, Diagnostic::document(format!("internal error: {message}")));
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
@@ -238,13 +25,23 @@ pub fn to_openapi(value: Value, source_name: &str) -> Result<openapiv3::OpenAPI,
     })
 }
 
+/// A shape error as serde reports it: a place and serde's message.
+struct ShapeError {
+    /// A JSON pointer (`#/paths/~1a/get`), or, for a value read on its own, the pointer
+    /// suffix below that value (`/schema/type`; empty for the value itself).
+    at: String,
+    /// serde's words.
+    message: String,
+}
+
 fn deserialize(value: &Value, source_name: &str) -> Result<openapiv3::OpenAPI, Error> {
     match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(value) {
         Ok(doc) => Ok(doc),
         Err(e) => {
-            let (pointer, message) = refine(value, path_to_pointer(e.path()), e.into_inner().to_string());
-            let message = in_spec_terms(value, &pointer, &message);
-            Err(Error::single(source_name, Diagnostic::at(pointer, message)))
+            let found = ShapeError { at: path_to_pointer(e.path()), message: e.into_inner().to_string() };
+            let ShapeError { at, message } = refine(value, found);
+            let message = in_spec_terms(value, &at, &message);
+            Err(Error::single(source_name, Diagnostic::at(at, message)))
         }
     }
 }
@@ -257,7 +54,8 @@ fn deserialize(value: &Value, source_name: &str) -> Result<openapiv3::OpenAPI, E
 /// names the field inside it; this repeats until the pointer stops moving. When serde cannot
 /// name the field (flattened and internally tagged types lose the path), the field is found
 /// by leaving each out in turn: the one whose absence lets the object through is the culprit.
-fn refine(root: &Value, mut pointer: String, mut message: String) -> (String, String) {
+fn refine(root: &Value, found: ShapeError) -> ShapeError {
+    let ShapeError { at: mut pointer, mut message } = found;
     for _ in 0..64 {
         let Some(value) = root.pointer(pointer.trim_start_matches('#')) else { break };
         if value.get("$ref").is_some() {
@@ -270,12 +68,12 @@ fn refine(root: &Value, mut pointer: String, mut message: String) -> (String, St
             None => None,
         };
         match (deeper, expected) {
-            (Some((suffix, deeper_message)), _) if !suffix.is_empty() => {
-                pointer.push_str(&suffix);
-                message = deeper_message;
+            (Some(deeper), _) if !deeper.at.is_empty() => {
+                pointer.push_str(&deeper.at);
+                message = deeper.message;
             }
-            (Some((_, deeper_message)), Some(expected)) => {
-                message = deeper_message;
+            (Some(deeper), Some(expected)) => {
+                message = deeper.message;
                 match culprit(value, &pointer, &expected, &message) {
                     Some(key) => {
                         pointer.push('/');
@@ -287,7 +85,7 @@ fn refine(root: &Value, mut pointer: String, mut message: String) -> (String, St
             _ => break,
         }
     }
-    (pointer, message)
+    ShapeError { at: pointer, message }
 }
 
 /// The key of an object at `pointer` failing with `message` as `expected`: one whose value
@@ -319,7 +117,7 @@ fn culprit(value: &Value, pointer: &str, expected: &Expected, message: &str) -> 
                 };
                 let shown = unexpected(item);
                 (named || [format!("invalid type: {shown},"), format!("invalid value: {shown},")].iter().any(|p| message.starts_with(p)))
-                    && without(key).is_some_and(|(_, m)| m == format!("missing field `{key}`"))
+                    && without(key).is_some_and(|e| e.message == format!("missing field `{key}`"))
             })
             .map(|(key, _)| key)
     };
@@ -395,19 +193,20 @@ fn in_spec_terms(root: &Value, pointer: &str, message: &str) -> String {
     message.to_owned()
 }
 
-/// The first entry of a map (extensions aside) that fails as `child`, with its error.
-fn first_failing_child(value: &Value, child: &Expected) -> Option<(String, String)> {
+/// The first entry of a map (extensions aside) that fails as `child`, with its error (at a
+/// pointer suffix below the map).
+fn first_failing_child(value: &Value, child: &Expected) -> Option<ShapeError> {
     let map = value.as_object()?;
     map.iter().filter(|(key, _)| !key.starts_with("x-")).find_map(|(key, item)| {
         if item.get("$ref").is_some() {
             return None;
         }
-        let (suffix, message) = deeper_error_as(item, child)?;
-        Some((format!("/{}{suffix}", escape_segment(key)), message))
+        let ShapeError { at, message } = deeper_error_as(item, child)?;
+        Some(ShapeError { at: format!("/{}{at}", escape_segment(key)), message })
     })
 }
 
-fn deeper_error_as(value: &Value, expected: &Expected) -> Option<(String, String)> {
+fn deeper_error_as(value: &Value, expected: &Expected) -> Option<ShapeError> {
     match expected {
         Expected::PathItem => deeper_error::<openapiv3::PathItem>(value),
         Expected::Schema => deeper_error::<openapiv3::Schema>(value),
@@ -456,13 +255,13 @@ fn expected_at(pointer: &str) -> Option<Expected> {
     })
 }
 
-/// Deserialises `value` as `T`; on failure, the failing path (as a pointer suffix) and message.
-fn deeper_error<T: serde::de::DeserializeOwned>(value: &Value) -> Option<(String, String)> {
+/// Deserialises `value` as `T`; on failure, the error at a pointer suffix below `value`.
+fn deeper_error<T: serde::de::DeserializeOwned>(value: &Value) -> Option<ShapeError> {
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(_) => None,
         Err(e) => {
-            let suffix = path_to_pointer(e.path()).trim_start_matches('#').to_owned();
-            Some((suffix, e.into_inner().to_string()))
+            let at = path_to_pointer(e.path()).trim_start_matches('#').to_owned();
+            Some(ShapeError { at, message: e.into_inner().to_string() })
         }
     }
 }
@@ -486,36 +285,12 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn yaml_syntax_errors_have_line_and_column() {
-        let err = parse_text("openapi: 3.0.3\ninfo: [unclosed\n", "bad.yaml").unwrap_err();
-        assert!(matches!(err.problems[0].location, Location::Text { line: 3, .. }), "{err}");
-    }
-
-    #[test]
-    fn json_syntax_errors_have_line_and_column() {
-        let err = parse_text("{\n  \"openapi\": 3,,\n}", "bad.json").unwrap_err();
-        assert_eq!(err.problems[0].location, Location::Text { line: 2, column: 16 }, "{err}");
-    }
-
-    #[test]
-    fn unquoted_status_codes_become_string_keys() {
-        let value = parse_text("responses:\n  200:\n    description: ok\n", "x.yaml").unwrap();
-        assert!(value["responses"]["200"].is_object());
-    }
-
-    #[test]
-    fn integers_beyond_64_bits_are_read_as_floats() {
-        let value = parse_text("a: -9223372036854776000\nb: 18446744073709551616\nc: 7\n", "x.yaml").unwrap();
-        assert_eq!(value["a"].as_f64(), Some(-9223372036854776000.0));
-        assert_eq!(value["b"].as_f64(), Some(18446744073709551616.0));
-        assert_eq!(value["c"].as_i64(), Some(7));
-    }
+    use crate::diag::Location;
+    use crate::parse;
 
     #[test]
     fn swagger_two_is_refused_by_name() {
-        let value = parse_text("swagger: '2.0'\ninfo: {}\n", "old.yaml").unwrap();
+        let value = parse::spec("swagger: '2.0'\ninfo: {}\n", "old.yaml").unwrap();
         let err = to_openapi(value, "old.yaml").unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -529,7 +304,7 @@ mod tests {
             "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a/{{id}}:\n    get:\n      \
              parameters: [{parameter}]\n      responses: {{'200': {{description: ok}}}}\n"
         );
-        let err = to_openapi(parse_text(&text, "x.yaml").unwrap(), "x.yaml").unwrap_err();
+        let err = to_openapi(parse::spec(&text, "x.yaml").unwrap(), "x.yaml").unwrap_err();
         err.problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
     }
 
@@ -574,10 +349,10 @@ mod tests {
     fn shape_errors_in_tagged_objects_name_the_key() {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      \
                     responses: {'200': ok}\ncomponents:\n  securitySchemes:\n    k: {type: apiKey, name: k, in: body}\n";
-        let err = to_openapi(parse_text(text, "x.yaml").unwrap(), "x.yaml").unwrap_err();
+        let err = to_openapi(parse::spec(text, "x.yaml").unwrap(), "x.yaml").unwrap_err();
         assert_eq!(err.to_string(), "x.yaml: #/paths/~1a/get/responses/200: `200` must be an object, found \"ok\"");
         let text = text.replace("{'200': ok}", "{'200': {description: ok}}");
-        let err = to_openapi(parse_text(&text, "x.yaml").unwrap(), "x.yaml").unwrap_err();
+        let err = to_openapi(parse::spec(&text, "x.yaml").unwrap(), "x.yaml").unwrap_err();
         assert_eq!(
             err.to_string(),
             "x.yaml: #/components/securitySchemes/k/in: `in` is \"body\", which is not one of query, header, cookie"
@@ -587,7 +362,7 @@ mod tests {
     #[test]
     fn shape_errors_point_into_the_document() {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n";
-        let err = to_openapi(parse_text(text, "x.yaml").unwrap(), "x.yaml").unwrap_err();
+        let err = to_openapi(parse::spec(text, "x.yaml").unwrap(), "x.yaml").unwrap_err();
         let Location::Pointer(pointer) = &err.problems[0].location else { panic!("{err}") };
         assert_eq!(pointer, "#/paths/~1a/get/responses");
     }
