@@ -165,8 +165,10 @@ fn write_or_check(check: bool, result: Result<clientgen::Output, String>, out: &
             println!("{} is up to date", out.display());
             return ExitCode::SUCCESS;
         }
+        let extra = xtask::extra_files(out, &output.files);
         for path in &stale {
-            eprintln!("stale: {}", out.join(path).display());
+            let note = if extra.contains(path) { " (the generator does not write it: delete it)" } else { "" };
+            eprintln!("stale: {}{note}", out.join(path).display());
         }
         eprintln!("generated code is out of date: run `cargo xtask codegen`");
         return ExitCode::FAILURE;
@@ -174,6 +176,11 @@ fn write_or_check(check: bool, result: Result<clientgen::Output, String>, out: &
     match xtask::write_files(out, &output.files) {
         Ok(written) => {
             println!("{}: {written} file(s) written, {} unchanged", out.display(), output.files.len() - written);
+            // Files of an older generation are not deleted (the folder may be the caller's);
+            // `--check` fails on them.
+            for path in xtask::extra_files(out, &output.files) {
+                eprintln!("warning: {} is not written by the generator: delete it", out.join(path).display());
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
