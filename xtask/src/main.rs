@@ -44,7 +44,8 @@ enum Task {
         #[arg(long, requires = "spec")]
         overlay: Vec<PathBuf>,
     },
-    /// Run every check CI runs: freshness, tests, clippy, docs, packaging and the corpus.
+    /// Run every check CI runs: freshness, tests (the `external` ones too), clippy, docs,
+    /// packaging, formatting and the corpus.
     Test,
     /// Measure codegen, compile times and call overhead; write BENCHMARKS.md.
     Bench,
@@ -199,11 +200,20 @@ struct Step {
 
 /// What `cargo xtask test` runs after the freshness check, in order.
 const STEPS: &[Step] = &[
-    Step { name: "tests", args: &["test", "--workspace", "--all-targets"], env: &[] },
+    // `external`: the tests that need Node.js, Python or ../shared (installed above, or beside
+    // the project), which a plain `cargo test` lists as ignored.
+    Step {
+        name: "tests",
+        args: &["test", "--workspace", "--all-targets", "--features", "tests/external,xtask/external"],
+        env: &[],
+    },
     Step { name: "doctests", args: &["test", "--workspace", "--doc"], env: &[] },
     Step { name: "clippy", args: &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"], env: &[] },
     Step { name: "docs", args: &["doc", "--no-deps", "--all-features", "-p", "creatify"], env: &[("RUSTDOCFLAGS", "-D warnings")] },
     Step { name: "package", args: &["package", "-p", "creatify", "--allow-dirty"], env: &[] },
+    // rustfmt.toml's settings; generated crates pass too, since their lib.rs is rustfmt-clean and
+    // marks its modules `#[rustfmt::skip]`.
+    Step { name: "format", args: &["fmt", "--all", "--check"], env: &[] },
 ];
 
 /// Runs every check CI runs; the first failure stops the run.
