@@ -81,21 +81,21 @@ const GENERIC_SOURCES: &[&str] = &["crates/clientgen/src", "crates/runtime/src"]
 const KNOWN_VENDOR_WORDS: &[(&str, &str)] = &[
     // Django REST framework messages and credits in the generated runtime's text: being removed
     // from emit/ (the error type and retry docs become vendor-neutral).
-    ("crates/clientgen/src/emit/runtime.rs", "The messages of a Django REST framework error body (`{\"detail\": …}` or"),
+    ("crates/clientgen/src/emit/runtime.rs", "Django REST framework error body (`{\"detail\": …}` or"),
     ("crates/clientgen/src/emit/runtime.rs", "let messages = drf_messages(&body);"),
-    ("crates/clientgen/src/emit/runtime.rs", "The messages of a Django REST framework error body: `{\"detail\": \"…\"}`,"),
+    ("crates/clientgen/src/emit/runtime.rs", "Django REST framework error body: `{\"detail\": \"…\"}`,"),
     ("crates/clientgen/src/emit/runtime.rs", "fn drf_messages(body: &str) -> Vec<String> {"),
-    ("crates/clientgen/src/emit/http.rs", "the server is never repeated, so a call that costs credits is never charged twice"),
+    ("crates/clientgen/src/emit/http.rs", "so a call that costs credits is never charged twice"),
     ("crates/clientgen/src/emit/http.rs", "form sends for an empty field; Django REST framework reads it as null"),
     ("crates/clientgen/src/emit/manifest.rs", "Some calls cost credits, so repeating one could charge twice"),
-    ("crates/clientgen/src/emit/operations.rs", "that read forms as HTML does (an unchecked box sends nothing), Django REST framework"),
+    ("crates/clientgen/src/emit/operations.rs", "(an unchecked box sends nothing), Django REST framework"),
     ("crates/clientgen/src/emit/operations.rs", "servers that read forms as HTML does (Django REST"),
     // Examples in the generator's own docs and unit tests that borrow the flagship spec's names:
     // to be replaced by neutral ones (`Pet`, `example`) when those files are next edited.
     ("crates/clientgen/src/diag.rs", "`#/components/schemas/Lipsync`"),
     ("crates/clientgen/src/emit/operations.rs", "(`body: &types::LipsyncRequest`)"),
     ("crates/clientgen/src/emit/operations.rs", "(`types::Lipsync`)"),
-    ("crates/clientgen/src/emit/docs.rs", "(\"see https://api.creatify.ai/docs.\", \"see <https://api.creatify.ai/docs>.\")"),
+    ("crates/clientgen/src/emit/docs.rs", "(\"see https://api.creatify.ai/docs.\","),
     ("crates/clientgen/src/naming.rs", "(\"Lipsync\", \"Lipsync\")"),
     ("crates/clientgen/src/lib.rs", "`lipsync-preview.yaml with creatify.overlay.yaml`"),
     ("crates/clientgen/src/lib.rs", "The crate's name (`creatify`)."),
@@ -131,7 +131,8 @@ fn the_generic_generator_names_no_vendor() {
     }
     for ((path, part), used) in KNOWN_VENDOR_WORDS.iter().zip(used) {
         if !used {
-            violations.push(format!("{path}: the known occurrence {part:?} is gone: delete its KNOWN_VENDOR_WORDS entry"));
+            violations
+                .push(format!("{path}: the known occurrence {part:?} is gone: delete its KNOWN_VENDOR_WORDS entry"));
         }
     }
     report("vendor words in the generic generator (tests/tidy.rs lists the known ones)", &violations);
