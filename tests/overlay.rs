@@ -30,26 +30,29 @@ fn run_fixture(name: &str) -> Value {
     }
 }
 
+/// Every fixture runs and every mismatch is reported (`INSTA_GLOB_FILTER='**/remove-key.overlay.yaml'`
+/// runs one); snapshots in `tests/snapshots/overlay/` (`outcome@remove-key.overlay.yaml.snap`).
 #[test]
 fn fixtures() {
-    let mut names: Vec<String> = fs::read_dir(FIXTURES)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter_map(|file| file.strip_suffix(".overlay.yaml").map(str::to_string))
-        .collect();
-    names.sort();
-    assert!(names.len() >= 10, "fixtures not found in {FIXTURES}");
-
-    for name in &names {
-        let outcome = run_fixture(name);
-        // Fixtures named `error-*` must fail, all others must succeed.
-        assert_eq!(
-            name.starts_with("error-"),
-            outcome.get("error").is_some(),
-            "{name}: unexpected outcome {outcome}"
-        );
-        insta::assert_yaml_snapshot!(format!("overlay-{name}"), outcome);
-    }
+    let mut count = 0;
+    let mut failures = Vec::new();
+    insta::with_settings!({ snapshot_path => "snapshots/overlay", prepend_module_to_snapshot => false }, {
+        insta::glob!("fixtures/overlay/*.overlay.yaml", |path| {
+            count += 1;
+            let file = path.file_name().unwrap_or_default().to_string_lossy();
+            let name = file.trim_end_matches(".overlay.yaml");
+            let outcome = run_fixture(name);
+            // Fixtures named `error-*` must fail, all others must succeed.
+            if name.starts_with("error-") != outcome.get("error").is_some() {
+                let failure = format!("{name}: unexpected outcome {outcome}");
+                eprintln!("{failure}");
+                failures.push(failure);
+            }
+            insta::assert_yaml_snapshot!("outcome", outcome);
+        });
+    });
+    assert!(count >= 10, "fixtures not found in {FIXTURES}");
+    assert!(failures.is_empty(), "{} fixture(s) failed:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]

@@ -628,7 +628,7 @@ fn a_sample_of_random_and_hostile_crates_compiles() {
         let spec = hostile_spec().new_tree(&mut runner).expect("draws a spec").current();
         add(format!("hostile_{case}"), serde_json::to_string_pretty(&render_hostile(&spec)).expect("serialises"));
     }
-    if let Err(output) = tests::check_crates(&crates) {
+    if let Err(output) = tests::check_crates("generated-sample-crates", &crates) {
         panic!("generated code does not pass:\n{output}");
     }
 }

@@ -44,7 +44,8 @@ enum Task {
         #[arg(long, requires = "spec")]
         overlay: Vec<PathBuf>,
     },
-    /// Run every check CI runs: freshness, tests, clippy, docs, packaging and the corpus.
+    /// Run every check CI runs: freshness, tests (the `external` ones too), clippy, docs,
+    /// packaging, formatting and the corpus.
     Test,
     /// Measure codegen, compile times and call overhead; write BENCHMARKS.md.
     Bench,
@@ -165,8 +166,10 @@ fn write_or_check(check: bool, result: Result<clientgen::Output, String>, out: &
             println!("{} is up to date", out.display());
             return ExitCode::SUCCESS;
         }
+        let extra = xtask::extra_files(out, &output.files);
         for path in &stale {
-            eprintln!("stale: {}", out.join(path).display());
+            let note = if extra.contains(path) { " (the generator does not write it: delete it)" } else { "" };
+            eprintln!("stale: {}{note}", out.join(path).display());
         }
         eprintln!("generated code is out of date: run `cargo xtask codegen`");
         return ExitCode::FAILURE;
@@ -174,6 +177,11 @@ fn write_or_check(check: bool, result: Result<clientgen::Output, String>, out: &
     match xtask::write_files(out, &output.files) {
         Ok(written) => {
             println!("{}: {written} file(s) written, {} unchanged", out.display(), output.files.len() - written);
+            // Files of an older generation are not deleted (the folder may be the caller's);
+            // `--check` fails on them.
+            for path in xtask::extra_files(out, &output.files) {
+                eprintln!("warning: {} is not written by the generator: delete it", out.join(path).display());
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -192,11 +200,20 @@ struct Step {
 
 /// What `cargo xtask test` runs after the freshness check, in order.
 const STEPS: &[Step] = &[
-    Step { name: "tests", args: &["test", "--workspace", "--all-targets"], env: &[] },
+    // `external`: the tests that need Node.js, Python or ../shared (installed above, or beside
+    // the project), which a plain `cargo test` lists as ignored.
+    Step {
+        name: "tests",
+        args: &["test", "--workspace", "--all-targets", "--features", "tests/external,xtask/external"],
+        env: &[],
+    },
     Step { name: "doctests", args: &["test", "--workspace", "--doc"], env: &[] },
     Step { name: "clippy", args: &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"], env: &[] },
     Step { name: "docs", args: &["doc", "--no-deps", "--all-features", "-p", "creatify"], env: &[("RUSTDOCFLAGS", "-D warnings")] },
     Step { name: "package", args: &["package", "-p", "creatify", "--allow-dirty"], env: &[] },
+    // rustfmt.toml's settings; generated crates pass too, since their lib.rs is rustfmt-clean and
+    // marks its modules `#[rustfmt::skip]`.
+    Step { name: "format", args: &["fmt", "--all", "--check"], env: &[] },
 ];
 
 /// Runs every check CI runs; the first failure stops the run.

@@ -297,7 +297,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #![doc = #line] }
     });
-    let validate = features.validation.then(|| quote! { mod validate; });
+    let validate = features.validation.then(|| quote! { #[rustfmt::skip] mod validate; });
     // A spec without operations (webhooks or schemas only) still gets the whole client, whose
     // runtime then has no caller.
     let unused_runtime = api.operations.is_empty().then(|| quote! { #![allow(dead_code, unused_imports)] });
@@ -311,11 +311,18 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         #![allow(#(#lints),*)]
         #unused_runtime
 
+        // The modules are prettyplease's output; `cargo fmt` in a workspace that holds the crate
+        // leaves them as generated (ARCHITECTURE.md, "Generated crates stay formatted").
         #[cfg(feature = "blocking")]
+        #[rustfmt::skip]
         pub mod blocking;
+        #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
         mod error;
+        #[rustfmt::skip]
         mod http;
+        #[rustfmt::skip]
         pub mod types;
         #validate
 
