@@ -10,41 +10,49 @@ use serde_json::{Value, json};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/overlay");
 
+/// An overlay from its text, through the parse stage as the pipeline reads it.
+fn read_overlay(text: &str, source: &str) -> Result<Overlay, clientgen::Error> {
+    Overlay::read(&clientgen::parse::yaml_or_json(text, source)?, source)
+}
+
 /// Parses and applies one fixture pair, describing the outcome as a value to snapshot.
 fn run_fixture(name: &str) -> Value {
     let dir = Path::new(FIXTURES);
     let overlay_file = format!("{name}.overlay.yaml");
     let overlay_text = fs::read_to_string(dir.join(&overlay_file)).unwrap();
     let spec_text = fs::read_to_string(dir.join(format!("{name}.spec.yaml"))).unwrap();
-    let mut spec: Value = clientgen::load::parse_any(&spec_text, "spec.yaml").unwrap();
+    let mut spec: Value = clientgen::parse::yaml_or_json(&spec_text, "spec.yaml").unwrap();
 
-    let result = Overlay::parse(&overlay_text, &overlay_file).and_then(|o| o.apply(&mut spec));
+    let result = read_overlay(&overlay_text, &overlay_file).and_then(|o| o.apply(&mut spec));
     match result {
         Ok(warnings) => json!({ "warnings": warnings, "spec": spec }),
         Err(e) => json!({ "error": e.to_string() }),
     }
 }
 
+/// Every fixture runs and every mismatch is reported (`INSTA_GLOB_FILTER='**/remove-key.overlay.yaml'`
+/// runs one); snapshots in `tests/snapshots/overlay/` (`outcome@remove-key.overlay.yaml.snap`).
 #[test]
 fn fixtures() {
-    let mut names: Vec<String> = fs::read_dir(FIXTURES)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter_map(|file| file.strip_suffix(".overlay.yaml").map(str::to_string))
-        .collect();
-    names.sort();
-    assert!(names.len() >= 10, "fixtures not found in {FIXTURES}");
-
-    for name in &names {
-        let outcome = run_fixture(name);
-        // Fixtures named `error-*` must fail, all others must succeed.
-        assert_eq!(
-            name.starts_with("error-"),
-            outcome.get("error").is_some(),
-            "{name}: unexpected outcome {outcome}"
-        );
-        insta::assert_yaml_snapshot!(format!("overlay-{name}"), outcome);
-    }
+    let mut count = 0;
+    let mut failures = Vec::new();
+    insta::with_settings!({ snapshot_path => "snapshots/overlay", prepend_module_to_snapshot => false }, {
+        insta::glob!("fixtures/overlay/*.overlay.yaml", |path| {
+            count += 1;
+            let file = path.file_name().unwrap_or_default().to_string_lossy();
+            let name = file.trim_end_matches(".overlay.yaml");
+            let outcome = run_fixture(name);
+            // Fixtures named `error-*` must fail, all others must succeed.
+            if name.starts_with("error-") != outcome.get("error").is_some() {
+                let failure = format!("{name}: unexpected outcome {outcome}");
+                eprintln!("{failure}");
+                failures.push(failure);
+            }
+            insta::assert_yaml_snapshot!("outcome", outcome);
+        });
+    });
+    assert!(count >= 10, "fixtures not found in {FIXTURES}");
+    assert!(failures.is_empty(), "{} fixture(s) failed:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -52,7 +60,7 @@ fn accepts_json_text() {
     let text = r#"{"overlay": "1.0.0", "info": {"title": "t", "version": "1"},
                    "x-note": "extensions are allowed",
                    "actions": [{"target": "$.a", "update": {"b": 2}}]}"#;
-    let overlay = Overlay::parse(text, "overlay.json").unwrap();
+    let overlay = read_overlay(text, "overlay.json").unwrap();
     let mut doc = json!({"a": {"c": 1}});
     let warnings = overlay.apply(&mut doc).unwrap();
     assert!(warnings.is_empty());
@@ -62,7 +70,7 @@ fn accepts_json_text() {
 #[test]
 fn key_with_slash_and_tilde_is_removed() {
     let text = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: \"$['a/~b']\"\n    remove: true\n";
-    let overlay = Overlay::parse(text, "o.yaml").unwrap();
+    let overlay = read_overlay(text, "o.yaml").unwrap();
     let mut doc = json!({"a/~b": 1, "c": 2});
     overlay.apply(&mut doc).unwrap();
     assert_eq!(doc, json!({"c": 2}));
@@ -71,7 +79,7 @@ fn key_with_slash_and_tilde_is_removed() {
 #[test]
 fn removes_descendants_and_ancestors_together() {
     let text = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $..*\n    remove: true\n";
-    let overlay = Overlay::parse(text, "o.yaml").unwrap();
+    let overlay = read_overlay(text, "o.yaml").unwrap();
     let mut doc = json!({"a": {"b": [1, {"c": 2}, [3, 4]]}, "d": [5, 6, 7]});
     overlay.apply(&mut doc).unwrap();
     assert_eq!(doc, json!({}));
@@ -80,7 +88,7 @@ fn removes_descendants_and_ancestors_together() {
 #[test]
 fn duplicate_selections_act_once() {
     let text = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.a[0, 0, 2]\n    remove: true\n  - target: $.b[0, 0]\n    update: {x: 1}\n  - target: $.c\n    update: 9\n";
-    let overlay = Overlay::parse(text, "o.yaml").unwrap();
+    let overlay = read_overlay(text, "o.yaml").unwrap();
     let mut doc = json!({"a": [0, 1, 2, 3], "b": [{}], "c": []});
     overlay.apply(&mut doc).unwrap();
     assert_eq!(doc, json!({"a": [1, 3], "b": [{"x": 1}], "c": [9]}));
@@ -111,7 +119,7 @@ fn odd_inputs_error_without_panicking() {
         "\t- bad indentation".to_string(),
     ];
     for text in &cases {
-        let result = Overlay::parse(text, "o.yaml");
+        let result = read_overlay(text, "o.yaml");
         let err = result.expect_err(text);
         assert!(err.to_string().starts_with("o.yaml"), "{err}");
     }
@@ -128,7 +136,7 @@ fn apply_errors_on_incompatible_targets() {
         "actions: [{target: $..*, remove: true}, {target: $, remove: true}]",
     ];
     for case in cases {
-        let overlay = Overlay::parse(&format!("{header}{case}"), "o.yaml").unwrap();
+        let overlay = read_overlay(&format!("{header}{case}"), "o.yaml").unwrap();
         let mut doc = json!({"s": "text", "o": {}});
         let err = overlay.apply(&mut doc).expect_err(case);
         assert!(err.to_string().starts_with("o.yaml: #/actions/"), "{err}");
@@ -142,7 +150,7 @@ fn updates_that_would_grow_the_document_without_bound_are_errors() {
     // One overlay's updates may now add at most UPDATE_BUDGET nodes.
     let header = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n";
     let actions: String = (0..20).map(|i| format!("  - {{target: '$..[?@.*]', update: {{x{i}: {{y: {{z: 1}}}}}}}}\n")).collect();
-    let overlay = Overlay::parse(&format!("{header}{actions}"), "o.yaml").unwrap();
+    let overlay = read_overlay(&format!("{header}{actions}"), "o.yaml").unwrap();
     let mut doc = json!({"info": {"title": "t"}, "paths": {"/a": {"get": {}}}});
     let err = overlay.apply(&mut doc).unwrap_err();
     let text = err.to_string();

@@ -1,34 +1,54 @@
-//! One fixture spec per type rule: an insta snapshot of the lowered model and of the code.
+//! One fixture spec per type rule: insta snapshots of the lowered model and of every file of the
+//! generated crate.
+
+use std::path::Path;
 
 use clientgen::{Config, Input, Source};
 
+/// Every file of every rule fixture's crate, and its lowered model, against its snapshot in
+/// `tests/snapshots/rules/` (`types.rs@01-views.yaml.snap`, `model@01-views.yaml.snap`).
+/// Every fixture runs and every mismatch is reported; `INSTA_GLOB_FILTER='**/01-views.yaml'` runs one.
 #[test]
 fn every_rule_fixture_matches_its_snapshots() {
-    for (stem, path) in tests::rule_fixtures() {
-        let text = std::fs::read_to_string(&path).expect("fixture is readable");
-        let config = Config::new(&tests::crate_name(&stem));
-        let name = path.to_string_lossy();
-        let input = Input::spec(Source::new(&name, &text));
-        let lowered = clientgen::lower(&input).unwrap_or_else(|e| panic!("{stem}: {e}"));
-        let warnings = &lowered.warnings;
-        insta::with_settings!({ snapshot_suffix => stem.clone(), prepend_module_to_snapshot => false }, {
-            insta::assert_yaml_snapshot!("model", (&lowered.api, warnings));
-            let files = clientgen::emit_files(&lowered.api, &config, &input.describe())
-                .unwrap_or_else(|e| panic!("{stem}: {e}"));
-            let snapshotted: Vec<_> = files.iter().filter(|f| f.path == "src/types.rs" || f.path == "src/client.rs").collect();
-            assert_eq!(snapshotted.len(), 2, "{stem}: types.rs and client.rs are generated");
-            for file in snapshotted {
-                let name = file.path.trim_start_matches("src/").trim_end_matches(".rs");
-                insta::assert_snapshot!(name, file.contents);
+    let mut failures = Vec::new();
+    insta::with_settings!({ snapshot_path => "snapshots/rules", prepend_module_to_snapshot => false }, {
+        insta::glob!("fixtures/rules/*.{yaml,json}", |path| {
+            if let Err(failure) = snapshot_fixture(path) {
+                eprintln!("{failure}");
+                failures.push(failure);
             }
         });
+    });
+    assert!(failures.is_empty(), "{} fixture(s) failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Snapshots one fixture's model (with its warnings) and each file the generator returns for it,
+/// named by its path in the crate (`src/` left out).
+fn snapshot_fixture(path: &Path) -> Result<(), String> {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{stem}: {e}"))?;
+    let config = Config::new(&tests::crate_name(&stem));
+    let name = path.to_string_lossy();
+    let input = Input::spec(Source::new(&name, &text));
+    let lowered = clientgen::lower(&input).map_err(|e| format!("{stem}: {e}"))?;
+    insta::assert_yaml_snapshot!("model", (&lowered.api, &lowered.warnings));
+    let files = clientgen::emit_files(&lowered.api, &config, &input.describe()).map_err(|e| format!("{stem}: {e}"))?;
+    for wanted in ["Cargo.toml", "README.md", "src/lib.rs", "src/types.rs", "src/client.rs"] {
+        if !files.iter().any(|file| file.path == wanted) {
+            return Err(format!("{stem}: {wanted} is not generated"));
+        }
     }
+    for file in &files {
+        let name = file.path.strip_prefix("src/").unwrap_or(&file.path).replace('/', "-");
+        insta::assert_snapshot!(name, file.contents);
+    }
+    Ok(())
 }
 
 /// Rule 2, on the seed itself: exactly which fields each view of `Lipsync` has.
 #[test]
 fn seed_lipsync_views_have_exactly_the_right_fields() {
-    use clientgen::model::{Direction, Presence, TypeKind, Views};
+    use clientgen::model::{Direction, Presence, Side, TypeKind};
 
     let lowered = clientgen::lower(&xtask::creatify_input()).expect("seed lowers");
     let (_, lipsync) = lowered
@@ -37,13 +57,11 @@ fn seed_lipsync_views_have_exactly_the_right_fields() {
         .iter()
         .find(|(id, _)| id.0 == "#/components/schemas/Lipsync")
         .expect("Lipsync is a type");
-    assert_eq!(
-        lipsync.views,
-        Views::Split { request: "LipsyncRequest".into(), response: "Lipsync".into() }
-    );
+    let views: Vec<(Side, &str)> = lipsync.views.iter().map(|v| (v.side, v.name.as_str())).collect();
+    assert_eq!(views, [(Side::Response, "Lipsync"), (Side::Request, "LipsyncRequest")]);
     let TypeKind::Struct(s) = &lipsync.kind else { panic!("Lipsync is a struct") };
     let in_view = |d: Direction| -> Vec<&str> {
-        s.fields.iter().filter(|f| f.presence(d) != Presence::Absent).map(|f| f.wire_name.as_str()).collect()
+        lipsync.fields_of(lipsync.view(d)).map(|(f, _)| f.wire_name.as_str()).collect()
     };
     assert_eq!(
         in_view(Direction::Request),

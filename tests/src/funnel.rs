@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
-use clientgen::model::{Api, ParamLocation, TypeKind};
+use clientgen::model::{Api, ParamLocation};
 use clientgen::naming;
 use clientgen::GeneratedFile;
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
@@ -135,7 +135,6 @@ fn arguments(f: &syn::ImplItemFn) -> Vec<String> {
 /// Checks one generated crate against the model it came from; panics naming the first
 /// identifier that was not claimed.
 pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
-    let locals: BTreeSet<String> = naming::METHOD_LOCALS.iter().map(|s| (*s).to_owned()).collect();
     // Every client method, by name: the operation it belongs to.
     let mut claimed = BTreeMap::new();
     for op in &api.operations {
@@ -157,6 +156,12 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
                 assert!(own.contains(&name.as_str()), "{label}: {path}: Client::{name} was not claimed");
                 continue;
             };
+            let l = &op.locals;
+            let locals: BTreeSet<String> =
+                [&l.body, &l.params, &l.operation, &l.request, &l.response, &l.cookies, &l.value, &l.item, &l.joined, &l.text, &l.parts]
+                    .into_iter()
+                    .map(|name| bare(name))
+                    .collect();
             let path_args: BTreeSet<String> = op
                 .parameters
                 .iter()
@@ -166,7 +171,7 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
             assert!(path_args.is_disjoint(&locals), "{label}: {name}: a path argument is named like a local");
             for arg in arguments(f) {
                 assert!(
-                    path_args.contains(&arg) || arg == "body" || arg == "params",
+                    path_args.contains(&arg) || arg == bare(&l.body) || arg == bare(&l.params),
                     "{label}: {path}: {name} takes {arg}, which was not claimed"
                 );
             }
@@ -175,7 +180,7 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
             let tokens = TokenStream::from_str(&quote::quote!(#block).to_string()).expect("a body");
             bindings(tokens, &mut bound);
             for local in bound {
-                assert!(locals.contains(&local), "{label}: {path}: {name} binds `{local}`, which is not in naming::METHOD_LOCALS");
+                assert!(locals.contains(&local), "{label}: {path}: {name} binds `{local}`, which is not among the locals its operation claimed");
             }
         }
     }
@@ -195,22 +200,28 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
             }
         }
     }
-    // Struct impls: `naming::STRUCT_METHODS` and the setters lowering claimed, each once.
+    // Struct impls: exactly the methods the view's model names, each once.
     let fns = inherent_fns(&file(files, "src/types.rs"));
     for def in api.types.values() {
-        let TypeKind::Struct(s) = &def.kind else { continue };
-        let mut allowed: BTreeSet<String> = naming::STRUCT_METHODS.iter().map(|s| (*s).to_owned()).collect();
-        for field in &s.fields {
-            allowed.insert(bare(&field.setter));
-            allowed.extend(field.null_setter.as_deref().map(bare));
-        }
-        for (_, view) in def.emitted_views() {
-            let mut seen = BTreeSet::new();
-            for f in fns.get(view).into_iter().flatten() {
-                let name = bare(&f.sig.ident.to_string());
-                assert!(seen.insert(name.clone()), "{label}: {view}::{name} is defined twice");
-                assert!(allowed.contains(&name), "{label}: {view}::{name} was not claimed");
+        for view in &def.views {
+            let Some(methods) = &view.methods else { continue };
+            let mut claimed: BTreeSet<String> = [&methods.validate, &methods.form_pairs, &methods.multipart_parts]
+                .into_iter()
+                .flatten()
+                .chain([&methods.new])
+                .map(|name| bare(name))
+                .collect();
+            for field in &view.fields {
+                claimed.extend(field.setter.as_deref().map(bare));
+                claimed.extend(field.null_setter.as_deref().map(bare));
             }
+            let mut seen = BTreeSet::new();
+            for f in fns.get(view.name.as_str()).into_iter().flatten() {
+                let name = bare(&f.sig.ident.to_string());
+                assert!(seen.insert(name.clone()), "{label}: {}::{name} is defined twice", view.name);
+                assert!(claimed.remove(&name), "{label}: {}::{name} is not a method its view names", view.name);
+            }
+            assert!(claimed.is_empty(), "{label}: {} lacks {claimed:?}, which its view names", view.name);
         }
     }
 }

@@ -36,12 +36,13 @@ pub fn generate_fixture(stem: &str, path: &Path) -> Result<Vec<GeneratedFile>, c
     clientgen::generate(&input, &Config::new(&crate_name(stem))).map(|output| output.files)
 }
 
-/// Writes each crate into one scratch workspace under target/, runs clippy on all of them with
-/// warnings denied, compiles their doctests (the examples in the docs), and documents them with
-/// rustdoc's warnings denied. Returns cargo's output on failure.
-pub fn check_crates(crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), String> {
+/// Writes each crate into one scratch workspace, `target/{workspace}`, runs clippy on all of
+/// them with warnings denied, compiles their doctests (the examples in the docs), and documents
+/// them with rustdoc's warnings denied. Returns cargo's output on failure. Tests that run at the
+/// same time name different workspaces; all build in one target folder.
+pub fn check_crates(workspace: &str, crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), String> {
     let root = xtask::project_root();
-    let workspace = root.join("target").join("generated-crates");
+    let workspace = root.join("target").join(workspace);
     let _ = fs::remove_dir_all(&workspace);
     fs::create_dir_all(&workspace).map_err(|e| e.to_string())?;
     let mut members = Vec::new();

@@ -198,13 +198,42 @@ pub fn scratch_workspace(dir: &Path, members: &[String]) -> std::io::Result<()> 
     fs::copy(project_root().join("Cargo.lock"), dir.join("Cargo.lock")).map(drop)
 }
 
-/// The files under `dir` that differ from `files` (or are missing), by relative path.
+/// The files under `dir` that differ from `files` (or are missing), then those the generator
+/// does not write ([`extra_files`]), by relative path.
 pub fn stale_files(dir: &Path, files: &[GeneratedFile]) -> Vec<String> {
-    files
+    let mut stale: Vec<String> = files
         .iter()
         .filter(|file| fs::read_to_string(dir.join(&file.path)).ok().as_deref() != Some(file.contents.as_str()))
         .map(|file| file.path.clone())
-        .collect()
+        .collect();
+    stale.extend(extra_files(dir, files));
+    stale
+}
+
+/// The files under `dir` that are not among `files`, by relative path with `/` separators,
+/// sorted: what a generator that once wrote them left behind. Cargo's own `target/` folder and
+/// `Cargo.lock` (unless generated) are not the generator's business and are left out.
+pub fn extra_files(dir: &Path, files: &[GeneratedFile]) -> Vec<String> {
+    let generated: std::collections::HashSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
+    let mut extra = Vec::new();
+    let mut pending = vec![(dir.to_path_buf(), String::new())];
+    while let Some((folder, prefix)) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&folder) else { continue };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let relative = format!("{prefix}{name}");
+            let is_dir = entry.file_type().is_ok_and(|kind| kind.is_dir());
+            if is_dir {
+                if relative != "target" {
+                    pending.push((entry.path(), format!("{relative}/")));
+                }
+            } else if !generated.contains(relative.as_str()) && relative != "Cargo.lock" {
+                extra.push(relative);
+            }
+        }
+    }
+    extra.sort();
+    extra
 }
 
 /// Writes `files` under `dir`, creating folders, and touching only files whose contents change.
@@ -251,6 +280,26 @@ mod tests {
         let error = settings.into_config(&fingerprint(&changed)).expect_err("refused");
         assert!(error.contains("Bump `version` deliberately"), "{error}");
         assert!(error.contains(&fingerprint(&changed)), "{error}");
+    }
+
+    #[test]
+    fn files_the_generator_no_longer_writes_are_stale() {
+        let dir = std::env::temp_dir().join(format!("xtask-extra-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let file = |path: &str, contents: &str| GeneratedFile { path: path.to_owned(), contents: contents.to_owned() };
+        let files = [file("Cargo.toml", "[package]\n"), file("src/lib.rs", "//! A crate.\n")];
+        write_files(&dir, &files).expect("written");
+        assert!(stale_files(&dir, &files).is_empty());
+        for leftover in ["src/old.rs", "src/nested/gone.rs", "README.md", "target/debug/x", "Cargo.lock"] {
+            let path = dir.join(leftover);
+            fs::create_dir_all(path.parent().expect("has a parent")).expect("folder made");
+            fs::write(&path, "left behind").expect("written");
+        }
+        let extra = extra_files(&dir, &files);
+        let stale = stale_files(&dir, &files);
+        let _ = fs::remove_dir_all(&dir);
+        assert_eq!(extra, ["README.md", "src/nested/gone.rs", "src/old.rs"]);
+        assert_eq!(stale, extra);
     }
 
     #[test]

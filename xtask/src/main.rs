@@ -45,8 +45,8 @@ enum Task {
         #[arg(long, requires = "spec")]
         overlay: Vec<PathBuf>,
     },
-    /// Run every check CI runs: freshness, the runtime's parts, tests, clippy, docs, packaging
-    /// and the corpus.
+    /// Run every check CI runs: freshness, the runtime's parts, tests (the `external` ones
+    /// too), clippy, docs, packaging, formatting and the corpus.
     Test,
     /// Compile the runtime crate with the combinations of its parts a generated crate can have
     /// (cargo-hack, installed when missing).
@@ -72,16 +72,16 @@ enum Task {
         /// The targets to run (default: all of them, one after the other).
         targets: Vec<String>,
     },
-    /// Mutation-test lower.rs and emit/ with cargo-mutants (installed when missing) against the
+    /// Mutation-test lower/ and emit/ with cargo-mutants (installed when missing) against the
     /// fast tests; a missed mutant is a change to the generator no test notices.
     Mutants {
         /// Run only the K-th of N shards of the mutants (K from 0): `--shard 0/20`.
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
-        /// A file (or glob) to mutate instead of lower.rs and emit/; repeat for several.
+        /// A file (or glob) to mutate instead of lower/ and emit/; repeat for several.
         #[arg(long, value_name = "PATH")]
         file: Vec<String>,
-        /// Further arguments for cargo-mutants (`-- --re mark_validating --in-place`).
+        /// Further arguments for cargo-mutants (`-- --re spread_to_holders --in-place`).
         #[arg(last = true)]
         extra: Vec<String>,
     },
@@ -171,8 +171,10 @@ fn write_or_check(check: bool, result: Result<clientgen::Output, String>, out: &
             println!("{} is up to date", out.display());
             return ExitCode::SUCCESS;
         }
+        let extra = xtask::extra_files(out, &output.files);
         for path in &stale {
-            eprintln!("stale: {}", out.join(path).display());
+            let note = if extra.contains(path) { " (the generator does not write it: delete it)" } else { "" };
+            eprintln!("stale: {}{note}", out.join(path).display());
         }
         eprintln!("generated code is out of date: run `cargo xtask codegen`");
         return ExitCode::FAILURE;
@@ -180,6 +182,11 @@ fn write_or_check(check: bool, result: Result<clientgen::Output, String>, out: &
     match xtask::write_files(out, &output.files) {
         Ok(written) => {
             println!("{}: {written} file(s) written, {} unchanged", out.display(), output.files.len() - written);
+            // Files of an older generation are not deleted (the folder may be the caller's);
+            // `--check` fails on them.
+            for path in xtask::extra_files(out, &output.files) {
+                eprintln!("warning: {} is not written by the generator: delete it", out.join(path).display());
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -198,11 +205,20 @@ struct Step {
 
 /// What `cargo xtask test` runs after the freshness check, in order.
 const STEPS: &[Step] = &[
-    Step { name: "tests", args: &["test", "--workspace", "--all-targets"], env: &[] },
+    // `external`: the tests that need Node.js, Python or ../shared (installed above, or beside
+    // the project), which a plain `cargo test` lists as ignored.
+    Step {
+        name: "tests",
+        args: &["test", "--workspace", "--all-targets", "--features", "tests/external,xtask/external"],
+        env: &[],
+    },
     Step { name: "doctests", args: &["test", "--workspace", "--doc"], env: &[] },
     Step { name: "clippy", args: &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"], env: &[] },
     Step { name: "docs", args: &["doc", "--no-deps", "--all-features", "-p", "creatify"], env: &[("RUSTDOCFLAGS", "-D warnings")] },
     Step { name: "package", args: &["package", "-p", "creatify", "--allow-dirty"], env: &[] },
+    // rustfmt.toml's settings; generated crates pass too, since their lib.rs is rustfmt-clean and
+    // marks its modules `#[rustfmt::skip]`.
+    Step { name: "format", args: &["fmt", "--all", "--check"], env: &[] },
 ];
 
 /// Runs every check CI runs; the first failure stops the run.

@@ -2,7 +2,7 @@
 //! generator with cargo-mutants, to find code whose changes no test notices.
 //!
 //! cargo-mutants (pinned to [`VERSION`]) is installed first when missing or of another version.
-//! By default it mutates `lower.rs` and `emit/` of `crates/clientgen` and judges each mutant by
+//! By default it mutates `lower/` and `emit/` of `crates/clientgen` and judges each mutant by
 //! the fast tests only: the generator's unit tests, the rule fixtures' snapshots (`rules`) and
 //! the committed clients' freshness (`freshness`). A mutant those tests miss is a change to the
 //! generator that no fixture shows; the compile, client and contract tests are left out, as they
@@ -10,7 +10,7 @@
 //! tree, and writes its report to `target/mutants/mutants.out/` (`caught.txt`, `missed.txt`,
 //! `unviable.txt`, `timeout.txt`). Never part of `cargo xtask test` or CI: a whole run takes
 //! hours, so `--shard K/N` runs the K-th of N slices, and `-- ARGS` passes ARGS to cargo-mutants
-//! (`-- --re mark_validating --in-place`).
+//! (`-- --re spread_to_holders --in-place`).
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -19,7 +19,7 @@ use std::process::{Command, ExitCode};
 pub const VERSION: &str = "27.1.0";
 
 /// The files mutated when no `--file` is given (globs, relative to the project root).
-pub const DEFAULT_FILES: &[&str] = &["crates/clientgen/src/lower.rs", "crates/clientgen/src/emit/*.rs"];
+pub const DEFAULT_FILES: &[&str] = &["crates/clientgen/src/lower/*.rs", "crates/clientgen/src/emit/*.rs"];
 
 /// The cargo arguments that pick the tests judging each mutant, beside the mutated package's
 /// own: the generator's unit tests, and the `rules` and `freshness` tests of the `tests`
@@ -132,7 +132,7 @@ mod tests {
         let command = mutants_command(Path::new("/p"), Some("1/4"), DEFAULT_FILES, &["--re".into(), "lower".into()]);
         let args: Vec<String> = command.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
         let line = args.join(" ");
-        assert!(line.contains("--file crates/clientgen/src/lower.rs --file crates/clientgen/src/emit/*.rs"), "{line}");
+        assert!(line.contains("--file crates/clientgen/src/lower/*.rs --file crates/clientgen/src/emit/*.rs"), "{line}");
         assert!(line.contains("--cargo-arg=--package=tests --cargo-arg=--lib --cargo-arg=--test=rules"), "{line}");
         assert!(line.ends_with("--shard 1/4 --re lower"), "{line}");
     }

@@ -13,7 +13,7 @@ pub enum Location {
         /// Column number.
         column: usize,
     },
-    /// A JSON pointer into the document, e.g. `#/components/schemas/Lipsync`.
+    /// A JSON pointer into the document, e.g. `#/components/schemas/Pet`.
     Pointer(String),
     /// The document as a whole.
     Document,

@@ -1,20 +1,23 @@
 //! OpenAPI → Rust client generator, as a library: spec text in, the files of a client crate out.
 //!
-//! The pipeline runs one way, a module a stage: [`load`] (text → JSON tree), [`overlay`]
+//! The pipeline runs one way, a module a stage: [`parse`] (text → JSON tree), [`overlay`]
 //! (Overlay 1.0 actions on the tree), [`normalize`] (3.1 and real-world shapes → 3.0 shapes),
-//! [`load`] again (tree → openapiv3), [`lower`] (openapiv3 →
-//! [`model`]), [`emit`] (model → tokens and text), [`format`] (tokens → source). Nothing here
-//! touches the file system: [`generate`] returns the files to write.
+//! [`typed`] (tree → openapiv3), [`lower`](mod@lower) (openapiv3 → [`model`]), [`emit`] (model → tokens
+//! and text), [`format`](mod@format) (tokens → source). [`tree`] holds what the stages from parse to typed
+//! share about the JSON tree: its depth limit, node counts, and the checks before normalize.
+//! Nothing here touches the file system: [`generate`] returns the files to write.
 
 pub mod diag;
 pub mod emit;
 pub mod format;
-pub mod load;
 pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod normalize;
 pub mod overlay;
+pub mod parse;
+pub mod tree;
+pub mod typed;
 
 pub use diag::{Diagnostic, Error};
 
@@ -50,7 +53,7 @@ impl<'a> Input<'a> {
         Input { spec, overlays: Vec::new() }
     }
 
-    /// `lipsync-preview.yaml with creatify.overlay.yaml`: what a generated file's header names.
+    /// `petstore.yaml with petstore.overlay.yaml`: what a generated file's header names.
     pub fn describe(&self) -> String {
         let mut text = self.spec.name.to_owned();
         for (i, overlay) in self.overlays.iter().enumerate() {
@@ -64,7 +67,7 @@ impl<'a> Input<'a> {
 /// What the spec cannot say about the crate to generate.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The crate's name (`creatify`).
+    /// The crate's name (`petstore`).
     pub crate_name: String,
     /// The crate's version.
     pub crate_version: String,
@@ -80,7 +83,7 @@ pub struct Config {
     pub categories: Vec<String>,
     /// The oldest Rust the crate supports.
     pub rust_version: String,
-    /// The prefix of the environment variables `Client::from_env` reads (`CREATIFY`).
+    /// The prefix of the environment variables `Client::from_env` reads (`PETSTORE`).
     pub env_prefix: String,
     /// The `User-Agent` header; `{crate_name}/{crate_version}` when absent.
     pub user_agent: Option<String>,
@@ -141,34 +144,35 @@ pub struct Lowered {
     pub warnings: Vec<String>,
 }
 
-/// Runs load and overlay: the spec's JSON tree with every overlay applied, and the overlays'
-/// warnings (targets that matched nothing). The spec's text is never modified.
-pub fn apply_overlays(input: &Input<'_>) -> Result<(serde_json::Value, Vec<String>), Error> {
-    let mut tree = load::parse_text(input.spec.text, input.spec.name)?;
-    let mut warnings = Vec::new();
-    for source in &input.overlays {
-        let overlay = overlay::Overlay::parse(source.text, source.name)?;
-        warnings.extend(overlay.apply(&mut tree)?);
-    }
-    Ok((tree, warnings))
+/// The spec's JSON tree with every overlay applied.
+#[derive(Debug, Clone)]
+pub struct Overlaid {
+    /// The spec's tree, changed by each overlay in turn.
+    pub tree: serde_json::Value,
+    /// The overlays' warnings (targets that matched nothing), each naming its overlay.
+    pub warnings: Vec<String>,
 }
 
-/// Runs load, overlay, normalize and lower: the input to the intermediate model.
+/// Runs parse and overlay: the spec's JSON tree with every overlay applied, each overlay
+/// parsed when its turn comes. The spec's text is never modified.
+pub fn apply_overlays(input: &Input<'_>) -> Result<Overlaid, Error> {
+    let mut tree = parse::spec(input.spec.text, input.spec.name)?;
+    let mut warnings = Vec::new();
+    for source in &input.overlays {
+        let overlay = overlay::Overlay::read(&parse::yaml_or_json(source.text, source.name)?, source.name)?;
+        warnings.extend(overlay.apply(&mut tree)?);
+    }
+    Ok(Overlaid { tree, warnings })
+}
+
+/// Runs parse, overlay, normalize, typed and lower: the input to the intermediate model.
 pub fn lower(input: &Input<'_>) -> Result<Lowered, Error> {
-    let (mut tree, mut warnings) = apply_overlays(input)?;
+    let Overlaid { mut tree, mut warnings } = apply_overlays(input)?;
     let name = input.spec.name;
-    load::check_version(&tree, name)?;
-    load::check_depth(&tree, name)?;
-    let normalized = normalize::normalize(&mut tree);
-    // Normalizing's own errors come first in whatever the next stages report.
-    let after_normalizing = |mut e: Error| {
-        e.problems.splice(0..0, normalized.errors.iter().cloned());
-        e
-    };
-    // Normalizing adds levels (`allOf` wrappers, inlined references).
-    load::check_depth(&tree, name).map_err(after_normalizing)?;
+    let normalized = normalize::normalize(&mut tree, name)?;
     warnings.extend(normalized.warnings.iter().map(|w| format!("{name}: {w}")));
-    let doc = load::to_openapi(tree, name).map_err(after_normalizing)?;
+    // Normalizing's own errors come first in whatever the next stages report.
+    let doc = typed::to_openapi(tree, name).map_err(|e| normalized.before(e))?;
     let lowered = lower::lower(&doc);
     warnings.extend(lowered.warnings.iter().map(|w| format!("{name}: {w}")));
     let mut problems = normalized.errors;

@@ -51,97 +51,172 @@ pub enum Direction {
     Response,
 }
 
-/// Which directions a type is used in.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Usage {
-    /// Reachable from a request body or parameter.
-    pub request: bool,
-    /// Reachable from a response body.
-    pub response: bool,
-}
-
-impl Usage {
-    /// Whether the type is used in `direction`.
-    pub fn has(self, direction: Direction) -> bool {
-        match direction {
-            Direction::Request => self.request,
-            Direction::Response => self.response,
-        }
-    }
-}
-
-/// The Rust types a schema becomes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Views {
-    /// One type serves every direction the schema is used in.
-    Shared {
-        /// Its Rust name.
-        name: String,
-    },
-    /// The schema differs by direction and is used in both: two types.
-    Split {
-        /// The request view (`{Name}Request`): no readOnly field.
-        request: String,
-        /// The response view (the schema's own name): no writeOnly field.
-        response: String,
-    },
-}
-
-impl Views {
-    /// The Rust name of the view used in `direction`.
-    pub fn name(&self, direction: Direction) -> &str {
-        match (self, direction) {
-            (Views::Shared { name }, _) => name,
-            (Views::Split { request, .. }, Direction::Request) => request,
-            (Views::Split { response, .. }, Direction::Response) => response,
-        }
-    }
-}
-
 /// A named type.
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeDef {
     /// The name given in the spec (component name, or the path it was derived from).
     pub original_name: String,
-    /// The Rust types this schema becomes.
-    pub views: Views,
-    /// Where it is used.
-    pub usage: Usage,
     /// Doc text.
     pub doc: Option<String>,
     /// What it is.
     pub kind: TypeKind,
-    /// Its request-side view has a `validate` method: some field it sends has a constraint,
-    /// directly or through a nested type.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub validates: bool,
-    /// Its request-only view derives `Deserialize` whatever the crate's features: a type that
-    /// is always decoded (a response type, or one no operation uses) holds it.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub always_decoded: bool,
+    /// The Rust types this schema becomes, in the order they are emitted: one, or for a
+    /// schema whose fields differ by direction and that travels both ways, the response view
+    /// then the request view.
+    pub views: Vec<View>,
 }
 
 impl TypeDef {
-    /// The directions this type is emitted for, each with the Rust name of its view.
-    ///
-    /// A shared type reports the direction `None`: it carries the fields of both.
-    pub fn emitted_views(&self) -> Vec<(Option<Direction>, &str)> {
-        match &self.views {
-            Views::Shared { name } => {
-                let only = match (self.usage.request, self.usage.response) {
-                    (true, false) => Some(Direction::Request),
-                    (false, true) => Some(Direction::Response),
-                    _ => None,
-                };
-                vec![(only, name.as_str())]
-            }
-            Views::Split { request, response } => vec![
-                (Some(Direction::Response), response.as_str()),
-                (Some(Direction::Request), request.as_str()),
-            ],
+    /// The view a value of this type is when it travels in `direction`.
+    pub fn view(&self, direction: Direction) -> &View {
+        let side = match direction {
+            Direction::Request => Side::Request,
+            Direction::Response => Side::Response,
+        };
+        self.views.iter().find(|v| v.side == side).unwrap_or(&self.views[0])
+    }
+
+    /// The fields of a struct's view, each with the property it shows; none for other kinds.
+    pub fn fields_of<'a>(&'a self, view: &'a View) -> impl Iterator<Item = (&'a Field, &'a ViewField)> + 'a {
+        let fields = match &self.kind {
+            TypeKind::Struct(s) => s.fields.as_slice(),
+            _ => &[],
+        };
+        view.fields.iter().filter_map(move |vf| fields.get(vf.index).map(|f| (f, vf)))
+    }
+}
+
+/// Which way the values of a view travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// Only sent (request bodies, parameters): readOnly fields are left out.
+    Request,
+    /// Only received (response bodies): writeOnly fields are left out.
+    Response,
+    /// Both ways, or neither (a schema no operation uses): every field.
+    Both,
+}
+
+impl Side {
+    /// The direction whose views the field types of a view on this side name: a shared view
+    /// names response views, which hold every field a server may send.
+    pub fn names(self) -> Direction {
+        match self {
+            Side::Request => Direction::Request,
+            Side::Response | Side::Both => Direction::Response,
         }
     }
+
+    /// Whether values on this side are sent by the caller.
+    pub fn sent(self) -> bool {
+        self != Side::Response
+    }
+}
+
+/// One Rust type a schema becomes, with every decision emission prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    /// Its Rust name, claimed with every other type name.
+    pub name: String,
+    /// Which way its values travel.
+    pub side: Side,
+    /// The serde traits it implements.
+    pub serde: SerdeImpls,
+    /// A struct's fields present on this side, in spec order, each with its final wrapper.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<ViewField>,
+    /// The names of the methods its impl blocks have besides the setters, claimed in the
+    /// impl's scope before them; a struct only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub methods: Option<StructMethods>,
+    /// Free text the overlay adds to a request view's docs (e.g. "either text or audio").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The other view of a split type, which the docs link to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counterpart: Option<String>,
+}
+
+impl View {
+    /// Whether some field is `Option<Nullable<T>>`.
+    pub fn uses_nullable(&self) -> bool {
+        self.fields.iter().any(|f| f.wrapper == Wrapper::OptionNullable)
+    }
+
+    /// Whether it has a `validate` method.
+    pub fn validates(&self) -> bool {
+        self.methods.as_ref().is_some_and(|m| m.validate.is_some())
+    }
+}
+
+/// The methods of a struct view that are not setters.
+#[derive(Debug, Clone, Serialize)]
+pub struct StructMethods {
+    /// The constructor taking the required fields.
+    pub new: String,
+    /// Checks the declared limits of the fields sent, when some field has one (directly or
+    /// through a type it holds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validate: Option<String>,
+    /// The `key=value` pairs of an `application/x-www-form-urlencoded` body, when some
+    /// operation sends the view so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_pairs: Option<String>,
+    /// The parts of a `multipart/form-data` body, when some operation sends the view so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multipart_parts: Option<String>,
+}
+
+/// The serde traits a view implements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SerdeImpls {
+    /// Neither: an operation's parameters, sent one by one, never as a body.
+    None,
+    /// `Serialize`, and `Deserialize` only with the crate's `deserialize-requests` feature: a
+    /// view only ever sent, which nothing always decoded holds.
+    DeserializeWithFeature,
+    /// Both, always.
+    Both,
+}
+
+/// A property as one struct view declares it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ViewField {
+    /// Its index in the struct's `fields`.
+    pub index: usize,
+    /// Its Rust name (the property's), for reading the model.
+    pub name: String,
+    /// How its value is wrapped.
+    pub wrapper: Wrapper,
+    /// Held in a `Box`, because its type leads back to the struct holding it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub boxed: bool,
+    /// The builder method that sets it, when it is optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setter: Option<String>,
+    /// The method that sends it as an explicit `null`, when it may be.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub null_setter: Option<String>,
+    /// The static in `validate` holding its compiled `pattern`, when it has one and the view
+    /// validates; claimed in that function's scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+}
+
+/// How a field's value is wrapped in one view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Wrapper {
+    /// `T`: required and not nullable.
+    Plain,
+    /// `Option<T>`, always written (`null` when `None`): required but nullable.
+    OptionAlwaysWritten,
+    /// `Option<T>`, left out when `None`.
+    Option,
+    /// `Option<Nullable<T>>`: left out, sent as `null`, or sent as a value.
+    OptionNullable,
 }
 
 /// The shape of a named type.
@@ -199,12 +274,6 @@ pub struct UnionVariant {
 pub struct Struct {
     /// Properties in spec order.
     pub fields: Vec<Field>,
-    /// Free text the overlay adds to the request view only (e.g. "either text or audio").
-    pub request_note: Option<String>,
-    /// The query, header and cookie parameters of an operation (`{Op}Params`): sent field by
-    /// field, never as a body, so the type has no serde impls.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub parameters: bool,
 }
 
 /// One property of an object, with its presence in each direction.
@@ -214,12 +283,6 @@ pub struct Field {
     pub wire_name: String,
     /// The Rust field name.
     pub rust_name: String,
-    /// The builder method that sets it when it is optional, claimed with the other methods of
-    /// the struct's impl (`new`, `validate`, `multipart_parts`, the other setters).
-    pub setter: String,
-    /// The method that sends it as an explicit `null`, for a nullable field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub null_setter: Option<String>,
     /// Doc text.
     pub doc: Option<String>,
     /// The value type.
@@ -236,9 +299,6 @@ pub struct Field {
     /// Marked `deprecated: true`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
-    /// Held in a `Box`, because its type leads back to the struct holding it.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub boxed: bool,
 }
 
 impl Field {
@@ -403,6 +463,8 @@ pub struct Operation {
     pub method_name: String,
     /// Its `_with_response` twin, claimed in the same scope.
     pub with_response: String,
+    /// The names its methods' bodies bind.
+    pub locals: Locals,
     /// Upper-case HTTP method.
     pub http_method: String,
     /// The path template, e.g. `/pets/{petId}`.
@@ -436,6 +498,34 @@ impl Operation {
     }
 }
 
+/// The names an operation method binds besides its path parameters, claimed first in the
+/// method's scope (`naming::method_locals`), so no path parameter can shadow one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Locals {
+    /// The request body argument.
+    pub body: String,
+    /// The argument holding the query, header and cookie parameters.
+    pub params: String,
+    /// The operation's label, for errors.
+    pub operation: String,
+    /// The request being built.
+    pub request: String,
+    /// The response received.
+    pub response: String,
+    /// The cookie pairs being joined.
+    pub cookies: String,
+    /// An optional parameter's value, when set.
+    pub value: String,
+    /// One item of an exploded list parameter.
+    pub item: String,
+    /// A list parameter's items joined by commas.
+    pub joined: String,
+    /// A structured parameter's text form.
+    pub text: String,
+    /// The parts of a multipart body that is not a struct.
+    pub parts: String,
+}
+
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -456,7 +546,7 @@ pub struct Parameter {
     /// The name on the wire.
     pub wire_name: String,
     /// The Rust name: a field of the `{Operation}Params` struct, or for a path parameter an
-    /// argument of the method, claimed after `naming::METHOD_LOCALS`.
+    /// argument of the method, claimed after the method's [`Locals`].
     pub rust_name: String,
     /// Where it goes.
     pub location: ParamLocation,
@@ -504,7 +594,7 @@ pub struct BodyVariant {
 }
 
 /// How a request body is encoded on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Encoding {
     /// `application/json` and `…+json`.

@@ -31,12 +31,18 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
 ];
 
 /// The names an operation method's body binds or takes besides the path parameters: its
-/// `body` and `params` arguments and the locals emission writes (`emit/operations.rs`). They
-/// are claimed first in each method's scope, so a path parameter named like one is renamed
-/// (`operation2`) rather than shadowing it or being shadowed.
-pub const METHOD_LOCALS: &[&str] = &[
-    "operation", "request", "response", "body", "params", "cookies", "value", "item", "joined", "text", "parts",
-];
+/// `body` and `params` arguments and its locals. [`method_locals`] claims them first in each
+/// method's scope, so a path parameter named like one is renamed (`operation2`) rather than
+/// shadowing it or being shadowed.
+pub const METHOD_LOCALS: [&str; 11] =
+    ["body", "params", "operation", "request", "response", "cookies", "value", "item", "joined", "text", "parts"];
+
+/// Claims the names of [`METHOD_LOCALS`] in a method's `scope`, which must be new.
+pub fn method_locals(scope: &mut Scope) -> crate::model::Locals {
+    let [body, params, operation, request, response, cookies, value, item, joined, text, parts] =
+        METHOD_LOCALS.map(|name| scope.claim(name));
+    crate::model::Locals { body, params, operation, request, response, cookies, value, item, joined, text, parts }
+}
 
 /// The methods of the async and blocking clients that are not operations, the trait methods
 /// their own code calls on `self` (an inherent method would win over `Clone::clone`), and the
@@ -91,6 +97,13 @@ pub fn field_name(raw: &str) -> String {
 pub fn derived_name(base: &str, suffix: &str) -> String {
     let bare = base.trim_start_matches("r#").trim_end_matches('_');
     field_name(&format!("{bare}_{suffix}"))
+}
+
+/// A SCREAMING_SNAKE_CASE name for a static derived from a field's name (`caption_offset_x`
+/// and `pattern` give `CAPTION_OFFSET_X_PATTERN`); no keyword is upper case.
+pub fn static_name(base: &str, suffix: &str) -> String {
+    let bare = base.trim_start_matches("r#").trim_end_matches('_');
+    format!("{}_{}", bare.to_ascii_uppercase(), suffix.to_ascii_uppercase())
 }
 
 /// Makes a keyword usable: `r#type`, or `self_` where no raw form exists.
@@ -200,7 +213,7 @@ mod tests {
     #[test]
     fn type_names() {
         let table = [
-            ("Lipsync", "Lipsync"),
+            ("PetStore", "PetStore"),
             ("AspectRatioBc4Enum", "AspectRatioBc4Enum"),
             ("pet_store", "PetStore"),
             ("pet-store.v2", "PetStoreV2"),
@@ -294,12 +307,13 @@ mod tests {
 
     #[test]
     fn generator_names_are_claimed_before_spec_names() {
-        for list in [METHOD_LOCALS, CLIENT_METHODS, STRUCT_METHODS, BUILDER_METHODS] {
+        for list in [&METHOD_LOCALS[..], CLIENT_METHODS, STRUCT_METHODS, BUILDER_METHODS] {
             for name in list {
                 assert!(is_identifier(name) && field_name(name) == *name, "{name}");
             }
         }
-        let mut locals = Scope::with_reserved(METHOD_LOCALS);
+        let mut locals = Scope::new();
+        assert_eq!(method_locals(&mut locals).request, "request");
         assert_eq!(locals.claim(&field_name("operation")), "operation2");
         assert_eq!(locals.claim(&field_name("body")), "body2");
         assert_eq!(locals.claim(&field_name("id")), "id");

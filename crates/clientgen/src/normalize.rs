@@ -17,8 +17,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::diag::{Diagnostic, escape_segment, unescape_segment};
-use crate::load::{MAX_DEPTH, node_count_within};
+use crate::diag::{Diagnostic, Error, escape_segment, unescape_segment};
+use crate::tree::{self, MAX_DEPTH, node_count_within};
 
 /// What normalizing found: warnings (rewritten with a guess) and errors (cannot be read).
 #[derive(Debug, Default)]
@@ -29,8 +29,28 @@ pub struct Findings {
     pub errors: Vec<Diagnostic>,
 }
 
-/// Normalizes a whole document in place.
-pub fn normalize(doc: &mut Value) -> Findings {
+impl Findings {
+    /// `error` (of a later stage) with normalizing's own errors first, as found.
+    pub fn before(&self, mut error: Error) -> Error {
+        error.problems.splice(0..0, self.errors.iter().cloned());
+        error
+    }
+}
+
+/// Normalizes a whole document in place. It must be an OpenAPI 3 document at most
+/// [`MAX_DEPTH`] levels deep, before and after: normalizing adds levels (`allOf` wrappers,
+/// inlined references), and the typed stage reads the tree recursively. Past the limit
+/// afterwards, the error comes after normalizing's own.
+pub fn normalize(doc: &mut Value, source_name: &str) -> Result<Findings, Error> {
+    tree::check_version(doc, source_name)?;
+    tree::check_depth(doc, source_name)?;
+    let findings = rewrite(doc);
+    tree::check_depth(doc, source_name).map_err(|e| findings.before(e))?;
+    Ok(findings)
+}
+
+/// Rewrites a document in place, whatever it is.
+fn rewrite(doc: &mut Value) -> Findings {
     let mut findings = Findings::default();
     let Some(root) = doc.as_object_mut() else { return findings };
     if !root.contains_key("paths") {
@@ -501,21 +521,29 @@ impl Kind {
     }
 }
 
+/// A place holding a `$ref` to a response, request body, parameter or header component.
+struct RefPosition {
+    /// The JSON pointer of the object holding the `$ref`.
+    pointer: String,
+    /// The kind of component that belongs there.
+    wanted: Kind,
+}
+
 /// The places that may hold a `$ref` to a response, request body, parameter or header
 /// component, with the kind each wants.
-fn ref_positions(doc: &Value) -> Vec<(String, Kind)> {
+fn ref_positions(doc: &Value) -> Vec<RefPosition> {
     fn entries(value: Option<&Value>) -> impl Iterator<Item = (String, &Value)> {
         value.and_then(Value::as_object).into_iter().flatten().map(|(k, v)| (escape_segment(k), v))
     }
     fn items<'v>(owner: &'v Value, key: &str) -> impl Iterator<Item = (usize, &'v Value)> + use<'v> {
         owner.get(key).and_then(Value::as_array).into_iter().flatten().enumerate()
     }
-    fn add(out: &mut Vec<(String, Kind)>, pointer: String, value: &Value, kind: Kind) {
+    fn add(out: &mut Vec<RefPosition>, pointer: String, value: &Value, wanted: Kind) {
         if value.get("$ref").is_some() {
-            out.push((pointer, kind));
+            out.push(RefPosition { pointer, wanted });
         }
     }
-    fn response(out: &mut Vec<(String, Kind)>, pointer: String, response: &Value) {
+    fn response(out: &mut Vec<RefPosition>, pointer: String, response: &Value) {
         for (name, header) in entries(response.get("headers")) {
             add(out, format!("{pointer}/headers/{name}"), header, Kind::Header);
         }
@@ -563,7 +591,7 @@ fn ref_positions(doc: &Value) -> Vec<(String, Kind)> {
 /// at the end of the chain.
 fn fix_cross_kind_refs(doc: &mut Value, findings: &mut Findings) {
     let mut copies: std::collections::HashMap<(String, &'static str), String> = std::collections::HashMap::new();
-    for (pointer, wanted) in ref_positions(doc) {
+    for RefPosition { pointer, wanted } in ref_positions(doc) {
         let Some(Value::String(written)) = doc.pointer(&format!("{}/$ref", pointer.trim_start_matches('#'))).cloned() else {
             continue;
         };
@@ -659,12 +687,12 @@ fn inline_deep_refs(doc: &mut Value, findings: &mut Findings) {
     let mut refused = std::collections::BTreeSet::new();
     // A copy may itself hold deep references; a few rounds resolve chains of them.
     for round in 0..8 {
-        let mut deep = Vec::new();
-        let mut external = Vec::new();
-        collect_refs(doc, "#", &mut deep, &mut external);
+        let mut refs = Refs::default();
+        collect_refs(doc, "#", &mut refs);
+        let Refs { deep, external } = refs;
         // Each unreadable reference is reported, then replaced by a free-form schema so that
         // the later stages can go on and report their own problems in the same run.
-        for (at, problem) in external {
+        for ExternalRef { at, problem } in external {
             if round == 0 {
                 findings.errors.push(problem);
             }
@@ -675,7 +703,7 @@ fn inline_deep_refs(doc: &mut Value, findings: &mut Findings) {
         if deep.is_empty() {
             return;
         }
-        for (at, target) in deep {
+        for DeepRef { at, target } in deep {
             let problem = |message: String| Diagnostic::at(format!("{at}/$ref"), message);
             // References that lead into each other copy ever more, ever deeper: stop them.
             let depth_left = MAX_DEPTH.saturating_sub(at.split('/').count() - 1);
@@ -711,14 +739,33 @@ fn inline_deep_refs(doc: &mut Value, findings: &mut Findings) {
     findings.errors.push(Diagnostic::document("$refs into other definitions nest too deeply to inline"));
 }
 
-/// The places holding a deep reference, with their targets; references to other documents go
-/// to `external` as errors.
-fn collect_refs(
-    value: &Value,
-    pointer: &str,
-    deep: &mut Vec<(String, String)>,
-    external: &mut Vec<(String, Diagnostic)>,
-) {
+/// The `$ref`s [`inline_deep_refs`] replaces.
+#[derive(Default)]
+struct Refs {
+    /// Local references that point inside another definition.
+    deep: Vec<DeepRef>,
+    /// References to other documents.
+    external: Vec<ExternalRef>,
+}
+
+/// A local `$ref` to be replaced by a copy of its target.
+struct DeepRef {
+    /// The JSON pointer of the object holding the `$ref`.
+    at: String,
+    /// The `$ref` as written.
+    target: String,
+}
+
+/// A `$ref` to another document, and the error saying so.
+struct ExternalRef {
+    /// The JSON pointer of the object holding the `$ref`.
+    at: String,
+    problem: Diagnostic,
+}
+
+/// Adds the places under `value` (at `pointer`) holding a deep reference, with their targets,
+/// and those holding a reference to another document, each with its error, to `refs`.
+fn collect_refs(value: &Value, pointer: &str, refs: &mut Refs) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(target)) = map.get("$ref") {
@@ -727,9 +774,9 @@ fn collect_refs(
                         format!("{pointer}/$ref"),
                         format!("$ref {target:?} points into another document; bundle the spec into one file first"),
                     );
-                    external.push((pointer.to_owned(), problem));
+                    refs.external.push(ExternalRef { at: pointer.to_owned(), problem });
                 } else if is_deep(target) {
-                    deep.push((pointer.to_owned(), target.clone()));
+                    refs.deep.push(DeepRef { at: pointer.to_owned(), target: target.clone() });
                 }
                 return;
             }
@@ -737,12 +784,12 @@ fn collect_refs(
                 if matches!(key.as_str(), "example" | "examples" | "default") {
                     continue;
                 }
-                collect_refs(child, &format!("{pointer}/{}", escape_segment(key)), deep, external);
+                collect_refs(child, &format!("{pointer}/{}", escape_segment(key)), refs);
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                collect_refs(child, &format!("{pointer}/{i}"), deep, external);
+                collect_refs(child, &format!("{pointer}/{i}"), refs);
             }
         }
         _ => {}
@@ -768,15 +815,21 @@ mod tests {
 
     use super::*;
 
-    fn normalized(mut doc: Value) -> (Value, Vec<String>) {
-        let findings = normalize(&mut doc);
+    /// A document rewritten without errors, and the warnings as text.
+    struct Normalized {
+        doc: Value,
+        warnings: Vec<String>,
+    }
+
+    fn normalized(mut doc: Value) -> Normalized {
+        let findings = rewrite(&mut doc);
         assert!(findings.errors.is_empty(), "{:?}", findings.errors);
-        (doc, findings.warnings.iter().map(ToString::to_string).collect())
+        Normalized { doc, warnings: findings.warnings.iter().map(ToString::to_string).collect() }
     }
 
     #[test]
     fn openapi_31_schemas_become_30_schemas() {
-        let (doc, warnings) = normalized(json!({
+        let Normalized { doc, warnings } = normalized(json!({
             "openapi": "3.1.0",
             "webhooks": {"x": {}},
             "components": {"schemas": {"A": {"type": "object", "properties": {
@@ -804,7 +857,7 @@ mod tests {
 
     #[test]
     fn real_world_slips_are_repaired_with_a_warning() {
-        let (doc, warnings) = normalized(json!({
+        let Normalized { doc, warnings } = normalized(json!({
             "paths": {"/a": {"get": {"parameters": [{"name": "n", "in": "header", "schema": {"type": "int"}}]}}},
             "components": {"schemas": {"B": {"type": "integer", "minimum": -9223372036854776000.0_f64, "maximum": 2.5}}}
         }));
@@ -817,7 +870,7 @@ mod tests {
 
     #[test]
     fn references_to_components_of_another_kind_are_read_as_the_kind_wanted_when_they_fit() {
-        let (doc, warnings) = normalized(json!({
+        let Normalized { doc, warnings } = normalized(json!({
             "paths": {"/a": {"post": {
                 "parameters": [{"$ref": "#/components/headers/Trace"}],
                 "responses": {
@@ -851,7 +904,7 @@ mod tests {
 
     #[test]
     fn unknown_types_suggest_the_type_meant() {
-        let (_, warnings) = normalized(json!({"components": {"schemas": {
+        let Normalized { warnings, .. } = normalized(json!({"components": {"schemas": {
             "A": {"type": "strin"}, "B": {"type": "Integr"}, "C": {"type": "file"}
         }}}));
         assert_eq!(warnings, [
@@ -863,7 +916,7 @@ mod tests {
 
     #[test]
     fn references_into_other_definitions_are_inlined() {
-        let (doc, _) = normalized(json!({
+        let Normalized { doc, .. } = normalized(json!({
             "components": {"schemas": {
                 "A": {"oneOf": [{"type": "string", "maxLength": 3}, {"type": "integer"}]},
                 "B": {"properties": {"x": {"$ref": "#/components/schemas/A/oneOf/0"}}}
@@ -879,7 +932,7 @@ mod tests {
         let mut doc = json!({"components": {"schemas": {"A": {"properties": {
             "a": {"$ref": "#/components"}, "b": {"$ref": "#"}, "c": {"$ref": "#/components/schemas/A/properties/c"}
         }}}}});
-        let errors: Vec<String> = normalize(&mut doc).errors.iter().map(ToString::to_string).collect();
+        let errors: Vec<String> = rewrite(&mut doc).errors.iter().map(ToString::to_string).collect();
         assert_eq!(errors, [
             "#/components/schemas/A/properties/a/$ref: $ref \"#/components\" points at a place that contains it, so it cannot be inlined",
             "#/components/schemas/A/properties/b/$ref: $ref \"#\" points at a place that contains it, so it cannot be inlined",
@@ -889,7 +942,7 @@ mod tests {
 
         // Found by fuzzing: `##…` was read as the root, which the containment check missed.
         let mut doc = json!({"info": {"title": {"$ref": "####"}}, "paths": {"$ref": "####"}});
-        let errors: Vec<String> = normalize(&mut doc).errors.iter().map(ToString::to_string).collect();
+        let errors: Vec<String> = rewrite(&mut doc).errors.iter().map(ToString::to_string).collect();
         assert_eq!(errors, [
             "#/info/title/$ref: $ref \"####\" points at nothing",
             "#/paths/$ref: $ref \"####\" points at nothing",
@@ -906,7 +959,7 @@ mod tests {
         }
         schemas.insert("L8".to_owned(), json!({"properties": {"leaf": {"type": "string"}}}));
         let mut doc = json!({"components": {"schemas": schemas}});
-        let findings = normalize(&mut doc);
+        let findings = rewrite(&mut doc);
         assert!(!findings.errors.is_empty());
         assert!(findings.errors.iter().all(|e| e.message.contains("or copy more than 10000 values")), "{:?}", findings.errors);
     }
@@ -917,7 +970,7 @@ mod tests {
             "A": {"$ref": "other.yaml#/Thing"},
             "B": {"$ref": "#/components/schemas/A/nope/0"}
         }}});
-        let findings = normalize(&mut doc);
+        let findings = rewrite(&mut doc);
         let errors: Vec<String> = findings.errors.iter().map(ToString::to_string).collect();
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(errors[0].starts_with("#/components/schemas/A/$ref: $ref \"other.yaml#/Thing\" points into another document"));

@@ -1,7 +1,7 @@
 //! Overlay stage: applies OpenAPI Overlay 1.0.0 documents to the spec's JSON tree.
 //!
-//! The overlay is parsed and validated up front by [`Overlay::parse`]; [`Overlay::apply`] then
-//! runs its actions in order. Targets are RFC 9535 JSONPath queries evaluated with
+//! The overlay's tree (from the parse stage) is read and validated up front by
+//! [`Overlay::read`]; [`Overlay::apply`] then runs its actions in order. Targets are RFC 9535 JSONPath queries evaluated with
 //! `serde_json_path`; every matched node is addressed through its normalized path, turned
 //! into a JSON pointer, and mutated in place. Problems in the overlay point into the overlay:
 //! a line and column for syntax, a JSON pointer (`#/actions/2/target`) for the rest.
@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use serde_json_path::{JsonPath, PathElement};
 
 use crate::diag::{Diagnostic, Error, Location};
-use crate::load::node_count;
+use crate::tree::node_count;
 
 /// How many JSON nodes the updates of one overlay may add to a document in all.
 pub const UPDATE_BUDGET: usize = 100_000;
@@ -64,12 +64,12 @@ impl Match {
 }
 
 impl Overlay {
-    /// Parses an overlay document (YAML or JSON text). `source` names the file in messages.
+    /// Reads an overlay document from its JSON tree (see [`crate::parse::yaml_or_json`]).
+    /// `source` names the file in messages.
     ///
     /// Every structural problem is reported, with its location, as an [`Error`];
     /// all JSONPath targets are compiled here, so [`Overlay::apply`] never sees a bad query.
-    pub fn parse(text: &str, source: &str) -> Result<Overlay, Error> {
-        let root = crate::load::parse_any(text, source)?;
+    pub fn read(root: &Value, source: &str) -> Result<Overlay, Error> {
         let err = |place: &str, what: &str| Error::single(source, Diagnostic::at(format!("#{place}"), what));
 
         let top = root.as_object().ok_or_else(|| err("", "the overlay document must be a mapping"))?;

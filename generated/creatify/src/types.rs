@@ -600,6 +600,202 @@ impl LipsyncRequest {
     }
 }
 
+impl LipsyncRequest {
+    /// The `key=value` pairs of this value as an `application/x-www-form-urlencoded` body.
+    pub(crate) fn form_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        match &self.name {
+            Some(Nullable::Value(value)) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("name", text));
+                }
+            }
+            Some(Nullable::Null) => pairs.push(("name", String::new())),
+            None => {}
+        }
+        match &self.text {
+            Some(Nullable::Value(value)) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("text", text));
+                }
+            }
+            Some(Nullable::Null) => pairs.push(("text", String::new())),
+            None => {}
+        }
+        match &self.audio {
+            Some(Nullable::Value(value)) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("audio", text));
+                }
+            }
+            Some(Nullable::Null) => pairs.push(("audio", String::new())),
+            None => {}
+        }
+        match &self.creator {
+            Some(Nullable::Value(value)) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("creator", text));
+                }
+            }
+            Some(Nullable::Null) => pairs.push(("creator", String::new())),
+            None => {}
+        }
+        if let Some(value) = &self.model_version {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("model_version", text));
+            }
+        }
+        {
+            let value = &self.aspect_ratio;
+            for text in crate::http::field_texts(value) {
+                pairs.push(("aspect_ratio", text));
+            }
+        }
+        if let Some(value) = &self.green_screen {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("green_screen", text));
+            }
+        }
+        if let Some(value) = &self.transparent_background {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("transparent_background", text));
+            }
+        }
+        match &self.webhook_url {
+            Some(Nullable::Value(value)) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("webhook_url", text));
+                }
+            }
+            Some(Nullable::Null) => pairs.push(("webhook_url", String::new())),
+            None => {}
+        }
+        match &self.accent {
+            Some(Nullable::Value(value)) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("accent", text));
+                }
+            }
+            Some(Nullable::Null) => pairs.push(("accent", String::new())),
+            None => {}
+        }
+        if let Some(value) = &self.no_caption {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("no_caption", text));
+            }
+        }
+        if let Some(value) = &self.no_music {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("no_music", text));
+            }
+        }
+        if let Some(value) = &self.caption_style {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("caption_style", text));
+            }
+        }
+        if let Some(value) = &self.caption_offset_x {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("caption_offset_x", text));
+            }
+        }
+        if let Some(value) = &self.caption_offset_y {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("caption_offset_y", text));
+            }
+        }
+        pairs
+    }
+
+    /// The parts of this value as a `multipart/form-data` body.
+    pub(crate) fn multipart_parts(&self) -> Vec<crate::http::Part> {
+        let mut parts = Vec::new();
+        match &self.name {
+            Some(Nullable::Value(value)) => {
+                crate::http::Part::values("name", value, &mut parts);
+            }
+            Some(Nullable::Null) => {
+                parts.push(crate::http::Part::text("name", String::new()))
+            }
+            None => {}
+        }
+        match &self.text {
+            Some(Nullable::Value(value)) => {
+                crate::http::Part::values("text", value, &mut parts);
+            }
+            Some(Nullable::Null) => {
+                parts.push(crate::http::Part::text("text", String::new()))
+            }
+            None => {}
+        }
+        match &self.audio {
+            Some(Nullable::Value(value)) => {
+                crate::http::Part::values("audio", value, &mut parts);
+            }
+            Some(Nullable::Null) => {
+                parts.push(crate::http::Part::text("audio", String::new()))
+            }
+            None => {}
+        }
+        match &self.creator {
+            Some(Nullable::Value(value)) => {
+                crate::http::Part::values("creator", value, &mut parts);
+            }
+            Some(Nullable::Null) => {
+                parts.push(crate::http::Part::text("creator", String::new()))
+            }
+            None => {}
+        }
+        if let Some(value) = &self.model_version {
+            crate::http::Part::values("model_version", value, &mut parts);
+        }
+        {
+            let value = &self.aspect_ratio;
+            crate::http::Part::values("aspect_ratio", value, &mut parts);
+        }
+        if let Some(value) = &self.green_screen {
+            crate::http::Part::values("green_screen", value, &mut parts);
+        }
+        if let Some(value) = &self.transparent_background {
+            crate::http::Part::values("transparent_background", value, &mut parts);
+        }
+        match &self.webhook_url {
+            Some(Nullable::Value(value)) => {
+                crate::http::Part::values("webhook_url", value, &mut parts);
+            }
+            Some(Nullable::Null) => {
+                parts.push(crate::http::Part::text("webhook_url", String::new()))
+            }
+            None => {}
+        }
+        match &self.accent {
+            Some(Nullable::Value(value)) => {
+                crate::http::Part::values("accent", value, &mut parts);
+            }
+            Some(Nullable::Null) => {
+                parts.push(crate::http::Part::text("accent", String::new()))
+            }
+            None => {}
+        }
+        if let Some(value) = &self.no_caption {
+            crate::http::Part::values("no_caption", value, &mut parts);
+        }
+        if let Some(value) = &self.no_music {
+            crate::http::Part::values("no_music", value, &mut parts);
+        }
+        if let Some(value) = &self.caption_style {
+            crate::http::Part::values("caption_style", value, &mut parts);
+        }
+        if let Some(value) = &self.caption_offset_x {
+            crate::http::Part::values("caption_offset_x", value, &mut parts);
+        }
+        if let Some(value) = &self.caption_offset_y {
+            crate::http::Part::values("caption_offset_y", value, &mut parts);
+        }
+        parts
+    }
+}
+
 /// The `ModelVersion699Enum` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ModelVersion {
@@ -920,201 +1116,5 @@ impl<'de> serde::Deserialize<'de> for CaptionStyle {
     ) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         Ok(text.parse().unwrap_or_else(|never: std::convert::Infallible| match never {}))
-    }
-}
-
-impl LipsyncRequest {
-    /// The `key=value` pairs of this value as an `application/x-www-form-urlencoded` body.
-    pub(crate) fn form_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::new();
-        match &self.name {
-            Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
-                    pairs.push(("name", text));
-                }
-            }
-            Some(Nullable::Null) => pairs.push(("name", String::new())),
-            None => {}
-        }
-        match &self.text {
-            Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
-                    pairs.push(("text", text));
-                }
-            }
-            Some(Nullable::Null) => pairs.push(("text", String::new())),
-            None => {}
-        }
-        match &self.audio {
-            Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
-                    pairs.push(("audio", text));
-                }
-            }
-            Some(Nullable::Null) => pairs.push(("audio", String::new())),
-            None => {}
-        }
-        match &self.creator {
-            Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
-                    pairs.push(("creator", text));
-                }
-            }
-            Some(Nullable::Null) => pairs.push(("creator", String::new())),
-            None => {}
-        }
-        if let Some(value) = &self.model_version {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("model_version", text));
-            }
-        }
-        {
-            let value = &self.aspect_ratio;
-            for text in crate::http::field_texts(value) {
-                pairs.push(("aspect_ratio", text));
-            }
-        }
-        if let Some(value) = &self.green_screen {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("green_screen", text));
-            }
-        }
-        if let Some(value) = &self.transparent_background {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("transparent_background", text));
-            }
-        }
-        match &self.webhook_url {
-            Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
-                    pairs.push(("webhook_url", text));
-                }
-            }
-            Some(Nullable::Null) => pairs.push(("webhook_url", String::new())),
-            None => {}
-        }
-        match &self.accent {
-            Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
-                    pairs.push(("accent", text));
-                }
-            }
-            Some(Nullable::Null) => pairs.push(("accent", String::new())),
-            None => {}
-        }
-        if let Some(value) = &self.no_caption {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("no_caption", text));
-            }
-        }
-        if let Some(value) = &self.no_music {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("no_music", text));
-            }
-        }
-        if let Some(value) = &self.caption_style {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("caption_style", text));
-            }
-        }
-        if let Some(value) = &self.caption_offset_x {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("caption_offset_x", text));
-            }
-        }
-        if let Some(value) = &self.caption_offset_y {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("caption_offset_y", text));
-            }
-        }
-        pairs
-    }
-
-    /// The parts of this value as a `multipart/form-data` body.
-    pub(crate) fn multipart_parts(&self) -> Vec<crate::http::Part> {
-        let mut parts = Vec::new();
-        match &self.name {
-            Some(Nullable::Value(value)) => {
-                crate::http::Part::values("name", value, &mut parts);
-            }
-            Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("name", String::new()))
-            }
-            None => {}
-        }
-        match &self.text {
-            Some(Nullable::Value(value)) => {
-                crate::http::Part::values("text", value, &mut parts);
-            }
-            Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("text", String::new()))
-            }
-            None => {}
-        }
-        match &self.audio {
-            Some(Nullable::Value(value)) => {
-                crate::http::Part::values("audio", value, &mut parts);
-            }
-            Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("audio", String::new()))
-            }
-            None => {}
-        }
-        match &self.creator {
-            Some(Nullable::Value(value)) => {
-                crate::http::Part::values("creator", value, &mut parts);
-            }
-            Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("creator", String::new()))
-            }
-            None => {}
-        }
-        if let Some(value) = &self.model_version {
-            crate::http::Part::values("model_version", value, &mut parts);
-        }
-        {
-            let value = &self.aspect_ratio;
-            crate::http::Part::values("aspect_ratio", value, &mut parts);
-        }
-        if let Some(value) = &self.green_screen {
-            crate::http::Part::values("green_screen", value, &mut parts);
-        }
-        if let Some(value) = &self.transparent_background {
-            crate::http::Part::values("transparent_background", value, &mut parts);
-        }
-        match &self.webhook_url {
-            Some(Nullable::Value(value)) => {
-                crate::http::Part::values("webhook_url", value, &mut parts);
-            }
-            Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("webhook_url", String::new()))
-            }
-            None => {}
-        }
-        match &self.accent {
-            Some(Nullable::Value(value)) => {
-                crate::http::Part::values("accent", value, &mut parts);
-            }
-            Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("accent", String::new()))
-            }
-            None => {}
-        }
-        if let Some(value) = &self.no_caption {
-            crate::http::Part::values("no_caption", value, &mut parts);
-        }
-        if let Some(value) = &self.no_music {
-            crate::http::Part::values("no_music", value, &mut parts);
-        }
-        if let Some(value) = &self.caption_style {
-            crate::http::Part::values("caption_style", value, &mut parts);
-        }
-        if let Some(value) = &self.caption_offset_x {
-            crate::http::Part::values("caption_offset_x", value, &mut parts);
-        }
-        if let Some(value) = &self.caption_offset_y {
-            crate::http::Part::values("caption_offset_y", value, &mut parts);
-        }
-        parts
     }
 }

@@ -182,7 +182,7 @@ mod tests {
     fn prose_is_made_safe_for_rustdoc() {
         let table = [
             ("plain text", "plain text"),
-            ("see https://api.creatify.ai/docs.", "see <https://api.creatify.ai/docs>."),
+            ("see https://api.example.com/docs.", "see <https://api.example.com/docs>."),
             ("list [a] <b>", "list \\[a\\] \\<b\\>"),
             ("```\nlet x = 1;\n```", "```text\nlet x = 1;\n```"),
             ("```json\n{}\n```", "```text\n{}\n```"),

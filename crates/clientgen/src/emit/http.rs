@@ -1,7 +1,7 @@
 //! What the operations of an API send and read, which decides the parts of the runtime
 //! (`runtime.rs`) its crate gets.
 
-use crate::model::{Api, Encoding, Scalar, Success, SuccessBody, TypeDef, TypeKind, TypeRef};
+use crate::model::{Api, Direction, Encoding, Field, Scalar, Success, SuccessBody, TypeDef, TypeKind, TypeRef};
 
 /// Which request-body encodings some operation of `api` uses.
 #[derive(Debug, Default, Clone, Copy)]
@@ -34,11 +34,10 @@ impl Encodings {
         for variant in api.operations.iter().filter_map(|op| op.body.as_ref()).flat_map(|b| &b.variants) {
             // A struct body goes field by field (`form_pairs`, `multipart_parts`); any other
             // through its JSON value.
-            let fields = match &variant.ty {
-                TypeRef::Named(id) => match api.types.get(id) {
-                    Some(def @ TypeDef { kind: TypeKind::Struct(s), .. }) => Some(super::types::sent_fields(def, s).1),
-                    _ => None,
-                },
+            let fields: Option<Vec<&Field>> = match &variant.ty {
+                TypeRef::Named(id) => api.types.get(id).filter(|def| matches!(def.kind, TypeKind::Struct(_))).map(|def| {
+                    def.fields_of(def.view(Direction::Request)).map(|(field, _)| field).collect()
+                }),
                 _ => None,
             };
             match variant.encoding {

@@ -269,28 +269,29 @@ fn operation_section(out: &mut String, api: &Api, config: &Config, op: &Operatio
 /// A table of a type's fields as seen in `direction`, or a line naming the type.
 fn fields_table(out: &mut String, api: &Api, ty: &TypeRef, direction: Direction, heading: &str) {
     let type_text = |ty: &TypeRef| {
-        super::rust_type(api, ty, Some(direction), &quote::quote! {}).owned.to_string().replace(' ', "")
+        super::rust_type(api, ty, direction, &quote::quote! {}).owned.to_string().replace(' ', "")
     };
     let TypeRef::Named(id) = ty else {
         let _ = writeln!(out, "{heading}: `{}`.\n", type_text(ty));
         return;
     };
     let Some(def) = api.types.get(id) else { return };
-    let name = def.views.name(direction);
-    let TypeKind::Struct(s) = &def.kind else {
+    let view = def.view(direction);
+    let name = &view.name;
+    let TypeKind::Struct(_) = &def.kind else {
         let _ = writeln!(out, "{heading}: `{name}`.\n");
         return;
     };
     let _ = writeln!(out, "{heading} (`{name}`):\n");
     let _ = writeln!(out, "| Field | Type | Required | Description |\n|---|---|---|---|");
-    for f in s.fields.iter().filter(|f| f.presence(direction) != Presence::Absent) {
+    for (f, _) in def.fields_of(view) {
         let required = if f.presence(direction) == Presence::Required { "yes" } else { "no" };
         let nullable = if f.nullable { ", nullable" } else { "" };
         let doc = f.doc.as_deref().map(first_line).unwrap_or_default();
         let _ = writeln!(out, "| `{}` | `{}` | {required}{nullable} | {doc} |", f.wire_name, type_text(&f.ty));
     }
     let _ = writeln!(out);
-    if let (Direction::Request, Some(note)) = (direction, &s.request_note) {
+    if let Some(note) = &view.note {
         let _ = writeln!(out, "{}\n", note.trim());
     }
 }
@@ -416,7 +417,8 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_option
         TypeRef::Any => "serde_json::Value::Null".to_owned(),
         TypeRef::Named(id) => {
             let Some(def) = api.types.get(id) else { return "Default::default()".to_owned() };
-            let name = def.views.name(Direction::Request);
+            let view = def.view(Direction::Request);
+            let name = &view.name;
             let path = format!("{krate}::types::{name}");
             match &def.kind {
                 TypeKind::Enum(e) => match e.variants.first() {
@@ -432,13 +434,12 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_option
                     }
                     _ => format!("{path}::Other(serde_json::Value::Null)"),
                 },
-                TypeKind::Struct(s) if depth < 4 => {
-                    let direction = if def.usage.request || !def.usage.response { Direction::Request } else { Direction::Response };
-                    let fields: Vec<&Field> = s.fields.iter().filter(|f| f.presence(direction) != Presence::Absent).collect();
+                TypeKind::Struct(_) if depth < 4 => {
+                    let fields: Vec<(&Field, &ViewField)> = def.fields_of(view).collect();
                     let required: Vec<String> = fields
                         .iter()
-                        .filter(|f| f.presence(direction) == Presence::Required && !f.nullable)
-                        .map(|f| {
+                        .filter(|(_, view_field)| view_field.wrapper == Wrapper::Plain)
+                        .map(|(f, _)| {
                             let value = example_value(api, &f.ty, krate, depth + 1, false);
                             // `new` takes `impl Into<String>` for strings: a literal reads better.
                             value.strip_suffix(".to_owned()").map(str::to_owned).unwrap_or(value)
@@ -446,12 +447,12 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_option
                         .collect();
                     let mut expr = format!("{path}::new({})", required.join(", "));
                     if show_optional {
-                        let optional_string = fields.iter().find(|f| {
-                            f.presence(direction) == Presence::Optional
+                        let optional_string = fields.iter().find(|(f, view_field)| {
+                            matches!(view_field.wrapper, Wrapper::Option | Wrapper::OptionNullable)
                                 && matches!(f.ty, TypeRef::Scalar(Scalar::String))
                         });
-                        if let Some(f) = optional_string {
-                            let _ = write!(expr, "\n    .{}(\"example\")", f.setter);
+                        if let Some(setter) = optional_string.and_then(|(_, view_field)| view_field.setter.as_deref()) {
+                            let _ = write!(expr, "\n    .{setter}(\"example\")");
                         }
                     }
                     expr

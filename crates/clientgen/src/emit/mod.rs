@@ -147,13 +147,15 @@ impl Features {
             drf_errors: http::drf_errors(api),
             ..Features::default()
         };
-        features.validation = api.types.values().any(|def| def.validates);
         for def in api.types.values() {
+            for view in def.views.iter().filter(|view| view.validates()) {
+                features.validation = true;
+                features.patterns |= def.fields_of(view).any(|(f, _)| f.constraints.pattern.is_some());
+            }
             match &def.kind {
                 TypeKind::Struct(s) => {
                     for f in &s.fields {
                         features.scan(&f.ty);
-                        features.patterns |= def.validates && f.request != Presence::Absent && f.constraints.pattern.is_some();
                     }
                 }
                 TypeKind::Alias(target) | TypeKind::Newtype(target) => features.scan(target),
@@ -201,8 +203,9 @@ pub struct RustType {
     pub display: bool,
 }
 
-/// Spells `ty` as seen from `direction`; named types are prefixed by `prefix` (`types::`).
-pub fn rust_type(api: &Api, ty: &TypeRef, direction: Option<Direction>, prefix: &TokenStream) -> RustType {
+/// Spells `ty` as the views of `direction` name it (see [`Side::names`]); named types are
+/// prefixed by `prefix` (`types::`).
+pub fn rust_type(api: &Api, ty: &TypeRef, direction: Direction, prefix: &TokenStream) -> RustType {
     let copy = |owned: TokenStream| RustType { borrowed: owned.clone(), owned, into_string: false, display: true };
     match ty {
         TypeRef::Scalar(scalar) => match scalar {
@@ -236,7 +239,7 @@ pub fn rust_type(api: &Api, ty: &TypeRef, direction: Option<Direction>, prefix: 
         },
         TypeRef::Named(id) => match api.types.get(id) {
             Some(def) => {
-                let name = ident(def.views.name(direction.unwrap_or(Direction::Response)));
+                let name = ident(&def.view(direction).name);
                 let display = matches!(def.kind, TypeKind::Enum(_));
                 RustType {
                     owned: quote! { #prefix #name },
@@ -305,8 +308,9 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #![doc = #line] }
     });
-    let validate = features.validation.then(|| quote! { mod validate; });
-    let support = (features.decimal || features.files || types::needs_nullable(api)).then(|| quote! { mod support; });
+    let validate = features.validation.then(|| quote! { #[rustfmt::skip] mod validate; });
+    let support = (features.decimal || features.files || types::needs_nullable(api))
+        .then(|| quote! { #[rustfmt::skip] mod support; });
     // A spec without operations (webhooks or schemas only) still gets the whole client, whose
     // runtime then has no caller.
     let unused_runtime = api.operations.is_empty().then(|| quote! { #![allow(dead_code, unused_imports)] });
@@ -320,15 +324,24 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         #![allow(#(#lints),*)]
         #unused_runtime
 
+        // The modules are prettyplease's output; `cargo fmt` in a workspace that holds the crate
+        // leaves them as generated (ARCHITECTURE.md, "Generated crates stay formatted").
         #[cfg(feature = "blocking")]
+        #[rustfmt::skip]
         pub mod blocking;
+        #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
         mod decode;
+        #[rustfmt::skip]
         mod error;
+        #[rustfmt::skip]
         mod http;
         #[cfg(feature = "blocking")]
+        #[rustfmt::skip]
         mod runner;
         #support
+        #[rustfmt::skip]
         pub mod types;
         #validate
 

@@ -19,11 +19,11 @@ pub struct Method {
     pub doc: TokenStream,
     /// `#[deprecated]`, when the operation is.
     pub deprecated: TokenStream,
-    /// Parameter declarations (`body: &types::LipsyncRequest`).
+    /// Parameter declarations (`body: &types::PetRequest`).
     pub params: Vec<TokenStream>,
     /// The same parameters, as arguments.
     pub args: Vec<Ident>,
-    /// The body type of a success (`types::Lipsync`).
+    /// The body type of a success (`types::Pet`).
     pub ret: TokenStream,
     /// The `_with_response` body: builds the request, sends it, decodes the answer.
     pub body: TokenStream,
@@ -46,6 +46,39 @@ pub fn methods(api: &Api, config: &Config) -> Vec<Method> {
     out
 }
 
+/// The identifiers of an operation method's arguments and locals, as lowering claimed them.
+struct Names {
+    body: Ident,
+    params: Ident,
+    operation: Ident,
+    request: Ident,
+    response: Ident,
+    cookies: Ident,
+    value: Ident,
+    item: Ident,
+    joined: Ident,
+    text: Ident,
+    parts: Ident,
+}
+
+impl Names {
+    fn of(l: &Locals) -> Self {
+        Names {
+            body: ident(&l.body),
+            params: ident(&l.params),
+            operation: ident(&l.operation),
+            request: ident(&l.request),
+            response: ident(&l.response),
+            cookies: ident(&l.cookies),
+            value: ident(&l.value),
+            item: ident(&l.item),
+            joined: ident(&l.joined),
+            text: ident(&l.text),
+            parts: ident(&l.parts),
+        }
+    }
+}
+
 fn method(
     api: &Api,
     config: &Config,
@@ -56,6 +89,8 @@ fn method(
 ) -> Method {
     let types = quote! { types:: };
     let label = format!("{} {}", op.http_method, op.path);
+    let names = Names::of(&op.locals);
+    let Names { body: body_arg, params: params_arg, operation, request, response, cookies, parts, .. } = &names;
     let mut params = Vec::new();
     let mut args = Vec::new();
     let mut checks = Vec::new();
@@ -63,98 +98,99 @@ fn method(
 
     for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Path) {
         let arg = ident(&p.rust_name);
-        let ty = rust_type(api, &p.ty, Some(Direction::Request), &types).borrowed;
+        let ty = rust_type(api, &p.ty, Direction::Request, &types).borrowed;
         params.push(quote! { #arg: #ty });
         args.push(arg);
     }
     if let (Some(variant), Some(body)) = (variant, &op.body) {
-        let body_ident = format_ident!("body");
         let ty = match variant.encoding {
             Encoding::Text => quote! { &str },
             Encoding::Bytes => quote! { &[u8] },
-            _ => rust_type(api, &variant.ty, Some(Direction::Request), &types).borrowed,
+            _ => rust_type(api, &variant.ty, Direction::Request, &types).borrowed,
         };
-        params.push(if body.required { quote! { body: #ty } } else { quote! { body: Option<#ty> } });
-        args.push(body_ident);
+        params.push(if body.required { quote! { #body_arg: #ty } } else { quote! { #body_arg: Option<#ty> } });
+        args.push(body_arg.clone());
         let structured = !matches!(variant.encoding, Encoding::Text | Encoding::Bytes);
-        if let (true, TypeRef::Named(id)) = (structured, &variant.ty) {
-            if super::validate::validates(api, id) {
-                checks.push(if body.required {
-                    quote! { body.validate()?; }
-                } else {
-                    quote! { if let Some(body) = body { body.validate()?; } }
-                });
-            }
+        let methods = match &variant.ty {
+            TypeRef::Named(id) if structured => sent_methods(api, id),
+            _ => None,
+        };
+        if let Some(validate) = methods.and_then(|m| m.validate.as_deref()).map(ident) {
+            checks.push(if body.required {
+                quote! { #body_arg.#validate()?; }
+            } else {
+                quote! { if let Some(#body_arg) = #body_arg { #body_arg.#validate()?; } }
+            });
         }
         let media = &variant.media_type;
         let encode = match variant.encoding {
-            Encoding::Json => quote! { crate::http::Body::json(body)? },
-            Encoding::Form => match &variant.ty {
-                TypeRef::Named(id) if multipart_struct(api, id) => quote! { crate::http::Body::form(&body.form_pairs())? },
-                _ => quote! { crate::http::Body::form_of(body)? },
+            Encoding::Json => quote! { crate::http::Body::json(#body_arg)? },
+            Encoding::Form => match methods.and_then(|m| m.form_pairs.as_deref()).map(ident) {
+                Some(form_pairs) => quote! { crate::http::Body::form(&#body_arg.#form_pairs())? },
+                None => quote! { crate::http::Body::form_of(#body_arg)? },
             },
-            Encoding::Multipart => match &variant.ty {
-                TypeRef::Named(id) if multipart_struct(api, id) => quote! { crate::http::Body::Multipart(body.multipart_parts()) },
-                _ => quote! {{
-                    let mut parts = Vec::new();
-                    crate::http::Part::values("body", body, &mut parts);
-                    crate::http::Body::Multipart(parts)
+            Encoding::Multipart => match methods.and_then(|m| m.multipart_parts.as_deref()).map(ident) {
+                Some(multipart_parts) => quote! { crate::http::Body::Multipart(#body_arg.#multipart_parts()) },
+                None => quote! {{
+                    let mut #parts = Vec::new();
+                    crate::http::Part::values("body", #body_arg, &mut #parts);
+                    crate::http::Body::Multipart(#parts)
                 }},
             },
-            Encoding::Text => quote! { crate::http::Body::raw(#media, body.as_bytes()) },
-            Encoding::Bytes => quote! { crate::http::Body::raw(#media, body) },
+            Encoding::Text => quote! { crate::http::Body::raw(#media, #body_arg.as_bytes()) },
+            Encoding::Bytes => quote! { crate::http::Body::raw(#media, #body_arg) },
         };
         steps.push(if body.required {
-            quote! { request.body = #encode; }
+            quote! { #request.body = #encode; }
         } else {
-            quote! { if let Some(body) = body { request.body = #encode; } }
+            quote! { if let Some(#body_arg) = #body_arg { #request.body = #encode; } }
         });
     }
     if let Some(id) = &op.params_type {
-        let ty = rust_type(api, &TypeRef::Named(id.clone()), Some(Direction::Request), &types).borrowed;
-        params.push(quote! { params: #ty });
-        args.push(format_ident!("params"));
-        if super::validate::validates(api, id) {
-            checks.push(quote! { params.validate()?; });
+        let ty = rust_type(api, &TypeRef::Named(id.clone()), Direction::Request, &types).borrowed;
+        params.push(quote! { #params_arg: #ty });
+        args.push(params_arg.clone());
+        if let Some(validate) = sent_methods(api, id).and_then(|m| m.validate.as_deref()).map(ident) {
+            checks.push(quote! { #params_arg.#validate()?; });
         }
     }
     for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Query) {
-        steps.push(param_push(api, p, |wire, v| quote! { request.query.push((#wire, #v.to_string())); }));
+        steps.push(param_push(api, &names, p, |wire, v| quote! { #request.query.push((#wire, #v.to_string())); }));
     }
     for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Header) {
-        steps.push(param_push(api, p, |wire, v| quote! { request.headers.push((#wire, #v.to_string())); }));
+        steps.push(param_push(api, &names, p, |wire, v| quote! { #request.headers.push((#wire, #v.to_string())); }));
     }
-    let cookies: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == ParamLocation::Cookie).collect();
-    if !cookies.is_empty() {
-        let pushes = cookies.iter().map(|p| {
-            param_push(api, p, |wire, v| {
+    let cookie_params: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == ParamLocation::Cookie).collect();
+    if !cookie_params.is_empty() {
+        let pushes = cookie_params.iter().map(|p| {
+            param_push(api, &names, p, |wire, v| {
                 let pair = format!("{}={{}}", escape_braces(wire));
-                quote! { cookies.push(format!(#pair, #v)); }
+                quote! { #cookies.push(format!(#pair, #v)); }
             })
         });
         steps.push(quote! {
-            let mut cookies: Vec<String> = Vec::new();
+            let mut #cookies: Vec<String> = Vec::new();
             #(#pushes)*
-            if !cookies.is_empty() {
-                request.headers.push(("cookie", cookies.join("; ")));
+            if !#cookies.is_empty() {
+                #request.headers.push(("cookie", #cookies.join("; ")));
             }
         });
     }
     let security = security(api, op);
     if !security.is_empty() {
-        steps.insert(0, quote! { request.security = #security; });
+        steps.insert(0, quote! { #request.security = #security; });
     }
 
     let segments = op.path.split('/').skip(1).map(|segment| path_segment(api, op, segment));
     let http_method = format_ident!("{}", op.http_method);
-    let (ret, decode) = decode(api, op);
+    let (ret, decode) = decode(api, op, &names);
     let mutable = (!steps.is_empty()).then(|| quote! { mut });
     let body = quote! {
         #(#checks)*
-        let operation = #label;
-        let #mutable request = Request::new(operation, reqwest::Method::#http_method, self.url(&[#(#segments),*]));
+        let #operation = #label;
+        let #mutable #request = Request::new(#operation, reqwest::Method::#http_method, self.url(&[#(#segments),*]));
         #(#steps)*
-        let response = crate::http::execute(self, request).await?;
+        let #response = crate::http::execute(self, #request).await?;
         #decode
     };
     Method {
@@ -191,18 +227,18 @@ fn security(api: &Api, op: &Operation) -> TokenStream {
     quote! { &[#(#alternatives),*] }
 }
 
-/// Whether `id` is a struct whose request view gets `multipart_parts` and `form_pairs` methods
-/// (for the encodings it is sent in).
-pub fn multipart_struct(api: &Api, id: &TypeId) -> bool {
-    matches!(api.types.get(id), Some(TypeDef { kind: TypeKind::Struct(_), .. }))
+/// The methods of the view a struct `id` is sent as (`validate`, `form_pairs`, …).
+pub fn sent_methods<'a>(api: &'a Api, id: &TypeId) -> Option<&'a StructMethods> {
+    api.types.get(id)?.view(Direction::Request).methods.as_ref()
 }
 
 /// The success type of an operation, and the code that reads it from `response`.
-fn decode(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+fn decode(api: &Api, op: &Operation, names: &Names) -> (TokenStream, TokenStream) {
     let types = quote! { types:: };
+    let Names { operation, response, .. } = names;
     match &op.success {
         Success::Single(body) => {
-            read_body(api, body)
+            read_body(api, body, names)
         }
         Success::ByStatus { name, variants } => {
             let enum_name = ident(name);
@@ -210,10 +246,10 @@ fn decode(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             let mut fallback = None;
             for v in variants {
                 let variant = ident(&v.rust_name);
-                let (_, read) = read_body(api, &v.body);
+                let (_, read) = read_body(api, &v.body, names);
                 let wrap = match v.body {
-                    SuccessBody::Empty => quote! { #read.map(|response| response.map(|()| types::#enum_name::#variant)) },
-                    _ => quote! { #read.map(|response| response.map(types::#enum_name::#variant)) },
+                    SuccessBody::Empty => quote! { #read.map(|#response| #response.map(|()| types::#enum_name::#variant)) },
+                    _ => quote! { #read.map(|#response| #response.map(types::#enum_name::#variant)) },
                 };
                 match v.status.parse::<u16>() {
                     Ok(code) => arms.push(quote! { #code => #wrap, }),
@@ -221,28 +257,29 @@ fn decode(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
                 }
             }
             let fallback = fallback
-                .unwrap_or_else(|| quote! { _ => Err(crate::decode::undeclared_status(operation, response.status)), });
+                .unwrap_or_else(|| quote! { _ => Err(crate::decode::undeclared_status(#operation, #response.status)), });
             let ty = quote! { #types #enum_name };
-            (ty, quote! { match response.status.as_u16() { #(#arms)* #fallback } })
+            (ty, quote! { match #response.status.as_u16() { #(#arms)* #fallback } })
         }
     }
 }
 
-fn read_body(api: &Api, body: &SuccessBody) -> (TokenStream, TokenStream) {
+fn read_body(api: &Api, body: &SuccessBody, names: &Names) -> (TokenStream, TokenStream) {
+    let Names { operation, response, .. } = names;
     match body {
         SuccessBody::Json(ty) => {
-            let ty = rust_type(api, ty, Some(Direction::Response), &quote! { types:: }).owned;
-            (ty, quote! { crate::decode::json(operation, response) })
+            let ty = rust_type(api, ty, Direction::Response, &quote! { types:: }).owned;
+            (ty, quote! { crate::decode::json(#operation, #response) })
         }
-        SuccessBody::Text => (quote! { String }, quote! { crate::decode::text(operation, response) }),
-        SuccessBody::Bytes => (quote! { Vec<u8> }, quote! { Ok(crate::decode::bytes(response)) }),
-        SuccessBody::Empty => (quote! { () }, quote! { Ok(crate::decode::empty(response)) }),
+        SuccessBody::Text => (quote! { String }, quote! { crate::decode::text(#operation, #response) }),
+        SuccessBody::Bytes => (quote! { Vec<u8> }, quote! { Ok(crate::decode::bytes(#response)) }),
+        SuccessBody::Empty => (quote! { () }, quote! { Ok(crate::decode::empty(#response)) }),
     }
 }
 
 /// Whether some parameter needs `http::param_text` (it has no `Display` form).
 pub fn needs_param_text(api: &Api) -> bool {
-    let display = |ty: &TypeRef| rust_type(api, ty, Some(Direction::Request), &quote! {}).display;
+    let display = |ty: &TypeRef| rust_type(api, ty, Direction::Request, &quote! {}).display;
     api.operations.iter().flat_map(|op| &op.parameters).any(|p| match &p.ty {
         TypeRef::List(item) => !display(item),
         ty => !display(ty),
@@ -277,7 +314,7 @@ fn path_segment(api: &Api, op: &Operation, segment: &str) -> TokenStream {
         let name = &rest[start + 1..start + len];
         if let Some(p) = op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
             let arg = ident(&p.rust_name);
-            let display = |ty: &TypeRef| rust_type(api, ty, Some(Direction::Request), &quote! {}).display;
+            let display = |ty: &TypeRef| rust_type(api, ty, Direction::Request, &quote! {}).display;
             match &p.ty {
                 // Plain names can be written inside the format string; raw identifiers cannot.
                 ty if display(ty) && !p.rust_name.starts_with("r#") => {
@@ -330,39 +367,40 @@ fn escape_braces(text: &str) -> String {
 
 /// Pushes one parameter's value(s) through `push` (query pairs, headers or cookies), which
 /// receives an expression that implements `Display`.
-fn param_push(api: &Api, p: &Parameter, push: impl Fn(&str, TokenStream) -> TokenStream) -> TokenStream {
+fn param_push(api: &Api, names: &Names, p: &Parameter, push: impl Fn(&str, TokenStream) -> TokenStream) -> TokenStream {
+    let Names { params, value, item, joined, text, .. } = names;
     let field = ident(&p.rust_name);
     let wire = &p.wire_name;
-    let display = |ty: &TypeRef| rust_type(api, ty, Some(Direction::Request), &quote! {}).display;
+    let display = |ty: &TypeRef| rust_type(api, ty, Direction::Request, &quote! {}).display;
     // Required values are read in place; optional ones are bound to `value` when present.
     let (place, reference) = if p.required {
-        (quote! { params.#field }, quote! { &params.#field })
+        (quote! { #params.#field }, quote! { &#params.#field })
     } else {
-        (quote! { value }, quote! { value })
+        (quote! { #value }, quote! { #value })
     };
     let pushes = match &p.ty {
-        TypeRef::List(item) if display(item) && p.explode => {
-            let push = push(wire, quote! { item });
-            quote! { for item in #reference { #push } }
+        TypeRef::List(item_type) if display(item_type) && p.explode => {
+            let push = push(wire, quote! { #item });
+            quote! { for #item in #reference { #push } }
         }
-        TypeRef::List(item) if display(item) => {
-            let push = push(wire, quote! { joined });
+        TypeRef::List(item_type) if display(item_type) => {
+            let push = push(wire, quote! { #joined });
             quote! {
-                let joined = #reference.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+                let #joined = #reference.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
                 #push
             }
         }
         ty if display(ty) => push(wire, place),
         // Structured values have no text form of their own: a string as itself, the rest as JSON.
         _ => {
-            let push = push(wire, quote! { text });
-            quote! { let text = crate::http::param_text(#reference); #push }
+            let push = push(wire, quote! { #text });
+            quote! { let #text = crate::http::param_text(#reference); #push }
         }
     };
     if p.required {
         pushes
     } else {
-        quote! { if let Some(value) = &params.#field { #pushes } }
+        quote! { if let Some(#value) = &#params.#field { #pushes } }
     }
 }
 
@@ -421,12 +459,11 @@ fn form_boolean_note(api: &Api, op: &Operation, variant: &BodyVariant) -> Option
         return None;
     }
     let TypeRef::Named(id) = &variant.ty else { return None };
-    let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = api.types.get(id) else { return None };
-    let names: Vec<String> = s
-        .fields
-        .iter()
-        .filter(|f| f.request == Presence::Optional && f.ty == TypeRef::Scalar(Scalar::Bool))
-        .map(|f| format!("`{}`", f.wire_name))
+    let def = api.types.get(id)?;
+    let names: Vec<String> = def
+        .fields_of(def.view(Direction::Request))
+        .filter(|(f, _)| f.request == Presence::Optional && f.ty == TypeRef::Scalar(Scalar::Bool))
+        .map(|(f, _)| format!("`{}`", f.wire_name))
         .collect();
     if names.is_empty() {
         return None;

@@ -27,10 +27,10 @@ pub fn emit_types_part(api: &Api, features: &super::Features, part: usize) -> To
     let (start, end) = ((part * per_part).min(count), ((part + 1) * per_part).min(count));
     let mut items = Vec::new();
     for def in api.types.values().skip(start).take(end - start) {
-        for (direction, name) in def.emitted_views() {
-            let view = View { api, def, direction, name: ident(name) };
+        for view in &def.views {
+            let view = ViewPrinter { api, def, view, name: ident(&view.name) };
             items.push(match &def.kind {
-                TypeKind::Struct(s) => view.emit_struct(s),
+                TypeKind::Struct(_) => view.emit_struct(),
                 TypeKind::Enum(e) => view.emit_enum(e),
                 TypeKind::Alias(target) => view.emit_alias(target),
                 TypeKind::Newtype(target) => view.emit_newtype(target),
@@ -39,7 +39,6 @@ pub fn emit_types_part(api: &Api, features: &super::Features, part: usize) -> To
         }
     }
     if part + 1 == TYPE_PARTS {
-        items.extend(form_methods(api));
         items.extend(api.operations.iter().filter_map(|op| status_enum(api, op)));
     }
     if part > 0 {
@@ -60,63 +59,49 @@ pub fn emit_types_part(api: &Api, features: &super::Features, part: usize) -> To
 
 /// Whether some field of some view is `Option<Nullable<T>>`, so the crate needs `Nullable`.
 pub(super) fn needs_nullable(api: &Api) -> bool {
-    api.types.values().any(|def| {
-        let TypeKind::Struct(s) = &def.kind else { return false };
-        def.emitted_views().into_iter().any(|(direction, name)| {
-            let view = View { api, def, direction, name: ident(name) };
-            view.fields(s).into_iter().any(|f| FieldShape::new(api, f, direction).wrapper == Wrapper::OptionNullable)
-        })
-    })
+    api.types.values().flat_map(|def| &def.views).any(View::uses_nullable)
 }
 
-/// One emitted view of a type.
-struct View<'a> {
+/// Prints one view of a type.
+struct ViewPrinter<'a> {
     api: &'a Api,
     def: &'a TypeDef,
-    /// `None` for a type shared by both directions.
-    direction: Option<Direction>,
+    view: &'a View,
     name: Ident,
 }
 
-impl View<'_> {
+impl ViewPrinter<'_> {
     fn doc(&self) -> TokenStream {
         let fallback = format!("The `{}` schema.", self.def.original_name);
         let spec = doc_or(self.def.doc.as_deref(), &fallback);
-        let note = match (self.direction, &self.def.kind) {
-            (Some(Direction::Request), TypeKind::Struct(Struct { request_note: Some(note), .. })) => {
-                let note = doc_attrs(note);
-                quote! { #[doc = ""] #note }
-            }
-            _ => quote! {},
-        };
+        let note = self.view.note.as_deref().map(|note| {
+            let note = doc_attrs(note);
+            quote! { #[doc = ""] #note }
+        });
         // The cross-reference is ours, with an intra-doc link that must stay a link.
-        let cross = match (&self.def.views, self.direction) {
-            (Views::Split { response, .. }, Some(Direction::Request)) => Some(format!(
-                " What the caller sends; the server's view is [`{response}`], which adds the read-only fields."
-            )),
-            (Views::Split { request, .. }, _) => {
-                Some(format!(" What the server returns; what the caller sends is [`{request}`]."))
-            }
-            (Views::Shared { .. }, _) => None,
-        };
+        let cross = self.view.counterpart.as_ref().map(|other| match self.view.side {
+            Side::Request => format!(
+                " What the caller sends; the server's view is [`{other}`], which adds the read-only fields."
+            ),
+            Side::Response | Side::Both => format!(" What the server returns; what the caller sends is [`{other}`]."),
+        });
         let cross = cross.map(|line| quote! { #[doc = ""] #[doc = #line] });
         quote! { #spec #note #cross }
     }
 
-    /// The `cfg` predicate of this view's `Deserialize`: a type only ever sent is decoded
-    /// only with the `deserialize-requests` feature, which keeps the crate quicker to compile.
+    /// The `cfg` predicate of this view's `Deserialize`, when it is behind a feature.
     fn deserialize_gate(&self) -> Option<TokenStream> {
-        let gated = self.direction == Some(Direction::Request) && !self.def.always_decoded;
-        gated.then(|| quote! { feature = "deserialize-requests" })
+        (self.view.serde == SerdeImpls::DeserializeWithFeature).then(|| quote! { feature = "deserialize-requests" })
     }
 
-    /// `#[derive(…)]` of `base` and serde's two traits, `Deserialize` behind this view's gate.
-    fn serde_derives(&self, base: TokenStream) -> TokenStream {
-        match self.deserialize_gate() {
-            None => quote! { #[derive(#base, serde::Serialize, serde::Deserialize)] },
-            Some(gate) => quote! {
+    /// `#[derive(…)]` of `base` and the serde traits the view implements.
+    fn derives(&self, base: TokenStream) -> TokenStream {
+        match self.view.serde {
+            SerdeImpls::None => quote! { #[derive(#base)] },
+            SerdeImpls::Both => quote! { #[derive(#base, serde::Serialize, serde::Deserialize)] },
+            SerdeImpls::DeserializeWithFeature => quote! {
                 #[derive(#base, serde::Serialize)]
-                #[cfg_attr(#gate, derive(serde::Deserialize))]
+                #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
             },
         }
     }
@@ -126,32 +111,25 @@ impl View<'_> {
         self.deserialize_gate().map(|gate| quote! { #[cfg(#gate)] })
     }
 
-    /// The fields this view has: those present in its direction (or either, when shared).
-    fn fields<'s>(&self, s: &'s Struct) -> Vec<&'s Field> {
-        s.fields
-            .iter()
-            .filter(|f| match self.direction {
-                Some(d) => f.presence(d) != Presence::Absent,
-                None => f.request != Presence::Absent || f.response != Presence::Absent,
-            })
-            .collect()
+    /// This view's fields, each with the property it shows.
+    fn shapes(&self) -> Vec<FieldShape<'_>> {
+        let names = self.view.side.names();
+        self.def.fields_of(self.view).map(|(field, view_field)| FieldShape::new(self.api, field, view_field, names)).collect()
     }
 
-    fn emit_struct(&self, s: &Struct) -> TokenStream {
+    fn emit_struct(&self) -> TokenStream {
         let name = &self.name;
-        let fields = self.fields(s);
-        let shapes: Vec<FieldShape> = fields.iter().map(|f| FieldShape::new(self.api, f, self.direction)).collect();
-        let field_tokens = shapes.iter().map(|shape| shape.declaration(!s.parameters));
+        let shapes = self.shapes();
+        let field_tokens = shapes.iter().map(|shape| shape.declaration(self.view.serde != SerdeImpls::None));
         // The crate's own code may touch the fields the API deprecates.
-        let allow = fields.iter().any(|f| f.deprecated).then(|| quote! { #[allow(deprecated)] });
+        let allow = shapes.iter().any(|s| s.field.deprecated).then(|| quote! { #[allow(deprecated)] });
         let builder = self.emit_builder(&shapes);
         let validate = self.emit_validate(&shapes).map(|validate| quote! { #allow #validate });
+        let forms = self.emit_form_methods(&shapes).map(|forms| quote! { #allow #forms });
         let doc = self.doc();
         // With nothing required, `Default` is the empty value `new()` also returns.
         let default = shapes.iter().all(|s| s.wrapper != Wrapper::Plain).then(|| quote! { Default, });
-        // Parameters are sent one by one, never as a body: they need no serde.
-        let base = quote! { Debug, Clone, #default PartialEq };
-        let derives = if s.parameters { quote! { #[derive(#base)] } } else { self.serde_derives(base) };
+        let derives = self.derives(quote! { Debug, Clone, #default PartialEq });
         let tokens = quote! {
             #doc
             #derives
@@ -161,6 +139,7 @@ impl View<'_> {
             #allow
             #builder
             #validate
+            #forms
         };
         tokens
     }
@@ -179,7 +158,7 @@ impl View<'_> {
         });
         let inits = shapes.iter().map(|s| {
             let field = &s.ident;
-            match (s.wrapper, s.inner.into_string, s.field.boxed) {
+            match (s.wrapper, s.inner.into_string, s.view_field.boxed) {
                 (Wrapper::Plain, true, _) => quote! { #field: #field.into() },
                 (Wrapper::Plain, false, true) => quote! { #field: Box::new(#field) },
                 (Wrapper::Plain, false, false) => quote! { #field },
@@ -187,7 +166,8 @@ impl View<'_> {
             }
         });
         let too_many = super::operations::too_many_arguments(required.len());
-        let setters = shapes.iter().filter(|s| s.wrapper != Wrapper::Plain).map(FieldShape::setters);
+        let new = ident(&self.methods().new);
+        let setters = shapes.iter().filter_map(FieldShape::setters);
         let new_doc = if required.is_empty() {
             " Creates a value with every field unset.".to_owned()
         } else {
@@ -197,7 +177,7 @@ impl View<'_> {
             impl #name {
                 #[doc = #new_doc]
                 #too_many
-                pub fn new(#(#params),*) -> Self {
+                pub fn #new(#(#params),*) -> Self {
                     Self { #(#inits),* }
                 }
                 #(#setters)*
@@ -205,17 +185,24 @@ impl View<'_> {
         }
     }
 
+    /// The names of the struct view's methods that are not setters.
+    fn methods(&self) -> &StructMethods {
+        const NONE: &StructMethods = &StructMethods {
+            new: String::new(),
+            validate: None,
+            form_pairs: None,
+            multipart_parts: None,
+        };
+        self.view.methods.as_ref().unwrap_or(NONE)
+    }
+
     fn emit_validate(&self, shapes: &[FieldShape<'_>]) -> Option<TokenStream> {
-        if self.direction == Some(Direction::Response) {
-            return None;
-        }
-        let checks: Vec<TokenStream> = shapes.iter().filter_map(|s| s.validation(self.api)).collect();
-        if checks.is_empty() {
-            return None;
-        }
+        let method = ident(self.methods().validate.as_deref()?);
+        let names = self.view.side.names();
+        let checks: Vec<TokenStream> = shapes.iter().filter_map(|s| s.validation(self.api, names)).collect();
         let patterns = shapes.iter().filter_map(|s| {
             let pattern = s.field.constraints.pattern.as_ref()?;
-            let name = super::validate::pattern_static(&s.field.rust_name);
+            let name = ident(s.view_field.pattern.as_deref()?);
             Some(quote! {
                 static #name: std::sync::LazyLock<Option<regex_lite::Regex>> =
                     std::sync::LazyLock::new(|| regex_lite::Regex::new(#pattern).ok());
@@ -229,7 +216,7 @@ impl View<'_> {
                 /// # Errors
                 ///
                 /// [`crate::Error::Validation`], naming the first field that breaks a rule.
-                pub fn validate(&self) -> Result<(), crate::Error> {
+                pub fn #method(&self) -> Result<(), crate::Error> {
                     #(#patterns)*
                     #(#checks)*
                     Ok(())
@@ -331,7 +318,7 @@ impl View<'_> {
         let doc = self.doc();
         let variants = u.variants.iter().map(|v| {
             let variant = ident(&v.rust_name);
-            let ty = rust_type(self.api, &v.ty, self.direction, &quote! {}).owned;
+            let ty = rust_type(self.api, &v.ty, self.view.side.names(), &quote! {}).owned;
             let ty = if v.boxed { quote! { Box<#ty> } } else { ty };
             let fallback = format!("The `{}` alternative.", v.rust_name);
             let text = match v.tags.as_slice() {
@@ -352,7 +339,7 @@ impl View<'_> {
             Other(serde_json::Value),
         };
         let Some(property) = &u.discriminator else {
-            let derives = self.serde_derives(quote! { Debug, Clone, PartialEq });
+            let derives = self.derives(quote! { Debug, Clone, PartialEq });
             return quote! {
                 #doc
                 #derives
@@ -413,7 +400,7 @@ impl View<'_> {
     fn emit_alias(&self, target: &TypeRef) -> TokenStream {
         let name = &self.name;
         let doc = self.doc();
-        let ty = rust_type(self.api, target, self.direction, &quote! {}).owned;
+        let ty = rust_type(self.api, target, self.view.side.names(), &quote! {}).owned;
         quote! {
             #doc
             pub type #name = #ty;
@@ -424,8 +411,8 @@ impl View<'_> {
     fn emit_newtype(&self, target: &TypeRef) -> TokenStream {
         let name = &self.name;
         let doc = self.doc();
-        let ty = rust_type(self.api, target, self.direction, &quote! {}).owned;
-        let derives = self.serde_derives(quote! { Debug, Clone, Default, PartialEq });
+        let ty = rust_type(self.api, target, self.view.side.names(), &quote! {}).owned;
+        let derives = self.derives(quote! { Debug, Clone, Default, PartialEq });
         quote! {
             #doc
             #derives
@@ -435,51 +422,30 @@ impl View<'_> {
     }
 }
 
-/// How a field's value is wrapped in one view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Wrapper {
-    /// `T`: required and not nullable.
-    Plain,
-    /// `Option<T>`, always written (`null` when `None`): required but nullable.
-    OptionAlwaysWritten,
-    /// `Option<T>`, left out when `None`.
-    Option,
-    /// `Option<Nullable<T>>`: left out, sent as `null`, or sent as a value.
-    OptionNullable,
-}
-
 /// A field as one view declares it.
 pub(super) struct FieldShape<'a> {
     pub field: &'a Field,
+    pub view_field: &'a ViewField,
     pub ident: Ident,
     pub wrapper: Wrapper,
     pub inner: RustType,
 }
 
 impl<'a> FieldShape<'a> {
-    fn new(api: &Api, field: &'a Field, direction: Option<Direction>) -> Self {
-        let presence = match direction {
-            Some(d) => field.presence(d),
-            None => field.request,
-        };
-        let request_side = direction != Some(Direction::Response);
-        let wrapper = match (presence, field.nullable) {
-            (Presence::Required, false) => Wrapper::Plain,
-            (Presence::Required, true) => Wrapper::OptionAlwaysWritten,
-            (_, true) if request_side => Wrapper::OptionNullable,
-            _ => Wrapper::Option,
-        };
+    /// `field` as `view_field` shows it, in a view naming the views of `names`.
+    pub(super) fn new(api: &Api, field: &'a Field, view_field: &'a ViewField, names: Direction) -> Self {
         FieldShape {
             field,
+            view_field,
             ident: ident(&field.rust_name),
-            wrapper,
-            inner: rust_type(api, &field.ty, direction, &quote! {}),
+            wrapper: view_field.wrapper,
+            inner: rust_type(api, &field.ty, names, &quote! {}),
         }
     }
 
     fn full_type(&self) -> TokenStream {
         let inner = &self.inner.owned;
-        let inner = if self.field.boxed { quote! { Box<#inner> } } else { inner.clone() };
+        let inner = if self.view_field.boxed { quote! { Box<#inner> } } else { inner.clone() };
         match self.wrapper {
             Wrapper::Plain => inner,
             Wrapper::OptionAlwaysWritten | Wrapper::Option => quote! { Option<#inner> },
@@ -511,17 +477,17 @@ impl<'a> FieldShape<'a> {
 
     /// Setter methods for an optional field: `name(value)`, plus `name_null()` when it may be
     /// sent as an explicit `null`, under the names lowering claimed for them.
-    fn setters(&self) -> TokenStream {
+    fn setters(&self) -> Option<TokenStream> {
         let field = &self.ident;
         let wire = &self.field.wire_name;
-        let setter = ident(&self.field.setter);
+        let setter = ident(self.view_field.setter.as_deref()?);
         let ty = &self.inner.owned;
         let (param, value) = if self.inner.into_string {
             (quote! { impl Into<String> }, quote! { value.into() })
         } else {
             (quote! { #ty }, quote! { value })
         };
-        let value = if self.field.boxed { quote! { Box::new(#value) } } else { value };
+        let value = if self.view_field.boxed { quote! { Box::new(#value) } } else { value };
         let set_doc = format!(" Sets `{wire}`.");
         let set = match self.wrapper {
             Wrapper::OptionNullable => quote! {
@@ -539,7 +505,7 @@ impl<'a> FieldShape<'a> {
                 }
             },
         };
-        let null = self.field.null_setter.as_deref().filter(|_| self.wrapper == Wrapper::OptionNullable).map(|name| {
+        let null = self.view_field.null_setter.as_deref().map(|name| {
             let null_setter = ident(name);
             let doc = format!(" Sends `{wire}` as an explicit `null`.");
             quote! {
@@ -550,15 +516,15 @@ impl<'a> FieldShape<'a> {
                 }
             }
         });
-        quote! { #set #null }
+        Some(quote! { #set #null })
     }
 
     /// The checks for this field's value, if it has any.
-    fn validation(&self, api: &Api) -> Option<TokenStream> {
+    fn validation(&self, api: &Api, names: Direction) -> Option<TokenStream> {
         let f = self.field;
         let wire = &f.wire_name;
-        let mut checks = super::validate::checks(&f.constraints, &f.ty, wire, &f.rust_name, quote! { value });
-        if let Some(nested) = super::validate::nested(api, &f.ty, wire, quote! { value }) {
+        let mut checks = super::validate::checks(&f.constraints, &f.ty, wire, self.view_field.pattern.as_deref(), quote! { value });
+        if let Some(nested) = super::validate::nested(api, &f.ty, names, wire, quote! { value }) {
             checks.push(nested);
         }
         if checks.is_empty() {
@@ -577,25 +543,53 @@ impl<'a> FieldShape<'a> {
     }
 }
 
-/// `multipart_parts` for each struct some operation sends as `multipart/form-data` (one part per
-/// field, binary fields as files) and `form_pairs` for each it sends as
-/// `application/x-www-form-urlencoded` (one pair per field or list item). Both send an explicit
-/// `null`, or a required nullable field left `None`, as an empty field, as JSON sends `null`.
-fn form_methods(api: &Api) -> Vec<TokenStream> {
-    let mut done: Vec<(&TypeId, Encoding)> = Vec::new();
-    let mut methods: Vec<(&TypeId, Vec<TokenStream>)> = Vec::new();
-    let bodies = api.operations.iter().filter_map(|op| op.body.as_ref()).flat_map(|b| &b.variants);
-    for variant in bodies.filter(|v| matches!(v.encoding, Encoding::Multipart | Encoding::Form)) {
-        let TypeRef::Named(id) = &variant.ty else { continue };
-        let Some(def @ TypeDef { kind: TypeKind::Struct(s), .. }) = api.types.get(id) else { continue };
-        if done.contains(&(id, variant.encoding)) {
-            continue;
+impl ViewPrinter<'_> {
+    /// `multipart_parts` when some operation sends the view as `multipart/form-data` (one
+    /// part per field, binary fields as files) and `form_pairs` when one sends it as
+    /// `application/x-www-form-urlencoded` (one pair per field or list item). Both send an
+    /// explicit `null`, or a required nullable field left `None`, as an empty field, as JSON
+    /// sends `null`.
+    fn emit_form_methods(&self, shapes: &[FieldShape<'_>]) -> Option<TokenStream> {
+        let methods = self.methods();
+        let form = methods.form_pairs.as_deref().map(|name| {
+            let name = ident(name);
+            let build = form_body(shapes, false);
+            quote! {
+                /// The `key=value` pairs of this value as an `application/x-www-form-urlencoded` body.
+                pub(crate) fn #name(&self) -> Vec<(&'static str, String)> {
+                    #build
+                }
+            }
+        });
+        let multipart = methods.multipart_parts.as_deref().map(|name| {
+            let name = ident(name);
+            let build = form_body(shapes, true);
+            quote! {
+                /// The parts of this value as a `multipart/form-data` body.
+                pub(crate) fn #name(&self) -> Vec<crate::http::Part> {
+                    #build
+                }
+            }
+        });
+        if form.is_none() && multipart.is_none() {
+            return None;
         }
-        done.push((id, variant.encoding));
-        let (view_direction, fields) = sent_fields(def, s);
-        let multipart = variant.encoding == Encoding::Multipart;
-        let pushes = fields.into_iter().map(|f| {
-            let shape = FieldShape::new(api, f, view_direction);
+        let name = &self.name;
+        Some(quote! {
+            impl #name {
+                #form
+                #multipart
+            }
+        })
+    }
+}
+
+/// The body of `multipart_parts` (`multipart`) or `form_pairs`.
+fn form_body(shapes: &[FieldShape<'_>], multipart: bool) -> TokenStream {
+    let pushes: Vec<TokenStream> = shapes
+        .iter()
+        .map(|shape| {
+            let f = shape.field;
             let field = &shape.ident;
             let wire = &f.wire_name;
             let (push, empty) = if multipart {
@@ -635,67 +629,17 @@ fn form_methods(api: &Api) -> Vec<TokenStream> {
                     }
                 },
             }
-        });
-        let pushes: Vec<TokenStream> = pushes.collect();
-        let (list, body) = if multipart { (quote! { parts }, quote! { Vec<crate::http::Part> }) } else { (quote! { pairs }, quote! { Vec<(&'static str, String)> }) };
-        let build = if pushes.is_empty() {
-            quote! { Vec::new() }
-        } else {
-            quote! {
-                let mut #list = Vec::new();
-                #(#pushes)*
-                #list
-            }
-        };
-        let method = if multipart {
-            quote! {
-                /// The parts of this value as a `multipart/form-data` body.
-                pub(crate) fn multipart_parts(&self) -> #body {
-                    #build
-                }
-            }
-        } else {
-            quote! {
-                /// The `key=value` pairs of this value as an `application/x-www-form-urlencoded` body.
-                pub(crate) fn form_pairs(&self) -> #body {
-                    #build
-                }
-            }
-        };
-        match methods.iter_mut().find(|(done, _)| *done == id) {
-            Some((_, list)) => list.push(method),
-            None => methods.push((id, vec![method])),
-        }
-    }
-    methods
-        .into_iter()
-        .map(|(id, list)| {
-            let def = &api.types[id];
-            let name = ident(def.views.name(Direction::Request));
-            let deprecated = matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated));
-            let allow = deprecated.then(|| quote! { #[allow(deprecated)] });
-            quote! {
-                #allow
-                impl #name {
-                    #(#list)*
-                }
-            }
         })
-        .collect()
-}
-
-/// The view of a struct sent as a request body (`None` when one type serves both directions),
-/// and the fields that view has.
-pub(super) fn sent_fields<'a>(def: &TypeDef, s: &'a Struct) -> (Option<Direction>, Vec<&'a Field>) {
-    let view_direction = match def.emitted_views().first() {
-        Some((None, _)) if matches!(def.views, Views::Shared { .. }) => None,
-        _ => Some(Direction::Request),
-    };
-    let fields = s.fields.iter().filter(|f| match view_direction {
-        Some(d) => f.presence(d) != Presence::Absent,
-        None => true,
-    });
-    (view_direction, fields.collect())
+        .collect();
+    let list = if multipart { quote! { parts } } else { quote! { pairs } };
+    if pushes.is_empty() {
+        return quote! { Vec::new() };
+    }
+    quote! {
+        let mut #list = Vec::new();
+        #(#pushes)*
+        #list
+    }
 }
 
 /// The enum an operation returns when its success statuses carry different bodies.
@@ -709,7 +653,7 @@ fn status_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
         let doc = super::docs::doc_attrs(&status_line);
         let payload = match &v.body {
             SuccessBody::Json(ty) => {
-                let ty = rust_type(api, ty, Some(Direction::Response), &quote! {}).owned;
+                let ty = rust_type(api, ty, Direction::Response, &quote! {}).owned;
                 quote! { (#ty) }
             }
             SuccessBody::Text => quote! { (String) },

@@ -6,16 +6,17 @@ use quote::quote;
 use crate::model::*;
 
 /// The checks `constraints` imply for a value of type `ty` bound to `value`, named `field` on
-/// the wire and `rust_name` in code (which names its pattern's static).
+/// the wire; `pattern_static` names the static holding its compiled pattern.
 pub fn checks(
     constraints: &Constraints,
     ty: &TypeRef,
     field: &str,
-    rust_name: &str,
+    pattern_static: Option<&str>,
     value: TokenStream,
 ) -> Vec<TokenStream> {
     let mut out = Vec::new();
-    let pattern_static = pattern_static(rust_name);
+    let pattern_static = pattern_static.map(super::ident);
+    let pattern_static = pattern_static.as_ref().filter(|_| constraints.pattern.is_some());
     match ty {
         TypeRef::Scalar(Scalar::String | Scalar::Uri) => {
             if let Some(max) = constraints.max_length.map(Literal::u64_unsuffixed) {
@@ -24,11 +25,11 @@ pub fn checks(
             if let Some(min) = constraints.min_length.map(Literal::u64_unsuffixed) {
                 out.push(quote! { crate::validate::min_length(#field, #value, #min)?; });
             }
-            if constraints.pattern.is_some() {
+            if let Some(pattern_static) = pattern_static {
                 out.push(quote! { crate::validate::pattern(#field, #value, &#pattern_static)?; });
             }
         }
-        TypeRef::Scalar(Scalar::Decimal) if constraints.pattern.is_some() => {
+        TypeRef::Scalar(Scalar::Decimal) if pattern_static.is_some() => {
             out.push(quote! { crate::validate::pattern(#field, #value.as_str(), &#pattern_static)?; });
         }
         TypeRef::Scalar(scalar @ (Scalar::I32 | Scalar::I64 | Scalar::F32 | Scalar::F64)) => {
@@ -59,21 +60,19 @@ pub fn checks(
     out
 }
 
-/// The name of the static holding a field's compiled pattern: `CAPTION_OFFSET_X_PATTERN`.
-pub fn pattern_static(rust_name: &str) -> proc_macro2::Ident {
-    let bare = rust_name.trim_start_matches("r#");
-    quote::format_ident!("{}_PATTERN", bare.to_ascii_uppercase())
-}
-
 /// The call into a nested value's own `validate`, when its type has one: directly, or for
 /// every item of a list and every value of a map (at any depth), each error naming where it is
-/// (`pets[2].name`, `labels["en"].text`). Lowering marks the same shapes (`refers_to_any`).
-pub fn nested(api: &Api, ty: &TypeRef, field: &str, value: TokenStream) -> Option<TokenStream> {
+/// (`pets[2].name`, `labels["en"].text`). `names` is the direction whose views the holder
+/// names. Lowering follows the same shapes (`graph::named_within`).
+pub fn nested(api: &Api, ty: &TypeRef, names: Direction, field: &str, value: TokenStream) -> Option<TokenStream> {
     match ty {
-        TypeRef::Named(id) if validates(api, id) => Some(quote! { #value.validate().map_err(|e| e.within(#field))?; }),
+        TypeRef::Named(id) => {
+            let validate = validate_method(api, id, names)?;
+            Some(quote! { #value.#validate().map_err(|e| e.within(#field))?; })
+        }
         _ => {
             let template = field.replace('{', "{{").replace('}', "}}");
-            within_items(api, ty, &template, value, 0)
+            within_items(api, ty, names, &template, value, 0)
         }
     }
 }
@@ -81,7 +80,14 @@ pub fn nested(api: &Api, ty: &TypeRef, field: &str, value: TokenStream) -> Optio
 /// [`nested`] inside the items of a list or the values of a map, `depth` levels down, whose
 /// path is the `format!` template `path` over the loop variables of the levels above; each
 /// level's loop variables have names of their own (`i`, `i1`, …).
-fn within_items(api: &Api, ty: &TypeRef, path: &str, value: TokenStream, depth: usize) -> Option<TokenStream> {
+fn within_items(
+    api: &Api,
+    ty: &TypeRef,
+    names: Direction,
+    path: &str,
+    value: TokenStream,
+    depth: usize,
+) -> Option<TokenStream> {
     let suffix = if depth == 0 { String::new() } else { depth.to_string() };
     let item = quote::format_ident!("item{suffix}");
     let (inner, place, items, step) = match ty {
@@ -97,8 +103,11 @@ fn within_items(api: &Api, ty: &TypeRef, path: &str, value: TokenStream, depth: 
     };
     let path = format!("{path}{step}");
     let check = match inner.as_ref() {
-        TypeRef::Named(id) if validates(api, id) => quote! { #item.validate().map_err(|e| e.within(&format!(#path)))?; },
-        _ => within_items(api, inner, &path, quote! { #item }, depth + 1)?,
+        TypeRef::Named(id) => {
+            let validate = validate_method(api, id, names)?;
+            quote! { #item.#validate().map_err(|e| e.within(&format!(#path)))?; }
+        }
+        _ => within_items(api, inner, names, &path, quote! { #item }, depth + 1)?,
     };
     Some(quote! {
         for #place in #items {
@@ -107,7 +116,8 @@ fn within_items(api: &Api, ty: &TypeRef, path: &str, value: TokenStream, depth: 
     })
 }
 
-/// Whether the request-side view of `id` has a `validate` method (decided in lowering).
-pub fn validates(api: &Api, id: &TypeId) -> bool {
-    api.types.get(id).is_some_and(|def| def.validates)
+/// The `validate` method of the view of `id` that `names` names, when it has one.
+pub fn validate_method(api: &Api, id: &TypeId, names: Direction) -> Option<proc_macro2::Ident> {
+    let view = api.types.get(id)?.view(names);
+    view.methods.as_ref()?.validate.as_deref().map(super::ident)
 }

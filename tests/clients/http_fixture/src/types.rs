@@ -129,6 +129,64 @@ impl ItemRequest {
     }
 }
 
+impl ItemRequest {
+    /// The `key=value` pairs of this value as an `application/x-www-form-urlencoded` body.
+    pub(crate) fn form_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        {
+            let value = &self.name;
+            for text in crate::http::field_texts(value) {
+                pairs.push(("name", text));
+            }
+        }
+        if let Some(value) = &self.tags {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("tags", text));
+            }
+        }
+        match &self.note {
+            Some(Nullable::Value(value)) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("note", text));
+                }
+            }
+            Some(Nullable::Null) => pairs.push(("note", String::new())),
+            None => {}
+        }
+        if let Some(value) = &self.archived {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("archived", text));
+            }
+        }
+        pairs
+    }
+
+    /// The parts of this value as a `multipart/form-data` body.
+    pub(crate) fn multipart_parts(&self) -> Vec<crate::http::Part> {
+        let mut parts = Vec::new();
+        {
+            let value = &self.name;
+            crate::http::Part::values("name", value, &mut parts);
+        }
+        if let Some(value) = &self.tags {
+            crate::http::Part::values("tags", value, &mut parts);
+        }
+        match &self.note {
+            Some(Nullable::Value(value)) => {
+                crate::http::Part::values("note", value, &mut parts);
+            }
+            Some(Nullable::Null) => {
+                parts.push(crate::http::Part::text("note", String::new()))
+            }
+            None => {}
+        }
+        if let Some(value) = &self.archived {
+            crate::http::Part::values("archived", value, &mut parts);
+        }
+        parts
+    }
+}
+
 /// The `Pet` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -505,64 +563,6 @@ impl UploadsCreateBody {
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
-    }
-}
-
-impl ItemRequest {
-    /// The `key=value` pairs of this value as an `application/x-www-form-urlencoded` body.
-    pub(crate) fn form_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::new();
-        {
-            let value = &self.name;
-            for text in crate::http::field_texts(value) {
-                pairs.push(("name", text));
-            }
-        }
-        if let Some(value) = &self.tags {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("tags", text));
-            }
-        }
-        match &self.note {
-            Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
-                    pairs.push(("note", text));
-                }
-            }
-            Some(Nullable::Null) => pairs.push(("note", String::new())),
-            None => {}
-        }
-        if let Some(value) = &self.archived {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("archived", text));
-            }
-        }
-        pairs
-    }
-
-    /// The parts of this value as a `multipart/form-data` body.
-    pub(crate) fn multipart_parts(&self) -> Vec<crate::http::Part> {
-        let mut parts = Vec::new();
-        {
-            let value = &self.name;
-            crate::http::Part::values("name", value, &mut parts);
-        }
-        if let Some(value) = &self.tags {
-            crate::http::Part::values("tags", value, &mut parts);
-        }
-        match &self.note {
-            Some(Nullable::Value(value)) => {
-                crate::http::Part::values("note", value, &mut parts);
-            }
-            Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("note", String::new()))
-            }
-            None => {}
-        }
-        if let Some(value) = &self.archived {
-            crate::http::Part::values("archived", value, &mut parts);
-        }
-        parts
     }
 }
 

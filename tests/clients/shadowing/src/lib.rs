@@ -21,24 +21,32 @@
 //! ```
 #![deny(missing_docs)]
 #![allow(
-
     clippy::disallowed_names,
     clippy::enum_variant_names,
     clippy::self_named_constructors,
     clippy::should_implement_trait,
     clippy::wrong_self_convention
 )]
-#[cfg(feature = "blocking")]
-pub mod blocking;
-mod client;
-mod decode;
-mod error;
-mod http;
 
 #[cfg(feature = "blocking")]
+#[rustfmt::skip]
+pub mod blocking;
+#[rustfmt::skip]
+mod client;
+#[rustfmt::skip]
+mod decode;
+#[rustfmt::skip]
+mod error;
+#[rustfmt::skip]
+mod http;
+#[cfg(feature = "blocking")]
+#[rustfmt::skip]
 mod runner;
+#[rustfmt::skip]
 mod support;
+#[rustfmt::skip]
 pub mod types;
+#[rustfmt::skip]
 mod validate;
 
 pub use client::{Client, ClientBuilder};

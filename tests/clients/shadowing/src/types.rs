@@ -139,6 +139,122 @@ impl Upload {
     }
 }
 
+impl Upload {
+    /// The `key=value` pairs of this value as an `application/x-www-form-urlencoded` body.
+    pub(crate) fn form_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if let Some(value) = &self.multipart_parts {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("multipart_parts", text));
+            }
+        }
+        if let Some(value) = &self.form_pairs {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("form_pairs", text));
+            }
+        }
+        if let Some(value) = &self.validate {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("validate", text));
+            }
+        }
+        if let Some(value) = &self.new {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("new", text));
+            }
+        }
+        match &self.foo {
+            Some(Nullable::Value(value)) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("foo", text));
+                }
+            }
+            Some(Nullable::Null) => pairs.push(("foo", String::new())),
+            None => {}
+        }
+        if let Some(value) = &self.foo_null {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("foo_null", text));
+            }
+        }
+        if let Some(value) = &self.clone {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("clone", text));
+            }
+        }
+        if let Some(value) = &self.default {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("default", text));
+            }
+        }
+        {
+            let value = &self.parts;
+            for text in crate::http::field_texts(value) {
+                pairs.push(("parts", text));
+            }
+        }
+        {
+            let value = &self.self_;
+            for text in crate::http::field_texts(value) {
+                pairs.push(("self", text));
+            }
+        }
+        if let Some(value) = &self.value {
+            for text in crate::http::field_texts(value) {
+                pairs.push(("value", text));
+            }
+        }
+        pairs
+    }
+
+    /// The parts of this value as a `multipart/form-data` body.
+    pub(crate) fn multipart_parts(&self) -> Vec<crate::http::Part> {
+        let mut parts = Vec::new();
+        if let Some(value) = &self.multipart_parts {
+            crate::http::Part::values("multipart_parts", value, &mut parts);
+        }
+        if let Some(value) = &self.form_pairs {
+            crate::http::Part::values("form_pairs", value, &mut parts);
+        }
+        if let Some(value) = &self.validate {
+            crate::http::Part::values("validate", value, &mut parts);
+        }
+        if let Some(value) = &self.new {
+            crate::http::Part::values("new", value, &mut parts);
+        }
+        match &self.foo {
+            Some(Nullable::Value(value)) => {
+                crate::http::Part::values("foo", value, &mut parts);
+            }
+            Some(Nullable::Null) => {
+                parts.push(crate::http::Part::text("foo", String::new()))
+            }
+            None => {}
+        }
+        if let Some(value) = &self.foo_null {
+            crate::http::Part::values("foo_null", value, &mut parts);
+        }
+        if let Some(value) = &self.clone {
+            crate::http::Part::values("clone", value, &mut parts);
+        }
+        if let Some(value) = &self.default {
+            crate::http::Part::values("default", value, &mut parts);
+        }
+        {
+            let value = &self.parts;
+            crate::http::Part::values("parts", value, &mut parts);
+        }
+        {
+            let value = &self.self_;
+            crate::http::Part::values("self", value, &mut parts);
+        }
+        if let Some(value) = &self.value {
+            crate::http::Part::values("value", value, &mut parts);
+        }
+        parts
+    }
+}
+
 /// Named like the HTTP layer's `Request`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Request {
@@ -318,122 +434,6 @@ impl Builder2Params {
     pub fn response(mut self, value: impl Into<String>) -> Self {
         self.response = Some(value.into());
         self
-    }
-}
-
-impl Upload {
-    /// The parts of this value as a `multipart/form-data` body.
-    pub(crate) fn multipart_parts(&self) -> Vec<crate::http::Part> {
-        let mut parts = Vec::new();
-        if let Some(value) = &self.multipart_parts {
-            crate::http::Part::values("multipart_parts", value, &mut parts);
-        }
-        if let Some(value) = &self.form_pairs {
-            crate::http::Part::values("form_pairs", value, &mut parts);
-        }
-        if let Some(value) = &self.validate {
-            crate::http::Part::values("validate", value, &mut parts);
-        }
-        if let Some(value) = &self.new {
-            crate::http::Part::values("new", value, &mut parts);
-        }
-        match &self.foo {
-            Some(Nullable::Value(value)) => {
-                crate::http::Part::values("foo", value, &mut parts);
-            }
-            Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("foo", String::new()))
-            }
-            None => {}
-        }
-        if let Some(value) = &self.foo_null {
-            crate::http::Part::values("foo_null", value, &mut parts);
-        }
-        if let Some(value) = &self.clone {
-            crate::http::Part::values("clone", value, &mut parts);
-        }
-        if let Some(value) = &self.default {
-            crate::http::Part::values("default", value, &mut parts);
-        }
-        {
-            let value = &self.parts;
-            crate::http::Part::values("parts", value, &mut parts);
-        }
-        {
-            let value = &self.self_;
-            crate::http::Part::values("self", value, &mut parts);
-        }
-        if let Some(value) = &self.value {
-            crate::http::Part::values("value", value, &mut parts);
-        }
-        parts
-    }
-
-    /// The `key=value` pairs of this value as an `application/x-www-form-urlencoded` body.
-    pub(crate) fn form_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::new();
-        if let Some(value) = &self.multipart_parts {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("multipart_parts", text));
-            }
-        }
-        if let Some(value) = &self.form_pairs {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("form_pairs", text));
-            }
-        }
-        if let Some(value) = &self.validate {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("validate", text));
-            }
-        }
-        if let Some(value) = &self.new {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("new", text));
-            }
-        }
-        match &self.foo {
-            Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
-                    pairs.push(("foo", text));
-                }
-            }
-            Some(Nullable::Null) => pairs.push(("foo", String::new())),
-            None => {}
-        }
-        if let Some(value) = &self.foo_null {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("foo_null", text));
-            }
-        }
-        if let Some(value) = &self.clone {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("clone", text));
-            }
-        }
-        if let Some(value) = &self.default {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("default", text));
-            }
-        }
-        {
-            let value = &self.parts;
-            for text in crate::http::field_texts(value) {
-                pairs.push(("parts", text));
-            }
-        }
-        {
-            let value = &self.self_;
-            for text in crate::http::field_texts(value) {
-                pairs.push(("self", text));
-            }
-        }
-        if let Some(value) = &self.value {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("value", text));
-            }
-        }
-        pairs
     }
 }
 

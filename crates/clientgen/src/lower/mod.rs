@@ -1,0 +1,229 @@
+//! Lower stage: the typed OpenAPI document to the intermediate model.
+//!
+//! Lowering claims a name for every component schema, then lowers each schema
+//! (`schemas`: inline objects and enums become named types of their own) and each operation
+//! and security scheme (`operations`). Passes over the finished type graph (`graph`) then
+//! turn arrays that hold themselves into newtypes, report alias cycles, and find the facts
+//! the views need (usage per direction, direction-sensitive types, recursion, validation);
+//! `views` decides, once, every Rust type each schema becomes.
+
+mod graph;
+mod operations;
+mod schemas;
+mod views;
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use openapiv3::OpenAPI;
+
+use crate::diag::Diagnostic;
+use crate::model::*;
+use crate::naming::{self, Scope};
+
+pub use operations::encoding;
+
+/// The extension that overrides the Rust name of a schema, operation or security scheme.
+pub const RUST_NAME: &str = "x-rust-name";
+/// The extension whose text is added to the docs of a schema's request view only.
+pub const REQUEST_DOC: &str = "x-rust-request-doc";
+
+/// How many arrays and maps may nest in one type (`Vec<Vec<…>>`).
+pub const MAX_NESTING: usize = 16;
+
+/// The result of lowering: the model, or every problem found, plus warnings either way.
+pub struct Lowered {
+    /// The model, when there were no errors.
+    pub api: Option<Api>,
+    /// Errors: the input cannot be generated as it stands.
+    pub errors: Vec<Diagnostic>,
+    /// Warnings: generated, but something was approximated.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Lowers a whole document.
+pub fn lower(doc: &OpenAPI) -> Lowered {
+    let mut cx = Lowerer {
+        doc,
+        types: IndexMap::new(),
+        type_names: Scope::with_reserved(naming::RESERVED_TYPE_NAMES),
+        component_ids: HashMap::new(),
+        component_parts: HashMap::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    cx.claim_component_names();
+    cx.lower_components();
+    let operations = cx.lower_operations();
+    let security_schemes = cx.lower_security_schemes();
+    cx.check_security(&operations, &security_schemes);
+
+    let Lowerer { types: drafts, mut type_names, mut errors, warnings, .. } = cx;
+    let mut types = IndexMap::with_capacity(drafts.len());
+    let mut facts = IndexMap::with_capacity(drafts.len());
+    for (id, draft) in drafts {
+        types.insert(id.clone(), draft.def);
+        facts.insert(id, draft.facts);
+    }
+    graph::make_newtypes(&mut types);
+    errors.extend(graph::check_aliases(&types));
+    if !errors.is_empty() {
+        return Lowered { api: None, errors, warnings };
+    }
+    views::decide(&mut types, &facts, &operations, &mut type_names);
+    let api = Api {
+        title: doc.info.title.clone(),
+        version: doc.info.version.clone(),
+        description: doc.info.description.clone(),
+        servers: doc.servers.iter().map(|s| s.url.clone()).collect(),
+        types,
+        operations,
+        security_schemes,
+    };
+    Lowered { api: Some(api), errors, warnings }
+}
+
+/// A type while it is being built: its definition (without views) and what deciding the
+/// views needs to know.
+struct Draft {
+    def: TypeDef,
+    facts: Facts,
+}
+
+impl Draft {
+    /// A type named `name` whose body is not lowered yet.
+    fn new(original_name: String, name: String) -> Self {
+        Draft {
+            def: TypeDef { original_name, doc: None, kind: TypeKind::Alias(TypeRef::Any), views: Vec::new() },
+            facts: Facts { name, ..Facts::default() },
+        }
+    }
+}
+
+/// What lowering found out about a type that is not part of the model itself.
+#[derive(Debug, Default)]
+struct Facts {
+    /// The name claimed for it: its only view's, or its response view's.
+    name: String,
+    /// It has a property whose presence differs by direction (readOnly or writeOnly).
+    direction_sensitive: bool,
+    /// Text the overlay adds to the docs of its request view.
+    request_note: Option<String>,
+    /// An operation's query, header and cookie parameters, sent one by one, never as a body.
+    parameters: bool,
+}
+
+/// The state of lowering one document.
+struct Lowerer<'a> {
+    doc: &'a OpenAPI,
+    types: IndexMap<TypeId, Draft>,
+    type_names: Scope,
+    /// Component schema name → its id, for `$ref` resolution.
+    component_ids: HashMap<String, TypeId>,
+    /// Component schema name → its merged object parts, once worked out: `allOf` parts that
+    /// share parts of their own (diamonds) would otherwise be merged once per path, and the
+    /// paths multiply with each level.
+    component_parts: HashMap<String, Option<schemas::ObjectParts>>,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Where a schema sits and what to call it if it needs a name of its own.
+struct Site<'s> {
+    pointer: String,
+    name_hint: &'s str,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Input, Source};
+
+    fn errors(spec: &str) -> Vec<String> {
+        match crate::lower(&Input::spec(Source::new("x.yaml", spec))) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.problems.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn all_of_cycles_end() {
+        // Each level of `allOf` merging started a new set of the components seen, so
+        // A: allOf [B, …] with B: allOf [A, …] recursed until the stack overflowed.
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    A: {allOf: [{$ref: '#/components/schemas/B'}, {type: object, properties: {a: {type: string}}}]}\n    \
+                    B: {allOf: [{$ref: '#/components/schemas/A'}, {type: object, properties: {b: {type: string}}}]}\n";
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let field_names = |name: &str| -> Vec<String> {
+            let def = lowered.api.types.values().find(|t| t.original_name == name).unwrap();
+            let crate::model::TypeKind::Struct(s) = &def.kind else { panic!("{name} is not a struct") };
+            s.fields.iter().map(|f| f.wire_name.clone()).collect()
+        };
+        assert_eq!(field_names("A"), ["a", "b"]);
+        assert_eq!(field_names("B"), ["a", "b"]);
+    }
+
+    #[test]
+    fn all_of_diamonds_are_merged_in_linear_time() {
+        // Every level holds the next three times: merged once per path, this took 3^40 steps.
+        let mut spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n".to_owned();
+        for level in 0..40 {
+            let part = format!("{{$ref: '#/components/schemas/A{}'}}", level + 1);
+            let own = format!("{{type: object, properties: {{p{level}: {{type: string}}}}}}");
+            spec.push_str(&format!("    A{level}: {{allOf: [{part}, {part}, {own}, {part}]}}\n"));
+        }
+        spec.push_str("    A40: {type: object, properties: {x: {type: string}}}\n");
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", &spec))).unwrap();
+        let top = lowered.api.types.values().find(|t| t.original_name == "A0").unwrap();
+        let crate::model::TypeKind::Struct(s) = &top.kind else { panic!("A0 is not a struct") };
+        assert_eq!(s.fields.len(), 41);
+    }
+
+    #[test]
+    fn aliases_of_themselves_are_errors() {
+        // `type A = B; type B = A;` was emitted, and does not compile.
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n    \
+                    S: {allOf: [{$ref: '#/components/schemas/S'}]}\n    \
+                    N: {nullable: true, allOf: [{$ref: '#/components/schemas/N'}]}\n    \
+                    L: {type: array, items: {$ref: '#/components/schemas/M'}}\n    \
+                    M: {type: object, additionalProperties: {$ref: '#/components/schemas/L'}}\n";
+        let cycle = |names: &str| {
+            format!("the schema is defined only through itself ({names}); no Rust type can express that, so make one of them an object")
+        };
+        assert_eq!(errors(spec), [
+            format!("#/components/schemas/A: {}", cycle("A → B → A")),
+            format!("#/components/schemas/S: {}", cycle("S → S")),
+            format!("#/components/schemas/N: {}", cycle("N → N")),
+        ]);
+    }
+
+    #[test]
+    fn arrays_and_maps_that_hold_themselves_are_newtypes() {
+        // `type L = Vec<L>;` does not compile; `struct L(Vec<L>);` does.
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    L: {type: array, items: {$ref: '#/components/schemas/M'}}\n    \
+                    M: {type: object, additionalProperties: {$ref: '#/components/schemas/L'}}\n    \
+                    A: {$ref: '#/components/schemas/Self'}\n    \
+                    Self: {type: array, items: {$ref: '#/components/schemas/A'}}\n    \
+                    Fine: {type: array, items: {$ref: '#/components/schemas/Node'}}\n    \
+                    Node: {type: object, properties: {children: {$ref: '#/components/schemas/Fine'}}}\n";
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let kinds: Vec<(&str, &str)> = lowered
+            .api
+            .types
+            .values()
+            .map(|t| {
+                let kind = match &t.kind {
+                    crate::model::TypeKind::Newtype(_) => "newtype",
+                    crate::model::TypeKind::Alias(_) => "alias",
+                    crate::model::TypeKind::Struct(_) => "struct",
+                    _ => "other",
+                };
+                (t.original_name.as_str(), kind)
+            })
+            .collect();
+        assert_eq!(kinds, [
+            ("L", "newtype"), ("M", "newtype"), ("A", "alias"), ("Self", "newtype"), ("Fine", "alias"), ("Node", "struct"),
+        ]);
+    }
+}

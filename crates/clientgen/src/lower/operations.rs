@@ -1,0 +1,485 @@
+//! Lowering operations: parameters (with the `{Op}Params` struct), request bodies and their
+//! client methods per media type, responses and what a successful call returns, and the
+//! security schemes.
+
+use indexmap::IndexMap;
+use openapiv3::{ReferenceOr, Schema, StatusCode};
+
+use super::{Draft, Lowerer, Site};
+use crate::diag::{Diagnostic, join, unescape_segment};
+use crate::model::*;
+use crate::naming::{self, Scope};
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
+        // One scope for every method of the client: its own first, then each operation's
+        // method, `_with_response` twin and media-type variants, in spec order.
+        let mut method_names = Scope::with_reserved(naming::CLIENT_METHODS);
+        let mut operations = Vec::new();
+        let doc = self.doc;
+        for (path, item) in &doc.paths.paths {
+            let item_pointer = join("#/paths", &[path]);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    self.errors.push(Diagnostic::at(item_pointer, "path item $ref is not supported"));
+                    continue;
+                }
+            };
+            for (method, op) in item.iter() {
+                let pointer = join(&item_pointer, &[method]);
+                let id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
+                let base_name = self
+                    .rust_name_override(&op.extensions, &pointer)
+                    .unwrap_or_else(|| naming::field_name(&id));
+                let method_name = method_names.claim(&base_name);
+                let with_response = method_names.claim(&naming::derived_name(&method_name, "with_response"));
+                let type_stem = naming::type_name(&method_name);
+                let mut parameters = Vec::new();
+                let mut param_scope = Scope::new();
+                let declared = item.parameters.iter().enumerate().map(|(i, p)| (p, join(&item_pointer, &["parameters", &i.to_string()])));
+                let own = op.parameters.iter().enumerate().map(|(i, p)| (p, join(&pointer, &["parameters", &i.to_string()])));
+                let mut by_key: IndexMap<(String, ParamLocation), Parameter> = IndexMap::new();
+                for (param, param_pointer) in declared.chain(own) {
+                    if let Some(p) = self.lower_parameter(param, &param_pointer, &type_stem, &mut param_scope) {
+                        by_key.insert((p.wire_name.clone(), p.location), p);
+                    }
+                }
+                parameters.extend(by_key.into_values());
+                // Path parameters are the method's arguments: they share its body's scope with
+                // the locals emission writes, which are claimed first.
+                let mut scope = Scope::new();
+                let locals = naming::method_locals(&mut scope);
+                for p in parameters.iter_mut().filter(|p| p.location == ParamLocation::Path) {
+                    p.rust_name = scope.claim(&p.rust_name);
+                }
+                self.check_path_params(path, &parameters, &pointer);
+                let params_type = self.params_struct(&parameters, &pointer, &type_stem);
+                let mut body = op.request_body.as_ref().and_then(|b| self.lower_body(b, &pointer, &type_stem));
+                if let Some(body) = &mut body {
+                    body.variants = body_variants(&body.content, (&method_name, &with_response), &mut method_names);
+                    if body.variants.is_empty() {
+                        self.warnings.push(Diagnostic::at(
+                            join(&pointer, &["requestBody"]),
+                            "the request body declares no media type; the operation sends none",
+                        ));
+                    }
+                }
+                let responses = self.lower_responses(&op.responses, &pointer, &type_stem);
+                let success = self.success(&responses, &type_stem);
+                let security = op
+                    .security
+                    .as_ref()
+                    .or(doc.security.as_ref())
+                    .map(|reqs| reqs.iter().map(|r| r.keys().cloned().collect()).collect())
+                    .unwrap_or_default();
+                operations.push(Operation {
+                    id,
+                    method_name,
+                    with_response,
+                    locals,
+                    http_method: method.to_ascii_uppercase(),
+                    path: path.clone(),
+                    summary: op.summary.clone(),
+                    description: op.description.clone(),
+                    deprecated: op.deprecated,
+                    parameters,
+                    params_type,
+                    body,
+                    responses,
+                    success,
+                    security,
+                });
+            }
+        }
+        operations
+    }
+
+    /// The item itself, or the component its `$ref` names (`#/components/{section}/NAME`);
+    /// a reference to anything else is an error at `pointer`.
+    fn component<T>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        pointer: &str,
+        section: &str,
+        table: fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<&'a T> {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Some(item),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let doc = self.doc;
+        let found = reference
+            .strip_prefix("#/components/")
+            .and_then(|rest| rest.strip_prefix(section))
+            .and_then(|rest| rest.strip_prefix('/'))
+            .and_then(|name| table(doc.components.as_ref()?).get(&unescape_segment(name)));
+        match found {
+            Some(ReferenceOr::Item(item)) => Some(item),
+            _ => {
+                self.errors.push(Diagnostic::at(
+                    join(pointer, &["$ref"]),
+                    format!("$ref {reference:?} points at no entry of #/components/{section}"),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Makes a `{Op}Params` struct of the query, header and cookie parameters.
+    fn params_struct(&mut self, parameters: &[Parameter], op_pointer: &str, type_stem: &str) -> Option<TypeId> {
+        let fields: Vec<Field> = parameters
+            .iter()
+            .filter(|p| p.location != ParamLocation::Path)
+            .map(|p| Field {
+                wire_name: p.wire_name.clone(),
+                rust_name: p.rust_name.clone(),
+                doc: p.doc.clone(),
+                ty: p.ty.clone(),
+                nullable: false,
+                request: if p.required { Presence::Required } else { Presence::Optional },
+                response: Presence::Absent,
+                constraints: p.constraints.clone(),
+                deprecated: false,
+            })
+            .collect();
+        if fields.is_empty() {
+            return None;
+        }
+        let id = TypeId(join(op_pointer, &["parameters"]));
+        let name = self.type_names.claim(&format!("{type_stem}Params"));
+        let mut draft = Draft::new(format!("{type_stem}Params"), name);
+        draft.def.doc = Some(format!("The query, header and cookie parameters of `{type_stem}`."));
+        draft.def.kind = TypeKind::Struct(Struct { fields });
+        draft.facts.parameters = true;
+        self.types.insert(id.clone(), draft);
+        Some(id)
+    }
+
+    fn check_path_params(&mut self, path: &str, parameters: &[Parameter], pointer: &str) {
+        for name in path_template_names(path) {
+            let declared = parameters.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name);
+            if !declared {
+                self.errors.push(Diagnostic::at(
+                    pointer.to_owned(),
+                    format!("path parameter {{{name}}} is not declared"),
+                ));
+            }
+        }
+    }
+
+    fn lower_parameter(
+        &mut self,
+        param: &'a ReferenceOr<openapiv3::Parameter>,
+        pointer: &str,
+        type_stem: &str,
+        scope: &mut Scope,
+    ) -> Option<Parameter> {
+        let shared = self.component(param, pointer, "parameters", |c| &c.parameters)?;
+        // Problems inside a shared parameter are reported at the component.
+        let pointer = match param {
+            ReferenceOr::Reference { reference } => reference.clone(),
+            ReferenceOr::Item(_) => pointer.to_owned(),
+        };
+        let param = shared;
+        let (data, location) = match param {
+            openapiv3::Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
+            openapiv3::Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
+            openapiv3::Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
+            openapiv3::Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie),
+        };
+        // Form style (query, cookie) explodes arrays by default; simple style (path, header) does not.
+        let explode = data.explode.unwrap_or(matches!(location, ParamLocation::Query | ParamLocation::Cookie));
+        let hint = naming::type_name(&format!("{type_stem} {}", data.name));
+        let schema_pointer = join(&pointer, &["schema"]);
+        let site = Site { pointer: schema_pointer.clone(), name_hint: &hint };
+        let (ty, constraints) = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Reference { reference }) => {
+                (self.resolve_ref(reference, &schema_pointer), Constraints::default())
+            }
+            openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
+                let ty = self.lower_inline(schema, &site);
+                let constraints = self.constraints(schema, &schema_pointer).applicable_to(&ty);
+                (ty, constraints)
+            }
+            openapiv3::ParameterSchemaOrContent::Content(_) => {
+                self.warnings.push(Diagnostic::at(pointer.clone(), "parameter `content` is sent as a string"));
+                (TypeRef::Scalar(Scalar::String), Constraints::default())
+            }
+        };
+        Some(Parameter {
+            wire_name: data.name.clone(),
+            rust_name: scope.claim(&naming::field_name(&data.name)),
+            location,
+            required: data.required || location == ParamLocation::Path,
+            ty,
+            doc: data.description.clone(),
+            constraints,
+            explode,
+        })
+    }
+
+    fn lower_body(
+        &mut self,
+        body: &'a ReferenceOr<openapiv3::RequestBody>,
+        op_pointer: &str,
+        type_stem: &str,
+    ) -> Option<RequestBody> {
+        let pointer = join(op_pointer, &["requestBody"]);
+        let body = self.component(body, &pointer, "requestBodies", |c| &c.request_bodies)?;
+        let hint = format!("{type_stem}Body");
+        let content = self.lower_content(&body.content, &pointer, &hint);
+        Some(RequestBody { required: body.required, doc: body.description.clone(), content, variants: Vec::new() })
+    }
+
+    /// Lowers the schema of each media type; identical inline schemas share one type.
+    fn lower_content(
+        &mut self,
+        content: &IndexMap<String, openapiv3::MediaType>,
+        pointer: &str,
+        hint: &str,
+    ) -> IndexMap<String, TypeRef> {
+        let mut out = IndexMap::new();
+        let mut lowered: Vec<(&Schema, TypeRef)> = Vec::new();
+        for (media_type, media) in content {
+            let media_pointer = join(pointer, &["content", media_type, "schema"]);
+            let ty = match &media.schema {
+                None => TypeRef::Any,
+                Some(ReferenceOr::Reference { reference }) => self.resolve_ref(reference, &media_pointer),
+                Some(ReferenceOr::Item(schema)) => match lowered.iter().find(|(s, _)| *s == schema) {
+                    Some((_, ty)) => ty.clone(),
+                    None => {
+                        let site = Site { pointer: media_pointer, name_hint: hint };
+                        let ty = self.lower_inline(schema, &site);
+                        lowered.push((schema, ty.clone()));
+                        ty
+                    }
+                },
+            };
+            out.insert(media_type.clone(), ty);
+        }
+        out
+    }
+
+    fn lower_responses(
+        &mut self,
+        responses: &'a openapiv3::Responses,
+        op_pointer: &str,
+        type_stem: &str,
+    ) -> IndexMap<String, Response> {
+        let pointer = join(op_pointer, &["responses"]);
+        let mut out = IndexMap::new();
+        let entries = responses
+            .responses
+            .iter()
+            .map(|(code, r)| {
+                let key = match code {
+                    StatusCode::Code(n) => n.to_string(),
+                    StatusCode::Range(n) => format!("{n}XX"),
+                };
+                (key, r)
+            })
+            .chain(responses.default.iter().map(|r| ("default".to_owned(), r)));
+        for (status, response) in entries {
+            let status_pointer = join(&pointer, &[&status]);
+            let Some(response) = self.component(response, &status_pointer, "responses", |c| &c.responses) else {
+                continue;
+            };
+            let hint = if status.starts_with('2') {
+                format!("{type_stem}Response")
+            } else {
+                format!("{type_stem}Response{}", naming::type_name(&status))
+            };
+            let content = self.lower_content(&response.content, &status_pointer, &hint);
+            let doc = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
+            out.insert(status, Response { doc, content });
+        }
+        out
+    }
+
+    /// What a successful call returns: one shape, or an enum when success statuses differ.
+    fn success(&mut self, responses: &IndexMap<String, Response>, type_stem: &str) -> Success {
+        let has_two_xx = responses.keys().any(|status| status.starts_with('2'));
+        let entries: Vec<(&String, &Response)> = responses
+            .iter()
+            .filter(|(status, _)| if has_two_xx { status.starts_with('2') } else { status.as_str() == "default" })
+            .collect();
+        let bodies: Vec<SuccessBody> = entries.iter().map(|(_, r)| success_body(r)).collect();
+        match bodies.first() {
+            None => Success::Single(SuccessBody::Empty),
+            Some(first) if bodies.iter().all(|b| b == first) => Success::Single(first.clone()),
+            Some(_) => {
+                let name = self.type_names.claim(&format!("{type_stem}Response"));
+                let mut scope = Scope::new();
+                let variants = entries
+                    .iter()
+                    .zip(bodies)
+                    .map(|((status, response), body)| StatusVariant {
+                        status: (*status).clone(),
+                        rust_name: scope.claim(&status_variant_name(status)),
+                        body,
+                        doc: response.doc.clone(),
+                    })
+                    .collect();
+                Success::ByStatus { name, variants }
+            }
+        }
+    }
+
+    pub(super) fn lower_security_schemes(&mut self) -> IndexMap<String, SecurityScheme> {
+        let mut scope = Scope::with_reserved(naming::BUILDER_METHODS);
+        let mut variants = Scope::new();
+        let mut out = IndexMap::new();
+        let doc = self.doc;
+        for (name, scheme) in doc.components.iter().flat_map(|c| c.security_schemes.iter()) {
+            let pointer = join("#/components/securitySchemes", &[name]);
+            let ReferenceOr::Item(scheme) = scheme else {
+                self.errors.push(Diagnostic::at(pointer, "security scheme $ref is not supported"));
+                continue;
+            };
+            let snake = naming::field_name(name);
+            let stem = snake.strip_prefix("x_").filter(|s| !s.is_empty()).unwrap_or(&snake).to_owned();
+            let (kind, doc) = match scheme {
+                openapiv3::SecurityScheme::APIKey { location, name: key_name, description, .. } => {
+                    let location = match location {
+                        openapiv3::APIKeyLocation::Query => ParamLocation::Query,
+                        openapiv3::APIKeyLocation::Header => ParamLocation::Header,
+                        openapiv3::APIKeyLocation::Cookie => ParamLocation::Cookie,
+                    };
+                    (SecurityKind::ApiKey { location, name: key_name.clone() }, description.clone())
+                }
+                openapiv3::SecurityScheme::HTTP { scheme, description, .. } => {
+                    match scheme.to_ascii_lowercase().as_str() {
+                        "bearer" => (SecurityKind::Bearer, description.clone()),
+                        "basic" => (SecurityKind::Basic, description.clone()),
+                        other => {
+                            self.warnings.push(Diagnostic::at(
+                                pointer.clone(),
+                                format!("HTTP auth scheme {other:?} is sent as a bearer token"),
+                            ));
+                            (SecurityKind::Bearer, description.clone())
+                        }
+                    }
+                }
+                openapiv3::SecurityScheme::OAuth2 { description, .. }
+                | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
+                    (SecurityKind::Bearer, description.clone())
+                }
+            };
+            let rust_name = scope.claim(&stem);
+            let variant = variants.claim(&naming::type_name(&rust_name));
+            out.insert(name.clone(), SecurityScheme { rust_name, variant, doc, kind });
+        }
+        out
+    }
+
+    pub(super) fn check_security(&mut self, operations: &[Operation], schemes: &IndexMap<String, SecurityScheme>) {
+        for op in operations {
+            for name in op.security.iter().flatten() {
+                if !schemes.contains_key(name) {
+                    self.errors.push(Diagnostic::at(
+                        join("#/paths", &[&op.path, &op.http_method.to_ascii_lowercase(), "security"]),
+                        format!("security scheme {name:?} is not defined in #/components/securitySchemes"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// The body a success response carries: JSON first, then text, then bytes.
+fn success_body(response: &Response) -> SuccessBody {
+    if let Some(ty) = response.content.iter().find(|(m, _)| encoding(m) == Encoding::Json).map(|(_, ty)| ty) {
+        return SuccessBody::Json(ty.clone());
+    }
+    match response.content.keys().next() {
+        None => SuccessBody::Empty,
+        Some(media) if media.starts_with("text/") => SuccessBody::Text,
+        Some(_) => SuccessBody::Bytes,
+    }
+}
+
+/// A readable variant name for a success status.
+fn status_variant_name(status: &str) -> String {
+    match status {
+        "200" => "Ok".to_owned(),
+        "201" => "Created".to_owned(),
+        "202" => "Accepted".to_owned(),
+        "203" => "NonAuthoritative".to_owned(),
+        "204" => "NoContent".to_owned(),
+        "205" => "ResetContent".to_owned(),
+        "206" => "PartialContent".to_owned(),
+        "2XX" | "2xx" => "Success".to_owned(),
+        "default" => "Default".to_owned(),
+        other => format!("Status{other}"),
+    }
+}
+
+/// How a media type is encoded. `*/*` counts as JSON: a client must pick something.
+pub fn encoding(media_type: &str) -> Encoding {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" | "*/*" => Encoding::Json,
+        e if e.ends_with("+json") => Encoding::Json,
+        "application/x-www-form-urlencoded" => Encoding::Form,
+        e if e.starts_with("multipart/") => Encoding::Multipart,
+        e if e.starts_with("text/") => Encoding::Text,
+        _ => Encoding::Bytes,
+    }
+}
+
+/// One client method per way the body can be sent: the default (JSON when declared, else the
+/// first in rank order) keeps the operation's name; the others get a suffix.
+fn body_variants(content: &IndexMap<String, TypeRef>, names: (&str, &str), methods: &mut Scope) -> Vec<BodyVariant> {
+    let (method_name, with_response) = names;
+    let rank = |e: Encoding| match e {
+        Encoding::Json => 0,
+        Encoding::Form => 1,
+        Encoding::Multipart => 2,
+        Encoding::Text => 3,
+        Encoding::Bytes => 4,
+    };
+    let mut seen: Vec<(Encoding, String)> = Vec::new();
+    let mut candidates: Vec<(&String, Encoding, &TypeRef)> = Vec::new();
+    for (media, ty) in content {
+        let encoding = encoding(media);
+        // One method per encoding; raw-bytes media types each keep their own.
+        let key = (encoding, if encoding == Encoding::Bytes { media.clone() } else { String::new() });
+        if !seen.contains(&key) {
+            seen.push(key);
+            candidates.push((media, encoding, ty));
+        }
+    }
+    let Some(default) = candidates.iter().enumerate().min_by_key(|(_, (_, e, _))| rank(*e)).map(|(i, _)| i) else {
+        return Vec::new();
+    };
+    let first = candidates.remove(default);
+    std::iter::once(first)
+        .chain(candidates)
+        .enumerate()
+        .map(|(i, (media, encoding, ty))| {
+            let (method_name, with_response) = if i == 0 {
+                (method_name.to_owned(), with_response.to_owned())
+            } else {
+                let suffix = match encoding {
+                    Encoding::Json => "json".to_owned(),
+                    Encoding::Form => "form".to_owned(),
+                    Encoding::Multipart => "multipart".to_owned(),
+                    Encoding::Text => "text".to_owned(),
+                    Encoding::Bytes if media == "application/octet-stream" => "bytes".to_owned(),
+                    Encoding::Bytes => naming::field_name(media),
+                };
+                let name = methods.claim(&naming::derived_name(method_name, &suffix));
+                let twin = methods.claim(&naming::derived_name(&name, "with_response"));
+                (name, twin)
+            };
+            BodyVariant { media_type: media.clone(), encoding, ty: ty.clone(), method_name, with_response }
+        })
+        .collect()
+}
+
+/// The parameter names a path template holds (`/pets/{petId}` holds `petId`).
+fn path_template_names(path: &str) -> Vec<&str> {
+    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
+}
+

@@ -1,0 +1,721 @@
+//! Lowering schemas: component names, objects (with `allOf` merged), enums, unions, inline
+//! schemas that become named types, constraints and `$ref`s.
+
+use std::collections::{BTreeSet, HashMap};
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+use super::{Draft, Lowerer, MAX_NESTING, REQUEST_DOC, RUST_NAME, Site};
+use crate::diag::{Diagnostic, join, unescape_segment};
+use crate::model::*;
+use crate::naming::{self, Scope};
+
+/// A schema lowered as the body of a named type.
+struct TypeBody {
+    kind: TypeKind,
+    doc: Option<String>,
+    /// Some property's presence differs by direction.
+    direction_sensitive: bool,
+    /// The overlay's note for the request view.
+    request_note: Option<String>,
+}
+
+impl TypeBody {
+    fn of(kind: TypeKind, doc: Option<String>) -> Self {
+        TypeBody { kind, doc, direction_sensitive: false, request_note: None }
+    }
+}
+
+/// The properties of an object schema, with whether some presence differs by direction.
+struct Fields {
+    fields: Vec<Field>,
+    direction_sensitive: bool,
+}
+
+impl<'a> Lowerer<'a> {
+    fn schemas(&self) -> impl Iterator<Item = (&'a String, &'a ReferenceOr<Schema>)> + use<'a> {
+        self.doc.components.iter().flat_map(|c| c.schemas.iter())
+    }
+
+    pub(super) fn claim_component_names(&mut self) {
+        for (name, schema) in self.schemas() {
+            let id = TypeId(join("#/components/schemas", &[name]));
+            let rust_name = match schema {
+                ReferenceOr::Item(s) => self.rust_name_override(&s.schema_data.extensions, &id.0),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let rust_name = self.type_names.claim(&rust_name.unwrap_or_else(|| naming::type_name(name)));
+            self.component_ids.insert(name.clone(), id.clone());
+            self.types.insert(id, Draft::new(name.clone(), rust_name));
+        }
+    }
+
+    pub(super) fn rust_name_override(
+        &mut self,
+        extensions: &IndexMap<String, serde_json::Value>,
+        pointer: &str,
+    ) -> Option<String> {
+        let value = extensions.get(RUST_NAME)?;
+        match value.as_str() {
+            Some(name) if naming::is_identifier(name) && !name.starts_with("r#") => Some(name.to_owned()),
+            _ => {
+                self.errors.push(Diagnostic::at(
+                    join(pointer, &[RUST_NAME]),
+                    format!("{RUST_NAME} must be a plain Rust identifier, found {value}"),
+                ));
+                None
+            }
+        }
+    }
+
+    pub(super) fn lower_components(&mut self) {
+        for (name, schema) in self.schemas() {
+            let id = self.component_ids[name.as_str()].clone();
+            let type_name = self.types[&id].facts.name.clone();
+            let site = Site { pointer: id.0.clone(), name_hint: &type_name };
+            let body = match schema {
+                ReferenceOr::Reference { reference } => {
+                    TypeBody::of(TypeKind::Alias(self.resolve_ref(reference, &id.0)), None)
+                }
+                ReferenceOr::Item(schema) => self.lower_type_body(schema, &site),
+            };
+            self.set_body(&id, body);
+        }
+    }
+
+    fn set_body(&mut self, id: &TypeId, body: TypeBody) {
+        let draft = &mut self.types[id];
+        draft.def.kind = body.kind;
+        draft.def.doc = body.doc;
+        draft.facts.direction_sensitive = body.direction_sensitive;
+        draft.facts.request_note = body.request_note;
+    }
+
+    /// Lowers the body of a schema that is (or becomes) a named type.
+    fn lower_type_body(&mut self, schema: &Schema, site: &Site<'_>) -> TypeBody {
+        let doc = schema_doc(schema);
+        if let Some(Alternatives { real, .. }) = self.union_alternatives(schema) {
+            if real.len() > 1 {
+                let union = self.lower_union(schema, &real, site);
+                return TypeBody::of(TypeKind::Union(union), doc);
+            }
+        }
+        if let Some(variants) = self.string_enum(schema, &site.pointer) {
+            return TypeBody::of(TypeKind::Enum(StringEnum { variants }), doc.map(strip_choice_list));
+        }
+        if let Some(object) = self.object_parts(schema, &site.pointer) {
+            let Fields { fields, direction_sensitive } = self.lower_fields(&object, site);
+            let request_note = schema
+                .schema_data
+                .extensions
+                .get(REQUEST_DOC)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
+            return TypeBody { kind: TypeKind::Struct(Struct { fields }), doc, direction_sensitive, request_note };
+        }
+        let target = self.lower_inline(schema, site);
+        TypeBody::of(TypeKind::Alias(target), doc)
+    }
+
+    /// The variants of a string enum schema, or `None` when it is not one.
+    fn string_enum(&mut self, schema: &Schema, pointer: &str) -> Option<Vec<Variant>> {
+        let values: Vec<&str> = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                s.enumeration.iter().flatten().map(String::as_str).collect()
+            }
+            _ => return None,
+        };
+        let labels = choice_labels(schema.schema_data.description.as_deref().unwrap_or(""));
+        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut seen = BTreeSet::new();
+        let mut variants = Vec::new();
+        for value in values {
+            if !seen.insert(value) {
+                self.warnings.push(Diagnostic::at(
+                    join(pointer, &["enum"]),
+                    format!("duplicate enum value {value:?} ignored"),
+                ));
+                continue;
+            }
+            variants.push(Variant {
+                wire: value.to_owned(),
+                rust_name: scope.claim(&naming::variant_name(value)),
+                doc: labels.get(value).cloned(),
+            });
+        }
+        Some(variants)
+    }
+
+    /// The properties of an object schema, merging `allOf` parts; `None` when not an object.
+    fn object_parts(&mut self, schema: &Schema, pointer: &str) -> Option<ObjectParts> {
+        self.object_parts_within(schema, pointer, &mut BTreeSet::new())
+    }
+
+    /// [`Self::object_parts`] inside the `allOf` parts of the components in `seen`, whose
+    /// parts are being merged: a part that leads back to one of them adds nothing.
+    fn object_parts_within(&mut self, schema: &Schema, pointer: &str, seen: &mut BTreeSet<String>) -> Option<ObjectParts> {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() || o.additional_properties.is_none() => {
+                Some(ObjectParts::from_object(o, pointer))
+            }
+            SchemaKind::Any(any) if !any.properties.is_empty() => {
+                let mut parts = ObjectParts::default();
+                for (name, prop) in &any.properties {
+                    parts.properties.insert(name.clone(), (prop.clone(), join(pointer, &["properties", name])));
+                }
+                parts.required.extend(any.required.iter().cloned());
+                Some(parts)
+            }
+            SchemaKind::AllOf { all_of } if !is_ref_wrapper(schema) => {
+                let mut parts = ObjectParts::default();
+                for (i, part) in all_of.iter().enumerate() {
+                    let part_pointer = join(pointer, &["allOf", &i.to_string()]);
+                    if let Some(found) = self.object_parts_of(part, &part_pointer, seen) {
+                        parts.merge(found);
+                    } else {
+                        self.warnings.push(Diagnostic::at(
+                            part_pointer,
+                            "allOf part is not an object; it adds no fields",
+                        ));
+                    }
+                }
+                Some(parts)
+            }
+            _ => None,
+        }
+    }
+
+    fn object_parts_of(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        pointer: &str,
+        seen: &mut BTreeSet<String>,
+    ) -> Option<ObjectParts> {
+        match schema {
+            ReferenceOr::Reference { reference } => {
+                let name = unescape_segment(reference.strip_prefix("#/components/schemas/")?);
+                if let Some(parts) = self.component_parts.get(&name) {
+                    return parts.clone();
+                }
+                // A part that leads back to one being merged adds nothing more.
+                if seen.contains(&name) {
+                    return Some(ObjectParts::default());
+                }
+                if seen.len() == crate::tree::MAX_DEPTH {
+                    self.errors.push(Diagnostic::at(
+                        join(pointer, &["$ref"]),
+                        format!("allOf parts refer to allOf parts more than {} deep", crate::tree::MAX_DEPTH),
+                    ));
+                    return Some(ObjectParts::default());
+                }
+                let doc = self.doc;
+                let target = doc.components.as_ref()?.schemas.get(&name)?;
+                let target_pointer = join("#/components/schemas", &[&name]);
+                seen.insert(name.clone());
+                let found = self.object_parts_of(target, &target_pointer, seen);
+                // Only the parts on the way down are cut: a component met twice side by side
+                // (A: allOf [B, C], both allOf [D]) is merged both times, from the cache.
+                seen.remove(&name);
+                self.component_parts.insert(name, found.clone());
+                found
+            }
+            ReferenceOr::Item(schema) => self.object_parts_within(schema, pointer, seen),
+        }
+    }
+
+    fn lower_fields(&mut self, object: &ObjectParts, site: &Site<'_>) -> Fields {
+        let mut scope = Scope::new();
+        let mut fields = Vec::new();
+        let mut sensitive = false;
+        for (wire_name, (property, pointer)) in &object.properties {
+            let required = object.required.contains(wire_name);
+            let hint = naming::type_name(&format!("{} {}", site.name_hint, wire_name));
+            let field_site = Site { pointer: pointer.clone(), name_hint: &hint };
+            let field = self.lower_field(wire_name, property, required, &field_site, &mut scope);
+            sensitive |= field.request != field.response;
+            fields.push(field);
+        }
+        for name in &object.required {
+            if !object.properties.contains_key(name) {
+                self.warnings.push(Diagnostic::at(
+                    site.pointer.clone(),
+                    format!("required property {name:?} is not defined; ignored"),
+                ));
+            }
+        }
+        Fields { fields, direction_sensitive: sensitive }
+    }
+
+    fn lower_field(
+        &mut self,
+        wire_name: &str,
+        property: &ReferenceOr<Box<Schema>>,
+        required: bool,
+        site: &Site<'_>,
+        scope: &mut Scope,
+    ) -> Field {
+        let (ty, doc, nullable, read_only, write_only, deprecated, constraints) = match property {
+            ReferenceOr::Reference { reference } => {
+                (self.resolve_ref(reference, &site.pointer), None, false, false, false, false, Constraints::default())
+            }
+            ReferenceOr::Item(schema) => {
+                let data = &schema.schema_data;
+                let ty = self.lower_inline(schema, site);
+                let constraints = self.constraints(schema, &site.pointer).applicable_to(&ty);
+                let null_alternative = self.union_alternatives(schema).is_some_and(|a| a.nullish);
+                let nullable = data.nullable || null_alternative || self.is_nullable_target(&ty);
+                (ty, schema_doc(schema), nullable, data.read_only, data.write_only, data.deprecated, constraints)
+            }
+        };
+        if read_only && write_only {
+            self.warnings.push(Diagnostic::at(
+                site.pointer.clone(),
+                "property is both readOnly and writeOnly; treated as neither",
+            ));
+        }
+        let presence = if required { Presence::Required } else { Presence::Optional };
+        let (request, response) = match (read_only, write_only) {
+            (true, false) => (Presence::Absent, presence),
+            (false, true) => (presence, Presence::Absent),
+            _ => (presence, presence),
+        };
+        Field {
+            wire_name: wire_name.to_owned(),
+            rust_name: scope.claim(&naming::field_name(wire_name)),
+            doc,
+            ty,
+            nullable,
+            request,
+            response,
+            constraints,
+            deprecated,
+        }
+    }
+
+    /// The real alternatives of a `oneOf`/`anyOf` (each with its index), leaving out `null` and
+    /// blank-string ones (drf-spectacular's `[XEnum, BlankEnum, NullEnum]`), and whether any
+    /// such was left out. `None` when the schema is not a union.
+    fn union_alternatives<'s>(&self, schema: &'s Schema) -> Option<Alternatives<'s>> {
+        let alternatives = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => one_of,
+            SchemaKind::AnyOf { any_of } => any_of,
+            _ => return None,
+        };
+        let mut real = Vec::new();
+        let mut nullish = false;
+        for (i, alternative) in alternatives.iter().enumerate() {
+            let target = match alternative {
+                ReferenceOr::Reference { reference } => self.component_schema(reference),
+                ReferenceOr::Item(item) => Some(item),
+            };
+            if target.is_some_and(is_null_or_blank) {
+                nullish = true;
+            } else {
+                real.push((i, alternative));
+            }
+        }
+        Some(Alternatives { real, nullish })
+    }
+
+    /// Lowers a `oneOf`/`anyOf` with several real alternatives into a union.
+    fn lower_union(&mut self, schema: &Schema, alternatives: &[(usize, &ReferenceOr<Schema>)], site: &Site<'_>) -> Union {
+        let kind = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut scope = Scope::with_reserved(&["Other"]);
+        let mut variants = Vec::new();
+        for (index, alternative) in alternatives {
+            let at = join(&site.pointer, &[kind, &index.to_string()]);
+            let doc = alternative.as_item().and_then(|item| item.schema_data.description.clone());
+            let (ty, name, reference) = match alternative {
+                ReferenceOr::Reference { reference } => {
+                    let ty = self.resolve_ref(reference, &at);
+                    let name = match &ty {
+                        TypeRef::Named(id) => self.types.get(id).map(|d| d.facts.name.clone()),
+                        _ => None,
+                    };
+                    (ty, name.unwrap_or_else(|| "Value".to_owned()), Some(reference.as_str()))
+                }
+                ReferenceOr::Item(item) => {
+                    let name = item
+                        .schema_data
+                        .title
+                        .as_deref()
+                        .map(naming::type_name)
+                        .or_else(|| own_name(item).map(naming::type_name))
+                        .unwrap_or_else(|| kind_name(item).to_owned());
+                    let hint = naming::type_name(&format!("{} {name}", site.name_hint));
+                    let ty = self.lower_inline(item, &Site { pointer: at, name_hint: &hint });
+                    (ty, name, None)
+                }
+            };
+            let tags = match (discriminator, reference) {
+                (Some(d), Some(reference)) => {
+                    let mapped: Vec<String> =
+                        d.mapping.iter().filter(|(_, target)| *target == reference).map(|(tag, _)| tag.clone()).collect();
+                    if mapped.is_empty() {
+                        reference.rsplit('/').next().map(unescape_segment).into_iter().collect()
+                    } else {
+                        mapped
+                    }
+                }
+                _ => Vec::new(),
+            };
+            let rust_name = scope.claim(&naming::variant_name(&name));
+            variants.push(UnionVariant { rust_name, ty, tags, boxed: false, doc });
+        }
+        if discriminator.is_none() {
+            if let Some((property, tags)) = self.own_tags(alternatives) {
+                for (variant, tag) in variants.iter_mut().zip(tags) {
+                    variant.tags = vec![tag];
+                }
+                return Union { discriminator: Some(property), exact_tags: true, variants };
+            }
+        }
+        Union { discriminator: discriminator.map(|d| d.property_name.clone()), exact_tags: false, variants }
+    }
+
+    /// The tag property and values of a union without a `discriminator` whose alternatives tag
+    /// themselves: every one is an object whose required property of one shared name allows a
+    /// single string, a different one each (as serde's internally tagged enums are described).
+    fn own_tags(&self, alternatives: &[(usize, &ReferenceOr<Schema>)]) -> Option<(String, Vec<String>)> {
+        let mut property: Option<&str> = None;
+        let mut tags: Vec<String> = Vec::new();
+        for (_, alternative) in alternatives {
+            let schema = match alternative {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => self.component_schema(reference)?,
+            };
+            let (key, value) = own_tag(schema)?;
+            if property.is_some_and(|p| p != key) || tags.iter().any(|t| t == value) {
+                return None;
+            }
+            property = Some(key);
+            tags.push(value.to_owned());
+        }
+        Some((property?.to_owned(), tags))
+    }
+
+    /// The component schema a `$ref` names, when it names one written out in place.
+    fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
+        let name = unescape_segment(reference.strip_prefix("#/components/schemas/")?);
+        self.doc.components.as_ref()?.schemas.get(&name)?.as_item()
+    }
+
+    /// Whether a referenced component is itself declared `nullable`.
+    fn is_nullable_target(&self, ty: &TypeRef) -> bool {
+        let TypeRef::Named(id) = ty else { return false };
+        let Some(name) = id.0.strip_prefix("#/components/schemas/") else { return false };
+        matches!(
+            self.doc.components.as_ref().and_then(|c| c.schemas.get(&unescape_segment(name))),
+            Some(ReferenceOr::Item(s)) if s.schema_data.nullable
+        )
+    }
+
+    /// Lowers a schema that appears in place (a property, item, parameter or body).
+    pub(super) fn lower_inline(&mut self, schema: &Schema, site: &Site<'_>) -> TypeRef {
+        if let Some(target) = ref_wrapper_target(schema) {
+            return self.resolve_ref(target, &join(&site.pointer, &["allOf", "0"]));
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => self.new_named(schema, site),
+            SchemaKind::Type(Type::String(s)) => TypeRef::Scalar(string_scalar(&s.format)),
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Scalar(Scalar::Bool),
+            SchemaKind::Type(Type::Integer(i)) => TypeRef::Scalar(match i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Scalar::I32,
+                _ => Scalar::I64,
+            }),
+            SchemaKind::Type(Type::Number(n)) => TypeRef::Scalar(match n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Scalar::F32,
+                _ => Scalar::F64,
+            }),
+            SchemaKind::Type(Type::Array(a)) => {
+                let item_hint = format!("{}Item", site.name_hint);
+                let item_site = Site { pointer: join(&site.pointer, &["items"]), name_hint: &item_hint };
+                let item = match &a.items {
+                    Some(ReferenceOr::Reference { reference }) => self.resolve_ref(reference, &item_site.pointer),
+                    Some(ReferenceOr::Item(item)) => self.lower_inline(item, &item_site),
+                    None => TypeRef::Any,
+                };
+                self.container(TypeRef::List(Box::new(item)), &site.pointer)
+            }
+            SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => match &o.additional_properties {
+                Some(AdditionalProperties::Schema(value)) => {
+                    let value_hint = format!("{}Value", site.name_hint);
+                    let value_site = Site {
+                        pointer: join(&site.pointer, &["additionalProperties"]),
+                        name_hint: &value_hint,
+                    };
+                    let value = match value.as_ref() {
+                        ReferenceOr::Reference { reference } => self.resolve_ref(reference, &value_site.pointer),
+                        ReferenceOr::Item(s) => self.lower_inline(s, &value_site),
+                    };
+                    self.container(TypeRef::Map(Box::new(value)), &site.pointer)
+                }
+                _ => TypeRef::Any,
+            },
+            SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => self.new_named(schema, site),
+            SchemaKind::Any(any) if !any.properties.is_empty() => self.new_named(schema, site),
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => match self.union_alternatives(schema) {
+                // Only one real alternative beside `null`/blank ones: that type, made nullable.
+                Some(Alternatives { real: alternatives, .. }) if alternatives.len() == 1 => {
+                    let kind = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                    let (index, only) = alternatives[0];
+                    let at = join(&site.pointer, &[kind, &index.to_string()]);
+                    match only {
+                        ReferenceOr::Reference { reference } => self.resolve_ref(reference, &at),
+                        ReferenceOr::Item(item) => self.lower_inline(item, &Site { pointer: at, name_hint: site.name_hint }),
+                    }
+                }
+                Some(Alternatives { real, .. }) if real.is_empty() => TypeRef::Any,
+                _ => self.new_named(schema, site),
+            },
+            SchemaKind::Not { .. } | SchemaKind::Any(_) => TypeRef::Any,
+        }
+    }
+
+    /// A list or map type, unless lists and maps nest deeper than [`MAX_NESTING`] there: then
+    /// an error, since such a type is no real API's and would exhaust the stack of the tools
+    /// that parse it (`syn` recurses per level).
+    fn container(&mut self, ty: TypeRef, pointer: &str) -> TypeRef {
+        let mut depth = 0;
+        let mut inner = &ty;
+        while let TypeRef::List(next) | TypeRef::Map(next) = inner {
+            depth += 1;
+            inner = next;
+        }
+        if depth <= MAX_NESTING {
+            return ty;
+        }
+        self.errors.push(Diagnostic::at(
+            pointer,
+            format!("arrays and maps nest more than {MAX_NESTING} deep here; give an inner schema a name of its own"),
+        ));
+        TypeRef::Any
+    }
+
+    /// Makes a named type of an inline schema, named from where it sits.
+    fn new_named(&mut self, schema: &Schema, site: &Site<'_>) -> TypeRef {
+        let id = TypeId(site.pointer.clone());
+        let name = match self.rust_name_override(&schema.schema_data.extensions, &site.pointer) {
+            Some(name) => self.type_names.claim(&name),
+            None => self.type_names.claim(&naming::type_name(site.name_hint)),
+        };
+        self.types.insert(id.clone(), Draft::new(site.name_hint.to_owned(), name.clone()));
+        let inner = Site { pointer: site.pointer.clone(), name_hint: &name };
+        let body = self.lower_type_body(schema, &inner);
+        self.set_body(&id, body);
+        TypeRef::Named(id)
+    }
+
+    pub(super) fn constraints(&mut self, schema: &Schema, pointer: &str) -> Constraints {
+        let mut c = Constraints::default();
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                c.max_length = s.max_length.map(|n| n as u64);
+                c.min_length = s.min_length.map(|n| n as u64);
+                if let Some(pattern) = &s.pattern {
+                    match regex_lite::Regex::new(pattern) {
+                        Ok(_) => c.pattern = Some(pattern.clone()),
+                        Err(e) => self.warnings.push(Diagnostic::at(
+                            join(pointer, &["pattern"]),
+                            format!("pattern is not checked: it does not compile ({e})"),
+                        )),
+                    }
+                }
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                c.minimum = i.minimum.map(|v| Bound { value: v as f64, exclusive: i.exclusive_minimum });
+                c.maximum = i.maximum.map(|v| Bound { value: v as f64, exclusive: i.exclusive_maximum });
+            }
+            SchemaKind::Type(Type::Number(n)) => {
+                let finite = |v: &f64| v.is_finite();
+                c.minimum = n.minimum.filter(finite).map(|v| Bound { value: v, exclusive: n.exclusive_minimum });
+                c.maximum = n.maximum.filter(finite).map(|v| Bound { value: v, exclusive: n.exclusive_maximum });
+            }
+            SchemaKind::Type(Type::Array(a)) => {
+                c.min_items = a.min_items.map(|n| n as u64);
+                c.max_items = a.max_items.map(|n| n as u64);
+            }
+            _ => {}
+        }
+        c
+    }
+
+    /// Resolves a schema `$ref` to the named type it points at.
+    pub(super) fn resolve_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        let at = join(pointer, &["$ref"]);
+        match reference.strip_prefix("#/components/schemas/") {
+            Some(name) if !name.contains('/') => match self.component_ids.get(&unescape_segment(name)) {
+                Some(id) => TypeRef::Named(id.clone()),
+                None => {
+                    self.errors.push(Diagnostic::at(at, format!("$ref {reference:?} points at no schema")));
+                    TypeRef::Any
+                }
+            },
+            _ => {
+                self.errors.push(Diagnostic::at(
+                    at,
+                    format!("$ref {reference:?} is not supported; only #/components/schemas/NAME is"),
+                ));
+                TypeRef::Any
+            }
+        }
+    }
+
+}
+
+struct Alternatives<'s> {
+    /// The real ones, each with its index in the list.
+    real: Vec<(usize, &'s ReferenceOr<Schema>)>,
+    /// Whether `null` or blank-string alternatives were left out.
+    nullish: bool,
+}
+
+/// The properties and required names gathered from an object schema or `allOf` parts.
+#[derive(Clone, Default)]
+pub(super) struct ObjectParts {
+    /// Property name → (schema, its pointer).
+    properties: IndexMap<String, (ReferenceOr<Box<Schema>>, String)>,
+    required: BTreeSet<String>,
+}
+
+impl ObjectParts {
+    fn from_object(o: &openapiv3::ObjectType, pointer: &str) -> Self {
+        let mut parts = ObjectParts::default();
+        for (name, prop) in &o.properties {
+            parts.properties.insert(name.clone(), (prop.clone(), join(pointer, &["properties", name])));
+        }
+        parts.required.extend(o.required.iter().cloned());
+        parts
+    }
+
+    fn merge(&mut self, other: ObjectParts) {
+        for (name, prop) in other.properties {
+            self.properties.insert(name, prop);
+        }
+        self.required.extend(other.required);
+    }
+}
+
+/// Whether a union alternative only admits `null` or the empty string (drf-spectacular's
+/// `NullEnum` and `BlankEnum`, or a 3.1 `type: 'null'`).
+fn is_null_or_blank(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            !s.enumeration.is_empty() && s.enumeration.iter().all(|v| v.as_deref().is_none_or(str::is_empty))
+        }
+        SchemaKind::Any(any) => {
+            let only_nulls = !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_null() || v == "");
+            let bare_null = any.enumeration.is_empty()
+                && any.typ.is_none()
+                && any.properties.is_empty()
+                && any.items.is_none()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.all_of.is_empty()
+                && schema.schema_data.nullable;
+            only_nulls || bare_null
+        }
+        _ => false,
+    }
+}
+
+/// The name an inline object alternative carries in itself: the one value a required string
+/// property allows (a tag, as internally tagged enums write it: `{"state": "creating", …}`),
+/// or else its only property when that is required (`{"ip": …}`, externally tagged).
+fn own_name(schema: &Schema) -> Option<&str> {
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
+    let only = match (object.properties.len(), object.properties.keys().next()) {
+        (1, Some(key)) if object.required.contains(key) => Some(key.as_str()),
+        _ => None,
+    };
+    own_tag(schema).map(|(_, value)| value).or(only).filter(|name| !name.trim().is_empty())
+}
+
+/// The first required property of an object schema that allows exactly one string, with
+/// that string: the tag an internally tagged alternative carries.
+fn own_tag(schema: &Schema) -> Option<(&str, &str)> {
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
+    object.required.iter().find_map(|key| {
+        let property = object.properties.get(key)?.as_item()?;
+        match &property.schema_kind {
+            SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
+                [Some(value)] => Some((key.as_str(), value.as_str())),
+                _ => None,
+            },
+            _ => None,
+        }
+    })
+}
+
+/// A variant name for an inline alternative, from its type.
+fn kind_name(schema: &Schema) -> &'static str {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String",
+        SchemaKind::Type(Type::Integer(_)) => "Integer",
+        SchemaKind::Type(Type::Number(_)) => "Number",
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean",
+        SchemaKind::Type(Type::Array(_)) => "Array",
+        SchemaKind::Type(Type::Object(_)) => "Object",
+        _ => "Value",
+    }
+}
+
+/// Whether the schema is drf-spectacular's `allOf: [$ref]` wrapper carrying siblings.
+fn is_ref_wrapper(schema: &Schema) -> bool {
+    ref_wrapper_target(schema).is_some()
+}
+
+fn ref_wrapper_target(schema: &Schema) -> Option<&str> {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
+            ReferenceOr::Reference { reference } => Some(reference),
+            ReferenceOr::Item(_) => None,
+        },
+        _ => None,
+    }
+}
+
+fn string_scalar(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Scalar {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Scalar::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Scalar::Date,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Scalar::Bytes,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Scalar::Uuid,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "decimal" => Scalar::Decimal,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uri" || f == "url" => Scalar::Uri,
+        _ => Scalar::String,
+    }
+}
+
+/// The description of a schema, or its title when it has none.
+fn schema_doc(schema: &Schema) -> Option<String> {
+    let data = &schema.schema_data;
+    data.description.clone().or_else(|| data.title.clone()).filter(|d| !d.trim().is_empty())
+}
+
+/// drf-spectacular's choice list (``* `16x9` - Ratio 16 9``): value → label.
+fn choice_labels(description: &str) -> HashMap<&str, String> {
+    description
+        .lines()
+        .filter_map(|line| {
+            let rest = line.trim().strip_prefix("* `")?;
+            let (value, label) = rest.split_once("` - ")?;
+            Some((value, label.trim().to_owned()))
+        })
+        .collect()
+}
+
+/// Drops a drf-spectacular choice list from a description: the variants carry it.
+fn strip_choice_list(description: String) -> String {
+    let kept: Vec<&str> = description
+        .lines()
+        .filter(|line| !(line.trim().starts_with("* `") && line.contains("` - ")))
+        .collect();
+    kept.join("\n").trim().to_owned()
+}
+

@@ -1,0 +1,212 @@
+//! Decides the views of every type, once: which Rust types a schema becomes, the fields each
+//! has and how each is wrapped and boxed, the serde traits each implements, whether it
+//! validates or is sent as a form, and the names of every method its impl blocks have.
+//! Emission prints these decisions and makes none of its own.
+
+use std::collections::BTreeSet;
+
+use indexmap::IndexMap;
+
+use super::Facts;
+use super::graph::{self, Child, Usage};
+use crate::model::*;
+use crate::naming::{self, Scope};
+
+/// Gives every type its views.
+pub(super) fn decide(
+    types: &mut IndexMap<TypeId, TypeDef>,
+    facts: &IndexMap<TypeId, Facts>,
+    operations: &[Operation],
+    type_names: &mut Scope,
+) {
+    let usage = graph::usage(types, operations);
+    let usage_of = |id: &TypeId| usage.get(id).copied().unwrap_or_default();
+    // A type is direction-sensitive when a property differs by direction, or when it holds
+    // a sensitive type: a shared view cannot name a type that has two.
+    let seeds = facts.iter().filter(|(_, f)| f.direction_sensitive).map(|(id, _)| id.clone());
+    let sensitive = graph::spread_to_holders(types, seeds, |_, _| true);
+    let sides: IndexMap<TypeId, Vec<(Side, String)>> = types
+        .keys()
+        .map(|id| {
+            let name = facts[id].name.clone();
+            let Usage { request, response } = usage_of(id);
+            // A sensitive type used both ways, or not at all (a schema no operation uses, which
+            // a caller may still send or receive), has a view for each way.
+            let sides = match (request, response) {
+                (true, true) | (false, false) if sensitive.contains(id) => {
+                    let request = type_names.claim(&format!("{name}Request"));
+                    vec![(Side::Response, name), (Side::Request, request)]
+                }
+                (true, false) => vec![(Side::Request, name)],
+                (false, true) => vec![(Side::Response, name)],
+                _ => vec![(Side::Both, name)],
+            };
+            (id.clone(), sides)
+        })
+        .collect();
+    let received_only = |id: &TypeId| sides[id].iter().all(|(side, _)| *side == Side::Response);
+
+    // A struct validates when a property it sends has a limit, or holds (in lists and maps at
+    // any depth) a struct that validates. A type only ever received is never checked.
+    let is_struct = |id: &TypeId| matches!(types[id].kind, TypeKind::Struct(_));
+    let constrained = types.iter().filter(|(id, def)| {
+        let TypeKind::Struct(s) = &def.kind else { return false };
+        !received_only(id) && s.fields.iter().any(|f| f.request != Presence::Absent && !f.constraints.is_empty())
+    });
+    let seeds: Vec<TypeId> = constrained.map(|(id, _)| id.clone()).collect();
+    let validating = graph::spread_to_holders(types, seeds, |holder, child| {
+        is_struct(holder) && !received_only(holder) && child.travels(Direction::Request)
+    });
+
+    let recursion = graph::recursion(types);
+    let always_decoded = always_decoded(types, facts, &sides);
+
+    // The structs some operation sends as a form or multipart body, by the view it sends.
+    let mut forms: BTreeSet<(TypeId, Encoding)> = BTreeSet::new();
+    for variant in operations.iter().filter_map(|op| op.body.as_ref()).flat_map(|b| &b.variants) {
+        if let (TypeRef::Named(id), Encoding::Form | Encoding::Multipart) = (&variant.ty, variant.encoding) {
+            if is_struct(id) {
+                forms.insert((id.clone(), variant.encoding));
+            }
+        }
+    }
+
+    for (id, def) in types.iter_mut() {
+        let fact = &facts[id];
+        let counterpart = |side: Side| {
+            let others = &sides[id];
+            (others.len() > 1).then(|| others.iter().find(|(s, _)| *s != side).map(|(_, n)| n.clone())).flatten()
+        };
+        let views = sides[id]
+            .iter()
+            .map(|(side, name)| {
+                let side = *side;
+                let serde = if fact.parameters {
+                    SerdeImpls::None
+                } else if side == Side::Request && !always_decoded.contains(id) {
+                    SerdeImpls::DeserializeWithFeature
+                } else {
+                    SerdeImpls::Both
+                };
+                let mut view = View {
+                    name: name.clone(),
+                    side,
+                    serde,
+                    fields: Vec::new(),
+                    methods: None,
+                    note: fact.request_note.clone().filter(|_| side == Side::Request),
+                    counterpart: counterpart(side),
+                };
+                if let TypeKind::Struct(s) = &def.kind {
+                    let sent = side.sent();
+                    let validates = sent && validating.contains(id);
+                    let sends_as = |encoding| sent && forms.contains(&(id.clone(), encoding));
+                    let mut scope = Scope::with_reserved(naming::STRUCT_METHODS);
+                    let method = |name: &str, wanted: bool| wanted.then(|| name.to_owned());
+                    view.methods = Some(StructMethods {
+                        new: "new".to_owned(),
+                        validate: method("validate", validates),
+                        form_pairs: method("form_pairs", sends_as(Encoding::Form)),
+                        multipart_parts: method("multipart_parts", sends_as(Encoding::Multipart)),
+                    });
+                    view.fields = struct_fields(id, s, side, &recursion, &mut scope);
+                    if validates {
+                        let mut statics = Scope::new();
+                        for field in &mut view.fields {
+                            if s.fields[field.index].constraints.pattern.is_some() {
+                                field.pattern = Some(statics.claim(&naming::static_name(&field.name, "pattern")));
+                            }
+                        }
+                    }
+                }
+                view
+            })
+            .collect();
+        def.views = views;
+        if let TypeKind::Union(u) = &mut def.kind {
+            for (index, variant) in u.variants.iter_mut().enumerate() {
+                variant.boxed = recursion.variants.contains(&(id.clone(), index));
+            }
+        }
+    }
+}
+
+/// The fields of a struct's view on `side`, each wrapped, boxed and with its setters named
+/// in the impl's `scope` (after the methods that are not setters).
+fn struct_fields(id: &TypeId, s: &Struct, side: Side, recursion: &graph::Recursion, scope: &mut Scope) -> Vec<ViewField> {
+    let mut fields = Vec::new();
+    for (index, f) in s.fields.iter().enumerate() {
+        let presence = match side {
+            Side::Request => f.request,
+            Side::Response => f.response,
+            // A shared view has every property; it is built as a request is.
+            Side::Both if f.request == Presence::Absent && f.response == Presence::Absent => continue,
+            Side::Both => f.request,
+        };
+        if presence == Presence::Absent && side != Side::Both {
+            continue;
+        }
+        let wrapper = match (presence, f.nullable) {
+            (Presence::Required, false) => Wrapper::Plain,
+            (Presence::Required, true) => Wrapper::OptionAlwaysWritten,
+            (_, true) if side.sent() => Wrapper::OptionNullable,
+            _ => Wrapper::Option,
+        };
+        let setter = (wrapper != Wrapper::Plain).then(|| scope.claim(&f.rust_name));
+        let null_setter = (wrapper == Wrapper::OptionNullable)
+            .then(|| scope.claim(&naming::derived_name(&f.rust_name, "null")));
+        fields.push(ViewField {
+            index,
+            name: f.rust_name.clone(),
+            wrapper,
+            boxed: recursion.fields.contains(&(id.clone(), index)),
+            setter,
+            null_setter,
+            pattern: None,
+        });
+    }
+    fields
+}
+
+/// The types whose request view derives `Deserialize` whatever the crate's features, because
+/// a view that always derives it holds the view.
+///
+/// A view only ever sent derives `Deserialize` only with the `deserialize-requests` feature.
+/// Every other view (a response view, a type used both ways, a schema no operation uses)
+/// always derives it, and so must every view it holds: the policy is closed over the type
+/// graph, so no crate can ask for a `Deserialize` that is not there.
+fn always_decoded(
+    types: &IndexMap<TypeId, TypeDef>,
+    facts: &IndexMap<TypeId, Facts>,
+    sides: &IndexMap<TypeId, Vec<(Side, String)>>,
+) -> BTreeSet<TypeId> {
+    let mut marked = BTreeSet::new();
+    let mut stack: Vec<(&TypeId, Side)> = sides
+        .iter()
+        .flat_map(|(id, views)| views.iter().filter(|(side, _)| *side != Side::Request).map(move |(side, _)| (id, *side)))
+        .collect();
+    while let Some((id, side)) = stack.pop() {
+        if facts[id].parameters {
+            continue;
+        }
+        let shown = |c: &Child<'_>| match side {
+            Side::Request => c.travels(Direction::Request),
+            Side::Response => c.travels(Direction::Response),
+            Side::Both => c.travels(Direction::Request) || c.travels(Direction::Response),
+        };
+        for child in graph::children(&types[id].kind).filter(shown) {
+            let Some(target) = graph::named_within(child.ty) else { continue };
+            let Some(views) = sides.get(target) else { continue };
+            // A view names the views of its own direction; a shared one names response views.
+            let named = match side.names() {
+                Direction::Request => views.iter().find(|(s, _)| *s == Side::Request),
+                Direction::Response => views.iter().find(|(s, _)| *s == Side::Response),
+            }
+            .unwrap_or(&views[0]);
+            if named.0 == Side::Request && marked.insert(target.clone()) {
+                stack.push((target, Side::Request));
+            }
+        }
+    }
+    marked
+}
