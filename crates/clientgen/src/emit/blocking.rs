@@ -18,7 +18,7 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
         let twin_doc = format!(" Blocking {twin_link}.");
         let errors = format!(" As {link}, and [`Error::Config`] when called inside an async runtime.");
         let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
-        let too_many = operations::too_many_arguments(params.len() + 1);
+        let too_many = super::rust::too_many_arguments(params.len() + 1);
         quote! {
             #[doc = #doc]
             ///

@@ -4,7 +4,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, doc_or};
-use super::ident;
+use super::rust::ident;
+use super::security::scheme_variant;
 use super::operations::{self, Method};
 use crate::Config;
 use crate::model::*;
@@ -156,7 +157,7 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
         let errors_doc = format!(" As {link}.");
         // A deprecated method may call its deprecated twin.
         let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
-        let too_many = operations::too_many_arguments(params.len() + 1);
+        let too_many = super::rust::too_many_arguments(params.len() + 1);
         quote! {
             #doc
             #deprecated
@@ -381,11 +382,6 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
             #(#operation_methods)*
         }
     }
-}
-
-/// The `Scheme` variant of a security scheme.
-pub fn scheme_variant(s: &SecurityScheme) -> proc_macro2::Ident {
-    ident(&s.variant)
 }
 
 fn builder_setter(spec_name: &str, s: &SecurityScheme) -> TokenStream {

@@ -1,24 +1,30 @@
 //! Emit stage: the model to token streams (Rust files) and text (Cargo.toml, README.md).
 //!
-//! Emission reads only the model and the [`Config`]; it never sees the spec.
+//! Emission reads only the model and the [`Config`]; it never sees the spec. [`files`] emits
+//! and formats every file of a crate on threads.
 
+// Each module uses only the ones listed before it (ARCHITECTURE.md, "emit/ in layers").
+mod docs;
+mod rust;
+mod security;
+pub mod runtime;
+mod examples;
+mod features;
+mod validate;
+mod operations;
 mod blocking;
 mod client;
-mod docs;
-mod http;
 mod manifest;
-mod operations;
-pub mod runtime;
 mod types;
-mod validate;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::Config;
 use crate::model::*;
+use crate::{Config, GeneratedFile, format};
 
 pub use docs::sanitize as sanitize_doc;
+pub use features::Features;
 
 /// One file of the generated crate, before formatting.
 pub enum EmittedFile {
@@ -65,15 +71,15 @@ pub enum FileKind {
     Runtime(&'static str),
 }
 
-/// The files the crate for `api` has, in a fixed order.
-pub fn file_kinds(api: &Api) -> Vec<FileKind> {
+/// The files the crate has, in a fixed order.
+pub fn file_kinds(features: &Features) -> Vec<FileKind> {
     use FileKind::*;
-    let features = Features::of(api);
+    let parts = features.parts();
     let mut kinds = vec![Manifest, Readme, Lib, Client, Blocking, Types];
     for file in &runtime::FILES {
         let wanted = match file.path {
-            "src/validate.rs" => features.validation,
-            "src/support.rs" => features.decimal || features.files || types::needs_nullable(api),
+            "src/validate.rs" => parts.validation,
+            "src/support.rs" => parts.support(),
             _ => true,
         };
         if wanted {
@@ -84,12 +90,11 @@ pub fn file_kinds(api: &Api) -> Vec<FileKind> {
 }
 
 /// Emits one file of the client crate.
-pub fn emit_file(api: &Api, config: &Config, kind: FileKind) -> EmittedFile {
-    let features = Features::of(api);
+pub fn emit_file(api: &Api, config: &Config, features: &Features, kind: FileKind) -> EmittedFile {
     match kind {
-        FileKind::Manifest => EmittedFile::Text { path: "Cargo.toml", text: manifest::cargo_toml(api, config, &features) },
-        FileKind::Readme => EmittedFile::Text { path: "README.md", text: manifest::readme(api, config, &features) },
-        FileKind::Lib => EmittedFile::Rust { path: "src/lib.rs", tokens: lib_rs(api, config, &features) },
+        FileKind::Manifest => EmittedFile::Text { path: "Cargo.toml", text: manifest::cargo_toml(api, config, features) },
+        FileKind::Readme => EmittedFile::Text { path: "README.md", text: manifest::readme(api, config, features) },
+        FileKind::Lib => EmittedFile::Rust { path: "src/lib.rs", tokens: lib_rs(api, config, features) },
         FileKind::Client => {
             let methods = operations::methods(api, config);
             EmittedFile::Rust { path: "src/client.rs", tokens: client::emit_client(api, config, &methods) }
@@ -98,10 +103,8 @@ pub fn emit_file(api: &Api, config: &Config, kind: FileKind) -> EmittedFile {
             let methods = operations::methods(api, config);
             EmittedFile::Rust { path: "src/blocking.rs", tokens: blocking::blocking_rs(api, &methods) }
         }
-        FileKind::Types => EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api, &features) },
-        FileKind::Runtime(path) => {
-            EmittedFile::Source { path, text: runtime::Parts::of(api, config, &features).file(path) }
-        }
+        FileKind::Types => EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api, features) },
+        FileKind::Runtime(path) => EmittedFile::Source { path, text: features.parts().file(path) },
     }
 }
 
@@ -109,179 +112,84 @@ pub fn emit_file(api: &Api, config: &Config, kind: FileKind) -> EmittedFile {
 pub const TYPE_PARTS: usize = types::TYPE_PARTS;
 
 /// One part of `types.rs`; the parts, formatted and joined in order, are the whole file.
-pub fn emit_types_part(api: &Api, part: usize) -> TokenStream {
-    types::emit_types_part(api, &Features::of(api), part)
+pub fn emit_types_part(api: &Api, features: &Features, part: usize) -> TokenStream {
+    types::emit_types_part(api, features, part)
 }
 
-/// Emits every file of the client crate, one after the other.
+/// Emits every file of the client crate, one after the other, unformatted.
 pub fn emit(api: &Api, config: &Config) -> Vec<EmittedFile> {
-    file_kinds(api).into_iter().map(|kind| emit_file(api, config, kind)).collect()
+    let features = Features::of(api, config);
+    file_kinds(&features).into_iter().map(|kind| emit_file(api, config, &features, kind)).collect()
 }
 
-/// What the generated crate needs, found by looking through the model once.
-#[derive(Debug, Default)]
-pub struct Features {
-    /// Some type uses `uuid::Uuid`.
-    pub uuid: bool,
-    /// Some type uses chrono.
-    pub chrono: bool,
-    /// Some type is a decimal (`format: decimal`): the crate has a `Decimal` type.
-    pub decimal: bool,
-    /// Some field has a `pattern`.
-    pub patterns: bool,
-    /// Some request value has a constraint.
-    pub validation: bool,
-    /// Some field is binary (`format: binary`): the crate has a `File` type.
-    pub files: bool,
-    /// The request-body encodings operations send.
-    pub encodings: http::Encodings,
-    /// Some error response is declared with the shape of a Django REST framework error
-    /// (`detail`, or `non_field_errors`).
-    pub drf_errors: bool,
-}
+// Emission and formatting run together, on threads: each file on one of its own, and
+// `types.rs` in parts shared out over a few, so that a large crate's tokens and syntax trees
+// are never all in memory at once. The files come back in a fixed order.
 
-impl Features {
-    fn of(api: &Api) -> Self {
-        let mut features = Features {
-            encodings: http::Encodings::of(api),
-            drf_errors: http::drf_errors(api),
-            ..Features::default()
-        };
-        for def in api.types.values() {
-            for view in def.views.iter().filter(|view| view.validates()) {
-                features.validation = true;
-                features.patterns |= def.fields_of(view).any(|(f, _)| f.constraints.pattern.is_some());
-            }
-            match &def.kind {
-                TypeKind::Struct(s) => {
-                    for f in &s.fields {
-                        features.scan(&f.ty);
-                    }
-                }
-                TypeKind::Alias(target) | TypeKind::Newtype(target) => features.scan(target),
-                TypeKind::Union(u) => {
-                    for v in &u.variants {
-                        features.scan(&v.ty);
-                    }
-                }
-                TypeKind::Enum(_) => {}
-            }
-        }
-        // Parameters, bodies and responses may be scalars that no named type holds.
-        for op in &api.operations {
-            let bodies = op.body.iter().flat_map(|b| b.content.values());
-            let responses = op.responses.values().flat_map(|r| r.content.values());
-            for ty in op.parameters.iter().map(|p| &p.ty).chain(bodies).chain(responses) {
-                features.scan(ty);
-            }
-        }
-        features
-    }
-
-    fn scan(&mut self, ty: &TypeRef) {
-        match ty {
-            TypeRef::Scalar(Scalar::Uuid) => self.uuid = true,
-            TypeRef::Scalar(Scalar::DateTime | Scalar::Date) => self.chrono = true,
-            TypeRef::Scalar(Scalar::Decimal) => self.decimal = true,
-            TypeRef::Scalar(Scalar::Bytes) => self.files = true,
-            TypeRef::List(inner) | TypeRef::Map(inner) => self.scan(inner),
-            _ => {}
-        }
-    }
-}
-
-/// A Rust type as the generated code spells it.
-#[derive(Debug, Clone)]
-pub struct RustType {
-    /// The owned type (`String`, `Vec<types::Pet>`).
-    pub owned: TokenStream,
-    /// The type an argument takes (`&str`, `&[types::Pet]`, `i64`).
-    pub borrowed: TokenStream,
-    /// A `String`: setters take `impl Into<String>`.
-    pub into_string: bool,
-    /// Printable with `Display` (scalars and enums): usable in a path or query string.
-    pub display: bool,
-}
-
-/// Spells `ty` as the views of `direction` name it (see [`Side::names`]); named types are
-/// prefixed by `prefix` (`types::`).
-pub fn rust_type(api: &Api, ty: &TypeRef, direction: Direction, prefix: &TokenStream) -> RustType {
-    let copy = |owned: TokenStream| RustType { borrowed: owned.clone(), owned, into_string: false, display: true };
-    match ty {
-        TypeRef::Scalar(scalar) => match scalar {
-            Scalar::String | Scalar::Uri => RustType {
-                owned: quote! { String },
-                borrowed: quote! { &str },
-                into_string: true,
-                display: true,
-            },
-            Scalar::Bool => copy(quote! { bool }),
-            Scalar::I32 => copy(quote! { i32 }),
-            Scalar::I64 => copy(quote! { i64 }),
-            Scalar::F32 => copy(quote! { f32 }),
-            Scalar::F64 => copy(quote! { f64 }),
-            Scalar::Uuid => copy(quote! { uuid::Uuid }),
-            Scalar::DateTime => copy(quote! { chrono::DateTime<chrono::Utc> }),
-            Scalar::Date => copy(quote! { chrono::NaiveDate }),
-            Scalar::Decimal => RustType {
-                owned: quote! { #prefix Decimal },
-                borrowed: quote! { &#prefix Decimal },
-                into_string: false,
-                display: true,
-            },
-            // A binary field is a file (a part of its own in multipart bodies).
-            Scalar::Bytes => RustType {
-                owned: quote! { #prefix File },
-                borrowed: quote! { &#prefix File },
-                into_string: false,
-                display: false,
-            },
-        },
-        TypeRef::Named(id) => match api.types.get(id) {
-            Some(def) => {
-                let name = ident(&def.view(direction).name);
-                let display = matches!(def.kind, TypeKind::Enum(_));
-                RustType {
-                    owned: quote! { #prefix #name },
-                    borrowed: quote! { &#prefix #name },
-                    into_string: false,
-                    display,
+/// The formatted files of the crate for `api`, each opening with `header`.
+pub fn files(api: &Api, config: &Config, header: &str) -> Result<Vec<GeneratedFile>, String> {
+    let features = Features::of(api, config);
+    let features = &features;
+    let kinds = file_kinds(features);
+    let results: Vec<Result<GeneratedFile, String>> = std::thread::scope(|scope| {
+        // `types.rs` is most of a large crate: it is made in parts, each thread taking every
+        // `TYPE_THREADS`-th one and dropping its tokens and syntax tree before the next, so
+        // memory stays at a few parts' worth instead of the whole file's.
+        let type_threads: Vec<_> = (0..TYPE_THREADS)
+            .map(|first| {
+                scope.spawn(move || {
+                    (first..TYPE_PARTS)
+                        .step_by(TYPE_THREADS)
+                        .map(|part| format::format_file(emit_types_part(api, features, part)))
+                        .collect::<Result<Vec<String>, String>>()
+                })
+            })
+            .collect();
+        let workers: Vec<_> = kinds
+            .iter()
+            .filter(|&&kind| kind != FileKind::Types)
+            .map(|&kind| scope.spawn(move || finish_file(emit_file(api, config, features, kind), header)))
+            .collect();
+        let mut files: Vec<Result<GeneratedFile, String>> = workers.into_iter().map(joined).collect();
+        let per_thread: Result<Vec<Vec<String>>, String> = type_threads.into_iter().map(joined).collect();
+        let types = per_thread.map(|per_thread| {
+            let mut parts = vec![String::new(); TYPE_PARTS];
+            for (first, texts) in per_thread.into_iter().enumerate() {
+                for (text, part) in texts.into_iter().zip((first..TYPE_PARTS).step_by(TYPE_THREADS)) {
+                    parts[part] = text;
                 }
             }
-            None => rust_type(api, &TypeRef::Any, direction, prefix),
-        },
-        TypeRef::List(inner) => {
-            let inner = rust_type(api, inner, direction, prefix).owned;
-            RustType {
-                owned: quote! { Vec<#inner> },
-                borrowed: quote! { &[#inner] },
-                into_string: false,
-                display: false,
-            }
-        }
-        TypeRef::Map(inner) => {
-            let inner = rust_type(api, inner, direction, prefix).owned;
-            let owned = quote! { std::collections::BTreeMap<String, #inner> };
-            RustType { borrowed: quote! { &#owned }, owned, into_string: false, display: false }
-        }
-        TypeRef::Any => RustType {
-            owned: quote! { serde_json::Value },
-            borrowed: quote! { &serde_json::Value },
-            into_string: false,
-            display: false,
-        },
-    }
+            let source = parts.into_iter().filter(|part| !part.is_empty()).collect::<Vec<_>>().join("\n");
+            GeneratedFile { path: "src/types.rs".to_owned(), contents: format!("// {header}\n\n{source}") }
+        });
+        let position = kinds.iter().position(|&kind| kind == FileKind::Types).unwrap_or(files.len());
+        files.insert(position.min(files.len()), types);
+        files
+    });
+    results.into_iter().collect()
 }
 
-/// An identifier from a name the naming funnel produced (`r#type` becomes a raw identifier).
-pub fn ident(name: &str) -> Ident {
-    let valid = crate::naming::is_identifier(name);
-    match name.strip_prefix("r#") {
-        Some(bare) if valid => Ident::new_raw(bare, Span::call_site()),
-        _ if valid => Ident::new(name, Span::call_site()),
-        // Unreachable for names from the funnel; never panic on the rest.
-        _ => Ident::new(&crate::naming::field_name(name).replace("r#", "raw_"), Span::call_site()),
-    }
+
+/// How many threads emit and format the parts of `types.rs`.
+const TYPE_THREADS: usize = 4;
+
+/// A worker's result; a panic inside it becomes an error instead of spreading.
+fn joined<T>(worker: std::thread::ScopedJoinHandle<'_, Result<T, String>>) -> Result<T, String> {
+    worker.join().unwrap_or_else(|_| Err("emitting a file panicked".to_owned()))
+}
+
+/// Formats an emitted file and puts the generated-file header on it.
+fn finish_file(file: EmittedFile, header: &str) -> Result<GeneratedFile, String> {
+    let (path, contents) = match file {
+        EmittedFile::Rust { path, tokens } => {
+            let source = format::format_file(tokens).map_err(|message| format!("{path}: {message}"))?;
+            (path, format!("// {header}\n\n{source}"))
+        }
+        EmittedFile::Source { path, text } => (path, format!("// {header}\n\n{text}")),
+        EmittedFile::Text { path, text } if path.ends_with(".md") => (path, format!("<!-- {header} -->\n\n{text}")),
+        EmittedFile::Text { path, text } => (path, format!("# {header}\n\n{text}")),
+    };
+    Ok(GeneratedFile { path: path.to_owned(), contents })
 }
 
 /// Clippy lints that judge names, which in a generated crate are the spec's: a property `add`
@@ -303,14 +211,13 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
     let title = format!(" {}", docs::sanitize(&format!("Rust client for the {} (version {}).", api.title, api.version)));
     let description = api.description.as_deref().map(docs::inner_doc_attrs);
     let blank = description.as_ref().map(|_| quote! { #![doc = ""] });
-    let example = manifest::crate_doc_example(api, config);
+    let example = examples::crate_doc_example(api, config);
     let example = example.lines().map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #![doc = #line] }
     });
     let validate = features.validation.then(|| quote! { #[rustfmt::skip] mod validate; });
-    let support = (features.decimal || features.files || types::needs_nullable(api))
-        .then(|| quote! { #[rustfmt::skip] mod support; });
+    let support = features.parts().support().then(|| quote! { #[rustfmt::skip] mod support; });
     // A spec without operations (webhooks or schemas only) still gets the whole client, whose
     // runtime then has no caller.
     let unused_runtime = api.operations.is_empty().then(|| quote! { #![allow(dead_code, unused_imports)] });

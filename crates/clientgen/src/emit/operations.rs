@@ -5,7 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
-use super::{ident, rust_type};
+use super::rust::{ident, rust_type};
 use crate::Config;
 use crate::model::*;
 
@@ -176,7 +176,7 @@ fn method(
             }
         });
     }
-    let security = security(api, op);
+    let security = super::security::alternatives(api, op);
     if !security.is_empty() {
         steps.insert(0, quote! { #request.security = #security; });
     }
@@ -203,28 +203,6 @@ fn method(
         ret,
         body,
     }
-}
-
-/// `#[allow(clippy::too_many_arguments)]` for a function of `arguments` arguments (`self`
-/// included) when that is more than clippy allows (seven): an operation with many path
-/// parameters, a constructor of a struct with many required fields.
-pub fn too_many_arguments(arguments: usize) -> Option<TokenStream> {
-    (arguments > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] })
-}
-
-/// The security alternatives of an operation, as `&[&[Scheme::A, Scheme::B], …]`.
-fn security(api: &Api, op: &Operation) -> TokenStream {
-    if op.security.is_empty() {
-        return TokenStream::new();
-    }
-    let alternatives = op.security.iter().map(|schemes| {
-        let variants = schemes
-            .iter()
-            .filter_map(|name| api.security_schemes.get(name))
-            .map(super::client::scheme_variant);
-        quote! { &[#(Scheme::#variants),*] }
-    });
-    quote! { &[#(#alternatives),*] }
 }
 
 /// The methods of the view a struct `id` is sent as (`validate`, `form_pairs`, …).
@@ -275,15 +253,6 @@ fn read_body(api: &Api, body: &SuccessBody, names: &Names) -> (TokenStream, Toke
         SuccessBody::Bytes => (quote! { Vec<u8> }, quote! { Ok(crate::decode::bytes(#response)) }),
         SuccessBody::Empty => (quote! { () }, quote! { Ok(crate::decode::empty(#response)) }),
     }
-}
-
-/// Whether some parameter needs `http::param_text` (it has no `Display` form).
-pub fn needs_param_text(api: &Api) -> bool {
-    let display = |ty: &TypeRef| rust_type(api, ty, Direction::Request, &quote! {}).display;
-    api.operations.iter().flat_map(|op| &op.parameters).any(|p| match &p.ty {
-        TypeRef::List(item) => !display(item),
-        ty => !display(ty),
-    })
 }
 
 /// Whether any method's signature names a generated type.
@@ -490,9 +459,9 @@ fn operation_example(api: &Api, config: &Config, op: &Operation, variant: Option
         " ```no_run".to_owned(),
         format!(" # async fn example(client: &{krate}::Client) -> Result<(), {krate}::Error> {{"),
     ];
-    let code = super::manifest::call_code(api, op, variant, &krate);
+    let code = super::examples::call_code(api, op, variant, &krate);
     lines.extend(code.lines().map(|line| format!(" {line}")));
-    if super::manifest::returns_value(op) {
+    if super::examples::returns_value(op) {
         lines.push(" # let _ = response;".to_owned());
     }
     lines.push(" # Ok(())".to_owned());

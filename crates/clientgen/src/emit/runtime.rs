@@ -11,10 +11,6 @@
 //! that names a feature the generator does not select (`blocking`, a real feature of the
 //! generated crate) is left as written.
 
-use super::Features;
-use super::http::Readers;
-use crate::Config;
-use crate::model::Api;
 
 /// A file of the runtime crate and the path it takes in a generated crate.
 pub struct RuntimeFile {
@@ -91,34 +87,6 @@ pub struct Parts {
 }
 
 impl Parts {
-    /// The parts the crate for `api` needs.
-    pub fn of(api: &Api, config: &Config, features: &Features) -> Self {
-        let e = features.encodings;
-        let readers = Readers::of(api);
-        Parts {
-            json_body: e.json,
-            form: e.form,
-            form_fields: e.form_fields,
-            form_value: e.form_value,
-            multipart: e.multipart,
-            multipart_text: e.multipart_text,
-            multipart_files: e.multipart_files,
-            raw_body: e.text || e.bytes,
-            param_text: super::operations::needs_param_text(api),
-            read_json: readers.json,
-            read_text: readers.text,
-            read_bytes: readers.bytes,
-            read_empty: readers.empty,
-            undeclared_status: readers.undeclared,
-            validation: features.validation,
-            patterns: features.patterns,
-            drf: features.drf_errors || config.drf_errors,
-            decimal: features.decimal,
-            file: features.files,
-            nullable: super::types::needs_nullable(api),
-        }
-    }
-
     /// Each part's feature name in the runtime crate, and whether it is selected.
     pub fn markers(&self) -> [(&'static str, bool); 20] {
         [
@@ -547,7 +515,7 @@ mod tests {
         };
         let error_rs = |text: &str, drf_errors: bool| {
             let input = crate::Input::spec(crate::Source::new("t.yaml", text));
-            let config = Config { drf_errors, ..Config::new("t") };
+            let config = crate::Config { drf_errors, ..crate::Config::new("t") };
             let output = crate::generate(&input, &config).expect("generates");
             output.files.into_iter().find(|f| f.path == "src/error.rs").expect("error.rs").contents
         };

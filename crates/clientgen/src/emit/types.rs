@@ -5,7 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs::{code, doc_attrs, doc_or};
-use super::{RustType, ident, rust_type};
+use super::rust::{RustType, ident, rust_type};
 use crate::model::*;
 
 /// How many parts `types.rs` is emitted and formatted in. Fixed, so that the output never
@@ -13,7 +13,7 @@ use crate::model::*;
 pub const TYPE_PARTS: usize = 32;
 
 /// The contents of `types.rs`, all parts in order.
-pub fn emit_types(api: &Api, features: &super::Features) -> TokenStream {
+pub fn emit_types(api: &Api, features: &super::features::Features) -> TokenStream {
     let parts = (0..TYPE_PARTS).map(|part| emit_types_part(api, features, part));
     quote! { #(#parts)* }
 }
@@ -21,7 +21,7 @@ pub fn emit_types(api: &Api, features: &super::Features) -> TokenStream {
 /// One part of `types.rs`: the types are shared out in order; the first part also opens the
 /// file (docs, imports, helper types), the last one ends it with the form and multipart methods and
 /// the per-status response enums.
-pub fn emit_types_part(api: &Api, features: &super::Features, part: usize) -> TokenStream {
+pub fn emit_types_part(api: &Api, features: &super::features::Features, part: usize) -> TokenStream {
     let count = api.types.len();
     let per_part = count.div_ceil(TYPE_PARTS).max(1);
     let (start, end) = ((part * per_part).min(count), ((part + 1) * per_part).min(count));
@@ -44,7 +44,7 @@ pub fn emit_types_part(api: &Api, features: &super::Features, part: usize) -> To
     if part > 0 {
         return quote! { #(#items)* };
     }
-    let support = support_exports(api, features);
+    let support = support_exports(features);
     quote! {
         //! Request and response types.
         //!
@@ -55,11 +55,6 @@ pub fn emit_types_part(api: &Api, features: &super::Features, part: usize) -> To
         #support
         #(#items)*
     }
-}
-
-/// Whether some field of some view is `Option<Nullable<T>>`, so the crate needs `Nullable`.
-pub(super) fn needs_nullable(api: &Api) -> bool {
-    api.types.values().flat_map(|def| &def.views).any(View::uses_nullable)
 }
 
 /// Prints one view of a type.
@@ -165,7 +160,7 @@ impl ViewPrinter<'_> {
                 _ => quote! { #field: None },
             }
         });
-        let too_many = super::operations::too_many_arguments(required.len());
+        let too_many = super::rust::too_many_arguments(required.len());
         let new = ident(&self.methods().new);
         let setters = shapes.iter().filter_map(FieldShape::setters);
         let new_doc = if required.is_empty() {
@@ -673,9 +668,9 @@ fn status_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
 
 /// The runtime's support types the crate needs (`Decimal`, `File`, `Nullable`), re-exported
 /// here, where the types that hold them are.
-fn support_exports(api: &Api, features: &super::Features) -> Option<TokenStream> {
+fn support_exports(features: &super::features::Features) -> Option<TokenStream> {
     let mut names = Vec::new();
-    if needs_nullable(api) {
+    if features.nullable {
         names.push(quote! { Nullable });
     }
     if features.files {

@@ -15,7 +15,7 @@ pub fn checks(
     value: TokenStream,
 ) -> Vec<TokenStream> {
     let mut out = Vec::new();
-    let pattern_static = pattern_static.map(super::ident);
+    let pattern_static = pattern_static.map(super::rust::ident);
     let pattern_static = pattern_static.as_ref().filter(|_| constraints.pattern.is_some());
     match ty {
         TypeRef::Scalar(Scalar::String | Scalar::Uri) => {
@@ -119,5 +119,5 @@ fn within_items(
 /// The `validate` method of the view of `id` that `names` names, when it has one.
 pub fn validate_method(api: &Api, id: &TypeId, names: Direction) -> Option<proc_macro2::Ident> {
     let view = api.types.get(id)?.view(names);
-    view.methods.as_ref()?.validate.as_deref().map(super::ident)
+    view.methods.as_ref()?.validate.as_deref().map(super::rust::ident)
 }

@@ -1,7 +1,122 @@
-//! What the operations of an API send and read, which decides the parts of the runtime
-//! (`runtime.rs`) its crate gets.
+//! What the generated crate needs, found once by looking through the model: optional
+//! dependencies, support types, request-body encodings, success-body readers, and the parts of
+//! the runtime they select.
 
-use crate::model::{Api, Direction, Encoding, Field, Scalar, Success, SuccessBody, TypeDef, TypeKind, TypeRef};
+use quote::quote;
+
+use super::runtime::Parts;
+use super::rust::rust_type;
+use crate::Config;
+use crate::model::*;
+
+/// What the generated crate needs, found by looking through the model once.
+#[derive(Debug, Default)]
+pub struct Features {
+    /// Some type uses `uuid::Uuid`.
+    pub uuid: bool,
+    /// Some type uses chrono.
+    pub chrono: bool,
+    /// Some type is a decimal (`format: decimal`): the crate has a `Decimal` type.
+    pub decimal: bool,
+    /// Some field has a `pattern`.
+    pub patterns: bool,
+    /// Some request value has a constraint.
+    pub validation: bool,
+    /// Some field is binary (`format: binary`): the crate has a `File` type.
+    pub files: bool,
+    /// Some field of some view is `Option<Nullable<T>>`: the crate has a `Nullable` type.
+    pub nullable: bool,
+    /// Some parameter has no `Display` form (`http::param_text` is needed).
+    pub param_text: bool,
+    /// The request-body encodings operations send.
+    pub encodings: Encodings,
+    /// The success-body readers operations call.
+    pub readers: Readers,
+    /// The crate reads Django REST framework error bodies: some error response is declared with
+    /// their shape (`detail`, or `non_field_errors`), or the settings say the server sends them.
+    pub drf_errors: bool,
+}
+
+impl Features {
+    /// What the crate for `api`, generated with `config`, needs.
+    pub fn of(api: &Api, config: &Config) -> Self {
+        let mut features = Features {
+            nullable: needs_nullable(api),
+            param_text: needs_param_text(api),
+            encodings: Encodings::of(api),
+            readers: Readers::of(api),
+            drf_errors: drf_errors(api) || config.drf_errors,
+            ..Features::default()
+        };
+        for def in api.types.values() {
+            for view in def.views.iter().filter(|view| view.validates()) {
+                features.validation = true;
+                features.patterns |= def.fields_of(view).any(|(f, _)| f.constraints.pattern.is_some());
+            }
+            match &def.kind {
+                TypeKind::Struct(s) => {
+                    for f in &s.fields {
+                        features.scan(&f.ty);
+                    }
+                }
+                TypeKind::Alias(target) | TypeKind::Newtype(target) => features.scan(target),
+                TypeKind::Union(u) => {
+                    for v in &u.variants {
+                        features.scan(&v.ty);
+                    }
+                }
+                TypeKind::Enum(_) => {}
+            }
+        }
+        // Parameters, bodies and responses may be scalars that no named type holds.
+        for op in &api.operations {
+            let bodies = op.body.iter().flat_map(|b| b.content.values());
+            let responses = op.responses.values().flat_map(|r| r.content.values());
+            for ty in op.parameters.iter().map(|p| &p.ty).chain(bodies).chain(responses) {
+                features.scan(ty);
+            }
+        }
+        features
+    }
+
+    /// The parts of the runtime the crate gets, each a feature of the runtime crate.
+    pub fn parts(&self) -> Parts {
+        let (e, r) = (self.encodings, self.readers);
+        Parts {
+            json_body: e.json,
+            form: e.form,
+            form_fields: e.form_fields,
+            form_value: e.form_value,
+            multipart: e.multipart,
+            multipart_text: e.multipart_text,
+            multipart_files: e.multipart_files,
+            raw_body: e.text || e.bytes,
+            param_text: self.param_text,
+            read_json: r.json,
+            read_text: r.text,
+            read_bytes: r.bytes,
+            read_empty: r.empty,
+            undeclared_status: r.undeclared,
+            validation: self.validation,
+            patterns: self.patterns,
+            drf: self.drf_errors,
+            decimal: self.decimal,
+            file: self.files,
+            nullable: self.nullable,
+        }
+    }
+
+    fn scan(&mut self, ty: &TypeRef) {
+        match ty {
+            TypeRef::Scalar(Scalar::Uuid) => self.uuid = true,
+            TypeRef::Scalar(Scalar::DateTime | Scalar::Date) => self.chrono = true,
+            TypeRef::Scalar(Scalar::Decimal) => self.decimal = true,
+            TypeRef::Scalar(Scalar::Bytes) => self.files = true,
+            TypeRef::List(inner) | TypeRef::Map(inner) => self.scan(inner),
+            _ => {}
+        }
+    }
+}
 
 /// Which request-body encodings some operation of `api` uses.
 #[derive(Debug, Default, Clone, Copy)]
@@ -129,7 +244,7 @@ impl Readers {
 /// Whether some error response (`4XX`, `5XX` or `default`) is declared with the shape of a
 /// Django REST framework error: an object with a string `detail`, or with `non_field_errors`
 /// as a list of strings. Such an API gets DRF's messages in `Error::Api`.
-pub fn drf_errors(api: &Api) -> bool {
+fn drf_errors(api: &Api) -> bool {
     let string = TypeRef::Scalar(Scalar::String);
     let drf_shaped = |ty: &TypeRef| match ty {
         TypeRef::Named(id) => match api.types.get(id) {
@@ -144,5 +259,19 @@ pub fn drf_errors(api: &Api) -> bool {
     api.operations.iter().flat_map(|op| &op.responses).any(|(status, response)| {
         let error = status.starts_with('4') || status.starts_with('5') || status == "default";
         error && response.content.iter().any(|(media, ty)| media.contains("json") && drf_shaped(ty))
+    })
+}
+
+/// Whether some field of some view is `Option<Nullable<T>>`, so the crate needs `Nullable`.
+fn needs_nullable(api: &Api) -> bool {
+    api.types.values().flat_map(|def| &def.views).any(View::uses_nullable)
+}
+
+/// Whether some parameter needs `http::param_text` (it has no `Display` form).
+fn needs_param_text(api: &Api) -> bool {
+    let display = |ty: &TypeRef| rust_type(api, ty, Direction::Request, &quote! {}).display;
+    api.operations.iter().flat_map(|op| &op.parameters).any(|p| match &p.ty {
+        TypeRef::List(item) => !display(item),
+        ty => !display(ty),
     })
 }
