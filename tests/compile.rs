@@ -20,7 +20,10 @@ fn generated_crates_compile_without_warnings() {
 }
 
 #[test]
-#[cfg_attr(not(feature = "external"), ignore = "needs ../shared/specs: the `external` feature, as in `cargo xtask test`")]
+#[cfg_attr(
+    not(feature = "external"),
+    ignore = "needs ../shared/specs: the `external` feature, as in `cargo xtask test`"
+)]
 fn real_specs_compile_without_warnings() {
     let mut crates = Vec::new();
     let shared = xtask::project_root().join("..").join("shared").join("specs");

@@ -6,8 +6,22 @@ use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const READ_ONLY: &[&str] = &[
-    "id", "output", "video_thumbnail", "created_at", "updated_at", "credits_used", "duration", "progress",
-    "failed_reason", "media_job", "status", "is_hidden", "audio_url", "preview", "editor_url", "preview_audio",
+    "id",
+    "output",
+    "video_thumbnail",
+    "created_at",
+    "updated_at",
+    "credits_used",
+    "duration",
+    "progress",
+    "failed_reason",
+    "media_job",
+    "status",
+    "is_hidden",
+    "audio_url",
+    "preview",
+    "editor_url",
+    "preview_audio",
 ];
 
 /// A complete response body: every required field, nulls for every nullable one, plus a
@@ -82,10 +96,7 @@ async fn request_body_has_no_read_only_key_and_both_auth_headers_are_sent() {
     assert_eq!(body["model_version"], "aurora_v1_fast");
     assert_eq!(body["webhook_url"], Value::Null, "an explicit null is sent");
     assert!(!keys.contains(&"name"), "an unset optional field is left out: {body}");
-    assert_eq!(
-        received[0].headers.get("content-type").and_then(|v| v.to_str().ok()),
-        Some("application/json")
-    );
+    assert_eq!(received[0].headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/json"));
 }
 
 #[tokio::test]
@@ -182,10 +193,7 @@ async fn missing_credentials_are_refused_before_sending() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
     let client = creatify::Client::builder().base_url(server.uri()).api_id("only-the-id").build().expect("builds");
-    let error = client
-        .lipsyncs_preview_create(&LipsyncRequest::new(AspectRatio::V1x1))
-        .await
-        .expect_err("refused");
+    let error = client.lipsyncs_preview_create(&LipsyncRequest::new(AspectRatio::V1x1)).await.expect_err("refused");
     assert_eq!(
         error.to_string(),
         "client configuration: POST /api/lipsyncs/preview/ needs credentials: X-API-ID and X-API-KEY"
@@ -265,10 +273,18 @@ async fn explicit_nulls_go_as_empty_fields_in_form_and_multipart_bodies_as_null_
     client.lipsyncs_preview_create_multipart(&request).await.expect("multipart");
     let received = server.received_requests().await.expect("recorded");
     let json: Value = serde_json::from_slice(&received[0].body).expect("JSON");
-    assert_eq!(json, json!({"name": null, "text": "Hi", "creator": null, "aspect_ratio": "1x1", "green_screen": false}));
-    assert_eq!(String::from_utf8_lossy(&received[1].body), "name=&text=Hi&creator=&aspect_ratio=1x1&green_screen=false");
+    assert_eq!(
+        json,
+        json!({"name": null, "text": "Hi", "creator": null, "aspect_ratio": "1x1", "green_screen": false})
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&received[1].body),
+        "name=&text=Hi&creator=&aspect_ratio=1x1&green_screen=false"
+    );
     let multipart = String::from_utf8_lossy(&received[2].body);
-    for expected in ["name=\"name\"\r\n\r\n\r\n", "name=\"creator\"\r\n\r\n\r\n", "name=\"green_screen\"\r\n\r\nfalse\r\n"] {
+    for expected in
+        ["name=\"name\"\r\n\r\n\r\n", "name=\"creator\"\r\n\r\n\r\n", "name=\"green_screen\"\r\n\r\nfalse\r\n"]
+    {
         assert!(multipart.contains(expected), "{expected:?} not in {multipart}");
     }
     assert!(!multipart.contains("name=\"accent\""), "unset fields are left out: {multipart}");

@@ -59,7 +59,13 @@ const INLINE_NESTINGS: &[(&str, &str, &str, &str, usize)] = &[
     ("allOf", "{allOf: [{type: object, properties: {b: {type: string}}}, ", "{type: object}", "]}", 40),
     ("oneOf", "{oneOf: [{type: string}, ", "{type: integer}", "]}", 40),
     ("not", "{not: ", "{}", "}", 70),
-    ("ref siblings", "{type: object, properties: {a: {description: d, allOf: [", "{$ref: '#/components/schemas/B'}", "]}}}", 20),
+    (
+        "ref siblings",
+        "{type: object, properties: {a: {description: d, allOf: [",
+        "{$ref: '#/components/schemas/B'}",
+        "]}}}",
+        20,
+    ),
 ];
 
 #[test]
@@ -100,7 +106,8 @@ fn schemas_nested_just_within_the_limits_generate_or_fail_cleanly() {
             match generate("deep.yaml", &spec_with(&schemas)) {
                 Ok(files) => {
                     for file in files.iter().filter(|f| f.path.ends_with(".rs")) {
-                        syn::parse_file(&file.contents).unwrap_or_else(|e| panic!("{what} {levels}: {}: {e}", file.path));
+                        syn::parse_file(&file.contents)
+                            .unwrap_or_else(|e| panic!("{what} {levels}: {}: {e}", file.path));
                     }
                 }
                 Err(error) => assert_located(&error),
@@ -123,7 +130,10 @@ fn arrays_nested_beyond_sixteen_are_refused_by_name() {
 
 #[test]
 fn documents_nested_10000_deep_report_line_and_column() {
-    let yaml_flow = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx-deep: {}\n", nest(LEVELS, "[", "1", "]"));
+    let yaml_flow = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx-deep: {}\n",
+        nest(LEVELS, "[", "1", "]")
+    );
     let yaml_block: String = (0..LEVELS).map(|i| format!("{}- \n", "  ".repeat(i))).collect();
     let json = format!("{{\"openapi\": \"3.0.3\", \"x-deep\": {}}}", nest(LEVELS, "{\"a\": [", "1", "]}"));
     for (name, text) in [("flow.yaml", yaml_flow), ("block.yaml", yaml_block), ("deep.json", json)] {
@@ -143,7 +153,10 @@ fn documents_just_within_the_parsers_limits_are_refused_with_a_pointer() {
         let error = generate("example.yaml", &yaml).expect_err("too deep");
         let pointers = pointers(&error);
         assert!(pointers[0].starts_with("#/components/schemas/A/example/a/a/a/"), "{error}");
-        let json = format!("{{\"openapi\": \"3.0.3\", \"info\": {{\"title\": \"t\", \"version\": \"1\"}}, \"paths\": {{}}, \"x\": {}}}", nest(levels, "[", "1", "]"));
+        let json = format!(
+            "{{\"openapi\": \"3.0.3\", \"info\": {{\"title\": \"t\", \"version\": \"1\"}}, \"paths\": {{}}, \"x\": {}}}",
+            nest(levels, "[", "1", "]")
+        );
         let error = generate("deep.json", &json).expect_err("too deep");
         assert_eq!(error.problems.len(), 1, "{error}");
         assert!(error.to_string().starts_with("deep.json: #/x/0/0/0/"), "{error}");
@@ -163,16 +176,26 @@ fn cycles_through_structs_and_unions_are_boxed() {
             ),
             vec!["pub b: Box<B>,", "pub b: Box<BRequest>,", "pub a: Box<A>,", "pub a: Box<ARequest>,"],
         ),
-        (format!("    A: {{type: object, properties: {{a: {{$ref: {a}, nullable: true}}}}}}\n"), vec!["pub a: Option<Nullable<Box<A>>>,"]),
+        (
+            format!("    A: {{type: object, properties: {{a: {{$ref: {a}, nullable: true}}}}}}\n"),
+            vec!["pub a: Option<Nullable<Box<A>>>,"],
+        ),
         (format!("    A: {{oneOf: [{{$ref: {a}}}, {{type: string}}]}}\n"), vec!["A(Box<A>),"]),
         (
-            format!("    A: {{oneOf: [{{$ref: {b}}}, {{type: string}}]}}\n    B: {{anyOf: [{{$ref: {a}}}, {{type: integer}}]}}\n"),
+            format!(
+                "    A: {{oneOf: [{{$ref: {b}}}, {{type: string}}]}}\n    B: {{anyOf: [{{$ref: {a}}}, {{type: integer}}]}}\n"
+            ),
             vec!["B(Box<B>),", "A(Box<A>),"],
         ),
         // Behind a list or map the type is finite already: no box.
-        (format!("    A: {{type: object, properties: {{a: {{type: array, items: {{$ref: {a}}}}}}}}}\n"), vec!["pub a: Option<Vec<A>>,"]),
         (
-            format!("    A: {{type: object, properties: {{m: {{type: object, additionalProperties: {{$ref: {a}}}}}}}}}\n"),
+            format!("    A: {{type: object, properties: {{a: {{type: array, items: {{$ref: {a}}}}}}}}}\n"),
+            vec!["pub a: Option<Vec<A>>,"],
+        ),
+        (
+            format!(
+                "    A: {{type: object, properties: {{m: {{type: object, additionalProperties: {{$ref: {a}}}}}}}}}\n"
+            ),
             vec!["pub m: Option<std::collections::BTreeMap<String, A>>,"],
         ),
         // allOf parts that refer to each other merge their fields once.
@@ -234,7 +257,9 @@ fn cycles_of_aliases_through_arrays_and_maps_are_newtypes() {
             &["pub type A = B;", "pub struct B(pub Vec<A>);"][..],
         ),
         (
-            format!("    A: {{type: array, items: {{$ref: {b}}}}}\n    B: {{type: object, additionalProperties: {{$ref: {a}}}}}\n"),
+            format!(
+                "    A: {{type: array, items: {{$ref: {b}}}}}\n    B: {{type: object, additionalProperties: {{$ref: {a}}}}}\n"
+            ),
             &["pub struct A(pub Vec<B>);", "pub struct B(pub std::collections::BTreeMap<String, A>);"][..],
         ),
     ];
@@ -277,7 +302,11 @@ fn long_chains_of_references_are_refused_or_generate() {
     let arrays = chain(&|n| format!("{{type: array, items: {{$ref: '#/components/schemas/A{n}'}}}}"));
     let error = generate("chain.yaml", &spec_with(&arrays)).expect_err("too long");
     assert!(error.to_string().contains("aliases of aliases nest more than 64 deep"), "{error}");
-    let all_of = chain(&|n| format!("{{allOf: [{{$ref: '#/components/schemas/A{n}'}}, {{type: object, properties: {{p{n}: {{type: string}}}}}}]}}"));
+    let all_of = chain(&|n| {
+        format!(
+            "{{allOf: [{{$ref: '#/components/schemas/A{n}'}}, {{type: object, properties: {{p{n}: {{type: string}}}}}}]}}"
+        )
+    });
     let error = generate("chain.yaml", &spec_with(&all_of)).expect_err("too long");
     assert!(error.to_string().contains("allOf parts refer to allOf parts more than 64 deep"), "{error}");
     for generates in [
@@ -299,7 +328,8 @@ fn overlays_that_nest_a_spec_too_deep_are_refused_with_a_pointer() {
         "overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\nactions:\n  - target: $.components.schemas.A\n    update: {{x-deep: {}}}\n",
         nest(70, "[", "1", "]")
     );
-    let input = Input { spec: Source::new("spec.yaml", &spec), overlays: vec![Source::new("deep.overlay.yaml", &overlay)] };
+    let input =
+        Input { spec: Source::new("spec.yaml", &spec), overlays: vec![Source::new("deep.overlay.yaml", &overlay)] };
     let error = clientgen::generate(&input, &Config::new("deep")).map(drop).expect_err("too deep");
     assert!(pointers(&error)[0].starts_with("#/components/schemas/A/x-deep/0/0/0/"), "{error}");
 }

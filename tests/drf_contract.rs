@@ -37,7 +37,10 @@ fn differences(ours: &Value, theirs: &Value) -> Vec<String> {
 }
 
 #[test]
-#[cfg_attr(not(feature = "external"), ignore = "needs the Django REST framework server (Python, tests/drf/.venv): the `external` feature, as in `cargo xtask test`")]
+#[cfg_attr(
+    not(feature = "external"),
+    ignore = "needs the Django REST framework server (Python, tests/drf/.venv): the `external` feature, as in `cargo xtask test`"
+)]
 fn drf_spectacular_describes_the_test_server_as_the_vendor_spec_does() {
     let ours = drf::schema().unwrap_or_else(|e| panic!("{e}"));
     let theirs = vendor_spec();
@@ -168,7 +171,12 @@ fn decimal(text: &str) -> Decimal {
 }
 
 fn client(drf: &Drf) -> creatify::Client {
-    creatify::Client::builder().base_url(drf.base_url()).api_id(drf::API_ID).api_key(drf::API_KEY).build().expect("builds")
+    creatify::Client::builder()
+        .base_url(drf.base_url())
+        .api_id(drf::API_ID)
+        .api_key(drf::API_KEY)
+        .build()
+        .expect("builds")
 }
 
 /// Every value of a spec enum, as the client's type; none may be `Unknown`.
@@ -182,7 +190,10 @@ fn values<T: std::str::FromStr + std::fmt::Debug>(spec: &Value, schema: &str) ->
 }
 
 #[tokio::test]
-#[cfg_attr(not(feature = "external"), ignore = "needs the Django REST framework server (Python, tests/drf/.venv): the `external` feature, as in `cargo xtask test`")]
+#[cfg_attr(
+    not(feature = "external"),
+    ignore = "needs the Django REST framework server (Python, tests/drf/.venv): the `external` feature, as in `cargo xtask test`"
+)]
 async fn what_drf_validates_is_what_the_caller_meant_in_json_form_and_multipart() {
     let drf = Drf::start().unwrap_or_else(|e| panic!("{e}"));
     let client = client(&drf);
@@ -253,8 +264,16 @@ async fn what_drf_validates_is_what_the_caller_meant_in_json_form_and_multipart(
                 .caption_style(style.clone());
             let validated = send(&drf, &client, media, &request).await;
             assert_eq!(validated, expected(&request, media), "{media:?}, {style:?}");
-            seen.push(format!("{}/{}/{}", validated["aspect_ratio"], validated["model_version"], validated["caption_style"]));
+            seen.push(format!(
+                "{}/{}/{}",
+                validated["aspect_ratio"], validated["model_version"], validated["caption_style"]
+            ));
         }
-        eprintln!("enums    {:<9} DRF parsed {} requests, each value as sent: {}", media.label(), seen.len(), seen.join(" ").replace('"', ""));
+        eprintln!(
+            "enums    {:<9} DRF parsed {} requests, each value as sent: {}",
+            media.label(),
+            seen.len(),
+            seen.join(" ").replace('"', "")
+        );
     }
 }

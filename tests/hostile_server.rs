@@ -232,9 +232,8 @@ async fn a_redirect_loop_ends_after_ten_redirects_with_the_last_response() {
     let server = MockServer::start().await;
     let to_self = ResponseTemplate::new(302).insert_header("location", "/items/1");
     Mock::given(method("GET")).respond_with(to_self).mount(&server).await;
-    let error = within_limit(client(&server.uri(), strict()).items_read(1, &Default::default()))
-        .await
-        .expect_err("loop");
+    let error =
+        within_limit(client(&server.uri(), strict()).items_read(1, &Default::default())).await.expect_err("loop");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(302), "{error:?}");
     let requests = server.received_requests().await.expect("recorded").len();
     assert_eq!(requests, 11, "the first request and ten redirects");

@@ -58,7 +58,8 @@ async fn idempotent_calls_are_retried_after_server_errors() {
 async fn a_post_is_not_repeated_after_a_server_error() {
     for status in [500, 502, 503, 504, 408] {
         let server = MockServer::start().await;
-        fail_then(&server, "POST", ResponseTemplate::new(status), ResponseTemplate::new(201).set_body_json(item())).await;
+        fail_then(&server, "POST", ResponseTemplate::new(status), ResponseTemplate::new(201).set_body_json(item()))
+            .await;
         let error = client(&server).items_create(&ItemRequest::new("new")).await.expect_err("not retried");
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(hits(&server).await, 1, "POST after {status}");
@@ -161,7 +162,8 @@ async fn a_redirect_within_the_origin_keeps_credentials() {
 
 #[test]
 fn plain_http_to_another_host_is_refused_unless_allowed() {
-    let build = |url: &str, allow: bool| Client::builder().base_url(url).token(SECRET).allow_insecure_http(allow).build();
+    let build =
+        |url: &str, allow: bool| Client::builder().base_url(url).token(SECRET).allow_insecure_http(allow).build();
     let error = build("http://api.example.com", false).expect_err("refused");
     assert_eq!(
         error.to_string(),
@@ -178,8 +180,14 @@ fn plain_http_to_another_host_is_refused_unless_allowed() {
 #[tokio::test]
 async fn secrets_show_in_no_debug_or_display_of_the_client_or_any_error() {
     let server = MockServer::start().await;
-    Mock::given(path("/items/1")).respond_with(ResponseTemplate::new(401).set_body_string("{\"detail\": \"bad token\"}")).mount(&server).await;
-    Mock::given(path("/items/2")).respond_with(ResponseTemplate::new(200).set_body_string("{\"id\": 1")).mount(&server).await;
+    Mock::given(path("/items/1"))
+        .respond_with(ResponseTemplate::new(401).set_body_string("{\"detail\": \"bad token\"}"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/items/2"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{\"id\": 1"))
+        .mount(&server)
+        .await;
     let client = Client::builder()
         .base_url(server.uri())
         .token(SECRET)
@@ -200,7 +208,13 @@ async fn secrets_show_in_no_debug_or_display_of_the_client_or_any_error() {
         .expect("builds");
     let errors = [
         client.items_create(&ItemRequest::new("x".repeat(21))).await.expect_err("validation"),
-        Client::builder().base_url(server.uri()).build().expect("builds").items_read(1, &Default::default()).await.expect_err("config"),
+        Client::builder()
+            .base_url(server.uri())
+            .build()
+            .expect("builds")
+            .items_read(1, &Default::default())
+            .await
+            .expect_err("config"),
         unreachable.stats_read().await.expect_err("transport"),
         client.items_read(1, &Default::default()).await.expect_err("api"),
         client.items_read(2, &Default::default()).await.expect_err("decode"),
@@ -230,10 +244,17 @@ async fn secrets_show_in_no_debug_or_display_of_the_client_or_any_error() {
 async fn error_display_is_one_actionable_line() {
     let server = MockServer::start().await;
     Mock::given(path("/items/1"))
-        .respond_with(ResponseTemplate::new(400).set_body_string(r#"{"name": ["This field may not be blank."], "non_field_errors": ["Duplicate item."]}"#))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_string(
+                r#"{"name": ["This field may not be blank."], "non_field_errors": ["Duplicate item."]}"#,
+            ),
+        )
         .mount(&server)
         .await;
-    Mock::given(path("/items/2")).respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id": "seven", "name": "x"}"#)).mount(&server).await;
+    Mock::given(path("/items/2"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id": "seven", "name": "x"}"#))
+        .mount(&server)
+        .await;
     let client = client(&server);
     let api = client.items_read(1, &Default::default()).await.expect_err("400");
     assert_eq!(
@@ -243,10 +264,7 @@ async fn error_display_is_one_actionable_line() {
     let Error::Api { messages, .. } = &api else { panic!("{api:?}") };
     assert_eq!(messages, &["name: This field may not be blank.", "Duplicate item."]);
     let decode = client.items_read(2, &Default::default()).await.expect_err("decode");
-    assert_eq!(
-        decode.to_string(),
-        "GET /items/{id}: response field .id: invalid type: string \"seven\", expected i64"
-    );
+    assert_eq!(decode.to_string(), "GET /items/{id}: response field .id: invalid type: string \"seven\", expected i64");
     let Error::Decode { body, path, .. } = &decode else { panic!("{decode:?}") };
     assert_eq!((path.as_str(), body.as_str()), (".id", r#"{"id": "seven", "name": "x"}"#));
 }
@@ -254,17 +272,25 @@ async fn error_display_is_one_actionable_line() {
 #[tokio::test]
 async fn each_media_type_has_its_method_and_goes_on_the_wire_as_declared() {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).and(path("/items")).respond_with(ResponseTemplate::new(201).set_body_json(item())).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/items"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(item()))
+        .mount(&server)
+        .await;
     let client = client(&server);
     let request = ItemRequest::new("seven").tags(vec!["a".into(), "b c".into()]);
     client.items_create(&request).await.expect("json");
     client.items_create_form(&ItemRequest::new("seven")).await.expect("form");
     client.items_create_multipart(&request).await.expect("multipart");
     let received = server.received_requests().await.expect("recorded");
-    let content_type = |r: &Request| r.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let content_type =
+        |r: &Request| r.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
 
     assert_eq!(content_type(&received[0]), "application/json");
-    assert_eq!(serde_json::from_slice::<Value>(&received[0].body).unwrap(), json!({"name": "seven", "tags": ["a", "b c"]}));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&received[0].body).unwrap(),
+        json!({"name": "seven", "tags": ["a", "b c"]})
+    );
     assert_eq!(content_type(&received[1]), "application/x-www-form-urlencoded");
     assert_eq!(String::from_utf8_lossy(&received[1].body), "name=seven");
     assert!(content_type(&received[2]).starts_with("multipart/form-data; boundary="));
@@ -277,7 +303,11 @@ async fn each_media_type_has_its_method_and_goes_on_the_wire_as_declared() {
 #[tokio::test]
 async fn form_and_multipart_bodies_send_an_explicit_null_as_an_empty_field_and_leave_unset_fields_out() {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).and(path("/items")).respond_with(ResponseTemplate::new(201).set_body_json(item())).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/items"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(item()))
+        .mount(&server)
+        .await;
     Mock::given(method("PUT")).and(path("/settings")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let client = client(&server);
     let request = ItemRequest::new("seven").tags(vec!["a".into(), "b c".into()]).note_null().archived(false);
@@ -290,7 +320,10 @@ async fn form_and_multipart_bodies_send_an_explicit_null_as_an_empty_field_and_l
     client.settings_replace(&map).await.expect("a map as a form");
     let received = server.received_requests().await.expect("recorded");
 
-    assert_eq!(serde_json::from_slice::<Value>(&received[0].body).unwrap(), json!({"name": "seven", "tags": ["a", "b c"], "note": null, "archived": false}));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&received[0].body).unwrap(),
+        json!({"name": "seven", "tags": ["a", "b c"], "note": null, "archived": false})
+    );
     // The same body, field for field: a list as one pair per item, null as an empty value.
     assert_eq!(String::from_utf8_lossy(&received[1].body), "name=seven&tags=a&tags=b+c&note=&archived=false");
     let multipart = String::from_utf8_lossy(&received[2].body);
@@ -306,7 +339,8 @@ async fn form_and_multipart_bodies_send_an_explicit_null_as_an_empty_field_and_l
 
 #[test]
 fn form_and_multipart_methods_say_that_an_unset_boolean_may_be_read_as_false() {
-    let client = std::fs::read_to_string(xtask::project_root().join("tests/clients/http_fixture/src/client.rs")).expect("readable");
+    let client = std::fs::read_to_string(xtask::project_root().join("tests/clients/http_fixture/src/client.rs"))
+        .expect("readable");
     let note = "A boolean left unset (`archived`) is not sent";
     assert_eq!(client.matches(note).count(), 2, "on `items_create_form` and `items_create_multipart` only");
 }
@@ -320,7 +354,10 @@ async fn binary_fields_become_file_parts_and_success_statuses_are_told_apart() {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(path("/uploads")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"size": 5}))).mount(&server).await;
+    Mock::given(path("/uploads"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"size": 5})))
+        .mount(&server)
+        .await;
     let client = client(&server);
     let body = UploadsCreateBody::new(File::new("voice.mp3", "audio/mpeg", b"ID3\x04\x00".to_vec())).title("take 1");
     let queued = client.uploads_create(&body).await.expect("202");
@@ -340,17 +377,25 @@ async fn binary_fields_become_file_parts_and_success_statuses_are_told_apart() {
 #[tokio::test]
 async fn text_and_bytes_bodies_empty_successes_and_raw_responses() {
     let server = MockServer::start().await;
-    Mock::given(path("/notes")).respond_with(|r: &Request| ResponseTemplate::new(200).set_body_bytes(r.body.clone())).mount(&server).await;
+    Mock::given(path("/notes"))
+        .respond_with(|r: &Request| ResponseTemplate::new(200).set_body_bytes(r.body.clone()))
+        .mount(&server)
+        .await;
     Mock::given(path("/items/3")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
-    Mock::given(path("/admin/stats")).respond_with(ResponseTemplate::new(200).set_body_bytes(vec![0, 159, 146, 150])).mount(&server).await;
-    let client = Client::builder().base_url(server.uri()).token(SECRET).key("k").options(fast()).build().expect("builds");
+    Mock::given(path("/admin/stats"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![0, 159, 146, 150]))
+        .mount(&server)
+        .await;
+    let client =
+        Client::builder().base_url(server.uri()).token(SECRET).key("k").options(fast()).build().expect("builds");
     assert_eq!(client.notes_create("héllo").await.expect("text"), "héllo");
     assert_eq!(client.notes_create_bytes(b"\x00\x01").await.expect("bytes"), "\u{0}\u{1}");
     let deleted = client.items_delete_with_response(3).await.expect("204");
     assert_eq!(deleted.status.as_u16(), 204);
     assert_eq!(client.stats_read().await.expect("bytes"), vec![0, 159, 146, 150]);
     let received = server.received_requests().await.expect("recorded");
-    let content_type = |i: usize| received[i].headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let content_type =
+        |i: usize| received[i].headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
     assert_eq!(content_type(0).as_deref(), Some("text/plain"));
     assert_eq!(content_type(1).as_deref(), Some("application/octet-stream"));
 }
@@ -358,14 +403,29 @@ async fn text_and_bytes_bodies_empty_successes_and_raw_responses() {
 #[tokio::test]
 async fn security_alternatives_and_operations_without_security() {
     let server = MockServer::start().await;
-    Mock::given(path("/admin/stats")).and(query_param("api_key", "the-key")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
-    Mock::given(path("/admin/stats")).and(header("authorization", "Basic dXNlcjpwdw==")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    Mock::given(path("/admin/stats"))
+        .and(query_param("api_key", "the-key"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    Mock::given(path("/admin/stats"))
+        .and(header("authorization", "Basic dXNlcjpwdw=="))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
     Mock::given(path("/health")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let with_key = Client::builder().base_url(server.uri()).key("the-key").build().expect("builds");
     with_key.stats_read().await.expect("the key alone is one alternative");
     let with_basic = Client::builder().base_url(server.uri()).basic("user", Some("pw".into())).build().expect("builds");
     with_basic.stats_read().await.expect("basic alone is another");
-    let error = Client::builder().base_url(server.uri()).token("t").build().expect("builds").stats_read().await.expect_err("neither");
+    let error = Client::builder()
+        .base_url(server.uri())
+        .token("t")
+        .build()
+        .expect("builds")
+        .stats_read()
+        .await
+        .expect_err("neither");
     assert_eq!(error.to_string(), "client configuration: GET /admin/stats needs credentials: key, or basic");
     client(&server).health().await.expect("no security");
     let received = server.received_requests().await.expect("recorded");
@@ -378,7 +438,10 @@ fn the_blocking_client_makes_the_same_calls_outside_an_async_runtime() {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime for the server");
     let server = runtime.block_on(async {
         let server = MockServer::start().await;
-        Mock::given(path("/items/7")).respond_with(ResponseTemplate::new(200).set_body_json(item())).mount(&server).await;
+        Mock::given(path("/items/7"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(item()))
+            .mount(&server)
+            .await;
         server
     });
     let blocking = http_fixture::blocking::Client::new(client(&server)).expect("builds");

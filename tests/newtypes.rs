@@ -8,7 +8,10 @@ use serde_json::json;
 fn a_list_that_holds_itself_is_the_list_on_the_wire() {
     let wire = json!([[], [[]], [[[]], []]]);
     let tree: Tree = serde_json::from_value(wire.clone()).expect("decodes");
-    assert_eq!(tree, Tree(vec![Tree(vec![]), Tree(vec![Tree(vec![])]), Tree(vec![Tree(vec![Tree(vec![])]), Tree(vec![])])]));
+    assert_eq!(
+        tree,
+        Tree(vec![Tree(vec![]), Tree(vec![Tree(vec![])]), Tree(vec![Tree(vec![Tree(vec![])]), Tree(vec![])])])
+    );
     assert_eq!(serde_json::to_value(&tree).expect("encodes"), wire);
 }
 

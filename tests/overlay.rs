@@ -69,7 +69,8 @@ fn accepts_json_text() {
 
 #[test]
 fn key_with_slash_and_tilde_is_removed() {
-    let text = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: \"$['a/~b']\"\n    remove: true\n";
+    let text =
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: \"$['a/~b']\"\n    remove: true\n";
     let overlay = read_overlay(text, "o.yaml").unwrap();
     let mut doc = json!({"a/~b": 1, "c": 2});
     overlay.apply(&mut doc).unwrap();
@@ -149,12 +150,16 @@ fn updates_that_would_grow_the_document_without_bound_are_errors() {
     // action's target matches too), so twenty actions of a 400-byte overlay ran for minutes.
     // One overlay's updates may now add at most UPDATE_BUDGET nodes.
     let header = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n";
-    let actions: String = (0..20).map(|i| format!("  - {{target: '$..[?@.*]', update: {{x{i}: {{y: {{z: 1}}}}}}}}\n")).collect();
+    let actions: String =
+        (0..20).map(|i| format!("  - {{target: '$..[?@.*]', update: {{x{i}: {{y: {{z: 1}}}}}}}}\n")).collect();
     let overlay = read_overlay(&format!("{header}{actions}"), "o.yaml").unwrap();
     let mut doc = json!({"info": {"title": "t"}, "paths": {"/a": {"get": {}}}});
     let err = overlay.apply(&mut doc).unwrap_err();
     let text = err.to_string();
     assert!(text.starts_with("o.yaml: #/actions/"), "{text}");
-    assert!(text.ends_with("nodes to the document, past the 100000 that one overlay's updates may add in all"), "{text}");
+    assert!(
+        text.ends_with("nodes to the document, past the 100000 that one overlay's updates may add in all"),
+        "{text}"
+    );
     assert!(doc.to_string().len() < 2_000_000, "the document stayed within the budget");
 }

@@ -10,7 +10,8 @@ use tests::prism::Prism;
 /// The Creatify spec with its overlay applied, as Prism reads it: a file for each test, since
 /// Prism watches its file and each test removes its own.
 fn overlaid_spec(test: &str) -> PathBuf {
-    let clientgen::Overlaid { tree, warnings } = clientgen::apply_overlays(&xtask::creatify_input()).expect("the overlay applies");
+    let clientgen::Overlaid { tree, warnings } =
+        clientgen::apply_overlays(&xtask::creatify_input()).expect("the overlay applies");
     assert!(warnings.is_empty(), "{warnings:?}");
     let path = std::env::temp_dir().join(format!("creatify-overlaid-{}-{test}.json", std::process::id()));
     std::fs::write(&path, serde_json::to_vec_pretty(&tree).expect("JSON")).expect("spec written");
@@ -36,7 +37,10 @@ fn request() -> LipsyncRequest {
 }
 
 #[tokio::test]
-#[cfg_attr(not(feature = "external"), ignore = "needs Prism (Node.js, tests/prism): the `external` feature, as in `cargo xtask test`")]
+#[cfg_attr(
+    not(feature = "external"),
+    ignore = "needs Prism (Node.js, tests/prism): the `external` feature, as in `cargo xtask test`"
+)]
 async fn the_preview_request_passes_prism_validation_as_json_form_and_multipart() {
     let spec = overlaid_spec("content-types");
     let prism = Prism::start(&spec, false).expect("Prism starts");
@@ -53,7 +57,10 @@ async fn the_preview_request_passes_prism_validation_as_json_form_and_multipart(
 }
 
 #[tokio::test]
-#[cfg_attr(not(feature = "external"), ignore = "needs Prism (Node.js, tests/prism): the `external` feature, as in `cargo xtask test`")]
+#[cfg_attr(
+    not(feature = "external"),
+    ignore = "needs Prism (Node.js, tests/prism): the `external` feature, as in `cargo xtask test`"
+)]
 async fn two_hundred_dynamic_responses_all_decode() {
     let spec = overlaid_spec("dynamic");
     let prism = Prism::start(&spec, true).expect("Prism starts");
@@ -67,7 +74,10 @@ async fn two_hundred_dynamic_responses_all_decode() {
 }
 
 #[tokio::test]
-#[cfg_attr(not(feature = "external"), ignore = "needs Prism (Node.js, tests/prism): the `external` feature, as in `cargo xtask test`")]
+#[cfg_attr(
+    not(feature = "external"),
+    ignore = "needs Prism (Node.js, tests/prism): the `external` feature, as in `cargo xtask test`"
+)]
 async fn a_request_prism_rejects_comes_back_as_an_api_error_with_its_status() {
     let spec = overlaid_spec("rejected");
     let prism = Prism::start(&spec, false).expect("Prism starts");

@@ -15,12 +15,27 @@ use serde_json::{Map, Value, json};
 
 /// Component names, some colliding after the naming funnel or with the generated `…Request`
 /// views and runtime types; an index keeps the spec's keys distinct.
-const SCHEMA_NAMES: &[&str] =
-    &["Pet", "pet", "PetRequest", "Self", "type", "2D", "a-b", "Ünïcode", "Option", "Vec", "Error", "Client", "Nullable"];
+const SCHEMA_NAMES: &[&str] = &[
+    "Pet",
+    "pet",
+    "PetRequest",
+    "Self",
+    "type",
+    "2D",
+    "a-b",
+    "Ünïcode",
+    "Option",
+    "Vec",
+    "Error",
+    "Client",
+    "Nullable",
+];
 /// Property names: keywords, collisions (`Name`/`name`, `user-id`/`user_id`, `self`/`Self`),
 /// digits, spaces, the empty name and comment closers.
-const PROPERTY_NAMES: &[&str] =
-    &["id", "name", "Name", "type", "self", "user-id", "user_id", "2fa", "é", "a b", "ref", "r#x", "crate", "", "$ref", "*/", "value", "Self"];
+const PROPERTY_NAMES: &[&str] = &[
+    "id", "name", "Name", "type", "self", "user-id", "user_id", "2fa", "é", "a b", "ref", "r#x", "crate", "", "$ref",
+    "*/", "value", "Self",
+];
 const ENUM_VALUES: &[&str] = &["a", "A", "a-b", "1", "null", "Unknown", "true", "self", "x y"];
 const PARAM_NAMES: &[&str] = &["id", "type", "user-id", "2x", "limit", "self"];
 
@@ -50,15 +65,27 @@ struct Prop {
 
 #[derive(Debug, Clone)]
 enum Component {
-    Object { props: Vec<Prop>, nullable: bool },
-    Enum { values: Vec<usize>, nullable: bool },
+    Object {
+        props: Vec<Prop>,
+        nullable: bool,
+    },
+    Enum {
+        values: Vec<usize>,
+        nullable: bool,
+    },
     /// Two or more alternatives.
     OneOf(Vec<Node>),
     /// A component before this one (an object or allOf; else this is a plain object) plus
     /// properties of its own.
-    AllOf { base: usize, props: Vec<Prop> },
+    AllOf {
+        base: usize,
+        props: Vec<Prop>,
+    },
     /// An array or map of a component before this one: aliases never cycle.
-    Alias { map: bool, target: usize },
+    Alias {
+        map: bool,
+        target: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -98,7 +125,14 @@ fn node() -> impl Strategy<Value = Node> {
 
 fn props(node: impl Strategy<Value = Node>) -> impl Strategy<Value = Vec<Prop>> {
     let prop = (0..PROPERTY_NAMES.len(), node, any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
-        |(name, node, read_only, write_only, nullable, required)| Prop { name, node, read_only, write_only, nullable, required },
+        |(name, node, read_only, write_only, nullable, required)| Prop {
+            name,
+            node,
+            read_only,
+            write_only,
+            nullable,
+            required,
+        },
     );
     prop::collection::vec(prop, 0..5)
 }
@@ -166,7 +200,9 @@ impl Renderer<'_> {
             Node::Str => json!({ "type": "string" }),
             Node::Int => json!({ "type": "integer" }),
             Node::Bool => json!({ "type": "boolean" }),
-            Node::Enum(values) => json!({ "type": "string", "enum": values.iter().map(|&v| ENUM_VALUES[v]).collect::<Vec<_>>() }),
+            Node::Enum(values) => {
+                json!({ "type": "string", "enum": values.iter().map(|&v| ENUM_VALUES[v]).collect::<Vec<_>>() })
+            }
             Node::Ref(index) => self.component_ref(*index),
             Node::Array(item) => json!({ "type": "array", "items": self.node(item, &format!("{pointer}/items")) }),
             Node::Map(value) => json!({
@@ -264,7 +300,8 @@ impl Renderer<'_> {
                 }
                 Component::AllOf { base, props } => {
                     let base = base % (i + 1);
-                    let has_base = base < i && matches!(spec.components[base], Component::Object { .. } | Component::AllOf { .. });
+                    let has_base =
+                        base < i && matches!(spec.components[base], Component::Object { .. } | Component::AllOf { .. });
                     let own_index = if has_base { 1 } else { 0 };
                     let (own, own_expected) = self.object(props, &format!("{pointer}/allOf/{own_index}"));
                     let mut expected = if has_base { self.merged(base) } else { Vec::new() };
@@ -297,7 +334,9 @@ impl Renderer<'_> {
             let mut parameters = Vec::new();
             if let Some(p) = op.path_param {
                 path.push_str(&format!("/{{{}}}", PARAM_NAMES[p]));
-                parameters.push(json!({ "name": PARAM_NAMES[p], "in": "path", "required": true, "schema": { "type": "string" } }));
+                parameters.push(
+                    json!({ "name": PARAM_NAMES[p], "in": "path", "required": true, "schema": { "type": "string" } }),
+                );
             }
             let op_pointer = format!("#/paths/{}/{method}", escape(&path));
             for (n, (name, schema, required)) in op.query.iter().enumerate() {
@@ -305,16 +344,21 @@ impl Renderer<'_> {
                     continue;
                 }
                 let schema = self.node(schema, &format!("{op_pointer}/parameters/{}/schema", parameters.len()));
-                parameters.push(json!({ "name": PARAM_NAMES[*name], "in": "query", "required": required, "schema": schema }));
+                parameters
+                    .push(json!({ "name": PARAM_NAMES[*name], "in": "query", "required": required, "schema": schema }));
             }
-            let mut operation = json!({ "parameters": parameters, "responses": { "204": { "description": "nothing" } } });
+            let mut operation =
+                json!({ "parameters": parameters, "responses": { "204": { "description": "nothing" } } });
             if let (Some(body), true) = (&op.body, method != "get" && method != "delete") {
                 let schema = self.node(body, &format!("{op_pointer}/requestBody/content/application~1json/schema"));
-                operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": schema } } });
+                operation["requestBody"] =
+                    json!({ "required": true, "content": { "application/json": { "schema": schema } } });
             }
             if let Some(response) = &op.response {
-                let schema = self.node(response, &format!("{op_pointer}/responses/200/content/application~1json/schema"));
-                operation["responses"]["200"] = json!({ "description": "ok", "content": { "application/json": { "schema": schema } } });
+                let schema =
+                    self.node(response, &format!("{op_pointer}/responses/200/content/application~1json/schema"));
+                operation["responses"]["200"] =
+                    json!({ "description": "ok", "content": { "application/json": { "schema": schema } } });
             }
             paths.insert(path, json!({ method: operation }));
         }
@@ -398,16 +442,25 @@ fn check(spec: &Spec) -> Result<(), TestCaseError> {
     let api = clientgen::lower(&input).expect("lowers as it generated").api;
     for (pointer, expected) in &rendered.objects {
         let def = api.types.get(&TypeId(pointer.clone()));
-        let def = def.ok_or_else(|| TestCaseError::fail(format!("no type for {pointer} among {:?}\n{text}", api.types.keys().collect::<Vec<_>>())))?;
+        let def = def.ok_or_else(|| {
+            TestCaseError::fail(format!(
+                "no type for {pointer} among {:?}\n{text}",
+                api.types.keys().collect::<Vec<_>>()
+            ))
+        })?;
         for view in &def.views {
             let (direction, name) = (view.side, view.name.as_str());
-            let fields = structs.get(name).ok_or_else(|| TestCaseError::fail(format!("no struct {name} for {pointer}")))?;
+            let fields =
+                structs.get(name).ok_or_else(|| TestCaseError::fail(format!("no struct {name} for {pointer}")))?;
             for property in expected {
                 let absent = match direction {
                     Side::Request => property.read_only,
                     Side::Response => property.write_only,
                     Side::Both => {
-                        prop_assert!(!property.read_only && !property.write_only, "{name} serves both ways but {pointer} has {property:?}");
+                        prop_assert!(
+                            !property.read_only && !property.write_only,
+                            "{name} serves both ways but {pointer} has {property:?}"
+                        );
                         false
                     }
                 };
@@ -417,10 +470,15 @@ fn check(spec: &Spec) -> Result<(), TestCaseError> {
                     continue;
                 }
                 let Some((_, optional)) = field else {
-                    return Err(TestCaseError::fail(format!("{name} ({direction:?}) lacks {property:?} of {pointer}\n{text}")));
+                    return Err(TestCaseError::fail(format!(
+                        "{name} ({direction:?}) lacks {property:?} of {pointer}\n{text}"
+                    )));
                 };
                 if property.required && !property.nullable {
-                    prop_assert!(!optional, "{name} ({direction:?}) makes required {property:?} of {pointer} an Option\n{text}");
+                    prop_assert!(
+                        !optional,
+                        "{name} ({direction:?}) makes required {property:?} of {pointer} an Option\n{text}"
+                    );
                 }
             }
         }
@@ -439,10 +497,49 @@ proptest! {
 
 /// Rust keywords, prelude and std names, and the names of the generated crate's own items.
 const KEYWORDS_AND_PRELUDE: &[&str] = &[
-    "type", "self", "Self", "fn", "match", "async", "crate", "super", "r#type", "Option", "Some", "None", "Result",
-    "Ok", "Err", "String", "Vec", "Box", "Default", "Clone", "Into", "From", "ToString", "drop", "format", "std",
-    "core", "serde", "reqwest", "types", "Error", "Client", "ClientBuilder", "Request", "ApiResponse",
-    "RequestOptions", "Scheme", "Credentials", "Part", "Body", "Nullable", "File", "Decimal",
+    "type",
+    "self",
+    "Self",
+    "fn",
+    "match",
+    "async",
+    "crate",
+    "super",
+    "r#type",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Into",
+    "From",
+    "ToString",
+    "drop",
+    "format",
+    "std",
+    "core",
+    "serde",
+    "reqwest",
+    "types",
+    "Error",
+    "Client",
+    "ClientBuilder",
+    "Request",
+    "ApiResponse",
+    "RequestOptions",
+    "Scheme",
+    "Credentials",
+    "Part",
+    "Body",
+    "Nullable",
+    "File",
+    "Decimal",
 ];
 
 /// Names drawn from the identifiers the generator itself writes (locals, arguments, client,
@@ -503,7 +600,14 @@ fn hostile_spec() -> impl Strategy<Value = HostileSpec> {
         prop::option::of(0..3usize),
         any::<bool>(),
     )
-        .prop_map(|(id, tag, path, others, body, secured)| HostileOperation { id, tag, path, others, body, secured });
+        .prop_map(|(id, tag, path, others, body, secured)| HostileOperation {
+            id,
+            tag,
+            path,
+            others,
+            body,
+            secured,
+        });
     (prop::collection::vec(schema, 1..4), prop::collection::vec(operation, 1..5), prop::collection::vec(name(), 1..4))
         .prop_map(|(schemas, operations, schemes)| HostileSpec { schemas, operations, schemes })
 }
@@ -513,7 +617,8 @@ fn render_hostile(spec: &HostileSpec) -> Value {
     let mut schemas = Map::new();
     let mut schema_names = Vec::new();
     for (k, (name, props)) in spec.schemas.iter().enumerate() {
-        let name = if schemas.contains_key(&names[*name]) { format!("{}{k}", names[*name]) } else { names[*name].clone() };
+        let name =
+            if schemas.contains_key(&names[*name]) { format!("{}{k}", names[*name]) } else { names[*name].clone() };
         let mut properties = Map::new();
         let mut required = Vec::new();
         for &(prop, nullable, is_required) in props {
@@ -540,7 +645,8 @@ fn render_hostile(spec: &HostileSpec) -> Value {
             }
             seen.push((&names[p], "path"));
             path.push_str(&format!("/{{{}}}", names[p]));
-            parameters.push(json!({ "name": names[p], "in": "path", "required": true, "schema": { "type": "string" } }));
+            parameters
+                .push(json!({ "name": names[p], "in": "path", "required": true, "schema": { "type": "string" } }));
         }
         for &(p, location) in &op.others {
             let location = ["query", "header", "cookie"][location];
@@ -559,7 +665,8 @@ fn render_hostile(spec: &HostileSpec) -> Value {
             } } } },
         });
         if let Some(body) = op.body {
-            let schema = json!({ "$ref": format!("#/components/schemas/{}", escape(&schema_names[body % schema_names.len()])) });
+            let schema =
+                json!({ "$ref": format!("#/components/schemas/{}", escape(&schema_names[body % schema_names.len()])) });
             operation["requestBody"] = json!({ "required": true, "content": {
                 "application/json": { "schema": schema },
                 "multipart/form-data": { "schema": schema },

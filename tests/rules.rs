@@ -51,32 +51,35 @@ fn seed_lipsync_views_have_exactly_the_right_fields() {
     use clientgen::model::{Direction, Presence, Side, TypeKind};
 
     let lowered = clientgen::lower(&xtask::creatify_input()).expect("seed lowers");
-    let (_, lipsync) = lowered
-        .api
-        .types
-        .iter()
-        .find(|(id, _)| id.0 == "#/components/schemas/Lipsync")
-        .expect("Lipsync is a type");
+    let (_, lipsync) =
+        lowered.api.types.iter().find(|(id, _)| id.0 == "#/components/schemas/Lipsync").expect("Lipsync is a type");
     let views: Vec<(Side, &str)> = lipsync.views.iter().map(|v| (v.side, v.name.as_str())).collect();
     assert_eq!(views, [(Side::Response, "Lipsync"), (Side::Request, "LipsyncRequest")]);
     let TypeKind::Struct(s) = &lipsync.kind else { panic!("Lipsync is a struct") };
-    let in_view = |d: Direction| -> Vec<&str> {
-        lipsync.fields_of(lipsync.view(d)).map(|(f, _)| f.wire_name.as_str()).collect()
-    };
+    let in_view =
+        |d: Direction| -> Vec<&str> { lipsync.fields_of(lipsync.view(d)).map(|(f, _)| f.wire_name.as_str()).collect() };
     assert_eq!(
         in_view(Direction::Request),
         [
-            "name", "text", "audio", "creator", "model_version", "aspect_ratio", "green_screen",
-            "transparent_background", "webhook_url", "accent", "no_caption", "no_music", "caption_style",
-            "caption_offset_x", "caption_offset_y",
+            "name",
+            "text",
+            "audio",
+            "creator",
+            "model_version",
+            "aspect_ratio",
+            "green_screen",
+            "transparent_background",
+            "webhook_url",
+            "accent",
+            "no_caption",
+            "no_music",
+            "caption_style",
+            "caption_offset_x",
+            "caption_offset_y",
         ]
     );
-    let required: Vec<&str> = s
-        .fields
-        .iter()
-        .filter(|f| f.request == Presence::Required)
-        .map(|f| f.wire_name.as_str())
-        .collect();
+    let required: Vec<&str> =
+        s.fields.iter().filter(|f| f.request == Presence::Required).map(|f| f.wire_name.as_str()).collect();
     assert_eq!(required, ["aspect_ratio"]);
     let all: Vec<&str> = s.fields.iter().map(|f| f.wire_name.as_str()).filter(|n| *n != "audio").collect();
     assert_eq!(in_view(Direction::Response), all);

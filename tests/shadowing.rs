@@ -135,7 +135,14 @@ async fn a_multipart_body_with_a_field_named_multipart_parts_sends_every_part() 
     let request = only_request(&server).await;
     assert!(header(&request, "content-type").is_some_and(|t| t.starts_with("multipart/form-data")));
     let text = String::from_utf8_lossy(&request.body);
-    for (name, value) in [("multipart_parts", "m"), ("validate", "short"), ("foo_null", "fn"), ("parts", "the parts"), ("self", "the self"), ("value", "5")] {
+    for (name, value) in [
+        ("multipart_parts", "m"),
+        ("validate", "short"),
+        ("foo_null", "fn"),
+        ("parts", "the parts"),
+        ("self", "the self"),
+        ("value", "5"),
+    ] {
         let part = format!("name=\"{name}\"\r\n\r\n{value}\r\n");
         assert!(text.contains(&part), "{part:?} in {text}");
     }

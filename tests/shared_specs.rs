@@ -16,7 +16,10 @@ fn struct_body<'a>(types: &'a str, name: &str) -> &'a str {
 }
 
 #[test]
-#[cfg_attr(not(feature = "external"), ignore = "needs ../shared/specs: the `external` feature, as in `cargo xtask test`")]
+#[cfg_attr(
+    not(feature = "external"),
+    ignore = "needs ../shared/specs: the `external` feature, as in `cargo xtask test`"
+)]
 fn drf_request_types_carry_no_read_only_field() {
     for spec in ["drfs-test-rest-auth-token.yaml", "maykin-sharing-configs.yaml", "open-notificaties.yaml"] {
         let text = shared(spec);
@@ -37,7 +40,11 @@ fn drf_request_types_carry_no_read_only_field() {
                     assert!(!request_body.contains(&declared), "{spec}: {request} has read-only {}", field.wire_name);
                 }
                 if field.response == Presence::Absent {
-                    assert!(!response_body.contains(&declared), "{spec}: {response} has write-only {}", field.wire_name);
+                    assert!(
+                        !response_body.contains(&declared),
+                        "{spec}: {response} has write-only {}",
+                        field.wire_name
+                    );
                 }
             }
         }

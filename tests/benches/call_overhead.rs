@@ -16,10 +16,8 @@ const BODY: &str = r#"{"id":"6b3f3a9e-5a51-4e8c-9c9e-1d2a3b4c5d6e","name":"bench
 
 /// Answers every request on a connection with the same 200 and JSON body, until it closes.
 async fn serve(listener: TcpListener) {
-    let response = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{BODY}",
-        BODY.len()
-    );
+    let response =
+        format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{BODY}", BODY.len());
     loop {
         let Ok((mut socket, _)) = listener.accept().await else { return };
         let response = response.clone();

@@ -57,7 +57,11 @@ impl Drf {
                 return Ok(drf);
             }
             if Instant::now() >= deadline {
-                return Err(format!("gunicorn did not answer within {} s; {}", READY_TIMEOUT.as_secs(), drf.log_text()));
+                return Err(format!(
+                    "gunicorn did not answer within {} s; {}",
+                    READY_TIMEOUT.as_secs(),
+                    drf.log_text()
+                ));
             }
             thread::sleep(Duration::from_millis(100));
         }
@@ -130,11 +134,7 @@ fn folder() -> PathBuf {
 /// A program of the venv, or how to make the venv.
 fn program(name: &str) -> Result<PathBuf, String> {
     let path = xtask::drf_venv_bin(name);
-    if path.is_file() {
-        Ok(path)
-    } else {
-        Err(missing(&path))
-    }
+    if path.is_file() { Ok(path) } else { Err(missing(&path)) }
 }
 
 fn missing(path: &Path) -> String {

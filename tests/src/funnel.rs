@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
+use clientgen::GeneratedFile;
 use clientgen::model::{Api, ParamLocation};
 use clientgen::naming;
-use clientgen::GeneratedFile;
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
 fn bare(name: &str) -> String {
@@ -43,7 +43,9 @@ pub fn bindings(body: TokenStream, out: &mut BTreeSet<String>) {
                 pattern_names(pattern.into_iter().collect(), out);
                 continue;
             }
-            TokenTree::Punct(p) if p.as_char() == '|' && p.spacing() == Spacing::Alone && !after_joint_bar(&tokens, i) => {
+            TokenTree::Punct(p)
+                if p.as_char() == '|' && p.spacing() == Spacing::Alone && !after_joint_bar(&tokens, i) =>
+            {
                 // `|a, b|`: a closure's parameters.
                 let mut j = i + 1;
                 let mut names = Vec::new();
@@ -82,7 +84,8 @@ fn pattern_names(pattern: TokenStream, out: &mut BTreeSet<String>) {
             TokenTree::Ident(name) => {
                 let name = name.to_string();
                 let is_path = matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':');
-                let is_call = matches!(tokens.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
+                let is_call =
+                    matches!(tokens.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
                 let lower = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
                 if lower && !is_path && !is_call && !["mut", "ref", "_"].contains(&name.as_str()) {
                     out.insert(bare(&name));
@@ -157,11 +160,22 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
                 continue;
             };
             let l = &op.locals;
-            let locals: BTreeSet<String> =
-                [&l.body, &l.params, &l.operation, &l.request, &l.response, &l.cookies, &l.value, &l.item, &l.joined, &l.text, &l.parts]
-                    .into_iter()
-                    .map(|name| bare(name))
-                    .collect();
+            let locals: BTreeSet<String> = [
+                &l.body,
+                &l.params,
+                &l.operation,
+                &l.request,
+                &l.response,
+                &l.cookies,
+                &l.value,
+                &l.item,
+                &l.joined,
+                &l.text,
+                &l.parts,
+            ]
+            .into_iter()
+            .map(|name| bare(name))
+            .collect();
             let path_args: BTreeSet<String> = op
                 .parameters
                 .iter()
@@ -180,7 +194,10 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
             let tokens = TokenStream::from_str(&quote::quote!(#block).to_string()).expect("a body");
             bindings(tokens, &mut bound);
             for local in bound {
-                assert!(locals.contains(&local), "{label}: {path}: {name} binds `{local}`, which is not among the locals its operation claimed");
+                assert!(
+                    locals.contains(&local),
+                    "{label}: {path}: {name} binds `{local}`, which is not among the locals its operation claimed"
+                );
             }
         }
     }
@@ -189,9 +206,10 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
         for item in file(files, path).items {
             let (owner, names): (String, Vec<String>) = match item {
                 syn::Item::Enum(e) => (e.ident.to_string(), e.variants.iter().map(|v| v.ident.to_string()).collect()),
-                syn::Item::Struct(s) => {
-                    (s.ident.to_string(), s.fields.iter().filter_map(|f| f.ident.as_ref().map(|i| bare(&i.to_string()))).collect())
-                }
+                syn::Item::Struct(s) => (
+                    s.ident.to_string(),
+                    s.fields.iter().filter_map(|f| f.ident.as_ref().map(|i| bare(&i.to_string()))).collect(),
+                ),
                 _ => continue,
             };
             let mut seen = BTreeSet::new();
@@ -225,4 +243,3 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
         }
     }
 }
-

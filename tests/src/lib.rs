@@ -51,7 +51,8 @@ pub fn check_crates(workspace: &str, crates: &[(String, Vec<GeneratedFile>)]) ->
         members.push(name.clone());
     }
     xtask::scratch_workspace(&workspace, &members).map_err(|e| e.to_string())?;
-    let clippy = ["clippy", "--workspace", "--all-targets", "--all-features", "--keep-going", "--quiet", "--", "-D", "warnings"];
+    let clippy =
+        ["clippy", "--workspace", "--all-targets", "--all-features", "--keep-going", "--quiet", "--", "-D", "warnings"];
     let doctests = ["test", "--workspace", "--doc", "--quiet"];
     let docs = ["doc", "--workspace", "--no-deps", "--all-features", "--quiet"];
     for args in [&clippy[..], &doctests[..], &docs[..]] {
@@ -72,6 +73,6 @@ pub fn check_crates(workspace: &str, crates: &[(String, Vec<GeneratedFile>)]) ->
     Ok(())
 }
 
+pub mod drf;
 pub mod funnel;
 pub mod prism;
-pub mod drf;

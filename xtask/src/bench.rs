@@ -53,7 +53,8 @@ impl Findings {
             .map(|c| format!("{}: format {:.0}%, emit {:.0}%", c.label, c.format_share * 100.0, c.emit_share * 100.0))
             .collect();
         let fronts: Vec<f64> = self.codegen.iter().map(|c| c.front_over_floor).collect();
-        let (least, most) = (fronts.iter().copied().fold(f64::MAX, f64::min), fronts.iter().copied().fold(0.0, f64::max));
+        let (least, most) =
+            (fronts.iter().copied().fold(f64::MAX, f64::min), fronts.iter().copied().fold(0.0, f64::max));
         let _ = writeln!(
             out,
             "Formatting (syn re-parsing the emitted tokens, then prettyplease) is the largest stage everywhere, \
@@ -89,10 +90,23 @@ impl Findings {
         let _ = writeln!(out, "| whole-process codegen: seed ≤ 50 ms | {} |", target("seed", 0.050));
         let _ = writeln!(out, "| whole-process codegen: nexus ≤ 0.2 s | {} |", target("progenitor-nexus", 0.2));
         let _ = writeln!(out, "| whole-process codegen: stripe ≤ 1.5 s | {} |", target("stripe", 1.5));
-        let _ = writeln!(out, "| codegen ≤ 3× the parse floor | worst {worst_ratio:.1}× ({}) |", if worst_ratio <= 3.0 { "met" } else { "not met" });
-        let _ = writeln!(out, "| nexus crate rebuild ≤ 6.5 s | {nexus:.1} s ({}) |", if nexus <= 6.5 { "met" } else { "not met" });
+        let _ = writeln!(
+            out,
+            "| codegen ≤ 3× the parse floor | worst {worst_ratio:.1}× ({}) |",
+            if worst_ratio <= 3.0 { "met" } else { "not met" }
+        );
+        let _ = writeln!(
+            out,
+            "| nexus crate rebuild ≤ 6.5 s | {nexus:.1} s ({}) |",
+            if nexus <= 6.5 { "met" } else { "not met" }
+        );
         let _ = writeln!(out, "| call overhead ≤ 1.05× | {} (median; see the spread above) |", self.overhead);
-        let _ = writeln!(out, "| ≤ 90 dependencies (default features) | {} ({}) |\n", self.dependencies, if self.dependencies <= 90 { "met" } else { "not met" });
+        let _ = writeln!(
+            out,
+            "| ≤ 90 dependencies (default features) | {} ({}) |\n",
+            self.dependencies,
+            if self.dependencies <= 90 { "met" } else { "not met" }
+        );
         out
     }
 }
@@ -157,9 +171,18 @@ fn header() -> String {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|info| info.lines().find_map(|l| l.strip_prefix("model name").map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned())))
+        .and_then(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("model name").map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned()))
+        })
         .unwrap_or_else(|| "unknown".to_owned());
-    let date = Command::new("date").arg("-u").arg("+%Y-%m-%d %H:%M UTC").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default();
+    let date = Command::new("date")
+        .arg("-u")
+        .arg("+%Y-%m-%d %H:%M UTC")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
     let mut out = String::new();
     let _ = writeln!(out, "# Benchmarks\n");
     let _ = writeln!(out, "Written by `cargo xtask bench` (rerun it to refresh this file). Medians throughout.\n");
@@ -170,7 +193,12 @@ fn header() -> String {
 }
 
 fn rustc_version() -> String {
-    Command::new("rustc").arg("--version").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default()
+    Command::new("rustc")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
 }
 
 fn median(mut values: Vec<Duration>) -> Duration {
@@ -251,7 +279,10 @@ fn process_time(subject: &Subject, scratch: &Path) -> Result<Duration, String> {
     let mut command = Command::new(exe);
     command.arg("codegen").arg("--out").arg(scratch);
     if let Some(file) = subject.file {
-        command.arg("--spec").arg(xtask::project_root().join("../shared/specs").join(file)).args(["--crate-name", "bench"]);
+        command
+            .arg("--spec")
+            .arg(xtask::project_root().join("../shared/specs").join(file))
+            .args(["--crate-name", "bench"]);
     }
     let started = Instant::now();
     let status = command.stdout(Stdio::null()).stderr(Stdio::null()).status().map_err(|e| e.to_string())?;
@@ -307,9 +338,25 @@ fn codegen_section(findings: &mut Findings) -> Result<String, String> {
             format_over_floor: medians[5].as_secs_f64() / floor.as_secs_f64().max(1e-9),
             output_over_input: written as f64 / text.len().max(1) as f64,
         });
-        let _ = writeln!(out, "| {} | {} | {} | {} | {} |", subject.label, subject.runs, stages.join(" | "), ms(total), ms(process));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            subject.label,
+            subject.runs,
+            stages.join(" | "),
+            ms(total),
+            ms(process)
+        );
         let ratio = |d: Duration| d.as_secs_f64() / floor.as_secs_f64().max(1e-9);
-        let _ = writeln!(floors, "| {} | {} | {} | {:.2} | {:.2} |", subject.label, ms(floor), ms(total), ratio(total), ratio(process));
+        let _ = writeln!(
+            floors,
+            "| {} | {} | {} | {:.2} | {:.2} |",
+            subject.label,
+            ms(floor),
+            ms(total),
+            ratio(total),
+            ratio(process)
+        );
     }
     let _ = writeln!(out);
     let _ = writeln!(floors);
@@ -341,14 +388,18 @@ fn compile_section(findings: &mut Findings) -> Result<String, String> {
     xtask::write_files(&workspace.join("creatify"), &creatify.files).map_err(|e| e.to_string())?;
     let nexus_path = xtask::project_root().join("../shared/specs/progenitor-nexus.json");
     let nexus_text = std::fs::read_to_string(&nexus_path).map_err(|e| e.to_string())?;
-    let nexus = clientgen::generate(&Input::spec(Source::new("progenitor-nexus.json", &nexus_text)), &Config::new("nexus"))
-        .map_err(|e| e.to_string())?;
+    let nexus =
+        clientgen::generate(&Input::spec(Source::new("progenitor-nexus.json", &nexus_text)), &Config::new("nexus"))
+            .map_err(|e| e.to_string())?;
     xtask::write_files(&workspace.join("nexus"), &nexus.files).map_err(|e| e.to_string())?;
     xtask::scratch_workspace(&workspace, &["creatify".to_owned(), "nexus".to_owned()]).map_err(|e| e.to_string())?;
 
     let mut out = String::new();
     let _ = writeln!(out, "## 3. Generated crates: compile time (s) and dependencies\n");
-    let _ = writeln!(out, "Dependencies already built; each figure is the median of 3. \"Rebuild\" is the crate alone after `cargo clean -p`; \"touched\" is after touching `src/lib.rs`.\n");
+    let _ = writeln!(
+        out,
+        "Dependencies already built; each figure is the median of 3. \"Rebuild\" is the crate alone after `cargo clean -p`; \"touched\" is after touching `src/lib.rs`.\n"
+    );
     let _ = writeln!(out, "| crate | lines | check (rebuild) | build (rebuild) | build (touched) |");
     let _ = writeln!(out, "|---|---:|---:|---:|---:|");
     for krate in ["creatify", "nexus"] {
@@ -370,7 +421,13 @@ fn compile_section(findings: &mut Findings) -> Result<String, String> {
             findings.nexus_build = median(build.clone());
         }
         let s = |d: Duration| format!("{:.1}", d.as_secs_f64());
-        let _ = writeln!(out, "| {krate} | {lines} | {} | {} | {} |", s(median(check)), s(median(build)), s(median(touched)));
+        let _ = writeln!(
+            out,
+            "| {krate} | {lines} | {} | {} | {} |",
+            s(median(check)),
+            s(median(build)),
+            s(median(touched))
+        );
     }
     let deps = dependency_count(&workspace, "creatify")?;
     findings.dependencies = deps;
@@ -413,13 +470,10 @@ fn dependency_count_features(workspace: &Path, krate: &str, features: &str) -> R
 }
 
 fn tree(workspace: &Path, args: &[&str]) -> Result<usize, String> {
-    let output = Command::new(xtask::cargo())
-        .args(args)
-        .current_dir(workspace)
-        .output()
-        .map_err(|e| e.to_string())?;
+    let output = Command::new(xtask::cargo()).args(args).current_dir(workspace).output().map_err(|e| e.to_string())?;
     let text = String::from_utf8_lossy(&output.stdout);
-    let mut crates: Vec<&str> = text.lines().map(|l| l.trim_end_matches(" (*)").trim()).filter(|l| !l.is_empty()).collect();
+    let mut crates: Vec<&str> =
+        text.lines().map(|l| l.trim_end_matches(" (*)").trim()).filter(|l| !l.is_empty()).collect();
     crates.sort_unstable();
     crates.dedup();
     Ok(crates.len().saturating_sub(1))
@@ -433,12 +487,14 @@ fn overhead_section(findings: &mut Findings) -> Result<String, String> {
         .output()
         .map_err(|e| e.to_string())?;
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout
-        .lines()
-        .find(|l| l.starts_with("overhead:"))
-        .ok_or_else(|| format!("the call-overhead bench printed no result: {}", String::from_utf8_lossy(&output.stderr)))?;
+    let line = stdout.lines().find(|l| l.starts_with("overhead:")).ok_or_else(|| {
+        format!("the call-overhead bench printed no result: {}", String::from_utf8_lossy(&output.stderr))
+    })?;
     let field = |name: &str| {
-        line.split_whitespace().find_map(|w| w.strip_prefix(name).and_then(|v| v.strip_prefix('='))).unwrap_or("?").to_owned()
+        line.split_whitespace()
+            .find_map(|w| w.strip_prefix(name).and_then(|v| v.strip_prefix('=')))
+            .unwrap_or("?")
+            .to_owned()
     };
     findings.overhead = field("ratio");
     let mut out = String::new();
@@ -448,7 +504,10 @@ fn overhead_section(findings: &mut Findings) -> Result<String, String> {
         "{} calls of `lipsyncs_preview_create` against a loopback HTTP/1.1 keep-alive server, after a warm-up, in 20 rounds that alternate (and alternate the order of) the generated call and a hand-written `reqwest` + `serde_json` call sending the same body with the same headers and decoding the same `Lipsync` (`tests/benches/call_overhead.rs`).\n",
         field("calls")
     );
-    let _ = writeln!(out, "| generated (µs/call) | hand-written (µs/call) | ratio (median of 20 rounds) | ratio, 25th–75th percentile |");
+    let _ = writeln!(
+        out,
+        "| generated (µs/call) | hand-written (µs/call) | ratio (median of 20 rounds) | ratio, 25th–75th percentile |"
+    );
     let _ = writeln!(out, "|---:|---:|---:|---:|");
     let _ = writeln!(
         out,

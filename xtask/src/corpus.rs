@@ -59,7 +59,14 @@ pub fn run(dirs: &[PathBuf], no_compile: bool, compile_max_bytes: Option<u64>) -
         let bytes = std::fs::metadata(spec).map(|m| m.len()).unwrap_or(0);
         let spec_name = spec.file_name().unwrap_or_default().to_string_lossy().into_owned();
         eprintln!("{spec_name}: {}", generation.label());
-        rows.push(Row { spec: spec_name, bytes, generation, generation_time, compilation: Compilation::Skipped("-"), compile_time: Duration::ZERO });
+        rows.push(Row {
+            spec: spec_name,
+            bytes,
+            generation,
+            generation_time,
+            compilation: Compilation::Skipped("-"),
+            compile_time: Duration::ZERO,
+        });
     }
     if !no_compile {
         let members: Vec<String> = rows
@@ -111,7 +118,8 @@ fn spec_files(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 /// `corpus_oai_petstore` for `oai-petstore.yaml`.
 fn crate_name(spec: &Path) -> String {
     let stem = spec.file_stem().unwrap_or_default().to_string_lossy();
-    let cleaned: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let cleaned: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
     format!("corpus_{cleaned}")
 }
 

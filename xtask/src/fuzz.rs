@@ -19,7 +19,8 @@ const LIBFUZZER_OPTIONS: &[&str] = &["-max_len=65536", "-timeout=10", "-rss_limi
 
 /// Runs `targets` (all of them when empty) for `seconds` each, one after the other.
 pub fn run(targets: &[String], seconds: u64) -> ExitCode {
-    let targets: Vec<&str> = if targets.is_empty() { TARGETS.to_vec() } else { targets.iter().map(String::as_str).collect() };
+    let targets: Vec<&str> =
+        if targets.is_empty() { TARGETS.to_vec() } else { targets.iter().map(String::as_str).collect() };
     if let Some(unknown) = targets.iter().find(|t| !TARGETS.contains(t)) {
         eprintln!("error: no fuzz target `{unknown}`; the targets are {}", TARGETS.join(", "));
         return ExitCode::FAILURE;

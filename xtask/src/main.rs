@@ -100,7 +100,11 @@ fn main() -> ExitCode {
         Task::Parts => parts::run(),
         Task::Bench => bench::run(),
         Task::Corpus { dirs, no_compile, compile_max_bytes } => {
-            let dirs = if dirs.is_empty() { vec![xtask::project_root().join("..").join("shared").join("specs")] } else { dirs };
+            let dirs = if dirs.is_empty() {
+                vec![xtask::project_root().join("..").join("shared").join("specs")]
+            } else {
+                dirs
+            };
             corpus::run(&dirs, no_compile, compile_max_bytes)
         }
         Task::Fuzz { time, targets } => fuzz::run(&targets, time),
@@ -137,10 +141,9 @@ fn outputs(job: Job) -> Vec<(Result<clientgen::Output, String>, PathBuf)> {
     match job {
         Job::Spec { spec, overlays, crate_name, out } => vec![(generate_spec(&spec, &overlays, &crate_name), out)],
         Job::Committed { out: Some(out) } => vec![(xtask::generate_creatify(), out)],
-        Job::Committed { out: None } => xtask::COMMITTED
-            .iter()
-            .map(|krate| ((krate.generate)(), xtask::project_root().join(krate.dir)))
-            .collect(),
+        Job::Committed { out: None } => {
+            xtask::COMMITTED.iter().map(|krate| ((krate.generate)(), xtask::project_root().join(krate.dir))).collect()
+        }
     }
 }
 
@@ -213,8 +216,16 @@ const STEPS: &[Step] = &[
         env: &[],
     },
     Step { name: "doctests", args: &["test", "--workspace", "--doc"], env: &[] },
-    Step { name: "clippy", args: &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"], env: &[] },
-    Step { name: "docs", args: &["doc", "--no-deps", "--all-features", "-p", "creatify"], env: &[("RUSTDOCFLAGS", "-D warnings")] },
+    Step {
+        name: "clippy",
+        args: &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"],
+        env: &[],
+    },
+    Step {
+        name: "docs",
+        args: &["doc", "--no-deps", "--all-features", "-p", "creatify"],
+        env: &[("RUSTDOCFLAGS", "-D warnings")],
+    },
     Step { name: "package", args: &["package", "-p", "creatify", "--allow-dirty"], env: &[] },
     // rustfmt.toml's settings; generated crates pass too, since their lib.rs is rustfmt-clean and
     // marks its modules `#[rustfmt::skip]`.
@@ -296,11 +307,9 @@ fn install_drf() -> Result<(), String> {
     if !python.exists() {
         println!("==> drf: python3 -m venv tests/drf/.venv");
         let interpreter = if cfg!(windows) { "python" } else { "python3" };
-        let status = Command::new(interpreter)
-            .args(["-m", "venv"])
-            .arg(xtask::drf_venv())
-            .status()
-            .map_err(|e| format!("cannot run {interpreter} (Python 3 is needed for the Django REST framework contract test): {e}"))?;
+        let status = Command::new(interpreter).args(["-m", "venv"]).arg(xtask::drf_venv()).status().map_err(|e| {
+            format!("cannot run {interpreter} (Python 3 is needed for the Django REST framework contract test): {e}")
+        })?;
         if !status.success() {
             return Err(format!("{interpreter} -m venv failed ({status})"));
         }

@@ -44,16 +44,16 @@ pub fn run(shard: Option<&str>, files: &[String], extra: &[String]) -> ExitCode 
     }
     if installed_version().as_deref() != Some(VERSION) {
         eprintln!("installing cargo-mutants {VERSION}");
-        let installed = Command::new(xtask::cargo())
-            .args(["install", "cargo-mutants", "--locked", "--version", VERSION])
-            .status();
+        let installed =
+            Command::new(xtask::cargo()).args(["install", "cargo-mutants", "--locked", "--version", VERSION]).status();
         if !installed.is_ok_and(|s| s.success()) {
             eprintln!("error: `cargo install cargo-mutants --locked --version {VERSION}` failed");
             return ExitCode::FAILURE;
         }
     }
     let root = xtask::project_root();
-    let files: Vec<&str> = if files.is_empty() { DEFAULT_FILES.to_vec() } else { files.iter().map(String::as_str).collect() };
+    let files: Vec<&str> =
+        if files.is_empty() { DEFAULT_FILES.to_vec() } else { files.iter().map(String::as_str).collect() };
     let status = mutants_command(&root, shard, &files, extra).status();
     match status {
         // cargo-mutants exits 2 when some mutant was missed, 3 on a timeout: findings, not failures
@@ -132,7 +132,10 @@ mod tests {
         let command = mutants_command(Path::new("/p"), Some("1/4"), DEFAULT_FILES, &["--re".into(), "lower".into()]);
         let args: Vec<String> = command.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
         let line = args.join(" ");
-        assert!(line.contains("--file crates/clientgen/src/lower/*.rs --file crates/clientgen/src/emit/*.rs"), "{line}");
+        assert!(
+            line.contains("--file crates/clientgen/src/lower/*.rs --file crates/clientgen/src/emit/*.rs"),
+            "{line}"
+        );
         assert!(line.contains("--cargo-arg=--package=tests --cargo-arg=--lib --cargo-arg=--test=rules"), "{line}");
         assert!(line.ends_with("--shard 1/4 --re lower"), "{line}");
     }

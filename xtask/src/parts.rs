@@ -22,7 +22,8 @@ pub const VERSION: &str = "0.6.46";
 /// The readers, every combination.
 const READERS: &str = "read-json,read-text,read-bytes,read-empty,undeclared-status";
 /// The request-body parts and validation, every pair.
-const BODIES: &str = "json-body,form,form-fields,form-value,multipart,multipart-text,multipart-files,raw-body,validation";
+const BODIES: &str =
+    "json-body,form,form-fields,form-value,multipart,multipart-text,multipart-files,raw-body,validation";
 
 /// Installs cargo-hack when needed and checks the runtime's combinations of parts.
 pub fn run() -> ExitCode {

@@ -82,8 +82,8 @@ fn declaration_group(line: &str) -> Option<&'static str> {
 /// Whether a line opens an item, a method, or the docs and attributes in front of one.
 fn starts_item(line: &str) -> bool {
     const OPENERS: &[&str] = &[
-        "///", "#[", "pub ", "pub(", "fn ", "async ", "impl ", "impl<", "struct ", "enum ", "type ",
-        "const ", "static ", "mod ", "use ", "trait ",
+        "///", "#[", "pub ", "pub(", "fn ", "async ", "impl ", "impl<", "struct ", "enum ", "type ", "const ",
+        "static ", "mod ", "use ", "trait ",
     ];
     OPENERS.iter().any(|opener| line.starts_with(opener))
 }

@@ -359,14 +359,19 @@ impl Constraints {
     /// nothing and is dropped).
     pub fn applicable_to(self, ty: &TypeRef) -> Constraints {
         match ty {
-            TypeRef::Scalar(Scalar::String | Scalar::Uri) => {
-                Constraints { max_length: self.max_length, min_length: self.min_length, pattern: self.pattern, ..Default::default() }
-            }
+            TypeRef::Scalar(Scalar::String | Scalar::Uri) => Constraints {
+                max_length: self.max_length,
+                min_length: self.min_length,
+                pattern: self.pattern,
+                ..Default::default()
+            },
             TypeRef::Scalar(Scalar::Decimal) => Constraints { pattern: self.pattern, ..Default::default() },
             TypeRef::Scalar(Scalar::I32 | Scalar::I64 | Scalar::F32 | Scalar::F64) => {
                 Constraints { minimum: self.minimum, maximum: self.maximum, ..Default::default() }
             }
-            TypeRef::List(_) => Constraints { min_items: self.min_items, max_items: self.max_items, ..Default::default() },
+            TypeRef::List(_) => {
+                Constraints { min_items: self.min_items, max_items: self.max_items, ..Default::default() }
+            }
             _ => Constraints::default(),
         }
     }

@@ -11,11 +11,10 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Words Rust reserves in any edition the generated crates may use.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
-    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be written as raw identifiers.
@@ -26,8 +25,24 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate"];
 /// traits it imports, and the helper types it may define (`Nullable`, `File`, `Decimal` and
 /// its `ParseDecimalError`).
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Into", "From", "Default",
-    "Serialize", "Deserialize", "Nullable", "File", "Decimal", "ParseDecimalError",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Into",
+    "From",
+    "Default",
+    "Serialize",
+    "Deserialize",
+    "Nullable",
+    "File",
+    "Decimal",
+    "ParseDecimalError",
 ];
 
 /// The names an operation method's body binds or takes besides the path parameters: its
@@ -49,8 +64,22 @@ pub fn method_locals(scope: &mut Scope) -> crate::model::Locals {
 /// blanket conversions every value has by value (`client.into(…)` would find `Into::into`
 /// before an inherent `&self` method). They are claimed first in the scope of operation methods.
 pub const CLIENT_METHODS: &[&str] = &[
-    "builder", "from_env", "base_url", "options", "with_options", "with_timeout", "with_max_retries", "url",
-    "execute", "attempt", "new", "inner", "block_on", "clone", "into", "try_into",
+    "builder",
+    "from_env",
+    "base_url",
+    "options",
+    "with_options",
+    "with_timeout",
+    "with_max_retries",
+    "url",
+    "execute",
+    "attempt",
+    "new",
+    "inner",
+    "block_on",
+    "clone",
+    "into",
+    "try_into",
 ];
 
 /// The methods of a struct's impl blocks that are not setters (`new`, `validate`,
@@ -64,8 +93,16 @@ pub const STRUCT_METHODS: &[&str] =
 /// `Client::builder` calls as `ClientBuilder::default()`): a security scheme's setter is
 /// claimed after them.
 pub const BUILDER_METHODS: &[&str] = &[
-    "base_url", "build", "options", "max_retries", "timeout", "connect_timeout", "allow_insecure_http", "user_agent",
-    "http_client", "default",
+    "base_url",
+    "build",
+    "options",
+    "max_retries",
+    "timeout",
+    "connect_timeout",
+    "allow_insecure_http",
+    "user_agent",
+    "http_client",
+    "default",
 ];
 
 /// A name for a type (struct, enum, alias): `UpperCamelCase`.
@@ -184,10 +221,7 @@ impl Scope {
             Some(bare) => (bare, if bare.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" }),
             None => (candidate, if candidate.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" }),
         };
-        (2u32..)
-            .map(|n| format!("{stem}{sep}{n}"))
-            .find(|name| self.taken.insert(name.clone()))
-            .unwrap_or_default()
+        (2u32..).map(|n| format!("{stem}{sep}{n}")).find(|name| self.taken.insert(name.clone())).unwrap_or_default()
     }
 
     /// Whether `name` is taken.

@@ -249,7 +249,9 @@ fn walk_schema(value: &mut Value, pointer: &str, findings: &mut Findings) {
         let at = format!("{pointer}/{}", escape_segment(key));
         match key.as_str() {
             "properties" | "patternProperties" | "$defs" | "definitions" => walk_schema_map(child, &at, findings),
-            "items" | "additionalProperties" | "not" | "contains" | "additionalItems" => walk_schema(child, &at, findings),
+            "items" | "additionalProperties" | "not" | "contains" | "additionalItems" => {
+                walk_schema(child, &at, findings)
+            }
             "allOf" | "oneOf" | "anyOf" | "prefixItems" => {
                 if let Value::Array(items) = child {
                     for (i, item) in items.iter_mut().enumerate() {
@@ -341,17 +343,17 @@ fn fix_type(schema: &mut Map<String, Value>, pointer: &str, findings: &mut Findi
             }
             None => {
                 let hint = near_type(name).map(|near| format!(" (is it {near:?}?)")).unwrap_or_default();
-                findings
-                    .warnings
-                    .push(Diagnostic::at(at, format!("unknown type {name:?}; the value is kept as free-form JSON{hint}")));
+                findings.warnings.push(Diagnostic::at(
+                    at,
+                    format!("unknown type {name:?}; the value is kept as free-form JSON{hint}"),
+                ));
                 schema.remove("type");
             }
         },
         several => {
-            findings.warnings.push(Diagnostic::at(
-                at,
-                format!("a value of any of the types {several:?} is kept as free-form JSON"),
-            ));
+            findings
+                .warnings
+                .push(Diagnostic::at(at, format!("a value of any of the types {several:?} is kept as free-form JSON")));
             schema.remove("type");
         }
     }
@@ -496,7 +498,11 @@ impl Kind {
     /// `name` and `in` (a header component's name is its key).
     fn convert(self, wanted: Kind, target: &Map<String, Value>, name: &str) -> Option<Map<String, Value>> {
         let keep = |keys: &[&str]| -> Map<String, Value> {
-            target.iter().filter(|(k, _)| keys.contains(&k.as_str()) || k.starts_with("x-")).map(|(k, v)| (k.clone(), v.clone())).collect()
+            target
+                .iter()
+                .filter(|(k, _)| keys.contains(&k.as_str()) || k.starts_with("x-"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
         };
         let mut out = match (self, wanted) {
             (Kind::RequestBody, Kind::Response) | (Kind::Response, Kind::RequestBody) => {
@@ -506,7 +512,15 @@ impl Kind {
                 let mut out = Map::new();
                 out.insert("name".to_owned(), Value::String(name.to_owned()));
                 out.insert("in".to_owned(), Value::String("header".to_owned()));
-                out.extend(keep(&["description", "required", "deprecated", "schema", "content", "example", "examples"]));
+                out.extend(keep(&[
+                    "description",
+                    "required",
+                    "deprecated",
+                    "schema",
+                    "content",
+                    "example",
+                    "examples",
+                ]));
                 out
             }
             (Kind::Parameter, Kind::Header) => {
@@ -592,7 +606,8 @@ fn ref_positions(doc: &Value) -> Vec<RefPosition> {
 fn fix_cross_kind_refs(doc: &mut Value, findings: &mut Findings) {
     let mut copies: std::collections::HashMap<(String, &'static str), String> = std::collections::HashMap::new();
     for RefPosition { pointer, wanted } in ref_positions(doc) {
-        let Some(Value::String(written)) = doc.pointer(&format!("{}/$ref", pointer.trim_start_matches('#'))).cloned() else {
+        let Some(Value::String(written)) = doc.pointer(&format!("{}/$ref", pointer.trim_start_matches('#'))).cloned()
+        else {
             continue;
         };
         let target = last_in_chain(doc, &written);
@@ -852,7 +867,12 @@ mod tests {
         assert_eq!(props["example"]["example"], json!({"type": ["x", "null"]}), "examples are data");
         assert_eq!(doc["paths"], json!({}));
         assert!(doc.get("webhooks").is_none());
-        assert_eq!(warnings, [r#"#/components/schemas/A/properties/both/type: a value of any of the types ["string", "integer"] is kept as free-form JSON"#]);
+        assert_eq!(
+            warnings,
+            [
+                r#"#/components/schemas/A/properties/both/type: a value of any of the types ["string", "integer"] is kept as free-form JSON"#
+            ]
+        );
     }
 
     #[test]
@@ -865,7 +885,10 @@ mod tests {
         assert_eq!(doc["components"]["schemas"]["B"]["minimum"], json!(i64::MIN));
         assert_eq!(doc["components"]["schemas"]["B"]["maximum"], json!(2));
         assert_eq!(warnings.len(), 3, "{warnings:?}");
-        assert!(warnings[0].starts_with("#/paths/~1a/get/parameters/0/schema/type: type \"int\" read as \"integer\""), "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("#/paths/~1a/get/parameters/0/schema/type: type \"int\" read as \"integer\""),
+            "{warnings:?}"
+        );
     }
 
     #[test]
@@ -895,11 +918,14 @@ mod tests {
             doc["components"]["parameters"]["Trace"],
             json!({"name": "Trace", "in": "header", "schema": {"type": "string"}})
         );
-        assert_eq!(warnings, [
-            "#/paths/~1a/post/parameters/0/$ref: $ref \"#/components/headers/Trace\" names a header where a parameter belongs; read as a parameter",
-            "#/paths/~1a/post/responses/200/$ref: $ref \"#/components/requestBodies/Body\" names a request body where a response belongs; read as a response",
-            "#/paths/~1a/post/responses/201/$ref: $ref \"#/components/requestBodies/Body\" names a request body where a response belongs; read as a response",
-        ]);
+        assert_eq!(
+            warnings,
+            [
+                "#/paths/~1a/post/parameters/0/$ref: $ref \"#/components/headers/Trace\" names a header where a parameter belongs; read as a parameter",
+                "#/paths/~1a/post/responses/200/$ref: $ref \"#/components/requestBodies/Body\" names a request body where a response belongs; read as a response",
+                "#/paths/~1a/post/responses/201/$ref: $ref \"#/components/requestBodies/Body\" names a request body where a response belongs; read as a response",
+            ]
+        );
     }
 
     #[test]
@@ -907,11 +933,14 @@ mod tests {
         let Normalized { warnings, .. } = normalized(json!({"components": {"schemas": {
             "A": {"type": "strin"}, "B": {"type": "Integr"}, "C": {"type": "file"}
         }}}));
-        assert_eq!(warnings, [
-            "#/components/schemas/A/type: unknown type \"strin\"; the value is kept as free-form JSON (is it \"string\"?)",
-            "#/components/schemas/B/type: unknown type \"Integr\"; the value is kept as free-form JSON (is it \"integer\"?)",
-            "#/components/schemas/C/type: unknown type \"file\"; the value is kept as free-form JSON",
-        ]);
+        assert_eq!(
+            warnings,
+            [
+                "#/components/schemas/A/type: unknown type \"strin\"; the value is kept as free-form JSON (is it \"string\"?)",
+                "#/components/schemas/B/type: unknown type \"Integr\"; the value is kept as free-form JSON (is it \"integer\"?)",
+                "#/components/schemas/C/type: unknown type \"file\"; the value is kept as free-form JSON",
+            ]
+        );
     }
 
     #[test]
@@ -933,20 +962,23 @@ mod tests {
             "a": {"$ref": "#/components"}, "b": {"$ref": "#"}, "c": {"$ref": "#/components/schemas/A/properties/c"}
         }}}}});
         let errors: Vec<String> = rewrite(&mut doc).errors.iter().map(ToString::to_string).collect();
-        assert_eq!(errors, [
-            "#/components/schemas/A/properties/a/$ref: $ref \"#/components\" points at a place that contains it, so it cannot be inlined",
-            "#/components/schemas/A/properties/b/$ref: $ref \"#\" points at a place that contains it, so it cannot be inlined",
-            "#/components/schemas/A/properties/c/$ref: $ref \"#/components/schemas/A/properties/c\" points at a place that contains it, so it cannot be inlined",
-        ]);
+        assert_eq!(
+            errors,
+            [
+                "#/components/schemas/A/properties/a/$ref: $ref \"#/components\" points at a place that contains it, so it cannot be inlined",
+                "#/components/schemas/A/properties/b/$ref: $ref \"#\" points at a place that contains it, so it cannot be inlined",
+                "#/components/schemas/A/properties/c/$ref: $ref \"#/components/schemas/A/properties/c\" points at a place that contains it, so it cannot be inlined",
+            ]
+        );
         assert_eq!(doc["components"]["schemas"]["A"]["properties"]["a"], json!({}));
 
         // Found by fuzzing: `##…` was read as the root, which the containment check missed.
         let mut doc = json!({"info": {"title": {"$ref": "####"}}, "paths": {"$ref": "####"}});
         let errors: Vec<String> = rewrite(&mut doc).errors.iter().map(ToString::to_string).collect();
-        assert_eq!(errors, [
-            "#/info/title/$ref: $ref \"####\" points at nothing",
-            "#/paths/$ref: $ref \"####\" points at nothing",
-        ]);
+        assert_eq!(
+            errors,
+            ["#/info/title/$ref: $ref \"####\" points at nothing", "#/paths/$ref: $ref \"####\" points at nothing",]
+        );
 
         // Copies of copies without a cycle: 10 references to a schema holding 10 references
         // to a schema holding 10 … eight levels deep would be 10^8 copies.
@@ -961,7 +993,11 @@ mod tests {
         let mut doc = json!({"components": {"schemas": schemas}});
         let findings = rewrite(&mut doc);
         assert!(!findings.errors.is_empty());
-        assert!(findings.errors.iter().all(|e| e.message.contains("or copy more than 10000 values")), "{:?}", findings.errors);
+        assert!(
+            findings.errors.iter().all(|e| e.message.contains("or copy more than 10000 values")),
+            "{:?}",
+            findings.errors
+        );
     }
 
     #[test]
@@ -973,7 +1009,13 @@ mod tests {
         let findings = rewrite(&mut doc);
         let errors: Vec<String> = findings.errors.iter().map(ToString::to_string).collect();
         assert_eq!(errors.len(), 2, "{errors:?}");
-        assert!(errors[0].starts_with("#/components/schemas/A/$ref: $ref \"other.yaml#/Thing\" points into another document"));
-        assert!(errors[1].starts_with("#/components/schemas/B/$ref: $ref \"#/components/schemas/A/nope/0\" points at nothing"));
+        assert!(
+            errors[0]
+                .starts_with("#/components/schemas/A/$ref: $ref \"other.yaml#/Thing\" points into another document")
+        );
+        assert!(
+            errors[1]
+                .starts_with("#/components/schemas/B/$ref: $ref \"#/components/schemas/A/nope/0\" points at nothing")
+        );
     }
 }

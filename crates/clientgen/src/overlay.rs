@@ -40,7 +40,6 @@ enum ActionKind {
     Remove,
 }
 
-
 /// One step of a matched node's location, owned so the document can be mutated afterwards.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Step {
@@ -80,10 +79,7 @@ impl Overlay {
             None => return Err(err("", "missing required field 'overlay'")),
             Some(Value::String(v)) if is_supported_version(v) => {}
             Some(Value::String(v)) => {
-                return Err(err(
-                    "",
-                    &format!("unsupported overlay version '{v}' (expected 1.0.x)"),
-                ));
+                return Err(err("", &format!("unsupported overlay version '{v}' (expected 1.0.x)")));
             }
             Some(_) => return Err(err("", "'overlay' must be a string such as \"1.0.0\"")),
         }
@@ -120,10 +116,7 @@ impl Overlay {
             .map(|(index, value)| parse_action(index, value).map_err(|what| err(&format!("/actions/{index}"), &what)))
             .collect::<Result<Vec<_>, _>>()?;
 
-        Ok(Overlay {
-            source: source.to_string(),
-            actions,
-        })
+        Ok(Overlay { source: source.to_string(), actions })
     }
 
     /// Applies every action in order to `doc`; returns one warning per action whose target
@@ -142,7 +135,12 @@ impl Overlay {
         for action in &self.actions {
             let matches = find_matches(&action.target, doc);
             if matches.is_empty() {
-                warnings.push(format!("{}: #/actions/{}: {} matched nothing", self.source, action.index, action.label()));
+                warnings.push(format!(
+                    "{}: #/actions/{}: {} matched nothing",
+                    self.source,
+                    action.index,
+                    action.label()
+                ));
                 continue;
             }
             let result = match &action.kind {
@@ -188,17 +186,12 @@ impl Action {
 
 /// Accepts `1.0.<digits>`.
 fn is_supported_version(version: &str) -> bool {
-    version
-        .strip_prefix("1.0.")
-        .is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
+    version.strip_prefix("1.0.").is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Returns the first key that is neither in `allowed` nor a `x-` extension.
 fn check_keys<'a>(map: &'a Map<String, Value>, allowed: &[&str]) -> Result<(), &'a str> {
-    match map
-        .keys()
-        .find(|k| !k.starts_with("x-") && !allowed.contains(&k.as_str()))
-    {
+    match map.keys().find(|k| !k.starts_with("x-") && !allowed.contains(&k.as_str())) {
         Some(key) => Err(key),
         None => Ok(()),
     }
@@ -206,19 +199,15 @@ fn check_keys<'a>(map: &'a Map<String, Value>, allowed: &[&str]) -> Result<(), &
 
 /// Validates one action; the error text is prefixed with the action's place by the caller.
 fn parse_action(index: usize, value: &Value) -> Result<Action, String> {
-    let map = value
-        .as_object()
-        .ok_or_else(|| "an action must be a mapping".to_string())?;
-    check_keys(map, &["target", "description", "update", "remove"])
-        .map_err(|key| format!("unknown field '{key}'"))?;
+    let map = value.as_object().ok_or_else(|| "an action must be a mapping".to_string())?;
+    check_keys(map, &["target", "description", "update", "remove"]).map_err(|key| format!("unknown field '{key}'"))?;
 
     let target_text = match map.get("target") {
         Some(Value::String(t)) => t.clone(),
         Some(_) => return Err("'target' must be a string".to_string()),
         None => return Err("missing required field 'target'".to_string()),
     };
-    let target = JsonPath::parse(&target_text)
-        .map_err(|e| format!("invalid JSONPath '{target_text}': {e}"))?;
+    let target = JsonPath::parse(&target_text).map_err(|e| format!("invalid JSONPath '{target_text}': {e}"))?;
 
     let description = match map.get("description") {
         Some(Value::String(d)) => Some(d.clone()),
@@ -242,13 +231,7 @@ fn parse_action(index: usize, value: &Value) -> Result<Action, String> {
         }
     };
 
-    Ok(Action {
-        index,
-        target_text,
-        target,
-        description,
-        kind,
-    })
+    Ok(Action { index, target_text, target, description, kind })
 }
 
 /// Runs the query and returns each distinct matched location, in query order.
@@ -282,10 +265,7 @@ fn apply_update(doc: &mut Value, matches: &[Match], update: &Value) -> Result<()
         match (node, update) {
             (Value::Object(target), Value::Object(fields)) => merge(target, fields),
             (Value::Object(_), _) => {
-                return Err(format!(
-                    "the node at '{}' is an object, so 'update' must be a mapping",
-                    m.pointer
-                ));
+                return Err(format!("the node at '{}' is an object, so 'update' must be a mapping", m.pointer));
             }
             (Value::Array(items), _) => items.push(update.clone()),
             (_, _) => {

@@ -17,7 +17,10 @@ pub fn check_depth(value: &Value, source_name: &str) -> Result<(), Error> {
     let pointer = path.iter().rev().fold(String::from("#"), |pointer, segment| pointer + "/" + segment);
     Err(Error::single(
         source_name,
-        Diagnostic::at(pointer, format!("nested more than {MAX_DEPTH} levels deep; the generator reads at most {MAX_DEPTH}")),
+        Diagnostic::at(
+            pointer,
+            format!("nested more than {MAX_DEPTH} levels deep; the generator reads at most {MAX_DEPTH}"),
+        ),
     ))
 }
 
@@ -99,7 +102,10 @@ mod tests {
         assert!(check_depth(&deep["k/0"], "x.yaml").is_ok());
         let err = check_depth(&deep, "x.yaml").unwrap_err().to_string();
         assert!(err.starts_with("x.yaml: #/k~10/k~11/"), "{err}");
-        assert!(err.ends_with(&format!("/k~1{MAX_DEPTH}: nested more than 64 levels deep; the generator reads at most 64")), "{err}");
+        assert!(
+            err.ends_with(&format!("/k~1{MAX_DEPTH}: nested more than 64 levels deep; the generator reads at most 64")),
+            "{err}"
+        );
     }
 
     #[test]

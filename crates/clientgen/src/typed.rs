@@ -15,7 +15,8 @@ const DESERIALIZE_STACK: usize = 32 << 20;
 /// with a stack of `DESERIALIZE_STACK` bytes (32 MiB).
 pub fn to_openapi(value: Value, source_name: &str) -> Result<openapiv3::OpenAPI, Error> {
     tree::check_version(&value, source_name)?;
-    let internal = |message: &str| Error::single(source_name, Diagnostic::document(format!("internal error: {message}")));
+    let internal =
+        |message: &str| Error::single(source_name, Diagnostic::document(format!("internal error: {message}")));
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .stack_size(DESERIALIZE_STACK)
@@ -116,7 +117,10 @@ fn culprit(value: &Value, pointer: &str, expected: &Expected, message: &str) -> 
                     _ => false,
                 };
                 let shown = unexpected(item);
-                (named || [format!("invalid type: {shown},"), format!("invalid value: {shown},")].iter().any(|p| message.starts_with(p)))
+                (named
+                    || [format!("invalid type: {shown},"), format!("invalid value: {shown},")]
+                        .iter()
+                        .any(|p| message.starts_with(p)))
                     && without(key).is_some_and(|e| e.message == format!("missing field `{key}`"))
             })
             .map(|(key, _)| key)
@@ -292,10 +296,7 @@ mod tests {
     fn swagger_two_is_refused_by_name() {
         let value = parse::spec("swagger: '2.0'\ninfo: {}\n", "old.yaml").unwrap();
         let err = to_openapi(value, "old.yaml").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "old.yaml: #/swagger: Swagger 2.0 is not supported; convert it to OpenAPI 3 first"
-        );
+        assert_eq!(err.to_string(), "old.yaml: #/swagger: Swagger 2.0 is not supported; convert it to OpenAPI 3 first");
     }
 
     /// The one error a document with `parameter` as its only operation's parameter gets.
@@ -314,7 +315,9 @@ mod tests {
         let cases = [
             (
                 "{name: id, in: path, required: true, style: form, schema: {type: string}}",
-                format!("{at}/style: `style` is \"form\", which is not one of matrix, label, simple for a path parameter"),
+                format!(
+                    "{at}/style: `style` is \"form\", which is not one of matrix, label, simple for a path parameter"
+                ),
             ),
             (
                 "{name: id, in: cookies, schema: {type: string}}",
@@ -324,8 +327,14 @@ mod tests {
                 "{name: id, in: body, schema: {type: string}}",
                 format!("{at}/in: `in: body` is Swagger 2.0; in OpenAPI 3 the body is the operation's `requestBody`"),
             ),
-            ("{in: path, required: true, schema: {type: string}}", format!("{at}: `name` is missing; a parameter needs one")),
-            ("{name: id, in: query, schema: {type: string}, examples: 'e'}", format!("{at}/examples: `examples` must be an object, found \"e\"")),
+            (
+                "{in: path, required: true, schema: {type: string}}",
+                format!("{at}: `name` is missing; a parameter needs one"),
+            ),
+            (
+                "{name: id, in: query, schema: {type: string}, examples: 'e'}",
+                format!("{at}/examples: `examples` must be an object, found \"e\""),
+            ),
             ("{name: 5, in: query, schema: {type: string}}", format!("{at}/name: `name` must be text, found 5")),
             (
                 "{name: id, in: path, required: 'yes', schema: {type: string}}",
@@ -333,7 +342,9 @@ mod tests {
             ),
             (
                 "{name: id, in: query, schema: {type: object, properties: {a: {type: string, minLength: '3'}}}}",
-                format!("{at}/schema/properties/a/minLength: `minLength` must be a whole number, 0 or more, found \"3\""),
+                format!(
+                    "{at}/schema/properties/a/minLength: `minLength` must be a whole number, 0 or more, found \"3\""
+                ),
             ),
             (
                 "{name: id, in: query, schema: {type: object, required: 'a'}}",

@@ -1,29 +1,16 @@
 //! The response readers: a success body, read in full by `http::execute`, decoded without
 //! awaiting anything.
 
-#[cfg(any(
-    feature = "read-json",
-    feature = "read-text",
-    feature = "read-bytes",
-    feature = "read-empty"
-))]
+#[cfg(any(feature = "read-json", feature = "read-text", feature = "read-bytes", feature = "read-empty"))]
 use crate::http::{ApiResponse, Received};
-#[cfg(any(
-    feature = "read-json",
-    feature = "read-text",
-    feature = "undeclared-status"
-))]
+#[cfg(any(feature = "read-json", feature = "read-text", feature = "undeclared-status"))]
 use crate::Error;
 
 #[cfg(any(feature = "read-json", feature = "read-empty"))]
 impl Received {
     /// The response's status and headers with `body`, decoded from the bytes read.
     fn with_body<T>(self, body: T) -> ApiResponse<T> {
-        ApiResponse {
-            status: self.status,
-            headers: self.headers,
-            body,
-        }
+        ApiResponse { status: self.status, headers: self.headers, body }
     }
 }
 
@@ -63,34 +50,19 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(
 #[cfg(feature = "read-json")]
 /// [`Error::Decode`] from what serde reports: a missing field joins the path, and a
 /// body that is not JSON at all says what its content type was.
-fn decode_error(
-    operation: &str,
-    response: &Received,
-    path: String,
-    error: serde_json::Error,
-) -> Error {
+fn decode_error(operation: &str, response: &Received, path: String, error: serde_json::Error) -> Error {
     let not_json = error.is_syntax() || error.is_eof();
-    let mut path = if path == "." {
-        String::new()
-    } else {
-        format!(".{path}")
-    };
+    let mut path = if path == "." { String::new() } else { format!(".{path}") };
     let mut message = strip_position(&error.to_string());
     // serde names a missing field in its message; make it part of the path.
-    if let Some(field) = message
-        .strip_prefix("missing field `")
-        .and_then(|m| m.strip_suffix('`'))
-    {
+    if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
         path = format!("{path}.{field}");
         message = "missing from the body".to_owned();
     }
     if path.is_empty() {
         path.push('.');
     }
-    let content_type = response
-        .headers
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
+    let content_type = response.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     if let Some(content_type) = content_type.filter(|t| not_json && !t.contains("json")) {
         message = format!("{message} (the response's content type is {content_type}, not JSON)");
     }
@@ -109,25 +81,12 @@ fn strip_position(message: &str) -> String {
 #[cfg(feature = "read-text")]
 /// A success body as text; a body that is not UTF-8 is an error, not replaced characters.
 pub(crate) fn text(operation: &str, response: Received) -> Result<ApiResponse<String>, Error> {
-    let Received {
-        status,
-        headers,
-        body,
-    } = response;
+    let Received { status, headers, body } = response;
     match String::from_utf8(body) {
-        Ok(body) => Ok(ApiResponse {
-            status,
-            headers,
-            body,
-        }),
+        Ok(body) => Ok(ApiResponse { status, headers, body }),
         Err(e) => {
             let message = format!("the body is not UTF-8 text: {}", e.utf8_error());
-            Err(decode_failure(
-                operation,
-                ".".to_owned(),
-                message,
-                e.as_bytes(),
-            ))
+            Err(decode_failure(operation, ".".to_owned(), message, e.as_bytes()))
         }
     }
 }
@@ -135,16 +94,8 @@ pub(crate) fn text(operation: &str, response: Received) -> Result<ApiResponse<St
 #[cfg(feature = "read-bytes")]
 /// A success body as bytes.
 pub(crate) fn bytes(response: Received) -> ApiResponse<Vec<u8>> {
-    let Received {
-        status,
-        headers,
-        body,
-    } = response;
-    ApiResponse {
-        status,
-        headers,
-        body,
-    }
+    let Received { status, headers, body } = response;
+    ApiResponse { status, headers, body }
 }
 
 #[cfg(feature = "read-empty")]
@@ -169,10 +120,7 @@ mod tests {
     #[cfg(feature = "read-json")]
     #[test]
     fn serde_positions_are_dropped() {
-        assert_eq!(
-            super::strip_position("expected value at line 1 column 2"),
-            "expected value"
-        );
+        assert_eq!(super::strip_position("expected value at line 1 column 2"), "expected value");
         assert_eq!(super::strip_position("no position"), "no position");
     }
 }

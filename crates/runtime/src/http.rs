@@ -115,20 +115,12 @@ impl RequestOptions {
 /// The base URL a client is built with: an `http` or `https` URL that can have paths joined to
 /// it. Plain `http` to a host that is not this machine is refused when `credentials` would go
 /// over it, unless `allow_insecure_http`.
-pub(crate) fn base_url(
-    url: &str,
-    credentials: bool,
-    allow_insecure_http: bool,
-) -> Result<Url, Error> {
-    let base_url = Url::parse(url)
-        .map_err(|e| Error::config(format!("base URL {url:?} is not a valid URL: {e}")))?;
+pub(crate) fn base_url(url: &str, credentials: bool, allow_insecure_http: bool) -> Result<Url, Error> {
+    let base_url = Url::parse(url).map_err(|e| Error::config(format!("base URL {url:?} is not a valid URL: {e}")))?;
     if base_url.cannot_be_a_base() || !matches!(base_url.scheme(), "http" | "https") {
-        return Err(Error::config(format!(
-            "base URL {url:?} is not an http or https URL"
-        )));
+        return Err(Error::config(format!("base URL {url:?} is not an http or https URL")));
     }
-    if base_url.scheme() == "http" && !is_loopback(&base_url) && credentials && !allow_insecure_http
-    {
+    if base_url.scheme() == "http" && !is_loopback(&base_url) && credentials && !allow_insecure_http {
         return Err(Error::config(format!(
             "refusing to send credentials over plain http to {}; use https, or allow it with ClientBuilder::allow_insecure_http(true)",
             base_url.host_str().unwrap_or_default()
@@ -143,18 +135,12 @@ fn is_loopback(url: &Url) -> bool {
         return false;
     };
     let ip = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || ip
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost") || ip.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The HTTP client every call of a client goes through. Redirects are followed by
 /// [`execute`] itself, so that credentials never reach another host.
-pub(crate) fn http_client(
-    user_agent: &str,
-    connect_timeout: Option<Duration>,
-) -> Result<reqwest::Client, Error> {
+pub(crate) fn http_client(user_agent: &str, connect_timeout: Option<Duration>) -> Result<reqwest::Client, Error> {
     reqwest::Client::builder()
         .user_agent(user_agent)
         .connect_timeout(connect_timeout.unwrap_or(Duration::from_secs(CONNECT_TIMEOUT_SECS)))
@@ -196,11 +182,7 @@ impl<T> ApiResponse<T> {
 
     /// The same response with its body changed by `f`.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ApiResponse<U> {
-        ApiResponse {
-            status: self.status,
-            headers: self.headers,
-            body: f(self.body),
-        }
+        ApiResponse { status: self.status, headers: self.headers, body: f(self.body) }
     }
 }
 
@@ -243,15 +225,7 @@ pub(crate) struct Request<S: 'static> {
 
 impl<S: 'static> Request<S> {
     pub(crate) fn new(operation: &'static str, method: Method, url: Url) -> Self {
-        Request {
-            operation,
-            method,
-            url,
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: Body::Empty,
-            security: &[],
-        }
+        Request { operation, method, url, query: Vec::new(), headers: Vec::new(), body: Body::Empty, security: &[] }
     }
 }
 
@@ -261,10 +235,7 @@ pub(crate) enum Body {
     Empty,
     #[cfg(any(feature = "json-body", feature = "form", feature = "raw-body"))]
     /// Bytes already encoded, with their content type.
-    Encoded {
-        content_type: &'static str,
-        bytes: Vec<u8>,
-    },
+    Encoded { content_type: &'static str, bytes: Vec<u8> },
     #[cfg(feature = "multipart")]
     /// A multipart form, rebuilt for each attempt.
     Multipart(Vec<Part>),
@@ -276,10 +247,7 @@ impl Body {
     pub(crate) fn json(value: impl serde::Serialize) -> Result<Body, Error> {
         let bytes = serde_json::to_vec(&value)
             .map_err(|e| Error::validation("body", format!("cannot be encoded as JSON: {e}")))?;
-        Ok(Body::Encoded {
-            content_type: "application/json",
-            bytes,
-        })
+        Ok(Body::Encoded { content_type: "application/json", bytes })
     }
 
     #[cfg(feature = "form")]
@@ -287,10 +255,7 @@ impl Body {
     pub(crate) fn form<K: serde::Serialize>(pairs: &[(K, String)]) -> Result<Body, Error> {
         let text = serde_urlencoded::to_string(pairs)
             .map_err(|e| Error::validation("body", format!("cannot be form-encoded: {e}")))?;
-        Ok(Body::Encoded {
-            content_type: "application/x-www-form-urlencoded",
-            bytes: text.into_bytes(),
-        })
+        Ok(Body::Encoded { content_type: "application/x-www-form-urlencoded", bytes: text.into_bytes() })
     }
 
     #[cfg(feature = "form-value")]
@@ -301,44 +266,28 @@ impl Body {
             Ok(serde_json::Value::Object(entries)) => {
                 let pairs: Vec<(&str, String)> = entries
                     .iter()
-                    .flat_map(|(key, value)| {
-                        field_texts(value)
-                            .into_iter()
-                            .map(move |text| (key.as_str(), text))
-                    })
+                    .flat_map(|(key, value)| field_texts(value).into_iter().map(move |text| (key.as_str(), text)))
                     .collect();
                 Body::form(&pairs)
             }
-            Ok(_) => Err(Error::validation(
-                "body",
-                "cannot be form-encoded: it is not an object".to_owned(),
-            )),
-            Err(e) => Err(Error::validation(
-                "body",
-                format!("cannot be form-encoded: {e}"),
-            )),
+            Ok(_) => Err(Error::validation("body", "cannot be form-encoded: it is not an object".to_owned())),
+            Err(e) => Err(Error::validation("body", format!("cannot be form-encoded: {e}"))),
         }
     }
 
     #[cfg(feature = "raw-body")]
     /// A body sent as given, with its content type.
     pub(crate) fn raw(content_type: &'static str, bytes: &[u8]) -> Body {
-        Body::Encoded {
-            content_type,
-            bytes: bytes.to_vec(),
-        }
+        Body::Encoded { content_type, bytes: bytes.to_vec() }
     }
 
     fn attach(&self, builder: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, Error> {
         Ok(match self {
             Body::Empty => builder,
             #[cfg(any(feature = "json-body", feature = "form", feature = "raw-body"))]
-            Body::Encoded {
-                content_type,
-                bytes,
-            } => builder
-                .header(reqwest::header::CONTENT_TYPE, *content_type)
-                .body(bytes.clone()),
+            Body::Encoded { content_type, bytes } => {
+                builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone())
+            }
             #[cfg(feature = "multipart")]
             Body::Multipart(parts) => {
                 let mut form = reqwest::multipart::Form::new();
@@ -365,21 +314,13 @@ impl Part {
     #[cfg(feature = "multipart-text")]
     /// A text field.
     pub(crate) fn text(name: &str, text: String) -> Self {
-        Part {
-            name: name.to_owned(),
-            bytes: text.into_bytes(),
-            file: None,
-        }
+        Part { name: name.to_owned(), bytes: text.into_bytes(), file: None }
     }
 
     #[cfg(feature = "multipart-text")]
     /// The parts a field's value becomes (see `field_texts`).
     pub(crate) fn values(name: &str, value: impl serde::Serialize, parts: &mut Vec<Part>) {
-        parts.extend(
-            field_texts(&value)
-                .into_iter()
-                .map(|text| Part::text(name, text)),
-        );
+        parts.extend(field_texts(&value).into_iter().map(|text| Part::text(name, text)));
     }
 
     #[cfg(feature = "multipart-files")]
@@ -399,18 +340,12 @@ impl Part {
             Some((file_name, content_type)) => part
                 .file_name(file_name.clone())
                 .mime_str(content_type)
-                .map_err(|e| {
-                    Error::validation(&self.name, format!("has an invalid content type: {e}"))
-                }),
+                .map_err(|e| Error::validation(&self.name, format!("has an invalid content type: {e}"))),
         }
     }
 }
 
-#[cfg(any(
-    feature = "form-fields",
-    feature = "form-value",
-    feature = "multipart-text"
-))]
+#[cfg(any(feature = "form-fields", feature = "form-value", feature = "multipart-text"))]
 /// The texts a field's value goes as in a form or multipart body: scalars as text, lists
 /// as one text per item, objects as JSON text, and `null` as an empty text (what an HTML
 /// form sends for an empty field; Django REST framework reads it as null, or as `""` where
@@ -445,40 +380,24 @@ pub(crate) fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
 pub(crate) struct Received {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
-    #[cfg_attr(
-        not(any(feature = "read-json", feature = "read-text", feature = "read-bytes")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "read-json", feature = "read-text", feature = "read-bytes")), allow(dead_code))]
     pub(crate) body: Vec<u8>,
 }
 
 /// Reads a success body, at most `limit` bytes of it: a `Content-Length` over the limit
 /// fails before reading, a body that grows past it as soon as it does.
-async fn receive(
-    operation: &str,
-    mut response: reqwest::Response,
-    limit: usize,
-) -> Result<Received, Error> {
-    if response
-        .content_length()
-        .is_some_and(|length| length > limit as u64)
-    {
+async fn receive(operation: &str, mut response: reqwest::Response, limit: usize) -> Result<Received, Error> {
+    if response.content_length().is_some_and(|length| length > limit as u64) {
         return Err(too_large(operation, limit));
     }
     // A byte past the limit tells a body that is too large from one that just fits.
-    let body = read_capped(&mut response, limit.saturating_add(1))
-        .await
-        .map_err(|e| transport(operation, e))?;
+    let body = read_capped(&mut response, limit.saturating_add(1)).await.map_err(|e| transport(operation, e))?;
     if body.len() > limit {
         return Err(too_large(operation, limit));
     }
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    Ok(Received {
-        status,
-        headers,
-        body,
-    })
+    Ok(Received { status, headers, body })
 }
 
 /// What one attempt ended with.
@@ -491,23 +410,16 @@ enum Attempt {
 
 /// Sends `request` for `session`, following redirects and retrying as the options allow, and
 /// reads the body of a success. Any status but a success becomes [`Error::Api`].
-pub(crate) async fn execute<S: Session>(
-    session: &S,
-    request: Request<S::Scheme>,
-) -> Result<Received, Error> {
+pub(crate) async fn execute<S: Session>(session: &S, request: Request<S::Scheme>) -> Result<Received, Error> {
     let options = session.options();
     let mut retries = 0;
     loop {
         let attempt = attempt(session, &request).await?;
         let delay = match &attempt {
             Attempt::Response(response) if response.status().is_success() => None,
-            Attempt::Response(response) => status_retry_delay(
-                response.status(),
-                response.headers(),
-                &request.method,
-                retries,
-                options,
-            ),
+            Attempt::Response(response) => {
+                status_retry_delay(response.status(), response.headers(), &request.method, retries, options)
+            }
             Attempt::Failed(error) => error_retry_delay(error, &request.method, retries, options),
         };
         if let Some(delay) = delay.filter(|_| retries < options.max_retries) {
@@ -533,10 +445,7 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
     let mut with_body = true;
     let mut redirects = 0;
     loop {
-        let mut builder = session
-            .http()
-            .request(method.clone(), url.clone())
-            .timeout(session.options().timeout);
+        let mut builder = session.http().request(method.clone(), url.clone()).timeout(session.options().timeout);
         if redirects == 0 && !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
@@ -553,14 +462,12 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
             Ok(response) => response,
             Err(error) => return Ok(Attempt::Failed(error)),
         };
-        let Some(next) = redirect_target(&response, &url).filter(|_| redirects < MAX_REDIRECTS)
-        else {
+        let Some(next) = redirect_target(&response, &url).filter(|_| redirects < MAX_REDIRECTS) else {
             return Ok(Attempt::Response(response));
         };
         let status = response.status();
         if status == StatusCode::SEE_OTHER
-            || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND)
-                && method == Method::POST)
+            || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND) && method == Method::POST)
         {
             if method != Method::HEAD {
                 method = Method::GET;
@@ -575,9 +482,7 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
 /// Whether two URLs share scheme, host and port (compared without building `Origin`s,
 /// which allocate, since this runs on every attempt).
 fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
+    a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
 }
 
 /// Where a redirect response points, resolved against the URL that produced it.
@@ -592,10 +497,7 @@ fn redirect_target(response: &reqwest::Response, url: &Url) -> Option<Url> {
 
 /// Methods a server must treat the same however often they arrive.
 fn is_idempotent(method: &Method) -> bool {
-    matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
-    )
+    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
 }
 
 /// How long to wait before retrying a response with this status, if it is retried.
@@ -647,13 +549,9 @@ fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
 /// Exponential backoff with jitter: the `retries`-th delay, doubled each time, capped,
 /// then scaled by a random factor between 0.5 and 1.
 fn backoff(retries: u32, options: &RequestOptions) -> Duration {
-    let doubled = options
-        .initial_backoff
-        .saturating_mul(2u32.saturating_pow(retries));
+    let doubled = options.initial_backoff.saturating_mul(2u32.saturating_pow(retries));
     let capped = doubled.min(options.max_backoff);
-    let random = std::collections::hash_map::RandomState::new()
-        .build_hasher()
-        .finish();
+    let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
     capped.mul_f64(0.5 + (random % 1024) as f64 / 2048.0)
 }
 
@@ -667,15 +565,9 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, "120".parse().unwrap());
         assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(120)));
-        headers.insert(
-            RETRY_AFTER,
-            "Wed, 21 Oct 2015 07:28:30 GMT".parse().unwrap(),
-        );
+        headers.insert(RETRY_AFTER, "Wed, 21 Oct 2015 07:28:30 GMT".parse().unwrap());
         assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(30)));
-        headers.insert(
-            RETRY_AFTER,
-            "Wed, 21 Oct 2015 07:27:00 GMT".parse().unwrap(),
-        );
+        headers.insert(RETRY_AFTER, "Wed, 21 Oct 2015 07:27:00 GMT".parse().unwrap());
         assert_eq!(retry_after(&headers, now), Some(Duration::ZERO));
         headers.insert(RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(retry_after(&headers, now), None);
@@ -684,19 +576,9 @@ mod tests {
     #[test]
     fn backoff_doubles_up_to_the_cap_with_jitter() {
         let options = RequestOptions::default();
-        for (retries, full) in [
-            (0, 500),
-            (1, 1000),
-            (2, 2000),
-            (3, 4000),
-            (4, 8000),
-            (9, 8000),
-        ] {
+        for (retries, full) in [(0, 500), (1, 1000), (2, 2000), (3, 4000), (4, 8000), (9, 8000)] {
             let delay = backoff(retries, &options).as_millis();
-            assert!(
-                delay >= full / 2 && delay <= full,
-                "retry {retries}: {delay} ms"
-            );
+            assert!(delay >= full / 2 && delay <= full, "retry {retries}: {delay} ms");
         }
     }
 
@@ -705,14 +587,7 @@ mod tests {
         let options = RequestOptions::default();
         let none = HeaderMap::new();
         let delay = |status: u16, method: Method| {
-            status_retry_delay(
-                StatusCode::from_u16(status).unwrap(),
-                &none,
-                &method,
-                0,
-                &options,
-            )
-            .is_some()
+            status_retry_delay(StatusCode::from_u16(status).unwrap(), &none, &method, 0, &options).is_some()
         };
         assert!(delay(429, Method::POST));
         assert!(delay(503, Method::GET));
@@ -725,16 +600,7 @@ mod tests {
         assert!(!delay(501, Method::GET));
         let mut far = HeaderMap::new();
         far.insert(RETRY_AFTER, "3600".parse().unwrap());
-        assert_eq!(
-            status_retry_delay(
-                StatusCode::TOO_MANY_REQUESTS,
-                &far,
-                &Method::GET,
-                0,
-                &options
-            ),
-            None
-        );
+        assert_eq!(status_retry_delay(StatusCode::TOO_MANY_REQUESTS, &far, &Method::GET, 0, &options), None);
     }
 
     #[test]
@@ -745,18 +611,11 @@ mod tests {
         assert!(base_url("http://api.example.com", false, false).is_ok());
         assert!(base_url("http://api.example.com", true, false).is_err());
         assert!(base_url("http://api.example.com", true, true).is_ok());
-        for local in [
-            "http://localhost:8080",
-            "http://127.0.0.2",
-            "http://[::1]:80",
-        ] {
+        for local in ["http://localhost:8080", "http://127.0.0.2", "http://[::1]:80"] {
             assert!(base_url(local, true, false).is_ok(), "{local}");
         }
         let base = Url::parse("https://api.example.com/v1/").unwrap();
-        assert_eq!(
-            join_path(&base, &["items", "a b"]).as_str(),
-            "https://api.example.com/v1/items/a%20b"
-        );
+        assert_eq!(join_path(&base, &["items", "a b"]).as_str(), "https://api.example.com/v1/items/a%20b");
     }
 
     /// The defaults the docs of `RequestOptions` state are the constants it uses.

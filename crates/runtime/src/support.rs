@@ -63,16 +63,8 @@ pub struct File {
 #[cfg(feature = "file")]
 impl File {
     /// A file with its name, content type and contents.
-    pub fn new(
-        file_name: impl Into<String>,
-        content_type: impl Into<String>,
-        bytes: impl Into<Vec<u8>>,
-    ) -> Self {
-        File {
-            file_name: file_name.into(),
-            content_type: content_type.into(),
-            bytes: bytes.into(),
-        }
+    pub fn new(file_name: impl Into<String>, content_type: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        File { file_name: file_name.into(), content_type: content_type.into(), bytes: bytes.into() }
     }
 }
 
@@ -87,11 +79,7 @@ impl serde::Serialize for File {
 impl<'de> serde::Deserialize<'de> for File {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let bytes = Vec::<u8>::deserialize(deserializer)?;
-        Ok(File {
-            file_name: String::new(),
-            content_type: "application/octet-stream".to_owned(),
-            bytes,
-        })
+        Ok(File { file_name: String::new(), content_type: "application/octet-stream".to_owned(), bytes })
     }
 }
 
@@ -140,11 +128,7 @@ pub struct ParseDecimalError {
 #[cfg(feature = "decimal")]
 impl std::fmt::Display for ParseDecimalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{:?} is not a decimal number (digits, with an optional sign and decimal point)",
-            self.text
-        )
+        write!(f, "{:?} is not a decimal number (digits, with an optional sign and decimal point)", self.text)
     }
 }
 
@@ -162,9 +146,7 @@ impl std::str::FromStr for Decimal {
         if whole.len() + fraction.len() > 0 && digits(whole) && digits(fraction) {
             Ok(Decimal(text.to_owned()))
         } else {
-            Err(ParseDecimalError {
-                text: text.to_owned(),
-            })
+            Err(ParseDecimalError { text: text.to_owned() })
         }
     }
 }
@@ -189,9 +171,7 @@ impl<'de> serde::Deserialize<'de> for Decimal {
         match serde_json::Value::deserialize(deserializer)? {
             serde_json::Value::String(text) => Ok(Decimal(text)),
             serde_json::Value::Number(number) => Ok(Decimal(number.to_string())),
-            other => Err(serde::de::Error::custom(format!(
-                "expected a decimal, found {other}"
-            ))),
+            other => Err(serde::de::Error::custom(format!("expected a decimal, found {other}"))),
         }
     }
 }
@@ -213,10 +193,7 @@ mod tests {
     #[test]
     fn null_is_sent_as_null() {
         use super::Nullable;
-        assert_eq!(
-            serde_json::to_string(&Nullable::<i32>::Null).unwrap(),
-            "null"
-        );
+        assert_eq!(serde_json::to_string(&Nullable::<i32>::Null).unwrap(), "null");
         assert_eq!(serde_json::to_string(&Nullable::from(3)).unwrap(), "3");
     }
 }

@@ -117,20 +117,12 @@ impl RequestOptions {
 /// The base URL a client is built with: an `http` or `https` URL that can have paths joined to
 /// it. Plain `http` to a host that is not this machine is refused when `credentials` would go
 /// over it, unless `allow_insecure_http`.
-pub(crate) fn base_url(
-    url: &str,
-    credentials: bool,
-    allow_insecure_http: bool,
-) -> Result<Url, Error> {
-    let base_url = Url::parse(url)
-        .map_err(|e| Error::config(format!("base URL {url:?} is not a valid URL: {e}")))?;
+pub(crate) fn base_url(url: &str, credentials: bool, allow_insecure_http: bool) -> Result<Url, Error> {
+    let base_url = Url::parse(url).map_err(|e| Error::config(format!("base URL {url:?} is not a valid URL: {e}")))?;
     if base_url.cannot_be_a_base() || !matches!(base_url.scheme(), "http" | "https") {
-        return Err(Error::config(format!(
-            "base URL {url:?} is not an http or https URL"
-        )));
+        return Err(Error::config(format!("base URL {url:?} is not an http or https URL")));
     }
-    if base_url.scheme() == "http" && !is_loopback(&base_url) && credentials && !allow_insecure_http
-    {
+    if base_url.scheme() == "http" && !is_loopback(&base_url) && credentials && !allow_insecure_http {
         return Err(Error::config(format!(
             "refusing to send credentials over plain http to {}; use https, or allow it with ClientBuilder::allow_insecure_http(true)",
             base_url.host_str().unwrap_or_default()
@@ -145,18 +137,12 @@ fn is_loopback(url: &Url) -> bool {
         return false;
     };
     let ip = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || ip
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost") || ip.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The HTTP client every call of a client goes through. Redirects are followed by
 /// [`execute`] itself, so that credentials never reach another host.
-pub(crate) fn http_client(
-    user_agent: &str,
-    connect_timeout: Option<Duration>,
-) -> Result<reqwest::Client, Error> {
+pub(crate) fn http_client(user_agent: &str, connect_timeout: Option<Duration>) -> Result<reqwest::Client, Error> {
     reqwest::Client::builder()
         .user_agent(user_agent)
         .connect_timeout(connect_timeout.unwrap_or(Duration::from_secs(CONNECT_TIMEOUT_SECS)))
@@ -198,11 +184,7 @@ impl<T> ApiResponse<T> {
 
     /// The same response with its body changed by `f`.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ApiResponse<U> {
-        ApiResponse {
-            status: self.status,
-            headers: self.headers,
-            body: f(self.body),
-        }
+        ApiResponse { status: self.status, headers: self.headers, body: f(self.body) }
     }
 }
 
@@ -245,15 +227,7 @@ pub(crate) struct Request<S: 'static> {
 
 impl<S: 'static> Request<S> {
     pub(crate) fn new(operation: &'static str, method: Method, url: Url) -> Self {
-        Request {
-            operation,
-            method,
-            url,
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: Body::Empty,
-            security: &[],
-        }
+        Request { operation, method, url, query: Vec::new(), headers: Vec::new(), body: Body::Empty, security: &[] }
     }
 }
 
@@ -262,10 +236,7 @@ pub(crate) enum Body {
     /// No body.
     Empty,
     /// Bytes already encoded, with their content type.
-    Encoded {
-        content_type: &'static str,
-        bytes: Vec<u8>,
-    },
+    Encoded { content_type: &'static str, bytes: Vec<u8> },
     /// A multipart form, rebuilt for each attempt.
     Multipart(Vec<Part>),
 }
@@ -275,31 +246,22 @@ impl Body {
     pub(crate) fn json(value: impl serde::Serialize) -> Result<Body, Error> {
         let bytes = serde_json::to_vec(&value)
             .map_err(|e| Error::validation("body", format!("cannot be encoded as JSON: {e}")))?;
-        Ok(Body::Encoded {
-            content_type: "application/json",
-            bytes,
-        })
+        Ok(Body::Encoded { content_type: "application/json", bytes })
     }
 
     /// A form-urlencoded body of `key=value` pairs (a struct's `form_pairs`).
     pub(crate) fn form<K: serde::Serialize>(pairs: &[(K, String)]) -> Result<Body, Error> {
         let text = serde_urlencoded::to_string(pairs)
             .map_err(|e| Error::validation("body", format!("cannot be form-encoded: {e}")))?;
-        Ok(Body::Encoded {
-            content_type: "application/x-www-form-urlencoded",
-            bytes: text.into_bytes(),
-        })
+        Ok(Body::Encoded { content_type: "application/x-www-form-urlencoded", bytes: text.into_bytes() })
     }
 
     fn attach(&self, builder: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, Error> {
         Ok(match self {
             Body::Empty => builder,
-            Body::Encoded {
-                content_type,
-                bytes,
-            } => builder
-                .header(reqwest::header::CONTENT_TYPE, *content_type)
-                .body(bytes.clone()),
+            Body::Encoded { content_type, bytes } => {
+                builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone())
+            }
             Body::Multipart(parts) => {
                 let mut form = reqwest::multipart::Form::new();
                 for part in parts {
@@ -322,20 +284,12 @@ pub(crate) struct Part {
 impl Part {
     /// A text field.
     pub(crate) fn text(name: &str, text: String) -> Self {
-        Part {
-            name: name.to_owned(),
-            bytes: text.into_bytes(),
-            file: None,
-        }
+        Part { name: name.to_owned(), bytes: text.into_bytes(), file: None }
     }
 
     /// The parts a field's value becomes (see `field_texts`).
     pub(crate) fn values(name: &str, value: impl serde::Serialize, parts: &mut Vec<Part>) {
-        parts.extend(
-            field_texts(&value)
-                .into_iter()
-                .map(|text| Part::text(name, text)),
-        );
+        parts.extend(field_texts(&value).into_iter().map(|text| Part::text(name, text)));
     }
 
     fn to_reqwest(&self) -> Result<reqwest::multipart::Part, Error> {
@@ -345,9 +299,7 @@ impl Part {
             Some((file_name, content_type)) => part
                 .file_name(file_name.clone())
                 .mime_str(content_type)
-                .map_err(|e| {
-                    Error::validation(&self.name, format!("has an invalid content type: {e}"))
-                }),
+                .map_err(|e| Error::validation(&self.name, format!("has an invalid content type: {e}"))),
         }
     }
 }
@@ -380,31 +332,18 @@ pub(crate) struct Received {
 
 /// Reads a success body, at most `limit` bytes of it: a `Content-Length` over the limit
 /// fails before reading, a body that grows past it as soon as it does.
-async fn receive(
-    operation: &str,
-    mut response: reqwest::Response,
-    limit: usize,
-) -> Result<Received, Error> {
-    if response
-        .content_length()
-        .is_some_and(|length| length > limit as u64)
-    {
+async fn receive(operation: &str, mut response: reqwest::Response, limit: usize) -> Result<Received, Error> {
+    if response.content_length().is_some_and(|length| length > limit as u64) {
         return Err(too_large(operation, limit));
     }
     // A byte past the limit tells a body that is too large from one that just fits.
-    let body = read_capped(&mut response, limit.saturating_add(1))
-        .await
-        .map_err(|e| transport(operation, e))?;
+    let body = read_capped(&mut response, limit.saturating_add(1)).await.map_err(|e| transport(operation, e))?;
     if body.len() > limit {
         return Err(too_large(operation, limit));
     }
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    Ok(Received {
-        status,
-        headers,
-        body,
-    })
+    Ok(Received { status, headers, body })
 }
 
 /// What one attempt ended with.
@@ -417,23 +356,16 @@ enum Attempt {
 
 /// Sends `request` for `session`, following redirects and retrying as the options allow, and
 /// reads the body of a success. Any status but a success becomes [`Error::Api`].
-pub(crate) async fn execute<S: Session>(
-    session: &S,
-    request: Request<S::Scheme>,
-) -> Result<Received, Error> {
+pub(crate) async fn execute<S: Session>(session: &S, request: Request<S::Scheme>) -> Result<Received, Error> {
     let options = session.options();
     let mut retries = 0;
     loop {
         let attempt = attempt(session, &request).await?;
         let delay = match &attempt {
             Attempt::Response(response) if response.status().is_success() => None,
-            Attempt::Response(response) => status_retry_delay(
-                response.status(),
-                response.headers(),
-                &request.method,
-                retries,
-                options,
-            ),
+            Attempt::Response(response) => {
+                status_retry_delay(response.status(), response.headers(), &request.method, retries, options)
+            }
             Attempt::Failed(error) => error_retry_delay(error, &request.method, retries, options),
         };
         if let Some(delay) = delay.filter(|_| retries < options.max_retries) {
@@ -459,10 +391,7 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
     let mut with_body = true;
     let mut redirects = 0;
     loop {
-        let mut builder = session
-            .http()
-            .request(method.clone(), url.clone())
-            .timeout(session.options().timeout);
+        let mut builder = session.http().request(method.clone(), url.clone()).timeout(session.options().timeout);
         if redirects == 0 && !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
@@ -479,14 +408,12 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
             Ok(response) => response,
             Err(error) => return Ok(Attempt::Failed(error)),
         };
-        let Some(next) = redirect_target(&response, &url).filter(|_| redirects < MAX_REDIRECTS)
-        else {
+        let Some(next) = redirect_target(&response, &url).filter(|_| redirects < MAX_REDIRECTS) else {
             return Ok(Attempt::Response(response));
         };
         let status = response.status();
         if status == StatusCode::SEE_OTHER
-            || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND)
-                && method == Method::POST)
+            || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND) && method == Method::POST)
         {
             if method != Method::HEAD {
                 method = Method::GET;
@@ -501,9 +428,7 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
 /// Whether two URLs share scheme, host and port (compared without building `Origin`s,
 /// which allocate, since this runs on every attempt).
 fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
+    a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
 }
 
 /// Where a redirect response points, resolved against the URL that produced it.
@@ -518,10 +443,7 @@ fn redirect_target(response: &reqwest::Response, url: &Url) -> Option<Url> {
 
 /// Methods a server must treat the same however often they arrive.
 fn is_idempotent(method: &Method) -> bool {
-    matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
-    )
+    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
 }
 
 /// How long to wait before retrying a response with this status, if it is retried.
@@ -573,12 +495,8 @@ fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
 /// Exponential backoff with jitter: the `retries`-th delay, doubled each time, capped,
 /// then scaled by a random factor between 0.5 and 1.
 fn backoff(retries: u32, options: &RequestOptions) -> Duration {
-    let doubled = options
-        .initial_backoff
-        .saturating_mul(2u32.saturating_pow(retries));
+    let doubled = options.initial_backoff.saturating_mul(2u32.saturating_pow(retries));
     let capped = doubled.min(options.max_backoff);
-    let random = std::collections::hash_map::RandomState::new()
-        .build_hasher()
-        .finish();
+    let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
     capped.mul_f64(0.5 + (random % 1024) as f64 / 2048.0)
 }

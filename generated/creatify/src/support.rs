@@ -82,11 +82,7 @@ pub struct ParseDecimalError {
 
 impl std::fmt::Display for ParseDecimalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{:?} is not a decimal number (digits, with an optional sign and decimal point)",
-            self.text
-        )
+        write!(f, "{:?} is not a decimal number (digits, with an optional sign and decimal point)", self.text)
     }
 }
 
@@ -102,9 +98,7 @@ impl std::str::FromStr for Decimal {
         if whole.len() + fraction.len() > 0 && digits(whole) && digits(fraction) {
             Ok(Decimal(text.to_owned()))
         } else {
-            Err(ParseDecimalError {
-                text: text.to_owned(),
-            })
+            Err(ParseDecimalError { text: text.to_owned() })
         }
     }
 }
@@ -126,9 +120,7 @@ impl<'de> serde::Deserialize<'de> for Decimal {
         match serde_json::Value::deserialize(deserializer)? {
             serde_json::Value::String(text) => Ok(Decimal(text)),
             serde_json::Value::Number(number) => Ok(Decimal(number.to_string())),
-            other => Err(serde::de::Error::custom(format!(
-                "expected a decimal, found {other}"
-            ))),
+            other => Err(serde::de::Error::custom(format!("expected a decimal, found {other}"))),
         }
     }
 }

@@ -11,10 +11,7 @@ use crate::Error;
 pub(crate) fn max_length(field: &str, value: &str, max: u64) -> Result<(), Error> {
     let length = value.chars().count() as u64;
     if length > max {
-        return Err(Error::validation(
-            field,
-            format!("must be at most {max} characters long (is {length})"),
-        ));
+        return Err(Error::validation(field, format!("must be at most {max} characters long (is {length})")));
     }
     Ok(())
 }
@@ -23,10 +20,7 @@ pub(crate) fn max_length(field: &str, value: &str, max: u64) -> Result<(), Error
 pub(crate) fn min_length(field: &str, value: &str, min: u64) -> Result<(), Error> {
     let length = value.chars().count() as u64;
     if length < min {
-        return Err(Error::validation(
-            field,
-            format!("must be at least {min} characters long (is {length})"),
-        ));
+        return Err(Error::validation(field, format!("must be at least {min} characters long (is {length})")));
     }
     Ok(())
 }
@@ -34,15 +28,8 @@ pub(crate) fn min_length(field: &str, value: &str, min: u64) -> Result<(), Error
 /// Fails when `value` is below `limit` (or equal to it, when `exclusive`).
 pub(crate) fn minimum(field: &str, value: f64, limit: f64, exclusive: bool) -> Result<(), Error> {
     if value < limit || (exclusive && value == limit) {
-        let relation = if exclusive {
-            "greater than"
-        } else {
-            "at least"
-        };
-        return Err(Error::validation(
-            field,
-            format!("must be {relation} {limit} (is {value})"),
-        ));
+        let relation = if exclusive { "greater than" } else { "at least" };
+        return Err(Error::validation(field, format!("must be {relation} {limit} (is {value})")));
     }
     Ok(())
 }
@@ -51,10 +38,7 @@ pub(crate) fn minimum(field: &str, value: f64, limit: f64, exclusive: bool) -> R
 pub(crate) fn maximum(field: &str, value: f64, limit: f64, exclusive: bool) -> Result<(), Error> {
     if value > limit || (exclusive && value == limit) {
         let relation = if exclusive { "less than" } else { "at most" };
-        return Err(Error::validation(
-            field,
-            format!("must be {relation} {limit} (is {value})"),
-        ));
+        return Err(Error::validation(field, format!("must be {relation} {limit} (is {value})")));
     }
     Ok(())
 }
@@ -62,10 +46,7 @@ pub(crate) fn maximum(field: &str, value: f64, limit: f64, exclusive: bool) -> R
 /// Fails when a list has fewer than `min` items.
 pub(crate) fn min_items(field: &str, length: usize, min: u64) -> Result<(), Error> {
     if (length as u64) < min {
-        return Err(Error::validation(
-            field,
-            format!("must have at least {min} items (has {length})"),
-        ));
+        return Err(Error::validation(field, format!("must have at least {min} items (has {length})")));
     }
     Ok(())
 }
@@ -73,10 +54,7 @@ pub(crate) fn min_items(field: &str, length: usize, min: u64) -> Result<(), Erro
 /// Fails when a list has more than `max` items.
 pub(crate) fn max_items(field: &str, length: usize, max: u64) -> Result<(), Error> {
     if length as u64 > max {
-        return Err(Error::validation(
-            field,
-            format!("must have at most {max} items (has {length})"),
-        ));
+        return Err(Error::validation(field, format!("must have at most {max} items (has {length})")));
     }
     Ok(())
 }
@@ -88,10 +66,9 @@ pub(crate) fn pattern(
     regex: &std::sync::LazyLock<Option<regex_lite::Regex>>,
 ) -> Result<(), Error> {
     match regex.as_ref() {
-        Some(regex) if !regex.is_match(value) => Err(Error::validation(
-            field,
-            format!("must match the pattern {}", regex.as_str()),
-        )),
+        Some(regex) if !regex.is_match(value) => {
+            Err(Error::validation(field, format!("must match the pattern {}", regex.as_str())))
+        }
         _ => Ok(()),
     }
 }

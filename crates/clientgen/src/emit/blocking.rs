@@ -12,8 +12,10 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
     let types_import = operations::mentions_types(methods).then(|| quote! { use crate::types; });
     let wrappers = methods.iter().map(|m| {
         let Method { name, with_response, deprecated, params, args, ret, .. } = m;
-        let (link, twin_link) =
-            (super::docs::method_link("crate::Client", &name.to_string()), super::docs::method_link("crate::Client", &with_response.to_string()));
+        let (link, twin_link) = (
+            super::docs::method_link("crate::Client", &name.to_string()),
+            super::docs::method_link("crate::Client", &with_response.to_string()),
+        );
         let doc = format!(" Blocking {link}.");
         let twin_doc = format!(" Blocking {twin_link}.");
         let errors = format!(" As {link}, and [`Error::Config`] when called inside an async runtime.");
@@ -45,7 +47,10 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
             }
         }
     });
-    let title = format!(" {}", super::docs::sanitize(&format!("A client for the {} whose calls block until they finish.", api.title)));
+    let title = format!(
+        " {}",
+        super::docs::sanitize(&format!("A client for the {} whose calls block until they finish.", api.title))
+    );
     quote! {
         //! A blocking client, for scripts and command-line tools (the `blocking` feature).
 

@@ -4,9 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, doc_or};
+use super::operations::{self, Method};
 use super::rust::ident;
 use super::security::scheme_variant;
-use super::operations::{self, Method};
 use crate::Config;
 use crate::model::*;
 
@@ -123,10 +123,7 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
         }
     };
     let (base_doc, base_url) = match api.servers.first() {
-        Some(url) => (
-            format!(" The default is `{url}`."),
-            quote! { self.base_url.unwrap_or_else(|| #url.to_owned()) },
-        ),
+        Some(url) => (format!(" The default is `{url}`."), quote! { self.base_url.unwrap_or_else(|| #url.to_owned()) }),
         None => (
             " The API declares no server, so this is required.".to_owned(),
             quote! {
@@ -145,10 +142,8 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
         " Sets the limit on each attempt of a call, from sending to the end of the body (default {} s).",
         defaults.timeout_secs
     );
-    let client_doc = doc_attrs(&format!(
-        "A client for the {}.\n\nCheap to clone: clones share one connection pool.",
-        api.title
-    ));
+    let client_doc =
+        doc_attrs(&format!("A client for the {}.\n\nCheap to clone: clones share one connection pool.", api.title));
     let types_import = operations::mentions_types(methods).then(|| quote! { use crate::types; });
     let operation_methods = methods.iter().map(|m| {
         let Method { name, with_response, doc, deprecated, params, args, ret, body } = m;
@@ -399,7 +394,9 @@ fn builder_setter(spec_name: &str, s: &SecurityScheme) -> TokenStream {
         },
         kind => {
             let how = match kind {
-                SecurityKind::ApiKey { location: ParamLocation::Header, name } => format!("Sent in the `{name}` header."),
+                SecurityKind::ApiKey { location: ParamLocation::Header, name } => {
+                    format!("Sent in the `{name}` header.")
+                }
                 SecurityKind::ApiKey { location: ParamLocation::Query, name } => {
                     format!("Sent as the `{name}` query parameter.")
                 }
@@ -489,4 +486,3 @@ fn scheme_apply(s: &SecurityScheme) -> TokenStream {
     };
     quote! { Scheme::#variant => #body, }
 }
-

@@ -166,12 +166,7 @@ mod tests {
 
     #[test]
     fn code_spans_hold_any_text() {
-        let table = [
-            ("16x9", "`16x9`"),
-            ("a`b", "``a`b``"),
-            ("`edge", "`` `edge ``"),
-            ("x``y`", "``` x``y` ```"),
-        ];
+        let table = [("16x9", "`16x9`"), ("a`b", "``a`b``"), ("`edge", "`` `edge ``"), ("x``y`", "``` x``y` ```")];
         for (raw, want) in table {
             assert_eq!(code(raw), want, "{raw:?}");
             assert_eq!(sanitize(&code(raw)), want, "{raw:?} survives sanitize");
@@ -192,7 +187,10 @@ mod tests {
             ("email a@b.c", "email a@b.c"),
             ("code `<T>` and `[x]` stays", "code `<T>` and `[x]` stays"),
             ("unclosed `tick <b>", "unclosed `tick \\<b\\>"),
-            ("a\ttab, a bell \u{7}, an escape \u{1b}[31m, a NUL \0", "a    tab, a bell \u{fffd}, an escape \u{fffd}\\[31m, a NUL \u{fffd}"),
+            (
+                "a\ttab, a bell \u{7}, an escape \u{1b}[31m, a NUL \0",
+                "a    tab, a bell \u{fffd}, an escape \u{fffd}\\[31m, a NUL \u{fffd}",
+            ),
             ("crlf\r\nline", "crlf\nline"),
         ];
         for (raw, want) in table {

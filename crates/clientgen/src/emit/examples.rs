@@ -110,7 +110,9 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_option
             Scalar::DateTime => "chrono::DateTime::UNIX_EPOCH".to_owned(),
             Scalar::Date => "chrono::NaiveDate::default()".to_owned(),
             Scalar::Decimal => format!("{krate}::types::Decimal::from(1)"),
-            Scalar::Bytes => format!("{krate}::types::File::new(\"example.bin\", \"application/octet-stream\", b\"example\".to_vec())"),
+            Scalar::Bytes => format!(
+                "{krate}::types::File::new(\"example.bin\", \"application/octet-stream\", b\"example\".to_vec())"
+            ),
         },
         TypeRef::List(_) => "Vec::new()".to_owned(),
         TypeRef::Map(_) => "Default::default()".to_owned(),

@@ -150,9 +150,11 @@ impl Encodings {
             // A struct body goes field by field (`form_pairs`, `multipart_parts`); any other
             // through its JSON value.
             let fields: Option<Vec<&Field>> = match &variant.ty {
-                TypeRef::Named(id) => api.types.get(id).filter(|def| matches!(def.kind, TypeKind::Struct(_))).map(|def| {
-                    def.fields_of(def.view(Direction::Request)).map(|(field, _)| field).collect()
-                }),
+                TypeRef::Named(id) => api
+                    .types
+                    .get(id)
+                    .filter(|def| matches!(def.kind, TypeKind::Struct(_)))
+                    .map(|def| def.fields_of(def.view(Direction::Request)).map(|(field, _)| field).collect()),
                 _ => None,
             };
             match variant.encoding {

@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::features::Features;
 use super::examples::{call_code, example_code};
+use super::features::Features;
 use super::runtime::Defaults;
 use crate::Config;
 use crate::model::*;
@@ -44,7 +44,11 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "[dependencies]");
-    let reqwest = if features.encodings.multipart() { REQWEST.replace(r#""json""#, r#""json", "multipart""#) } else { REQWEST.to_owned() };
+    let reqwest = if features.encodings.multipart() {
+        REQWEST.replace(r#""json""#, r#""json", "multipart""#)
+    } else {
+        REQWEST.to_owned()
+    };
     let mut deps = vec![
         ("httpdate", HTTPDATE),
         ("reqwest", reqwest.as_str()),
@@ -73,7 +77,8 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     let _ = writeln!(out, "[features]");
     let _ = writeln!(out, "# `blocking::Client`: the same calls, synchronously, for scripts and command-line tools.");
     let _ = writeln!(out, "blocking = [\"tokio/rt\"]");
-    let _ = writeln!(out, "# `Deserialize` for the types only ever sent (request bodies), for mock servers and fixtures.");
+    let _ =
+        writeln!(out, "# `Deserialize` for the types only ever sent (request bodies), for mock servers and fixtures.");
     let _ = writeln!(out, "deserialize-requests = []");
     let _ = writeln!(out);
     let _ = writeln!(out, "[dev-dependencies]");
@@ -114,7 +119,11 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
     }
 
     let _ = writeln!(out, "## Install\n");
-    let _ = writeln!(out, "```toml\n[dependencies]\n{name} = \"{}\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n", config.crate_version);
+    let _ = writeln!(
+        out,
+        "```toml\n[dependencies]\n{name} = \"{}\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n",
+        config.crate_version
+    );
 
     let _ = writeln!(out, "## Quick start\n");
     let _ = writeln!(out, "```rust\n{}```\n", example_code(api, config));
@@ -149,7 +158,10 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
 
     let _ = writeln!(out, "## Errors\n");
     let _ = writeln!(out, "Every call returns `Result<_, {krate}::Error>`:\n");
-    let _ = writeln!(out, "- `Validation`: a value breaks a limit the API declares (a length, a pattern, a range); nothing was sent.");
+    let _ = writeln!(
+        out,
+        "- `Validation`: a value breaks a limit the API declares (a length, a pattern, a range); nothing was sent."
+    );
     let _ = writeln!(out, "- `Config`: the client is missing a base URL or the credentials the operation needs.");
     let _ = writeln!(out, "- `Transport`: the server could not be reached, or the call timed out.");
     let _ = writeln!(out, "- `Api`: the server answered with an error status; the status, headers and body are kept.");
@@ -161,7 +173,8 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
         );
     }
     let _ = writeln!(out, "- `TooLarge`: a success body was larger than `RequestOptions::max_response_bytes`.");
-    let _ = writeln!(out, "- `Decode`: a success response did not match the declared type; the error names the field.\n");
+    let _ =
+        writeln!(out, "- `Decode`: a success response did not match the declared type; the error names the field.\n");
 
     let _ = writeln!(out, "## Configuration\n");
     match api.servers.first() {
@@ -184,8 +197,11 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
         "A success body is read up to {max_response_mib} MiB (`RequestOptions::max_response_bytes`), an error \
          body up to {error_body_kib} KiB, so a misbehaving server cannot exhaust memory.\n"
     );
-    let _ = writeln!(out, "Credentials are only sent to the base URL's host: a redirect elsewhere is followed without them, \
-         and plain `http` to a host other than this machine is refused unless `allow_insecure_http(true)` says otherwise.\n");
+    let _ = writeln!(
+        out,
+        "Credentials are only sent to the base URL's host: a redirect elsewhere is followed without them, \
+         and plain `http` to a host other than this machine is refused unless `allow_insecure_http(true)` says otherwise.\n"
+    );
 
     let _ = writeln!(out, "## Retries\n");
     let _ = writeln!(
@@ -195,13 +211,19 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
          `Retry-After` header (seconds or an HTTP date) is honoured up to {max_retry_after_secs} s; a server \
          asking for longer gets its error returned at once.\n"
     );
-    let _ = writeln!(out, "- Always retried: a connection that could not be opened (nothing was sent), and `429 Too Many Requests`.");
+    let _ = writeln!(
+        out,
+        "- Always retried: a connection that could not be opened (nothing was sent), and `429 Too Many Requests`."
+    );
     let _ = writeln!(
         out,
         "- Retried for idempotent methods only ({}): `408`, `500`, `502`, `503`, `504`, and connections that broke or timed out after the request went out.",
         crate::model::idempotent_methods_text()
     );
-    let _ = writeln!(out, "- Never retried: a `POST` or `PATCH` that may have reached the server. A call may have effects that must not happen twice (a charge, a message sent); retry such a call yourself only when you know the first attempt did not go through.\n");
+    let _ = writeln!(
+        out,
+        "- Never retried: a `POST` or `PATCH` that may have reached the server. A call may have effects that must not happen twice (a charge, a message sent); retry such a call yourself only when you know the first attempt did not go through.\n"
+    );
 
     let _ = writeln!(out, "## Blocking\n");
     let _ = writeln!(
@@ -234,10 +256,8 @@ fn operation_section(out: &mut String, api: &Api, config: &Config, op: &Operatio
     let _ = writeln!(out, "```rust\n{}```\n", call_code(api, op, None, &krate));
     if let Some(body) = &op.body {
         if body.variants.len() > 1 {
-            let others: Vec<String> = body.variants[1..]
-                .iter()
-                .map(|v| format!("`{}` (`{}`)", v.method_name, v.media_type))
-                .collect();
+            let others: Vec<String> =
+                body.variants[1..].iter().map(|v| format!("`{}` (`{}`)", v.method_name, v.media_type)).collect();
             let _ = writeln!(
                 out,
                 "The body goes as `{}`; {} send the same call with the other media types the API accepts.\n",
@@ -253,11 +273,8 @@ fn operation_section(out: &mut String, api: &Api, config: &Config, op: &Operatio
     if let Some(id) = &op.params_type {
         fields_table(out, api, &TypeRef::Named(id.clone()), Direction::Request, "Parameters");
     }
-    let returned = op
-        .responses
-        .iter()
-        .filter(|(status, _)| status.starts_with('2'))
-        .find_map(|(_, r)| r.content.values().next());
+    let returned =
+        op.responses.iter().filter(|(status, _)| status.starts_with('2')).find_map(|(_, r)| r.content.values().next());
     match returned {
         Some(ty) => fields_table(out, api, ty, Direction::Response, "Returns"),
         None => {
@@ -268,9 +285,8 @@ fn operation_section(out: &mut String, api: &Api, config: &Config, op: &Operatio
 
 /// A table of a type's fields as seen in `direction`, or a line naming the type.
 fn fields_table(out: &mut String, api: &Api, ty: &TypeRef, direction: Direction, heading: &str) {
-    let type_text = |ty: &TypeRef| {
-        super::rust::rust_type(api, ty, direction, &quote::quote! {}).owned.to_string().replace(' ', "")
-    };
+    let type_text =
+        |ty: &TypeRef| super::rust::rust_type(api, ty, direction, &quote::quote! {}).owned.to_string().replace(' ', "");
     let TypeRef::Named(id) = ty else {
         let _ = writeln!(out, "{heading}: `{}`.\n", type_text(ty));
         return;

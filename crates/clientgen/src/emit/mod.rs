@@ -4,18 +4,18 @@
 //! and formats every file of a crate on threads.
 
 // Each module uses only the ones listed before it (ARCHITECTURE.md, "emit/ in layers").
-mod docs;
-mod rust;
-mod security;
-pub mod runtime;
-mod examples;
-mod features;
-mod validate;
-mod operations;
 mod blocking;
 mod client;
+mod docs;
+mod examples;
+mod features;
 mod manifest;
+mod operations;
+pub mod runtime;
+mod rust;
+mod security;
 mod types;
+mod validate;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -92,7 +92,9 @@ pub fn file_kinds(features: &Features) -> Vec<FileKind> {
 /// Emits one file of the client crate.
 pub fn emit_file(api: &Api, config: &Config, features: &Features, kind: FileKind) -> EmittedFile {
     match kind {
-        FileKind::Manifest => EmittedFile::Text { path: "Cargo.toml", text: manifest::cargo_toml(api, config, features) },
+        FileKind::Manifest => {
+            EmittedFile::Text { path: "Cargo.toml", text: manifest::cargo_toml(api, config, features) }
+        }
         FileKind::Readme => EmittedFile::Text { path: "README.md", text: manifest::readme(api, config, features) },
         FileKind::Lib => EmittedFile::Rust { path: "src/lib.rs", tokens: lib_rs(api, config, features) },
         FileKind::Client => {
@@ -169,7 +171,6 @@ pub fn files(api: &Api, config: &Config, header: &str) -> Result<Vec<GeneratedFi
     results.into_iter().collect()
 }
 
-
 /// How many threads emit and format the parts of `types.rs`.
 const TYPE_THREADS: usize = 4;
 
@@ -208,7 +209,8 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         let lint = format_ident!("{lint}");
         quote! { clippy::#lint }
     });
-    let title = format!(" {}", docs::sanitize(&format!("Rust client for the {} (version {}).", api.title, api.version)));
+    let title =
+        format!(" {}", docs::sanitize(&format!("Rust client for the {} (version {}).", api.title, api.version)));
     let description = api.description.as_deref().map(docs::inner_doc_attrs);
     let blank = description.as_ref().map(|_| quote! { #![doc = ""] });
     let example = examples::crate_doc_example(api, config);

@@ -39,7 +39,8 @@ pub fn methods(api: &Api, config: &Config) -> Vec<Method> {
             _ => vec![None],
         };
         for variant in variants {
-            let (name, twin) = variant.map_or((&op.method_name, &op.with_response), |v| (&v.method_name, &v.with_response));
+            let (name, twin) =
+                variant.map_or((&op.method_name, &op.with_response), |v| (&v.method_name, &v.with_response));
             out.push(method(api, config, op, variant, ident(name), ident(twin)));
         }
     }
@@ -108,7 +109,11 @@ fn method(
             Encoding::Bytes => quote! { &[u8] },
             _ => rust_type(api, &variant.ty, Direction::Request, &types).borrowed,
         };
-        params.push(if body.required { quote! { #body_arg: #ty } } else { quote! { #body_arg: Option<#ty> } });
+        params.push(if body.required {
+            quote! { #body_arg: #ty }
+        } else {
+            quote! { #body_arg: Option<#ty> }
+        });
         args.push(body_arg.clone());
         let structured = !matches!(variant.encoding, Encoding::Text | Encoding::Bytes);
         let methods = match &variant.ty {
@@ -197,7 +202,11 @@ fn method(
         name,
         with_response,
         doc: operation_doc(api, config, op, variant),
-        deprecated: if op.deprecated { quote! { #[deprecated] } } else { quote! {} },
+        deprecated: if op.deprecated {
+            quote! { #[deprecated] }
+        } else {
+            quote! {}
+        },
         params,
         args,
         ret,
@@ -215,9 +224,7 @@ fn decode(api: &Api, op: &Operation, names: &Names) -> (TokenStream, TokenStream
     let types = quote! { types:: };
     let Names { operation, response, .. } = names;
     match &op.success {
-        Success::Single(body) => {
-            read_body(api, body, names)
-        }
+        Success::Single(body) => read_body(api, body, names),
         Success::ByStatus { name, variants } => {
             let enum_name = ident(name);
             let mut arms = Vec::new();
@@ -226,7 +233,9 @@ fn decode(api: &Api, op: &Operation, names: &Names) -> (TokenStream, TokenStream
                 let variant = ident(&v.rust_name);
                 let (_, read) = read_body(api, &v.body, names);
                 let wrap = match v.body {
-                    SuccessBody::Empty => quote! { #read.map(|#response| #response.map(|()| types::#enum_name::#variant)) },
+                    SuccessBody::Empty => {
+                        quote! { #read.map(|#response| #response.map(|()| types::#enum_name::#variant)) }
+                    }
                     _ => quote! { #read.map(|#response| #response.map(types::#enum_name::#variant)) },
                 };
                 match v.status.parse::<u16>() {
@@ -234,8 +243,9 @@ fn decode(api: &Api, op: &Operation, names: &Names) -> (TokenStream, TokenStream
                     Err(_) => fallback = Some(quote! { _ => #wrap, }),
                 }
             }
-            let fallback = fallback
-                .unwrap_or_else(|| quote! { _ => Err(crate::decode::undeclared_status(#operation, #response.status)), });
+            let fallback = fallback.unwrap_or_else(
+                || quote! { _ => Err(crate::decode::undeclared_status(#operation, #response.status)), },
+            );
             let ty = quote! { #types #enum_name };
             (ty, quote! { match #response.status.as_u16() { #(#arms)* #fallback } })
         }
@@ -311,7 +321,13 @@ fn path_segment(api: &Api, op: &Operation, segment: &str) -> TokenStream {
     }
     format.push_str(&escape_braces(rest));
     // A whole segment that is one string or one scalar needs no format!.
-    if let [p] = op.parameters.iter().filter(|p| p.location == ParamLocation::Path && format == format!("{{{}}}", p.rust_name)).collect::<Vec<_>>().as_slice() {
+    if let [p] = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path && format == format!("{{{}}}", p.rust_name))
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         let arg = ident(&p.rust_name);
         return if matches!(p.ty, TypeRef::Scalar(Scalar::String | Scalar::Uri)) {
             quote! { #arg }
@@ -383,7 +399,8 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
         (None, None) => None,
     };
     let mut line = format!(" `{} {}`", op.http_method, op.path);
-    let is_default = op.body.as_ref().and_then(|b| b.variants.first()).map(|v| &v.method_name) == variant.map(|v| &v.method_name);
+    let is_default =
+        op.body.as_ref().and_then(|b| b.variants.first()).map(|v| &v.method_name) == variant.map(|v| &v.method_name);
     if let Some(v) = variant {
         line.push_str(&format!(", with the body sent as `{}`", v.media_type));
         if is_default && op.body.as_ref().is_some_and(|b| b.variants.len() > 1) {
@@ -398,7 +415,8 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
         }
         None => quote! { #[doc = #line] },
     };
-    let booleans = variant.and_then(|v| form_boolean_note(api, op, v)).map(|note| quote! { #[doc = ""] #[doc = #note] });
+    let booleans =
+        variant.and_then(|v| form_boolean_note(api, op, v)).map(|note| quote! { #[doc = ""] #[doc = #note] });
     let retry = if op.idempotent() {
         " Idempotent: retried after `408`, `429`, `5xx` and transport failures (see [`crate::RequestOptions`])."
     } else {

@@ -11,7 +11,6 @@
 //! that names a feature the generator does not select (`blocking`, a real feature of the
 //! generated crate) is left as written.
 
-
 /// A file of the runtime crate and the path it takes in a generated crate.
 pub struct RuntimeFile {
     /// The path in the generated crate (and, under `crates/runtime`, in the runtime crate).
@@ -213,10 +212,13 @@ pub fn resolve(text: &str, selected: &dyn Fn(&str) -> Option<bool>) -> Result<St
             match eval(inner, selected).map_err(|e| format!("line {}: {e}", i + 1))? {
                 None => out.extend(lines[i..=last].iter().map(|l| (*l).to_owned())),
                 Some(true) => {}
-                Some(false) => last = item_end(&lines, last + 1).ok_or_else(|| format!("line {}: no item ends", i + 1))?,
+                Some(false) => {
+                    last = item_end(&lines, last + 1).ok_or_else(|| format!("line {}: no item ends", i + 1))?
+                }
             }
         } else {
-            let (predicate, attr) = split_top_level(inner).ok_or_else(|| format!("line {}: cfg_attr without an attribute", i + 1))?;
+            let (predicate, attr) =
+                split_top_level(inner).ok_or_else(|| format!("line {}: cfg_attr without an attribute", i + 1))?;
             match eval(predicate, selected).map_err(|e| format!("line {}: {e}", i + 1))? {
                 None => out.extend(lines[i..=last].iter().map(|l| (*l).to_owned())),
                 Some(true) => out.push(format!("{indent}#[{}]", attr.trim())),
@@ -472,7 +474,8 @@ mod tests {
         let on = resolve(text, &|name| Some(name == "x")).unwrap();
         assert!(on.contains("/// Docs, with a comma,\n#[derive(Debug)]\nstruct A {"), "{on}");
         assert!(on.contains("        1 => '}',\n"), "{on}");
-        let kept = resolve("#[cfg_attr(not(feature = \"x\"), allow(dead_code))]\nfn f() {}\n", &|_| Some(false)).unwrap();
+        let kept =
+            resolve("#[cfg_attr(not(feature = \"x\"), allow(dead_code))]\nfn f() {}\n", &|_| Some(false)).unwrap();
         assert_eq!(kept, "#[allow(dead_code)]\nfn f() {}\n");
         let left = resolve("#[cfg(feature = \"blocking\")]\nmod runner;\n", &|_| None).unwrap();
         assert_eq!(left, "#[cfg(feature = \"blocking\")]\nmod runner;\n");
@@ -498,8 +501,11 @@ mod tests {
     fn the_runtime_retries_the_idempotent_methods() {
         let http = file_text("src/http.rs");
         let body = http.split("fn is_idempotent").nth(1).and_then(|rest| rest.split("\n}").next()).unwrap_or_default();
-        let methods: Vec<&str> =
-            body.split("Method::").skip(1).map(|m| m.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or_default()).collect();
+        let methods: Vec<&str> = body
+            .split("Method::")
+            .skip(1)
+            .map(|m| m.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or_default())
+            .collect();
         assert_eq!(methods, crate::model::IDEMPOTENT_METHODS);
         let docs: String = http.lines().filter_map(|l| l.trim().strip_prefix("///")).collect::<Vec<_>>().join("");
         assert!(docs.contains(&crate::model::idempotent_methods_text()), "RequestOptions' docs");
@@ -520,7 +526,10 @@ mod tests {
             output.files.into_iter().find(|f| f.path == "src/error.rs").expect("error.rs").contents
         };
         assert!(error_rs(&spec("detail: {type: string}"), false).contains("fn drf_messages"));
-        assert!(error_rs(&spec("non_field_errors: {type: array, items: {type: string}}"), false).contains("fn drf_messages"));
+        assert!(
+            error_rs(&spec("non_field_errors: {type: array, items: {type: string}}"), false)
+                .contains("fn drf_messages")
+        );
         let plain = error_rs(&spec("message: {type: string}"), false);
         assert!(!plain.contains("drf_messages") && !plain.contains("messages: Vec"), "{plain}");
         assert!(error_rs(&spec("message: {type: string}"), true).contains("fn drf_messages"));

@@ -25,12 +25,9 @@ pub fn rust_type(api: &Api, ty: &TypeRef, direction: Direction, prefix: &TokenSt
     let copy = |owned: TokenStream| RustType { borrowed: owned.clone(), owned, into_string: false, display: true };
     match ty {
         TypeRef::Scalar(scalar) => match scalar {
-            Scalar::String | Scalar::Uri => RustType {
-                owned: quote! { String },
-                borrowed: quote! { &str },
-                into_string: true,
-                display: true,
-            },
+            Scalar::String | Scalar::Uri => {
+                RustType { owned: quote! { String }, borrowed: quote! { &str }, into_string: true, display: true }
+            }
             Scalar::Bool => copy(quote! { bool }),
             Scalar::I32 => copy(quote! { i32 }),
             Scalar::I64 => copy(quote! { i64 }),
@@ -106,4 +103,3 @@ pub fn ident(name: &str) -> Ident {
 pub fn too_many_arguments(arguments: usize) -> Option<TokenStream> {
     (arguments > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] })
 }
-

@@ -18,12 +18,8 @@ pub fn alternatives(api: &Api, op: &Operation) -> TokenStream {
         return TokenStream::new();
     }
     let alternatives = op.security.iter().map(|schemes| {
-        let variants = schemes
-            .iter()
-            .filter_map(|name| api.security_schemes.get(name))
-            .map(scheme_variant);
+        let variants = schemes.iter().filter_map(|name| api.security_schemes.get(name)).map(scheme_variant);
         quote! { &[#(Scheme::#variants),*] }
     });
     quote! { &[#(#alternatives),*] }
 }
-

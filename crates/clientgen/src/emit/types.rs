@@ -75,9 +75,9 @@ impl ViewPrinter<'_> {
         });
         // The cross-reference is ours, with an intra-doc link that must stay a link.
         let cross = self.view.counterpart.as_ref().map(|other| match self.view.side {
-            Side::Request => format!(
-                " What the caller sends; the server's view is [`{other}`], which adds the read-only fields."
-            ),
+            Side::Request => {
+                format!(" What the caller sends; the server's view is [`{other}`], which adds the read-only fields.")
+            }
             Side::Response | Side::Both => format!(" What the server returns; what the caller sends is [`{other}`]."),
         });
         let cross = cross.map(|line| quote! { #[doc = ""] #[doc = #line] });
@@ -109,7 +109,10 @@ impl ViewPrinter<'_> {
     /// This view's fields, each with the property it shows.
     fn shapes(&self) -> Vec<FieldShape<'_>> {
         let names = self.view.side.names();
-        self.def.fields_of(self.view).map(|(field, view_field)| FieldShape::new(self.api, field, view_field, names)).collect()
+        self.def
+            .fields_of(self.view)
+            .map(|(field, view_field)| FieldShape::new(self.api, field, view_field, names))
+            .collect()
     }
 
     fn emit_struct(&self) -> TokenStream {
@@ -182,12 +185,8 @@ impl ViewPrinter<'_> {
 
     /// The names of the struct view's methods that are not setters.
     fn methods(&self) -> &StructMethods {
-        const NONE: &StructMethods = &StructMethods {
-            new: String::new(),
-            validate: None,
-            form_pairs: None,
-            multipart_parts: None,
-        };
+        const NONE: &StructMethods =
+            &StructMethods { new: String::new(), validate: None, form_pairs: None, multipart_parts: None };
         self.view.methods.as_ref().unwrap_or(NONE)
     }
 
@@ -314,7 +313,11 @@ impl ViewPrinter<'_> {
         let variants = u.variants.iter().map(|v| {
             let variant = ident(&v.rust_name);
             let ty = rust_type(self.api, &v.ty, self.view.side.names(), &quote! {}).owned;
-            let ty = if v.boxed { quote! { Box<#ty> } } else { ty };
+            let ty = if v.boxed {
+                quote! { Box<#ty> }
+            } else {
+                ty
+            };
             let fallback = format!("The `{}` alternative.", v.rust_name);
             let text = match v.tags.as_slice() {
                 [] => doc_or(v.doc.as_deref(), &fallback),
@@ -347,7 +350,11 @@ impl ViewPrinter<'_> {
         };
         let wrap = |v: &UnionVariant| {
             let variant = ident(&v.rust_name);
-            if v.boxed { quote! { |v| Self::#variant(Box::new(v)) } } else { quote! { Self::#variant } }
+            if v.boxed {
+                quote! { |v| Self::#variant(Box::new(v)) }
+            } else {
+                quote! { Self::#variant }
+            }
         };
         let arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
             let tags = &v.tags;
@@ -440,7 +447,11 @@ impl<'a> FieldShape<'a> {
 
     fn full_type(&self) -> TokenStream {
         let inner = &self.inner.owned;
-        let inner = if self.view_field.boxed { quote! { Box<#inner> } } else { inner.clone() };
+        let inner = if self.view_field.boxed {
+            quote! { Box<#inner> }
+        } else {
+            inner.clone()
+        };
         match self.wrapper {
             Wrapper::Plain => inner,
             Wrapper::OptionAlwaysWritten | Wrapper::Option => quote! { Option<#inner> },
@@ -482,7 +493,11 @@ impl<'a> FieldShape<'a> {
         } else {
             (quote! { #ty }, quote! { value })
         };
-        let value = if self.view_field.boxed { quote! { Box::new(#value) } } else { value };
+        let value = if self.view_field.boxed {
+            quote! { Box::new(#value) }
+        } else {
+            value
+        };
         let set_doc = format!(" Sets `{wire}`.");
         let set = match self.wrapper {
             Wrapper::OptionNullable => quote! {
@@ -518,7 +533,8 @@ impl<'a> FieldShape<'a> {
     fn validation(&self, api: &Api, names: Direction) -> Option<TokenStream> {
         let f = self.field;
         let wire = &f.wire_name;
-        let mut checks = super::validate::checks(&f.constraints, &f.ty, wire, self.view_field.pattern.as_deref(), quote! { value });
+        let mut checks =
+            super::validate::checks(&f.constraints, &f.ty, wire, self.view_field.pattern.as_deref(), quote! { value });
         if let Some(nested) = super::validate::nested(api, &f.ty, names, wire, quote! { value }) {
             checks.push(nested);
         }
@@ -626,7 +642,11 @@ fn form_body(shapes: &[FieldShape<'_>], multipart: bool) -> TokenStream {
             }
         })
         .collect();
-    let list = if multipart { quote! { parts } } else { quote! { pairs } };
+    let list = if multipart {
+        quote! { parts }
+    } else {
+        quote! { pairs }
+    };
     if pushes.is_empty() {
         return quote! { Vec::new() };
     }

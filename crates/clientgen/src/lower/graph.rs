@@ -254,10 +254,8 @@ pub(super) struct Recursion {
 
 /// Finds every by-value field and alternative whose type leads back to its holder.
 pub(super) fn recursion(types: &IndexMap<TypeId, TypeDef>) -> Recursion {
-    let edges: HashMap<&TypeId, Vec<&TypeId>> = types
-        .iter()
-        .map(|(id, def)| (id, children(&def.kind).filter_map(|c| by_value(c.ty)).collect()))
-        .collect();
+    let edges: HashMap<&TypeId, Vec<&TypeId>> =
+        types.iter().map(|(id, def)| (id, children(&def.kind).filter_map(|c| by_value(c.ty)).collect())).collect();
     let mut found = Recursion::default();
     for (id, def) in types {
         let held = children(&def.kind).filter(|_| matches!(def.kind, TypeKind::Struct(_) | TypeKind::Union(_)));

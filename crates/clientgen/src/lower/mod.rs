@@ -165,7 +165,8 @@ mod tests {
     #[test]
     fn all_of_diamonds_are_merged_in_linear_time() {
         // Every level holds the next three times: merged once per path, this took 3^40 steps.
-        let mut spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n".to_owned();
+        let mut spec =
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n".to_owned();
         for level in 0..40 {
             let part = format!("{{$ref: '#/components/schemas/A{}'}}", level + 1);
             let own = format!("{{type: object, properties: {{p{level}: {{type: string}}}}}}");
@@ -188,13 +189,18 @@ mod tests {
                     L: {type: array, items: {$ref: '#/components/schemas/M'}}\n    \
                     M: {type: object, additionalProperties: {$ref: '#/components/schemas/L'}}\n";
         let cycle = |names: &str| {
-            format!("the schema is defined only through itself ({names}); no Rust type can express that, so make one of them an object")
+            format!(
+                "the schema is defined only through itself ({names}); no Rust type can express that, so make one of them an object"
+            )
         };
-        assert_eq!(errors(spec), [
-            format!("#/components/schemas/A: {}", cycle("A → B → A")),
-            format!("#/components/schemas/S: {}", cycle("S → S")),
-            format!("#/components/schemas/N: {}", cycle("N → N")),
-        ]);
+        assert_eq!(
+            errors(spec),
+            [
+                format!("#/components/schemas/A: {}", cycle("A → B → A")),
+                format!("#/components/schemas/S: {}", cycle("S → S")),
+                format!("#/components/schemas/N: {}", cycle("N → N")),
+            ]
+        );
     }
 
     #[test]
@@ -222,8 +228,16 @@ mod tests {
                 (t.original_name.as_str(), kind)
             })
             .collect();
-        assert_eq!(kinds, [
-            ("L", "newtype"), ("M", "newtype"), ("A", "alias"), ("Self", "newtype"), ("Fine", "alias"), ("Node", "struct"),
-        ]);
+        assert_eq!(
+            kinds,
+            [
+                ("L", "newtype"),
+                ("M", "newtype"),
+                ("A", "alias"),
+                ("Self", "newtype"),
+                ("Fine", "alias"),
+                ("Node", "struct"),
+            ]
+        );
     }
 }

@@ -29,16 +29,20 @@ impl<'a> Lowerer<'a> {
             for (method, op) in item.iter() {
                 let pointer = join(&item_pointer, &[method]);
                 let id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
-                let base_name = self
-                    .rust_name_override(&op.extensions, &pointer)
-                    .unwrap_or_else(|| naming::field_name(&id));
+                let base_name =
+                    self.rust_name_override(&op.extensions, &pointer).unwrap_or_else(|| naming::field_name(&id));
                 let method_name = method_names.claim(&base_name);
                 let with_response = method_names.claim(&naming::derived_name(&method_name, "with_response"));
                 let type_stem = naming::type_name(&method_name);
                 let mut parameters = Vec::new();
                 let mut param_scope = Scope::new();
-                let declared = item.parameters.iter().enumerate().map(|(i, p)| (p, join(&item_pointer, &["parameters", &i.to_string()])));
-                let own = op.parameters.iter().enumerate().map(|(i, p)| (p, join(&pointer, &["parameters", &i.to_string()])));
+                let declared = item
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, join(&item_pointer, &["parameters", &i.to_string()])));
+                let own =
+                    op.parameters.iter().enumerate().map(|(i, p)| (p, join(&pointer, &["parameters", &i.to_string()])));
                 let mut by_key: IndexMap<(String, ParamLocation), Parameter> = IndexMap::new();
                 for (param, param_pointer) in declared.chain(own) {
                     if let Some(p) = self.lower_parameter(param, &param_pointer, &type_stem, &mut param_scope) {
@@ -160,10 +164,8 @@ impl<'a> Lowerer<'a> {
         for name in path_template_names(path) {
             let declared = parameters.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name);
             if !declared {
-                self.errors.push(Diagnostic::at(
-                    pointer.to_owned(),
-                    format!("path parameter {{{name}}} is not declared"),
-                ));
+                self.errors
+                    .push(Diagnostic::at(pointer.to_owned(), format!("path parameter {{{name}}} is not declared")));
             }
         }
     }
@@ -482,4 +484,3 @@ fn body_variants(content: &IndexMap<String, TypeRef>, names: (&str, &str), metho
 fn path_template_names(path: &str) -> Vec<&str> {
     path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
 }
-

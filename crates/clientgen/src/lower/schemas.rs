@@ -109,12 +109,8 @@ impl<'a> Lowerer<'a> {
         }
         if let Some(object) = self.object_parts(schema, &site.pointer) {
             let Fields { fields, direction_sensitive } = self.lower_fields(&object, site);
-            let request_note = schema
-                .schema_data
-                .extensions
-                .get(REQUEST_DOC)
-                .and_then(|v| v.as_str())
-                .map(str::to_owned);
+            let request_note =
+                schema.schema_data.extensions.get(REQUEST_DOC).and_then(|v| v.as_str()).map(str::to_owned);
             return TypeBody { kind: TypeKind::Struct(Struct { fields }), doc, direction_sensitive, request_note };
         }
         let target = self.lower_inline(schema, site);
@@ -135,10 +131,8 @@ impl<'a> Lowerer<'a> {
         let mut variants = Vec::new();
         for value in values {
             if !seen.insert(value) {
-                self.warnings.push(Diagnostic::at(
-                    join(pointer, &["enum"]),
-                    format!("duplicate enum value {value:?} ignored"),
-                ));
+                self.warnings
+                    .push(Diagnostic::at(join(pointer, &["enum"]), format!("duplicate enum value {value:?} ignored")));
                 continue;
             }
             variants.push(Variant {
@@ -157,7 +151,12 @@ impl<'a> Lowerer<'a> {
 
     /// [`Self::object_parts`] inside the `allOf` parts of the components in `seen`, whose
     /// parts are being merged: a part that leads back to one of them adds nothing.
-    fn object_parts_within(&mut self, schema: &Schema, pointer: &str, seen: &mut BTreeSet<String>) -> Option<ObjectParts> {
+    fn object_parts_within(
+        &mut self,
+        schema: &Schema,
+        pointer: &str,
+        seen: &mut BTreeSet<String>,
+    ) -> Option<ObjectParts> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() || o.additional_properties.is_none() => {
                 Some(ObjectParts::from_object(o, pointer))
@@ -177,10 +176,8 @@ impl<'a> Lowerer<'a> {
                     if let Some(found) = self.object_parts_of(part, &part_pointer, seen) {
                         parts.merge(found);
                     } else {
-                        self.warnings.push(Diagnostic::at(
-                            part_pointer,
-                            "allOf part is not an object; it adds no fields",
-                        ));
+                        self.warnings
+                            .push(Diagnostic::at(part_pointer, "allOf part is not an object; it adds no fields"));
                     }
                 }
                 Some(parts)
@@ -322,7 +319,12 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Lowers a `oneOf`/`anyOf` with several real alternatives into a union.
-    fn lower_union(&mut self, schema: &Schema, alternatives: &[(usize, &ReferenceOr<Schema>)], site: &Site<'_>) -> Union {
+    fn lower_union(
+        &mut self,
+        schema: &Schema,
+        alternatives: &[(usize, &ReferenceOr<Schema>)],
+        site: &Site<'_>,
+    ) -> Union {
         let kind = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
         let discriminator = schema.schema_data.discriminator.as_ref();
         let mut scope = Scope::with_reserved(&["Other"]);
@@ -354,8 +356,12 @@ impl<'a> Lowerer<'a> {
             };
             let tags = match (discriminator, reference) {
                 (Some(d), Some(reference)) => {
-                    let mapped: Vec<String> =
-                        d.mapping.iter().filter(|(_, target)| *target == reference).map(|(tag, _)| tag.clone()).collect();
+                    let mapped: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| *target == reference)
+                        .map(|(tag, _)| tag.clone())
+                        .collect();
                     if mapped.is_empty() {
                         reference.rsplit('/').next().map(unescape_segment).into_iter().collect()
                     } else {
@@ -445,10 +451,8 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => match &o.additional_properties {
                 Some(AdditionalProperties::Schema(value)) => {
                     let value_hint = format!("{}Value", site.name_hint);
-                    let value_site = Site {
-                        pointer: join(&site.pointer, &["additionalProperties"]),
-                        name_hint: &value_hint,
-                    };
+                    let value_site =
+                        Site { pointer: join(&site.pointer, &["additionalProperties"]), name_hint: &value_hint };
                     let value = match value.as_ref() {
                         ReferenceOr::Reference { reference } => self.resolve_ref(reference, &value_site.pointer),
                         ReferenceOr::Item(s) => self.lower_inline(s, &value_site),
@@ -467,7 +471,9 @@ impl<'a> Lowerer<'a> {
                     let at = join(&site.pointer, &[kind, &index.to_string()]);
                     match only {
                         ReferenceOr::Reference { reference } => self.resolve_ref(reference, &at),
-                        ReferenceOr::Item(item) => self.lower_inline(item, &Site { pointer: at, name_hint: site.name_hint }),
+                        ReferenceOr::Item(item) => {
+                            self.lower_inline(item, &Site { pointer: at, name_hint: site.name_hint })
+                        }
                     }
                 }
                 Some(Alternatives { real, .. }) if real.is_empty() => TypeRef::Any,
@@ -565,7 +571,6 @@ impl<'a> Lowerer<'a> {
             }
         }
     }
-
 }
 
 struct Alternatives<'s> {
@@ -712,10 +717,7 @@ fn choice_labels(description: &str) -> HashMap<&str, String> {
 
 /// Drops a drf-spectacular choice list from a description: the variants carry it.
 fn strip_choice_list(description: String) -> String {
-    let kept: Vec<&str> = description
-        .lines()
-        .filter(|line| !(line.trim().starts_with("* `") && line.contains("` - ")))
-        .collect();
+    let kept: Vec<&str> =
+        description.lines().filter(|line| !(line.trim().starts_with("* `") && line.contains("` - "))).collect();
     kept.join("\n").trim().to_owned()
 }
-

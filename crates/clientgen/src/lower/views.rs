@@ -133,7 +133,13 @@ pub(super) fn decide(
 
 /// The fields of a struct's view on `side`, each wrapped, boxed and with its setters named
 /// in the impl's `scope` (after the methods that are not setters).
-fn struct_fields(id: &TypeId, s: &Struct, side: Side, recursion: &graph::Recursion, scope: &mut Scope) -> Vec<ViewField> {
+fn struct_fields(
+    id: &TypeId,
+    s: &Struct,
+    side: Side,
+    recursion: &graph::Recursion,
+    scope: &mut Scope,
+) -> Vec<ViewField> {
     let mut fields = Vec::new();
     for (index, f) in s.fields.iter().enumerate() {
         let presence = match side {
@@ -153,8 +159,8 @@ fn struct_fields(id: &TypeId, s: &Struct, side: Side, recursion: &graph::Recursi
             _ => Wrapper::Option,
         };
         let setter = (wrapper != Wrapper::Plain).then(|| scope.claim(&f.rust_name));
-        let null_setter = (wrapper == Wrapper::OptionNullable)
-            .then(|| scope.claim(&naming::derived_name(&f.rust_name, "null")));
+        let null_setter =
+            (wrapper == Wrapper::OptionNullable).then(|| scope.claim(&naming::derived_name(&f.rust_name, "null")));
         fields.push(ViewField {
             index,
             name: f.rust_name.clone(),
@@ -183,7 +189,9 @@ fn always_decoded(
     let mut marked = BTreeSet::new();
     let mut stack: Vec<(&TypeId, Side)> = sides
         .iter()
-        .flat_map(|(id, views)| views.iter().filter(|(side, _)| *side != Side::Request).map(move |(side, _)| (id, *side)))
+        .flat_map(|(id, views)| {
+            views.iter().filter(|(side, _)| *side != Side::Request).map(move |(side, _)| (id, *side))
+        })
         .collect();
     while let Some((id, side)) = stack.pop() {
         if facts[id].parameters {

@@ -69,9 +69,7 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn config(message: impl Into<String>) -> Self {
-        Error::Config {
-            message: message.into(),
-        }
+        Error::Config { message: message.into() }
     }
 
     /// The HTTP status, for [`Error::Api`].
@@ -83,20 +81,14 @@ impl Error {
     }
 
     pub(crate) fn validation(field: &str, rule: String) -> Self {
-        Error::Validation {
-            field: field.to_owned(),
-            rule,
-        }
+        Error::Validation { field: field.to_owned(), rule }
     }
 
     /// Prefixes the field path of a validation error with the field holding the value.
     #[allow(dead_code)]
     pub(crate) fn within(self, outer: &str) -> Self {
         match self {
-            Error::Validation { field, rule } => Error::Validation {
-                field: format!("{outer}.{field}"),
-                rule,
-            },
+            Error::Validation { field, rule } => Error::Validation { field: format!("{outer}.{field}"), rule },
             other => other,
         }
     }
@@ -117,11 +109,7 @@ impl fmt::Display for Error {
         match self {
             Error::Validation { field, rule } => write!(f, "invalid request: {field} {rule}"),
             Error::Config { message } => write!(f, "client configuration: {message}"),
-            Error::Transport {
-                operation,
-                url,
-                source,
-            } => {
+            Error::Transport { operation, url, source } => {
                 write!(f, "{operation} failed: could not reach {url}")?;
                 let mut cause: Option<&dyn std::error::Error> = Some(source);
                 while let Some(error) = cause {
@@ -130,9 +118,7 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Api {
-                operation, status, ..
-            } => {
+            Error::Api { operation, status, .. } => {
                 write!(f, "{operation} returned {status}")?;
                 let summary = self.body_summary();
                 if !summary.is_empty() {
@@ -141,17 +127,9 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::TooLarge { operation, limit } => {
-                write!(
-                    f,
-                    "{operation}: the response body is larger than the limit of {limit} bytes"
-                )
+                write!(f, "{operation}: the response body is larger than the limit of {limit} bytes")
             }
-            Error::Decode {
-                operation,
-                path,
-                message,
-                ..
-            } => {
+            Error::Decode { operation, path, message, .. } => {
                 write!(f, "{operation}: response field {path}: {message}")
             }
         }
@@ -187,29 +165,17 @@ pub(crate) fn transport(operation: &str, source: reqwest::Error) -> Error {
             url.to_string()
         })
         .unwrap_or_default();
-    Error::Transport {
-        operation: operation.to_owned(),
-        url,
-        source: source.without_url(),
-    }
+    Error::Transport { operation: operation.to_owned(), url, source: source.without_url() }
 }
 
 /// [`Error::TooLarge`] for a success body over `limit` bytes.
 pub(crate) fn too_large(operation: &str, limit: usize) -> Error {
-    Error::TooLarge {
-        operation: operation.to_owned(),
-        limit,
-    }
+    Error::TooLarge { operation: operation.to_owned(), limit }
 }
 
 /// Reads at most `limit` bytes of a body.
-pub(crate) async fn read_capped(
-    response: &mut reqwest::Response,
-    limit: usize,
-) -> Result<Vec<u8>, reqwest::Error> {
-    let expected = response
-        .content_length()
-        .map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX));
+pub(crate) async fn read_capped(response: &mut reqwest::Response, limit: usize) -> Result<Vec<u8>, reqwest::Error> {
+    let expected = response.content_length().map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX));
     let mut body = Vec::with_capacity(expected.min(limit));
     while let Some(chunk) = response.chunk().await? {
         let room = limit - body.len();
@@ -225,9 +191,7 @@ pub(crate) async fn read_capped(
 pub(crate) async fn api_error(operation: &str, mut response: reqwest::Response) -> Error {
     let status = response.status();
     let headers = Box::new(std::mem::take(response.headers_mut()));
-    let body = read_capped(&mut response, BODY_LIMIT)
-        .await
-        .unwrap_or_default();
+    let body = read_capped(&mut response, BODY_LIMIT).await.unwrap_or_default();
     let body = String::from_utf8_lossy(&body).into_owned();
     Error::Api {
         operation: operation.to_owned(),
@@ -243,9 +207,7 @@ pub(crate) async fn api_error(operation: &str, mut response: reqwest::Response) 
 fn drf_messages(body: &str) -> Vec<String> {
     fn collect(field: &str, value: &serde_json::Value, out: &mut Vec<String>) {
         match value {
-            serde_json::Value::String(text)
-                if field.is_empty() || field == "detail" || field == "non_field_errors" =>
-            {
+            serde_json::Value::String(text) if field.is_empty() || field == "detail" || field == "non_field_errors" => {
                 out.push(text.clone());
             }
             serde_json::Value::String(text) => out.push(format!("{field}: {text}")),
@@ -267,9 +229,7 @@ fn drf_messages(body: &str) -> Vec<String> {
         }
     }
     let mut messages = Vec::new();
-    if let Ok(value @ serde_json::Value::Object(_)) =
-        serde_json::from_str::<serde_json::Value>(body)
-    {
+    if let Ok(value @ serde_json::Value::Object(_)) = serde_json::from_str::<serde_json::Value>(body) {
         collect("", &value, &mut messages);
     }
     messages

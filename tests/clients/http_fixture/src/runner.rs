@@ -19,20 +19,13 @@ impl Runner {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| {
-                Error::config(format!("cannot start the blocking client's runtime: {e}"))
-            })?;
-        Ok(Runner {
-            runtime: Arc::new(runtime),
-        })
+            .map_err(|e| Error::config(format!("cannot start the blocking client's runtime: {e}")))?;
+        Ok(Runner { runtime: Arc::new(runtime) })
     }
 
     /// Runs `call` to its end; called inside an async runtime, which it would stall, it
     /// returns [`Error::Config`] instead.
-    pub(crate) fn block_on<T>(
-        &self,
-        call: impl Future<Output = Result<T, Error>>,
-    ) -> Result<T, Error> {
+    pub(crate) fn block_on<T>(&self, call: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(Error::config(
                 "the blocking client was called inside an async runtime, which it would stall; use the async Client there",

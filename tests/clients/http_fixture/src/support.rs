@@ -58,16 +58,8 @@ pub struct File {
 
 impl File {
     /// A file with its name, content type and contents.
-    pub fn new(
-        file_name: impl Into<String>,
-        content_type: impl Into<String>,
-        bytes: impl Into<Vec<u8>>,
-    ) -> Self {
-        File {
-            file_name: file_name.into(),
-            content_type: content_type.into(),
-            bytes: bytes.into(),
-        }
+    pub fn new(file_name: impl Into<String>, content_type: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        File { file_name: file_name.into(), content_type: content_type.into(), bytes: bytes.into() }
     }
 }
 
@@ -80,10 +72,6 @@ impl serde::Serialize for File {
 impl<'de> serde::Deserialize<'de> for File {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let bytes = Vec::<u8>::deserialize(deserializer)?;
-        Ok(File {
-            file_name: String::new(),
-            content_type: "application/octet-stream".to_owned(),
-            bytes,
-        })
+        Ok(File { file_name: String::new(), content_type: "application/octet-stream".to_owned(), bytes })
     }
 }

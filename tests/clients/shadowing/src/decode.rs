@@ -9,11 +9,7 @@ use crate::Error;
 impl Received {
     /// The response's status and headers with `body`, decoded from the bytes read.
     fn with_body<T>(self, body: T) -> ApiResponse<T> {
-        ApiResponse {
-            status: self.status,
-            headers: self.headers,
-            body,
-        }
+        ApiResponse { status: self.status, headers: self.headers, body }
     }
 }
 
@@ -50,34 +46,19 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(
 
 /// [`Error::Decode`] from what serde reports: a missing field joins the path, and a
 /// body that is not JSON at all says what its content type was.
-fn decode_error(
-    operation: &str,
-    response: &Received,
-    path: String,
-    error: serde_json::Error,
-) -> Error {
+fn decode_error(operation: &str, response: &Received, path: String, error: serde_json::Error) -> Error {
     let not_json = error.is_syntax() || error.is_eof();
-    let mut path = if path == "." {
-        String::new()
-    } else {
-        format!(".{path}")
-    };
+    let mut path = if path == "." { String::new() } else { format!(".{path}") };
     let mut message = strip_position(&error.to_string());
     // serde names a missing field in its message; make it part of the path.
-    if let Some(field) = message
-        .strip_prefix("missing field `")
-        .and_then(|m| m.strip_suffix('`'))
-    {
+    if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
         path = format!("{path}.{field}");
         message = "missing from the body".to_owned();
     }
     if path.is_empty() {
         path.push('.');
     }
-    let content_type = response
-        .headers
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
+    let content_type = response.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     if let Some(content_type) = content_type.filter(|t| not_json && !t.contains("json")) {
         message = format!("{message} (the response's content type is {content_type}, not JSON)");
     }
@@ -94,25 +75,12 @@ fn strip_position(message: &str) -> String {
 
 /// A success body as text; a body that is not UTF-8 is an error, not replaced characters.
 pub(crate) fn text(operation: &str, response: Received) -> Result<ApiResponse<String>, Error> {
-    let Received {
-        status,
-        headers,
-        body,
-    } = response;
+    let Received { status, headers, body } = response;
     match String::from_utf8(body) {
-        Ok(body) => Ok(ApiResponse {
-            status,
-            headers,
-            body,
-        }),
+        Ok(body) => Ok(ApiResponse { status, headers, body }),
         Err(e) => {
             let message = format!("the body is not UTF-8 text: {}", e.utf8_error());
-            Err(decode_failure(
-                operation,
-                ".".to_owned(),
-                message,
-                e.as_bytes(),
-            ))
+            Err(decode_failure(operation, ".".to_owned(), message, e.as_bytes()))
         }
     }
 }

@@ -66,9 +66,7 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn config(message: impl Into<String>) -> Self {
-        Error::Config {
-            message: message.into(),
-        }
+        Error::Config { message: message.into() }
     }
 
     /// The HTTP status, for [`Error::Api`].
@@ -80,20 +78,14 @@ impl Error {
     }
 
     pub(crate) fn validation(field: &str, rule: String) -> Self {
-        Error::Validation {
-            field: field.to_owned(),
-            rule,
-        }
+        Error::Validation { field: field.to_owned(), rule }
     }
 
     /// Prefixes the field path of a validation error with the field holding the value.
     #[allow(dead_code)]
     pub(crate) fn within(self, outer: &str) -> Self {
         match self {
-            Error::Validation { field, rule } => Error::Validation {
-                field: format!("{outer}.{field}"),
-                rule,
-            },
+            Error::Validation { field, rule } => Error::Validation { field: format!("{outer}.{field}"), rule },
             other => other,
         }
     }
@@ -113,11 +105,7 @@ impl fmt::Display for Error {
         match self {
             Error::Validation { field, rule } => write!(f, "invalid request: {field} {rule}"),
             Error::Config { message } => write!(f, "client configuration: {message}"),
-            Error::Transport {
-                operation,
-                url,
-                source,
-            } => {
+            Error::Transport { operation, url, source } => {
                 write!(f, "{operation} failed: could not reach {url}")?;
                 let mut cause: Option<&dyn std::error::Error> = Some(source);
                 while let Some(error) = cause {
@@ -126,9 +114,7 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Api {
-                operation, status, ..
-            } => {
+            Error::Api { operation, status, .. } => {
                 write!(f, "{operation} returned {status}")?;
                 let summary = self.body_summary();
                 if !summary.is_empty() {
@@ -137,17 +123,9 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::TooLarge { operation, limit } => {
-                write!(
-                    f,
-                    "{operation}: the response body is larger than the limit of {limit} bytes"
-                )
+                write!(f, "{operation}: the response body is larger than the limit of {limit} bytes")
             }
-            Error::Decode {
-                operation,
-                path,
-                message,
-                ..
-            } => {
+            Error::Decode { operation, path, message, .. } => {
                 write!(f, "{operation}: response field {path}: {message}")
             }
         }
@@ -183,29 +161,17 @@ pub(crate) fn transport(operation: &str, source: reqwest::Error) -> Error {
             url.to_string()
         })
         .unwrap_or_default();
-    Error::Transport {
-        operation: operation.to_owned(),
-        url,
-        source: source.without_url(),
-    }
+    Error::Transport { operation: operation.to_owned(), url, source: source.without_url() }
 }
 
 /// [`Error::TooLarge`] for a success body over `limit` bytes.
 pub(crate) fn too_large(operation: &str, limit: usize) -> Error {
-    Error::TooLarge {
-        operation: operation.to_owned(),
-        limit,
-    }
+    Error::TooLarge { operation: operation.to_owned(), limit }
 }
 
 /// Reads at most `limit` bytes of a body.
-pub(crate) async fn read_capped(
-    response: &mut reqwest::Response,
-    limit: usize,
-) -> Result<Vec<u8>, reqwest::Error> {
-    let expected = response
-        .content_length()
-        .map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX));
+pub(crate) async fn read_capped(response: &mut reqwest::Response, limit: usize) -> Result<Vec<u8>, reqwest::Error> {
+    let expected = response.content_length().map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX));
     let mut body = Vec::with_capacity(expected.min(limit));
     while let Some(chunk) = response.chunk().await? {
         let room = limit - body.len();
@@ -221,9 +187,7 @@ pub(crate) async fn read_capped(
 pub(crate) async fn api_error(operation: &str, mut response: reqwest::Response) -> Error {
     let status = response.status();
     let headers = Box::new(std::mem::take(response.headers_mut()));
-    let body = read_capped(&mut response, BODY_LIMIT)
-        .await
-        .unwrap_or_default();
+    let body = read_capped(&mut response, BODY_LIMIT).await.unwrap_or_default();
     let body = String::from_utf8_lossy(&body).into_owned();
     Error::Api {
         operation: operation.to_owned(),
