@@ -212,6 +212,28 @@ pub(crate) trait Session {
     ) -> Result<reqwest::RequestBuilder, Error>;
 }
 
+/// The first of an operation's security `alternatives` whose every scheme the client has
+/// (`has`); with no alternatives, none. When none will do, the error names what would, each
+/// scheme by its name in the spec (`name`).
+#[cfg(feature = "credentials")]
+pub(crate) fn chosen_alternative<'a, S: Copy>(
+    operation: &str,
+    alternatives: &[&'a [S]],
+    has: impl Fn(S) -> bool,
+    name: impl Fn(S) -> &'static str,
+) -> Result<&'a [S], Error> {
+    if alternatives.is_empty() {
+        return Ok(&[]);
+    }
+    alternatives.iter().copied().find(|schemes| schemes.iter().all(|s| has(*s))).ok_or_else(|| {
+        let wanted: Vec<String> = alternatives
+            .iter()
+            .map(|schemes| schemes.iter().map(|s| name(*s)).collect::<Vec<_>>().join(" and "))
+            .collect();
+        Error::config(format!("{operation} needs credentials: {}", wanted.join(", or ")))
+    })
+}
+
 /// One call, described before it is sent; sent as often as retries and redirects need.
 pub(crate) struct Request<S: 'static> {
     pub(crate) operation: &'static str,
@@ -557,6 +579,17 @@ fn backoff(retries: u32, options: &RequestOptions) -> Duration {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(feature = "credentials")]
+    #[test]
+    fn the_first_alternative_the_client_has_is_chosen() {
+        let has = |s: u8| s != 2;
+        let name = |s: u8| ["a", "b", "c"][usize::from(s)];
+        assert_eq!(chosen_alternative("op", &[], has, name).unwrap(), &[] as &[u8]);
+        assert_eq!(chosen_alternative("op", &[&[0, 2], &[0, 1]], has, name).unwrap(), &[0, 1]);
+        let error = chosen_alternative("op", &[&[2], &[1, 2]], has, name).unwrap_err().to_string();
+        assert!(error.contains("op needs credentials: c, or b and c"), "{error}");
+    }
+
     use super::*;
 
     #[test]

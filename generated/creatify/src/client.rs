@@ -77,29 +77,12 @@ impl Credentials {
         mut request: reqwest::RequestBuilder,
         alternatives: &[&[Scheme]],
     ) -> Result<reqwest::RequestBuilder, Error> {
-        if alternatives.is_empty() {
-            return Ok(request);
-        }
-        let Some(chosen) = alternatives
-            .iter()
-            .find(|schemes| schemes.iter().all(|s| self.has(*s))) else {
-            let wanted: Vec<String> = alternatives
-                .iter()
-                .map(|schemes| {
-                    schemes
-                        .iter()
-                        .map(|s| s.spec_name())
-                        .collect::<Vec<_>>()
-                        .join(" and ")
-                })
-                .collect();
-            return Err(
-                Error::config(
-                    format!("{operation} needs credentials: {}", wanted.join(", or ")),
-                ),
-            );
-        };
-        for scheme in *chosen {
+        for scheme in crate::http::chosen_alternative(
+            operation,
+            alternatives,
+            |s| self.has(s),
+            Scheme::spec_name,
+        )? {
             request = match scheme {
                 Scheme::ApiId => {
                     match self.api_id.as_ref() {

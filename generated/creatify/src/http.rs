@@ -214,6 +214,27 @@ pub(crate) trait Session {
     ) -> Result<reqwest::RequestBuilder, Error>;
 }
 
+/// The first of an operation's security `alternatives` whose every scheme the client has
+/// (`has`); with no alternatives, none. When none will do, the error names what would, each
+/// scheme by its name in the spec (`name`).
+pub(crate) fn chosen_alternative<'a, S: Copy>(
+    operation: &str,
+    alternatives: &[&'a [S]],
+    has: impl Fn(S) -> bool,
+    name: impl Fn(S) -> &'static str,
+) -> Result<&'a [S], Error> {
+    if alternatives.is_empty() {
+        return Ok(&[]);
+    }
+    alternatives.iter().copied().find(|schemes| schemes.iter().all(|s| has(*s))).ok_or_else(|| {
+        let wanted: Vec<String> = alternatives
+            .iter()
+            .map(|schemes| schemes.iter().map(|s| name(*s)).collect::<Vec<_>>().join(" and "))
+            .collect();
+        Error::config(format!("{operation} needs credentials: {}", wanted.join(", or ")))
+    })
+}
+
 /// One call, described before it is sent; sent as often as retries and redirects need.
 pub(crate) struct Request<S: 'static> {
     pub(crate) operation: &'static str,

@@ -12,6 +12,84 @@ use crate::model::*;
 
 /// The contents of `client.rs`.
 pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
+    let client_doc =
+        doc_attrs(&format!("A client for the {}.\n\nCheap to clone: clones share one connection pool.", api.title));
+    let base_url_var = format!("{}_BASE_URL", config.env_prefix);
+    let user_agent = config.user_agent();
+    let types_import = operations::mentions_types(methods).then(|| quote! { use crate::types; });
+    let credentials = credentials(api);
+    let builder = builder(api);
+    let client_impl = client_impl(api, config, methods);
+    quote! {
+        //! The client: configuration, credentials, and one method per operation.
+
+        use std::fmt;
+        use std::time::Duration;
+
+        use crate::Error;
+        use crate::http::{ApiResponse, Request, RequestOptions};
+        #types_import
+
+        /// The environment variable holding the base URL, read by [`Client::from_env`].
+        const BASE_URL_VAR: &str = #base_url_var;
+        /// The `User-Agent` header sent with every request.
+        const USER_AGENT: &str = #user_agent;
+
+        #client_doc
+        #[derive(Clone)]
+        pub struct Client {
+            pub(crate) http: reqwest::Client,
+            pub(crate) base_url: reqwest::Url,
+            pub(crate) credentials: Credentials,
+            pub(crate) options: RequestOptions,
+        }
+
+        #credentials
+
+        impl crate::http::Session for Client {
+            type Scheme = Scheme;
+
+            fn http(&self) -> &reqwest::Client {
+                &self.http
+            }
+
+            fn base_url(&self) -> &reqwest::Url {
+                &self.base_url
+            }
+
+            fn options(&self) -> &RequestOptions {
+                &self.options
+            }
+
+            fn authorize(
+                &self,
+                operation: &str,
+                request: reqwest::RequestBuilder,
+                alternatives: &[&[Scheme]],
+            ) -> Result<reqwest::RequestBuilder, Error> {
+                self.credentials.apply(operation, request, alternatives)
+            }
+        }
+
+        impl fmt::Debug for Client {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("Client")
+                    .field("base_url", &self.base_url.as_str())
+                    .field("credentials", &self.credentials)
+                    .field("options", &self.options)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        #builder
+
+        #client_impl
+    }
+}
+
+/// The `Credentials` the client holds (one per security scheme, printed as `***`), the
+/// `Scheme` enum of those some operation asks for, and how they are added to a request.
+fn credentials(api: &Api) -> TokenStream {
     let schemes = &api.security_schemes;
     let credential_fields = schemes.values().map(|s| {
         let name = ident(&s.rust_name);
@@ -25,8 +103,6 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
         let label = s.rust_name.trim_start_matches("r#");
         quote! { .field(#label, &self.#name.as_ref().map(|_| "***")) }
     });
-    let builder_setters = schemes.iter().map(|(scheme_name, s)| builder_setter(scheme_name, s));
-    let env_reads = schemes.values().map(|s| env_read(config, s));
     // Only schemes some operation asks for get a variant: the others are never sent.
     let used: Vec<(&String, &SecurityScheme)> = schemes
         .iter()
@@ -102,17 +178,7 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
                     mut request: reqwest::RequestBuilder,
                     alternatives: &[&[Scheme]],
                 ) -> Result<reqwest::RequestBuilder, Error> {
-                    if alternatives.is_empty() {
-                        return Ok(request);
-                    }
-                    let Some(chosen) = alternatives.iter().find(|schemes| schemes.iter().all(|s| self.has(*s))) else {
-                        let wanted: Vec<String> = alternatives
-                            .iter()
-                            .map(|schemes| schemes.iter().map(|s| s.spec_name()).collect::<Vec<_>>().join(" and "))
-                            .collect();
-                        return Err(Error::config(format!("{operation} needs credentials: {}", wanted.join(", or "))));
-                    };
-                    for scheme in *chosen {
+                    for scheme in crate::http::chosen_alternative(operation, alternatives, |s| self.has(s), Scheme::spec_name)? {
                         request = match scheme {
                             #(#scheme_apply)*
                         };
@@ -122,83 +188,7 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
             }
         }
     };
-    let (base_doc, base_url) = match api.servers.first() {
-        Some(url) => (format!(" The default is `{url}`."), quote! { self.base_url.unwrap_or_else(|| #url.to_owned()) }),
-        None => (
-            " The API declares no server, so this is required.".to_owned(),
-            quote! {
-                self.base_url.ok_or_else(|| Error::config(format!(
-                    "no base URL: the API declares no server; set one with ClientBuilder::base_url or {BASE_URL_VAR}"
-                )))?
-            },
-        ),
-    };
-    let base_url_var = format!("{}_BASE_URL", config.env_prefix);
-    let user_agent = config.user_agent();
-    let env_doc = env_doc(config, api);
-    let defaults = super::runtime::Defaults::get();
-    let connect_doc = format!(" Sets the connect timeout (default {} s).", defaults.connect_timeout_secs);
-    let request_doc = format!(
-        " Sets the limit on each attempt of a call, from sending to the end of the body (default {} s).",
-        defaults.timeout_secs
-    );
-    let client_doc =
-        doc_attrs(&format!("A client for the {}.\n\nCheap to clone: clones share one connection pool.", api.title));
-    let types_import = operations::mentions_types(methods).then(|| quote! { use crate::types; });
-    let operation_methods = methods.iter().map(|m| {
-        let Method { name, with_response, doc, deprecated, params, args, ret, body } = m;
-        let link = super::docs::method_link("Self", &name.to_string());
-        let twin_doc = format!(" {link}, with the response's status and headers.");
-        let errors_doc = format!(" As {link}.");
-        // A deprecated method may call its deprecated twin.
-        let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
-        let too_many = super::rust::too_many_arguments(params.len() + 1);
-        quote! {
-            #doc
-            #deprecated
-            #allow
-            #too_many
-            pub async fn #name(&self, #(#params),*) -> Result<#ret, Error> {
-                self.#with_response(#(#args),*).await.map(ApiResponse::into_body)
-            }
-
-            #[doc = #twin_doc]
-            ///
-            /// # Errors
-            ///
-            #[doc = #errors_doc]
-            #deprecated
-            #too_many
-            pub async fn #with_response(&self, #(#params),*) -> Result<ApiResponse<#ret>, Error> {
-                #body
-            }
-        }
-    });
-
     quote! {
-        //! The client: configuration, credentials, and one method per operation.
-
-        use std::fmt;
-        use std::time::Duration;
-
-        use crate::Error;
-        use crate::http::{ApiResponse, Request, RequestOptions};
-        #types_import
-
-        /// The environment variable holding the base URL, read by [`Client::from_env`].
-        const BASE_URL_VAR: &str = #base_url_var;
-        /// The `User-Agent` header sent with every request.
-        const USER_AGENT: &str = #user_agent;
-
-        #client_doc
-        #[derive(Clone)]
-        pub struct Client {
-            pub(crate) http: reqwest::Client,
-            pub(crate) base_url: reqwest::Url,
-            pub(crate) credentials: Credentials,
-            pub(crate) options: RequestOptions,
-        }
-
         /// Credentials, printed as `***` by `Debug`.
         #[derive(Clone, Default)]
         pub(crate) struct Credentials {
@@ -221,41 +211,31 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
 
         #credentials_impl
 
-        impl crate::http::Session for Client {
-            type Scheme = Scheme;
+    }
+}
 
-            fn http(&self) -> &reqwest::Client {
-                &self.http
-            }
-
-            fn base_url(&self) -> &reqwest::Url {
-                &self.base_url
-            }
-
-            fn options(&self) -> &RequestOptions {
-                &self.options
-            }
-
-            fn authorize(
-                &self,
-                operation: &str,
-                request: reqwest::RequestBuilder,
-                alternatives: &[&[Scheme]],
-            ) -> Result<reqwest::RequestBuilder, Error> {
-                self.credentials.apply(operation, request, alternatives)
-            }
-        }
-
-        impl fmt::Debug for Client {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct("Client")
-                    .field("base_url", &self.base_url.as_str())
-                    .field("credentials", &self.credentials)
-                    .field("options", &self.options)
-                    .finish_non_exhaustive()
-            }
-        }
-
+/// The `ClientBuilder`: base URL, credentials, options, the insecure-http guard.
+fn builder(api: &Api) -> TokenStream {
+    let schemes = &api.security_schemes;
+    let builder_setters = schemes.iter().map(|(scheme_name, s)| builder_setter(scheme_name, s));
+    let (base_doc, base_url) = match api.servers.first() {
+        Some(url) => (format!(" The default is `{url}`."), quote! { self.base_url.unwrap_or_else(|| #url.to_owned()) }),
+        None => (
+            " The API declares no server, so this is required.".to_owned(),
+            quote! {
+                self.base_url.ok_or_else(|| Error::config(format!(
+                    "no base URL: the API declares no server; set one with ClientBuilder::base_url or {BASE_URL_VAR}"
+                )))?
+            },
+        ),
+    };
+    let defaults = super::runtime::Defaults::get();
+    let connect_doc = format!(" Sets the connect timeout (default {} s).", defaults.connect_timeout_secs);
+    let request_doc = format!(
+        " Sets the limit on each attempt of a call, from sending to the end of the body (default {} s).",
+        defaults.timeout_secs
+    );
+    quote! {
         /// Configures a [`Client`]; start from [`Client::builder`].
         #[derive(Debug, Default)]
         pub struct ClientBuilder {
@@ -323,6 +303,45 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
             }
         }
 
+    }
+}
+
+/// `impl Client`: construction, options, and one method per operation with its twin.
+fn client_impl(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
+    let schemes = &api.security_schemes;
+    let env_reads = schemes.values().map(|s| env_read(config, s));
+    let env_doc = env_doc(config, api);
+    let operation_methods = methods.iter().map(|m| {
+        let Method { name, with_response, doc, deprecated, params, args, ret, body } = m;
+        let link = super::docs::method_link("Self", &name.to_string());
+        let twin_doc = format!(" {link}, with the response's status and headers.");
+        let errors_doc = format!(" As {link}.");
+        // A deprecated method may call its deprecated twin.
+        let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
+        let too_many = super::rust::too_many_arguments(params.len() + 1);
+        quote! {
+            #doc
+            #deprecated
+            #allow
+            #too_many
+            pub async fn #name(&self, #(#params),*) -> Result<#ret, Error> {
+                self.#with_response(#(#args),*).await.map(ApiResponse::into_body)
+            }
+
+            #[doc = #twin_doc]
+            ///
+            /// # Errors
+            ///
+            #[doc = #errors_doc]
+            #deprecated
+            #too_many
+            pub async fn #with_response(&self, #(#params),*) -> Result<ApiResponse<#ret>, Error> {
+                #body
+            }
+        }
+    });
+
+    quote! {
         impl Client {
             /// Starts configuring a client.
             pub fn builder() -> ClientBuilder {

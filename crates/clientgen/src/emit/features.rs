@@ -28,6 +28,8 @@ pub struct Features {
     pub nullable: bool,
     /// Some parameter has no `Display` form (`http::param_text` is needed).
     pub param_text: bool,
+    /// Some operation asks for credentials (`http::chosen_alternative` is needed).
+    pub credentials: bool,
     /// The request-body encodings operations send.
     pub encodings: Encodings,
     /// The success-body readers operations call.
@@ -43,6 +45,7 @@ impl Features {
         let mut features = Features {
             nullable: needs_nullable(api),
             param_text: needs_param_text(api),
+            credentials: api.operations.iter().any(|op| op.security.iter().flatten().next().is_some()),
             encodings: Encodings::of(api),
             readers: Readers::of(api),
             drf_errors: drf_errors(api) || config.drf_errors,
@@ -92,6 +95,7 @@ impl Features {
             multipart_files: e.multipart_files,
             raw_body: e.text || e.bytes,
             param_text: self.param_text,
+            credentials: self.credentials,
             read_json: r.json,
             read_text: r.text,
             read_bytes: r.bytes,

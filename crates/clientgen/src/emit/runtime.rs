@@ -61,6 +61,8 @@ pub struct Parts {
     pub raw_body: bool,
     /// A parameter with no `Display` form.
     pub param_text: bool,
+    /// Security schemes some operation asks for.
+    pub credentials: bool,
     /// JSON success bodies.
     pub read_json: bool,
     /// Text success bodies.
@@ -87,7 +89,7 @@ pub struct Parts {
 
 impl Parts {
     /// Each part's feature name in the runtime crate, and whether it is selected.
-    pub fn markers(&self) -> [(&'static str, bool); 20] {
+    pub fn markers(&self) -> [(&'static str, bool); 21] {
         [
             ("json-body", self.json_body),
             ("form", self.form),
@@ -98,6 +100,7 @@ impl Parts {
             ("multipart-files", self.multipart_files),
             ("raw-body", self.raw_body),
             ("param-text", self.param_text),
+            ("credentials", self.credentials),
             ("read-json", self.read_json),
             ("read-text", self.read_text),
             ("read-bytes", self.read_bytes),
