@@ -188,7 +188,7 @@ fn method(
 
     let segments = op.path.split('/').skip(1).map(|segment| path_segment(api, op, segment));
     let http_method = format_ident!("{}", op.http_method);
-    let (ret, decode) = decode(api, op, &names);
+    let Read { ty: ret, code: decode } = decode(api, op, &names);
     let mutable = (!steps.is_empty()).then(|| quote! { mut });
     let body = quote! {
         #(#checks)*
@@ -219,8 +219,14 @@ pub fn sent_methods<'a>(api: &'a Api, id: &TypeId) -> Option<&'a StructMethods> 
     api.types.get(id)?.view(Direction::Request).methods.as_ref()
 }
 
-/// The success type of an operation, and the code that reads it from `response`.
-fn decode(api: &Api, op: &Operation, names: &Names) -> (TokenStream, TokenStream) {
+/// A success body's Rust type, and the code that reads it from the response.
+struct Read {
+    ty: TokenStream,
+    code: TokenStream,
+}
+
+/// How an operation reads its success: the type returned and the code reading it.
+fn decode(api: &Api, op: &Operation, names: &Names) -> Read {
     let types = quote! { types:: };
     let Names { operation, response, .. } = names;
     match &op.success {
@@ -231,7 +237,7 @@ fn decode(api: &Api, op: &Operation, names: &Names) -> (TokenStream, TokenStream
             let mut fallback = None;
             for v in variants {
                 let variant = ident(&v.rust_name);
-                let (_, read) = read_body(api, &v.body, names);
+                let read = read_body(api, &v.body, names).code;
                 let wrap = match v.body {
                     SuccessBody::Empty => {
                         quote! { #read.map(|#response| #response.map(|()| types::#enum_name::#variant)) }
@@ -247,14 +253,14 @@ fn decode(api: &Api, op: &Operation, names: &Names) -> (TokenStream, TokenStream
                 || quote! { _ => Err(crate::decode::undeclared_status(#operation, #response.status)), },
             );
             let ty = quote! { #types #enum_name };
-            (ty, quote! { match #response.status.as_u16() { #(#arms)* #fallback } })
+            Read { ty, code: quote! { match #response.status.as_u16() { #(#arms)* #fallback } } }
         }
     }
 }
 
-fn read_body(api: &Api, body: &SuccessBody, names: &Names) -> (TokenStream, TokenStream) {
+fn read_body(api: &Api, body: &SuccessBody, names: &Names) -> Read {
     let Names { operation, response, .. } = names;
-    match body {
+    let (ty, code) = match body {
         SuccessBody::Json(ty) => {
             let ty = rust_type(api, ty, Direction::Response, &quote! { types:: }).owned;
             (ty, quote! { crate::decode::json(#operation, #response) })
@@ -262,7 +268,8 @@ fn read_body(api: &Api, body: &SuccessBody, names: &Names) -> (TokenStream, Toke
         SuccessBody::Text => (quote! { String }, quote! { crate::decode::text(#operation, #response) }),
         SuccessBody::Bytes => (quote! { Vec<u8> }, quote! { Ok(crate::decode::bytes(#response)) }),
         SuccessBody::Empty => (quote! { () }, quote! { Ok(crate::decode::empty(#response)) }),
-    }
+    };
+    Read { ty, code }
 }
 
 /// Whether any method's signature names a generated type.

@@ -374,7 +374,7 @@ impl<'a> Lowerer<'a> {
             variants.push(UnionVariant { rust_name, ty, tags, boxed: false, doc });
         }
         if discriminator.is_none() {
-            if let Some((property, tags)) = self.own_tags(alternatives) {
+            if let Some(OwnTags { property, tags }) = self.own_tags(alternatives) {
                 for (variant, tag) in variants.iter_mut().zip(tags) {
                     variant.tags = vec![tag];
                 }
@@ -387,7 +387,7 @@ impl<'a> Lowerer<'a> {
     /// The tag property and values of a union without a `discriminator` whose alternatives tag
     /// themselves: every one is an object whose required property of one shared name allows a
     /// single string, a different one each (as serde's internally tagged enums are described).
-    fn own_tags(&self, alternatives: &[(usize, &ReferenceOr<Schema>)]) -> Option<(String, Vec<String>)> {
+    fn own_tags(&self, alternatives: &[(usize, &ReferenceOr<Schema>)]) -> Option<OwnTags> {
         let mut property: Option<&str> = None;
         let mut tags: Vec<String> = Vec::new();
         for (_, alternative) in alternatives {
@@ -395,14 +395,14 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { reference } => self.component_schema(reference)?,
             };
-            let (key, value) = own_tag(schema)?;
+            let Tag { property: key, value } = own_tag(schema)?;
             if property.is_some_and(|p| p != key) || tags.iter().any(|t| t == value) {
                 return None;
             }
             property = Some(key);
             tags.push(value.to_owned());
         }
-        Some((property?.to_owned(), tags))
+        Some(OwnTags { property: property?.to_owned(), tags })
     }
 
     /// The component schema a `$ref` names, when it names one written out in place.
@@ -638,18 +638,31 @@ fn own_name(schema: &Schema) -> Option<&str> {
         (1, Some(key)) if object.required.contains(key) => Some(key.as_str()),
         _ => None,
     };
-    own_tag(schema).map(|(_, value)| value).or(only).filter(|name| !name.trim().is_empty())
+    own_tag(schema).map(|tag| tag.value).or(only).filter(|name| !name.trim().is_empty())
+}
+
+/// The tag property shared by the alternatives of a union that tag themselves, and each
+/// alternative's value of it, in order.
+struct OwnTags {
+    property: String,
+    tags: Vec<String>,
+}
+
+/// A property of an object schema that allows exactly one string, and that string.
+struct Tag<'a> {
+    property: &'a str,
+    value: &'a str,
 }
 
 /// The first required property of an object schema that allows exactly one string, with
 /// that string: the tag an internally tagged alternative carries.
-fn own_tag(schema: &Schema) -> Option<(&str, &str)> {
+fn own_tag(schema: &Schema) -> Option<Tag<'_>> {
     let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
     object.required.iter().find_map(|key| {
         let property = object.properties.get(key)?.as_item()?;
         match &property.schema_kind {
             SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
-                [Some(value)] => Some((key.as_str(), value.as_str())),
+                [Some(value)] => Some(Tag { property: key.as_str(), value: value.as_str() }),
                 _ => None,
             },
             _ => None,
