@@ -300,8 +300,9 @@ fn fields_table(out: &mut String, api: &Api, ty: &TypeRef, direction: Direction,
     };
     let _ = writeln!(out, "{heading} (`{name}`):\n");
     let _ = writeln!(out, "| Field | Type | Required | Description |\n|---|---|---|---|");
-    for (f, _) in def.fields_of(view) {
-        let required = if f.presence(direction) == Presence::Required { "yes" } else { "no" };
+    for (f, view_field) in def.fields_of(view) {
+        let required = matches!(view_field.wrapper, Wrapper::Plain | Wrapper::OptionAlwaysWritten);
+        let required = if required { "yes" } else { "no" };
         let nullable = if f.nullable { ", nullable" } else { "" };
         let doc = f.doc.as_deref().map(first_line).unwrap_or_default();
         let _ = writeln!(out, "| `{}` | `{}` | {required}{nullable} | {doc} |", f.wire_name, type_text(&f.ty));

@@ -456,7 +456,10 @@ fn form_boolean_note(api: &Api, op: &Operation, variant: &BodyVariant) -> Option
     let def = api.types.get(id)?;
     let names: Vec<String> = def
         .fields_of(def.view(Direction::Request))
-        .filter(|(f, _)| f.request == Presence::Optional && f.ty == TypeRef::Scalar(Scalar::Bool))
+        .filter(|(f, view_field)| {
+            matches!(view_field.wrapper, Wrapper::Option | Wrapper::OptionNullable)
+                && f.ty == TypeRef::Scalar(Scalar::Bool)
+        })
         .map(|(f, _)| format!("`{}`", f.wire_name))
         .collect();
     if names.is_empty() {
