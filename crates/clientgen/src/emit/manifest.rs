@@ -99,19 +99,8 @@ fn toml_string(value: &str) -> String {
 /// The generated crate's README.md (without the header line).
 pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
     let mut out = String::new();
-    let Defaults {
-        max_retries,
-        timeout_secs,
-        connect_timeout_secs,
-        initial_backoff_ms,
-        max_backoff_secs,
-        max_retry_after_secs,
-        max_response_mib,
-        error_body_kib,
-    } = Defaults::get();
     let name = &config.crate_name;
     let krate = name.replace('-', "_");
-    let prefix = &config.env_prefix;
     let _ = writeln!(out, "# {name}\n");
     let _ = writeln!(out, "A Rust client for the {} (version {}).\n", api.title, api.version);
     if let Some(description) = &config.description {
@@ -128,6 +117,29 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
     let _ = writeln!(out, "## Quick start\n");
     let _ = writeln!(out, "```rust\n{}```\n", example_code(api, config));
 
+    credentials_section(&mut out, api, config);
+    let _ = writeln!(out, "## Operations\n");
+    let _ = writeln!(out, "| Method | HTTP | Summary |\n|---|---|---|");
+    for op in &api.operations {
+        let summary = op.summary.as_deref().or(op.description.as_deref()).map(first_line).unwrap_or_default();
+        let _ = writeln!(out, "| [`{0}`](#{0}) | `{1} {2}` | {summary} |", op.method_name, op.http_method, op.path);
+    }
+    let _ = writeln!(out);
+    for op in &api.operations {
+        operation_section(&mut out, api, config, op);
+    }
+
+    errors_section(&mut out, &krate, features);
+    configuration_section(&mut out, api, config);
+    blocking_section(&mut out, &krate);
+    out
+}
+
+/// The README's table of settings: the base URL and each credential, with its builder method
+/// and environment variable.
+fn credentials_section(out: &mut String, api: &Api, config: &Config) {
+    let krate = config.crate_name.replace('-', "_");
+    let prefix = &config.env_prefix;
     let _ = writeln!(out, "## Credentials\n");
     let _ = writeln!(
         out,
@@ -144,18 +156,10 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "Credentials never appear in `Debug` output: the client prints `***` for them.\n");
+}
 
-    let _ = writeln!(out, "## Operations\n");
-    let _ = writeln!(out, "| Method | HTTP | Summary |\n|---|---|---|");
-    for op in &api.operations {
-        let summary = op.summary.as_deref().or(op.description.as_deref()).map(first_line).unwrap_or_default();
-        let _ = writeln!(out, "| [`{0}`](#{0}) | `{1} {2}` | {summary} |", op.method_name, op.http_method, op.path);
-    }
-    let _ = writeln!(out);
-    for op in &api.operations {
-        operation_section(&mut out, api, config, op);
-    }
-
+/// The README's list of errors.
+fn errors_section(out: &mut String, krate: &str, features: &Features) {
     let _ = writeln!(out, "## Errors\n");
     let _ = writeln!(out, "Every call returns `Result<_, {krate}::Error>`:\n");
     let _ = writeln!(
@@ -165,7 +169,7 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
     let _ = writeln!(out, "- `Config`: the client is missing a base URL or the credentials the operation needs.");
     let _ = writeln!(out, "- `Transport`: the server could not be reached, or the call timed out.");
     let _ = writeln!(out, "- `Api`: the server answered with an error status; the status, headers and body are kept.");
-    if features.drf_errors || config.drf_errors {
+    if features.drf_errors {
         let _ = writeln!(
             out,
             "  Its `messages` are those of a Django REST framework error body (`{{\"detail\": …}}`, \
@@ -175,7 +179,22 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
     let _ = writeln!(out, "- `TooLarge`: a success body was larger than `RequestOptions::max_response_bytes`.");
     let _ =
         writeln!(out, "- `Decode`: a success response did not match the declared type; the error names the field.\n");
+}
 
+/// The README's base URL, timeouts, body limits, credential safety and retries, with the
+/// runtime's defaults.
+fn configuration_section(out: &mut String, api: &Api, config: &Config) {
+    let prefix = &config.env_prefix;
+    let Defaults {
+        max_retries,
+        timeout_secs,
+        connect_timeout_secs,
+        initial_backoff_ms,
+        max_backoff_secs,
+        max_retry_after_secs,
+        max_response_mib,
+        error_body_kib,
+    } = Defaults::get();
     let _ = writeln!(out, "## Configuration\n");
     match api.servers.first() {
         Some(url) => {
@@ -224,7 +243,10 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
         out,
         "- Never retried: a `POST` or `PATCH` that may have reached the server. A call may have effects that must not happen twice (a charge, a message sent); retry such a call yourself only when you know the first attempt did not go through.\n"
     );
+}
 
+/// The README's blocking client and cargo features.
+fn blocking_section(out: &mut String, krate: &str) {
     let _ = writeln!(out, "## Blocking\n");
     let _ = writeln!(
         out,
@@ -241,7 +263,6 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
          every type the server returns is `Deserialize`, without it; it is off by default because those \
          impls are a large share of the crate's compile time."
     );
-    out
 }
 
 /// A README section for one operation: what it does, an example, its request fields, and what
