@@ -212,10 +212,10 @@ pub(crate) trait Session {
     ) -> Result<reqwest::RequestBuilder, Error>;
 }
 
+#[cfg(feature = "credentials")]
 /// The first of an operation's security `alternatives` whose every scheme the client has
 /// (`has`); with no alternatives, none. When none will do, the error names what would, each
 /// scheme by its name in the spec (`name`).
-#[cfg(feature = "credentials")]
 pub(crate) fn chosen_alternative<'a, S: Copy>(
     operation: &str,
     alternatives: &[&'a [S]],

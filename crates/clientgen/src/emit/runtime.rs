@@ -212,7 +212,14 @@ pub fn resolve(text: &str, selected: &dyn Fn(&str) -> Option<bool>) -> Result<St
         let inner = &attribute[kind.len()..attribute.len() - 2];
         let indent = &line[..line.len() - trimmed.len()];
         if kind == "#[cfg(" {
-            match eval(inner, selected).map_err(|e| format!("line {}: {e}", i + 1))? {
+            // An item is dropped from its marker on, so a marker below the item's docs or
+            // attributes would leave them behind on the next item.
+            let above = out.last().map_or("", |l| l.trim_start());
+            let part = eval(inner, selected).map_err(|e| format!("line {}: {e}", i + 1))?;
+            if part.is_some() && (above.starts_with("///") || above.starts_with("#[")) {
+                return Err(format!("line {}: a marker goes first, above the item's docs and attributes", i + 1));
+            }
+            match part {
                 None => out.extend(lines[i..=last].iter().map(|l| (*l).to_owned())),
                 Some(true) => {}
                 Some(false) => {
@@ -395,6 +402,17 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
+
+    /// A marker below an item's docs would drop the item and leave its docs on the next one.
+    #[test]
+    fn a_marker_below_docs_is_refused() {
+        let selected = |name: &str| (name == "x").then_some(false);
+        let text = "/// Docs.\n#[cfg(feature = \"x\")]\nfn a() {}\n\nfn b() {}\n";
+        let error = resolve(text, &selected).unwrap_err();
+        assert!(error.contains("line 2: a marker goes first"), "{error}");
+        let text = "#[cfg(feature = \"x\")]\n/// Docs.\nfn a() {}\n\nfn b() {}\n";
+        assert_eq!(resolve(text, &selected).unwrap(), "fn b() {}\n");
+    }
 
     /// Every `feature = "…"` the runtime's files and `lib.rs` name.
     fn named_features() -> BTreeSet<String> {
