@@ -186,8 +186,6 @@ pub enum SerdeImpls {
 pub struct ViewField {
     /// Its index in the struct's `fields`.
     pub index: usize,
-    /// Its Rust name (the property's), for reading the model.
-    pub name: String,
     /// How its value is wrapped.
     pub wrapper: Wrapper,
     /// Held in a `Box`, because its type leads back to the struct holding it.

@@ -114,7 +114,9 @@ pub(super) fn decide(
                         let mut statics = Scope::new();
                         for field in &mut view.fields {
                             if s.fields[field.index].constraints.pattern.is_some() {
-                                field.pattern = Some(statics.claim(&naming::static_name(&field.name, "pattern")));
+                                field.pattern = Some(
+                                    statics.claim(&naming::static_name(&s.fields[field.index].rust_name, "pattern")),
+                                );
                             }
                         }
                     }
@@ -163,7 +165,6 @@ fn struct_fields(
             (wrapper == Wrapper::OptionNullable).then(|| scope.claim(&naming::derived_name(&f.rust_name, "null")));
         fields.push(ViewField {
             index,
-            name: f.rust_name.clone(),
             wrapper,
             boxed: recursion.fields.contains(&(id.clone(), index)),
             setter,
