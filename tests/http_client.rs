@@ -451,3 +451,35 @@ fn the_blocking_client_makes_the_same_calls_outside_an_async_runtime() {
     let error = inside.expect_err("refused inside a runtime");
     assert!(error.to_string().contains("inside an async runtime"), "{error}");
 }
+
+#[tokio::test]
+async fn a_callers_http_client_builder_is_used_but_redirects_stay_the_clients() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(item())).mount(&elsewhere).await;
+    let server = MockServer::start().await;
+    Mock::given(path("/items/1"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", format!("{}/items/1", elsewhere.uri())))
+        .mount(&server)
+        .await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-from-caller", reqwest::header::HeaderValue::from_static("yes"));
+    // A builder that would follow redirects itself, with the credentials on board.
+    let caller = reqwest::Client::builder().default_headers(headers).redirect(reqwest::redirect::Policy::limited(5));
+    let client = Client::builder()
+        .base_url(server.uri())
+        .token(SECRET)
+        .options(fast())
+        .http_client(caller)
+        .build()
+        .expect("client builds");
+    client.items_read(1, &Default::default()).await.expect("followed");
+    let first = &server.received_requests().await.expect("recorded")[0];
+    assert_eq!(first.headers.get("x-from-caller").and_then(|v| v.to_str().ok()), Some("yes"));
+    let agent = first.headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(!agent.starts_with("reqwest"), "the client's own user agent is sent, not {agent:?}");
+    let followed = &elsewhere.received_requests().await.expect("recorded")[0];
+    assert_eq!(followed.headers.get("x-from-caller").and_then(|v| v.to_str().ok()), Some("yes"));
+    assert!(followed.headers.get("authorization").is_none(), "credentials reached another host");
+    // reqwest sets `Referer` when it follows a redirect itself; the client's own loop does not.
+    assert!(followed.headers.get("referer").is_none(), "reqwest followed the redirect, not the client");
+}

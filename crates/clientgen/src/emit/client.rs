@@ -244,6 +244,7 @@ fn builder(api: &Api) -> TokenStream {
             options: RequestOptions,
             connect_timeout: Option<Duration>,
             allow_insecure_http: bool,
+            http_client: Option<reqwest::ClientBuilder>,
         }
 
         impl ClientBuilder {
@@ -280,6 +281,18 @@ fn builder(api: &Api) -> TokenStream {
                 self
             }
 
+            /// Builds the HTTP client from `builder`, for proxies, root or client certificates,
+            /// another TLS back end, or default headers.
+            ///
+            /// The client still sets its `User-Agent`, turns reqwest's redirect handling off (it
+            /// follows redirects itself and sends credentials only to the base URL's origin), and
+            /// applies [`ClientBuilder::connect_timeout`] when set; otherwise the builder's own
+            /// connect timeout stands.
+            pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+                self.http_client = Some(builder);
+                self
+            }
+
             /// Allows sending credentials over plain `http` to a host that is not loopback.
             ///
             /// Off by default: anyone on the network path could read them.
@@ -298,7 +311,7 @@ fn builder(api: &Api) -> TokenStream {
             pub fn build(self) -> Result<Client, Error> {
                 let url = #base_url;
                 let base_url = crate::http::base_url(&url, !self.credentials.is_empty(), self.allow_insecure_http)?;
-                let http = crate::http::http_client(USER_AGENT, self.connect_timeout)?;
+                let http = crate::http::http_client(self.http_client, USER_AGENT, self.connect_timeout)?;
                 Ok(Client { http, base_url, credentials: self.credentials, options: self.options })
             }
         }

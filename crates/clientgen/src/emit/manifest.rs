@@ -219,7 +219,9 @@ fn configuration_section(out: &mut String, api: &Api, config: &Config) {
     let _ = writeln!(
         out,
         "Credentials are only sent to the base URL's host: a redirect elsewhere is followed without them, \
-         and plain `http` to a host other than this machine is refused unless `allow_insecure_http(true)` says otherwise.\n"
+         and plain `http` to a host other than this machine is refused unless `allow_insecure_http(true)` says otherwise. \
+         `http_client(reqwest::ClientBuilder)` on the builder brings your own proxies, certificates or TLS back end; \
+         the client keeps following redirects itself.\n"
     );
 
     let _ = writeln!(out, "## Retries\n");

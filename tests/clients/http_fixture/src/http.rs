@@ -140,15 +140,26 @@ fn is_loopback(url: &Url) -> bool {
     host.eq_ignore_ascii_case("localhost") || ip.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// The HTTP client every call of a client goes through. Redirects are followed by
-/// [`execute`] itself, so that credentials never reach another host.
-pub(crate) fn http_client(user_agent: &str, connect_timeout: Option<Duration>) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
-        .user_agent(user_agent)
-        .connect_timeout(connect_timeout.unwrap_or(Duration::from_secs(CONNECT_TIMEOUT_SECS)))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))
+/// The HTTP client every call goes through, made from the caller's `builder` (proxies, root
+/// certificates, client certificates, a TLS back end) or a default one. Whatever the builder
+/// says, the client sends `user_agent` and follows no redirect itself: `execute` follows them,
+/// so that credentials never reach another host. The connect timeout is `connect_timeout`,
+/// or the default when neither it nor a builder of the caller's is given.
+pub(crate) fn http_client(
+    builder: Option<reqwest::ClientBuilder>,
+    user_agent: &str,
+    connect_timeout: Option<Duration>,
+) -> Result<reqwest::Client, Error> {
+    let connect_timeout = match (&builder, connect_timeout) {
+        (_, Some(timeout)) => Some(timeout),
+        (None, None) => Some(Duration::from_secs(CONNECT_TIMEOUT_SECS)),
+        (Some(_), None) => None,
+    };
+    let mut builder = builder.unwrap_or_default().user_agent(user_agent).redirect(reqwest::redirect::Policy::none());
+    if let Some(timeout) = connect_timeout {
+        builder = builder.connect_timeout(timeout);
+    }
+    builder.build().map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))
 }
 
 /// `base` with `segments` appended to its path, each percent-encoded.
