@@ -131,8 +131,8 @@ async fn the_timeout_can_be_shortened_per_call() {
     client.items_read(1, &Default::default()).await.expect("the client's own timeout is longer");
 }
 
-#[tokio::test]
-async fn a_redirect_to_another_host_is_followed_without_credentials() {
+/// A server whose `/items/1` redirects to the same path on another server, which answers it.
+async fn redirect_to_another_host() -> (MockServer, MockServer) {
     let elsewhere = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(item())).mount(&elsewhere).await;
     let server = MockServer::start().await;
@@ -140,6 +140,12 @@ async fn a_redirect_to_another_host_is_followed_without_credentials() {
         .respond_with(ResponseTemplate::new(302).insert_header("location", format!("{}/items/1", elsewhere.uri())))
         .mount(&server)
         .await;
+    (server, elsewhere)
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_is_followed_without_credentials() {
+    let (server, elsewhere) = redirect_to_another_host().await;
     client(&server).items_read(1, &Default::default()).await.expect("followed");
     let first = &server.received_requests().await.expect("recorded")[0];
     assert_eq!(first.headers.get("authorization").and_then(|v| v.to_str().ok()), Some("Bearer s3cr3t-token"));
@@ -454,13 +460,7 @@ fn the_blocking_client_makes_the_same_calls_outside_an_async_runtime() {
 
 #[tokio::test]
 async fn a_callers_http_client_builder_is_used_but_redirects_stay_the_clients() {
-    let elsewhere = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(item())).mount(&elsewhere).await;
-    let server = MockServer::start().await;
-    Mock::given(path("/items/1"))
-        .respond_with(ResponseTemplate::new(302).insert_header("location", format!("{}/items/1", elsewhere.uri())))
-        .mount(&server)
-        .await;
+    let (server, elsewhere) = redirect_to_another_host().await;
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-from-caller", reqwest::header::HeaderValue::from_static("yes"));
     // A builder that would follow redirects itself, with the credentials on board.

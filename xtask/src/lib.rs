@@ -28,6 +28,28 @@ pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
 
+/// Installs `cargo-{subcommand}` at exactly `version` (`cargo install --locked`) unless that
+/// version is what `cargo {subcommand} --version` reports already.
+pub fn install_cargo_tool(subcommand: &str, version: &str) -> Result<(), String> {
+    let out = std::process::Command::new(cargo()).args([subcommand, "--version"]).output();
+    let installed = out.ok().filter(|out| out.status.success()).map(|out| {
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.split_whitespace().last().unwrap_or_default().to_owned()
+    });
+    if installed.as_deref() == Some(version) {
+        return Ok(());
+    }
+    let package = format!("cargo-{subcommand}");
+    eprintln!("installing {package} {version}");
+    let status =
+        std::process::Command::new(cargo()).args(["install", &package, "--locked", "--version", version]).status();
+    if status.is_ok_and(|s| s.success()) {
+        Ok(())
+    } else {
+        Err(format!("`cargo install {package} --locked --version {version}` failed"))
+    }
+}
+
 /// A program of the Django REST framework test server's virtual environment (tests/drf/.venv),
 /// e.g. `python` or `gunicorn`.
 pub fn drf_venv_bin(program: &str) -> PathBuf {

@@ -42,14 +42,9 @@ pub fn run(shard: Option<&str>, files: &[String], extra: &[String]) -> ExitCode 
             return ExitCode::FAILURE;
         }
     }
-    if installed_version().as_deref() != Some(VERSION) {
-        eprintln!("installing cargo-mutants {VERSION}");
-        let installed =
-            Command::new(xtask::cargo()).args(["install", "cargo-mutants", "--locked", "--version", VERSION]).status();
-        if !installed.is_ok_and(|s| s.success()) {
-            eprintln!("error: `cargo install cargo-mutants --locked --version {VERSION}` failed");
-            return ExitCode::FAILURE;
-        }
+    if let Err(e) = xtask::install_cargo_tool("mutants", VERSION) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
     }
     let root = xtask::project_root();
     let files: Vec<&str> =
@@ -82,13 +77,6 @@ fn check_shard(shard: &str) -> Result<(), String> {
         return Err(format!("shards are numbered 0 to {}", n.saturating_sub(1)));
     }
     Ok(())
-}
-
-/// The version `cargo mutants --version` reports, when it runs.
-fn installed_version() -> Option<String> {
-    let out = Command::new(xtask::cargo()).args(["mutants", "--version"]).output().ok()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    out.status.success().then(|| text.split_whitespace().last().unwrap_or_default().to_owned())
 }
 
 /// `nice -n 19 cargo mutants …` over `files`, judged by [`TEST_ARGS`]; cargo-mutants tests one

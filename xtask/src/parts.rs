@@ -27,14 +27,9 @@ const BODIES: &str =
 
 /// Installs cargo-hack when needed and checks the runtime's combinations of parts.
 pub fn run() -> ExitCode {
-    if installed_version().as_deref() != Some(VERSION) {
-        eprintln!("installing cargo-hack {VERSION}");
-        let installed =
-            Command::new(xtask::cargo()).args(["install", "cargo-hack", "--locked", "--version", VERSION]).status();
-        if !installed.is_ok_and(|s| s.success()) {
-            eprintln!("error: `cargo install cargo-hack --locked --version {VERSION}` failed");
-            return ExitCode::FAILURE;
-        }
+    if let Err(e) = xtask::install_cargo_tool("hack", VERSION) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
     }
     let started = Instant::now();
     let runs: [&[&str]; 3] = [
@@ -56,11 +51,4 @@ pub fn run() -> ExitCode {
     }
     println!("the runtime's combinations of parts compile ({:.0?})", started.elapsed());
     ExitCode::SUCCESS
-}
-
-/// The version `cargo hack --version` reports, when it runs.
-fn installed_version() -> Option<String> {
-    let out = Command::new(xtask::cargo()).args(["hack", "--version"]).output().ok()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    out.status.success().then(|| text.split_whitespace().last().unwrap_or_default().to_owned())
 }
