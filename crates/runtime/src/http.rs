@@ -444,10 +444,18 @@ enum Attempt {
 /// Sends `request` for `session`, following redirects and retrying as the options allow, and
 /// reads the body of a success. Any status but a success becomes [`Error::Api`].
 pub(crate) async fn execute<S: Session>(session: &S, request: Request<S::Scheme>) -> Result<Received, Error> {
+    let response = send(session, &request).await?;
+    receive(request.operation, response, session.options().max_response_bytes).await
+}
+
+/// Sends `request` for `session`, following redirects and retrying as the options allow, and
+/// returns a success with its body still unread, for the caller to read as it needs (whole,
+/// as a stream of bytes, or as events). Any status but a success becomes [`Error::Api`].
+pub(crate) async fn send<S: Session>(session: &S, request: &Request<S::Scheme>) -> Result<reqwest::Response, Error> {
     let options = session.options();
     let mut retries = 0;
     loop {
-        let attempt = attempt(session, &request).await?;
+        let attempt = attempt(session, request).await?;
         let delay = match &attempt {
             Attempt::Response(response) if response.status().is_success() => None,
             Attempt::Response(response) => {
@@ -461,9 +469,7 @@ pub(crate) async fn execute<S: Session>(session: &S, request: Request<S::Scheme>
             continue;
         }
         return match attempt {
-            Attempt::Response(response) if response.status().is_success() => {
-                receive(request.operation, response, options.max_response_bytes).await
-            }
+            Attempt::Response(response) if response.status().is_success() => Ok(response),
             Attempt::Response(response) => Err(api_error(request.operation, response).await),
             Attempt::Failed(error) => Err(transport(request.operation, error)),
         };

@@ -9,7 +9,7 @@ use crate::Config;
 use crate::model::*;
 
 /// Versions of the generated crate's dependencies, in one place.
-const REQWEST: &str = r#"{ version = "0.12.23", default-features = false, features = ["json", "rustls-tls"] }"#;
+const REQWEST: &str = r#"{ version = "0.13.5", default-features = false, features = ["query", "rustls"] }"#;
 const SERDE: &str = r#"{ version = "1.0.200", features = ["derive"] }"#;
 const SERDE_JSON: &str = r#""1.0.120""#;
 const SERDE_PATH_TO_ERROR: &str = r#""0.1.16""#;
@@ -45,7 +45,7 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     let _ = writeln!(out);
     let _ = writeln!(out, "[dependencies]");
     let reqwest = if features.encodings.multipart() {
-        REQWEST.replace(r#""json""#, r#""json", "multipart""#)
+        REQWEST.replace(r#""query""#, r#""multipart", "query""#)
     } else {
         REQWEST.to_owned()
     };
