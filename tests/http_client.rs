@@ -483,3 +483,48 @@ async fn a_callers_http_client_builder_is_used_but_redirects_stay_the_clients() 
     // reqwest sets `Referer` when it follows a redirect itself; the client's own loop does not.
     assert!(followed.headers.get("referer").is_none(), "reqwest followed the redirect, not the client");
 }
+
+#[tokio::test]
+async fn a_declared_error_schema_decodes_into_its_type_and_a_body_that_does_not_fit_keeps_its_text() {
+    use http_fixture::types::{ErrorBody, NotFound, Problem};
+
+    let server = MockServer::start().await;
+    let answer = |status: u16, body: &str| ResponseTemplate::new(status).set_body_string(body.to_owned());
+    for (pet, response) in [
+        ("gone", answer(404, r#"{"message": "no pet 'gone'"}"#)),
+        ("taken", answer(409, r#"{"code": 9, "detail": "taken"}"#)),
+        ("broken", answer(500, r#"{"code": 1}"#)),
+        ("odd", answer(404, r#"{"oops": true}"#)),
+        ("html", answer(502, "<html>Bad gateway</html>")),
+    ] {
+        Mock::given(path(format!("/pets/{pet}"))).respond_with(response).mount(&server).await;
+    }
+    let client = client(&server).with_max_retries(0);
+
+    // An exact status first, then its range (`4XX`), then `default`.
+    let gone = client.pets_read("gone").await.expect_err("404");
+    let expected = ErrorBody::NotFound(NotFound { message: "no pet 'gone'".to_owned() });
+    assert_eq!(gone.decoded(), Some(&expected));
+    let taken = client.pets_read("taken").await.expect_err("409");
+    assert_eq!(taken.decoded(), Some(&ErrorBody::Problem(Problem { code: 9, detail: Some("taken".to_owned()) })));
+    let broken = client.pets_read("broken").await.expect_err("500");
+    let Error::Api { status, decoded: Some(decoded), decode_failure: None, .. } = &broken else { panic!("{broken:?}") };
+    assert_eq!(status.as_u16(), 500);
+    assert!(matches!(**decoded, ErrorBody::Problem(Problem { code: 1, detail: None })), "{decoded:?}");
+
+    // A body that does not fit the declared schema keeps its text and says why.
+    let odd = client.pets_read("odd").await.expect_err("404");
+    let Error::Api { decoded: None, decode_failure: Some(why), body, .. } = &odd else { panic!("{odd:?}") };
+    assert_eq!(why, "missing field `message`");
+    assert_eq!(body, r#"{"oops": true}"#);
+    let html = client.pets_read("html").await.expect_err("502");
+    let Error::Api { decoded: None, decode_failure: Some(why), body, .. } = &html else { panic!("{html:?}") };
+    assert_eq!(why, "the body is not JSON: expected value");
+    assert_eq!(body, "<html>Bad gateway</html>");
+
+    // An operation that declares no error schema decodes nothing and reports no failure.
+    Mock::given(path("/items/3")).respond_with(answer(404, r#"{"message": "no item"}"#)).mount(&server).await;
+    let item = client.items_read(3, &Default::default()).await.expect_err("404");
+    let Error::Api { decoded: None, decode_failure: None, body, .. } = &item else { panic!("{item:?}") };
+    assert_eq!(body, r#"{"message": "no item"}"#);
+}

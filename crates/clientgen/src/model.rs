@@ -24,6 +24,52 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Security schemes by their name in the spec.
     pub security_schemes: IndexMap<String, SecurityScheme>,
+    /// The type `Error::Api` decodes error bodies into, when some operation declares a JSON
+    /// schema for an error status (`4XX`, `5XX`, one of them, or `default` beside a success).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_body: Option<ErrorBody>,
+}
+
+/// The error bodies an API declares, as one type (`types::ErrorBody`, the name the runtime's
+/// `Error::Api` names): the one schema when every declared error schema is the same, else an
+/// enum with one variant per distinct schema.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorBody {
+    /// Its Rust name, claimed before every schema's ([`crate::naming::ERROR_BODY`]).
+    pub name: String,
+    /// The distinct schemas, in the order operations first declare them; exactly one makes
+    /// the type an alias of that schema's type, more an enum of them.
+    pub variants: Vec<ErrorVariant>,
+}
+
+impl ErrorBody {
+    /// Whether it is an enum of several schemas, not an alias of one.
+    pub fn is_enum(&self) -> bool {
+        self.variants.len() > 1
+    }
+}
+
+/// One declared error schema of an [`ErrorBody`].
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorVariant {
+    /// The enum variant holding it (unused when the type is an alias).
+    pub rust_name: String,
+    /// The schema's type (an alias followed to the type it names).
+    pub ty: TypeId,
+    /// The statuses some operation declares it for (`404`, `4XX`, `default`), in first-seen order.
+    pub statuses: Vec<String>,
+}
+
+/// An error schema one operation declares for some statuses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorCase {
+    /// `404`, a range such as `4XX`, or `default`.
+    pub status: String,
+    /// The type the body is decoded into.
+    pub ty: TypeId,
+    /// The [`ErrorBody`] variant that holds it; `None` when the error body is an alias.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
 }
 
 /// The HTTP methods RFC 9110 defines as idempotent: a server treats a request with one the same
@@ -489,6 +535,10 @@ pub struct Operation {
     pub responses: IndexMap<String, Response>,
     /// What a successful call returns.
     pub success: Success,
+    /// The error schemas it declares, by status in spec order: what `Error::Api` decodes a
+    /// body of that status into (an exact status before a range, a range before `default`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ErrorCase>,
     /// Alternatives: any one entry will do; within an entry every scheme is sent.
     /// An empty list means no credentials are sent.
     pub security: Vec<Vec<String>>,

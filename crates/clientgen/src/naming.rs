@@ -20,10 +20,14 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be written as raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate"];
 
+/// The name of the type of the error bodies an API declares, in its `types` module: the runtime's
+/// `Error::Api` names it (`crate::types::ErrorBody`), so it is fixed, and reserved for every API.
+pub const ERROR_BODY: &str = "ErrorBody";
+
 /// Type names the generated `types` module must not shadow: the prelude names generated code
 /// writes unqualified (`Into` and `From` in builders, `Default` in derives and impls), serde's
 /// traits it imports, and the helper types it may define (`Nullable`, `File`, `Decimal` and
-/// its `ParseDecimalError`).
+/// its `ParseDecimalError`, [`ERROR_BODY`]).
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option",
     "Some",
@@ -43,6 +47,7 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "File",
     "Decimal",
     "ParseDecimalError",
+    ERROR_BODY,
 ];
 
 /// The names an operation method's body binds or takes besides the path parameters: its

@@ -2,6 +2,10 @@
 
 use std::fmt;
 
+use crate::http::Request;
+#[cfg(feature = "error-body")]
+use crate::types::ErrorBody;
+
 /// How much of an error body is kept, in bytes.
 pub(crate) const BODY_LIMIT: usize = 64 * 1024;
 
@@ -44,6 +48,16 @@ pub enum Error {
         /// The messages of a Django REST framework error body (`{"detail": …}` or
         /// `{"field": ["…"]}`), field errors as `field: message`; empty otherwise.
         messages: Vec<String>,
+        #[cfg(feature = "error-body")]
+        /// The body decoded into the schema the operation declares for this status (an exact
+        /// status over a range such as `4XX`, over `default`); `None` when it declares none
+        /// for it, or when the body does not fit (then `decode_failure` says why).
+        decoded: Option<Box<ErrorBody>>,
+        #[cfg(feature = "error-body")]
+        /// Why the body did not decode into the declared schema (the path of the value that
+        /// failed and what was wrong); `None` when it did, or when none is declared. `body`
+        /// keeps the text either way.
+        decode_failure: Option<String>,
     },
     /// A success response whose body is larger than
     /// [`RequestOptions::max_response_bytes`](crate::RequestOptions::max_response_bytes).
@@ -75,6 +89,17 @@ impl Error {
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match self {
             Error::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    #[cfg(feature = "error-body")]
+    /// The error body of an [`Error::Api`], decoded into the schema the operation declares
+    /// for its status; `None` for other errors, or when it declares none or the body does not
+    /// fit (see `decode_failure`).
+    pub fn decoded(&self) -> Option<&ErrorBody> {
+        match self {
+            Error::Api { decoded, .. } => decoded.as_deref(),
             _ => None,
         }
     }
@@ -189,19 +214,85 @@ pub(crate) async fn read_capped(response: &mut reqwest::Response, limit: usize) 
     Ok(body)
 }
 
-/// Turns a non-success response into [`Error::Api`].
-pub(crate) async fn api_error(operation: &str, mut response: reqwest::Response) -> Error {
+/// Turns a non-success response to `request` into [`Error::Api`], its body decoded into the
+/// schema the operation declares for the status, if any.
+pub(crate) async fn api_error<S>(request: &Request<S>, mut response: reqwest::Response) -> Error {
     let status = response.status();
     let headers = Box::new(std::mem::take(response.headers_mut()));
-    let body = read_capped(&mut response, BODY_LIMIT).await.unwrap_or_default();
-    let body = String::from_utf8_lossy(&body).into_owned();
+    let bytes = read_capped(&mut response, BODY_LIMIT).await.unwrap_or_default();
+    #[cfg(feature = "error-body")]
+    let (decoded, decode_failure) = decode_declared(request.errors, status.as_u16(), &bytes);
+    let body = String::from_utf8_lossy(&bytes).into_owned();
     Error::Api {
-        operation: operation.to_owned(),
+        operation: request.operation.to_owned(),
         status,
         headers,
         #[cfg(feature = "drf")]
         messages: drf_messages(&body),
+        #[cfg(feature = "error-body")]
+        decoded,
+        #[cfg(feature = "error-body")]
+        decode_failure,
         body,
+    }
+}
+
+#[cfg(feature = "error-body")]
+/// The statuses an error schema is declared for: one status (`404`), a range (`4XX`, by its
+/// first digit), or every status the operation declares nothing else for (`default`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Declared {
+    /// One status.
+    Code(u16),
+    /// A range: `4` is `4XX`.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+#[cfg(feature = "error-body")]
+/// Decodes an error body into the [`ErrorBody`] of one declared schema.
+pub(crate) type ErrorDecoder = fn(&[u8]) -> Result<ErrorBody, String>;
+
+#[cfg(feature = "error-body")]
+/// Decodes an error body as JSON into the declared schema `T`, or says why it does not fit:
+/// the path of the value that failed and serde's message (`at .error.code: invalid type: …`).
+pub(crate) fn error_body<T: serde::de::DeserializeOwned + Into<ErrorBody>>(body: &[u8]) -> Result<ErrorBody, String> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(deserializer) {
+        Ok(value) => Ok(value.into()),
+        Err(error) => {
+            let path = error.path().to_string();
+            let error = error.into_inner();
+            let text = error.to_string();
+            // The path says where; serde_json's " at line X column Y" would repeat it.
+            let message = text.split(" at line ").next().unwrap_or_default();
+            Err(match path.as_str() {
+                _ if error.is_syntax() || error.is_eof() => format!("the body is not JSON: {message}"),
+                "." => message.to_owned(),
+                path => format!("at .{path}: {message}"),
+            })
+        }
+    }
+}
+
+#[cfg(feature = "error-body")]
+/// The decoded body and the reason it did not decode, for a `status` under the schemas an
+/// operation `declares`: an exact status first, then its range, then `default`. A status with
+/// no schema declared gives neither.
+fn decode_declared(
+    declares: &[(Declared, ErrorDecoder)],
+    status: u16,
+    body: &[u8],
+) -> (Option<Box<ErrorBody>>, Option<String>) {
+    let find = |wanted: Declared| declares.iter().find(|(declared, _)| *declared == wanted).map(|(_, decode)| decode);
+    let decoder = find(Declared::Code(status))
+        .or_else(|| find(Declared::Range(status / 100)))
+        .or_else(|| find(Declared::Default));
+    match decoder.map(|decode| decode(body)) {
+        None => (None, None),
+        Some(Ok(decoded)) => (Some(Box::new(decoded)), None),
+        Some(Err(why)) => (None, Some(why)),
     }
 }
 
@@ -254,6 +345,40 @@ mod tests {
         );
         assert_eq!(drf_messages(r#"{"detail": "Not found."}"#), ["Not found."]);
         assert!(drf_messages("not json").is_empty());
+    }
+
+    #[cfg(feature = "error-body")]
+    #[test]
+    fn an_error_body_decodes_by_its_exact_status_then_its_range_then_default() {
+        #[derive(serde::Deserialize)]
+        struct Problem {
+            code: u16,
+        }
+        impl From<Problem> for ErrorBody {
+            fn from(problem: Problem) -> Self {
+                ErrorBody(serde_json::json!({ "problem": problem.code }))
+            }
+        }
+        let declares: &[(Declared, ErrorDecoder)] = &[
+            (Declared::Default, error_body::<ErrorBody>),
+            (Declared::Range(4), error_body::<Problem>),
+            (Declared::Code(404), error_body::<ErrorBody>),
+        ];
+        let body = br#"{"code": 7}"#;
+        let decoded = |status| decode_declared(declares, status, body).0.map(|body| body.0);
+        assert_eq!(decoded(404), Some(serde_json::json!({ "code": 7 })));
+        assert_eq!(decoded(409), Some(serde_json::json!({ "problem": 7 })));
+        assert_eq!(decoded(500), Some(serde_json::json!({ "code": 7 })));
+        assert_eq!(decode_declared(&declares[1..], 500, body), (None, None));
+
+        let (decoded, why) = decode_declared(declares, 409, br#"{"code": "seven"}"#);
+        assert_eq!(decoded, None);
+        let why = why.unwrap();
+        assert_eq!(why, "at .code: invalid type: string \"seven\", expected u16");
+        let (_, why) = decode_declared(declares, 409, b"<html>Bad gateway</html>");
+        assert_eq!(why.unwrap(), "the body is not JSON: expected value");
+        let (_, why) = decode_declared(declares, 409, b"{}");
+        assert_eq!(why.unwrap(), "missing field `code`");
     }
 
     #[test]

@@ -254,11 +254,24 @@ pub(crate) struct Request<S: 'static> {
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Body,
     pub(crate) security: &'static [&'static [S]],
+    #[cfg(feature = "error-body")]
+    /// The error schemas the operation declares, each with the statuses it is for.
+    pub(crate) errors: &'static [(crate::error::Declared, crate::error::ErrorDecoder)],
 }
 
 impl<S: 'static> Request<S> {
     pub(crate) fn new(operation: &'static str, method: Method, url: Url) -> Self {
-        Request { operation, method, url, query: Vec::new(), headers: Vec::new(), body: Body::Empty, security: &[] }
+        Request {
+            operation,
+            method,
+            url,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::Empty,
+            security: &[],
+            #[cfg(feature = "error-body")]
+            errors: &[],
+        }
     }
 }
 
@@ -470,7 +483,7 @@ pub(crate) async fn send<S: Session>(session: &S, request: &Request<S::Scheme>) 
         }
         return match attempt {
             Attempt::Response(response) if response.status().is_success() => Ok(response),
-            Attempt::Response(response) => Err(api_error(request.operation, response).await),
+            Attempt::Response(response) => Err(api_error(request, response).await),
             Attempt::Failed(error) => Err(transport(request.operation, error)),
         };
     }

@@ -34,4 +34,11 @@ pub mod types {
     pub use crate::support::Nullable;
     #[cfg(feature = "decimal")]
     pub use crate::support::{Decimal, ParseDecimalError};
+
+    #[cfg(feature = "error-body")]
+    /// Stands in for the error body type a generated crate declares in its `types` (an enum of
+    /// the API's error schemas, or the one schema when they all agree), which `Error::Api`
+    /// holds; here, any JSON value.
+    #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+    pub struct ErrorBody(pub serde_json::Value);
 }

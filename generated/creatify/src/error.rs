@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::http::Request;
+
 /// How much of an error body is kept, in bytes.
 pub(crate) const BODY_LIMIT: usize = 64 * 1024;
 
@@ -187,14 +189,15 @@ pub(crate) async fn read_capped(response: &mut reqwest::Response, limit: usize) 
     Ok(body)
 }
 
-/// Turns a non-success response into [`Error::Api`].
-pub(crate) async fn api_error(operation: &str, mut response: reqwest::Response) -> Error {
+/// Turns a non-success response to `request` into [`Error::Api`], its body decoded into the
+/// schema the operation declares for the status, if any.
+pub(crate) async fn api_error<S>(request: &Request<S>, mut response: reqwest::Response) -> Error {
     let status = response.status();
     let headers = Box::new(std::mem::take(response.headers_mut()));
-    let body = read_capped(&mut response, BODY_LIMIT).await.unwrap_or_default();
-    let body = String::from_utf8_lossy(&body).into_owned();
+    let bytes = read_capped(&mut response, BODY_LIMIT).await.unwrap_or_default();
+    let body = String::from_utf8_lossy(&bytes).into_owned();
     Error::Api {
-        operation: operation.to_owned(),
+        operation: request.operation.to_owned(),
         status,
         headers,
         messages: drf_messages(&body),

@@ -37,6 +37,9 @@ pub struct Features {
     /// The crate reads Django REST framework error bodies: some error response is declared with
     /// their shape (`detail`, or `non_field_errors`), or the settings say the server sends them.
     pub drf_errors: bool,
+    /// Some operation declares an error schema: `Error::Api` decodes error bodies into
+    /// `types::ErrorBody`.
+    pub error_body: bool,
 }
 
 impl Features {
@@ -49,6 +52,7 @@ impl Features {
             encodings: Encodings::of(api),
             readers: Readers::of(api),
             drf_errors: drf_errors(api) || config.drf_errors,
+            error_body: api.error_body.is_some(),
             ..Features::default()
         };
         for def in api.types.values() {
@@ -104,6 +108,7 @@ impl Features {
             validation: self.validation,
             patterns: self.patterns,
             drf: self.drf_errors,
+            error_body: self.error_body,
             decimal: self.decimal,
             file: self.files,
             nullable: self.nullable,

@@ -129,7 +129,7 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
         operation_section(&mut out, api, config, op);
     }
 
-    errors_section(&mut out, &krate, features);
+    errors_section(&mut out, api, &krate, features);
     configuration_section(&mut out, api, config);
     blocking_section(&mut out, &krate);
     out
@@ -159,7 +159,7 @@ fn credentials_section(out: &mut String, api: &Api, config: &Config) {
 }
 
 /// The README's list of errors.
-fn errors_section(out: &mut String, krate: &str, features: &Features) {
+fn errors_section(out: &mut String, api: &Api, krate: &str, features: &Features) {
     let _ = writeln!(out, "## Errors\n");
     let _ = writeln!(out, "Every call returns `Result<_, {krate}::Error>`:\n");
     let _ = writeln!(
@@ -174,6 +174,29 @@ fn errors_section(out: &mut String, krate: &str, features: &Features) {
             out,
             "  Its `messages` are those of a Django REST framework error body (`{{\"detail\": …}}`, \
              `{{\"field\": [\"…\"]}}`), field errors as `field: message`, and its one-line message shows them."
+        );
+    }
+    if let Some(errors) = api.error_body.as_ref().filter(|_| features.error_body) {
+        let view =
+            |id: &TypeId| api.types.get(id).map_or(String::new(), |def| def.view(Direction::Response).name.clone());
+        let statuses = |v: &ErrorVariant| v.statuses.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+        let what = if errors.is_enum() {
+            let variants: Vec<String> = errors
+                .variants
+                .iter()
+                .map(|v| format!("`{}(types::{})` for {}", v.rust_name, view(&v.ty), statuses(v)))
+                .collect();
+            format!("an enum of the API's error schemas: {}", variants.join("; "))
+        } else {
+            format!("`types::{}`, the one error schema the API declares", view(&errors.variants[0].ty))
+        };
+        let _ = writeln!(
+            out,
+            "  When the operation declares a schema for the status (an exact status over a range such as `4XX`, \
+             over `default`), `decoded` holds the body decoded into `types::{}` ({what}), which `Error::decoded` \
+             also returns; a body that does not fit leaves it `None`, `decode_failure` says why, and `body` keeps \
+             the text. Each method's docs say which schema it declares for which status.",
+            errors.name
         );
     }
     let _ = writeln!(out, "- `TooLarge`: a success body was larger than `RequestOptions::max_response_bytes`.");

@@ -185,6 +185,21 @@ fn method(
     if !security.is_empty() {
         steps.insert(0, quote! { #request.security = #security; });
     }
+    if !op.errors.is_empty() {
+        let entries = op.errors.iter().map(|case| {
+            let declared = match case.status.parse::<u16>() {
+                Ok(code) => quote! { crate::error::Declared::Code(#code) },
+                Err(_) if case.status == "default" => quote! { crate::error::Declared::Default },
+                Err(_) => {
+                    let hundreds = case.status[..1].parse::<u16>().unwrap_or_default();
+                    quote! { crate::error::Declared::Range(#hundreds) }
+                }
+            };
+            let ty = rust_type(api, &TypeRef::Named(case.ty.clone()), Direction::Response, &types).owned;
+            quote! { (#declared, crate::error::error_body::<#ty>) }
+        });
+        steps.push(quote! { #request.errors = &[#(#entries),*]; });
+    }
 
     let segments = op.path.split('/').skip(1).map(|segment| path_segment(api, op, segment));
     let http_method = format_ident!("{}", op.http_method);
@@ -430,6 +445,7 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
         " Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`])."
     };
     let example = operation_example(api, config, op, variant);
+    let typed_errors = typed_errors_doc(api, op).map(|line| quote! { #[doc = ""] #[doc = #line] });
     quote! {
         #heading
         #booleans
@@ -442,8 +458,35 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
         /// [`Error::Config`] when credentials it needs are not set, [`Error::Transport`] when
         /// the server cannot be reached, [`Error::Api`] for a status that is not a success, and
         /// [`Error::Decode`] when a success body does not fit.
+        #typed_errors
         #example
     }
+}
+
+/// The `# Errors` sentence on the error schemas an operation declares: which type
+/// `Error::Api`'s `decoded` holds for which statuses.
+fn typed_errors_doc(api: &Api, op: &Operation) -> Option<String> {
+    let errors = api.error_body.as_ref().filter(|_| !op.errors.is_empty())?;
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for case in &op.errors {
+        let view = api.types.get(&case.ty).map_or(String::new(), |def| def.view(Direction::Response).name.clone());
+        let target = match &case.variant {
+            Some(variant) => format!("[`types::{}::{variant}`]", errors.name),
+            None => format!("[`types::{view}`]"),
+        };
+        let status = format!("`{}`", case.status);
+        match groups.iter_mut().find(|(t, _)| *t == target) {
+            Some((_, statuses)) => statuses.push(status),
+            None => groups.push((target, vec![status])),
+        }
+    }
+    let parts: Vec<String> =
+        groups.into_iter().map(|(target, statuses)| format!("{target} for {}", statuses.join(", "))).collect();
+    Some(format!(
+        " An error body of a declared schema is decoded into `Error::Api`'s `decoded` field ([`Error::decoded`]): \
+         {}. A body that does not fit keeps `decoded` empty and says why in `decode_failure`; `body` keeps the text.",
+        parts.join("; ")
+    ))
 }
 
 /// For a form or multipart body with optional booleans: a missing boolean is `false` to servers

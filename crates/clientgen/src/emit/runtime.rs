@@ -79,6 +79,8 @@ pub struct Parts {
     pub patterns: bool,
     /// Django REST framework error messages.
     pub drf: bool,
+    /// Error bodies decoded into the API's declared error schemas.
+    pub error_body: bool,
     /// The `Decimal` type.
     pub decimal: bool,
     /// The `File` type.
@@ -89,7 +91,7 @@ pub struct Parts {
 
 impl Parts {
     /// Each part's feature name in the runtime crate, and whether it is selected.
-    pub fn markers(&self) -> [(&'static str, bool); 21] {
+    pub fn markers(&self) -> [(&'static str, bool); 22] {
         [
             ("json-body", self.json_body),
             ("form", self.form),
@@ -109,6 +111,7 @@ impl Parts {
             ("validation", self.validation),
             ("patterns", self.patterns),
             ("drf", self.drf),
+            ("error-body", self.error_body),
             ("decimal", self.decimal),
             ("file", self.file),
             ("nullable", self.nullable),

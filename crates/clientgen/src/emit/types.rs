@@ -40,6 +40,7 @@ pub fn emit_types_part(api: &Api, features: &super::features::Features, part: us
     }
     if part + 1 == TYPE_PARTS {
         items.extend(api.operations.iter().filter_map(|op| status_enum(api, op)));
+        items.extend(api.error_body.as_ref().map(|errors| error_body(api, errors)));
     }
     if part > 0 {
         return quote! { #(#items)* };
@@ -684,6 +685,61 @@ fn status_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
             #(#variants)*
         }
     })
+}
+
+/// The type of the error bodies the API declares: an alias of the one schema when every
+/// operation declares the same, else an enum with a variant and a `From` impl per schema.
+fn error_body(api: &Api, errors: &ErrorBody) -> TokenStream {
+    let name = ident(&errors.name);
+    let view_name =
+        |id: &TypeId| api.types.get(id).map_or(String::new(), |def| def.view(Direction::Response).name.clone());
+    let statuses = |v: &ErrorVariant| v.statuses.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+    let reached = " [`crate::Error::Api`] holds it in its `decoded` field, and [`crate::Error::decoded`] returns it; a body \
+                   that does not fit leaves it `None` and says why in `decode_failure`.";
+    if !errors.is_enum() {
+        let variant = &errors.variants[0];
+        let target = ident(&view_name(&variant.ty));
+        let doc = format!(
+            " The body of an error response: every operation that declares an error schema declares [`{target}`] \
+             (for {}).",
+            statuses(variant)
+        );
+        return quote! {
+            #[doc = #doc]
+            #[doc = ""]
+            #[doc = #reached]
+            pub type #name = #target;
+        };
+    }
+    let doc = " The body of an error response, decoded into the schema the operation declares for its status (an \
+               exact status over a range such as `4XX`, over `default`): one variant per schema.";
+    let variants = errors.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let target = ident(&view_name(&v.ty));
+        let doc = format!(" [`{target}`], declared for {}.", statuses(v));
+        quote! { #[doc = #doc] #variant(#target), }
+    });
+    let conversions = errors.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let target = ident(&view_name(&v.ty));
+        quote! {
+            impl From<#target> for #name {
+                fn from(value: #target) -> Self {
+                    #name::#variant(value)
+                }
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[doc = ""]
+        #[doc = #reached]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+        #(#conversions)*
+    }
 }
 
 /// The runtime's support types the crate needs (`Decimal`, `File`, `Nullable`), re-exported

@@ -54,7 +54,7 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
     };
     cx.claim_component_names();
     cx.lower_components();
-    let operations = cx.lower_operations();
+    let mut operations = cx.lower_operations();
     let security_schemes = cx.lower_security_schemes();
     cx.check_security(&operations, &security_schemes);
 
@@ -70,6 +70,7 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
     if !errors.is_empty() {
         return Lowered { api: None, errors, warnings };
     }
+    let error_body = operations::error_bodies(&types, &facts, &mut operations);
     views::decide(&mut types, &facts, &operations, &mut type_names);
     let api = Api {
         title: doc.info.title.clone(),
@@ -79,6 +80,7 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
         types,
         operations,
         security_schemes,
+        error_body,
     };
     Lowered { api: Some(api), errors, warnings }
 }

@@ -92,6 +92,7 @@ impl<'a> Lowerer<'a> {
                     body,
                     responses,
                     success,
+                    errors: Vec::new(),
                     security,
                 });
             }
@@ -387,6 +388,69 @@ impl<'a> Lowerer<'a> {
             }
         }
     }
+}
+
+/// The type error bodies are decoded into, and what each operation decodes for which statuses:
+/// each response with an error status (`4XX`, `5XX`, one of them, or `default` when the
+/// operation declares a success) whose first JSON media type names a schema. An alias is
+/// followed to the type it names; one that names no type (a list, a map, a scalar, any value)
+/// is not decoded, nor is a body of another media type: its text is kept, as for every error.
+/// `names` are the names claimed for the types.
+pub(super) fn error_bodies(
+    types: &IndexMap<TypeId, TypeDef>,
+    names: &IndexMap<TypeId, super::Facts>,
+    operations: &mut [Operation],
+) -> Option<ErrorBody> {
+    let mut variants: Vec<ErrorVariant> = Vec::new();
+    let mut scope = Scope::new();
+    for op in operations.iter_mut() {
+        let has_success = op.responses.keys().any(|status| status.starts_with('2'));
+        for (status, response) in &op.responses {
+            let error = status.starts_with('4') || status.starts_with('5') || (status == "default" && has_success);
+            let json = response.content.iter().find(|(media, _)| encoding(media) == Encoding::Json);
+            let Some(id) = json.filter(|_| error).and_then(|(_, ty)| named_target(types, ty)) else { continue };
+            let index = match variants.iter().position(|v| v.ty == id) {
+                Some(index) => index,
+                None => {
+                    let name = names.get(&id).map_or("Error", |facts| facts.name.as_str());
+                    let rust_name = scope.claim(&naming::variant_name(name));
+                    variants.push(ErrorVariant { rust_name, ty: id.clone(), statuses: Vec::new() });
+                    variants.len() - 1
+                }
+            };
+            if !variants[index].statuses.contains(status) {
+                variants[index].statuses.push(status.clone());
+            }
+            op.errors.push(ErrorCase {
+                status: status.clone(),
+                ty: id,
+                variant: Some(variants[index].rust_name.clone()),
+            });
+        }
+    }
+    if variants.is_empty() {
+        return None;
+    }
+    if variants.len() == 1 {
+        for case in operations.iter_mut().flat_map(|op| &mut op.errors) {
+            case.variant = None;
+        }
+    }
+    Some(ErrorBody { name: naming::ERROR_BODY.to_owned(), variants })
+}
+
+/// The named type `ty` is, with aliases followed (they cannot cycle once checked); `None`
+/// when it is no named type or leads to one that is not.
+fn named_target(types: &IndexMap<TypeId, TypeDef>, ty: &TypeRef) -> Option<TypeId> {
+    let TypeRef::Named(mut id) = ty.clone() else { return None };
+    for _ in 0..=types.len() {
+        match &types.get(&id)?.kind {
+            TypeKind::Alias(TypeRef::Named(next)) => id = next.clone(),
+            TypeKind::Alias(_) => return None,
+            _ => return Some(id),
+        }
+    }
+    None
 }
 
 /// The body a success response carries: JSON first, then text, then bytes.

@@ -910,6 +910,8 @@ impl Client {
     /// the server cannot be reached, [`Error::Api`] for a status that is not a success, and
     /// [`Error::Decode`] when a success body does not fit.
     ///
+    /// An error body of a declared schema is decoded into `Error::Api`'s `decoded` field ([`Error::decoded`]): [`types::ErrorBody::NotFound`] for `404`; [`types::ErrorBody::Problem`] for `4XX`, `default`. A body that does not fit keeps `decoded` empty and says why in `decode_failure`; `body` keeps the text.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -939,6 +941,17 @@ impl Client {
             self.url(&["pets", id]),
         );
         request.security = &[&[Scheme::Token]];
+        request.errors = &[
+            (
+                crate::error::Declared::Code(404u16),
+                crate::error::error_body::<types::NotFound>,
+            ),
+            (
+                crate::error::Declared::Range(4u16),
+                crate::error::error_body::<types::Problem>,
+            ),
+            (crate::error::Declared::Default, crate::error::error_body::<types::Problem>),
+        ];
         let response = crate::http::execute(self, request).await?;
         crate::decode::json(operation, response)
     }

@@ -4,6 +4,9 @@
 
 use std::fmt;
 
+use crate::http::Request;
+use crate::types::ErrorBody;
+
 /// How much of an error body is kept, in bytes.
 pub(crate) const BODY_LIMIT: usize = 64 * 1024;
 
@@ -45,6 +48,14 @@ pub enum Error {
         /// The messages of a Django REST framework error body (`{"detail": …}` or
         /// `{"field": ["…"]}`), field errors as `field: message`; empty otherwise.
         messages: Vec<String>,
+        /// The body decoded into the schema the operation declares for this status (an exact
+        /// status over a range such as `4XX`, over `default`); `None` when it declares none
+        /// for it, or when the body does not fit (then `decode_failure` says why).
+        decoded: Option<Box<ErrorBody>>,
+        /// Why the body did not decode into the declared schema (the path of the value that
+        /// failed and what was wrong); `None` when it did, or when none is declared. `body`
+        /// keeps the text either way.
+        decode_failure: Option<String>,
     },
     /// A success response whose body is larger than
     /// [`RequestOptions::max_response_bytes`](crate::RequestOptions::max_response_bytes).
@@ -76,6 +87,16 @@ impl Error {
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match self {
             Error::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The error body of an [`Error::Api`], decoded into the schema the operation declares
+    /// for its status; `None` for other errors, or when it declares none or the body does not
+    /// fit (see `decode_failure`).
+    pub fn decoded(&self) -> Option<&ErrorBody> {
+        match self {
+            Error::Api { decoded, .. } => decoded.as_deref(),
             _ => None,
         }
     }
@@ -187,18 +208,77 @@ pub(crate) async fn read_capped(response: &mut reqwest::Response, limit: usize) 
     Ok(body)
 }
 
-/// Turns a non-success response into [`Error::Api`].
-pub(crate) async fn api_error(operation: &str, mut response: reqwest::Response) -> Error {
+/// Turns a non-success response to `request` into [`Error::Api`], its body decoded into the
+/// schema the operation declares for the status, if any.
+pub(crate) async fn api_error<S>(request: &Request<S>, mut response: reqwest::Response) -> Error {
     let status = response.status();
     let headers = Box::new(std::mem::take(response.headers_mut()));
-    let body = read_capped(&mut response, BODY_LIMIT).await.unwrap_or_default();
-    let body = String::from_utf8_lossy(&body).into_owned();
+    let bytes = read_capped(&mut response, BODY_LIMIT).await.unwrap_or_default();
+    let (decoded, decode_failure) = decode_declared(request.errors, status.as_u16(), &bytes);
+    let body = String::from_utf8_lossy(&bytes).into_owned();
     Error::Api {
-        operation: operation.to_owned(),
+        operation: request.operation.to_owned(),
         status,
         headers,
         messages: drf_messages(&body),
+        decoded,
+        decode_failure,
         body,
+    }
+}
+
+/// The statuses an error schema is declared for: one status (`404`), a range (`4XX`, by its
+/// first digit), or every status the operation declares nothing else for (`default`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Declared {
+    /// One status.
+    Code(u16),
+    /// A range: `4` is `4XX`.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+/// Decodes an error body into the [`ErrorBody`] of one declared schema.
+pub(crate) type ErrorDecoder = fn(&[u8]) -> Result<ErrorBody, String>;
+
+/// Decodes an error body as JSON into the declared schema `T`, or says why it does not fit:
+/// the path of the value that failed and serde's message (`at .error.code: invalid type: …`).
+pub(crate) fn error_body<T: serde::de::DeserializeOwned + Into<ErrorBody>>(body: &[u8]) -> Result<ErrorBody, String> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(deserializer) {
+        Ok(value) => Ok(value.into()),
+        Err(error) => {
+            let path = error.path().to_string();
+            let error = error.into_inner();
+            let text = error.to_string();
+            // The path says where; serde_json's " at line X column Y" would repeat it.
+            let message = text.split(" at line ").next().unwrap_or_default();
+            Err(match path.as_str() {
+                _ if error.is_syntax() || error.is_eof() => format!("the body is not JSON: {message}"),
+                "." => message.to_owned(),
+                path => format!("at .{path}: {message}"),
+            })
+        }
+    }
+}
+
+/// The decoded body and the reason it did not decode, for a `status` under the schemas an
+/// operation `declares`: an exact status first, then its range, then `default`. A status with
+/// no schema declared gives neither.
+fn decode_declared(
+    declares: &[(Declared, ErrorDecoder)],
+    status: u16,
+    body: &[u8],
+) -> (Option<Box<ErrorBody>>, Option<String>) {
+    let find = |wanted: Declared| declares.iter().find(|(declared, _)| *declared == wanted).map(|(_, decode)| decode);
+    let decoder = find(Declared::Code(status))
+        .or_else(|| find(Declared::Range(status / 100)))
+        .or_else(|| find(Declared::Default));
+    match decoder.map(|decode| decode(body)) {
+        None => (None, None),
+        Some(Ok(decoded)) => (Some(Box::new(decoded)), None),
+        Some(Err(why)) => (None, Some(why)),
     }
 }
 

@@ -383,6 +383,43 @@ pub struct Tree(pub Vec<Tree>);
 #[serde(transparent)]
 pub struct Index(pub std::collections::BTreeMap<String, Index>);
 
+/// The `NotFound` schema.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NotFound {
+    /// The `message` field.
+    pub message: String,
+}
+
+impl NotFound {
+    /// Creates a value from its required fields; the optional ones start unset.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
+
+/// The `Problem` schema.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Problem {
+    /// The `code` field.
+    pub code: i64,
+    /// The `detail` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl Problem {
+    /// Creates a value from its required fields; the optional ones start unset.
+    pub fn new(code: i64) -> Self {
+        Self { code, detail: None }
+    }
+
+    /// Sets `detail`.
+    pub fn detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
+    }
+}
+
 /// The `JobStateQueued` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobStateQueued {
@@ -588,4 +625,27 @@ pub enum UploadsCreateResponse {
     Ok(Upload),
     /// `202`: queued
     Accepted(Job),
+}
+
+/// The body of an error response, decoded into the schema the operation declares for its status (an exact status over a range such as `4XX`, over `default`): one variant per schema.
+///
+/// [`crate::Error::Api`] holds it in its `decoded` field, and [`crate::Error::decoded`] returns it; a body that does not fit leaves it `None` and says why in `decode_failure`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ErrorBody {
+    /// [`NotFound`], declared for `404`.
+    NotFound(NotFound),
+    /// [`Problem`], declared for `4XX`, `default`.
+    Problem(Problem),
+}
+
+impl From<NotFound> for ErrorBody {
+    fn from(value: NotFound) -> Self {
+        ErrorBody::NotFound(value)
+    }
+}
+
+impl From<Problem> for ErrorBody {
+    fn from(value: Problem) -> Self {
+        ErrorBody::Problem(value)
+    }
 }

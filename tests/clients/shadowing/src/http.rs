@@ -259,7 +259,15 @@ pub(crate) struct Request<S: 'static> {
 
 impl<S: 'static> Request<S> {
     pub(crate) fn new(operation: &'static str, method: Method, url: Url) -> Self {
-        Request { operation, method, url, query: Vec::new(), headers: Vec::new(), body: Body::Empty, security: &[] }
+        Request {
+            operation,
+            method,
+            url,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::Empty,
+            security: &[],
+        }
     }
 }
 
@@ -430,7 +438,7 @@ pub(crate) async fn send<S: Session>(session: &S, request: &Request<S::Scheme>) 
         }
         return match attempt {
             Attempt::Response(response) if response.status().is_success() => Ok(response),
-            Attempt::Response(response) => Err(api_error(request.operation, response).await),
+            Attempt::Response(response) => Err(api_error(request, response).await),
             Attempt::Failed(error) => Err(transport(request.operation, error)),
         };
     }
