@@ -188,10 +188,14 @@ fn method(
     if !op.errors.is_empty() {
         let entries = op.errors.iter().map(|case| {
             let declared = match case.status.parse::<u16>() {
-                Ok(code) => quote! { crate::error::Declared::Code(#code) },
+                Ok(code) => {
+                    let code = proc_macro2::Literal::u16_unsuffixed(code);
+                    quote! { crate::error::Declared::Code(#code) }
+                }
                 Err(_) if case.status == "default" => quote! { crate::error::Declared::Default },
                 Err(_) => {
-                    let hundreds = case.status[..1].parse::<u16>().unwrap_or_default();
+                    let hundreds = case.status.get(..1).and_then(|digit| digit.parse::<u16>().ok()).unwrap_or_default();
+                    let hundreds = proc_macro2::Literal::u16_unsuffixed(hundreds);
                     quote! { crate::error::Declared::Range(#hundreds) }
                 }
             };

@@ -943,11 +943,11 @@ impl Client {
         request.security = &[&[Scheme::Token]];
         request.errors = &[
             (
-                crate::error::Declared::Code(404u16),
+                crate::error::Declared::Code(404),
                 crate::error::error_body::<types::NotFound>,
             ),
             (
-                crate::error::Declared::Range(4u16),
+                crate::error::Declared::Range(4),
                 crate::error::error_body::<types::Problem>,
             ),
             (crate::error::Declared::Default, crate::error::error_body::<types::Problem>),
