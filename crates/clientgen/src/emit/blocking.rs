@@ -9,7 +9,7 @@ use crate::model::Api;
 
 /// The contents of `blocking.rs`.
 pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
-    let types_import = operations::mentions_types(methods).then(|| quote! { use crate::types; });
+    let types_import = operations::mentions_types(methods, false).then(|| quote! { use crate::types; });
     let wrappers = methods.iter().map(|m| {
         let Method { name, with_response, deprecated, params, args, ret, .. } = m;
         let (link, twin_link) = (

@@ -16,7 +16,7 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
         doc_attrs(&format!("A client for the {}.\n\nCheap to clone: clones share one connection pool.", api.title));
     let base_url_var = format!("{}_BASE_URL", config.env_prefix);
     let user_agent = config.user_agent();
-    let types_import = operations::mentions_types(methods).then(|| quote! { use crate::types; });
+    let types_import = operations::mentions_types(methods, true).then(|| quote! { use crate::types; });
     let credentials = credentials(api);
     let builder = builder(api);
     let client_impl = client_impl(api, config, methods);

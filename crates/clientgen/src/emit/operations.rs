@@ -291,11 +291,13 @@ fn read_body(api: &Api, body: &SuccessBody, names: &Names) -> Read {
     Read { ty, code }
 }
 
-/// Whether any method's signature names a generated type.
-pub fn mentions_types(methods: &[Method]) -> bool {
+/// Whether any method's signature names a generated type, or with `bodies`, its body (which
+/// does when it decodes a declared error schema; the blocking client's bodies call the async one).
+pub fn mentions_types(methods: &[Method], bodies: bool) -> bool {
     methods.iter().any(|m| {
         let (params, ret) = (&m.params, &m.ret);
-        quote! { #(#params)* #ret }.to_string().contains("types ::")
+        let body = bodies.then_some(&m.body);
+        quote! { #(#params)* #ret #body }.to_string().contains("types ::")
     })
 }
 
@@ -475,8 +477,8 @@ fn typed_errors_doc(api: &Api, op: &Operation) -> Option<String> {
     for case in &op.errors {
         let view = api.types.get(&case.ty).map_or(String::new(), |def| def.view(Direction::Response).name.clone());
         let target = match &case.variant {
-            Some(variant) => format!("[`types::{}::{variant}`]", errors.name),
-            None => format!("[`types::{view}`]"),
+            Some(variant) => format!("[`types::{0}::{variant}`](crate::types::{0}::{variant})", errors.name),
+            None => format!("[`types::{view}`](crate::types::{view})"),
         };
         let status = format!("`{}`", case.status);
         match groups.iter_mut().find(|(t, _)| *t == target) {

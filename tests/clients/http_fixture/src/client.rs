@@ -910,7 +910,7 @@ impl Client {
     /// the server cannot be reached, [`Error::Api`] for a status that is not a success, and
     /// [`Error::Decode`] when a success body does not fit.
     ///
-    /// An error body of a declared schema is decoded into `Error::Api`'s `decoded` field ([`Error::decoded`]): [`types::ErrorBody::NotFound`] for `404`; [`types::ErrorBody::Problem`] for `4XX`, `default`. A body that does not fit keeps `decoded` empty and says why in `decode_failure`; `body` keeps the text.
+    /// An error body of a declared schema is decoded into `Error::Api`'s `decoded` field ([`Error::decoded`]): [`types::ErrorBody::NotFound`](crate::types::ErrorBody::NotFound) for `404`; [`types::ErrorBody::Problem`](crate::types::ErrorBody::Problem) for `4XX`, `default`. A body that does not fit keeps `decoded` empty and says why in `decode_failure`; `body` keeps the text.
     ///
     /// # Example
     ///
