@@ -102,6 +102,8 @@ pub const BUILDER_METHODS: &[&str] = &[
     "allow_insecure_http",
     "user_agent",
     "http_client",
+    "default_header",
+    "hook",
     "default",
 ];
 

@@ -42,6 +42,7 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
             pub(crate) base_url: reqwest::Url,
             pub(crate) credentials: Credentials,
             pub(crate) options: RequestOptions,
+            pub(crate) extras: crate::http::Extras,
         }
 
         #credentials
@@ -59,6 +60,10 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
 
             fn options(&self) -> &RequestOptions {
                 &self.options
+            }
+
+            fn extras(&self) -> &crate::http::Extras {
+                &self.extras
             }
 
             fn authorize(
@@ -245,6 +250,7 @@ fn builder(api: &Api) -> TokenStream {
             connect_timeout: Option<Duration>,
             allow_insecure_http: bool,
             http_client: Option<reqwest::ClientBuilder>,
+            extras: crate::http::Extras,
         }
 
         impl ClientBuilder {
@@ -293,6 +299,27 @@ fn builder(api: &Api) -> TokenStream {
                 self
             }
 
+            /// Adds a header sent with every request to the base URL's origin, on every attempt: an
+            /// API version, say. A later call with the same name replaces the value.
+            ///
+            /// A header the call sets itself (a parameter, the body's content type, a credential)
+            /// wins over a default one of the same name, and a redirect to another host carries
+            /// none. An invalid name or value makes [`ClientBuilder::build`] fail, naming the
+            /// header.
+            pub fn default_header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.extras.default_header(name.as_ref(), value.as_ref());
+                self
+            }
+
+            /// Sets the [`Hook`](crate::Hook) that sees every request the client sends (each
+            /// attempt and redirect, with the operation id and attempt number) before it goes,
+            /// and may change it, and then the response or error it got. Copies made by
+            /// [`Client::with_options`] and its kin share it.
+            pub fn hook(mut self, hook: impl crate::Hook) -> Self {
+                self.extras.hook(std::sync::Arc::new(hook));
+                self
+            }
+
             /// Allows sending credentials over plain `http` to a host that is not loopback.
             ///
             /// Off by default: anyone on the network path could read them.
@@ -307,12 +334,14 @@ fn builder(api: &Api) -> TokenStream {
             ///
             /// [`Error::Config`] when the base URL is missing or not an `http(s)` URL, when
             /// credentials would go over plain `http` to a host that is not loopback (see
-            /// [`ClientBuilder::allow_insecure_http`]), or when the HTTP client cannot start.
+            /// [`ClientBuilder::allow_insecure_http`]), when a default header is not a valid
+            /// header, or when the HTTP client cannot start.
             pub fn build(self) -> Result<Client, Error> {
                 let url = #base_url;
                 let base_url = crate::http::base_url(&url, !self.credentials.is_empty(), self.allow_insecure_http)?;
                 let http = crate::http::http_client(self.http_client, USER_AGENT, self.connect_timeout)?;
-                Ok(Client { http, base_url, credentials: self.credentials, options: self.options })
+                let extras = self.extras.checked()?;
+                Ok(Client { http, base_url, credentials: self.credentials, options: self.options, extras })
             }
         }
 
