@@ -253,6 +253,38 @@ impl ClientBuilder {
     /// attempt and redirect, with the operation id and attempt number) before it goes,
     /// and may change it, and then the response or error it got. Copies made by
     /// [`Client::with_options`] and its kin share it.
+    ///
+    /// A hook that signs each request to the API (with an async step, were one needed):
+    ///
+    /// ```no_run
+    /// use shadowing::{AttemptInfo, Hook, HookFuture};
+    ///
+    /// struct Signer {
+    ///     key: String,
+    /// }
+    ///
+    /// impl Hook for Signer {
+    ///     fn before_send<'a>(&'a self, attempt: &'a AttemptInfo, request: &'a mut reqwest::Request) -> HookFuture<'a> {
+    ///         Box::pin(async move {
+    ///             // Only requests to the API: a redirect elsewhere is not signed.
+    ///             if attempt.to_base_origin {
+    ///                 let body = request.body().and_then(|body| body.as_bytes()).unwrap_or_default();
+    ///                 let signature = format!("{}:{}:{}", self.key.len(), request.method(), body.len());
+    ///                 request.headers_mut().insert("x-signature", signature.parse()?);
+    ///             }
+    ///             Ok(())
+    ///         })
+    ///     }
+    /// }
+    ///
+    /// # fn main() -> Result<(), shadowing::Error> {
+    /// let client = shadowing::Client::builder()
+    ///     .base_url("https://api.example.com")
+    ///     .hook(Signer { key: "signing-key".to_owned() })
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn hook(mut self, hook: impl crate::Hook) -> Self {
         self.extras.hook(std::sync::Arc::new(hook));
         self

@@ -246,23 +246,8 @@ pub type HookError = Box<dyn std::error::Error + Send + Sync>;
 /// `before_send` gets the request as it will go out, credentials and default headers added,
 /// and may change it: add a header, or sign it (the bytes of a body the client holds in memory
 /// are at `request.body().and_then(|body| body.as_bytes())`; a multipart body is a stream
-/// and has none). It is async, so a signature may come from elsewhere:
-///
-/// ```ignore
-/// struct Signer;
-///
-/// impl Hook for Signer {
-///     fn before_send<'a>(&'a self, attempt: &'a AttemptInfo, request: &'a mut reqwest::Request) -> HookFuture<'a> {
-///         Box::pin(async move {
-///             if attempt.to_base_origin {
-///                 let signature = sign(request.method(), request.url(), request.body()).await?;
-///                 request.headers_mut().insert("x-signature", signature.parse()?);
-///             }
-///             Ok(())
-///         })
-///     }
-/// }
-/// ```
+/// and has none). It is async, so a signature may come from elsewhere;
+/// [`crate::ClientBuilder::hook`] shows one.
 ///
 /// What a hook must not do:
 ///
