@@ -184,6 +184,7 @@ fn errors_section(out: &mut String, krate: &str, features: &Features) {
              `{{\"field\": [\"…\"]}}`), field errors as `field: message`, and its one-line message shows them."
         );
     }
+    let _ = writeln!(out, "- `Hook`: the client's hook refused to let a request go (see below); it was not sent.");
     let _ = writeln!(out, "- `TooLarge`: a success body was larger than `RequestOptions::max_response_bytes`.");
     let _ =
         writeln!(out, "- `Decode`: a success response did not match the declared type; the error names the field.\n");
