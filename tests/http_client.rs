@@ -528,3 +528,140 @@ async fn a_declared_error_schema_decodes_into_its_type_and_a_body_that_does_not_
     let Error::Api { decoded: None, decode_failure: None, body, .. } = &item else { panic!("{item:?}") };
     assert_eq!(body, r#"{"message": "no item"}"#);
 }
+
+/// A hook that records what it is shown and signs each request with its attempt number.
+#[derive(Default)]
+struct Recorder {
+    seen: std::sync::Mutex<Vec<(http_fixture::AttemptInfo, Option<u16>)>>,
+}
+
+impl http_fixture::Hook for Recorder {
+    fn before_send<'a>(
+        &'a self,
+        attempt: &'a http_fixture::AttemptInfo,
+        request: &'a mut reqwest::Request,
+    ) -> http_fixture::HookFuture<'a> {
+        Box::pin(async move {
+            // Signing may await something.
+            tokio::task::yield_now().await;
+            let signature = format!("{}-{}", attempt.operation_id, attempt.attempt);
+            request.headers_mut().insert("x-signature", signature.parse()?);
+            Ok(())
+        })
+    }
+
+    fn on_response(&self, attempt: &http_fixture::AttemptInfo, response: &reqwest::Response) {
+        self.seen.lock().unwrap().push((*attempt, Some(response.status().as_u16())));
+    }
+
+    fn on_error(&self, attempt: &http_fixture::AttemptInfo, _error: &reqwest::Error) {
+        self.seen.lock().unwrap().push((*attempt, None));
+    }
+}
+
+impl Recorder {
+    /// (operation id, attempt, redirect, to the base origin, status) of each request seen.
+    fn summary(&self) -> Vec<(&'static str, u32, u32, bool, Option<u16>)> {
+        let seen = self.seen.lock().unwrap();
+        seen.iter().map(|(a, status)| (a.operation_id, a.attempt, a.redirect, a.to_base_origin, *status)).collect()
+    }
+}
+
+#[tokio::test]
+async fn the_hook_sees_every_attempt_of_a_retried_get() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(item()))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let recorder = std::sync::Arc::new(Recorder::default());
+    let client =
+        Client::builder().base_url(server.uri()).token(SECRET).hook(recorder.clone()).build().expect("client builds");
+    // A copy with other options keeps the hook.
+    let item = client.with_options(fast()).items_read(7, &Default::default()).await.expect("third attempt");
+    assert_eq!(item.id, 7);
+    assert_eq!(
+        recorder.summary(),
+        [
+            ("items_read", 1, 0, true, Some(503)),
+            ("items_read", 2, 0, true, Some(503)),
+            ("items_read", 3, 0, true, Some(200))
+        ]
+    );
+    let seen = recorder.seen.lock().unwrap().clone();
+    assert!(seen.iter().all(|(a, _)| a.method == "GET" && a.path == "/items/{id}"), "{seen:?}");
+    let requests = server.received_requests().await.expect("recorded");
+    let signatures: Vec<&str> =
+        requests.iter().filter_map(|r| r.headers.get("x-signature").and_then(|v| v.to_str().ok())).collect();
+    assert_eq!(signatures, ["items_read-1", "items_read-2", "items_read-3"], "the hook's header went out");
+}
+
+#[tokio::test]
+async fn the_hook_sees_redirects_and_failed_connections() {
+    let (server, _elsewhere) = redirect_to_another_host().await;
+    let recorder = std::sync::Arc::new(Recorder::default());
+    let client = Client::builder()
+        .base_url(server.uri())
+        .token(SECRET)
+        .options(fast())
+        .hook(recorder.clone())
+        .build()
+        .expect("client builds");
+    client.items_read(1, &Default::default()).await.expect("followed");
+    assert_eq!(recorder.summary(), [("items_read", 1, 0, true, Some(302)), ("items_read", 1, 1, false, Some(200))]);
+
+    // Nothing listens on the discard port: both attempts fail to connect.
+    let recorder = std::sync::Arc::new(Recorder::default());
+    let client =
+        Client::builder().base_url("http://127.0.0.1:9").options(fast().max_retries(1)).hook(recorder.clone()).build();
+    client.expect("client builds").health().await.expect_err("nothing listens");
+    assert_eq!(recorder.summary(), [("health", 1, 0, true, None), ("health", 2, 0, true, None)]);
+}
+
+#[tokio::test]
+async fn default_headers_go_with_every_attempt_but_never_over_credentials_or_to_another_host() {
+    let server = MockServer::start().await;
+    fail_then(&server, "GET", ResponseTemplate::new(503), ResponseTemplate::new(200).set_body_json(item())).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .token(SECRET)
+        .options(fast())
+        .default_header("OpenAI-Beta", "assistants=v2")
+        .default_header("Authorization", "Bearer not-the-credential")
+        .build()
+        .expect("client builds");
+    client.items_read(1, &Default::default()).await.expect("retried");
+    let requests = server.received_requests().await.expect("recorded");
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(request.headers.get("openai-beta").and_then(|v| v.to_str().ok()), Some("assistants=v2"));
+        let auth: Vec<_> = request.headers.get_all("authorization").iter().collect();
+        assert_eq!(auth, ["Bearer s3cr3t-token"], "the credential wins");
+    }
+
+    let (server, elsewhere) = redirect_to_another_host().await;
+    let client =
+        Client::builder().base_url(server.uri()).token(SECRET).default_header("x-api-version", "2").build().unwrap();
+    client.items_read(1, &Default::default()).await.expect("followed");
+    let first = &server.received_requests().await.expect("recorded")[0];
+    assert_eq!(first.headers.get("x-api-version").and_then(|v| v.to_str().ok()), Some("2"));
+    let followed = &elsewhere.received_requests().await.expect("recorded")[0];
+    assert!(followed.headers.get("x-api-version").is_none(), "a default header reached another host");
+}
+
+#[test]
+fn an_invalid_default_header_fails_the_build_naming_it() {
+    let builder = || Client::builder().base_url("https://api.example.com");
+    let error = builder().default_header("bad name", "x").build().expect_err("invalid name");
+    assert!(matches!(error, Error::Config { .. }), "{error:?}");
+    assert!(error.to_string().contains(r#"default header "bad name" is not a valid header name"#), "{error}");
+    let error = builder().default_header("x-version", "two\nlines").build().expect_err("invalid value");
+    assert!(error.to_string().contains(r#"default header "x-version" has a value"#), "{error}");
+}

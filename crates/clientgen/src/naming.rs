@@ -107,6 +107,8 @@ pub const BUILDER_METHODS: &[&str] = &[
     "allow_insecure_http",
     "user_agent",
     "http_client",
+    "default_header",
+    "hook",
     "default",
 ];
 

@@ -1,9 +1,13 @@
 //! The path every call takes: credentials, redirects, retries and timeouts.
 
+use std::fmt;
+use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
 
 use crate::error::{api_error, read_capped, too_large, transport};
@@ -197,6 +201,158 @@ impl<T> ApiResponse<T> {
     }
 }
 
+/// What a [`Hook`] is told about one request of a call.
+///
+/// A call makes one or more attempts (the first, then each retry), and an attempt sends one
+/// request, then one more for each redirect it follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AttemptInfo {
+    /// The operation's `operationId` in the spec (or, when it has none, the name the client
+    /// derived from its method and path).
+    pub operation_id: &'static str,
+    /// The operation's HTTP method, as the spec declares it (a redirect may change the method
+    /// of the request actually sent: see the request itself).
+    pub method: &'static str,
+    /// The operation's path as the spec writes it, with its `{parameters}` unfilled.
+    pub path: &'static str,
+    /// Which attempt this is: 1 for the first, 2 for the first retry, and so on.
+    pub attempt: u32,
+    /// How many redirects this attempt has followed before this request: 0 for the request
+    /// the attempt starts with.
+    pub redirect: u32,
+    /// Whether the request goes to the base URL's origin, and so carries the client's
+    /// credentials and default headers. A redirect to another host does not.
+    pub to_base_origin: bool,
+}
+
+/// What [`Hook::before_send`] returns: a future, boxed so that hooks can be shared as
+/// `Arc<dyn Hook>`.
+pub type HookFuture<'a> = Pin<Box<dyn Future<Output = Result<(), HookError>> + Send + 'a>>;
+
+/// Why a hook refused to let a request go; the call ends with [`Error::Hook`].
+pub type HookError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Code of the caller's that sees every request a client sends, and what came back.
+///
+/// Set one with [`crate::ClientBuilder::hook`]; copies of the client made by
+/// [`crate::Client::with_options`] and its kin share it. Every method has a default that does
+/// nothing, so a hook implements only what it needs. Each request of each attempt (retries
+/// and redirects included, see [`AttemptInfo`]) goes through [`Hook::before_send`] and then
+/// through exactly one of [`Hook::on_response`] and [`Hook::on_error`].
+///
+/// `before_send` gets the request as it will go out, credentials and default headers added,
+/// and may change it: add a header, or sign it (the bytes of a body the client holds in memory
+/// are at `request.body().and_then(|body| body.as_bytes())`; a multipart body is a stream
+/// and has none). It is async, so a signature may come from elsewhere;
+/// [`crate::ClientBuilder::hook`] shows one.
+///
+/// What a hook must not do:
+///
+/// - read a response's body: it is the caller's, and the hook sees the response by reference
+///   only, before the client reads it;
+/// - block the thread (sleep, wait on a lock held across calls, do blocking I/O): hooks run
+///   inside the async runtime, on the call's task; await instead, in `before_send`;
+/// - send credentials where the client would not: `before_send` runs for redirects to other
+///   hosts too, so a hook that adds a secret checks [`AttemptInfo::to_base_origin`] first;
+/// - make the request unsafe to repeat: the client retries as the operation's method allows,
+///   whatever the hook changed, and each attempt starts again from the call's own request;
+/// - panic: a panic unwinds through the call.
+///
+/// An error from `before_send` ends the call at once with [`Error::Hook`], without sending the
+/// request and without a retry.
+pub trait Hook: Send + Sync + 'static {
+    /// Sees, and may change, a request just before it is sent.
+    fn before_send<'a>(&'a self, attempt: &'a AttemptInfo, request: &'a mut reqwest::Request) -> HookFuture<'a> {
+        let _ = (attempt, request);
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    /// Sees the status and headers of a response to a request (of any status, redirects
+    /// included), before the client reads its body or decides on a retry.
+    fn on_response(&self, attempt: &AttemptInfo, response: &reqwest::Response) {
+        let _ = (attempt, response);
+    }
+
+    /// Sees why a request got no response (the connection failed, timed out or broke).
+    ///
+    /// The error's message holds the URL, query included: with an API key in the query it
+    /// holds the key, so a hook that logs it should log `error.without_url()` instead.
+    fn on_error(&self, attempt: &AttemptInfo, error: &reqwest::Error) {
+        let _ = (attempt, error);
+    }
+}
+
+impl<H: Hook + ?Sized> Hook for Arc<H> {
+    fn before_send<'a>(&'a self, attempt: &'a AttemptInfo, request: &'a mut reqwest::Request) -> HookFuture<'a> {
+        (**self).before_send(attempt, request)
+    }
+
+    fn on_response(&self, attempt: &AttemptInfo, response: &reqwest::Response) {
+        (**self).on_response(attempt, response);
+    }
+
+    fn on_error(&self, attempt: &AttemptInfo, error: &reqwest::Error) {
+        (**self).on_error(attempt, error);
+    }
+}
+
+/// What a client adds to its calls besides credentials: the default headers and the hook, set
+/// on its builder and shared by its copies. `Debug` shows the headers' names only.
+#[derive(Clone, Default)]
+pub(crate) struct Extras {
+    headers: HeaderMap,
+    /// Why the first default header that is not a valid header is not, reported at build.
+    invalid: Option<String>,
+    hook: Option<Arc<dyn Hook>>,
+}
+
+impl Extras {
+    /// Adds a default header, replacing one of the same name; an invalid name or value is
+    /// kept as an error for [`Extras::checked`], which names the header (never its value).
+    pub(crate) fn default_header(&mut self, name: &str, value: &str) {
+        let problem = match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            (Ok(name), Ok(value)) => {
+                self.headers.insert(name, value);
+                return;
+            }
+            (Err(_), _) => format!("default header {name:?} is not a valid header name"),
+            (Ok(_), Err(_)) => format!("default header {name:?} has a value that is not a valid header value"),
+        };
+        self.invalid.get_or_insert(problem);
+    }
+
+    /// Sets the hook, replacing any other.
+    pub(crate) fn hook(&mut self, hook: Arc<dyn Hook>) {
+        self.hook = Some(hook);
+    }
+
+    /// The extras, or [`Error::Config`] naming the first default header that is invalid.
+    pub(crate) fn checked(self) -> Result<Extras, Error> {
+        match self.invalid {
+            Some(problem) => Err(Error::config(problem)),
+            None => Ok(self),
+        }
+    }
+
+    /// Adds the default headers a request does not have already: one the call sets itself (a
+    /// parameter, a content type, a credential) wins.
+    fn fill(&self, headers: &mut HeaderMap) {
+        for (name, value) in &self.headers {
+            headers.entry(name).or_insert_with(|| value.clone());
+        }
+    }
+}
+
+impl fmt::Debug for Extras {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Extras")
+            .field("default_headers", &self.headers.keys().map(HeaderName::as_str).collect::<Vec<_>>())
+            .field("hook", &self.hook.is_some())
+            .finish()
+    }
+}
+
 /// What a client hands the runtime to send its calls: its HTTP client, base URL and options,
 /// and its credentials, which it adds to a request for the security schemes the operation
 /// accepts.
@@ -212,6 +368,9 @@ pub(crate) trait Session {
 
     /// How calls are retried and timed out.
     fn options(&self) -> &RequestOptions;
+
+    /// The default headers and the hook.
+    fn extras(&self) -> &Extras;
 
     /// Adds the credentials of the first of `alternatives` that is fully configured; with no
     /// alternatives, none. Fails when no alternative is.
@@ -247,6 +406,9 @@ pub(crate) fn chosen_alternative<'a, S: Copy>(
 
 /// One call, described before it is sent; sent as often as retries and redirects need.
 pub(crate) struct Request<S: 'static> {
+    /// The spec's `operationId` (or the name derived from method and path).
+    pub(crate) operation_id: &'static str,
+    /// `METHOD /path`, with the path as the spec writes it.
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
     pub(crate) url: Url,
@@ -260,8 +422,9 @@ pub(crate) struct Request<S: 'static> {
 }
 
 impl<S: 'static> Request<S> {
-    pub(crate) fn new(operation: &'static str, method: Method, url: Url) -> Self {
+    pub(crate) fn new(operation_id: &'static str, operation: &'static str, method: Method, url: Url) -> Self {
         Request {
+            operation_id,
             operation,
             method,
             url,
@@ -465,10 +628,18 @@ pub(crate) async fn execute<S: Session>(session: &S, request: Request<S::Scheme>
 /// returns a success with its body still unread, for the caller to read as it needs (whole,
 /// as a stream of bytes, or as events). Any status but a success becomes [`Error::Api`].
 pub(crate) async fn send<S: Session>(session: &S, request: &Request<S::Scheme>) -> Result<reqwest::Response, Error> {
+    let call = retried(session, request);
+    #[cfg(feature = "tracing")]
+    let call = traced(request.operation_id, request.operation, call);
+    call.await
+}
+
+/// [`send`]'s attempts: the first, then each retry the options allow.
+async fn retried<S: Session>(session: &S, request: &Request<S::Scheme>) -> Result<reqwest::Response, Error> {
     let options = session.options();
     let mut retries = 0;
     loop {
-        let attempt = attempt(session, request).await?;
+        let attempt = attempt(session, request, retries + 1).await?;
         let delay = match &attempt {
             Attempt::Response(response) if response.status().is_success() => None,
             Attempt::Response(response) => {
@@ -489,9 +660,13 @@ pub(crate) async fn send<S: Session>(session: &S, request: &Request<S::Scheme>) 
     }
 }
 
-/// Sends `request` once, following redirects. Credentials go only to the base URL's
-/// origin: a redirect elsewhere is followed without them.
-async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Result<Attempt, Error> {
+/// Sends `request` once, following redirects: attempt `number` of the call. Credentials and
+/// default headers go only to the base URL's origin: a redirect elsewhere is followed without
+/// them. The hook sees each request sent and what came back.
+async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>, number: u32) -> Result<Attempt, Error> {
+    let extras = session.extras();
+    #[cfg(feature = "tracing")]
+    tracing::Span::current().record("attempt", number);
     let mut url = request.url.clone();
     let mut method = request.method.clone();
     let mut with_body = true;
@@ -507,13 +682,39 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
         if with_body {
             builder = request.body.attach(builder)?;
         }
-        if same_origin(&url, session.base_url()) {
+        let to_base_origin = same_origin(&url, session.base_url());
+        if to_base_origin {
             builder = session.authorize(request.operation, builder, request.security)?;
         }
-        let response = match builder.send().await {
-            Ok(response) => response,
+        let mut outgoing = match builder.build() {
+            Ok(outgoing) => outgoing,
             Err(error) => return Ok(Attempt::Failed(error)),
         };
+        if to_base_origin {
+            extras.fill(outgoing.headers_mut());
+        }
+        let (method_text, path) = request.operation.split_once(' ').unwrap_or(("", request.operation));
+        let info = AttemptInfo {
+            operation_id: request.operation_id,
+            method: method_text,
+            path,
+            attempt: number,
+            redirect: u32::try_from(redirects).unwrap_or(u32::MAX),
+            to_base_origin,
+        };
+        if let Some(hook) = &extras.hook {
+            hook.before_send(&info, &mut outgoing)
+                .await
+                .map_err(|source| Error::Hook { operation: request.operation.to_owned(), source })?;
+        }
+        let response = match session.http().execute(outgoing).await {
+            Ok(response) => response,
+            Err(error) => {
+                observe(extras, &info, Err(&error));
+                return Ok(Attempt::Failed(error));
+            }
+        };
+        observe(extras, &info, Ok(&response));
         let Some(next) = redirect_target(&response, &url).filter(|_| redirects < MAX_REDIRECTS) else {
             return Ok(Attempt::Response(response));
         };
@@ -528,6 +729,95 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
         }
         url = next;
         redirects += 1;
+    }
+}
+
+/// Shows what came back for one request to the hook, and as an event to `tracing` (status or
+/// the kind of failure only: never a URL, header or body).
+fn observe(extras: &Extras, info: &AttemptInfo, outcome: Result<&reqwest::Response, &reqwest::Error>) {
+    match outcome {
+        Ok(response) => {
+            #[cfg(feature = "tracing")]
+            tracing::debug!(
+                attempt = info.attempt,
+                redirect = info.redirect,
+                status = response.status().as_u16(),
+                "response"
+            );
+            if let Some(hook) = &extras.hook {
+                hook.on_response(info, response);
+            }
+        }
+        Err(error) => {
+            #[cfg(feature = "tracing")]
+            tracing::debug!(
+                attempt = info.attempt,
+                redirect = info.redirect,
+                error = failure_kind(error),
+                "no response"
+            );
+            if let Some(hook) = &extras.hook {
+                hook.on_error(info, error);
+            }
+        }
+    }
+}
+
+#[cfg(feature = "tracing")]
+/// Runs a call in a span of its own: `operation_id`, `method`, `path` (the spec's template),
+/// and, as they become known, the `attempt` under way, the final `status` or `error` kind,
+/// and the call's `duration_ms` up to its response's headers (or its failure). No field
+/// holds a URL, a header, a credential or a body.
+async fn traced(
+    operation_id: &'static str,
+    operation: &'static str,
+    call: impl Future<Output = Result<reqwest::Response, Error>>,
+) -> Result<reqwest::Response, Error> {
+    use tracing::field::Empty;
+    let (method, path) = operation.split_once(' ').unwrap_or(("", operation));
+    let span = tracing::info_span!(
+        "call",
+        operation_id,
+        method,
+        path,
+        attempt = Empty,
+        status = Empty,
+        error = Empty,
+        duration_ms = Empty
+    );
+    let started = std::time::Instant::now();
+    let result = tracing::Instrument::instrument(call, span.clone()).await;
+    span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+    match &result {
+        Ok(response) => {
+            span.record("status", response.status().as_u16());
+        }
+        Err(error) => {
+            if let Some(status) = error.status() {
+                span.record("status", status.as_u16());
+            }
+            let kind = match error {
+                Error::Api { .. } => "status",
+                Error::Transport { source, .. } => failure_kind(source),
+                Error::Hook { .. } => "hook",
+                Error::Config { .. } => "config",
+                _ => "other",
+            };
+            span.record("error", kind);
+        }
+    }
+    result
+}
+
+#[cfg(feature = "tracing")]
+/// What kind of failure left a request without a response, in a word.
+fn failure_kind(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "timeout"
+    } else if error.is_connect() {
+        "connect"
+    } else {
+        "transport"
     }
 }
 
@@ -679,6 +969,184 @@ mod tests {
         }
         let base = Url::parse("https://api.example.com/v1/").unwrap();
         assert_eq!(join_path(&base, &["items", "a b"]).as_str(), "https://api.example.com/v1/items/a%20b");
+    }
+
+    #[test]
+    fn default_headers_fill_gaps_and_invalid_ones_are_named_at_build() {
+        let mut extras = Extras::default();
+        extras.default_header("OpenAI-Beta", "assistants=v2");
+        extras.default_header("authorization", "Bearer default");
+        extras.default_header("openai-beta", "assistants=v3");
+        let extras = extras.checked().expect("valid headers");
+        let mut headers = HeaderMap::new();
+        headers.insert("authorization", "Bearer credential".parse().unwrap());
+        extras.fill(&mut headers);
+        assert_eq!(headers["openai-beta"], "assistants=v3", "a later default replaces an earlier one");
+        assert_eq!(headers["authorization"], "Bearer credential", "what the call sets wins");
+        assert_eq!(
+            format!("{extras:?}"),
+            r#"Extras { default_headers: ["openai-beta", "authorization"], hook: false }"#
+        );
+
+        let mut bad_name = Extras::default();
+        bad_name.default_header("bad header", "x");
+        bad_name.default_header("also bad", "y");
+        let error = bad_name.checked().unwrap_err().to_string();
+        assert!(error.contains(r#"default header "bad header" is not a valid header name"#), "{error}");
+        let mut bad_value = Extras::default();
+        bad_value.default_header("x-token", "line\nbreak");
+        let error = bad_value.checked().unwrap_err().to_string();
+        assert!(error.contains(r#""x-token" has a value that is not a valid header value"#), "{error}");
+        assert!(!error.contains("break"), "the value is not shown: {error}");
+    }
+
+    /// A session over a loopback address, with a hook.
+    struct TestSession {
+        http: reqwest::Client,
+        base_url: Url,
+        options: RequestOptions,
+        extras: Extras,
+    }
+
+    impl Session for TestSession {
+        type Scheme = ();
+
+        fn http(&self) -> &reqwest::Client {
+            &self.http
+        }
+
+        fn base_url(&self) -> &Url {
+            &self.base_url
+        }
+
+        fn options(&self) -> &RequestOptions {
+            &self.options
+        }
+
+        fn extras(&self) -> &Extras {
+            &self.extras
+        }
+
+        fn authorize(
+            &self,
+            _operation: &str,
+            request: reqwest::RequestBuilder,
+            _alternatives: &[&[()]],
+        ) -> Result<reqwest::RequestBuilder, Error> {
+            Ok(request.header("authorization", "Bearer secret"))
+        }
+    }
+
+    /// Answers each connection with the next of `statuses`, recording what it was sent.
+    fn loopback(statuses: Vec<u16>) -> (Url, std::thread::JoinHandle<Vec<String>>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+        let server = std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            for status in statuses {
+                let (mut stream, _) = listener.accept().unwrap();
+                let mut request = Vec::new();
+                let mut buffer = [0; 4096];
+                while !request.ends_with(b"\r\n\r\n") {
+                    let read = stream.read(&mut buffer).unwrap();
+                    if read == 0 {
+                        break;
+                    }
+                    request.extend_from_slice(&buffer[..read]);
+                }
+                seen.push(String::from_utf8_lossy(&request).to_lowercase());
+                let answer = format!("HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+                stream.write_all(answer.as_bytes()).unwrap();
+            }
+            seen
+        });
+        (url, server)
+    }
+
+    #[derive(Default)]
+    struct Recorder {
+        seen: std::sync::Mutex<Vec<(AttemptInfo, Option<u16>)>>,
+    }
+
+    impl Hook for Recorder {
+        fn before_send<'a>(&'a self, attempt: &'a AttemptInfo, request: &'a mut reqwest::Request) -> HookFuture<'a> {
+            Box::pin(async move {
+                tokio::task::yield_now().await;
+                request.headers_mut().insert("x-attempt", attempt.attempt.into());
+                Ok(())
+            })
+        }
+
+        fn on_response(&self, attempt: &AttemptInfo, response: &reqwest::Response) {
+            self.seen.lock().unwrap().push((*attempt, Some(response.status().as_u16())));
+        }
+
+        fn on_error(&self, attempt: &AttemptInfo, _error: &reqwest::Error) {
+            self.seen.lock().unwrap().push((*attempt, None));
+        }
+    }
+
+    fn session(base_url: Url, extras: Extras) -> TestSession {
+        let options =
+            RequestOptions::default().initial_backoff(Duration::from_millis(1)).max_backoff(Duration::from_millis(2));
+        TestSession { http: http_client(None, "test", None).unwrap(), base_url, options, extras }
+    }
+
+    #[tokio::test]
+    async fn the_hook_sees_every_attempt_and_may_change_the_request() {
+        let (base_url, server) = loopback(vec![503, 503, 200]);
+        let recorder = Arc::new(Recorder::default());
+        let mut extras = Extras::default();
+        extras.hook(recorder.clone());
+        extras.default_header("x-version", "2");
+        extras.default_header("authorization", "Bearer default");
+        let session = session(base_url.clone(), extras);
+        let request =
+            Request::<()>::new("itemsRead", "GET /items/{id}", Method::GET, join_path(&base_url, &["items", "1"]));
+        let response = send(&session, &request).await.expect("the third attempt succeeds");
+        assert_eq!(response.status(), StatusCode::OK);
+        let seen = recorder.seen.lock().unwrap().clone();
+        let expected = |attempt, status| {
+            let info = AttemptInfo {
+                operation_id: "itemsRead",
+                method: "GET",
+                path: "/items/{id}",
+                attempt,
+                redirect: 0,
+                to_base_origin: true,
+            };
+            (info, Some(status))
+        };
+        assert_eq!(seen, [expected(1, 503), expected(2, 503), expected(3, 200)]);
+        let sent = server.join().unwrap();
+        for (number, request) in sent.iter().enumerate() {
+            assert!(request.contains(&format!("x-attempt: {}\r\n", number + 1)), "{request}");
+            assert!(request.contains("x-version: 2\r\n"), "{request}");
+            assert!(request.contains("authorization: bearer secret\r\n"), "the credential wins: {request}");
+            assert!(!request.contains("bearer default"), "{request}");
+        }
+    }
+
+    struct Refuses;
+
+    impl Hook for Refuses {
+        fn before_send<'a>(&'a self, _: &'a AttemptInfo, _: &'a mut reqwest::Request) -> HookFuture<'a> {
+            Box::pin(async { Err("no signing key".into()) })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_hook_that_fails_ends_the_call_unsent() {
+        let mut extras = Extras::default();
+        extras.hook(Arc::new(Refuses));
+        // Nothing listens at this address: the call must end before connecting.
+        let base_url = Url::parse("http://127.0.0.1:9/").unwrap();
+        let session = session(base_url.clone(), extras);
+        let request = Request::<()>::new("itemsRead", "GET /items", Method::GET, base_url);
+        let error = send(&session, &request).await.unwrap_err();
+        assert!(matches!(error, Error::Hook { .. }), "{error:?}");
+        assert_eq!(error.to_string(), "GET /items: the client's hook refused the request: no signing key");
     }
 
     /// The defaults the docs of `RequestOptions` state are the constants it uses.

@@ -24,7 +24,7 @@ mod support;
 mod validate;
 
 pub use error::Error;
-pub use http::{ApiResponse, RequestOptions};
+pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
 
 /// What `types` re-exports in a generated crate.
 pub mod types {

@@ -23,6 +23,7 @@ pub struct Client {
     pub(crate) base_url: reqwest::Url,
     pub(crate) credentials: Credentials,
     pub(crate) options: RequestOptions,
+    pub(crate) extras: crate::http::Extras,
 }
 
 /// Credentials, printed as `***` by `Debug`.
@@ -117,6 +118,10 @@ impl crate::http::Session for Client {
         &self.options
     }
 
+    fn extras(&self) -> &crate::http::Extras {
+        &self.extras
+    }
+
     fn authorize(
         &self,
         operation: &str,
@@ -146,6 +151,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     allow_insecure_http: bool,
     http_client: Option<reqwest::ClientBuilder>,
+    extras: crate::http::Extras,
 }
 
 impl ClientBuilder {
@@ -208,6 +214,63 @@ impl ClientBuilder {
         self
     }
 
+    /// Adds a header sent with every request to the base URL's origin, on every attempt: an
+    /// API version, say. A later call with the same name replaces the value.
+    ///
+    /// A header the call sets itself (a parameter, the body's content type, a credential)
+    /// wins over a default one of the same name, and a redirect to another host carries
+    /// none. An invalid name or value makes [`ClientBuilder::build`] fail, naming the
+    /// header.
+    pub fn default_header(
+        mut self,
+        name: impl AsRef<str>,
+        value: impl AsRef<str>,
+    ) -> Self {
+        self.extras.default_header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// Sets the [`Hook`](crate::Hook) that sees every request the client sends (each
+    /// attempt and redirect, with the operation id and attempt number) before it goes,
+    /// and may change it, and then the response or error it got. Copies made by
+    /// [`Client::with_options`] and its kin share it.
+    ///
+    /// A hook that signs each request to the API (with an async step, were one needed):
+    ///
+    /// ```no_run
+    /// use creatify::{AttemptInfo, Hook, HookFuture};
+    ///
+    /// struct Signer {
+    ///     key: String,
+    /// }
+    ///
+    /// impl Hook for Signer {
+    ///     fn before_send<'a>(&'a self, attempt: &'a AttemptInfo, request: &'a mut reqwest::Request) -> HookFuture<'a> {
+    ///         Box::pin(async move {
+    ///             // Only requests to the API: a redirect elsewhere is not signed.
+    ///             if attempt.to_base_origin {
+    ///                 let body = request.body().and_then(|body| body.as_bytes()).unwrap_or_default();
+    ///                 let signature = format!("{}:{}:{}", self.key.len(), request.method(), body.len());
+    ///                 request.headers_mut().insert("x-signature", signature.parse()?);
+    ///             }
+    ///             Ok(())
+    ///         })
+    ///     }
+    /// }
+    ///
+    /// # fn main() -> Result<(), creatify::Error> {
+    /// let client = creatify::Client::builder()
+    ///     .base_url("https://api.example.com")
+    ///     .hook(Signer { key: "signing-key".to_owned() })
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn hook(mut self, hook: impl crate::Hook) -> Self {
+        self.extras.hook(std::sync::Arc::new(hook));
+        self
+    }
+
     /// Allows sending credentials over plain `http` to a host that is not loopback.
     ///
     /// Off by default: anyone on the network path could read them.
@@ -222,7 +285,8 @@ impl ClientBuilder {
     ///
     /// [`Error::Config`] when the base URL is missing or not an `http(s)` URL, when
     /// credentials would go over plain `http` to a host that is not loopback (see
-    /// [`ClientBuilder::allow_insecure_http`]), or when the HTTP client cannot start.
+    /// [`ClientBuilder::allow_insecure_http`]), when a default header is not a valid
+    /// header, or when the HTTP client cannot start.
     pub fn build(self) -> Result<Client, Error> {
         let url = self.base_url.unwrap_or_else(|| "https://api.creatify.ai".to_owned());
         let base_url = crate::http::base_url(
@@ -235,11 +299,13 @@ impl ClientBuilder {
             USER_AGENT,
             self.connect_timeout,
         )?;
+        let extras = self.extras.checked()?;
         Ok(Client {
             http,
             base_url,
             credentials: self.credentials,
             options: self.options,
+            extras,
         })
     }
 }
@@ -360,6 +426,7 @@ impl Client {
         body.validate()?;
         let operation = "POST /api/lipsyncs/preview/";
         let mut request = Request::new(
+            "lipsyncs_preview_create",
             operation,
             reqwest::Method::POST,
             self.url(&["api", "lipsyncs", "preview", ""]),
@@ -426,6 +493,7 @@ impl Client {
         body.validate()?;
         let operation = "POST /api/lipsyncs/preview/";
         let mut request = Request::new(
+            "lipsyncs_preview_create",
             operation,
             reqwest::Method::POST,
             self.url(&["api", "lipsyncs", "preview", ""]),
@@ -492,6 +560,7 @@ impl Client {
         body.validate()?;
         let operation = "POST /api/lipsyncs/preview/";
         let mut request = Request::new(
+            "lipsyncs_preview_create",
             operation,
             reqwest::Method::POST,
             self.url(&["api", "lipsyncs", "preview", ""]),

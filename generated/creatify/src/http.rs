@@ -2,10 +2,14 @@
 
 //! The path every call takes: credentials, redirects, retries and timeouts.
 
+use std::fmt;
+use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
 
 use crate::error::{api_error, read_capped, too_large, transport};
@@ -199,6 +203,158 @@ impl<T> ApiResponse<T> {
     }
 }
 
+/// What a [`Hook`] is told about one request of a call.
+///
+/// A call makes one or more attempts (the first, then each retry), and an attempt sends one
+/// request, then one more for each redirect it follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AttemptInfo {
+    /// The operation's `operationId` in the spec (or, when it has none, the name the client
+    /// derived from its method and path).
+    pub operation_id: &'static str,
+    /// The operation's HTTP method, as the spec declares it (a redirect may change the method
+    /// of the request actually sent: see the request itself).
+    pub method: &'static str,
+    /// The operation's path as the spec writes it, with its `{parameters}` unfilled.
+    pub path: &'static str,
+    /// Which attempt this is: 1 for the first, 2 for the first retry, and so on.
+    pub attempt: u32,
+    /// How many redirects this attempt has followed before this request: 0 for the request
+    /// the attempt starts with.
+    pub redirect: u32,
+    /// Whether the request goes to the base URL's origin, and so carries the client's
+    /// credentials and default headers. A redirect to another host does not.
+    pub to_base_origin: bool,
+}
+
+/// What [`Hook::before_send`] returns: a future, boxed so that hooks can be shared as
+/// `Arc<dyn Hook>`.
+pub type HookFuture<'a> = Pin<Box<dyn Future<Output = Result<(), HookError>> + Send + 'a>>;
+
+/// Why a hook refused to let a request go; the call ends with [`Error::Hook`].
+pub type HookError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Code of the caller's that sees every request a client sends, and what came back.
+///
+/// Set one with [`crate::ClientBuilder::hook`]; copies of the client made by
+/// [`crate::Client::with_options`] and its kin share it. Every method has a default that does
+/// nothing, so a hook implements only what it needs. Each request of each attempt (retries
+/// and redirects included, see [`AttemptInfo`]) goes through [`Hook::before_send`] and then
+/// through exactly one of [`Hook::on_response`] and [`Hook::on_error`].
+///
+/// `before_send` gets the request as it will go out, credentials and default headers added,
+/// and may change it: add a header, or sign it (the bytes of a body the client holds in memory
+/// are at `request.body().and_then(|body| body.as_bytes())`; a multipart body is a stream
+/// and has none). It is async, so a signature may come from elsewhere;
+/// [`crate::ClientBuilder::hook`] shows one.
+///
+/// What a hook must not do:
+///
+/// - read a response's body: it is the caller's, and the hook sees the response by reference
+///   only, before the client reads it;
+/// - block the thread (sleep, wait on a lock held across calls, do blocking I/O): hooks run
+///   inside the async runtime, on the call's task; await instead, in `before_send`;
+/// - send credentials where the client would not: `before_send` runs for redirects to other
+///   hosts too, so a hook that adds a secret checks [`AttemptInfo::to_base_origin`] first;
+/// - make the request unsafe to repeat: the client retries as the operation's method allows,
+///   whatever the hook changed, and each attempt starts again from the call's own request;
+/// - panic: a panic unwinds through the call.
+///
+/// An error from `before_send` ends the call at once with [`Error::Hook`], without sending the
+/// request and without a retry.
+pub trait Hook: Send + Sync + 'static {
+    /// Sees, and may change, a request just before it is sent.
+    fn before_send<'a>(&'a self, attempt: &'a AttemptInfo, request: &'a mut reqwest::Request) -> HookFuture<'a> {
+        let _ = (attempt, request);
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    /// Sees the status and headers of a response to a request (of any status, redirects
+    /// included), before the client reads its body or decides on a retry.
+    fn on_response(&self, attempt: &AttemptInfo, response: &reqwest::Response) {
+        let _ = (attempt, response);
+    }
+
+    /// Sees why a request got no response (the connection failed, timed out or broke).
+    ///
+    /// The error's message holds the URL, query included: with an API key in the query it
+    /// holds the key, so a hook that logs it should log `error.without_url()` instead.
+    fn on_error(&self, attempt: &AttemptInfo, error: &reqwest::Error) {
+        let _ = (attempt, error);
+    }
+}
+
+impl<H: Hook + ?Sized> Hook for Arc<H> {
+    fn before_send<'a>(&'a self, attempt: &'a AttemptInfo, request: &'a mut reqwest::Request) -> HookFuture<'a> {
+        (**self).before_send(attempt, request)
+    }
+
+    fn on_response(&self, attempt: &AttemptInfo, response: &reqwest::Response) {
+        (**self).on_response(attempt, response);
+    }
+
+    fn on_error(&self, attempt: &AttemptInfo, error: &reqwest::Error) {
+        (**self).on_error(attempt, error);
+    }
+}
+
+/// What a client adds to its calls besides credentials: the default headers and the hook, set
+/// on its builder and shared by its copies. `Debug` shows the headers' names only.
+#[derive(Clone, Default)]
+pub(crate) struct Extras {
+    headers: HeaderMap,
+    /// Why the first default header that is not a valid header is not, reported at build.
+    invalid: Option<String>,
+    hook: Option<Arc<dyn Hook>>,
+}
+
+impl Extras {
+    /// Adds a default header, replacing one of the same name; an invalid name or value is
+    /// kept as an error for [`Extras::checked`], which names the header (never its value).
+    pub(crate) fn default_header(&mut self, name: &str, value: &str) {
+        let problem = match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            (Ok(name), Ok(value)) => {
+                self.headers.insert(name, value);
+                return;
+            }
+            (Err(_), _) => format!("default header {name:?} is not a valid header name"),
+            (Ok(_), Err(_)) => format!("default header {name:?} has a value that is not a valid header value"),
+        };
+        self.invalid.get_or_insert(problem);
+    }
+
+    /// Sets the hook, replacing any other.
+    pub(crate) fn hook(&mut self, hook: Arc<dyn Hook>) {
+        self.hook = Some(hook);
+    }
+
+    /// The extras, or [`Error::Config`] naming the first default header that is invalid.
+    pub(crate) fn checked(self) -> Result<Extras, Error> {
+        match self.invalid {
+            Some(problem) => Err(Error::config(problem)),
+            None => Ok(self),
+        }
+    }
+
+    /// Adds the default headers a request does not have already: one the call sets itself (a
+    /// parameter, a content type, a credential) wins.
+    fn fill(&self, headers: &mut HeaderMap) {
+        for (name, value) in &self.headers {
+            headers.entry(name).or_insert_with(|| value.clone());
+        }
+    }
+}
+
+impl fmt::Debug for Extras {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Extras")
+            .field("default_headers", &self.headers.keys().map(HeaderName::as_str).collect::<Vec<_>>())
+            .field("hook", &self.hook.is_some())
+            .finish()
+    }
+}
+
 /// What a client hands the runtime to send its calls: its HTTP client, base URL and options,
 /// and its credentials, which it adds to a request for the security schemes the operation
 /// accepts.
@@ -214,6 +370,9 @@ pub(crate) trait Session {
 
     /// How calls are retried and timed out.
     fn options(&self) -> &RequestOptions;
+
+    /// The default headers and the hook.
+    fn extras(&self) -> &Extras;
 
     /// Adds the credentials of the first of `alternatives` that is fully configured; with no
     /// alternatives, none. Fails when no alternative is.
@@ -248,6 +407,9 @@ pub(crate) fn chosen_alternative<'a, S: Copy>(
 
 /// One call, described before it is sent; sent as often as retries and redirects need.
 pub(crate) struct Request<S: 'static> {
+    /// The spec's `operationId` (or the name derived from method and path).
+    pub(crate) operation_id: &'static str,
+    /// `METHOD /path`, with the path as the spec writes it.
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
     pub(crate) url: Url,
@@ -258,8 +420,9 @@ pub(crate) struct Request<S: 'static> {
 }
 
 impl<S: 'static> Request<S> {
-    pub(crate) fn new(operation: &'static str, method: Method, url: Url) -> Self {
+    pub(crate) fn new(operation_id: &'static str, operation: &'static str, method: Method, url: Url) -> Self {
         Request {
+            operation_id,
             operation,
             method,
             url,
@@ -405,10 +568,18 @@ pub(crate) async fn execute<S: Session>(session: &S, request: Request<S::Scheme>
 /// returns a success with its body still unread, for the caller to read as it needs (whole,
 /// as a stream of bytes, or as events). Any status but a success becomes [`Error::Api`].
 pub(crate) async fn send<S: Session>(session: &S, request: &Request<S::Scheme>) -> Result<reqwest::Response, Error> {
+    let call = retried(session, request);
+    #[cfg(feature = "tracing")]
+    let call = traced(request.operation_id, request.operation, call);
+    call.await
+}
+
+/// [`send`]'s attempts: the first, then each retry the options allow.
+async fn retried<S: Session>(session: &S, request: &Request<S::Scheme>) -> Result<reqwest::Response, Error> {
     let options = session.options();
     let mut retries = 0;
     loop {
-        let attempt = attempt(session, request).await?;
+        let attempt = attempt(session, request, retries + 1).await?;
         let delay = match &attempt {
             Attempt::Response(response) if response.status().is_success() => None,
             Attempt::Response(response) => {
@@ -423,15 +594,19 @@ pub(crate) async fn send<S: Session>(session: &S, request: &Request<S::Scheme>) 
         }
         return match attempt {
             Attempt::Response(response) if response.status().is_success() => Ok(response),
-            Attempt::Response(response) => Err(api_error(request, response).await),
+            Attempt::Response(response) => Err(api_error(request.operation, response).await),
             Attempt::Failed(error) => Err(transport(request.operation, error)),
         };
     }
 }
 
-/// Sends `request` once, following redirects. Credentials go only to the base URL's
-/// origin: a redirect elsewhere is followed without them.
-async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Result<Attempt, Error> {
+/// Sends `request` once, following redirects: attempt `number` of the call. Credentials and
+/// default headers go only to the base URL's origin: a redirect elsewhere is followed without
+/// them. The hook sees each request sent and what came back.
+async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>, number: u32) -> Result<Attempt, Error> {
+    let extras = session.extras();
+    #[cfg(feature = "tracing")]
+    tracing::Span::current().record("attempt", number);
     let mut url = request.url.clone();
     let mut method = request.method.clone();
     let mut with_body = true;
@@ -447,13 +622,39 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
         if with_body {
             builder = request.body.attach(builder)?;
         }
-        if same_origin(&url, session.base_url()) {
+        let to_base_origin = same_origin(&url, session.base_url());
+        if to_base_origin {
             builder = session.authorize(request.operation, builder, request.security)?;
         }
-        let response = match builder.send().await {
-            Ok(response) => response,
+        let mut outgoing = match builder.build() {
+            Ok(outgoing) => outgoing,
             Err(error) => return Ok(Attempt::Failed(error)),
         };
+        if to_base_origin {
+            extras.fill(outgoing.headers_mut());
+        }
+        let (method_text, path) = request.operation.split_once(' ').unwrap_or(("", request.operation));
+        let info = AttemptInfo {
+            operation_id: request.operation_id,
+            method: method_text,
+            path,
+            attempt: number,
+            redirect: u32::try_from(redirects).unwrap_or(u32::MAX),
+            to_base_origin,
+        };
+        if let Some(hook) = &extras.hook {
+            hook.before_send(&info, &mut outgoing)
+                .await
+                .map_err(|source| Error::Hook { operation: request.operation.to_owned(), source })?;
+        }
+        let response = match session.http().execute(outgoing).await {
+            Ok(response) => response,
+            Err(error) => {
+                observe(extras, &info, Err(&error));
+                return Ok(Attempt::Failed(error));
+            }
+        };
+        observe(extras, &info, Ok(&response));
         let Some(next) = redirect_target(&response, &url).filter(|_| redirects < MAX_REDIRECTS) else {
             return Ok(Attempt::Response(response));
         };
@@ -468,6 +669,95 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
         }
         url = next;
         redirects += 1;
+    }
+}
+
+/// Shows what came back for one request to the hook, and as an event to `tracing` (status or
+/// the kind of failure only: never a URL, header or body).
+fn observe(extras: &Extras, info: &AttemptInfo, outcome: Result<&reqwest::Response, &reqwest::Error>) {
+    match outcome {
+        Ok(response) => {
+            #[cfg(feature = "tracing")]
+            tracing::debug!(
+                attempt = info.attempt,
+                redirect = info.redirect,
+                status = response.status().as_u16(),
+                "response"
+            );
+            if let Some(hook) = &extras.hook {
+                hook.on_response(info, response);
+            }
+        }
+        Err(error) => {
+            #[cfg(feature = "tracing")]
+            tracing::debug!(
+                attempt = info.attempt,
+                redirect = info.redirect,
+                error = failure_kind(error),
+                "no response"
+            );
+            if let Some(hook) = &extras.hook {
+                hook.on_error(info, error);
+            }
+        }
+    }
+}
+
+#[cfg(feature = "tracing")]
+/// Runs a call in a span of its own: `operation_id`, `method`, `path` (the spec's template),
+/// and, as they become known, the `attempt` under way, the final `status` or `error` kind,
+/// and the call's `duration_ms` up to its response's headers (or its failure). No field
+/// holds a URL, a header, a credential or a body.
+async fn traced(
+    operation_id: &'static str,
+    operation: &'static str,
+    call: impl Future<Output = Result<reqwest::Response, Error>>,
+) -> Result<reqwest::Response, Error> {
+    use tracing::field::Empty;
+    let (method, path) = operation.split_once(' ').unwrap_or(("", operation));
+    let span = tracing::info_span!(
+        "call",
+        operation_id,
+        method,
+        path,
+        attempt = Empty,
+        status = Empty,
+        error = Empty,
+        duration_ms = Empty
+    );
+    let started = std::time::Instant::now();
+    let result = tracing::Instrument::instrument(call, span.clone()).await;
+    span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+    match &result {
+        Ok(response) => {
+            span.record("status", response.status().as_u16());
+        }
+        Err(error) => {
+            if let Some(status) = error.status() {
+                span.record("status", status.as_u16());
+            }
+            let kind = match error {
+                Error::Api { .. } => "status",
+                Error::Transport { source, .. } => failure_kind(source),
+                Error::Hook { .. } => "hook",
+                Error::Config { .. } => "config",
+                _ => "other",
+            };
+            span.record("error", kind);
+        }
+    }
+    result
+}
+
+#[cfg(feature = "tracing")]
+/// What kind of failure left a request without a response, in a word.
+fn failure_kind(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "timeout"
+    } else if error.is_connect() {
+        "connect"
+    } else {
+        "transport"
     }
 }
 

@@ -52,4 +52,4 @@ mod validate;
 
 pub use client::{Client, ClientBuilder};
 pub use error::Error;
-pub use http::{ApiResponse, RequestOptions};
+pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};

@@ -18,7 +18,7 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
     let user_agent = config.user_agent();
     let types_import = operations::mentions_types(methods, true).then(|| quote! { use crate::types; });
     let credentials = credentials(api);
-    let builder = builder(api);
+    let builder = builder(api, config);
     let client_impl = client_impl(api, config, methods);
     quote! {
         //! The client: configuration, credentials, and one method per operation.
@@ -42,6 +42,7 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
             pub(crate) base_url: reqwest::Url,
             pub(crate) credentials: Credentials,
             pub(crate) options: RequestOptions,
+            pub(crate) extras: crate::http::Extras,
         }
 
         #credentials
@@ -59,6 +60,10 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
 
             fn options(&self) -> &RequestOptions {
                 &self.options
+            }
+
+            fn extras(&self) -> &crate::http::Extras {
+                &self.extras
             }
 
             fn authorize(
@@ -215,7 +220,7 @@ fn credentials(api: &Api) -> TokenStream {
 }
 
 /// The `ClientBuilder`: base URL, credentials, options, the insecure-http guard.
-fn builder(api: &Api) -> TokenStream {
+fn builder(api: &Api, config: &Config) -> TokenStream {
     let schemes = &api.security_schemes;
     let builder_setters = schemes.iter().map(|(scheme_name, s)| builder_setter(scheme_name, s));
     let (base_doc, base_url) = match api.servers.first() {
@@ -235,6 +240,7 @@ fn builder(api: &Api) -> TokenStream {
         " Sets the limit on each attempt of a call, from sending to the end of the body (default {} s).",
         defaults.timeout_secs
     );
+    let hook_example = hook_example(config);
     quote! {
         /// Configures a [`Client`]; start from [`Client::builder`].
         #[derive(Debug, Default)]
@@ -245,6 +251,7 @@ fn builder(api: &Api) -> TokenStream {
             connect_timeout: Option<Duration>,
             allow_insecure_http: bool,
             http_client: Option<reqwest::ClientBuilder>,
+            extras: crate::http::Extras,
         }
 
         impl ClientBuilder {
@@ -293,6 +300,31 @@ fn builder(api: &Api) -> TokenStream {
                 self
             }
 
+            /// Adds a header sent with every request to the base URL's origin, on every attempt: an
+            /// API version, say. A later call with the same name replaces the value.
+            ///
+            /// A header the call sets itself (a parameter, the body's content type, a credential)
+            /// wins over a default one of the same name, and a redirect to another host carries
+            /// none. An invalid name or value makes [`ClientBuilder::build`] fail, naming the
+            /// header.
+            pub fn default_header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.extras.default_header(name.as_ref(), value.as_ref());
+                self
+            }
+
+            /// Sets the [`Hook`](crate::Hook) that sees every request the client sends (each
+            /// attempt and redirect, with the operation id and attempt number) before it goes,
+            /// and may change it, and then the response or error it got. Copies made by
+            /// [`Client::with_options`] and its kin share it.
+            ///
+            /// A hook that signs each request to the API (with an async step, were one needed):
+            ///
+            #hook_example
+            pub fn hook(mut self, hook: impl crate::Hook) -> Self {
+                self.extras.hook(std::sync::Arc::new(hook));
+                self
+            }
+
             /// Allows sending credentials over plain `http` to a host that is not loopback.
             ///
             /// Off by default: anyone on the network path could read them.
@@ -307,12 +339,14 @@ fn builder(api: &Api) -> TokenStream {
             ///
             /// [`Error::Config`] when the base URL is missing or not an `http(s)` URL, when
             /// credentials would go over plain `http` to a host that is not loopback (see
-            /// [`ClientBuilder::allow_insecure_http`]), or when the HTTP client cannot start.
+            /// [`ClientBuilder::allow_insecure_http`]), when a default header is not a valid
+            /// header, or when the HTTP client cannot start.
             pub fn build(self) -> Result<Client, Error> {
                 let url = #base_url;
                 let base_url = crate::http::base_url(&url, !self.credentials.is_empty(), self.allow_insecure_http)?;
                 let http = crate::http::http_client(self.http_client, USER_AGENT, self.connect_timeout)?;
-                Ok(Client { http, base_url, credentials: self.credentials, options: self.options })
+                let extras = self.extras.checked()?;
+                Ok(Client { http, base_url, credentials: self.credentials, options: self.options, extras })
             }
         }
 
@@ -409,6 +443,44 @@ fn client_impl(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
             #(#operation_methods)*
         }
     }
+}
+
+/// The compiled example of `ClientBuilder::hook`: a hook that signs requests.
+fn hook_example(config: &Config) -> TokenStream {
+    let krate = config.crate_name.replace('-', "_");
+    let text = format!(
+        r#"```no_run
+use {krate}::{{AttemptInfo, Hook, HookFuture}};
+
+struct Signer {{
+    key: String,
+}}
+
+impl Hook for Signer {{
+    fn before_send<'a>(&'a self, attempt: &'a AttemptInfo, request: &'a mut reqwest::Request) -> HookFuture<'a> {{
+        Box::pin(async move {{
+            // Only requests to the API: a redirect elsewhere is not signed.
+            if attempt.to_base_origin {{
+                let body = request.body().and_then(|body| body.as_bytes()).unwrap_or_default();
+                let signature = format!("{{}}:{{}}:{{}}", self.key.len(), request.method(), body.len());
+                request.headers_mut().insert("x-signature", signature.parse()?);
+            }}
+            Ok(())
+        }})
+    }}
+}}
+
+# fn main() -> Result<(), {krate}::Error> {{
+let client = {krate}::Client::builder()
+    .base_url("https://api.example.com")
+    .hook(Signer {{ key: "signing-key".to_owned() }})
+    .build()?;
+# Ok(())
+# }}
+```"#
+    );
+    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! { #(#[doc = #lines])* }
 }
 
 fn builder_setter(spec_name: &str, s: &SecurityScheme) -> TokenStream {

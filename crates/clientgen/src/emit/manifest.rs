@@ -20,6 +20,9 @@ const TOKIO: &str = r#"{ version = "1.40", default-features = false, features = 
 const TOKIO_DEV: &str = r#"{ version = "1.40", features = ["macros", "rt-multi-thread"] }"#;
 const HTTPDATE: &str = r#""1.0.3""#;
 const SERDE_URLENCODED: &str = r#""0.7.1""#;
+/// Optional, for the `tracing` feature; without its default `attributes` feature, which
+/// would bring a proc-macro and syn.
+const TRACING: &str = r#"{ version = "0.1.40", default-features = false, features = ["std"], optional = true }"#;
 
 /// The generated crate's Cargo.toml (without the header line).
 pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
@@ -56,6 +59,7 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
         ("serde_json", SERDE_JSON),
         ("serde_path_to_error", SERDE_PATH_TO_ERROR),
         ("tokio", TOKIO),
+        ("tracing", TRACING),
     ];
     if features.encodings.form() {
         deps.push(("serde_urlencoded", SERDE_URLENCODED));
@@ -80,6 +84,9 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     let _ =
         writeln!(out, "# `Deserialize` for the types only ever sent (request bodies), for mock servers and fixtures.");
     let _ = writeln!(out, "deserialize-requests = []");
+    let _ =
+        writeln!(out, "# A `tracing` span for every call and an event for every request; no credentials, no bodies.");
+    let _ = writeln!(out, "tracing = [\"dep:tracing\"]");
     let _ = writeln!(out);
     let _ = writeln!(out, "[dev-dependencies]");
     let _ = writeln!(out, "tokio = {TOKIO_DEV}");
@@ -131,6 +138,7 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
 
     errors_section(&mut out, api, &krate, features);
     configuration_section(&mut out, api, config);
+    hooks_section(&mut out, &krate);
     blocking_section(&mut out, &krate);
     out
 }
@@ -199,6 +207,7 @@ fn errors_section(out: &mut String, api: &Api, krate: &str, features: &Features)
             errors.name
         );
     }
+    let _ = writeln!(out, "- `Hook`: the client's hook refused to let a request go (see below); it was not sent.");
     let _ = writeln!(out, "- `TooLarge`: a success body was larger than `RequestOptions::max_response_bytes`.");
     let _ =
         writeln!(out, "- `Decode`: a success response did not match the declared type; the error names the field.\n");
@@ -270,6 +279,36 @@ fn configuration_section(out: &mut String, api: &Api, config: &Config) {
     );
 }
 
+/// The README's default headers, hooks and tracing.
+fn hooks_section(out: &mut String, krate: &str) {
+    let _ = writeln!(out, "## Default headers, hooks and tracing\n");
+    let _ = writeln!(
+        out,
+        "`default_header(name, value)` on the builder adds a header to every request to the base URL's host, on \
+         every attempt (an API version, say). A header the call sets itself wins over it, credentials included, and a \
+         redirect to another host carries none. An invalid name or value makes `build()` fail with `Error::Config` \
+         naming the header.\n"
+    );
+    let _ = writeln!(
+        out,
+        "`hook(…)` on the builder sets a `{krate}::Hook`: code of yours that sees every request the client sends \
+         (each attempt of a call, retries and redirects included) just before it goes, and may change it (add a \
+         header, sign it: `before_send` is async), then the response's status and headers or the error that came \
+         back (`on_response`, `on_error`). Each is told the operation's id in the spec, its method and path, and \
+         the attempt's number (`{krate}::AttemptInfo`). Every method has a default that does nothing. A hook must \
+         not block the thread, and cannot read a response's body, which is yours; one that adds a secret checks \
+         `to_base_origin` first, since it sees redirects to other hosts too. An error from `before_send` ends the \
+         call with `Error::Hook`, unsent.\n"
+    );
+    let _ = writeln!(
+        out,
+        "With the `tracing` feature, every call is a `tracing` span named `call`, with the fields `operation_id`, \
+         `method`, `path` (as the spec writes it), `attempt`, `status` (or `error`, the kind of failure) and \
+         `duration_ms`, and each request sent is a `debug` event with its attempt and status. No field or event \
+         holds a URL, a header, a credential or a body.\n"
+    );
+}
+
 /// The README's blocking client and cargo features.
 fn blocking_section(out: &mut String, krate: &str) {
     let _ = writeln!(out, "## Blocking\n");
@@ -288,6 +327,7 @@ fn blocking_section(out: &mut String, krate: &str) {
          every type the server returns is `Deserialize`, without it; it is off by default because those \
          impls are a large share of the crate's compile time."
     );
+    let _ = writeln!(out, "- `tracing`: a span for every call and an event for every request, as above.");
 }
 
 /// A README section for one operation: what it does, an example, its request fields, and what

@@ -256,6 +256,6 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
 
         pub use client::{Client, ClientBuilder};
         pub use error::Error;
-        pub use http::{ApiResponse, RequestOptions};
+        pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
     }
 }

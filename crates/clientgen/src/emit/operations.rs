@@ -90,6 +90,7 @@ fn method(
 ) -> Method {
     let types = quote! { types:: };
     let label = format!("{} {}", op.http_method, op.path);
+    let operation_id = &op.id;
     let names = Names::of(&op.locals);
     let Names { body: body_arg, params: params_arg, operation, request, response, cookies, parts, .. } = &names;
     let mut params = Vec::new();
@@ -212,7 +213,7 @@ fn method(
     let body = quote! {
         #(#checks)*
         let #operation = #label;
-        let #mutable #request = Request::new(#operation, reqwest::Method::#http_method, self.url(&[#(#segments),*]));
+        let #mutable #request = Request::new(#operation_id, #operation, reqwest::Method::#http_method, self.url(&[#(#segments),*]));
         #(#steps)*
         let #response = crate::http::execute(self, #request).await?;
         #decode

@@ -23,6 +23,7 @@ pub struct Client {
     pub(crate) base_url: reqwest::Url,
     pub(crate) credentials: Credentials,
     pub(crate) options: RequestOptions,
+    pub(crate) extras: crate::http::Extras,
 }
 
 /// Credentials, printed as `***` by `Debug`.
@@ -130,6 +131,10 @@ impl crate::http::Session for Client {
         &self.options
     }
 
+    fn extras(&self) -> &crate::http::Extras {
+        &self.extras
+    }
+
     fn authorize(
         &self,
         operation: &str,
@@ -159,6 +164,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     allow_insecure_http: bool,
     http_client: Option<reqwest::ClientBuilder>,
+    extras: crate::http::Extras,
 }
 
 impl ClientBuilder {
@@ -233,6 +239,63 @@ impl ClientBuilder {
         self
     }
 
+    /// Adds a header sent with every request to the base URL's origin, on every attempt: an
+    /// API version, say. A later call with the same name replaces the value.
+    ///
+    /// A header the call sets itself (a parameter, the body's content type, a credential)
+    /// wins over a default one of the same name, and a redirect to another host carries
+    /// none. An invalid name or value makes [`ClientBuilder::build`] fail, naming the
+    /// header.
+    pub fn default_header(
+        mut self,
+        name: impl AsRef<str>,
+        value: impl AsRef<str>,
+    ) -> Self {
+        self.extras.default_header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// Sets the [`Hook`](crate::Hook) that sees every request the client sends (each
+    /// attempt and redirect, with the operation id and attempt number) before it goes,
+    /// and may change it, and then the response or error it got. Copies made by
+    /// [`Client::with_options`] and its kin share it.
+    ///
+    /// A hook that signs each request to the API (with an async step, were one needed):
+    ///
+    /// ```no_run
+    /// use http_fixture::{AttemptInfo, Hook, HookFuture};
+    ///
+    /// struct Signer {
+    ///     key: String,
+    /// }
+    ///
+    /// impl Hook for Signer {
+    ///     fn before_send<'a>(&'a self, attempt: &'a AttemptInfo, request: &'a mut reqwest::Request) -> HookFuture<'a> {
+    ///         Box::pin(async move {
+    ///             // Only requests to the API: a redirect elsewhere is not signed.
+    ///             if attempt.to_base_origin {
+    ///                 let body = request.body().and_then(|body| body.as_bytes()).unwrap_or_default();
+    ///                 let signature = format!("{}:{}:{}", self.key.len(), request.method(), body.len());
+    ///                 request.headers_mut().insert("x-signature", signature.parse()?);
+    ///             }
+    ///             Ok(())
+    ///         })
+    ///     }
+    /// }
+    ///
+    /// # fn main() -> Result<(), http_fixture::Error> {
+    /// let client = http_fixture::Client::builder()
+    ///     .base_url("https://api.example.com")
+    ///     .hook(Signer { key: "signing-key".to_owned() })
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn hook(mut self, hook: impl crate::Hook) -> Self {
+        self.extras.hook(std::sync::Arc::new(hook));
+        self
+    }
+
     /// Allows sending credentials over plain `http` to a host that is not loopback.
     ///
     /// Off by default: anyone on the network path could read them.
@@ -247,7 +310,8 @@ impl ClientBuilder {
     ///
     /// [`Error::Config`] when the base URL is missing or not an `http(s)` URL, when
     /// credentials would go over plain `http` to a host that is not loopback (see
-    /// [`ClientBuilder::allow_insecure_http`]), or when the HTTP client cannot start.
+    /// [`ClientBuilder::allow_insecure_http`]), when a default header is not a valid
+    /// header, or when the HTTP client cannot start.
     pub fn build(self) -> Result<Client, Error> {
         let url = self
             .base_url
@@ -266,11 +330,13 @@ impl ClientBuilder {
             USER_AGENT,
             self.connect_timeout,
         )?;
+        let extras = self.extras.checked()?;
         Ok(Client {
             http,
             base_url,
             credentials: self.credentials,
             options: self.options,
+            extras,
         })
     }
 }
@@ -383,6 +449,7 @@ impl Client {
     ) -> Result<ApiResponse<types::Item>, Error> {
         let operation = "GET /items/{id}";
         let mut request = Request::new(
+            "items_read",
             operation,
             reqwest::Method::GET,
             self.url(&["items", &id.to_string()]),
@@ -440,6 +507,7 @@ impl Client {
         body.validate()?;
         let operation = "PUT /items/{id}";
         let mut request = Request::new(
+            "items_replace",
             operation,
             reqwest::Method::PUT,
             self.url(&["items", &id.to_string()]),
@@ -484,6 +552,7 @@ impl Client {
     ) -> Result<ApiResponse<()>, Error> {
         let operation = "DELETE /items/{id}";
         let mut request = Request::new(
+            "items_delete",
             operation,
             reqwest::Method::DELETE,
             self.url(&["items", &id.to_string()]),
@@ -536,6 +605,7 @@ impl Client {
         body.validate()?;
         let operation = "POST /items";
         let mut request = Request::new(
+            "items_create",
             operation,
             reqwest::Method::POST,
             self.url(&["items"]),
@@ -591,6 +661,7 @@ impl Client {
         body.validate()?;
         let operation = "POST /items";
         let mut request = Request::new(
+            "items_create",
             operation,
             reqwest::Method::POST,
             self.url(&["items"]),
@@ -646,6 +717,7 @@ impl Client {
         body.validate()?;
         let operation = "POST /items";
         let mut request = Request::new(
+            "items_create",
             operation,
             reqwest::Method::POST,
             self.url(&["items"]),
@@ -696,6 +768,7 @@ impl Client {
     ) -> Result<ApiResponse<()>, Error> {
         let operation = "PUT /settings";
         let mut request = Request::new(
+            "settings_replace",
             operation,
             reqwest::Method::PUT,
             self.url(&["settings"]),
@@ -746,6 +819,7 @@ impl Client {
     ) -> Result<ApiResponse<types::UploadsCreateResponse>, Error> {
         let operation = "POST /uploads";
         let mut request = Request::new(
+            "uploads_create",
             operation,
             reqwest::Method::POST,
             self.url(&["uploads"]),
@@ -802,6 +876,7 @@ impl Client {
     ) -> Result<ApiResponse<String>, Error> {
         let operation = "POST /notes";
         let mut request = Request::new(
+            "notes_create",
             operation,
             reqwest::Method::POST,
             self.url(&["notes"]),
@@ -848,6 +923,7 @@ impl Client {
     ) -> Result<ApiResponse<String>, Error> {
         let operation = "POST /notes";
         let mut request = Request::new(
+            "notes_create",
             operation,
             reqwest::Method::POST,
             self.url(&["notes"]),
@@ -890,6 +966,7 @@ impl Client {
     pub async fn stats_read_with_response(&self) -> Result<ApiResponse<Vec<u8>>, Error> {
         let operation = "GET /admin/stats";
         let mut request = Request::new(
+            "stats_read",
             operation,
             reqwest::Method::GET,
             self.url(&["admin", "stats"]),
@@ -936,6 +1013,7 @@ impl Client {
     ) -> Result<ApiResponse<types::Pet>, Error> {
         let operation = "GET /pets/{id}";
         let mut request = Request::new(
+            "pets_read",
             operation,
             reqwest::Method::GET,
             self.url(&["pets", id]),
@@ -987,6 +1065,7 @@ impl Client {
     pub async fn health_with_response(&self) -> Result<ApiResponse<()>, Error> {
         let operation = "GET /health";
         let request = Request::new(
+            "health",
             operation,
             reqwest::Method::GET,
             self.url(&["health"]),

@@ -65,6 +65,13 @@ pub enum Error {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// The client's [`Hook`](crate::Hook) refused to let a request go. Nothing was sent.
+    Hook {
+        /// `METHOD /path` of the call.
+        operation: String,
+        /// What the hook returned.
+        source: crate::http::HookError,
+    },
     /// A success response whose body does not fit the declared type.
     Decode {
         /// `METHOD /path` of the call.
@@ -153,6 +160,9 @@ impl fmt::Display for Error {
             Error::Decode { operation, path, message, .. } => {
                 write!(f, "{operation}: response field {path}: {message}")
             }
+            Error::Hook { operation, source } => {
+                write!(f, "{operation}: the client's hook refused the request: {source}")
+            }
         }
     }
 }
@@ -161,6 +171,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
+            Error::Hook { source, .. } => Some(source.as_ref()),
             _ => None,
         }
     }

@@ -23,6 +23,7 @@ pub struct Client {
     pub(crate) base_url: reqwest::Url,
     pub(crate) credentials: Credentials,
     pub(crate) options: RequestOptions,
+    pub(crate) extras: crate::http::Extras,
 }
 
 /// Credentials, printed as `***` by `Debug`.
@@ -128,6 +129,10 @@ impl crate::http::Session for Client {
         &self.options
     }
 
+    fn extras(&self) -> &crate::http::Extras {
+        &self.extras
+    }
+
     fn authorize(
         &self,
         operation: &str,
@@ -157,6 +162,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     allow_insecure_http: bool,
     http_client: Option<reqwest::ClientBuilder>,
+    extras: crate::http::Extras,
 }
 
 impl ClientBuilder {
@@ -227,6 +233,63 @@ impl ClientBuilder {
         self
     }
 
+    /// Adds a header sent with every request to the base URL's origin, on every attempt: an
+    /// API version, say. A later call with the same name replaces the value.
+    ///
+    /// A header the call sets itself (a parameter, the body's content type, a credential)
+    /// wins over a default one of the same name, and a redirect to another host carries
+    /// none. An invalid name or value makes [`ClientBuilder::build`] fail, naming the
+    /// header.
+    pub fn default_header(
+        mut self,
+        name: impl AsRef<str>,
+        value: impl AsRef<str>,
+    ) -> Self {
+        self.extras.default_header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// Sets the [`Hook`](crate::Hook) that sees every request the client sends (each
+    /// attempt and redirect, with the operation id and attempt number) before it goes,
+    /// and may change it, and then the response or error it got. Copies made by
+    /// [`Client::with_options`] and its kin share it.
+    ///
+    /// A hook that signs each request to the API (with an async step, were one needed):
+    ///
+    /// ```no_run
+    /// use shadowing::{AttemptInfo, Hook, HookFuture};
+    ///
+    /// struct Signer {
+    ///     key: String,
+    /// }
+    ///
+    /// impl Hook for Signer {
+    ///     fn before_send<'a>(&'a self, attempt: &'a AttemptInfo, request: &'a mut reqwest::Request) -> HookFuture<'a> {
+    ///         Box::pin(async move {
+    ///             // Only requests to the API: a redirect elsewhere is not signed.
+    ///             if attempt.to_base_origin {
+    ///                 let body = request.body().and_then(|body| body.as_bytes()).unwrap_or_default();
+    ///                 let signature = format!("{}:{}:{}", self.key.len(), request.method(), body.len());
+    ///                 request.headers_mut().insert("x-signature", signature.parse()?);
+    ///             }
+    ///             Ok(())
+    ///         })
+    ///     }
+    /// }
+    ///
+    /// # fn main() -> Result<(), shadowing::Error> {
+    /// let client = shadowing::Client::builder()
+    ///     .base_url("https://api.example.com")
+    ///     .hook(Signer { key: "signing-key".to_owned() })
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn hook(mut self, hook: impl crate::Hook) -> Self {
+        self.extras.hook(std::sync::Arc::new(hook));
+        self
+    }
+
     /// Allows sending credentials over plain `http` to a host that is not loopback.
     ///
     /// Off by default: anyone on the network path could read them.
@@ -241,7 +304,8 @@ impl ClientBuilder {
     ///
     /// [`Error::Config`] when the base URL is missing or not an `http(s)` URL, when
     /// credentials would go over plain `http` to a host that is not loopback (see
-    /// [`ClientBuilder::allow_insecure_http`]), or when the HTTP client cannot start.
+    /// [`ClientBuilder::allow_insecure_http`]), when a default header is not a valid
+    /// header, or when the HTTP client cannot start.
     pub fn build(self) -> Result<Client, Error> {
         let url = self
             .base_url
@@ -260,11 +324,13 @@ impl ClientBuilder {
             USER_AGENT,
             self.connect_timeout,
         )?;
+        let extras = self.extras.checked()?;
         Ok(Client {
             http,
             base_url,
             credentials: self.credentials,
             options: self.options,
+            extras,
         })
     }
 }
@@ -385,6 +451,7 @@ impl Client {
         params.validate()?;
         let operation = "GET /ops/{operation}/{request}/{response}/{body}";
         let mut request = Request::new(
+            "execute",
             operation,
             reqwest::Method::GET,
             self
@@ -529,6 +596,7 @@ impl Client {
         body.validate()?;
         let operation = "POST /more/{params}/{cookies}/{value}/{item}/{joined}/{text}/{parts}/{self}/{url}/{client}/{options}";
         let mut request = Request::new(
+            "builder",
             operation,
             reqwest::Method::POST,
             self
@@ -659,6 +727,7 @@ impl Client {
         body.validate()?;
         let operation = "POST /more/{params}/{cookies}/{value}/{item}/{joined}/{text}/{parts}/{self}/{url}/{client}/{options}";
         let mut request = Request::new(
+            "builder",
             operation,
             reqwest::Method::POST,
             self
@@ -789,6 +858,7 @@ impl Client {
         body.validate()?;
         let operation = "POST /more/{params}/{cookies}/{value}/{item}/{joined}/{text}/{parts}/{self}/{url}/{client}/{options}";
         let mut request = Request::new(
+            "builder",
             operation,
             reqwest::Method::POST,
             self
@@ -872,6 +942,7 @@ impl Client {
         body.validate()?;
         let operation = "POST /uploads";
         let mut request = Request::new(
+            "upload",
             operation,
             reqwest::Method::POST,
             self.url(&["uploads"]),
@@ -918,6 +989,7 @@ impl Client {
         body.validate()?;
         let operation = "POST /uploads";
         let mut request = Request::new(
+            "upload",
             operation,
             reqwest::Method::POST,
             self.url(&["uploads"]),
@@ -962,6 +1034,7 @@ impl Client {
     ) -> Result<ApiResponse<()>, Error> {
         let operation = "GET /twins";
         let request = Request::new(
+            "upload_with_response",
             operation,
             reqwest::Method::GET,
             self.url(&["twins"]),
@@ -1005,6 +1078,7 @@ impl Client {
     ) -> Result<ApiResponse<()>, Error> {
         let operation = "POST /twins";
         let request = Request::new(
+            "upload_multipart",
             operation,
             reqwest::Method::POST,
             self.url(&["twins"]),
@@ -1049,6 +1123,7 @@ impl Client {
     ) -> Result<ApiResponse<()>, Error> {
         let operation = "PUT /client/{new}";
         let mut request = Request::new(
+            "new",
             operation,
             reqwest::Method::PUT,
             self.url(&["client", new]),
@@ -1094,6 +1169,7 @@ impl Client {
     ) -> Result<ApiResponse<()>, Error> {
         let operation = "DELETE /client/{new}";
         let request = Request::new(
+            "clone",
             operation,
             reqwest::Method::DELETE,
             self.url(&["client", new]),
@@ -1133,6 +1209,7 @@ impl Client {
     pub async fn url2_with_response(&self) -> Result<ApiResponse<()>, Error> {
         let operation = "GET /client";
         let mut request = Request::new(
+            "url",
             operation,
             reqwest::Method::GET,
             self.url(&["client"]),
@@ -1173,6 +1250,7 @@ impl Client {
     pub async fn options2_with_response(&self) -> Result<ApiResponse<()>, Error> {
         let operation = "OPTIONS /client";
         let request = Request::new(
+            "options",
             operation,
             reqwest::Method::OPTIONS,
             self.url(&["client"]),
@@ -1212,6 +1290,7 @@ impl Client {
     pub async fn inner2_with_response(&self) -> Result<ApiResponse<()>, Error> {
         let operation = "HEAD /client";
         let request = Request::new(
+            "inner",
             operation,
             reqwest::Method::HEAD,
             self.url(&["client"]),
