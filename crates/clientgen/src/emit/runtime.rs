@@ -539,6 +539,16 @@ mod tests {
         assert!(docs.contains(&crate::model::idempotent_methods_text()), "RequestOptions' docs");
     }
 
+    /// The runtime's `Error::Api` names the generated error body type by a fixed name; lowering
+    /// must reserve and claim that very name.
+    #[test]
+    fn the_error_body_type_the_runtime_names_is_the_one_lowering_reserves() {
+        let name = crate::naming::ERROR_BODY;
+        assert!(file_text("src/error.rs").contains(&format!("use crate::types::{name};")));
+        assert!(LIB.contains(&format!("pub struct {name}(")));
+        assert!(crate::naming::RESERVED_TYPE_NAMES.contains(&name));
+    }
+
     /// DRF's messages come with an error response of DRF's shape, or with the setting.
     #[test]
     fn drf_errors_follow_the_declared_error_shape_or_the_setting() {
