@@ -417,6 +417,8 @@ pub(crate) struct Request<S: 'static> {
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Body,
     pub(crate) security: &'static [&'static [S]],
+    /// The error schemas the operation declares, each with the statuses it is for.
+    pub(crate) errors: &'static [(crate::error::Declared, crate::error::ErrorDecoder)],
 }
 
 impl<S: 'static> Request<S> {
@@ -430,6 +432,7 @@ impl<S: 'static> Request<S> {
             headers: Vec::new(),
             body: Body::Empty,
             security: &[],
+            errors: &[],
         }
     }
 }
@@ -624,7 +627,7 @@ async fn retried<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
         }
         return match attempt {
             Attempt::Response(response) if response.status().is_success() => Ok(response),
-            Attempt::Response(response) => Err(api_error(request.operation, response).await),
+            Attempt::Response(response) => Err(api_error(request, response).await),
             Attempt::Failed(error) => Err(transport(request.operation, error)),
         };
     }

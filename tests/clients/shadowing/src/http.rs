@@ -609,7 +609,7 @@ async fn retried<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
         }
         return match attempt {
             Attempt::Response(response) if response.status().is_success() => Ok(response),
-            Attempt::Response(response) => Err(api_error(request.operation, response).await),
+            Attempt::Response(response) => Err(api_error(request, response).await),
             Attempt::Failed(error) => Err(transport(request.operation, error)),
         };
     }
