@@ -32,6 +32,8 @@ pub mod types {
     pub use crate::support::File;
     #[cfg(feature = "nullable")]
     pub use crate::support::Nullable;
+    #[cfg(feature = "upload")]
+    pub use crate::support::Upload;
     #[cfg(feature = "decimal")]
     pub use crate::support::{Decimal, ParseDecimalError};
 }
