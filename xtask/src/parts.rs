@@ -23,7 +23,7 @@ pub const VERSION: &str = "0.6.46";
 const READERS: &str = "read-json,read-text,read-bytes,read-empty,undeclared-status";
 /// The request-body parts and validation, every pair.
 const BODIES: &str =
-    "json-body,form,form-fields,form-value,multipart,multipart-text,multipart-files,raw-body,validation";
+    "json-body,form,form-fields,form-value,multipart,multipart-text,multipart-files,raw-body,bytes-body,validation";
 
 /// Installs cargo-hack when needed and checks the runtime's combinations of parts.
 pub fn run() -> ExitCode {

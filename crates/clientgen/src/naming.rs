@@ -41,6 +41,7 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Deserialize",
     "Nullable",
     "File",
+    "ByteSource",
     "Decimal",
     "ParseDecimalError",
 ];

@@ -41,14 +41,11 @@ pub(crate) const MAX_REDIRECTS: usize = 10;
 /// failures only for idempotent methods (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`,
 /// `TRACE`). A `POST` that may have reached the server is never repeated, so a call whose
 /// effects must not happen twice is never made twice by the client.
-///
-/// A body read from a stream (`Upload::from_stream`, `Upload::from_reader`) can be sent only
-/// once: such a call is retried only when its connection could not be opened and the stream
-/// is still unread, whatever the method and status, and a redirect that would send the body
-/// again (`307`, `308`, or `301`/`302` to a method other than `POST`) ends it with
-/// [`Error::Config`]. Bodies from memory or a file path (`Upload::from_path`, opened again by
-/// each attempt) are retried as above. The timeout covers the whole upload: raise it for
-/// large ones.
+#[cfg_attr(feature = "upload", doc = "")]
+#[cfg_attr(
+    feature = "upload",
+    doc = " A body read from a stream ([`ByteSource::from_stream`](crate::types::ByteSource::from_stream), [`ByteSource::from_reader`](crate::types::ByteSource::from_reader)) can be sent only once: such a call is retried only when its connection could not be opened and the stream is still unread, whatever the method and status, and a redirect that would send the body again (`307`, `308`, or `301`/`302` to a method other than `POST`) ends it with [`Error::Config`]. Bodies from memory or a file path ([`ByteSource::from_path`](crate::types::ByteSource::from_path), opened again by each attempt) are retried as above. The timeout covers the whole upload: raise it for large ones."
+)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RequestOptions {
@@ -279,7 +276,7 @@ pub(crate) enum Body {
     Encoded { content_type: &'static str, bytes: Vec<u8> },
     #[cfg(feature = "bytes-body")]
     /// Bytes from memory, a file or a stream, with their content type.
-    Upload { content_type: &'static str, upload: crate::support::Upload },
+    ByteSource { content_type: &'static str, upload: crate::support::ByteSource },
     #[cfg(feature = "multipart")]
     /// A multipart form, rebuilt for each attempt.
     Multipart(Vec<Part>),
@@ -327,40 +324,28 @@ impl Body {
 
     #[cfg(feature = "bytes-body")]
     /// A binary body, from memory, a file or a stream, with its content type.
-    pub(crate) fn upload(content_type: &'static str, upload: impl Into<crate::support::Upload>) -> Body {
-        Body::Upload { content_type, upload: upload.into() }
+    pub(crate) fn upload(content_type: &'static str, upload: impl Into<crate::support::ByteSource>) -> Body {
+        Body::ByteSource { content_type, upload: upload.into() }
     }
 
     #[cfg(any(feature = "bytes-body", feature = "multipart-files"))]
     /// Whether every attempt can send this body (no part of it is a stream, which goes once).
     fn is_replayable(&self) -> bool {
-        self.uploads().all(crate::support::Upload::is_replayable)
-    }
-
-    #[cfg(not(any(feature = "bytes-body", feature = "multipart-files")))]
-    /// Whether every attempt can send this body: always, without uploads.
-    fn is_replayable(&self) -> bool {
-        true
+        self.uploads().all(crate::support::ByteSource::is_replayable)
     }
 
     #[cfg(any(feature = "bytes-body", feature = "multipart-files"))]
     /// Whether no attempt has read any stream in this body yet.
     fn is_unread(&self) -> bool {
-        self.uploads().all(crate::support::Upload::is_unread)
-    }
-
-    #[cfg(not(any(feature = "bytes-body", feature = "multipart-files")))]
-    /// Whether no attempt has read any stream in this body yet: none has, without uploads.
-    fn is_unread(&self) -> bool {
-        true
+        self.uploads().all(crate::support::ByteSource::is_unread)
     }
 
     #[cfg(any(feature = "bytes-body", feature = "multipart-files"))]
     /// The uploads in this body: its own, or its file parts'.
-    fn uploads(&self) -> impl Iterator<Item = &crate::support::Upload> {
-        let uploads: Vec<&crate::support::Upload> = match self {
+    fn uploads(&self) -> impl Iterator<Item = &crate::support::ByteSource> {
+        let uploads: Vec<&crate::support::ByteSource> = match self {
             #[cfg(feature = "bytes-body")]
-            Body::Upload { upload, .. } => vec![upload],
+            Body::ByteSource { upload, .. } => vec![upload],
             #[cfg(feature = "multipart-files")]
             Body::Multipart(parts) => parts.iter().filter_map(Part::upload).collect(),
             _ => Vec::new(),
@@ -376,7 +361,7 @@ impl Body {
                 builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone())
             }
             #[cfg(feature = "bytes-body")]
-            Body::Upload { content_type, upload } => {
+            Body::ByteSource { content_type, upload } => {
                 builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(upload.to_body("body")?.0)
             }
             #[cfg(feature = "multipart")]
@@ -431,7 +416,7 @@ impl Part {
 
     #[cfg(feature = "multipart-files")]
     /// The contents of a file part.
-    fn upload(&self) -> Option<&crate::support::Upload> {
+    fn upload(&self) -> Option<&crate::support::ByteSource> {
         match self.value {
             PartValue::File(ref file) => Some(&file.contents),
             #[allow(unreachable_patterns)]
@@ -542,6 +527,7 @@ pub(crate) async fn send<S: Session>(session: &S, request: &Request<S::Scheme>) 
             }
             Attempt::Failed(error) => error_retry_delay(error, &request.method, retries, options),
         };
+        #[cfg(any(feature = "bytes-body", feature = "multipart-files"))]
         // A stream in the body goes once: only an attempt whose connection never opened, which
         // read none of it, is retried.
         let delay = delay.filter(|_| request.body.is_replayable() || never_read(&attempt, &request.body));
@@ -595,6 +581,8 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
             }
             with_body = false;
         }
+        #[cfg(any(feature = "bytes-body", feature = "multipart-files"))]
+        // A stream cannot be sent again.
         if with_body && !request.body.is_replayable() {
             return Err(Error::config(format!(
                 "{} was redirected ({status}), which would send its body again, and a body from a stream is sent only once: upload from memory or a file to follow the redirect",
@@ -606,6 +594,7 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
     }
 }
 
+#[cfg(any(feature = "bytes-body", feature = "multipart-files"))]
 /// Whether an attempt failed before its connection opened and left the body's streams unread,
 /// so that sending it again sends nothing twice.
 fn never_read(attempt: &Attempt, body: &Body) -> bool {

@@ -28,12 +28,12 @@ pub use http::{ApiResponse, RequestOptions};
 
 /// What `types` re-exports in a generated crate.
 pub mod types {
+    #[cfg(feature = "upload")]
+    pub use crate::support::ByteSource;
     #[cfg(feature = "file")]
     pub use crate::support::File;
     #[cfg(feature = "nullable")]
     pub use crate::support::Nullable;
-    #[cfg(feature = "upload")]
-    pub use crate::support::Upload;
     #[cfg(feature = "decimal")]
     pub use crate::support::{Decimal, ParseDecimalError};
 }

@@ -49,7 +49,7 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
 /// A file: the value of a binary (`format: binary`) field.
 ///
 /// In a `multipart/form-data` body it is a file part with its name and content type, its
-/// contents an [`Upload`]: bytes in memory, a file read from its path as it is sent
+/// contents a [`ByteSource`]: bytes in memory, a file read from its path as it is sent
 /// ([`File::from_path`]), or a stream. In a JSON body only its bytes are sent, as an array of
 /// numbers (contents in memory only).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,24 +59,24 @@ pub struct File {
     /// The content type sent with the part, e.g. `audio/mpeg`.
     pub content_type: String,
     /// The contents.
-    pub contents: Upload,
+    pub contents: ByteSource,
 }
 
 #[cfg(feature = "file")]
 impl File {
     /// A file with its name, content type and contents: bytes (`Vec<u8>`, `&[u8]`, `String`)
-    /// or any [`Upload`] ([`Upload::from_path`], [`Upload::from_stream`], [`Upload::from_reader`]).
-    pub fn new(file_name: impl Into<String>, content_type: impl Into<String>, contents: impl Into<Upload>) -> Self {
+    /// or any [`ByteSource`] ([`ByteSource::from_path`], [`ByteSource::from_stream`], [`ByteSource::from_reader`]).
+    pub fn new(file_name: impl Into<String>, content_type: impl Into<String>, contents: impl Into<ByteSource>) -> Self {
         File { file_name: file_name.into(), content_type: content_type.into(), contents: contents.into() }
     }
 
     /// The file at `path`, named by its last component and sent with `content_type`. It is
     /// opened when the call is sent (each attempt reads it again) and streamed, not read into
-    /// memory; see [`Upload::from_path`].
+    /// memory; see [`ByteSource::from_path`].
     pub fn from_path(path: impl Into<std::path::PathBuf>, content_type: impl Into<String>) -> Self {
         let path = path.into();
         let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-        File { file_name, content_type: content_type.into(), contents: Upload::from_path(path) }
+        File { file_name, content_type: content_type.into(), contents: ByteSource::from_path(path) }
     }
 }
 
@@ -105,10 +105,10 @@ impl<'de> serde::Deserialize<'de> for File {
 ///
 /// - From memory: `Vec<u8>`, `&[u8]`, `&[u8; N]`, `String`, `&str` or `bytes::Bytes`, with
 ///   `.into()`. Sending it again (a retry) costs no copy.
-/// - From a file: [`Upload::from_path`]. The file is opened when the call is sent and read in
+/// - From a file: [`ByteSource::from_path`]. The file is opened when the call is sent and read in
 ///   chunks as the request goes out, never whole; its size is sent as `Content-Length`. Each
 ///   attempt opens it again, so a call with a file body is retried like one with bytes.
-/// - From a stream or a reader: [`Upload::from_stream`], [`Upload::from_reader`]. Read in
+/// - From a stream or a reader: [`ByteSource::from_stream`], [`ByteSource::from_reader`]. Read in
 ///   chunks as the request goes out. A stream can be read only once: a call that sends one is
 ///   retried only when its connection could not be opened (so none of it was read), never after
 ///   an attempt that may have sent some of it, and a redirect that would send the body again
@@ -116,7 +116,7 @@ impl<'de> serde::Deserialize<'de> for File {
 ///
 /// A clone of an upload made from a stream shares the stream: only one of them can be sent.
 #[derive(Clone)]
-pub struct Upload {
+pub struct ByteSource {
     source: Source,
 }
 
@@ -150,12 +150,12 @@ struct OneShot {
 }
 
 #[cfg(feature = "upload")]
-impl Upload {
+impl ByteSource {
     /// The file at `path`, opened when the call is sent (each attempt opens it again) and read
     /// in chunks as the request goes out, with its size as `Content-Length`. A file that cannot
     /// be opened ends the call with [`crate::Error::Validation`] before anything is sent.
     pub fn from_path(path: impl Into<std::path::PathBuf>) -> Self {
-        Upload { source: Source::Path(path.into()) }
+        ByteSource { source: Source::Path(path.into()) }
     }
 
     /// The chunks of `stream`, sent as they come; `length`, when known, is sent as
@@ -171,7 +171,7 @@ impl Upload {
         E: Into<BoxError>,
     {
         let chunks: Chunks = Box::pin(Converted(Box::pin(stream)));
-        Upload {
+        ByteSource {
             source: Source::Stream(std::sync::Arc::new(OneShot {
                 length,
                 chunks: std::sync::Mutex::new(Some(chunks)),
@@ -180,10 +180,10 @@ impl Upload {
     }
 
     /// The bytes of `reader` (a `tokio::fs::File`, a socket, a decompressor, …), read in
-    /// chunks as they are sent; `length` as for [`Upload::from_stream`]. Sent once, like a
+    /// chunks as they are sent; `length` as for [`ByteSource::from_stream`]. Sent once, like a
     /// stream.
     pub fn from_reader<R: tokio::io::AsyncRead + Send + 'static>(reader: R, length: Option<u64>) -> Self {
-        Upload::from_stream(ReaderChunks::new(reader), length)
+        ByteSource::from_stream(ReaderChunks::new(reader), length)
     }
 
     /// The contents, when they are in memory.
@@ -201,14 +201,14 @@ impl Upload {
 }
 
 #[cfg(feature = "upload")]
-impl std::fmt::Debug for Upload {
+impl std::fmt::Debug for ByteSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.source {
-            Source::Memory(bytes) => write!(f, "Upload({} bytes in memory)", bytes.len()),
-            Source::Path(path) => write!(f, "Upload(file {})", path.display()),
+            Source::Memory(bytes) => write!(f, "ByteSource({} bytes in memory)", bytes.len()),
+            Source::Path(path) => write!(f, "ByteSource(file {})", path.display()),
             Source::Stream(stream) => match stream.length {
-                Some(length) => write!(f, "Upload(stream of {length} bytes)"),
-                None => write!(f, "Upload(stream)"),
+                Some(length) => write!(f, "ByteSource(stream of {length} bytes)"),
+                None => write!(f, "ByteSource(stream)"),
             },
         }
     }
@@ -217,7 +217,7 @@ impl std::fmt::Debug for Upload {
 #[cfg(feature = "upload")]
 /// Bytes are equal when they are the same bytes, files when they are the same path, and
 /// streams only to themselves (or a clone).
-impl PartialEq for Upload {
+impl PartialEq for ByteSource {
     fn eq(&self, other: &Self) -> bool {
         match (&self.source, &other.source) {
             (Source::Memory(a), Source::Memory(b)) => a == b,
@@ -229,61 +229,61 @@ impl PartialEq for Upload {
 }
 
 #[cfg(feature = "upload")]
-impl Eq for Upload {}
+impl Eq for ByteSource {}
 
 #[cfg(feature = "upload")]
-impl From<bytes::Bytes> for Upload {
+impl From<bytes::Bytes> for ByteSource {
     fn from(bytes: bytes::Bytes) -> Self {
-        Upload { source: Source::Memory(bytes) }
+        ByteSource { source: Source::Memory(bytes) }
     }
 }
 
 #[cfg(feature = "upload")]
-impl From<Vec<u8>> for Upload {
+impl From<Vec<u8>> for ByteSource {
     fn from(bytes: Vec<u8>) -> Self {
-        Upload::from(bytes::Bytes::from(bytes))
+        ByteSource::from(bytes::Bytes::from(bytes))
     }
 }
 
 #[cfg(feature = "upload")]
-impl From<&Vec<u8>> for Upload {
+impl From<&Vec<u8>> for ByteSource {
     fn from(bytes: &Vec<u8>) -> Self {
-        Upload::from(bytes.as_slice())
+        ByteSource::from(bytes.as_slice())
     }
 }
 
 #[cfg(feature = "upload")]
-impl From<&[u8]> for Upload {
+impl From<&[u8]> for ByteSource {
     fn from(bytes: &[u8]) -> Self {
-        Upload::from(bytes::Bytes::copy_from_slice(bytes))
+        ByteSource::from(bytes::Bytes::copy_from_slice(bytes))
     }
 }
 
 #[cfg(feature = "upload")]
-impl<const N: usize> From<&[u8; N]> for Upload {
+impl<const N: usize> From<&[u8; N]> for ByteSource {
     fn from(bytes: &[u8; N]) -> Self {
-        Upload::from(bytes.as_slice())
+        ByteSource::from(bytes.as_slice())
     }
 }
 
 #[cfg(feature = "upload")]
-impl From<String> for Upload {
+impl From<String> for ByteSource {
     fn from(text: String) -> Self {
-        Upload::from(text.into_bytes())
+        ByteSource::from(text.into_bytes())
     }
 }
 
 #[cfg(feature = "upload")]
-impl From<&str> for Upload {
+impl From<&str> for ByteSource {
     fn from(text: &str) -> Self {
-        Upload::from(text.as_bytes())
+        ByteSource::from(text.as_bytes())
     }
 }
 
 #[cfg(feature = "upload")]
 /// Bytes in memory go as an array of numbers (a binary field of a JSON body); a file or a
 /// stream cannot go in a JSON body.
-impl serde::Serialize for Upload {
+impl serde::Serialize for ByteSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.as_bytes() {
             Some(bytes) => bytes.serialize(serializer),
@@ -293,9 +293,9 @@ impl serde::Serialize for Upload {
 }
 
 #[cfg(feature = "upload")]
-impl<'de> serde::Deserialize<'de> for Upload {
+impl<'de> serde::Deserialize<'de> for ByteSource {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Upload::from(Vec::<u8>::deserialize(deserializer)?))
+        Ok(ByteSource::from(Vec::<u8>::deserialize(deserializer)?))
     }
 }
 
@@ -304,11 +304,8 @@ impl<'de> serde::Deserialize<'de> for Upload {
 struct Converted<S>(std::pin::Pin<Box<S>>);
 
 #[cfg(feature = "upload")]
-impl<S, T, E> futures_core::Stream for Converted<S>
-where
-    S: futures_core::Stream<Item = Result<T, E>>,
-    T: Into<bytes::Bytes>,
-    E: Into<BoxError>,
+impl<S: futures_core::Stream<Item = Result<T, E>>, T: Into<bytes::Bytes>, E: Into<BoxError>> futures_core::Stream
+    for Converted<S>
 {
     type Item = Result<bytes::Bytes, BoxError>;
 
@@ -360,7 +357,7 @@ impl<R: tokio::io::AsyncRead> futures_core::Stream for ReaderChunks<R> {
 }
 
 #[cfg(any(feature = "bytes-body", feature = "multipart-files"))]
-impl Upload {
+impl ByteSource {
     /// The body one attempt sends, with its length when known. A file is opened here: one that
     /// cannot be is an error naming `field`.
     pub(crate) fn to_body(&self, field: &str) -> Result<(reqwest::Body, Option<u64>), crate::Error> {
@@ -373,10 +370,10 @@ impl Upload {
                     rule: format!("cannot be read from {}: {e}", path.display()),
                 })?;
                 let chunks: Chunks = Box::pin(Converted(Box::pin(ReaderChunks::new(tokio::fs::File::from_std(file)))));
-                Ok((reqwest::Body::wrap(UploadBody::new(Sending::Chunks(chunks), Some(length))), Some(length)))
+                Ok((reqwest::Body::wrap(SourceBody::new(Sending::Chunks(chunks), Some(length))), Some(length)))
             }
             Source::Stream(stream) => Ok((
-                reqwest::Body::wrap(UploadBody::new(Sending::Waiting(stream.clone()), stream.length)),
+                reqwest::Body::wrap(SourceBody::new(Sending::Waiting(stream.clone()), stream.length)),
                 stream.length,
             )),
         }
@@ -403,7 +400,7 @@ enum Sending {
 
 #[cfg(any(feature = "bytes-body", feature = "multipart-files"))]
 /// One attempt's body: chunks read as they are sent, checked against a declared length.
-struct UploadBody {
+struct SourceBody {
     /// In a mutex only to be `Sync`, as reqwest asks; reading it takes no lock.
     state: std::sync::Mutex<Sending>,
     length: Option<u64>,
@@ -411,14 +408,14 @@ struct UploadBody {
 }
 
 #[cfg(any(feature = "bytes-body", feature = "multipart-files"))]
-impl UploadBody {
+impl SourceBody {
     fn new(state: Sending, length: Option<u64>) -> Self {
-        UploadBody { state: std::sync::Mutex::new(state), length, sent: 0 }
+        SourceBody { state: std::sync::Mutex::new(state), length, sent: 0 }
     }
 }
 
 #[cfg(any(feature = "bytes-body", feature = "multipart-files"))]
-impl http_body::Body for UploadBody {
+impl http_body::Body for SourceBody {
     type Data = bytes::Bytes;
     type Error = BoxError;
 
@@ -576,7 +573,7 @@ mod tests {
         use super::super::*;
 
         /// Reads a body whole, as the HTTP client would, or returns its first error.
-        async fn read(mut body: UploadBody) -> Result<Vec<u8>, BoxError> {
+        async fn read(mut body: SourceBody) -> Result<Vec<u8>, BoxError> {
             let mut bytes = Vec::new();
             loop {
                 let frame = std::future::poll_fn(|cx| http_body::Body::poll_frame(std::pin::Pin::new(&mut body), cx));
@@ -601,22 +598,22 @@ mod tests {
             Parts(parts.to_vec())
         }
 
-        fn stream_body(upload: &Upload) -> UploadBody {
+        fn stream_body(upload: &ByteSource) -> SourceBody {
             let Source::Stream(stream) = &upload.source else { panic!("not a stream") };
-            UploadBody::new(Sending::Waiting(stream.clone()), stream.length)
+            SourceBody::new(Sending::Waiting(stream.clone()), stream.length)
         }
 
         #[test]
         fn bytes_in_memory_convert_and_compare() {
-            assert_eq!(Upload::from(b"abc"), Upload::from("abc".to_owned()));
-            assert_eq!(Upload::from(vec![1, 2]).as_bytes(), Some(&[1u8, 2][..]));
-            assert_ne!(Upload::from_path("a"), Upload::from("a"));
+            assert_eq!(ByteSource::from(b"abc"), ByteSource::from("abc".to_owned()));
+            assert_eq!(ByteSource::from(vec![1, 2]).as_bytes(), Some(&[1u8, 2][..]));
+            assert_ne!(ByteSource::from_path("a"), ByteSource::from("a"));
             let file = File::new("a.bin", "application/octet-stream", b"\x00\x01".to_vec());
             assert_eq!(serde_json::to_string(&file).unwrap(), "[0,1]");
-            assert!(serde_json::to_string(&Upload::from_path("a")).is_err());
+            assert!(serde_json::to_string(&ByteSource::from_path("a")).is_err());
             assert_eq!(File::from_path("/tmp/voice.mp3", "audio/mpeg").file_name, "voice.mp3");
-            assert!(Upload::from("x").is_replayable() && Upload::from_path("x").is_replayable());
-            assert!(!Upload::from_stream(chunks(&[]), None).is_replayable());
+            assert!(ByteSource::from("x").is_replayable() && ByteSource::from_path("x").is_replayable());
+            assert!(!ByteSource::from_stream(chunks(&[]), None).is_replayable());
         }
 
         #[tokio::test]
@@ -624,14 +621,14 @@ mod tests {
             let path = std::env::temp_dir().join(format!("upload-test-{}", std::process::id()));
             let contents: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
             std::fs::write(&path, &contents).unwrap();
-            let upload = Upload::from_path(&path);
+            let upload = ByteSource::from_path(&path);
             for _ in 0..2 {
                 let (_, length) = upload.to_body("body").unwrap();
                 assert_eq!(length, Some(contents.len() as u64));
                 let Source::Path(path) = &upload.source else { unreachable!() };
                 let file = tokio::fs::File::open(path).await.unwrap();
                 let body =
-                    UploadBody::new(Sending::Chunks(Box::pin(Converted(Box::pin(ReaderChunks::new(file))))), length);
+                    SourceBody::new(Sending::Chunks(Box::pin(Converted(Box::pin(ReaderChunks::new(file))))), length);
                 assert_eq!(read(body).await.unwrap(), contents);
             }
             std::fs::remove_file(&path).unwrap();
@@ -641,7 +638,7 @@ mod tests {
 
         #[tokio::test]
         async fn a_stream_is_taken_by_the_first_attempt_that_reads_it() {
-            let upload = Upload::from_stream(chunks(&["ab", "cd"]), Some(4));
+            let upload = ByteSource::from_stream(chunks(&["ab", "cd"]), Some(4));
             let unread = stream_body(&upload);
             drop(unread);
             assert!(upload.is_unread(), "a body never read leaves the stream");
@@ -652,13 +649,13 @@ mod tests {
 
         #[tokio::test]
         async fn a_stream_must_keep_to_its_length() {
-            let short = Upload::from_stream(chunks(&["ab"]), Some(3));
+            let short = ByteSource::from_stream(chunks(&["ab"]), Some(3));
             assert!(read(stream_body(&short)).await.unwrap_err().to_string().contains("3 bytes long and sent 2"));
-            let long = Upload::from_stream(chunks(&["ab", "cd"]), Some(3));
+            let long = ByteSource::from_stream(chunks(&["ab", "cd"]), Some(3));
             assert!(read(stream_body(&long)).await.is_err());
-            let unsized_ = Upload::from_stream(chunks(&["ab", "cd"]), None);
+            let unsized_ = ByteSource::from_stream(chunks(&["ab", "cd"]), None);
             assert_eq!(read(stream_body(&unsized_)).await.unwrap(), b"abcd");
-            let reader = Upload::from_reader(&b"xyz"[..], Some(3));
+            let reader = ByteSource::from_reader(&b"xyz"[..], Some(3));
             assert_eq!(read(stream_body(&reader)).await.unwrap(), b"xyz");
         }
     }

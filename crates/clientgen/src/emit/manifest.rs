@@ -20,6 +20,12 @@ const TOKIO: &str = r#"{ version = "1.40", default-features = false, features = 
 const TOKIO_DEV: &str = r#"{ version = "1.40", features = ["macros", "rt-multi-thread"] }"#;
 const HTTPDATE: &str = r#""1.0.3""#;
 const SERDE_URLENCODED: &str = r#""0.7.1""#;
+// An upload's chunks (bytes, futures-core) and its body (http-body): crates reqwest's tree
+// already holds, so uploads add no crate to a build.
+const BYTES: &str = r#""1.6""#;
+const FUTURES_CORE: &str = r#""0.3.30""#;
+const HTTP_BODY: &str = r#""1.0.1""#;
+const TOKIO_FS: &str = r#"{ version = "1.40", default-features = false, features = ["fs", "time"] }"#;
 
 /// The generated crate's Cargo.toml (without the header line).
 pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
@@ -55,8 +61,11 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
         ("serde", SERDE),
         ("serde_json", SERDE_JSON),
         ("serde_path_to_error", SERDE_PATH_TO_ERROR),
-        ("tokio", TOKIO),
+        ("tokio", if features.uploads() { TOKIO_FS } else { TOKIO }),
     ];
+    if features.uploads() {
+        deps.extend([("bytes", BYTES), ("futures-core", FUTURES_CORE), ("http-body", HTTP_BODY)]);
+    }
     if features.encodings.form() {
         deps.push(("serde_urlencoded", SERDE_URLENCODED));
     }
@@ -129,6 +138,7 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
         operation_section(&mut out, api, config, op);
     }
 
+    uploads_section(&mut out, &krate, features);
     errors_section(&mut out, &krate, features);
     configuration_section(&mut out, api, config);
     blocking_section(&mut out, &krate);
@@ -156,6 +166,48 @@ fn credentials_section(out: &mut String, api: &Api, config: &Config) {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "Credentials never appear in `Debug` output: the client prints `***` for them.\n");
+}
+
+/// The README's uploads: how a binary body or a file part is sent from memory, a file or a
+/// stream, and which are retried.
+fn uploads_section(out: &mut String, krate: &str, features: &Features) {
+    if !features.uploads() {
+        return;
+    }
+    let _ = writeln!(out, "## Uploads\n");
+    let _ = writeln!(
+        out,
+        "Binary bodies (`application/octet-stream` and the like) are a `{krate}::types::ByteSource`, and so are the \
+         contents of a file part (`{krate}::types::File`). A `ByteSource` comes from:\n"
+    );
+    let _ = writeln!(out, "- memory: `Vec<u8>`, `&[u8]`, `String` or `bytes::Bytes`, with `.into()`;");
+    let _ = writeln!(
+        out,
+        "- a file: `ByteSource::from_path(path)` (or `File::from_path(path, content_type)`), opened when the call is \
+         sent, streamed in chunks with its size as `Content-Length`, and opened again by a retry;"
+    );
+    let _ = writeln!(
+        out,
+        "- a stream or reader: `ByteSource::from_stream(stream, length)` (any `Stream` of `Result<impl Into<Bytes>, \
+         E>`) or `ByteSource::from_reader(reader, length)` (any `tokio::io::AsyncRead`), streamed as it is read.\n"
+    );
+    let _ = writeln!(
+        out,
+        "```rust\nuse {krate}::types::ByteSource;\n\n\
+         let from_memory = ByteSource::from(b\"bytes\".to_vec());\n\
+         let from_disk = ByteSource::from_path(\"video.mp4\");\n\
+         let file = tokio::fs::File::open(\"video.mp4\").await?;\n\
+         let length = file.metadata().await?.len();\n\
+         let from_reader = ByteSource::from_reader(file, Some(length));\n```\n"
+    );
+    let _ = writeln!(
+        out,
+        "Files and streams are read in chunks as they are sent, never whole, so a 200 MiB file uploads in \
+         constant memory; bytes in memory are shared by every attempt, not copied. \
+         A stream can be read only once, so a call that sends one is retried only when its connection could not \
+         be opened (none of it was read), and a redirect that would send the body again (`307`, `308`) ends the \
+         call with `Error::Config`. The per-attempt timeout covers the whole upload: raise it for large files.\n"
+    );
 }
 
 /// The README's list of errors.
