@@ -206,10 +206,14 @@ impl std::fmt::Debug for ByteSource {
         match &self.source {
             Source::Memory(bytes) => write!(f, "ByteSource({} bytes in memory)", bytes.len()),
             Source::Path(path) => write!(f, "ByteSource(file {})", path.display()),
-            Source::Stream(stream) => match stream.length {
-                Some(length) => write!(f, "ByteSource(stream of {length} bytes)"),
-                None => write!(f, "ByteSource(stream)"),
-            },
+            Source::Stream(stream) => {
+                let read = stream.chunks.lock().map_or(true, |chunks| chunks.is_none());
+                let state = if read { ", already read" } else { "" };
+                match stream.length {
+                    Some(length) => write!(f, "ByteSource(stream of {length} bytes{state})"),
+                    None => write!(f, "ByteSource(stream{state})"),
+                }
+            }
         }
     }
 }
@@ -644,6 +648,7 @@ mod tests {
             assert!(upload.is_unread(), "a body never read leaves the stream");
             assert_eq!(read(stream_body(&upload)).await.unwrap(), b"abcd");
             assert!(!upload.is_unread());
+            assert_eq!(format!("{upload:?}"), "ByteSource(stream of 4 bytes, already read)");
             assert!(read(stream_body(&upload)).await.is_err(), "a second attempt has nothing to send");
         }
 

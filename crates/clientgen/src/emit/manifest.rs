@@ -206,7 +206,8 @@ fn uploads_section(out: &mut String, krate: &str, features: &Features) {
          constant memory; bytes in memory are shared by every attempt, not copied. \
          A stream can be read only once, so a call that sends one is retried only when its connection could not \
          be opened (none of it was read), and a redirect that would send the body again (`307`, `308`) ends the \
-         call with `Error::Config`. The per-attempt timeout covers the whole upload: raise it for large files.\n"
+         call with `Error::Config`. The per-attempt timeout covers the whole upload: raise it for large files. \
+         Uploads need no cargo feature and add no crate to the build.\n"
     );
 }
 
@@ -219,6 +220,9 @@ fn errors_section(out: &mut String, krate: &str, features: &Features) {
         "- `Validation`: a value breaks a limit the API declares (a length, a pattern, a range); nothing was sent."
     );
     let _ = writeln!(out, "- `Config`: the client is missing a base URL or the credentials the operation needs.");
+    if features.uploads() {
+        let _ = writeln!(out, "  Also a redirect that would send a body read from a stream a second time.");
+    }
     let _ = writeln!(out, "- `Transport`: the server could not be reached, or the call timed out.");
     let _ = writeln!(out, "- `Api`: the server answered with an error status; the status, headers and body are kept.");
     if features.drf_errors {

@@ -192,10 +192,14 @@ impl std::fmt::Debug for ByteSource {
         match &self.source {
             Source::Memory(bytes) => write!(f, "ByteSource({} bytes in memory)", bytes.len()),
             Source::Path(path) => write!(f, "ByteSource(file {})", path.display()),
-            Source::Stream(stream) => match stream.length {
-                Some(length) => write!(f, "ByteSource(stream of {length} bytes)"),
-                None => write!(f, "ByteSource(stream)"),
-            },
+            Source::Stream(stream) => {
+                let read = stream.chunks.lock().map_or(true, |chunks| chunks.is_none());
+                let state = if read { ", already read" } else { "" };
+                match stream.length {
+                    Some(length) => write!(f, "ByteSource(stream of {length} bytes{state})"),
+                    None => write!(f, "ByteSource(stream{state})"),
+                }
+            }
         }
     }
 }
