@@ -11,7 +11,7 @@
 //!   clash shows with one or two of them on);
 //! - each part alone, and none, and all.
 //!
-//! The full powerset (2^21 combinations) would take days; these take about a minute.
+//! The full powerset (2^23 combinations) would take days; these take about a minute.
 
 use std::process::{Command, ExitCode};
 use std::time::Instant;
