@@ -539,6 +539,7 @@ const KEYWORDS_AND_PRELUDE: &[&str] = &[
     "Body",
     "Nullable",
     "File",
+    "ByteSource",
     "Decimal",
 ];
 

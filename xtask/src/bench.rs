@@ -143,7 +143,7 @@ pub fn run() -> ExitCode {
     }
     let mut report = header();
     let mut findings = Findings::default();
-    let sections: [Section; 3] = [codegen_section, compile_section, overhead_section];
+    let sections: [Section; 4] = [codegen_section, compile_section, overhead_section, upload_section];
     for section in sections {
         match section(&mut findings) {
             Ok(text) => report.push_str(&text),
@@ -518,5 +518,33 @@ fn overhead_section(findings: &mut Findings) -> Result<String, String> {
         field("ratio_p25"),
         field("ratio_p75")
     );
+    Ok(out)
+}
+
+/// Peak resident memory of 200 MiB uploads (`tests/examples/upload_memory.rs`), as it prints it.
+fn upload_section(_: &mut Findings) -> Result<String, String> {
+    eprintln!("bench: upload memory");
+    let output = Command::new(xtask::cargo())
+        .args(["run", "--quiet", "--release", "-p", "tests", "--example", "upload_memory"])
+        .current_dir(xtask::project_root())
+        .output()
+        .map_err(|e| e.to_string())?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() || !stdout.contains("from a stream") {
+        return Err(format!("the upload-memory example failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "## 5. Upload memory\n");
+    let _ = writeln!(
+        out,
+        "Peak resident memory (`VmHWM`) of the process while the HTTP fixture's client uploads 200 MiB to a \
+         loopback server that discards it: from a stream (`ByteSource::from_stream`), from a file path \
+         (`ByteSource::from_path`), then from memory for scale (`cargo run --release -p tests --example \
+         upload_memory`).\n"
+    );
+    for line in stdout.lines() {
+        let _ = writeln!(out, "- {line}");
+    }
+    let _ = writeln!(out);
     Ok(out)
 }

@@ -11,7 +11,7 @@
 //!   clash shows with one or two of them on);
 //! - each part alone, and none, and all.
 //!
-//! The full powerset (2^21 combinations) would take days; these take about a minute.
+//! The full powerset (2^23 combinations) would take days; these take about a minute.
 
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -23,7 +23,7 @@ pub const VERSION: &str = "0.6.46";
 const READERS: &str = "read-json,read-text,read-bytes,read-empty,undeclared-status";
 /// The request-body parts and validation, every pair.
 const BODIES: &str =
-    "json-body,form,form-fields,form-value,multipart,multipart-text,multipart-files,raw-body,validation";
+    "json-body,form,form-fields,form-value,multipart,multipart-text,multipart-files,raw-body,bytes-body,validation";
 
 /// Installs cargo-hack when needed and checks the runtime's combinations of parts.
 pub fn run() -> ExitCode {

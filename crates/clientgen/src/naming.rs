@@ -45,6 +45,7 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Deserialize",
     "Nullable",
     "File",
+    "ByteSource",
     "Decimal",
     "ParseDecimalError",
     ERROR_BODY,

@@ -111,7 +111,7 @@ impl Error {
         }
     }
 
-    #[cfg(any(feature = "validation", feature = "json-body", feature = "form", feature = "multipart"))]
+    #[cfg(any(feature = "validation", feature = "json-body", feature = "form", feature = "multipart-files"))]
     pub(crate) fn validation(field: &str, rule: String) -> Self {
         Error::Validation { field: field.to_owned(), rule }
     }

@@ -45,6 +45,11 @@ pub(crate) const MAX_REDIRECTS: usize = 10;
 /// failures only for idempotent methods (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`,
 /// `TRACE`). A `POST` that may have reached the server is never repeated, so a call whose
 /// effects must not happen twice is never made twice by the client.
+#[cfg_attr(feature = "upload", doc = "")]
+#[cfg_attr(
+    feature = "upload",
+    doc = " A body read from a stream ([`ByteSource::from_stream`](crate::types::ByteSource::from_stream), [`ByteSource::from_reader`](crate::types::ByteSource::from_reader)) can be sent only once: such a call is retried only when its connection could not be opened and the stream is still unread, whatever the method and status, and a redirect that would send the body again (`307`, `308`, or `301`/`302` to a method other than `POST`) ends it with [`Error::Config`]. Bodies from memory or a file path ([`ByteSource::from_path`](crate::types::ByteSource::from_path), opened again by each attempt) are retried as above. The timeout covers the whole upload: raise it for large ones."
+)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RequestOptions {
@@ -445,6 +450,9 @@ pub(crate) enum Body {
     #[cfg(any(feature = "json-body", feature = "form", feature = "raw-body"))]
     /// Bytes already encoded, with their content type.
     Encoded { content_type: &'static str, bytes: Vec<u8> },
+    #[cfg(feature = "bytes-body")]
+    /// Bytes from memory, a file or a stream, with their content type.
+    ByteSource { content_type: &'static str, upload: crate::support::ByteSource },
     #[cfg(feature = "multipart")]
     /// A multipart form, rebuilt for each attempt.
     Multipart(Vec<Part>),
@@ -490,12 +498,47 @@ impl Body {
         Body::Encoded { content_type, bytes: bytes.to_vec() }
     }
 
+    #[cfg(feature = "bytes-body")]
+    /// A binary body, from memory, a file or a stream, with its content type.
+    pub(crate) fn upload(content_type: &'static str, upload: impl Into<crate::support::ByteSource>) -> Body {
+        Body::ByteSource { content_type, upload: upload.into() }
+    }
+
+    #[cfg(any(feature = "bytes-body", feature = "multipart-files"))]
+    /// Whether every attempt can send this body (no part of it is a stream, which goes once).
+    fn is_replayable(&self) -> bool {
+        self.uploads().all(crate::support::ByteSource::is_replayable)
+    }
+
+    #[cfg(any(feature = "bytes-body", feature = "multipart-files"))]
+    /// Whether no attempt has read any stream in this body yet.
+    fn is_unread(&self) -> bool {
+        self.uploads().all(crate::support::ByteSource::is_unread)
+    }
+
+    #[cfg(any(feature = "bytes-body", feature = "multipart-files"))]
+    /// The uploads in this body: its own, or its file parts'.
+    fn uploads(&self) -> impl Iterator<Item = &crate::support::ByteSource> {
+        let uploads: Vec<&crate::support::ByteSource> = match self {
+            #[cfg(feature = "bytes-body")]
+            Body::ByteSource { upload, .. } => vec![upload],
+            #[cfg(feature = "multipart-files")]
+            Body::Multipart(parts) => parts.iter().filter_map(Part::upload).collect(),
+            _ => Vec::new(),
+        };
+        uploads.into_iter()
+    }
+
     fn attach(&self, builder: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, Error> {
         Ok(match self {
             Body::Empty => builder,
             #[cfg(any(feature = "json-body", feature = "form", feature = "raw-body"))]
             Body::Encoded { content_type, bytes } => {
                 builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone())
+            }
+            #[cfg(feature = "bytes-body")]
+            Body::ByteSource { content_type, upload } => {
+                builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(upload.to_body("body")?.0)
             }
             #[cfg(feature = "multipart")]
             Body::Multipart(parts) => {
@@ -513,9 +556,18 @@ impl Body {
 /// One part of a multipart body.
 pub(crate) struct Part {
     name: String,
-    bytes: Vec<u8>,
-    /// File name and content type, for file parts.
-    file: Option<(String, String)>,
+    value: PartValue,
+}
+
+#[cfg(feature = "multipart")]
+/// What a part holds.
+enum PartValue {
+    #[cfg(feature = "multipart-text")]
+    /// A text field.
+    Text(String),
+    #[cfg(feature = "multipart-files")]
+    /// A file, with its name and content type.
+    File(crate::support::File),
 }
 
 #[cfg(feature = "multipart")]
@@ -523,7 +575,7 @@ impl Part {
     #[cfg(feature = "multipart-text")]
     /// A text field.
     pub(crate) fn text(name: &str, text: String) -> Self {
-        Part { name: name.to_owned(), bytes: text.into_bytes(), file: None }
+        Part { name: name.to_owned(), value: PartValue::Text(text) }
     }
 
     #[cfg(feature = "multipart-text")]
@@ -533,23 +585,35 @@ impl Part {
     }
 
     #[cfg(feature = "multipart-files")]
-    /// A file, with its name and content type.
+    /// A file, with its name and content type (its contents are shared, not copied).
     pub(crate) fn file(name: &str, file: &crate::support::File) -> Self {
-        Part {
-            name: name.to_owned(),
-            bytes: file.bytes.clone(),
-            file: Some((file.file_name.clone(), file.content_type.clone())),
+        Part { name: name.to_owned(), value: PartValue::File(file.clone()) }
+    }
+
+    #[cfg(feature = "multipart-files")]
+    /// The contents of a file part.
+    fn upload(&self) -> Option<&crate::support::ByteSource> {
+        match self.value {
+            PartValue::File(ref file) => Some(&file.contents),
+            #[allow(unreachable_patterns)]
+            _ => None,
         }
     }
 
     fn to_reqwest(&self) -> Result<reqwest::multipart::Part, Error> {
-        let part = reqwest::multipart::Part::bytes(self.bytes.clone());
-        match &self.file {
-            None => Ok(part),
-            Some((file_name, content_type)) => part
-                .file_name(file_name.clone())
-                .mime_str(content_type)
-                .map_err(|e| Error::validation(&self.name, format!("has an invalid content type: {e}"))),
+        match self.value {
+            #[cfg(feature = "multipart-text")]
+            PartValue::Text(ref text) => Ok(reqwest::multipart::Part::text(text.clone())),
+            #[cfg(feature = "multipart-files")]
+            PartValue::File(ref file) => {
+                let part = match file.contents.to_body(&self.name)? {
+                    (body, Some(length)) => reqwest::multipart::Part::stream_with_length(body, length),
+                    (body, None) => reqwest::multipart::Part::stream(body),
+                };
+                part.file_name(file.file_name.clone())
+                    .mime_str(&file.content_type)
+                    .map_err(|e| Error::validation(&self.name, format!("has an invalid content type: {e}")))
+            }
         }
     }
 }
@@ -647,6 +711,10 @@ async fn retried<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
             }
             Attempt::Failed(error) => error_retry_delay(error, &request.method, retries, options),
         };
+        #[cfg(any(feature = "bytes-body", feature = "multipart-files"))]
+        // A stream in the body goes once: only an attempt whose connection never opened, which
+        // read none of it, is retried.
+        let delay = delay.filter(|_| request.body.is_replayable() || never_read(&attempt, &request.body));
         if let Some(delay) = delay.filter(|_| retries < options.max_retries) {
             retries += 1;
             tokio::time::sleep(delay).await;
@@ -726,6 +794,14 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>, number: 
                 method = Method::GET;
             }
             with_body = false;
+        }
+        #[cfg(any(feature = "bytes-body", feature = "multipart-files"))]
+        // A stream cannot be sent again.
+        if with_body && !request.body.is_replayable() {
+            return Err(Error::config(format!(
+                "{} was redirected ({status}), which would send its body again, and a body from a stream is sent only once: upload from memory or a file to follow the redirect",
+                request.operation
+            )));
         }
         url = next;
         redirects += 1;
@@ -819,6 +895,13 @@ fn failure_kind(error: &reqwest::Error) -> &'static str {
     } else {
         "transport"
     }
+}
+
+#[cfg(any(feature = "bytes-body", feature = "multipart-files"))]
+/// Whether an attempt failed before its connection opened and left the body's streams unread,
+/// so that sending it again sends nothing twice.
+fn never_read(attempt: &Attempt, body: &Body) -> bool {
+    matches!(attempt, Attempt::Failed(error) if error.is_connect()) && body.is_unread()
 }
 
 /// Whether two URLs share scheme, host and port (compared without building `Origin`s,

@@ -28,6 +28,8 @@ pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOpt
 
 /// What `types` re-exports in a generated crate.
 pub mod types {
+    #[cfg(feature = "upload")]
+    pub use crate::support::ByteSource;
     #[cfg(feature = "file")]
     pub use crate::support::File;
     #[cfg(feature = "nullable")]

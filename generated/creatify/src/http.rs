@@ -479,15 +479,19 @@ impl Body {
 /// One part of a multipart body.
 pub(crate) struct Part {
     name: String,
-    bytes: Vec<u8>,
-    /// File name and content type, for file parts.
-    file: Option<(String, String)>,
+    value: PartValue,
+}
+
+/// What a part holds.
+enum PartValue {
+    /// A text field.
+    Text(String),
 }
 
 impl Part {
     /// A text field.
     pub(crate) fn text(name: &str, text: String) -> Self {
-        Part { name: name.to_owned(), bytes: text.into_bytes(), file: None }
+        Part { name: name.to_owned(), value: PartValue::Text(text) }
     }
 
     /// The parts a field's value becomes (see `field_texts`).
@@ -496,13 +500,8 @@ impl Part {
     }
 
     fn to_reqwest(&self) -> Result<reqwest::multipart::Part, Error> {
-        let part = reqwest::multipart::Part::bytes(self.bytes.clone());
-        match &self.file {
-            None => Ok(part),
-            Some((file_name, content_type)) => part
-                .file_name(file_name.clone())
-                .mime_str(content_type)
-                .map_err(|e| Error::validation(&self.name, format!("has an invalid content type: {e}"))),
+        match self.value {
+            PartValue::Text(ref text) => Ok(reqwest::multipart::Part::text(text.clone())),
         }
     }
 }

@@ -70,12 +70,13 @@ pub fn call_code(api: &Api, op: &Operation, variant: Option<&BodyVariant>, krate
     if let (Some(body), Some(variant)) = (&op.body, variant) {
         let value = match variant.encoding {
             Encoding::Text => "\"example\"".to_owned(),
-            Encoding::Bytes => "b\"example\".to_vec()".to_owned(),
+            Encoding::Bytes => format!("{krate}::types::ByteSource::from_path(\"example.bin\")"),
             _ => example_value(api, &variant.ty, krate, 0, true),
         };
         let _ = writeln!(out, "let body = {value};");
         let structured = !matches!(variant.encoding, Encoding::Text | Encoding::Bytes);
-        let arg = if structured && variant.ty.is_copy() { "body" } else { "&body" };
+        let by_value = variant.encoding == Encoding::Bytes || (structured && variant.ty.is_copy());
+        let arg = if by_value { "body" } else { "&body" };
         args.push(if body.required { arg.to_owned() } else { format!("Some({arg})") });
     }
     if let Some(id) = &op.params_type {

@@ -97,7 +97,8 @@ impl Features {
             multipart: e.multipart,
             multipart_text: e.multipart_text,
             multipart_files: e.multipart_files,
-            raw_body: e.text || e.bytes,
+            raw_body: e.text,
+            bytes_body: e.bytes,
             param_text: self.param_text,
             credentials: self.credentials,
             read_json: r.json,
@@ -112,7 +113,14 @@ impl Features {
             decimal: self.decimal,
             file: self.files,
             nullable: self.nullable,
+            upload: self.uploads(),
         }
+    }
+
+    /// The crate has `ByteSource`: some binary body is sent, or some field is a `File` (whose
+    /// contents are one).
+    pub fn uploads(&self) -> bool {
+        self.files || self.encodings.bytes
     }
 
     fn scan(&mut self, ty: &TypeRef) {

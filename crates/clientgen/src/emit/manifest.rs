@@ -23,6 +23,12 @@ const SERDE_URLENCODED: &str = r#""0.7.1""#;
 /// Optional, for the `tracing` feature; without its default `attributes` feature, which
 /// would bring a proc-macro and syn.
 const TRACING: &str = r#"{ version = "0.1.40", default-features = false, features = ["std"], optional = true }"#;
+// An upload's chunks (bytes, futures-core) and its body (http-body): crates reqwest's tree
+// already holds, so uploads add no crate to a build.
+const BYTES: &str = r#""1.6""#;
+const FUTURES_CORE: &str = r#""0.3.30""#;
+const HTTP_BODY: &str = r#""1.0.1""#;
+const TOKIO_FS: &str = r#"{ version = "1.40", default-features = false, features = ["fs", "time"] }"#;
 
 /// The generated crate's Cargo.toml (without the header line).
 pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
@@ -58,9 +64,12 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
         ("serde", SERDE),
         ("serde_json", SERDE_JSON),
         ("serde_path_to_error", SERDE_PATH_TO_ERROR),
-        ("tokio", TOKIO),
+        ("tokio", if features.uploads() { TOKIO_FS } else { TOKIO }),
         ("tracing", TRACING),
     ];
+    if features.uploads() {
+        deps.extend([("bytes", BYTES), ("futures-core", FUTURES_CORE), ("http-body", HTTP_BODY)]);
+    }
     if features.encodings.form() {
         deps.push(("serde_urlencoded", SERDE_URLENCODED));
     }
@@ -136,6 +145,7 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
         operation_section(&mut out, api, config, op);
     }
 
+    uploads_section(&mut out, &krate, features);
     errors_section(&mut out, api, &krate, features);
     configuration_section(&mut out, api, config);
     hooks_section(&mut out, &krate);
@@ -166,6 +176,49 @@ fn credentials_section(out: &mut String, api: &Api, config: &Config) {
     let _ = writeln!(out, "Credentials never appear in `Debug` output: the client prints `***` for them.\n");
 }
 
+/// The README's uploads: how a binary body or a file part is sent from memory, a file or a
+/// stream, and which are retried.
+fn uploads_section(out: &mut String, krate: &str, features: &Features) {
+    if !features.uploads() {
+        return;
+    }
+    let _ = writeln!(out, "## Uploads\n");
+    let _ = writeln!(
+        out,
+        "Binary bodies (`application/octet-stream` and the like) are a `{krate}::types::ByteSource`, and so are the \
+         contents of a file part (`{krate}::types::File`). A `ByteSource` comes from:\n"
+    );
+    let _ = writeln!(out, "- memory: `Vec<u8>`, `&[u8]`, `String` or `bytes::Bytes`, with `.into()`;");
+    let _ = writeln!(
+        out,
+        "- a file: `ByteSource::from_path(path)` (or `File::from_path(path, content_type)`), opened when the call is \
+         sent, streamed in chunks with its size as `Content-Length`, and opened again by a retry;"
+    );
+    let _ = writeln!(
+        out,
+        "- a stream or reader: `ByteSource::from_stream(stream, length)` (any `Stream` of `Result<impl Into<Bytes>, \
+         E>`) or `ByteSource::from_reader(reader, length)` (any `tokio::io::AsyncRead`), streamed as it is read.\n"
+    );
+    let _ = writeln!(
+        out,
+        "```rust\nuse {krate}::types::ByteSource;\n\n\
+         let from_memory = ByteSource::from(b\"bytes\".to_vec());\n\
+         let from_disk = ByteSource::from_path(\"video.mp4\");\n\
+         let file = tokio::fs::File::open(\"video.mp4\").await?;\n\
+         let length = file.metadata().await?.len();\n\
+         let from_reader = ByteSource::from_reader(file, Some(length));\n```\n"
+    );
+    let _ = writeln!(
+        out,
+        "Files and streams are read in chunks as they are sent, never whole, so a 200 MiB file uploads in \
+         constant memory; bytes in memory are shared by every attempt, not copied. \
+         A stream can be read only once, so a call that sends one is retried only when its connection could not \
+         be opened (none of it was read), and a redirect that would send the body again (`307`, `308`) ends the \
+         call with `Error::Config`. The per-attempt timeout covers the whole upload: raise it for large files. \
+         Uploads need no cargo feature and add no crate to the build.\n"
+    );
+}
+
 /// The README's list of errors.
 fn errors_section(out: &mut String, api: &Api, krate: &str, features: &Features) {
     let _ = writeln!(out, "## Errors\n");
@@ -175,6 +228,9 @@ fn errors_section(out: &mut String, api: &Api, krate: &str, features: &Features)
         "- `Validation`: a value breaks a limit the API declares (a length, a pattern, a range); nothing was sent."
     );
     let _ = writeln!(out, "- `Config`: the client is missing a base URL or the credentials the operation needs.");
+    if features.uploads() {
+        let _ = writeln!(out, "  Also a redirect that would send a body read from a stream a second time.");
+    }
     let _ = writeln!(out, "- `Transport`: the server could not be reached, or the call timed out.");
     let _ = writeln!(out, "- `Api`: the server answered with an error status; the status, headers and body are kept.");
     if features.drf_errors {

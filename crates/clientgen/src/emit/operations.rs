@@ -107,13 +107,14 @@ fn method(
     if let (Some(variant), Some(body)) = (variant, &op.body) {
         let ty = match variant.encoding {
             Encoding::Text => quote! { &str },
-            Encoding::Bytes => quote! { &[u8] },
+            Encoding::Bytes => quote! { types::ByteSource },
             _ => rust_type(api, &variant.ty, Direction::Request, &types).borrowed,
         };
-        params.push(if body.required {
-            quote! { #body_arg: #ty }
-        } else {
-            quote! { #body_arg: Option<#ty> }
+        params.push(match (body.required, variant.encoding) {
+            // Bytes, a file or a stream: whatever becomes a `ByteSource`.
+            (true, Encoding::Bytes) => quote! { #body_arg: impl Into<#ty> },
+            (true, _) => quote! { #body_arg: #ty },
+            (false, _) => quote! { #body_arg: Option<#ty> },
         });
         args.push(body_arg.clone());
         let structured = !matches!(variant.encoding, Encoding::Text | Encoding::Bytes);
@@ -144,7 +145,7 @@ fn method(
                 }},
             },
             Encoding::Text => quote! { crate::http::Body::raw(#media, #body_arg.as_bytes()) },
-            Encoding::Bytes => quote! { crate::http::Body::raw(#media, #body_arg) },
+            Encoding::Bytes => quote! { crate::http::Body::upload(#media, #body_arg) },
         };
         steps.push(if body.required {
             quote! { #request.body = #encode; }
@@ -446,6 +447,7 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
     };
     let booleans =
         variant.and_then(|v| form_boolean_note(api, op, v)).map(|note| quote! { #[doc = ""] #[doc = #note] });
+    let upload = variant.and_then(|v| upload_note(api, v)).map(|note| quote! { #[doc = ""] #[doc = #note] });
     let retry = if op.idempotent() {
         " Idempotent: retried after `408`, `429`, `5xx` and transport failures (see [`crate::RequestOptions`])."
     } else {
@@ -456,6 +458,7 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
     quote! {
         #heading
         #booleans
+        #upload
         #[doc = ""]
         #[doc = #retry]
         ///
@@ -494,6 +497,34 @@ fn typed_errors_doc(api: &Api, op: &Operation) -> Option<String> {
          {}. A body that does not fit keeps `decoded` empty and says why in `decode_failure`; `body` keeps the text.",
         parts.join("; ")
     ))
+}
+
+/// For a binary body, or a multipart body with file parts: how to send one from memory, a file
+/// or a stream, and which are retried.
+fn upload_note(api: &Api, variant: &BodyVariant) -> Option<&'static str> {
+    let is_file = |ty: &TypeRef| match ty {
+        TypeRef::Scalar(Scalar::Bytes) => true,
+        TypeRef::List(item) => **item == TypeRef::Scalar(Scalar::Bytes),
+        _ => false,
+    };
+    match (variant.encoding, &variant.ty) {
+        (Encoding::Bytes, _) => Some(
+            " The body is a [`ByteSource`](crate::types::ByteSource): bytes (`&[u8]`, `Vec<u8>`, `String`), a file \
+             streamed from its path ([`ByteSource::from_path`](crate::types::ByteSource::from_path)), or a stream or reader \
+             ([`ByteSource::from_stream`](crate::types::ByteSource::from_stream)). A stream is sent once: it is retried only \
+             when the connection could not be opened.",
+        ),
+        (Encoding::Multipart, TypeRef::Named(id)) => {
+            let def = api.types.get(id)?;
+            def.fields_of(def.view(Direction::Request)).any(|(f, _)| is_file(&f.ty)).then_some(
+                " A file part's contents can be bytes, a file streamed from its path \
+                 ([`File::from_path`](crate::types::File::from_path)), or a stream or reader \
+                 ([`ByteSource::from_stream`](crate::types::ByteSource::from_stream)). A stream is sent once: it is retried \
+                 only when the connection could not be opened.",
+            )
+        }
+        _ => None,
+    }
 }
 
 /// For a form or multipart body with optional booleans: a missing boolean is `false` to servers

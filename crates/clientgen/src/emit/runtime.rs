@@ -57,8 +57,10 @@ pub struct Parts {
     pub multipart_text: bool,
     /// Multipart file parts.
     pub multipart_files: bool,
-    /// Text or bytes bodies, sent as given.
+    /// Text bodies (and bytes from memory), sent as given.
     pub raw_body: bool,
+    /// Binary bodies from memory, a file or a stream.
+    pub bytes_body: bool,
     /// A parameter with no `Display` form.
     pub param_text: bool,
     /// Security schemes some operation asks for.
@@ -87,11 +89,13 @@ pub struct Parts {
     pub file: bool,
     /// The `Nullable` type.
     pub nullable: bool,
+    /// The `ByteSource` type.
+    pub upload: bool,
 }
 
 impl Parts {
     /// Each part's feature name in the runtime crate, and whether it is selected.
-    pub fn markers(&self) -> [(&'static str, bool); 22] {
+    pub fn markers(&self) -> [(&'static str, bool); 24] {
         [
             ("json-body", self.json_body),
             ("form", self.form),
@@ -101,6 +105,7 @@ impl Parts {
             ("multipart-text", self.multipart_text),
             ("multipart-files", self.multipart_files),
             ("raw-body", self.raw_body),
+            ("bytes-body", self.bytes_body),
             ("param-text", self.param_text),
             ("credentials", self.credentials),
             ("read-json", self.read_json),
@@ -115,12 +120,13 @@ impl Parts {
             ("decimal", self.decimal),
             ("file", self.file),
             ("nullable", self.nullable),
+            ("upload", self.upload),
         ]
     }
 
     /// Whether the crate has `support.rs` (some support type is needed).
     pub fn support(&self) -> bool {
-        self.decimal || self.file || self.nullable
+        self.decimal || self.file || self.nullable || self.upload
     }
 
     /// The runtime file at `path` with the parts this API needs; a resolver error (a marker

@@ -742,7 +742,7 @@ fn error_body(api: &Api, errors: &ErrorBody) -> TokenStream {
     }
 }
 
-/// The runtime's support types the crate needs (`Decimal`, `File`, `Nullable`), re-exported
+/// The runtime's support types the crate needs (`Decimal`, `File`, `Nullable`, `ByteSource`), re-exported
 /// here, where the types that hold them are.
 fn support_exports(features: &super::features::Features) -> Option<TokenStream> {
     let mut names = Vec::new();
@@ -751,6 +751,9 @@ fn support_exports(features: &super::features::Features) -> Option<TokenStream> 
     }
     if features.files {
         names.push(quote! { File });
+    }
+    if features.uploads() {
+        names.push(quote! { ByteSource });
     }
     if features.decimal {
         names.push(quote! { Decimal, ParseDecimalError });

@@ -266,7 +266,10 @@ impl Client {
     /// # Errors
     ///
     /// As [`crate::Client::notes_create_bytes`], and [`Error::Config`] when called inside an async runtime.
-    pub fn notes_create_bytes(&self, body: &[u8]) -> Result<String, Error> {
+    pub fn notes_create_bytes(
+        &self,
+        body: impl Into<types::ByteSource>,
+    ) -> Result<String, Error> {
         self.runner.block_on(crate::Client::notes_create_bytes(&self.inner, body))
     }
 
@@ -277,10 +280,39 @@ impl Client {
     /// As [`crate::Client::notes_create_bytes`], and [`Error::Config`] when called inside an async runtime.
     pub fn notes_create_bytes_with_response(
         &self,
-        body: &[u8],
+        body: impl Into<types::ByteSource>,
     ) -> Result<ApiResponse<String>, Error> {
         self.runner
             .block_on(crate::Client::notes_create_bytes_with_response(&self.inner, body))
+    }
+
+    /// Blocking [`crate::Client::blobs_replace`].
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Client::blobs_replace`], and [`Error::Config`] when called inside an async runtime.
+    pub fn blobs_replace(
+        &self,
+        name: &str,
+        body: impl Into<types::ByteSource>,
+    ) -> Result<(), Error> {
+        self.runner.block_on(crate::Client::blobs_replace(&self.inner, name, body))
+    }
+
+    /// Blocking [`crate::Client::blobs_replace_with_response`].
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Client::blobs_replace`], and [`Error::Config`] when called inside an async runtime.
+    pub fn blobs_replace_with_response(
+        &self,
+        name: &str,
+        body: impl Into<types::ByteSource>,
+    ) -> Result<ApiResponse<()>, Error> {
+        self.runner
+            .block_on(
+                crate::Client::blobs_replace_with_response(&self.inner, name, body),
+            )
     }
 
     /// Blocking [`crate::Client::stats_read`].

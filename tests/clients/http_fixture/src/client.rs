@@ -781,6 +781,8 @@ impl Client {
 
     /// `POST /uploads`, with the body sent as `multipart/form-data`.
     ///
+    /// A file part's contents can be bytes, a file streamed from its path ([`File::from_path`](crate::types::File::from_path)), or a stream or reader ([`ByteSource::from_stream`](crate::types::ByteSource::from_stream)). A stream is sent once: it is retried only when the connection could not be opened.
+    ///
     /// Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`]).
     ///
     /// # Errors
@@ -889,6 +891,8 @@ impl Client {
 
     /// `POST /notes`, with the body sent as `application/octet-stream`.
     ///
+    /// The body is a [`ByteSource`](crate::types::ByteSource): bytes (`&[u8]`, `Vec<u8>`, `String`), a file streamed from its path ([`ByteSource::from_path`](crate::types::ByteSource::from_path)), or a stream or reader ([`ByteSource::from_stream`](crate::types::ByteSource::from_stream)). A stream is sent once: it is retried only when the connection could not be opened.
+    ///
     /// Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`]).
     ///
     /// # Errors
@@ -902,13 +906,16 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &http_fixture::Client) -> Result<(), http_fixture::Error> {
-    /// let body = b"example".to_vec();
-    /// let response = client.notes_create_bytes(&body).await?;
+    /// let body = http_fixture::types::ByteSource::from_path("example.bin");
+    /// let response = client.notes_create_bytes(body).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn notes_create_bytes(&self, body: &[u8]) -> Result<String, Error> {
+    pub async fn notes_create_bytes(
+        &self,
+        body: impl Into<types::ByteSource>,
+    ) -> Result<String, Error> {
         self.notes_create_bytes_with_response(body).await.map(ApiResponse::into_body)
     }
 
@@ -919,7 +926,7 @@ impl Client {
     /// As [`Self::notes_create_bytes`].
     pub async fn notes_create_bytes_with_response(
         &self,
-        body: &[u8],
+        body: impl Into<types::ByteSource>,
     ) -> Result<ApiResponse<String>, Error> {
         let operation = "POST /notes";
         let mut request = Request::new(
@@ -929,9 +936,64 @@ impl Client {
             self.url(&["notes"]),
         );
         request.security = &[&[Scheme::Token]];
-        request.body = crate::http::Body::raw("application/octet-stream", body);
+        request.body = crate::http::Body::upload("application/octet-stream", body);
         let response = crate::http::execute(self, request).await?;
         crate::decode::text(operation, response)
+    }
+
+    /// An idempotent binary upload, from memory, a file or a stream.
+    ///
+    /// `PUT /blobs/{name}`, with the body sent as `application/octet-stream`.
+    ///
+    /// The body is a [`ByteSource`](crate::types::ByteSource): bytes (`&[u8]`, `Vec<u8>`, `String`), a file streamed from its path ([`ByteSource::from_path`](crate::types::ByteSource::from_path)), or a stream or reader ([`ByteSource::from_stream`](crate::types::ByteSource::from_stream)). A stream is sent once: it is retried only when the connection could not be opened.
+    ///
+    /// Idempotent: retried after `408`, `429`, `5xx` and transport failures (see [`crate::RequestOptions`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before sending when a value breaks a declared limit,
+    /// [`Error::Config`] when credentials it needs are not set, [`Error::Transport`] when
+    /// the server cannot be reached, [`Error::Api`] for a status that is not a success, and
+    /// [`Error::Decode`] when a success body does not fit.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &http_fixture::Client) -> Result<(), http_fixture::Error> {
+    /// let body = http_fixture::types::ByteSource::from_path("example.bin");
+    /// client.blobs_replace("example", body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn blobs_replace(
+        &self,
+        name: &str,
+        body: impl Into<types::ByteSource>,
+    ) -> Result<(), Error> {
+        self.blobs_replace_with_response(name, body).await.map(ApiResponse::into_body)
+    }
+
+    /// [`Self::blobs_replace`], with the response's status and headers.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::blobs_replace`].
+    pub async fn blobs_replace_with_response(
+        &self,
+        name: &str,
+        body: impl Into<types::ByteSource>,
+    ) -> Result<ApiResponse<()>, Error> {
+        let operation = "PUT /blobs/{name}";
+        let mut request = Request::new(
+            "blobs_replace",
+            operation,
+            reqwest::Method::PUT,
+            self.url(&["blobs", name]),
+        );
+        request.security = &[&[Scheme::Token]];
+        request.body = crate::http::Body::upload("application/octet-stream", body);
+        let response = crate::http::execute(self, request).await?;
+        Ok(crate::decode::empty(response))
     }
 
     /// `GET /admin/stats`

@@ -47,6 +47,8 @@ pub(crate) const MAX_REDIRECTS: usize = 10;
 /// failures only for idempotent methods (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`,
 /// `TRACE`). A `POST` that may have reached the server is never repeated, so a call whose
 /// effects must not happen twice is never made twice by the client.
+#[doc = ""]
+#[doc = " A body read from a stream ([`ByteSource::from_stream`](crate::types::ByteSource::from_stream), [`ByteSource::from_reader`](crate::types::ByteSource::from_reader)) can be sent only once: such a call is retried only when its connection could not be opened and the stream is still unread, whatever the method and status, and a redirect that would send the body again (`307`, `308`, or `301`/`302` to a method other than `POST`) ends it with [`Error::Config`]. Bodies from memory or a file path ([`ByteSource::from_path`](crate::types::ByteSource::from_path), opened again by each attempt) are retried as above. The timeout covers the whole upload: raise it for large ones."]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RequestOptions {
@@ -443,6 +445,8 @@ pub(crate) enum Body {
     Empty,
     /// Bytes already encoded, with their content type.
     Encoded { content_type: &'static str, bytes: Vec<u8> },
+    /// Bytes from memory, a file or a stream, with their content type.
+    ByteSource { content_type: &'static str, upload: crate::support::ByteSource },
     /// A multipart form, rebuilt for each attempt.
     Multipart(Vec<Part>),
 }
@@ -483,11 +487,39 @@ impl Body {
         Body::Encoded { content_type, bytes: bytes.to_vec() }
     }
 
+    /// A binary body, from memory, a file or a stream, with its content type.
+    pub(crate) fn upload(content_type: &'static str, upload: impl Into<crate::support::ByteSource>) -> Body {
+        Body::ByteSource { content_type, upload: upload.into() }
+    }
+
+    /// Whether every attempt can send this body (no part of it is a stream, which goes once).
+    fn is_replayable(&self) -> bool {
+        self.uploads().all(crate::support::ByteSource::is_replayable)
+    }
+
+    /// Whether no attempt has read any stream in this body yet.
+    fn is_unread(&self) -> bool {
+        self.uploads().all(crate::support::ByteSource::is_unread)
+    }
+
+    /// The uploads in this body: its own, or its file parts'.
+    fn uploads(&self) -> impl Iterator<Item = &crate::support::ByteSource> {
+        let uploads: Vec<&crate::support::ByteSource> = match self {
+            Body::ByteSource { upload, .. } => vec![upload],
+            Body::Multipart(parts) => parts.iter().filter_map(Part::upload).collect(),
+            _ => Vec::new(),
+        };
+        uploads.into_iter()
+    }
+
     fn attach(&self, builder: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, Error> {
         Ok(match self {
             Body::Empty => builder,
             Body::Encoded { content_type, bytes } => {
                 builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone())
+            }
+            Body::ByteSource { content_type, upload } => {
+                builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(upload.to_body("body")?.0)
             }
             Body::Multipart(parts) => {
                 let mut form = reqwest::multipart::Form::new();
@@ -503,15 +535,21 @@ impl Body {
 /// One part of a multipart body.
 pub(crate) struct Part {
     name: String,
-    bytes: Vec<u8>,
-    /// File name and content type, for file parts.
-    file: Option<(String, String)>,
+    value: PartValue,
+}
+
+/// What a part holds.
+enum PartValue {
+    /// A text field.
+    Text(String),
+    /// A file, with its name and content type.
+    File(crate::support::File),
 }
 
 impl Part {
     /// A text field.
     pub(crate) fn text(name: &str, text: String) -> Self {
-        Part { name: name.to_owned(), bytes: text.into_bytes(), file: None }
+        Part { name: name.to_owned(), value: PartValue::Text(text) }
     }
 
     /// The parts a field's value becomes (see `field_texts`).
@@ -519,23 +557,32 @@ impl Part {
         parts.extend(field_texts(&value).into_iter().map(|text| Part::text(name, text)));
     }
 
-    /// A file, with its name and content type.
+    /// A file, with its name and content type (its contents are shared, not copied).
     pub(crate) fn file(name: &str, file: &crate::support::File) -> Self {
-        Part {
-            name: name.to_owned(),
-            bytes: file.bytes.clone(),
-            file: Some((file.file_name.clone(), file.content_type.clone())),
+        Part { name: name.to_owned(), value: PartValue::File(file.clone()) }
+    }
+
+    /// The contents of a file part.
+    fn upload(&self) -> Option<&crate::support::ByteSource> {
+        match self.value {
+            PartValue::File(ref file) => Some(&file.contents),
+            #[allow(unreachable_patterns)]
+            _ => None,
         }
     }
 
     fn to_reqwest(&self) -> Result<reqwest::multipart::Part, Error> {
-        let part = reqwest::multipart::Part::bytes(self.bytes.clone());
-        match &self.file {
-            None => Ok(part),
-            Some((file_name, content_type)) => part
-                .file_name(file_name.clone())
-                .mime_str(content_type)
-                .map_err(|e| Error::validation(&self.name, format!("has an invalid content type: {e}"))),
+        match self.value {
+            PartValue::Text(ref text) => Ok(reqwest::multipart::Part::text(text.clone())),
+            PartValue::File(ref file) => {
+                let part = match file.contents.to_body(&self.name)? {
+                    (body, Some(length)) => reqwest::multipart::Part::stream_with_length(body, length),
+                    (body, None) => reqwest::multipart::Part::stream(body),
+                };
+                part.file_name(file.file_name.clone())
+                    .mime_str(&file.content_type)
+                    .map_err(|e| Error::validation(&self.name, format!("has an invalid content type: {e}")))
+            }
         }
     }
 }
@@ -620,6 +667,9 @@ async fn retried<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
             }
             Attempt::Failed(error) => error_retry_delay(error, &request.method, retries, options),
         };
+        // A stream in the body goes once: only an attempt whose connection never opened, which
+        // read none of it, is retried.
+        let delay = delay.filter(|_| request.body.is_replayable() || never_read(&attempt, &request.body));
         if let Some(delay) = delay.filter(|_| retries < options.max_retries) {
             retries += 1;
             tokio::time::sleep(delay).await;
@@ -699,6 +749,13 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>, number: 
                 method = Method::GET;
             }
             with_body = false;
+        }
+        // A stream cannot be sent again.
+        if with_body && !request.body.is_replayable() {
+            return Err(Error::config(format!(
+                "{} was redirected ({status}), which would send its body again, and a body from a stream is sent only once: upload from memory or a file to follow the redirect",
+                request.operation
+            )));
         }
         url = next;
         redirects += 1;
@@ -792,6 +849,12 @@ fn failure_kind(error: &reqwest::Error) -> &'static str {
     } else {
         "transport"
     }
+}
+
+/// Whether an attempt failed before its connection opened and left the body's streams unread,
+/// so that sending it again sends nothing twice.
+fn never_read(attempt: &Attempt, body: &Body) -> bool {
+    matches!(attempt, Attempt::Failed(error) if error.is_connect()) && body.is_unread()
 }
 
 /// Whether two URLs share scheme, host and port (compared without building `Origin`s,

@@ -44,8 +44,10 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
 
 /// A file: the value of a binary (`format: binary`) field.
 ///
-/// In a `multipart/form-data` body it is a file part with its name and content type. In
-/// a JSON body only its bytes are sent, as an array of numbers.
+/// In a `multipart/form-data` body it is a file part with its name and content type, its
+/// contents a [`ByteSource`]: bytes in memory, a file read from its path as it is sent
+/// ([`File::from_path`]), or a stream. In a JSON body only its bytes are sent, as an array of
+/// numbers (contents in memory only).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {
     /// The file name sent with the part.
@@ -53,25 +55,376 @@ pub struct File {
     /// The content type sent with the part, e.g. `audio/mpeg`.
     pub content_type: String,
     /// The contents.
-    pub bytes: Vec<u8>,
+    pub contents: ByteSource,
 }
 
 impl File {
-    /// A file with its name, content type and contents.
-    pub fn new(file_name: impl Into<String>, content_type: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        File { file_name: file_name.into(), content_type: content_type.into(), bytes: bytes.into() }
+    /// A file with its name, content type and contents: bytes (`Vec<u8>`, `&[u8]`, `String`)
+    /// or any [`ByteSource`] ([`ByteSource::from_path`], [`ByteSource::from_stream`], [`ByteSource::from_reader`]).
+    pub fn new(file_name: impl Into<String>, content_type: impl Into<String>, contents: impl Into<ByteSource>) -> Self {
+        File { file_name: file_name.into(), content_type: content_type.into(), contents: contents.into() }
+    }
+
+    /// The file at `path`, named by its last component and sent with `content_type`. It is
+    /// opened when the call is sent (each attempt reads it again) and streamed, not read into
+    /// memory; see [`ByteSource::from_path`].
+    pub fn from_path(path: impl Into<std::path::PathBuf>, content_type: impl Into<String>) -> Self {
+        let path = path.into();
+        let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        File { file_name, content_type: content_type.into(), contents: ByteSource::from_path(path) }
     }
 }
 
 impl serde::Serialize for File {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.bytes.serialize(serializer)
+        self.contents.serialize(serializer)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for File {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let bytes = Vec::<u8>::deserialize(deserializer)?;
-        Ok(File { file_name: String::new(), content_type: "application/octet-stream".to_owned(), bytes })
+        Ok(File {
+            file_name: String::new(),
+            content_type: "application/octet-stream".to_owned(),
+            contents: bytes.into(),
+        })
     }
+}
+
+/// What an upload sends: a whole binary body (`application/octet-stream` and the like), or the
+/// contents of a [`File`] part.
+///
+/// - From memory: `Vec<u8>`, `&[u8]`, `&[u8; N]`, `String`, `&str` or `bytes::Bytes`, with
+///   `.into()`. Sending it again (a retry) costs no copy.
+/// - From a file: [`ByteSource::from_path`]. The file is opened when the call is sent and read in
+///   chunks as the request goes out, never whole; its size is sent as `Content-Length`. Each
+///   attempt opens it again, so a call with a file body is retried like one with bytes.
+/// - From a stream or a reader: [`ByteSource::from_stream`], [`ByteSource::from_reader`]. Read in
+///   chunks as the request goes out. A stream can be read only once: a call that sends one is
+///   retried only when its connection could not be opened (so none of it was read), never after
+///   an attempt that may have sent some of it, and a redirect that would send the body again
+///   (`307`, `308`) ends the call with [`crate::Error::Config`]. See [`crate::RequestOptions`].
+///
+/// A clone of an upload made from a stream shares the stream: only one of them can be sent.
+#[derive(Clone)]
+pub struct ByteSource {
+    source: Source,
+}
+
+/// Where an upload's bytes come from.
+#[derive(Clone)]
+enum Source {
+    /// Bytes in memory, shared by every attempt.
+    Memory(bytes::Bytes),
+    /// A file, opened by each attempt.
+    Path(std::path::PathBuf),
+    /// A stream, taken by the attempt that first reads it.
+    Stream(std::sync::Arc<OneShot>),
+}
+
+/// An error of a stream's chunk.
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The chunks of an upload read as it is sent.
+type Chunks = std::pin::Pin<Box<dyn futures_core::Stream<Item = Result<bytes::Bytes, BoxError>> + Send>>;
+
+/// A stream sent at most once: the first attempt that reads it takes it from here.
+struct OneShot {
+    /// Its length, when the caller gave one.
+    length: Option<u64>,
+    /// The stream, until an attempt reads it.
+    chunks: std::sync::Mutex<Option<Chunks>>,
+}
+
+impl ByteSource {
+    /// The file at `path`, opened when the call is sent (each attempt opens it again) and read
+    /// in chunks as the request goes out, with its size as `Content-Length`. A file that cannot
+    /// be opened ends the call with [`crate::Error::Validation`] before anything is sent.
+    pub fn from_path(path: impl Into<std::path::PathBuf>) -> Self {
+        ByteSource { source: Source::Path(path.into()) }
+    }
+
+    /// The chunks of `stream`, sent as they come; `length`, when known, is sent as
+    /// `Content-Length` (the stream must then yield exactly that many bytes), otherwise the
+    /// body is sent in chunked encoding. An error from the stream ends the call with
+    /// [`crate::Error::Transport`].
+    ///
+    /// A stream is sent once: a call is retried only when its connection could not be opened.
+    pub fn from_stream<S, T, E>(stream: S, length: Option<u64>) -> Self
+    where
+        S: futures_core::Stream<Item = Result<T, E>> + Send + 'static,
+        T: Into<bytes::Bytes>,
+        E: Into<BoxError>,
+    {
+        let chunks: Chunks = Box::pin(Converted(Box::pin(stream)));
+        ByteSource {
+            source: Source::Stream(std::sync::Arc::new(OneShot {
+                length,
+                chunks: std::sync::Mutex::new(Some(chunks)),
+            })),
+        }
+    }
+
+    /// The bytes of `reader` (a `tokio::fs::File`, a socket, a decompressor, …), read in
+    /// chunks as they are sent; `length` as for [`ByteSource::from_stream`]. Sent once, like a
+    /// stream.
+    pub fn from_reader<R: tokio::io::AsyncRead + Send + 'static>(reader: R, length: Option<u64>) -> Self {
+        ByteSource::from_stream(ReaderChunks::new(reader), length)
+    }
+
+    /// The contents, when they are in memory.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match &self.source {
+            Source::Memory(bytes) => Some(bytes),
+            _ => None,
+        }
+    }
+
+    /// Whether every attempt can send it (it is not a stream).
+    pub fn is_replayable(&self) -> bool {
+        !matches!(self.source, Source::Stream(_))
+    }
+}
+
+impl std::fmt::Debug for ByteSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.source {
+            Source::Memory(bytes) => write!(f, "ByteSource({} bytes in memory)", bytes.len()),
+            Source::Path(path) => write!(f, "ByteSource(file {})", path.display()),
+            Source::Stream(stream) => {
+                let read = stream.chunks.lock().map_or(true, |chunks| chunks.is_none());
+                let state = if read { ", already read" } else { "" };
+                match stream.length {
+                    Some(length) => write!(f, "ByteSource(stream of {length} bytes{state})"),
+                    None => write!(f, "ByteSource(stream{state})"),
+                }
+            }
+        }
+    }
+}
+
+/// Bytes are equal when they are the same bytes, files when they are the same path, and
+/// streams only to themselves (or a clone).
+impl PartialEq for ByteSource {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.source, &other.source) {
+            (Source::Memory(a), Source::Memory(b)) => a == b,
+            (Source::Path(a), Source::Path(b)) => a == b,
+            (Source::Stream(a), Source::Stream(b)) => std::sync::Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for ByteSource {}
+
+impl From<bytes::Bytes> for ByteSource {
+    fn from(bytes: bytes::Bytes) -> Self {
+        ByteSource { source: Source::Memory(bytes) }
+    }
+}
+
+impl From<Vec<u8>> for ByteSource {
+    fn from(bytes: Vec<u8>) -> Self {
+        ByteSource::from(bytes::Bytes::from(bytes))
+    }
+}
+
+impl From<&Vec<u8>> for ByteSource {
+    fn from(bytes: &Vec<u8>) -> Self {
+        ByteSource::from(bytes.as_slice())
+    }
+}
+
+impl From<&[u8]> for ByteSource {
+    fn from(bytes: &[u8]) -> Self {
+        ByteSource::from(bytes::Bytes::copy_from_slice(bytes))
+    }
+}
+
+impl<const N: usize> From<&[u8; N]> for ByteSource {
+    fn from(bytes: &[u8; N]) -> Self {
+        ByteSource::from(bytes.as_slice())
+    }
+}
+
+impl From<String> for ByteSource {
+    fn from(text: String) -> Self {
+        ByteSource::from(text.into_bytes())
+    }
+}
+
+impl From<&str> for ByteSource {
+    fn from(text: &str) -> Self {
+        ByteSource::from(text.as_bytes())
+    }
+}
+
+/// Bytes in memory go as an array of numbers (a binary field of a JSON body); a file or a
+/// stream cannot go in a JSON body.
+impl serde::Serialize for ByteSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.as_bytes() {
+            Some(bytes) => bytes.serialize(serializer),
+            None => Err(serde::ser::Error::custom("a file or stream upload cannot be sent in a JSON body")),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ByteSource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(ByteSource::from(Vec::<u8>::deserialize(deserializer)?))
+    }
+}
+
+/// A caller's stream with its chunks made `Bytes` and its errors boxed.
+struct Converted<S>(std::pin::Pin<Box<S>>);
+
+impl<S: futures_core::Stream<Item = Result<T, E>>, T: Into<bytes::Bytes>, E: Into<BoxError>> futures_core::Stream
+    for Converted<S>
+{
+    type Item = Result<bytes::Bytes, BoxError>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0.as_mut().poll_next(cx).map(|item| item.map(|chunk| chunk.map(Into::into).map_err(Into::into)))
+    }
+}
+
+/// How much of a reader one chunk holds.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// A reader as a stream of chunks of up to `CHUNK_BYTES`.
+struct ReaderChunks<R> {
+    reader: std::pin::Pin<Box<R>>,
+    buffer: Vec<u8>,
+}
+
+impl<R> ReaderChunks<R> {
+    fn new(reader: R) -> Self {
+        ReaderChunks { reader: Box::pin(reader), buffer: vec![0; CHUNK_BYTES] }
+    }
+}
+
+impl<R: tokio::io::AsyncRead> futures_core::Stream for ReaderChunks<R> {
+    type Item = std::io::Result<bytes::Bytes>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        let mut buffer = tokio::io::ReadBuf::new(&mut this.buffer);
+        match this.reader.as_mut().poll_read(cx, &mut buffer) {
+            std::task::Poll::Ready(Ok(())) if buffer.filled().is_empty() => std::task::Poll::Ready(None),
+            std::task::Poll::Ready(Ok(())) => {
+                std::task::Poll::Ready(Some(Ok(bytes::Bytes::copy_from_slice(buffer.filled()))))
+            }
+            std::task::Poll::Ready(Err(error)) => std::task::Poll::Ready(Some(Err(error))),
+            std::task::Poll::Pending => std::task::Poll::Pending,
+        }
+    }
+}
+
+impl ByteSource {
+    /// The body one attempt sends, with its length when known. A file is opened here: one that
+    /// cannot be is an error naming `field`.
+    pub(crate) fn to_body(&self, field: &str) -> Result<(reqwest::Body, Option<u64>), crate::Error> {
+        match &self.source {
+            Source::Memory(bytes) => Ok((reqwest::Body::from(bytes.clone()), Some(bytes.len() as u64))),
+            Source::Path(path) => {
+                let opened = std::fs::File::open(path).and_then(|file| Ok((file.metadata()?.len(), file)));
+                let (length, file) = opened.map_err(|e| crate::Error::Validation {
+                    field: field.to_owned(),
+                    rule: format!("cannot be read from {}: {e}", path.display()),
+                })?;
+                let chunks: Chunks = Box::pin(Converted(Box::pin(ReaderChunks::new(tokio::fs::File::from_std(file)))));
+                Ok((reqwest::Body::wrap(SourceBody::new(Sending::Chunks(chunks), Some(length))), Some(length)))
+            }
+            Source::Stream(stream) => Ok((
+                reqwest::Body::wrap(SourceBody::new(Sending::Waiting(stream.clone()), stream.length)),
+                stream.length,
+            )),
+        }
+    }
+
+    /// Whether no attempt has read it yet (always, but for a stream that one has).
+    pub(crate) fn is_unread(&self) -> bool {
+        match &self.source {
+            Source::Stream(stream) => stream.chunks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_some(),
+            _ => true,
+        }
+    }
+}
+
+/// Where an attempt's body is in its upload.
+enum Sending {
+    /// A stream not taken yet: taken when the body is first read, so that an attempt whose
+    /// connection never opened leaves it for the next.
+    Waiting(std::sync::Arc<OneShot>),
+    /// Chunks being read.
+    Chunks(Chunks),
+}
+
+/// One attempt's body: chunks read as they are sent, checked against a declared length.
+struct SourceBody {
+    /// In a mutex only to be `Sync`, as reqwest asks; reading it takes no lock.
+    state: std::sync::Mutex<Sending>,
+    length: Option<u64>,
+    sent: u64,
+}
+
+impl SourceBody {
+    fn new(state: Sending, length: Option<u64>) -> Self {
+        SourceBody { state: std::sync::Mutex::new(state), length, sent: 0 }
+    }
+}
+
+impl http_body::Body for SourceBody {
+    type Data = bytes::Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, BoxError>>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        let state = this.state.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Sending::Waiting(stream) = state {
+            let taken = stream.chunks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+            match taken {
+                Some(chunks) => *state = Sending::Chunks(chunks),
+                None => return Poll::Ready(Some(Err("the upload's stream was read by an earlier attempt".into()))),
+            }
+        }
+        let Sending::Chunks(chunks) = state else { return Poll::Ready(None) };
+        match chunks.as_mut().poll_next(cx) {
+            Poll::Ready(Some(Ok(chunk))) => {
+                this.sent += chunk.len() as u64;
+                if this.length.is_some_and(|length| this.sent > length) {
+                    return Poll::Ready(Some(Err(length_error(this.length, this.sent))));
+                }
+                Poll::Ready(Some(Ok(http_body::Frame::data(chunk))))
+            }
+            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error))),
+            Poll::Ready(None) if this.length.is_some_and(|length| this.sent != length) => {
+                Poll::Ready(Some(Err(length_error(this.length, this.sent))))
+            }
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.length.map_or_else(http_body::SizeHint::default, http_body::SizeHint::with_exact)
+    }
+}
+
+/// A stream that sent more or fewer bytes than the length it was given.
+fn length_error(length: Option<u64>, sent: u64) -> BoxError {
+    format!("the upload was to be {} bytes long and sent {sent}", length.unwrap_or_default()).into()
 }

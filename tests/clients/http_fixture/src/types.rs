@@ -6,7 +6,7 @@
 //! types: `Name` for what the server returns and `NameRequest` for what the caller sends.
 #![allow(clippy::large_enum_variant)]
 
-pub use crate::support::{Nullable, File};
+pub use crate::support::{Nullable, File, ByteSource};
 
 /// The `Item` schema.
 ///
