@@ -254,6 +254,7 @@ pub(crate) struct Request<S: 'static> {
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Body,
     pub(crate) security: &'static [&'static [S]],
+    #[cfg(feature = "byte-stream")]
     /// The body is read as a stream: the timeout limits the wait for the response head, not
     /// the whole call (`stream.rs` limits each wait for a chunk).
     pub(crate) streamed: bool,
@@ -269,6 +270,7 @@ impl<S: 'static> Request<S> {
             headers: Vec::new(),
             body: Body::Empty,
             security: &[],
+            #[cfg(feature = "byte-stream")]
             streamed: false,
         }
     }

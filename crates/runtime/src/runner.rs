@@ -31,6 +31,13 @@ impl Runner {
         }
         self.runtime.block_on(call)
     }
+
+    #[cfg(feature = "byte-stream")]
+    /// Runs `call`, which starts a stream, and returns the stream as an iterator read on this
+    /// runner.
+    pub(crate) fn stream<S>(&self, call: impl Future<Output = Result<S, Error>>) -> Result<StreamIter<S>, Error> {
+        Ok(StreamIter::new(self.block_on(call)?, self.clone()))
+    }
 }
 
 #[cfg(feature = "byte-stream")]
@@ -69,10 +76,7 @@ impl<S> StreamIter<S> {
 }
 
 #[cfg(feature = "byte-stream")]
-impl<S, T> Iterator for StreamIter<S>
-where
-    S: futures_core::Stream<Item = Result<T, Error>> + Unpin,
-{
+impl<T, S: futures_core::Stream<Item = Result<T, Error>> + Unpin> Iterator for StreamIter<S> {
     type Item = Result<T, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {

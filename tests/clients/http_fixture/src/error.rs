@@ -65,6 +65,16 @@ pub enum Error {
         /// The body as text, cut at 64 KiB.
         body: String,
     },
+    /// A streamed response stopped going on: its head, or the next chunk of its body, did not
+    /// arrive within [`RequestOptions::timeout`](crate::RequestOptions::timeout).
+    Timeout {
+        /// `METHOD /path` of the call.
+        operation: String,
+        /// What was awaited (`the response head`, `the next chunk of the body`).
+        waiting_for: &'static str,
+        /// How long it was awaited.
+        waited: std::time::Duration,
+    },
 }
 
 impl Error {
@@ -78,6 +88,10 @@ impl Error {
             Error::Api { status, .. } => Some(*status),
             _ => None,
         }
+    }
+
+    pub(crate) fn timeout(operation: &str, waiting_for: &'static str, waited: std::time::Duration) -> Self {
+        Error::Timeout { operation: operation.to_owned(), waiting_for, waited }
     }
 
     pub(crate) fn validation(field: &str, rule: String) -> Self {
@@ -131,6 +145,9 @@ impl fmt::Display for Error {
             }
             Error::Decode { operation, path, message, .. } => {
                 write!(f, "{operation}: response field {path}: {message}")
+            }
+            Error::Timeout { operation, waiting_for, waited } => {
+                write!(f, "{operation}: timed out after {waited:?} waiting for {waiting_for}")
             }
         }
     }

@@ -255,11 +255,23 @@ pub(crate) struct Request<S: 'static> {
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Body,
     pub(crate) security: &'static [&'static [S]],
+    /// The body is read as a stream: the timeout limits the wait for the response head, not
+    /// the whole call (`stream.rs` limits each wait for a chunk).
+    pub(crate) streamed: bool,
 }
 
 impl<S: 'static> Request<S> {
     pub(crate) fn new(operation: &'static str, method: Method, url: Url) -> Self {
-        Request { operation, method, url, query: Vec::new(), headers: Vec::new(), body: Body::Empty, security: &[] }
+        Request {
+            operation,
+            method,
+            url,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::Empty,
+            security: &[],
+            streamed: false,
+        }
     }
 }
 
@@ -459,7 +471,7 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
     let mut with_body = true;
     let mut redirects = 0;
     loop {
-        let mut builder = session.http().request(method.clone(), url.clone()).timeout(session.options().timeout);
+        let mut builder = session.http().request(method.clone(), url.clone());
         if redirects == 0 && !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
@@ -472,7 +484,7 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
         if same_origin(&url, session.base_url()) {
             builder = session.authorize(request.operation, builder, request.security)?;
         }
-        let response = match builder.send().await {
+        let response = match send_head(request, session.options().timeout, builder).await? {
             Ok(response) => response,
             Err(error) => return Ok(Attempt::Failed(error)),
         };
@@ -491,6 +503,22 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
         url = next;
         redirects += 1;
     }
+}
+
+/// Sends one request, within `timeout` from sending it to the end of its response; a streamed
+/// one within `timeout` to its head, since its body may go on for as long as it is live. A
+/// streamed request whose head is late is not retried: [`Error::Timeout`].
+async fn send_head<S>(
+    request: &Request<S>,
+    timeout: Duration,
+    builder: reqwest::RequestBuilder,
+) -> Result<Result<reqwest::Response, reqwest::Error>, Error> {
+    if !request.streamed {
+        return Ok(builder.timeout(timeout).send().await);
+    }
+    tokio::time::timeout(timeout, builder.send())
+        .await
+        .map_err(|_| Error::timeout(request.operation, "the response head", timeout))
 }
 
 /// Whether two URLs share scheme, host and port (compared without building `Origin`s,

@@ -259,7 +259,15 @@ pub(crate) struct Request<S: 'static> {
 
 impl<S: 'static> Request<S> {
     pub(crate) fn new(operation: &'static str, method: Method, url: Url) -> Self {
-        Request { operation, method, url, query: Vec::new(), headers: Vec::new(), body: Body::Empty, security: &[] }
+        Request {
+            operation,
+            method,
+            url,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::Empty,
+            security: &[],
+        }
     }
 }
 
@@ -444,7 +452,7 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
     let mut with_body = true;
     let mut redirects = 0;
     loop {
-        let mut builder = session.http().request(method.clone(), url.clone()).timeout(session.options().timeout);
+        let mut builder = session.http().request(method.clone(), url.clone());
         if redirects == 0 && !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
@@ -457,7 +465,7 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
         if same_origin(&url, session.base_url()) {
             builder = session.authorize(request.operation, builder, request.security)?;
         }
-        let response = match builder.send().await {
+        let response = match send_head(request, session.options().timeout, builder).await? {
             Ok(response) => response,
             Err(error) => return Ok(Attempt::Failed(error)),
         };
@@ -476,6 +484,15 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
         url = next;
         redirects += 1;
     }
+}
+
+/// Sends one request, within `timeout` from sending it to the end of its response.
+async fn send_head<S>(
+    _: &Request<S>,
+    timeout: Duration,
+    builder: reqwest::RequestBuilder,
+) -> Result<Result<reqwest::Response, reqwest::Error>, Error> {
+    Ok(builder.timeout(timeout).send().await)
 }
 
 /// Whether two URLs share scheme, host and port (compared without building `Origin`s,
