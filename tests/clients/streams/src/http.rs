@@ -49,6 +49,12 @@ pub struct RequestOptions {
     /// How many times a failed call is retried; `0` turns retries off.
     pub max_retries: u32,
     /// The limit on each attempt, from sending the request to the end of the response.
+    ///
+    /// For a method that returns a stream (`ByteStream`, `EventStream`), whose body may go on
+    /// for as long as it is live, it limits the wait for the response head (status and
+    /// headers), and then each wait for the next chunk of the body (an idle timeout), never
+    /// the whole stream; either ends in [`Error::Timeout`](crate::Error), and a late head is
+    /// not retried.
     pub timeout: Duration,
     /// The delay before the first retry; each later retry doubles it.
     pub initial_backoff: Duration,
