@@ -51,3 +51,55 @@ fn drf_request_types_carry_no_read_only_field() {
         assert!(split > 0, "{spec}: some schema has readOnly or writeOnly fields used both ways");
     }
 }
+
+/// openai.yaml, with the overlay naming its `[DONE]` sentinel, generates a client whose
+/// `create_chat_completion_stream` reads a chat-completion stream from a loopback server: every
+/// event decodes, the last included, `[DONE]` ends it, and an event that does not decode is an
+/// error item (`tests/openai_stream/main.rs`, built and run next to the generated crate).
+#[test]
+#[cfg_attr(
+    not(feature = "external"),
+    ignore = "needs ../shared/specs: the `external` feature, as in `cargo xtask test`"
+)]
+fn openai_chat_completion_streams_decode_against_a_loopback_server() {
+    let text = shared("openai.yaml");
+    let overlay = include_str!("fixtures/openai-streams.overlay.yaml");
+    let input = Input {
+        spec: Source::new("openai.yaml", &text),
+        overlays: vec![Source::new("openai-streams.overlay.yaml", overlay)],
+    };
+    let output = clientgen::generate(&input, &Config::new("openai")).unwrap_or_else(|e| panic!("{e}"));
+    let workspace = xtask::project_root().join("target").join("openai-stream");
+    xtask::write_files(&workspace.join("openai"), &output.files).expect("writes the client");
+    let check = workspace.join("openai_stream_check");
+    std::fs::create_dir_all(check.join("src")).expect("a folder for the check");
+    let manifest = r#"[package]
+name = "openai_stream_check"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+openai = { path = "../openai", features = ["deserialize-requests"] }
+futures-util = { version = "0.3.30", default-features = false }
+serde_json = "1.0.120"
+tokio = { version = "1.40", features = ["macros", "rt-multi-thread", "net", "io-util"] }
+"#;
+    std::fs::write(check.join("Cargo.toml"), manifest).expect("writes the manifest");
+    std::fs::write(check.join("src/main.rs"), include_str!("openai_stream/main.rs")).expect("writes the program");
+    xtask::scratch_workspace(&workspace, &["openai".to_owned(), "openai_stream_check".to_owned()])
+        .expect("a scratch workspace");
+    let output = std::process::Command::new(xtask::cargo())
+        .args(["run", "--quiet", "-p", "openai_stream_check"])
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", xtask::generated_crates_target())
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("runs cargo");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("openai stream: ok"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -147,6 +147,9 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
             claimed.insert(bare(&v.method_name), op);
             claimed.insert(bare(&v.with_response), op);
         }
+        for stream in &op.streams {
+            claimed.insert(bare(&stream.method_name), op);
+        }
     }
     for (path, own) in [("src/client.rs", naming::CLIENT_METHODS), ("src/blocking.rs", naming::CLIENT_METHODS)] {
         let fns = inherent_fns(&file(files, path));

@@ -87,6 +87,11 @@ pub const HTTP_FIXTURE_SPEC: Source<'static> =
 pub const SHADOWING_SPEC: Source<'static> =
     Source { name: "20-shadowing.yaml", text: include_str!("../../tests/fixtures/rules/20-shadowing.yaml") };
 
+/// The streams fixture spec: byte streams and Server-Sent Events, whose client the tests drive
+/// against loopback servers.
+pub const STREAMS_SPEC: Source<'static> =
+    Source { name: "28-streams.yaml", text: include_str!("../../tests/fixtures/rules/28-streams.yaml") };
+
 /// A generated crate committed to the repository, and how to make it.
 pub struct CommittedCrate {
     /// Where it lives, relative to the project root.
@@ -95,13 +100,19 @@ pub struct CommittedCrate {
     pub generate: fn() -> Result<Output, String>,
 }
 
-/// Every committed generated crate: the Creatify client, and the clients the HTTP and
-/// shadowing tests drive.
+/// Every committed generated crate: the Creatify client, and the clients the HTTP, shadowing
+/// and streams tests drive.
 pub const COMMITTED: &[CommittedCrate] = &[
     CommittedCrate { dir: "generated/creatify", generate: generate_creatify },
     CommittedCrate { dir: "tests/clients/http_fixture", generate: generate_http_fixture },
     CommittedCrate { dir: "tests/clients/shadowing", generate: generate_shadowing },
+    CommittedCrate { dir: "tests/clients/streams", generate: generate_streams },
 ];
+
+/// Generates the streams fixture's client in memory.
+pub fn generate_streams() -> Result<Output, String> {
+    clientgen::generate(&Input::spec(STREAMS_SPEC), &Config::new("streams")).map_err(|e| e.to_string())
+}
 
 /// Generates the shadowing fixture's client in memory.
 pub fn generate_shadowing() -> Result<Output, String> {

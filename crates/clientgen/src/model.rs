@@ -539,6 +539,10 @@ pub struct Operation {
     /// body of that status into (an exact status before a range, a range before `default`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ErrorCase>,
+    /// The methods that return the success body as a stream, beside the buffered ones: one
+    /// per body method and kind of stream.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub streams: Vec<StreamMethod>,
     /// Alternatives: any one entry will do; within an entry every scheme is sent.
     /// An empty list means no credentials are sent.
     pub security: Vec<Vec<String>>,
@@ -702,6 +706,47 @@ pub enum SuccessBody {
     Text,
     /// Raw bytes.
     Bytes,
+}
+
+/// A client method that returns a success body as a stream (`{op}_byte_stream`, `{op}_stream`),
+/// claimed in the clients' scope with the other methods.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StreamMethod {
+    /// The method's name.
+    pub method_name: String,
+    /// The buffered method whose request it sends (the operation's, or a body variant's).
+    pub mirrors: String,
+    /// The media type of the body variant it sends, when the operation has a body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_media_type: Option<String>,
+    /// What it streams.
+    pub kind: StreamKind,
+}
+
+/// What a stream method returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StreamKind {
+    /// A binary body as byte chunks (`ByteStream`).
+    Bytes,
+    /// A `text/event-stream` body as events (`EventStream<T>`).
+    Events {
+        /// What each event's data is decoded into.
+        data: EventData,
+        /// The data that ends the stream (`x-stream-sentinel`), when the API names one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sentinel: Option<String>,
+    },
+}
+
+/// What an event's `data` is decoded into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventData {
+    /// JSON, into a type (`serde_json::Value` when the spec names no schema).
+    Json(TypeRef),
+    /// Text, kept as sent (the schema is a string).
+    Text,
 }
 
 /// One declared response.

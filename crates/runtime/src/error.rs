@@ -85,6 +85,46 @@ pub enum Error {
         /// The body as text, cut at 64 KiB.
         body: String,
     },
+    #[cfg(feature = "byte-stream")]
+    /// A streamed response stopped going on: its head, or the next chunk of its body, did not
+    /// arrive within [`RequestOptions::timeout`](crate::RequestOptions::timeout).
+    Timeout {
+        /// `METHOD /path` of the call.
+        operation: String,
+        /// What was awaited (`the response head`, `the next chunk of the body`).
+        waiting_for: &'static str,
+        /// How long it was awaited.
+        waited: std::time::Duration,
+    },
+    #[cfg(feature = "events")]
+    /// An event of a `text/event-stream` response whose data does not fit the declared type,
+    /// or a body that is not an event stream. The stream goes on after an event that does not
+    /// decode.
+    Event {
+        /// `METHOD /path` of the call.
+        operation: String,
+        /// Which event, and what was wrong with it (boxed to keep `Error` small).
+        failure: Box<EventFailure>,
+    },
+}
+
+#[cfg(feature = "events")]
+/// An event that could not be read, in [`Error::Event`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EventFailure {
+    /// The event's place in the stream, from 0.
+    pub index: usize,
+    /// The event type (`message` when the server sent none; empty when it could not be read).
+    pub event: String,
+    /// The last event ID the server set, if any.
+    pub id: Option<String>,
+    /// The path of the value that failed in the event's data, e.g. `.choices[0].index`.
+    pub path: String,
+    /// What was wrong with it.
+    pub message: String,
+    /// The event's data, cut at 64 KiB.
+    pub data: String,
 }
 
 impl Error {
@@ -109,6 +149,11 @@ impl Error {
             Error::Api { decoded, .. } => decoded.as_deref(),
             _ => None,
         }
+    }
+
+    #[cfg(feature = "byte-stream")]
+    pub(crate) fn timeout(operation: &str, waiting_for: &'static str, waited: std::time::Duration) -> Self {
+        Error::Timeout { operation: operation.to_owned(), waiting_for, waited }
     }
 
     #[cfg(any(feature = "validation", feature = "json-body", feature = "form", feature = "multipart-files"))]
@@ -168,6 +213,19 @@ impl fmt::Display for Error {
             }
             Error::Hook { operation, source } => {
                 write!(f, "{operation}: the client's hook refused the request: {source}")
+            }
+            #[cfg(feature = "byte-stream")]
+            Error::Timeout { operation, waiting_for, waited } => {
+                write!(f, "{operation}: timed out after {waited:?} waiting for {waiting_for}")
+            }
+            #[cfg(feature = "events")]
+            Error::Event { operation, failure } => {
+                let EventFailure { index, event, id, path, message, .. } = &**failure;
+                write!(f, "{operation}: event {index} ({event:?}")?;
+                if let Some(id) = id {
+                    write!(f, ", id {id:?}")?;
+                }
+                write!(f, ") field {path}: {message}")
             }
         }
     }

@@ -19,12 +19,20 @@ mod error;
 mod http;
 #[cfg(feature = "blocking")]
 mod runner;
+#[cfg(feature = "byte-stream")]
+mod stream;
 mod support;
 #[cfg(feature = "validation")]
 mod validate;
 
 pub use error::Error;
 pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
+#[cfg(feature = "events")]
+pub use error::EventFailure;
+#[cfg(feature = "byte-stream")]
+pub use stream::ByteStream;
+#[cfg(feature = "events")]
+pub use stream::{Event, EventStream};
 
 /// What `types` re-exports in a generated crate.
 pub mod types {

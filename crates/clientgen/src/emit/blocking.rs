@@ -10,17 +10,34 @@ use crate::model::Api;
 /// The contents of `blocking.rs`.
 pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
     let types_import = operations::mentions_types(methods, false).then(|| quote! { use crate::types; });
+    let streams = methods.iter().any(|m| m.with_response.is_none());
+    let stream_export = streams.then(|| quote! { pub use crate::runner::StreamIter; });
     let wrappers = methods.iter().map(|m| {
         let Method { name, with_response, deprecated, params, args, ret, .. } = m;
-        let (link, twin_link) = (
-            super::docs::method_link("crate::Client", &name.to_string()),
-            super::docs::method_link("crate::Client", &with_response.to_string()),
-        );
+        let link = super::docs::method_link("crate::Client", &name.to_string());
         let doc = format!(" Blocking {link}.");
-        let twin_doc = format!(" Blocking {twin_link}.");
         let errors = format!(" As {link}, and [`Error::Config`] when called inside an async runtime.");
         let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
         let too_many = super::rust::too_many_arguments(params.len() + 1);
+        let Some(with_response) = with_response else {
+            let doc =
+                format!(" Blocking {link}: the stream as an [`Iterator`] whose `next` blocks until the next item.");
+            return quote! {
+                #[doc = #doc]
+                ///
+                /// # Errors
+                ///
+                #[doc = #errors]
+                #deprecated
+                #allow
+                #too_many
+                pub fn #name(&self, #(#params),*) -> Result<StreamIter<#ret>, Error> {
+                    self.runner.stream(crate::Client::#name(&self.inner, #(#args),*))
+                }
+            };
+        };
+        let twin_link = super::docs::method_link("crate::Client", &with_response.to_string());
+        let twin_doc = format!(" Blocking {twin_link}.");
         quote! {
             #[doc = #doc]
             ///
@@ -56,6 +73,7 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
 
         use crate::{ApiResponse, Error};
         #types_import
+        #stream_export
 
         #[doc = #title]
         ///

@@ -360,12 +360,22 @@ fn client_impl(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
     let env_doc = env_doc(config, api);
     let operation_methods = methods.iter().map(|m| {
         let Method { name, with_response, doc, deprecated, params, args, ret, body } = m;
+        let too_many = super::rust::too_many_arguments(params.len() + 1);
+        let Some(with_response) = with_response else {
+            return quote! {
+                #doc
+                #deprecated
+                #too_many
+                pub async fn #name(&self, #(#params),*) -> Result<#ret, Error> {
+                    #body
+                }
+            };
+        };
         let link = super::docs::method_link("Self", &name.to_string());
         let twin_doc = format!(" {link}, with the response's status and headers.");
         let errors_doc = format!(" As {link}.");
         // A deprecated method may call its deprecated twin.
         let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
-        let too_many = super::rust::too_many_arguments(params.len() + 1);
         quote! {
             #doc
             #deprecated

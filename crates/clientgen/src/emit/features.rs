@@ -34,6 +34,8 @@ pub struct Features {
     pub encodings: Encodings,
     /// The success-body readers operations call.
     pub readers: Readers,
+    /// The streams stream methods return.
+    pub streams: Streams,
     /// The crate reads Django REST framework error bodies: some error response is declared with
     /// their shape (`detail`, or `non_field_errors`), or the settings say the server sends them.
     pub drf_errors: bool,
@@ -51,6 +53,7 @@ impl Features {
             credentials: api.operations.iter().any(|op| op.security.iter().flatten().next().is_some()),
             encodings: Encodings::of(api),
             readers: Readers::of(api),
+            streams: Streams::of(api),
             drf_errors: drf_errors(api) || config.drf_errors,
             error_body: api.error_body.is_some(),
             ..Features::default()
@@ -114,6 +117,10 @@ impl Features {
             file: self.files,
             nullable: self.nullable,
             upload: self.uploads(),
+            byte_stream: self.streams.bytes || self.streams.events(),
+            events: self.streams.events(),
+            events_json: self.streams.events_json,
+            events_text: self.streams.events_text,
         }
     }
 
@@ -257,6 +264,42 @@ impl Readers {
             SuccessBody::Bytes => self.bytes = true,
             SuccessBody::Empty => self.empty = true,
         }
+    }
+}
+
+/// Which streams the stream methods return.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Streams {
+    /// Some method streams a binary body (`ByteStream`).
+    pub bytes: bool,
+    /// Some method streams events whose data is JSON.
+    pub events_json: bool,
+    /// Some method streams events whose data is text.
+    pub events_text: bool,
+}
+
+impl Streams {
+    /// The streams the operations of `api` return.
+    pub fn of(api: &Api) -> Self {
+        let mut streams = Streams::default();
+        for method in api.operations.iter().flat_map(|op| &op.streams) {
+            match &method.kind {
+                StreamKind::Bytes => streams.bytes = true,
+                StreamKind::Events { data: EventData::Json(_), .. } => streams.events_json = true,
+                StreamKind::Events { data: EventData::Text, .. } => streams.events_text = true,
+            }
+        }
+        streams
+    }
+
+    /// Some method streams events (`eventsource-stream` is needed).
+    pub fn events(&self) -> bool {
+        self.events_json || self.events_text
+    }
+
+    /// Some method streams bytes or events (`bytes` and `futures-core` are needed).
+    pub fn any(&self) -> bool {
+        self.bytes || self.events()
     }
 }
 

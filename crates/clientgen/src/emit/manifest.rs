@@ -29,6 +29,7 @@ const BYTES: &str = r#""1.6""#;
 const FUTURES_CORE: &str = r#""0.3.30""#;
 const HTTP_BODY: &str = r#""1.0.1""#;
 const TOKIO_FS: &str = r#"{ version = "1.40", default-features = false, features = ["fs", "time"] }"#;
+const EVENTSOURCE_STREAM: &str = r#""0.2.3""#;
 
 /// The generated crate's Cargo.toml (without the header line).
 pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
@@ -67,8 +68,12 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
         ("tokio", if features.uploads() { TOKIO_FS } else { TOKIO }),
         ("tracing", TRACING),
     ];
+    // Uploads and streams share their chunks' crates.
+    if features.uploads() || features.streams.any() {
+        deps.extend([("bytes", BYTES), ("futures-core", FUTURES_CORE)]);
+    }
     if features.uploads() {
-        deps.extend([("bytes", BYTES), ("futures-core", FUTURES_CORE), ("http-body", HTTP_BODY)]);
+        deps.push(("http-body", HTTP_BODY));
     }
     if features.encodings.form() {
         deps.push(("serde_urlencoded", SERDE_URLENCODED));
@@ -81,6 +86,9 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     }
     if features.patterns {
         deps.push(("regex-lite", REGEX_LITE));
+    }
+    if features.streams.events() {
+        deps.push(("eventsource-stream", EVENTSOURCE_STREAM));
     }
     deps.sort_by_key(|(name, _)| *name);
     for (name, spec) in deps {
@@ -146,6 +154,7 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
     }
 
     uploads_section(&mut out, &krate, features);
+    streams_section(&mut out, api);
     errors_section(&mut out, api, &krate, features);
     configuration_section(&mut out, api, config);
     hooks_section(&mut out, &krate);
@@ -219,6 +228,60 @@ fn uploads_section(out: &mut String, krate: &str, features: &Features) {
     );
 }
 
+/// The README's section on stream methods, when the API has some.
+fn streams_section(out: &mut String, api: &Api) {
+    let methods: Vec<&StreamMethod> = api.operations.iter().flat_map(|op| &op.streams).collect();
+    if methods.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "## Streams
+"
+    );
+    let _ = writeln!(
+        out,
+        "Some calls have a method that returns the body as it arrives, beside the one that reads it whole. \
+         Its status and headers are known before the body is read, the body has no size limit, and only one \
+         chunk is held at a time. The timeout (`RequestOptions::timeout`) limits the wait for the response's \
+         head, then each wait for the next chunk, not the whole stream: a stalled stream ends with \
+         `Error::Timeout`, a long, live one goes on.\n"
+    );
+    let _ = writeln!(out, "| Method | Returns | Same request as |\n|---|---|---|");
+    for m in &methods {
+        let returns = match &m.kind {
+            StreamKind::Bytes => "`ByteStream` (chunks of `bytes::Bytes`)".to_owned(),
+            StreamKind::Events { data, sentinel } => {
+                let data = match data {
+                    EventData::Json(ty) => super::rust::rust_type(api, ty, Direction::Response, &quote::quote! {})
+                        .owned
+                        .to_string()
+                        .replace(' ', ""),
+                    EventData::Text => "String".to_owned(),
+                };
+                let end = sentinel.as_ref().map(|s| format!("; ends at the data `{s}`")).unwrap_or_default();
+                format!("`EventStream<{data}>` (Server-Sent Events{end})")
+            }
+        };
+        let _ = writeln!(out, "| `{}` | {returns} | `{}` |", m.method_name, m.mirrors);
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Both are `futures_core::Stream`s of `Result`s; read them with `StreamExt::next` (from `futures-util` or \
+         `tokio-stream`). An `Event` keeps the event's type (`event`), last ID (`id`) and `retry`, and its `data` \
+         decoded; data that does not decode is an `Error::Event` item naming the event and the field, and the stream \
+         goes on. An event stream asks for `text/event-stream`; when the API needs the request to say so too (a \
+         `stream: true` field), set it. The blocking client's stream methods return a `blocking::StreamIter`, an \
+         `Iterator` of the same items.\n"
+    );
+    let _ = writeln!(out, "```rust,ignore\nlet mut stream = client.{}(/* … */).await?;", methods[0].method_name);
+    let _ = writeln!(
+        out,
+        "while let Some(item) = futures_util::StreamExt::next(&mut stream).await {{\n    let item = item?;\n}}\n```\n"
+    );
+}
+
 /// The README's list of errors.
 fn errors_section(out: &mut String, api: &Api, krate: &str, features: &Features) {
     let _ = writeln!(out, "## Errors\n");
@@ -265,6 +328,19 @@ fn errors_section(out: &mut String, api: &Api, krate: &str, features: &Features)
     }
     let _ = writeln!(out, "- `Hook`: the client's hook refused to let a request go (see below); it was not sent.");
     let _ = writeln!(out, "- `TooLarge`: a success body was larger than `RequestOptions::max_response_bytes`.");
+    if features.streams.any() {
+        let _ = writeln!(
+            out,
+            "- `Timeout`: a streamed response's head, or the next chunk of its body, did not arrive within the timeout."
+        );
+    }
+    if features.streams.events() {
+        let _ = writeln!(
+            out,
+            "- `Event`: an event of a stream did not match its declared type; its `EventFailure` names the event \
+             (index, type, ID) and the field. The stream goes on after it."
+        );
+    }
     let _ =
         writeln!(out, "- `Decode`: a success response did not match the declared type; the error names the field.\n");
 }

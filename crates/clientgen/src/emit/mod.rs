@@ -80,6 +80,7 @@ pub fn file_kinds(features: &Features) -> Vec<FileKind> {
         let wanted = match file.path {
             "src/validate.rs" => parts.validation,
             "src/support.rs" => parts.support(),
+            "src/stream.rs" => parts.byte_stream,
             _ => true,
         };
         if wanted {
@@ -220,6 +221,15 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
     });
     let validate = features.validation.then(|| quote! { #[rustfmt::skip] mod validate; });
     let support = features.parts().support().then(|| quote! { #[rustfmt::skip] mod support; });
+    let streams = features.streams;
+    let stream = streams.any().then(|| quote! { #[rustfmt::skip] mod stream; });
+    let (error_exports, stream_exports) = if streams.events() {
+        (quote! { pub use error::{Error, EventFailure}; }, quote! { pub use stream::{ByteStream, Event, EventStream}; })
+    } else if streams.any() {
+        (quote! { pub use error::Error; }, quote! { pub use stream::ByteStream; })
+    } else {
+        (quote! { pub use error::Error; }, quote! {})
+    };
     // A spec without operations (webhooks or schemas only) still gets the whole client, whose
     // runtime then has no caller.
     let unused_runtime = api.operations.is_empty().then(|| quote! { #![allow(dead_code, unused_imports)] });
@@ -249,13 +259,15 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         #[cfg(feature = "blocking")]
         #[rustfmt::skip]
         mod runner;
+        #stream
         #support
         #[rustfmt::skip]
         pub mod types;
         #validate
 
         pub use client::{Client, ClientBuilder};
-        pub use error::Error;
+        #error_exports
         pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
+        #stream_exports
     }
 }

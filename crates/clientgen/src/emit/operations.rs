@@ -13,8 +13,9 @@ use crate::model::*;
 pub struct Method {
     /// The method's name.
     pub name: Ident,
-    /// Its `_with_response` twin.
-    pub with_response: Ident,
+    /// Its `_with_response` twin; none for a stream method, whose stream has the status and
+    /// headers.
+    pub with_response: Option<Ident>,
     /// Doc attributes.
     pub doc: TokenStream,
     /// `#[deprecated]`, when the operation is.
@@ -23,9 +24,10 @@ pub struct Method {
     pub params: Vec<TokenStream>,
     /// The same parameters, as arguments.
     pub args: Vec<Ident>,
-    /// The body type of a success (`types::Pet`).
+    /// The body type of a success (`types::Pet`), or for a stream method the stream.
     pub ret: TokenStream,
-    /// The `_with_response` body: builds the request, sends it, decodes the answer.
+    /// The `_with_response` body: builds the request, sends it, decodes the answer; for a
+    /// stream method, the method's body.
     pub body: TokenStream,
 }
 
@@ -38,10 +40,16 @@ pub fn methods(api: &Api, config: &Config) -> Vec<Method> {
             Some(body) if !body.variants.is_empty() => body.variants.iter().map(Some).collect(),
             _ => vec![None],
         };
-        for variant in variants {
+        for variant in &variants {
             let (name, twin) =
                 variant.map_or((&op.method_name, &op.with_response), |v| (&v.method_name, &v.with_response));
-            out.push(method(api, config, op, variant, ident(name), ident(twin)));
+            out.push(method(api, config, op, *variant, ident(name), Some(ident(twin)), None));
+        }
+        for stream in &op.streams {
+            let variant =
+                variants.iter().copied().find(|v| v.map(|v| &v.media_type) == stream.body_media_type.as_ref());
+            let variant = variant.unwrap_or(variants[0]);
+            out.push(method(api, config, op, variant, ident(&stream.method_name), None, Some(stream)));
         }
     }
     out
@@ -86,7 +94,8 @@ fn method(
     op: &Operation,
     variant: Option<&BodyVariant>,
     name: Ident,
-    with_response: Ident,
+    with_response: Option<Ident>,
+    stream: Option<&StreamMethod>,
 ) -> Method {
     let types = quote! { types:: };
     let label = format!("{} {}", op.http_method, op.path);
@@ -209,20 +218,33 @@ fn method(
 
     let segments = op.path.split('/').skip(1).map(|segment| path_segment(api, op, segment));
     let http_method = format_ident!("{}", op.http_method);
-    let Read { ty: ret, code: decode } = decode(api, op, &names);
+    let Read { ty: ret, code: decode } = match stream {
+        Some(stream) => stream_read(api, stream, &names),
+        None => decode(api, op, &names),
+    };
     let mutable = (!steps.is_empty()).then(|| quote! { mut });
+    let send = match stream {
+        Some(_) => quote! { #decode },
+        None => quote! {
+            let #response = crate::http::execute(self, #request).await?;
+            #decode
+        },
+    };
     let body = quote! {
         #(#checks)*
         let #operation = #label;
         let #mutable #request = Request::new(#operation_id, #operation, reqwest::Method::#http_method, self.url(&[#(#segments),*]));
         #(#steps)*
-        let #response = crate::http::execute(self, #request).await?;
-        #decode
+        #send
+    };
+    let doc = match stream {
+        Some(stream) => stream_doc(api, config, op, variant, stream),
+        None => operation_doc(api, config, op, variant),
     };
     Method {
         name,
         with_response,
-        doc: operation_doc(api, config, op, variant),
+        doc,
         deprecated: if op.deprecated {
             quote! { #[deprecated] }
         } else {
@@ -277,6 +299,89 @@ fn decode(api: &Api, op: &Operation, names: &Names) -> Read {
             Read { ty, code: quote! { match #response.status.as_u16() { #(#arms)* #fallback } } }
         }
     }
+}
+
+/// What a stream method returns, and the code that sends its request and returns the stream.
+fn stream_read(api: &Api, stream: &StreamMethod, names: &Names) -> Read {
+    let Names { request, .. } = names;
+    match &stream.kind {
+        StreamKind::Bytes => {
+            Read { ty: quote! { crate::ByteStream }, code: quote! { crate::stream::bytes(self, #request).await } }
+        }
+        StreamKind::Events { data, sentinel } => {
+            let (ty, decode) = match data {
+                EventData::Json(ty) => (
+                    rust_type(api, ty, Direction::Response, &quote! { types:: }).owned,
+                    quote! { crate::stream::json_data },
+                ),
+                EventData::Text => (quote! { String }, quote! { crate::stream::text_data }),
+            };
+            let sentinel = match sentinel {
+                Some(text) => quote! { Some(#text) },
+                None => quote! { None },
+            };
+            Read {
+                ty: quote! { crate::EventStream<#ty> },
+                code: quote! { crate::stream::events(self, #request, #decode, #sentinel).await },
+            }
+        }
+    }
+}
+
+/// The docs of a stream method: what it returns, the timeout, and its buffered twin.
+fn stream_doc(
+    api: &Api,
+    config: &Config,
+    op: &Operation,
+    variant: Option<&BodyVariant>,
+    stream: &StreamMethod,
+) -> TokenStream {
+    let twin = super::docs::method_link("Self", &stream.mirrors);
+    let mut lines =
+        vec![format!(" `{} {}`, with the success body as a stream: {twin} reads it whole.", op.http_method, op.path)];
+    lines.push(String::new());
+    match &stream.kind {
+        StreamKind::Bytes => lines.push(
+            " The [`crate::ByteStream`] has the status, headers and content length before the body is read, \
+             and yields the body in chunks as they arrive, with no size limit and one chunk held at a time."
+                .to_owned(),
+        ),
+        StreamKind::Events { data, sentinel } => {
+            let data = match data {
+                EventData::Json(TypeRef::Any) => "its data decoded as a JSON value (the API names no schema)",
+                EventData::Json(_) => "its data decoded into the type the API declares",
+                EventData::Text => "its data kept as text",
+            };
+            lines.push(format!(
+                " Asks for `text/event-stream` and returns the Server-Sent Events one at a time, each [`crate::Event`] with {data}. \
+                 An event whose data does not decode is an [`Error::Event`] item naming it and the field; the stream goes on."
+            ));
+            if let Some(sentinel) = sentinel {
+                lines.push(format!(
+                    " The stream ends at the event whose data is `{sentinel}` (not yielded), or at the end of the body."
+                ));
+            }
+            lines.push(
+                " When the API also needs the request to ask for a stream (a `stream: true` field), set it in the body.".to_owned(),
+            );
+        }
+    }
+    lines.push(String::new());
+    lines.push(
+        " The timeout ([`crate::RequestOptions::timeout`]) limits the wait for the response head, then each wait for the \
+         next chunk, not the whole stream; a late head is not retried."
+            .to_owned(),
+    );
+    lines.push(String::new());
+    lines.push(" # Errors".to_owned());
+    lines.push(String::new());
+    lines.push(
+        " As the buffered method before the stream starts; then the stream's items may be [`Error::Timeout`] or \
+         [`Error::Transport`], after which it ends."
+            .to_owned(),
+    );
+    let example = operation_example(api, config, op, variant, Some(&stream.method_name));
+    quote! { #(#[doc = #lines])* #example }
 }
 
 fn read_body(api: &Api, body: &SuccessBody, names: &Names) -> Read {
@@ -453,7 +558,7 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
     } else {
         " Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`])."
     };
-    let example = operation_example(api, config, op, variant);
+    let example = operation_example(api, config, op, variant, None);
     let typed_errors = typed_errors_doc(api, op).map(|line| quote! { #[doc = ""] #[doc = #line] });
     quote! {
         #heading
@@ -558,8 +663,15 @@ fn form_boolean_note(api: &Api, op: &Operation, variant: &BodyVariant) -> Option
     ))
 }
 
-/// A `no_run` doctest calling the method, with the client set-up hidden.
-fn operation_example(api: &Api, config: &Config, op: &Operation, variant: Option<&BodyVariant>) -> TokenStream {
+/// A `no_run` doctest calling the method (or, for a stream method, `stream` in its place), with
+/// the client set-up hidden.
+fn operation_example(
+    api: &Api,
+    config: &Config,
+    op: &Operation,
+    variant: Option<&BodyVariant>,
+    stream: Option<&str>,
+) -> TokenStream {
     let krate = config.crate_name.replace('-', "_");
     let mut lines = vec![
         String::new(),
@@ -568,9 +680,16 @@ fn operation_example(api: &Api, config: &Config, op: &Operation, variant: Option
         " ```no_run".to_owned(),
         format!(" # async fn example(client: &{krate}::Client) -> Result<(), {krate}::Error> {{"),
     ];
-    let code = super::examples::call_code(api, op, variant, &krate);
+    let mut code = super::examples::call_code(api, op, variant, &krate);
+    if let Some(stream) = stream {
+        let buffered = variant.map_or(op.method_name.as_str(), |v| v.method_name.as_str());
+        code = code.replace(&format!("client.{buffered}("), &format!("client.{stream}("));
+        if !code.contains("let response = ") {
+            code = code.replace(&format!("client.{stream}("), &format!("let response = client.{stream}("));
+        }
+    }
     lines.extend(code.lines().map(|line| format!(" {line}")));
-    if super::examples::returns_value(op) {
+    if super::examples::returns_value(op) || stream.is_some() {
         lines.push(" # let _ = response;".to_owned());
     }
     lines.push(" # Ok(())".to_owned());

@@ -20,11 +20,12 @@ pub struct RuntimeFile {
 }
 
 /// The runtime files a generated crate may have.
-pub const FILES: [RuntimeFile; 6] = [
+pub const FILES: [RuntimeFile; 7] = [
     RuntimeFile { path: "src/http.rs", text: include_str!("../../../runtime/src/http.rs") },
     RuntimeFile { path: "src/error.rs", text: include_str!("../../../runtime/src/error.rs") },
     RuntimeFile { path: "src/decode.rs", text: include_str!("../../../runtime/src/decode.rs") },
     RuntimeFile { path: "src/runner.rs", text: include_str!("../../../runtime/src/runner.rs") },
+    RuntimeFile { path: "src/stream.rs", text: include_str!("../../../runtime/src/stream.rs") },
     RuntimeFile { path: "src/support.rs", text: include_str!("../../../runtime/src/support.rs") },
     RuntimeFile { path: "src/validate.rs", text: include_str!("../../../runtime/src/validate.rs") },
 ];
@@ -91,11 +92,19 @@ pub struct Parts {
     pub nullable: bool,
     /// The `ByteSource` type.
     pub upload: bool,
+    /// Success bodies as byte streams (`stream.rs`; event streams read one).
+    pub byte_stream: bool,
+    /// Server-Sent Events.
+    pub events: bool,
+    /// Events whose data is JSON.
+    pub events_json: bool,
+    /// Events whose data is text.
+    pub events_text: bool,
 }
 
 impl Parts {
     /// Each part's feature name in the runtime crate, and whether it is selected.
-    pub fn markers(&self) -> [(&'static str, bool); 24] {
+    pub fn markers(&self) -> [(&'static str, bool); 28] {
         [
             ("json-body", self.json_body),
             ("form", self.form),
@@ -121,6 +130,10 @@ impl Parts {
             ("file", self.file),
             ("nullable", self.nullable),
             ("upload", self.upload),
+            ("byte-stream", self.byte_stream),
+            ("events", self.events),
+            ("events-json", self.events_json),
+            ("events-text", self.events_text),
         ]
     }
 

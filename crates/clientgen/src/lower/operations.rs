@@ -71,6 +71,14 @@ impl<'a> Lowerer<'a> {
                 }
                 let responses = self.lower_responses(&op.responses, &pointer, &type_stem);
                 let success = self.success(&responses, &type_stem);
+                let sentinel = self.stream_sentinel(op, &pointer);
+                let bases: Vec<(&str, Option<&str>)> = match &body {
+                    Some(body) if !body.variants.is_empty() => {
+                        body.variants.iter().map(|v| (v.method_name.as_str(), Some(v.media_type.as_str()))).collect()
+                    }
+                    _ => vec![(method_name.as_str(), None)],
+                };
+                let streams = stream_methods(&responses, &success, sentinel, &bases, &mut method_names);
                 let security = op
                     .security
                     .as_ref()
@@ -93,6 +101,7 @@ impl<'a> Lowerer<'a> {
                     responses,
                     success,
                     errors: Vec::new(),
+                    streams,
                     security,
                 });
             }
@@ -329,6 +338,38 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The `x-stream-sentinel` an operation's event stream ends at: on the operation, or on a
+    /// success response's `text/event-stream` media type.
+    fn stream_sentinel(&mut self, op: &'a openapiv3::Operation, pointer: &str) -> Option<String> {
+        let mut found = op.extensions.get(STREAM_SENTINEL).map(|value| (value, join(pointer, &[STREAM_SENTINEL])));
+        for (code, response) in &op.responses.responses {
+            let status = match code {
+                StatusCode::Code(n) => n.to_string(),
+                StatusCode::Range(n) => format!("{n}XX"),
+            };
+            let status_pointer = join(pointer, &["responses", &status]);
+            if found.is_some() || !status.starts_with('2') {
+                continue;
+            }
+            let Some(response) = self.component(response, &status_pointer, "responses", |c| &c.responses) else {
+                continue;
+            };
+            found = response.content.iter().filter(|(media, _)| is_event_stream(media)).find_map(|(media, m)| {
+                m.extensions
+                    .get(STREAM_SENTINEL)
+                    .map(|v| (v, join(&status_pointer, &["content", media, STREAM_SENTINEL])))
+            });
+        }
+        let (value, at) = found?;
+        match value {
+            serde_json::Value::String(text) => Some(text.clone()),
+            _ => {
+                self.warnings.push(Diagnostic::at(at, format!("{STREAM_SENTINEL} must be a string; it is ignored")));
+                None
+            }
+        }
+    }
+
     pub(super) fn lower_security_schemes(&mut self) -> IndexMap<String, SecurityScheme> {
         let mut scope = Scope::with_reserved(naming::BUILDER_METHODS);
         let mut variants = Scope::new();
@@ -463,6 +504,53 @@ fn success_body(response: &Response) -> SuccessBody {
         Some(media) if media.starts_with("text/") => SuccessBody::Text,
         Some(_) => SuccessBody::Bytes,
     }
+}
+
+/// The extension naming the data that ends an event stream (OpenAI's `[DONE]`).
+const STREAM_SENTINEL: &str = "x-stream-sentinel";
+
+/// Whether a media type is `text/event-stream`.
+fn is_event_stream(media_type: &str) -> bool {
+    media_type.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("text/event-stream")
+}
+
+/// The stream methods of an operation: for each of its body methods (`bases`, each with the
+/// media type it sends), `{method}_byte_stream` when its success body is binary, and
+/// `{method}_stream` when a success response may be a `text/event-stream`.
+fn stream_methods(
+    responses: &IndexMap<String, Response>,
+    success: &Success,
+    sentinel: Option<String>,
+    bases: &[(&str, Option<&str>)],
+    methods: &mut Scope,
+) -> Vec<StreamMethod> {
+    let has_two_xx = responses.keys().any(|status| status.starts_with('2'));
+    let events = responses
+        .iter()
+        .filter(|(status, _)| if has_two_xx { status.starts_with('2') } else { status.as_str() == "default" })
+        .flat_map(|(_, response)| &response.content)
+        .find(|(media, _)| is_event_stream(media))
+        .map(|(_, ty)| StreamKind::Events {
+            data: match ty {
+                TypeRef::Scalar(Scalar::String) => EventData::Text,
+                ty => EventData::Json(ty.clone()),
+            },
+            sentinel,
+        });
+    let bytes = (*success == Success::Single(SuccessBody::Bytes)).then_some(StreamKind::Bytes);
+    let mut out = Vec::new();
+    for kind in bytes.into_iter().chain(events) {
+        let suffix = if kind == StreamKind::Bytes { "byte_stream" } else { "stream" };
+        for (base, media) in bases {
+            out.push(StreamMethod {
+                method_name: methods.claim(&naming::derived_name(base, suffix)),
+                mirrors: (*base).to_owned(),
+                body_media_type: media.map(str::to_owned),
+                kind: kind.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// A readable variant name for a success status.

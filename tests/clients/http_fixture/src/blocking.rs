@@ -4,6 +4,7 @@
 
 use crate::{ApiResponse, Error};
 use crate::types;
+pub use crate::runner::StreamIter;
 
 /// A client for the HTTP fixture whose calls block until they finish.
 ///
@@ -331,6 +332,17 @@ impl Client {
     /// As [`crate::Client::stats_read`], and [`Error::Config`] when called inside an async runtime.
     pub fn stats_read_with_response(&self) -> Result<ApiResponse<Vec<u8>>, Error> {
         self.runner.block_on(crate::Client::stats_read_with_response(&self.inner))
+    }
+
+    /// Blocking [`crate::Client::stats_read_byte_stream`]: the stream as an [`Iterator`] whose `next` blocks until the next item.
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Client::stats_read_byte_stream`], and [`Error::Config`] when called inside an async runtime.
+    pub fn stats_read_byte_stream(
+        &self,
+    ) -> Result<StreamIter<crate::ByteStream>, Error> {
+        self.runner.stream(crate::Client::stats_read_byte_stream(&self.inner))
     }
 
     /// Blocking [`crate::Client::pets_read`].

@@ -1038,6 +1038,37 @@ impl Client {
         Ok(crate::decode::bytes(response))
     }
 
+    /// `GET /admin/stats`, with the success body as a stream: [`Self::stats_read`] reads it whole.
+    ///
+    /// The [`crate::ByteStream`] has the status, headers and content length before the body is read, and yields the body in chunks as they arrive, with no size limit and one chunk held at a time.
+    ///
+    /// The timeout ([`crate::RequestOptions::timeout`]) limits the wait for the response head, then each wait for the next chunk, not the whole stream; a late head is not retried.
+    ///
+    /// # Errors
+    ///
+    /// As the buffered method before the stream starts; then the stream's items may be [`Error::Timeout`] or [`Error::Transport`], after which it ends.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &http_fixture::Client) -> Result<(), http_fixture::Error> {
+    /// let response = client.stats_read_byte_stream().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn stats_read_byte_stream(&self) -> Result<crate::ByteStream, Error> {
+        let operation = "GET /admin/stats";
+        let mut request = Request::new(
+            "stats_read",
+            operation,
+            reqwest::Method::GET,
+            self.url(&["admin", "stats"]),
+        );
+        request.security = &[&[Scheme::Key], &[Scheme::Basic]];
+        crate::stream::bytes(self, request).await
+    }
+
     /// `GET /pets/{id}`
     ///
     /// Idempotent: retried after `408`, `429`, `5xx` and transport failures (see [`crate::RequestOptions`]).

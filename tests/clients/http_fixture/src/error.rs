@@ -83,6 +83,16 @@ pub enum Error {
         /// The body as text, cut at 64 KiB.
         body: String,
     },
+    /// A streamed response stopped going on: its head, or the next chunk of its body, did not
+    /// arrive within [`RequestOptions::timeout`](crate::RequestOptions::timeout).
+    Timeout {
+        /// `METHOD /path` of the call.
+        operation: String,
+        /// What was awaited (`the response head`, `the next chunk of the body`).
+        waiting_for: &'static str,
+        /// How long it was awaited.
+        waited: std::time::Duration,
+    },
 }
 
 impl Error {
@@ -106,6 +116,10 @@ impl Error {
             Error::Api { decoded, .. } => decoded.as_deref(),
             _ => None,
         }
+    }
+
+    pub(crate) fn timeout(operation: &str, waiting_for: &'static str, waited: std::time::Duration) -> Self {
+        Error::Timeout { operation: operation.to_owned(), waiting_for, waited }
     }
 
     pub(crate) fn validation(field: &str, rule: String) -> Self {
@@ -162,6 +176,9 @@ impl fmt::Display for Error {
             }
             Error::Hook { operation, source } => {
                 write!(f, "{operation}: the client's hook refused the request: {source}")
+            }
+            Error::Timeout { operation, waiting_for, waited } => {
+                write!(f, "{operation}: timed out after {waited:?} waiting for {waiting_for}")
             }
         }
     }

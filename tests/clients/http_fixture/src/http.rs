@@ -55,6 +55,12 @@ pub struct RequestOptions {
     /// How many times a failed call is retried; `0` turns retries off.
     pub max_retries: u32,
     /// The limit on each attempt, from sending the request to the end of the response.
+    ///
+    /// For a method that returns a stream (`ByteStream`, `EventStream`), whose body may go on
+    /// for as long as it is live, it limits the wait for the response head (status and
+    /// headers), and then each wait for the next chunk of the body (an idle timeout), never
+    /// the whole stream; either ends in [`Error::Timeout`](crate::Error), and a late head is
+    /// not retried.
     pub timeout: Duration,
     /// The delay before the first retry; each later retry doubles it.
     pub initial_backoff: Duration,
@@ -421,6 +427,9 @@ pub(crate) struct Request<S: 'static> {
     pub(crate) security: &'static [&'static [S]],
     /// The error schemas the operation declares, each with the statuses it is for.
     pub(crate) errors: &'static [(crate::error::Declared, crate::error::ErrorDecoder)],
+    /// The body is read as a stream: the timeout limits the wait for the response head, not
+    /// the whole call (`stream.rs` limits each wait for a chunk).
+    pub(crate) streamed: bool,
 }
 
 impl<S: 'static> Request<S> {
@@ -435,6 +444,7 @@ impl<S: 'static> Request<S> {
             body: Body::Empty,
             security: &[],
             errors: &[],
+            streamed: false,
         }
     }
 }
@@ -695,7 +705,7 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>, number: 
     let mut with_body = true;
     let mut redirects = 0;
     loop {
-        let mut builder = session.http().request(method.clone(), url.clone()).timeout(session.options().timeout);
+        let mut builder = session.http().request(method.clone(), url.clone());
         if redirects == 0 && !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
@@ -730,7 +740,7 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>, number: 
                 .await
                 .map_err(|source| Error::Hook { operation: request.operation.to_owned(), source })?;
         }
-        let response = match session.http().execute(outgoing).await {
+        let response = match send_head(request, session.options().timeout, session.http(), outgoing).await? {
             Ok(response) => response,
             Err(error) => {
                 observe(extras, &info, Err(&error));
@@ -855,6 +865,24 @@ fn failure_kind(error: &reqwest::Error) -> &'static str {
 /// so that sending it again sends nothing twice.
 fn never_read(attempt: &Attempt, body: &Body) -> bool {
     matches!(attempt, Attempt::Failed(error) if error.is_connect()) && body.is_unread()
+}
+
+/// Sends one request, within `timeout` from sending it to the end of its response; a streamed
+/// one within `timeout` to its head, since its body may go on for as long as it is live. A
+/// streamed request whose head is late is not retried: [`Error::Timeout`].
+async fn send_head<S>(
+    request: &Request<S>,
+    timeout: Duration,
+    http: &reqwest::Client,
+    mut outgoing: reqwest::Request,
+) -> Result<Result<reqwest::Response, reqwest::Error>, Error> {
+    if !request.streamed {
+        *outgoing.timeout_mut() = Some(timeout);
+        return Ok(http.execute(outgoing).await);
+    }
+    tokio::time::timeout(timeout, http.execute(outgoing))
+        .await
+        .map_err(|_| Error::timeout(request.operation, "the response head", timeout))
 }
 
 /// Whether two URLs share scheme, host and port (compared without building `Origin`s,

@@ -43,6 +43,8 @@ mod http;
 #[rustfmt::skip]
 mod runner;
 #[rustfmt::skip]
+mod stream;
+#[rustfmt::skip]
 mod support;
 #[rustfmt::skip]
 pub mod types;
@@ -52,3 +54,4 @@ mod validate;
 pub use client::{Client, ClientBuilder};
 pub use error::Error;
 pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
+pub use stream::ByteStream;

@@ -33,4 +33,66 @@ impl Runner {
         }
         self.runtime.block_on(call)
     }
+
+    /// Runs `call`, which starts a stream, and returns the stream as an iterator read on this
+    /// runner.
+    pub(crate) fn stream<S>(&self, call: impl Future<Output = Result<S, Error>>) -> Result<StreamIter<S>, Error> {
+        Ok(StreamIter::new(self.block_on(call)?, self.clone()))
+    }
+}
+
+/// A stream of the blocking client (bytes or events): an [`Iterator`] whose `next` blocks until
+/// the next item arrives. Called inside an async runtime, which it would stall, it yields one
+/// [`Error::Config`] and ends.
+pub struct StreamIter<S> {
+    stream: S,
+    runner: Runner,
+    done: bool,
+}
+
+impl<S: std::fmt::Debug> std::fmt::Debug for StreamIter<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamIter").field("stream", &self.stream).finish_non_exhaustive()
+    }
+}
+
+impl<S> StreamIter<S> {
+    /// The items of `stream`, each read on `runner`.
+    pub(crate) fn new(stream: S, runner: Runner) -> Self {
+        StreamIter { stream, runner, done: false }
+    }
+
+    /// The stream read, for its status and headers.
+    pub fn get_ref(&self) -> &S {
+        &self.stream
+    }
+
+    /// The stream read, to go on reading it asynchronously.
+    pub fn into_inner(self) -> S {
+        self.stream
+    }
+}
+
+impl<T, S: futures_core::Stream<Item = Result<T, Error>> + Unpin> Iterator for StreamIter<S> {
+    type Item = Result<T, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let stream = &mut self.stream;
+        let next = self
+            .runner
+            .block_on(async { Ok(std::future::poll_fn(|cx| std::pin::Pin::new(&mut *stream).poll_next(cx)).await) });
+        match next {
+            Ok(item) => {
+                self.done = !matches!(item, Some(Ok(_)));
+                item
+            }
+            Err(error) => {
+                self.done = true;
+                Some(Err(error))
+            }
+        }
+    }
 }

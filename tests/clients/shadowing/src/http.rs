@@ -53,6 +53,12 @@ pub struct RequestOptions {
     /// How many times a failed call is retried; `0` turns retries off.
     pub max_retries: u32,
     /// The limit on each attempt, from sending the request to the end of the response.
+    ///
+    /// For a method that returns a stream (`ByteStream`, `EventStream`), whose body may go on
+    /// for as long as it is live, it limits the wait for the response head (status and
+    /// headers), and then each wait for the next chunk of the body (an idle timeout), never
+    /// the whole stream; either ends in [`Error::Timeout`](crate::Error), and a late head is
+    /// not retried.
     pub timeout: Duration,
     /// The delay before the first retry; each later retry doubles it.
     pub initial_backoff: Duration,
@@ -626,7 +632,7 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>, number: 
     let mut with_body = true;
     let mut redirects = 0;
     loop {
-        let mut builder = session.http().request(method.clone(), url.clone()).timeout(session.options().timeout);
+        let mut builder = session.http().request(method.clone(), url.clone());
         if redirects == 0 && !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
@@ -661,7 +667,7 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>, number: 
                 .await
                 .map_err(|source| Error::Hook { operation: request.operation.to_owned(), source })?;
         }
-        let response = match session.http().execute(outgoing).await {
+        let response = match send_head(request, session.options().timeout, session.http(), outgoing).await? {
             Ok(response) => response,
             Err(error) => {
                 observe(extras, &info, Err(&error));
@@ -773,6 +779,17 @@ fn failure_kind(error: &reqwest::Error) -> &'static str {
     } else {
         "transport"
     }
+}
+
+/// Sends one request, within `timeout` from sending it to the end of its response.
+async fn send_head<S>(
+    _: &Request<S>,
+    timeout: Duration,
+    http: &reqwest::Client,
+    mut outgoing: reqwest::Request,
+) -> Result<Result<reqwest::Response, reqwest::Error>, Error> {
+    *outgoing.timeout_mut() = Some(timeout);
+    Ok(http.execute(outgoing).await)
 }
 
 /// Whether two URLs share scheme, host and port (compared without building `Origin`s,

@@ -1,0 +1,353 @@
+//! Streamed success bodies: bytes as they arrive (`ByteStream`), and Server-Sent Events
+//! (`text/event-stream`) decoded one at a time (`EventStream`).
+//!
+//! Both hold the response after its head arrived: status and headers are known before the
+//! body is read, and only one chunk is held at a time, so memory stays constant however long
+//! the body is. There is no size limit; each wait for the next chunk is limited by
+//! [`crate::RequestOptions::timeout`] instead (an idle timeout), so a stalled body ends in
+//! [`Error::Timeout`] while a long, live one goes on.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_core::Stream;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+use crate::error::transport;
+#[cfg(feature = "events")]
+use crate::error::EventFailure;
+use crate::http::{Request, Session};
+use crate::Error;
+
+/// The read of one chunk: the response comes back with it, to read the next.
+type Chunk = Pin<Box<dyn Future<Output = (reqwest::Response, Result<Option<Bytes>, Error>)> + Send>>;
+
+/// Where a [`ByteStream`] is.
+enum State {
+    /// Between chunks.
+    Idle(reqwest::Response),
+    /// Waiting for a chunk.
+    Reading(Chunk),
+    /// The body ended, or failed.
+    Done,
+}
+
+/// A success response whose body is read as it arrives: a [`Stream`] of byte chunks.
+///
+/// Status, headers and content length are known before the first chunk is read. Each item
+/// is the next chunk as the server sent it (of any size), or an error, after which the stream
+/// ends: [`Error::Timeout`] when no chunk came within [`crate::RequestOptions::timeout`],
+/// [`Error::Transport`] when the connection broke. The body has no size limit and only one
+/// chunk is held at a time. It is `Unpin`, so `StreamExt::next` (of `futures-util` or
+/// `tokio-stream`) can be called on it directly.
+pub struct ByteStream {
+    status: StatusCode,
+    headers: HeaderMap,
+    content_length: Option<u64>,
+    operation: &'static str,
+    idle: Duration,
+    state: State,
+}
+
+impl std::fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ByteStream")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("content_length", &self.content_length)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ByteStream {
+    /// The stream of `response`'s body; each chunk must arrive within `idle`.
+    pub(crate) fn new(operation: &'static str, mut response: reqwest::Response, idle: Duration) -> Self {
+        ByteStream {
+            status: response.status(),
+            headers: std::mem::take(response.headers_mut()),
+            content_length: response.content_length(),
+            operation,
+            idle,
+            state: State::Idle(response),
+        }
+    }
+
+    /// The status (a success).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The length of the body, when the server said it (`Content-Length`).
+    pub fn content_length(&self) -> Option<u64> {
+        self.content_length
+    }
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            match std::mem::replace(&mut this.state, State::Done) {
+                State::Done => return Poll::Ready(None),
+                State::Idle(mut response) => {
+                    let (operation, idle) = (this.operation, this.idle);
+                    this.state = State::Reading(Box::pin(async move {
+                        let chunk = match tokio::time::timeout(idle, response.chunk()).await {
+                            Ok(chunk) => chunk.map_err(|e| transport(operation, e)),
+                            Err(_) => Err(Error::timeout(operation, "the next chunk of the body", idle)),
+                        };
+                        (response, chunk)
+                    }));
+                }
+                State::Reading(mut chunk) => {
+                    return match chunk.as_mut().poll(cx) {
+                        Poll::Pending => {
+                            this.state = State::Reading(chunk);
+                            Poll::Pending
+                        }
+                        Poll::Ready((response, Ok(Some(bytes)))) => {
+                            this.state = State::Idle(response);
+                            Poll::Ready(Some(Ok(bytes)))
+                        }
+                        Poll::Ready((_, Ok(None))) => Poll::Ready(None),
+                        Poll::Ready((_, Err(error))) => Poll::Ready(Some(Err(error))),
+                    };
+                }
+            }
+        }
+    }
+}
+
+/// Sends `request` for `session` (retries and redirects as for any call) and returns the
+/// success with its body unread, as a [`ByteStream`].
+pub(crate) async fn bytes<S: Session>(session: &S, mut request: Request<S::Scheme>) -> Result<ByteStream, Error> {
+    request.streamed = true;
+    let response = crate::http::send(session, &request).await?;
+    Ok(ByteStream::new(request.operation, response, session.options().timeout))
+}
+
+#[cfg(feature = "events")]
+/// One Server-Sent Event, its `data` decoded.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Event<T> {
+    /// The event type (`event:`); `message` when the server sent none.
+    pub event: String,
+    /// The last event ID the server set (`id:`), which it keeps until it sets another; `None`
+    /// while it has set none.
+    pub id: Option<String>,
+    /// The reconnection time the server asked for (`retry:`), when this event set one.
+    pub retry: Option<Duration>,
+    /// The data (`data:` lines, joined by line feeds), decoded.
+    pub data: T,
+}
+
+#[cfg(feature = "events")]
+/// How an event's data becomes a `T`: the field path and message when it does not.
+pub(crate) type DecodeData<T> = fn(&str) -> Result<T, (String, String)>;
+
+#[cfg(feature = "events")]
+/// A `text/event-stream` success response: a [`Stream`] of [`Event`]s whose data is decoded
+/// into `T`, one at a time.
+///
+/// Events are parsed by `eventsource-stream` (multi-line data, comments, `event:`, `id:` and
+/// `retry:`). The stream ends at the end of the body, or, when the API names a sentinel (the
+/// `x-stream-sentinel` extension, such as OpenAI's `[DONE]`), at the event whose data is the
+/// sentinel, which is not yielded. An event whose data does not decode is an
+/// [`Error::Event`] item naming it (its index, type and ID) and the field that failed; the
+/// stream goes on after it. A broken connection, a stalled body ([`Error::Timeout`]) or text
+/// that is not an event stream is an error item after which the stream ends.
+pub struct EventStream<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    operation: &'static str,
+    events: eventsource_stream::EventStream<ByteStream>,
+    decode: DecodeData<T>,
+    sentinel: Option<&'static str>,
+    index: usize,
+    done: bool,
+}
+
+#[cfg(feature = "events")]
+impl<T> std::fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStream")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("events", &self.index)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(feature = "events")]
+impl<T> EventStream<T> {
+    /// The status (a success).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+#[cfg(feature = "events")]
+impl<T> Stream for EventStream<T> {
+    type Item = Result<Event<T>, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if this.done {
+            return Poll::Ready(None);
+        }
+        let event = match Pin::new(&mut this.events).poll_next(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(None) => {
+                this.done = true;
+                return Poll::Ready(None);
+            }
+            Poll::Ready(Some(Err(error))) => {
+                this.done = true;
+                let error = match error {
+                    eventsource_stream::EventStreamError::Transport(error) => error,
+                    other => this.failure(None, ".", format!("the body is not an event stream: {other}"), ""),
+                };
+                return Poll::Ready(Some(Err(error)));
+            }
+            Poll::Ready(Some(Ok(event))) => event,
+        };
+        if this.sentinel.is_some_and(|sentinel| event.data == sentinel) {
+            this.done = true;
+            return Poll::Ready(None);
+        }
+        let index = this.index;
+        this.index += 1;
+        let id = Some(event.id).filter(|id| !id.is_empty());
+        Poll::Ready(Some(match (this.decode)(&event.data) {
+            Ok(data) => Ok(Event { event: event.event, id, retry: event.retry, data }),
+            Err((path, message)) => Err(Error::Event {
+                operation: this.operation.to_owned(),
+                failure: Box::new(EventFailure {
+                    index,
+                    event: event.event,
+                    id,
+                    path,
+                    message,
+                    data: cut(&event.data),
+                }),
+            }),
+        }))
+    }
+}
+
+#[cfg(feature = "events")]
+impl<T> EventStream<T> {
+    /// [`Error::Event`] for the next event, which could not be read at all.
+    fn failure(&self, id: Option<String>, path: &str, message: String, data: &str) -> Error {
+        let failure = EventFailure {
+            index: self.index,
+            event: String::new(),
+            id,
+            path: path.to_owned(),
+            message,
+            data: cut(data),
+        };
+        Error::Event { operation: self.operation.to_owned(), failure: Box::new(failure) }
+    }
+}
+
+#[cfg(feature = "events")]
+/// Event data kept in an error, cut at the error-body limit.
+fn cut(data: &str) -> String {
+    let mut end = data.len().min(crate::error::BODY_LIMIT);
+    while !data.is_char_boundary(end) {
+        end -= 1;
+    }
+    data[..end].to_owned()
+}
+
+#[cfg(feature = "events")]
+/// Sends `request` for `session`, asking for `text/event-stream`, and returns the success as
+/// an [`EventStream`] whose data `decode` reads, ending at `sentinel` when there is one.
+pub(crate) async fn events<S: Session, T>(
+    session: &S,
+    mut request: Request<S::Scheme>,
+    decode: DecodeData<T>,
+    sentinel: Option<&'static str>,
+) -> Result<EventStream<T>, Error> {
+    request.headers.push(("accept", "text/event-stream".to_owned()));
+    let body = bytes(session, request).await?;
+    let (status, headers, operation) = (body.status, body.headers.clone(), body.operation);
+    let events = eventsource_stream::EventStream::new(body);
+    Ok(EventStream { status, headers, operation, events, decode, sentinel, index: 0, done: false })
+}
+
+#[cfg(feature = "events-json")]
+/// Event data as JSON decoded into `T`; a failure names the path of the field.
+pub(crate) fn json_data<T: serde::de::DeserializeOwned>(data: &str) -> Result<T, (String, String)> {
+    let deserializer = &mut serde_json::Deserializer::from_str(data);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let mut message = error.into_inner().to_string();
+        if let Some(at) = message.find(" at line ") {
+            message.truncate(at);
+        }
+        let path = if path == "." { ".".to_owned() } else { format!(".{path}") };
+        match message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+            Some(field) => (format!("{}.{field}", path.trim_end_matches('.')), "missing from the event".to_owned()),
+            None => (path, message),
+        }
+    })
+}
+
+#[cfg(feature = "events-text")]
+/// Event data as text, as sent.
+pub(crate) fn text_data(data: &str) -> Result<String, (String, String)> {
+    Ok(data.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(feature = "events-json")]
+    #[test]
+    fn json_data_names_the_field_that_failed() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Chunk {
+            #[allow(dead_code)]
+            choices: Vec<Choice>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct Choice {
+            #[allow(dead_code)]
+            index: u32,
+        }
+        assert!(super::json_data::<Chunk>(r#"{"choices": [{"index": 0}]}"#).is_ok());
+        let (path, message) = super::json_data::<Chunk>(r#"{"choices": [{"index": "x"}]}"#).unwrap_err();
+        assert_eq!(path, ".choices[0].index");
+        assert!(message.starts_with("invalid type"), "{message}");
+        let (path, message) = super::json_data::<Chunk>(r#"{"choices": [{}]}"#).unwrap_err();
+        assert_eq!((path.as_str(), message.as_str()), (".choices[0].index", "missing from the event"));
+        let (path, _) = super::json_data::<Chunk>("DONE").unwrap_err();
+        assert_eq!(path, ".");
+    }
+
+    #[cfg(feature = "events")]
+    #[test]
+    fn kept_data_is_cut_on_a_character_boundary() {
+        let long = "é".repeat(crate::error::BODY_LIMIT);
+        let kept = super::cut(&long);
+        assert!(kept.len() <= crate::error::BODY_LIMIT && kept.chars().all(|c| c == 'é'));
+    }
+}
