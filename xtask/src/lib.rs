@@ -90,7 +90,7 @@ pub const SHADOWING_SPEC: Source<'static> =
 /// The streams fixture spec: byte streams and Server-Sent Events, whose client the tests drive
 /// against loopback servers.
 pub const STREAMS_SPEC: Source<'static> =
-    Source { name: "28-streams.yaml", text: include_str!("../../tests/fixtures/rules/28-streams.yaml") };
+    Source { name: "31-streams.yaml", text: include_str!("../../tests/fixtures/rules/31-streams.yaml") };
 
 /// A generated crate committed to the repository, and how to make it.
 pub struct CommittedCrate {
