@@ -1,5 +1,5 @@
 //! Streamed bodies and Server-Sent Events through the committed `streams` client (generated
-//! from `tests/fixtures/rules/28-streams.yaml`, whose chat completions copy OpenAI's shapes)
+//! from `tests/fixtures/rules/31-streams.yaml`, whose chat completions copy OpenAI's shapes)
 //! against loopback servers: every event decodes, including the last, the stream stops at the
 //! `[DONE]` sentinel, an event that does not decode is an error item naming it and its field,
 //! multi-line data and comments are read, bytes arrive in chunks with the head known first, a
