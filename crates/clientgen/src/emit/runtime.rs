@@ -8,8 +8,8 @@
 //! item kept, one that does not is removed with its item (the marker line first, then the
 //! item's docs, attributes and body, found by bracket depth). `#[cfg_attr(marker, attr)]`
 //! becomes `#[attr]` or nothing. `cfg(test)` never holds, so unit tests stay behind. A marker
-//! that names a feature the generator does not select (`blocking`, a real feature of the
-//! generated crate) is left as written.
+//! that names a feature the generator does not select ([`REAL_FEATURES`]: `blocking` and the
+//! TLS back ends, real features of the generated crate) is left as written.
 
 /// A file of the runtime crate and the path it takes in a generated crate.
 pub struct RuntimeFile {
@@ -34,6 +34,10 @@ pub const LIB: &str = include_str!("../../../runtime/src/lib.rs");
 
 /// The runtime crate's manifest, whose features are the parts.
 pub const MANIFEST: &str = include_str!("../../../runtime/Cargo.toml");
+
+/// The runtime crate's features that are not parts but real features of every generated
+/// crate, whose markers stay as written: the blocking client and the TLS back ends.
+pub const REAL_FEATURES: [&str; 4] = ["blocking", "rustls-ring", "rustls-aws-lc", "native-tls"];
 
 /// The text of the runtime file at `path` (`src/http.rs`).
 pub fn file_text(path: &str) -> &'static str {
@@ -447,7 +451,7 @@ mod tests {
     #[test]
     fn the_markers_are_the_parts_the_generator_selects() {
         let mut expected = parts();
-        expected.insert("blocking".to_owned());
+        expected.extend(REAL_FEATURES.map(str::to_owned));
         assert_eq!(manifest_features(), expected, "the runtime crate's features");
         let named = named_features();
         assert_eq!(named, expected, "the features the runtime's files name");
