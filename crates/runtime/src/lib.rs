@@ -26,9 +26,9 @@ mod support;
 mod validate;
 
 pub use error::Error;
-pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
 #[cfg(feature = "events")]
 pub use error::EventFailure;
+pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
 #[cfg(feature = "byte-stream")]
 pub use stream::ByteStream;
 #[cfg(feature = "events")]

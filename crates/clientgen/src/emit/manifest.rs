@@ -9,7 +9,32 @@ use crate::Config;
 use crate::model::*;
 
 /// Versions of the generated crate's dependencies, in one place.
-const REQWEST: &str = r#"{ version = "0.13.5", default-features = false, features = ["query", "rustls"] }"#;
+/// reqwest without its TLS: the crate's `rustls-ring`, `rustls-aws-lc` and `native-tls` features
+/// choose it (see [`TLS_FEATURES`]).
+const REQWEST: &str = r#"{ version = "0.13.5", default-features = false, features = ["query"] }"#;
+/// rustls with ring's cryptography, and the platform's verifier (the versions reqwest uses).
+const RUSTLS: &str =
+    r#"{ version = "0.23.27", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#;
+const RUSTLS_PLATFORM_VERIFIER: &str = r#"{ version = "0.7.1", optional = true }"#;
+/// The TLS back ends, as features of the generated crate: a comment, a name and what it turns on.
+/// The first is the default.
+const TLS_FEATURES: [(&str, &str, &str); 3] = [
+    (
+        "TLS by rustls with ring's cryptography and the system's root certificates (the default: a small build).",
+        "rustls-ring",
+        r#"["dep:rustls", "dep:rustls-platform-verifier", "reqwest/rustls-no-provider"]"#,
+    ),
+    (
+        "TLS by rustls with aws-lc-rs, reqwest's own default (a large C build); with `default-features = false`.",
+        "rustls-aws-lc",
+        r#"["reqwest/rustls"]"#,
+    ),
+    (
+        "TLS by the platform's library (OpenSSL on Linux, whose headers the build needs); with `default-features = false`.",
+        "native-tls",
+        r#"["reqwest/native-tls"]"#,
+    ),
+];
 const SERDE: &str = r#"{ version = "1.0.200", features = ["derive"] }"#;
 const SERDE_JSON: &str = r#""1.0.120""#;
 const SERDE_PATH_TO_ERROR: &str = r#""0.1.16""#;
@@ -62,6 +87,8 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     let mut deps = vec![
         ("httpdate", HTTPDATE),
         ("reqwest", reqwest.as_str()),
+        ("rustls", RUSTLS),
+        ("rustls-platform-verifier", RUSTLS_PLATFORM_VERIFIER),
         ("serde", SERDE),
         ("serde_json", SERDE_JSON),
         ("serde_path_to_error", SERDE_PATH_TO_ERROR),
@@ -96,6 +123,11 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "[features]");
+    let _ = writeln!(out, "default = [\"{}\"]", TLS_FEATURES[0].1);
+    for (comment, name, enables) in TLS_FEATURES {
+        let _ = writeln!(out, "# {comment}");
+        let _ = writeln!(out, "{name} = {enables}");
+    }
     let _ = writeln!(out, "# `blocking::Client`: the same calls, synchronously, for scripts and command-line tools.");
     let _ = writeln!(out, "blocking = [\"tokio/rt\"]");
     let _ =
@@ -393,8 +425,9 @@ fn configuration_section(out: &mut String, api: &Api, config: &Config) {
         out,
         "A failed call is retried up to {max_retries} times (`max_retries(0)` turns this off), waiting \
          {initial_backoff_ms} ms, then twice as long each time up to {max_backoff_secs} s, with jitter. A \
-         `Retry-After` header (seconds or an HTTP date) is honoured up to {max_retry_after_secs} s; a server \
-         asking for longer gets its error returned at once.\n"
+         `Retry-After` header (seconds or an HTTP date) is honoured up to {max_retry_after_secs} s, plus a random \
+         extra of up to the backoff that retry would otherwise wait, so that calls turned away together do not \
+         all come back in the same instant; a server asking for longer gets its error returned at once.\n"
     );
     let _ = writeln!(
         out,
@@ -460,6 +493,34 @@ fn blocking_section(out: &mut String, krate: &str) {
          impls are a large share of the crate's compile time."
     );
     let _ = writeln!(out, "- `tracing`: a span for every call and an event for every request, as above.");
+    tls_section(out, krate);
+}
+
+/// The README's TLS back ends and how to switch.
+fn tls_section(out: &mut String, krate: &str) {
+    let name = krate.replace('_', "-");
+    let _ = writeln!(out, "\n## TLS\n");
+    let _ = writeln!(
+        out,
+        "`https` works out of the box: the default feature `rustls-ring` is rustls with ring's cryptography, \
+         checking certificates against the system's roots. It changes nothing process-wide unless you pass your \
+         own `reqwest::ClientBuilder` (`http_client`) while no rustls crypto provider is installed: ring's is \
+         installed then, as reqwest needs one to apply that builder's TLS settings. A provider your application \
+         installs first (`rustls::crypto::CryptoProvider::install_default`) is used instead. To use another back \
+         end, turn the default off:\n"
+    );
+    let _ = writeln!(
+        out,
+        "```toml\n{name} = {{ version = \"…\", default-features = false, features = [\"native-tls\"] }}\n```\n"
+    );
+    let _ =
+        writeln!(out, "- `rustls-aws-lc`: rustls with aws-lc-rs, reqwest's own default (a larger build: aws-lc is C).");
+    let _ = writeln!(
+        out,
+        "- `native-tls`: the platform's TLS library (OpenSSL on Linux, whose development headers the build \
+         needs; Security.framework on macOS; SChannel on Windows)."
+    );
+    let _ = writeln!(out, "- none of them: plain `http` only.");
 }
 
 /// A README section for one operation: what it does, an example, its request fields, and what

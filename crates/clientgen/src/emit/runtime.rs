@@ -8,8 +8,8 @@
 //! item kept, one that does not is removed with its item (the marker line first, then the
 //! item's docs, attributes and body, found by bracket depth). `#[cfg_attr(marker, attr)]`
 //! becomes `#[attr]` or nothing. `cfg(test)` never holds, so unit tests stay behind. A marker
-//! that names a feature the generator does not select (`blocking` or `tracing`, real features
-//! of the generated crate) is left as written.
+//! that names a feature the generator does not select ([`REAL_FEATURES`]: `blocking`, `tracing`
+//! and the TLS back ends, real features of the generated crate) is left as written.
 
 /// A file of the runtime crate and the path it takes in a generated crate.
 pub struct RuntimeFile {
@@ -35,6 +35,10 @@ pub const LIB: &str = include_str!("../../../runtime/src/lib.rs");
 
 /// The runtime crate's manifest, whose features are the parts.
 pub const MANIFEST: &str = include_str!("../../../runtime/Cargo.toml");
+
+/// The runtime crate's features that are not parts but real features of every generated
+/// crate, whose markers stay as written: the blocking client, tracing and the TLS back ends.
+pub const REAL_FEATURES: [&str; 5] = ["blocking", "tracing", "rustls-ring", "rustls-aws-lc", "native-tls"];
 
 /// The text of the runtime file at `path` (`src/http.rs`).
 pub fn file_text(path: &str) -> &'static str {
@@ -469,9 +473,7 @@ mod tests {
     #[test]
     fn the_markers_are_the_parts_the_generator_selects() {
         let mut expected = parts();
-        expected.insert("blocking".to_owned());
-        // `tracing` is a real feature of generated crates too, left as written by the resolver.
-        expected.insert("tracing".to_owned());
+        expected.extend(REAL_FEATURES.map(str::to_owned));
         assert_eq!(manifest_features(), expected, "the runtime crate's features");
         let named = named_features();
         assert_eq!(named, expected, "the features the runtime's files name");
@@ -504,9 +506,11 @@ mod tests {
             let selected = |name: &str| names.iter().position(|n| *n == name).map(|i| pattern[i]);
             for file in &FILES {
                 let text = resolve(file.text, &selected).unwrap_or_else(|e| panic!("{}: {e}", file.path));
-                // `tracing` is a feature of the generated crate, not a part: it stays.
-                let parts_left = text.replace("feature = \"tracing\"", "");
-                assert!(!parts_left.contains("feature = \""), "{}: a marker is left", file.path);
+                // Only the markers of real features of the generated crate stay.
+                for piece in text.split("feature = \"").skip(1) {
+                    let name = piece.split('"').next().unwrap_or_default();
+                    assert!(REAL_FEATURES.contains(&name), "{}: a marker of {name} is left", file.path);
+                }
                 assert!(!text.contains("#[cfg(test)]"), "{}: tests are copied", file.path);
                 syn::parse_file(&text).unwrap_or_else(|e| panic!("{} with {pattern:?}: {e}\n{text}", file.path));
             }

@@ -42,6 +42,10 @@ pub(crate) const MAX_REDIRECTS: usize = 10;
 /// to 64 MiB. The connect timeout (10 s by default) is set on
 /// [`crate::ClientBuilder::connect_timeout`].
 ///
+/// A `Retry-After` is waited for in full, plus a random extra of up to the backoff the retry
+/// would otherwise have waited (up to 500 ms before the first retry, by default), so
+/// that the many calls one rate limit turned away come back spread out, not all at once.
+///
 /// What is retried: a connection that could not be opened (nothing was sent), and `429 Too
 /// Many Requests`, for every method; `408`, `500`, `502`, `503`, `504` and other transport
 /// failures only for idempotent methods (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`,
@@ -155,6 +159,14 @@ fn is_loopback(url: &Url) -> bool {
 /// says, the client sends `user_agent` and follows no redirect itself: `execute` follows them,
 /// so that credentials never reach another host. The connect timeout is `connect_timeout`,
 /// or the default when neither it nor a builder of the caller's is given.
+///
+/// With the `rustls-ring` back end (and neither other one, which reqwest would prefer), the
+/// default client's TLS is rustls with the process-wide crypto provider when the application
+/// installed one, else ring's, and the platform's certificate verifier; nothing process-wide
+/// is changed. A caller's builder may carry TLS settings (root certificates, a client
+/// identity) that reqwest applies with the process-wide provider, and reqwest stops when there
+/// is none; so ring's is installed as the process-wide provider then, and only when the
+/// process has none.
 pub(crate) fn http_client(
     builder: Option<reqwest::ClientBuilder>,
     user_agent: &str,
@@ -165,11 +177,52 @@ pub(crate) fn http_client(
         (None, None) => Some(Duration::from_secs(CONNECT_TIMEOUT_SECS)),
         (Some(_), None) => None,
     };
-    let mut builder = builder.unwrap_or_default().user_agent(user_agent).redirect(reqwest::redirect::Policy::none());
+    let builder = match builder {
+        Some(builder) => {
+            #[cfg(all(feature = "rustls-ring", not(any(feature = "rustls-aws-lc", feature = "native-tls"))))]
+            if rustls::crypto::CryptoProvider::get_default().is_none() {
+                // Another thread may install one first; either way there is one.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+            }
+            builder
+        }
+        None => default_http_client()?,
+    };
+    let mut builder = builder.user_agent(user_agent).redirect(reqwest::redirect::Policy::none());
     if let Some(timeout) = connect_timeout {
         builder = builder.connect_timeout(timeout);
     }
     builder.build().map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))
+}
+
+/// The builder of the client used when the caller brings none: reqwest's own, with rustls set
+/// up with ring under the `rustls-ring` back end (see [`http_client`]).
+fn default_http_client() -> Result<reqwest::ClientBuilder, Error> {
+    let builder = reqwest::Client::builder();
+    #[cfg(all(feature = "rustls-ring", not(any(feature = "rustls-aws-lc", feature = "native-tls"))))]
+    let builder = builder.tls_backend_preconfigured(ring_tls()?);
+    Ok(builder)
+}
+
+#[cfg(all(feature = "rustls-ring", not(any(feature = "rustls-aws-lc", feature = "native-tls"))))]
+/// rustls with the process-wide crypto provider when there is one, else ring's, verifying
+/// servers with the platform's verifier (the system's roots), and speaking HTTP/1.1, as
+/// reqwest would set it up itself.
+fn ring_tls() -> Result<rustls::ClientConfig, Error> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let provider = match rustls::crypto::CryptoProvider::get_default() {
+        Some(provider) => provider.clone(),
+        None => std::sync::Arc::new(rustls::crypto::ring::default_provider()),
+    };
+    let failed = |e: rustls::Error| Error::config(format!("cannot set up TLS: {e}"));
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(failed)?
+        .with_platform_verifier()
+        .map_err(failed)?
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
 }
 
 /// `base` with `segments` appended to its path, each percent-encoded.
@@ -828,7 +881,7 @@ fn status_retry_delay(
     }
     match retry_after(headers, SystemTime::now()) {
         Some(wait) if wait > options.max_retry_after => None,
-        Some(wait) => Some(wait),
+        Some(wait) => Some(after_retry_after(wait, retries, options)),
         None => Some(backoff(retries, options)),
     }
 }
@@ -859,11 +912,27 @@ fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+/// The `retries`-th backoff before jitter: the initial one doubled each time, capped.
+fn full_backoff(retries: u32, options: &RequestOptions) -> Duration {
+    options.initial_backoff.saturating_mul(2u32.saturating_pow(retries)).min(options.max_backoff)
+}
+
+/// A random fraction in [0, 1), from the standard library's per-hasher random keys.
+fn random_fraction() -> f64 {
+    let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
+    (random % 1024) as f64 / 1024.0
+}
+
 /// Exponential backoff with jitter: the `retries`-th delay, doubled each time, capped,
 /// then scaled by a random factor between 0.5 and 1.
 fn backoff(retries: u32, options: &RequestOptions) -> Duration {
-    let doubled = options.initial_backoff.saturating_mul(2u32.saturating_pow(retries));
-    let capped = doubled.min(options.max_backoff);
-    let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
-    capped.mul_f64(0.5 + (random % 1024) as f64 / 2048.0)
+    full_backoff(retries, options).mul_f64(0.5 + random_fraction() / 2.0)
+}
+
+/// The wait before a retry a server asked for with `Retry-After`: all of `wait`, plus a random
+/// extra of up to the backoff this retry would otherwise have waited. Calls told the same
+/// `Retry-After` (every call that met the same rate limit) then come back spread over that
+/// window instead of all in the same instant, and none before the server asked.
+fn after_retry_after(wait: Duration, retries: u32, options: &RequestOptions) -> Duration {
+    wait + full_backoff(retries, options).mul_f64(random_fraction())
 }
