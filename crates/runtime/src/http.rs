@@ -1304,6 +1304,8 @@ mod tests {
     fn session(base_url: Url, extras: Extras) -> TestSession {
         let options =
             RequestOptions::default().initial_backoff(Duration::from_millis(1)).max_backoff(Duration::from_millis(2));
+        // The workspace's reqwest may have rustls without a provider (see the dev-dependencies).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         TestSession { http: http_client(None, "test", None).unwrap(), base_url, options, extras }
     }
 
