@@ -465,6 +465,15 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// Binary (`format: binary`), or a list of binary values: in a multipart body, file parts.
+    pub fn is_file_part(&self) -> bool {
+        match self {
+            TypeRef::Scalar(Scalar::Bytes) => true,
+            TypeRef::List(item) => **item == TypeRef::Scalar(Scalar::Bytes),
+            _ => false,
+        }
+    }
+
     /// A scalar Rust passes by value (`Copy`): a number, boolean, UUID, date or time. Arguments
     /// of these types are taken by value, every other one by reference.
     pub fn is_copy(&self) -> bool {

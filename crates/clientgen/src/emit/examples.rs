@@ -35,7 +35,7 @@ pub fn example_code(api: &Api, config: &Config) -> String {
     }
     let _ = writeln!(out, "        .build()?;");
     if let Some(op) = api.operations.first() {
-        for line in call_code(api, op, None, &krate).lines() {
+        for line in call_code(api, op, None, None, &krate).lines() {
             let _ = writeln!(out, "    {line}");
         }
         if returns_value(op) {
@@ -59,8 +59,15 @@ fn borrowed_example(api: &Api, ty: &TypeRef, krate: &str) -> String {
 }
 
 /// The statements that build an operation's arguments and call it (through the method of
-/// `variant`, or the default one), as `response`.
-pub fn call_code(api: &Api, op: &Operation, variant: Option<&BodyVariant>, krate: &str) -> String {
+/// `variant`, or the default one; or through `stream`, a stream method taking the same
+/// arguments), as `response`.
+pub fn call_code(
+    api: &Api,
+    op: &Operation,
+    variant: Option<&BodyVariant>,
+    stream: Option<&str>,
+    krate: &str,
+) -> String {
     let mut out = String::new();
     let mut args = Vec::new();
     for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Path) {
@@ -84,8 +91,8 @@ pub fn call_code(api: &Api, op: &Operation, variant: Option<&BodyVariant>, krate
         let _ = writeln!(out, "let params = {value};");
         args.push("&params".to_owned());
     }
-    let binding = if returns_value(op) { "let response = " } else { "" };
-    let method = variant.map_or(op.method_name.as_str(), |v| v.method_name.as_str());
+    let binding = if returns_value(op) || stream.is_some() { "let response = " } else { "" };
+    let method = stream.unwrap_or_else(|| variant.map_or(op.method_name.as_str(), |v| v.method_name.as_str()));
     let _ = writeln!(out, "{binding}client.{method}({}).await?;", args.join(", "));
     out
 }

@@ -192,15 +192,10 @@ impl Encodings {
                 }
                 Encoding::Multipart => {
                     used.multipart = true;
-                    let file = |ty: &TypeRef| match ty {
-                        TypeRef::Scalar(Scalar::Bytes) => true,
-                        TypeRef::List(item) => **item == TypeRef::Scalar(Scalar::Bytes),
-                        _ => false,
-                    };
                     match fields {
                         Some(fields) => {
-                            used.multipart_text |= fields.iter().any(|f| !file(&f.ty) || f.nullable);
-                            used.multipart_files |= fields.iter().any(|f| file(&f.ty));
+                            used.multipart_text |= fields.iter().any(|f| !f.ty.is_file_part() || f.nullable);
+                            used.multipart_files |= fields.iter().any(|f| f.ty.is_file_part());
                         }
                         // A body that is not a struct goes as text parts (`Part::values`).
                         None => used.multipart_text = true,

@@ -532,7 +532,7 @@ fn operation_section(out: &mut String, api: &Api, config: &Config, op: &Operatio
     for text in [&op.summary, &op.description].into_iter().flatten() {
         let _ = writeln!(out, "{}\n", text.trim());
     }
-    let _ = writeln!(out, "```rust\n{}```\n", call_code(api, op, None, &krate));
+    let _ = writeln!(out, "```rust\n{}```\n", call_code(api, op, None, None, &krate));
     if let Some(body) = &op.body {
         if body.variants.len() > 1 {
             let others: Vec<String> =

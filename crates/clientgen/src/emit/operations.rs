@@ -607,11 +607,6 @@ fn typed_errors_doc(api: &Api, op: &Operation) -> Option<String> {
 /// For a binary body, or a multipart body with file parts: how to send one from memory, a file
 /// or a stream, and which are retried.
 fn upload_note(api: &Api, variant: &BodyVariant) -> Option<&'static str> {
-    let is_file = |ty: &TypeRef| match ty {
-        TypeRef::Scalar(Scalar::Bytes) => true,
-        TypeRef::List(item) => **item == TypeRef::Scalar(Scalar::Bytes),
-        _ => false,
-    };
     match (variant.encoding, &variant.ty) {
         (Encoding::Bytes, _) => Some(
             " The body is a [`ByteSource`](crate::types::ByteSource): bytes (`&[u8]`, `Vec<u8>`, `String`), a file \
@@ -621,7 +616,7 @@ fn upload_note(api: &Api, variant: &BodyVariant) -> Option<&'static str> {
         ),
         (Encoding::Multipart, TypeRef::Named(id)) => {
             let def = api.types.get(id)?;
-            def.fields_of(def.view(Direction::Request)).any(|(f, _)| is_file(&f.ty)).then_some(
+            def.fields_of(def.view(Direction::Request)).any(|(f, _)| f.ty.is_file_part()).then_some(
                 " A file part's contents can be bytes, a file streamed from its path \
                  ([`File::from_path`](crate::types::File::from_path)), or a stream or reader \
                  ([`ByteSource::from_stream`](crate::types::ByteSource::from_stream)). A stream is sent once: it is retried \
@@ -680,14 +675,7 @@ fn operation_example(
         " ```no_run".to_owned(),
         format!(" # async fn example(client: &{krate}::Client) -> Result<(), {krate}::Error> {{"),
     ];
-    let mut code = super::examples::call_code(api, op, variant, &krate);
-    if let Some(stream) = stream {
-        let buffered = variant.map_or(op.method_name.as_str(), |v| v.method_name.as_str());
-        code = code.replace(&format!("client.{buffered}("), &format!("client.{stream}("));
-        if !code.contains("let response = ") {
-            code = code.replace(&format!("client.{stream}("), &format!("let response = client.{stream}("));
-        }
-    }
+    let code = super::examples::call_code(api, op, variant, stream, &krate);
     lines.extend(code.lines().map(|line| format!(" {line}")));
     if super::examples::returns_value(op) || stream.is_some() {
         lines.push(" # let _ = response;".to_owned());
