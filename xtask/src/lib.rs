@@ -4,9 +4,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use clientgen::{Config, GeneratedFile, Input, Output, Source};
-use serde::Deserialize;
-use sha2::{Digest, Sha256};
+use clientgen::{Config, Input, Output, Source};
+pub use clientgen_cli::{Overrides, Settings, extra_files, fingerprint, stale_files, write_files};
 
 /// The vendor spec, embedded unchanged.
 pub const CREATIFY_SPEC: Source<'static> =
@@ -134,86 +133,11 @@ pub fn generate_creatify() -> Result<Output, String> {
 
 /// The Creatify client's configuration, once the settings are known to match the spec.
 pub fn creatify_config() -> Result<Config, String> {
-    Settings::parse(CREATIFY_SETTINGS)?.into_config(&fingerprint(&creatify_input()))
-}
-
-/// The SHA-256 of the spec and its overlays, in order: what a crate version is made from.
-pub fn fingerprint(input: &Input<'_>) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(input.spec.text.as_bytes());
-    for overlay in &input.overlays {
-        hasher.update([0]);
-        hasher.update(overlay.text.as_bytes());
+    let settings = Settings::parse(CREATIFY_SETTINGS)?;
+    if !settings.pins_spec() {
+        return Err(format!("{}: `spec-sha256` is missing under [package]", CREATIFY_SETTINGS.name));
     }
-    hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-/// The settings file (`spec/creatify.toml`).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Settings {
-    #[serde(skip)]
-    source: String,
-    package: PackageSettings,
-    client: ClientSettings,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct PackageSettings {
-    name: String,
-    version: String,
-    spec_sha256: String,
-    description: String,
-    license: String,
-    repository: String,
-    keywords: Vec<String>,
-    categories: Vec<String>,
-    rust_version: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct ClientSettings {
-    env_prefix: String,
-    user_agent_product: String,
-    /// The server sends Django REST framework error bodies (see `Config::drf_errors`).
-    #[serde(default)]
-    drf_errors: bool,
-}
-
-impl Settings {
-    /// Parses a settings file; errors name the file and the place.
-    pub fn parse(source: Source<'_>) -> Result<Settings, String> {
-        let mut settings: Settings = toml::from_str(source.text).map_err(|e| format!("{}: {e}", source.name))?;
-        settings.source = source.name.to_owned();
-        Ok(settings)
-    }
-
-    /// The generator's configuration, once the settings are known to describe the spec with
-    /// this `fingerprint`.
-    pub fn into_config(self, fingerprint: &str) -> Result<Config, String> {
-        let package = self.package;
-        if package.spec_sha256 != fingerprint {
-            return Err(format!(
-                "{}: the spec or its overlay changed since version {} was set.\n\
-                 Bump `version` deliberately, then set spec-sha256 = \"{fingerprint}\"",
-                self.source, package.version
-            ));
-        }
-        let mut config = Config::new(&package.name);
-        config.user_agent = Some(format!("{}/{}", self.client.user_agent_product, package.version));
-        config.crate_version = package.version;
-        config.description = Some(package.description);
-        config.license = package.license;
-        config.repository = Some(package.repository);
-        config.keywords = package.keywords;
-        config.categories = package.categories;
-        config.rust_version = package.rust_version;
-        config.env_prefix = self.client.env_prefix;
-        config.drf_errors = self.client.drf_errors;
-        Ok(config)
-    }
+    settings.into_config(Overrides::default(), &fingerprint(&creatify_input()))
 }
 
 /// The target folder every scratch workspace of generated crates builds in (the compile test's
@@ -231,68 +155,6 @@ pub fn scratch_workspace(dir: &Path, members: &[String]) -> std::io::Result<()> 
     fs::copy(project_root().join("Cargo.lock"), dir.join("Cargo.lock")).map(drop)
 }
 
-/// The files under `dir` that differ from `files` (or are missing), then those the generator
-/// does not write ([`extra_files`]), by relative path.
-pub fn stale_files(dir: &Path, files: &[GeneratedFile]) -> Vec<String> {
-    let mut stale: Vec<String> = files
-        .iter()
-        .filter(|file| fs::read_to_string(dir.join(&file.path)).ok().as_deref() != Some(file.contents.as_str()))
-        .map(|file| file.path.clone())
-        .collect();
-    stale.extend(extra_files(dir, files));
-    stale
-}
-
-/// The files under `dir` that are not among `files`, by relative path with `/` separators,
-/// sorted: what a generator that once wrote them left behind. Cargo's own `target/` folder and
-/// `Cargo.lock` (unless generated) are not the generator's business and are left out.
-pub fn extra_files(dir: &Path, files: &[GeneratedFile]) -> Vec<String> {
-    let generated: std::collections::HashSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
-    let mut extra = Vec::new();
-    let mut pending = vec![(dir.to_path_buf(), String::new())];
-    while let Some((folder, prefix)) = pending.pop() {
-        let Ok(entries) = fs::read_dir(&folder) else { continue };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let relative = format!("{prefix}{name}");
-            let is_dir = entry.file_type().is_ok_and(|kind| kind.is_dir());
-            if is_dir {
-                if relative != "target" {
-                    pending.push((entry.path(), format!("{relative}/")));
-                }
-            } else if !generated.contains(relative.as_str()) && relative != "Cargo.lock" {
-                extra.push(relative);
-            }
-        }
-    }
-    extra.sort();
-    extra
-}
-
-/// Writes `files` under `dir`, creating folders, and touching only files whose contents change.
-///
-/// Every path is relative and free of `..`: output never lands outside `dir`.
-pub fn write_files(dir: &Path, files: &[GeneratedFile]) -> std::io::Result<usize> {
-    let mut written = 0;
-    for file in files {
-        let relative = Path::new(&file.path);
-        let safe = relative.components().all(|c| matches!(c, std::path::Component::Normal(_)));
-        if !safe {
-            return Err(std::io::Error::other(format!("refusing to write outside the output folder: {}", file.path)));
-        }
-        let path = dir.join(relative);
-        if fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&path, &file.contents)?;
-        written += 1;
-    }
-    Ok(written)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,7 +162,8 @@ mod tests {
     #[test]
     fn the_committed_settings_match_the_committed_spec() {
         let settings = Settings::parse(CREATIFY_SETTINGS).expect("settings parse");
-        let config = settings.into_config(&fingerprint(&creatify_input())).expect("fingerprint matches");
+        let config =
+            settings.into_config(Overrides::default(), &fingerprint(&creatify_input())).expect("fingerprint matches");
         assert_eq!(config.crate_name, "creatify");
         assert_eq!(config.env_prefix, "CREATIFY");
         assert!(config.drf_errors, "Creatify answers with Django REST framework errors");
@@ -310,35 +173,8 @@ mod tests {
     fn a_changed_spec_demands_a_deliberate_bump() {
         let changed = Input { spec: Source { name: "x.yaml", text: "openapi: 3.0.3" }, overlays: vec![] };
         let settings = Settings::parse(CREATIFY_SETTINGS).expect("settings parse");
-        let error = settings.into_config(&fingerprint(&changed)).expect_err("refused");
+        let error = settings.into_config(Overrides::default(), &fingerprint(&changed)).expect_err("refused");
         assert!(error.contains("Bump `version` deliberately"), "{error}");
         assert!(error.contains(&fingerprint(&changed)), "{error}");
-    }
-
-    #[test]
-    fn files_the_generator_no_longer_writes_are_stale() {
-        let dir = std::env::temp_dir().join(format!("xtask-extra-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        let file = |path: &str, contents: &str| GeneratedFile { path: path.to_owned(), contents: contents.to_owned() };
-        let files = [file("Cargo.toml", "[package]\n"), file("src/lib.rs", "//! A crate.\n")];
-        write_files(&dir, &files).expect("written");
-        assert!(stale_files(&dir, &files).is_empty());
-        for leftover in ["src/old.rs", "src/nested/gone.rs", "README.md", "target/debug/x", "Cargo.lock"] {
-            let path = dir.join(leftover);
-            fs::create_dir_all(path.parent().expect("has a parent")).expect("folder made");
-            fs::write(&path, "left behind").expect("written");
-        }
-        let extra = extra_files(&dir, &files);
-        let stale = stale_files(&dir, &files);
-        let _ = fs::remove_dir_all(&dir);
-        assert_eq!(extra, ["README.md", "src/nested/gone.rs", "src/old.rs"]);
-        assert_eq!(stale, extra);
-    }
-
-    #[test]
-    fn unknown_settings_are_refused_by_name() {
-        let text = CREATIFY_SETTINGS.text.replace("[client]", "[client]\nenv-prefx = \"X\"");
-        let error = Settings::parse(Source { name: "creatify.toml", text: &text }).expect_err("refused");
-        assert!(error.contains("env-prefx"), "{error}");
     }
 }

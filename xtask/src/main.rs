@@ -10,7 +10,6 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 use clap::{Parser, Subcommand};
-use clientgen::{Config, Input, Source};
 
 /// Codegen allocates millions of small token trees from several threads at once; glibc's
 /// allocator spent a third of a large spec's run in malloc, free and fresh pages.
@@ -120,26 +119,14 @@ enum Job {
     Spec { spec: PathBuf, overlays: Vec<PathBuf>, crate_name: String, out: PathBuf },
 }
 
-fn read(path: &PathBuf) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-}
-
-fn generate_spec(spec: &PathBuf, overlays: &[PathBuf], crate_name: &str) -> Result<clientgen::Output, String> {
-    let spec_text = read(spec)?;
-    let overlay_texts = overlays.iter().map(read).collect::<Result<Vec<_>, _>>()?;
-    let spec_name = spec.to_string_lossy();
-    let overlay_names: Vec<String> = overlays.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-    let input = Input {
-        spec: Source::new(&spec_name, &spec_text),
-        overlays: overlay_texts.iter().zip(&overlay_names).map(|(text, name)| Source::new(name, text)).collect(),
-    };
-    clientgen::generate(&input, &Config::new(crate_name)).map_err(|e| e.to_string())
-}
-
 /// The crates a job makes: each generation and the folder it belongs in.
 fn outputs(job: Job) -> Vec<(Result<clientgen::Output, String>, PathBuf)> {
     match job {
-        Job::Spec { spec, overlays, crate_name, out } => vec![(generate_spec(&spec, &overlays, &crate_name), out)],
+        Job::Spec { spec, overlays, crate_name, out } => {
+            let overrides = clientgen_cli::Overrides { name: Some(crate_name), ..Default::default() };
+            let request = clientgen_cli::Request { spec, overlays, settings: None, overrides };
+            vec![(clientgen_cli::generate(&request), out)]
+        }
         Job::Committed { out: Some(out) } => vec![(xtask::generate_creatify(), out)],
         Job::Committed { out: None } => {
             xtask::COMMITTED.iter().map(|krate| ((krate.generate)(), xtask::project_root().join(krate.dir))).collect()
@@ -150,53 +137,11 @@ fn outputs(job: Job) -> Vec<(Result<clientgen::Output, String>, PathBuf)> {
 fn codegen(check: bool, job: Job) -> ExitCode {
     let mut status = ExitCode::SUCCESS;
     for (result, out) in outputs(job) {
-        if write_or_check(check, result, &out) != ExitCode::SUCCESS {
+        if clientgen_cli::write_or_check(check, result, &out, "cargo xtask codegen") != ExitCode::SUCCESS {
             status = ExitCode::FAILURE;
         }
     }
     status
-}
-
-fn write_or_check(check: bool, result: Result<clientgen::Output, String>, out: &std::path::Path) -> ExitCode {
-    let output = match result {
-        Ok(output) => output,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    for warning in &output.warnings {
-        eprintln!("warning: {warning}");
-    }
-    if check {
-        let stale = xtask::stale_files(out, &output.files);
-        if stale.is_empty() {
-            println!("{} is up to date", out.display());
-            return ExitCode::SUCCESS;
-        }
-        let extra = xtask::extra_files(out, &output.files);
-        for path in &stale {
-            let note = if extra.contains(path) { " (the generator does not write it: delete it)" } else { "" };
-            eprintln!("stale: {}{note}", out.join(path).display());
-        }
-        eprintln!("generated code is out of date: run `cargo xtask codegen`");
-        return ExitCode::FAILURE;
-    }
-    match xtask::write_files(out, &output.files) {
-        Ok(written) => {
-            println!("{}: {written} file(s) written, {} unchanged", out.display(), output.files.len() - written);
-            // Files of an older generation are not deleted (the folder may be the caller's);
-            // `--check` fails on them.
-            for path in xtask::extra_files(out, &output.files) {
-                eprintln!("warning: {} is not written by the generator: delete it", out.join(path).display());
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: writing {}: {e}", out.display());
-            ExitCode::FAILURE
-        }
-    }
 }
 
 /// One cargo invocation of `cargo xtask test`.
