@@ -182,3 +182,27 @@ fn rustfmt_check_sees_an_unformatted_module_unless_skipped() {
     assert_eq!(skipped, Ok(()));
     assert!(checked.is_err_and(|diff| diff.contains("pub struct  A")), "rustfmt reads the module");
 }
+
+/// The `[dependencies]` and `[features]` tables of a manifest, as text: from the line
+/// `[dependencies]` to `[dev-dependencies]` (these come in that order in both manifests).
+fn dependency_tables(manifest: &str) -> String {
+    let start = manifest.find("\n[dependencies]\n").unwrap_or(manifest.len());
+    let rest = &manifest[start..];
+    let end = rest.find("\n[dev-dependencies]\n").unwrap_or(rest.len());
+    rest[..end].trim().to_owned()
+}
+
+#[test]
+fn the_build_script_crate_declares_what_the_generated_crate_does() {
+    // tests/buildrs includes the client its build script generates, so its manifest must carry
+    // the dependencies and features the generated code names: those of generated/creatify.
+    let root = xtask::project_root();
+    let read = |path: &str| fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let generated = dependency_tables(&read("generated/creatify/Cargo.toml"));
+    let buildrs = dependency_tables(&read("tests/buildrs/Cargo.toml"));
+    assert!(generated.starts_with("[dependencies]"), "{generated}");
+    assert_eq!(
+        buildrs, generated,
+        "copy [dependencies] and [features] of generated/creatify/Cargo.toml into tests/buildrs/Cargo.toml"
+    );
+}

@@ -91,6 +91,10 @@ pub struct Config {
     /// known to send them though the spec declares no error schema of that shape (which
     /// switches them on by itself).
     pub drf_errors: bool,
+    /// Generate the client as modules of another crate instead of a crate of its own: the
+    /// folder its files will be written to, written into the `#[path]` of each module. A
+    /// build script sets it to a folder under `OUT_DIR`; see [`generate`].
+    pub embed_in: Option<String>,
 }
 
 impl Config {
@@ -108,6 +112,7 @@ impl Config {
             env_prefix: crate_name.to_ascii_uppercase().replace('-', "_"),
             user_agent: None,
             drf_errors: false,
+            embed_in: None,
         }
     }
 
@@ -184,6 +189,46 @@ pub fn lower(input: &Input<'_>) -> Result<Lowered, Error> {
 }
 
 /// Runs the whole pipeline: the input to the files of a client crate.
+///
+/// # From a build script
+///
+/// With [`Config::embed_in`] set, the files are the modules of a client for another crate to
+/// include, instead of a crate of its own: no `Cargo.toml` or `README.md`, and a `src/lib.rs`
+/// with no crate-level attributes whose modules name their files by absolute path. The
+/// including crate's root is then the client's (its paths start at `crate::`), so it is a
+/// crate of its own, made by a build script:
+///
+/// ```no_run
+/// // build.rs, with `clientgen` under [build-dependencies]
+/// use std::path::PathBuf;
+///
+/// fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     println!("cargo::rerun-if-changed=petstore.yaml");
+///     let text = std::fs::read_to_string("petstore.yaml")?;
+///     let input = clientgen::Input::spec(clientgen::Source::new("petstore.yaml", &text));
+///     let dir = PathBuf::from(std::env::var("OUT_DIR")?).join("petstore");
+///     // The crate the client is in: its doc examples name it.
+///     let crate_name = std::env::var("CARGO_PKG_NAME")?.replace('-', "_");
+///     let config = clientgen::Config {
+///         embed_in: Some(dir.to_string_lossy().into_owned()),
+///         ..clientgen::Config::new(&crate_name)
+///     };
+///     // Warnings name their place in the spec; print them with `cargo::warning=`.
+///     let output = clientgen::generate(&input, &config)?;
+///     for file in &output.files {
+///         let path = dir.join(&file.path);
+///         std::fs::create_dir_all(path.parent().expect("a file is in a folder"))?;
+///         std::fs::write(path, &file.contents)?;
+///     }
+///     Ok(())
+/// }
+/// ```
+///
+/// and its `src/lib.rs` is the crate's documentation and one line,
+/// `include!(concat!(env!("OUT_DIR"), "/petstore/src/lib.rs"));`. Its `Cargo.toml` declares
+/// the dependencies and features of the crate the same spec generates without `embed_in`
+/// (the generated code names them); `tests/buildrs` in the generator's repository is such a
+/// crate.
 pub fn generate(input: &Input<'_>, config: &Config) -> Result<Output, Error> {
     let Lowered { api, warnings } = lower(input)?;
     let files = emit_files(&api, config, &input.describe())?;

@@ -42,6 +42,8 @@ pub struct Features {
     /// Some operation declares an error schema: `Error::Api` decodes error bodies into
     /// `types::ErrorBody`.
     pub error_body: bool,
+    /// The client is modules of another crate (`Config::embed_in`): no manifest or README.
+    pub embedded: bool,
 }
 
 impl Features {
@@ -56,6 +58,7 @@ impl Features {
             streams: Streams::of(api),
             drf_errors: drf_errors(api) || config.drf_errors,
             error_body: api.error_body.is_some(),
+            embedded: config.embed_in.is_some(),
             ..Features::default()
         };
         for def in api.types.values() {

@@ -75,7 +75,12 @@ pub enum FileKind {
 pub fn file_kinds(features: &Features) -> Vec<FileKind> {
     use FileKind::*;
     let parts = features.parts();
-    let mut kinds = vec![Manifest, Readme, Lib, Client, Blocking, Types];
+    // An embedded client (`Config::embed_in`) lives in the including crate's manifest.
+    let mut kinds = if features.embedded {
+        vec![Lib, Client, Blocking, Types]
+    } else {
+        vec![Manifest, Readme, Lib, Client, Blocking, Types]
+    };
     for file in &runtime::FILES {
         let wanted = match file.path {
             "src/validate.rs" => parts.validation,
@@ -206,10 +211,13 @@ const SPEC_NAME_LINTS: [&str; 5] = [
 ];
 
 fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
-    let lints = SPEC_NAME_LINTS.iter().map(|lint| {
-        let lint = format_ident!("{lint}");
-        quote! { clippy::#lint }
-    });
+    let lints: Vec<TokenStream> = SPEC_NAME_LINTS
+        .iter()
+        .map(|lint| {
+            let lint = format_ident!("{lint}");
+            quote! { clippy::#lint }
+        })
+        .collect();
     let title =
         format!(" {}", docs::sanitize(&format!("Rust client for the {} (version {}).", api.title, api.version)));
     let description = api.description.as_deref().map(docs::inner_doc_attrs);
@@ -219,10 +227,38 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #![doc = #line] }
     });
-    let validate = features.validation.then(|| quote! { #[rustfmt::skip] mod validate; });
-    let support = features.parts().support().then(|| quote! { #[rustfmt::skip] mod support; });
     let streams = features.streams;
-    let stream = streams.any().then(|| quote! { #[rustfmt::skip] mod stream; });
+    let parts = features.parts();
+    // (name, public, only with the `blocking` feature, wanted)
+    let modules = [
+        ("blocking", true, true, true),
+        ("client", false, false, true),
+        ("decode", false, false, true),
+        ("error", false, false, true),
+        ("http", false, false, true),
+        ("runner", false, true, true),
+        ("stream", false, false, streams.any()),
+        ("support", false, false, parts.support()),
+        ("types", true, false, true),
+        ("validate", false, false, features.validation),
+    ];
+    // A spec without operations (webhooks or schemas only) still gets the whole client, whose
+    // runtime then has no caller.
+    let unused = api.operations.is_empty();
+    let modules = modules.into_iter().filter(|m| m.3).map(|(name, public, blocking, _)| {
+        let ident = format_ident!("{name}");
+        let vis = public.then(|| quote! { pub });
+        let cfg = blocking.then(|| quote! { #[cfg(feature = "blocking")] });
+        match &config.embed_in {
+            Some(dir) => {
+                let path = format!("{}/src/{name}.rs", dir.trim_end_matches(['/', '\\']));
+                let lints = lints.clone();
+                let unused = unused.then(|| quote! { dead_code, unused_imports, });
+                quote! { #cfg #[path = #path] #[allow(#unused #(#lints),*)] #vis mod #ident; }
+            }
+            None => quote! { #cfg #[rustfmt::skip] #vis mod #ident; },
+        }
+    });
     let (error_exports, stream_exports) = if streams.events() {
         (quote! { pub use error::{Error, EventFailure}; }, quote! { pub use stream::{ByteStream, Event, EventStream}; })
     } else if streams.any() {
@@ -230,9 +266,17 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
     } else {
         (quote! { pub use error::Error; }, quote! {})
     };
-    // A spec without operations (webhooks or schemas only) still gets the whole client, whose
-    // runtime then has no caller.
-    let unused_runtime = api.operations.is_empty().then(|| quote! { #![allow(dead_code, unused_imports)] });
+    let exports = quote! {
+        pub use client::{Client, ClientBuilder};
+        #error_exports
+        pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
+        #stream_exports
+    };
+    if config.embed_in.is_some() {
+        // Included into another crate's root, which owns the crate-level attributes.
+        return quote! { #(#modules)* #exports };
+    }
+    let unused_runtime = unused.then(|| quote! { #![allow(dead_code, unused_imports)] });
     quote! {
         #![doc = #title]
         #blank
@@ -245,29 +289,32 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
 
         // The modules are prettyplease's output; `cargo fmt` in a workspace that holds the crate
         // leaves them as generated (ARCHITECTURE.md, "Generated crates stay formatted").
-        #[cfg(feature = "blocking")]
-        #[rustfmt::skip]
-        pub mod blocking;
-        #[rustfmt::skip]
-        mod client;
-        #[rustfmt::skip]
-        mod decode;
-        #[rustfmt::skip]
-        mod error;
-        #[rustfmt::skip]
-        mod http;
-        #[cfg(feature = "blocking")]
-        #[rustfmt::skip]
-        mod runner;
-        #stream
-        #support
-        #[rustfmt::skip]
-        pub mod types;
-        #validate
+        #(#modules)*
 
-        pub use client::{Client, ClientBuilder};
-        #error_exports
-        pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
-        #stream_exports
+        #exports
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Config, Input, Source};
+
+    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses: {'204': {description: none}}\n";
+
+    #[test]
+    fn an_embedded_client_is_modules_with_their_paths_and_no_crate_attributes() {
+        let input = Input::spec(Source { name: "t.yaml", text: SPEC });
+        let config = Config { embed_in: Some("/out/t/".to_owned()), ..Config::new("host") };
+        let output = crate::generate(&input, &config).expect("generates");
+        let paths: Vec<&str> = output.files.iter().map(|f| f.path.as_str()).collect();
+        assert!(!paths.contains(&"Cargo.toml") && !paths.contains(&"README.md"), "{paths:?}");
+        let lib = output.files.iter().find(|f| f.path == "src/lib.rs").expect("a lib.rs");
+        assert!(!lib.contents.contains("#!") && !lib.contents.contains("//!"), "{}", lib.contents);
+        assert!(lib.contents.contains("#[path = \"/out/t/src/types.rs\"]"), "{}", lib.contents);
+        for module in paths.iter().filter_map(|p| p.strip_prefix("src/")).filter(|p| *p != "lib.rs") {
+            assert!(lib.contents.contains(&format!("/out/t/src/{module}\"")), "{module} is not declared");
+        }
+        let standalone = crate::generate(&input, &Config::new("host")).expect("generates");
+        assert_eq!(standalone.files.len(), output.files.len() + 2);
     }
 }
