@@ -72,6 +72,17 @@ pub fn creatify_dir() -> PathBuf {
     project_root().join("generated").join("creatify")
 }
 
+/// The Creatify job as the `clientgen` command reads it: the files of spec/.
+pub fn creatify_request() -> clientgen_cli::Request {
+    let spec = project_root().join("spec");
+    clientgen_cli::Request {
+        spec: spec.join("lipsync-preview.yaml"),
+        overlays: vec![spec.join("creatify.overlay.yaml")],
+        settings: Some(spec.join("creatify.toml")),
+        overrides: Overrides::default(),
+    }
+}
+
 /// The Creatify spec with its overlay.
 pub fn creatify_input() -> Input<'static> {
     Input { spec: CREATIFY_SPEC, overlays: vec![CREATIFY_OVERLAY] }

@@ -5,6 +5,7 @@ mod corpus;
 mod fuzz;
 mod mutants;
 mod parts;
+mod semver;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -52,6 +53,9 @@ enum Task {
     Parts,
     /// Measure codegen, compile times and call overhead; write BENCHMARKS.md.
     Bench,
+    /// Compare the API-change report's semver levels with cargo-semver-checks' (installed
+    /// when missing) on changed copies of the Creatify spec. Slow; not part of `test`.
+    Semver,
     /// Generate (and compile) a crate for every spec in the given folders; print a table.
     Corpus {
         /// Folders of specs (default: ../shared/specs).
@@ -98,6 +102,7 @@ fn main() -> ExitCode {
         Task::Test => test(),
         Task::Parts => parts::run(),
         Task::Bench => bench::run(),
+        Task::Semver => semver::run(),
         Task::Corpus { dirs, no_compile, compile_max_bytes } => {
             let dirs = if dirs.is_empty() {
                 vec![xtask::project_root().join("..").join("shared").join("specs")]
@@ -120,17 +125,27 @@ enum Job {
 }
 
 /// The crates a job makes: each generation and the folder it belongs in.
-fn outputs(job: Job) -> Vec<(Result<clientgen::Output, String>, PathBuf)> {
+fn outputs(job: Job) -> Vec<(Result<clientgen_cli::Generated, String>, PathBuf)> {
     match job {
         Job::Spec { spec, overlays, crate_name, out } => {
             let overrides = clientgen_cli::Overrides { name: Some(crate_name), ..Default::default() };
             let request = clientgen_cli::Request { spec, overlays, settings: None, overrides };
             vec![(clientgen_cli::generate(&request), out)]
         }
-        Job::Committed { out: Some(out) } => vec![(xtask::generate_creatify(), out)],
-        Job::Committed { out: None } => {
-            xtask::COMMITTED.iter().map(|krate| ((krate.generate)(), xtask::project_root().join(krate.dir))).collect()
-        }
+        Job::Committed { out: Some(out) } => vec![(clientgen_cli::generate(&xtask::creatify_request()), out)],
+        Job::Committed { out: None } => xtask::COMMITTED
+            .iter()
+            .map(|krate| {
+                // The Creatify client goes the way the installed command's users go: from its
+                // files, with its settings' pin checked and the API changes reported.
+                let generated = if krate.dir == "generated/creatify" {
+                    clientgen_cli::generate(&xtask::creatify_request())
+                } else {
+                    (krate.generate)().map(clientgen_cli::Generated::from)
+                };
+                (generated, xtask::project_root().join(krate.dir))
+            })
+            .collect(),
     }
 }
 

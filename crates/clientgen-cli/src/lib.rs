@@ -1,11 +1,15 @@
 //! The `clientgen` command as a library: read a spec, its overlays and a settings file, then
 //! write the generated crate into a folder or check the folder holds it already.
 //!
+//! Before a crate in a folder is replaced (or found stale), what changed in its public API is
+//! printed, with the semver level of each change ([`changes`]).
+//!
 //! `cargo xtask codegen` and the installed `clientgen` command both end here, so they print the
 //! same messages and exit with the same codes: 0 when the crate was written or is up to date,
 //! 1 when the input has an error (each naming its file and place) or, with `--check`, when
 //! some file is stale (each named); the command line's own mistakes exit with 2.
 
+pub mod changes;
 pub mod files;
 pub mod settings;
 
@@ -35,8 +39,26 @@ pub fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-/// Reads the files `request` names and generates the crate in memory.
-pub fn generate(request: &Request) -> Result<Output, String> {
+/// A generated crate, and whether its settings still describe its spec.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The crate's files and the warnings.
+    pub output: Output,
+    /// Why the crate must not be written yet: the settings pin another spec, so the version
+    /// must be bumped first (see [`Settings::check_pin`]).
+    pub unpinned: Option<String>,
+}
+
+impl From<Output> for Generated {
+    fn from(output: Output) -> Self {
+        Generated { output, unpinned: None }
+    }
+}
+
+/// Reads the files `request` names and generates the crate in memory. A crate whose settings
+/// pin another spec is generated all the same, for the API-change report, and comes back with
+/// the reason it must not be written.
+pub fn generate(request: &Request) -> Result<Generated, String> {
     let spec_text = read(&request.spec)?;
     let overlay_texts = request.overlays.iter().map(|path| read(path)).collect::<Result<Vec<_>, _>>()?;
     let spec_name = request.spec.to_string_lossy();
@@ -53,16 +75,64 @@ pub fn generate(request: &Request) -> Result<Output, String> {
         }
         None => Settings::default(),
     };
-    let config = settings.into_config(request.overrides.clone(), &fingerprint(&input))?;
-    clientgen::generate(&input, &config).map_err(|e| e.to_string())
+    let unpinned = settings.check_pin(request.overrides.version.as_deref(), &fingerprint(&input)).err();
+    let config = settings.into_config_unpinned(request.overrides.clone())?;
+    let output = clientgen::generate(&input, &config).map_err(|e| e.to_string())?;
+    Ok(Generated { output, unpinned })
+}
+
+/// The Rust files under `dir/src`, as `(src/…, contents)` pairs: the crate a generation would
+/// replace.
+fn rust_files(dir: &Path) -> Vec<(String, String)> {
+    let Ok(entries) = std::fs::read_dir(dir.join("src")) else { return Vec::new() };
+    let mut files: Vec<(String, String)> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(entry.path()).ok()?;
+            name.ends_with(".rs").then(|| (format!("src/{name}"), text))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The `version` of the `[package]` in `dir/Cargo.toml`.
+fn package_version(dir: &Path) -> Option<String> {
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    let package = manifest.split("\n[package]\n").nth(1).or_else(|| manifest.strip_prefix("[package]\n"))?;
+    let line = package.lines().take_while(|line| !line.starts_with('[')).find(|line| line.starts_with("version"))?;
+    Some(line.split('"').nth(1)?.to_owned())
+}
+
+/// What changed in the public API of the crate in `out` when `output` replaces it.
+pub fn api_changes(out: &Path, output: &Output) -> changes::Report {
+    let old = rust_files(out);
+    let new = output.files.iter().map(|file| (file.path.as_str(), file.contents.as_str()));
+    changes::compare(old.iter().map(|(path, text)| (path.as_str(), text.as_str())), new)
+}
+
+/// Prints the API-change report for replacing the crate in `out` with `output`: each change,
+/// its level, and the version it asks for.
+fn print_api_changes(out: &Path, output: &Output) -> changes::Level {
+    let report = api_changes(out, output);
+    let level = report.level();
+    let version = package_version(out);
+    let next = version.as_deref().and_then(|version| Some((version, changes::next_version(version, level)?)));
+    let bump = match next {
+        Some((from, to)) => format!("{level}: version {from} → {to}"),
+        None => level.to_string(),
+    };
+    println!("API changes in {} ({bump}):\n{report}", out.display());
+    level
 }
 
 /// Writes a generation's crate into `out`, or with `check` compares `out` with it; prints the
-/// warnings, what was written or what is stale, and errors. `rerun` is the command that
-/// brings a stale folder up to date, for the message.
-pub fn write_or_check(check: bool, result: Result<Output, String>, out: &Path, rerun: &str) -> ExitCode {
-    let output = match result {
-        Ok(output) => output,
+/// warnings, the API changes when the crate changes, what was written or what is stale, and
+/// errors. `rerun` is the command that brings a stale folder up to date, for the message.
+pub fn write_or_check(check: bool, result: Result<Generated, String>, out: &Path, rerun: &str) -> ExitCode {
+    let Generated { output, unpinned } = match result {
+        Ok(generated) => generated,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
@@ -71,8 +141,16 @@ pub fn write_or_check(check: bool, result: Result<Output, String>, out: &Path, r
     for warning in &output.warnings {
         eprintln!("warning: {warning}");
     }
+    let stale = stale_files(out, &output.files);
+    let existing = out.join("src").join("lib.rs").exists();
+    if !stale.is_empty() && existing {
+        print_api_changes(out, &output);
+    }
+    if let Some(reason) = unpinned {
+        eprintln!("error: {reason}");
+        return ExitCode::FAILURE;
+    }
     if check {
-        let stale = stale_files(out, &output.files);
         if stale.is_empty() {
             println!("{} is up to date", out.display());
             return ExitCode::SUCCESS;

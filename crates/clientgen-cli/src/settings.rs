@@ -97,18 +97,31 @@ impl Settings {
     /// known to describe the spec with this `fingerprint` (see [`fingerprint`]) when they name
     /// one.
     pub fn into_config(self, overrides: Overrides, fingerprint: &str) -> Result<Config, String> {
+        self.check_pin(overrides.version.as_deref(), fingerprint)?;
+        self.into_config_unpinned(overrides)
+    }
+
+    /// An error, when the file pins a spec (`spec-sha256`) other than the one with this
+    /// `fingerprint`, saying how to go on; `version` is the one given on the command line.
+    pub fn check_pin(&self, version: Option<&str>, fingerprint: &str) -> Result<(), String> {
+        match &self.package.spec_sha256 {
+            Some(expected) if expected != fingerprint => {
+                let version = version.or(self.package.version.as_deref()).unwrap_or("0.1.0");
+                Err(format!(
+                    "{}: the spec or its overlay changed since version {version} was set.\n\
+                     Bump `version` deliberately, then set spec-sha256 = \"{fingerprint}\"",
+                    self.source
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The generator's configuration, the settings with `overrides` over them, whatever spec
+    /// they pin.
+    pub fn into_config_unpinned(self, overrides: Overrides) -> Result<Config, String> {
         let package = self.package;
         let version = overrides.version.or(package.version);
-        if let Some(expected) = &package.spec_sha256
-            && expected != fingerprint
-        {
-            let version = version.as_deref().unwrap_or("0.1.0");
-            return Err(format!(
-                "{}: the spec or its overlay changed since version {version} was set.\n\
-                 Bump `version` deliberately, then set spec-sha256 = \"{fingerprint}\"",
-                self.source
-            ));
-        }
         let Some(name) = overrides.name.or(package.name) else {
             return Err("no crate name: give --name, or `name` under [package] in a settings file".to_owned());
         };

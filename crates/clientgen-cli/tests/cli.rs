@@ -107,3 +107,108 @@ fn bad_input_exits_with_1_and_says_where_usage_errors_with_2() {
     assert_eq!(usage.status.code(), Some(2), "{}", text(&usage));
     assert!(wrote_nothing, "nothing is written when generation fails");
 }
+
+/// The Creatify spec and overlay of this repository, copied into `dir`.
+fn copy_creatify(dir: &Path) -> String {
+    let spec_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec");
+    let spec = fs::read_to_string(spec_dir.join("lipsync-preview.yaml")).expect("the Creatify spec");
+    let overlay = fs::read_to_string(spec_dir.join("creatify.overlay.yaml")).expect("the Creatify overlay");
+    fs::write(dir.join("creatify.overlay.yaml"), overlay).expect("overlay written");
+    fs::write(dir.join("lipsync-preview.yaml"), &spec).expect("spec written");
+    spec
+}
+
+/// The Creatify spec with a field added (`language`), one removed (`accent`) and an enum value
+/// added (`aurora_v2`).
+fn changed_creatify(spec: &str) -> String {
+    let accent = "        accent:\n          type: string\n          format: uuid\n          nullable: true\n          \
+                  description: >-\n            The avatar id to be used for lipsync, you can get the list of\n            \
+                  accents from /api/voices endpoint.\n";
+    assert!(spec.contains(accent), "the accent property moved");
+    let language =
+        "        language:\n          type: string\n          nullable: true\n          description: A language.\n";
+    let enum_values = "        - aurora_v1_fast\n      type: string\n";
+    assert!(spec.contains(enum_values), "the model versions moved");
+    spec.replace(accent, language)
+        .replace(enum_values, "        - aurora_v1_fast\n        - aurora_v2\n      type: string\n")
+}
+
+#[test]
+fn a_changed_spec_is_reported_change_by_change_with_its_semver_level() {
+    let dir = scratch("changes");
+    let spec = copy_creatify(&dir);
+    let args = [
+        "generate",
+        "--spec",
+        "lipsync-preview.yaml",
+        "--overlay",
+        "creatify.overlay.yaml",
+        "--out",
+        "creatify",
+        "--name",
+        "creatify",
+    ];
+    let first = clientgen(&dir, &args);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+    let again = clientgen(&dir, &args);
+    assert!(!text(&again).contains("API changes"), "nothing changed: {}", text(&again));
+
+    fs::write(dir.join("lipsync-preview.yaml"), changed_creatify(&spec)).expect("changed spec written");
+    let check = clientgen(&dir, &[&args[..], &["--check"]].concat());
+    let changed = clientgen(&dir, &args);
+    let said = text(&changed);
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!(check.status.code(), Some(1), "{}", text(&check));
+    assert!(
+        text(&check).contains("API changes in creatify (major (breaking): version 0.1.0 → 0.2.0)"),
+        "{}",
+        text(&check)
+    );
+    assert_eq!(changed.status.code(), Some(0), "{said}");
+    for line in [
+        "API changes in creatify (major (breaking): version 0.1.0 → 0.2.0):",
+        "added    field types::Lipsync.language: major (breaking) (callers may build the struct with a literal)",
+        "removed  field types::Lipsync.accent: major (breaking)",
+        "added    method types::LipsyncRequest::language: minor",
+        "removed  method types::LipsyncRequest::accent: major (breaking)",
+        "added    variant types::ModelVersion::AuroraV2: major (breaking) (callers may match the enum exhaustively)",
+    ] {
+        assert!(said.contains(line), "missing `{line}` in:\n{said}");
+    }
+}
+
+#[test]
+fn a_pinned_spec_that_changed_is_reported_and_not_written() {
+    let dir = scratch("pinned");
+    let spec = copy_creatify(&dir);
+    let settings = "[package]\nname = \"creatify\"\nversion = \"1.2.0\"\nspec-sha256 = \"00\"\n";
+    fs::write(dir.join("creatify.toml"), settings).expect("settings written");
+    let args = [
+        "generate",
+        "--spec",
+        "lipsync-preview.yaml",
+        "--overlay",
+        "creatify.overlay.yaml",
+        "--out",
+        "creatify",
+        "--settings",
+        "creatify.toml",
+    ];
+    // Pin the spec as it is, and write the crate.
+    let unpinned = text(&clientgen(&dir, &args));
+    let pin = unpinned.split("spec-sha256 = \"").nth(1).and_then(|rest| rest.split('"').next()).expect("named");
+    fs::write(dir.join("creatify.toml"), settings.replace("\"00\"", &format!("\"{pin}\""))).expect("pinned");
+    assert_eq!(clientgen(&dir, &args).status.code(), Some(0));
+
+    fs::write(dir.join("lipsync-preview.yaml"), changed_creatify(&spec)).expect("changed spec written");
+    let types_before = fs::read_to_string(dir.join("creatify/src/types.rs")).expect("types");
+    let refused = clientgen(&dir, &args);
+    let said = text(&refused);
+    let types_after = fs::read_to_string(dir.join("creatify/src/types.rs")).expect("types");
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!(refused.status.code(), Some(1), "{said}");
+    assert!(said.contains("API changes in creatify (major (breaking): version 1.2.0 → 2.0.0)"), "{said}");
+    assert!(said.contains("removed  field types::Lipsync.accent"), "{said}");
+    assert!(said.contains("the spec or its overlay changed since version 1.2.0 was set"), "{said}");
+    assert_eq!(types_before, types_after, "nothing is written before the version is bumped");
+}
