@@ -6,6 +6,7 @@ mod fuzz;
 mod mutants;
 mod parts;
 mod semver;
+mod synthetic;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -56,6 +57,20 @@ enum Task {
     /// Compare the API-change report's semver levels with cargo-semver-checks' (installed
     /// when missing) on changed copies of the Creatify spec. Slow; not part of `test`.
     Semver,
+    /// Write a synthetic spec of a chosen shape and size (JSON), for measuring how codegen
+    /// grows with an API.
+    Synthetic {
+        /// `chain`: N schemas each referring to the next; `operations`: N operations, each
+        /// with a schema of its own.
+        #[arg(long, value_enum)]
+        shape: synthetic::Shape,
+        /// The size.
+        #[arg(long)]
+        n: usize,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Generate (and compile) a crate for every spec in the given folders; print a table.
     Corpus {
         /// Folders of specs (default: ../shared/specs).
@@ -103,6 +118,13 @@ fn main() -> ExitCode {
         Task::Parts => parts::run(),
         Task::Bench => bench::run(),
         Task::Semver => semver::run(),
+        Task::Synthetic { shape, n, out } => match std::fs::write(&out, synthetic::spec(shape, n)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: writing {}: {e}", out.display());
+                ExitCode::FAILURE
+            }
+        },
         Task::Corpus { dirs, no_compile, compile_max_bytes } => {
             let dirs = if dirs.is_empty() {
                 vec![xtask::project_root().join("..").join("shared").join("specs")]
