@@ -58,19 +58,69 @@ fn by_value(ty: &TypeRef) -> Option<&TypeId> {
     }
 }
 
-/// Whether `to` can be reached from `from` along `edges`.
-fn reaches(edges: &HashMap<&TypeId, Vec<&TypeId>>, from: &TypeId, to: &TypeId) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![from];
-    while let Some(id) = stack.pop() {
-        if id == to {
-            return true;
+/// The strongly connected components of the graph `edges`: for each node, the number of its
+/// component. Two nodes reach each other exactly when their numbers are equal, so "does this
+/// edge lead back to where it starts" is one lookup instead of a search per edge (which made
+/// a chain of N types cost N searches of up to N steps). Tarjan's algorithm, with an explicit
+/// stack: specs nest deeper than a thread's stack.
+fn components<'a>(edges: &HashMap<&'a TypeId, Vec<&'a TypeId>>) -> HashMap<&'a TypeId, usize> {
+    let mut index: HashMap<&TypeId, usize> = HashMap::new();
+    let mut low: HashMap<&TypeId, usize> = HashMap::new();
+    let mut component: HashMap<&TypeId, usize> = HashMap::new();
+    let mut open: Vec<&TypeId> = Vec::new();
+    let mut on_open: BTreeSet<&TypeId> = BTreeSet::new();
+    let no_edges = Vec::new();
+    let mut components = 0;
+    for &root in edges.keys() {
+        if index.contains_key(root) {
+            continue;
         }
-        if seen.insert(id) {
-            stack.extend(edges.get(id).into_iter().flatten().copied());
+        // Each frame: a node and how many of its edges have been followed.
+        let mut frames: Vec<(&TypeId, usize)> = vec![(root, 0)];
+        index.insert(root, index.len());
+        low.insert(root, index[root]);
+        open.push(root);
+        on_open.insert(root);
+        while let Some(&mut (node, ref mut next)) = frames.last_mut() {
+            let targets = edges.get(node).unwrap_or(&no_edges);
+            if let Some(&target) = targets.get(*next) {
+                *next += 1;
+                if !index.contains_key(target) {
+                    index.insert(target, index.len());
+                    low.insert(target, index[target]);
+                    open.push(target);
+                    on_open.insert(target);
+                    frames.push((target, 0));
+                } else if on_open.contains(target) {
+                    let lowest = low[node].min(index[target]);
+                    low.insert(node, lowest);
+                }
+                continue;
+            }
+            frames.pop();
+            if let Some(&(parent, _)) = frames.last() {
+                let lowest = low[parent].min(low[node]);
+                low.insert(parent, lowest);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = open.pop() {
+                    on_open.remove(member);
+                    component.insert(member, components);
+                    if member == node {
+                        break;
+                    }
+                }
+                components += 1;
+            }
         }
     }
-    false
+    component
+}
+
+/// Whether an edge `from → to` lies on a cycle (`to` leads back to `from`), by the
+/// [`components`] of its graph.
+fn on_cycle(components: &HashMap<&TypeId, usize>, from: &TypeId, to: &TypeId) -> bool {
+    from == to || components.get(from).is_some_and(|c| components.get(to) == Some(c))
 }
 
 /// The edges between aliases: each alias to the named type its target is or holds.
@@ -88,11 +138,12 @@ fn alias_edges(types: &IndexMap<TypeId, TypeDef>) -> HashMap<&TypeId, Vec<&TypeI
 pub(super) fn make_newtypes(types: &mut IndexMap<TypeId, TypeDef>) {
     let containers: Vec<TypeId> = {
         let edges = alias_edges(types);
+        let components = components(&edges);
         types
             .iter()
             .filter(|(id, def)| {
                 matches!(&def.kind, TypeKind::Alias(TypeRef::List(_) | TypeRef::Map(_)))
-                    && edges[id].iter().any(|next| reaches(&edges, next, id))
+                    && edges[id].iter().any(|next| on_cycle(&components, id, next))
             })
             .map(|(id, _)| id.clone())
             .collect()
@@ -256,12 +307,13 @@ pub(super) struct Recursion {
 pub(super) fn recursion(types: &IndexMap<TypeId, TypeDef>) -> Recursion {
     let edges: HashMap<&TypeId, Vec<&TypeId>> =
         types.iter().map(|(id, def)| (id, children(&def.kind).filter_map(|c| by_value(c.ty)).collect())).collect();
+    let components = components(&edges);
     let mut found = Recursion::default();
     for (id, def) in types {
         let held = children(&def.kind).filter(|_| matches!(def.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
         let mut variant = 0;
         for child in held {
-            let cyclic = by_value(child.ty).is_some_and(|target| reaches(&edges, target, id));
+            let cyclic = by_value(child.ty).is_some_and(|target| on_cycle(&components, id, target));
             match child.field {
                 Some((index, _)) if cyclic => {
                     found.fields.insert((id.clone(), index));
@@ -277,4 +329,28 @@ pub(super) fn recursion(types: &IndexMap<TypeId, TypeDef>) -> Recursion {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_join_exactly_the_types_that_reach_each_other() {
+        // 0 → 1 → … → 9999, with 9999 → 5000 closing a loop over the second half, and 3 → 3.
+        let ids: Vec<TypeId> = (0..10_000).map(|i| TypeId(format!("T{i}"))).collect();
+        let mut edges: HashMap<&TypeId, Vec<&TypeId>> = HashMap::new();
+        for pair in ids.windows(2) {
+            edges.entry(&pair[0]).or_default().push(&pair[1]);
+        }
+        edges.entry(&ids[9_999]).or_default().push(&ids[5_000]);
+        edges.entry(&ids[3]).or_default().push(&ids[3]);
+        let components = components(&edges);
+        assert!(on_cycle(&components, &ids[9_999], &ids[5_000]));
+        assert!(on_cycle(&components, &ids[6_000], &ids[6_001]));
+        assert!(on_cycle(&components, &ids[3], &ids[3]));
+        assert!(!on_cycle(&components, &ids[4_999], &ids[5_000]));
+        assert!(!on_cycle(&components, &ids[0], &ids[1]));
+        assert!(!on_cycle(&components, &ids[2], &ids[3]));
+    }
 }
