@@ -1,6 +1,8 @@
 //! `cargo xtask bench`: measures codegen (per stage, against the parse floor, and as a whole
 //! process), the generated crates' compile times and dependency count, the client's call
-//! overhead, and the peak memory of a 1 GiB streamed download; writes BENCHMARKS.md. Runs itself in release mode.
+//! overhead, the peak memory of a 1 GiB streamed download, codegen and rebuild against
+//! cargo-progenitor, and growth with synthetic specs (the last two in `versus.rs`); writes
+//! BENCHMARKS.md. Runs itself in release mode.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -25,6 +27,8 @@ struct Findings {
     overhead: String,
     /// Peak RSS of a 1 GiB streamed download, in MiB.
     stream_peak_mib: String,
+    /// Against progenitor, and growth with size.
+    versus: crate::versus::Versus,
 }
 
 /// What codegen of one spec came to.
@@ -91,7 +95,36 @@ impl Findings {
         let _ = writeln!(out, "| target | measured |\n|---|---|");
         let _ = writeln!(out, "| whole-process codegen: seed ≤ 50 ms | {} |", target("seed", 0.050));
         let _ = writeln!(out, "| whole-process codegen: nexus ≤ 0.2 s | {} |", target("progenitor-nexus", 0.2));
-        let _ = writeln!(out, "| whole-process codegen: stripe ≤ 1.5 s | {} |", target("stripe", 1.5));
+        let versus = &self.versus;
+        let met = |ok: bool| if ok { "met" } else { "not met" };
+        let (us, them) = versus.nexus;
+        let cpu_ratio = us.cpu.as_secs_f64() / them.cpu.as_secs_f64().max(1e-9);
+        let _ =
+            writeln!(out, "| nexus codegen CPU ≤ 0.2× progenitor's | {cpu_ratio:.2}× ({}) |", met(cpu_ratio <= 0.2));
+        let _ = writeln!(
+            out,
+            "| nexus codegen peak memory ≤ progenitor's | {:.0} vs {:.0} MiB ({}) |",
+            us.peak_mib,
+            them.peak_mib,
+            met(us.peak_mib <= them.peak_mib)
+        );
+        let rebuild = versus.rebuild.0.as_secs_f64() / versus.rebuild.1.as_secs_f64().max(1e-9);
+        let _ = writeln!(out, "| nexus crate rebuild ≤ 0.4× progenitor's | {rebuild:.2}× ({}) |", met(rebuild <= 0.4));
+        let (stripe, _) = versus.stripe;
+        let _ = writeln!(
+            out,
+            "| stripe whole-process codegen ≤ 1.0 s, ≤ 250 MiB | {:.2} s wall, {:.2} s CPU, {:.0} MiB ({}) |",
+            stripe.wall.as_secs_f64(),
+            stripe.cpu.as_secs_f64(),
+            stripe.peak_mib,
+            met(stripe.wall.as_secs_f64() <= 1.0 && stripe.peak_mib <= 250.0)
+        );
+        let (chain, operations) = versus.growth;
+        let _ = writeln!(
+            out,
+            "| growth for 2× size ≤ 2.2× | chain {chain:.2}×, operations {operations:.2}× ({}) |",
+            met(chain <= 2.2 && operations <= 2.2)
+        );
         let _ = writeln!(
             out,
             "| codegen ≤ 3× the parse floor | worst {worst_ratio:.1}× ({}) |",
@@ -150,7 +183,15 @@ pub fn run() -> ExitCode {
     }
     let mut report = header();
     let mut findings = Findings::default();
-    let sections: [Section; 5] = [codegen_section, compile_section, overhead_section, upload_section, stream_section];
+    let sections: [Section; 7] = [
+        codegen_section,
+        compile_section,
+        overhead_section,
+        upload_section,
+        stream_section,
+        |findings| crate::versus::progenitor_section(&mut findings.versus),
+        |findings| crate::versus::growth_section(&mut findings.versus),
+    ];
     for section in sections {
         match section(&mut findings) {
             Ok(text) => report.push_str(&text),

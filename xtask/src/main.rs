@@ -7,6 +7,7 @@ mod mutants;
 mod parts;
 mod semver;
 mod synthetic;
+mod versus;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
