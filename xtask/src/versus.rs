@@ -208,35 +208,15 @@ pub fn progenitor_section(found: &mut Versus) -> Result<String, String> {
          alone after `cargo clean -p`, its dependencies built, median of 3, each in its own workspace.\n"
     );
     let _ = writeln!(out, "| progenitor-nexus.json | clientgen | progenitor | ratio |\n|---|---:|---:|---:|");
-    let _ = writeln!(
-        out,
-        "| codegen CPU time (s) | {} | {} | {:.2} |",
-        secs(us.cpu),
-        secs(them.cpu),
-        ratio(us.cpu.as_secs_f64(), them.cpu.as_secs_f64())
-    );
-    let _ = writeln!(
-        out,
-        "| codegen wall time (s) | {} | {} | {:.2} |",
-        secs(us.wall),
-        secs(them.wall),
-        ratio(us.wall.as_secs_f64(), them.wall.as_secs_f64())
-    );
-    let _ = writeln!(
-        out,
-        "| codegen peak memory (MiB) | {} | {} | {:.2} |",
-        mib(&us),
-        mib(&them),
-        ratio(us.peak_mib, them.peak_mib)
-    );
+    let mut row = |label: &str, ours: f64, theirs: f64, decimals: usize| {
+        let _ = writeln!(out, "| {label} | {ours:.decimals$} | {theirs:.decimals$} | {:.2} |", ratio(ours, theirs));
+    };
+    row("codegen CPU time (s)", us.cpu.as_secs_f64(), them.cpu.as_secs_f64(), 2);
+    row("codegen wall time (s)", us.wall.as_secs_f64(), them.wall.as_secs_f64(), 2);
+    row("codegen peak memory (MiB)", us.peak_mib, them.peak_mib, 0);
     let (our_build, their_build) = found.rebuild;
-    let _ = writeln!(
-        out,
-        "| rebuild of the crate (s) | {:.1} | {:.1} | {:.2} |\n",
-        our_build.as_secs_f64(),
-        their_build.as_secs_f64(),
-        ratio(our_build.as_secs_f64(), their_build.as_secs_f64())
-    );
+    row("rebuild of the crate (s)", our_build.as_secs_f64(), their_build.as_secs_f64(), 1);
+    let _ = writeln!(out);
     let (stripe_us, stripe_generated) = found.stripe;
     let _ = writeln!(
         out,

@@ -108,6 +108,10 @@ fn bad_input_exits_with_1_and_says_where_usage_errors_with_2() {
     assert!(wrote_nothing, "nothing is written when generation fails");
 }
 
+/// Generating the copied Creatify spec with its overlay into `creatify`.
+const CREATIFY_ARGS: &[&str] =
+    &["generate", "--spec", "lipsync-preview.yaml", "--overlay", "creatify.overlay.yaml", "--out", "creatify"];
+
 /// The Creatify spec and overlay of this repository, copied into `dir`.
 fn copy_creatify(dir: &Path) -> String {
     let spec_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec");
@@ -137,17 +141,7 @@ fn changed_creatify(spec: &str) -> String {
 fn a_changed_spec_is_reported_change_by_change_with_its_semver_level() {
     let dir = scratch("changes");
     let spec = copy_creatify(&dir);
-    let args = [
-        "generate",
-        "--spec",
-        "lipsync-preview.yaml",
-        "--overlay",
-        "creatify.overlay.yaml",
-        "--out",
-        "creatify",
-        "--name",
-        "creatify",
-    ];
+    let args = [CREATIFY_ARGS, &["--name", "creatify"]].concat();
     let first = clientgen(&dir, &args);
     assert_eq!(first.status.code(), Some(0), "{}", text(&first));
     let again = clientgen(&dir, &args);
@@ -183,17 +177,7 @@ fn a_pinned_spec_that_changed_is_reported_and_not_written() {
     let spec = copy_creatify(&dir);
     let settings = "[package]\nname = \"creatify\"\nversion = \"1.2.0\"\nspec-sha256 = \"00\"\n";
     fs::write(dir.join("creatify.toml"), settings).expect("settings written");
-    let args = [
-        "generate",
-        "--spec",
-        "lipsync-preview.yaml",
-        "--overlay",
-        "creatify.overlay.yaml",
-        "--out",
-        "creatify",
-        "--settings",
-        "creatify.toml",
-    ];
+    let args = [CREATIFY_ARGS, &["--settings", "creatify.toml"]].concat();
     // Pin the spec as it is, and write the crate.
     let unpinned = text(&clientgen(&dir, &args));
     let pin = unpinned.split("spec-sha256 = \"").nth(1).and_then(|rest| rest.split('"').next()).expect("named");
