@@ -271,7 +271,15 @@ const STEPS: &[Step] = &[
 
 /// Runs every check CI runs; the first failure stops the run.
 fn test() -> ExitCode {
-    if codegen(true, Job::Committed { out: None }) != ExitCode::SUCCESS {
+    let started = std::time::Instant::now();
+    // Each stage's time is printed when it ends: the whole run must stay within CI's limit.
+    let timed = |name: &str, run: &mut dyn FnMut() -> ExitCode| {
+        let began = std::time::Instant::now();
+        let status = run();
+        println!("<== {name}: {:.0} s (total {:.0} s)", began.elapsed().as_secs_f64(), started.elapsed().as_secs_f64());
+        status
+    };
+    if timed("freshness", &mut || codegen(true, Job::Committed { out: None })) != ExitCode::SUCCESS {
         return ExitCode::FAILURE;
     }
     if let Err(e) = install_prism().and_then(|()| install_drf()) {
@@ -279,11 +287,11 @@ fn test() -> ExitCode {
         return ExitCode::FAILURE;
     }
     println!("==> parts: cargo xtask parts");
-    if parts::run() != ExitCode::SUCCESS {
+    if timed("parts", &mut parts::run) != ExitCode::SUCCESS {
         return ExitCode::FAILURE;
     }
     for step in STEPS {
-        if run_step(step) != ExitCode::SUCCESS {
+        if timed(step.name, &mut || run_step(step)) != ExitCode::SUCCESS {
             return ExitCode::FAILURE;
         }
     }
@@ -291,7 +299,7 @@ fn test() -> ExitCode {
     // the largest included: a change that breaks a large spec is a regression.
     println!("==> corpus: cargo xtask corpus");
     let specs = xtask::project_root().join("..").join("shared").join("specs");
-    corpus::run(&[specs], false, None)
+    timed("corpus", &mut || corpus::run(std::slice::from_ref(&specs), false, None))
 }
 
 fn run_step(step: &Step) -> ExitCode {
