@@ -2,13 +2,12 @@
 //! server (tests/drf) whose serializer mirrors the `Lipsync` schema, served by gunicorn.
 //!
 //! First drf-spectacular's schema of that server is compared with the vendor's spec, so the
-//! server is known to be one the spec describes (with the defaults the overlay declares, which
-//! the vendor documents only in prose). Then every body method of the client (JSON, form,
-//! multipart) sends minimal, full, null, limit and every-enum-value requests, and what the
-//! serializer validated (the server's `X-Validated` header) is compared with what the caller
-//! meant (the request as JSON: absent is absent or the server's default, null is null, false is
-//! false). Each case prints what DRF parsed; `cargo test -p tests --test drf_contract --
-//! --nocapture` shows it.
+//! server is known to be one the spec describes. Then every body method of the client (JSON,
+//! form, multipart) sends minimal, full, null, limit and every-enum-value requests, and what the
+//! serializer validated, with the model's defaults for the fields it left out (the server's
+//! `X-Validated` header), is compared with what the caller meant (the request as JSON: absent is
+//! absent or the documented default, null is null, false is false). Each case prints what DRF
+//! parsed; `cargo test -p tests --test drf_contract -- --nocapture` shows it.
 
 use creatify::types::{AspectRatio, CaptionStyle, Decimal, LipsyncRequest, ModelVersion};
 use serde_json::{Map, Value};
@@ -21,7 +20,7 @@ fn vendor_spec() -> Value {
 
 /// The `default` of each property of `Lipsync` that declares one, once the overlay is applied:
 /// the defaults the vendor documents in prose, which the client's form and multipart bodies
-/// send for unset fields, and which the test server applies to a field missing from JSON.
+/// send for unset fields, and which the test server's model applies to a field left out.
 fn documented_defaults() -> Map<String, Value> {
     let tree = clientgen::apply_overlays(&xtask::creatify_input()).expect("the spec and overlay load").tree;
     let properties = tree["components"]["schemas"]["Lipsync"]["properties"].as_object().cloned().unwrap_or_default();
@@ -54,14 +53,7 @@ fn differences(ours: &Value, theirs: &Value) -> Vec<String> {
 )]
 fn drf_spectacular_describes_the_test_server_as_the_vendor_spec_does() {
     let ours = drf::schema().unwrap_or_else(|e| panic!("{e}"));
-    let mut theirs = vendor_spec();
-    // The serializer declares the defaults the vendor documents in prose; its schema has them
-    // where the overlay puts them, and only there.
-    let defaults = documented_defaults();
-    assert_eq!(defaults.len(), 5, "{defaults:?}");
-    for (name, default) in &defaults {
-        theirs["components"]["schemas"]["Lipsync"]["properties"][name]["default"] = default.clone();
-    }
+    let theirs = vendor_spec();
     // JSON objects compare without regard to key order; arrays (`required`, `enum`) in order.
     let schemas = |tree: &Value| tree["components"]["schemas"].as_object().cloned().unwrap_or_default();
     let (our_schemas, their_schemas) = (schemas(&ours), schemas(&theirs));
@@ -126,10 +118,11 @@ fn meant(request: &LipsyncRequest) -> Map<String, Value> {
 /// the server's default for each field left unset, but for what forms cannot say.
 fn expected(request: &LipsyncRequest, media: Media) -> Map<String, Value> {
     let mut fields = meant(request);
-    // A field missing from JSON is validated as the serializer's default. HTML forms send
-    // nothing for an unchecked box, so DRF reads a boolean missing from a form or multipart body
-    // as false (`BooleanField.default_empty_html`), whatever its default: the client sends the
-    // unset fields that declare a default with it, so forms mean what JSON does.
+    // A field missing from JSON is left out by the serializer and takes the model's default.
+    // HTML forms send nothing for an unchecked box, so DRF reads a boolean missing from a form or
+    // multipart body as false (`BooleanField.default_empty_html`), which then overrides the
+    // default: the client sends the unset fields that declare a default with it, so forms mean
+    // what JSON does.
     for (name, default) in documented_defaults() {
         fields.entry(name).or_insert(default);
     }
@@ -309,8 +302,8 @@ async fn the_minimal_request_is_parsed_alike_as_json_form_and_multipart() {
     let drf = Drf::start().unwrap_or_else(|e| panic!("{e}"));
     let client = client(&drf);
 
-    // The required field alone: DRF applies its defaults to the JSON, and the form and
-    // multipart bodies carry them, so all three are validated alike, booleans included.
+    // The required field alone: the server's model applies its defaults to the JSON, and the
+    // form and multipart bodies carry them, so all three are stored alike, booleans included.
     let minimal = LipsyncRequest::new(AspectRatio::V16x9);
     let mut parsed = Vec::new();
     for media in MEDIA {

@@ -4,17 +4,29 @@ drf-spectacular's output for it is compared with the vendor's spec by tests/drf_
 What the spec cannot show is chosen as a Django model would make it: `name` and `text` allow
 blank strings (a model `CharField(null=True, blank=True)`); the URL fields do not (with
 `allow_blank`, drf-spectacular 0.30 would add a `oneOf` with an empty string, which the spec
-does not have). The defaults the vendor documents in prose (`no_caption` and `no_music` true,
-`green_screen` and `transparent_background` false, `model_version` standard) are the
-serializer's, so a field missing from JSON is validated as its default, as
-spec/creatify.overlay.yaml declares them; drf-spectacular's `default`s are compared with the
-overlay's.
+does not have).
+
+The fields whose default the vendor documents in prose are as a `ModelSerializer` makes them
+from model fields with a default: `required=False` and no serializer default (so
+drf-spectacular's schema has none, as the vendor's has none), the model applying its default
+when the instance is saved. `MODEL_DEFAULTS` are those defaults, applied by the view as a save
+would; spec/creatify.overlay.yaml declares the same.
 """
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from app.choices import ASPECT_RATIO_CHOICES, CAPTION_STYLE_CHOICES, MODEL_VERSION_CHOICES
+
+
+# What the model applies to a field the serializer left out: the defaults the vendor documents.
+MODEL_DEFAULTS = {
+    "model_version": "standard",
+    "green_screen": False,
+    "transparent_background": False,
+    "no_caption": True,
+    "no_music": True,
+}
 
 
 @extend_schema_field(OpenApiTypes.NUMBER)
@@ -43,7 +55,7 @@ class LipsyncSerializer(serializers.Serializer):
         "/api/personas endpoint.",
     )
     model_version = serializers.ChoiceField(
-        choices=MODEL_VERSION_CHOICES, default="standard",
+        choices=MODEL_VERSION_CHOICES, required=False,
         help_text="Model version for the avatar, 'standard', 'aurora_v1' or 'aurora_v1_fast'. Default is "
         "'standard'. Standard model costs 5 credits per 30 seconds video, Aurora_v1 model costs 1 credit per "
         "second, and Aurora_v1_fast renders faster with lower quality for 0.5 credits per second.",
@@ -52,12 +64,12 @@ class LipsyncSerializer(serializers.Serializer):
     video_thumbnail = serializers.URLField(read_only=True, help_text="Generated Video Thumbnail URL")
     aspect_ratio = serializers.ChoiceField(choices=ASPECT_RATIO_CHOICES, help_text="The aspect ratio of the video")
     green_screen = serializers.BooleanField(
-        default=False,
+        required=False,
         help_text="When true, the output video will be in .mp4 format with black background and subtitles will "
         "not be rendered on the video. Default is false.",
     )
     transparent_background = serializers.BooleanField(
-        default=False,
+        required=False,
         help_text="When true, the output video will be in .webm format with alpha channel (transparency "
         "support). Default is false.",
     )
@@ -91,11 +103,11 @@ class LipsyncSerializer(serializers.Serializer):
     )
     preview_audio = serializers.CharField(read_only=True, allow_null=True, help_text="Preview audio")
     no_caption = serializers.BooleanField(
-        default=True,
+        required=False,
         help_text="Whether to include captions in the output video. Default is true, video without caption.",
     )
     no_music = serializers.BooleanField(
-        default=True,
+        required=False,
         help_text="Whether to include background music in the output video. Default is true, video without music.",
     )
     caption_style = serializers.ChoiceField(
