@@ -277,14 +277,23 @@ async fn explicit_nulls_go_as_empty_fields_in_form_and_multipart_bodies_as_null_
         json,
         json!({"name": null, "text": "Hi", "creator": null, "aspect_ratio": "1x1", "green_screen": false})
     );
+    // The fields left unset that declare a default (spec/creatify.overlay.yaml) go with it in
+    // forms; JSON leaves them to the server.
     assert_eq!(
         String::from_utf8_lossy(&received[1].body),
-        "name=&text=Hi&creator=&aspect_ratio=1x1&green_screen=false"
+        "name=&text=Hi&creator=&model_version=standard&aspect_ratio=1x1&green_screen=false&\
+         transparent_background=false&no_caption=true&no_music=true"
     );
     let multipart = String::from_utf8_lossy(&received[2].body);
-    for expected in
-        ["name=\"name\"\r\n\r\n\r\n", "name=\"creator\"\r\n\r\n\r\n", "name=\"green_screen\"\r\n\r\nfalse\r\n"]
-    {
+    for expected in [
+        "name=\"name\"\r\n\r\n\r\n",
+        "name=\"creator\"\r\n\r\n\r\n",
+        "name=\"green_screen\"\r\n\r\nfalse\r\n",
+        "name=\"model_version\"\r\n\r\nstandard\r\n",
+        "name=\"no_caption\"\r\n\r\ntrue\r\n",
+        "name=\"no_music\"\r\n\r\ntrue\r\n",
+        "name=\"transparent_background\"\r\n\r\nfalse\r\n",
+    ] {
         assert!(multipart.contains(expected), "{expected:?} not in {multipart}");
     }
     assert!(!multipart.contains("name=\"accent\""), "unset fields are left out: {multipart}");

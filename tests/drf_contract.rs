@@ -3,10 +3,11 @@
 //!
 //! First drf-spectacular's schema of that server is compared with the vendor's spec, so the
 //! server is known to be one the spec describes. Then every body method of the client (JSON,
-//! form, multipart) sends minimal, full, null, limit and every-enum-value requests, and what
-//! the serializer validated (the server's `X-Validated` header) is compared with what the caller
-//! meant (the request as JSON: absent is absent, null is null, false is false). Each case prints
-//! what DRF parsed; `cargo test -p tests --test drf_contract -- --nocapture` shows it.
+//! form, multipart) sends minimal, full, null, limit and every-enum-value requests, and what the
+//! serializer validated, with the model's defaults for the fields it left out (the server's
+//! `X-Validated` header), is compared with what the caller meant (the request as JSON: absent is
+//! absent or the documented default, null is null, false is false). Each case prints what DRF
+//! parsed; `cargo test -p tests --test drf_contract -- --nocapture` shows it.
 
 use creatify::types::{AspectRatio, CaptionStyle, Decimal, LipsyncRequest, ModelVersion};
 use serde_json::{Map, Value};
@@ -15,6 +16,15 @@ use tests::drf::{self, Drf};
 /// The vendor's spec as a JSON tree, unchanged (no overlay).
 fn vendor_spec() -> Value {
     clientgen::apply_overlays(&clientgen::Input::spec(xtask::CREATIFY_SPEC)).expect("the spec loads").tree
+}
+
+/// The `default` of each property of `Lipsync` that declares one, once the overlay is applied:
+/// the defaults the vendor documents in prose, which the client's form and multipart bodies
+/// send for unset fields, and which the test server's model applies to a field left out.
+fn documented_defaults() -> Map<String, Value> {
+    let tree = clientgen::apply_overlays(&xtask::creatify_input()).expect("the spec and overlay load").tree;
+    let properties = tree["components"]["schemas"]["Lipsync"]["properties"].as_object().cloned().unwrap_or_default();
+    properties.into_iter().filter_map(|(name, property)| Some((name, property.get("default")?.clone()))).collect()
 }
 
 /// The properties of two schemas that differ, for a readable failure.
@@ -104,17 +114,19 @@ fn meant(request: &LipsyncRequest) -> Map<String, Value> {
     }
 }
 
-/// What DRF is expected to validate for `request` sent as `media`: what the caller meant, but for
-/// what forms cannot say.
+/// What DRF is expected to validate for `request` sent as `media`: what the caller meant, with
+/// the server's default for each field left unset, but for what forms cannot say.
 fn expected(request: &LipsyncRequest, media: Media) -> Map<String, Value> {
     let mut fields = meant(request);
+    // A field missing from JSON is left out by the serializer and takes the model's default.
+    // HTML forms send nothing for an unchecked box, so DRF reads a boolean missing from a form or
+    // multipart body as false (`BooleanField.default_empty_html`), which then overrides the
+    // default: the client sends the unset fields that declare a default with it, so forms mean
+    // what JSON does.
+    for (name, default) in documented_defaults() {
+        fields.entry(name).or_insert(default);
+    }
     if media != Media::Json {
-        // HTML forms send nothing for an unchecked box, so DRF reads a boolean missing from a
-        // form or multipart body as false (`BooleanField.default_empty_html`): absent becomes
-        // false. The `_form` and `_multipart` methods' docs say so.
-        for name in BOOLEANS {
-            fields.entry(name).or_insert(Value::Bool(false));
-        }
         // An explicit null goes as an empty field; DRF reads it as null, except where a blank
         // string is allowed: there it is "" (`Field.get_value`). JSON keeps them apart.
         for name in BLANK_ALLOWED {
@@ -279,4 +291,56 @@ async fn what_drf_validates_is_what_the_caller_meant_in_json_form_and_multipart(
             seen.join(" ").replace('"', "")
         );
     }
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(feature = "external"),
+    ignore = "needs the Django REST framework server (Python, tests/drf/.venv): the `external` feature, as in `cargo xtask test`"
+)]
+async fn the_minimal_request_is_parsed_alike_as_json_form_and_multipart() {
+    let drf = Drf::start().unwrap_or_else(|e| panic!("{e}"));
+    let client = client(&drf);
+
+    // The required field alone: the server's model applies its defaults to the JSON, and the
+    // form and multipart bodies carry them, so all three are stored alike, booleans included.
+    let minimal = LipsyncRequest::new(AspectRatio::V16x9);
+    let mut parsed = Vec::new();
+    for media in MEDIA {
+        let validated = send(&drf, &client, media, &minimal).await;
+        eprintln!("minimal  {:<9} DRF parsed: {}", media.label(), summary(&validated));
+        parsed.push(validated);
+    }
+    assert_eq!(parsed[1], parsed[0], "the form body is parsed as the JSON one");
+    assert_eq!(parsed[2], parsed[0], "the multipart body is parsed as the JSON one");
+    let json = &parsed[0];
+    assert_eq!(json["aspect_ratio"], "16x9");
+    for name in BOOLEANS {
+        assert!(json.get(name).is_some_and(Value::is_boolean), "{name} is validated as a boolean: {json:?}");
+    }
+    for (name, default) in documented_defaults() {
+        assert_eq!(json.get(&name), Some(&default), "{name} is validated as its documented default");
+    }
+    assert_eq!((&json["no_caption"], &json["no_music"]), (&Value::Bool(true), &Value::Bool(true)));
+
+    // What the defaults change: the same form without them (the required field only, as the
+    // client sent it before) is read with every boolean false, captions and music on.
+    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/lipsyncs/preview/", drf.base_url()))
+        .header("X-API-ID", drf::API_ID)
+        .header("X-API-KEY", drf::API_KEY)
+        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body("aspect_ratio=16x9")
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status().as_u16(), 200);
+    let header = response.headers().get("x-validated").expect("the server says what it validated");
+    let bare: Map<String, Value> = serde_json::from_slice(header.as_bytes()).expect("JSON");
+    eprintln!("bare     form      DRF parsed: {}", summary(&bare));
+    for name in BOOLEANS {
+        assert_eq!(bare.get(name), Some(&Value::Bool(false)), "a bare form's {name}");
+    }
+    assert_ne!(&bare, json);
 }

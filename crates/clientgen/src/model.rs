@@ -247,6 +247,11 @@ pub struct ViewField {
     /// validates; claimed in that function's scope.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
+    /// The texts a form or multipart body sends for it while it is unset: its default's
+    /// ([`Literal::form_texts`]), when it declares one, is optional and the view is sent as a
+    /// form or multipart body. Empty: nothing is sent while it is unset.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub form_default: Vec<String>,
 }
 
 /// How a field's value is wrapped in one view.
@@ -343,6 +348,9 @@ pub struct Field {
     /// Marked `deprecated: true`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
+    /// The `default` the spec declares, when it fits the field's type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<Literal>,
 }
 
 impl Field {
@@ -417,6 +425,46 @@ impl Constraints {
                 Constraints { min_items: self.min_items, max_items: self.max_items, ..Default::default() }
             }
             _ => Constraints::default(),
+        }
+    }
+}
+
+/// A `default` value, checked against the type of the field or parameter declaring it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Literal {
+    /// For a `boolean`.
+    Bool(bool),
+    /// For an `integer`, within its format's range.
+    Integer(i64),
+    /// For a `number` (finite).
+    Number(f64),
+    /// For a string of any format (text, URI, UUID, date, date-time, decimal), or the wire
+    /// value of a string enum (one of its values).
+    Text(String),
+    /// For an array: its items, each fitting the item type.
+    List(Vec<Literal>),
+}
+
+impl Literal {
+    /// As JSON, for docs: `true`, `20`, `0.5`, `"standard"`, `["a", "b"]`.
+    pub fn json(&self) -> String {
+        match self {
+            Literal::Bool(value) => value.to_string(),
+            Literal::Integer(value) => value.to_string(),
+            Literal::Number(value) => serde_json::Value::from(*value).to_string(),
+            Literal::Text(text) => serde_json::Value::from(text.as_str()).to_string(),
+            Literal::List(items) => format!("[{}]", items.iter().map(Literal::json).collect::<Vec<_>>().join(", ")),
+        }
+    }
+
+    /// The texts a form or multipart body sends it as, as it sends a value of its type: a
+    /// scalar as one text (a string as itself), a list as one text per item.
+    pub fn form_texts(&self) -> Vec<String> {
+        match self {
+            Literal::Text(text) => vec![text.clone()],
+            Literal::List(items) => items.iter().flat_map(Literal::form_texts).collect(),
+            scalar => vec![scalar.json()],
         }
     }
 }
@@ -628,6 +676,10 @@ pub struct Parameter {
     /// For arrays: one `name=value` pair per item (`true`, form style's default), or one pair
     /// with the items joined by commas.
     pub explode: bool,
+    /// The `default` its schema declares, when it fits its type (the server applies it when the
+    /// parameter is not sent; the client only documents it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<Literal>,
 }
 
 /// A request body.

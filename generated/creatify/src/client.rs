@@ -12,7 +12,7 @@ use crate::types;
 const BASE_URL_VAR: &str = "CREATIFY_BASE_URL";
 
 /// The `User-Agent` header sent with every request.
-const USER_AGENT: &str = "creatify-rust/0.1.0";
+const USER_AGENT: &str = "creatify-rust/0.1.1";
 
 /// A client for the creatify.ai API.
 ///
@@ -450,7 +450,7 @@ impl Client {
     ///
     /// `POST /api/lipsyncs/preview/`, with the body sent as `application/x-www-form-urlencoded`.
     ///
-    /// A boolean left unset (`green_screen`, `transparent_background`, `no_caption`, `no_music`) is not sent, and servers that read forms as HTML does (Django REST framework among them) take a missing boolean as `false`, not as its default: set the ones you mean, or send JSON (`lipsyncs_preview_create`).
+    /// A field left unset that declares a default (`model_version`, `green_screen`, `transparent_background`, `no_caption`, `no_music`) is sent with it, so the server reads what it applies to a JSON body without the field.
     ///
     /// Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`]).
     ///
@@ -517,7 +517,7 @@ impl Client {
     ///
     /// `POST /api/lipsyncs/preview/`, with the body sent as `multipart/form-data`.
     ///
-    /// A boolean left unset (`green_screen`, `transparent_background`, `no_caption`, `no_music`) is not sent, and servers that read forms as HTML does (Django REST framework among them) take a missing boolean as `false`, not as its default: set the ones you mean, or send JSON (`lipsyncs_preview_create`).
+    /// A field left unset that declares a default (`model_version`, `green_screen`, `transparent_background`, `no_caption`, `no_music`) is sent with it, so the server reads what it applies to a JSON body without the field.
     ///
     /// Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`]).
     ///

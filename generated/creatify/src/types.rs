@@ -29,6 +29,8 @@ pub struct Lipsync {
     /// * `standard` - Standard
     /// * `aurora_v1` - Aurora v1
     /// * `aurora_v1_fast` - Aurora v1 Fast
+    ///
+    /// Default: `"standard"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_version: Option<ModelVersion>,
     /// Output video
@@ -43,9 +45,13 @@ pub struct Lipsync {
     /// * `9x16` - Ratio 9 16
     pub aspect_ratio: AspectRatio,
     /// When true, the output video will be in .mp4 format with black background and subtitles will not be rendered on the video. Default is false.
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub green_screen: Option<bool>,
     /// When true, the output video will be in .webm format with alpha channel (transparency support). Default is false.
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transparent_background: Option<bool>,
     /// Created date
@@ -87,9 +93,13 @@ pub struct Lipsync {
     #[serde(default)]
     pub preview_audio: Option<String>,
     /// Whether to include captions in the output video. Default is true, video without caption.
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_caption: Option<bool>,
     /// Whether to include background music in the output video. Default is true, video without music.
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_music: Option<bool>,
     /// The style of the captions
@@ -210,6 +220,8 @@ impl Lipsync {
     }
 
     /// Sets `model_version`.
+    ///
+    /// Default: `"standard"`.
     pub fn model_version(mut self, value: ModelVersion) -> Self {
         self.model_version = Some(value);
         self
@@ -222,12 +234,16 @@ impl Lipsync {
     }
 
     /// Sets `green_screen`.
+    ///
+    /// Default: `false`.
     pub fn green_screen(mut self, value: bool) -> Self {
         self.green_screen = Some(value);
         self
     }
 
     /// Sets `transparent_background`.
+    ///
+    /// Default: `false`.
     pub fn transparent_background(mut self, value: bool) -> Self {
         self.transparent_background = Some(value);
         self
@@ -282,12 +298,16 @@ impl Lipsync {
     }
 
     /// Sets `no_caption`.
+    ///
+    /// Default: `true`.
     pub fn no_caption(mut self, value: bool) -> Self {
         self.no_caption = Some(value);
         self
     }
 
     /// Sets `no_music`.
+    ///
+    /// Default: `true`.
     pub fn no_music(mut self, value: bool) -> Self {
         self.no_music = Some(value);
         self
@@ -337,6 +357,8 @@ pub struct LipsyncRequest {
     /// * `standard` - Standard
     /// * `aurora_v1` - Aurora v1
     /// * `aurora_v1_fast` - Aurora v1 Fast
+    ///
+    /// Default: `"standard"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_version: Option<ModelVersion>,
     /// The aspect ratio of the video
@@ -346,9 +368,13 @@ pub struct LipsyncRequest {
     /// * `9x16` - Ratio 9 16
     pub aspect_ratio: AspectRatio,
     /// When true, the output video will be in .mp4 format with black background and subtitles will not be rendered on the video. Default is false.
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub green_screen: Option<bool>,
     /// When true, the output video will be in .webm format with alpha channel (transparency support). Default is false.
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transparent_background: Option<bool>,
     /// The webhook URL to be called upon completion of the lipsync request
@@ -358,9 +384,13 @@ pub struct LipsyncRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accent: Option<Nullable<uuid::Uuid>>,
     /// Whether to include captions in the output video. Default is true, video without caption.
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_caption: Option<bool>,
     /// Whether to include background music in the output video. Default is true, video without music.
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_music: Option<bool>,
     /// The style of the captions
@@ -484,18 +514,24 @@ impl LipsyncRequest {
     }
 
     /// Sets `model_version`.
+    ///
+    /// Default: `"standard"`.
     pub fn model_version(mut self, value: ModelVersion) -> Self {
         self.model_version = Some(value);
         self
     }
 
     /// Sets `green_screen`.
+    ///
+    /// Default: `false`.
     pub fn green_screen(mut self, value: bool) -> Self {
         self.green_screen = Some(value);
         self
     }
 
     /// Sets `transparent_background`.
+    ///
+    /// Default: `false`.
     pub fn transparent_background(mut self, value: bool) -> Self {
         self.transparent_background = Some(value);
         self
@@ -526,12 +562,16 @@ impl LipsyncRequest {
     }
 
     /// Sets `no_caption`.
+    ///
+    /// Default: `true`.
     pub fn no_caption(mut self, value: bool) -> Self {
         self.no_caption = Some(value);
         self
     }
 
     /// Sets `no_music`.
+    ///
+    /// Default: `true`.
     pub fn no_music(mut self, value: bool) -> Self {
         self.no_music = Some(value);
         self
@@ -640,9 +680,14 @@ impl LipsyncRequest {
             Some(Nullable::Null) => pairs.push(("creator", String::new())),
             None => {}
         }
-        if let Some(value) = &self.model_version {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("model_version", text));
+        match &self.model_version {
+            Some(value) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("model_version", text));
+                }
+            }
+            None => {
+                pairs.push(("model_version", "standard".to_owned()));
             }
         }
         {
@@ -651,14 +696,24 @@ impl LipsyncRequest {
                 pairs.push(("aspect_ratio", text));
             }
         }
-        if let Some(value) = &self.green_screen {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("green_screen", text));
+        match &self.green_screen {
+            Some(value) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("green_screen", text));
+                }
+            }
+            None => {
+                pairs.push(("green_screen", "false".to_owned()));
             }
         }
-        if let Some(value) = &self.transparent_background {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("transparent_background", text));
+        match &self.transparent_background {
+            Some(value) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("transparent_background", text));
+                }
+            }
+            None => {
+                pairs.push(("transparent_background", "false".to_owned()));
             }
         }
         match &self.webhook_url {
@@ -679,14 +734,24 @@ impl LipsyncRequest {
             Some(Nullable::Null) => pairs.push(("accent", String::new())),
             None => {}
         }
-        if let Some(value) = &self.no_caption {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("no_caption", text));
+        match &self.no_caption {
+            Some(value) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("no_caption", text));
+                }
+            }
+            None => {
+                pairs.push(("no_caption", "true".to_owned()));
             }
         }
-        if let Some(value) = &self.no_music {
-            for text in crate::http::field_texts(value) {
-                pairs.push(("no_music", text));
+        match &self.no_music {
+            Some(value) => {
+                for text in crate::http::field_texts(value) {
+                    pairs.push(("no_music", text));
+                }
+            }
+            None => {
+                pairs.push(("no_music", "true".to_owned()));
             }
         }
         if let Some(value) = &self.caption_style {
@@ -746,18 +811,42 @@ impl LipsyncRequest {
             }
             None => {}
         }
-        if let Some(value) = &self.model_version {
-            crate::http::Part::values("model_version", value, &mut parts);
+        match &self.model_version {
+            Some(value) => {
+                crate::http::Part::values("model_version", value, &mut parts);
+            }
+            None => {
+                parts
+                    .push(
+                        crate::http::Part::text("model_version", "standard".to_owned()),
+                    );
+            }
         }
         {
             let value = &self.aspect_ratio;
             crate::http::Part::values("aspect_ratio", value, &mut parts);
         }
-        if let Some(value) = &self.green_screen {
-            crate::http::Part::values("green_screen", value, &mut parts);
+        match &self.green_screen {
+            Some(value) => {
+                crate::http::Part::values("green_screen", value, &mut parts);
+            }
+            None => {
+                parts.push(crate::http::Part::text("green_screen", "false".to_owned()));
+            }
         }
-        if let Some(value) = &self.transparent_background {
-            crate::http::Part::values("transparent_background", value, &mut parts);
+        match &self.transparent_background {
+            Some(value) => {
+                crate::http::Part::values("transparent_background", value, &mut parts);
+            }
+            None => {
+                parts
+                    .push(
+                        crate::http::Part::text(
+                            "transparent_background",
+                            "false".to_owned(),
+                        ),
+                    );
+            }
         }
         match &self.webhook_url {
             Some(Nullable::Value(value)) => {
@@ -777,11 +866,21 @@ impl LipsyncRequest {
             }
             None => {}
         }
-        if let Some(value) = &self.no_caption {
-            crate::http::Part::values("no_caption", value, &mut parts);
+        match &self.no_caption {
+            Some(value) => {
+                crate::http::Part::values("no_caption", value, &mut parts);
+            }
+            None => {
+                parts.push(crate::http::Part::text("no_caption", "true".to_owned()));
+            }
         }
-        if let Some(value) = &self.no_music {
-            crate::http::Part::values("no_music", value, &mut parts);
+        match &self.no_music {
+            Some(value) => {
+                crate::http::Part::values("no_music", value, &mut parts);
+            }
+            None => {
+                parts.push(crate::http::Part::text("no_music", "true".to_owned()));
+            }
         }
         if let Some(value) = &self.caption_style {
             crate::http::Part::values("caption_style", value, &mut parts);

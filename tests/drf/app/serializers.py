@@ -5,12 +5,28 @@ What the spec cannot show is chosen as a Django model would make it: `name` and 
 blank strings (a model `CharField(null=True, blank=True)`); the URL fields do not (with
 `allow_blank`, drf-spectacular 0.30 would add a `oneOf` with an empty string, which the spec
 does not have).
+
+The fields whose default the vendor documents in prose are as a `ModelSerializer` makes them
+from model fields with a default: `required=False` and no serializer default (so
+drf-spectacular's schema has none, as the vendor's has none), the model applying its default
+when the instance is saved. `MODEL_DEFAULTS` are those defaults, applied by the view as a save
+would; spec/creatify.overlay.yaml declares the same.
 """
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from app.choices import ASPECT_RATIO_CHOICES, CAPTION_STYLE_CHOICES, MODEL_VERSION_CHOICES
+
+
+# What the model applies to a field the serializer left out: the defaults the vendor documents.
+MODEL_DEFAULTS = {
+    "model_version": "standard",
+    "green_screen": False,
+    "transparent_background": False,
+    "no_caption": True,
+    "no_music": True,
+}
 
 
 @extend_schema_field(OpenApiTypes.NUMBER)

@@ -1,9 +1,10 @@
 """`POST /api/lipsyncs/preview/`: validates the body (JSON, form or multipart) and answers with it.
 
-The 200 body is the `Lipsync` response the spec describes: what was validated, plus made-up
-values for the read-only fields. The `X-Validated` header carries exactly what the serializer
-validated, as ASCII JSON (a field absent from it was absent after parsing), so the test can
-compare it with what the caller meant.
+The 200 body is the `Lipsync` response the spec describes: what was validated, with the model's
+defaults for the fields left out (`MODEL_DEFAULTS`, as saving a model instance applies them),
+plus made-up values for the read-only fields. The `X-Validated` header carries exactly those
+values, what the serializer validated and the defaults, as ASCII JSON (any other field absent
+from it was absent after parsing), so the test can compare it with what the caller meant.
 """
 import datetime
 import json
@@ -14,7 +15,7 @@ from rest_framework import generics
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from app.serializers import LipsyncSerializer
+from app.serializers import MODEL_DEFAULTS, LipsyncSerializer
 
 
 # No docstring: drf-spectacular would make it the operation's description. The vendor's view
@@ -26,7 +27,10 @@ class LipsyncPreviewView(generics.GenericAPIView):
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        validated = serializer.validated_data
+        # As a save would: the model's default for each field the serializer left out. A form
+        # that leaves out a boolean has it validated as false (an unchecked box), so the
+        # default does not apply.
+        validated = {**MODEL_DEFAULTS, **serializer.validated_data}
         now = datetime.datetime.now(datetime.timezone.utc)
         created = {
             **validated,

@@ -544,6 +544,13 @@ fn operation_section(out: &mut String, api: &Api, config: &Config, op: &Operatio
                 others.join(", ")
             );
         }
+        if let Some(names) = form_defaults(api, body) {
+            let _ = writeln!(
+                out,
+                "In a form or multipart body, a field left unset that declares a default ({names}) is sent with \
+                 it: a server reading forms may take a missing field otherwise (a boolean as `false`).\n"
+            );
+        }
     }
     let body = op.body.as_ref().and_then(|b| b.content.values().next());
     if let Some(ty) = body {
@@ -583,13 +590,33 @@ fn fields_table(out: &mut String, api: &Api, ty: &TypeRef, direction: Direction,
         let required = matches!(view_field.wrapper, Wrapper::Plain | Wrapper::OptionAlwaysWritten);
         let required = if required { "yes" } else { "no" };
         let nullable = if f.nullable { ", nullable" } else { "" };
+        let default =
+            f.default.as_ref().map(|d| format!(", default {}", super::docs::code(&d.json()).replace('|', "\\|")));
+        let default = default.unwrap_or_default();
         let doc = f.doc.as_deref().map(first_line).unwrap_or_default();
-        let _ = writeln!(out, "| `{}` | `{}` | {required}{nullable} | {doc} |", f.wire_name, type_text(&f.ty));
+        let _ = writeln!(out, "| `{}` | `{}` | {required}{nullable}{default} | {doc} |", f.wire_name, type_text(&f.ty));
     }
     let _ = writeln!(out);
     if let Some(note) = &view.note {
         let _ = writeln!(out, "{}\n", note.trim());
     }
+}
+
+/// The fields a form or multipart variant of `body` sends with their default while unset, as a
+/// list of code spans, when there are any.
+fn form_defaults(api: &Api, body: &RequestBody) -> Option<String> {
+    let mut names: Vec<String> = Vec::new();
+    for variant in body.variants.iter().filter(|v| matches!(v.encoding, Encoding::Form | Encoding::Multipart)) {
+        let TypeRef::Named(id) = &variant.ty else { continue };
+        let Some(def) = api.types.get(id) else { continue };
+        for (f, view_field) in def.fields_of(def.view(Direction::Request)) {
+            let name = format!("`{}`", f.wire_name);
+            if !view_field.form_default.is_empty() && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    (!names.is_empty()).then(|| names.join(", "))
 }
 
 /// The first sentence or line of a description, made safe for a Markdown table cell.

@@ -627,35 +627,53 @@ fn upload_note(api: &Api, variant: &BodyVariant) -> Option<&'static str> {
     }
 }
 
-/// For a form or multipart body with optional booleans: a missing boolean is `false` to servers
-/// that read forms as HTML does (an unchecked box sends nothing), Django REST framework among them.
+/// For a form or multipart body: the optional fields sent with their default while unset, and
+/// the optional booleans without one, which are not sent and so are `false` to servers that read
+/// forms as HTML does (an unchecked box sends nothing), Django REST framework among them.
 fn form_boolean_note(api: &Api, op: &Operation, variant: &BodyVariant) -> Option<String> {
     if !matches!(variant.encoding, Encoding::Form | Encoding::Multipart) {
         return None;
     }
     let TypeRef::Named(id) = &variant.ty else { return None };
     let def = api.types.get(id)?;
-    let names: Vec<String> = def
+    let optional: Vec<(&Field, &ViewField)> = def
         .fields_of(def.view(Direction::Request))
-        .filter(|(f, view_field)| {
-            matches!(view_field.wrapper, Wrapper::Option | Wrapper::OptionNullable)
-                && f.ty == TypeRef::Scalar(Scalar::Bool)
-        })
-        .map(|(f, _)| format!("`{}`", f.wire_name))
+        .filter(|(_, view_field)| matches!(view_field.wrapper, Wrapper::Option | Wrapper::OptionNullable))
         .collect();
-    if names.is_empty() {
-        return None;
+    let listed = |names: Vec<String>| names.join(", ");
+    let defaults = listed(
+        optional
+            .iter()
+            .filter(|(_, view_field)| !view_field.form_default.is_empty())
+            .map(|(f, _)| format!("`{}`", f.wire_name))
+            .collect(),
+    );
+    let booleans = listed(
+        optional
+            .iter()
+            .filter(|(f, view_field)| view_field.form_default.is_empty() && f.ty == TypeRef::Scalar(Scalar::Bool))
+            .map(|(f, _)| format!("`{}`", f.wire_name))
+            .collect(),
+    );
+    let mut note = String::new();
+    if !defaults.is_empty() {
+        note.push_str(&format!(
+            " A field left unset that declares a default ({defaults}) is sent with it, so the server reads what \
+             it applies to a JSON body without the field."
+        ));
     }
-    let json = op.body.as_ref().and_then(|b| b.variants.iter().find(|v| v.encoding == Encoding::Json));
-    let alternative = match json {
-        Some(v) => format!(", or send JSON (`{}`)", v.method_name.trim_start_matches("r#")),
-        None => String::new(),
-    };
-    Some(format!(
-        " A boolean left unset ({}) is not sent, and servers that read forms as HTML does (Django REST \
-         framework among them) take a missing boolean as `false`, not as its default: set the ones you mean{alternative}.",
-        names.join(", ")
-    ))
+    if !booleans.is_empty() {
+        let json = op.body.as_ref().and_then(|b| b.variants.iter().find(|v| v.encoding == Encoding::Json));
+        let alternative = match json {
+            Some(v) => format!(", or send JSON (`{}`)", v.method_name.trim_start_matches("r#")),
+            None => String::new(),
+        };
+        note.push_str(&format!(
+            " A boolean left unset ({booleans}) is not sent, and servers that read forms as HTML does (Django REST \
+             framework among them) take a missing boolean as `false`, not as its default: set the ones you mean{alternative}."
+        ));
+    }
+    (!note.is_empty()).then_some(note)
 }
 
 /// A `no_run` doctest calling the method (or, for a stream method, `stream` in its place), with

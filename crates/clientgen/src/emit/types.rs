@@ -467,6 +467,7 @@ impl<'a> FieldShape<'a> {
         let name = &self.ident;
         let ty = self.full_type();
         let doc = doc_or(f.doc.as_deref(), &format!("The `{}` field.", f.wire_name));
+        let default = self.default_doc().map(|line| quote! { #[doc = ""] #line });
         let wire = &f.wire_name;
         let bare = f.rust_name.strip_prefix("r#").unwrap_or(&f.rust_name);
         let rename = (bare != wire).then(|| quote! { rename = #wire, });
@@ -479,7 +480,13 @@ impl<'a> FieldShape<'a> {
             }
         };
         let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
-        quote! { #doc #deprecated #serde pub #name: #ty, }
+        quote! { #doc #default #deprecated #serde pub #name: #ty, }
+    }
+
+    /// `Default: `true`.`, when the field declares a default.
+    fn default_doc(&self) -> Option<TokenStream> {
+        let default = self.field.default.as_ref()?;
+        Some(doc_attrs(&format!("Default: {}.", code(&default.json()))))
     }
 
     /// Setter methods for an optional field: `name(value)`, plus `name_null()` when it may be
@@ -500,16 +507,20 @@ impl<'a> FieldShape<'a> {
             value
         };
         let set_doc = format!(" Sets `{wire}`.");
+        let set_doc = match self.default_doc() {
+            Some(default) => quote! { #[doc = #set_doc] #[doc = ""] #default },
+            None => quote! { #[doc = #set_doc] },
+        };
         let set = match self.wrapper {
             Wrapper::OptionNullable => quote! {
-                #[doc = #set_doc]
+                #set_doc
                 pub fn #setter(mut self, value: #param) -> Self {
                     self.#field = Some(Nullable::Value(#value));
                     self
                 }
             },
             _ => quote! {
-                #[doc = #set_doc]
+                #set_doc
                 pub fn #setter(mut self, value: #param) -> Self {
                     self.#field = Some(#value);
                     self
@@ -604,7 +615,9 @@ fn form_body(shapes: &[FieldShape<'_>], multipart: bool) -> TokenStream {
             let f = shape.field;
             let field = &shape.ident;
             let wire = &f.wire_name;
-            let (push, empty) = if multipart {
+            // The texts sent while it is unset: its default's, or none.
+            let texts = &shape.view_field.form_default;
+            let (push, empty, unset) = if multipart {
                 let push = match &f.ty {
                     TypeRef::Scalar(Scalar::Bytes) => quote! { parts.push(crate::http::Part::file(#wire, value)); },
                     TypeRef::List(item) if **item == TypeRef::Scalar(Scalar::Bytes) => quote! {
@@ -614,18 +627,28 @@ fn form_body(shapes: &[FieldShape<'_>], multipart: bool) -> TokenStream {
                     },
                     _ => quote! { crate::http::Part::values(#wire, value, &mut parts); },
                 };
-                (push, quote! { parts.push(crate::http::Part::text(#wire, String::new())) })
+                let unset = quote! { #(parts.push(crate::http::Part::text(#wire, #texts.to_owned()));)* };
+                (push, quote! { parts.push(crate::http::Part::text(#wire, String::new())) }, unset)
             } else {
                 let push = quote! {
                     for text in crate::http::field_texts(value) {
                         pairs.push((#wire, text));
                     }
                 };
-                (push, quote! { pairs.push((#wire, String::new())) })
+                let unset = quote! { #(pairs.push((#wire, #texts.to_owned()));)* };
+                (push, quote! { pairs.push((#wire, String::new())) }, unset)
             };
             match shape.wrapper {
                 Wrapper::Plain => quote! { { let value = &self.#field; #push } },
-                Wrapper::Option => quote! { if let Some(value) = &self.#field { #push } },
+                Wrapper::Option if texts.is_empty() => quote! { if let Some(value) = &self.#field { #push } },
+                // Unset, a field with a default goes with it: a server reading forms could
+                // take its absence otherwise (a missing boolean as `false`).
+                Wrapper::Option => quote! {
+                    match &self.#field {
+                        Some(value) => { #push }
+                        None => { #unset }
+                    }
+                },
                 // A null has no form of its own: the field goes empty.
                 Wrapper::OptionAlwaysWritten => quote! {
                     match &self.#field {
@@ -637,7 +660,7 @@ fn form_body(shapes: &[FieldShape<'_>], multipart: bool) -> TokenStream {
                     match &self.#field {
                         Some(Nullable::Value(value)) => { #push }
                         Some(Nullable::Null) => #empty,
-                        None => {}
+                        None => { #unset }
                     }
                 },
             }

@@ -7,6 +7,7 @@
 //! the views need (usage per direction, direction-sensitive types, recursion, validation);
 //! `views` decides, once, every Rust type each schema becomes.
 
+mod defaults;
 mod graph;
 mod operations;
 mod schemas;

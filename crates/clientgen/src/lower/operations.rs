@@ -155,6 +155,7 @@ impl<'a> Lowerer<'a> {
                 response: Presence::Absent,
                 constraints: p.constraints.clone(),
                 deprecated: false,
+                default: p.default.clone(),
             })
             .collect();
         if fields.is_empty() {
@@ -205,6 +206,10 @@ impl<'a> Lowerer<'a> {
         let hint = naming::type_name(&format!("{type_stem} {}", data.name));
         let schema_pointer = join(&pointer, &["schema"]);
         let site = Site { pointer: schema_pointer.clone(), name_hint: &hint };
+        let default = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(schema) => self.default_of(schema, &schema_pointer),
+            openapiv3::ParameterSchemaOrContent::Content(_) => None,
+        };
         let (ty, constraints) = match &data.format {
             openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Reference { reference }) => {
                 (self.resolve_ref(reference, &schema_pointer), Constraints::default())
@@ -228,6 +233,7 @@ impl<'a> Lowerer<'a> {
             doc: data.description.clone(),
             constraints,
             explode,
+            default,
         })
     }
 

@@ -274,6 +274,7 @@ impl<'a> Lowerer<'a> {
                 "property is both readOnly and writeOnly; treated as neither",
             ));
         }
+        let default = self.default_of(property, &site.pointer);
         let presence = if required { Presence::Required } else { Presence::Optional };
         let (request, response) = match (read_only, write_only) {
             (true, false) => (Presence::Absent, presence),
@@ -290,13 +291,14 @@ impl<'a> Lowerer<'a> {
             response,
             constraints,
             deprecated,
+            default,
         }
     }
 
     /// The real alternatives of a `oneOf`/`anyOf` (each with its index), leaving out `null` and
     /// blank-string ones (drf-spectacular's `[XEnum, BlankEnum, NullEnum]`), and whether any
     /// such was left out. `None` when the schema is not a union.
-    fn union_alternatives<'s>(&self, schema: &'s Schema) -> Option<Alternatives<'s>> {
+    pub(super) fn union_alternatives<'s>(&self, schema: &'s Schema) -> Option<Alternatives<'s>> {
         let alternatives = match &schema.schema_kind {
             SchemaKind::OneOf { one_of } => one_of,
             SchemaKind::AnyOf { any_of } => any_of,
@@ -573,9 +575,9 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-struct Alternatives<'s> {
+pub(super) struct Alternatives<'s> {
     /// The real ones, each with its index in the list.
-    real: Vec<(usize, &'s ReferenceOr<Schema>)>,
+    pub(super) real: Vec<(usize, &'s ReferenceOr<Schema>)>,
     /// Whether `null` or blank-string alternatives were left out.
     nullish: bool,
 }
@@ -688,7 +690,7 @@ fn is_ref_wrapper(schema: &Schema) -> bool {
     ref_wrapper_target(schema).is_some()
 }
 
-fn ref_wrapper_target(schema: &Schema) -> Option<&str> {
+pub(super) fn ref_wrapper_target(schema: &Schema) -> Option<&str> {
     match &schema.schema_kind {
         SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
             ReferenceOr::Reference { reference } => Some(reference),

@@ -110,6 +110,9 @@ pub(super) fn decide(
                         multipart_parts: method("multipart_parts", sends_as(Encoding::Multipart)),
                     });
                     view.fields = struct_fields(id, s, side, &recursion, &mut scope);
+                    if sends_as(Encoding::Form) || sends_as(Encoding::Multipart) {
+                        form_defaults(s, &mut view.fields);
+                    }
                     if validates {
                         let mut statics = Scope::new();
                         for field in &mut view.fields {
@@ -170,9 +173,23 @@ fn struct_fields(
             setter,
             null_setter,
             pattern: None,
+            form_default: Vec::new(),
         });
     }
     fields
+}
+
+/// What a form or multipart body sends for each optional field left unset: its default, when
+/// it declares one. A server applies its own default to a field missing from JSON, but one that
+/// reads forms as HTML does (Django REST framework among them) takes a missing boolean as
+/// `false`; sent, the default means the same in every encoding.
+fn form_defaults(s: &Struct, fields: &mut [ViewField]) {
+    for field in fields {
+        let f = &s.fields[field.index];
+        if matches!(field.wrapper, Wrapper::Option | Wrapper::OptionNullable) && !f.ty.is_file_part() {
+            field.form_default = f.default.as_ref().map(Literal::form_texts).unwrap_or_default();
+        }
+    }
 }
 
 /// The types whose request view derives `Deserialize` whatever the crate's features, because

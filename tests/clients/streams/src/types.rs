@@ -17,6 +17,8 @@ pub struct CreateChatCompletionRequest {
     /// The `messages` field.
     pub messages: Vec<CreateChatCompletionRequestMessagesItem>,
     /// The `stream` field.
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<Nullable<bool>>,
 }
@@ -35,6 +37,8 @@ impl CreateChatCompletionRequest {
     }
 
     /// Sets `stream`.
+    ///
+    /// Default: `false`.
     pub fn stream(mut self, value: bool) -> Self {
         self.stream = Some(Nullable::Value(value));
         self
