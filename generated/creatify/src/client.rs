@@ -12,7 +12,7 @@ use crate::types;
 const BASE_URL_VAR: &str = "CREATIFY_BASE_URL";
 
 /// The `User-Agent` header sent with every request.
-const USER_AGENT: &str = "creatify-rust/0.1.0";
+const USER_AGENT: &str = "creatify-rust/0.2.0";
 
 /// A client for the creatify.ai API.
 ///

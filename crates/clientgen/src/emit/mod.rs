@@ -16,6 +16,7 @@ mod rust;
 mod security;
 mod types;
 mod validate;
+mod webhooks;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -67,6 +68,8 @@ pub enum FileKind {
     Blocking,
     /// `src/types.rs`.
     Types,
+    /// `src/webhooks.rs`, when the API sends webhooks or callbacks.
+    Webhooks,
     /// A file of the runtime (`src/http.rs`, `src/error.rs`, …), with the parts the API needs.
     Runtime(&'static str),
 }
@@ -76,11 +79,15 @@ pub fn file_kinds(features: &Features) -> Vec<FileKind> {
     use FileKind::*;
     let parts = features.parts();
     let mut kinds = vec![Manifest, Readme, Lib, Client, Blocking, Types];
+    if features.webhooks {
+        kinds.push(Webhooks);
+    }
     for file in &runtime::FILES {
         let wanted = match file.path {
             "src/validate.rs" => parts.validation,
             "src/support.rs" => parts.support(),
             "src/stream.rs" => parts.byte_stream,
+            "src/webhook.rs" => parts.webhooks,
             _ => true,
         };
         if wanted {
@@ -107,6 +114,7 @@ pub fn emit_file(api: &Api, config: &Config, features: &Features, kind: FileKind
             EmittedFile::Rust { path: "src/blocking.rs", tokens: blocking::blocking_rs(api, &methods) }
         }
         FileKind::Types => EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api, features) },
+        FileKind::Webhooks => EmittedFile::Rust { path: "src/webhooks.rs", tokens: webhooks::webhooks_rs(api, config) },
         FileKind::Runtime(path) => EmittedFile::Source { path, text: features.parts().file(path) },
     }
 }
@@ -223,6 +231,8 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
     let support = features.parts().support().then(|| quote! { #[rustfmt::skip] mod support; });
     let streams = features.streams;
     let stream = streams.any().then(|| quote! { #[rustfmt::skip] mod stream; });
+    let webhooks =
+        features.webhooks.then(|| quote! { #[rustfmt::skip] mod webhook; #[rustfmt::skip] pub mod webhooks; });
     let (error_exports, stream_exports) = if streams.events() {
         (quote! { pub use error::{Error, EventFailure}; }, quote! { pub use stream::{ByteStream, Event, EventStream}; })
     } else if streams.any() {
@@ -264,6 +274,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         #[rustfmt::skip]
         pub mod types;
         #validate
+        #webhooks
 
         pub use client::{Client, ClientBuilder};
         #error_exports
