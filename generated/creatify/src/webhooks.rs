@@ -22,7 +22,7 @@ pub use reqwest::header::HeaderMap;
 /// # Example
 ///
 /// ```no_run
-/// use creatify::webhooks::{self, HeaderMap, WebhookError};
+/// use ::creatify::webhooks::{self, HeaderMap, WebhookError};
 ///
 /// // Call it from the handler of the URL the API sends the request to.
 /// fn handle(headers: &HeaderMap, body: &[u8]) -> Result<(), WebhookError> {

@@ -302,7 +302,7 @@ fn webhooks_section(out: &mut String, api: &Api, krate: &str) {
             if first.signature.is_some() { (", secret: &webhooks::Secret", ", secret") } else { ("", "") };
         let _ = writeln!(
             out,
-            "```rust\nuse {krate}::webhooks::{{self, HeaderMap, WebhookError}};\n\n\
+            "```rust\nuse ::{krate}::webhooks::{{self, HeaderMap, WebhookError}};\n\n\
              fn handle(headers: &HeaderMap, body: &[u8]{secret_param}) -> Result<(), WebhookError> {{\n    \
              let payload = webhooks::{}(headers, body{secret_arg})?;\n    println!(\"received {{payload:?}}\");\n    \
              Ok(())\n}}\n```\n",

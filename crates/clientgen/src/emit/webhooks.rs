@@ -86,14 +86,14 @@ fn example(config: &Config, webhook: &Webhook) -> TokenStream {
     let mut lines = vec![String::new(), " # Example".to_owned(), String::new(), " ```no_run".to_owned()];
     match webhook.signature {
         None => {
-            lines.push(format!(" use {krate}::webhooks::{{self, HeaderMap, WebhookError}};"));
+            lines.push(format!(" use ::{krate}::webhooks::{{self, HeaderMap, WebhookError}};"));
             lines.push(String::new());
             lines.push(" // Call it from the handler of the URL the API sends the request to.".to_owned());
             lines.push(" fn handle(headers: &HeaderMap, body: &[u8]) -> Result<(), WebhookError> {".to_owned());
             lines.push(format!("     let payload = webhooks::{function}(headers, body)?;"));
         }
         Some(_) => {
-            lines.push(format!(" use {krate}::webhooks::{{self, HeaderMap, Secret, WebhookError}};"));
+            lines.push(format!(" use ::{krate}::webhooks::{{self, HeaderMap, Secret, WebhookError}};"));
             lines.push(String::new());
             lines.push(" // Call it from the handler of the URL the API sends the request to,".to_owned());
             lines.push(" // with the secret the API gave you (`Secret::new(\"whsec_…\")`).".to_owned());

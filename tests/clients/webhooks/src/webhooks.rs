@@ -18,7 +18,7 @@ pub use reqwest::header::HeaderMap;
 /// # Example
 ///
 /// ```no_run
-/// use webhooks::webhooks::{self, HeaderMap, WebhookError};
+/// use ::webhooks::webhooks::{self, HeaderMap, WebhookError};
 ///
 /// // Call it from the handler of the URL the API sends the request to.
 /// fn handle(headers: &HeaderMap, body: &[u8]) -> Result<(), WebhookError> {
@@ -43,7 +43,7 @@ pub fn new_pet(
 /// # Example
 ///
 /// ```no_run
-/// use webhooks::webhooks::{self, HeaderMap, Secret, WebhookError};
+/// use ::webhooks::webhooks::{self, HeaderMap, Secret, WebhookError};
 ///
 /// // Call it from the handler of the URL the API sends the request to,
 /// // with the secret the API gave you (`Secret::new("whsec_…")`).
@@ -67,7 +67,7 @@ pub fn pet_adopted(
 /// # Example
 ///
 /// ```no_run
-/// use webhooks::webhooks::{self, HeaderMap, WebhookError};
+/// use ::webhooks::webhooks::{self, HeaderMap, WebhookError};
 ///
 /// // Call it from the handler of the URL the API sends the request to.
 /// fn handle(headers: &HeaderMap, body: &[u8]) -> Result<(), WebhookError> {
@@ -90,7 +90,7 @@ pub fn archived(
 /// # Example
 ///
 /// ```no_run
-/// use webhooks::webhooks::{self, HeaderMap, WebhookError};
+/// use ::webhooks::webhooks::{self, HeaderMap, WebhookError};
 ///
 /// // Call it from the handler of the URL the API sends the request to.
 /// fn handle(headers: &HeaderMap, body: &[u8]) -> Result<(), WebhookError> {
@@ -111,7 +111,7 @@ pub fn jobs_create_on_status(
 /// # Example
 ///
 /// ```no_run
-/// use webhooks::webhooks::{self, HeaderMap, WebhookError};
+/// use ::webhooks::webhooks::{self, HeaderMap, WebhookError};
 ///
 /// // Call it from the handler of the URL the API sends the request to.
 /// fn handle(headers: &HeaderMap, body: &[u8]) -> Result<(), WebhookError> {
