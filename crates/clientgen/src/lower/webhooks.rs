@@ -172,3 +172,60 @@ fn read_entries(list: &Value) -> Vec<Entry> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Signature;
+    use crate::{Input, Source};
+
+    const HEAD: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n";
+
+    fn webhook(name: &str, extra: &str) -> String {
+        format!(
+            "  {name}:\n    post:\n{extra}      requestBody:\n        content:\n          application/json:\n            \
+             schema: {{type: object, properties: {{id: {{type: string}}}}}}\n      responses:\n        '200': {{description: ok}}\n"
+        )
+    }
+
+    #[test]
+    fn a_signature_at_the_root_signs_every_webhook_and_an_operation_s_own_wins() {
+        let spec = format!(
+            "{HEAD}x-webhook-signature: {{scheme: standard-webhooks}}\nwebhooks:\n{}{}",
+            webhook("a", ""),
+            webhook("b", "      x-webhook-signature: {scheme: standard-webhooks, tolerance: 60}\n"),
+        );
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", &spec))).unwrap();
+        let webhooks = lowered.api.webhooks.unwrap();
+        let signatures: Vec<_> = webhooks.items.iter().map(|w| (w.function.as_str(), w.signature.clone())).collect();
+        assert_eq!(
+            signatures,
+            [
+                ("a", Some(Signature::StandardWebhooks { tolerance_secs: 300 })),
+                ("b", Some(Signature::StandardWebhooks { tolerance_secs: 60 })),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_signature_scheme_is_an_error() {
+        let spec = format!(
+            "{HEAD}webhooks:\n{}",
+            webhook("a", "      x-webhook-signature: {scheme: github, tolerance: 60}\n")
+        );
+        let error = crate::lower(&Input::spec(Source::new("x.yaml", &spec))).err().unwrap();
+        let problems: Vec<String> = error.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("#/webhooks/a/post/x-webhook-signature: unknown signature scheme"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn webhooks_with_the_same_name_get_numbered_functions() {
+        let spec = format!("{HEAD}webhooks:\n{}{}", webhook("new pet", ""), webhook("new_pet", ""));
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", &spec))).unwrap();
+        let functions: Vec<String> = lowered.api.webhooks.unwrap().items.into_iter().map(|w| w.function).collect();
+        assert_eq!(functions, ["new_pet", "new_pet2"]);
+    }
+}
