@@ -102,6 +102,11 @@ pub const SHADOWING_SPEC: Source<'static> =
 pub const STREAMS_SPEC: Source<'static> =
     Source { name: "31-streams.yaml", text: include_str!("../../tests/fixtures/rules/31-streams.yaml") };
 
+/// The webhooks fixture spec: 3.1 webhooks and callbacks, one signed, whose client the tests
+/// drive with requests a loopback server receives.
+pub const WEBHOOKS_SPEC: Source<'static> =
+    Source { name: "33-webhooks.yaml", text: include_str!("../../tests/fixtures/rules/33-webhooks.yaml") };
+
 /// A generated crate committed to the repository, and how to make it.
 pub struct CommittedCrate {
     /// Where it lives, relative to the project root.
@@ -110,14 +115,20 @@ pub struct CommittedCrate {
     pub generate: fn() -> Result<Output, String>,
 }
 
-/// Every committed generated crate: the Creatify client, and the clients the HTTP, shadowing
-/// and streams tests drive.
+/// Every committed generated crate: the Creatify client, and the clients the HTTP, shadowing,
+/// streams and webhooks tests drive.
 pub const COMMITTED: &[CommittedCrate] = &[
     CommittedCrate { dir: "generated/creatify", generate: generate_creatify },
     CommittedCrate { dir: "tests/clients/http_fixture", generate: generate_http_fixture },
     CommittedCrate { dir: "tests/clients/shadowing", generate: generate_shadowing },
     CommittedCrate { dir: "tests/clients/streams", generate: generate_streams },
+    CommittedCrate { dir: "tests/clients/webhooks", generate: generate_webhooks },
 ];
+
+/// Generates the webhooks fixture's client in memory.
+pub fn generate_webhooks() -> Result<Output, String> {
+    clientgen::generate(&Input::spec(WEBHOOKS_SPEC), &Config::new("webhooks")).map_err(|e| e.to_string())
+}
 
 /// Generates the streams fixture's client in memory.
 pub fn generate_streams() -> Result<Output, String> {

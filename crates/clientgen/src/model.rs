@@ -28,6 +28,10 @@ pub struct Api {
     /// schema for an error status (`4XX`, `5XX`, one of them, or `default` beside a success).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_body: Option<ErrorBody>,
+    /// The requests the API sends (3.1 `webhooks`, 3.0 `callbacks`), when it declares any:
+    /// the crate's `webhooks` module decodes them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhooks: Option<Webhooks>,
 }
 
 /// The error bodies an API declares, as one type (`types::ErrorBody`, the name the runtime's
@@ -847,4 +851,80 @@ pub enum SecurityKind {
     Bearer,
     /// `Authorization: Basic …`.
     Basic,
+}
+
+/// The requests an API sends to its users (webhooks and callbacks), each decoded by a
+/// function of the generated `webhooks` module.
+#[derive(Debug, Clone, Serialize)]
+pub struct Webhooks {
+    /// The arguments every decode function takes (each function is a scope of its own).
+    pub args: WebhookArgs,
+    /// One decode function per webhook or callback with a JSON body, in spec order: webhooks
+    /// first, then callbacks by path and operation.
+    pub items: Vec<Webhook>,
+}
+
+impl Webhooks {
+    /// Whether some webhook declares a signature, so the crate verifies them.
+    pub fn signed(&self) -> bool {
+        self.items.iter().any(|w| w.signature.is_some())
+    }
+}
+
+/// The names of a decode function's arguments, claimed in its scope (`naming::webhook_args`).
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhookArgs {
+    /// The request's headers.
+    pub headers: String,
+    /// The request's body, as received.
+    pub body: String,
+    /// The shared secret a signature is checked with (signed webhooks only).
+    pub secret: String,
+}
+
+/// One webhook or callback: a request the API sends, and the function that decodes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Webhook {
+    /// Its name in the spec: the key under `webhooks`, or the callback's name.
+    pub name: String,
+    /// For a callback, the id of the operation that declares it and its URL's runtime
+    /// expression (`{$request.body#/webhook_url}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callback: Option<CallbackOf>,
+    /// The HTTP method the API sends it with.
+    pub http_method: String,
+    /// The operation's summary.
+    pub summary: Option<String>,
+    /// The operation's description, or the body's.
+    pub description: Option<String>,
+    /// The JSON media type of its body.
+    pub media_type: String,
+    /// The payload's type; its response view is the one decoded.
+    pub payload: TypeRef,
+    /// The decode function's name, claimed in the `webhooks` module's scope.
+    pub function: String,
+    /// The signature checked before the body is decoded, when the spec declares one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+}
+
+/// Where a callback is declared.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallbackOf {
+    /// The operation's id (`operationId`, or `method path`).
+    pub operation: String,
+    /// The runtime expression of the URL the callback is sent to.
+    pub expression: String,
+}
+
+/// A signature scheme a webhook declares (the `x-webhook-signature` extension).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signature {
+    /// Standard Webhooks: HMAC-SHA256 over `id.timestamp.body` in the `webhook-signature`
+    /// header, the timestamp at most `tolerance_secs` away from the receiver's clock.
+    StandardWebhooks {
+        /// How far the `webhook-timestamp` may be from now, in seconds.
+        tolerance_secs: u64,
+    },
 }

@@ -65,6 +65,19 @@ pub fn method_locals(scope: &mut Scope) -> crate::model::Locals {
     crate::model::Locals { body, params, operation, request, response, cookies, value, item, joined, text, parts }
 }
 
+/// The arguments of every webhook decode function, claimed first in its scope.
+pub const WEBHOOK_ARGS: [&str; 3] = ["headers", "body", "secret"];
+
+/// Claims [`WEBHOOK_ARGS`] in a decode function's `scope`.
+pub fn webhook_args(scope: &mut Scope) -> crate::model::WebhookArgs {
+    let [headers, body, secret] = WEBHOOK_ARGS.map(|name| scope.claim(name));
+    crate::model::WebhookArgs { headers, body, secret }
+}
+
+/// The names the generated `webhooks` module declares itself (its re-exports of the runtime's
+/// error and secret types), claimed before any decode function.
+pub const WEBHOOK_ITEMS: &[&str] = &["WebhookError", "SignatureFailure", "Secret", "SecretError"];
+
 /// The methods of the async and blocking clients that are not operations, the trait methods
 /// their own code calls on `self` (an inherent method would win over `Clone::clone`), and the
 /// blanket conversions every value has by value (`client.into(…)` would find `Into::into`

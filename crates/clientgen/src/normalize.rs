@@ -9,7 +9,8 @@
 //! written.
 //!
 //! Outside schemas, what openapiv3 cannot read but OpenAPI allows, or what is sloppy but
-//! clear, is brought into shape the same way: callbacks (possibly `$ref`s) are dropped, path
+//! clear, is brought into shape the same way: 3.1 `webhooks` and operations' `callbacks`
+//! (possibly `$ref`s) move to one list under the root extension [`WEBHOOKS`], path
 //! item `$ref`s are copied, numbers where text belongs become text, missing server variable
 //! defaults and response descriptions are filled in, and a `$ref` to a component of another
 //! kind that fits where it is used (a response naming a request body) is read as that kind, and
@@ -56,9 +57,13 @@ fn rewrite(doc: &mut Value) -> Findings {
     if !root.contains_key("paths") {
         root.insert("paths".to_owned(), Value::Object(Map::new()));
     }
-    // Webhooks describe requests the API sends, not calls a client makes.
-    root.remove("webhooks");
-    drop_callbacks(doc, &mut findings);
+    // Webhooks and callbacks describe requests the API sends, not calls a client makes: they
+    // move out of the places openapiv3 reads into one list lowering reads on its own.
+    let received = collect_webhooks(doc);
+    drop_callbacks(doc);
+    if let (Some(root), false) = (doc.as_object_mut(), received.is_empty()) {
+        root.insert(WEBHOOKS.to_owned(), Value::Array(received));
+    }
     inline_deep_refs(doc, &mut findings);
     // 3.1 makes `responses` optional; openapiv3 requires it.
     if let Some(Value::Object(paths)) = doc.get_mut("paths") {
@@ -87,35 +92,82 @@ fn operations_mut(item: &mut Map<String, Value>) -> impl Iterator<Item = (&Strin
     })
 }
 
-/// Callbacks describe requests the API sends, not calls a client makes, and openapiv3 has no
-/// place for one given as a `$ref` (valid OpenAPI): they are dropped, each operation's with a
-/// note (in `paths` and in 3.1's `components/pathItems`). `components/callbacks` are dropped
-/// silently, like webhooks. This runs before references are followed, so that nothing inside
-/// a callback is read.
-fn drop_callbacks(doc: &mut Value, findings: &mut Findings) {
+/// The root extension normalizing moves webhooks and callbacks to: a list of entries, each
+/// with `name` (the webhook's key, or the callback's), `pointer` (where it was written),
+/// `item` (its path item, whose `$ref` is copied like any other), and for a callback
+/// `operation` (the id of the operation declaring it: its `operationId`, or `method path`) and
+/// `expression` (the runtime expression of its URL).
+pub const WEBHOOKS: &str = "x-clientgen-webhooks";
+
+/// The webhooks (3.1) and the operations' callbacks (3.0), as entries of [`WEBHOOKS`], in
+/// spec order: webhooks first, then callbacks by path and operation. A callback given as a
+/// `$ref` to `#/components/callbacks` is read from there; so is a path item's `$ref` to
+/// `#/components/pathItems` whose operations declare callbacks.
+fn collect_webhooks(doc: &Value) -> Vec<Value> {
+    let mut out = Vec::new();
+    let entry = |name: &str, pointer: String, item: &Value| {
+        let mut entry = Map::new();
+        entry.insert("name".to_owned(), Value::String(name.to_owned()));
+        entry.insert("pointer".to_owned(), Value::String(pointer));
+        entry.insert("item".to_owned(), item.clone());
+        entry
+    };
+    if let Some(Value::Object(webhooks)) = doc.get("webhooks") {
+        for (name, item) in webhooks {
+            out.push(Value::Object(entry(name, format!("#/webhooks/{}", escape_segment(name)), item)));
+        }
+    }
+    let component = |reference: &Value, section: &str| -> Option<&Value> {
+        let name = reference.as_str()?.strip_prefix("#/components/")?.strip_prefix(section)?.strip_prefix('/')?;
+        doc.get("components")?.get(section)?.get(unescape_segment(name))
+    };
+    let Some(Value::Object(paths)) = doc.get("paths") else { return out };
+    for (path, item) in paths {
+        let item = item.get("$ref").and_then(|r| component(r, "pathItems")).unwrap_or(item);
+        let Value::Object(item) = item else { continue };
+        for (method, operation) in item.iter().filter(|(method, _)| is_method(method)) {
+            let Some(Value::Object(callbacks)) = operation.get("callbacks") else { continue };
+            let id = match operation.get("operationId").and_then(Value::as_str) {
+                Some(id) => id.to_owned(),
+                None => format!("{method} {path}"),
+            };
+            let at = format!("#/paths/{}/{}/callbacks", escape_segment(path), escape_segment(method));
+            for (name, callback) in callbacks {
+                let callback = callback.get("$ref").and_then(|r| component(r, "callbacks")).unwrap_or(callback);
+                let Value::Object(callback) = callback else { continue };
+                for (expression, item) in callback.iter().filter(|(key, _)| !key.starts_with("x-")) {
+                    let pointer = format!("{at}/{}/{}", escape_segment(name), escape_segment(expression));
+                    let mut entry = entry(name, pointer, item);
+                    entry.insert("operation".to_owned(), Value::String(id.clone()));
+                    entry.insert("expression".to_owned(), Value::String(expression.clone()));
+                    out.push(Value::Object(entry));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// openapiv3 has no place for a callback given as a `$ref` (valid OpenAPI) nor for
+/// `webhooks`: once [`collect_webhooks`] has read them, they are removed (from `paths`, 3.1's
+/// `components/pathItems` and `components/callbacks`).
+fn drop_callbacks(doc: &mut Value) {
     let Some(root) = doc.as_object_mut() else { return };
-    let mut path_items: Vec<(String, &mut Value)> = Vec::new();
+    root.remove("webhooks");
     for (key, value) in root.iter_mut() {
         let Value::Object(section) = value else { continue };
-        let (prefix, items) = match key.as_str() {
-            "paths" => ("#/paths", Some(section)),
+        let items = match key.as_str() {
+            "paths" => Some(section),
             "components" => {
                 section.remove("callbacks");
-                ("#/components/pathItems", section.get_mut("pathItems").and_then(Value::as_object_mut))
+                section.get_mut("pathItems").and_then(Value::as_object_mut)
             }
             _ => continue,
         };
-        let items = items.into_iter().flat_map(|items| items.iter_mut());
-        path_items.extend(items.map(|(name, item)| (format!("{prefix}/{}", escape_segment(name)), item)));
-    }
-    // Notes in a fixed order, whatever the document's: component path items, then paths.
-    path_items.sort_by_key(|(pointer, _)| !pointer.starts_with("#/components/"));
-    for (pointer, item) in path_items {
-        let Value::Object(item) = item else { continue };
-        for (method, operation) in operations_mut(item) {
-            if operation.remove("callbacks").is_some() {
-                let at = format!("{pointer}/{}/callbacks", escape_segment(method));
-                findings.warnings.push(Diagnostic::at(at, "callbacks are not generated; ignored"));
+        for item in items.into_iter().flat_map(|items| items.values_mut()) {
+            let Value::Object(item) = item else { continue };
+            for (_, operation) in operations_mut(item) {
+                operation.remove("callbacks");
             }
         }
     }
@@ -867,6 +919,7 @@ mod tests {
         assert_eq!(props["example"]["example"], json!({"type": ["x", "null"]}), "examples are data");
         assert_eq!(doc["paths"], json!({}));
         assert!(doc.get("webhooks").is_none());
+        assert_eq!(doc[WEBHOOKS], json!([{"name": "x", "pointer": "#/webhooks/x", "item": {}}]));
         assert_eq!(
             warnings,
             [

@@ -24,6 +24,8 @@ mod stream;
 mod support;
 #[cfg(feature = "validation")]
 mod validate;
+#[cfg(feature = "webhooks")]
+mod webhook;
 
 pub use error::Error;
 #[cfg(feature = "events")]
@@ -33,6 +35,10 @@ pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOpt
 pub use stream::ByteStream;
 #[cfg(feature = "events")]
 pub use stream::{Event, EventStream};
+#[cfg(feature = "webhooks")]
+pub use webhook::WebhookError;
+#[cfg(feature = "webhook-signatures")]
+pub use webhook::{Secret, SecretError, SignatureFailure};
 
 /// What `types` re-exports in a generated crate.
 pub mod types {

@@ -49,6 +49,10 @@ mod support;
 pub mod types;
 #[rustfmt::skip]
 mod validate;
+#[rustfmt::skip]
+mod webhook;
+#[rustfmt::skip]
+pub mod webhooks;
 
 pub use client::{Client, ClientBuilder};
 pub use error::Error;

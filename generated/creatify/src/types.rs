@@ -1217,3 +1217,42 @@ impl<'de> serde::Deserialize<'de> for CaptionStyle {
         Ok(text.parse().unwrap_or_else(|never: std::convert::Infallible| match never {}))
     }
 }
+
+/// The `LipsyncFinishedPayload` schema.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LipsyncFinishedPayload {
+    /// The lipsync request's id, as the preview call returned it.
+    pub id: uuid::Uuid,
+    /// Status of the lipsync request.
+    pub status: String,
+    /// The reason for failure, if the lipsync request failed.
+    #[serde(default)]
+    pub failed_reason: Option<String>,
+    /// The output video's URL, once it is rendered.
+    #[serde(default)]
+    pub output: Option<String>,
+}
+
+impl LipsyncFinishedPayload {
+    /// Creates a value from its required fields; the optional ones start unset.
+    pub fn new(id: uuid::Uuid, status: impl Into<String>) -> Self {
+        Self {
+            id,
+            status: status.into(),
+            failed_reason: None,
+            output: None,
+        }
+    }
+
+    /// Sets `failed_reason`.
+    pub fn failed_reason(mut self, value: impl Into<String>) -> Self {
+        self.failed_reason = Some(value.into());
+        self
+    }
+
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<String>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+}

@@ -44,6 +44,10 @@ pub struct Features {
     pub error_body: bool,
     /// The client is modules of another crate (`Config::embed_in`): no manifest or README.
     pub embedded: bool,
+    /// The API sends webhooks or callbacks: the crate has a `webhooks` module.
+    pub webhooks: bool,
+    /// Some webhook is signed: the crate verifies Standard Webhooks signatures.
+    pub webhook_signatures: bool,
 }
 
 impl Features {
@@ -59,6 +63,8 @@ impl Features {
             drf_errors: drf_errors(api) || config.drf_errors,
             error_body: api.error_body.is_some(),
             embedded: config.embed_in.is_some(),
+            webhooks: api.webhooks.is_some(),
+            webhook_signatures: api.webhooks.as_ref().is_some_and(Webhooks::signed),
             ..Features::default()
         };
         for def in api.types.values() {
@@ -88,6 +94,9 @@ impl Features {
             for ty in op.parameters.iter().map(|p| &p.ty).chain(bodies).chain(responses) {
                 features.scan(ty);
             }
+        }
+        for webhook in api.webhooks.iter().flat_map(|w| &w.items) {
+            features.scan(&webhook.payload);
         }
         features
     }
@@ -124,6 +133,8 @@ impl Features {
             events: self.streams.events(),
             events_json: self.streams.events_json,
             events_text: self.streams.events_text,
+            webhooks: self.webhooks,
+            webhook_signatures: self.webhook_signatures,
         }
     }
 

@@ -55,6 +55,10 @@ const FUTURES_CORE: &str = r#""0.3.30""#;
 const HTTP_BODY: &str = r#""1.0.1""#;
 const TOKIO_FS: &str = r#"{ version = "1.40", default-features = false, features = ["fs", "time"] }"#;
 const EVENTSOURCE_STREAM: &str = r#""0.2.3""#;
+// Webhook signatures: HMAC-SHA256 (RustCrypto) and the base64 of secrets and signatures.
+const BASE64: &str = r#""0.22.1""#;
+const HMAC: &str = r#""0.12.1""#;
+const SHA2: &str = r#""0.10.9""#;
 
 /// The generated crate's Cargo.toml (without the header line).
 pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
@@ -116,6 +120,9 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     }
     if features.streams.events() {
         deps.push(("eventsource-stream", EVENTSOURCE_STREAM));
+    }
+    if features.webhook_signatures {
+        deps.extend([("base64", BASE64), ("hmac", HMAC), ("sha2", SHA2)]);
     }
     deps.sort_by_key(|(name, _)| *name);
     for (name, spec) in deps {
@@ -187,6 +194,7 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
 
     uploads_section(&mut out, &krate, features);
     streams_section(&mut out, api);
+    webhooks_section(&mut out, api, &krate);
     errors_section(&mut out, api, &krate, features);
     configuration_section(&mut out, api, config);
     hooks_section(&mut out, &krate);
@@ -261,6 +269,58 @@ fn uploads_section(out: &mut String, krate: &str, features: &Features) {
 }
 
 /// The README's section on stream methods, when the API has some.
+/// The README's section on the requests the API sends (webhooks and callbacks), when it
+/// declares any: a table of the decode functions and a handler.
+fn webhooks_section(out: &mut String, api: &Api, krate: &str) {
+    let Some(webhooks) = &api.webhooks else { return };
+    let _ = writeln!(out, "## Webhooks\n");
+    let _ = writeln!(
+        out,
+        "The API sends requests of its own to URLs you give it. The `webhooks` module has a function for each, \
+         which takes the headers and body your server received and returns the payload, or a `WebhookError` \
+         naming the field that did not fit (`.output`) or, for a signed request, why its signature was refused. \
+         Use them in the handler of any server framework: they need only the request's `HeaderMap` and its body \
+         as bytes.\n"
+    );
+    let _ = writeln!(out, "| Function | Receives | Payload | Signed |\n|---|---|---|---|");
+    for w in &webhooks.items {
+        let receives = match &w.callback {
+            None => format!("the `{}` webhook", w.name),
+            Some(of) => format!("the `{}` callback of `{}`", w.name, of.operation),
+        };
+        let payload = super::rust::rust_type(api, &w.payload, Direction::Response, &quote::quote! {})
+            .owned
+            .to_string()
+            .replace(' ', "");
+        let signed = if w.signature.is_some() { "Standard Webhooks" } else { "no" };
+        let _ =
+            writeln!(out, "| `webhooks::{}` | {receives} (`{}`) | `{payload}` | {signed} |", w.function, w.http_method);
+    }
+    let _ = writeln!(out);
+    if let Some(first) = webhooks.items.first() {
+        let (secret_param, secret_arg) =
+            if first.signature.is_some() { (", secret: &webhooks::Secret", ", secret") } else { ("", "") };
+        let _ = writeln!(
+            out,
+            "```rust\nuse ::{krate}::webhooks::{{self, HeaderMap, WebhookError}};\n\n\
+             fn handle(headers: &HeaderMap, body: &[u8]{secret_param}) -> Result<(), WebhookError> {{\n    \
+             let payload = webhooks::{}(headers, body{secret_arg})?;\n    println!(\"received {{payload:?}}\");\n    \
+             Ok(())\n}}\n```\n",
+            first.function
+        );
+    }
+    if webhooks.signed() {
+        let _ = writeln!(
+            out,
+            "A signed request is checked before its body is read, as [Standard Webhooks](https://www.standardwebhooks.com/) \
+             specifies: the HMAC-SHA256 of `webhook-id`, `webhook-timestamp` and the body, under the secret the API \
+             gave you (`webhooks::Secret::new(\"whsec_…\")`), must match one of the `v1,` signatures of \
+             `webhook-signature`, compared in constant time, and the timestamp must be recent. Pass the body exactly as \
+             received: a body parsed and written again no longer matches.\n"
+        );
+    }
+}
+
 fn streams_section(out: &mut String, api: &Api) {
     let methods: Vec<&StreamMethod> = api.operations.iter().flat_map(|op| &op.streams).collect();
     if methods.is_empty() {

@@ -16,6 +16,7 @@ mod rust;
 mod security;
 mod types;
 mod validate;
+mod webhooks;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -67,6 +68,8 @@ pub enum FileKind {
     Blocking,
     /// `src/types.rs`.
     Types,
+    /// `src/webhooks.rs`, when the API sends webhooks or callbacks.
+    Webhooks,
     /// A file of the runtime (`src/http.rs`, `src/error.rs`, …), with the parts the API needs.
     Runtime(&'static str),
 }
@@ -81,11 +84,15 @@ pub fn file_kinds(features: &Features) -> Vec<FileKind> {
     } else {
         vec![Manifest, Readme, Lib, Client, Blocking, Types]
     };
+    if features.webhooks {
+        kinds.push(Webhooks);
+    }
     for file in &runtime::FILES {
         let wanted = match file.path {
             "src/validate.rs" => parts.validation,
             "src/support.rs" => parts.support(),
             "src/stream.rs" => parts.byte_stream,
+            "src/webhook.rs" => parts.webhooks,
             _ => true,
         };
         if wanted {
@@ -112,6 +119,7 @@ pub fn emit_file(api: &Api, config: &Config, features: &Features, kind: FileKind
             EmittedFile::Rust { path: "src/blocking.rs", tokens: blocking::blocking_rs(api, &methods) }
         }
         FileKind::Types => EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api, features) },
+        FileKind::Webhooks => EmittedFile::Rust { path: "src/webhooks.rs", tokens: webhooks::webhooks_rs(api, config) },
         FileKind::Runtime(path) => EmittedFile::Source { path, text: features.parts().file(path) },
     }
 }
@@ -241,6 +249,8 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         ("support", false, false, parts.support()),
         ("types", true, false, true),
         ("validate", false, false, features.validation),
+        ("webhook", false, false, features.webhooks),
+        ("webhooks", true, false, features.webhooks),
     ];
     // A spec without operations (webhooks or schemas only) still gets the whole client, whose
     // runtime then has no caller.

@@ -20,7 +20,7 @@ pub struct RuntimeFile {
 }
 
 /// The runtime files a generated crate may have.
-pub const FILES: [RuntimeFile; 7] = [
+pub const FILES: [RuntimeFile; 8] = [
     RuntimeFile { path: "src/http.rs", text: include_str!("../../../runtime/src/http.rs") },
     RuntimeFile { path: "src/error.rs", text: include_str!("../../../runtime/src/error.rs") },
     RuntimeFile { path: "src/decode.rs", text: include_str!("../../../runtime/src/decode.rs") },
@@ -28,6 +28,7 @@ pub const FILES: [RuntimeFile; 7] = [
     RuntimeFile { path: "src/stream.rs", text: include_str!("../../../runtime/src/stream.rs") },
     RuntimeFile { path: "src/support.rs", text: include_str!("../../../runtime/src/support.rs") },
     RuntimeFile { path: "src/validate.rs", text: include_str!("../../../runtime/src/validate.rs") },
+    RuntimeFile { path: "src/webhook.rs", text: include_str!("../../../runtime/src/webhook.rs") },
 ];
 
 /// The runtime crate's `lib.rs` (never copied: generated crates have their own).
@@ -104,11 +105,15 @@ pub struct Parts {
     pub events_json: bool,
     /// Events whose data is text.
     pub events_text: bool,
+    /// Received webhooks and callbacks decoded (`webhook.rs`).
+    pub webhooks: bool,
+    /// Their Standard Webhooks signatures verified.
+    pub webhook_signatures: bool,
 }
 
 impl Parts {
     /// Each part's feature name in the runtime crate, and whether it is selected.
-    pub fn markers(&self) -> [(&'static str, bool); 28] {
+    pub fn markers(&self) -> [(&'static str, bool); 30] {
         [
             ("json-body", self.json_body),
             ("form", self.form),
@@ -138,6 +143,8 @@ impl Parts {
             ("events", self.events),
             ("events-json", self.events_json),
             ("events-text", self.events_text),
+            ("webhooks", self.webhooks),
+            ("webhook-signatures", self.webhook_signatures),
         ]
     }
 

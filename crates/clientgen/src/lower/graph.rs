@@ -245,12 +245,18 @@ impl Usage {
 }
 
 /// The directions each type travels in: every type reachable from a request (parameters,
-/// bodies) or a response, through the properties present in that direction.
-pub(super) fn usage(types: &IndexMap<TypeId, TypeDef>, operations: &[Operation]) -> HashMap<TypeId, Usage> {
+/// bodies) or a response, through the properties present in that direction. What the API sends
+/// to its users (`received`: webhook payloads) is received, like a response.
+pub(super) fn usage(
+    types: &IndexMap<TypeId, TypeDef>,
+    operations: &[Operation],
+    received: &[TypeRef],
+) -> HashMap<TypeId, Usage> {
     let mut usage: HashMap<TypeId, Usage> = HashMap::new();
     let mut stack: Vec<(&TypeRef, Direction)> = Vec::new();
     let params: Vec<TypeRef> = operations.iter().filter_map(|op| op.params_type.clone()).map(TypeRef::Named).collect();
     stack.extend(params.iter().map(|ty| (ty, Direction::Request)));
+    stack.extend(received.iter().map(|ty| (ty, Direction::Response)));
     for op in operations {
         stack.extend(op.parameters.iter().map(|p| (&p.ty, Direction::Request)));
         stack.extend(op.body.iter().flat_map(|b| b.content.values()).map(|ty| (ty, Direction::Request)));

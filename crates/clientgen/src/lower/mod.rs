@@ -12,6 +12,7 @@ mod graph;
 mod operations;
 mod schemas;
 mod views;
+mod webhooks;
 
 use std::collections::HashMap;
 
@@ -56,6 +57,7 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
     cx.claim_component_names();
     cx.lower_components();
     let mut operations = cx.lower_operations();
+    let webhooks = cx.lower_webhooks(&operations);
     let security_schemes = cx.lower_security_schemes();
     cx.check_security(&operations, &security_schemes);
 
@@ -72,7 +74,8 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
         return Lowered { api: None, errors, warnings };
     }
     let error_body = operations::error_bodies(&types, &facts, &mut operations);
-    views::decide(&mut types, &facts, &operations, &mut type_names);
+    let received: Vec<TypeRef> = webhooks.iter().flat_map(|w| &w.items).map(|w| w.payload.clone()).collect();
+    views::decide(&mut types, &facts, &operations, &received, &mut type_names);
     let api = Api {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
@@ -82,6 +85,7 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
         operations,
         security_schemes,
         error_body,
+        webhooks,
     };
     Lowered { api: Some(api), errors, warnings }
 }

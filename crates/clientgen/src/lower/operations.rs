@@ -251,7 +251,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Lowers the schema of each media type; identical inline schemas share one type.
-    fn lower_content(
+    pub(super) fn lower_content(
         &mut self,
         content: &IndexMap<String, openapiv3::MediaType>,
         pointer: &str,

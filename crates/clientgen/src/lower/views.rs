@@ -17,9 +17,10 @@ pub(super) fn decide(
     types: &mut IndexMap<TypeId, TypeDef>,
     facts: &IndexMap<TypeId, Facts>,
     operations: &[Operation],
+    received: &[TypeRef],
     type_names: &mut Scope,
 ) {
-    let usage = graph::usage(types, operations);
+    let usage = graph::usage(types, operations, received);
     let usage_of = |id: &TypeId| usage.get(id).copied().unwrap_or_default();
     // A type is direction-sensitive when a property differs by direction, or when it holds
     // a sensitive type: a shared view cannot name a type that has two.

@@ -33,21 +33,19 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(
 ) -> Result<ApiResponse<T>, Error> {
     match serde_json::from_slice(&response.body) {
         Ok(body) => Ok(response.with_body(body)),
-        Err(error) => {
-            let deserializer = &mut serde_json::Deserializer::from_slice(&response.body);
-            let path = match serde_path_to_error::deserialize::<_, T>(deserializer) {
-                Err(e) => e.path().to_string(),
-                Ok(_) => ".".to_owned(),
-            };
-            Err(decode_error(operation, &response, path, error))
-        }
+        Err(error) => Err(decode_error::<T>(operation, &response, error)),
     }
 }
 
-/// [`Error::Decode`] from what serde reports: a missing field joins the path, and a
-/// body that is not JSON at all says what its content type was.
-fn decode_error(operation: &str, response: &Received, path: String, error: serde_json::Error) -> Error {
-    let not_json = error.is_syntax() || error.is_eof();
+/// Where and why `body` does not decode as `T`, which gave `error`: the path (`.a.b`, `.` for
+/// the whole body) found by decoding again with it tracked, and serde's message without its
+/// position. A missing field joins the path.
+pub(crate) fn locate<T: serde::de::DeserializeOwned>(body: &[u8], error: &serde_json::Error) -> (String, String) {
+    let deserializer = &mut serde_json::Deserializer::from_slice(body);
+    let path = match serde_path_to_error::deserialize::<_, T>(deserializer) {
+        Err(e) => e.path().to_string(),
+        Ok(_) => ".".to_owned(),
+    };
     let mut path = if path == "." { String::new() } else { format!(".{path}") };
     let mut message = strip_position(&error.to_string());
     // serde names a missing field in its message; make it part of the path.
@@ -58,6 +56,18 @@ fn decode_error(operation: &str, response: &Received, path: String, error: serde
     if path.is_empty() {
         path.push('.');
     }
+    (path, message)
+}
+
+/// [`Error::Decode`] from what serde reports, at the place [`locate`] finds; a body that is not
+/// JSON at all says what its content type was.
+fn decode_error<T: serde::de::DeserializeOwned>(
+    operation: &str,
+    response: &Received,
+    error: serde_json::Error,
+) -> Error {
+    let not_json = error.is_syntax() || error.is_eof();
+    let (path, mut message) = locate::<T>(&response.body, &error);
     let content_type = response.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     if let Some(content_type) = content_type.filter(|t| not_json && !t.contains("json")) {
         message = format!("{message} (the response's content type is {content_type}, not JSON)");
