@@ -92,6 +92,13 @@ pub const SHADOWING_SPEC: Source<'static> =
 pub const STREAMS_SPEC: Source<'static> =
     Source { name: "31-streams.yaml", text: include_str!("../../tests/fixtures/rules/31-streams.yaml") };
 
+/// The extra-properties fixture spec: objects that keep the keys beside their properties,
+/// whose client the tests drive against a loopback server.
+pub const EXTRA_PROPERTIES_SPEC: Source<'static> = Source {
+    name: "37-extra-properties.yaml",
+    text: include_str!("../../tests/fixtures/rules/37-extra-properties.yaml"),
+};
+
 /// A generated crate committed to the repository, and how to make it.
 pub struct CommittedCrate {
     /// Where it lives, relative to the project root.
@@ -100,14 +107,21 @@ pub struct CommittedCrate {
     pub generate: fn() -> Result<Output, String>,
 }
 
-/// Every committed generated crate: the Creatify client, and the clients the HTTP, shadowing
-/// and streams tests drive.
+/// Every committed generated crate: the Creatify client, and the clients the HTTP, shadowing,
+/// streams and extra-properties tests drive.
 pub const COMMITTED: &[CommittedCrate] = &[
     CommittedCrate { dir: "generated/creatify", generate: generate_creatify },
     CommittedCrate { dir: "tests/clients/http_fixture", generate: generate_http_fixture },
     CommittedCrate { dir: "tests/clients/shadowing", generate: generate_shadowing },
     CommittedCrate { dir: "tests/clients/streams", generate: generate_streams },
+    CommittedCrate { dir: "tests/clients/extra_properties", generate: generate_extra_properties },
 ];
+
+/// Generates the extra-properties fixture's client in memory.
+pub fn generate_extra_properties() -> Result<Output, String> {
+    clientgen::generate(&Input::spec(EXTRA_PROPERTIES_SPEC), &Config::new("extra_properties"))
+        .map_err(|e| e.to_string())
+}
 
 /// Generates the streams fixture's client in memory.
 pub fn generate_streams() -> Result<Output, String> {

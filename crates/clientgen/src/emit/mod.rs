@@ -205,6 +205,15 @@ const SPEC_NAME_LINTS: [&str; 5] = [
     "wrong_self_convention",
 ];
 
+/// Whether the API deprecates a schema, a parameter or an enum value: items the crate's own
+/// code names in places a targeted `#[allow]` would have to follow (field types, method
+/// signatures, derives, `match` arms).
+pub fn deprecates(api: &Api) -> bool {
+    let values = |def: &TypeDef| matches!(&def.kind, TypeKind::Enum(e) if e.variants.iter().any(|v| v.deprecated));
+    api.types.values().any(|def| def.deprecated || values(def))
+        || api.operations.iter().flat_map(|op| &op.parameters).any(|p| p.deprecated)
+}
+
 fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
     let lints = SPEC_NAME_LINTS.iter().map(|lint| {
         let lint = format_ident!("{lint}");
@@ -233,6 +242,9 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
     // A spec without operations (webhooks or schemas only) still gets the whole client, whose
     // runtime then has no caller.
     let unused_runtime = api.operations.is_empty().then(|| quote! { #![allow(dead_code, unused_imports)] });
+    // What the API deprecates is marked for its callers; the crate's own code names those
+    // items everywhere (ARCHITECTURE.md, "Deprecations").
+    let deprecated = deprecates(api).then(|| quote! { #![allow(deprecated)] });
     quote! {
         #![doc = #title]
         #blank
@@ -242,6 +254,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         #![deny(missing_docs)]
         #![allow(#(#lints),*)]
         #unused_runtime
+        #deprecated
 
         // The modules are prettyplease's output; `cargo fmt` in a workspace that holds the crate
         // leaves them as generated (ARCHITECTURE.md, "Generated crates stay formatted").

@@ -96,7 +96,13 @@ impl Draft {
     /// A type named `name` whose body is not lowered yet.
     fn new(original_name: String, name: String) -> Self {
         Draft {
-            def: TypeDef { original_name, doc: None, kind: TypeKind::Alias(TypeRef::Any), views: Vec::new() },
+            def: TypeDef {
+                original_name,
+                doc: None,
+                kind: TypeKind::Alias(TypeRef::Any),
+                deprecated: false,
+                views: Vec::new(),
+            },
             facts: Facts { name, ..Facts::default() },
         }
     }
