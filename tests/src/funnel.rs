@@ -226,12 +226,13 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
     for def in api.types.values() {
         for view in &def.views {
             let Some(methods) = &view.methods else { continue };
-            let mut claimed: BTreeSet<String> = [&methods.validate, &methods.form_pairs, &methods.multipart_parts]
-                .into_iter()
-                .flatten()
-                .chain([&methods.new])
-                .map(|name| bare(name))
-                .collect();
+            let mut claimed: BTreeSet<String> =
+                [&methods.validate, &methods.form_pairs, &methods.multipart_parts, &methods.extra_setter]
+                    .into_iter()
+                    .flatten()
+                    .chain([&methods.new])
+                    .map(|name| bare(name))
+                    .collect();
             for field in &view.fields {
                 claimed.extend(field.setter.as_deref().map(bare));
                 claimed.extend(field.null_setter.as_deref().map(bare));

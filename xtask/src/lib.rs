@@ -107,6 +107,13 @@ pub const STREAMS_SPEC: Source<'static> =
 pub const WEBHOOKS_SPEC: Source<'static> =
     Source { name: "33-webhooks.yaml", text: include_str!("../../tests/fixtures/rules/33-webhooks.yaml") };
 
+/// The extra-properties fixture spec: objects that keep the keys beside their properties,
+/// whose client the tests drive against a loopback server.
+pub const EXTRA_PROPERTIES_SPEC: Source<'static> = Source {
+    name: "37-extra-properties.yaml",
+    text: include_str!("../../tests/fixtures/rules/37-extra-properties.yaml"),
+};
+
 /// A generated crate committed to the repository, and how to make it.
 pub struct CommittedCrate {
     /// Where it lives, relative to the project root.
@@ -116,14 +123,21 @@ pub struct CommittedCrate {
 }
 
 /// Every committed generated crate: the Creatify client, and the clients the HTTP, shadowing,
-/// streams and webhooks tests drive.
+/// streams, webhooks and extra-properties tests drive.
 pub const COMMITTED: &[CommittedCrate] = &[
     CommittedCrate { dir: "generated/creatify", generate: generate_creatify },
     CommittedCrate { dir: "tests/clients/http_fixture", generate: generate_http_fixture },
     CommittedCrate { dir: "tests/clients/shadowing", generate: generate_shadowing },
     CommittedCrate { dir: "tests/clients/streams", generate: generate_streams },
     CommittedCrate { dir: "tests/clients/webhooks", generate: generate_webhooks },
+    CommittedCrate { dir: "tests/clients/extra_properties", generate: generate_extra_properties },
 ];
+
+/// Generates the extra-properties fixture's client in memory.
+pub fn generate_extra_properties() -> Result<Output, String> {
+    clientgen::generate(&Input::spec(EXTRA_PROPERTIES_SPEC), &Config::new("extra_properties"))
+        .map_err(|e| e.to_string())
+}
 
 /// Generates the webhooks fixture's client in memory.
 pub fn generate_webhooks() -> Result<Output, String> {

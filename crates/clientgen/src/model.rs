@@ -110,6 +110,9 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// What it is.
     pub kind: TypeKind,
+    /// Marked `deprecated: true`: its types are `#[deprecated]`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
     /// The Rust types this schema becomes, in the order they are emitted: one, or for a
     /// schema whose fields differ by direction and that travels both ways, the response view
     /// then the request view.
@@ -216,6 +219,10 @@ pub struct StructMethods {
     /// The parts of a `multipart/form-data` body, when some operation sends the view so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multipart_parts: Option<String>,
+    /// The builder method that adds one entry to the map of extra properties, when the struct
+    /// has one ([`Struct::extra`]); claimed after the setters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_setter: Option<String>,
 }
 
 /// The serde traits a view implements.
@@ -327,6 +334,34 @@ pub struct UnionVariant {
 pub struct Struct {
     /// Properties in spec order.
     pub fields: Vec<Field>,
+    /// The keys beside the properties (`additionalProperties` beside `properties`), kept in
+    /// a map flattened into the struct, in every view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra: Option<ExtraProperties>,
+    /// `additionalProperties: false`: the API allows no other keys, so there is no map (a
+    /// key a server adds later is still ignored on decoding, as for any struct).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub closed: bool,
+}
+
+impl Struct {
+    /// A struct of `fields` alone: no extra properties, none forbidden.
+    pub fn of(fields: Vec<Field>) -> Self {
+        Struct { fields, extra: None, closed: false }
+    }
+}
+
+/// The map of an object's extra properties: `BTreeMap<String, T>`, `#[serde(flatten)]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtraProperties {
+    /// The field's Rust name, claimed in the struct's field scope after the properties.
+    pub rust_name: String,
+    /// The values' type: the `additionalProperties` schema's, or any JSON value for `true`
+    /// and `{}`.
+    pub ty: TypeRef,
+    /// A value may be `null` (the map holds `Option<T>`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub nullable: bool,
 }
 
 /// One property of an object, with its presence in each direction.
@@ -498,6 +533,10 @@ pub struct Variant {
     pub rust_name: String,
     /// Doc text (drf-spectacular's label, when the description lists one).
     pub doc: Option<String>,
+    /// Deprecated (a `oneOf` branch of `const` marked `deprecated: true`, or named by an
+    /// `x-enum-deprecated` list): the variant is `#[deprecated]`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
 }
 
 /// A reference to a type, as a field, parameter or body has it.
@@ -677,6 +716,9 @@ pub struct Parameter {
     /// Checks run before sending.
     #[serde(skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,
+    /// Marked `deprecated: true`: noted in its docs, and its setter is `#[deprecated]`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
     /// For arrays: one `name=value` pair per item (`true`, form style's default), or one pair
     /// with the items joined by commas.
     pub explode: bool,

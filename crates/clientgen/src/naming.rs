@@ -101,6 +101,14 @@ pub const CLIENT_METHODS: &[&str] = &[
     "try_into",
 ];
 
+/// The field holding an object's extra properties (`additionalProperties` beside
+/// `properties`), claimed in the struct's field scope after the properties.
+pub const EXTRA_PROPERTIES: &str = "additional_properties";
+
+/// The builder method adding one extra property, claimed in the struct's impl scope after the
+/// setters.
+pub const EXTRA_SETTER: &str = "additional_property";
+
 /// The methods of a struct's impl blocks that are not setters (`new`, `validate`,
 /// `multipart_parts`, `form_pairs`), and the derived trait methods a caller reaches by method or path syntax
 /// (`value.clone()`, `Type::default()`, `value.into()`), which an inherent setter would shadow. They are claimed

@@ -77,6 +77,9 @@ impl Features {
                     for f in &s.fields {
                         features.scan(&f.ty);
                     }
+                    if let Some(extra) = &s.extra {
+                        features.scan(&extra.ty);
+                    }
                 }
                 TypeKind::Alias(target) | TypeKind::Newtype(target) => features.scan(target),
                 TypeKind::Union(u) => {
@@ -187,6 +190,14 @@ impl Encodings {
         for variant in api.operations.iter().filter_map(|op| op.body.as_ref()).flat_map(|b| &b.variants) {
             // A struct body goes field by field (`form_pairs`, `multipart_parts`); any other
             // through its JSON value.
+            // A struct's extra properties go as fields of their keys would.
+            let extra = match &variant.ty {
+                TypeRef::Named(id) => api.types.get(id).and_then(|def| match &def.kind {
+                    TypeKind::Struct(s) => s.extra.as_ref(),
+                    _ => None,
+                }),
+                _ => None,
+            };
             let fields: Option<Vec<&Field>> = match &variant.ty {
                 TypeRef::Named(id) => api
                     .types
@@ -200,7 +211,7 @@ impl Encodings {
                 Encoding::Form => {
                     used.form = true;
                     match fields {
-                        Some(fields) => used.form_fields |= !fields.is_empty(),
+                        Some(fields) => used.form_fields |= !fields.is_empty() || extra.is_some(),
                         None => used.form_value = true,
                     }
                 }
@@ -210,6 +221,10 @@ impl Encodings {
                         Some(fields) => {
                             used.multipart_text |= fields.iter().any(|f| !f.ty.is_file_part() || f.nullable);
                             used.multipart_files |= fields.iter().any(|f| f.ty.is_file_part());
+                            if let Some(extra) = extra {
+                                used.multipart_text |= !extra.ty.is_file_part() || extra.nullable;
+                                used.multipart_files |= extra.ty.is_file_part();
+                            }
                         }
                         // A body that is not a struct goes as text parts (`Part::values`).
                         None => used.multipart_text = true,

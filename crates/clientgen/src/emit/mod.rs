@@ -218,6 +218,15 @@ const SPEC_NAME_LINTS: [&str; 5] = [
     "wrong_self_convention",
 ];
 
+/// Whether the API deprecates a schema, a parameter or an enum value: items the crate's own
+/// code names in places a targeted `#[allow]` would have to follow (field types, method
+/// signatures, derives, `match` arms).
+pub fn deprecates(api: &Api) -> bool {
+    let values = |def: &TypeDef| matches!(&def.kind, TypeKind::Enum(e) if e.variants.iter().any(|v| v.deprecated));
+    api.types.values().any(|def| def.deprecated || values(def))
+        || api.operations.iter().flat_map(|op| &op.parameters).any(|p| p.deprecated)
+}
+
 fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
     let lints: Vec<TokenStream> = SPEC_NAME_LINTS
         .iter()
@@ -255,6 +264,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
     // A spec without operations (webhooks or schemas only) still gets the whole client, whose
     // runtime then has no caller.
     let unused = api.operations.is_empty();
+    let deprecates = deprecates(api);
     let modules = modules.into_iter().filter(|m| m.3).map(|(name, public, blocking, _)| {
         let ident = format_ident!("{name}");
         let vis = public.then(|| quote! { pub });
@@ -264,7 +274,8 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
                 let path = format!("{}/src/{name}.rs", dir.trim_end_matches(['/', '\\']));
                 let lints = lints.clone();
                 let unused = unused.then(|| quote! { dead_code, unused_imports, });
-                quote! { #cfg #[path = #path] #[allow(#unused #(#lints),*)] #vis mod #ident; }
+                let deprecated = deprecates.then(|| quote! { deprecated, });
+                quote! { #cfg #[path = #path] #[allow(#unused #deprecated #(#lints),*)] #vis mod #ident; }
             }
             None => quote! { #cfg #[rustfmt::skip] #vis mod #ident; },
         }
@@ -287,6 +298,9 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         return quote! { #(#modules)* #exports };
     }
     let unused_runtime = unused.then(|| quote! { #![allow(dead_code, unused_imports)] });
+    // What the API deprecates is marked for its callers; the crate's own code names those
+    // items everywhere (ARCHITECTURE.md, "Deprecations").
+    let deprecated = deprecates.then(|| quote! { #![allow(deprecated)] });
     quote! {
         #![doc = #title]
         #blank
@@ -296,6 +310,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         #![deny(missing_docs)]
         #![allow(#(#lints),*)]
         #unused_runtime
+        #deprecated
 
         // The modules are prettyplease's output; `cargo fmt` in a workspace that holds the crate
         // leaves them as generated (ARCHITECTURE.md, "Generated crates stay formatted").

@@ -553,6 +553,7 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
     let booleans =
         variant.and_then(|v| form_boolean_note(api, op, v)).map(|note| quote! { #[doc = ""] #[doc = #note] });
     let upload = variant.and_then(|v| upload_note(api, v)).map(|note| quote! { #[doc = ""] #[doc = #note] });
+    let deprecated = deprecated_parameters_note(op).map(|note| quote! { #[doc = ""] #[doc = #note] });
     let retry = if op.idempotent() {
         " Idempotent: retried after `408`, `429`, `5xx` and transport failures (see [`crate::RequestOptions`])."
     } else {
@@ -564,6 +565,7 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
         #heading
         #booleans
         #upload
+        #deprecated
         #[doc = ""]
         #[doc = #retry]
         ///
@@ -575,6 +577,19 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
         /// [`Error::Decode`] when a success body does not fit.
         #typed_errors
         #example
+    }
+}
+
+/// The note naming the parameters the API deprecates: a path parameter is an argument, where
+/// no attribute can go; the others are `#[deprecated]` fields and setters of the parameters
+/// struct, named here too.
+fn deprecated_parameters_note(op: &Operation) -> Option<String> {
+    let names: Vec<String> =
+        op.parameters.iter().filter(|p| p.deprecated).map(|p| format!("`{}`", p.wire_name)).collect();
+    match names.as_slice() {
+        [] => None,
+        [one] => Some(format!(" Deprecated parameter: {one}; the API may stop reading it.")),
+        _ => Some(format!(" Deprecated parameters: {}; the API may stop reading them.", names.join(", "))),
     }
 }
 

@@ -82,7 +82,28 @@ impl ViewPrinter<'_> {
             Side::Response | Side::Both => format!(" What the server returns; what the caller sends is [`{other}`]."),
         });
         let cross = cross.map(|line| quote! { #[doc = ""] #[doc = #line] });
-        quote! { #spec #note #cross }
+        let closed = matches!(&self.def.kind, TypeKind::Struct(s) if s.closed).then(|| {
+            quote! {
+                #[doc = ""]
+                #[doc = " The API allows no keys besides these fields (`additionalProperties: false`)."]
+            }
+        });
+        // The API's word to its callers; the crate's own uses are allowed in `lib.rs`.
+        let deprecated = self.def.deprecated.then(|| quote! { #[deprecated] });
+        quote! { #spec #note #cross #closed #deprecated }
+    }
+
+    /// The struct's map of extra properties, with the Rust type of its values in this view.
+    fn extra(&self) -> Option<(&ExtraProperties, TokenStream)> {
+        let TypeKind::Struct(s) = &self.def.kind else { return None };
+        let extra = s.extra.as_ref()?;
+        let ty = rust_type(self.api, &extra.ty, self.view.side.names(), &quote! {}).owned;
+        let ty = if extra.nullable {
+            quote! { Option<#ty> }
+        } else {
+            ty
+        };
+        Some((extra, ty))
     }
 
     /// The `cfg` predicate of this view's `Deserialize`, when it is behind a feature.
@@ -120,6 +141,18 @@ impl ViewPrinter<'_> {
         let name = &self.name;
         let shapes = self.shapes();
         let field_tokens = shapes.iter().map(|shape| shape.declaration(self.view.serde != SerdeImpls::None));
+        let extra_field = self.extra().map(|(extra, ty)| {
+            let name = ident(&extra.rust_name);
+            let serde = (self.view.serde != SerdeImpls::None).then(|| quote! { #[serde(flatten)] });
+            quote! {
+                /// The keys the API does not declare as fields (`additionalProperties`), with their values.
+                ///
+                /// Decoded from what the server sends beside the fields, and sent after them; a key
+                /// named like a field would be sent twice, so leave those to the fields.
+                #serde
+                pub #name: std::collections::BTreeMap<String, #ty>,
+            }
+        });
         // The crate's own code may touch the fields the API deprecates.
         let allow = shapes.iter().any(|s| s.field.deprecated).then(|| quote! { #[allow(deprecated)] });
         let builder = self.emit_builder(&shapes);
@@ -134,6 +167,7 @@ impl ViewPrinter<'_> {
             #derives
             pub struct #name {
                 #(#field_tokens)*
+                #extra_field
             }
             #allow
             #builder
@@ -164,6 +198,29 @@ impl ViewPrinter<'_> {
                 _ => quote! { #field: None },
             }
         });
+        let extra = self.extra();
+        let extra_init = extra.as_ref().map(|(extra, _)| {
+            let name = ident(&extra.rust_name);
+            quote! { , #name: std::collections::BTreeMap::new() }
+        });
+        let extra_setter = extra.as_ref().and_then(|(extra, ty)| {
+            let setter = ident(self.methods().extra_setter.as_deref()?);
+            let name = ident(&extra.rust_name);
+            let into_string =
+                !extra.nullable && rust_type(self.api, &extra.ty, Direction::Request, &quote! {}).into_string;
+            let (param, value) = if into_string {
+                (quote! { impl Into<String> }, quote! { value.into() })
+            } else {
+                (ty.clone(), quote! { value })
+            };
+            Some(quote! {
+                /// Adds a key the API does not declare as a field, replacing a value of the same key.
+                pub fn #setter(mut self, key: impl Into<String>, value: #param) -> Self {
+                    self.#name.insert(key.into(), #value);
+                    self
+                }
+            })
+        });
         let too_many = super::rust::too_many_arguments(required.len());
         let new = ident(&self.methods().new);
         let setters = shapes.iter().filter_map(FieldShape::setters);
@@ -177,24 +234,31 @@ impl ViewPrinter<'_> {
                 #[doc = #new_doc]
                 #too_many
                 pub fn #new(#(#params),*) -> Self {
-                    Self { #(#inits),* }
+                    Self { #(#inits),* #extra_init }
                 }
                 #(#setters)*
+                #extra_setter
             }
         }
     }
 
     /// The names of the struct view's methods that are not setters.
     fn methods(&self) -> &StructMethods {
-        const NONE: &StructMethods =
-            &StructMethods { new: String::new(), validate: None, form_pairs: None, multipart_parts: None };
+        const NONE: &StructMethods = &StructMethods {
+            new: String::new(),
+            validate: None,
+            form_pairs: None,
+            multipart_parts: None,
+            extra_setter: None,
+        };
         self.view.methods.as_ref().unwrap_or(NONE)
     }
 
     fn emit_validate(&self, shapes: &[FieldShape<'_>]) -> Option<TokenStream> {
         let method = ident(self.methods().validate.as_deref()?);
         let names = self.view.side.names();
-        let checks: Vec<TokenStream> = shapes.iter().filter_map(|s| s.validation(self.api, names)).collect();
+        let mut checks: Vec<TokenStream> = shapes.iter().filter_map(|s| s.validation(self.api, names)).collect();
+        checks.extend(self.extra_validation());
         let patterns = shapes.iter().filter_map(|s| {
             let pattern = s.field.constraints.pattern.as_ref()?;
             let name = ident(s.view_field.pattern.as_deref()?);
@@ -220,6 +284,28 @@ impl ViewPrinter<'_> {
         })
     }
 
+    /// The checks of the extra properties' values, when their type validates: each error names
+    /// the key.
+    fn extra_validation(&self) -> Option<TokenStream> {
+        let TypeKind::Struct(s) = &self.def.kind else { return None };
+        let extra = s.extra.as_ref()?;
+        let names = self.view.side.names();
+        let name = ident(&extra.rust_name);
+        if let TypeRef::Named(id) = &extra.ty {
+            let validate = super::validate::validate_method(self.api, id, names)?;
+            let item = if extra.nullable {
+                quote! { for (key, value) in &self.#name { if let Some(value) = value { value.#validate().map_err(|e| e.within(key))?; } } }
+            } else {
+                quote! { for (key, value) in &self.#name { value.#validate().map_err(|e| e.within(key))?; } }
+            };
+            return Some(item);
+        }
+        if extra.nullable {
+            return None;
+        }
+        super::validate::nested(self.api, &TypeRef::Map(Box::new(extra.ty.clone())), names, "", quote! { &self.#name })
+    }
+
     /// A string enum. Serde goes through `as_str` and `FromStr` rather than derives: a value
     /// the spec never listed decodes as `Unknown`, and each impl is one line where serde's
     /// derive with an untagged variant was the costliest code of a generated crate to compile.
@@ -238,7 +324,8 @@ impl ViewPrinter<'_> {
                 Some(doc) => format!("{doc}\n\nOn the wire: {on_wire}."),
             };
             let doc = doc_attrs(&text);
-            quote! { #doc #variant, }
+            let deprecated = v.deprecated.then(|| quote! { #[deprecated] });
+            quote! { #doc #deprecated #variant, }
         });
         let to_wire = e.variants.iter().map(|v| {
             let variant = ident(&v.rust_name);
@@ -511,9 +598,11 @@ impl<'a> FieldShape<'a> {
             Some(default) => quote! { #[doc = #set_doc] #[doc = ""] #default },
             None => quote! { #[doc = #set_doc] },
         };
+        let deprecated = self.field.deprecated.then(|| quote! { #[deprecated] });
         let set = match self.wrapper {
             Wrapper::OptionNullable => quote! {
                 #set_doc
+                #deprecated
                 pub fn #setter(mut self, value: #param) -> Self {
                     self.#field = Some(Nullable::Value(#value));
                     self
@@ -521,6 +610,7 @@ impl<'a> FieldShape<'a> {
             },
             _ => quote! {
                 #set_doc
+                #deprecated
                 pub fn #setter(mut self, value: #param) -> Self {
                     self.#field = Some(#value);
                     self
@@ -532,6 +622,7 @@ impl<'a> FieldShape<'a> {
             let doc = format!(" Sends `{wire}` as an explicit `null`.");
             quote! {
                 #[doc = #doc]
+                #deprecated
                 pub fn #null_setter(mut self) -> Self {
                     self.#field = Some(Nullable::Null);
                     self
@@ -574,19 +665,26 @@ impl ViewPrinter<'_> {
     /// sends `null`.
     fn emit_form_methods(&self, shapes: &[FieldShape<'_>]) -> Option<TokenStream> {
         let methods = self.methods();
+        let extra = self.extra().map(|(extra, _)| extra);
         let form = methods.form_pairs.as_deref().map(|name| {
             let name = ident(name);
-            let build = form_body(shapes, false);
+            let build = form_body(shapes, extra, false);
+            // The extra properties' keys are the value's own, not the API's names.
+            let key = if extra.is_some() {
+                quote! { &str }
+            } else {
+                quote! { &'static str }
+            };
             quote! {
                 /// The `key=value` pairs of this value as an `application/x-www-form-urlencoded` body.
-                pub(crate) fn #name(&self) -> Vec<(&'static str, String)> {
+                pub(crate) fn #name(&self) -> Vec<(#key, String)> {
                     #build
                 }
             }
         });
         let multipart = methods.multipart_parts.as_deref().map(|name| {
             let name = ident(name);
-            let build = form_body(shapes, true);
+            let build = form_body(shapes, extra, true);
             quote! {
                 /// The parts of this value as a `multipart/form-data` body.
                 pub(crate) fn #name(&self) -> Vec<crate::http::Part> {
@@ -607,8 +705,45 @@ impl ViewPrinter<'_> {
     }
 }
 
-/// The body of `multipart_parts` (`multipart`) or `form_pairs`.
-fn form_body(shapes: &[FieldShape<'_>], multipart: bool) -> TokenStream {
+/// The body of `multipart_parts` (`multipart`) or `form_pairs`: the fields, then the extra
+/// properties, each as a field of its key would go.
+fn form_body(shapes: &[FieldShape<'_>], extra: Option<&ExtraProperties>, multipart: bool) -> TokenStream {
+    let extra = extra.map(|extra| {
+        let name = ident(&extra.rust_name);
+        let push = if multipart {
+            match &extra.ty {
+                TypeRef::Scalar(Scalar::Bytes) => quote! { parts.push(crate::http::Part::file(key, value)); },
+                TypeRef::List(item) if **item == TypeRef::Scalar(Scalar::Bytes) => quote! {
+                    for file in value {
+                        parts.push(crate::http::Part::file(key, file));
+                    }
+                },
+                _ => quote! { crate::http::Part::values(key, value, &mut parts); },
+            }
+        } else {
+            quote! {
+                for text in crate::http::field_texts(value) {
+                    pairs.push((key.as_str(), text));
+                }
+            }
+        };
+        let (push, empty) = match extra.nullable {
+            false => (push, None),
+            true if multipart => (push, Some(quote! { parts.push(crate::http::Part::text(key, String::new())) })),
+            true => (push, Some(quote! { pairs.push((key.as_str(), String::new())) })),
+        };
+        match empty {
+            None => quote! { for (key, value) in &self.#name { #push } },
+            Some(empty) => quote! {
+                for (key, value) in &self.#name {
+                    match value {
+                        Some(value) => { #push }
+                        None => #empty,
+                    }
+                }
+            },
+        }
+    });
     let pushes: Vec<TokenStream> = shapes
         .iter()
         .map(|shape| {
@@ -671,12 +806,13 @@ fn form_body(shapes: &[FieldShape<'_>], multipart: bool) -> TokenStream {
     } else {
         quote! { pairs }
     };
-    if pushes.is_empty() {
+    if pushes.is_empty() && extra.is_none() {
         return quote! { Vec::new() };
     }
     quote! {
         let mut #list = Vec::new();
         #(#pushes)*
+        #extra
         #list
     }
 }

@@ -29,8 +29,9 @@ impl Child<'_> {
 
 /// The types a value of `kind` holds directly, in declaration order.
 pub(super) fn children(kind: &TypeKind) -> impl Iterator<Item = Child<'_>> {
+    // A struct's map of extra properties is held like an alias's target: in every view.
     let (fields, target, variants): (&[Field], Option<&TypeRef>, &[UnionVariant]) = match kind {
-        TypeKind::Struct(s) => (&s.fields, None, &[]),
+        TypeKind::Struct(s) => (&s.fields, s.extra.as_ref().map(|e| &e.ty), &[]),
         TypeKind::Alias(target) | TypeKind::Newtype(target) => (&[], Some(target), &[]),
         TypeKind::Union(u) => (&[], None, &u.variants),
         TypeKind::Enum(_) => (&[], None, &[]),

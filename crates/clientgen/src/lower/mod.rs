@@ -101,7 +101,13 @@ impl Draft {
     /// A type named `name` whose body is not lowered yet.
     fn new(original_name: String, name: String) -> Self {
         Draft {
-            def: TypeDef { original_name, doc: None, kind: TypeKind::Alias(TypeRef::Any), views: Vec::new() },
+            def: TypeDef {
+                original_name,
+                doc: None,
+                kind: TypeKind::Alias(TypeRef::Any),
+                deprecated: false,
+                views: Vec::new(),
+            },
             facts: Facts { name, ..Facts::default() },
         }
     }
@@ -184,6 +190,47 @@ mod tests {
         let top = lowered.api.types.values().find(|t| t.original_name == "A0").unwrap();
         let crate::model::TypeKind::Struct(s) = &top.kind else { panic!("A0 is not a struct") };
         assert_eq!(s.fields.len(), 41);
+    }
+
+    #[test]
+    fn extra_properties_follow_all_of_and_false() {
+        // A part's `false` forbids extra keys only when no part keeps them; `true` beside
+        // `false` in the same merge keeps them, whichever comes first.
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    Shut: {type: object, properties: {a: {type: string}}, additionalProperties: false}\n    \
+                    Open: {type: object, properties: {b: {type: string}}, additionalProperties: {type: integer}}\n    \
+                    Both: {allOf: [{$ref: '#/components/schemas/Shut'}, {$ref: '#/components/schemas/Open'}]}\n    \
+                    OnlyShut: {allOf: [{$ref: '#/components/schemas/Shut'}, {properties: {c: {type: string}}}]}\n";
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let object = |name: &str| {
+            let def = lowered.api.types.values().find(|t| t.original_name == name).unwrap();
+            let crate::model::TypeKind::Struct(s) = &def.kind else { panic!("{name} is not a struct") };
+            (s.extra.as_ref().map(|e| e.ty.clone()), s.closed)
+        };
+        let integer = crate::model::TypeRef::Scalar(crate::model::Scalar::I64);
+        assert_eq!(object("Shut"), (None, true));
+        assert_eq!(object("Open"), (Some(integer.clone()), false));
+        assert_eq!(object("Both"), (Some(integer), false));
+        assert_eq!(object("OnlyShut"), (None, true));
+    }
+
+    #[test]
+    fn deprecated_enum_values_are_read_from_both_forms_and_bad_ones_warned() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    L: {type: string, enum: [a, b], x-enum-deprecated: [b]}\n    \
+                    M: {type: string, enum: [a, b], x-enum-deprecated: {a: true, b: false}}\n    \
+                    W: {type: string, enum: [a, b], x-enum-deprecated: b}\n";
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let deprecated = |name: &str| -> Vec<bool> {
+            let def = lowered.api.types.values().find(|t| t.original_name == name).unwrap();
+            let crate::model::TypeKind::Enum(e) = &def.kind else { panic!("{name} is not an enum") };
+            e.variants.iter().map(|v| v.deprecated).collect()
+        };
+        assert_eq!(deprecated("L"), [false, true]);
+        assert_eq!(deprecated("M"), [true, false]);
+        assert_eq!(deprecated("W"), [false, false]);
+        let warnings: Vec<String> = lowered.warnings.iter().map(ToString::to_string).collect();
+        assert!(warnings.iter().any(|w| w.contains("/W/x-enum-deprecated")), "{warnings:?}");
     }
 
     #[test]

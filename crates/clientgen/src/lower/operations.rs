@@ -154,7 +154,7 @@ impl<'a> Lowerer<'a> {
                 request: if p.required { Presence::Required } else { Presence::Optional },
                 response: Presence::Absent,
                 constraints: p.constraints.clone(),
-                deprecated: false,
+                deprecated: p.deprecated,
                 default: p.default.clone(),
             })
             .collect();
@@ -165,7 +165,7 @@ impl<'a> Lowerer<'a> {
         let name = self.type_names.claim(&format!("{type_stem}Params"));
         let mut draft = Draft::new(format!("{type_stem}Params"), name);
         draft.def.doc = Some(format!("The query, header and cookie parameters of `{type_stem}`."));
-        draft.def.kind = TypeKind::Struct(Struct { fields });
+        draft.def.kind = TypeKind::Struct(Struct::of(fields));
         draft.facts.parameters = true;
         self.types.insert(id.clone(), draft);
         Some(id)
@@ -232,6 +232,7 @@ impl<'a> Lowerer<'a> {
             ty,
             doc: data.description.clone(),
             constraints,
+            deprecated: data.deprecated.unwrap_or(false),
             explode,
             default,
         })

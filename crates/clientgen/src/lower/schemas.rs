@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
 
@@ -22,18 +22,28 @@ struct TypeBody {
     direction_sensitive: bool,
     /// The overlay's note for the request view.
     request_note: Option<String>,
+    /// Marked `deprecated: true`.
+    deprecated: bool,
 }
 
 impl TypeBody {
     fn of(kind: TypeKind, doc: Option<String>) -> Self {
-        TypeBody { kind, doc, direction_sensitive: false, request_note: None }
+        TypeBody { kind, doc, direction_sensitive: false, request_note: None, deprecated: false }
     }
 }
+
+/// The extension listing the deprecated values of a string enum: a list of values, or a map
+/// of value to `true` (both are written; see ARCHITECTURE.md, "Deprecations").
+pub const ENUM_DEPRECATED: &str = "x-enum-deprecated";
 
 /// The properties of an object schema, with whether some presence differs by direction.
 struct Fields {
     fields: Vec<Field>,
     direction_sensitive: bool,
+    /// The map of the keys beside the properties.
+    extra: Option<ExtraProperties>,
+    /// The scope the field names were claimed in.
+    scope: Scope,
 }
 
 impl<'a> Lowerer<'a> {
@@ -93,11 +103,22 @@ impl<'a> Lowerer<'a> {
         draft.def.doc = body.doc;
         draft.facts.direction_sensitive = body.direction_sensitive;
         draft.facts.request_note = body.request_note;
+        draft.def.deprecated = body.deprecated;
     }
 
     /// Lowers the body of a schema that is (or becomes) a named type.
     fn lower_type_body(&mut self, schema: &Schema, site: &Site<'_>) -> TypeBody {
+        let mut body = self.lower_type_shape(schema, site);
+        body.deprecated = schema.schema_data.deprecated;
+        body
+    }
+
+    /// [`Self::lower_type_body`] but for whether the schema is deprecated.
+    fn lower_type_shape(&mut self, schema: &Schema, site: &Site<'_>) -> TypeBody {
         let doc = schema_doc(schema);
+        if let Some(variants) = self.const_enum(schema, &site.pointer) {
+            return TypeBody::of(TypeKind::Enum(StringEnum { variants }), doc);
+        }
         if let Some(Alternatives { real, .. }) = self.union_alternatives(schema) {
             if real.len() > 1 {
                 let union = self.lower_union(schema, &real, site);
@@ -108,10 +129,12 @@ impl<'a> Lowerer<'a> {
             return TypeBody::of(TypeKind::Enum(StringEnum { variants }), doc.map(strip_choice_list));
         }
         if let Some(object) = self.object_parts(schema, &site.pointer) {
-            let Fields { fields, direction_sensitive } = self.lower_fields(&object, site);
+            let Fields { fields, direction_sensitive, extra, .. } = self.lower_fields(&object, site);
             let request_note =
                 schema.schema_data.extensions.get(REQUEST_DOC).and_then(|v| v.as_str()).map(str::to_owned);
-            return TypeBody { kind: TypeKind::Struct(Struct { fields }), doc, direction_sensitive, request_note };
+            let closed = matches!(object.extra, Extra::Closed);
+            let kind = TypeKind::Struct(Struct { fields, extra, closed });
+            return TypeBody { kind, doc, direction_sensitive, request_note, deprecated: false };
         }
         let target = self.lower_inline(schema, site);
         TypeBody::of(TypeKind::Alias(target), doc)
@@ -126,6 +149,7 @@ impl<'a> Lowerer<'a> {
             _ => return None,
         };
         let labels = choice_labels(schema.schema_data.description.as_deref().unwrap_or(""));
+        let deprecated = self.deprecated_values(schema, pointer);
         let mut scope = Scope::with_reserved(&["Unknown"]);
         let mut seen = BTreeSet::new();
         let mut variants = Vec::new();
@@ -139,6 +163,84 @@ impl<'a> Lowerer<'a> {
                 wire: value.to_owned(),
                 rust_name: scope.claim(&naming::variant_name(value)),
                 doc: labels.get(value).cloned(),
+                deprecated: deprecated.contains(value),
+            });
+        }
+        Some(variants)
+    }
+
+    /// The values a string enum's `x-enum-deprecated` names: a list of values, or a map of
+    /// value to `true`. Anything else is a warning.
+    fn deprecated_values(&mut self, schema: &Schema, pointer: &str) -> BTreeSet<String> {
+        let Some(value) = schema.schema_data.extensions.get(ENUM_DEPRECATED) else { return BTreeSet::new() };
+        let listed: Option<BTreeSet<String>> = match value {
+            serde_json::Value::Array(items) => items.iter().map(|v| v.as_str().map(str::to_owned)).collect(),
+            serde_json::Value::Object(map) => map
+                .iter()
+                .filter_map(|(k, v)| match v {
+                    serde_json::Value::Bool(true) => Some(Some(k.clone())),
+                    serde_json::Value::Bool(false) => None,
+                    _ => Some(None),
+                })
+                .collect(),
+            _ => None,
+        };
+        listed.unwrap_or_else(|| {
+            self.warnings.push(Diagnostic::at(
+                join(pointer, &[ENUM_DEPRECATED]),
+                format!("{ENUM_DEPRECATED} must list values, or map values to true; ignored"),
+            ));
+            BTreeSet::new()
+        })
+    }
+
+    /// A `oneOf` (or `anyOf`) whose every alternative is one string (OpenAPI 3.1's `const`,
+    /// or a one-value `enum`) written in place: a string enum whose values keep each
+    /// alternative's description (or title) and `deprecated`. `None` for any other schema.
+    fn const_enum(&mut self, schema: &Schema, pointer: &str) -> Option<Vec<Variant>> {
+        let (kind, alternatives) = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => ("oneOf", one_of),
+            SchemaKind::AnyOf { any_of } => ("anyOf", any_of),
+            _ => return None,
+        };
+        let mut values = Vec::new();
+        for alternative in alternatives {
+            let item = alternative.as_item()?;
+            // `const` becomes a one-value `enum`, typed `string` or not typed at all.
+            let value = match &item.schema_kind {
+                SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
+                    [Some(value)] => value.as_str(),
+                    _ => return None,
+                },
+                SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "string") => {
+                    match any.enumeration.as_slice() {
+                        [serde_json::Value::String(value)] => value.as_str(),
+                        _ => return None,
+                    }
+                }
+                _ => return None,
+            };
+            values.push((value, item));
+        }
+        if values.len() < 2 {
+            return None;
+        }
+        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut seen = BTreeSet::new();
+        let mut variants = Vec::new();
+        for (index, (value, item)) in values.into_iter().enumerate() {
+            if !seen.insert(value) {
+                self.warnings.push(Diagnostic::at(
+                    join(pointer, &[kind, &index.to_string()]),
+                    format!("duplicate enum value {value:?} ignored"),
+                ));
+                continue;
+            }
+            variants.push(Variant {
+                wire: value.to_owned(),
+                rust_name: scope.claim(&naming::variant_name(value)),
+                doc: schema_doc(item),
+                deprecated: item.schema_data.deprecated,
             });
         }
         Some(variants)
@@ -167,6 +269,7 @@ impl<'a> Lowerer<'a> {
                     parts.properties.insert(name.clone(), (prop.clone(), join(pointer, &["properties", name])));
                 }
                 parts.required.extend(any.required.iter().cloned());
+                parts.extra = Extra::of(any.additional_properties.as_ref(), pointer);
                 Some(parts)
             }
             SchemaKind::AllOf { all_of } if !is_ref_wrapper(schema) => {
@@ -225,6 +328,36 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_fields(&mut self, object: &ObjectParts, site: &Site<'_>) -> Fields {
+        let mut fields = self.lower_properties(object, site);
+        // The map is named after the properties, so that none of them is renamed for it.
+        fields.extra = match &object.extra {
+            Extra::Open(value, pointer) => {
+                let hint = naming::type_name(&format!("{} additional property", site.name_hint));
+                let value_site = Site { pointer: pointer.clone(), name_hint: &hint };
+                let (ty, nullable) = match value {
+                    None => (TypeRef::Any, false),
+                    Some(ReferenceOr::Reference { reference }) => {
+                        let ty = self.resolve_ref(reference, pointer);
+                        let nullable = self.is_nullable_target(&ty);
+                        (ty, nullable)
+                    }
+                    Some(ReferenceOr::Item(schema)) => {
+                        let ty = self.lower_inline(schema, &value_site);
+                        let null_alternative = self.union_alternatives(schema).is_some_and(|a| a.nullish);
+                        let nullable = schema.schema_data.nullable || null_alternative || self.is_nullable_target(&ty);
+                        let nullable = nullable && ty != TypeRef::Any;
+                        (ty, nullable)
+                    }
+                };
+                let rust_name = fields.scope.claim(naming::EXTRA_PROPERTIES);
+                Some(ExtraProperties { rust_name, ty, nullable })
+            }
+            Extra::Unset | Extra::Closed => None,
+        };
+        fields
+    }
+
+    fn lower_properties(&mut self, object: &ObjectParts, site: &Site<'_>) -> Fields {
         let mut scope = Scope::new();
         let mut fields = Vec::new();
         let mut sensitive = false;
@@ -244,7 +377,7 @@ impl<'a> Lowerer<'a> {
                 ));
             }
         }
-        Fields { fields, direction_sensitive: sensitive }
+        Fields { fields, direction_sensitive: sensitive, extra: None, scope }
     }
 
     fn lower_field(
@@ -588,6 +721,40 @@ pub(super) struct ObjectParts {
     /// Property name → (schema, its pointer).
     properties: IndexMap<String, (ReferenceOr<Box<Schema>>, String)>,
     required: BTreeSet<String>,
+    /// What `additionalProperties` says beside the properties.
+    extra: Extra,
+}
+
+/// What an object's `additionalProperties` says about the keys beside its properties.
+#[derive(Clone, Default)]
+enum Extra {
+    /// Nothing: the keys are neither kept nor forbidden.
+    #[default]
+    Unset,
+    /// `false`: there are none.
+    Closed,
+    /// `true`, `{}` (no schema: any value) or a schema, at its pointer.
+    Open(Option<ReferenceOr<Box<Schema>>>, String),
+}
+
+impl Extra {
+    fn of(additional: Option<&AdditionalProperties>, pointer: &str) -> Self {
+        let at = join(pointer, &["additionalProperties"]);
+        match additional {
+            None => Extra::Unset,
+            Some(AdditionalProperties::Any(false)) => Extra::Closed,
+            Some(AdditionalProperties::Any(true)) => Extra::Open(None, at),
+            // `false`, as normalize writes it (`{not: {}}`).
+            Some(AdditionalProperties::Schema(schema)) if is_nothing(schema) => Extra::Closed,
+            Some(AdditionalProperties::Schema(schema)) => {
+                let schema = match schema.as_ref() {
+                    ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+                    ReferenceOr::Item(item) => ReferenceOr::Item(Box::new(item.clone())),
+                };
+                Extra::Open(Some(schema), at)
+            }
+        }
+    }
 }
 
 impl ObjectParts {
@@ -597,15 +764,31 @@ impl ObjectParts {
             parts.properties.insert(name.clone(), (prop.clone(), join(pointer, &["properties", name])));
         }
         parts.required.extend(o.required.iter().cloned());
+        if !o.properties.is_empty() {
+            parts.extra = Extra::of(o.additional_properties.as_ref(), pointer);
+        }
         parts
     }
 
+    /// Adds an `allOf` part: its properties, and its map when it has one and no part before
+    /// did (a part's `false` only forbids extra keys when no part keeps them).
     fn merge(&mut self, other: ObjectParts) {
         for (name, prop) in other.properties {
             self.properties.insert(name, prop);
         }
         self.required.extend(other.required);
+        self.extra = match (std::mem::take(&mut self.extra), other.extra) {
+            (open @ Extra::Open(..), _) | (_, open @ Extra::Open(..)) => open,
+            (Extra::Closed, _) | (_, Extra::Closed) => Extra::Closed,
+            _ => Extra::Unset,
+        };
     }
+}
+
+/// Whether a schema admits no value: `{not: {}}`, which normalize makes of `false`.
+fn is_nothing(schema: &ReferenceOr<Schema>) -> bool {
+    let Some(Schema { schema_kind: SchemaKind::Not { not }, .. }) = schema.as_item() else { return false };
+    matches!(not.as_item(), Some(Schema { schema_kind: SchemaKind::Any(any), .. }) if *any == AnySchema::default())
 }
 
 /// Whether a union alternative only admits `null` or the empty string (drf-spectacular's

@@ -109,10 +109,14 @@ pub(super) fn decide(
                         validate: method("validate", validates),
                         form_pairs: method("form_pairs", sends_as(Encoding::Form)),
                         multipart_parts: method("multipart_parts", sends_as(Encoding::Multipart)),
+                        extra_setter: None,
                     });
                     view.fields = struct_fields(id, s, side, &recursion, &mut scope);
                     if sends_as(Encoding::Form) || sends_as(Encoding::Multipart) {
                         form_defaults(s, &mut view.fields);
+                    }
+                    if let (Some(methods), Some(_)) = (&mut view.methods, &s.extra) {
+                        methods.extra_setter = Some(scope.claim(naming::EXTRA_SETTER));
                     }
                     if validates {
                         let mut statics = Scope::new();
