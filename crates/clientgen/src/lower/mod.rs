@@ -7,6 +7,7 @@
 //! the views need (usage per direction, direction-sensitive types, recursion, validation);
 //! `views` decides, once, every Rust type each schema becomes.
 
+mod examples;
 mod graph;
 mod operations;
 mod schemas;
@@ -72,6 +73,7 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
     }
     let error_body = operations::error_bodies(&types, &facts, &mut operations);
     views::decide(&mut types, &facts, &operations, &mut type_names);
+    let examples = examples::collect(doc, &types, &operations);
     let api = Api {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
@@ -81,6 +83,7 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
         operations,
         security_schemes,
         error_body,
+        examples,
     };
     Lowered { api: Some(api), errors, warnings }
 }
