@@ -240,7 +240,9 @@ fn built(api: &Api, ty: &TypeRef, example: &Example, krate: &str, depth: usize) 
                     let required: Vec<String> = fields
                         .iter()
                         .filter(|(_, view_field)| view_field.wrapper == Wrapper::Plain)
-                        .map(|(f, _)| argument(&example_value(api, &f.ty, example_of(f), krate, depth + 1, false)))
+                        .map(|(f, _)| {
+                            argument(&f.ty, &example_value(api, &f.ty, example_of(f), krate, depth + 1, false))
+                        })
                         .collect();
                     let mut expr = format!("{path}::new({})", required.join(", "));
                     let optional = fields.iter().filter(|(f, view_field)| {
@@ -250,7 +252,7 @@ fn built(api: &Api, ty: &TypeRef, example: &Example, krate: &str, depth: usize) 
                     });
                     for (f, view_field) in optional.take(MAX_SETTERS) {
                         let setter = view_field.setter.as_deref().unwrap_or_default();
-                        let value = argument(&example_value(api, &f.ty, example_of(f), krate, depth + 1, false));
+                        let value = argument(&f.ty, &example_value(api, &f.ty, example_of(f), krate, depth + 1, false));
                         let _ = write!(expr, "\n    .{setter}({})", nested(&value));
                     }
                     expr
@@ -262,13 +264,14 @@ fn built(api: &Api, ty: &TypeRef, example: &Example, krate: &str, depth: usize) 
     })
 }
 
-/// A value as an argument of `new` or a setter, which take `impl Into<String>` for strings:
-/// a literal reads better than an owned string.
-fn argument(value: &str) -> String {
-    value
-        .strip_suffix(".to_owned()")
-        .filter(|literal| literal.starts_with('"'))
-        .map_or_else(|| value.to_owned(), str::to_owned)
+/// A value of `ty` as an argument of `new` or a setter, which take `impl Into<String>` for
+/// strings: a literal reads better than an owned string.
+fn argument(ty: &TypeRef, value: &str) -> String {
+    let literal = value.strip_suffix(".to_owned()").filter(|literal| literal.starts_with('"'));
+    match literal {
+        Some(literal) if matches!(ty, TypeRef::Scalar(Scalar::String | Scalar::Uri)) => literal.to_owned(),
+        _ => value.to_owned(),
+    }
 }
 
 /// A multi-line value placed inside another: its continuation lines indented once more.
@@ -367,11 +370,7 @@ fn placeholder(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_optional
                     let required: Vec<String> = fields
                         .iter()
                         .filter(|(_, view_field)| view_field.wrapper == Wrapper::Plain)
-                        .map(|(f, _)| {
-                            let value = example_value(api, &f.ty, None, krate, depth + 1, false);
-                            // `new` takes `impl Into<String>` for strings: a literal reads better.
-                            value.strip_suffix(".to_owned()").map(str::to_owned).unwrap_or(value)
-                        })
+                        .map(|(f, _)| argument(&f.ty, &example_value(api, &f.ty, None, krate, depth + 1, false)))
                         .collect();
                     let mut expr = format!("{path}::new({})", required.join(", "));
                     if show_optional {

@@ -396,3 +396,48 @@ fn shown(value: &Value, depth: usize) -> Value {
         other => other.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formatted_text_is_checked() {
+        assert!(is_uuid("3fa85f64-5717-4562-b3fc-2c963f66afa6"));
+        assert!(!is_uuid("3fa85f64-5717-4562-b3fc-2c963f66afa"));
+        assert!(!is_uuid("not-a-uuid"));
+        assert!(is_date("2024-02-29"));
+        assert!(!is_date("2023-02-29"));
+        assert!(!is_date("2024-13-01"));
+        assert!(is_date_time("2021-06-01T12:00:00Z"));
+        assert!(is_date_time("2021-06-01T12:00:00.123+02:00"));
+        assert!(!is_date_time("2021-06-01"));
+        assert!(!is_date_time("2021-06-01T25:00:00Z"));
+        assert!(!is_date_time("2021-06-01T12:00:00"));
+    }
+
+    #[test]
+    fn floats_clippy_takes_for_constants_are_left_out() {
+        assert!(near_constant("3.14"));
+        assert!(near_constant("2.718"));
+        assert!(near_constant("-1.4142"));
+        assert!(!near_constant("3.5"));
+        assert!(!near_constant("12.5"));
+        let pi_by_hand: serde_json::Value = serde_json::from_str("3.14159").unwrap();
+        assert_eq!(fit_scalar(Scalar::F64, &pi_by_hand), None);
+        assert_eq!(fit_scalar(Scalar::F32, &serde_json::json!(1e40)), None);
+        assert_eq!(fit_scalar(Scalar::I32, &serde_json::json!(3_000_000_000_i64)), None);
+        assert_eq!(fit_scalar(Scalar::I64, &serde_json::json!("12")), None);
+        assert_eq!(fit_scalar(Scalar::F32, &serde_json::json!(0.5)), Some(Example::Float(0.5)));
+    }
+
+    #[test]
+    fn shown_values_are_cut() {
+        let long = "x".repeat(200);
+        let value = serde_json::json!({"list": [1, 2, 3, 4, 5], "text": long, "a": {"b": {"c": {"d": {"e": 1}}}}});
+        let shown = shown(&value, 0);
+        assert_eq!(shown["list"], serde_json::json!([1, 2, 3]));
+        assert_eq!(shown["text"].as_str().map(|s| s.chars().count()), Some(SHOWN_TEXT + 1));
+        assert_eq!(shown["a"]["b"]["c"]["d"], serde_json::json!({"…": "…"}));
+    }
+}
