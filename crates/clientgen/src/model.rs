@@ -32,6 +32,90 @@ pub struct Api {
     /// the crate's `webhooks` module decodes them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Webhooks>,
+    /// The example values the spec gives, checked against their types.
+    #[serde(skip_serializing_if = "Examples::is_empty")]
+    pub examples: Examples,
+}
+
+/// The spec's `example` and `examples` values, each already checked against the type it is
+/// for: what does not fit is not here, and emission uses its placeholder instead. Kept beside
+/// the types and operations they describe, keyed by them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Examples {
+    /// A named type's own `example`.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub types: IndexMap<TypeId, Example>,
+    /// A property's own `example`, by its struct and JSON name.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub fields: IndexMap<TypeId, IndexMap<String, Example>>,
+    /// Each operation's, by its method name.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub operations: IndexMap<String, OperationExamples>,
+}
+
+impl Examples {
+    /// Whether the spec gave none that fit.
+    pub fn is_empty(&self) -> bool {
+        self.types.is_empty() && self.fields.is_empty() && self.operations.is_empty()
+    }
+}
+
+/// The examples of one operation.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct OperationExamples {
+    /// A parameter's example, by its JSON name.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub parameters: IndexMap<String, Example>,
+    /// The request body's example, by media type.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub bodies: IndexMap<String, Example>,
+    /// A success response's example, as the docs show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<ResponseExample>,
+}
+
+impl OperationExamples {
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.parameters.is_empty() && self.bodies.is_empty() && self.response.is_none()
+    }
+}
+
+/// A response example, shown as text (not built as a value, so not checked against a type).
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseExample {
+    /// The status it is for (`200`).
+    pub status: String,
+    /// The media type it is for.
+    pub media_type: String,
+    /// The value, cut to a size the docs can show (long arrays, objects and strings shortened).
+    pub value: serde_json::Value,
+}
+
+/// An example value that fits its type, in the shape emission builds it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Example {
+    /// Text for a string-like scalar (a string, URI, UUID, date or date-time, each checked).
+    Text(String),
+    /// A boolean.
+    Bool(bool),
+    /// An integer (for an integer or decimal type).
+    Int(i64),
+    /// A finite number that a float literal can spell.
+    Float(f64),
+    /// An enum's value, by its index among the variants.
+    Variant(usize),
+    /// A list's items (the first few that fit).
+    List(Vec<Example>),
+    /// A map's entries (the first few that fit).
+    Map(Vec<(String, Example)>),
+    /// An object's properties that fit, by their JSON names.
+    Object(Vec<(String, Example)>),
+    /// A union's alternative, by index, and its value.
+    Union(usize, Box<Example>),
+    /// Any JSON value (for a free-form type), cut to a sane size.
+    Json(serde_json::Value),
 }
 
 /// The error bodies an API declares, as one type (`types::ErrorBody`, the name the runtime's

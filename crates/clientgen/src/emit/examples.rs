@@ -47,20 +47,32 @@ pub fn example_code(api: &Api, config: &Config) -> String {
     out
 }
 
-fn borrowed_example(api: &Api, ty: &TypeRef, krate: &str) -> String {
-    match ty {
-        TypeRef::Scalar(Scalar::String | Scalar::Uri) => "\"example\"".to_owned(),
-        TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Any | TypeRef::Scalar(Scalar::Bytes) => {
-            format!("&{}", example_value(api, ty, krate, 0, false))
+/// What the spec gives as examples of one operation, when it gives some.
+fn operation_examples<'a>(api: &'a Api, op: &Operation) -> Option<&'a OperationExamples> {
+    api.examples.operations.get(&op.method_name)
+}
+
+/// A value of `ty` as an argument taking it borrowed (`&str`, `&T`) or, for `Copy` types, by value.
+fn borrowed_example(api: &Api, ty: &TypeRef, example: Option<&Example>, krate: &str) -> String {
+    match (ty, example) {
+        (TypeRef::Scalar(Scalar::String | Scalar::Uri), Some(Example::Text(text))) => format!("{text:?}"),
+        (TypeRef::Scalar(Scalar::String | Scalar::Uri), _) => "\"example\"".to_owned(),
+        (TypeRef::List(item), Some(Example::List(items))) if !items.is_empty() => {
+            let items: Vec<String> = items.iter().map(|e| example_value(api, item, Some(e), krate, 1, false)).collect();
+            format!("&[{}]", items.join(", "))
         }
-        TypeRef::List(_) => "&[]".to_owned(),
-        _ => example_value(api, ty, krate, 0, false),
+        (TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Any | TypeRef::Scalar(Scalar::Bytes), _) => {
+            format!("&{}", example_value(api, ty, example, krate, 0, false))
+        }
+        (TypeRef::List(_), _) => "&[]".to_owned(),
+        _ => example_value(api, ty, example, krate, 0, false),
     }
 }
 
 /// The statements that build an operation's arguments and call it (through the method of
 /// `variant`, or the default one; or through `stream`, a stream method taking the same
-/// arguments), as `response`.
+/// arguments), as `response`: with the spec's example values where it gives them, and after
+/// a buffered call the response example it documents, as a comment.
 pub fn call_code(
     api: &Api,
     op: &Operation,
@@ -68,17 +80,21 @@ pub fn call_code(
     stream: Option<&str>,
     krate: &str,
 ) -> String {
+    let examples = operation_examples(api, op);
+    let parameter_example = |p: &Parameter| examples.and_then(|e| e.parameters.get(&p.wire_name));
     let mut out = String::new();
     let mut args = Vec::new();
     for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Path) {
-        args.push(borrowed_example(api, &p.ty, krate));
+        args.push(borrowed_example(api, &p.ty, parameter_example(p), krate));
     }
     let variant = variant.or_else(|| op.body.as_ref().and_then(|b| b.variants.first()));
     if let (Some(body), Some(variant)) = (&op.body, variant) {
-        let value = match variant.encoding {
-            Encoding::Text => "\"example\"".to_owned(),
-            Encoding::Bytes => format!("{krate}::types::ByteSource::from_path(\"example.bin\")"),
-            _ => example_value(api, &variant.ty, krate, 0, true),
+        let example = examples.and_then(|e| e.bodies.get(&variant.media_type));
+        let value = match (variant.encoding, example) {
+            (Encoding::Text, Some(Example::Text(text))) => format!("{text:?}"),
+            (Encoding::Text, _) => "\"example\"".to_owned(),
+            (Encoding::Bytes, _) => format!("{krate}::types::ByteSource::from_path(\"example.bin\")"),
+            _ => example_value(api, &variant.ty, example, krate, 0, true),
         };
         let _ = writeln!(out, "let body = {value};");
         let structured = !matches!(variant.encoding, Encoding::Text | Encoding::Bytes);
@@ -87,13 +103,42 @@ pub fn call_code(
         args.push(if body.required { arg.to_owned() } else { format!("Some({arg})") });
     }
     if let Some(id) = &op.params_type {
-        let value = example_value(api, &TypeRef::Named(id.clone()), krate, 0, false);
+        // The parameters' examples, as the fields of the struct holding them.
+        let fields: Vec<(String, Example)> = op
+            .parameters
+            .iter()
+            .filter(|p| p.location != ParamLocation::Path)
+            .filter_map(|p| Some((p.wire_name.clone(), parameter_example(p)?.clone())))
+            .collect();
+        let example = (!fields.is_empty()).then_some(Example::Object(fields));
+        let value = example_value(api, &TypeRef::Named(id.clone()), example.as_ref(), krate, 0, false);
         let _ = writeln!(out, "let params = {value};");
         args.push("&params".to_owned());
     }
     let binding = if returns_value(op) || stream.is_some() { "let response = " } else { "" };
     let method = stream.unwrap_or_else(|| variant.map_or(op.method_name.as_str(), |v| v.method_name.as_str()));
     let _ = writeln!(out, "{binding}client.{method}({}).await?;", args.join(", "));
+    if let Some(shown) = examples.and_then(|e| e.response.as_ref()).filter(|_| stream.is_none() && returns_value(op)) {
+        out.push_str(&response_comment(shown));
+    }
+    out
+}
+
+/// The most lines of a response example a doc shows.
+const RESPONSE_LINES: usize = 16;
+
+/// `// …` lines showing a response example, cut to [`RESPONSE_LINES`].
+fn response_comment(shown: &ResponseExample) -> String {
+    let mut out = format!("// The API documents a {} response such as:\n", shown.status);
+    let text = serde_json::to_string_pretty(&shown.value).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    for line in lines.iter().take(RESPONSE_LINES) {
+        // Never a Markdown fence, which would end the code block the comment sits in.
+        let _ = writeln!(out, "// {}", line.replace("```", "` ` `"));
+    }
+    if lines.len() > RESPONSE_LINES {
+        out.push_str("// …\n");
+    }
     out
 }
 
@@ -106,8 +151,184 @@ pub fn returns_value(op: &Operation) -> bool {
         .any(|(_, response)| !response.content.is_empty())
 }
 
-/// A Rust expression building a value of `ty`; `show_optional` also sets one optional string.
-fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_optional: bool) -> String {
+/// How many optional properties of an example a struct's builder sets at most.
+const MAX_SETTERS: usize = 8;
+
+/// A Rust expression building a value of `ty`: from `example` when it is given and fits (else
+/// the type's own example, else a placeholder); `show_optional` also sets one optional string
+/// when no example gives the value.
+fn example_value(
+    api: &Api,
+    ty: &TypeRef,
+    example: Option<&Example>,
+    krate: &str,
+    depth: usize,
+    show_optional: bool,
+) -> String {
+    let example = example.or_else(|| match ty {
+        TypeRef::Named(id) if depth < 4 => api.examples.types.get(id),
+        _ => None,
+    });
+    if let Some(value) = example.and_then(|e| built(api, ty, e, krate, depth)) {
+        return value;
+    }
+    // No example of the whole, but of some properties: those of the required ones fill `new`,
+    // and a top-level value sets the optional ones too.
+    let own = match ty {
+        TypeRef::Named(id) if depth < 4 => api.examples.fields.get(id),
+        _ => None,
+    };
+    if let Some(own) = own {
+        let fields = own.iter().map(|(name, e)| (name.clone(), e.clone()));
+        let given = Example::Object(if show_optional { fields.collect() } else { Vec::new() });
+        if let Some(value) = built(api, ty, &given, krate, depth) {
+            return value;
+        }
+    }
+    placeholder(api, ty, krate, depth, show_optional)
+}
+
+/// `example` built as a `ty`, or `None` when it does not fit (the caller then uses a placeholder).
+fn built(api: &Api, ty: &TypeRef, example: &Example, krate: &str, depth: usize) -> Option<String> {
+    Some(match (ty, example) {
+        (TypeRef::Scalar(scalar), example) => scalar_value(*scalar, example, krate)?,
+        (TypeRef::List(_), Example::List(items)) if items.is_empty() => "Vec::new()".to_owned(),
+        (TypeRef::List(item), Example::List(items)) => {
+            let items: Vec<String> =
+                items.iter().map(|e| nested(&example_value(api, item, Some(e), krate, depth + 1, false))).collect();
+            format!("vec![{}]", items.join(", "))
+        }
+        (TypeRef::Map(_), Example::Map(entries)) if entries.is_empty() => "Default::default()".to_owned(),
+        (TypeRef::Map(item), Example::Map(entries)) => {
+            let entries: Vec<String> = entries
+                .iter()
+                .map(|(k, e)| {
+                    format!(
+                        "({k:?}.to_owned(), {})",
+                        nested(&example_value(api, item, Some(e), krate, depth + 1, false))
+                    )
+                })
+                .collect();
+            format!("[{}].into_iter().collect()", entries.join(", "))
+        }
+        (TypeRef::Any, Example::Json(value)) => format!("serde_json::json!({})", json_tokens(value)),
+        (TypeRef::Named(id), example) => {
+            let def = api.types.get(id)?;
+            let view = def.view(Direction::Request);
+            let path = format!("{krate}::types::{}", view.name);
+            match (&def.kind, example) {
+                (TypeKind::Enum(e), Example::Variant(index)) => {
+                    format!("{path}::{}", e.variants.get(*index)?.rust_name)
+                }
+                (TypeKind::Alias(target), example) => built(api, target, example, krate, depth + 1)?,
+                (TypeKind::Union(u), Example::Union(index, inner)) if depth < 4 => {
+                    let v = u.variants.get(*index)?;
+                    let inner = nested(&built(api, &v.ty, inner, krate, depth + 1)?);
+                    let inner = if v.boxed { format!("Box::new({inner})") } else { inner };
+                    format!("{path}::{}({inner})", v.rust_name)
+                }
+                (TypeKind::Struct(_), Example::Object(given)) if depth < 4 => {
+                    let own = api.examples.fields.get(id);
+                    let example_of = |f: &Field| {
+                        given
+                            .iter()
+                            .find(|(name, _)| *name == f.wire_name)
+                            .map(|(_, e)| e)
+                            .or_else(|| own?.get(&f.wire_name))
+                    };
+                    let fields: Vec<(&Field, &ViewField)> = def.fields_of(view).collect();
+                    let required: Vec<String> = fields
+                        .iter()
+                        .filter(|(_, view_field)| view_field.wrapper == Wrapper::Plain)
+                        .map(|(f, _)| {
+                            argument(&f.ty, &example_value(api, &f.ty, example_of(f), krate, depth + 1, false))
+                        })
+                        .collect();
+                    let mut expr = format!("{path}::new({})", required.join(", "));
+                    let optional = fields.iter().filter(|(f, view_field)| {
+                        view_field.wrapper != Wrapper::Plain
+                            && view_field.setter.is_some()
+                            && given.iter().any(|(name, _)| *name == f.wire_name)
+                    });
+                    for (f, view_field) in optional.take(MAX_SETTERS) {
+                        let setter = view_field.setter.as_deref().unwrap_or_default();
+                        let value = argument(&f.ty, &example_value(api, &f.ty, example_of(f), krate, depth + 1, false));
+                        let _ = write!(expr, "\n    .{setter}({})", nested(&value));
+                    }
+                    expr
+                }
+                _ => return None,
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// A value of `ty` as an argument of `new` or a setter, which take `impl Into<String>` for
+/// strings: a literal reads better than an owned string.
+fn argument(ty: &TypeRef, value: &str) -> String {
+    let literal = value.strip_suffix(".to_owned()").filter(|literal| literal.starts_with('"'));
+    match literal {
+        Some(literal) if matches!(ty, TypeRef::Scalar(Scalar::String | Scalar::Uri)) => literal.to_owned(),
+        _ => value.to_owned(),
+    }
+}
+
+/// A multi-line value placed inside another: its continuation lines indented once more.
+fn nested(value: &str) -> String {
+    value.replace('\n', "\n    ")
+}
+
+/// A scalar example as Rust spells it, or `None` when it does not fit the scalar.
+fn scalar_value(scalar: Scalar, example: &Example, krate: &str) -> Option<String> {
+    Some(match (scalar, example) {
+        (Scalar::String | Scalar::Uri, Example::Text(text)) => format!("{text:?}.to_owned()"),
+        (Scalar::Uuid, Example::Text(text)) => format!("{text:?}.parse::<uuid::Uuid>().expect(\"a valid UUID\")"),
+        (Scalar::DateTime, Example::Text(text)) => {
+            format!("{text:?}.parse::<chrono::DateTime<chrono::Utc>>().expect(\"a valid date-time\")")
+        }
+        (Scalar::Date, Example::Text(text)) => {
+            format!("{text:?}.parse::<chrono::NaiveDate>().expect(\"a valid date\")")
+        }
+        (Scalar::Bool, Example::Bool(b)) => b.to_string(),
+        (Scalar::I32, Example::Int(n)) if i32::try_from(*n).is_ok() => n.to_string(),
+        (Scalar::I64, Example::Int(n)) => n.to_string(),
+        (Scalar::Decimal, Example::Int(n)) => format!("{krate}::types::Decimal::from({n}_i64)"),
+        #[allow(clippy::cast_possible_truncation)]
+        (Scalar::F32, Example::Float(n)) if n.is_finite() && n.abs() <= f64::from(f32::MAX) => {
+            format!("{:?}", *n as f32)
+        }
+        (Scalar::F64, Example::Float(n)) if n.is_finite() => format!("{n:?}"),
+        _ => return None,
+    })
+}
+
+/// A JSON value as the tokens of `serde_json::json!`: strings as Rust literals, integers past
+/// `i32` with a suffix (an unsuffixed literal would be an `i32`).
+fn json_tokens(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), ..) if i32::try_from(i).is_ok() => i.to_string(),
+            (Some(i), ..) => format!("{i}_i64"),
+            (None, Some(u), _) => format!("{u}_u64"),
+            (.., Some(f)) if f.is_finite() => format!("{f:?}"),
+            _ => "null".to_owned(),
+        },
+        Value::String(s) => format!("{s:?}"),
+        Value::Array(items) => format!("[{}]", items.iter().map(json_tokens).collect::<Vec<_>>().join(", ")),
+        Value::Object(map) => {
+            let entries: Vec<String> = map.iter().map(|(k, v)| format!("{k:?}: {}", json_tokens(v))).collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+    }
+}
+
+/// A Rust expression building some value of `ty`, from its type alone; `show_optional` also
+/// sets one optional string.
+fn placeholder(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_optional: bool) -> String {
     match ty {
         TypeRef::Scalar(scalar) => match scalar {
             Scalar::String | Scalar::Uri => "\"example\".to_owned()".to_owned(),
@@ -135,10 +356,10 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_option
                     Some(v) => format!("{path}::{}", v.rust_name),
                     None => format!("{path}::Unknown(String::new())"),
                 },
-                TypeKind::Alias(target) => example_value(api, target, krate, depth + 1, false),
+                TypeKind::Alias(target) => example_value(api, target, None, krate, depth + 1, false),
                 TypeKind::Union(u) => match u.variants.first() {
                     Some(v) if depth < 4 => {
-                        let inner = example_value(api, &v.ty, krate, depth + 1, false);
+                        let inner = example_value(api, &v.ty, None, krate, depth + 1, false);
                         let inner = if v.boxed { format!("Box::new({inner})") } else { inner };
                         format!("{path}::{}({inner})", v.rust_name)
                     }
@@ -149,11 +370,7 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_option
                     let required: Vec<String> = fields
                         .iter()
                         .filter(|(_, view_field)| view_field.wrapper == Wrapper::Plain)
-                        .map(|(f, _)| {
-                            let value = example_value(api, &f.ty, krate, depth + 1, false);
-                            // `new` takes `impl Into<String>` for strings: a literal reads better.
-                            value.strip_suffix(".to_owned()").map(str::to_owned).unwrap_or(value)
-                        })
+                        .map(|(f, _)| argument(&f.ty, &example_value(api, &f.ty, None, krate, depth + 1, false)))
                         .collect();
                     let mut expr = format!("{path}::new({})", required.join(", "));
                     if show_optional {

@@ -8,6 +8,7 @@
 //! `views` decides, once, every Rust type each schema becomes.
 
 mod defaults;
+mod examples;
 mod graph;
 mod operations;
 mod schemas;
@@ -76,6 +77,7 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
     let error_body = operations::error_bodies(&types, &facts, &mut operations);
     let received: Vec<TypeRef> = webhooks.iter().flat_map(|w| &w.items).map(|w| w.payload.clone()).collect();
     views::decide(&mut types, &facts, &operations, &received, &mut type_names);
+    let examples = examples::collect(doc, &types, &operations);
     let api = Api {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
@@ -86,6 +88,7 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
         security_schemes,
         error_body,
         webhooks,
+        examples,
     };
     Lowered { api: Some(api), errors, warnings }
 }
