@@ -92,6 +92,11 @@ pub const SHADOWING_SPEC: Source<'static> =
 pub const STREAMS_SPEC: Source<'static> =
     Source { name: "31-streams.yaml", text: include_str!("../../tests/fixtures/rules/31-streams.yaml") };
 
+/// The pagination fixture spec: lists in pages by every convention recognised, whose client the
+/// tests drive against loopback servers.
+pub const PAGINATION_SPEC: Source<'static> =
+    Source { name: "32-pagination.yaml", text: include_str!("../../tests/fixtures/rules/32-pagination.yaml") };
+
 /// A generated crate committed to the repository, and how to make it.
 pub struct CommittedCrate {
     /// Where it lives, relative to the project root.
@@ -100,14 +105,20 @@ pub struct CommittedCrate {
     pub generate: fn() -> Result<Output, String>,
 }
 
-/// Every committed generated crate: the Creatify client, and the clients the HTTP, shadowing
-/// and streams tests drive.
+/// Every committed generated crate: the Creatify client, and the clients the HTTP, shadowing,
+/// streams and pagination tests drive.
 pub const COMMITTED: &[CommittedCrate] = &[
     CommittedCrate { dir: "generated/creatify", generate: generate_creatify },
     CommittedCrate { dir: "tests/clients/http_fixture", generate: generate_http_fixture },
     CommittedCrate { dir: "tests/clients/shadowing", generate: generate_shadowing },
     CommittedCrate { dir: "tests/clients/streams", generate: generate_streams },
+    CommittedCrate { dir: "tests/clients/pagination", generate: generate_pagination },
 ];
+
+/// Generates the pagination fixture's client in memory.
+pub fn generate_pagination() -> Result<Output, String> {
+    clientgen::generate(&Input::spec(PAGINATION_SPEC), &Config::new("pagination")).map_err(|e| e.to_string())
+}
 
 /// Generates the streams fixture's client in memory.
 pub fn generate_streams() -> Result<Output, String> {

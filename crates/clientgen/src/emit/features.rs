@@ -36,6 +36,8 @@ pub struct Features {
     pub readers: Readers,
     /// The streams stream methods return.
     pub streams: Streams,
+    /// Some operation returns a list in pages and has a page method (`Pages`).
+    pub pagination: bool,
     /// The crate reads Django REST framework error bodies: some error response is declared with
     /// their shape (`detail`, or `non_field_errors`), or the settings say the server sends them.
     pub drf_errors: bool,
@@ -54,6 +56,7 @@ impl Features {
             encodings: Encodings::of(api),
             readers: Readers::of(api),
             streams: Streams::of(api),
+            pagination: api.operations.iter().any(|op| op.pages.is_some()),
             drf_errors: drf_errors(api) || config.drf_errors,
             error_body: api.error_body.is_some(),
             ..Features::default()
@@ -121,6 +124,7 @@ impl Features {
             events: self.streams.events(),
             events_json: self.streams.events_json,
             events_text: self.streams.events_text,
+            pagination: self.pagination,
         }
     }
 

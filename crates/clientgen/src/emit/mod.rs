@@ -11,6 +11,7 @@ mod examples;
 mod features;
 mod manifest;
 mod operations;
+mod pagination;
 pub mod runtime;
 mod rust;
 mod security;
@@ -81,6 +82,7 @@ pub fn file_kinds(features: &Features) -> Vec<FileKind> {
             "src/validate.rs" => parts.validation,
             "src/support.rs" => parts.support(),
             "src/stream.rs" => parts.byte_stream,
+            "src/pagination.rs" => parts.pagination,
             _ => true,
         };
         if wanted {
@@ -220,6 +222,11 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         quote! { #![doc = #line] }
     });
     let validate = features.validation.then(|| quote! { #[rustfmt::skip] mod validate; });
+    let (pagination, pages_export) = if features.pagination {
+        (quote! { #[rustfmt::skip] mod pagination; }, quote! { pub use pagination::Pages; })
+    } else {
+        (quote! {}, quote! {})
+    };
     let support = features.parts().support().then(|| quote! { #[rustfmt::skip] mod support; });
     let streams = features.streams;
     let stream = streams.any().then(|| quote! { #[rustfmt::skip] mod stream; });
@@ -256,6 +263,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         mod error;
         #[rustfmt::skip]
         mod http;
+        #pagination
         #[cfg(feature = "blocking")]
         #[rustfmt::skip]
         mod runner;
@@ -268,6 +276,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         pub use client::{Client, ClientBuilder};
         #error_exports
         pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
+        #pages_export
         #stream_exports
     }
 }

@@ -20,10 +20,11 @@ pub struct RuntimeFile {
 }
 
 /// The runtime files a generated crate may have.
-pub const FILES: [RuntimeFile; 7] = [
+pub const FILES: [RuntimeFile; 8] = [
     RuntimeFile { path: "src/http.rs", text: include_str!("../../../runtime/src/http.rs") },
     RuntimeFile { path: "src/error.rs", text: include_str!("../../../runtime/src/error.rs") },
     RuntimeFile { path: "src/decode.rs", text: include_str!("../../../runtime/src/decode.rs") },
+    RuntimeFile { path: "src/pagination.rs", text: include_str!("../../../runtime/src/pagination.rs") },
     RuntimeFile { path: "src/runner.rs", text: include_str!("../../../runtime/src/runner.rs") },
     RuntimeFile { path: "src/stream.rs", text: include_str!("../../../runtime/src/stream.rs") },
     RuntimeFile { path: "src/support.rs", text: include_str!("../../../runtime/src/support.rs") },
@@ -104,11 +105,13 @@ pub struct Parts {
     pub events_json: bool,
     /// Events whose data is text.
     pub events_text: bool,
+    /// Lists read page after page as one stream of items (`pagination.rs`).
+    pub pagination: bool,
 }
 
 impl Parts {
     /// Each part's feature name in the runtime crate, and whether it is selected.
-    pub fn markers(&self) -> [(&'static str, bool); 28] {
+    pub fn markers(&self) -> [(&'static str, bool); 29] {
         [
             ("json-body", self.json_body),
             ("form", self.form),
@@ -138,6 +141,7 @@ impl Parts {
             ("events", self.events),
             ("events-json", self.events_json),
             ("events-text", self.events_text),
+            ("pagination", self.pagination),
         ]
     }
 

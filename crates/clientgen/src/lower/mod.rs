@@ -9,6 +9,7 @@
 
 mod graph;
 mod operations;
+mod pagination;
 mod schemas;
 mod views;
 
