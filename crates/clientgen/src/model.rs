@@ -774,6 +774,9 @@ pub struct PageMethod {
     pub cursor: PageCursor,
     /// The names its reader binds: the page, and the last item (for a cursor read off it).
     pub locals: PageLocals,
+    /// The operation takes an optional request body, which the page method does not send.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub body_left_out: bool,
 }
 
 /// Which convention a [`PageMethod`] follows.

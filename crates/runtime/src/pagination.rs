@@ -210,7 +210,8 @@ fn next_link(headers: &HeaderMap) -> Option<String> {
             let end = start + rest[start..].find('>')?;
             let target = &rest[start + 1..end];
             let params_end = rest[end..].find('<').map_or(rest.len(), |next| end + next);
-            let params = &rest[end + 1..params_end];
+            // The link's parameters, without the comma that separates it from the next link.
+            let params = rest[end + 1..params_end].trim_end().trim_end_matches(',');
             let next = params.split(';').any(|param| {
                 let Some((name, value)) = param.split_once('=') else { return false };
                 name.trim().eq_ignore_ascii_case("rel")
@@ -297,6 +298,11 @@ mod tests {
                 .unwrap(),
         );
         assert_eq!(next_link(&headers).as_deref(), Some("https://api.example.com/items?page=3"));
+        headers.insert(
+            reqwest::header::LINK,
+            r#"</items?page=4>; rel="next", </items?page=1>; rel="first""#.parse().unwrap(),
+        );
+        assert_eq!(next_link(&headers).as_deref(), Some("/items?page=4"));
         headers.insert(reqwest::header::LINK, "</items?page=2>; title=\"a;b\"; rel=next".parse().unwrap());
         assert_eq!(next_link(&headers).as_deref(), Some("/items?page=2"));
         headers.insert(reqwest::header::LINK, "<https://x.example/>; rel=\"last\"".parse().unwrap());

@@ -52,7 +52,9 @@ pub fn methods(api: &Api, config: &Config) -> Vec<Method> {
             out.push(method(api, config, op, variant, ident(&stream.method_name), None, Some(stream), None));
         }
         if let Some(pages) = &op.pages {
-            out.push(method(api, config, op, variants[0], ident(&pages.method_name), None, None, Some(pages)));
+            // A page method sends no body: only operations whose body is optional are paged.
+            let bodiless = Operation { body: None, ..op.clone() };
+            out.push(method(api, config, &bodiless, None, ident(&pages.method_name), None, None, Some(pages)));
         }
     }
     out

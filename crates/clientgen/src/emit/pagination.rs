@@ -99,7 +99,7 @@ fn page_value(page: &Ident, field: &PageField) -> TokenStream {
 pub(super) fn pages_doc(api: &Api, op: &Operation, pages: &PageMethod, example: TokenStream) -> TokenStream {
     let twin = super::docs::method_link("Self", &pages.mirrors);
     let item = rust_type(api, &pages.item, Direction::Response, &quote! {}).owned.to_string().replace(' ', "");
-    let lines = vec![
+    let mut lines = vec![
         format!(
             " `{} {}`, every page: the items of the list one at a time, as a [`crate::Pages`] stream of `{item}`. \
              {twin} reads one page.",
@@ -112,12 +112,19 @@ pub(super) fn pages_doc(api: &Api, op: &Operation, pages: &PageMethod, example: 
           Every page's request is sent as any call's is: credentials, retries, the timeout and the hook apply to each."
             .to_owned(),
         String::new(),
+        if pages.body_left_out {
+            " The operation's request body is optional and not sent: every page is asked for without one.".to_owned()
+        } else {
+            String::new()
+        },
         " # Errors".to_owned(),
         String::new(),
         " As the buffered method, for the first page; a later page that fails is an `Err` item, after which the \
           stream ends."
             .to_owned(),
     ];
+    // The body note, when there is none, leaves an empty line after the blank one.
+    lines.dedup_by(|a, b| a.is_empty() && b.is_empty());
     quote! { #(#[doc = #lines])* #example }
 }
 

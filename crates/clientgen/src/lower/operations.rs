@@ -83,6 +83,7 @@ impl<'a> Lowerer<'a> {
                     op,
                     pointer: &pointer,
                     parameters: &parameters,
+                    requires_body: body.as_ref().is_some_and(|b| b.required),
                     has_body: body.is_some(),
                     success: &success,
                     method_name: &method_name,

@@ -4,7 +4,8 @@
 //! Conventions are recognised only where both sides are unambiguous: the page's fields and
 //! the request's query parameter. In order: the `x-pagination` extension (an overlay's; `false`
 //! turns recognition off), Dropshot's `x-dropshot-pagination`, a cursor list of Stripe's shape,
-//! a next-page token, a next link. An operation with a request body is never paged.
+//! a next-page token, a next link. An operation that requires a request body is never paged;
+//! an optional body (Stripe declares an empty form on its lists) is not sent by the page method.
 
 use openapiv3::{ReferenceOr, StatusCode};
 
@@ -35,6 +36,9 @@ pub(super) struct PagedOp<'o> {
     pub op: &'o openapiv3::Operation,
     pub pointer: &'o str,
     pub parameters: &'o [Parameter],
+    /// The operation requires a request body (an optional one is left out of its pages).
+    pub requires_body: bool,
+    /// The operation takes a request body.
     pub has_body: bool,
     pub success: &'o Success,
     pub method_name: &'o str,
@@ -71,9 +75,9 @@ impl<'a> Lowerer<'a> {
             }
             return None;
         };
-        if paged.has_body {
+        if paged.requires_body {
             if extension.is_some() {
-                self.page_warning(paged, "an operation with a request body is not paged");
+                self.page_warning(paged, "an operation that requires a request body is not paged");
             }
             return None;
         }
@@ -110,6 +114,7 @@ impl<'a> Lowerer<'a> {
             item,
             cursor,
             locals,
+            body_left_out: paged.has_body,
         })
     }
 

@@ -129,9 +129,10 @@ impl Client {
     /// As [`crate::Client::get_customers`], and [`Error::Config`] when called inside an async runtime.
     pub fn get_customers(
         &self,
+        body: Option<&std::collections::BTreeMap<String, serde_json::Value>>,
         params: &types::GetCustomersParams,
     ) -> Result<types::GetCustomersResponse, Error> {
-        self.runner.block_on(crate::Client::get_customers(&self.inner, params))
+        self.runner.block_on(crate::Client::get_customers(&self.inner, body, params))
     }
 
     /// Blocking [`crate::Client::get_customers_with_response`].
@@ -141,10 +142,13 @@ impl Client {
     /// As [`crate::Client::get_customers`], and [`Error::Config`] when called inside an async runtime.
     pub fn get_customers_with_response(
         &self,
+        body: Option<&std::collections::BTreeMap<String, serde_json::Value>>,
         params: &types::GetCustomersParams,
     ) -> Result<ApiResponse<types::GetCustomersResponse>, Error> {
         self.runner
-            .block_on(crate::Client::get_customers_with_response(&self.inner, params))
+            .block_on(
+                crate::Client::get_customers_with_response(&self.inner, body, params),
+            )
     }
 
     /// Blocking [`crate::Client::get_customers_items`]: the stream as an [`Iterator`] whose `next` blocks until the next item.
@@ -366,7 +370,7 @@ impl Client {
     /// As [`crate::Client::search_audit_entries`], and [`Error::Config`] when called inside an async runtime.
     pub fn search_audit_entries(
         &self,
-        body: Option<&types::SearchAuditEntriesBody>,
+        body: &types::SearchAuditEntriesBody,
         params: &types::SearchAuditEntriesParams,
     ) -> Result<types::SearchAuditEntriesResponse, Error> {
         self.runner
@@ -380,7 +384,7 @@ impl Client {
     /// As [`crate::Client::search_audit_entries`], and [`Error::Config`] when called inside an async runtime.
     pub fn search_audit_entries_with_response(
         &self,
-        body: Option<&types::SearchAuditEntriesBody>,
+        body: &types::SearchAuditEntriesBody,
         params: &types::SearchAuditEntriesParams,
     ) -> Result<ApiResponse<types::SearchAuditEntriesResponse>, Error> {
         self.runner

@@ -522,7 +522,7 @@ impl Client {
 
     /// List all customers
     ///
-    /// `GET /customers`
+    /// `GET /customers`, with the body sent as `application/x-www-form-urlencoded`.
     ///
     /// Idempotent: retried after `408`, `429`, `5xx` and transport failures (see [`crate::RequestOptions`]).
     ///
@@ -537,17 +537,19 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &pagination::Client) -> Result<(), pagination::Error> {
+    /// let body = Default::default();
     /// let params = pagination::types::GetCustomersParams::new();
-    /// let response = client.get_customers(&params).await?;
+    /// let response = client.get_customers(Some(&body), &params).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
     pub async fn get_customers(
         &self,
+        body: Option<&std::collections::BTreeMap<String, serde_json::Value>>,
         params: &types::GetCustomersParams,
     ) -> Result<types::GetCustomersResponse, Error> {
-        self.get_customers_with_response(params).await.map(ApiResponse::into_body)
+        self.get_customers_with_response(body, params).await.map(ApiResponse::into_body)
     }
 
     /// [`Self::get_customers`], with the response's status and headers.
@@ -557,6 +559,7 @@ impl Client {
     /// As [`Self::get_customers`].
     pub async fn get_customers_with_response(
         &self,
+        body: Option<&std::collections::BTreeMap<String, serde_json::Value>>,
         params: &types::GetCustomersParams,
     ) -> Result<ApiResponse<types::GetCustomersResponse>, Error> {
         params.validate()?;
@@ -567,6 +570,9 @@ impl Client {
             reqwest::Method::GET,
             self.url(&["customers"]),
         );
+        if let Some(body) = body {
+            request.body = crate::http::Body::form_of(body)?;
+        }
         if let Some(value) = &params.email {
             request.query.push(("email", value.to_string()));
         }
@@ -589,6 +595,7 @@ impl Client {
     ///
     /// The first page is read before this returns; each next one when the items before it have been taken. Every page's request is sent as any call's is: credentials, retries, the timeout and the hook apply to each.
     ///
+    /// The operation's request body is optional and not sent: every page is asked for without one.
     /// # Errors
     ///
     /// As the buffered method, for the first page; a later page that fails is an `Err` item, after which the stream ends.
@@ -1164,7 +1171,7 @@ impl Client {
             .await
     }
 
-    /// A body is sent, so the extension is refused with a warning
+    /// A body is required, so the extension is refused with a warning
     ///
     /// `POST /audit`, with the body sent as `application/json`.
     ///
@@ -1184,14 +1191,14 @@ impl Client {
     /// let body = pagination::types::SearchAuditEntriesBody::new()
     ///     .actor("example");
     /// let params = pagination::types::SearchAuditEntriesParams::new();
-    /// let response = client.search_audit_entries(Some(&body), &params).await?;
+    /// let response = client.search_audit_entries(&body, &params).await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
     pub async fn search_audit_entries(
         &self,
-        body: Option<&types::SearchAuditEntriesBody>,
+        body: &types::SearchAuditEntriesBody,
         params: &types::SearchAuditEntriesParams,
     ) -> Result<types::SearchAuditEntriesResponse, Error> {
         self.search_audit_entries_with_response(body, params)
@@ -1206,7 +1213,7 @@ impl Client {
     /// As [`Self::search_audit_entries`].
     pub async fn search_audit_entries_with_response(
         &self,
-        body: Option<&types::SearchAuditEntriesBody>,
+        body: &types::SearchAuditEntriesBody,
         params: &types::SearchAuditEntriesParams,
     ) -> Result<ApiResponse<types::SearchAuditEntriesResponse>, Error> {
         let operation = "POST /audit";
@@ -1216,9 +1223,7 @@ impl Client {
             reqwest::Method::POST,
             self.url(&["audit"]),
         );
-        if let Some(body) = body {
-            request.body = crate::http::Body::json(body)?;
-        }
+        request.body = crate::http::Body::json(body)?;
         if let Some(value) = &params.after {
             request.query.push(("after", value.to_string()));
         }

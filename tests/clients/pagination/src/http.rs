@@ -488,6 +488,29 @@ impl Body {
         Ok(Body::Encoded { content_type: "application/json", bytes })
     }
 
+    /// A form-urlencoded body of `key=value` pairs (a struct's `form_pairs`).
+    pub(crate) fn form<K: serde::Serialize>(pairs: &[(K, String)]) -> Result<Body, Error> {
+        let text = serde_urlencoded::to_string(pairs)
+            .map_err(|e| Error::validation("body", format!("cannot be form-encoded: {e}")))?;
+        Ok(Body::Encoded { content_type: "application/x-www-form-urlencoded", bytes: text.into_bytes() })
+    }
+
+    /// A form-urlencoded body of a value that is not a struct: an object's entries, each
+    /// as a struct's field would go.
+    pub(crate) fn form_of(value: impl serde::Serialize) -> Result<Body, Error> {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Object(entries)) => {
+                let pairs: Vec<(&str, String)> = entries
+                    .iter()
+                    .flat_map(|(key, value)| field_texts(value).into_iter().map(move |text| (key.as_str(), text)))
+                    .collect();
+                Body::form(&pairs)
+            }
+            Ok(_) => Err(Error::validation("body", "cannot be form-encoded: it is not an object".to_owned())),
+            Err(e) => Err(Error::validation("body", format!("cannot be form-encoded: {e}"))),
+        }
+    }
+
     fn attach(&self, builder: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, Error> {
         Ok(match self {
             Body::Empty => builder,
@@ -495,6 +518,25 @@ impl Body {
                 builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone())
             }
         })
+    }
+}
+
+/// The texts a field's value goes as in a form or multipart body: scalars as text, lists
+/// as one text per item, objects as JSON text, and `null` as an empty text (what an HTML
+/// form sends for an empty field; Django REST framework reads it as null, or as `""` where
+/// a blank string is allowed).
+pub(crate) fn field_texts<T: serde::Serialize + ?Sized>(value: &T) -> Vec<String> {
+    fn text_of(value: &serde_json::Value) -> String {
+        match value {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        }
+    }
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Array(items)) => items.iter().map(text_of).collect(),
+        Ok(value) => vec![text_of(&value)],
+        Err(_) => Vec::new(),
     }
 }
 

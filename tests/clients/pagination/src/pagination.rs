@@ -208,11 +208,16 @@ fn next_link(headers: &HeaderMap) -> Option<String> {
             let end = start + rest[start..].find('>')?;
             let target = &rest[start + 1..end];
             let params_end = rest[end..].find('<').map_or(rest.len(), |next| end + next);
-            let params = &rest[end + 1..params_end];
+            // The link's parameters, without the comma that separates it from the next link.
+            let params = rest[end + 1..params_end].trim_end().trim_end_matches(',');
             let next = params.split(';').any(|param| {
                 let Some((name, value)) = param.split_once('=') else { return false };
                 name.trim().eq_ignore_ascii_case("rel")
-                    && value.trim().trim_matches('"').split_ascii_whitespace().any(|rel| rel.eq_ignore_ascii_case("next"))
+                    && value
+                        .trim()
+                        .trim_matches('"')
+                        .split_ascii_whitespace()
+                        .any(|rel| rel.eq_ignore_ascii_case("next"))
             });
             if next {
                 return Some(target.to_owned());
