@@ -43,21 +43,32 @@ pub fn methods(api: &Api, config: &Config) -> Vec<Method> {
         for variant in &variants {
             let (name, twin) =
                 variant.map_or((&op.method_name, &op.with_response), |v| (&v.method_name, &v.with_response));
-            out.push(method(api, config, op, *variant, ident(name), Some(ident(twin)), None, None));
+            out.push(method(api, config, op, *variant, ident(name), Some(ident(twin)), Streamed::No));
         }
         for stream in &op.streams {
             let variant =
                 variants.iter().copied().find(|v| v.map(|v| &v.media_type) == stream.body_media_type.as_ref());
             let variant = variant.unwrap_or(variants[0]);
-            out.push(method(api, config, op, variant, ident(&stream.method_name), None, Some(stream), None));
+            out.push(method(api, config, op, variant, ident(&stream.method_name), None, Streamed::Body(stream)));
         }
         if let Some(pages) = &op.pages {
             // A page method sends no body: only operations whose body is optional are paged.
             let bodiless = Operation { body: None, ..op.clone() };
-            out.push(method(api, config, &bodiless, None, ident(&pages.method_name), None, None, Some(pages)));
+            out.push(method(api, config, &bodiless, None, ident(&pages.method_name), None, Streamed::Pages(pages)));
         }
     }
     out
+}
+
+/// What a method without a `_with_response` twin returns in place of the success body.
+#[derive(Clone, Copy)]
+enum Streamed<'a> {
+    /// The success body (the method has a twin).
+    No,
+    /// The body as a stream of bytes or events.
+    Body(&'a StreamMethod),
+    /// The items of every page.
+    Pages(&'a PageMethod),
 }
 
 /// The identifiers of an operation method's arguments and locals, as lowering claimed them.
@@ -100,9 +111,13 @@ fn method(
     variant: Option<&BodyVariant>,
     name: Ident,
     with_response: Option<Ident>,
-    stream: Option<&StreamMethod>,
-    pages: Option<&PageMethod>,
+    streamed: Streamed<'_>,
 ) -> Method {
+    let (stream, pages) = match streamed {
+        Streamed::No => (None, None),
+        Streamed::Body(stream) => (Some(stream), None),
+        Streamed::Pages(pages) => (None, Some(pages)),
+    };
     let types = quote! { types:: };
     let label = format!("{} {}", op.http_method, op.path);
     let operation_id = &op.id;
@@ -226,7 +241,7 @@ fn method(
     let http_method = format_ident!("{}", op.http_method);
     let Read { ty: ret, code: decode } = match (stream, pages) {
         (Some(stream), _) => stream_read(api, stream, &names),
-        (None, Some(pages)) => super::pagination::pages_read(api, pages, &request),
+        (None, Some(pages)) => super::pagination::pages_read(api, pages, request),
         (None, None) => decode(api, op, &names),
     };
     let mutable = (!steps.is_empty()).then(|| quote! { mut });
