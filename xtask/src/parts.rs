@@ -14,7 +14,7 @@
 //!   through `byte-stream`, which `events` implies;
 //! - each part alone, and none, and all.
 //!
-//! The full powerset (2^29 combinations) would take days; these take a minute or two.
+//! The full powerset (2^31 combinations) would take days; these take a minute or two.
 
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -29,7 +29,7 @@ const BODIES: &str =
     "json-body,form,form-fields,form-value,multipart,multipart-text,multipart-files,raw-body,bytes-body,validation";
 
 /// The stream parts and the blocking runner, every combination.
-const STREAMS: &str = "blocking,byte-stream,events,events-json,events-text,pagination";
+const STREAMS: &str = "blocking,byte-stream,events,events-json,events-text,pagination,pagination-url,pagination-link";
 
 /// Installs cargo-hack when needed and checks the runtime's combinations of parts.
 pub fn run() -> ExitCode {

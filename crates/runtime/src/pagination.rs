@@ -12,7 +12,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
+#[cfg(feature = "pagination-link")]
 use reqwest::header::HeaderMap;
+#[cfg(any(feature = "pagination-url", feature = "pagination-link"))]
 use reqwest::Url;
 
 use crate::http::{Request, Session};
@@ -25,9 +27,11 @@ pub(crate) enum Cursor {
     /// had). With `keep`, only those query parameters and `param` are sent again: Dropshot's
     /// rule, whose page token stands for the other parameters of the first request.
     Query { param: &'static str, keep: Option<&'static [&'static str]> },
+    #[cfg(feature = "pagination-url")]
     /// The cursor is the next page's URL (absolute, or relative to the page's), query
     /// included: the first request's query is not sent again.
     Url,
+    #[cfg(feature = "pagination-link")]
     /// The next page's URL is the response's `Link` header target with `rel="next"` (RFC
     /// 8288), resolved against the page's URL; a cursor from the body is not used.
     LinkHeader,
@@ -144,18 +148,16 @@ where
 {
     Box::pin(async move {
         let again = request_again(&request);
-        let page_url = request_url(&request);
         let received = crate::http::execute(&walk.session, request).await?;
+        #[cfg(feature = "pagination-link")]
         let headers = received.headers.clone();
         let page: P = crate::decode::json(again.operation, received)?.body;
         let (cursor, items) = (walk.split)(page);
-        let cursor = match walk.cursor {
-            Cursor::LinkHeader => next_link(&headers),
-            _ => cursor.filter(|cursor| !cursor.is_empty()),
-        };
-        let next = match cursor {
+        #[cfg(feature = "pagination-link")]
+        let cursor = if walk.cursor == Cursor::LinkHeader { next_link(&headers) } else { cursor };
+        let next = match cursor.filter(|cursor| !cursor.is_empty()) {
             Some(cursor) if sent.as_ref() != Some(&cursor) => {
-                next_request(again, walk.cursor, &cursor, &page_url).map(|next| fetch(walk.clone(), next, Some(cursor)))
+                next_request(again, walk.cursor, &cursor).map(|next| fetch(walk.clone(), next, Some(cursor)))
             }
             _ => None,
         };
@@ -176,6 +178,7 @@ fn request_again<S: 'static>(request: &Request<S>) -> Request<S> {
     again
 }
 
+#[cfg(any(feature = "pagination-url", feature = "pagination-link"))]
 /// The URL `request` goes to, its query included.
 fn request_url<S: 'static>(request: &Request<S>) -> Url {
     let mut url = request.url.clone();
@@ -185,22 +188,25 @@ fn request_url<S: 'static>(request: &Request<S>) -> Url {
     url
 }
 
-/// The request for the page `cursor` names, made from the previous page's request (`again`)
-/// and URL; `None` when the cursor is a URL that does not parse.
-fn next_request<S: 'static>(mut again: Request<S>, how: Cursor, cursor: &str, page_url: &Url) -> Option<Request<S>> {
+/// The request for the page `cursor` names, made from a copy of the previous page's request
+/// (`again`); `None` when the cursor is a URL that does not parse.
+fn next_request<S: 'static>(mut again: Request<S>, how: Cursor, cursor: &str) -> Option<Request<S>> {
     match how {
         Cursor::Query { param, keep } => {
             again.query.retain(|(name, _)| *name != param && keep.is_none_or(|keep| keep.contains(name)));
             again.query.push((param, cursor.to_owned()));
         }
-        Cursor::Url | Cursor::LinkHeader => {
-            again.url = page_url.join(cursor).ok()?;
+        #[cfg(any(feature = "pagination-url", feature = "pagination-link"))]
+        // A URL, relative to the previous page's (its query included), with a query of its own.
+        _ => {
+            again.url = request_url(&again).join(cursor).ok()?;
             again.query.clear();
         }
     }
     Some(again)
 }
 
+#[cfg(feature = "pagination-link")]
 /// The target of the `Link` header's `rel="next"` link (RFC 8288), if there is one.
 fn next_link(headers: &HeaderMap) -> Option<String> {
     let values = headers.get_all(reqwest::header::LINK).into_iter().filter_map(|value| value.to_str().ok());
@@ -235,7 +241,7 @@ mod tests {
     use super::*;
 
     fn request() -> Request<()> {
-        let url = Url::parse("https://api.example.com/v1/items").unwrap();
+        let url = reqwest::Url::parse("https://api.example.com/v1/items").unwrap();
         let mut request = Request::new("list", "GET /items", reqwest::Method::GET, url);
         request.query =
             vec![("limit", "2".to_owned()), ("sort_by", "name".to_owned()), ("page_token", "old".to_owned())];
@@ -249,14 +255,8 @@ mod tests {
 
     #[test]
     fn a_query_cursor_replaces_the_parameter_and_keeps_the_rest() {
-        let page_url = request_url(&request());
-        let next = next_request(
-            request_again(&request()),
-            Cursor::Query { param: "page_token", keep: None },
-            "abc",
-            &page_url,
-        )
-        .unwrap();
+        let next =
+            next_request(request_again(&request()), Cursor::Query { param: "page_token", keep: None }, "abc").unwrap();
         assert_eq!(query(&next), [("limit", "2"), ("sort_by", "name"), ("page_token", "abc")]);
         assert_eq!(next.headers, [("x-tenant", "t1".to_owned())]);
         assert_eq!(next.url, request().url);
@@ -264,29 +264,26 @@ mod tests {
 
     #[test]
     fn dropshot_sends_only_the_kept_parameters_again() {
-        let page_url = request_url(&request());
         let keep: &'static [&'static str] = &["limit", "page_token"];
-        let next = next_request(
-            request_again(&request()),
-            Cursor::Query { param: "page_token", keep: Some(keep) },
-            "abc",
-            &page_url,
-        )
-        .unwrap();
+        let next =
+            next_request(request_again(&request()), Cursor::Query { param: "page_token", keep: Some(keep) }, "abc")
+                .unwrap();
         assert_eq!(query(&next), [("limit", "2"), ("page_token", "abc")]);
     }
 
+    #[cfg(feature = "pagination-url")]
     #[test]
     fn a_url_cursor_replaces_url_and_query() {
         let page_url = request_url(&request());
         assert_eq!(page_url.as_str(), "https://api.example.com/v1/items?limit=2&sort_by=name&page_token=old");
-        let next = next_request(request_again(&request()), Cursor::Url, "items?after=9", &page_url).unwrap();
+        let next = next_request(request_again(&request()), Cursor::Url, "items?after=9").unwrap();
         assert_eq!(next.url.as_str(), "https://api.example.com/v1/items?after=9");
         assert!(next.query.is_empty());
-        let next = next_request(request_again(&request()), Cursor::Url, "https://other.example/x", &page_url).unwrap();
+        let next = next_request(request_again(&request()), Cursor::Url, "https://other.example/x").unwrap();
         assert_eq!(next.url.as_str(), "https://other.example/x");
     }
 
+    #[cfg(feature = "pagination-link")]
     #[test]
     fn the_next_link_is_read_from_the_link_header() {
         let mut headers = HeaderMap::new();

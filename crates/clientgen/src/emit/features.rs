@@ -38,6 +38,10 @@ pub struct Features {
     pub streams: Streams,
     /// Some operation returns a list in pages and has a page method (`Pages`).
     pub pagination: bool,
+    /// Some page method reads the next page's URL off the page.
+    pub pagination_url: bool,
+    /// Some page method follows the `Link` header.
+    pub pagination_link: bool,
     /// The crate reads Django REST framework error bodies: some error response is declared with
     /// their shape (`detail`, or `non_field_errors`), or the settings say the server sends them.
     pub drf_errors: bool,
@@ -57,6 +61,8 @@ impl Features {
             readers: Readers::of(api),
             streams: Streams::of(api),
             pagination: api.operations.iter().any(|op| op.pages.is_some()),
+            pagination_url: cursors(api).any(|c| matches!(c, PageCursor::Url(_))),
+            pagination_link: cursors(api).any(|c| *c == PageCursor::LinkHeader),
             drf_errors: drf_errors(api) || config.drf_errors,
             error_body: api.error_body.is_some(),
             ..Features::default()
@@ -125,6 +131,8 @@ impl Features {
             events_json: self.streams.events_json,
             events_text: self.streams.events_text,
             pagination: self.pagination,
+            pagination_url: self.pagination_url,
+            pagination_link: self.pagination_link,
         }
     }
 
@@ -321,6 +329,11 @@ fn drf_errors(api: &Api) -> bool {
         let error = status.starts_with('4') || status.starts_with('5') || status == "default";
         error && response.content.iter().any(|(media, ty)| media.contains("json") && drf_shaped(ty))
     })
+}
+
+/// How each page method finds its next page.
+fn cursors(api: &Api) -> impl Iterator<Item = &PageCursor> {
+    api.operations.iter().filter_map(|op| op.pages.as_ref()).map(|pages| &pages.cursor)
 }
 
 /// Whether some field of some view is `Option<Nullable<T>>`, so the crate needs `Nullable`.

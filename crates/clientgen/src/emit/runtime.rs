@@ -107,11 +107,15 @@ pub struct Parts {
     pub events_text: bool,
     /// Lists read page after page as one stream of items (`pagination.rs`).
     pub pagination: bool,
+    /// A next page at a URL the page gives.
+    pub pagination_url: bool,
+    /// A next page at the `Link` header's `rel="next"`.
+    pub pagination_link: bool,
 }
 
 impl Parts {
     /// Each part's feature name in the runtime crate, and whether it is selected.
-    pub fn markers(&self) -> [(&'static str, bool); 29] {
+    pub fn markers(&self) -> [(&'static str, bool); 31] {
         [
             ("json-body", self.json_body),
             ("form", self.form),
@@ -142,6 +146,8 @@ impl Parts {
             ("events-json", self.events_json),
             ("events-text", self.events_text),
             ("pagination", self.pagination),
+            ("pagination-url", self.pagination_url),
+            ("pagination-link", self.pagination_link),
         ]
     }
 

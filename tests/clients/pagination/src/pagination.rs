@@ -146,18 +146,14 @@ where
 {
     Box::pin(async move {
         let again = request_again(&request);
-        let page_url = request_url(&request);
         let received = crate::http::execute(&walk.session, request).await?;
         let headers = received.headers.clone();
         let page: P = crate::decode::json(again.operation, received)?.body;
         let (cursor, items) = (walk.split)(page);
-        let cursor = match walk.cursor {
-            Cursor::LinkHeader => next_link(&headers),
-            _ => cursor.filter(|cursor| !cursor.is_empty()),
-        };
-        let next = match cursor {
+        let cursor = if walk.cursor == Cursor::LinkHeader { next_link(&headers) } else { cursor };
+        let next = match cursor.filter(|cursor| !cursor.is_empty()) {
             Some(cursor) if sent.as_ref() != Some(&cursor) => {
-                next_request(again, walk.cursor, &cursor, &page_url).map(|next| fetch(walk.clone(), next, Some(cursor)))
+                next_request(again, walk.cursor, &cursor).map(|next| fetch(walk.clone(), next, Some(cursor)))
             }
             _ => None,
         };
@@ -183,16 +179,17 @@ fn request_url<S: 'static>(request: &Request<S>) -> Url {
     url
 }
 
-/// The request for the page `cursor` names, made from the previous page's request (`again`)
-/// and URL; `None` when the cursor is a URL that does not parse.
-fn next_request<S: 'static>(mut again: Request<S>, how: Cursor, cursor: &str, page_url: &Url) -> Option<Request<S>> {
+/// The request for the page `cursor` names, made from a copy of the previous page's request
+/// (`again`); `None` when the cursor is a URL that does not parse.
+fn next_request<S: 'static>(mut again: Request<S>, how: Cursor, cursor: &str) -> Option<Request<S>> {
     match how {
         Cursor::Query { param, keep } => {
             again.query.retain(|(name, _)| *name != param && keep.is_none_or(|keep| keep.contains(name)));
             again.query.push((param, cursor.to_owned()));
         }
-        Cursor::Url | Cursor::LinkHeader => {
-            again.url = page_url.join(cursor).ok()?;
+        // A URL, relative to the previous page's (its query included), with a query of its own.
+        _ => {
+            again.url = request_url(&again).join(cursor).ok()?;
             again.query.clear();
         }
     }
