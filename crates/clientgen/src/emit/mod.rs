@@ -222,8 +222,9 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         quote! { #![doc = #line] }
     });
     let validate = features.validation.then(|| quote! { #[rustfmt::skip] mod validate; });
+    // `crate::` (a crate may be named `pagination` too), which rustfmt sorts first.
     let (pagination, pages_export) = if features.pagination {
-        (quote! { #[rustfmt::skip] mod pagination; }, quote! { pub use pagination::Pages; })
+        (quote! { #[rustfmt::skip] mod pagination; }, quote! { pub use crate::pagination::Pages; })
     } else {
         (quote! {}, quote! {})
     };
@@ -273,10 +274,10 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         pub mod types;
         #validate
 
+        #pages_export
         pub use client::{Client, ClientBuilder};
         #error_exports
         pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
-        #pages_export
         #stream_exports
     }
 }

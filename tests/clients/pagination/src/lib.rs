@@ -45,7 +45,7 @@ pub mod types;
 #[rustfmt::skip]
 mod validate;
 
+pub use crate::pagination::Pages;
 pub use client::{Client, ClientBuilder};
 pub use error::Error;
 pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
-pub use pagination::Pages;
