@@ -150,6 +150,9 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
         for stream in &op.streams {
             claimed.insert(bare(&stream.method_name), op);
         }
+        if let Some(pages) = &op.pages {
+            claimed.insert(bare(&pages.method_name), op);
+        }
     }
     for (path, own) in [("src/client.rs", naming::CLIENT_METHODS), ("src/blocking.rs", naming::CLIENT_METHODS)] {
         let fns = inherent_fns(&file(files, path));
@@ -179,6 +182,13 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
             .into_iter()
             .map(|name| bare(name))
             .collect();
+            // A page method's reader binds the page and its last item, claimed after the rest.
+            let mut locals = locals;
+            if let Some(pages) = op.pages.as_ref().filter(|pages| bare(&pages.method_name) == name) {
+                for local in [&pages.locals.page, &pages.locals.last] {
+                    assert!(locals.insert(bare(local)), "{label}: {name}: `{local}` is claimed twice");
+                }
+            }
             let path_args: BTreeSet<String> = op
                 .parameters
                 .iter()

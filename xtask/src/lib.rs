@@ -114,6 +114,11 @@ pub const EXTRA_PROPERTIES_SPEC: Source<'static> = Source {
     text: include_str!("../../tests/fixtures/rules/37-extra-properties.yaml"),
 };
 
+/// The pagination fixture spec: lists in pages by every convention recognised, whose client the
+/// tests drive against loopback servers.
+pub const PAGINATION_SPEC: Source<'static> =
+    Source { name: "32-pagination.yaml", text: include_str!("../../tests/fixtures/rules/32-pagination.yaml") };
+
 /// A generated crate committed to the repository, and how to make it.
 pub struct CommittedCrate {
     /// Where it lives, relative to the project root.
@@ -123,15 +128,21 @@ pub struct CommittedCrate {
 }
 
 /// Every committed generated crate: the Creatify client, and the clients the HTTP, shadowing,
-/// streams, webhooks and extra-properties tests drive.
+/// streams, pagination, webhooks and extra-properties tests drive.
 pub const COMMITTED: &[CommittedCrate] = &[
     CommittedCrate { dir: "generated/creatify", generate: generate_creatify },
     CommittedCrate { dir: "tests/clients/http_fixture", generate: generate_http_fixture },
     CommittedCrate { dir: "tests/clients/shadowing", generate: generate_shadowing },
     CommittedCrate { dir: "tests/clients/streams", generate: generate_streams },
+    CommittedCrate { dir: "tests/clients/pagination", generate: generate_pagination },
     CommittedCrate { dir: "tests/clients/webhooks", generate: generate_webhooks },
     CommittedCrate { dir: "tests/clients/extra_properties", generate: generate_extra_properties },
 ];
+
+/// Generates the pagination fixture's client in memory.
+pub fn generate_pagination() -> Result<Output, String> {
+    clientgen::generate(&Input::spec(PAGINATION_SPEC), &Config::new("pagination")).map_err(|e| e.to_string())
+}
 
 /// Generates the extra-properties fixture's client in memory.
 pub fn generate_extra_properties() -> Result<Output, String> {

@@ -9,11 +9,12 @@
 //! - every pair of the request-body parts and validation (`Error::validation`, `Body::Encoded`
 //!   and `field_texts` are shared through `any(…)`; each marker names at most a few parts, so a
 //!   clash shows with one or two of them on);
-//! - every combination of the stream parts with the blocking runner (`StreamIter`), whose
-//!   items are shared through `byte-stream`, which `events` implies;
+//! - every combination of the stream parts and pagination with the blocking runner
+//!   (`StreamIter`, shared through `any(byte-stream, pagination)`), whose items are shared
+//!   through `byte-stream`, which `events` implies;
 //! - each part alone, and none, and all.
 //!
-//! The full powerset (2^28 combinations) would take days; these take a minute or two.
+//! The full powerset (2^31 combinations) would take days; these take a minute or two.
 
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -28,7 +29,7 @@ const BODIES: &str =
     "json-body,form,form-fields,form-value,multipart,multipart-text,multipart-files,raw-body,bytes-body,validation";
 
 /// The stream parts and the blocking runner, every combination.
-const STREAMS: &str = "blocking,byte-stream,events,events-json,events-text";
+const STREAMS: &str = "blocking,byte-stream,events,events-json,events-text,pagination,pagination-url,pagination-link";
 
 /// Installs cargo-hack when needed and checks the runtime's combinations of parts.
 pub fn run() -> ExitCode {

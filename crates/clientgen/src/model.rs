@@ -727,6 +727,10 @@ pub struct Operation {
     /// per body method and kind of stream.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub streams: Vec<StreamMethod>,
+    /// The method that streams the items of every page, when the operation returns a list
+    /// in pages (see [`PageMethod`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<PageMethod>,
     /// Alternatives: any one entry will do; within an entry every scheme is sent.
     /// An empty list means no credentials are sent.
     pub security: Vec<Vec<String>>,
@@ -928,6 +932,106 @@ pub enum StreamKind {
         #[serde(skip_serializing_if = "Option::is_none")]
         sentinel: Option<String>,
     },
+}
+
+/// A client method that returns the items of a list that comes in pages, all pages read in
+/// turn (`{op}_items`), claimed in the clients' scope after the operation's other methods.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageMethod {
+    /// The method's name.
+    pub method_name: String,
+    /// The buffered method whose request reads the first page.
+    pub mirrors: String,
+    /// The convention it was recognised by.
+    pub convention: PageConvention,
+    /// The page: the type of the success body.
+    pub page: TypeRef,
+    /// The page's field holding the items (an array), by its Rust name; `None` when the body
+    /// is the list itself (its next link in a header).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items_field: Option<PageField>,
+    /// The type of one item.
+    pub item: TypeRef,
+    /// Where the next page's cursor comes from and where it goes.
+    pub cursor: PageCursor,
+    /// The names its reader binds: the page, and the last item (for a cursor read off it).
+    pub locals: PageLocals,
+    /// The operation takes an optional request body, which the page method does not send.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub body_left_out: bool,
+}
+
+/// Which convention a [`PageMethod`] follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageConvention {
+    /// Dropshot's `x-dropshot-pagination`: `items` and `next_page`, sent back as `page_token`.
+    Dropshot,
+    /// A cursor list of Stripe's shape: `data` and `has_more`, the last item's `id` sent as
+    /// `starting_after`.
+    CursorList,
+    /// A next-page token in the body, sent back as a query parameter of a matching name.
+    Token,
+    /// A next link: a URL in the body, or the `Link` header's `rel="next"`.
+    NextLink,
+    /// The `x-pagination` extension (an overlay's).
+    Extension,
+}
+
+/// Where the next page's cursor comes from, and how the next request carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageCursor {
+    /// The next request sets the query parameter `param` to a cursor read off the page.
+    Query {
+        /// The query parameter's wire name.
+        param: String,
+        /// Where the cursor is.
+        from: CursorSource,
+        /// When set, only these query parameters (and `param`) are sent again on later pages
+        /// (Dropshot's page token stands for the others); else all are.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        keep: Option<Vec<String>>,
+        /// A boolean field of the page that says whether more pages follow (`has_more`), by
+        /// its Rust name.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        has_more: Option<PageField>,
+    },
+    /// The next page's URL is a field of the page.
+    Url(PageField),
+    /// The next page's URL is the `Link` header's target with `rel="next"`.
+    LinkHeader,
+}
+
+/// A field of a page or an item, as its view declares it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageField {
+    /// The Rust field name.
+    pub rust_name: String,
+    /// Whether the field is an `Option` in the response view.
+    pub optional: bool,
+    /// Whether its value is text already (else it is written with `to_string`).
+    pub text: bool,
+}
+
+/// Where a query cursor is read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CursorSource {
+    /// A field of the page (a token).
+    Page(PageField),
+    /// A field of the page's last item (its `id`).
+    LastItem(PageField),
+}
+
+/// The names a page method's reader binds, claimed after the method's locals and path
+/// parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageLocals {
+    /// The decoded page.
+    pub page: String,
+    /// The page's last item.
+    pub last: String,
 }
 
 /// What an event's `data` is decoded into.

@@ -17,6 +17,8 @@
 mod decode;
 mod error;
 mod http;
+#[cfg(feature = "pagination")]
+mod pagination;
 #[cfg(feature = "blocking")]
 mod runner;
 #[cfg(feature = "byte-stream")]
@@ -31,6 +33,8 @@ pub use error::Error;
 #[cfg(feature = "events")]
 pub use error::EventFailure;
 pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
+#[cfg(feature = "pagination")]
+pub use pagination::Pages;
 #[cfg(feature = "byte-stream")]
 pub use stream::ByteStream;
 #[cfg(feature = "events")]

@@ -32,7 +32,7 @@ impl Runner {
         self.runtime.block_on(call)
     }
 
-    #[cfg(feature = "byte-stream")]
+    #[cfg(any(feature = "byte-stream", feature = "pagination"))]
     /// Runs `call`, which starts a stream, and returns the stream as an iterator read on this
     /// runner.
     pub(crate) fn stream<S>(&self, call: impl Future<Output = Result<S, Error>>) -> Result<StreamIter<S>, Error> {
@@ -40,8 +40,8 @@ impl Runner {
     }
 }
 
-#[cfg(feature = "byte-stream")]
-/// A stream of the blocking client (bytes or events): an [`Iterator`] whose `next` blocks until
+#[cfg(any(feature = "byte-stream", feature = "pagination"))]
+/// A stream of the blocking client (bytes, events or a list's items): an [`Iterator`] whose `next` blocks until
 /// the next item arrives. Called inside an async runtime, which it would stall, it yields one
 /// [`Error::Config`] and ends.
 pub struct StreamIter<S> {
@@ -50,14 +50,14 @@ pub struct StreamIter<S> {
     done: bool,
 }
 
-#[cfg(feature = "byte-stream")]
+#[cfg(any(feature = "byte-stream", feature = "pagination"))]
 impl<S: std::fmt::Debug> std::fmt::Debug for StreamIter<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StreamIter").field("stream", &self.stream).finish_non_exhaustive()
     }
 }
 
-#[cfg(feature = "byte-stream")]
+#[cfg(any(feature = "byte-stream", feature = "pagination"))]
 impl<S> StreamIter<S> {
     /// The items of `stream`, each read on `runner`.
     pub(crate) fn new(stream: S, runner: Runner) -> Self {
@@ -75,7 +75,7 @@ impl<S> StreamIter<S> {
     }
 }
 
-#[cfg(feature = "byte-stream")]
+#[cfg(any(feature = "byte-stream", feature = "pagination"))]
 impl<T, S: futures_core::Stream<Item = Result<T, Error>> + Unpin> Iterator for StreamIter<S> {
     type Item = Result<T, Error>;
 

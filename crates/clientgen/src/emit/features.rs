@@ -36,6 +36,12 @@ pub struct Features {
     pub readers: Readers,
     /// The streams stream methods return.
     pub streams: Streams,
+    /// Some operation returns a list in pages and has a page method (`Pages`).
+    pub pagination: bool,
+    /// Some page method reads the next page's URL off the page.
+    pub pagination_url: bool,
+    /// Some page method follows the `Link` header.
+    pub pagination_link: bool,
     /// The crate reads Django REST framework error bodies: some error response is declared with
     /// their shape (`detail`, or `non_field_errors`), or the settings say the server sends them.
     pub drf_errors: bool,
@@ -60,6 +66,9 @@ impl Features {
             encodings: Encodings::of(api),
             readers: Readers::of(api),
             streams: Streams::of(api),
+            pagination: api.operations.iter().any(|op| op.pages.is_some()),
+            pagination_url: cursors(api).any(|c| matches!(c, PageCursor::Url(_))),
+            pagination_link: cursors(api).any(|c| *c == PageCursor::LinkHeader),
             drf_errors: drf_errors(api) || config.drf_errors,
             error_body: api.error_body.is_some(),
             embedded: config.embed_in.is_some(),
@@ -138,6 +147,9 @@ impl Features {
             events_text: self.streams.events_text,
             webhooks: self.webhooks,
             webhook_signatures: self.webhook_signatures,
+            pagination: self.pagination,
+            pagination_url: self.pagination_url,
+            pagination_link: self.pagination_link,
         }
     }
 
@@ -346,6 +358,11 @@ fn drf_errors(api: &Api) -> bool {
         let error = status.starts_with('4') || status.starts_with('5') || status == "default";
         error && response.content.iter().any(|(media, ty)| media.contains("json") && drf_shaped(ty))
     })
+}
+
+/// How each page method finds its next page.
+fn cursors(api: &Api) -> impl Iterator<Item = &PageCursor> {
+    api.operations.iter().filter_map(|op| op.pages.as_ref()).map(|pages| &pages.cursor)
 }
 
 /// Whether some field of some view is `Option<Nullable<T>>`, so the crate needs `Nullable`.

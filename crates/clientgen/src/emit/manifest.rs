@@ -103,6 +103,10 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     if features.uploads() || features.streams.any() {
         deps.extend([("bytes", BYTES), ("futures-core", FUTURES_CORE)]);
     }
+    // A list's pages are a `futures_core::Stream` too.
+    if features.pagination && !(features.uploads() || features.streams.any()) {
+        deps.push(("futures-core", FUTURES_CORE));
+    }
     if features.uploads() {
         deps.push(("http-body", HTTP_BODY));
     }
@@ -194,6 +198,7 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
 
     uploads_section(&mut out, &krate, features);
     streams_section(&mut out, api);
+    pagination_section(&mut out, api);
     webhooks_section(&mut out, api, &krate);
     errors_section(&mut out, api, &krate, features);
     configuration_section(&mut out, api, config);
@@ -371,6 +376,38 @@ fn streams_section(out: &mut String, api: &Api) {
     let _ = writeln!(
         out,
         "while let Some(item) = futures_util::StreamExt::next(&mut stream).await {{\n    let item = item?;\n}}\n```\n"
+    );
+}
+
+/// The README's section on page methods, when some operation returns a list in pages.
+fn pagination_section(out: &mut String, api: &Api) {
+    let paged: Vec<(&Operation, &PageMethod)> =
+        api.operations.iter().filter_map(|op| op.pages.as_ref().map(|pages| (op, pages))).collect();
+    let Some((_, first)) = paged.first() else { return };
+    let _ = writeln!(out, "## Pagination\n");
+    let _ = writeln!(
+        out,
+        "Some calls return a list in pages. Each has a method that returns all of it, one item at a time, reading \
+         the next page when the items before it have been taken: a `Pages<T>`, a `futures_core::Stream` of \
+         `Result<T, Error>`. The first page is read before the method returns (its failure is the call's error); a \
+         later page that fails is an `Err` item, after which the stream ends. Every page's request is sent as any \
+         call's is: credentials, retries, the timeout and the hook apply to each. The blocking client's page methods \
+         return a `blocking::StreamIter`, an `Iterator` of the same items.\n"
+    );
+    let _ = writeln!(out, "| Method | Items | One page | Next page |\n|---|---|---|---|");
+    for (_, pages) in &paged {
+        let item = super::rust::rust_type(api, &pages.item, Direction::Response, &quote::quote! {})
+            .owned
+            .to_string()
+            .replace(' ', "");
+        let how = super::pagination::how(pages).replace('|', "\\|");
+        let _ = writeln!(out, "| `{}` | `{item}` | `{}` | {how} |", pages.method_name, pages.mirrors);
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "```rust,ignore\nlet mut items = client.{}(/* … */).await?;", first.method_name);
+    let _ = writeln!(
+        out,
+        "while let Some(item) = futures_util::StreamExt::next(&mut items).await {{\n    let item = item?;\n}}\n```\n"
     );
 }
 

@@ -11,6 +11,7 @@ mod examples;
 mod features;
 mod manifest;
 mod operations;
+mod pagination;
 pub mod runtime;
 mod rust;
 mod security;
@@ -93,6 +94,7 @@ pub fn file_kinds(features: &Features) -> Vec<FileKind> {
             "src/support.rs" => parts.support(),
             "src/stream.rs" => parts.byte_stream,
             "src/webhook.rs" => parts.webhooks,
+            "src/pagination.rs" => parts.pagination,
             _ => true,
         };
         if wanted {
@@ -244,6 +246,8 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #![doc = #line] }
     });
+    // `crate::` (a crate may be named `pagination` too), which rustfmt sorts first.
+    let pages_export = features.pagination.then(|| quote! { pub use crate::pagination::Pages; });
     let streams = features.streams;
     let parts = features.parts();
     // (name, public, only with the `blocking` feature, wanted)
@@ -253,6 +257,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         ("decode", false, false, true),
         ("error", false, false, true),
         ("http", false, false, true),
+        ("pagination", false, false, features.pagination),
         ("runner", false, true, true),
         ("stream", false, false, streams.any()),
         ("support", false, false, parts.support()),
@@ -288,6 +293,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         (quote! { pub use error::Error; }, quote! {})
     };
     let exports = quote! {
+        #pages_export
         pub use client::{Client, ClientBuilder};
         #error_exports
         pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};

@@ -43,16 +43,32 @@ pub fn methods(api: &Api, config: &Config) -> Vec<Method> {
         for variant in &variants {
             let (name, twin) =
                 variant.map_or((&op.method_name, &op.with_response), |v| (&v.method_name, &v.with_response));
-            out.push(method(api, config, op, *variant, ident(name), Some(ident(twin)), None));
+            out.push(method(api, config, op, *variant, ident(name), Some(ident(twin)), Streamed::No));
         }
         for stream in &op.streams {
             let variant =
                 variants.iter().copied().find(|v| v.map(|v| &v.media_type) == stream.body_media_type.as_ref());
             let variant = variant.unwrap_or(variants[0]);
-            out.push(method(api, config, op, variant, ident(&stream.method_name), None, Some(stream)));
+            out.push(method(api, config, op, variant, ident(&stream.method_name), None, Streamed::Body(stream)));
+        }
+        if let Some(pages) = &op.pages {
+            // A page method sends no body: only operations whose body is optional are paged.
+            let bodiless = Operation { body: None, ..op.clone() };
+            out.push(method(api, config, &bodiless, None, ident(&pages.method_name), None, Streamed::Pages(pages)));
         }
     }
     out
+}
+
+/// What a method without a `_with_response` twin returns in place of the success body.
+#[derive(Clone, Copy)]
+enum Streamed<'a> {
+    /// The success body (the method has a twin).
+    No,
+    /// The body as a stream of bytes or events.
+    Body(&'a StreamMethod),
+    /// The items of every page.
+    Pages(&'a PageMethod),
 }
 
 /// The identifiers of an operation method's arguments and locals, as lowering claimed them.
@@ -95,8 +111,13 @@ fn method(
     variant: Option<&BodyVariant>,
     name: Ident,
     with_response: Option<Ident>,
-    stream: Option<&StreamMethod>,
+    streamed: Streamed<'_>,
 ) -> Method {
+    let (stream, pages) = match streamed {
+        Streamed::No => (None, None),
+        Streamed::Body(stream) => (Some(stream), None),
+        Streamed::Pages(pages) => (None, Some(pages)),
+    };
     let types = quote! { types:: };
     let label = format!("{} {}", op.http_method, op.path);
     let operation_id = &op.id;
@@ -218,17 +239,19 @@ fn method(
 
     let segments = op.path.split('/').skip(1).map(|segment| path_segment(api, op, segment));
     let http_method = format_ident!("{}", op.http_method);
-    let Read { ty: ret, code: decode } = match stream {
-        Some(stream) => stream_read(api, stream, &names),
-        None => decode(api, op, &names),
+    let Read { ty: ret, code: decode } = match (stream, pages) {
+        (Some(stream), _) => stream_read(api, stream, &names),
+        (None, Some(pages)) => super::pagination::pages_read(api, pages, request),
+        (None, None) => decode(api, op, &names),
     };
     let mutable = (!steps.is_empty()).then(|| quote! { mut });
-    let send = match stream {
-        Some(_) => quote! { #decode },
-        None => quote! {
+    let send = if stream.is_some() || pages.is_some() {
+        quote! { #decode }
+    } else {
+        quote! {
             let #response = crate::http::execute(self, #request).await?;
             #decode
-        },
+        }
     };
     let body = quote! {
         #(#checks)*
@@ -237,9 +260,13 @@ fn method(
         #(#steps)*
         #send
     };
-    let doc = match stream {
-        Some(stream) => stream_doc(api, config, op, variant, stream),
-        None => operation_doc(api, config, op, variant),
+    let doc = match (stream, pages) {
+        (Some(stream), _) => stream_doc(api, config, op, variant, stream),
+        (None, Some(pages)) => {
+            let example = operation_example(api, config, op, variant, Some(&pages.method_name));
+            super::pagination::pages_doc(api, op, pages, example)
+        }
+        (None, None) => operation_doc(api, config, op, variant),
     };
     Method {
         name,
@@ -263,9 +290,9 @@ pub fn sent_methods<'a>(api: &'a Api, id: &TypeId) -> Option<&'a StructMethods> 
 }
 
 /// A success body's Rust type, and the code that reads it from the response.
-struct Read {
-    ty: TokenStream,
-    code: TokenStream,
+pub(super) struct Read {
+    pub(super) ty: TokenStream,
+    pub(super) code: TokenStream,
 }
 
 /// How an operation reads its success: the type returned and the code reading it.

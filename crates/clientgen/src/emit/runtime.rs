@@ -20,10 +20,11 @@ pub struct RuntimeFile {
 }
 
 /// The runtime files a generated crate may have.
-pub const FILES: [RuntimeFile; 8] = [
+pub const FILES: [RuntimeFile; 9] = [
     RuntimeFile { path: "src/http.rs", text: include_str!("../../../runtime/src/http.rs") },
     RuntimeFile { path: "src/error.rs", text: include_str!("../../../runtime/src/error.rs") },
     RuntimeFile { path: "src/decode.rs", text: include_str!("../../../runtime/src/decode.rs") },
+    RuntimeFile { path: "src/pagination.rs", text: include_str!("../../../runtime/src/pagination.rs") },
     RuntimeFile { path: "src/runner.rs", text: include_str!("../../../runtime/src/runner.rs") },
     RuntimeFile { path: "src/stream.rs", text: include_str!("../../../runtime/src/stream.rs") },
     RuntimeFile { path: "src/support.rs", text: include_str!("../../../runtime/src/support.rs") },
@@ -109,11 +110,17 @@ pub struct Parts {
     pub webhooks: bool,
     /// Their Standard Webhooks signatures verified.
     pub webhook_signatures: bool,
+    /// Lists read page after page as one stream of items (`pagination.rs`).
+    pub pagination: bool,
+    /// A next page at a URL the page gives.
+    pub pagination_url: bool,
+    /// A next page at the `Link` header's `rel="next"`.
+    pub pagination_link: bool,
 }
 
 impl Parts {
     /// Each part's feature name in the runtime crate, and whether it is selected.
-    pub fn markers(&self) -> [(&'static str, bool); 30] {
+    pub fn markers(&self) -> [(&'static str, bool); 33] {
         [
             ("json-body", self.json_body),
             ("form", self.form),
@@ -145,6 +152,9 @@ impl Parts {
             ("events-text", self.events_text),
             ("webhooks", self.webhooks),
             ("webhook-signatures", self.webhook_signatures),
+            ("pagination", self.pagination),
+            ("pagination-url", self.pagination_url),
+            ("pagination-link", self.pagination_link),
         ]
     }
 

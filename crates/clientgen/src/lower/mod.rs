@@ -11,6 +11,7 @@ mod defaults;
 mod examples;
 mod graph;
 mod operations;
+mod pagination;
 mod schemas;
 mod views;
 mod webhooks;

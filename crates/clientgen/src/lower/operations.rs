@@ -79,6 +79,16 @@ impl<'a> Lowerer<'a> {
                     _ => vec![(method_name.as_str(), None)],
                 };
                 let streams = stream_methods(&responses, &success, sentinel, &bases, &mut method_names);
+                let paged = super::pagination::PagedOp {
+                    op,
+                    pointer: &pointer,
+                    parameters: &parameters,
+                    requires_body: body.as_ref().is_some_and(|b| b.required),
+                    has_body: body.is_some(),
+                    success: &success,
+                    method_name: &method_name,
+                };
+                let pages = self.page_method(&paged, &mut method_names);
                 let security = op
                     .security
                     .as_ref()
@@ -102,6 +112,7 @@ impl<'a> Lowerer<'a> {
                     success,
                     errors: Vec::new(),
                     streams,
+                    pages,
                     security,
                 });
             }

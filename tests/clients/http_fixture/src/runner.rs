@@ -41,7 +41,7 @@ impl Runner {
     }
 }
 
-/// A stream of the blocking client (bytes or events): an [`Iterator`] whose `next` blocks until
+/// A stream of the blocking client (bytes, events or a list's items): an [`Iterator`] whose `next` blocks until
 /// the next item arrives. Called inside an async runtime, which it would stall, it yields one
 /// [`Error::Config`] and ends.
 pub struct StreamIter<S> {
