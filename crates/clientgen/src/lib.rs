@@ -95,6 +95,11 @@ pub struct Config {
     /// folder its files will be written to, written into the `#[path]` of each module. A
     /// build script sets it to a folder under `OUT_DIR`; see [`generate`].
     pub embed_in: Option<String>,
+    /// Whether each tag's operations, and the types only they reach, are behind a cargo
+    /// feature of their own (`full` enables them all, and is on by default). Automatic: on
+    /// for an API of [`lower::AUTO_OPERATIONS`] operations or more in two tags or more, and
+    /// never for an embedded client, whose features would be its host crate's.
+    pub tag_features: lower::TagFeatures,
 }
 
 impl Config {
@@ -113,7 +118,17 @@ impl Config {
             user_agent: None,
             drf_errors: false,
             embed_in: None,
+            tag_features: lower::TagFeatures::Auto,
         }
+    }
+
+    /// What lowering takes from the configuration.
+    pub fn lower_options(&self) -> lower::Options {
+        let tag_features = match (self.tag_features, &self.embed_in) {
+            (lower::TagFeatures::Auto, Some(_)) => lower::TagFeatures::Off,
+            (option, _) => option,
+        };
+        lower::Options { tag_features }
     }
 
     /// The `User-Agent` header the client sends.
@@ -170,15 +185,21 @@ pub fn apply_overlays(input: &Input<'_>) -> Result<Overlaid, Error> {
     Ok(Overlaid { tree, warnings })
 }
 
-/// Runs parse, overlay, normalize, typed and lower: the input to the intermediate model.
+/// Runs parse, overlay, normalize, typed and lower: the input to the intermediate model,
+/// with the default [`lower::Options`].
 pub fn lower(input: &Input<'_>) -> Result<Lowered, Error> {
+    lower_with(input, &lower::Options::default())
+}
+
+/// [`lower()`] with the given options.
+pub fn lower_with(input: &Input<'_>, options: &lower::Options) -> Result<Lowered, Error> {
     let Overlaid { mut tree, mut warnings } = apply_overlays(input)?;
     let name = input.spec.name;
     let normalized = normalize::normalize(&mut tree, name)?;
     warnings.extend(normalized.warnings.iter().map(|w| format!("{name}: {w}")));
     // Normalizing's own errors come first in whatever the next stages report.
     let doc = typed::to_openapi(tree, name).map_err(|e| normalized.before(e))?;
-    let lowered = lower::lower(&doc);
+    let lowered = lower::lower_with(&doc, options);
     warnings.extend(lowered.warnings.iter().map(|w| format!("{name}: {w}")));
     let mut problems = normalized.errors;
     problems.extend(lowered.errors);
@@ -230,7 +251,7 @@ pub fn lower(input: &Input<'_>) -> Result<Lowered, Error> {
 /// (the generated code names them); `tests/buildrs` in the generator's repository is such a
 /// crate.
 pub fn generate(input: &Input<'_>, config: &Config) -> Result<Output, Error> {
-    let Lowered { api, warnings } = lower(input)?;
+    let Lowered { api, warnings } = lower_with(input, &config.lower_options())?;
     let files = emit_files(&api, config, &input.describe())?;
     Ok(Output { files, warnings })
 }

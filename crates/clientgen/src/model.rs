@@ -35,6 +35,26 @@ pub struct Api {
     /// The example values the spec gives, checked against their types.
     #[serde(skip_serializing_if = "Examples::is_empty")]
     pub examples: Examples,
+    /// A cargo feature per tag, for a large API (see [`TagFeature`]); empty when the crate
+    /// has none. Each operation's [`Operation::features`] and each type's [`TypeDef::feature`]
+    /// say what they are behind.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tag_features: Vec<TagFeature>,
+}
+
+/// The cargo feature of one tag: it compiles the tag's operations and the types only they
+/// reach. `full` enables every one.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagFeature {
+    /// The tag, as the spec names it.
+    pub tag: String,
+    /// The feature's name, claimed beside the crate's own features.
+    pub feature: String,
+    /// The tag's description, when the spec's `tags` list gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    /// How many operations carry the tag.
+    pub operations: usize,
 }
 
 /// The spec's `example` and `examples` values, each already checked against the type it is
@@ -201,6 +221,11 @@ pub struct TypeDef {
     /// schema whose fields differ by direction and that travels both ways, the response view
     /// then the request view.
     pub views: Vec<View>,
+    /// The tag feature it is behind: every operation that reaches it has that feature only.
+    /// None (always compiled) for a type of several features, of an untagged operation, of
+    /// the error bodies or webhooks, or of none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feature: Option<String>,
 }
 
 impl TypeDef {
@@ -734,6 +759,9 @@ pub struct Operation {
     /// Alternatives: any one entry will do; within an entry every scheme is sent.
     /// An empty list means no credentials are sent.
     pub security: Vec<Vec<String>>,
+    /// The tag features it is compiled with (any of them); empty: always compiled.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
 }
 
 impl Operation {

@@ -157,6 +157,18 @@ pub fn field_name(raw: &str) -> String {
     escape_keyword(name)
 }
 
+/// The features every generated crate declares itself: a tag's feature must not take one.
+pub const CRATE_FEATURES: &[&str] =
+    &["default", "full", "blocking", "tracing", "deserialize-requests", "rustls-ring", "rustls-aws-lc", "native-tls"];
+
+/// A name for a tag's cargo feature: `kebab-case` ASCII (`Fine-tuning` and `fine_tuning` give
+/// `fine-tuning`), never empty; claim it in a scope made with [`CRATE_FEATURES`] reserved.
+pub fn feature_name(raw: &str) -> String {
+    let words = prepare(raw);
+    let name = words.to_snake_case().replace('_', "-");
+    if name.is_empty() { "tag".to_owned() } else { name }
+}
+
 /// A snake_case name derived from another by a suffix (`name_null`, `name_with_response`,
 /// `name_form`): the base loses its raw prefix and any escape underscore first, so `r#type`
 /// gives `type_null` and `self_` gives `self_null`, never `self__null`.

@@ -13,7 +13,7 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
     let streams = methods.iter().any(|m| m.with_response.is_none());
     let stream_export = streams.then(|| quote! { pub use crate::runner::StreamIter; });
     let wrappers = methods.iter().map(|m| {
-        let Method { name, with_response, deprecated, params, args, ret, .. } = m;
+        let Method { name, with_response, deprecated, params, args, ret, cfg, .. } = m;
         let link = super::docs::method_link("crate::Client", &name.to_string());
         let doc = format!(" Blocking {link}.");
         let errors = format!(" As {link}, and [`Error::Config`] when called inside an async runtime.");
@@ -23,6 +23,7 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
             let doc =
                 format!(" Blocking {link}: the stream as an [`Iterator`] whose `next` blocks until the next item.");
             return quote! {
+                #cfg
                 #[doc = #doc]
                 ///
                 /// # Errors
@@ -39,6 +40,7 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
         let twin_link = super::docs::method_link("crate::Client", &with_response.to_string());
         let twin_doc = format!(" Blocking {twin_link}.");
         quote! {
+            #cfg
             #[doc = #doc]
             ///
             /// # Errors
@@ -51,6 +53,7 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
                 self.runner.block_on(crate::Client::#name(&self.inner, #(#args),*))
             }
 
+            #cfg
             #[doc = #twin_doc]
             ///
             /// # Errors

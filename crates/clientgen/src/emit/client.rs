@@ -359,10 +359,11 @@ fn client_impl(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
     let env_reads = schemes.values().map(|s| env_read(config, s));
     let env_doc = env_doc(config, api);
     let operation_methods = methods.iter().map(|m| {
-        let Method { name, with_response, doc, deprecated, params, args, ret, body } = m;
+        let Method { name, with_response, doc, deprecated, params, args, ret, cfg, body } = m;
         let too_many = super::rust::too_many_arguments(params.len() + 1);
         let Some(with_response) = with_response else {
             return quote! {
+                #cfg
                 #doc
                 #deprecated
                 #too_many
@@ -377,6 +378,7 @@ fn client_impl(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
         // A deprecated method may call its deprecated twin.
         let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
         quote! {
+            #cfg
             #doc
             #deprecated
             #allow
@@ -385,6 +387,7 @@ fn client_impl(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
                 self.#with_response(#(#args),*).await.map(ApiResponse::into_body)
             }
 
+            #cfg
             #[doc = #twin_doc]
             ///
             /// # Errors

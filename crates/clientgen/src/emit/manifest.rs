@@ -134,7 +134,13 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "[features]");
-    let _ = writeln!(out, "default = [\"{}\"]", TLS_FEATURES[0].1);
+    if api.tag_features.is_empty() {
+        let _ = writeln!(out, "default = [\"{}\"]", TLS_FEATURES[0].1);
+    } else {
+        // Every operation by default, so that `cargo add` gives the whole API; a large
+        // API's users pick their tags with `default-features = false` (README, "Features").
+        let _ = writeln!(out, "default = [\"{}\", \"full\"]", TLS_FEATURES[0].1);
+    }
     for (comment, name, enables) in TLS_FEATURES {
         let _ = writeln!(out, "# {comment}");
         let _ = writeln!(out, "{name} = {enables}");
@@ -147,10 +153,32 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     let _ =
         writeln!(out, "# A `tracing` span for every call and an event for every request; no credentials, no bodies.");
     let _ = writeln!(out, "tracing = [\"dep:tracing\"]");
+    if !api.tag_features.is_empty() {
+        let names: Vec<String> = api.tag_features.iter().map(|t| t.feature.clone()).collect();
+        let _ = writeln!(out, "# Every tag's operations and types.");
+        let _ = writeln!(out, "full = {}", toml_list(&names));
+        for tag in &api.tag_features {
+            let _ = writeln!(out, "# {}", tag_summary(tag));
+            let _ = writeln!(out, "{} = []", tag.feature);
+        }
+    }
     let _ = writeln!(out);
     let _ = writeln!(out, "[dev-dependencies]");
     let _ = writeln!(out, "tokio = {TOKIO_DEV}");
     out
+}
+
+/// One line about a tag's feature: its tag, its operations, and its description's first line.
+fn tag_summary(tag: &TagFeature) -> String {
+    let plural = if tag.operations == 1 { "" } else { "s" };
+    let mut line = format!("The `{}` tag's {} operation{plural}", tag.tag, tag.operations);
+    if let Some(first) = tag.doc.as_deref().and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty())) {
+        line.push_str(": ");
+        line.push_str(first);
+    } else {
+        line.push('.');
+    }
+    line.replace(['\r', '\n'], " ")
 }
 
 fn toml_list(values: &[String]) -> String {
@@ -203,7 +231,7 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
     errors_section(&mut out, api, &krate, features);
     configuration_section(&mut out, api, config);
     hooks_section(&mut out, &krate);
-    blocking_section(&mut out, &krate);
+    blocking_section(&mut out, api, &krate);
     out
 }
 
@@ -572,7 +600,7 @@ fn hooks_section(out: &mut String, krate: &str) {
 }
 
 /// The README's blocking client and cargo features.
-fn blocking_section(out: &mut String, krate: &str) {
+fn blocking_section(out: &mut String, api: &Api, krate: &str) {
     let _ = writeln!(out, "## Blocking\n");
     let _ = writeln!(
         out,
@@ -590,7 +618,28 @@ fn blocking_section(out: &mut String, krate: &str) {
          impls are a large share of the crate's compile time."
     );
     let _ = writeln!(out, "- `tracing`: a span for every call and an event for every request, as above.");
+    tag_features_section(out, api, krate);
     tls_section(out, krate);
+}
+
+/// The README's tag features: one line each, and how to compile only some.
+fn tag_features_section(out: &mut String, api: &Api, krate: &str) {
+    let Some(first) = api.tag_features.first() else { return };
+    let name = krate.replace('_', "-");
+    let _ = writeln!(
+        out,
+        "- `full` (on by default): every tag's feature below. Each tag's operations, and the types only they \
+         use, are behind a feature of their own; types several tags share are always compiled. To compile only \
+         the parts you call, turn the defaults off and name the tags (and a TLS back end, see below):\n"
+    );
+    let _ = writeln!(
+        out,
+        "```toml\n{name} = {{ version = \"…\", default-features = false, features = [\"rustls-ring\", \"{}\"] }}\n```\n",
+        first.feature
+    );
+    for tag in &api.tag_features {
+        let _ = writeln!(out, "- `{}`: {}", tag.feature, tag_summary(tag));
+    }
 }
 
 /// The README's TLS back ends and how to switch.

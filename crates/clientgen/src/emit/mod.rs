@@ -304,6 +304,10 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         return quote! { #(#modules)* #exports };
     }
     let unused_runtime = unused.then(|| quote! { #![allow(dead_code, unused_imports)] });
+    // With only some tags' features on, the runtime and helpers the others call go unused;
+    // `full` (each tag on) still checks that nothing is dead (ARCHITECTURE.md, "Tag features").
+    let partial = (!api.tag_features.is_empty() && !unused)
+        .then(|| quote! { #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))] });
     // What the API deprecates is marked for its callers; the crate's own code names those
     // items everywhere (ARCHITECTURE.md, "Deprecations").
     let deprecated = deprecates.then(|| quote! { #![allow(deprecated)] });
@@ -316,6 +320,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         #![deny(missing_docs)]
         #![allow(#(#lints),*)]
         #unused_runtime
+        #partial
         #deprecated
 
         // The modules are prettyplease's output; `cargo fmt` in a workspace that holds the crate

@@ -26,6 +26,8 @@ pub struct Method {
     pub args: Vec<Ident>,
     /// The body type of a success (`types::Pet`), or for a stream method the stream.
     pub ret: TokenStream,
+    /// `#[cfg]` of the operation's tag features, when the crate has them.
+    pub cfg: TokenStream,
     /// The `_with_response` body: builds the request, sends it, decodes the answer; for a
     /// stream method, the method's body.
     pub body: TokenStream,
@@ -280,6 +282,7 @@ fn method(
         params,
         args,
         ret,
+        cfg: super::rust::feature_cfg(&op.features),
         body,
     }
 }

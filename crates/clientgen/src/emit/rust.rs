@@ -6,6 +6,56 @@ use quote::quote;
 
 use crate::model::*;
 
+/// The `#[cfg]` of an item compiled with any of the tag `features` (none: always compiled).
+pub fn feature_cfg(features: &[String]) -> TokenStream {
+    match features {
+        [] => quote! {},
+        [one] => quote! { #[cfg(feature = #one)] },
+        many => quote! { #[cfg(any(#(feature = #many),*))] },
+    }
+}
+
+/// Puts `cfg` on each item of `items` (a struct, its impls, its builder), which must parse
+/// as a file's items; an empty `cfg` leaves them as they are.
+pub fn gate_items(cfg: &TokenStream, items: TokenStream) -> TokenStream {
+    if cfg.is_empty() {
+        return items;
+    }
+    let Ok(mut file) = syn::parse2::<syn::File>(items.clone()) else { return quote! { #cfg #items } };
+    let attrs: Vec<syn::Attribute> = match syn::parse2::<syn::File>(quote! { #cfg struct S; }) {
+        Ok(parsed) => match parsed.items.into_iter().next() {
+            Some(syn::Item::Struct(s)) => s.attrs,
+            _ => Vec::new(),
+        },
+        Err(_) => Vec::new(),
+    };
+    for item in &mut file.items {
+        if let Some(item_attrs) = item_attrs(item) {
+            item_attrs.splice(0..0, attrs.iter().cloned());
+        }
+    }
+    let items = file.items;
+    quote! { #(#items)* }
+}
+
+/// The attributes of an item of a kind emission writes.
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    Some(match item {
+        syn::Item::Struct(i) => &mut i.attrs,
+        syn::Item::Enum(i) => &mut i.attrs,
+        syn::Item::Impl(i) => &mut i.attrs,
+        syn::Item::Type(i) => &mut i.attrs,
+        syn::Item::Fn(i) => &mut i.attrs,
+        syn::Item::Const(i) => &mut i.attrs,
+        syn::Item::Static(i) => &mut i.attrs,
+        syn::Item::Mod(i) => &mut i.attrs,
+        syn::Item::Use(i) => &mut i.attrs,
+        syn::Item::Trait(i) => &mut i.attrs,
+        syn::Item::Macro(i) => &mut i.attrs,
+        _ => return None,
+    })
+}
+
 /// A Rust type as the generated code spells it.
 #[derive(Debug, Clone)]
 pub struct RustType {

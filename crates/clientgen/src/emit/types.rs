@@ -27,19 +27,24 @@ pub fn emit_types_part(api: &Api, features: &super::features::Features, part: us
     let (start, end) = ((part * per_part).min(count), ((part + 1) * per_part).min(count));
     let mut items = Vec::new();
     for def in api.types.values().skip(start).take(end - start) {
+        let cfg = super::rust::feature_cfg(def.feature.as_slice());
         for view in &def.views {
             let view = ViewPrinter { api, def, view, name: ident(&view.name) };
-            items.push(match &def.kind {
+            let emitted = match &def.kind {
                 TypeKind::Struct(_) => view.emit_struct(),
                 TypeKind::Enum(e) => view.emit_enum(e),
                 TypeKind::Alias(target) => view.emit_alias(target),
                 TypeKind::Newtype(target) => view.emit_newtype(target),
                 TypeKind::Union(u) => view.emit_union(u),
-            });
+            };
+            // Every item of a type behind a tag feature (its impls and builder too) is behind it.
+            items.push(super::rust::gate_items(&cfg, emitted));
         }
     }
     if part + 1 == TYPE_PARTS {
-        items.extend(api.operations.iter().filter_map(|op| status_enum(api, op)));
+        items.extend(api.operations.iter().filter_map(|op| {
+            status_enum(api, op).map(|items| super::rust::gate_items(&super::rust::feature_cfg(&op.features), items))
+        }));
         items.extend(api.error_body.as_ref().map(|errors| error_body(api, errors)));
     }
     if part > 0 {

@@ -13,6 +13,7 @@ mod graph;
 mod operations;
 mod pagination;
 mod schemas;
+mod tags;
 mod views;
 mod webhooks;
 
@@ -26,6 +27,7 @@ use crate::model::*;
 use crate::naming::{self, Scope};
 
 pub use operations::encoding;
+pub use tags::{AUTO_OPERATIONS, EXTENSION as TAG_FEATURES_EXTENSION, TagFeatures};
 
 /// The extension that overrides the Rust name of a schema, operation or security scheme.
 pub const RUST_NAME: &str = "x-rust-name";
@@ -45,8 +47,20 @@ pub struct Lowered {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Lowers a whole document.
+/// What lowering takes besides the document.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Whether the crate gets a cargo feature per tag.
+    pub tag_features: TagFeatures,
+}
+
+/// Lowers a whole document with the default [`Options`].
 pub fn lower(doc: &OpenAPI) -> Lowered {
+    lower_with(doc, &Options::default())
+}
+
+/// Lowers a whole document.
+pub fn lower_with(doc: &OpenAPI, options: &Options) -> Lowered {
     let mut cx = Lowerer {
         doc,
         types: IndexMap::new(),
@@ -78,6 +92,8 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
     let error_body = operations::error_bodies(&types, &facts, &mut operations);
     let received: Vec<TypeRef> = webhooks.iter().flat_map(|w| &w.items).map(|w| w.payload.clone()).collect();
     views::decide(&mut types, &facts, &operations, &received, &mut type_names);
+    let tag_features =
+        tags::decide(doc, options.tag_features, &mut types, &mut operations, error_body.as_ref(), &received);
     let examples = examples::collect(doc, &types, &operations);
     let api = Api {
         title: doc.info.title.clone(),
@@ -90,6 +106,7 @@ pub fn lower(doc: &OpenAPI) -> Lowered {
         error_body,
         webhooks,
         examples,
+        tag_features,
     };
     Lowered { api: Some(api), errors, warnings }
 }
@@ -111,6 +128,7 @@ impl Draft {
                 kind: TypeKind::Alias(TypeRef::Any),
                 deprecated: false,
                 views: Vec::new(),
+                feature: None,
             },
             facts: Facts { name, ..Facts::default() },
         }

@@ -114,6 +114,8 @@ impl<'a> Lowerer<'a> {
                     streams,
                     pages,
                     security,
+                    // The spec's tags, until `tags::decide` turns them into features.
+                    features: op.tags.clone(),
                 });
             }
         }

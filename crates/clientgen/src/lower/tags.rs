@@ -1,0 +1,156 @@
+//! Tag features: whether a large API's crate gets a cargo feature per tag, each feature's
+//! name, the features of each operation and the one feature (if any) each type is behind.
+//!
+//! A type is behind a feature when every operation that reaches it, through any chain of
+//! fields, aliases and alternatives, has that one feature. A type reached by operations of
+//! several features, by an untagged operation, by an operation of several tags, by an error
+//! body (`types::ErrorBody` is always compiled) or by a webhook, or by nothing at all, is
+//! always compiled. Reachability is a walk over the type graph in which each type changes
+//! state at most twice (unreached, one feature, always), so the pass is linear.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use openapiv3::OpenAPI;
+
+use super::graph::{children, named_within};
+use crate::model::*;
+use crate::naming::{self, Scope};
+
+/// Whether the crate gets a cargo feature per tag.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TagFeatures {
+    /// On for an API of at least [`AUTO_OPERATIONS`] operations and two tags, unless the spec
+    /// says otherwise with [`EXTENSION`].
+    #[default]
+    Auto,
+    /// On whenever the operations have tags.
+    On,
+    /// Never.
+    Off,
+}
+
+/// The number of operations from which [`TagFeatures::Auto`] turns tag features on.
+/// ARCHITECTURE.md ("Tag features") gives the measurements behind it.
+pub const AUTO_OPERATIONS: usize = 100;
+
+/// The root extension (`true` or `false`) that decides for the spec when the option is
+/// [`TagFeatures::Auto`].
+pub const EXTENSION: &str = "x-clientgen-tag-features";
+
+/// Where a type stands: reached by nothing yet, by the operations of one feature, or by
+/// something that makes it always compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Gate {
+    One(String),
+    Always,
+}
+
+/// Decides the tag features: `operations[i].features` holds the spec's tags on entry, and
+/// the features' names (or nothing) on return.
+pub(super) fn decide(
+    doc: &OpenAPI,
+    option: TagFeatures,
+    types: &mut IndexMap<TypeId, TypeDef>,
+    operations: &mut [Operation],
+    error_body: Option<&ErrorBody>,
+    received: &[TypeRef],
+) -> Vec<TagFeature> {
+    let mut used: IndexMap<&str, usize> = IndexMap::new();
+    // The spec's own order of tags first, then the order operations name the others.
+    for tag in &doc.tags {
+        used.insert(tag.name.as_str(), 0);
+    }
+    for op in operations.iter() {
+        let mut seen: Vec<&str> = Vec::new();
+        for tag in &op.features {
+            if !seen.contains(&tag.as_str()) {
+                seen.push(tag);
+                *used.entry(tag.as_str()).or_default() += 1;
+            }
+        }
+    }
+    used.retain(|_, count| *count > 0);
+    let wanted = match option {
+        TagFeatures::Off => false,
+        TagFeatures::On => !used.is_empty(),
+        TagFeatures::Auto => match doc.extensions.get(EXTENSION).and_then(serde_json::Value::as_bool) {
+            Some(on) => on && !used.is_empty(),
+            None => operations.len() >= AUTO_OPERATIONS && used.len() >= 2,
+        },
+    };
+    if !wanted {
+        for op in operations.iter_mut() {
+            op.features.clear();
+        }
+        return Vec::new();
+    }
+    let mut scope = Scope::with_reserved(naming::CRATE_FEATURES);
+    let features: Vec<TagFeature> = used
+        .iter()
+        .map(|(&tag, &count)| TagFeature {
+            tag: tag.to_owned(),
+            feature: scope.claim(&naming::feature_name(tag)),
+            doc: doc.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone()),
+            operations: count,
+        })
+        .collect();
+    let by_tag: HashMap<&str, &str> = features.iter().map(|f| (f.tag.as_str(), f.feature.as_str())).collect();
+    for op in operations.iter_mut() {
+        let mut names: Vec<String> = Vec::new();
+        for tag in &op.features {
+            let name = by_tag[tag.as_str()].to_owned();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        op.features = names;
+    }
+    let gates = gates(types, operations, error_body, received);
+    for (id, def) in types.iter_mut() {
+        def.feature = match gates.get(id) {
+            Some(Gate::One(feature)) => Some(feature.clone()),
+            _ => None,
+        };
+    }
+    features
+}
+
+/// Each reached type's gate.
+fn gates(
+    types: &IndexMap<TypeId, TypeDef>,
+    operations: &[Operation],
+    error_body: Option<&ErrorBody>,
+    received: &[TypeRef],
+) -> HashMap<TypeId, Gate> {
+    let mut stack: Vec<(TypeRef, Gate)> = Vec::new();
+    for op in operations {
+        let gate = match op.features.as_slice() {
+            [one] => Gate::One(one.clone()),
+            _ => Gate::Always,
+        };
+        let mut roots: Vec<TypeRef> = op.params_type.iter().cloned().map(TypeRef::Named).collect();
+        roots.extend(op.parameters.iter().map(|p| p.ty.clone()));
+        roots.extend(op.body.iter().flat_map(|b| b.content.values()).cloned());
+        roots.extend(op.responses.values().flat_map(|r| r.content.values()).cloned());
+        stack.extend(roots.into_iter().map(|ty| (ty, gate.clone())));
+    }
+    for variant in error_body.iter().flat_map(|e| &e.variants) {
+        stack.push((TypeRef::Named(variant.ty.clone()), Gate::Always));
+    }
+    stack.extend(received.iter().map(|ty| (ty.clone(), Gate::Always)));
+    let mut gates: HashMap<TypeId, Gate> = HashMap::new();
+    while let Some((ty, gate)) = stack.pop() {
+        let Some(id) = named_within(&ty) else { continue };
+        let Some(def) = types.get(id) else { continue };
+        let next = match (gates.get(id), &gate) {
+            (None, _) => gate,
+            (Some(Gate::Always), _) => continue,
+            (Some(Gate::One(have)), Gate::One(new)) if have == new => continue,
+            (Some(Gate::One(_)), _) => Gate::Always,
+        };
+        gates.insert(id.clone(), next.clone());
+        stack.extend(children(&def.kind).map(|c| (c.ty.clone(), next.clone())));
+    }
+    gates
+}
