@@ -7,6 +7,7 @@ mod mutants;
 mod parts;
 mod semver;
 mod synthetic;
+mod tags;
 mod versus;
 
 use std::path::PathBuf;
@@ -48,11 +49,14 @@ enum Task {
         overlay: Vec<PathBuf>,
     },
     /// Run every check CI runs: freshness, the runtime's parts, tests (the `external` ones
-    /// too), clippy, docs, packaging, formatting and the corpus.
+    /// too), clippy, docs, packaging, formatting, the corpus and a large spec's tag features.
     Test,
     /// Compile the runtime crate with the combinations of its parts a generated crate can have
     /// (cargo-hack, installed when missing).
     Parts,
+    /// Check a large spec's crate (nexus) with each of its cargo features on its own and all
+    /// together, warnings denied (cargo-hack, installed when missing).
+    Tags,
     /// Measure codegen, compile times and call overhead; write BENCHMARKS.md.
     Bench,
     /// Compare the API-change report's semver levels with cargo-semver-checks' (installed
@@ -117,6 +121,7 @@ fn main() -> ExitCode {
         }
         Task::Test => test(),
         Task::Parts => parts::run(),
+        Task::Tags => tags::run(),
         Task::Bench => bench::run(),
         Task::Semver => semver::run(),
         Task::Synthetic { shape, n, out } => match std::fs::write(&out, synthetic::spec(shape, n)) {
@@ -299,7 +304,12 @@ fn test() -> ExitCode {
     // the largest included: a change that breaks a large spec is a regression.
     println!("==> corpus: cargo xtask corpus");
     let specs = xtask::project_root().join("..").join("shared").join("specs");
-    timed("corpus", &mut || corpus::run(std::slice::from_ref(&specs), false, None))
+    if timed("corpus", &mut || corpus::run(std::slice::from_ref(&specs), false, None)) != ExitCode::SUCCESS {
+        return ExitCode::FAILURE;
+    }
+    // After the corpus, whose target folder has the dependencies built.
+    println!("==> tags: cargo xtask tags");
+    timed("tags", &mut tags::run)
 }
 
 fn run_step(step: &Step) -> ExitCode {

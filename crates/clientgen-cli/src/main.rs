@@ -40,7 +40,7 @@ enum Command {
         name: Option<String>,
         /// A TOML settings file: [package] name, version, spec-sha256, description, license,
         /// repository, keywords, categories, rust-version; [client] env-prefix,
-        /// user-agent-product, drf-errors. Flags win over it.
+        /// user-agent-product, drf-errors, tag-features. Flags win over it.
         #[arg(long, value_name = "FILE")]
         settings: Option<PathBuf>,
         /// Write nothing; exit with 1, naming each stale file, when the folder is not what the
@@ -71,6 +71,10 @@ enum Command {
         /// them into the errors' messages.
         #[arg(long)]
         drf_errors: bool,
+        /// A cargo feature per tag, for large APIs: `auto` (on from 100 operations in two
+        /// tags or more), `on` or `off` (default auto).
+        #[arg(long, value_name = "auto|on|off", value_parser = ["auto", "on", "off"])]
+        tag_features: Option<String>,
     },
 }
 
@@ -89,9 +93,19 @@ fn main() -> ExitCode {
         env_prefix,
         user_agent_product,
         drf_errors,
+        tag_features,
     } = Cli::parse().command;
-    let overrides =
-        Overrides { name, version, description, license, repository, env_prefix, user_agent_product, drf_errors };
+    let overrides = Overrides {
+        name,
+        version,
+        description,
+        license,
+        repository,
+        env_prefix,
+        user_agent_product,
+        drf_errors,
+        tag_features,
+    };
     let request = Request { spec, overlays: overlay, settings, overrides };
     let rerun = "clientgen generate (the same arguments, without --check)";
     clientgen_cli::write_or_check(check, clientgen_cli::generate(&request), &out, rerun)

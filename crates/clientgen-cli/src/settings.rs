@@ -23,6 +23,7 @@ use sha2::{Digest, Sha256};
 /// env-prefix = "PETSTORE"      # Client::from_env reads PETSTORE_BASE_URL, …
 /// user-agent-product = "petstore-rust"
 /// drf-errors = false
+/// tag-features = "auto"        # a cargo feature per tag: auto (100 operations or more), on, off
 /// ```
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,6 +58,8 @@ struct ClientSettings {
     user_agent_product: Option<String>,
     /// The server sends Django REST framework error bodies (see `Config::drf_errors`).
     drf_errors: Option<bool>,
+    /// A cargo feature per tag (see `Config::tag_features`): `auto`, `on` or `off`.
+    tag_features: Option<String>,
 }
 
 /// Values given on the command line, each over the settings file's.
@@ -78,6 +81,8 @@ pub struct Overrides {
     pub user_agent_product: Option<String>,
     /// Read Django REST framework error bodies into `Error::Api`'s messages.
     pub drf_errors: bool,
+    /// A cargo feature per tag: `auto`, `on` or `off`.
+    pub tag_features: Option<String>,
 }
 
 impl Settings {
@@ -146,6 +151,9 @@ impl Settings {
             config.env_prefix = prefix;
         }
         config.drf_errors = overrides.drf_errors || self.client.drf_errors.unwrap_or(false);
+        if let Some(option) = overrides.tag_features.or(self.client.tag_features) {
+            config.tag_features = option.parse().map_err(|e| format!("{}: {e}", self.source))?;
+        }
         Ok(config)
     }
 }

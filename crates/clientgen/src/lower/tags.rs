@@ -30,6 +30,20 @@ pub enum TagFeatures {
     Off,
 }
 
+impl std::str::FromStr for TagFeatures {
+    type Err = String;
+
+    /// `auto`, `on` or `off`, as the settings file and the command's flag spell it.
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "auto" => Ok(TagFeatures::Auto),
+            "on" => Ok(TagFeatures::On),
+            "off" => Ok(TagFeatures::Off),
+            other => Err(format!("tag features are `auto`, `on` or `off`, not `{other}`")),
+        }
+    }
+}
+
 /// The number of operations from which [`TagFeatures::Auto`] turns tag features on.
 /// ARCHITECTURE.md ("Tag features") gives the measurements behind it.
 pub const AUTO_OPERATIONS: usize = 100;
@@ -140,6 +154,21 @@ fn gates(
     }
     stack.extend(received.iter().map(|ty| (ty.clone(), Gate::Always)));
     let mut gates: HashMap<TypeId, Gate> = HashMap::new();
+    walk(types, &mut gates, stack);
+    // A type no operation reaches is always compiled, and so is everything it holds.
+    let unreached: Vec<(TypeRef, Gate)> = types
+        .keys()
+        .filter(|id| !gates.contains_key(*id))
+        .map(|id| (TypeRef::Named(id.clone()), Gate::Always))
+        .collect();
+    walk(types, &mut gates, unreached);
+    gates
+}
+
+/// Spreads each gate of `stack` to the types it reaches; a type whose gate changes passes
+/// the new one on, and a gate only ever widens (one feature, then always), so each type is
+/// passed on at most twice.
+fn walk(types: &IndexMap<TypeId, TypeDef>, gates: &mut HashMap<TypeId, Gate>, mut stack: Vec<(TypeRef, Gate)>) {
     while let Some((ty, gate)) = stack.pop() {
         let Some(id) = named_within(&ty) else { continue };
         let Some(def) = types.get(id) else { continue };
@@ -152,5 +181,4 @@ fn gates(
         gates.insert(id.clone(), next.clone());
         stack.extend(children(&def.kind).map(|c| (c.ty.clone(), next.clone())));
     }
-    gates
 }

@@ -1,0 +1,62 @@
+//! `cargo xtask tags`: a large spec's crate compiles, warnings denied, with each of its cargo
+//! features on its own (every tag feature alone, and `full`) and with all of them together.
+//!
+//! The spec is progenitor's nexus (193 operations in 15 tags: tag features are on by default
+//! for it), the smallest of the shared specs large enough to get them, so the check is
+//! `cargo check` of a mid-sized crate seventeen times, in a minute or two with its
+//! dependencies built. It builds in the corpus's target folder, whose dependencies the corpus
+//! has built already when `cargo xtask test` runs it.
+
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use clientgen::{Config, Input, Source};
+
+/// The spec, in ../shared/specs.
+const SPEC: &str = "progenitor-nexus.json";
+
+/// Generates the spec's crate and checks each feature alone and all together.
+pub fn run() -> ExitCode {
+    match check() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check() -> Result<(), String> {
+    xtask::install_cargo_tool("hack", crate::parts::VERSION)?;
+    let started = Instant::now();
+    let path = xtask::project_root().join("..").join("shared").join("specs").join(SPEC);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let output = clientgen::generate(&Input::spec(Source::new(SPEC, &text)), &Config::new("nexus"))
+        .map_err(|e| e.to_string())?;
+    if !output.files.iter().any(|f| f.path == "Cargo.toml" && f.contents.contains("\nfull = [")) {
+        return Err(format!("{SPEC}: the crate has no tag features"));
+    }
+    let workspace = xtask::project_root().join("target").join("tag-features");
+    xtask::write_files(&workspace.join("nexus"), &output.files).map_err(|e| e.to_string())?;
+    xtask::scratch_workspace(&workspace, &["nexus".to_owned()]).map_err(|e| e.to_string())?;
+    // native-tls needs OpenSSL's headers, and rustls-aws-lc a C build: the TLS back ends are
+    // the runtime's, which `cargo xtask parts` and the client tests cover.
+    let runs: [&[&str]; 2] = [
+        &["hack", "check", "--each-feature", "--exclude-features", "native-tls,rustls-aws-lc"],
+        &["check", "--features", "full,blocking,tracing,deserialize-requests"],
+    ];
+    for run in runs {
+        let status = Command::new(xtask::cargo())
+            .args(run)
+            .current_dir(&workspace)
+            .env("CARGO_TARGET_DIR", xtask::generated_crates_target())
+            .env("RUSTFLAGS", "-D warnings")
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !status.success() {
+            return Err(format!("{SPEC}: a feature of its crate does not compile alone (`cargo {}`)", run.join(" ")));
+        }
+    }
+    println!("{SPEC}: each feature alone and all together compile ({:.0?})", started.elapsed());
+    Ok(())
+}
