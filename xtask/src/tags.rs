@@ -1,5 +1,6 @@
 //! `cargo xtask tags`: a large spec's crate compiles, warnings denied, with each of its cargo
-//! features on its own (every tag feature alone, and `full`) and with all of them together.
+//! features on its own (every tag feature alone, and `full`) and with all of them together;
+//! so does the crate of the tag-features rule fixture (`38-tag-features.yaml`).
 //!
 //! The spec is progenitor's nexus (193 operations in 15 tags: tag features are on by default
 //! for it), the smallest of the shared specs large enough to get them, so the check is
@@ -14,6 +15,9 @@ use clientgen::{Config, Input, Source};
 
 /// The spec, in ../shared/specs.
 const SPEC: &str = "progenitor-nexus.json";
+
+/// The rule fixture whose crate has tag features, in tests/fixtures/rules.
+const FIXTURE: &str = "38-tag-features.yaml";
 
 /// Generates the spec's crate and checks each feature alone and all together.
 pub fn run() -> ExitCode {
@@ -38,12 +42,17 @@ fn check() -> Result<(), String> {
     }
     let workspace = xtask::project_root().join("target").join("tag-features");
     xtask::write_files(&workspace.join("nexus"), &output.files).map_err(|e| e.to_string())?;
-    xtask::scratch_workspace(&workspace, &["nexus".to_owned()]).map_err(|e| e.to_string())?;
+    let fixture = xtask::project_root().join("tests").join("fixtures").join("rules").join(FIXTURE);
+    let text = std::fs::read_to_string(&fixture).map_err(|e| format!("{}: {e}", fixture.display()))?;
+    let output = clientgen::generate(&Input::spec(Source::new(FIXTURE, &text)), &Config::new("tagged"))
+        .map_err(|e| e.to_string())?;
+    xtask::write_files(&workspace.join("tagged"), &output.files).map_err(|e| e.to_string())?;
+    xtask::scratch_workspace(&workspace, &["nexus".to_owned(), "tagged".to_owned()]).map_err(|e| e.to_string())?;
     // native-tls needs OpenSSL's headers, and rustls-aws-lc a C build: the TLS back ends are
     // the runtime's, which `cargo xtask parts` and the client tests cover.
     let runs: [&[&str]; 2] = [
-        &["hack", "check", "--each-feature", "--exclude-features", "native-tls,rustls-aws-lc"],
-        &["check", "--features", "full,blocking,tracing,deserialize-requests"],
+        &["hack", "check", "--workspace", "--each-feature", "--exclude-features", "native-tls,rustls-aws-lc"],
+        &["check", "--workspace", "--features", "full,blocking,tracing,deserialize-requests"],
     ];
     for run in runs {
         let status = Command::new(xtask::cargo())
