@@ -183,9 +183,10 @@ pub fn run() -> ExitCode {
     }
     let mut report = header();
     let mut findings = Findings::default();
-    let sections: [Section; 7] = [
+    let sections: [Section; 8] = [
         codegen_section,
         compile_section,
+        tags_section,
         overhead_section,
         upload_section,
         stream_section,
@@ -497,6 +498,52 @@ fn compile_section(findings: &mut Findings) -> Result<String, String> {
          with default features ({deps_blocking} with `blocking`). Of those, the ICU4X crates come from `url`'s \
          internationalised-domain support; an application that pins `idna_adapter` to 1.1 (unicode-rs, \
          `cargo update -p idna_adapter --precise 1.1.0`, as that crate's README describes) gets **{deps_unicode_rs} crates**.\n"
+    );
+    Ok(out)
+}
+
+/// `cargo check` of the generated openai crate (36 tag features) with one typical tag on
+/// (`chat`) against every tag on (the default): what tag features save a caller of a few.
+fn tags_section(_: &mut Findings) -> Result<String, String> {
+    let workspace = xtask::project_root().join("target").join("bench").join("tags");
+    let target = xtask::project_root().join("target").join("bench").join("target");
+    let _ = std::fs::remove_dir_all(&workspace);
+    let path = xtask::project_root().join("../shared/specs/openai.yaml");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let openai = clientgen::generate(&Input::spec(Source::new("openai.yaml", &text)), &Config::new("openai"))
+        .map_err(|e| e.to_string())?;
+    xtask::write_files(&workspace.join("openai"), &openai.files).map_err(|e| e.to_string())?;
+    xtask::scratch_workspace(&workspace, &["openai".to_owned()]).map_err(|e| e.to_string())?;
+    let one: &[&str] = &["check", "-p", "openai", "--no-default-features", "--features", "rustls-ring,chat"];
+    let all: &[&str] = &["check", "-p", "openai"];
+    eprintln!("bench: tag features of openai");
+    cargo(&workspace, &target, all)?;
+    let (mut chat, mut every) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        touch(&workspace.join("openai").join("src/lib.rs"))?;
+        chat.push(cargo(&workspace, &target, one)?);
+        touch(&workspace.join("openai").join("src/lib.rs"))?;
+        every.push(cargo(&workspace, &target, all)?);
+    }
+    let (chat, every) = (median(chat), median(every));
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## 3b. Tag features: the openai crate with one tag (s)
+"
+    );
+    let _ = writeln!(
+        out,
+        "`cargo check` after touching `src/lib.rs`, dependencies built, median of 3; target: one tag ≤ 0.2× all.\n"
+    );
+    let _ = writeln!(out, "| features | check | ratio |");
+    let _ = writeln!(out, "|---|---:|---:|");
+    let _ = writeln!(out, "| every tag (default, `full`) | {:.1} | 1.00 |", every.as_secs_f64());
+    let _ = writeln!(
+        out,
+        "| `chat` alone | {:.1} | {:.2} |\n",
+        chat.as_secs_f64(),
+        chat.as_secs_f64() / every.as_secs_f64().max(f64::EPSILON)
     );
     Ok(out)
 }
