@@ -200,6 +200,7 @@ fn check(scratch: &Path, name: &str) -> Compilation {
         .args(["--", "-D", "warnings"])
         .current_dir(scratch)
         .env("CARGO_TARGET_DIR", xtask::generated_crates_target())
+        .env(xtask::GENERATED_CRATES_DEBUG.0, xtask::GENERATED_CRATES_DEBUG.1)
         .env_remove("RUSTFLAGS")
         .output();
     match output {

@@ -187,6 +187,12 @@ pub fn creatify_config() -> Result<Config, String> {
     settings.into_config(Overrides::default(), &fingerprint(&creatify_input()))
 }
 
+/// Built without debug information in [`generated_crates_target`]: the compile test's doctests
+/// link a program per example, and the openai stream test builds a 200,000-line crate, where
+/// debug information is much of the time and no test reads it. Every build in that folder sets
+/// it, so the dependencies are still built once.
+pub const GENERATED_CRATES_DEBUG: (&str, &str) = ("CARGO_PROFILE_DEV_DEBUG", "0");
+
 /// The target folder every scratch workspace of generated crates builds in (the compile test's
 /// and the corpus's): their dependencies are built once.
 pub fn generated_crates_target() -> PathBuf {

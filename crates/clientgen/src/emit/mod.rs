@@ -117,7 +117,7 @@ pub fn emit_file(api: &Api, config: &Config, features: &Features, kind: FileKind
             EmittedFile::Rust { path: "src/client.rs", tokens: client::emit_client(api, config, &methods) }
         }
         FileKind::Blocking => {
-            let methods = operations::methods(api, config);
+            let methods = operations::signatures(api, config);
             EmittedFile::Rust { path: "src/blocking.rs", tokens: blocking::blocking_rs(api, &methods) }
         }
         FileKind::Types => EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api, features) },

@@ -36,6 +36,25 @@ pub struct Method {
 /// Every method of the client, in operation order. Their names, twins included, were claimed
 /// in one scope by lowering.
 pub fn methods(api: &Api, config: &Config) -> Vec<Method> {
+    methods_with(api, config, Detail::Full)
+}
+
+/// The methods' signatures only: [`Method::doc`] and [`Method::body`] are left empty (what the
+/// blocking client, which wraps each method, needs; the docs and bodies are most of the work).
+pub fn signatures(api: &Api, config: &Config) -> Vec<Method> {
+    methods_with(api, config, Detail::Signature)
+}
+
+/// How much of a method to emit.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    /// Everything.
+    Full,
+    /// Name, parameters, return type and deprecation.
+    Signature,
+}
+
+fn methods_with(api: &Api, config: &Config, detail: Detail) -> Vec<Method> {
     let mut out = Vec::new();
     for op in &api.operations {
         let variants: Vec<Option<&BodyVariant>> = match &op.body {
@@ -45,18 +64,36 @@ pub fn methods(api: &Api, config: &Config) -> Vec<Method> {
         for variant in &variants {
             let (name, twin) =
                 variant.map_or((&op.method_name, &op.with_response), |v| (&v.method_name, &v.with_response));
-            out.push(method(api, config, op, *variant, ident(name), Some(ident(twin)), Streamed::No));
+            out.push(method(api, config, detail, op, *variant, ident(name), Some(ident(twin)), Streamed::No));
         }
         for stream in &op.streams {
             let variant =
                 variants.iter().copied().find(|v| v.map(|v| &v.media_type) == stream.body_media_type.as_ref());
             let variant = variant.unwrap_or(variants[0]);
-            out.push(method(api, config, op, variant, ident(&stream.method_name), None, Streamed::Body(stream)));
+            out.push(method(
+                api,
+                config,
+                detail,
+                op,
+                variant,
+                ident(&stream.method_name),
+                None,
+                Streamed::Body(stream),
+            ));
         }
         if let Some(pages) = &op.pages {
             // A page method sends no body: only operations whose body is optional are paged.
             let bodiless = Operation { body: None, ..op.clone() };
-            out.push(method(api, config, &bodiless, None, ident(&pages.method_name), None, Streamed::Pages(pages)));
+            out.push(method(
+                api,
+                config,
+                detail,
+                &bodiless,
+                None,
+                ident(&pages.method_name),
+                None,
+                Streamed::Pages(pages),
+            ));
         }
     }
     out
@@ -106,9 +143,11 @@ impl Names {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn method(
     api: &Api,
     config: &Config,
+    detail: Detail,
     op: &Operation,
     variant: Option<&BodyVariant>,
     name: Ident,
@@ -246,6 +285,16 @@ fn method(
         (None, Some(pages)) => super::pagination::pages_read(api, pages, request),
         (None, None) => decode(api, op, &names),
     };
+    let deprecated = if op.deprecated {
+        quote! { #[deprecated] }
+    } else {
+        quote! {}
+    };
+    let cfg = super::rust::feature_cfg(&op.features);
+    if detail == Detail::Signature {
+        let (doc, body) = (TokenStream::new(), TokenStream::new());
+        return Method { name, with_response, doc, deprecated, params, args, ret, cfg, body };
+    }
     let mutable = (!steps.is_empty()).then(|| quote! { mut });
     let send = if stream.is_some() || pages.is_some() {
         quote! { #decode }
@@ -270,21 +319,7 @@ fn method(
         }
         (None, None) => operation_doc(api, config, op, variant),
     };
-    Method {
-        name,
-        with_response,
-        doc,
-        deprecated: if op.deprecated {
-            quote! { #[deprecated] }
-        } else {
-            quote! {}
-        },
-        params,
-        args,
-        ret,
-        cfg: super::rust::feature_cfg(&op.features),
-        body,
-    }
+    Method { name, with_response, doc, deprecated, params, args, ret, cfg, body }
 }
 
 /// The methods of the view a struct `id` is sent as (`validate`, `form_pairs`, …).

@@ -25,7 +25,9 @@ use crate::Error;
 pub(crate) enum Cursor {
     /// The query parameter `param` is set to the cursor (replacing the value the first request
     /// had). With `keep`, only those query parameters and `param` are sent again: Dropshot's
-    /// rule, whose page token stands for the other parameters of the first request.
+    /// rule, whose page token stands for the other parameters of the first request. An API
+    /// whose lists all page by URL or `Link` header never builds it.
+    #[allow(dead_code)]
     Query { param: &'static str, keep: Option<&'static [&'static str]> },
     /// The cursor is the next page's URL (absolute, or relative to the page's), query
     /// included: the first request's query is not sent again.
