@@ -46,14 +46,18 @@ pub struct Api {
 /// reach. `full` enables every one.
 #[derive(Debug, Clone, Serialize)]
 pub struct TagFeature {
-    /// The tag, as the spec names it.
-    pub tag: String,
+    /// The tag, as the spec names it; none for a feature made for operations without a tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// The first path segments (`/containers`) of the operations without a tag it holds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
     /// The feature's name, claimed beside the crate's own features.
     pub feature: String,
     /// The tag's description, when the spec's `tags` list gives one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,
-    /// How many operations carry the tag.
+    /// How many operations it compiles.
     pub operations: usize,
 }
 
@@ -222,8 +226,9 @@ pub struct TypeDef {
     /// then the request view.
     pub views: Vec<View>,
     /// The tag feature it is behind: every operation that reaches it has that feature only.
-    /// None (always compiled) for a type of several features, of an untagged operation, of
-    /// the error bodies or webhooks, or of none.
+    /// `full` for a type no operation reaches; none (always compiled) for a type of several
+    /// features, of an operation whose path starts with a parameter, of the error bodies or
+    /// of webhooks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub feature: Option<String>,
 }

@@ -157,9 +157,20 @@ pub fn field_name(raw: &str) -> String {
     escape_keyword(name)
 }
 
+/// The feature that turns on every tag feature, and compiles the types no operation reaches.
+pub const FULL_FEATURE: &str = "full";
+
 /// The features every generated crate declares itself: a tag's feature must not take one.
-pub const CRATE_FEATURES: &[&str] =
-    &["default", "full", "blocking", "tracing", "deserialize-requests", "rustls-ring", "rustls-aws-lc", "native-tls"];
+pub const CRATE_FEATURES: &[&str] = &[
+    "default",
+    FULL_FEATURE,
+    "blocking",
+    "tracing",
+    "deserialize-requests",
+    "rustls-ring",
+    "rustls-aws-lc",
+    "native-tls",
+];
 
 /// A name for a tag's cargo feature: `kebab-case` ASCII (`Fine-tuning` and `fine_tuning` give
 /// `fine-tuning`), never empty; claim it in a scope made with [`CRATE_FEATURES`] reserved.

@@ -171,7 +171,17 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
 /// One line about a tag's feature: its tag, its operations, and its description's first line.
 fn tag_summary(tag: &TagFeature) -> String {
     let plural = if tag.operations == 1 { "" } else { "s" };
-    let mut line = format!("The `{}` tag's {} operation{plural}", tag.tag, tag.operations);
+    let paths: Vec<String> = tag.paths.iter().map(|p| format!("`{p}`")).collect();
+    let mut line = match (&tag.tag, paths.is_empty()) {
+        (Some(name), true) => format!("The `{name}` tag's {} operation{plural}", tag.operations),
+        (Some(name), false) => format!(
+            "The `{name}` tag's operations and those without a tag under {}, {} in all",
+            paths.join(", "),
+            tag.operations
+        ),
+        (None, _) if tag.operations == 1 => format!("The operation without a tag under {}", paths.join(", ")),
+        (None, _) => format!("The {} operations without a tag under {}", tag.operations, paths.join(", ")),
+    };
     if let Some(first) = tag.doc.as_deref().and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty())) {
         line.push_str(": ");
         line.push_str(first);
@@ -629,7 +639,8 @@ fn tag_features_section(out: &mut String, api: &Api, krate: &str) {
     let _ = writeln!(
         out,
         "- `full` (on by default): every tag's feature below. Each tag's operations, and the types only they \
-         use, are behind a feature of their own; types several tags share are always compiled. To compile only \
+         use, are behind a feature of their own; types several tags share are always compiled, and types \
+         no operation uses (documented schemas only) come with `full`. To compile only \
          the parts you call, turn the defaults off and name the tags (and a TLS back end, see below):\n"
     );
     let _ = writeln!(

@@ -1,12 +1,17 @@
 //! Tag features: whether a large API's crate gets a cargo feature per tag, each feature's
 //! name, the features of each operation and the one feature (if any) each type is behind.
 //!
+//! Operations without a tag join the feature named like their path's first segment: the tag
+//! feature of that name, or one made for the segment. Left always compiled, they would keep
+//! everything they reach (openai's untagged `/responses/compact` reaches most of
+//! `responses`) out of the features.
+//!
 //! A type is behind a feature when every operation that reaches it, through any chain of
 //! fields, aliases and alternatives, has that one feature. A type reached by operations of
-//! several features, by an untagged operation, by an operation of several tags, by an error
-//! body (`types::ErrorBody` is always compiled) or by a webhook, or by nothing at all, is
-//! always compiled. Reachability is a walk over the type graph in which each type changes
-//! state at most twice (unreached, one feature, always), so the pass is linear.
+//! several features, by an operation whose path starts with a parameter, by an operation of several tags, by an error
+//! body (`types::ErrorBody` is always compiled) or by a webhook is always compiled. A type
+//! no operation reaches at all is behind `full`. Reachability is a walk over the type graph in which each type changes
+//! state at most twice (unreached, one feature, always; then `full` fills what is left), so the pass is linear.
 
 use std::collections::HashMap;
 
@@ -100,25 +105,55 @@ pub(super) fn decide(
         return Vec::new();
     }
     let mut scope = Scope::with_reserved(naming::CRATE_FEATURES);
-    let features: Vec<TagFeature> = used
+    let mut features: Vec<TagFeature> = used
         .iter()
         .map(|(&tag, &count)| TagFeature {
-            tag: tag.to_owned(),
+            tag: Some(tag.to_owned()),
+            paths: Vec::new(),
             feature: scope.claim(&naming::feature_name(tag)),
             doc: doc.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone()),
             operations: count,
         })
         .collect();
-    let by_tag: HashMap<&str, &str> = features.iter().map(|f| (f.tag.as_str(), f.feature.as_str())).collect();
+    let by_tag: HashMap<String, String> =
+        features.iter().filter_map(|f| Some((f.tag.clone()?, f.feature.clone()))).collect();
+    // An operation without a tag joins the feature named like its path's first segment: the
+    // tag feature of that name (`/responses/compact` joins `responses`), or one of its own.
+    let mut by_segment: HashMap<String, usize> =
+        used.keys().enumerate().map(|(index, tag)| (naming::feature_name(tag), index)).collect();
     for op in operations.iter_mut() {
-        let mut names: Vec<String> = Vec::new();
-        for tag in &op.features {
-            let name = by_tag[tag.as_str()].to_owned();
-            if !names.contains(&name) {
-                names.push(name);
+        if !op.features.is_empty() {
+            let mut names: Vec<String> = Vec::new();
+            for tag in &op.features {
+                let name = by_tag[tag.as_str()].clone();
+                if !names.contains(&name) {
+                    names.push(name);
+                }
             }
+            op.features = names;
+            continue;
         }
-        op.features = names;
+        // A path that starts with a parameter names no group: the operation stays always
+        // compiled.
+        let Some(segment) = first_segment(&op.path) else { continue };
+        let base = naming::feature_name(segment);
+        let index = *by_segment.entry(base.clone()).or_insert_with(|| {
+            features.push(TagFeature {
+                tag: None,
+                paths: Vec::new(),
+                feature: scope.claim(&base),
+                doc: None,
+                operations: 0,
+            });
+            features.len() - 1
+        });
+        let feature = &mut features[index];
+        feature.operations += 1;
+        let path = format!("/{segment}");
+        if !feature.paths.contains(&path) {
+            feature.paths.push(path);
+        }
+        op.features = vec![feature.feature.clone()];
     }
     let gates = gates(types, operations, error_body, received);
     for (id, def) in types.iter_mut() {
@@ -128,6 +163,13 @@ pub(super) fn decide(
         };
     }
     features
+}
+
+/// The first segment of a path (`containers` of `/containers/{id}`), when it is literal.
+fn first_segment(path: &str) -> Option<&str> {
+    let segment = path.split('/').find(|s| !s.is_empty())?;
+    let segment = segment.split('?').next().unwrap_or_default();
+    (!segment.is_empty() && !segment.contains('{')).then_some(segment)
 }
 
 /// Each reached type's gate.
@@ -154,26 +196,34 @@ fn gates(
     }
     stack.extend(received.iter().map(|ty| (ty.clone(), Gate::Always)));
     let mut gates: HashMap<TypeId, Gate> = HashMap::new();
-    walk(types, &mut gates, stack);
-    // A type no operation reaches is always compiled, and so is everything it holds.
+    walk(types, &mut gates, stack, false);
+    // A type no operation reaches is compiled with `full`, and so is everything it holds
+    // that nothing else reaches; `full` turns every tag on, so what such a type holds may
+    // stay behind its own feature.
     let unreached: Vec<(TypeRef, Gate)> = types
         .keys()
         .filter(|id| !gates.contains_key(*id))
-        .map(|id| (TypeRef::Named(id.clone()), Gate::Always))
+        .map(|id| (TypeRef::Named(id.clone()), Gate::One(naming::FULL_FEATURE.to_owned())))
         .collect();
-    walk(types, &mut gates, unreached);
+    walk(types, &mut gates, unreached, true);
     gates
 }
 
 /// Spreads each gate of `stack` to the types it reaches; a type whose gate changes passes
 /// the new one on, and a gate only ever widens (one feature, then always), so each type is
-/// passed on at most twice.
-fn walk(types: &IndexMap<TypeId, TypeDef>, gates: &mut HashMap<TypeId, Gate>, mut stack: Vec<(TypeRef, Gate)>) {
+/// passed on at most twice. With `fill`, only types without a gate take one.
+fn walk(
+    types: &IndexMap<TypeId, TypeDef>,
+    gates: &mut HashMap<TypeId, Gate>,
+    mut stack: Vec<(TypeRef, Gate)>,
+    fill: bool,
+) {
     while let Some((ty, gate)) = stack.pop() {
         let Some(id) = named_within(&ty) else { continue };
         let Some(def) = types.get(id) else { continue };
         let next = match (gates.get(id), &gate) {
             (None, _) => gate,
+            (Some(_), _) if fill => continue,
             (Some(Gate::Always), _) => continue,
             (Some(Gate::One(have)), Gate::One(new)) if have == new => continue,
             (Some(Gate::One(_)), _) => Gate::Always,
