@@ -1,7 +1,7 @@
 //! Rust as the generated code spells it: types of the model as Rust types, identifiers from
 //! the names the funnel produced, and the lint allowance long signatures need.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Delimiter, Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::model::*;
@@ -15,46 +15,56 @@ pub fn feature_cfg(features: &[String]) -> TokenStream {
     }
 }
 
-/// Puts `cfg` on each item of `items` (a struct, its impls, its builder), which must parse
-/// as a file's items; an empty `cfg` leaves them as they are.
+/// Puts `cfg` on each item of `items` (a struct, its impls, its builder: items as emission
+/// writes them); an empty `cfg` leaves them as they are.
+///
+/// The items are found in the tokens themselves, without parsing them into a syntax tree (that
+/// parse cost a fifth of codegen on a large API): an item ends at a `;` of its own level, or at
+/// its body in braces unless it is a `static`, `const` (not `const fn`), `type` or `use`,
+/// whose braces (a struct expression, a `use` group) come before the `;` that ends them. Attributes are bracket
+/// groups, so nothing inside them can end an item.
 pub fn gate_items(cfg: &TokenStream, items: TokenStream) -> TokenStream {
     if cfg.is_empty() {
         return items;
     }
-    let Ok(mut file) = syn::parse2::<syn::File>(items.clone()) else { return quote! { #cfg #items } };
-    let attrs: Vec<syn::Attribute> = match syn::parse2::<syn::File>(quote! { #cfg struct S; }) {
-        Ok(parsed) => match parsed.items.into_iter().next() {
-            Some(syn::Item::Struct(s)) => s.attrs,
-            _ => Vec::new(),
-        },
-        Err(_) => Vec::new(),
-    };
-    for item in &mut file.items {
-        if let Some(item_attrs) = item_attrs(item) {
-            item_attrs.splice(0..0, attrs.iter().cloned());
+    let mut out = TokenStream::new();
+    let mut at_start = true;
+    // Whether the item's braces end it, once its first keyword has said (a `const` says so
+    // only when no `fn` follows it).
+    let mut braces_end = true;
+    let mut keyword_seen = false;
+    let mut after_const = false;
+    for token in items {
+        if at_start {
+            out.extend(cfg.clone());
+            (at_start, braces_end, keyword_seen, after_const) = (false, true, false, false);
         }
+        let ends = match &token {
+            TokenTree::Punct(punct) => punct.as_char() == ';',
+            TokenTree::Ident(ident) if after_const => {
+                braces_end = ident == "fn";
+                after_const = false;
+                false
+            }
+            TokenTree::Ident(ident) if !keyword_seen => {
+                let word = ident.to_string();
+                keyword_seen = ITEM_KEYWORDS.contains(&word.as_str());
+                after_const = word == "const";
+                braces_end = !matches!(word.as_str(), "static" | "const" | "type" | "use");
+                false
+            }
+            TokenTree::Group(group) => group.delimiter() == Delimiter::Brace && braces_end,
+            _ => false,
+        };
+        out.extend([token]);
+        at_start = ends;
     }
-    let items = file.items;
-    quote! { #(#items)* }
+    out
 }
 
-/// The attributes of an item of a kind emission writes.
-fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
-    Some(match item {
-        syn::Item::Struct(i) => &mut i.attrs,
-        syn::Item::Enum(i) => &mut i.attrs,
-        syn::Item::Impl(i) => &mut i.attrs,
-        syn::Item::Type(i) => &mut i.attrs,
-        syn::Item::Fn(i) => &mut i.attrs,
-        syn::Item::Const(i) => &mut i.attrs,
-        syn::Item::Static(i) => &mut i.attrs,
-        syn::Item::Mod(i) => &mut i.attrs,
-        syn::Item::Use(i) => &mut i.attrs,
-        syn::Item::Trait(i) => &mut i.attrs,
-        syn::Item::Macro(i) => &mut i.attrs,
-        _ => return None,
-    })
-}
+/// The keywords that say what an item is.
+const ITEM_KEYWORDS: &[&str] =
+    &["struct", "enum", "union", "impl", "fn", "trait", "mod", "static", "const", "type", "use", "macro_rules"];
 
 /// A Rust type as the generated code spells it.
 #[derive(Debug, Clone)]
@@ -152,4 +162,41 @@ pub fn ident(name: &str) -> Ident {
 /// parameters, a constructor of a struct with many required fields.
 pub fn too_many_arguments(arguments: usize) -> Option<TokenStream> {
     (arguments > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each item gets the cfg once, whatever ends it: braces, `;`, or a `;` after braces.
+    #[test]
+    fn every_item_is_gated_once() {
+        let items = quote! {
+            #[derive(Debug)]
+            pub struct A { x: u8 }
+            impl A { pub const fn new() -> Self { Self { x: 0 } } }
+            pub struct T(u8);
+            pub(crate) static S: A = A { x: 1 };
+            const fn g() -> u8 { 1 }
+            pub const C: A = A { x: 2 };
+            use std::{fmt, io};
+            pub type U = T;
+            macro_rules! m { () => {}; }
+        };
+        let cfg = quote! { #[cfg(feature = "f")] };
+        let gated = gate_items(&cfg, items).to_string();
+        let file: syn::File = syn::parse_str(&gated).unwrap();
+        assert_eq!(file.items.len(), 9);
+        assert_eq!(gated.matches("cfg (feature = \"f\")").count(), 9);
+        for item in &file.items {
+            let text = quote! { #item }.to_string();
+            assert!(text.starts_with("# [cfg (feature = \"f\")]"), "{text}");
+        }
+    }
+
+    #[test]
+    fn no_cfg_leaves_the_items_alone() {
+        let items = quote! { struct A; };
+        assert_eq!(gate_items(&TokenStream::new(), items.clone()).to_string(), items.to_string());
+    }
 }
