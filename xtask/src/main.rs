@@ -76,6 +76,15 @@ enum Task {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Run a command with its output discarded and print its wall time, CPU time and peak
+    /// memory (`cargo xtask bench` measures each process through this small one, see
+    /// `versus::measure`).
+    #[command(hide = true)]
+    Measure {
+        /// The command and its arguments.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+        command: Vec<std::ffi::OsString>,
+    },
     /// Generate (and compile) a crate for every spec in the given folders; print a table.
     Corpus {
         /// Folders of specs (default: ../shared/specs).
@@ -123,6 +132,7 @@ fn main() -> ExitCode {
         Task::Parts => parts::run(),
         Task::Tags => tags::run(),
         Task::Bench => bench::run(),
+        Task::Measure { command } => versus::measure_and_print(&command),
         Task::Semver => semver::run(),
         Task::Synthetic { shape, n, out } => match std::fs::write(&out, synthetic::spec(shape, n)) {
             Ok(()) => ExitCode::SUCCESS,

@@ -30,11 +30,55 @@ pub struct Cost {
 }
 
 /// Runs `command` to its end with its output discarded, and measures it.
+///
+/// The command runs under `cargo xtask measure`, a small process of its own, which waits for
+/// it and prints the figures. Waiting for it from here would report this process's own peak:
+/// Linux carries a process's peak memory over its `exec`, so a child started by a bench that
+/// has grown to hundreds of MiB would start with that peak.
 #[cfg(unix)]
 pub fn measure(command: &mut Command) -> Result<Cost, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
+    let mut wrapper = Command::new(exe);
+    wrapper.arg("measure").arg(command.get_program()).args(command.get_args());
+    if let Some(dir) = command.get_current_dir() {
+        wrapper.current_dir(dir);
+    }
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => wrapper.env(key, value),
+            None => wrapper.env_remove(key),
+        };
+    }
+    let output = wrapper.stderr(Stdio::inherit()).output().map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let figures: Vec<f64> = text.split_whitespace().filter_map(|word| word.parse().ok()).collect();
+    match figures[..] {
+        [wall, cpu, peak_kib, ok] => Ok(Cost {
+            wall: Duration::from_secs_f64(wall),
+            cpu: Duration::from_secs_f64(cpu),
+            peak_mib: peak_kib / 1024.0,
+            ok: ok == 1.0,
+        }),
+        _ => Err(format!("cargo xtask measure printed {text:?}")),
+    }
+}
+
+/// `cargo xtask measure`: runs `command` (program, then arguments) with its output discarded
+/// and prints its wall time and CPU time (user and system, its children included) in seconds,
+/// its peak resident memory in KiB, and 1 or 0 for success, from `wait4`.
+#[cfg(unix)]
+pub fn measure_and_print(command: &[std::ffi::OsString]) -> std::process::ExitCode {
+    let Some((program, args)) = command.split_first() else { return std::process::ExitCode::FAILURE };
     let started = Instant::now();
-    let child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().map_err(|e| e.to_string())?;
-    let pid = i32::try_from(child.id()).map_err(|e| e.to_string())?;
+    let child = Command::new(program).args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn();
+    let child = match child {
+        Ok(child) => child,
+        Err(e) => {
+            eprintln!("error: cannot run {}: {e}", program.to_string_lossy());
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let Ok(pid) = i32::try_from(child.id()) else { return std::process::ExitCode::FAILURE };
     let mut status = 0;
     // SAFETY: `rusage` is plain data that `wait4` fills in; zeroed is a valid value of it.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -42,16 +86,27 @@ pub fn measure(command: &mut Command) -> Result<Cost, String> {
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let wall = started.elapsed();
     if waited != pid {
-        return Err(format!("wait4 failed: {}", std::io::Error::last_os_error()));
+        eprintln!("error: wait4 failed: {}", std::io::Error::last_os_error());
+        return std::process::ExitCode::FAILURE;
     }
-    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    Ok(Cost {
-        wall,
-        cpu: time(usage.ru_utime) + time(usage.ru_stime),
-        // Linux reports kibibytes.
-        peak_mib: usage.ru_maxrss as f64 / 1024.0,
-        ok: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-    })
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    // Linux reports the peak in KiB.
+    println!(
+        "{:.6} {:.6} {} {}",
+        wall.as_secs_f64(),
+        seconds(usage.ru_utime) + seconds(usage.ru_stime),
+        usage.ru_maxrss,
+        u8::from(ok)
+    );
+    std::process::ExitCode::SUCCESS
+}
+
+/// Off Unix there is no `wait4`: the command's wall time stands for its CPU time.
+#[cfg(not(unix))]
+pub fn measure_and_print(_: &[std::ffi::OsString]) -> std::process::ExitCode {
+    eprintln!("error: cargo xtask measure needs wait4 (Unix)");
+    std::process::ExitCode::FAILURE
 }
 
 /// Runs `command` to its end and measures it (wall time only off Unix).

@@ -19,6 +19,10 @@ mod types;
 mod validate;
 mod webhooks;
 
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -140,59 +144,72 @@ pub fn emit(api: &Api, config: &Config) -> Vec<EmittedFile> {
     file_kinds(&features).into_iter().map(|kind| emit_file(api, config, &features, kind)).collect()
 }
 
-// Emission and formatting run together, on threads: each file on one of its own, and
-// `types.rs` in parts shared out over a few, so that a large crate's tokens and syntax trees
-// are never all in memory at once. The files come back in a fixed order.
+// Emission and formatting run together, on one thread per core: each thread takes the next
+// job (a part of `types.rs`, or another file) and drops its tokens and syntax tree before the
+// next, so a large crate's memory stays at a few jobs' worth instead of the whole crate's.
+// The files come back in a fixed order.
+
+/// One piece of work for the threads of [`files`].
+#[derive(Clone, Copy)]
+enum Job {
+    /// A part of `types.rs` (see [`emit_types_part`]).
+    TypesPart(usize),
+    /// Any other file.
+    File(FileKind),
+}
+
+/// What a [`Job`] made.
+enum Made {
+    TypesPart(String),
+    File(GeneratedFile),
+}
 
 /// The formatted files of the crate for `api`, each opening with `header`.
 pub fn files(api: &Api, config: &Config, header: &str) -> Result<Vec<GeneratedFile>, String> {
     let features = Features::of(api, config);
-    let features = &features;
-    let kinds = file_kinds(features);
-    let results: Vec<Result<GeneratedFile, String>> = std::thread::scope(|scope| {
-        // `types.rs` is most of a large crate: it is made in parts, each thread taking every
-        // `TYPE_THREADS`-th one and dropping its tokens and syntax tree before the next, so
-        // memory stays at a few parts' worth instead of the whole file's.
-        let type_threads: Vec<_> = (0..TYPE_THREADS)
-            .map(|first| {
-                scope.spawn(move || {
-                    (first..TYPE_PARTS)
-                        .step_by(TYPE_THREADS)
-                        .map(|part| format::format_file(emit_types_part(api, features, part)))
-                        .collect::<Result<Vec<String>, String>>()
-                })
-            })
-            .collect();
-        let workers: Vec<_> = kinds
-            .iter()
-            .filter(|&&kind| kind != FileKind::Types)
-            .map(|&kind| scope.spawn(move || finish_file(emit_file(api, config, features, kind), header)))
-            .collect();
-        let mut files: Vec<Result<GeneratedFile, String>> = workers.into_iter().map(joined).collect();
-        let per_thread: Result<Vec<Vec<String>>, String> = type_threads.into_iter().map(joined).collect();
-        let types = per_thread.map(|per_thread| {
-            let mut parts = vec![String::new(); TYPE_PARTS];
-            for (first, texts) in per_thread.into_iter().enumerate() {
-                for (text, part) in texts.into_iter().zip((first..TYPE_PARTS).step_by(TYPE_THREADS)) {
-                    parts[part] = text;
+    let kinds = file_kinds(&features);
+    // The parts of `types.rs`, most of a large crate, first: the smaller files then fill in
+    // while the last parts finish.
+    let mut jobs: Vec<Job> = (0..TYPE_PARTS).map(Job::TypesPart).collect();
+    jobs.extend(kinds.iter().filter(|&&kind| kind != FileKind::Types).map(|&kind| Job::File(kind)));
+    let run = |job: Job| -> Result<Made, String> {
+        match job {
+            Job::TypesPart(part) => format::format_file(emit_types_part(api, &features, part)).map(Made::TypesPart),
+            Job::File(kind) => finish_file(emit_file(api, config, &features, kind), header).map(Made::File),
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(jobs.len());
+    let next = AtomicUsize::new(0);
+    let made: Vec<Mutex<Option<Result<Made, String>>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&job) = jobs.get(index) else { break };
+                    // A panic becomes this file's error instead of ending the run.
+                    let result = std::panic::catch_unwind(AssertUnwindSafe(|| run(job)))
+                        .unwrap_or_else(|_| Err("emitting a file panicked".to_owned()));
+                    *made[index].lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
                 }
-            }
-            let source = parts.into_iter().filter(|part| !part.is_empty()).collect::<Vec<_>>().join("\n");
-            GeneratedFile { path: "src/types.rs".to_owned(), contents: format!("// {header}\n\n{source}") }
-        });
-        let position = kinds.iter().position(|&kind| kind == FileKind::Types).unwrap_or(files.len());
-        files.insert(position.min(files.len()), types);
-        files
+            });
+        }
     });
-    results.into_iter().collect()
-}
-
-/// How many threads emit and format the parts of `types.rs`.
-const TYPE_THREADS: usize = 4;
-
-/// A worker's result; a panic inside it becomes an error instead of spreading.
-fn joined<T>(worker: std::thread::ScopedJoinHandle<'_, Result<T, String>>) -> Result<T, String> {
-    worker.join().unwrap_or_else(|_| Err("emitting a file panicked".to_owned()))
+    let mut parts = Vec::with_capacity(TYPE_PARTS);
+    let mut files = Vec::with_capacity(kinds.len());
+    for slot in made {
+        match slot.into_inner().unwrap_or_else(PoisonError::into_inner) {
+            Some(Ok(Made::TypesPart(text))) => parts.push(text),
+            Some(Ok(Made::File(file))) => files.push(file),
+            Some(Err(message)) => return Err(message),
+            None => return Err("a file was not emitted".to_owned()),
+        }
+    }
+    let source = parts.into_iter().filter(|part| !part.is_empty()).collect::<Vec<_>>().join("\n");
+    let types = GeneratedFile { path: "src/types.rs".to_owned(), contents: format!("// {header}\n\n{source}") };
+    let position = kinds.iter().position(|&kind| kind == FileKind::Types).unwrap_or(files.len());
+    files.insert(position.min(files.len()), types);
+    Ok(files)
 }
 
 /// Formats an emitted file and puts the generated-file header on it.

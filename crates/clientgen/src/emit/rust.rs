@@ -37,7 +37,7 @@ pub fn gate_items(cfg: &TokenStream, items: TokenStream) -> TokenStream {
     for token in items {
         if at_start {
             out.extend(cfg.clone());
-            (at_start, braces_end, keyword_seen, after_const) = (false, true, false, false);
+            (braces_end, keyword_seen, after_const) = (true, false, false);
         }
         let ends = match &token {
             TokenTree::Punct(punct) => punct.as_char() == ';',
