@@ -48,6 +48,8 @@ pub fn sanitize(text: &str) -> String {
     let text = plain_characters(text);
     let mut out = String::with_capacity(text.len() + 16);
     let mut in_fence = false;
+    // The column a list item's text starts at, while its paragraph goes on.
+    let mut item_text_at: Option<usize> = None;
     for (i, raw) in text.trim().lines().enumerate() {
         if i > 0 {
             out.push('\n');
@@ -57,6 +59,7 @@ pub fn sanitize(text: &str) -> String {
         if is_fence(trimmed) {
             // Untagged fences would be compiled as Rust doctests: mark every fence as text.
             in_fence = !in_fence;
+            item_text_at = None;
             out.push_str(if in_fence { "```text" } else { "```" });
             continue;
         }
@@ -65,7 +68,16 @@ pub fn sanitize(text: &str) -> String {
             continue;
         }
         // Four spaces of indent would start an indented code block, which rustdoc also runs.
-        escape_inline(trimmed_indent(line), &mut out);
+        let line = trimmed_indent(line);
+        let indent = line.len() - line.trim_start().len();
+        if trimmed.is_empty() || starts_block(trimmed) {
+            item_text_at = list_marker_len(trimmed).map(|marker| indent + marker);
+        } else if let Some(at) = item_text_at.filter(|&at| indent < at) {
+            // A list item's paragraph that goes on unindented (a "lazy" line) renders the same
+            // indented to the item's text, which is how clippy wants it written.
+            out.push_str(&" ".repeat(at - indent));
+        }
+        escape_inline(line, &mut out);
     }
     if in_fence {
         out.push_str("\n```");
@@ -96,6 +108,24 @@ fn plain_characters(text: &str) -> String {
         }
     }
     out
+}
+
+/// The length of the list marker a line (without its indent) starts with, its space included:
+/// `- `, `* `, `+ `, `1. `, `1) `.
+fn list_marker_len(line: &str) -> Option<usize> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match line.as_bytes().get(digits) {
+        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        _ => return None,
+    };
+    line[marker..].starts_with(' ').then_some(marker + 1)
+}
+
+/// Whether a line (without its indent) starts a block of its own rather than going on with a
+/// paragraph: a list item, a heading, a quote or a table row.
+fn starts_block(line: &str) -> bool {
+    list_marker_len(line).is_some() || line.starts_with(['#', '>', '|'])
 }
 
 fn trimmed_indent(line: &str) -> &str {
@@ -196,5 +226,23 @@ mod tests {
         for (raw, want) in table {
             assert_eq!(sanitize(raw), want, "{raw:?}");
         }
+    }
+
+    /// A list item's paragraph that goes on unindented is indented to the item's text; a blank
+    /// line, another item or a fence ends the item's paragraph.
+    #[test]
+    fn lazy_lines_of_a_list_item_are_indented() {
+        let text = "Several cases:\n  - The server is generating\neither one or two\n- Short\n1. First\nsecond line\n\nA paragraph.";
+        let got = sanitize(text);
+        assert_eq!(
+            got,
+            "Several cases:\n  - The server is generating\n    either one or two\n- Short\n1. First\n   second line\n\nA paragraph."
+        );
+    }
+
+    #[test]
+    fn text_that_only_looks_like_a_list_is_left_alone() {
+        assert_eq!(sanitize("*emphasis* first\nthen more"), "*emphasis* first\nthen more");
+        assert_eq!(sanitize("- item\n```\ncode\n```\nafter"), "- item\n```text\ncode\n```\nafter");
     }
 }

@@ -466,6 +466,24 @@ impl ViewPrinter<'_> {
                 }
             }
         });
+        // With no variant claiming a tag, the tag decides nothing: only the fallbacks are left.
+        let choose = if u.variants.iter().any(|v| !v.tags.is_empty()) {
+            quote! {
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+                match tag.as_str() {
+                    #(#arms)*
+                    _ => {
+                        #(#fallbacks)*
+                        Ok(Self::Other(value))
+                    }
+                }
+            }
+        } else {
+            quote! {
+                #(#fallbacks)*
+                Ok(Self::Other(value))
+            }
+        };
         quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -479,14 +497,7 @@ impl ViewPrinter<'_> {
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     let value = serde_json::Value::deserialize(deserializer)?;
-                    let tag = value.get(#property).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
-                    match tag.as_str() {
-                        #(#arms)*
-                        _ => {
-                            #(#fallbacks)*
-                            Ok(Self::Other(value))
-                        }
-                    }
+                    #choose
                 }
             }
         }
