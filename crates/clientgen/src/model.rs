@@ -794,12 +794,6 @@ pub struct Locals {
     pub cookies: String,
     /// An optional parameter's value, when set.
     pub value: String,
-    /// One item of an exploded list parameter.
-    pub item: String,
-    /// A list parameter's items joined by commas.
-    pub joined: String,
-    /// A structured parameter's text form.
-    pub text: String,
     /// The parts of a multipart body that is not a struct.
     pub parts: String,
 }
@@ -816,6 +810,27 @@ pub enum ParamLocation {
     Header,
     /// In the `Cookie` header.
     Cookie,
+}
+
+/// How a parameter's value is written (the Parameter Object's `style`); the runtime's
+/// `param::Style` writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ParamStyle {
+    /// `;name=value` (path).
+    Matrix,
+    /// `.value` (path).
+    Label,
+    /// `value`, `a,b` (path and header; their default).
+    Simple,
+    /// `name=value` (query and cookie; their default).
+    Form,
+    /// `name=a%20b` (query).
+    SpaceDelimited,
+    /// `name=a|b` (query).
+    PipeDelimited,
+    /// `name[key]=value` (query).
+    DeepObject,
 }
 
 /// An operation parameter.
@@ -840,9 +855,18 @@ pub struct Parameter {
     /// Marked `deprecated: true`: noted in its docs, and its setter is `#[deprecated]`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
-    /// For arrays: one `name=value` pair per item (`true`, form style's default), or one pair
-    /// with the items joined by commas.
+    /// How its value is written.
+    pub style: ParamStyle,
+    /// Whether arrays and objects are exploded: one `name=value` pair (or `;name=value`,
+    /// `k=v`) per item or property. `true` is form style's default; `deepObject` is always
+    /// exploded.
     pub explode: bool,
+    /// `allowReserved`: the value's reserved characters go unencoded (query only).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub allow_reserved: bool,
+    /// Declared with `content` of a JSON media type: its value goes as JSON text.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub json: bool,
     /// The `default` its schema declares, when it fits its type (the server applies it when the
     /// parameter is not sent; the client only documents it).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -99,6 +99,7 @@ pub fn file_kinds(features: &Features) -> Vec<FileKind> {
             "src/stream.rs" => parts.byte_stream,
             "src/webhook.rs" => parts.webhooks,
             "src/pagination.rs" => parts.pagination,
+            "src/param.rs" => parts.params(),
             _ => true,
         };
         if wanted {
@@ -275,6 +276,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         ("error", false, false, true),
         ("http", false, false, true),
         ("pagination", false, false, features.pagination),
+        ("param", false, false, parts.params()),
         ("runner", false, true, true),
         ("stream", false, false, streams.any()),
         ("support", false, false, parts.support()),
