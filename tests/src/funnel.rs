@@ -166,19 +166,11 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
                 continue;
             };
             let l = &op.locals;
-            let locals: BTreeSet<String> = [
-                &l.body,
-                &l.params,
-                &l.operation,
-                &l.request,
-                &l.response,
-                &l.cookies,
-                &l.value,
-                &l.parts,
-            ]
-            .into_iter()
-            .map(|name| bare(name))
-            .collect();
+            let locals: BTreeSet<String> =
+                [&l.body, &l.params, &l.operation, &l.request, &l.response, &l.cookies, &l.value, &l.parts]
+                    .into_iter()
+                    .map(|name| bare(name))
+                    .collect();
             // A page method's reader binds the page and its last item, claimed after the rest.
             let mut locals = locals;
             if let Some(pages) = op.pages.as_ref().filter(|pages| bare(&pages.method_name) == name) {

@@ -119,6 +119,12 @@ pub const EXTRA_PROPERTIES_SPEC: Source<'static> = Source {
 pub const PAGINATION_SPEC: Source<'static> =
     Source { name: "32-pagination.yaml", text: include_str!("../../tests/fixtures/rules/32-pagination.yaml") };
 
+/// The parameter styles fixture, whose client the styles test drives.
+pub const STYLES_SPEC: Source<'static> = Source {
+    name: "39-parameter-styles.yaml",
+    text: include_str!("../../tests/fixtures/rules/39-parameter-styles.yaml"),
+};
+
 /// A generated crate committed to the repository, and how to make it.
 pub struct CommittedCrate {
     /// Where it lives, relative to the project root.
@@ -128,7 +134,7 @@ pub struct CommittedCrate {
 }
 
 /// Every committed generated crate: the Creatify client, and the clients the HTTP, shadowing,
-/// streams, pagination, webhooks and extra-properties tests drive.
+/// streams, pagination, webhooks, extra-properties and parameter styles tests drive.
 pub const COMMITTED: &[CommittedCrate] = &[
     CommittedCrate { dir: "generated/creatify", generate: generate_creatify },
     CommittedCrate { dir: "tests/clients/http_fixture", generate: generate_http_fixture },
@@ -137,7 +143,13 @@ pub const COMMITTED: &[CommittedCrate] = &[
     CommittedCrate { dir: "tests/clients/pagination", generate: generate_pagination },
     CommittedCrate { dir: "tests/clients/webhooks", generate: generate_webhooks },
     CommittedCrate { dir: "tests/clients/extra_properties", generate: generate_extra_properties },
+    CommittedCrate { dir: "tests/clients/styles", generate: generate_styles },
 ];
+
+/// Generates the parameter styles fixture's client in memory.
+pub fn generate_styles() -> Result<Output, String> {
+    clientgen::generate(&Input::spec(STYLES_SPEC), &Config::new("styles")).map_err(|e| e.to_string())
+}
 
 /// Generates the pagination fixture's client in memory.
 pub fn generate_pagination() -> Result<Output, String> {

@@ -377,6 +377,10 @@ pub struct ViewField {
     /// form or multipart body. Empty: nothing is sent while it is unset.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub form_default: Vec<String>,
+    /// The style it is written in when the view is sent as a form body whose `encoding`
+    /// names one; `None`: scalars as text, lists one pair per item, objects as JSON text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_style: Option<FieldStyle>,
 }
 
 /// How a field's value is wrapped in one view.
@@ -885,6 +889,20 @@ pub struct RequestBody {
     /// One client method per media type the body can be sent as; the first is the default
     /// (JSON when declared) and carries the operation's own method name.
     pub variants: Vec<BodyVariant>,
+    /// The properties of its `application/x-www-form-urlencoded` form whose `encoding` asks
+    /// for a style, by wire name.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub form_styles: IndexMap<String, FieldStyle>,
+}
+
+/// How a form body's field is written when its `encoding` names a style: as a query
+/// parameter of that style would be (`metadata[plan]=pro` for `deepObject`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FieldStyle {
+    /// The style.
+    pub style: ParamStyle,
+    /// Exploded or not.
+    pub explode: bool,
 }
 
 /// One way of sending a request body: its own client method.

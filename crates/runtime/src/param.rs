@@ -37,9 +37,12 @@ pub(crate) enum Style {
 /// One parameter: its name on the wire and how its value is written.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Param {
-    name: &'static str,
-    style: Style,
-    explode: bool,
+    /// The name on the wire.
+    pub(crate) name: &'static str,
+    /// The style.
+    pub(crate) style: Style,
+    /// Whether arrays and objects go one item or property at a time.
+    pub(crate) explode: bool,
     #[cfg(feature = "param-query")]
     /// Leaves RFC 3986's reserved characters (and `%XX` triplets) of the value as they are
     /// (`allowReserved: true`, query parameters only).
@@ -128,7 +131,11 @@ impl Param {
     #[cfg(feature = "param-cookie")]
     /// Adds the parameter's `name=value` cookie pairs (form style; an exploded value is one
     /// pair per item or property), their texts percent-encoded.
-    pub(crate) fn cookie<T: serde::Serialize + ?Sized>(&self, value: &T, cookies: &mut Vec<String>) -> Result<(), Error> {
+    pub(crate) fn cookie<T: serde::Serialize + ?Sized>(
+        &self,
+        value: &T,
+        cookies: &mut Vec<String>,
+    ) -> Result<(), Error> {
         let node = self.node(value)?;
         for (name, text) in self.pairs(&node, &|text: &str| encode(text, false)) {
             cookies.push(format!("{}={text}", encode_key(&name)));
@@ -137,21 +144,20 @@ impl Param {
     }
 
     #[cfg(feature = "form-styles")]
-    /// Adds the `name=value` pairs of a form body's field written in this style, unencoded:
-    /// the form's encoding (`Body::form`) encodes them.
-    pub(crate) fn form_field<T: serde::Serialize + ?Sized>(
-        &self,
-        value: &T,
-        pairs: &mut Vec<(String, String)>,
-    ) -> Result<(), Error> {
-        let node = self.node(value)?;
-        pairs.extend(self.pairs(&node, &|text: &str| text.to_owned()));
-        Ok(())
+    /// The `name=value` pairs of a form body's field written in this style, unencoded: the
+    /// form's encoding (`Body::form`) encodes them. A value that cannot be serialized (which
+    /// no generated type is) gives none.
+    pub(crate) fn form_field<T: serde::Serialize + ?Sized>(&self, value: &T) -> Vec<(String, String)> {
+        match self.node(value) {
+            Ok(node) => self.pairs(&node, &|text: &str| text.to_owned()),
+            Err(_) => Vec::new(),
+        }
     }
 
     /// The value taken apart, or its JSON text for a `json` parameter.
     fn node<T: serde::Serialize + ?Sized>(&self, value: &T) -> Result<Node, Error> {
-        let failed = |e: serde_json::Error| Error::validation(self.name, format!("cannot be written as a parameter: {e}"));
+        let failed =
+            |e: serde_json::Error| Error::validation(self.name, format!("cannot be written as a parameter: {e}"));
         let text = serde_json::to_string(value).map_err(failed)?;
         if self.json {
             return Ok(Node::Text(text));
@@ -164,7 +170,11 @@ impl Param {
     fn prefixed(&self, node: &Node, prefix: char, encode: &dyn Fn(&str) -> String) -> String {
         let name = encode(self.name);
         let pair = |name: &str, text: String| {
-            if text.is_empty() { format!("{prefix}{name}") } else { format!("{prefix}{name}={text}") }
+            if text.is_empty() {
+                format!("{prefix}{name}")
+            } else {
+                format!("{prefix}{name}={text}")
+            }
         };
         match node {
             Node::Null => String::new(),
@@ -212,7 +222,11 @@ fn joined(node: &Node, separator: &str, explode: bool, encode: &dyn Fn(&str) -> 
             .iter()
             .map(|(key, item)| {
                 let (key, text) = (encode(key), encode(&flat(item)));
-                if explode { format!("{key}={text}") } else { format!("{key}{separator}{text}") }
+                if explode {
+                    format!("{key}={text}")
+                } else {
+                    format!("{key}{separator}{text}")
+                }
             })
             .collect::<Vec<_>>()
             .join(separator),
@@ -276,7 +290,23 @@ fn unreserved(byte: u8) -> bool {
 fn reserved(byte: u8) -> bool {
     matches!(
         byte,
-        b':' | b'/' | b'?' | b'#' | b'[' | b']' | b'@' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
+        b':' | b'/'
+            | b'?'
+            | b'#'
+            | b'['
+            | b']'
+            | b'@'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'='
     )
 }
 
@@ -415,7 +445,10 @@ mod tests {
 
     #[test]
     fn matrix() {
-        assert_eq!(path(Style::Matrix, false), [";color", ";color=blue", ";color=blue,black,brown", ";color=R,100,G,200,B,150"]);
+        assert_eq!(
+            path(Style::Matrix, false),
+            [";color", ";color=blue", ";color=blue,black,brown", ";color=R,100,G,200,B,150"]
+        );
         assert_eq!(
             path(Style::Matrix, true),
             [";color", ";color=blue", ";color=blue;color=black;color=brown", ";R=100;G=200;B=150"]
@@ -471,7 +504,9 @@ mod tests {
     fn values_are_encoded_and_delimiters_are_not() {
         assert_eq!(query(Style::Form, false, &["a,b", "c d"]), "color=a%2Cb,c%20d");
         let mut pairs = Vec::new();
-        Param { allow_reserved: true, ..Param::new("next", Style::Form, true) }.query("/a?b=c%20d", &mut pairs).unwrap();
+        Param { allow_reserved: true, ..Param::new("next", Style::Form, true) }
+            .query("/a?b=c%20d", &mut pairs)
+            .unwrap();
         assert_eq!(query_string(&pairs), "next=/a?b=c%20d");
         assert_eq!(Param::new("id", Style::Simple, false).path("a/b c").unwrap(), "a%2Fb%20c");
     }
@@ -489,6 +524,15 @@ mod tests {
         let mut pairs = Vec::new();
         Param { json: true, ..Param::new("filter", Style::Form, true) }.query(&RGB, &mut pairs).unwrap();
         assert_eq!(query_string(&pairs), "filter=%7B%22R%22%3A100%2C%22G%22%3A200%2C%22B%22%3A150%7D");
+    }
+
+    #[test]
+    fn form_fields_are_left_unencoded_for_the_form() {
+        let value = serde_json::json!({"gte": 5, "note": "a b"});
+        assert_eq!(
+            Param::new("created", Style::DeepObject, true).form_field(&value),
+            [("created[gte]".to_owned(), "5".to_owned()), ("created[note]".to_owned(), "a b".to_owned())]
+        );
     }
 
     #[test]

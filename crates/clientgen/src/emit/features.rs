@@ -2,7 +2,6 @@
 //! dependencies, support types, request-body encodings, success-body readers, and the parts of
 //! the runtime they select.
 
-
 use super::runtime::Parts;
 use crate::Config;
 use crate::model::*;
@@ -68,7 +67,12 @@ impl Features {
                         || (location == ParamLocation::Query && api.operations.iter().any(|op| op.pages.is_some()))
                 },
             ),
-            form_styles: false,
+            form_styles: api
+                .types
+                .values()
+                .flat_map(|def| &def.views)
+                .flat_map(|view| &view.fields)
+                .any(|field| field.form_style.is_some()),
             credentials: api.operations.iter().any(|op| op.security.iter().flatten().next().is_some()),
             encodings: Encodings::of(api),
             readers: Readers::of(api),
@@ -265,7 +269,7 @@ impl Encodings {
         self.multipart
     }
 
-    /// Some operation sends form bodies (`serde_urlencoded` is needed).
+    /// Some operation sends form bodies.
     pub fn form(&self) -> bool {
         self.form
     }
@@ -380,4 +384,3 @@ fn cursors(api: &Api) -> impl Iterator<Item = &PageCursor> {
 fn needs_nullable(api: &Api) -> bool {
     api.types.values().flat_map(|def| &def.views).any(View::uses_nullable)
 }
-

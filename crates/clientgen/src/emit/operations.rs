@@ -234,9 +234,9 @@ fn method(
     }
     let cookie_params: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == ParamLocation::Cookie).collect();
     if !cookie_params.is_empty() {
-        let pushes = cookie_params.iter().map(|p| {
-            param_push(&names, p, |param, v| quote! { #param.cookie(#v, &mut #cookies)?; })
-        });
+        let pushes = cookie_params
+            .iter()
+            .map(|p| param_push(&names, p, |param, v| quote! { #param.cookie(#v, &mut #cookies)?; }));
         steps.push(quote! {
             let mut #cookies: Vec<String> = Vec::new();
             #(#pushes)*
@@ -497,18 +497,7 @@ fn path_segment(op: &Operation, segment: &str) -> TokenStream {
 /// explosion, and the flags the model set.
 fn param(p: &Parameter) -> TokenStream {
     let wire = &p.wire_name;
-    let style = format_ident!(
-        "{}",
-        match p.style {
-            ParamStyle::Matrix => "Matrix",
-            ParamStyle::Label => "Label",
-            ParamStyle::Simple => "Simple",
-            ParamStyle::Form => "Form",
-            ParamStyle::SpaceDelimited => "SpaceDelimited",
-            ParamStyle::PipeDelimited => "PipeDelimited",
-            ParamStyle::DeepObject => "DeepObject",
-        }
-    );
+    let style = format_ident!("{}", super::rust::param_style(p.style));
     let explode = p.explode;
     let new = quote! { Param::new(#wire, Style::#style, #explode) };
     let json = p.json.then(|| quote! { json: true, });

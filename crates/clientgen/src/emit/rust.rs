@@ -100,30 +100,20 @@ pub fn rust_type(api: &Api, ty: &TypeRef, direction: Direction, prefix: &TokenSt
                 into_string: false,
             },
             // A binary field is a file (a part of its own in multipart bodies).
-            Scalar::Bytes => RustType {
-                owned: quote! { #prefix File },
-                borrowed: quote! { &#prefix File },
-                into_string: false,
-            },
+            Scalar::Bytes => {
+                RustType { owned: quote! { #prefix File }, borrowed: quote! { &#prefix File }, into_string: false }
+            }
         },
         TypeRef::Named(id) => match api.types.get(id) {
             Some(def) => {
                 let name = ident(&def.view(direction).name);
-                RustType {
-                    owned: quote! { #prefix #name },
-                    borrowed: quote! { &#prefix #name },
-                    into_string: false,
-                }
+                RustType { owned: quote! { #prefix #name }, borrowed: quote! { &#prefix #name }, into_string: false }
             }
             None => rust_type(api, &TypeRef::Any, direction, prefix),
         },
         TypeRef::List(inner) => {
             let inner = rust_type(api, inner, direction, prefix).owned;
-            RustType {
-                owned: quote! { Vec<#inner> },
-                borrowed: quote! { &[#inner] },
-                into_string: false,
-            }
+            RustType { owned: quote! { Vec<#inner> }, borrowed: quote! { &[#inner] }, into_string: false }
         }
         TypeRef::Map(inner) => {
             let inner = rust_type(api, inner, direction, prefix).owned;
@@ -190,5 +180,18 @@ mod tests {
     fn no_cfg_leaves_the_items_alone() {
         let items = quote! { struct A; };
         assert_eq!(gate_items(&TokenStream::new(), items.clone()).to_string(), items.to_string());
+    }
+}
+
+/// The runtime's `param::Style` variant of a style.
+pub fn param_style(style: ParamStyle) -> &'static str {
+    match style {
+        ParamStyle::Matrix => "Matrix",
+        ParamStyle::Label => "Label",
+        ParamStyle::Simple => "Simple",
+        ParamStyle::Form => "Form",
+        ParamStyle::SpaceDelimited => "SpaceDelimited",
+        ParamStyle::PipeDelimited => "PipeDelimited",
+        ParamStyle::DeepObject => "DeepObject",
     }
 }

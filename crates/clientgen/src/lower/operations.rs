@@ -253,7 +253,9 @@ impl<'a> Lowerer<'a> {
         let site = Site { pointer: schema_pointer.clone(), ..site };
         let default = schema.and_then(|schema| self.default_of(schema, &schema_pointer));
         let (ty, constraints) = match schema {
-            Some(ReferenceOr::Reference { reference }) => (self.resolve_ref(reference, &schema_pointer), Constraints::default()),
+            Some(ReferenceOr::Reference { reference }) => {
+                (self.resolve_ref(reference, &schema_pointer), Constraints::default())
+            }
             Some(ReferenceOr::Item(schema)) => {
                 let ty = self.lower_inline(schema, &site);
                 let constraints = self.constraints(schema, &schema_pointer).applicable_to(&ty);
@@ -289,7 +291,30 @@ impl<'a> Lowerer<'a> {
         let body = self.component(body, &pointer, "requestBodies", |c| &c.request_bodies)?;
         let hint = format!("{type_stem}Body");
         let content = self.lower_content(&body.content, &pointer, &hint);
-        Some(RequestBody { required: body.required, doc: body.description.clone(), content, variants: Vec::new() })
+        let form_styles = body
+            .content
+            .iter()
+            .filter(|(media, _)| encoding(media) == Encoding::Form)
+            .flat_map(|(_, media)| &media.encoding)
+            .filter_map(|(name, e)| {
+                // Normalize wrote out `style` wherever an encoding asks for one.
+                let style = match e.style.as_ref()? {
+                    openapiv3::QueryStyle::Form => ParamStyle::Form,
+                    openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                };
+                let explode = style == ParamStyle::DeepObject || e.explode;
+                Some((name.clone(), FieldStyle { style, explode }))
+            })
+            .collect();
+        Some(RequestBody {
+            required: body.required,
+            doc: body.description.clone(),
+            content,
+            variants: Vec::new(),
+            form_styles,
+        })
     }
 
     /// Lowers the schema of each media type; identical inline schemas share one type.

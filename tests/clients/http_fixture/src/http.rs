@@ -257,6 +257,21 @@ pub(crate) fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
 }
 
+/// `text` encoded for a form body: letters, digits and `-._*` as they are, a space as `+`,
+/// brackets as they are in keys (`keep_brackets`), and every other byte as `%XX`.
+fn form_text(text: &str, keep_brackets: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => out.push(char::from(byte)),
+            b'[' | b']' if keep_brackets => out.push(char::from(byte)),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
 /// A successful response: its status and headers, and the decoded body.
 #[derive(Debug, Clone)]
 pub struct ApiResponse<T> {
@@ -539,11 +554,13 @@ impl Body {
         Ok(Body::Encoded { content_type: "application/json", bytes })
     }
 
-    /// A form-urlencoded body of `key=value` pairs (a struct's `form_pairs`).
-    pub(crate) fn form<K: serde::Serialize>(pairs: &[(K, String)]) -> Result<Body, Error> {
-        let text = serde_urlencoded::to_string(pairs)
-            .map_err(|e| Error::validation("body", format!("cannot be form-encoded: {e}")))?;
-        Ok(Body::Encoded { content_type: "application/x-www-form-urlencoded", bytes: text.into_bytes() })
+    /// A form-urlencoded body of `key=value` pairs (a struct's `form_pairs`): each text
+    /// percent-encoded (a space as `+`), the brackets of keys written in `deepObject` style
+    /// (`metadata[plan]`) kept as they are, as Rack, PHP and qs write and read them.
+    pub(crate) fn form<K: AsRef<str>>(pairs: &[(K, String)]) -> Result<Body, Error> {
+        let text: Vec<String> =
+            pairs.iter().map(|(key, value)| format!("{}={}", form_text(key.as_ref(), true), form_text(value, false))).collect();
+        Ok(Body::Encoded { content_type: "application/x-www-form-urlencoded", bytes: text.join("&").into_bytes() })
     }
 
     /// A form-urlencoded body of a value that is not a struct: an object's entries, each

@@ -39,9 +39,12 @@ pub(crate) enum Style {
 /// One parameter: its name on the wire and how its value is written.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Param {
-    name: &'static str,
-    style: Style,
-    explode: bool,
+    /// The name on the wire.
+    pub(crate) name: &'static str,
+    /// The style.
+    pub(crate) style: Style,
+    /// Whether arrays and objects go one item or property at a time.
+    pub(crate) explode: bool,
     /// Leaves RFC 3986's reserved characters (and `%XX` triplets) of the value as they are
     /// (`allowReserved: true`, query parameters only).
     pub(crate) allow_reserved: bool,
