@@ -558,8 +558,10 @@ impl Body {
     /// percent-encoded (a space as `+`), the brackets of keys written in `deepObject` style
     /// (`metadata[plan]`) kept as they are, as Rack, PHP and qs write and read them.
     pub(crate) fn form<K: AsRef<str>>(pairs: &[(K, String)]) -> Result<Body, Error> {
-        let text: Vec<String> =
-            pairs.iter().map(|(key, value)| format!("{}={}", form_text(key.as_ref(), true), form_text(value, false))).collect();
+        let text: Vec<String> = pairs
+            .iter()
+            .map(|(key, value)| format!("{}={}", form_text(key.as_ref(), true), form_text(value, false)))
+            .collect();
         Ok(Body::Encoded { content_type: "application/x-www-form-urlencoded", bytes: text.join("&").into_bytes() })
     }
 

@@ -127,7 +127,11 @@ impl Param {
 
     /// Adds the parameter's `name=value` cookie pairs (form style; an exploded value is one
     /// pair per item or property), their texts percent-encoded.
-    pub(crate) fn cookie<T: serde::Serialize + ?Sized>(&self, value: &T, cookies: &mut Vec<String>) -> Result<(), Error> {
+    pub(crate) fn cookie<T: serde::Serialize + ?Sized>(
+        &self,
+        value: &T,
+        cookies: &mut Vec<String>,
+    ) -> Result<(), Error> {
         let node = self.node(value)?;
         for (name, text) in self.pairs(&node, &|text: &str| encode(text, false)) {
             cookies.push(format!("{}={text}", encode_key(&name)));
@@ -137,7 +141,8 @@ impl Param {
 
     /// The value taken apart, or its JSON text for a `json` parameter.
     fn node<T: serde::Serialize + ?Sized>(&self, value: &T) -> Result<Node, Error> {
-        let failed = |e: serde_json::Error| Error::validation(self.name, format!("cannot be written as a parameter: {e}"));
+        let failed =
+            |e: serde_json::Error| Error::validation(self.name, format!("cannot be written as a parameter: {e}"));
         let text = serde_json::to_string(value).map_err(failed)?;
         if self.json {
             return Ok(Node::Text(text));
@@ -149,7 +154,11 @@ impl Param {
     fn prefixed(&self, node: &Node, prefix: char, encode: &dyn Fn(&str) -> String) -> String {
         let name = encode(self.name);
         let pair = |name: &str, text: String| {
-            if text.is_empty() { format!("{prefix}{name}") } else { format!("{prefix}{name}={text}") }
+            if text.is_empty() {
+                format!("{prefix}{name}")
+            } else {
+                format!("{prefix}{name}={text}")
+            }
         };
         match node {
             Node::Null => String::new(),
@@ -196,7 +205,11 @@ fn joined(node: &Node, separator: &str, explode: bool, encode: &dyn Fn(&str) -> 
             .iter()
             .map(|(key, item)| {
                 let (key, text) = (encode(key), encode(&flat(item)));
-                if explode { format!("{key}={text}") } else { format!("{key}{separator}{text}") }
+                if explode {
+                    format!("{key}={text}")
+                } else {
+                    format!("{key}{separator}{text}")
+                }
             })
             .collect::<Vec<_>>()
             .join(separator),
@@ -257,7 +270,23 @@ fn unreserved(byte: u8) -> bool {
 fn reserved(byte: u8) -> bool {
     matches!(
         byte,
-        b':' | b'/' | b'?' | b'#' | b'[' | b']' | b'@' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
+        b':' | b'/'
+            | b'?'
+            | b'#'
+            | b'['
+            | b']'
+            | b'@'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'='
     )
 }
 

@@ -96,7 +96,8 @@ impl Param {
 
     /// The value taken apart, or its JSON text for a `json` parameter.
     fn node<T: serde::Serialize + ?Sized>(&self, value: &T) -> Result<Node, Error> {
-        let failed = |e: serde_json::Error| Error::validation(self.name, format!("cannot be written as a parameter: {e}"));
+        let failed =
+            |e: serde_json::Error| Error::validation(self.name, format!("cannot be written as a parameter: {e}"));
         let text = serde_json::to_string(value).map_err(failed)?;
         if self.json {
             return Ok(Node::Text(text));
@@ -108,7 +109,11 @@ impl Param {
     fn prefixed(&self, node: &Node, prefix: char, encode: &dyn Fn(&str) -> String) -> String {
         let name = encode(self.name);
         let pair = |name: &str, text: String| {
-            if text.is_empty() { format!("{prefix}{name}") } else { format!("{prefix}{name}={text}") }
+            if text.is_empty() {
+                format!("{prefix}{name}")
+            } else {
+                format!("{prefix}{name}={text}")
+            }
         };
         match node {
             Node::Null => String::new(),
@@ -132,7 +137,11 @@ fn joined(node: &Node, separator: &str, explode: bool, encode: &dyn Fn(&str) -> 
             .iter()
             .map(|(key, item)| {
                 let (key, text) = (encode(key), encode(&flat(item)));
-                if explode { format!("{key}={text}") } else { format!("{key}{separator}{text}") }
+                if explode {
+                    format!("{key}={text}")
+                } else {
+                    format!("{key}{separator}{text}")
+                }
             })
             .collect::<Vec<_>>()
             .join(separator),
@@ -175,7 +184,23 @@ fn unreserved(byte: u8) -> bool {
 fn reserved(byte: u8) -> bool {
     matches!(
         byte,
-        b':' | b'/' | b'?' | b'#' | b'[' | b']' | b'@' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
+        b':' | b'/'
+            | b'?'
+            | b'#'
+            | b'['
+            | b']'
+            | b'@'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'='
     )
 }
 
