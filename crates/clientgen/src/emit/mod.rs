@@ -109,6 +109,12 @@ pub fn file_kinds(features: &Features) -> Vec<FileKind> {
     kinds
 }
 
+/// The runtime parts the crate for `api` gets (snapshots record these instead of the runtime's
+/// text, which the runtime crate holds once).
+pub fn runtime_parts(api: &Api, config: &Config) -> runtime::Parts {
+    features::Features::of(api, config).parts()
+}
+
 /// Emits one file of the client crate.
 pub fn emit_file(api: &Api, config: &Config, features: &Features, kind: FileKind) -> EmittedFile {
     match kind {
