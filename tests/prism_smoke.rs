@@ -30,10 +30,7 @@ paths:
 "#;
 
 #[test]
-#[cfg_attr(
-    not(feature = "external"),
-    ignore = "needs Prism (Node.js, tests/prism): the `external` feature, as in `cargo xtask test`"
-)]
+#[ignore = "external tier, `cargo xtask test external`: needs Prism (Node.js, tests/prism)"]
 fn prism_serves_the_example() {
     let spec = TempFile(std::env::temp_dir().join(format!("prism-smoke-{}.yaml", std::process::id())));
     std::fs::write(&spec.0, SPEC).expect("the spec is written");

@@ -16,10 +16,7 @@ fn struct_body<'a>(types: &'a str, name: &str) -> &'a str {
 }
 
 #[test]
-#[cfg_attr(
-    not(feature = "external"),
-    ignore = "needs ../shared/specs: the `external` feature, as in `cargo xtask test`"
-)]
+#[ignore = "external tier, `cargo xtask test external`: needs ../shared/specs"]
 fn drf_request_types_carry_no_read_only_field() {
     for spec in ["drfs-test-rest-auth-token.yaml", "maykin-sharing-configs.yaml", "open-notificaties.yaml"] {
         let text = shared(spec);
@@ -58,10 +55,7 @@ fn drf_request_types_carry_no_read_only_field() {
 /// error item (`tests/openai_stream/main.rs`, built and run next to the generated crate, with
 /// only the `chat` tag's feature on).
 #[test]
-#[cfg_attr(
-    not(feature = "external"),
-    ignore = "needs ../shared/specs: the `external` feature, as in `cargo xtask test`"
-)]
+#[ignore = "external tier, `cargo xtask test external`: needs ../shared/specs"]
 fn openai_chat_completion_streams_decode_against_a_loopback_server() {
     let text = shared("openai.yaml");
     let overlay = include_str!("fixtures/openai-streams.overlay.yaml");
@@ -175,10 +169,7 @@ fn recorder(count: usize) -> (String, std::thread::JoinHandle<Vec<String>>) {
 /// `tests/stripe_wire`, built next to the client of a slice of stripe.yaml), and Prism, given
 /// the same slice, accepts both requests.
 #[test]
-#[cfg_attr(
-    not(feature = "external"),
-    ignore = "needs ../shared/specs and Prism: the `external` feature, as in `cargo xtask test`"
-)]
+#[ignore = "external tier, `cargo xtask test external`: needs ../shared/specs and Prism"]
 fn stripe_nested_values_go_in_brackets_and_prism_accepts_them() {
     let workspace = xtask::project_root().join("target").join("stripe-wire");
     let slice = workspace.join("stripe-slice.json");

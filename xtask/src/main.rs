@@ -8,12 +8,14 @@ mod parts;
 mod semver;
 mod synthetic;
 mod tags;
+mod tiers;
 mod versus;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 use clap::{Parser, Subcommand};
+use tiers::{Check, Tier};
 
 /// Codegen allocates millions of small token trees from several threads at once; glibc's
 /// allocator spent a third of a large spec's run in malloc, free and fresh pages.
@@ -48,9 +50,12 @@ enum Task {
         #[arg(long, requires = "spec")]
         overlay: Vec<PathBuf>,
     },
-    /// Run every check CI runs: freshness, the runtime's parts, tests (the `external` ones
-    /// too), clippy, docs, packaging, formatting, the corpus and a large spec's tag features.
-    Test,
+    /// Run every check CI runs, in tiers (all of them by default): fast, clients, compiled,
+    /// lint, external, corpus, matrix. Every check runs; a table of tiers closes the run.
+    Test {
+        /// The tiers to run (default: all, in that order).
+        tiers: Vec<String>,
+    },
     /// Compile the runtime crate with the combinations of its parts a generated crate can have
     /// (cargo-hack, installed when missing).
     Parts,
@@ -128,7 +133,7 @@ fn main() -> ExitCode {
             };
             codegen(check, job)
         }
-        Task::Test => test(),
+        Task::Test { tiers: wanted } => tiers::run(tiers(), &wanted),
         Task::Parts => parts::run(),
         Task::Tags => tags::run(),
         Task::Bench => bench::run(),
@@ -197,146 +202,134 @@ fn codegen(check: bool, job: Job) -> ExitCode {
     status
 }
 
-/// One cargo invocation of `cargo xtask test`.
-struct Step {
-    name: &'static str,
-    args: &'static [&'static str],
-    env: &'static [(&'static str, &'static str)],
+/// The tiers of `cargo xtask test`, in the order a whole run takes them.
+fn tiers() -> Vec<Tier> {
+    let cargo = |args, env| Check::Cargo { args, env };
+    let rustc_check = |features: &'static [&'static str]| Check::Cargo { args: features, env: &[] };
+    vec![
+        Tier {
+            name: "fast",
+            about: "freshness, and a plain `cargo test`: unit, snapshot, funnel, tidy, overlay and spec-loading tests",
+            checks: vec![
+                Check::Task {
+                    name: "freshness: cargo xtask codegen --check",
+                    run: || codegen(true, Job::Committed { out: None }),
+                },
+                cargo(&["test"], &[]),
+            ],
+        },
+        Tier {
+            name: "clients",
+            about: "the generated clients against loopback servers, and the build.rs client",
+            checks: vec![cargo(&["test", "-p", "loopback"], &[]), cargo(&["test", "-p", "buildrs_client"], &[])],
+        },
+        Tier {
+            name: "compiled",
+            about: "every fixture's crate and real specs' crates compiled, linted and documented; the Creatify crate's doctests, TLS back ends, docs and package",
+            checks: vec![
+                cargo(&["test", "-p", "tests", "--test", "compile", "--", "--include-ignored"], &[]),
+                cargo(
+                    &["test", "-p", "tests", "--test", "properties", "--", "--include-ignored"],
+                    &[("CLIENTGEN_PROPERTY_CASES", "64")],
+                ),
+                cargo(&["test", "--workspace", "--doc"], &[]),
+                // Each TLS back end of the generated crates alone, and none (plain http only),
+                // with warnings denied; the default one is what every other check builds.
+                rustc_check(&[
+                    "rustc",
+                    "-p",
+                    "creatify",
+                    "--lib",
+                    "--profile",
+                    "check",
+                    "--no-default-features",
+                    "--features",
+                    "rustls-aws-lc",
+                    "--",
+                    "-D",
+                    "warnings",
+                ]),
+                rustc_check(&[
+                    "rustc",
+                    "-p",
+                    "creatify",
+                    "--lib",
+                    "--profile",
+                    "check",
+                    "--no-default-features",
+                    "--features",
+                    "native-tls",
+                    "--",
+                    "-D",
+                    "warnings",
+                ]),
+                rustc_check(&[
+                    "rustc",
+                    "-p",
+                    "creatify",
+                    "--lib",
+                    "--profile",
+                    "check",
+                    "--no-default-features",
+                    "--",
+                    "-D",
+                    "warnings",
+                ]),
+                cargo(&["doc", "--no-deps", "--all-features", "-p", "creatify"], &[("RUSTDOCFLAGS", "-D warnings")]),
+                cargo(&["package", "-p", "creatify", "--allow-dirty"], &[]),
+            ],
+        },
+        Tier {
+            name: "lint",
+            about: "clippy with warnings denied on everything, and rustfmt",
+            checks: vec![
+                cargo(&["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"], &[]),
+                // rustfmt.toml's settings; generated crates pass too, since their lib.rs is
+                // rustfmt-clean and marks its modules `#[rustfmt::skip]`.
+                cargo(&["fmt", "--all", "--check"], &[]),
+            ],
+        },
+        Tier {
+            name: "external",
+            about: "what needs Prism (Node.js), the Django REST framework server (Python) or ../shared/specs",
+            checks: vec![
+                Check::Task { name: "install Prism and the Django REST framework venv", run: install_external },
+                cargo(
+                    &["test", "-p", "tests", "--test", "shared_specs", "--test", "prism_smoke", "--", "--ignored"],
+                    &[],
+                ),
+                cargo(&["test", "-p", "loopback", "--", "--ignored"], &[]),
+                cargo(&["test", "-p", "xtask", "--test", "cli", "--", "--ignored"], &[]),
+            ],
+        },
+        Tier {
+            name: "corpus",
+            about: "every spec of ../shared/specs generated and its crate checked with warnings denied",
+            checks: vec![Check::Task {
+                name: "cargo xtask corpus",
+                run: || {
+                    let specs = xtask::project_root().join("..").join("shared").join("specs");
+                    corpus::run(std::slice::from_ref(&specs), false, None)
+                },
+            }],
+        },
+        Tier {
+            name: "matrix",
+            about: "the runtime's part combinations and a large spec's tag features (after the corpus, whose dependencies they reuse)",
+            checks: vec![
+                Check::Task { name: "cargo xtask parts", run: parts::run },
+                Check::Task { name: "cargo xtask tags", run: tags::run },
+            ],
+        },
+    ]
 }
 
-/// What `cargo xtask test` runs after the freshness check, in order.
-const STEPS: &[Step] = &[
-    // `external`: the tests that need Node.js, Python or ../shared (installed above, or beside
-    // the project), which a plain `cargo test` lists as ignored.
-    Step {
-        name: "tests",
-        args: &["test", "--workspace", "--all-targets", "--features", "tests/external,xtask/external"],
-        env: &[],
-    },
-    Step { name: "doctests", args: &["test", "--workspace", "--doc"], env: &[] },
-    Step {
-        name: "clippy",
-        args: &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"],
-        env: &[],
-    },
-    // Each TLS back end of the generated crates alone, and none (plain http only), with warnings
-    // denied; the default one is what every other step builds.
-    Step {
-        name: "tls: rustls-aws-lc",
-        args: &[
-            "rustc",
-            "-p",
-            "creatify",
-            "--lib",
-            "--profile",
-            "check",
-            "--no-default-features",
-            "--features",
-            "rustls-aws-lc",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        env: &[],
-    },
-    Step {
-        name: "tls: native-tls",
-        args: &[
-            "rustc",
-            "-p",
-            "creatify",
-            "--lib",
-            "--profile",
-            "check",
-            "--no-default-features",
-            "--features",
-            "native-tls",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        env: &[],
-    },
-    Step {
-        name: "tls: none",
-        args: &[
-            "rustc",
-            "-p",
-            "creatify",
-            "--lib",
-            "--profile",
-            "check",
-            "--no-default-features",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        env: &[],
-    },
-    Step {
-        name: "docs",
-        args: &["doc", "--no-deps", "--all-features", "-p", "creatify"],
-        env: &[("RUSTDOCFLAGS", "-D warnings")],
-    },
-    Step { name: "package", args: &["package", "-p", "creatify", "--allow-dirty"], env: &[] },
-    // rustfmt.toml's settings; generated crates pass too, since their lib.rs is rustfmt-clean and
-    // marks its modules `#[rustfmt::skip]`.
-    Step { name: "format", args: &["fmt", "--all", "--check"], env: &[] },
-];
-
-/// Runs every check CI runs; the first failure stops the run.
-fn test() -> ExitCode {
-    let started = std::time::Instant::now();
-    // Each stage's time is printed when it ends: the whole run must stay within CI's limit.
-    let timed = |name: &str, run: &mut dyn FnMut() -> ExitCode| {
-        let began = std::time::Instant::now();
-        let status = run();
-        println!("<== {name}: {:.0} s (total {:.0} s)", began.elapsed().as_secs_f64(), started.elapsed().as_secs_f64());
-        status
-    };
-    if timed("freshness", &mut || codegen(true, Job::Committed { out: None })) != ExitCode::SUCCESS {
-        return ExitCode::FAILURE;
-    }
-    if let Err(e) = install_prism().and_then(|()| install_drf()) {
-        eprintln!("error: {e}");
-        return ExitCode::FAILURE;
-    }
-    println!("==> parts: cargo xtask parts");
-    if timed("parts", &mut parts::run) != ExitCode::SUCCESS {
-        return ExitCode::FAILURE;
-    }
-    for step in STEPS {
-        if timed(step.name, &mut || run_step(step)) != ExitCode::SUCCESS {
-            return ExitCode::FAILURE;
-        }
-    }
-    // Every spec in ../shared/specs is generated and its crate checked with warnings denied,
-    // the largest included: a change that breaks a large spec is a regression.
-    println!("==> corpus: cargo xtask corpus");
-    let specs = xtask::project_root().join("..").join("shared").join("specs");
-    if timed("corpus", &mut || corpus::run(std::slice::from_ref(&specs), false, None)) != ExitCode::SUCCESS {
-        return ExitCode::FAILURE;
-    }
-    // After the corpus, whose target folder has the dependencies built.
-    println!("==> tags: cargo xtask tags");
-    timed("tags", &mut tags::run)
-}
-
-fn run_step(step: &Step) -> ExitCode {
-    println!("==> {}: cargo {}", step.name, step.args.join(" "));
-    let status = Command::new(xtask::cargo())
-        .args(step.args)
-        .envs(step.env.iter().copied())
-        .current_dir(xtask::project_root())
-        .status();
-    match status {
-        Ok(status) if status.success() => ExitCode::SUCCESS,
-        Ok(status) => {
-            eprintln!("{} failed ({status})", step.name);
-            ExitCode::FAILURE
-        }
+/// Installs what the external tier needs.
+fn install_external() -> ExitCode {
+    match install_prism().and_then(|()| install_drf()) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("cannot run cargo: {e}");
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }

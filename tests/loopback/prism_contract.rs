@@ -37,10 +37,7 @@ fn request() -> LipsyncRequest {
 }
 
 #[tokio::test]
-#[cfg_attr(
-    not(feature = "external"),
-    ignore = "needs Prism (Node.js, tests/prism): the `external` feature, as in `cargo xtask test`"
-)]
+#[ignore = "external tier, `cargo xtask test external`: needs Prism (Node.js, tests/prism)"]
 async fn the_preview_request_passes_prism_validation_as_json_form_and_multipart() {
     let spec = overlaid_spec("content-types");
     let prism = Prism::start(&spec, false).expect("Prism starts");
@@ -57,10 +54,7 @@ async fn the_preview_request_passes_prism_validation_as_json_form_and_multipart(
 }
 
 #[tokio::test]
-#[cfg_attr(
-    not(feature = "external"),
-    ignore = "needs Prism (Node.js, tests/prism): the `external` feature, as in `cargo xtask test`"
-)]
+#[ignore = "external tier, `cargo xtask test external`: needs Prism (Node.js, tests/prism)"]
 async fn two_hundred_dynamic_responses_all_decode() {
     let spec = overlaid_spec("dynamic");
     let prism = Prism::start(&spec, true).expect("Prism starts");
@@ -74,10 +68,7 @@ async fn two_hundred_dynamic_responses_all_decode() {
 }
 
 #[tokio::test]
-#[cfg_attr(
-    not(feature = "external"),
-    ignore = "needs Prism (Node.js, tests/prism): the `external` feature, as in `cargo xtask test`"
-)]
+#[ignore = "external tier, `cargo xtask test external`: needs Prism (Node.js, tests/prism)"]
 async fn a_request_prism_rejects_comes_back_as_an_api_error_with_its_status() {
     let spec = overlaid_spec("rejected");
     let prism = Prism::start(&spec, false).expect("Prism starts");

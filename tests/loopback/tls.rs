@@ -14,9 +14,9 @@ use tokio_rustls::rustls;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-const AUTHORITY: &str = include_str!("fixtures/tls/ca.pem");
-const CERTIFICATE: &str = include_str!("fixtures/tls/server.pem");
-const KEY: &str = include_str!("fixtures/tls/server.key");
+const AUTHORITY: &str = include_str!("../fixtures/tls/ca.pem");
+const CERTIFICATE: &str = include_str!("../fixtures/tls/server.pem");
+const KEY: &str = include_str!("../fixtures/tls/server.key");
 
 /// An https server on 127.0.0.1 that answers every request with an item and closes. Returns
 /// its base URL and the number of TCP connections it accepted.

@@ -47,10 +47,7 @@ fn differences(ours: &Value, theirs: &Value) -> Vec<String> {
 }
 
 #[test]
-#[cfg_attr(
-    not(feature = "external"),
-    ignore = "needs the Django REST framework server (Python, tests/drf/.venv): the `external` feature, as in `cargo xtask test`"
-)]
+#[ignore = "external tier, `cargo xtask test external`: needs the Django REST framework server (Python, tests/drf/.venv)"]
 fn drf_spectacular_describes_the_test_server_as_the_vendor_spec_does() {
     let ours = drf::schema().unwrap_or_else(|e| panic!("{e}"));
     let theirs = vendor_spec();
@@ -202,10 +199,7 @@ fn values<T: std::str::FromStr + std::fmt::Debug>(spec: &Value, schema: &str) ->
 }
 
 #[tokio::test]
-#[cfg_attr(
-    not(feature = "external"),
-    ignore = "needs the Django REST framework server (Python, tests/drf/.venv): the `external` feature, as in `cargo xtask test`"
-)]
+#[ignore = "external tier, `cargo xtask test external`: needs the Django REST framework server (Python, tests/drf/.venv)"]
 async fn what_drf_validates_is_what_the_caller_meant_in_json_form_and_multipart() {
     let drf = Drf::start().unwrap_or_else(|e| panic!("{e}"));
     let client = client(&drf);
@@ -294,10 +288,7 @@ async fn what_drf_validates_is_what_the_caller_meant_in_json_form_and_multipart(
 }
 
 #[tokio::test]
-#[cfg_attr(
-    not(feature = "external"),
-    ignore = "needs the Django REST framework server (Python, tests/drf/.venv): the `external` feature, as in `cargo xtask test`"
-)]
+#[ignore = "external tier, `cargo xtask test external`: needs the Django REST framework server (Python, tests/drf/.venv)"]
 async fn the_minimal_request_is_parsed_alike_as_json_form_and_multipart() {
     let drf = Drf::start().unwrap_or_else(|e| panic!("{e}"));
     let client = client(&drf);

@@ -1,0 +1,22 @@
+//! The generated clients against servers on this machine, one module per subject, in one test
+//! binary (one link instead of eighteen). The ignored tests need Prism (Node.js) or the Django
+//! REST framework server (Python), which `cargo xtask test external` installs and runs. The TLS
+//! test is a binary of its own (`tls.rs`): it watches the process-wide TLS provider.
+
+mod creatify_client;
+mod creatify_env;
+mod drf_contract;
+mod extra_properties;
+mod hostile_server;
+mod http_client;
+mod load;
+mod newtypes;
+mod pagination;
+mod prism_contract;
+mod shadowing;
+mod streams;
+mod styles;
+mod tracing;
+mod unions;
+mod uploads;
+mod webhooks;
