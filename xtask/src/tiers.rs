@@ -88,6 +88,6 @@ pub fn run(tiers: Vec<Tier>, wanted: &[String]) -> ExitCode {
     let failures: usize = rows.iter().map(|(_, _, failed)| failed.len()).sum();
     let checks: usize =
         rows.iter().map(|(name, ..)| tiers.iter().find(|t| t.name == *name).map_or(0, |t| t.checks.len())).sum();
-    println!("\nxtask test: {} passed, {failures} failed", checks - failures);
+    println!("\nchecks: {} passed, {failures} failed", checks - failures);
     if failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }

@@ -146,6 +146,19 @@ pub fn too_many_arguments(arguments: usize) -> Option<TokenStream> {
     (arguments > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] })
 }
 
+/// The runtime's `param::Style` variant of a style.
+pub fn param_style(style: ParamStyle) -> &'static str {
+    match style {
+        ParamStyle::Matrix => "Matrix",
+        ParamStyle::Label => "Label",
+        ParamStyle::Simple => "Simple",
+        ParamStyle::Form => "Form",
+        ParamStyle::SpaceDelimited => "SpaceDelimited",
+        ParamStyle::PipeDelimited => "PipeDelimited",
+        ParamStyle::DeepObject => "DeepObject",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,18 +193,5 @@ mod tests {
     fn no_cfg_leaves_the_items_alone() {
         let items = quote! { struct A; };
         assert_eq!(gate_items(&TokenStream::new(), items.clone()).to_string(), items.to_string());
-    }
-}
-
-/// The runtime's `param::Style` variant of a style.
-pub fn param_style(style: ParamStyle) -> &'static str {
-    match style {
-        ParamStyle::Matrix => "Matrix",
-        ParamStyle::Label => "Label",
-        ParamStyle::Simple => "Simple",
-        ParamStyle::Form => "Form",
-        ParamStyle::SpaceDelimited => "SpaceDelimited",
-        ParamStyle::PipeDelimited => "PipeDelimited",
-        ParamStyle::DeepObject => "DeepObject",
     }
 }
