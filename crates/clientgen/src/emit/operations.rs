@@ -304,10 +304,18 @@ fn method(
             #decode
         }
     };
+    // An operation with a server of its own joins its path to that server's URL.
+    let url = match api.servers.of_operation(&op.method_name) {
+        Some((index, _)) => {
+            let index = proc_macro2::Literal::usize_unsuffixed(index);
+            quote! { crate::http::join_path(&self.own_servers[#index], &[#(#segments),*]) }
+        }
+        None => quote! { self.url(&[#(#segments),*]) },
+    };
     let body = quote! {
         #(#checks)*
         let #operation = #label;
-        let #mutable #request = Request::new(#operation_id, #operation, reqwest::Method::#http_method, self.url(&[#(#segments),*]));
+        let #mutable #request = Request::new(#operation_id, #operation, reqwest::Method::#http_method, #url);
         #(#steps)*
         #send
     };
