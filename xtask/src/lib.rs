@@ -119,6 +119,11 @@ pub const EXTRA_PROPERTIES_SPEC: Source<'static> = Source {
 pub const PAGINATION_SPEC: Source<'static> =
     Source { name: "32-pagination.yaml", text: include_str!("../../tests/fixtures/rules/32-pagination.yaml") };
 
+/// The servers fixture spec: server variables, servers chosen by name and operations' own
+/// servers, whose client the tests drive against loopback servers.
+pub const SERVERS_SPEC: Source<'static> =
+    Source { name: "40-servers.yaml", text: include_str!("../../tests/fixtures/rules/40-servers.yaml") };
+
 /// A generated crate committed to the repository, and how to make it.
 pub struct CommittedCrate {
     /// Where it lives, relative to the project root.
@@ -128,7 +133,7 @@ pub struct CommittedCrate {
 }
 
 /// Every committed generated crate: the Creatify client, and the clients the HTTP, shadowing,
-/// streams, pagination, webhooks and extra-properties tests drive.
+/// streams, pagination, webhooks, extra-properties and servers tests drive.
 pub const COMMITTED: &[CommittedCrate] = &[
     CommittedCrate { dir: "generated/creatify", generate: generate_creatify },
     CommittedCrate { dir: "tests/clients/http_fixture", generate: generate_http_fixture },
@@ -137,7 +142,13 @@ pub const COMMITTED: &[CommittedCrate] = &[
     CommittedCrate { dir: "tests/clients/pagination", generate: generate_pagination },
     CommittedCrate { dir: "tests/clients/webhooks", generate: generate_webhooks },
     CommittedCrate { dir: "tests/clients/extra_properties", generate: generate_extra_properties },
+    CommittedCrate { dir: "tests/clients/servers", generate: generate_servers },
 ];
+
+/// Generates the servers fixture's client in memory.
+pub fn generate_servers() -> Result<Output, String> {
+    clientgen::generate(&Input::spec(SERVERS_SPEC), &Config::new("servers")).map_err(|e| e.to_string())
+}
 
 /// Generates the pagination fixture's client in memory.
 pub fn generate_pagination() -> Result<Output, String> {

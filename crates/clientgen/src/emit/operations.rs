@@ -278,6 +278,13 @@ fn method(
         steps.push(quote! { #request.errors = &[#(#entries),*]; });
     }
 
+    // An operation with a server of its own joins its path to that server's URL, whose origin
+    // gets credentials as the base URL's does.
+    let own_server = api.servers.of_operation(&op.method_name).map(|(index, _)| {
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        steps.push(quote! { #request.server = Some(self.own_servers[#index].clone()); });
+        index
+    });
     let segments = op.path.split('/').skip(1).map(|segment| path_segment(api, op, segment));
     let http_method = format_ident!("{}", op.http_method);
     let Read { ty: ret, code: decode } = match (stream, pages) {
@@ -304,12 +311,8 @@ fn method(
             #decode
         }
     };
-    // An operation with a server of its own joins its path to that server's URL.
-    let url = match api.servers.of_operation(&op.method_name) {
-        Some((index, _)) => {
-            let index = proc_macro2::Literal::usize_unsuffixed(index);
-            quote! { crate::http::join_path(&self.own_servers[#index], &[#(#segments),*]) }
-        }
+    let url = match own_server {
+        Some(index) => quote! { crate::http::join_path(&self.own_servers[#index], &[#(#segments),*]) },
         None => quote! { self.url(&[#(#segments),*]) },
     };
     let body = quote! {

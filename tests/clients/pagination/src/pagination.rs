@@ -169,6 +169,7 @@ fn request_again<S: 'static>(request: &Request<S>) -> Request<S> {
     again.query = request.query.clone();
     again.headers = request.headers.clone();
     again.security = request.security;
+    again.server = request.server.clone();
     again
 }
 
