@@ -475,6 +475,18 @@ fn client_impl(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
         }
     });
 
+    // Operations with servers of their own join their paths to those; when all have one,
+    // nothing calls `url`.
+    let url_fn = (api.operations.is_empty()
+        || api.operations.iter().any(|op| api.servers.of_operation(&op.method_name).is_none()))
+    .then(|| {
+        quote! {
+            /// The base URL with `segments` appended, each percent-encoded.
+            fn url(&self, segments: &[&str]) -> reqwest::Url {
+                crate::http::join_path(&self.base_url, segments)
+            }
+        }
+    });
     quote! {
         impl Client {
             /// Starts configuring a client.
@@ -522,10 +534,7 @@ fn client_impl(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
                 self.with_options(self.options.clone().max_retries(max_retries))
             }
 
-            /// The base URL with `segments` appended, each percent-encoded.
-            fn url(&self, segments: &[&str]) -> reqwest::Url {
-                crate::http::join_path(&self.base_url, segments)
-            }
+            #url_fn
 
             #(#operation_methods)*
         }

@@ -504,7 +504,7 @@ fn own_server_urls(set: &[(&'static str, String)]) -> Vec<String> {
 }
 
 /// An operation's own server: `url` resolved against the client's base URL (a
-/// relative one, such as `/v2`, keeps only its origin) and checked as a base URL.
+/// relative one, such as `/v2`, takes its scheme and host) and checked as a base URL.
 fn own_server(
     base_url: &reqwest::Url,
     url: &str,
