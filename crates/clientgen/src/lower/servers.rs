@@ -34,9 +34,21 @@ impl Lowerer<'_> {
             .servers
             .iter()
             .enumerate()
-            .map(|(i, server)| self.lower_server(server, &join("#/servers", &[&i.to_string()]), i, &mut variants))
+            .filter_map(|(i, server)| {
+                self.lower_server(server, &join("#/servers", &[&i.to_string()]), i, &mut variants, None)
+            })
             .collect();
+        // What the document's servers declare, the first declaration of each name: a path's or
+        // operation's server naming one of them without declaring it means the same variable.
+        let mut inherited: IndexMap<String, VariableDecl> = IndexMap::new();
+        for server in &list {
+            for (name, decl) in &server.variables {
+                inherited.entry(name.clone()).or_insert_with(|| decl.clone());
+            }
+        }
         let mut own: Vec<Server> = Vec::new();
+        // The URLs of the paths' and operations' servers found unusable, each warned about once.
+        let mut ignored: Vec<&str> = Vec::new();
         let mut by_operation = IndexMap::new();
         for op in operations {
             let Some(ReferenceOr::Item(item)) = doc.paths.paths.get(&op.path) else { continue };
@@ -48,11 +60,16 @@ impl Lowerer<'_> {
             } else {
                 (&operation.servers, join("#/paths", &[&op.path, &method, "servers", "0"]))
             };
-            let Some(first) = servers.first() else { continue };
+            let Some(first) = servers.first().filter(|s| !ignored.contains(&s.url.as_str())) else { continue };
             let index = match own.iter().position(|s| s.url == first.url) {
                 Some(index) => index,
                 None => {
-                    let lowered = self.lower_server(first, &pointer, own.len(), &mut Scope::new());
+                    let Some(lowered) =
+                        self.lower_server(first, &pointer, own.len(), &mut Scope::new(), Some(&inherited))
+                    else {
+                        ignored.push(&first.url);
+                        continue;
+                    };
                     own.push(lowered);
                     own.len() - 1
                 }
@@ -72,14 +89,19 @@ impl Lowerer<'_> {
         Servers { list, own, operations: by_operation, variables, choice }
     }
 
+    /// One server; a variable its URL names without declaring it is taken from `inherited`
+    /// (the document's servers' declarations, for a path's or operation's server), or else
+    /// kept as text with a warning. `None` for a path's or operation's server whose URL still
+    /// names an undeclared variable: its operations then go to the base URL.
     fn lower_server(
         &mut self,
         server: &openapiv3::Server,
         pointer: &str,
         index: usize,
         variants: &mut Scope,
-    ) -> Server {
-        let variables: IndexMap<String, VariableDecl> = server
+        inherited: Option<&IndexMap<String, VariableDecl>>,
+    ) -> Option<Server> {
+        let mut variables: IndexMap<String, VariableDecl> = server
             .variables
             .iter()
             .flatten()
@@ -93,14 +115,40 @@ impl Lowerer<'_> {
                 ));
             }
         }
-        let template = template(&server.url, &variables, |name| {
+        let mut known = variables.clone();
+        known.extend(inherited.into_iter().flatten().map(|(name, decl)| (name.clone(), decl.clone())));
+        let mut undeclared = Vec::new();
+        let template = template(&server.url, &known, |name| undeclared.push(name.to_owned()));
+        for part in &template {
+            let UrlPart::Variable(name) = part else { continue };
+            if variables.contains_key(name) {
+                continue;
+            }
+            if let Some(decl) = known.get(name) {
+                self.warnings.push(Diagnostic::at(
+                    join(pointer, &["url"]),
+                    format!(
+                        "the URL names the variable {{{name}}}, which the server does not declare; the document's \
+                         servers' declaration is used"
+                    ),
+                ));
+                variables.insert(name.clone(), decl.clone());
+            }
+        }
+        for name in &undeclared {
+            let what = if inherited.is_some() {
+                "the server is ignored, and its operations go to the base URL"
+            } else {
+                "it is kept as written"
+            };
             self.warnings.push(Diagnostic::at(
                 join(pointer, &["url"]),
-                format!(
-                    "the URL names the variable {{{name}}}, which the server does not declare; it is kept as written"
-                ),
+                format!("the URL names the variable {{{name}}}, which the server does not declare; {what}"),
             ));
-        });
+        }
+        if inherited.is_some() && !undeclared.is_empty() {
+            return None;
+        }
         let default_url: String = template
             .iter()
             .map(|part| match part {
@@ -114,7 +162,7 @@ impl Lowerer<'_> {
             .or_else(|| server.extensions.get(SERVER_NAME).and_then(|v| v.as_str()).map(str::to_owned))
             .or_else(|| server.description.as_deref().and_then(description_name));
         let variant = variants.claim(&naming::variant_name(&named.unwrap_or_else(|| format!("server {}", index + 1))));
-        Server {
+        Some(Server {
             url: server.url.clone(),
             description: server.description.clone(),
             variant,
@@ -122,7 +170,7 @@ impl Lowerer<'_> {
             variables,
             default_url,
             relative,
-        }
+        })
     }
 }
 
@@ -334,6 +382,34 @@ mod tests {
         assert_eq!(servers.variables[2].doc.as_deref(), Some(" Where "));
         let choice = servers.choice.as_ref().unwrap();
         assert_eq!((choice.name.as_str(), choice.method.as_str()), ("Server", "server"));
+    }
+
+    #[test]
+    fn an_operation_server_takes_the_document_s_variables_or_is_ignored() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n\
+                    servers: [{url: 'https://{region}.example.com', variables: {region: {default: us, enum: [us, de]}}}]\n\
+                    paths:\n  /a:\n    servers: [{url: 'https://{region}.files.example.com'}]\n    \
+                      get: {responses: {'200': {description: ok}}}\n    \
+                      put: {responses: {'200': {description: ok}}}\n  \
+                    /b:\n    servers: [{url: 'https://{nowhere}.example.com'}]\n    \
+                      get: {responses: {'200': {description: ok}}}\n    \
+                      put: {responses: {'200': {description: ok}}}\n";
+        let (servers, warnings) = lowered(spec);
+        assert_eq!(
+            warnings,
+            [
+                "x.yaml: #/paths/~1a/servers/0/url: the URL names the variable {region}, which the server does not declare; \
+                 the document's servers' declaration is used",
+                "x.yaml: #/paths/~1b/servers/0/url: the URL names the variable {nowhere}, which the server does not \
+                 declare; the server is ignored, and its operations go to the base URL",
+            ]
+        );
+        assert_eq!(servers.own.len(), 1);
+        assert_eq!(servers.own[0].default_url, "https://us.files.example.com");
+        assert_eq!(servers.operations.keys().collect::<Vec<_>>(), ["get_a", "put_a"]);
+        // One variable, one enum: the operation's server means the document's `region`.
+        assert_eq!(servers.variables.len(), 1);
+        assert!(servers.variables[0].values.is_some());
     }
 
     #[test]
