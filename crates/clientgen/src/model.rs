@@ -109,8 +109,6 @@ pub struct Server {
     /// `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Its variant in the `servers` module's enum (a document's server, when there are several).
-    pub variant: String,
     /// The URL cut into text and variables.
     pub template: Vec<UrlPart>,
     /// The variables it declares, by name in spec order, with their defaults and values.
@@ -185,6 +183,8 @@ pub struct ServerChoice {
     pub name: String,
     /// The builder method taking one.
     pub method: String,
+    /// Each of the document's servers' variant, in [`Servers::list`]'s order.
+    pub variants: Vec<String>,
 }
 
 /// The cargo feature of one tag: it compiles the tag's operations and the types only they

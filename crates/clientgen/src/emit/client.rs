@@ -550,14 +550,12 @@ fn server_settings(api: &Api) -> TokenStream {
         let mut text = "Chooses the server requests go to, among those the API declares; the server variables set on \
                         this builder fill in its URL. Unused when a base URL is set.\n"
             .to_owned();
-        for (i, s) in servers.list.iter().enumerate() {
+        for (i, (s, variant)) in servers.list.iter().zip(&choice.variants).enumerate() {
             let default = if i == 0 { " (the default)" } else { "" };
             text.push_str(&format!(
-                "\n- [`{}::{}`](crate::servers::{}::{}){default}: {}",
+                "\n- [`{}::{variant}`](crate::servers::{}::{variant}){default}: {}",
                 choice.name,
-                s.variant,
                 choice.name,
-                s.variant,
                 super::servers::server_line(s, true)
             ));
         }

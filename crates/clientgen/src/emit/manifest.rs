@@ -528,8 +528,8 @@ fn servers_section(out: &mut String, api: &Api) {
             choice.method,
             choice.name
         );
-        for s in &servers.list {
-            let _ = writeln!(out, "- `{}::{}`: {}", choice.name, s.variant, super::servers::server_line(s, false));
+        for (s, variant) in servers.list.iter().zip(&choice.variants) {
+            let _ = writeln!(out, "- `{}::{variant}`: {}", choice.name, super::servers::server_line(s, false));
         }
         let _ = writeln!(out);
     }

@@ -18,21 +18,21 @@ pub fn servers_rs(api: &Api) -> TokenStream {
         let doc = raw_doc(&format!(
             "A server the API declares, chosen with [`ClientBuilder::{method}`](crate::ClientBuilder::{method}); \
              the first, `{}`, is the default.",
-            servers.list[0].variant
+            choice.variants.first().map_or("", String::as_str)
         ));
-        let variants = servers.list.iter().enumerate().map(|(i, s)| {
-            let variant = ident(&s.variant);
+        let variants = servers.list.iter().zip(&choice.variants).enumerate().map(|(i, (s, variant))| {
+            let variant = ident(variant);
             let doc = raw_doc(&server_line(s, true));
             let default = (i == 0).then(|| quote! { #[default] });
             quote! { #doc #default #variant, }
         });
-        let templates = servers.list.iter().map(|s| {
-            let variant = ident(&s.variant);
+        let templates = servers.list.iter().zip(&choice.variants).map(|(s, variant)| {
+            let variant = ident(variant);
             let url = &s.url;
             quote! { #name::#variant => #url, }
         });
-        let defaults = servers.list.iter().map(|s| {
-            let variant = ident(&s.variant);
+        let defaults = servers.list.iter().zip(&choice.variants).map(|(s, variant)| {
+            let variant = ident(variant);
             let url = &s.default_url;
             quote! { #name::#variant => #url, }
         });
@@ -226,8 +226,8 @@ pub fn builder_functions(api: &Api, base_url_var: &str) -> TokenStream {
     let (server_param, body) = match &servers.choice {
         Some(choice) => {
             let name = ident(&choice.name);
-            let arms = servers.list.iter().map(|s| {
-                let variant = ident(&s.variant);
+            let arms = servers.list.iter().zip(&choice.variants).map(|(s, variant)| {
+                let variant = ident(variant);
                 let arm = arm(s);
                 quote! { crate::servers::#name::#variant => #arm, }
             });

@@ -29,14 +29,11 @@ impl Lowerer<'_> {
     /// and the security schemes' setters claimed.
     pub(super) fn lower_servers(&mut self, operations: &[Operation], builder: &mut Scope) -> Servers {
         let doc = self.doc;
-        let mut variants = Scope::new();
         let list: Vec<Server> = doc
             .servers
             .iter()
             .enumerate()
-            .filter_map(|(i, server)| {
-                self.lower_server(server, &join("#/servers", &[&i.to_string()]), i, &mut variants, None)
-            })
+            .filter_map(|(i, server)| self.lower_server(server, &join("#/servers", &[&i.to_string()]), None))
             .collect();
         // What the document's servers declare, the first declaration of each name: a path's or
         // operation's server naming one of them without declaring it means the same variable.
@@ -64,9 +61,7 @@ impl Lowerer<'_> {
             let index = match own.iter().position(|s| s.url == first.url) {
                 Some(index) => index,
                 None => {
-                    let Some(lowered) =
-                        self.lower_server(first, &pointer, own.len(), &mut Scope::new(), Some(&inherited))
-                    else {
+                    let Some(lowered) = self.lower_server(first, &pointer, Some(&inherited)) else {
                         ignored.push(&first.url);
                         continue;
                     };
@@ -79,8 +74,23 @@ impl Lowerer<'_> {
         let mut types = Scope::new();
         // `server` is one of the builder's own settings (`naming::BUILDER_METHODS`), reserved
         // whether or not the document has several servers.
-        let choice =
-            (list.len() > 1).then(|| ServerChoice { name: types.claim(SERVER_ENUM), method: SERVER_METHOD.to_owned() });
+        let choice = (list.len() > 1).then(|| {
+            let mut variants = Scope::new();
+            let variants = doc
+                .servers
+                .iter()
+                .enumerate()
+                .map(|(i, server)| {
+                    let pointer = join("#/servers", &[&i.to_string()]);
+                    let named = self
+                        .rust_name_override(&server.extensions, &pointer)
+                        .or_else(|| server.extensions.get(SERVER_NAME).and_then(|v| v.as_str()).map(str::to_owned))
+                        .or_else(|| server.description.as_deref().and_then(description_name));
+                    variants.claim(&naming::variant_name(&named.unwrap_or_else(|| format!("server {}", i + 1))))
+                })
+                .collect();
+            ServerChoice { name: types.claim(SERVER_ENUM), method: SERVER_METHOD.to_owned(), variants }
+        });
         if choice.is_none() {
             // Claimed all the same, so that a second server does not rename a variable's enum.
             types.claim(SERVER_ENUM);
@@ -97,8 +107,6 @@ impl Lowerer<'_> {
         &mut self,
         server: &openapiv3::Server,
         pointer: &str,
-        index: usize,
-        variants: &mut Scope,
         inherited: Option<&IndexMap<String, VariableDecl>>,
     ) -> Option<Server> {
         let mut variables: IndexMap<String, VariableDecl> = server
@@ -157,15 +165,9 @@ impl Lowerer<'_> {
             })
             .collect();
         let relative = !is_absolute(&default_url);
-        let named = self
-            .rust_name_override(&server.extensions, pointer)
-            .or_else(|| server.extensions.get(SERVER_NAME).and_then(|v| v.as_str()).map(str::to_owned))
-            .or_else(|| server.description.as_deref().and_then(description_name));
-        let variant = variants.claim(&naming::variant_name(&named.unwrap_or_else(|| format!("server {}", index + 1))));
         Some(Server {
             url: server.url.clone(),
             description: server.description.clone(),
-            variant,
             template,
             variables,
             default_url,
@@ -345,8 +347,9 @@ mod tests {
                     /b:\n    get: {responses: {'200': {description: ok}}}\n";
         let (servers, warnings) = lowered(spec);
         assert!(warnings.is_empty(), "{warnings:?}");
+        let variants = &servers.choice.as_ref().unwrap().variants;
         let urls: Vec<(&str, &str, bool)> =
-            servers.list.iter().map(|s| (s.variant.as_str(), s.default_url.as_str(), s.relative)).collect();
+            variants.iter().zip(&servers.list).map(|(v, s)| (v.as_str(), s.default_url.as_str(), s.relative)).collect();
         assert_eq!(
             urls,
             [
@@ -438,6 +441,6 @@ mod tests {
             ]
         );
         assert_eq!(servers.list[0].default_url, "https://prod.example.com/{v}");
-        assert_eq!(servers.list[0].variant, "Server1");
+        assert!(servers.choice.is_none());
     }
 }
