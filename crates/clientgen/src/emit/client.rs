@@ -707,7 +707,11 @@ fn env_doc(config: &Config, api: &Api) -> TokenStream {
     let mut lines = vec![
         " Builds a client from environment variables:".to_owned(),
         String::new(),
-        format!(" - `{}_BASE_URL`: the base URL (optional when the API declares a server);", config.env_prefix),
+        if api.servers.default_url().is_none() && !api.servers.list.is_empty() {
+            format!(" - `{}_BASE_URL`: the base URL (required: the API's server is a relative URL);", config.env_prefix)
+        } else {
+            format!(" - `{}_BASE_URL`: the base URL (optional when the API declares a server);", config.env_prefix)
+        },
     ];
     for s in api.security_schemes.values() {
         let var = env_var(config, s);

@@ -281,3 +281,44 @@ pub fn builder_functions(api: &Api, base_url_var: &str) -> TokenStream {
         #own
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Config, Input, Source};
+
+    fn files(spec: &str) -> Vec<crate::GeneratedFile> {
+        crate::generate(&Input::spec(Source::new("x.yaml", spec)), &Config::new("x")).unwrap().files
+    }
+
+    fn file<'a>(files: &'a [crate::GeneratedFile], path: &str) -> &'a str {
+        &files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path}")).contents
+    }
+
+    #[test]
+    fn a_relative_server_needs_a_base_url() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: /api/v2}]\n\
+                    paths: {/a: {get: {responses: {'200': {description: ok}}}}}\n";
+        let files = files(spec);
+        let client = file(&files, "src/client.rs");
+        assert!(client.contains("the API's server /api/v2 is a relative URL; set the base URL"), "{client}");
+        assert!(client.contains("The API's server, `/api/v2`, is a relative URL, so this is required."), "{client}");
+        assert!(client.contains("(required: the API's server is a relative URL)"), "{client}");
+        let readme = file(&files, "README.md");
+        assert!(readme.contains(".base_url(\"https://api.example.com\")"), "the quick start sets one:\n{readme}");
+        assert!(readme.contains("The API's server, `/api/v2`, is a relative URL"), "{readme}");
+        assert!(!files.iter().any(|f| f.path == "src/servers.rs"), "no enum to declare");
+    }
+
+    #[test]
+    fn one_absolute_server_without_variables_is_written_as_before() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://x.example.com/v1'}]\n\
+                    paths: {/a: {get: {responses: {'200': {description: ok}}}}}\n";
+        let files = files(spec);
+        let client = file(&files, "src/client.rs");
+        assert!(
+            client.contains("self.base_url.unwrap_or_else(|| \"https://x.example.com/v1\".to_owned())"),
+            "{client}"
+        );
+        assert!(!client.contains("fn server_url"), "{client}");
+    }
+}
