@@ -78,7 +78,8 @@ async fn path_query_header_and_cookie_parameters_named_like_locals_keep_their_va
         ("value", "v1"),
         ("value", "v2"),
         ("item", "1,2"),
-        ("text", r#"{"id":3}"#),
+        // An object in form style, exploded (its default), goes as its properties.
+        ("id", "3"),
         ("new", "n"),
         ("validate", "ok"),
     ];

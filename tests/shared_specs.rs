@@ -107,6 +107,140 @@ tokio = { version = "1.40", features = ["macros", "rt-multi-thread", "net", "io-
     );
 }
 
+/// `../shared/specs/stripe.yaml` cut to `GET /v1/charges` and `POST /v1/customers`: their
+/// parameters and request bodies as Stripe declares them (inline, no `$ref`), each response a
+/// plain object (Prism cannot load Stripe's response graph, see `../shared/notes/prism.md`).
+fn stripe_slice() -> serde_json::Value {
+    use serde_json::{Value, json};
+    let spec = clientgen::parse::spec(&shared("stripe.yaml"), "stripe.yaml").unwrap_or_else(|e| panic!("{e}"));
+    let mut paths = serde_json::Map::new();
+    for (path, method) in [("/v1/charges", "get"), ("/v1/customers", "post")] {
+        let mut operation = spec["paths"][path][method].clone();
+        operation["responses"] =
+            json!({"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}});
+        paths.insert(path.to_owned(), json!({ method: operation }));
+    }
+    let slice = json!({
+        "openapi": spec["openapi"],
+        "info": spec["info"],
+        "servers": spec["servers"],
+        "security": spec["security"],
+        "paths": Value::Object(paths),
+        "components": {"securitySchemes": spec["components"]["securitySchemes"]},
+    });
+    assert!(!slice.to_string().contains("$ref"), "the slice needs no components but the security schemes");
+    slice
+}
+
+/// A loopback server answering `{}` to `count` requests, one connection each; returns its URL
+/// and a handle giving each request's text (head and body).
+fn recorder(count: usize) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    let handle = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for _ in 0..count {
+            let (mut socket, _) = listener.accept().expect("a connection");
+            socket.set_read_timeout(Some(std::time::Duration::from_secs(30))).expect("a timeout");
+            let mut bytes = Vec::new();
+            let mut buffer = [0u8; 4096];
+            loop {
+                let read = socket.read(&mut buffer).expect("reads");
+                bytes.extend_from_slice(&buffer[..read]);
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let Some(end) = text.find("\r\n\r\n") else { continue };
+                let length = text[..end]
+                    .lines()
+                    .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length: ").map(str::to_owned))
+                    .and_then(|n| n.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                if read == 0 || bytes.len() >= end + 4 + length {
+                    seen.push(text);
+                    break;
+                }
+            }
+            let answer =
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}";
+            socket.write_all(answer.as_bytes()).expect("answers");
+        }
+        seen
+    });
+    (url, handle)
+}
+
+/// Stripe reads nested values in brackets (`created[gte]=…`, `metadata[k]=v`), which its spec
+/// declares as `style: deepObject`: listing a week's charges and creating a customer with
+/// metadata and an address send exactly that form to a loopback server (the program in
+/// `tests/stripe_wire`, built next to the client of a slice of stripe.yaml), and Prism, given
+/// the same slice, accepts both requests.
+#[test]
+#[cfg_attr(
+    not(feature = "external"),
+    ignore = "needs ../shared/specs and Prism: the `external` feature, as in `cargo xtask test`"
+)]
+fn stripe_nested_values_go_in_brackets_and_prism_accepts_them() {
+    let workspace = xtask::project_root().join("target").join("stripe-wire");
+    let slice = workspace.join("stripe-slice.json");
+    std::fs::create_dir_all(&workspace).expect("a scratch folder");
+    let text = serde_json::to_string_pretty(&stripe_slice()).expect("JSON");
+    std::fs::write(&slice, &text).expect("writes the slice");
+    let output = clientgen::generate(&Input::spec(Source::new("stripe-slice.json", &text)), &Config::new("stripe"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    xtask::write_files(&workspace.join("stripe"), &output.files).expect("writes the client");
+    let check = workspace.join("stripe_wire_check");
+    std::fs::create_dir_all(check.join("src")).expect("a folder for the check");
+    let manifest = r#"[package]
+name = "stripe_wire_check"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+stripe = { path = "../stripe" }
+tokio = { version = "1.40", features = ["macros", "rt-multi-thread"] }
+"#;
+    std::fs::write(check.join("Cargo.toml"), manifest).expect("writes the manifest");
+    std::fs::write(check.join("src/main.rs"), include_str!("stripe_wire/main.rs")).expect("writes the program");
+    xtask::scratch_workspace(&workspace, &["stripe".to_owned(), "stripe_wire_check".to_owned()])
+        .expect("a scratch workspace");
+    let built = std::process::Command::new(xtask::cargo())
+        .args(["build", "--quiet", "-p", "stripe_wire_check"])
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", xtask::generated_crates_target())
+        .env(xtask::GENERATED_CRATES_DEBUG.0, xtask::GENERATED_CRATES_DEBUG.1)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("runs cargo");
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let program = xtask::generated_crates_target().join("debug").join("stripe_wire_check");
+    let run = |base_url: &str| {
+        let output = std::process::Command::new(&program).arg(base_url).output().expect("runs the check");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+
+    let (url, requests) = recorder(2);
+    assert_eq!(run(&url).trim(), "stripe wire: ok");
+    let requests = requests.join().expect("the recorder");
+    let charges = requests[0].lines().next().unwrap_or_default();
+    assert_eq!(
+        charges,
+        "GET /v1/charges?created[gte]=1700000000&created[lt]=1700604800&expand[0]=data.customer&limit=3 HTTP/1.1"
+    );
+    let customer = &requests[1];
+    assert!(customer.starts_with("POST /v1/customers HTTP/1.1\r\n"), "{customer}");
+    assert!(customer.contains("\r\ncontent-type: application/x-www-form-urlencoded\r\n"), "{customer}");
+    let body = customer.split_once("\r\n\r\n").map(|(_, body)| body).unwrap_or_default();
+    assert_eq!(
+        body,
+        "address[city]=San+Francisco&address[country]=US&address[line1]=510+Townsend+St&address[postal_code]=94103\
+         &email=jenny.rosen%40example.com&metadata[order_id]=6735"
+    );
+
+    let prism = tests::prism::Prism::start(&slice, false).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(run(prism.base_url()).trim(), "stripe wire: ok", "Prism refused a request");
+}
+
 /// oai-uspto.yaml's server is `{scheme}://developer.uspto.gov/ds-api`, `scheme` defaulting to
 /// `https`: the quick start (`Client::builder().build()?`, no base URL) must go there, so the
 /// default URL has the variable filled in, in the model, the builder's code and the README.

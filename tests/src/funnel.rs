@@ -166,22 +166,11 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
                 continue;
             };
             let l = &op.locals;
-            let locals: BTreeSet<String> = [
-                &l.body,
-                &l.params,
-                &l.operation,
-                &l.request,
-                &l.response,
-                &l.cookies,
-                &l.value,
-                &l.item,
-                &l.joined,
-                &l.text,
-                &l.parts,
-            ]
-            .into_iter()
-            .map(|name| bare(name))
-            .collect();
+            let locals: BTreeSet<String> =
+                [&l.body, &l.params, &l.operation, &l.request, &l.response, &l.cookies, &l.value, &l.parts]
+                    .into_iter()
+                    .map(|name| bare(name))
+                    .collect();
             // A page method's reader binds the page and its last item, claimed after the rest.
             let mut locals = locals;
             if let Some(pages) = op.pages.as_ref().filter(|pages| bare(&pages.method_name) == name) {
@@ -206,9 +195,10 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
             let block = &f.block;
             let tokens = TokenStream::from_str(&quote::quote!(#block).to_string()).expect("a body");
             bindings(tokens, &mut bound);
+            // A path argument is rebound to its text in the path, under its own claimed name.
             for local in bound {
                 assert!(
-                    locals.contains(&local),
+                    locals.contains(&local) || path_args.contains(&local),
                     "{label}: {path}: {name} binds `{local}`, which is not among the locals its operation claimed"
                 );
             }

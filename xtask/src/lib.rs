@@ -119,6 +119,12 @@ pub const EXTRA_PROPERTIES_SPEC: Source<'static> = Source {
 pub const PAGINATION_SPEC: Source<'static> =
     Source { name: "32-pagination.yaml", text: include_str!("../../tests/fixtures/rules/32-pagination.yaml") };
 
+/// The parameter styles fixture, whose client the styles test drives.
+pub const STYLES_SPEC: Source<'static> = Source {
+    name: "39-parameter-styles.yaml",
+    text: include_str!("../../tests/fixtures/rules/39-parameter-styles.yaml"),
+};
+
 /// The servers fixture spec: server variables, servers chosen by name and operations' own
 /// servers, whose client the tests drive against loopback servers.
 pub const SERVERS_SPEC: Source<'static> =
@@ -133,7 +139,7 @@ pub struct CommittedCrate {
 }
 
 /// Every committed generated crate: the Creatify client, and the clients the HTTP, shadowing,
-/// streams, pagination, webhooks, extra-properties and servers tests drive.
+/// streams, pagination, webhooks, extra-properties, parameter styles and servers tests drive.
 pub const COMMITTED: &[CommittedCrate] = &[
     CommittedCrate { dir: "generated/creatify", generate: generate_creatify },
     CommittedCrate { dir: "tests/clients/http_fixture", generate: generate_http_fixture },
@@ -142,8 +148,14 @@ pub const COMMITTED: &[CommittedCrate] = &[
     CommittedCrate { dir: "tests/clients/pagination", generate: generate_pagination },
     CommittedCrate { dir: "tests/clients/webhooks", generate: generate_webhooks },
     CommittedCrate { dir: "tests/clients/extra_properties", generate: generate_extra_properties },
+    CommittedCrate { dir: "tests/clients/styles", generate: generate_styles },
     CommittedCrate { dir: "tests/clients/servers", generate: generate_servers },
 ];
+
+/// Generates the parameter styles fixture's client in memory.
+pub fn generate_styles() -> Result<Output, String> {
+    clientgen::generate(&Input::spec(STYLES_SPEC), &Config::new("styles")).map_err(|e| e.to_string())
+}
 
 /// Generates the servers fixture's client in memory.
 pub fn generate_servers() -> Result<Output, String> {

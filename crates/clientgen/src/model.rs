@@ -522,6 +522,10 @@ pub struct ViewField {
     /// form or multipart body. Empty: nothing is sent while it is unset.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub form_default: Vec<String>,
+    /// The style it is written in when the view is sent as a form body whose `encoding`
+    /// names one; `None`: scalars as text, lists one pair per item, objects as JSON text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_style: Option<FieldStyle>,
 }
 
 /// How a field's value is wrapped in one view.
@@ -939,12 +943,6 @@ pub struct Locals {
     pub cookies: String,
     /// An optional parameter's value, when set.
     pub value: String,
-    /// One item of an exploded list parameter.
-    pub item: String,
-    /// A list parameter's items joined by commas.
-    pub joined: String,
-    /// A structured parameter's text form.
-    pub text: String,
     /// The parts of a multipart body that is not a struct.
     pub parts: String,
 }
@@ -961,6 +959,27 @@ pub enum ParamLocation {
     Header,
     /// In the `Cookie` header.
     Cookie,
+}
+
+/// How a parameter's value is written (the Parameter Object's `style`); the runtime's
+/// `param::Style` writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ParamStyle {
+    /// `;name=value` (path).
+    Matrix,
+    /// `.value` (path).
+    Label,
+    /// `value`, `a,b` (path and header; their default).
+    Simple,
+    /// `name=value` (query and cookie; their default).
+    Form,
+    /// `name=a%20b` (query).
+    SpaceDelimited,
+    /// `name=a|b` (query).
+    PipeDelimited,
+    /// `name[key]=value` (query).
+    DeepObject,
 }
 
 /// An operation parameter.
@@ -985,9 +1004,18 @@ pub struct Parameter {
     /// Marked `deprecated: true`: noted in its docs, and its setter is `#[deprecated]`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
-    /// For arrays: one `name=value` pair per item (`true`, form style's default), or one pair
-    /// with the items joined by commas.
+    /// How its value is written.
+    pub style: ParamStyle,
+    /// Whether arrays and objects are exploded: one `name=value` pair (or `;name=value`,
+    /// `k=v`) per item or property. `true` is form style's default; `deepObject` is always
+    /// exploded.
     pub explode: bool,
+    /// `allowReserved`: the value's reserved characters go unencoded (query only).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub allow_reserved: bool,
+    /// Declared with `content` of a JSON media type: its value goes as JSON text.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub json: bool,
     /// The `default` its schema declares, when it fits its type (the server applies it when the
     /// parameter is not sent; the client only documents it).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1006,6 +1034,20 @@ pub struct RequestBody {
     /// One client method per media type the body can be sent as; the first is the default
     /// (JSON when declared) and carries the operation's own method name.
     pub variants: Vec<BodyVariant>,
+    /// The properties of its `application/x-www-form-urlencoded` form whose `encoding` asks
+    /// for a style, by wire name.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub form_styles: IndexMap<String, FieldStyle>,
+}
+
+/// How a form body's field is written when its `encoding` names a style: as a query
+/// parameter of that style would be (`metadata[plan]=pro` for `deepObject`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FieldStyle {
+    /// The style.
+    pub style: ParamStyle,
+    /// Exploded or not.
+    pub explode: bool,
 }
 
 /// One way of sending a request body: its own client method.

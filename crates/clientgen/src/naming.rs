@@ -55,14 +55,14 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
 /// `body` and `params` arguments and its locals. [`method_locals`] claims them first in each
 /// method's scope, so a path parameter named like one is renamed (`operation2`) rather than
 /// shadowing it or being shadowed.
-pub const METHOD_LOCALS: [&str; 11] =
-    ["body", "params", "operation", "request", "response", "cookies", "value", "item", "joined", "text", "parts"];
+pub const METHOD_LOCALS: [&str; 8] =
+    ["body", "params", "operation", "request", "response", "cookies", "value", "parts"];
 
 /// Claims the names of [`METHOD_LOCALS`] in a method's `scope`, which must be new.
 pub fn method_locals(scope: &mut Scope) -> crate::model::Locals {
-    let [body, params, operation, request, response, cookies, value, item, joined, text, parts] =
+    let [body, params, operation, request, response, cookies, value, parts] =
         METHOD_LOCALS.map(|name| scope.claim(name));
-    crate::model::Locals { body, params, operation, request, response, cookies, value, item, joined, text, parts }
+    crate::model::Locals { body, params, operation, request, response, cookies, value, parts }
 }
 
 /// The arguments of every webhook decode function, claimed first in its scope.

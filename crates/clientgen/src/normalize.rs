@@ -74,9 +74,44 @@ fn rewrite(doc: &mut Value) -> Findings {
         }
     }
     fix_scalars(doc, &mut findings);
+    explicit_encoding_styles(doc);
     walk_document(doc, "#", &mut findings);
     fix_cross_kind_refs(doc, &mut findings);
     findings
+}
+
+/// Writes out the style of each request body property's `encoding` that asks for one (it
+/// names `style`, `explode` or `allowReserved`): `style` defaults to `form`, and `explode` to
+/// whether the style is `form`. openapiv3 reads a missing `explode` as `false` and cannot tell
+/// an encoding that asks for no style from one that asks for `form`; a property whose encoding
+/// asks for no style goes by its content type instead.
+fn explicit_encoding_styles(doc: &mut Value) {
+    fn fill(body: &mut Value) {
+        let Some(Value::Object(content)) = body.get_mut("content") else { return };
+        for media in content.values_mut() {
+            let Some(Value::Object(encodings)) = media.get_mut("encoding") else { continue };
+            for encoding in encodings.values_mut().filter_map(Value::as_object_mut) {
+                if !["style", "explode", "allowReserved"].iter().any(|key| encoding.contains_key(*key)) {
+                    continue;
+                }
+                let style = encoding.entry("style").or_insert_with(|| Value::String("form".to_owned()));
+                let form = style.as_str() == Some("form");
+                encoding.entry("explode").or_insert(Value::Bool(form));
+            }
+        }
+    }
+    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for (_, operation) in operations_mut(item) {
+                if let Some(body) = operation.get_mut("requestBody") {
+                    fill(body);
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(bodies)) = doc.pointer_mut("/components/requestBodies") {
+        bodies.values_mut().for_each(fill);
+    }
 }
 
 /// Whether a key of a path item names an operation.

@@ -156,7 +156,16 @@ impl Error {
         Error::Timeout { operation: operation.to_owned(), waiting_for, waited }
     }
 
-    #[cfg(any(feature = "validation", feature = "json-body", feature = "form", feature = "multipart-files"))]
+    #[cfg(any(
+        feature = "validation",
+        feature = "json-body",
+        feature = "form",
+        feature = "multipart-files",
+        feature = "param-path",
+        feature = "param-query",
+        feature = "param-header",
+        feature = "param-cookie"
+    ))]
     pub(crate) fn validation(field: &str, rule: String) -> Self {
         Error::Validation { field: field.to_owned(), rule }
     }

@@ -19,6 +19,14 @@ mod error;
 mod http;
 #[cfg(feature = "pagination")]
 mod pagination;
+#[cfg(any(
+    feature = "param-path",
+    feature = "param-query",
+    feature = "param-header",
+    feature = "param-cookie",
+    feature = "form-styles"
+))]
+mod param;
 #[cfg(feature = "blocking")]
 mod runner;
 #[cfg(feature = "byte-stream")]

@@ -184,11 +184,7 @@ fn request_again<S: 'static>(request: &Request<S>) -> Request<S> {
 #[cfg(any(feature = "pagination-url", feature = "pagination-link"))]
 /// The URL `request` goes to, its query included.
 fn request_url<S: 'static>(request: &Request<S>) -> Url {
-    let mut url = request.url.clone();
-    if !request.query.is_empty() {
-        url.query_pairs_mut().extend_pairs(request.query.iter().map(|(name, value)| (*name, value.as_str())));
-    }
-    url
+    crate::http::with_query(&request.url, &request.query)
 }
 
 /// The request for the page `cursor` names, made from a copy of the previous page's request
@@ -196,8 +192,8 @@ fn request_url<S: 'static>(request: &Request<S>) -> Url {
 fn next_request<S: 'static>(mut again: Request<S>, how: Cursor, cursor: &str) -> Option<Request<S>> {
     match how {
         Cursor::Query { param, keep } => {
-            again.query.retain(|(name, _)| *name != param && keep.is_none_or(|keep| keep.contains(name)));
-            again.query.push((param, cursor.to_owned()));
+            again.query.retain(|(name, _)| name != param && keep.is_none_or(|keep| keep.contains(&name.as_str())));
+            crate::param::Param::new(param, crate::param::Style::Form, true).query(cursor, &mut again.query).ok()?;
         }
         #[cfg(any(feature = "pagination-url", feature = "pagination-link"))]
         // A URL, relative to the previous page's (its query included), with a query of its own.
@@ -246,14 +242,15 @@ mod tests {
     fn request() -> Request<()> {
         let url = reqwest::Url::parse("https://api.example.com/v1/items").unwrap();
         let mut request = Request::new("list", "GET /items", reqwest::Method::GET, url);
-        request.query =
-            vec![("limit", "2".to_owned()), ("sort_by", "name".to_owned()), ("page_token", "old".to_owned())];
+        request.query = [("limit", "2"), ("sort_by", "name"), ("page_token", "old")]
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .to_vec();
         request.headers = vec![("x-tenant", "t1".to_owned())];
         request
     }
 
     fn query(request: &Request<()>) -> Vec<(&str, &str)> {
-        request.query.iter().map(|(name, value)| (*name, value.as_str())).collect()
+        request.query.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect()
     }
 
     #[test]

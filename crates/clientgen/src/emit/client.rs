@@ -17,6 +17,8 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
     let base_url_var = format!("{}_BASE_URL", config.env_prefix);
     let user_agent = config.user_agent();
     let types_import = operations::mentions_types(methods, true).then(|| quote! { use crate::types; });
+    let param_import =
+        api.operations.iter().any(|op| !op.parameters.is_empty()).then(|| quote! { use crate::param::{Param, Style}; });
     let credentials = credentials(api);
     let builder = builder(api, config);
     let client_impl = client_impl(api, config, methods);
@@ -35,6 +37,7 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
 
         use crate::Error;
         use crate::http::{ApiResponse, Request, RequestOptions};
+        #param_import
         #types_import
 
         /// The environment variable holding the base URL, read by [`Client::from_env`].

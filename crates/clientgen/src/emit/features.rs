@@ -2,10 +2,7 @@
 //! dependencies, support types, request-body encodings, success-body readers, and the parts of
 //! the runtime they select.
 
-use quote::quote;
-
 use super::runtime::Parts;
-use super::rust::rust_type;
 use crate::Config;
 use crate::model::*;
 
@@ -26,8 +23,11 @@ pub struct Features {
     pub files: bool,
     /// Some field of some view is `Option<Nullable<T>>`: the crate has a `Nullable` type.
     pub nullable: bool,
-    /// Some parameter has no `Display` form (`http::param_text` is needed).
-    pub param_text: bool,
+    /// The places some parameter goes, each a part of the runtime's `param.rs`: path, query
+    /// (page cursors too), header, cookie.
+    pub params: [bool; 4],
+    /// Some form body field is written in a style its `encoding` declares.
+    pub form_styles: bool,
     /// Some operation asks for credentials (`http::chosen_alternative` is needed).
     pub credentials: bool,
     /// The request-body encodings operations send.
@@ -63,7 +63,18 @@ impl Features {
     pub fn of(api: &Api, config: &Config) -> Self {
         let mut features = Features {
             nullable: needs_nullable(api),
-            param_text: needs_param_text(api),
+            params: [ParamLocation::Path, ParamLocation::Query, ParamLocation::Header, ParamLocation::Cookie].map(
+                |location| {
+                    api.operations.iter().flat_map(|op| &op.parameters).any(|p| p.location == location)
+                        || (location == ParamLocation::Query && api.operations.iter().any(|op| op.pages.is_some()))
+                },
+            ),
+            form_styles: api
+                .types
+                .values()
+                .flat_map(|def| &def.views)
+                .flat_map(|view| &view.fields)
+                .any(|field| field.form_style.is_some()),
             credentials: api.operations.iter().any(|op| op.security.iter().flatten().next().is_some()),
             encodings: Encodings::of(api),
             readers: Readers::of(api),
@@ -129,7 +140,11 @@ impl Features {
             multipart_files: e.multipart_files,
             raw_body: e.text,
             bytes_body: e.bytes,
-            param_text: self.param_text,
+            param_path: self.params[0],
+            param_query: self.params[1],
+            param_header: self.params[2],
+            param_cookie: self.params[3],
+            form_styles: self.form_styles,
             credentials: self.credentials,
             read_json: r.json,
             read_text: r.text,
@@ -257,7 +272,7 @@ impl Encodings {
         self.multipart
     }
 
-    /// Some operation sends form bodies (`serde_urlencoded` is needed).
+    /// Some operation sends form bodies.
     pub fn form(&self) -> bool {
         self.form
     }
@@ -371,13 +386,4 @@ fn cursors(api: &Api) -> impl Iterator<Item = &PageCursor> {
 /// Whether some field of some view is `Option<Nullable<T>>`, so the crate needs `Nullable`.
 fn needs_nullable(api: &Api) -> bool {
     api.types.values().flat_map(|def| &def.views).any(View::uses_nullable)
-}
-
-/// Whether some parameter needs `http::param_text` (it has no `Display` form).
-fn needs_param_text(api: &Api) -> bool {
-    let display = |ty: &TypeRef| rust_type(api, ty, Direction::Request, &quote! {}).display;
-    api.operations.iter().flat_map(|op| &op.parameters).any(|p| match &p.ty {
-        TypeRef::List(item) => !display(item),
-        ty => !display(ty),
-    })
 }

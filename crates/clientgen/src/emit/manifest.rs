@@ -44,7 +44,6 @@ const REGEX_LITE: &str = r#""0.1.6""#;
 const TOKIO: &str = r#"{ version = "1.40", default-features = false, features = ["time"] }"#;
 const TOKIO_DEV: &str = r#"{ version = "1.40", features = ["macros", "rt-multi-thread"] }"#;
 const HTTPDATE: &str = r#""1.0.3""#;
-const SERDE_URLENCODED: &str = r#""0.7.1""#;
 /// Optional, for the `tracing` feature; without its default `attributes` feature, which
 /// would bring a proc-macro and syn.
 const TRACING: &str = r#"{ version = "0.1.40", default-features = false, features = ["std"], optional = true }"#;
@@ -109,9 +108,6 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     }
     if features.uploads() {
         deps.push(("http-body", HTTP_BODY));
-    }
-    if features.encodings.form() {
-        deps.push(("serde_urlencoded", SERDE_URLENCODED));
     }
     if features.uuid {
         deps.push(("uuid", UUID));

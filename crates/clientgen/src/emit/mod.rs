@@ -105,6 +105,7 @@ pub fn file_kinds(features: &Features) -> Vec<FileKind> {
             "src/stream.rs" => parts.byte_stream,
             "src/webhook.rs" => parts.webhooks,
             "src/pagination.rs" => parts.pagination,
+            "src/param.rs" => parts.params(),
             _ => true,
         };
         if wanted {
@@ -112,6 +113,12 @@ pub fn file_kinds(features: &Features) -> Vec<FileKind> {
         }
     }
     kinds
+}
+
+/// The runtime parts the crate for `api` gets (snapshots record these instead of the runtime's
+/// text, which the runtime crate holds once).
+pub fn runtime_parts(api: &Api, config: &Config) -> runtime::Parts {
+    features::Features::of(api, config).parts()
 }
 
 /// Emits one file of the client crate.
@@ -282,6 +289,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         ("error", false, false, true),
         ("http", false, false, true),
         ("pagination", false, false, features.pagination),
+        ("param", false, false, parts.params()),
         ("runner", false, true, true),
         ("servers", true, false, features.servers),
         ("stream", false, false, streams.any()),

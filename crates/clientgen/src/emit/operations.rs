@@ -119,9 +119,6 @@ struct Names {
     response: Ident,
     cookies: Ident,
     value: Ident,
-    item: Ident,
-    joined: Ident,
-    text: Ident,
     parts: Ident,
 }
 
@@ -135,9 +132,6 @@ impl Names {
             response: ident(&l.response),
             cookies: ident(&l.cookies),
             value: ident(&l.value),
-            item: ident(&l.item),
-            joined: ident(&l.joined),
-            text: ident(&l.text),
             parts: ident(&l.parts),
         }
     }
@@ -233,19 +227,16 @@ fn method(
         }
     }
     for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Query) {
-        steps.push(param_push(api, &names, p, |wire, v| quote! { #request.query.push((#wire, #v.to_string())); }));
+        steps.push(param_push(&names, p, |param, v| quote! { #param.query(#v, &mut #request.query)?; }));
     }
     for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Header) {
-        steps.push(param_push(api, &names, p, |wire, v| quote! { #request.headers.push((#wire, #v.to_string())); }));
+        steps.push(param_push(&names, p, |param, v| quote! { #param.header(#v, &mut #request.headers)?; }));
     }
     let cookie_params: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == ParamLocation::Cookie).collect();
     if !cookie_params.is_empty() {
-        let pushes = cookie_params.iter().map(|p| {
-            param_push(api, &names, p, |wire, v| {
-                let pair = format!("{}={{}}", escape_braces(wire));
-                quote! { #cookies.push(format!(#pair, #v)); }
-            })
-        });
+        let pushes = cookie_params
+            .iter()
+            .map(|p| param_push(&names, p, |param, v| quote! { #param.cookie(#v, &mut #cookies)?; }));
         steps.push(quote! {
             let mut #cookies: Vec<String> = Vec::new();
             #(#pushes)*
@@ -285,7 +276,8 @@ fn method(
         steps.push(quote! { #request.server = Some(self.own_servers[#index].clone()); });
         index
     });
-    let segments = op.path.split('/').skip(1).map(|segment| path_segment(api, op, segment));
+    let segments = op.path.split('/').skip(1).map(|segment| path_segment(op, segment));
+    let path_values = path_values(op);
     let http_method = format_ident!("{}", op.http_method);
     let Read { ty: ret, code: decode } = match (stream, pages) {
         (Some(stream), _) => stream_read(api, stream, &names),
@@ -317,6 +309,7 @@ fn method(
     };
     let body = quote! {
         #(#checks)*
+        #(#path_values)*
         let #operation = #label;
         let #mutable #request = Request::new(#operation_id, #operation, reqwest::Method::#http_method, #url);
         #(#steps)*
@@ -484,19 +477,14 @@ pub fn mentions_types(methods: &[Method], bodies: bool) -> bool {
     })
 }
 
-/// One path segment: a literal, or a parameter's value (with any literal text around it).
-/// Strings go as they are, scalars by `Display`, arrays comma-joined (simple style), anything
-/// else as JSON text.
-fn path_segment(api: &Api, op: &Operation, segment: &str) -> TokenStream {
+/// One path segment: a literal, or parameter values (each written by its style and
+/// percent-encoded already, see [`path_values`]) with any literal text around them.
+fn path_segment(op: &Operation, segment: &str) -> TokenStream {
     if !segment.contains('{') {
         return quote! { #segment };
     }
     let mut format = String::new();
     let mut args: Vec<TokenStream> = Vec::new();
-    // A raw-identifier scalar (`r#type`) is an argument that still needs its text form, unless
-    // it is text already.
-    let mut raw_scalar = false;
-    let mut raw_text = false;
     let mut rest = segment;
     while let Some(start) = rest.find('{') {
         format.push_str(&escape_braces(&rest[..start]));
@@ -504,99 +492,63 @@ fn path_segment(api: &Api, op: &Operation, segment: &str) -> TokenStream {
         let name = &rest[start + 1..start + len];
         if let Some(p) = op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
             let arg = ident(&p.rust_name);
-            let display = |ty: &TypeRef| rust_type(api, ty, Direction::Request, &quote! {}).display;
-            match &p.ty {
-                // Plain names can be written inside the format string; raw identifiers cannot.
-                ty if display(ty) && !p.rust_name.starts_with("r#") => {
-                    format.push('{');
-                    format.push_str(&p.rust_name);
-                    format.push('}');
-                }
-                ty if display(ty) => {
-                    format.push_str("{}");
-                    args.push(quote! { #arg });
-                    raw_scalar = true;
-                    raw_text = matches!(ty, TypeRef::Scalar(Scalar::String | Scalar::Uri));
-                }
-                TypeRef::List(item) if display(item) => {
-                    format.push_str("{}");
-                    args.push(quote! { #arg.iter().map(ToString::to_string).collect::<Vec<_>>().join(",") });
-                }
-                _ => {
-                    format.push_str("{}");
-                    args.push(quote! { crate::http::param_text(#arg) });
-                }
-            }
+            format.push_str("{}");
+            args.push(quote! { #arg });
         }
         rest = &rest[start + len + 1..];
     }
     format.push_str(&escape_braces(rest));
-    // A whole segment that is one string or one scalar needs no format!.
-    if let [p] = op
-        .parameters
+    match args.as_slice() {
+        [arg] if format == "{}" => quote! { &#arg },
+        _ => quote! { &format!(#format #(, #args)*) },
+    }
+}
+
+/// The runtime's description of a parameter: `crate::param::Param`, with its name, style,
+/// explosion, and the flags the model set.
+fn param(p: &Parameter) -> TokenStream {
+    let wire = &p.wire_name;
+    let style = format_ident!("{}", super::rust::param_style(p.style));
+    let explode = p.explode;
+    let new = quote! { Param::new(#wire, Style::#style, #explode) };
+    let json = p.json.then(|| quote! { json: true, });
+    let reserved = p.allow_reserved.then(|| quote! { allow_reserved: true, });
+    if p.json || p.allow_reserved {
+        quote! { Param { #json #reserved ..#new } }
+    } else {
+        new
+    }
+}
+
+/// Each path parameter's argument, rebound to its text in the path: written by its style
+/// and percent-encoded.
+fn path_values(op: &Operation) -> Vec<TokenStream> {
+    op.parameters
         .iter()
-        .filter(|p| p.location == ParamLocation::Path && format == format!("{{{}}}", p.rust_name))
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        let arg = ident(&p.rust_name);
-        return if matches!(p.ty, TypeRef::Scalar(Scalar::String | Scalar::Uri)) {
-            quote! { #arg }
-        } else {
-            quote! { &#arg.to_string() }
-        };
-    }
-    if format == "{}" && args.len() == 1 {
-        let arg = &args[0];
-        return match (raw_scalar, raw_text) {
-            (true, true) => quote! { #arg },
-            (true, false) => quote! { &#arg.to_string() },
-            _ => quote! { &#arg },
-        };
-    }
-    quote! { &format!(#format #(, #args)*) }
+        .filter(|p| p.location == ParamLocation::Path)
+        .map(|p| {
+            let arg = ident(&p.rust_name);
+            let param = param(p);
+            quote! { let #arg = #param.path(&#arg)?; }
+        })
+        .collect()
 }
 
 fn escape_braces(text: &str) -> String {
     text.replace('{', "{{").replace('}', "}}")
 }
 
-/// Pushes one parameter's value(s) through `push` (query pairs, headers or cookies), which
-/// receives an expression that implements `Display`.
-fn param_push(api: &Api, names: &Names, p: &Parameter, push: impl Fn(&str, TokenStream) -> TokenStream) -> TokenStream {
-    let Names { params, value, item, joined, text, .. } = names;
+/// Writes one parameter's value through `write` (the `Param` method that adds it to the
+/// query, the headers or the cookies), when it is set.
+fn param_push(names: &Names, p: &Parameter, write: impl Fn(TokenStream, TokenStream) -> TokenStream) -> TokenStream {
+    let Names { params, value, .. } = names;
     let field = ident(&p.rust_name);
-    let wire = &p.wire_name;
-    let display = |ty: &TypeRef| rust_type(api, ty, Direction::Request, &quote! {}).display;
-    // Required values are read in place; optional ones are bound to `value` when present.
-    let (place, reference) = if p.required {
-        (quote! { #params.#field }, quote! { &#params.#field })
-    } else {
-        (quote! { #value }, quote! { #value })
-    };
-    let pushes = match &p.ty {
-        TypeRef::List(item_type) if display(item_type) && p.explode => {
-            let push = push(wire, quote! { #item });
-            quote! { for #item in #reference { #push } }
-        }
-        TypeRef::List(item_type) if display(item_type) => {
-            let push = push(wire, quote! { #joined });
-            quote! {
-                let #joined = #reference.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
-                #push
-            }
-        }
-        ty if display(ty) => push(wire, place),
-        // Structured values have no text form of their own: a string as itself, the rest as JSON.
-        _ => {
-            let push = push(wire, quote! { #text });
-            quote! { let #text = crate::http::param_text(#reference); #push }
-        }
-    };
+    let param = param(p);
     if p.required {
-        pushes
+        write(param, quote! { &#params.#field })
     } else {
-        quote! { if let Some(#value) = &#params.#field { #pushes } }
+        let write = write(param, quote! { #value });
+        quote! { if let Some(#value) = &#params.#field { #write } }
     }
 }
 

@@ -20,11 +20,12 @@ pub struct RuntimeFile {
 }
 
 /// The runtime files a generated crate may have.
-pub const FILES: [RuntimeFile; 9] = [
+pub const FILES: [RuntimeFile; 10] = [
     RuntimeFile { path: "src/http.rs", text: include_str!("../../../runtime/src/http.rs") },
     RuntimeFile { path: "src/error.rs", text: include_str!("../../../runtime/src/error.rs") },
     RuntimeFile { path: "src/decode.rs", text: include_str!("../../../runtime/src/decode.rs") },
     RuntimeFile { path: "src/pagination.rs", text: include_str!("../../../runtime/src/pagination.rs") },
+    RuntimeFile { path: "src/param.rs", text: include_str!("../../../runtime/src/param.rs") },
     RuntimeFile { path: "src/runner.rs", text: include_str!("../../../runtime/src/runner.rs") },
     RuntimeFile { path: "src/stream.rs", text: include_str!("../../../runtime/src/stream.rs") },
     RuntimeFile { path: "src/support.rs", text: include_str!("../../../runtime/src/support.rs") },
@@ -68,8 +69,16 @@ pub struct Parts {
     pub raw_body: bool,
     /// Binary bodies from memory, a file or a stream.
     pub bytes_body: bool,
-    /// A parameter with no `Display` form.
-    pub param_text: bool,
+    /// Path parameters (`param.rs`).
+    pub param_path: bool,
+    /// Query parameters.
+    pub param_query: bool,
+    /// Header parameters.
+    pub param_header: bool,
+    /// Cookie parameters.
+    pub param_cookie: bool,
+    /// Form body fields written in a style.
+    pub form_styles: bool,
     /// Security schemes some operation asks for.
     pub credentials: bool,
     /// JSON success bodies.
@@ -120,7 +129,7 @@ pub struct Parts {
 
 impl Parts {
     /// Each part's feature name in the runtime crate, and whether it is selected.
-    pub fn markers(&self) -> [(&'static str, bool); 33] {
+    pub fn markers(&self) -> [(&'static str, bool); 37] {
         [
             ("json-body", self.json_body),
             ("form", self.form),
@@ -131,7 +140,11 @@ impl Parts {
             ("multipart-files", self.multipart_files),
             ("raw-body", self.raw_body),
             ("bytes-body", self.bytes_body),
-            ("param-text", self.param_text),
+            ("param-path", self.param_path),
+            ("param-query", self.param_query),
+            ("param-header", self.param_header),
+            ("param-cookie", self.param_cookie),
+            ("form-styles", self.form_styles),
             ("credentials", self.credentials),
             ("read-json", self.read_json),
             ("read-text", self.read_text),
@@ -156,6 +169,11 @@ impl Parts {
             ("pagination-url", self.pagination_url),
             ("pagination-link", self.pagination_link),
         ]
+    }
+
+    /// Whether the crate has `param.rs` (some parameter, or a styled form field).
+    pub fn params(&self) -> bool {
+        self.param_path || self.param_query || self.param_header || self.param_cookie || self.form_styles
     }
 
     /// Whether the crate has `support.rs` (some support type is needed).

@@ -75,18 +75,16 @@ pub struct RustType {
     pub borrowed: TokenStream,
     /// A `String`: setters take `impl Into<String>`.
     pub into_string: bool,
-    /// Printable with `Display` (scalars and enums): usable in a path or query string.
-    pub display: bool,
 }
 
 /// Spells `ty` as the views of `direction` name it (see [`Side::names`]); named types are
 /// prefixed by `prefix` (`types::`).
 pub fn rust_type(api: &Api, ty: &TypeRef, direction: Direction, prefix: &TokenStream) -> RustType {
-    let copy = |owned: TokenStream| RustType { borrowed: owned.clone(), owned, into_string: false, display: true };
+    let copy = |owned: TokenStream| RustType { borrowed: owned.clone(), owned, into_string: false };
     match ty {
         TypeRef::Scalar(scalar) => match scalar {
             Scalar::String | Scalar::Uri => {
-                RustType { owned: quote! { String }, borrowed: quote! { &str }, into_string: true, display: true }
+                RustType { owned: quote! { String }, borrowed: quote! { &str }, into_string: true }
             }
             Scalar::Bool => copy(quote! { bool }),
             Scalar::I32 => copy(quote! { i32 }),
@@ -100,48 +98,32 @@ pub fn rust_type(api: &Api, ty: &TypeRef, direction: Direction, prefix: &TokenSt
                 owned: quote! { #prefix Decimal },
                 borrowed: quote! { &#prefix Decimal },
                 into_string: false,
-                display: true,
             },
             // A binary field is a file (a part of its own in multipart bodies).
-            Scalar::Bytes => RustType {
-                owned: quote! { #prefix File },
-                borrowed: quote! { &#prefix File },
-                into_string: false,
-                display: false,
-            },
+            Scalar::Bytes => {
+                RustType { owned: quote! { #prefix File }, borrowed: quote! { &#prefix File }, into_string: false }
+            }
         },
         TypeRef::Named(id) => match api.types.get(id) {
             Some(def) => {
                 let name = ident(&def.view(direction).name);
-                let display = matches!(def.kind, TypeKind::Enum(_));
-                RustType {
-                    owned: quote! { #prefix #name },
-                    borrowed: quote! { &#prefix #name },
-                    into_string: false,
-                    display,
-                }
+                RustType { owned: quote! { #prefix #name }, borrowed: quote! { &#prefix #name }, into_string: false }
             }
             None => rust_type(api, &TypeRef::Any, direction, prefix),
         },
         TypeRef::List(inner) => {
             let inner = rust_type(api, inner, direction, prefix).owned;
-            RustType {
-                owned: quote! { Vec<#inner> },
-                borrowed: quote! { &[#inner] },
-                into_string: false,
-                display: false,
-            }
+            RustType { owned: quote! { Vec<#inner> }, borrowed: quote! { &[#inner] }, into_string: false }
         }
         TypeRef::Map(inner) => {
             let inner = rust_type(api, inner, direction, prefix).owned;
             let owned = quote! { std::collections::BTreeMap<String, #inner> };
-            RustType { borrowed: quote! { &#owned }, owned, into_string: false, display: false }
+            RustType { borrowed: quote! { &#owned }, owned, into_string: false }
         }
         TypeRef::Any => RustType {
             owned: quote! { serde_json::Value },
             borrowed: quote! { &serde_json::Value },
             into_string: false,
-            display: false,
         },
     }
 }
@@ -198,5 +180,18 @@ mod tests {
     fn no_cfg_leaves_the_items_alone() {
         let items = quote! { struct A; };
         assert_eq!(gate_items(&TokenStream::new(), items.clone()).to_string(), items.to_string());
+    }
+}
+
+/// The runtime's `param::Style` variant of a style.
+pub fn param_style(style: ParamStyle) -> &'static str {
+    match style {
+        ParamStyle::Matrix => "Matrix",
+        ParamStyle::Label => "Label",
+        ParamStyle::Simple => "Simple",
+        ParamStyle::Form => "Form",
+        ParamStyle::SpaceDelimited => "SpaceDelimited",
+        ParamStyle::PipeDelimited => "PipeDelimited",
+        ParamStyle::DeepObject => "DeepObject",
     }
 }

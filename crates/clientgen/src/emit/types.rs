@@ -685,8 +685,11 @@ impl ViewPrinter<'_> {
         let form = methods.form_pairs.as_deref().map(|name| {
             let name = ident(name);
             let build = form_body(shapes, extra, false);
-            // The extra properties' keys are the value's own, not the API's names.
-            let key = if extra.is_some() {
+            // The extra properties' keys are the value's own, not the API's names; a styled
+            // field's are made from its name (`metadata[plan]`).
+            let key = if shapes.iter().any(|shape| shape.view_field.form_style.is_some()) {
+                quote! { String }
+            } else if extra.is_some() {
                 quote! { &str }
             } else {
                 quote! { &'static str }
@@ -724,6 +727,16 @@ impl ViewPrinter<'_> {
 /// The body of `multipart_parts` (`multipart`) or `form_pairs`: the fields, then the extra
 /// properties, each as a field of its key would go.
 fn form_body(shapes: &[FieldShape<'_>], extra: Option<&ExtraProperties>, multipart: bool) -> TokenStream {
+    // Keys are `String`s when some field is styled (see `emit_form_methods`).
+    let owned = !multipart && shapes.iter().any(|shape| shape.view_field.form_style.is_some());
+    let key_of = |key: TokenStream| {
+        if owned {
+            quote! { #key.to_owned() }
+        } else {
+            key
+        }
+    };
+    let extra_key = key_of(quote! { key.as_str() });
     let extra = extra.map(|extra| {
         let name = ident(&extra.rust_name);
         let push = if multipart {
@@ -739,14 +752,14 @@ fn form_body(shapes: &[FieldShape<'_>], extra: Option<&ExtraProperties>, multipa
         } else {
             quote! {
                 for text in crate::http::field_texts(value) {
-                    pairs.push((key.as_str(), text));
+                    pairs.push((#extra_key, text));
                 }
             }
         };
         let (push, empty) = match extra.nullable {
             false => (push, None),
             true if multipart => (push, Some(quote! { parts.push(crate::http::Part::text(key, String::new())) })),
-            true => (push, Some(quote! { pairs.push((key.as_str(), String::new())) })),
+            true => (push, Some(quote! { pairs.push((#extra_key, String::new())) })),
         };
         match empty {
             None => quote! { for (key, value) in &self.#name { #push } },
@@ -781,13 +794,20 @@ fn form_body(shapes: &[FieldShape<'_>], extra: Option<&ExtraProperties>, multipa
                 let unset = quote! { #(parts.push(crate::http::Part::text(#wire, #texts.to_owned()));)* };
                 (push, quote! { parts.push(crate::http::Part::text(#wire, String::new())) }, unset)
             } else {
-                let push = quote! {
-                    for text in crate::http::field_texts(value) {
-                        pairs.push((#wire, text));
+                let key = key_of(quote! { #wire });
+                let push = match shape.view_field.form_style {
+                    Some(FieldStyle { style, explode }) => {
+                        let style = quote::format_ident!("{}", super::rust::param_style(style));
+                        quote! { pairs.extend(crate::param::Param::new(#wire, crate::param::Style::#style, #explode).form_field(value)); }
                     }
+                    None => quote! {
+                        for text in crate::http::field_texts(value) {
+                            pairs.push((#key, text));
+                        }
+                    },
                 };
-                let unset = quote! { #(pairs.push((#wire, #texts.to_owned()));)* };
-                (push, quote! { pairs.push((#wire, String::new())) }, unset)
+                let unset = quote! { #(pairs.push((#key, #texts.to_owned()));)* };
+                (push, quote! { pairs.push((#key, String::new())) }, unset)
             };
             match shape.wrapper {
                 Wrapper::Plain => quote! { { let value = &self.#field; #push } },

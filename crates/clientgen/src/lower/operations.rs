@@ -208,34 +208,61 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Item(_) => pointer.to_owned(),
         };
         let param = shared;
-        let (data, location) = match param {
-            openapiv3::Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
-            openapiv3::Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
-            openapiv3::Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
-            openapiv3::Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie),
+        let (data, location, style, allow_reserved) = match param {
+            openapiv3::Parameter::Query { parameter_data, style, allow_reserved, .. } => {
+                let style = match style {
+                    openapiv3::QueryStyle::Form => ParamStyle::Form,
+                    openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                };
+                (parameter_data, ParamLocation::Query, style, *allow_reserved)
+            }
+            openapiv3::Parameter::Header { parameter_data, .. } => {
+                (parameter_data, ParamLocation::Header, ParamStyle::Simple, false)
+            }
+            openapiv3::Parameter::Path { parameter_data, style } => {
+                let style = match style {
+                    openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
+                    openapiv3::PathStyle::Label => ParamStyle::Label,
+                    openapiv3::PathStyle::Simple => ParamStyle::Simple,
+                };
+                (parameter_data, ParamLocation::Path, style, false)
+            }
+            openapiv3::Parameter::Cookie { parameter_data, .. } => {
+                (parameter_data, ParamLocation::Cookie, ParamStyle::Form, false)
+            }
         };
-        // Form style (query, cookie) explodes arrays by default; simple style (path, header) does not.
-        let explode = data.explode.unwrap_or(matches!(location, ParamLocation::Query | ParamLocation::Cookie));
+        // Form style explodes by default, the others do not; `deepObject` is defined exploded only.
+        let explode = style == ParamStyle::DeepObject || data.explode.unwrap_or(style == ParamStyle::Form);
         let hint = naming::type_name(&format!("{type_stem} {}", data.name));
         let schema_pointer = join(&pointer, &["schema"]);
         let site = Site { pointer: schema_pointer.clone(), name_hint: &hint };
-        let default = match &data.format {
-            openapiv3::ParameterSchemaOrContent::Schema(schema) => self.default_of(schema, &schema_pointer),
-            openapiv3::ParameterSchemaOrContent::Content(_) => None,
+        // A parameter declared by `content` has the schema of its one media type, and goes as
+        // JSON text when that type is JSON (else as the value's own text).
+        let (schema, schema_pointer, json) = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(schema) => (Some(schema), schema_pointer, false),
+            openapiv3::ParameterSchemaOrContent::Content(content) => match content.iter().next() {
+                Some((media, m)) => {
+                    let json = encoding(media) == Encoding::Json;
+                    (m.schema.as_ref(), join(&pointer, &["content", media, "schema"]), json)
+                }
+                None => (None, schema_pointer, false),
+            },
         };
-        let (ty, constraints) = match &data.format {
-            openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Reference { reference }) => {
+        let site = Site { pointer: schema_pointer.clone(), ..site };
+        let default = schema.and_then(|schema| self.default_of(schema, &schema_pointer));
+        let (ty, constraints) = match schema {
+            Some(ReferenceOr::Reference { reference }) => {
                 (self.resolve_ref(reference, &schema_pointer), Constraints::default())
             }
-            openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
+            Some(ReferenceOr::Item(schema)) => {
                 let ty = self.lower_inline(schema, &site);
                 let constraints = self.constraints(schema, &schema_pointer).applicable_to(&ty);
                 (ty, constraints)
             }
-            openapiv3::ParameterSchemaOrContent::Content(_) => {
-                self.warnings.push(Diagnostic::at(pointer.clone(), "parameter `content` is sent as a string"));
-                (TypeRef::Scalar(Scalar::String), Constraints::default())
-            }
+            None if json => (TypeRef::Any, Constraints::default()),
+            None => (TypeRef::Scalar(Scalar::String), Constraints::default()),
         };
         Some(Parameter {
             wire_name: data.name.clone(),
@@ -246,7 +273,10 @@ impl<'a> Lowerer<'a> {
             doc: data.description.clone(),
             constraints,
             deprecated: data.deprecated.unwrap_or(false),
+            style,
             explode,
+            allow_reserved,
+            json,
             default,
         })
     }
@@ -261,7 +291,30 @@ impl<'a> Lowerer<'a> {
         let body = self.component(body, &pointer, "requestBodies", |c| &c.request_bodies)?;
         let hint = format!("{type_stem}Body");
         let content = self.lower_content(&body.content, &pointer, &hint);
-        Some(RequestBody { required: body.required, doc: body.description.clone(), content, variants: Vec::new() })
+        let form_styles = body
+            .content
+            .iter()
+            .filter(|(media, _)| encoding(media) == Encoding::Form)
+            .flat_map(|(_, media)| &media.encoding)
+            .filter_map(|(name, e)| {
+                // Normalize wrote out `style` wherever an encoding asks for one.
+                let style = match e.style.as_ref()? {
+                    openapiv3::QueryStyle::Form => ParamStyle::Form,
+                    openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                };
+                let explode = style == ParamStyle::DeepObject || e.explode;
+                Some((name.clone(), FieldStyle { style, explode }))
+            })
+            .collect();
+        Some(RequestBody {
+            required: body.required,
+            doc: body.description.clone(),
+            content,
+            variants: Vec::new(),
+            form_styles,
+        })
     }
 
     /// Lowers the schema of each media type; identical inline schemas share one type.

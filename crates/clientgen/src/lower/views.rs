@@ -3,7 +3,7 @@
 //! validates or is sent as a form, and the names of every method its impl blocks have.
 //! Emission prints these decisions and makes none of its own.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
 
@@ -64,10 +64,19 @@ pub(super) fn decide(
 
     // The structs some operation sends as a form or multipart body, by the view it sends.
     let mut forms: BTreeSet<(TypeId, Encoding)> = BTreeSet::new();
-    for variant in operations.iter().filter_map(|op| op.body.as_ref()).flat_map(|b| &b.variants) {
-        if let (TypeRef::Named(id), Encoding::Form | Encoding::Multipart) = (&variant.ty, variant.encoding) {
-            if is_struct(id) {
-                forms.insert((id.clone(), variant.encoding));
+    // The styles form bodies' encodings ask for, by type and field (the first operation's).
+    let mut form_styles: BTreeMap<(TypeId, String), FieldStyle> = BTreeMap::new();
+    for body in operations.iter().filter_map(|op| op.body.as_ref()) {
+        for variant in &body.variants {
+            if let (TypeRef::Named(id), Encoding::Form | Encoding::Multipart) = (&variant.ty, variant.encoding) {
+                if is_struct(id) {
+                    forms.insert((id.clone(), variant.encoding));
+                    if variant.encoding == Encoding::Form {
+                        for (name, style) in &body.form_styles {
+                            form_styles.entry((id.clone(), name.clone())).or_insert(*style);
+                        }
+                    }
+                }
             }
         }
     }
@@ -114,6 +123,12 @@ pub(super) fn decide(
                     view.fields = struct_fields(id, s, side, &recursion, &mut scope);
                     if sends_as(Encoding::Form) || sends_as(Encoding::Multipart) {
                         form_defaults(s, &mut view.fields);
+                    }
+                    if sends_as(Encoding::Form) {
+                        for field in &mut view.fields {
+                            let key = (id.clone(), s.fields[field.index].wire_name.clone());
+                            field.form_style = form_styles.get(&key).copied();
+                        }
                     }
                     if let (Some(methods), Some(_)) = (&mut view.methods, &s.extra) {
                         methods.extra_setter = Some(scope.claim(naming::EXTRA_SETTER));
@@ -179,6 +194,7 @@ fn struct_fields(
             null_setter,
             pattern: None,
             form_default: Vec::new(),
+            form_style: None,
         });
     }
     fields

@@ -6,6 +6,7 @@ use std::fmt;
 use std::time::Duration;
 use crate::Error;
 use crate::http::{ApiResponse, Request, RequestOptions};
+use crate::param::{Param, Style};
 use crate::types;
 
 /// The environment variable holding the base URL, read by [`Client::from_env`].
@@ -338,12 +339,13 @@ impl Client {
         &self,
         name: &str,
     ) -> Result<ApiResponse<types::Labels>, Error> {
+        let name = Param::new("name", Style::Simple, false).path(&name)?;
         let operation = "GET /labels/{name}";
         let request = Request::new(
             "labels_get",
             operation,
             reqwest::Method::GET,
-            self.url(&["labels", name]),
+            self.url(&["labels", &name]),
         );
         let response = crate::http::execute(self, request).await?;
         crate::decode::json(operation, response)
@@ -388,12 +390,13 @@ impl Client {
         name: &str,
         body: &types::Labels,
     ) -> Result<ApiResponse<types::Labels>, Error> {
+        let name = Param::new("name", Style::Simple, false).path(&name)?;
         let operation = "PUT /labels/{name}";
         let mut request = Request::new(
             "labels_put",
             operation,
             reqwest::Method::PUT,
-            self.url(&["labels", name]),
+            self.url(&["labels", &name]),
         );
         request.body = crate::http::Body::json(body)?;
         let response = crate::http::execute(self, request).await?;

@@ -6,6 +6,7 @@ use std::fmt;
 use std::time::Duration;
 use crate::Error;
 use crate::http::{ApiResponse, Request, RequestOptions};
+use crate::param::{Param, Style};
 use crate::types;
 
 /// The environment variable holding the base URL, read by [`Client::from_env`].
@@ -447,18 +448,17 @@ impl Client {
         id: i64,
         params: &types::ItemsReadParams,
     ) -> Result<ApiResponse<types::Item>, Error> {
+        let id = Param::new("id", Style::Simple, false).path(&id)?;
         let operation = "GET /items/{id}";
         let mut request = Request::new(
             "items_read",
             operation,
             reqwest::Method::GET,
-            self.url(&["items", &id.to_string()]),
+            self.url(&["items", &id]),
         );
         request.security = &[&[Scheme::Token]];
         if let Some(value) = &params.expand {
-            for item in value {
-                request.query.push(("expand", item.to_string()));
-            }
+            Param::new("expand", Style::Form, true).query(value, &mut request.query)?;
         }
         let response = crate::http::execute(self, request).await?;
         crate::decode::json(operation, response)
@@ -505,12 +505,13 @@ impl Client {
         body: &types::ItemRequest,
     ) -> Result<ApiResponse<types::Item>, Error> {
         body.validate()?;
+        let id = Param::new("id", Style::Simple, false).path(&id)?;
         let operation = "PUT /items/{id}";
         let mut request = Request::new(
             "items_replace",
             operation,
             reqwest::Method::PUT,
-            self.url(&["items", &id.to_string()]),
+            self.url(&["items", &id]),
         );
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::json(body)?;
@@ -550,12 +551,13 @@ impl Client {
         &self,
         id: i64,
     ) -> Result<ApiResponse<()>, Error> {
+        let id = Param::new("id", Style::Simple, false).path(&id)?;
         let operation = "DELETE /items/{id}";
         let mut request = Request::new(
             "items_delete",
             operation,
             reqwest::Method::DELETE,
-            self.url(&["items", &id.to_string()]),
+            self.url(&["items", &id]),
         );
         request.security = &[&[Scheme::Token]];
         let response = crate::http::execute(self, request).await?;
@@ -983,12 +985,13 @@ impl Client {
         name: &str,
         body: impl Into<types::ByteSource>,
     ) -> Result<ApiResponse<()>, Error> {
+        let name = Param::new("name", Style::Simple, false).path(&name)?;
         let operation = "PUT /blobs/{name}";
         let mut request = Request::new(
             "blobs_replace",
             operation,
             reqwest::Method::PUT,
-            self.url(&["blobs", name]),
+            self.url(&["blobs", &name]),
         );
         request.security = &[&[Scheme::Token]];
         request.body = crate::http::Body::upload("application/octet-stream", body);
@@ -1104,12 +1107,13 @@ impl Client {
         &self,
         id: &str,
     ) -> Result<ApiResponse<types::Pet>, Error> {
+        let id = Param::new("id", Style::Simple, false).path(&id)?;
         let operation = "GET /pets/{id}";
         let mut request = Request::new(
             "pets_read",
             operation,
             reqwest::Method::GET,
-            self.url(&["pets", id]),
+            self.url(&["pets", &id]),
         );
         request.security = &[&[Scheme::Token]];
         request.errors = &[

@@ -227,18 +227,49 @@ fn ring_tls() -> Result<rustls::ClientConfig, Error> {
     Ok(config)
 }
 
-/// `base` with `segments` appended to its path, each percent-encoded.
+/// `url` with `query` (`name=value` pairs, percent-encoded already) as its query; `url` as it
+/// is when there are none.
+pub(crate) fn with_query(url: &Url, query: &[(String, String)]) -> Url {
+    let mut url = url.clone();
+    if !query.is_empty() {
+        let pairs: Vec<String> = query.iter().map(|(name, value)| format!("{name}={value}")).collect();
+        url.set_query(Some(&pairs.join("&")));
+    }
+    url
+}
+
+/// `base` with `segments` appended to its path: the path template's own text, and parameter
+/// values percent-encoded already (`param.rs`), so a `%` is left as it is while what a path
+/// cannot hold (a space, `?`, `#`) is encoded.
 pub(crate) fn join_path(base: &Url, segments: &[&str]) -> Url {
     let mut url = base.clone();
-    if let Ok(mut path) = url.path_segments_mut() {
-        path.pop_if_empty().extend(segments);
+    let mut path = url.path().trim_end_matches('/').to_owned();
+    for segment in segments {
+        path.push('/');
+        path.push_str(segment);
     }
+    url.set_path(&path);
     url
 }
 
 /// An environment variable, when set and not empty.
 pub(crate) fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
+}
+
+/// `text` encoded for a form body: letters, digits and `-._*` as they are, a space as `+`,
+/// brackets as they are in keys (`keep_brackets`), and every other byte as `%XX`.
+fn form_text(text: &str, keep_brackets: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => out.push(char::from(byte)),
+            b'[' | b']' if keep_brackets => out.push(char::from(byte)),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 /// A successful response: its status and headers, and the decoded body.
@@ -475,7 +506,8 @@ pub(crate) struct Request<S: 'static> {
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
     pub(crate) url: Url,
-    pub(crate) query: Vec<(&'static str, String)>,
+    /// The query's `name=value` pairs, percent-encoded (`param.rs`).
+    pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Body,
     pub(crate) security: &'static [&'static [S]],
@@ -527,11 +559,15 @@ impl Body {
         Ok(Body::Encoded { content_type: "application/json", bytes })
     }
 
-    /// A form-urlencoded body of `key=value` pairs (a struct's `form_pairs`).
-    pub(crate) fn form<K: serde::Serialize>(pairs: &[(K, String)]) -> Result<Body, Error> {
-        let text = serde_urlencoded::to_string(pairs)
-            .map_err(|e| Error::validation("body", format!("cannot be form-encoded: {e}")))?;
-        Ok(Body::Encoded { content_type: "application/x-www-form-urlencoded", bytes: text.into_bytes() })
+    /// A form-urlencoded body of `key=value` pairs (a struct's `form_pairs`): each text
+    /// percent-encoded (a space as `+`), the brackets of keys written in `deepObject` style
+    /// (`metadata[plan]`) kept as they are, as Rack, PHP and qs write and read them.
+    pub(crate) fn form<K: AsRef<str>>(pairs: &[(K, String)]) -> Result<Body, Error> {
+        let text: Vec<String> = pairs
+            .iter()
+            .map(|(key, value)| format!("{}={}", form_text(key.as_ref(), true), form_text(value, false)))
+            .collect();
+        Ok(Body::Encoded { content_type: "application/x-www-form-urlencoded", bytes: text.join("&").into_bytes() })
     }
 
     /// A form-urlencoded body of a value that is not a struct: an object's entries, each
@@ -763,10 +799,8 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>, number: 
     let mut with_body = true;
     let mut redirects = 0;
     loop {
-        let mut builder = session.http().request(method.clone(), url.clone());
-        if redirects == 0 && !request.query.is_empty() {
-            builder = builder.query(&request.query);
-        }
+        let target = if redirects == 0 { with_query(&url, &request.query) } else { url.clone() };
+        let mut builder = session.http().request(method.clone(), target);
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }

@@ -39,6 +39,8 @@ mod decode;
 mod error;
 #[rustfmt::skip]
 mod http;
+#[rustfmt::skip]
+mod param;
 #[cfg(feature = "blocking")]
 #[rustfmt::skip]
 mod runner;

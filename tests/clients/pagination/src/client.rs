@@ -6,6 +6,7 @@ use std::fmt;
 use std::time::Duration;
 use crate::Error;
 use crate::http::{ApiResponse, Request, RequestOptions};
+use crate::param::{Param, Style};
 use crate::types;
 
 /// The environment variable holding the base URL, read by [`Client::from_env`].
@@ -349,13 +350,14 @@ impl Client {
             self.url(&["silos"]),
         );
         if let Some(value) = &params.limit {
-            request.query.push(("limit", value.to_string()));
+            Param::new("limit", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.page_token {
-            request.query.push(("page_token", value.to_string()));
+            Param::new("page_token", Style::Form, true)
+                .query(value, &mut request.query)?;
         }
         if let Some(value) = &params.sort_by {
-            request.query.push(("sort_by", value.to_string()));
+            Param::new("sort_by", Style::Form, true).query(value, &mut request.query)?;
         }
         let response = crate::http::execute(self, request).await?;
         crate::decode::json(operation, response)
@@ -394,13 +396,14 @@ impl Client {
             self.url(&["silos"]),
         );
         if let Some(value) = &params.limit {
-            request.query.push(("limit", value.to_string()));
+            Param::new("limit", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.page_token {
-            request.query.push(("page_token", value.to_string()));
+            Param::new("page_token", Style::Form, true)
+                .query(value, &mut request.query)?;
         }
         if let Some(value) = &params.sort_by {
-            request.query.push(("sort_by", value.to_string()));
+            Param::new("sort_by", Style::Form, true).query(value, &mut request.query)?;
         }
         crate::pagination::pages(
                 self,
@@ -453,18 +456,20 @@ impl Client {
         project: &str,
         params: &types::DiskListParams,
     ) -> Result<ApiResponse<types::DiskResultsPage>, Error> {
+        let project = Param::new("project", Style::Simple, false).path(&project)?;
         let operation = "GET /projects/{project}/disks";
         let mut request = Request::new(
             "disk_list",
             operation,
             reqwest::Method::GET,
-            self.url(&["projects", project, "disks"]),
+            self.url(&["projects", &project, "disks"]),
         );
         if let Some(value) = &params.limit {
-            request.query.push(("limit", value.to_string()));
+            Param::new("limit", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.page_token {
-            request.query.push(("page_token", value.to_string()));
+            Param::new("page_token", Style::Form, true)
+                .query(value, &mut request.query)?;
         }
         let response = crate::http::execute(self, request).await?;
         crate::decode::json(operation, response)
@@ -495,18 +500,20 @@ impl Client {
         project: &str,
         params: &types::DiskListParams,
     ) -> Result<crate::Pages<types::Disk>, Error> {
+        let project = Param::new("project", Style::Simple, false).path(&project)?;
         let operation = "GET /projects/{project}/disks";
         let mut request = Request::new(
             "disk_list",
             operation,
             reqwest::Method::GET,
-            self.url(&["projects", project, "disks"]),
+            self.url(&["projects", &project, "disks"]),
         );
         if let Some(value) = &params.limit {
-            request.query.push(("limit", value.to_string()));
+            Param::new("limit", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.page_token {
-            request.query.push(("page_token", value.to_string()));
+            Param::new("page_token", Style::Form, true)
+                .query(value, &mut request.query)?;
         }
         crate::pagination::pages(
                 self,
@@ -574,16 +581,18 @@ impl Client {
             request.body = crate::http::Body::form_of(body)?;
         }
         if let Some(value) = &params.email {
-            request.query.push(("email", value.to_string()));
+            Param::new("email", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.ending_before {
-            request.query.push(("ending_before", value.to_string()));
+            Param::new("ending_before", Style::Form, true)
+                .query(value, &mut request.query)?;
         }
         if let Some(value) = &params.limit {
-            request.query.push(("limit", value.to_string()));
+            Param::new("limit", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.starting_after {
-            request.query.push(("starting_after", value.to_string()));
+            Param::new("starting_after", Style::Form, true)
+                .query(value, &mut request.query)?;
         }
         let response = crate::http::execute(self, request).await?;
         crate::decode::json(operation, response)
@@ -623,16 +632,18 @@ impl Client {
             self.url(&["customers"]),
         );
         if let Some(value) = &params.email {
-            request.query.push(("email", value.to_string()));
+            Param::new("email", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.ending_before {
-            request.query.push(("ending_before", value.to_string()));
+            Param::new("ending_before", Style::Form, true)
+                .query(value, &mut request.query)?;
         }
         if let Some(value) = &params.limit {
-            request.query.push(("limit", value.to_string()));
+            Param::new("limit", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.starting_after {
-            request.query.push(("starting_after", value.to_string()));
+            Param::new("starting_after", Style::Form, true)
+                .query(value, &mut request.query)?;
         }
         crate::pagination::pages(
                 self,
@@ -700,7 +711,8 @@ impl Client {
             self.url(&["invoices"]),
         );
         if let Some(value) = &params.starting_after {
-            request.query.push(("starting_after", value.to_string()));
+            Param::new("starting_after", Style::Form, true)
+                .query(value, &mut request.query)?;
         }
         let response = crate::http::execute(self, request).await?;
         crate::decode::json(operation, response)
@@ -751,10 +763,10 @@ impl Client {
             self.url(&["events"]),
         );
         if let Some(value) = &params.page_size {
-            request.query.push(("pageSize", value.to_string()));
+            Param::new("pageSize", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.page_token {
-            request.query.push(("pageToken", value.to_string()));
+            Param::new("pageToken", Style::Form, true).query(value, &mut request.query)?;
         }
         let response = crate::http::execute(self, request).await?;
         crate::decode::json(operation, response)
@@ -792,10 +804,10 @@ impl Client {
             self.url(&["events"]),
         );
         if let Some(value) = &params.page_size {
-            request.query.push(("pageSize", value.to_string()));
+            Param::new("pageSize", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.page_token {
-            request.query.push(("pageToken", value.to_string()));
+            Param::new("pageToken", Style::Form, true).query(value, &mut request.query)?;
         }
         crate::pagination::pages(
                 self,
@@ -859,7 +871,7 @@ impl Client {
             self.url(&["mixed"]),
         );
         if let Some(value) = &params.page_token {
-            request.query.push(("pageToken", value.to_string()));
+            Param::new("pageToken", Style::Form, true).query(value, &mut request.query)?;
         }
         let response = crate::http::execute(self, request).await?;
         crate::decode::json(operation, response)
@@ -910,7 +922,7 @@ impl Client {
             self.url(&["orders"]),
         );
         if let Some(value) = &params.status {
-            request.query.push(("status", value.to_string()));
+            Param::new("status", Style::Form, true).query(value, &mut request.query)?;
         }
         let response = crate::http::execute(self, request).await?;
         crate::decode::json(operation, response)
@@ -948,7 +960,7 @@ impl Client {
             self.url(&["orders"]),
         );
         if let Some(value) = &params.status {
-            request.query.push(("status", value.to_string()));
+            Param::new("status", Style::Form, true).query(value, &mut request.query)?;
         }
         crate::pagination::pages(
                 self,
@@ -1004,7 +1016,7 @@ impl Client {
             self.url(&["repos"]),
         );
         if let Some(value) = &params.per_page {
-            request.query.push(("per_page", value.to_string()));
+            Param::new("per_page", Style::Form, true).query(value, &mut request.query)?;
         }
         let response = crate::http::execute(self, request).await?;
         crate::decode::json(operation, response)
@@ -1042,7 +1054,7 @@ impl Client {
             self.url(&["repos"]),
         );
         if let Some(value) = &params.per_page {
-            request.query.push(("per_page", value.to_string()));
+            Param::new("per_page", Style::Form, true).query(value, &mut request.query)?;
         }
         crate::pagination::pages(
                 self,
@@ -1100,13 +1112,13 @@ impl Client {
             self.url(&["audit"]),
         );
         if let Some(value) = &params.limit {
-            request.query.push(("limit", value.to_string()));
+            Param::new("limit", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.actor {
-            request.query.push(("actor", value.to_string()));
+            Param::new("actor", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.after {
-            request.query.push(("after", value.to_string()));
+            Param::new("after", Style::Form, true).query(value, &mut request.query)?;
         }
         let response = crate::http::execute(self, request).await?;
         crate::decode::json(operation, response)
@@ -1144,13 +1156,13 @@ impl Client {
             self.url(&["audit"]),
         );
         if let Some(value) = &params.limit {
-            request.query.push(("limit", value.to_string()));
+            Param::new("limit", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.actor {
-            request.query.push(("actor", value.to_string()));
+            Param::new("actor", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.after {
-            request.query.push(("after", value.to_string()));
+            Param::new("after", Style::Form, true).query(value, &mut request.query)?;
         }
         crate::pagination::pages(
                 self,
@@ -1225,7 +1237,7 @@ impl Client {
         );
         request.body = crate::http::Body::json(body)?;
         if let Some(value) = &params.after {
-            request.query.push(("after", value.to_string()));
+            Param::new("after", Style::Form, true).query(value, &mut request.query)?;
         }
         let response = crate::http::execute(self, request).await?;
         crate::decode::json(operation, response)

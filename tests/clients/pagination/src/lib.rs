@@ -37,6 +37,8 @@ mod error;
 mod http;
 #[rustfmt::skip]
 mod pagination;
+#[rustfmt::skip]
+mod param;
 #[cfg(feature = "blocking")]
 #[rustfmt::skip]
 mod runner;

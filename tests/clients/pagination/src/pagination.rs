@@ -175,11 +175,7 @@ fn request_again<S: 'static>(request: &Request<S>) -> Request<S> {
 
 /// The URL `request` goes to, its query included.
 fn request_url<S: 'static>(request: &Request<S>) -> Url {
-    let mut url = request.url.clone();
-    if !request.query.is_empty() {
-        url.query_pairs_mut().extend_pairs(request.query.iter().map(|(name, value)| (*name, value.as_str())));
-    }
-    url
+    crate::http::with_query(&request.url, &request.query)
 }
 
 /// The request for the page `cursor` names, made from a copy of the previous page's request
@@ -187,8 +183,8 @@ fn request_url<S: 'static>(request: &Request<S>) -> Url {
 fn next_request<S: 'static>(mut again: Request<S>, how: Cursor, cursor: &str) -> Option<Request<S>> {
     match how {
         Cursor::Query { param, keep } => {
-            again.query.retain(|(name, _)| *name != param && keep.is_none_or(|keep| keep.contains(name)));
-            again.query.push((param, cursor.to_owned()));
+            again.query.retain(|(name, _)| name != param && keep.is_none_or(|keep| keep.contains(&name.as_str())));
+            crate::param::Param::new(param, crate::param::Style::Form, true).query(cursor, &mut again.query).ok()?;
         }
         // A URL, relative to the previous page's (its query included), with a query of its own.
         _ => {

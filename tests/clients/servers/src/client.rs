@@ -6,6 +6,7 @@ use std::fmt;
 use std::time::Duration;
 use crate::Error;
 use crate::http::{ApiResponse, Request, RequestOptions};
+use crate::param::{Param, Style};
 use crate::types;
 
 /// The environment variable holding the base URL, read by [`Client::from_env`].
@@ -654,12 +655,13 @@ impl Client {
         &self,
         name: &str,
     ) -> Result<ApiResponse<String>, Error> {
+        let name = Param::new("name", Style::Simple, false).path(&name)?;
         let operation = "GET /files/{name}";
         let mut request = Request::new(
             "get_file",
             operation,
             reqwest::Method::GET,
-            crate::http::join_path(&self.own_servers[0], &["files", name]),
+            crate::http::join_path(&self.own_servers[0], &["files", &name]),
         );
         request.security = &[&[Scheme::Token]];
         request.server = Some(self.own_servers[0].clone());

@@ -86,6 +86,10 @@ impl Error {
         }
     }
 
+    pub(crate) fn validation(field: &str, rule: String) -> Self {
+        Error::Validation { field: field.to_owned(), rule }
+    }
+
     /// What a one-line message says about an error body: its messages when it has some in
     /// a format this crate reads, else its first line.
     fn body_summary(&self) -> String {

@@ -6,6 +6,7 @@ use std::fmt;
 use std::time::Duration;
 use crate::Error;
 use crate::http::{ApiResponse, Request, RequestOptions};
+use crate::param::{Param, Style};
 use crate::types;
 
 /// The environment variable holding the base URL, read by [`Client::from_env`].
@@ -449,61 +450,47 @@ impl Client {
         params: &types::Execute2Params,
     ) -> Result<ApiResponse<types::Request>, Error> {
         params.validate()?;
+        let operation2 = Param::new("operation", Style::Simple, false)
+            .path(&operation2)?;
+        let request2 = Param::new("request", Style::Simple, false).path(&request2)?;
+        let response2 = Param::new("response", Style::Simple, false).path(&response2)?;
+        let body2 = Param::new("body", Style::Simple, false).path(&body2)?;
         let operation = "GET /ops/{operation}/{request}/{response}/{body}";
         let mut request = Request::new(
             "execute",
             operation,
             reqwest::Method::GET,
-            self
-                .url(
-                    &[
-                        "ops",
-                        operation2,
-                        request2,
-                        &response2.to_string(),
-                        &body2
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join(","),
-                    ],
-                ),
+            self.url(&["ops", &operation2, &request2, &response2, &body2]),
         );
         request.security = &[&[Scheme::Timeout2]];
-        request.query.push(("params", params.params.to_string()));
+        Param::new("params", Style::Form, true)
+            .query(&params.params, &mut request.query)?;
         if let Some(value) = &params.value {
-            for item in value {
-                request.query.push(("value", item.to_string()));
-            }
+            Param::new("value", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.item {
-            let joined = value
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            request.query.push(("item", joined.to_string()));
+            Param::new("item", Style::Form, false).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.text {
-            let text = crate::http::param_text(value);
-            request.query.push(("text", text.to_string()));
+            Param::new("text", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.new {
-            request.query.push(("new", value.to_string()));
+            Param::new("new", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.validate {
-            request.query.push(("validate", value.to_string()));
+            Param::new("validate", Style::Form, true).query(value, &mut request.query)?;
         }
         if let Some(value) = &params.url {
-            request.headers.push(("url", value.to_string()));
+            Param::new("url", Style::Simple, false).header(value, &mut request.headers)?;
         }
-        request.headers.push(("client", params.client.to_string()));
+        Param::new("client", Style::Simple, false)
+            .header(&params.client, &mut request.headers)?;
         let mut cookies: Vec<String> = Vec::new();
         if let Some(value) = &params.cookies {
-            cookies.push(format!("cookies={}", value));
+            Param::new("cookies", Style::Form, true).cookie(value, &mut cookies)?;
         }
         if let Some(value) = &params.self_ {
-            cookies.push(format!("self={}", value));
+            Param::new("self", Style::Form, true).cookie(value, &mut cookies)?;
         }
         if !cookies.is_empty() {
             request.headers.push(("cookie", cookies.join("; ")));
@@ -541,9 +528,9 @@ impl Client {
         params2: &str,
         cookies2: &str,
         value2: &str,
-        item2: &str,
-        joined2: &str,
-        text2: &str,
+        item: &str,
+        joined: &str,
+        text: &str,
         parts2: &str,
         self_: &str,
         url: &str,
@@ -556,9 +543,9 @@ impl Client {
                 params2,
                 cookies2,
                 value2,
-                item2,
-                joined2,
-                text2,
+                item,
+                joined,
+                text,
                 parts2,
                 self_,
                 url,
@@ -582,9 +569,9 @@ impl Client {
         params2: &str,
         cookies2: &str,
         value2: &str,
-        item2: &str,
-        joined2: &str,
-        text2: &str,
+        item: &str,
+        joined: &str,
+        text: &str,
         parts2: &str,
         self_: &str,
         url: &str,
@@ -594,6 +581,17 @@ impl Client {
         params: &types::Builder2Params,
     ) -> Result<ApiResponse<types::Builder2Response>, Error> {
         body.validate()?;
+        let params2 = Param::new("params", Style::Simple, false).path(&params2)?;
+        let cookies2 = Param::new("cookies", Style::Simple, false).path(&cookies2)?;
+        let value2 = Param::new("value", Style::Simple, false).path(&value2)?;
+        let item = Param::new("item", Style::Simple, false).path(&item)?;
+        let joined = Param::new("joined", Style::Simple, false).path(&joined)?;
+        let text = Param::new("text", Style::Simple, false).path(&text)?;
+        let parts2 = Param::new("parts", Style::Simple, false).path(&parts2)?;
+        let self_ = Param::new("self", Style::Simple, false).path(&self_)?;
+        let url = Param::new("url", Style::Simple, false).path(&url)?;
+        let client = Param::new("client", Style::Simple, false).path(&client)?;
+        let options = Param::new("options", Style::Simple, false).path(&options)?;
         let operation = "POST /more/{params}/{cookies}/{value}/{item}/{joined}/{text}/{parts}/{self}/{url}/{client}/{options}";
         let mut request = Request::new(
             "builder",
@@ -603,28 +601,30 @@ impl Client {
                 .url(
                     &[
                         "more",
-                        params2,
-                        cookies2,
-                        value2,
-                        item2,
-                        joined2,
-                        text2,
-                        parts2,
-                        self_,
-                        url,
-                        client,
-                        &options.to_string(),
+                        &params2,
+                        &cookies2,
+                        &value2,
+                        &item,
+                        &joined,
+                        &text,
+                        &parts2,
+                        &self_,
+                        &url,
+                        &client,
+                        &options,
                     ],
                 ),
         );
         request.body = crate::http::Body::json(body)?;
-        request.query.push(("operation", params.operation.to_string()));
+        Param::new("operation", Style::Form, true)
+            .query(&params.operation, &mut request.query)?;
         if let Some(value) = &params.request {
-            request.headers.push(("request", value.to_string()));
+            Param::new("request", Style::Simple, false)
+                .header(value, &mut request.headers)?;
         }
         let mut cookies: Vec<String> = Vec::new();
         if let Some(value) = &params.response {
-            cookies.push(format!("response={}", value));
+            Param::new("response", Style::Form, true).cookie(value, &mut cookies)?;
         }
         if !cookies.is_empty() {
             request.headers.push(("cookie", cookies.join("; ")));
@@ -672,9 +672,9 @@ impl Client {
         params2: &str,
         cookies2: &str,
         value2: &str,
-        item2: &str,
-        joined2: &str,
-        text2: &str,
+        item: &str,
+        joined: &str,
+        text: &str,
         parts2: &str,
         self_: &str,
         url: &str,
@@ -687,9 +687,9 @@ impl Client {
                 params2,
                 cookies2,
                 value2,
-                item2,
-                joined2,
-                text2,
+                item,
+                joined,
+                text,
                 parts2,
                 self_,
                 url,
@@ -713,9 +713,9 @@ impl Client {
         params2: &str,
         cookies2: &str,
         value2: &str,
-        item2: &str,
-        joined2: &str,
-        text2: &str,
+        item: &str,
+        joined: &str,
+        text: &str,
         parts2: &str,
         self_: &str,
         url: &str,
@@ -725,6 +725,17 @@ impl Client {
         params: &types::Builder2Params,
     ) -> Result<ApiResponse<types::Builder2Response>, Error> {
         body.validate()?;
+        let params2 = Param::new("params", Style::Simple, false).path(&params2)?;
+        let cookies2 = Param::new("cookies", Style::Simple, false).path(&cookies2)?;
+        let value2 = Param::new("value", Style::Simple, false).path(&value2)?;
+        let item = Param::new("item", Style::Simple, false).path(&item)?;
+        let joined = Param::new("joined", Style::Simple, false).path(&joined)?;
+        let text = Param::new("text", Style::Simple, false).path(&text)?;
+        let parts2 = Param::new("parts", Style::Simple, false).path(&parts2)?;
+        let self_ = Param::new("self", Style::Simple, false).path(&self_)?;
+        let url = Param::new("url", Style::Simple, false).path(&url)?;
+        let client = Param::new("client", Style::Simple, false).path(&client)?;
+        let options = Param::new("options", Style::Simple, false).path(&options)?;
         let operation = "POST /more/{params}/{cookies}/{value}/{item}/{joined}/{text}/{parts}/{self}/{url}/{client}/{options}";
         let mut request = Request::new(
             "builder",
@@ -734,28 +745,30 @@ impl Client {
                 .url(
                     &[
                         "more",
-                        params2,
-                        cookies2,
-                        value2,
-                        item2,
-                        joined2,
-                        text2,
-                        parts2,
-                        self_,
-                        url,
-                        client,
-                        &options.to_string(),
+                        &params2,
+                        &cookies2,
+                        &value2,
+                        &item,
+                        &joined,
+                        &text,
+                        &parts2,
+                        &self_,
+                        &url,
+                        &client,
+                        &options,
                     ],
                 ),
         );
         request.body = crate::http::Body::Multipart(body.multipart_parts());
-        request.query.push(("operation", params.operation.to_string()));
+        Param::new("operation", Style::Form, true)
+            .query(&params.operation, &mut request.query)?;
         if let Some(value) = &params.request {
-            request.headers.push(("request", value.to_string()));
+            Param::new("request", Style::Simple, false)
+                .header(value, &mut request.headers)?;
         }
         let mut cookies: Vec<String> = Vec::new();
         if let Some(value) = &params.response {
-            cookies.push(format!("response={}", value));
+            Param::new("response", Style::Form, true).cookie(value, &mut cookies)?;
         }
         if !cookies.is_empty() {
             request.headers.push(("cookie", cookies.join("; ")));
@@ -803,9 +816,9 @@ impl Client {
         params2: &str,
         cookies2: &str,
         value2: &str,
-        item2: &str,
-        joined2: &str,
-        text2: &str,
+        item: &str,
+        joined: &str,
+        text: &str,
         parts2: &str,
         self_: &str,
         url: &str,
@@ -818,9 +831,9 @@ impl Client {
                 params2,
                 cookies2,
                 value2,
-                item2,
-                joined2,
-                text2,
+                item,
+                joined,
+                text,
                 parts2,
                 self_,
                 url,
@@ -844,9 +857,9 @@ impl Client {
         params2: &str,
         cookies2: &str,
         value2: &str,
-        item2: &str,
-        joined2: &str,
-        text2: &str,
+        item: &str,
+        joined: &str,
+        text: &str,
         parts2: &str,
         self_: &str,
         url: &str,
@@ -856,6 +869,17 @@ impl Client {
         params: &types::Builder2Params,
     ) -> Result<ApiResponse<types::Builder2Response>, Error> {
         body.validate()?;
+        let params2 = Param::new("params", Style::Simple, false).path(&params2)?;
+        let cookies2 = Param::new("cookies", Style::Simple, false).path(&cookies2)?;
+        let value2 = Param::new("value", Style::Simple, false).path(&value2)?;
+        let item = Param::new("item", Style::Simple, false).path(&item)?;
+        let joined = Param::new("joined", Style::Simple, false).path(&joined)?;
+        let text = Param::new("text", Style::Simple, false).path(&text)?;
+        let parts2 = Param::new("parts", Style::Simple, false).path(&parts2)?;
+        let self_ = Param::new("self", Style::Simple, false).path(&self_)?;
+        let url = Param::new("url", Style::Simple, false).path(&url)?;
+        let client = Param::new("client", Style::Simple, false).path(&client)?;
+        let options = Param::new("options", Style::Simple, false).path(&options)?;
         let operation = "POST /more/{params}/{cookies}/{value}/{item}/{joined}/{text}/{parts}/{self}/{url}/{client}/{options}";
         let mut request = Request::new(
             "builder",
@@ -865,28 +889,30 @@ impl Client {
                 .url(
                     &[
                         "more",
-                        params2,
-                        cookies2,
-                        value2,
-                        item2,
-                        joined2,
-                        text2,
-                        parts2,
-                        self_,
-                        url,
-                        client,
-                        &options.to_string(),
+                        &params2,
+                        &cookies2,
+                        &value2,
+                        &item,
+                        &joined,
+                        &text,
+                        &parts2,
+                        &self_,
+                        &url,
+                        &client,
+                        &options,
                     ],
                 ),
         );
         request.body = crate::http::Body::form(&body.form_pairs())?;
-        request.query.push(("operation", params.operation.to_string()));
+        Param::new("operation", Style::Form, true)
+            .query(&params.operation, &mut request.query)?;
         if let Some(value) = &params.request {
-            request.headers.push(("request", value.to_string()));
+            Param::new("request", Style::Simple, false)
+                .header(value, &mut request.headers)?;
         }
         let mut cookies: Vec<String> = Vec::new();
         if let Some(value) = &params.response {
-            cookies.push(format!("response={}", value));
+            Param::new("response", Style::Form, true).cookie(value, &mut cookies)?;
         }
         if !cookies.is_empty() {
             request.headers.push(("cookie", cookies.join("; ")));
@@ -1121,12 +1147,13 @@ impl Client {
         new: &str,
         body: Option<&str>,
     ) -> Result<ApiResponse<()>, Error> {
+        let new = Param::new("new", Style::Simple, false).path(&new)?;
         let operation = "PUT /client/{new}";
         let mut request = Request::new(
             "new",
             operation,
             reqwest::Method::PUT,
-            self.url(&["client", new]),
+            self.url(&["client", &new]),
         );
         if let Some(body) = body {
             request.body = crate::http::Body::raw("text/plain", body.as_bytes());
@@ -1167,12 +1194,13 @@ impl Client {
         &self,
         new: &str,
     ) -> Result<ApiResponse<()>, Error> {
+        let new = Param::new("new", Style::Simple, false).path(&new)?;
         let operation = "DELETE /client/{new}";
         let request = Request::new(
             "clone",
             operation,
             reqwest::Method::DELETE,
-            self.url(&["client", new]),
+            self.url(&["client", &new]),
         );
         let response = crate::http::execute(self, request).await?;
         Ok(crate::decode::empty(response))

@@ -6,6 +6,7 @@ use std::fmt;
 use std::time::Duration;
 use crate::Error;
 use crate::http::{ApiResponse, Request, RequestOptions};
+use crate::param::{Param, Style};
 use crate::types;
 
 /// The environment variable holding the base URL, read by [`Client::from_env`].
@@ -421,12 +422,13 @@ impl Client {
         &self,
         file_id: &str,
     ) -> Result<ApiResponse<Vec<u8>>, Error> {
+        let file_id = Param::new("file_id", Style::Simple, false).path(&file_id)?;
         let operation = "GET /files/{file_id}/content";
         let request = Request::new(
             "downloadFile",
             operation,
             reqwest::Method::GET,
-            self.url(&["files", file_id, "content"]),
+            self.url(&["files", &file_id, "content"]),
         );
         let response = crate::http::execute(self, request).await?;
         Ok(crate::decode::bytes(response))
@@ -455,12 +457,13 @@ impl Client {
         &self,
         file_id: &str,
     ) -> Result<crate::ByteStream, Error> {
+        let file_id = Param::new("file_id", Style::Simple, false).path(&file_id)?;
         let operation = "GET /files/{file_id}/content";
         let request = Request::new(
             "downloadFile",
             operation,
             reqwest::Method::GET,
-            self.url(&["files", file_id, "content"]),
+            self.url(&["files", &file_id, "content"]),
         );
         crate::stream::bytes(self, request).await
     }

@@ -227,12 +227,28 @@ fn ring_tls() -> Result<rustls::ClientConfig, Error> {
     Ok(config)
 }
 
-/// `base` with `segments` appended to its path, each percent-encoded.
+/// `url` with `query` (`name=value` pairs, percent-encoded already) as its query; `url` as it
+/// is when there are none.
+pub(crate) fn with_query(url: &Url, query: &[(String, String)]) -> Url {
+    let mut url = url.clone();
+    if !query.is_empty() {
+        let pairs: Vec<String> = query.iter().map(|(name, value)| format!("{name}={value}")).collect();
+        url.set_query(Some(&pairs.join("&")));
+    }
+    url
+}
+
+/// `base` with `segments` appended to its path: the path template's own text, and parameter
+/// values percent-encoded already (`param.rs`), so a `%` is left as it is while what a path
+/// cannot hold (a space, `?`, `#`) is encoded.
 pub(crate) fn join_path(base: &Url, segments: &[&str]) -> Url {
     let mut url = base.clone();
-    if let Ok(mut path) = url.path_segments_mut() {
-        path.pop_if_empty().extend(segments);
+    let mut path = url.path().trim_end_matches('/').to_owned();
+    for segment in segments {
+        path.push('/');
+        path.push_str(segment);
     }
+    url.set_path(&path);
     url
 }
 
@@ -454,7 +470,8 @@ pub(crate) struct Request<S: 'static> {
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
     pub(crate) url: Url,
-    pub(crate) query: Vec<(&'static str, String)>,
+    /// The query's `name=value` pairs, percent-encoded (`param.rs`).
+    pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Body,
     pub(crate) security: &'static [&'static [S]],
@@ -700,10 +717,8 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>, number: 
     let mut with_body = true;
     let mut redirects = 0;
     loop {
-        let mut builder = session.http().request(method.clone(), url.clone());
-        if redirects == 0 && !request.query.is_empty() {
-            builder = builder.query(&request.query);
-        }
+        let target = if redirects == 0 { with_query(&url, &request.query) } else { url.clone() };
+        let mut builder = session.http().request(method.clone(), target);
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }
