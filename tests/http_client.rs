@@ -345,8 +345,8 @@ async fn form_and_multipart_bodies_send_an_explicit_null_as_an_empty_field_and_l
 
 #[test]
 fn form_and_multipart_methods_say_that_an_unset_boolean_may_be_read_as_false() {
-    let client = std::fs::read_to_string(xtask::project_root().join("tests/clients/http_fixture/src/client.rs"))
-        .expect("readable");
+    let files = tests::generate_fixture("11-http", &tests::rules_dir().join("11-http.yaml")).expect("generates");
+    let client = &files.iter().find(|file| file.path == "src/client.rs").expect("a client").contents;
     let note = "A boolean left unset (`archived`) is not sent";
     assert_eq!(client.matches(note).count(), 2, "on `items_create_form` and `items_create_multipart` only");
 }

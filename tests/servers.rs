@@ -1,4 +1,4 @@
-//! Servers through the committed `servers` client (generated from
+//! Servers through the `servers` test client (generated at build time from
 //! `tests/fixtures/rules/40-servers.yaml`): the default base URL has its variables filled in,
 //! a server chosen by name with variables set sends to loopback servers, a path's, an
 //! operation's (on another origin, with the credentials) and a relative server of an operation

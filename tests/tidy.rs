@@ -206,3 +206,72 @@ fn the_build_script_crate_declares_what_the_generated_crate_does() {
         "copy [dependencies] and [features] of generated/creatify/Cargo.toml into tests/buildrs/Cargo.toml"
     );
 }
+
+/// The `[dependencies]` lines and `[features]` names of a manifest.
+fn dependencies_and_features(manifest: &str) -> (Vec<String>, Vec<String>) {
+    let tables = dependency_tables(manifest);
+    let (dependencies, features) = tables.split_once("\n[features]\n").unwrap_or((&tables, ""));
+    let lines = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|line| !line.starts_with(['#', '[']) && !line.trim().is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let features = lines(features).iter().filter_map(|line| line.split(" = ").next()).map(str::to_owned).collect();
+    (lines(dependencies), features)
+}
+
+/// Whether the dependency line `have` gives what `wanted` asks for: the same crate, version,
+/// default features and optionality, and every feature `wanted` names.
+fn covers(have: &str, wanted: &str) -> bool {
+    let part = |line: &str, key: &str| -> Option<String> {
+        let start = line.find(key)? + key.len();
+        let rest = &line[start..];
+        let end = rest.find(if key.ends_with('[') { ']' } else { '"' })?;
+        Some(rest[..end].to_owned())
+    };
+    let name = |line: &str| line.split(" = ").next().unwrap_or_default().to_owned();
+    let version = |line: &str| part(line, "version = \"").or_else(|| part(line, " = \""));
+    let features = |line: &str| part(line, "features = [").unwrap_or_default();
+    let flags = |line: &str| (line.contains("default-features = false"), line.contains("optional = true"));
+    name(have) == name(wanted)
+        && version(have) == version(wanted)
+        && flags(have) == flags(wanted)
+        && features(wanted).split(", ").filter(|f| !f.is_empty()).all(|f| features(have).split(", ").any(|h| h == f))
+}
+
+#[test]
+fn each_test_client_declares_what_its_generated_crate_does() {
+    // The test clients include what tests/clients/build.rs generates from the fixtures its table
+    // names, so each manifest must carry every dependency and feature the generated code names.
+    let root = xtask::project_root();
+    let build = fs::read_to_string(root.join("tests/clients/build.rs")).expect("the build script");
+    let table: Vec<(String, String)> = build
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("(\""))
+        .filter_map(|rest| {
+            let (name, rest) = rest.split_once("\", \"")?;
+            let (fixture, _) = rest.split_once('"')?;
+            Some((name.to_owned(), fixture.to_owned()))
+        })
+        .collect();
+    assert!(table.len() >= 7, "the build script's table of clients: {table:?}");
+    let mut failures = Vec::new();
+    for (name, fixture) in &table {
+        let manifest = fs::read_to_string(root.join("tests/clients").join(name).join("Cargo.toml"))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (have, features) = dependencies_and_features(&manifest);
+        let path = tests::rules_dir().join(fixture);
+        let stem = fixture.trim_end_matches(".yaml");
+        let files = tests::generate_fixture(stem, &path).unwrap_or_else(|e| panic!("{fixture}: {e}"));
+        let generated = files.iter().find(|file| file.path == "Cargo.toml").expect("a manifest");
+        let (wanted, wanted_features) = dependencies_and_features(&generated.contents);
+        for line in wanted.iter().filter(|line| !have.iter().any(|have| covers(have, line))) {
+            failures.push(format!("tests/clients/{name}/Cargo.toml lacks `{line}` ({fixture})"));
+        }
+        for feature in wanted_features.iter().filter(|f| !features.contains(f)) {
+            failures.push(format!("tests/clients/{name}/Cargo.toml lacks the feature `{feature}` ({fixture})"));
+        }
+    }
+    report("test clients whose manifest misses what their generated crate declares", &failures);
+}

@@ -88,47 +88,10 @@ pub fn creatify_input() -> Input<'static> {
     Input { spec: CREATIFY_SPEC, overlays: vec![CREATIFY_OVERLAY] }
 }
 
-/// The HTTP fixture spec, whose client the tests drive against loopback servers.
-pub const HTTP_FIXTURE_SPEC: Source<'static> =
-    Source { name: "11-http.yaml", text: include_str!("../../tests/fixtures/rules/11-http.yaml") };
-
-/// The shadowing fixture spec: names that meet the generator's own, whose client the tests
-/// drive against a loopback server.
-pub const SHADOWING_SPEC: Source<'static> =
-    Source { name: "20-shadowing.yaml", text: include_str!("../../tests/fixtures/rules/20-shadowing.yaml") };
-
-/// The streams fixture spec: byte streams and Server-Sent Events, whose client the tests drive
-/// against loopback servers.
-pub const STREAMS_SPEC: Source<'static> =
-    Source { name: "31-streams.yaml", text: include_str!("../../tests/fixtures/rules/31-streams.yaml") };
-
-/// The webhooks fixture spec: 3.1 webhooks and callbacks, one signed, whose client the tests
-/// drive with requests a loopback server receives.
+/// The webhooks fixture spec: 3.1 webhooks and callbacks, one signed (its client is generated
+/// at build time, `tests/clients/build.rs`).
 pub const WEBHOOKS_SPEC: Source<'static> =
     Source { name: "33-webhooks.yaml", text: include_str!("../../tests/fixtures/rules/33-webhooks.yaml") };
-
-/// The extra-properties fixture spec: objects that keep the keys beside their properties,
-/// whose client the tests drive against a loopback server.
-pub const EXTRA_PROPERTIES_SPEC: Source<'static> = Source {
-    name: "37-extra-properties.yaml",
-    text: include_str!("../../tests/fixtures/rules/37-extra-properties.yaml"),
-};
-
-/// The pagination fixture spec: lists in pages by every convention recognised, whose client the
-/// tests drive against loopback servers.
-pub const PAGINATION_SPEC: Source<'static> =
-    Source { name: "32-pagination.yaml", text: include_str!("../../tests/fixtures/rules/32-pagination.yaml") };
-
-/// The parameter styles fixture, whose client the styles test drives.
-pub const STYLES_SPEC: Source<'static> = Source {
-    name: "39-parameter-styles.yaml",
-    text: include_str!("../../tests/fixtures/rules/39-parameter-styles.yaml"),
-};
-
-/// The servers fixture spec: server variables, servers chosen by name and operations' own
-/// servers, whose client the tests drive against loopback servers.
-pub const SERVERS_SPEC: Source<'static> =
-    Source { name: "40-servers.yaml", text: include_str!("../../tests/fixtures/rules/40-servers.yaml") };
 
 /// A generated crate committed to the repository, and how to make it.
 pub struct CommittedCrate {
@@ -138,62 +101,9 @@ pub struct CommittedCrate {
     pub generate: fn() -> Result<Output, String>,
 }
 
-/// Every committed generated crate: the Creatify client, and the clients the HTTP, shadowing,
-/// streams, pagination, webhooks, extra-properties, parameter styles and servers tests drive.
-pub const COMMITTED: &[CommittedCrate] = &[
-    CommittedCrate { dir: "generated/creatify", generate: generate_creatify },
-    CommittedCrate { dir: "tests/clients/http_fixture", generate: generate_http_fixture },
-    CommittedCrate { dir: "tests/clients/shadowing", generate: generate_shadowing },
-    CommittedCrate { dir: "tests/clients/streams", generate: generate_streams },
-    CommittedCrate { dir: "tests/clients/pagination", generate: generate_pagination },
-    CommittedCrate { dir: "tests/clients/webhooks", generate: generate_webhooks },
-    CommittedCrate { dir: "tests/clients/extra_properties", generate: generate_extra_properties },
-    CommittedCrate { dir: "tests/clients/styles", generate: generate_styles },
-    CommittedCrate { dir: "tests/clients/servers", generate: generate_servers },
-];
-
-/// Generates the parameter styles fixture's client in memory.
-pub fn generate_styles() -> Result<Output, String> {
-    clientgen::generate(&Input::spec(STYLES_SPEC), &Config::new("styles")).map_err(|e| e.to_string())
-}
-
-/// Generates the servers fixture's client in memory.
-pub fn generate_servers() -> Result<Output, String> {
-    clientgen::generate(&Input::spec(SERVERS_SPEC), &Config::new("servers")).map_err(|e| e.to_string())
-}
-
-/// Generates the pagination fixture's client in memory.
-pub fn generate_pagination() -> Result<Output, String> {
-    clientgen::generate(&Input::spec(PAGINATION_SPEC), &Config::new("pagination")).map_err(|e| e.to_string())
-}
-
-/// Generates the extra-properties fixture's client in memory.
-pub fn generate_extra_properties() -> Result<Output, String> {
-    clientgen::generate(&Input::spec(EXTRA_PROPERTIES_SPEC), &Config::new("extra_properties"))
-        .map_err(|e| e.to_string())
-}
-
-/// Generates the webhooks fixture's client in memory.
-pub fn generate_webhooks() -> Result<Output, String> {
-    clientgen::generate(&Input::spec(WEBHOOKS_SPEC), &Config::new("webhooks")).map_err(|e| e.to_string())
-}
-
-/// Generates the streams fixture's client in memory.
-pub fn generate_streams() -> Result<Output, String> {
-    clientgen::generate(&Input::spec(STREAMS_SPEC), &Config::new("streams")).map_err(|e| e.to_string())
-}
-
-/// Generates the shadowing fixture's client in memory.
-pub fn generate_shadowing() -> Result<Output, String> {
-    clientgen::generate(&Input::spec(SHADOWING_SPEC), &Config::new("shadowing")).map_err(|e| e.to_string())
-}
-
-/// Generates the HTTP fixture's client in memory. Its tests answer with Django REST framework
-/// error bodies, which its spec does not declare: the setting reads them.
-pub fn generate_http_fixture() -> Result<Output, String> {
-    let config = Config { drf_errors: true, ..Config::new("http_fixture") };
-    clientgen::generate(&Input::spec(HTTP_FIXTURE_SPEC), &config).map_err(|e| e.to_string())
-}
+/// Every committed generated crate: the Creatify client. The tests' clients are generated at
+/// build time (`tests/clients/build.rs`), from the same fixtures.
+pub const COMMITTED: &[CommittedCrate] = &[CommittedCrate { dir: "generated/creatify", generate: generate_creatify }];
 
 /// Generates the Creatify client in memory, after checking the settings still describe the
 /// spec they were written for.
