@@ -231,3 +231,30 @@ tokio = { version = "1.40", features = ["macros", "rt-multi-thread"] }
     let prism = tests::prism::Prism::start(&slice, false).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(run(prism.base_url()).trim(), "stripe wire: ok", "Prism refused a request");
 }
+
+/// oai-uspto.yaml's server is `{scheme}://developer.uspto.gov/ds-api`, `scheme` defaulting to
+/// `https`: the quick start (`Client::builder().build()?`, no base URL) must go there, so the
+/// default URL has the variable filled in, in the model, the builder's code and the README.
+#[test]
+#[ignore = "external tier, `cargo xtask test external`: needs ../shared/specs"]
+fn uspto_quick_start_goes_to_the_filled_in_server() {
+    let spec = "oai-uspto.yaml";
+    let text = shared(spec);
+    let input = Input::spec(Source::new(spec, &text));
+    let lowered = clientgen::lower(&input).unwrap_or_else(|e| panic!("{e}"));
+    let servers = &lowered.api.servers;
+    assert_eq!(servers.default_url(), Some("https://developer.uspto.gov/ds-api"));
+    let scheme = servers.variables.iter().find(|v| v.name == "scheme").expect("a `scheme` variable");
+    let values = scheme.values.as_ref().expect("`scheme` has fixed values");
+    let spelled: Vec<(&str, &str)> = values.variants.iter().map(|v| (v.value.as_str(), v.variant.as_str())).collect();
+    assert_eq!(spelled, [("https", "Https"), ("http", "Http")]);
+    let files = clientgen::emit_files(&lowered.api, &Config::new("uspto"), spec).expect("emits");
+    let file = |name: &str| &files.iter().find(|f| f.path == name).unwrap_or_else(|| panic!("{name}")).contents;
+    let client = file("src/client.rs");
+    assert!(client.contains(r#"variable(set, "scheme", "https")"#), "the builder fills `scheme` in:\n{client}");
+    assert!(client.contains("pub fn scheme(mut self, value: crate::servers::Scheme) -> Self"), "{client}");
+    assert!(client.contains("The default is `https://developer.uspto.gov/ds-api`."), "{client}");
+    let readme = file("README.md");
+    assert!(readme.contains("Requests go to `https://developer.uspto.gov/ds-api`"), "{readme}");
+    assert!(readme.contains(".build()?;") && !readme.contains(".base_url("), "the quick start sets no base URL");
+}

@@ -14,6 +14,7 @@ const CLIENTS: &[(&str, &str, bool)] = &[
     ("webhooks", "33-webhooks.yaml", false),
     ("extra_properties", "37-extra-properties.yaml", false),
     ("styles", "39-parameter-styles.yaml", false),
+    ("servers", "40-servers.yaml", false),
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

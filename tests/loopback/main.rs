@@ -13,6 +13,7 @@ mod load;
 mod newtypes;
 mod pagination;
 mod prism_contract;
+mod servers;
 mod shadowing;
 mod streams;
 mod styles;

@@ -16,8 +16,10 @@ pub struct Api {
     pub version: String,
     /// `info.description`.
     pub description: Option<String>,
-    /// Server URLs, in spec order; the first is the client's default base URL.
-    pub servers: Vec<String>,
+    /// The servers the spec declares (at the root, on paths and on operations), the client's
+    /// default base URL among them, and the builder methods that choose and fill them in.
+    #[serde(skip_serializing_if = "Servers::is_empty")]
+    pub servers: Servers,
     /// Every named type, in the order it was first met.
     pub types: IndexMap<TypeId, TypeDef>,
     /// Every operation, in path then method order as the spec lists them.
@@ -40,6 +42,149 @@ pub struct Api {
     /// say what they are behind.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tag_features: Vec<TagFeature>,
+}
+
+/// The servers an API declares and how a client picks one: decided in lowering
+/// (`lower/servers.rs`), printed by the builder, its docs and the README.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Servers {
+    /// The document's `servers`, in spec order: the first is the default.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub list: Vec<Server>,
+    /// The servers paths and operations declare for themselves (the first of each list, as
+    /// the document's first is the default), each distinct URL once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub own: Vec<Server>,
+    /// The index in [`Servers::own`] of the server each operation that has one sends to, by
+    /// the operation's method name.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub operations: IndexMap<String, usize>,
+    /// Every variable any of them declares, once per name, each with its builder method.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub variables: Vec<ServerVariable>,
+    /// The enum naming the document's servers and the builder method choosing one, when it
+    /// declares two or more.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choice: Option<ServerChoice>,
+}
+
+impl Servers {
+    /// Whether no server is declared anywhere.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty() && self.own.is_empty()
+    }
+
+    /// The URL requests go to when the caller sets none: the first server's, its variables at
+    /// their defaults; none when the document declares no server or its first is relative.
+    pub fn default_url(&self) -> Option<&str> {
+        self.list.first().filter(|s| !s.relative).map(|s| s.default_url.as_str())
+    }
+
+    /// Whether the builder works the URL out at `build()` (variables, a choice of servers, a
+    /// relative first server, or servers of operations) rather than taking the one URL as is.
+    pub fn resolved_at_build(&self) -> bool {
+        !self.variables.is_empty()
+            || self.choice.is_some()
+            || !self.own.is_empty()
+            || self.list.first().is_some_and(|s| s.relative)
+    }
+
+    /// Whether the crate has a `servers` module: an enum of servers or of a variable's values.
+    pub fn module(&self) -> bool {
+        self.choice.is_some() || self.variables.iter().any(|v| v.values.is_some())
+    }
+
+    /// The server operation `method_name` sends to, when it has one of its own.
+    pub fn of_operation(&self, method_name: &str) -> Option<(usize, &Server)> {
+        let index = *self.operations.get(method_name)?;
+        Some((index, self.own.get(index)?))
+    }
+}
+
+/// One declared server.
+#[derive(Debug, Clone, Serialize)]
+pub struct Server {
+    /// Its URL as the spec writes it, variables in braces.
+    pub url: String,
+    /// `description`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The URL cut into text and variables.
+    pub template: Vec<UrlPart>,
+    /// The variables it declares, by name in spec order, with their defaults and values.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub variables: IndexMap<String, VariableDecl>,
+    /// The URL with every variable at its default.
+    pub default_url: String,
+    /// The URL has no scheme (`/v1`, `//host/v1`): it means nothing until resolved against
+    /// another URL.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub relative: bool,
+}
+
+/// A piece of a server URL.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UrlPart {
+    /// Text kept as written.
+    Text(String),
+    /// A variable, by its name in the spec.
+    Variable(String),
+}
+
+/// What one server says of one of its variables.
+#[derive(Debug, Clone, Serialize)]
+pub struct VariableDecl {
+    /// `default`.
+    pub default: String,
+    /// `enum`: the values it may take; empty when any will do.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+}
+
+/// A server variable the builder sets, whichever servers declare it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerVariable {
+    /// Its name in the spec.
+    pub name: String,
+    /// The builder method setting it, claimed after the security schemes' setters.
+    pub method: String,
+    /// The first `description` given for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    /// Its enum in the `servers` module, when every server declaring it lists the same
+    /// values; otherwise the method takes any text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<VariableEnum>,
+}
+
+/// The enum of a server variable's values.
+#[derive(Debug, Clone, Serialize)]
+pub struct VariableEnum {
+    /// Its name in the `servers` module.
+    pub name: String,
+    /// Each value, in spec order.
+    pub variants: Vec<VariableValue>,
+}
+
+/// One value of a server variable's enum.
+#[derive(Debug, Clone, Serialize)]
+pub struct VariableValue {
+    /// The value, as it goes into the URL.
+    pub value: String,
+    /// Its variant.
+    pub variant: String,
+}
+
+/// How the builder chooses among a document's servers.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerChoice {
+    /// The enum's name in the `servers` module.
+    pub name: String,
+    /// The builder method taking one.
+    pub method: String,
+    /// Each of the document's servers' variant, in [`Servers::list`]'s order.
+    pub variants: Vec<String>,
 }
 
 /// The cargo feature of one tag: it compiles the tag's operations and the types only they

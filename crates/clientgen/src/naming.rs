@@ -131,6 +131,7 @@ pub const BUILDER_METHODS: &[&str] = &[
     "http_client",
     "default_header",
     "hook",
+    "server",
     "default",
 ];
 

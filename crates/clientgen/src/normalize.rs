@@ -252,6 +252,12 @@ fn as_text(value: &mut Value, pointer: &str, findings: &mut Findings) {
 fn fix_servers(owner: &mut Map<String, Value>, pointer: &str, findings: &mut Findings) {
     let Some(Value::Array(servers)) = owner.get_mut("servers") else { return };
     for (i, server) in servers.iter_mut().enumerate() {
+        // OpenAPI 3.2's `name`, which the typed document would drop, kept as an extension.
+        if let Value::Object(server) = server {
+            if let Some(name) = server.remove("name") {
+                server.entry(crate::lower::SERVER_NAME).or_insert(name);
+            }
+        }
         let Some(Value::Object(variables)) = server.get_mut("variables") else { continue };
         for (name, variable) in variables.iter_mut() {
             let Value::Object(variable) = variable else { continue };

@@ -317,8 +317,9 @@ pub struct AttemptInfo {
     /// How many redirects this attempt has followed before this request: 0 for the request
     /// the attempt starts with.
     pub redirect: u32,
-    /// Whether the request goes to the base URL's origin, and so carries the client's
-    /// credentials and default headers. A redirect to another host does not.
+    /// Whether the request goes to the base URL's origin (or to that of the operation's own
+    /// server, when the spec gives it one), and so carries the client's credentials and
+    /// default headers. A redirect to another host does not.
     pub to_base_origin: bool,
 }
 
@@ -513,6 +514,9 @@ pub(crate) struct Request<S: 'static> {
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Body,
     pub(crate) security: &'static [&'static [S]],
+    /// The operation's own server (a path or operation of the spec declares one), whose origin
+    /// gets credentials and default headers as the base URL's does.
+    pub(crate) server: Option<Url>,
     #[cfg(feature = "error-body")]
     /// The error schemas the operation declares, each with the statuses it is for.
     pub(crate) errors: &'static [(crate::error::Declared, crate::error::ErrorDecoder)],
@@ -533,6 +537,7 @@ impl<S: 'static> Request<S> {
             headers: Vec::new(),
             body: Body::Empty,
             security: &[],
+            server: None,
             #[cfg(feature = "error-body")]
             errors: &[],
             #[cfg(feature = "byte-stream")]
@@ -820,8 +825,8 @@ async fn retried<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
 }
 
 /// Sends `request` once, following redirects: attempt `number` of the call. Credentials and
-/// default headers go only to the base URL's origin: a redirect elsewhere is followed without
-/// them. The hook sees each request sent and what came back.
+/// default headers go only to the base URL's origin (and the operation's own server's): a
+/// redirect elsewhere is followed without them. The hook sees each request sent and what came back.
 async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>, number: u32) -> Result<Attempt, Error> {
     let extras = session.extras();
     #[cfg(feature = "tracing")]
@@ -839,7 +844,8 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>, number: 
         if with_body {
             builder = request.body.attach(builder)?;
         }
-        let to_base_origin = same_origin(&url, session.base_url());
+        let to_base_origin = same_origin(&url, session.base_url())
+            || request.server.as_ref().is_some_and(|server| same_origin(&url, server));
         if to_base_origin {
             builder = session.authorize(request.operation, builder, request.security)?;
         }

@@ -173,6 +173,7 @@ fn request_again<S: 'static>(request: &Request<S>) -> Request<S> {
     again.query = request.query.clone();
     again.headers = request.headers.clone();
     again.security = request.security;
+    again.server = request.server.clone();
     #[cfg(feature = "error-body")]
     {
         again.errors = request.errors;

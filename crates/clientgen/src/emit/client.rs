@@ -22,6 +22,13 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
     let credentials = credentials(api);
     let builder = builder(api, config);
     let client_impl = client_impl(api, config, methods);
+    let own_servers_field = (!api.servers.own.is_empty()).then(|| {
+        quote! {
+            /// The base URL of each operation's own server (`Servers::own`'s order).
+            pub(crate) own_servers: Vec<reqwest::Url>,
+        }
+    });
+    let server_functions = super::servers::builder_functions(api, &base_url_var);
     quote! {
         //! The client: configuration, credentials, and one method per operation.
 
@@ -43,6 +50,7 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
         pub struct Client {
             pub(crate) http: reqwest::Client,
             pub(crate) base_url: reqwest::Url,
+            #own_servers_field
             pub(crate) credentials: Credentials,
             pub(crate) options: RequestOptions,
             pub(crate) extras: crate::http::Extras,
@@ -90,6 +98,8 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
         }
 
         #builder
+
+        #server_functions
 
         #client_impl
     }
@@ -226,16 +236,74 @@ fn credentials(api: &Api) -> TokenStream {
 fn builder(api: &Api, config: &Config) -> TokenStream {
     let schemes = &api.security_schemes;
     let builder_setters = schemes.iter().map(|(scheme_name, s)| builder_setter(scheme_name, s));
-    let (base_doc, base_url) = match api.servers.first() {
-        Some(url) => (format!(" The default is `{url}`."), quote! { self.base_url.unwrap_or_else(|| #url.to_owned()) }),
-        None => (
-            " The API declares no server, so this is required.".to_owned(),
+    let servers = &api.servers;
+    let base_doc = match servers.default_url() {
+        Some(url) if servers.resolved_at_build() => format!(
+            " The default is `{url}`. A URL set here (or in `{}_BASE_URL`) wins over the server and server \
+             variables chosen on this builder, and over the servers of operations.",
+            config.env_prefix
+        ),
+        Some(url) => format!(" The default is `{url}`."),
+        None if servers.list.is_empty() => " The API declares no server, so this is required.".to_owned(),
+        None => format!(
+            " The API's server, {}, is a relative URL, so this is required.",
+            super::docs::code(&servers.list[0].url)
+        ),
+    };
+    let server_settings = server_settings(api);
+    let (server_fields, url, own_servers) = if servers.resolved_at_build() {
+        let choice = servers.choice.as_ref().map(|c| {
+            let name = ident(&c.name);
+            (quote! { server: Option<crate::servers::#name>, }, quote! { self.server.unwrap_or_default() })
+        });
+        let variables = !servers.variables.is_empty();
+        let fields_variables = variables.then(|| quote! { server_variables: Vec<(&'static str, String)>, });
+        let fields_choice = choice.as_ref().map(|c| &c.0);
+        let set = variables.then(|| quote! { &self.server_variables });
+        let args = choice.as_ref().map(|c| c.1.clone()).into_iter().chain(set.clone());
+        let url = quote! {
+            match self.base_url {
+                Some(url) => url,
+                None => server_url(#(#args),*)?,
+            }
+        };
+        let n = proc_macro2::Literal::usize_unsuffixed(servers.own.len());
+        let own = (!servers.own.is_empty()).then(|| {
             quote! {
+                let own_servers = if set_by_caller {
+                    vec![base_url.clone(); #n]
+                } else {
+                    own_server_urls(#set)
+                        .iter()
+                        .map(|url| own_server(&base_url, url, !self.credentials.is_empty(), self.allow_insecure_http))
+                        .collect::<Result<Vec<_>, Error>>()?
+                };
+            }
+        });
+        (quote! { #fields_choice #fields_variables }, url, own)
+    } else {
+        let url = match servers.default_url() {
+            Some(url) => quote! { self.base_url.unwrap_or_else(|| #url.to_owned()) },
+            None => quote! {
                 self.base_url.ok_or_else(|| Error::config(format!(
                     "no base URL: the API declares no server; set one with ClientBuilder::base_url or {BASE_URL_VAR}"
                 )))?
             },
-        ),
+        };
+        (TokenStream::new(), url, None)
+    };
+    let build_servers_doc = servers.resolved_at_build().then(|| {
+        quote! {
+            ///
+            /// Without a base URL, also when a server variable set on it is declared neither by
+            /// the chosen server nor by an operation's own, when the chosen server's URL is
+            /// relative, or when a server's URL with its variables filled in is not an
+            /// `http(s)` URL.
+        }
+    });
+    let (set_by_caller, own_field) = match &own_servers {
+        Some(_) => (quote! { let set_by_caller = self.base_url.is_some(); }, quote! { own_servers, }),
+        None => (TokenStream::new(), TokenStream::new()),
     };
     let defaults = super::runtime::Defaults::get();
     let connect_doc = format!(" Sets the connect timeout (default {} s).", defaults.connect_timeout_secs);
@@ -249,6 +317,7 @@ fn builder(api: &Api, config: &Config) -> TokenStream {
         #[derive(Debug, Default)]
         pub struct ClientBuilder {
             base_url: Option<String>,
+            #server_fields
             credentials: Credentials,
             options: RequestOptions,
             connect_timeout: Option<Duration>,
@@ -264,6 +333,8 @@ fn builder(api: &Api, config: &Config) -> TokenStream {
                 self.base_url = Some(url.into());
                 self
             }
+
+            #server_settings
 
             #(#builder_setters)*
 
@@ -344,12 +415,15 @@ fn builder(api: &Api, config: &Config) -> TokenStream {
             /// credentials would go over plain `http` to a host that is not loopback (see
             /// [`ClientBuilder::allow_insecure_http`]), when a default header is not a valid
             /// header, or when the HTTP client cannot start.
+            #build_servers_doc
             pub fn build(self) -> Result<Client, Error> {
-                let url = #base_url;
+                #set_by_caller
+                let url = #url;
                 let base_url = crate::http::base_url(&url, !self.credentials.is_empty(), self.allow_insecure_http)?;
+                #own_servers
                 let http = crate::http::http_client(self.http_client, USER_AGENT, self.connect_timeout)?;
                 let extras = self.extras.checked()?;
-                Ok(Client { http, base_url, credentials: self.credentials, options: self.options, extras })
+                Ok(Client { http, base_url, #own_field credentials: self.credentials, options: self.options, extras })
             }
         }
 
@@ -404,6 +478,18 @@ fn client_impl(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
         }
     });
 
+    // Operations with servers of their own join their paths to those; when all have one,
+    // nothing calls `url`.
+    let url_fn = (api.operations.is_empty()
+        || api.operations.iter().any(|op| api.servers.of_operation(&op.method_name).is_none()))
+    .then(|| {
+        quote! {
+            /// The base URL with `segments` appended, each percent-encoded.
+            fn url(&self, segments: &[&str]) -> reqwest::Url {
+                crate::http::join_path(&self.base_url, segments)
+            }
+        }
+    });
     quote! {
         impl Client {
             /// Starts configuring a client.
@@ -451,14 +537,73 @@ fn client_impl(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
                 self.with_options(self.options.clone().max_retries(max_retries))
             }
 
-            /// The base URL with `segments` appended, each percent-encoded.
-            fn url(&self, segments: &[&str]) -> reqwest::Url {
-                crate::http::join_path(&self.base_url, segments)
-            }
+            #url_fn
 
             #(#operation_methods)*
         }
     }
+}
+
+/// The builder methods choosing a server and setting each server variable.
+fn server_settings(api: &Api) -> TokenStream {
+    let servers = &api.servers;
+    let choice = servers.choice.as_ref().map(|choice| {
+        let name = ident(&choice.name);
+        let method = ident(&choice.method);
+        let mut text = "Chooses the server requests go to, among those the API declares; the server variables set on \
+                        this builder fill in its URL. Unused when a base URL is set.\n"
+            .to_owned();
+        for (i, (s, variant)) in servers.list.iter().zip(&choice.variants).enumerate() {
+            let default = if i == 0 { " (the default)" } else { "" };
+            text.push_str(&format!(
+                "\n- [`{}::{variant}`](crate::servers::{}::{variant}){default}: {}",
+                choice.name,
+                choice.name,
+                super::servers::server_line(s, true)
+            ));
+        }
+        let doc = super::servers::raw_doc(&text);
+        quote! {
+            #doc
+            pub fn #method(mut self, server: crate::servers::#name) -> Self {
+                self.server = Some(server);
+                self
+            }
+        }
+    });
+    let variables = servers.variables.iter().map(|v| {
+        let method = ident(&v.method);
+        let mut text = format!("Sets the server variable `{}` of the server's URL.", v.name);
+        if let Some(doc) = v.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            text.push(' ');
+            text.push_str(&super::docs::sanitize(doc.lines().next().unwrap_or_default()));
+        }
+        text.push_str("\n\n");
+        text.push_str(&super::servers::variable_line(api, v));
+        text.push_str(" Unused when a base URL is set; the value goes into the URL as given.");
+        let doc = super::servers::raw_doc(&text);
+        let name = &v.name;
+        match &v.values {
+            Some(values) => {
+                let ty = ident(&values.name);
+                quote! {
+                    #doc
+                    pub fn #method(mut self, value: crate::servers::#ty) -> Self {
+                        self.server_variables.push((#name, value.as_str().to_owned()));
+                        self
+                    }
+                }
+            }
+            None => quote! {
+                #doc
+                pub fn #method(mut self, value: impl Into<String>) -> Self {
+                    self.server_variables.push((#name, value.into()));
+                    self
+                }
+            },
+        }
+    });
+    quote! { #choice #(#variables)* }
 }
 
 /// The compiled example of `ClientBuilder::hook`: a hook that signs requests.
@@ -565,7 +710,11 @@ fn env_doc(config: &Config, api: &Api) -> TokenStream {
     let mut lines = vec![
         " Builds a client from environment variables:".to_owned(),
         String::new(),
-        format!(" - `{}_BASE_URL`: the base URL (optional when the API declares a server);", config.env_prefix),
+        if api.servers.default_url().is_none() && !api.servers.list.is_empty() {
+            format!(" - `{}_BASE_URL`: the base URL (required: the API's server is a relative URL);", config.env_prefix)
+        } else {
+            format!(" - `{}_BASE_URL`: the base URL (optional when the API declares a server);", config.env_prefix)
+        },
     ];
     for s in api.security_schemes.values() {
         let var = env_var(config, s);

@@ -18,7 +18,7 @@ pub fn example_code(api: &Api, config: &Config) -> String {
     let _ = writeln!(out, "#[tokio::main]");
     let _ = writeln!(out, "async fn main() -> Result<(), {krate}::Error> {{");
     let _ = writeln!(out, "    let client = {krate}::Client::builder()");
-    if api.servers.is_empty() {
+    if api.servers.default_url().is_none() {
         let _ = writeln!(out, "        .base_url(\"https://api.example.com\")");
     }
     for s in api.security_schemes.values() {

@@ -54,6 +54,8 @@ pub struct Features {
     pub webhooks: bool,
     /// Some webhook is signed: the crate verifies Standard Webhooks signatures.
     pub webhook_signatures: bool,
+    /// The crate has a `servers` module (see `Servers::module`).
+    pub servers: bool,
 }
 
 impl Features {
@@ -85,6 +87,7 @@ impl Features {
             embedded: config.embed_in.is_some(),
             webhooks: api.webhooks.is_some(),
             webhook_signatures: api.webhooks.as_ref().is_some_and(Webhooks::signed),
+            servers: api.servers.module(),
             ..Features::default()
         };
         for def in api.types.values() {

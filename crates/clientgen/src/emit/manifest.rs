@@ -508,6 +508,51 @@ fn errors_section(out: &mut String, api: &Api, krate: &str, features: &Features)
         writeln!(out, "- `Decode`: a success response did not match the declared type; the error names the field.\n");
 }
 
+/// The README's servers to choose from, server variables and operations' own servers, when the
+/// API has any; each ends with a blank line.
+fn servers_section(out: &mut String, api: &Api) {
+    let servers = &api.servers;
+    if !servers.resolved_at_build() {
+        return;
+    }
+    let _ = writeln!(out);
+    if let Some(choice) = &servers.choice {
+        let _ = writeln!(
+            out,
+            "The API declares {} servers; `{}(servers::{}::…)` on the builder chooses one (the first is the default):\n",
+            servers.list.len(),
+            choice.method,
+            choice.name
+        );
+        for (s, variant) in servers.list.iter().zip(&choice.variants) {
+            let _ = writeln!(out, "- `{}::{variant}`: {}", choice.name, super::servers::server_line(s, false));
+        }
+        let _ = writeln!(out);
+    }
+    if !servers.variables.is_empty() {
+        let _ = writeln!(out, "Server variables fill in the server's URL; each has a builder method:\n");
+        let _ = writeln!(out, "| Variable | Builder method | Values and default |\n|---|---|---|");
+        for v in &servers.variables {
+            let line = super::servers::variable_line(api, v);
+            let _ = writeln!(out, "| `{}` | `{}` | {} |", v.name, v.method, line.replace('|', "\\|"));
+        }
+        let _ = writeln!(out);
+    }
+    if !servers.operations.is_empty() {
+        let _ = writeln!(
+            out,
+            "Some operations go to a server of their own (with the server variables set on the builder, \
+             when it declares them), unless `base_url` is set, which then takes every request:\n"
+        );
+        for op in &api.operations {
+            if let Some((_, server)) = servers.of_operation(&op.method_name) {
+                let _ = writeln!(out, "- `{}`: {}", op.method_name, super::docs::code(&server.url));
+            }
+        }
+        let _ = writeln!(out);
+    }
+}
+
 /// The README's base URL, timeouts, body limits, credential safety and retries, with the
 /// runtime's defaults.
 fn configuration_section(out: &mut String, api: &Api, config: &Config) {
@@ -523,14 +568,22 @@ fn configuration_section(out: &mut String, api: &Api, config: &Config) {
         error_body_kib,
     } = Defaults::get();
     let _ = writeln!(out, "## Configuration\n");
-    match api.servers.first() {
-        Some(url) => {
+    match (api.servers.default_url(), api.servers.list.first()) {
+        (Some(url), _) => {
             let _ = writeln!(out, "Requests go to `{url}` unless `base_url` (or `{prefix}_BASE_URL`) says otherwise.");
         }
-        None => {
+        (None, None) => {
             let _ = writeln!(out, "The API declares no server, so `base_url` (or `{prefix}_BASE_URL`) is required.");
         }
+        (None, Some(server)) => {
+            let _ = writeln!(
+                out,
+                "The API's server, {}, is a relative URL, so `base_url` (or `{prefix}_BASE_URL`) is required.",
+                super::docs::code(&server.url)
+            );
+        }
     }
+    servers_section(out, api);
     let _ = writeln!(
         out,
         "Connecting times out after {connect_timeout_secs} s and each attempt of a call after \

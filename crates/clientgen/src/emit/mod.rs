@@ -15,6 +15,7 @@ mod pagination;
 pub mod runtime;
 mod rust;
 mod security;
+mod servers;
 mod types;
 mod validate;
 mod webhooks;
@@ -75,6 +76,8 @@ pub enum FileKind {
     Types,
     /// `src/webhooks.rs`, when the API sends webhooks or callbacks.
     Webhooks,
+    /// `src/servers.rs`, when the API has several servers or a server variable with fixed values.
+    Servers,
     /// A file of the runtime (`src/http.rs`, `src/error.rs`, …), with the parts the API needs.
     Runtime(&'static str),
 }
@@ -91,6 +94,9 @@ pub fn file_kinds(features: &Features) -> Vec<FileKind> {
     };
     if features.webhooks {
         kinds.push(Webhooks);
+    }
+    if features.servers {
+        kinds.push(Servers);
     }
     for file in &runtime::FILES {
         let wanted = match file.path {
@@ -133,6 +139,7 @@ pub fn emit_file(api: &Api, config: &Config, features: &Features, kind: FileKind
         }
         FileKind::Types => EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api, features) },
         FileKind::Webhooks => EmittedFile::Rust { path: "src/webhooks.rs", tokens: webhooks::webhooks_rs(api, config) },
+        FileKind::Servers => EmittedFile::Rust { path: "src/servers.rs", tokens: servers::servers_rs(api) },
         FileKind::Runtime(path) => EmittedFile::Source { path, text: features.parts().file(path) },
     }
 }
@@ -284,6 +291,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         ("pagination", false, false, features.pagination),
         ("param", false, false, parts.params()),
         ("runner", false, true, true),
+        ("servers", true, false, features.servers),
         ("stream", false, false, streams.any()),
         ("support", false, false, parts.support()),
         ("types", true, false, true),

@@ -269,6 +269,13 @@ fn method(
         steps.push(quote! { #request.errors = &[#(#entries),*]; });
     }
 
+    // An operation with a server of its own joins its path to that server's URL, whose origin
+    // gets credentials as the base URL's does.
+    let own_server = api.servers.of_operation(&op.method_name).map(|(index, _)| {
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        steps.push(quote! { #request.server = Some(self.own_servers[#index].clone()); });
+        index
+    });
     let segments = op.path.split('/').skip(1).map(|segment| path_segment(op, segment));
     let path_values = path_values(op);
     let http_method = format_ident!("{}", op.http_method);
@@ -296,11 +303,15 @@ fn method(
             #decode
         }
     };
+    let url = match own_server {
+        Some(index) => quote! { crate::http::join_path(&self.own_servers[#index], &[#(#segments),*]) },
+        None => quote! { self.url(&[#(#segments),*]) },
+    };
     let body = quote! {
         #(#checks)*
         #(#path_values)*
         let #operation = #label;
-        let #mutable #request = Request::new(#operation_id, #operation, reqwest::Method::#http_method, self.url(&[#(#segments),*]));
+        let #mutable #request = Request::new(#operation_id, #operation, reqwest::Method::#http_method, #url);
         #(#steps)*
         #send
     };

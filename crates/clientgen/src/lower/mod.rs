@@ -13,6 +13,7 @@ mod graph;
 mod operations;
 mod pagination;
 mod schemas;
+mod servers;
 mod tags;
 mod views;
 mod webhooks;
@@ -27,6 +28,7 @@ use crate::model::*;
 use crate::naming::{self, Scope};
 
 pub use operations::encoding;
+pub use servers::SERVER_NAME;
 pub use tags::{AUTO_OPERATIONS, EXTENSION as TAG_FEATURES_EXTENSION, TagFeatures};
 
 /// The extension that overrides the Rust name of a schema, operation or security scheme.
@@ -74,8 +76,12 @@ pub fn lower_with(doc: &OpenAPI, options: &Options) -> Lowered {
     cx.lower_components();
     let mut operations = cx.lower_operations();
     let webhooks = cx.lower_webhooks(&operations);
-    let security_schemes = cx.lower_security_schemes();
+    // The builder's methods: its own settings, then each security scheme's, then each server
+    // variable's.
+    let mut builder_methods = Scope::with_reserved(naming::BUILDER_METHODS);
+    let security_schemes = cx.lower_security_schemes(&mut builder_methods);
     cx.check_security(&operations, &security_schemes);
+    let servers = cx.lower_servers(&operations, &mut builder_methods);
 
     let Lowerer { types: drafts, mut type_names, mut errors, warnings, .. } = cx;
     let mut types = IndexMap::with_capacity(drafts.len());
@@ -99,7 +105,7 @@ pub fn lower_with(doc: &OpenAPI, options: &Options) -> Lowered {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         description: doc.info.description.clone(),
-        servers: doc.servers.iter().map(|s| s.url.clone()).collect(),
+        servers,
         types,
         operations,
         security_schemes,

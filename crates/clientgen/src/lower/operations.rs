@@ -443,8 +443,8 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    pub(super) fn lower_security_schemes(&mut self) -> IndexMap<String, SecurityScheme> {
-        let mut scope = Scope::with_reserved(naming::BUILDER_METHODS);
+    /// Lowers the security schemes, claiming each setter in `scope`, the builder's.
+    pub(super) fn lower_security_schemes(&mut self, scope: &mut Scope) -> IndexMap<String, SecurityScheme> {
         let mut variants = Scope::new();
         let mut out = IndexMap::new();
         let doc = self.doc;
