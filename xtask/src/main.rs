@@ -2,6 +2,7 @@
 
 mod bench;
 mod corpus;
+mod fresh;
 mod fuzz;
 mod mutants;
 mod parts;
@@ -49,7 +50,8 @@ enum Task {
         overlay: Vec<PathBuf>,
     },
     /// Run every check CI runs: freshness, the runtime's parts, tests (the `external` ones
-    /// too), clippy, docs, packaging, formatting, the corpus and a large spec's tag features.
+    /// too), clippy, the TLS back ends, docs, packaging, formatting, generated crates with
+    /// freshly resolved dependencies, the corpus and a large spec's tag features.
     Test,
     /// Compile the runtime crate with the combinations of its parts a generated crate can have
     /// (cargo-hack, installed when missing).
@@ -57,6 +59,10 @@ enum Task {
     /// Check a large spec's crate (nexus) with each of its cargo features on its own and all
     /// together, warnings denied (cargo-hack, installed when missing).
     Tags,
+    /// Check a sample of generated crates (Creatify's and three small specs' of ../shared/specs)
+    /// with their dependencies resolved afresh, as a user's new project resolves them, under
+    /// clippy with warnings denied (in target/fresh).
+    Fresh,
     /// Measure codegen, compile times and call overhead; write BENCHMARKS.md.
     Bench,
     /// Compare the API-change report's semver levels with cargo-semver-checks' (installed
@@ -131,6 +137,7 @@ fn main() -> ExitCode {
         Task::Test => test(),
         Task::Parts => parts::run(),
         Task::Tags => tags::run(),
+        Task::Fresh => fresh::run(),
         Task::Bench => bench::run(),
         Task::Measure { command } => versus::measure_and_print(&command),
         Task::Semver => semver::run(),
@@ -220,9 +227,10 @@ const STEPS: &[Step] = &[
         env: &[],
     },
     // Each TLS back end of the generated crates alone, and none (plain http only), with warnings
-    // denied; the default one is what every other step builds.
+    // denied; the default one (`rustls`, with aws-lc-rs) is what every other step builds.
+    // `rustls-ring` with HTTP/2, whose ALPN the runtime sets for it.
     Step {
-        name: "tls: rustls-aws-lc",
+        name: "tls: rustls-ring",
         args: &[
             "rustc",
             "-p",
@@ -232,7 +240,7 @@ const STEPS: &[Step] = &[
             "check",
             "--no-default-features",
             "--features",
-            "rustls-aws-lc",
+            "rustls-ring,http2",
             "--",
             "-D",
             "warnings",
@@ -309,6 +317,12 @@ fn test() -> ExitCode {
         if timed(step.name, &mut || run_step(step)) != ExitCode::SUCCESS {
             return ExitCode::FAILURE;
         }
+    }
+    // A sample of generated crates against the newest compatible releases of their
+    // dependencies, as users build them (the steps above use the lock file).
+    println!("==> fresh: cargo xtask fresh");
+    if timed("fresh", &mut fresh::run) != ExitCode::SUCCESS {
+        return ExitCode::FAILURE;
     }
     // Every spec in ../shared/specs is generated and its crate checked with warnings denied,
     // the largest included: a change that breaks a large spec is a regression.
