@@ -65,7 +65,8 @@ fn check() -> Result<(), String> {
 
     // No lock file was copied: this one is resolved now, from the registry's newest releases.
     cargo(&workspace, &target, &["generate-lockfile"])?;
-    let lock = std::fs::read_to_string(workspace.join("Cargo.lock")).map_err(|e| format!("no fresh Cargo.lock: {e}"))?;
+    let lock =
+        std::fs::read_to_string(workspace.join("Cargo.lock")).map_err(|e| format!("no fresh Cargo.lock: {e}"))?;
     let shown: Vec<String> = SHOWN
         .iter()
         .filter_map(|name| locked_version(&lock, name).map(|version| format!("{name} {version}")))

@@ -1203,6 +1203,54 @@ mod tests {
 
     use super::*;
 
+    /// ring's provider as the runtime assembles it, on both ends of an in-memory handshake with
+    /// the test authority's certificate (`tests/fixtures/tls`, P-256): the server loads its key
+    /// through the provider's key loading, the client verifies the chain and the handshake's
+    /// signature with its signature algorithms, and they agree on one of ring's key exchanges.
+    #[cfg(all(feature = "rustls-ring", not(any(feature = "rustls", feature = "native-tls"))))]
+    #[test]
+    fn rings_provider_completes_a_handshake() {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let fixture =
+            |name: &str| std::fs::read(format!("{}/../../tests/fixtures/tls/{name}", env!("CARGO_MANIFEST_DIR")));
+        let certificate = CertificateDer::from_pem_slice(&fixture("server.pem").unwrap()).unwrap();
+        let key = PrivateKeyDer::from_pem_slice(&fixture("server.key").unwrap()).unwrap();
+        let authority = CertificateDer::from_pem_slice(&fixture("ca.pem").unwrap()).unwrap();
+        let provider = Arc::new(ring_provider());
+        let server = rustls::ServerConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![certificate], key)
+            .unwrap();
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(authority).unwrap();
+        let client = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+        let mut client = rustls::ClientConnection::new(Arc::new(client), name).unwrap();
+        let mut server = rustls::ServerConnection::new(Arc::new(server)).unwrap();
+        for _ in 0..10 {
+            let mut bytes = Vec::new();
+            client.write_tls(&mut bytes).unwrap();
+            server.read_tls(&mut bytes.as_slice()).unwrap();
+            server.process_new_packets().unwrap();
+            bytes.clear();
+            server.write_tls(&mut bytes).unwrap();
+            client.read_tls(&mut bytes.as_slice()).unwrap();
+            client.process_new_packets().unwrap();
+        }
+        assert!(!client.is_handshaking() && !server.is_handshaking());
+        let group = client.negotiated_key_exchange_group().map(|g| g.name());
+        assert!(rustls::crypto::ring::DEFAULT_KX_GROUPS.iter().any(|g| Some(g.name()) == group), "{group:?}");
+        // The default client's TLS, with ALPN as reqwest would offer it.
+        assert!(ring_tls().is_ok());
+    }
+
     #[test]
     fn retry_after_reads_seconds_and_http_dates() {
         let now = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();

@@ -115,9 +115,10 @@ pub const TRANSPORT_FEATURES: [TransportFeature; 11] = [
     TransportFeature {
         name: "charset",
         default: true,
-        enables: r#"["reqwest/charset"]"#,
+        enables: r#"["dep:encoding_rs", "reqwest/charset"]"#,
         comment: "Text responses decoded from the charset their content type declares.",
-        readme: "text responses decoded from the charset their `Content-Type` declares (UTF-8 without it).",
+        readme: "text responses decoded from the charset their `Content-Type` declares (`charset=iso-8859-1`); \
+                 without it, or without a charset, text must be UTF-8.",
     },
     TransportFeature {
         name: "system-proxy",
@@ -148,6 +149,9 @@ const FUTURES_CORE: &str = r#""0.3.30""#;
 const HTTP_BODY: &str = r#""1.0.1""#;
 const TOKIO_FS: &str = r#"{ version = "1.40", default-features = false, features = ["fs", "time"] }"#;
 const EVENTSOURCE_STREAM: &str = r#""0.2.3""#;
+/// For the `charset` feature: text decoded from the charset a response declares (reqwest's
+/// `charset` brings it too).
+const ENCODING_RS: &str = r#"{ version = "0.8.35", optional = true }"#;
 // Webhook signatures: HMAC-SHA256 (RustCrypto) and the base64 of secrets and signatures.
 const BASE64: &str = r#""0.22.1""#;
 const HMAC: &str = r#""0.12.1""#;
@@ -182,6 +186,7 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
         REQWEST.to_owned()
     };
     let mut deps = vec![
+        ("encoding_rs", ENCODING_RS),
         ("httpdate", HTTPDATE),
         ("reqwest", reqwest.as_str()),
         ("ring", RING),
@@ -910,6 +915,7 @@ mod tests {
         let generated: BTreeMap<&str, &str> = BTreeMap::from([
             ("base64", BASE64),
             ("bytes", BYTES),
+            ("encoding_rs", ENCODING_RS),
             ("eventsource-stream", EVENTSOURCE_STREAM),
             ("futures-core", FUTURES_CORE),
             ("hmac", HMAC),

@@ -40,9 +40,9 @@ pub const MANIFEST: &str = include_str!("../../../runtime/Cargo.toml");
 
 /// The runtime crate's features that are not parts but real features of every generated
 /// crate, named by its files, whose markers stay as written: the blocking client, tracing, the
-/// TLS back ends and HTTP/2. The runtime crate declares the transport's other features
-/// (`emit::manifest::TRANSPORT_FEATURES`) too, which only reqwest's features name.
-pub const REAL_FEATURES: [&str; 6] = ["blocking", "tracing", "rustls", "rustls-ring", "native-tls", "http2"];
+/// TLS back ends, HTTP/2 and charsets. The runtime crate declares the transport's other
+/// features (`emit::manifest::TRANSPORT_FEATURES`) too, which only reqwest's features name.
+pub const REAL_FEATURES: [&str; 7] = ["blocking", "tracing", "rustls", "rustls-ring", "native-tls", "http2", "charset"];
 
 /// The text of the runtime file at `path` (`src/http.rs`).
 pub fn file_text(path: &str) -> &'static str {
