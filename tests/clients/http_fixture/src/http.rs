@@ -169,7 +169,7 @@ fn is_loopback(url: &Url) -> bool {
 ///
 /// With the `rustls-ring` back end alone (reqwest prefers either other one), the default
 /// client's TLS is rustls with the process-wide provider when there is one, else ring's
-/// ([`ring_provider`]), and the platform's verifier; nothing process-wide is changed. A
+/// (`ring_provider`), and the platform's verifier; nothing process-wide is changed. A
 /// caller's builder may carry TLS settings (root certificates, a client identity) that reqwest
 /// applies with the process-wide provider, and reqwest stops when there is none; so ring's is
 /// installed as the process-wide provider then, and only when the process has none.
