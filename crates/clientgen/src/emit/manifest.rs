@@ -21,7 +21,7 @@ const RUSTLS: &str =
     r#"{ version = "0.23.27", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#;
 const RUSTLS_PLATFORM_VERIFIER: &str = r#"{ version = "0.7.1", optional = true }"#;
 const RUSTLS_WEBPKI: &str =
-    r#"{ version = "0.103.4", default-features = false, features = ["alloc", "ring"], optional = true }"#;
+    r#"{ version = "0.103.14", default-features = false, features = ["alloc", "ring"], optional = true }"#;
 
 /// A cargo feature of every generated crate that selects some of reqwest's transport.
 pub struct TransportFeature {
