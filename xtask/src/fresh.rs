@@ -59,6 +59,8 @@ fn check() -> Result<(), String> {
         xtask::write_files(&workspace.join(name), &output.files).map_err(|e| e.to_string())?;
         members.push(name.to_owned());
     }
+    // Resolver 2 takes the newest release whatever its `rust-version` (resolver 3 would prefer
+    // releases the crates' `rust-version` supports): the first release a user can meet.
     let quoted: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
     let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", quoted.join(", "));
     std::fs::write(workspace.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
