@@ -76,7 +76,7 @@ publish = false
 
 [dependencies]
 # The chat tag's operations and types only: a tenth of the crate to build (tag features).
-openai = { path = "../openai", default-features = false, features = ["rustls-ring", "chat", "deserialize-requests"] }
+openai = { path = "../openai", default-features = false, features = ["rustls", "http2", "gzip", "deflate", "charset", "system-proxy", "chat", "deserialize-requests"] }
 futures-util = { version = "0.3.30", default-features = false }
 serde_json = "1.0.120"
 tokio = { version = "1.40", features = ["macros", "rt-multi-thread", "net", "io-util"] }

@@ -206,9 +206,6 @@ async fn what_drf_validates_is_what_the_caller_meant_in_json_form_and_multipart(
 
     // The server wants both API-key headers, as the spec's security says.
     let url = format!("{}/api/lipsyncs/preview/", drf.base_url());
-    // The workspace's reqwest has rustls without a crypto provider (generated crates bring
-    // ring's themselves), and a plain client needs one installed.
-    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
     for headers in [vec![], vec![("X-API-ID", drf::API_ID)], vec![("X-API-KEY", drf::API_KEY)]] {
         let mut request = reqwest::Client::new().post(&url).json(&serde_json::json!({"aspect_ratio": "1x1"}));
         for (name, value) in &headers {
@@ -316,7 +313,6 @@ async fn the_minimal_request_is_parsed_alike_as_json_form_and_multipart() {
 
     // What the defaults change: the same form without them (the required field only, as the
     // client sent it before) is read with every boolean false, captions and music on.
-    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
     let response = reqwest::Client::new()
         .post(format!("{}/api/lipsyncs/preview/", drf.base_url()))
         .header("X-API-ID", drf::API_ID)

@@ -18,6 +18,7 @@ mod shadowing;
 mod streams;
 mod styles;
 mod tracing;
+mod transport;
 mod unions;
 mod uploads;
 mod webhooks;

@@ -523,7 +523,14 @@ fn tags_section(findings: &mut Findings) -> Result<String, String> {
         .map_err(|e| e.to_string())?;
     xtask::write_files(&workspace.join("openai"), &openai.files).map_err(|e| e.to_string())?;
     xtask::scratch_workspace(&workspace, &["openai".to_owned()]).map_err(|e| e.to_string())?;
-    let one: &[&str] = &["check", "-p", "openai", "--no-default-features", "--features", "rustls-ring,chat"];
+    let one: &[&str] = &[
+        "check",
+        "-p",
+        "openai",
+        "--no-default-features",
+        "--features",
+        "rustls,http2,gzip,deflate,charset,system-proxy,chat",
+    ];
     let all: &[&str] = &["check", "-p", "openai"];
     eprintln!("bench: tag features of openai");
     cargo(&workspace, &target, all)?;

@@ -2,6 +2,7 @@
 
 mod bench;
 mod corpus;
+mod fresh;
 mod fuzz;
 mod mutants;
 mod parts;
@@ -62,6 +63,10 @@ enum Task {
     /// Check a large spec's crate (nexus) with each of its cargo features on its own and all
     /// together, warnings denied (cargo-hack, installed when missing).
     Tags,
+    /// Check a sample of generated crates (Creatify's and three small specs' of ../shared/specs)
+    /// with their dependencies resolved afresh, as a user's new project resolves them, under
+    /// clippy with warnings denied (in target/fresh).
+    Fresh,
     /// Measure codegen, compile times and call overhead; write BENCHMARKS.md.
     Bench,
     /// Compare the API-change report's semver levels with cargo-semver-checks' (installed
@@ -136,6 +141,7 @@ fn main() -> ExitCode {
         Task::Test { tiers: wanted } => tiers::run(tiers(), &wanted),
         Task::Parts => parts::run(),
         Task::Tags => tags::run(),
+        Task::Fresh => fresh::run(),
         Task::Bench => bench::run(),
         Task::Measure { command } => versus::measure_and_print(&command),
         Task::Semver => semver::run(),
@@ -233,8 +239,9 @@ fn tiers() -> Vec<Tier> {
                     &[("CLIENTGEN_PROPERTY_CASES", "64")],
                 ),
                 cargo(&["test", "--workspace", "--doc"], &[]),
-                // Each TLS back end of the generated crates alone, and none (plain http only),
-                // with warnings denied; the default one is what every other check builds.
+                // Each other TLS back end of the generated crates alone (`rustls-ring` with
+                // HTTP/2, whose ALPN the runtime sets for it), and none (plain http only), with
+                // warnings denied; the default one is what every other check builds.
                 rustc_check(&[
                     "rustc",
                     "-p",
@@ -244,7 +251,7 @@ fn tiers() -> Vec<Tier> {
                     "check",
                     "--no-default-features",
                     "--features",
-                    "rustls-aws-lc",
+                    "rustls-ring,http2",
                     "--",
                     "-D",
                     "warnings",
@@ -278,6 +285,11 @@ fn tiers() -> Vec<Tier> {
                 cargo(&["doc", "--no-deps", "--all-features", "-p", "creatify"], &[("RUSTDOCFLAGS", "-D warnings")]),
                 cargo(&["package", "-p", "creatify", "--allow-dirty"], &[]),
             ],
+        },
+        Tier {
+            name: "fresh",
+            about: "the Creatify crate and a sample of others with dependencies resolved afresh, as a new user's, under clippy",
+            checks: vec![Check::Task { name: "cargo xtask fresh", run: fresh::run }],
         },
         Tier {
             name: "lint",

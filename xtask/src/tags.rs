@@ -48,12 +48,18 @@ fn check() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     xtask::write_files(&workspace.join("tagged"), &output.files).map_err(|e| e.to_string())?;
     xtask::scratch_workspace(&workspace, &["nexus".to_owned(), "tagged".to_owned()]).map_err(|e| e.to_string())?;
-    // native-tls needs OpenSSL's headers, and rustls-aws-lc a C build: the TLS back ends are
-    // the runtime's, which `cargo xtask parts` and the client tests cover. Every run has the
-    // default back end, so the dependencies are the ones the corpus built.
+    // The transport's features (TLS back ends, HTTP/2, decompression) are the runtime's, which
+    // `cargo xtask parts`, the TLS steps and the client tests cover. Every run has the default
+    // ones (cargo-hack leaves the `--features` ones out of its iteration, and refuses a feature
+    // both there and excluded), so the dependencies are the ones the corpus built.
     for package in ["nexus", "tagged"] {
-        let each: &[&str] =
-            &["--each-feature", "--exclude-features", "native-tls,rustls-aws-lc", "--features", "rustls-ring"];
+        let each: &[&str] = &[
+            "--each-feature",
+            "--exclude-features",
+            "rustls-aws-lc,rustls-ring,native-tls,brotli,zstd",
+            "--features",
+            "rustls,http2,gzip,deflate,charset,system-proxy",
+        ];
         let all: &[&str] = &["--features", "full,blocking,tracing,deserialize-requests"];
         for (tool, run) in [(&["hack", "rustc"][..], each), (&["rustc"][..], all)] {
             let status = Command::new(xtask::cargo())

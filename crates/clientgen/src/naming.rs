@@ -168,9 +168,17 @@ pub const CRATE_FEATURES: &[&str] = &[
     "blocking",
     "tracing",
     "deserialize-requests",
-    "rustls-ring",
+    "rustls",
     "rustls-aws-lc",
+    "rustls-ring",
     "native-tls",
+    "http2",
+    "gzip",
+    "deflate",
+    "brotli",
+    "zstd",
+    "charset",
+    "system-proxy",
 ];
 
 /// A name for a tag's cargo feature: `kebab-case` ASCII (`Fine-tuning` and `fine_tuning` give

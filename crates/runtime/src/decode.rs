@@ -91,8 +91,32 @@ fn strip_position(message: &str) -> String {
 
 #[cfg(feature = "read-text")]
 /// A success body as text; a body that is not UTF-8 is an error, not replaced characters.
+/// With the `charset` feature, a body whose `Content-Type` declares another charset
+/// (`text/plain; charset=iso-8859-1`) is decoded from it, and one malformed in it is an error.
 pub(crate) fn text(operation: &str, response: Received) -> Result<ApiResponse<String>, Error> {
+    #[cfg(feature = "charset")]
+    /// The encoding the `Content-Type` header's `charset` parameter names, when it names one
+    /// encoding_rs knows (by the WHATWG labels: `latin1`, `Shift_JIS`, `utf-8`…).
+    fn declared_charset(headers: &reqwest::header::HeaderMap) -> Option<&'static encoding_rs::Encoding> {
+        let value = headers.get(reqwest::header::CONTENT_TYPE)?.to_str().ok()?;
+        value.split(';').skip(1).find_map(|parameter| {
+            let (name, label) = parameter.split_once('=')?;
+            let label = label.trim().trim_matches('"');
+            name.trim().eq_ignore_ascii_case("charset").then(|| encoding_rs::Encoding::for_label(label.as_bytes()))?
+        })
+    }
+
     let Received { status, headers, body } = response;
+    #[cfg(feature = "charset")]
+    if let Some(encoding) = declared_charset(&headers).filter(|e| *e != encoding_rs::UTF_8) {
+        return match encoding.decode_without_bom_handling_and_without_replacement(&body) {
+            Some(text) => Ok(ApiResponse { status, headers, body: text.into_owned() }),
+            None => {
+                let message = format!("the body is not {} text", encoding.name());
+                Err(decode_failure(operation, ".".to_owned(), message, &body))
+            }
+        };
+    }
     match String::from_utf8(body) {
         Ok(body) => Ok(ApiResponse { status, headers, body }),
         Err(e) => {
@@ -133,5 +157,24 @@ mod tests {
     fn serde_positions_are_dropped() {
         assert_eq!(super::strip_position("expected value at line 1 column 2"), "expected value");
         assert_eq!(super::strip_position("no position"), "no position");
+    }
+
+    #[cfg(all(feature = "read-text", feature = "charset"))]
+    #[test]
+    fn text_is_decoded_from_the_declared_charset() {
+        use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+        let received = |content_type: &str, body: &[u8]| {
+            let mut headers = HeaderMap::new();
+            headers.insert(CONTENT_TYPE, HeaderValue::from_str(content_type).unwrap());
+            super::Received { status: reqwest::StatusCode::OK, headers, body: body.to_vec() }
+        };
+        let latin1 = received("text/plain; charset=\"ISO-8859-1\"", b"caf\xe9");
+        assert_eq!(super::text("op", latin1).unwrap().body, "café");
+        let utf8 = received("text/plain;charset=utf-8", "café".as_bytes());
+        assert_eq!(super::text("op", utf8).unwrap().body, "café");
+        let undeclared = received("text/plain", b"caf\xe9");
+        assert!(super::text("op", undeclared).unwrap_err().to_string().contains("not UTF-8"));
+        let malformed = received("text/plain; charset=shift_jis", b"\x81");
+        assert!(super::text("op", malformed).unwrap_err().to_string().contains("Shift_JIS"));
     }
 }

@@ -99,8 +99,6 @@ fn main() {
             .api_key("bench-key")
             .build()
             .expect("the client builds");
-        // The workspace's reqwest has rustls without a crypto provider, so ring's goes in first.
-        let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder().build().expect("reqwest builds");
         let url = format!("{base}/api/lipsyncs/preview/");
         let request = LipsyncRequest::new(AspectRatio::V16x9).text("Hello from the benchmark").name("bench");

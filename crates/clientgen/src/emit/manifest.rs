@@ -8,32 +8,126 @@ use super::runtime::Defaults;
 use crate::Config;
 use crate::model::*;
 
-/// Versions of the generated crate's dependencies, in one place.
-/// reqwest without its TLS: the crate's `rustls-ring`, `rustls-aws-lc` and `native-tls` features
-/// choose it (see [`TLS_FEATURES`]).
+/// Versions of the generated crate's dependencies, in one place. Those the runtime crate
+/// (`crates/runtime/Cargo.toml`) has too are written as it writes them (a test compares).
+/// reqwest without its default features: the crate's transport features below choose its TLS
+/// back end, HTTP/2, decompression, charsets and the system proxy (see [`TRANSPORT_FEATURES`]).
 const REQWEST: &str = r#"{ version = "0.13.5", default-features = false, features = ["query"] }"#;
-/// rustls with ring's cryptography, and the platform's verifier (the versions reqwest uses).
+/// The `rustls-ring` back end: rustls with ring's cryptography, the platform's verifier, and the
+/// pieces of ring's crypto provider (ring itself, webpki's ring signature algorithms), at the
+/// versions reqwest's rustls uses.
+const RING: &str = r#"{ version = "0.17.14", optional = true }"#;
 const RUSTLS: &str =
     r#"{ version = "0.23.27", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#;
 const RUSTLS_PLATFORM_VERIFIER: &str = r#"{ version = "0.7.1", optional = true }"#;
-/// The TLS back ends, as features of the generated crate: a comment, a name and what it turns on.
-/// The first is the default.
-const TLS_FEATURES: [(&str, &str, &str); 3] = [
-    (
-        "TLS by rustls with ring's cryptography and the system's root certificates (the default: a small build).",
-        "rustls-ring",
-        r#"["dep:rustls", "dep:rustls-platform-verifier", "reqwest/rustls-no-provider"]"#,
-    ),
-    (
-        "TLS by rustls with aws-lc-rs, reqwest's own default (a large C build); with `default-features = false`.",
-        "rustls-aws-lc",
-        r#"["reqwest/rustls"]"#,
-    ),
-    (
-        "TLS by the platform's library (OpenSSL on Linux, whose headers the build needs); with `default-features = false`.",
-        "native-tls",
-        r#"["reqwest/native-tls"]"#,
-    ),
+const RUSTLS_WEBPKI: &str =
+    r#"{ version = "0.103.14", default-features = false, features = ["alloc", "ring"], optional = true }"#;
+
+/// A cargo feature of every generated crate that selects some of reqwest's transport.
+pub struct TransportFeature {
+    /// The feature's name.
+    pub name: &'static str,
+    /// Whether `default` turns it on.
+    pub default: bool,
+    /// What it turns on (TOML), as the runtime crate's feature of the same name does.
+    pub enables: &'static str,
+    /// The comment above it in Cargo.toml.
+    pub comment: &'static str,
+    /// Its line in the README's "Features".
+    pub readme: &'static str,
+}
+
+/// The transport's features: the TLS back ends, then the rest of reqwest's. The defaults are
+/// reqwest's own defaults (rustls with aws-lc-rs, HTTP/2, charsets, the system proxy) and gzip
+/// and deflate, which a client of an API should accept as every HTTP library does.
+pub const TRANSPORT_FEATURES: [TransportFeature; 11] = [
+    TransportFeature {
+        name: "rustls",
+        default: true,
+        enables: r#"["reqwest/rustls"]"#,
+        comment: "TLS by rustls with aws-lc-rs (post-quantum key exchange first) and the system's root certificates.",
+        readme: "rustls with aws-lc-rs's cryptography (reqwest's default), offering the post-quantum key exchange \
+                 X25519MLKEM768 first, checking certificates against the system's roots. aws-lc is C: the build \
+                 needs a C compiler (and on Windows NASM or its prebuilt objects, which aws-lc-sys fetches).",
+    },
+    TransportFeature {
+        name: "rustls-aws-lc",
+        default: false,
+        enables: r#"["rustls"]"#,
+        comment: "The former name of `rustls`.",
+        readme: "the former name of `rustls`, kept so that crates naming it still build.",
+    },
+    TransportFeature {
+        name: "rustls-ring",
+        default: false,
+        enables: r#"["dep:ring", "dep:rustls", "dep:rustls-platform-verifier", "dep:rustls-webpki", "reqwest/rustls-no-provider"]"#,
+        comment: "TLS by rustls with ring's cryptography (a smaller build, no post-quantum key exchange); without `rustls`.",
+        readme: "rustls with ring's cryptography: a smaller and faster build, but ring has no post-quantum key \
+                 exchange (X25519, P-256 and P-384 only). It changes nothing process-wide unless you pass your own \
+                 `reqwest::ClientBuilder` (`http_client`) while no rustls crypto provider is installed: ring's is \
+                 installed then, as reqwest needs one to apply that builder's TLS settings. A provider your \
+                 application installs first (`rustls::crypto::CryptoProvider::install_default`) is used instead. \
+                 Turn the default off to use it: with `rustls` on too, reqwest uses aws-lc-rs.",
+    },
+    TransportFeature {
+        name: "native-tls",
+        default: false,
+        enables: r#"["reqwest/native-tls"]"#,
+        comment: "TLS by the platform's library (OpenSSL on Linux, whose headers the build needs); without `rustls`.",
+        readme: "the platform's TLS library (OpenSSL on Linux, whose development headers the build needs; \
+                 Security.framework on macOS; SChannel on Windows). Turn the default off to use it.",
+    },
+    TransportFeature {
+        name: "http2",
+        default: true,
+        enables: r#"["reqwest/http2"]"#,
+        comment: "HTTP/2 with servers that offer it over TLS (ALPN).",
+        readme: "HTTP/2 with servers that offer it (negotiated over TLS); HTTP/1.1 otherwise.",
+    },
+    TransportFeature {
+        name: "gzip",
+        default: true,
+        enables: r#"["reqwest/gzip"]"#,
+        comment: "Responses compressed with gzip, asked for and decompressed.",
+        readme: "asks for gzip-compressed responses and decompresses them (size limits count the decompressed bytes).",
+    },
+    TransportFeature {
+        name: "deflate",
+        default: true,
+        enables: r#"["reqwest/deflate"]"#,
+        comment: "Responses compressed with deflate, asked for and decompressed.",
+        readme: "the same for deflate.",
+    },
+    TransportFeature {
+        name: "brotli",
+        default: false,
+        enables: r#"["reqwest/brotli"]"#,
+        comment: "Responses compressed with brotli, asked for and decompressed.",
+        readme: "the same for brotli (off by default: a larger build).",
+    },
+    TransportFeature {
+        name: "zstd",
+        default: false,
+        enables: r#"["reqwest/zstd"]"#,
+        comment: "Responses compressed with zstd, asked for and decompressed (zstd is C).",
+        readme: "the same for zstd (off by default: zstd is C).",
+    },
+    TransportFeature {
+        name: "charset",
+        default: true,
+        enables: r#"["dep:encoding_rs", "reqwest/charset"]"#,
+        comment: "Text responses decoded from the charset their content type declares.",
+        readme: "text responses decoded from the charset their `Content-Type` declares (`charset=iso-8859-1`); \
+                 without it, or without a charset, text must be UTF-8.",
+    },
+    TransportFeature {
+        name: "system-proxy",
+        default: true,
+        enables: r#"["reqwest/system-proxy"]"#,
+        comment: "The system's proxy settings on macOS and Windows (the proxy environment variables are always read).",
+        readme: "the system's proxy settings on macOS and Windows; `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and \
+                 `NO_PROXY` are read everywhere, with or without it.",
+    },
 ];
 const SERDE: &str = r#"{ version = "1.0.200", features = ["derive"] }"#;
 const SERDE_JSON: &str = r#""1.0.120""#;
@@ -54,6 +148,9 @@ const FUTURES_CORE: &str = r#""0.3.30""#;
 const HTTP_BODY: &str = r#""1.0.1""#;
 const TOKIO_FS: &str = r#"{ version = "1.40", default-features = false, features = ["fs", "time"] }"#;
 const EVENTSOURCE_STREAM: &str = r#""0.2.3""#;
+/// For the `charset` feature: text decoded from the charset a response declares (reqwest's
+/// `charset` brings it too).
+const ENCODING_RS: &str = r#"{ version = "0.8.35", optional = true }"#;
 // Webhook signatures: HMAC-SHA256 (RustCrypto) and the base64 of secrets and signatures.
 const BASE64: &str = r#""0.22.1""#;
 const HMAC: &str = r#""0.12.1""#;
@@ -88,10 +185,13 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
         REQWEST.to_owned()
     };
     let mut deps = vec![
+        ("encoding_rs", ENCODING_RS),
         ("httpdate", HTTPDATE),
         ("reqwest", reqwest.as_str()),
+        ("ring", RING),
         ("rustls", RUSTLS),
         ("rustls-platform-verifier", RUSTLS_PLATFORM_VERIFIER),
+        ("rustls-webpki", RUSTLS_WEBPKI),
         ("serde", SERDE),
         ("serde_json", SERDE_JSON),
         ("serde_path_to_error", SERDE_PATH_TO_ERROR),
@@ -130,16 +230,17 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "[features]");
-    if api.tag_features.is_empty() {
-        let _ = writeln!(out, "default = [\"{}\"]", TLS_FEATURES[0].1);
-    } else {
+    let mut defaults: Vec<String> =
+        TRANSPORT_FEATURES.iter().filter(|f| f.default).map(|f| f.name.to_owned()).collect();
+    if !api.tag_features.is_empty() {
         // Every operation by default, so that `cargo add` gives the whole API; a large
         // API's users pick their tags with `default-features = false` (README, "Features").
-        let _ = writeln!(out, "default = [\"{}\", \"full\"]", TLS_FEATURES[0].1);
+        defaults.push(crate::naming::FULL_FEATURE.to_owned());
     }
-    for (comment, name, enables) in TLS_FEATURES {
-        let _ = writeln!(out, "# {comment}");
-        let _ = writeln!(out, "{name} = {enables}");
+    let _ = writeln!(out, "default = {}", toml_list(&defaults));
+    for feature in &TRANSPORT_FEATURES {
+        let _ = writeln!(out, "# {}", feature.comment);
+        let _ = writeln!(out, "{} = {}", feature.name, feature.enables);
     }
     let _ = writeln!(out, "# `blocking::Client`: the same calls, synchronously, for scripts and command-line tools.");
     let _ = writeln!(out, "blocking = [\"tokio/rt\"]");
@@ -690,11 +791,12 @@ fn tag_features_section(out: &mut String, api: &Api, krate: &str) {
         "- `full` (on by default): every tag's feature below. Each tag's operations, and the types only they \
          use, are behind a feature of their own; types several tags share are always compiled, and types \
          no operation uses (documented schemas only) come with `full`. To compile only \
-         the parts you call, turn the defaults off and name the tags (and a TLS back end, see below):\n"
+         the parts you call, turn the defaults off and name the tags and the transport's features you want \
+         (see below; without a TLS back end only plain `http` works):\n"
     );
     let _ = writeln!(
         out,
-        "```toml\n{name} = {{ version = \"…\", default-features = false, features = [\"rustls-ring\", \"{}\"] }}\n```\n",
+        "```toml\n{name} = {{ version = \"…\", default-features = false, features = [\"rustls\", \"http2\", \"gzip\", \"{}\"] }}\n```\n",
         first.feature
     );
     for tag in &api.tag_features {
@@ -702,31 +804,27 @@ fn tag_features_section(out: &mut String, api: &Api, krate: &str) {
     }
 }
 
-/// The README's TLS back ends and how to switch.
+/// The README's transport: the TLS back ends and reqwest's other features, and how to switch.
 fn tls_section(out: &mut String, krate: &str) {
     let name = krate.replace('_', "-");
-    let _ = writeln!(out, "\n## TLS\n");
+    let _ = writeln!(out, "\n## TLS and HTTP\n");
+    let defaults: Vec<String> =
+        TRANSPORT_FEATURES.iter().filter(|f| f.default).map(|f| format!("`{}`", f.name)).collect();
     let _ = writeln!(
         out,
-        "`https` works out of the box: the default feature `rustls-ring` is rustls with ring's cryptography, \
-         checking certificates against the system's roots. It changes nothing process-wide unless you pass your \
-         own `reqwest::ClientBuilder` (`http_client`) while no rustls crypto provider is installed: ring's is \
-         installed then, as reqwest needs one to apply that builder's TLS settings. A provider your application \
-         installs first (`rustls::crypto::CryptoProvider::install_default`) is used instead. To use another back \
-         end, turn the default off:\n"
+        "`https`, HTTP/2, compressed responses and proxies work out of the box: the default features are {}. \
+         To use another TLS back end or fewer features, turn the defaults off and name the ones you want:\n",
+        defaults.join(", ")
     );
     let _ = writeln!(
         out,
-        "```toml\n{name} = {{ version = \"…\", default-features = false, features = [\"native-tls\"] }}\n```\n"
+        "```toml\n{name} = {{ version = \"…\", default-features = false, features = [\"rustls-ring\", \"http2\", \"gzip\"] }}\n```\n"
     );
-    let _ =
-        writeln!(out, "- `rustls-aws-lc`: rustls with aws-lc-rs, reqwest's own default (a larger build: aws-lc is C).");
-    let _ = writeln!(
-        out,
-        "- `native-tls`: the platform's TLS library (OpenSSL on Linux, whose development headers the build \
-         needs; Security.framework on macOS; SChannel on Windows)."
-    );
-    let _ = writeln!(out, "- none of them: plain `http` only.");
+    for feature in &TRANSPORT_FEATURES {
+        let default = if feature.default { " (default)" } else { "" };
+        let _ = writeln!(out, "- `{}`{default}: {}", feature.name, feature.readme);
+    }
+    let _ = writeln!(out, "- no TLS back end: plain `http` only.");
 }
 
 /// A README section for one operation: what it does, an example, its request fields, and what
@@ -833,4 +931,71 @@ fn first_line(text: &str) -> String {
         None => line,
     };
     sentence.replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::emit::runtime::MANIFEST;
+
+    /// The `name = value` lines of one `[section]` of the runtime crate's manifest.
+    fn runtime_section(section: &str) -> BTreeMap<&'static str, &'static str> {
+        let body = MANIFEST.split(&format!("\n{section}\n")).nth(1).unwrap_or_default();
+        body.lines()
+            .take_while(|line| !line.starts_with('['))
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| line.split_once(" = "))
+            .collect()
+    }
+
+    /// A dependency as a table without `optional`: `"1.6"` and `{ version = "1.6", optional =
+    /// true }` are the same version of the same crate.
+    fn canonical(spec: &str) -> String {
+        let table = if spec.starts_with('"') { format!("{{ version = {spec} }}") } else { spec.to_owned() };
+        table.replace(", optional = true", "")
+    }
+
+    /// Every dependency of the runtime crate is declared by generated crates as the runtime
+    /// writes it, version and features: the runtime is tested with what users get.
+    #[test]
+    fn dependencies_are_the_runtime_crates() {
+        let generated: BTreeMap<&str, &str> = BTreeMap::from([
+            ("base64", BASE64),
+            ("bytes", BYTES),
+            ("encoding_rs", ENCODING_RS),
+            ("eventsource-stream", EVENTSOURCE_STREAM),
+            ("futures-core", FUTURES_CORE),
+            ("hmac", HMAC),
+            ("http-body", HTTP_BODY),
+            ("httpdate", HTTPDATE),
+            ("regex-lite", REGEX_LITE),
+            ("reqwest", REQWEST),
+            ("ring", RING),
+            ("rustls", RUSTLS),
+            ("rustls-platform-verifier", RUSTLS_PLATFORM_VERIFIER),
+            ("rustls-webpki", RUSTLS_WEBPKI),
+            ("serde", SERDE),
+            ("serde_json", SERDE_JSON),
+            ("serde_path_to_error", SERDE_PATH_TO_ERROR),
+            ("sha2", SHA2),
+            ("tokio", TOKIO),
+            ("tracing", TRACING),
+        ]);
+        let runtime = runtime_section("[dependencies]");
+        assert_eq!(runtime.keys().collect::<Vec<_>>(), generated.keys().collect::<Vec<_>>(), "the dependencies");
+        for (name, spec) in generated {
+            assert_eq!(canonical(spec), canonical(runtime[name]), "{name}: emit/manifest.rs and crates/runtime differ");
+        }
+    }
+
+    /// Every transport feature is the runtime crate's feature of the same name.
+    #[test]
+    fn transport_features_are_the_runtime_crates() {
+        let runtime = runtime_section("[features]");
+        for feature in &TRANSPORT_FEATURES {
+            assert_eq!(runtime.get(feature.name), Some(&feature.enables), "{}", feature.name);
+        }
+    }
 }

@@ -9,7 +9,7 @@
 //! item's docs, attributes and body, found by bracket depth). `#[cfg_attr(marker, attr)]`
 //! becomes `#[attr]` or nothing. `cfg(test)` never holds, so unit tests stay behind. A marker
 //! that names a feature the generator does not select ([`REAL_FEATURES`]: `blocking`, `tracing`
-//! and the TLS back ends, real features of the generated crate) is left as written.
+//! and the transport's, real features of the generated crate) is left as written.
 
 /// A file of the runtime crate and the path it takes in a generated crate.
 pub struct RuntimeFile {
@@ -40,8 +40,10 @@ pub const LIB: &str = include_str!("../../../runtime/src/lib.rs");
 pub const MANIFEST: &str = include_str!("../../../runtime/Cargo.toml");
 
 /// The runtime crate's features that are not parts but real features of every generated
-/// crate, whose markers stay as written: the blocking client, tracing and the TLS back ends.
-pub const REAL_FEATURES: [&str; 5] = ["blocking", "tracing", "rustls-ring", "rustls-aws-lc", "native-tls"];
+/// crate, named by its files, whose markers stay as written: the blocking client, tracing, the
+/// TLS back ends, HTTP/2 and charsets. The runtime crate declares the transport's other
+/// features (`emit::manifest::TRANSPORT_FEATURES`) too, which only reqwest's features name.
+pub const REAL_FEATURES: [&str; 7] = ["blocking", "tracing", "rustls", "rustls-ring", "native-tls", "http2", "charset"];
 
 /// The text of the runtime file at `path` (`src/http.rs`).
 pub fn file_text(path: &str) -> &'static str {
@@ -509,7 +511,9 @@ mod tests {
     fn the_markers_are_the_parts_the_generator_selects() {
         let mut expected = parts();
         expected.extend(REAL_FEATURES.map(str::to_owned));
-        assert_eq!(manifest_features(), expected, "the runtime crate's features");
+        let mut declared = expected.clone();
+        declared.extend(super::super::manifest::TRANSPORT_FEATURES.iter().map(|f| f.name.to_owned()));
+        assert_eq!(manifest_features(), declared, "the runtime crate's features");
         let named = named_features();
         assert_eq!(named, expected, "the features the runtime's files name");
         // `blocking` is only for the runtime's own lib.rs: the copied files never name it.
