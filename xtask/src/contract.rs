@@ -269,6 +269,8 @@ fn select(names: &[String]) -> Result<Vec<Spec>, String> {
 struct Prepared {
     crate_name: String,
     api: clientgen::model::Api,
+    /// The spec's tree with its overlays.
+    tree: serde_json::Value,
     driver: driver::Driver,
     /// The document Prism reads (the spec with its overlays, sliced when it must be).
     prism_doc: PathBuf,
@@ -283,12 +285,13 @@ fn prepare(spec: &Spec, scratch: &Path) -> Result<Prepared, String> {
     let dir = scratch.join("crates").join(&spec.crate_name);
     xtask::write_files(&dir, &files).map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
     let tree = clientgen::apply_overlays(&spec.input).map_err(|e| e.to_string())?.tree;
-    let tree = if spec.sliced { prism::slice(&tree) } else { tree };
+    let for_prism = if spec.sliced { prism::slice(&tree) } else { tree.clone() };
     let prism_doc = scratch.join("prism").join(format!("{}.json", spec.crate_name));
-    std::fs::write(&prism_doc, serde_json::to_vec(&tree).unwrap_or_default())
+    std::fs::write(&prism_doc, serde_json::to_vec(&for_prism).unwrap_or_default())
         .map_err(|e| format!("cannot write {}: {e}", prism_doc.display()))?;
-    let driver = driver::driver(&lowered.api, &spec.crate_name, &BTreeMap::new());
-    let prepared = Prepared { crate_name: spec.crate_name.clone(), api: lowered.api, driver, prism_doc, broken: None };
+    let driver = driver::driver(&lowered.api, &tree, &spec.crate_name, &BTreeMap::new());
+    let prepared =
+        Prepared { crate_name: spec.crate_name.clone(), api: lowered.api, tree, driver, prism_doc, broken: None };
     write_driver(scratch, &prepared)?;
     eprintln!(
         "{}: generated, {} operations ({:.1} s)",
@@ -368,7 +371,7 @@ fn build(scratch: &Path, prepared: &mut [Prepared]) {
                 p.broken = Some(format!("does not compile: {message}"));
                 continue;
             }
-            p.driver = driver::driver(&p.api, &p.crate_name, &left_out);
+            p.driver = driver::driver(&p.api, &p.tree, &p.crate_name, &left_out);
             if let Err(e) = write_driver(scratch, p) {
                 p.broken = Some(e);
             }
@@ -461,6 +464,10 @@ fn exercise(spec: &Spec, p: &Prepared, scratch: &Path, modes: &[Mode]) -> Report
     }
     let binary = xtask::generated_crates_target().join("debug").join(driver_name(&p.crate_name));
     let called = p.driver.calls.iter().filter(|c| c.skipped.is_none()).count();
+    if called == 0 {
+        eprintln!("[{}] no operations to call", spec.name);
+        return report;
+    }
     for &mode in modes {
         let tag = format!("[{} {}]", spec.name, mode.name());
         let log = scratch.join("logs").join(format!("{}-{}.log", p.crate_name, mode.name()));
@@ -538,6 +545,8 @@ fn run_driver(binary: &Path, base: &str, deadline: Duration, tag: &str, total: u
                     "refused" => {
                         let status = value["status"].as_u64().unwrap_or(0) as u16;
                         let violations = value["violations"].as_str().unwrap_or_default();
+                        // More than a header holds: Prism says so before the list.
+                        let violations = violations.strip_prefix("Too many violations! ").unwrap_or(violations);
                         if !violations.is_empty() {
                             Outcome::Refused(status, prism_words(&format!("{{\"validation\": {violations}}}")))
                         } else if detail.contains("stoplight.io/prism/errors") {

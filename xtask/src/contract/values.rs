@@ -22,12 +22,21 @@ const MAX_DEPTH: usize = 12;
 /// Makes values for the types of one model.
 pub struct Values<'a> {
     api: &'a Api,
+    /// The spec's tree, read for the fields the model types as any JSON value.
+    tree: Option<&'a Value>,
 }
 
 impl<'a> Values<'a> {
-    /// Values for the types of `api`.
+    /// Values for the types of `api`, without the tree.
+    #[cfg(test)]
     pub fn new(api: &'a Api) -> Self {
-        Values { api }
+        Values { api, tree: None }
+    }
+
+    /// Values for the types of `api`, lowered from `tree`: a field of any JSON value
+    /// (`serde_json::Value`) gets a value of the `type` its schema in the tree names.
+    pub fn with_tree(api: &'a Api, tree: &'a Value) -> Self {
+        Values { api, tree: Some(tree) }
     }
 
     /// A value of `ty` that keeps `constraints`: `example` when it is given and fits, else
@@ -63,7 +72,7 @@ impl<'a> Values<'a> {
                 {
                     return value;
                 }
-                self.named(id, depth, false)
+                self.named_in(id, depth, false, hint, false)
             }
             TypeRef::List(item) => {
                 let count = constraints.min_items.unwrap_or(1).max(1).min(constraints.max_items.unwrap_or(u64::MAX));
@@ -86,19 +95,28 @@ impl<'a> Values<'a> {
 
     /// A value of a named type; `required_only` leaves out every optional field.
     fn named(&self, id: &TypeId, depth: usize, required_only: bool) -> Value {
+        self.named_in(id, depth, required_only, "", false)
+    }
+
+    /// [`Self::named`]; `hint` is the name of the field holding it, `alternative` says it is
+    /// a union's alternative.
+    fn named_in(&self, id: &TypeId, depth: usize, required_only: bool, hint: &str, alternative: bool) -> Value {
         let Some(def) = self.api.types.get(id) else { return Value::Object(Map::new()) };
         match &def.kind {
-            TypeKind::Struct(_) => self.object(id, def, depth, required_only),
+            TypeKind::Struct(_) => self.object(id, def, depth, required_only, alternative),
             TypeKind::Enum(e) => {
                 let variant = e.variants.iter().find(|v| !v.deprecated).or(e.variants.first());
                 variant.map_or(Value::Null, |v| Value::String(v.wire.clone()))
             }
             TypeKind::Alias(inner) | TypeKind::Newtype(inner) => {
-                self.value_at(inner, &Constraints::default(), &def.original_name, None, depth)
+                self.value_at(inner, &Constraints::default(), hint, None, depth)
             }
             TypeKind::Union(union) => {
                 let Some(variant) = union.variants.first() else { return Value::Null };
-                let mut value = self.value_at(&variant.ty, &Constraints::default(), "", None, depth + 1);
+                let mut value = match &variant.ty {
+                    TypeRef::Named(inner) => self.named_in(inner, depth + 1, false, hint, true),
+                    ty => self.value_at(ty, &Constraints::default(), hint, None, depth + 1),
+                };
                 if let (Some(property), Some(tag), Value::Object(map)) =
                     (&union.discriminator, variant.tags.first(), &mut value)
                 {
@@ -109,7 +127,10 @@ impl<'a> Values<'a> {
         }
     }
 
-    fn object(&self, id: &TypeId, def: &TypeDef, depth: usize, required_only: bool) -> Value {
+    /// An object's required fields, and its optional ones near the top; an alternative of a
+    /// union also gets its optional fields that hold an enum or declare a default (they
+    /// usually tell the alternatives apart: `type: ach`).
+    fn object(&self, id: &TypeId, def: &TypeDef, depth: usize, required_only: bool, alternative: bool) -> Value {
         let mut map = Map::new();
         if depth > MAX_DEPTH {
             return Value::Object(map);
@@ -120,9 +141,26 @@ impl<'a> Values<'a> {
             let wanted = match field.request {
                 Presence::Absent => false,
                 Presence::Required => true,
-                Presence::Optional => !required_only && !field.deprecated && depth < OPTIONAL_DEPTH,
+                Presence::Optional => {
+                    (!required_only && !field.deprecated && depth < OPTIONAL_DEPTH)
+                        || (alternative && (field.default.is_some() || self.is_enum(&field.ty)))
+                }
             };
             if !wanted {
+                continue;
+            }
+            if field.request == Presence::Optional
+                && alternative
+                && let Some(default) = &field.default
+                && let Ok(value) = serde_json::from_str::<Value>(&default.json())
+            {
+                map.insert(field.wire_name.clone(), value);
+                continue;
+            }
+            if field.ty == TypeRef::Any
+                && let Some(value) = self.raw_property(def, &field.wire_name)
+            {
+                map.insert(field.wire_name.clone(), value);
                 continue;
             }
             let example = examples.and_then(|fields| fields.get(&field.wire_name));
@@ -131,6 +169,29 @@ impl<'a> Values<'a> {
             map.insert(field.wire_name.clone(), value);
         }
         Value::Object(map)
+    }
+
+    fn is_enum(&self, ty: &TypeRef) -> bool {
+        matches!(ty, TypeRef::Named(id) if matches!(self.api.types.get(id).map(|d| &d.kind), Some(TypeKind::Enum(_))))
+    }
+
+    /// A value for a property the model types as any JSON value, from the `type` of its
+    /// schema in the tree (a component's property only): an empty array, object or a string.
+    fn raw_property(&self, def: &TypeDef, wire_name: &str) -> Option<Value> {
+        let schema =
+            self.tree?.get("components")?.get("schemas")?.get(&def.original_name)?.get("properties")?.get(wire_name)?;
+        let kind = match schema.get("type")? {
+            Value::Array(kinds) => kinds.iter().find(|k| *k != "null")?.as_str()?,
+            kind => kind.as_str()?,
+        };
+        Some(match kind {
+            "array" => Value::Array(Vec::new()),
+            "object" => Value::Object(Map::new()),
+            "string" => Value::String("example".to_owned()),
+            "integer" | "number" => Value::from(1),
+            "boolean" => Value::Bool(true),
+            _ => return None,
+        })
     }
 
     /// `example` as JSON for a value of `ty`, or `None` when it does not match the type's shape.
@@ -524,5 +585,155 @@ impl Pattern<'_> {
             self.at += 1;
         }
         Some(range)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clientgen::{Input, Source};
+    use serde_json::json;
+
+    /// The model of a spec whose one operation takes a body of schema `Body` (YAML, indented
+    /// to sit under `components.schemas`).
+    fn api(schemas: &str) -> Api {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /x:\n    post:\n      operationId: send\n      \
+             requestBody:\n        required: true\n        content:\n          application/json:\n            \
+             schema: {{$ref: '#/components/schemas/Body'}}\n      responses:\n        '204': {{description: ok}}\n\
+             components:\n  schemas:\n{schemas}"
+        );
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        clientgen::lower(&Input::spec(Source { name: "t.yaml", text })).expect("the spec lowers").api
+    }
+
+    fn body(schemas: &str) -> Value {
+        let api = api(schemas);
+        let ty = api.operations[0].body.as_ref().expect("a body").variants[0].ty.clone();
+        Values::new(&api).value(&ty, &Constraints::default(), "", None)
+    }
+
+    #[test]
+    fn formats_ranges_and_lengths() {
+        let value = body(
+            "    Body:
+      type: object
+      required: [at, id, mail, link, small, big, code, day, ratio]
+      properties:
+        at: {type: string, format: date-time}
+        id: {type: string, format: uuid}
+        mail: {type: string, format: email}
+        link: {type: string, format: uri}
+        small: {type: integer, format: int32, minimum: 5, maximum: 9}
+        big: {type: integer, minimum: 10, exclusiveMinimum: true}
+        code: {type: string, minLength: 10, maxLength: 12}
+        day: {type: string, format: date}
+        ratio: {type: number, maximum: 1, minimum: 0.2}
+",
+        );
+        assert_eq!(value["at"], "2024-01-02T03:04:05Z");
+        assert_eq!(value["id"], "3fa85f64-5717-4562-b3fc-2c963f66afa6");
+        assert_eq!(value["mail"], "user@example.com");
+        assert_eq!(value["link"], "https://example.com/");
+        assert_eq!(value["small"], 5);
+        assert_eq!(value["big"], 11);
+        let code = value["code"].as_str().expect("a string");
+        assert!((10..=12).contains(&code.len()), "{code}");
+        assert_eq!(value["day"], "2024-01-02");
+        assert_eq!(value["ratio"], 0.6);
+    }
+
+    #[test]
+    fn patterns() {
+        for (pattern, min, max) in [
+            (r"^[A-Z]{3}$", 0, u64::MAX),
+            (r"^\d{4}-\d{2}$", 0, u64::MAX),
+            (r"^(?:foo|bar)_[a-z0-9]+$", 0, u64::MAX),
+            (r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", 0, u64::MAX),
+            (r"^[a-z]*$", 5, 8),
+            (r"^\+?[1-9]\d{1,14}$", 0, u64::MAX),
+            (r"^(?P<year>\d{4})$", 0, u64::MAX),
+        ] {
+            let text = pattern_value(pattern, min, max).unwrap_or_else(|| panic!("a value for {pattern}"));
+            let regex = regex_lite::Regex::new(pattern.replace("(?P<", "(?<").as_str()).expect("the pattern compiles");
+            assert!(regex.is_match(&text), "{text:?} does not match {pattern}");
+            let length = text.chars().count() as u64;
+            assert!((min..=max).contains(&length), "{text:?} for {pattern}");
+        }
+        assert_eq!(pattern_value(r"(?=x)", 0, 10), None, "lookahead is beyond the generator");
+    }
+
+    #[test]
+    fn enums_nested_arrays_and_read_only() {
+        let value = body(
+            "    Body:
+      type: object
+      required: [kind, grid, inner, id]
+      properties:
+        id: {type: integer, readOnly: true}
+        kind: {type: string, enum: [first, second]}
+        grid:
+          type: array
+          minItems: 2
+          items: {type: array, items: {type: integer, minimum: 3}}
+        inner:
+          type: object
+          required: [name]
+          properties:
+            name: {type: string, maxLength: 3}
+            note: {type: string}
+        extra: {type: object, additionalProperties: {type: integer}}
+        maybe: {type: string, nullable: true}
+",
+        );
+        assert!(value.get("id").is_none(), "readOnly fields are not sent: {value}");
+        assert_eq!(value["kind"], "first");
+        assert_eq!(value["grid"], json!([[3], [3]]));
+        assert_eq!(value["inner"], json!({"name": "exa"}), "below the top only required fields");
+        assert_eq!(value["extra"], json!({"key": 1}));
+        assert_eq!(value["maybe"], "example");
+    }
+
+    #[test]
+    fn unions_take_their_first_variant_with_its_tag() {
+        let value = body(
+            "    Cat:
+      type: object
+      required: [type, lives]
+      properties:
+        type: {type: string}
+        lives: {type: integer}
+    Dog:
+      type: object
+      required: [type]
+      properties:
+        type: {type: string}
+    Body:
+      oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+      discriminator: {propertyName: type, mapping: {cat: '#/components/schemas/Cat', dog: '#/components/schemas/Dog'}}
+",
+        );
+        assert_eq!(value["type"], "cat");
+        assert_eq!(value["lives"], 1);
+    }
+
+    #[test]
+    fn all_of_merges_and_examples_come_first() {
+        let value = body(
+            "    Base:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, example: Rex}
+    Body:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+        - type: object
+          required: [age]
+          properties:
+            age: {type: integer, example: 7}
+",
+        );
+        assert_eq!(value, json!({"name": "Rex", "age": 7}));
     }
 }
