@@ -157,13 +157,16 @@ impl<'a> Values<'a> {
                 map.insert(field.wire_name.clone(), value);
                 continue;
             }
-            if field.ty == TypeRef::Any
+            let example = examples.and_then(|fields| fields.get(&field.wire_name));
+            // A property of plain schema (no reference or composition) is read in the tree,
+            // which keeps what the model does not: `format: email`, the limits of an array's
+            // items, the type of what the model holds as any JSON value.
+            if example.is_none()
                 && let Some(value) = self.raw_property(def, &field.wire_name)
             {
                 map.insert(field.wire_name.clone(), value);
                 continue;
             }
-            let example = examples.and_then(|fields| fields.get(&field.wire_name));
             let constraints = field.constraints.clone().applicable_to(&field.ty);
             let value = self.value_at(&field.ty, &constraints, &field.wire_name, example, depth + 1);
             map.insert(field.wire_name.clone(), value);
@@ -175,23 +178,11 @@ impl<'a> Values<'a> {
         matches!(ty, TypeRef::Named(id) if matches!(self.api.types.get(id).map(|d| &d.kind), Some(TypeKind::Enum(_))))
     }
 
-    /// A value for a property the model types as any JSON value, from the `type` of its
-    /// schema in the tree (a component's property only): an empty array, object or a string.
+    /// A value for a component's property from its schema in the tree, when that schema is
+    /// plain (see [`raw_value`]).
     fn raw_property(&self, def: &TypeDef, wire_name: &str) -> Option<Value> {
-        let schema =
-            self.tree?.get("components")?.get("schemas")?.get(&def.original_name)?.get("properties")?.get(wire_name)?;
-        let kind = match schema.get("type")? {
-            Value::Array(kinds) => kinds.iter().find(|k| *k != "null")?.as_str()?,
-            kind => kind.as_str()?,
-        };
-        Some(match kind {
-            "array" => Value::Array(Vec::new()),
-            "object" => Value::Object(Map::new()),
-            "string" => Value::String("example".to_owned()),
-            "integer" | "number" => Value::from(1),
-            "boolean" => Value::Bool(true),
-            _ => return None,
-        })
+        let schemas = self.tree?.get("components")?.get("schemas")?;
+        raw_value(schemas.get(&def.original_name)?.get("properties")?.get(wire_name)?, wire_name)
     }
 
     /// `example` as JSON for a value of `ty`, or `None` when it does not match the type's shape.
@@ -273,6 +264,71 @@ impl<'a> Values<'a> {
             Example::Json(value) => value.clone(),
         })
     }
+}
+
+/// A value for a plain schema (no `$ref`, composition or properties): an enum's first value,
+/// a string of its format, length and pattern, a number in its range, an array of such
+/// items; `None` for anything else.
+pub fn raw_value(schema: &Value, hint: &str) -> Option<Value> {
+    let object = schema.as_object()?;
+    if ["$ref", "allOf", "oneOf", "anyOf", "properties", "not", "const"].iter().any(|k| object.contains_key(*k)) {
+        return None;
+    }
+    if let Some(first) = object.get("enum").and_then(Value::as_array).and_then(|v| v.iter().find(|v| !v.is_null())) {
+        return Some(first.clone());
+    }
+    let kind = match object.get("type")? {
+        Value::Array(kinds) => kinds.iter().find(|k| *k != "null")?.as_str()?,
+        kind => kind.as_str()?,
+    };
+    let number = |key: &str| object.get(key).and_then(Value::as_f64);
+    // 3.0 spells an exclusive bound as a flag beside it, 3.1 as a number of its own.
+    let bound = |key: &str, exclusive_key: &str| match (number(key), object.get(exclusive_key)) {
+        (_, Some(Value::Number(n))) => n.as_f64().map(|value| Bound { value, exclusive: true }),
+        (Some(value), Some(Value::Bool(true))) => Some(Bound { value, exclusive: true }),
+        (Some(value), _) => Some(Bound { value, exclusive: false }),
+        (None, _) => None,
+    };
+    let constraints = Constraints {
+        min_length: number("minLength").map(|n| n as u64),
+        max_length: number("maxLength").map(|n| n as u64),
+        pattern: object.get("pattern").and_then(Value::as_str).map(str::to_owned),
+        minimum: bound("minimum", "exclusiveMinimum"),
+        maximum: bound("maximum", "exclusiveMaximum"),
+        min_items: number("minItems").map(|n| n as u64),
+        max_items: number("maxItems").map(|n| n as u64),
+    };
+    let format = object.get("format").and_then(Value::as_str).unwrap_or_default();
+    Some(match kind {
+        "string" => match format {
+            "date-time" => scalar_value(Scalar::DateTime, &constraints, hint),
+            "date" => scalar_value(Scalar::Date, &constraints, hint),
+            "uuid" => scalar_value(Scalar::Uuid, &constraints, hint),
+            "uri" | "url" => scalar_value(Scalar::Uri, &constraints, hint),
+            "email" | "idn-email" => Value::String("user@example.com".to_owned()),
+            "hostname" | "idn-hostname" => Value::String("example.com".to_owned()),
+            "ipv4" => Value::String("192.0.2.1".to_owned()),
+            "ipv6" => Value::String("2001:db8::1".to_owned()),
+            "uri-reference" | "iri-reference" => Value::String("/example".to_owned()),
+            "time" => Value::String("03:04:05Z".to_owned()),
+            "byte" => Value::String("ZXhhbXBsZQ==".to_owned()),
+            "binary" => return None,
+            _ => Value::String(string_value(&constraints, hint)),
+        },
+        "integer" => scalar_value(if format == "int32" { Scalar::I32 } else { Scalar::I64 }, &constraints, hint),
+        "number" => scalar_value(Scalar::F64, &constraints, hint),
+        "boolean" => Value::Bool(true),
+        "array" => {
+            let count = constraints.min_items.unwrap_or(1).max(1).min(constraints.max_items.unwrap_or(u64::MAX));
+            let item = match object.get("items") {
+                Some(items) => raw_value(items, hint)?,
+                None => Value::String("example".to_owned()),
+            };
+            Value::Array((0..count).map(|i| distinct(item.clone(), i)).collect())
+        }
+        "object" if !object.contains_key("additionalProperties") => Value::Object(Map::new()),
+        _ => return None,
+    })
 }
 
 /// The `i`-th item of a list whose items must perhaps differ (`uniqueItems`): strings and
@@ -596,7 +652,7 @@ mod tests {
 
     /// The model of a spec whose one operation takes a body of schema `Body` (YAML, indented
     /// to sit under `components.schemas`).
-    fn api(schemas: &str) -> Api {
+    fn api(schemas: &str) -> (Api, Value) {
         let text = format!(
             "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /x:\n    post:\n      operationId: send\n      \
              requestBody:\n        required: true\n        content:\n          application/json:\n            \
@@ -604,13 +660,18 @@ mod tests {
              components:\n  schemas:\n{schemas}"
         );
         let text: &'static str = Box::leak(text.into_boxed_str());
-        clientgen::lower(&Input::spec(Source { name: "t.yaml", text })).expect("the spec lowers").api
+        let input = Input::spec(Source { name: "t.yaml", text });
+        let tree = clientgen::apply_overlays(&input).expect("the spec parses").tree;
+        (clientgen::lower(&input).expect("the spec lowers").api, tree)
     }
 
     fn body(schemas: &str) -> Value {
-        let api = api(schemas);
+        let (api, tree) = api(schemas);
         let ty = api.operations[0].body.as_ref().expect("a body").variants[0].ty.clone();
-        Values::new(&api).value(&ty, &Constraints::default(), "", None)
+        let with_tree = Values::with_tree(&api, &tree).value(&ty, &Constraints::default(), "", None);
+        let without = Values::new(&api).value(&ty, &Constraints::default(), "", None);
+        assert_eq!(with_tree.as_object().map(|o| o.len()), without.as_object().map(|o| o.len()), "the same fields");
+        with_tree
     }
 
     #[test]
