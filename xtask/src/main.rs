@@ -50,7 +50,8 @@ enum Task {
         overlay: Vec<PathBuf>,
     },
     /// Run every check CI runs: freshness, the runtime's parts, tests (the `external` ones
-    /// too), clippy, docs, packaging, formatting, the corpus and a large spec's tag features.
+    /// too), clippy, docs, packaging, formatting, the corpus, the contract's sample and a large
+    /// spec's tag features.
     Test,
     /// Compile the runtime crate with the combinations of its parts a generated crate can have
     /// (cargo-hack, installed when missing).
@@ -343,6 +344,15 @@ fn test() -> ExitCode {
     println!("==> corpus: cargo xtask corpus");
     let specs = xtask::project_root().join("..").join("shared").join("specs");
     if timed("corpus", &mut || corpus::run(std::slice::from_ref(&specs), false, None)) != ExitCode::SUCCESS {
+        return ExitCode::FAILURE;
+    }
+    // Every operation of a few specs against Prism, requests checked and responses decoded,
+    // in the corpus's target folder (its dependencies are built); `cargo xtask contract`
+    // alone runs every spec.
+    println!("==> contract: cargo xtask contract --sample");
+    let sample: Vec<String> = contract::SAMPLE.iter().map(|s| (*s).to_owned()).collect();
+    let modes = [contract::Mode::Static, contract::Mode::Dynamic];
+    if timed("contract", &mut || contract::run(&sample, &modes)) != ExitCode::SUCCESS {
         return ExitCode::FAILURE;
     }
     // After the corpus, whose target folder has the dependencies built.

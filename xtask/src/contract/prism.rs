@@ -173,3 +173,43 @@ fn refs(value: &Value, found: &mut dyn FnMut((String, String))) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slice_keeps_the_request_side_and_what_it_references() {
+        let tree = json!({
+            "openapi": "3.0.0",
+            "paths": {"/v1/charges": {
+                "parameters": [{"$ref": "#/components/parameters/Expand"}],
+                "post": {
+                    "requestBody": {"content": {"application/x-www-form-urlencoded": {
+                        "schema": {"$ref": "#/components/schemas/charge_params"}}}},
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/charge"}}}}},
+                    "callbacks": {"x": {}},
+                },
+            }},
+            "components": {
+                "parameters": {"Expand": {"name": "expand", "in": "query", "schema": {"type": "string"}}},
+                "schemas": {
+                    "charge_params": {"type": "object", "properties": {"m": {"$ref": "#/components/schemas/metadata"}}},
+                    "metadata": {"type": "object"},
+                    "charge": {"type": "object", "properties": {"c": {"$ref": "#/components/schemas/customer"}}},
+                    "customer": {"type": "object"},
+                },
+                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            },
+        });
+        let sliced = slice(&tree);
+        let operation = &sliced["paths"]["/v1/charges"]["post"];
+        assert_eq!(operation["responses"]["200"]["content"]["application/json"]["schema"], json!({"type": "object"}));
+        assert!(operation.get("callbacks").is_none());
+        let schemas: Vec<&String> = sliced["components"]["schemas"].as_object().expect("schemas").keys().collect();
+        assert_eq!(schemas, ["charge_params", "metadata"]);
+        assert!(sliced["components"]["parameters"].get("Expand").is_some());
+        assert!(sliced["components"]["securitySchemes"].get("bearer").is_some());
+    }
+}
