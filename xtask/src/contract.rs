@@ -243,15 +243,14 @@ fn select(names: &[String]) -> Result<Vec<Spec>, String> {
     for path in paths {
         let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        // 3.x only: Swagger 2.0 is rejected by the generator on purpose.
-        let head: String = text.chars().take(4000).collect();
-        if !(head.contains("openapi: 3")
-            || head.contains("\"openapi\": \"3")
-            || head.contains("openapi: '3")
-            || head.contains("openapi: \"3"))
-        {
+        // 3.x only: Swagger 2.0 is rejected by the generator on purpose. Its `swagger` key
+        // may come anywhere (stripe.yaml's keys are sorted), so the whole text is looked at.
+        let swagger = text.lines().any(|l| l.starts_with("swagger:"))
+            || text.contains("\"swagger\": \"2")
+            || text.contains("\"swagger\":\"2");
+        if swagger {
             if !names.is_empty() {
-                eprintln!("{name}: not OpenAPI 3.x, skipped");
+                eprintln!("{name}: Swagger 2.0, skipped");
             }
             continue;
         }
