@@ -166,7 +166,8 @@ pub fn run(names: &[String], modes: &[Mode]) -> ExitCode {
         }
     };
     let scratch = xtask::project_root().join("target").join("contract");
-    let _ = std::fs::remove_dir_all(&scratch);
+    // Kept between runs: files are written only when they change, so cargo rebuilds only
+    // the crates and drivers that did.
     for folder in ["crates", "drivers", "prism", "logs"] {
         if let Err(e) = std::fs::create_dir_all(scratch.join(folder)) {
             eprintln!("error: cannot create {}: {e}", scratch.join(folder).display());
@@ -289,7 +290,9 @@ fn prepare(spec: &Spec, scratch: &Path) -> Result<Prepared, String> {
     let lowered = clientgen::lower_with(&spec.input, &spec.config.lower_options()).map_err(|e| e.to_string())?;
     let files = clientgen::emit_files(&lowered.api, &spec.config, &spec.input.describe()).map_err(|e| e.to_string())?;
     let dir = scratch.join("crates").join(&spec.crate_name);
-    xtask::write_files(&dir, &files).map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
+    for file in &files {
+        write_if_changed(&dir.join(&file.path), &file.contents)?;
+    }
     let tree = clientgen::apply_overlays(&spec.input).map_err(|e| e.to_string())?.tree;
     let for_prism = if spec.sliced { prism::slice(&tree) } else { tree.clone() };
     let prism_doc = scratch.join("prism").join(format!("{}.json", spec.crate_name));
@@ -322,9 +325,20 @@ fn write_driver(scratch: &Path, p: &Prepared) -> Result<(), String> {
         driver = driver_name(&p.crate_name),
         krate = p.crate_name
     );
-    std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("src").join("main.rs"), &p.driver.source).map_err(|e| e.to_string())
+    write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
+    write_if_changed(&dir.join("src").join("main.rs"), &p.driver.source)
+}
+
+/// Writes `contents` to `path` unless it holds them already (its time then stays, and cargo
+/// does not rebuild it).
+fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {
+    if std::fs::read(path).is_ok_and(|old| old == contents.as_bytes()) {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    std::fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// Builds every driver; calls that do not compile are left out (up to three rounds), and a

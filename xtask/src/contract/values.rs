@@ -109,7 +109,13 @@ impl<'a> Values<'a> {
                 variant.map_or(Value::Null, |v| Value::String(v.wire.clone()))
             }
             TypeKind::Alias(inner) | TypeKind::Newtype(inner) => {
-                self.value_at(inner, &Constraints::default(), hint, None, depth)
+                // The model keeps a named scalar's limits on its uses, not on the type: its
+                // schema in the tree has them (discord's `SnowflakeType` pattern).
+                let schema = self.tree.and_then(|t| t.get("components")?.get("schemas")?.get(&def.original_name));
+                match schema.and_then(|schema| raw_value(schema, hint)) {
+                    Some(value) => value,
+                    None => self.value_at(inner, &Constraints::default(), hint, None, depth),
+                }
             }
             TypeKind::Union(union) => {
                 let Some(variant) = union.variants.first() else { return Value::Null };
@@ -776,6 +782,21 @@ mod tests {
         );
         assert_eq!(value["type"], "cat");
         assert_eq!(value["lives"], 1);
+    }
+
+    #[test]
+    fn a_named_scalar_keeps_its_pattern() {
+        let value = body(
+            "    Snowflake: {type: string, pattern: '^(0|[1-9][0-9]*)$', format: snowflake}
+    Body:
+      type: object
+      required: [id, ids]
+      properties:
+        id: {$ref: '#/components/schemas/Snowflake'}
+        ids: {type: array, items: {$ref: '#/components/schemas/Snowflake'}}
+",
+        );
+        assert_eq!(value, json!({"id": "0", "ids": ["0"]}));
     }
 
     #[test]
