@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use clientgen::model::{
     Api, Bound, Constraints, Direction, Example, Presence, Scalar, TypeDef, TypeId, TypeKind, TypeRef,
 };
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 /// Optional fields are filled down to this depth of nested objects (0: the body itself);
 /// below it only required ones are.
@@ -277,7 +277,17 @@ impl<'a> Values<'a> {
 /// items; `None` for anything else.
 pub fn raw_value(schema: &Value, hint: &str) -> Option<Value> {
     let object = schema.as_object()?;
-    if ["$ref", "allOf", "oneOf", "anyOf", "properties", "not", "const"].iter().any(|k| object.contains_key(*k)) {
+    // `anyOf: [{…}, {type: 'null'}]` (3.1's nullable) is its other alternative.
+    for key in ["anyOf", "oneOf"] {
+        if let Some(alternatives) = object.get(key).and_then(Value::as_array) {
+            let not_null: Vec<&Value> = alternatives.iter().filter(|a| a.get("type") != Some(&json!("null"))).collect();
+            return match not_null.as_slice() {
+                [only] if alternatives.len() == 2 => raw_value(only, hint),
+                _ => None,
+            };
+        }
+    }
+    if ["$ref", "allOf", "properties", "not", "const"].iter().any(|k| object.contains_key(*k)) {
         return None;
     }
     if let Some(first) = object.get("enum").and_then(Value::as_array).and_then(|v| v.iter().find(|v| !v.is_null())) {
@@ -385,7 +395,8 @@ fn integer_range(constraints: &Constraints, int32: bool) -> (i64, i64) {
     (low, high)
 }
 
-/// A number within `constraints`: 1.5 when allowed, else a point inside the range.
+/// A number within `constraints`: 1 when allowed (it fits the usual ranges, 0 to 1, 0 to 2,
+/// -2 to 2), else a point inside the range.
 fn number_value(constraints: &Constraints) -> f64 {
     let low = constraints.minimum.map(|b| b.value);
     let high = constraints.maximum.map(|b| b.value);
@@ -393,14 +404,14 @@ fn number_value(constraints: &Constraints) -> f64 {
         constraints.minimum.is_none_or(|b| if b.exclusive { x > b.value } else { x >= b.value })
             && constraints.maximum.is_none_or(|b| if b.exclusive { x < b.value } else { x <= b.value })
     };
-    if fits(1.5) {
-        return 1.5;
+    if fits(1.0) {
+        return 1.0;
     }
     match (low, high) {
         (Some(low), Some(high)) => (low + high) / 2.0,
         (Some(low), None) => low + 1.0,
         (None, Some(high)) => high - 1.0,
-        (None, None) => 1.5,
+        (None, None) => 1.0,
     }
 }
 
@@ -696,6 +707,8 @@ mod tests {
         code: {type: string, minLength: 10, maxLength: 12}
         day: {type: string, format: date}
         ratio: {type: number, maximum: 1, minimum: 0.2}
+        share: {type: number, maximum: 1, exclusiveMaximum: true, minimum: 0.5}
+        top: {anyOf: [{type: number, maximum: 1, minimum: 0.5, exclusiveMaximum: true}, {type: 'null'}]}
 ",
         );
         assert_eq!(value["at"], "2024-01-02T03:04:05Z");
@@ -707,7 +720,9 @@ mod tests {
         let code = value["code"].as_str().expect("a string");
         assert!((10..=12).contains(&code.len()), "{code}");
         assert_eq!(value["day"], "2024-01-02");
-        assert_eq!(value["ratio"], 0.6);
+        assert_eq!(value["ratio"], 1.0);
+        assert_eq!(value["share"], 0.75);
+        assert_eq!(value["top"], 0.75, "a 3.1 nullable keeps its limits");
     }
 
     #[test]
