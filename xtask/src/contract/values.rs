@@ -168,7 +168,7 @@ impl<'a> Values<'a> {
             // which keeps what the model does not: `format: email`, the limits of an array's
             // items, the type of what the model holds as any JSON value.
             if example.is_none()
-                && let Some(value) = self.raw_property(def, &field.wire_name)
+                && let Some(value) = self.raw_property(def, &field.wire_name, field.ty == TypeRef::Any)
             {
                 map.insert(field.wire_name.clone(), value);
                 continue;
@@ -185,10 +185,12 @@ impl<'a> Values<'a> {
     }
 
     /// A value for a component's property from its schema in the tree, when that schema is
-    /// plain (see [`raw_value`]).
-    fn raw_property(&self, def: &TypeDef, wire_name: &str) -> Option<Value> {
+    /// plain (see [`raw_value`]); for one the model holds as any JSON value (`any`), at least
+    /// an empty value of the `type` it names.
+    fn raw_property(&self, def: &TypeDef, wire_name: &str, any: bool) -> Option<Value> {
         let schemas = self.tree?.get("components")?.get("schemas")?;
-        raw_value(schemas.get(&def.original_name)?.get("properties")?.get(wire_name)?, wire_name)
+        let schema = schemas.get(&def.original_name)?.get("properties")?.get(wire_name)?;
+        raw_value(schema, wire_name).or_else(|| if any { raw_kind(schema) } else { None })
     }
 
     /// `example` as JSON for a value of `ty`, or `None` when it does not match the type's shape.
@@ -343,6 +345,22 @@ pub fn raw_value(schema: &Value, hint: &str) -> Option<Value> {
             Value::Array((0..count).map(|i| distinct(item.clone(), i)).collect())
         }
         "object" if !object.contains_key("additionalProperties") => Value::Object(Map::new()),
+        _ => return None,
+    })
+}
+
+/// An empty value of the `type` a schema names (an array, an object, a string, a number).
+fn raw_kind(schema: &Value) -> Option<Value> {
+    let kind = match schema.get("type")? {
+        Value::Array(kinds) => kinds.iter().find(|k| *k != "null")?.as_str()?,
+        kind => kind.as_str()?,
+    };
+    Some(match kind {
+        "array" => Value::Array(Vec::new()),
+        "object" => Value::Object(Map::new()),
+        "string" => Value::String("example".to_owned()),
+        "integer" | "number" => Value::from(1),
+        "boolean" => Value::Bool(true),
         _ => return None,
     })
 }
