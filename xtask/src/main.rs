@@ -1,6 +1,7 @@
 //! `cargo xtask`: regenerate the committed client (`codegen`), or run every test (`test`).
 
 mod bench;
+mod contract;
 mod corpus;
 mod fresh;
 mod fuzz;
@@ -52,7 +53,7 @@ enum Task {
         overlay: Vec<PathBuf>,
     },
     /// Run every check CI runs, in tiers (all of them by default): fast, clients, compiled,
-    /// lint, external, corpus, matrix. Every check runs; a table of tiers closes the run.
+    /// fresh, lint, external, corpus, contract, matrix. Every check runs; a table of tiers closes the run.
     Test {
         /// The tiers to run (default: all, in that order).
         tiers: Vec<String>,
@@ -105,6 +106,20 @@ enum Task {
         /// Compile only crates whose spec is at most this many bytes.
         #[arg(long)]
         compile_max_bytes: Option<u64>,
+    },
+    /// Call every operation of every spec once with the generated client against Prism in
+    /// validating mode, with static and with dynamic responses, and decode every response;
+    /// print a table per spec and a summary (see ARCHITECTURE.md, "Decisions").
+    Contract {
+        /// Spec files, or names of files in ../shared/specs, or `creatify` (default: Creatify
+        /// and every OpenAPI 3.x spec in ../shared/specs).
+        specs: Vec<String>,
+        /// Only the sample `cargo xtask test` runs (Creatify and a few small specs).
+        #[arg(long, conflicts_with = "specs")]
+        sample: bool,
+        /// Only static example responses (no `-d` run).
+        #[arg(long)]
+        static_only: bool,
     },
     /// Run the fuzz targets of fuzz/ (cargo-fuzz, installed when missing) for a set time each.
     Fuzz {
@@ -159,6 +174,19 @@ fn main() -> ExitCode {
                 dirs
             };
             corpus::run(&dirs, no_compile, compile_max_bytes)
+        }
+        Task::Contract { specs, sample, static_only } => {
+            let specs = if sample { contract::SAMPLE.iter().map(|s| (*s).to_owned()).collect() } else { specs };
+            let modes: &[contract::Mode] = if static_only {
+                &[contract::Mode::Static]
+            } else {
+                &[contract::Mode::Static, contract::Mode::Dynamic]
+            };
+            if let Err(e) = install_prism() {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+            contract::run(&specs, modes)
         }
         Task::Fuzz { time, targets } => fuzz::run(&targets, time),
         Task::Mutants { shard, file, extra } => mutants::run(shard.as_deref(), &file, &extra),
@@ -324,6 +352,20 @@ fn tiers() -> Vec<Tier> {
                     corpus::run(std::slice::from_ref(&specs), false, None)
                 },
             }],
+        },
+        Tier {
+            name: "contract",
+            about: "every operation of a sample of specs against Prism, requests checked and responses decoded (`cargo xtask contract` runs every spec)",
+            checks: vec![
+                Check::Task { name: "install Prism", run: install_external },
+                Check::Task {
+                    name: "cargo xtask contract --sample",
+                    run: || {
+                        let sample: Vec<String> = contract::SAMPLE.iter().map(|s| (*s).to_owned()).collect();
+                        contract::run(&sample, &[contract::Mode::Static, contract::Mode::Dynamic])
+                    },
+                },
+            ],
         },
         Tier {
             name: "matrix",

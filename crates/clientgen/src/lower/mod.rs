@@ -204,6 +204,24 @@ mod tests {
     }
 
     #[test]
+    fn a_reference_to_a_nullable_component_is_nullable() {
+        // Plaid: `Item.error: {$ref: PlaidError}` with `nullable: true` on `PlaidError`, and
+        // `assignee: {$ref: DashboardUserIDNullable}`, a nullable string; both come as `null`.
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    Error: {type: object, nullable: true, properties: {code: {type: string}}}\n    \
+                    MaybeId: {type: string, nullable: true}\n    \
+                    Id: {type: string}\n    \
+                    Item: {type: object, required: [error, assignee, id], properties: {\
+                    error: {$ref: '#/components/schemas/Error'}, assignee: {$ref: '#/components/schemas/MaybeId'}, \
+                    id: {$ref: '#/components/schemas/Id'}}}\n";
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let def = lowered.api.types.values().find(|t| t.original_name == "Item").unwrap();
+        let crate::model::TypeKind::Struct(s) = &def.kind else { panic!("Item is not a struct") };
+        let nullable: Vec<(&str, bool)> = s.fields.iter().map(|f| (f.wire_name.as_str(), f.nullable)).collect();
+        assert_eq!(nullable, [("error", true), ("assignee", true), ("id", false)]);
+    }
+
+    #[test]
     fn all_of_diamonds_are_merged_in_linear_time() {
         // Every level holds the next three times: merged once per path, this took 3^40 steps.
         let mut spec =

@@ -390,7 +390,12 @@ impl<'a> Lowerer<'a> {
     ) -> Field {
         let (ty, doc, nullable, read_only, write_only, deprecated, constraints) = match property {
             ReferenceOr::Reference { reference } => {
-                (self.resolve_ref(reference, &site.pointer), None, false, false, false, false, Constraints::default())
+                let ty = self.resolve_ref(reference, &site.pointer);
+                // A component declared `nullable` is null wherever it is referenced (plaid's
+                // `Item.error: {$ref: PlaidError}`, with `nullable: true` on `PlaidError`).
+                let nullable =
+                    self.component_schema(reference).is_some_and(|s| s.schema_data.nullable) && ty != TypeRef::Any;
+                (ty, None, nullable, false, false, false, Constraints::default())
             }
             ReferenceOr::Item(schema) => {
                 let data = &schema.schema_data;
