@@ -121,6 +121,8 @@ impl Param {
         value: &T,
         headers: &mut Vec<(&'static str, String)>,
     ) -> Result<(), Error> {
+        // OpenAPI defines only simple style for headers; lowering gives them no other.
+        debug_assert_eq!(self.style, Style::Simple, "{} is a header", self.name);
         let node = self.node(value)?;
         if node != Node::Null {
             headers.push((self.name, joined(&node, ",", self.explode, &|text: &str| text.to_owned())));
