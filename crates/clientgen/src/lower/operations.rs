@@ -826,7 +826,10 @@ mod tests {
     #[test]
     fn accept_names_what_the_reader_decodes() {
         // JSON offered after XML: the JSON reader asks for JSON alone.
-        assert_eq!(accept_of(&[("200", &["application/xml", "application/json"])]).as_deref(), Some("application/json"));
+        assert_eq!(
+            accept_of(&[("200", &["application/xml", "application/json"])]).as_deref(),
+            Some("application/json")
+        );
         // Declared error bodies follow; a `*/*` error is left out, the same type is not repeated.
         assert_eq!(
             accept_of(&[
