@@ -932,13 +932,28 @@ impl Operation {
     /// The path template without the query its key may carry (`/responses` of
     /// `/responses?beta=true`).
     pub fn route(&self) -> &str {
-        self.path.split_once('?').map_or(self.path.as_str(), |(route, _)| route)
+        split_path_key(&self.path).0
     }
 
     /// Whether its HTTP method is idempotent (see [`IDEMPOTENT_METHODS`]).
     pub fn idempotent(&self) -> bool {
         IDEMPOTENT_METHODS.contains(&self.http_method.as_str())
     }
+}
+
+/// A path key cut at its first `?` outside a `{parameter}`: the path template, and the query
+/// the key writes, when it writes one (a `?` inside braces is part of a parameter's name).
+pub fn split_path_key(key: &str) -> (&str, Option<&str>) {
+    let mut depth = 0usize;
+    for (i, c) in key.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            '?' if depth == 0 => return (&key[..i], Some(&key[i + 1..])),
+            _ => {}
+        }
+    }
+    (key, None)
 }
 
 /// The names an operation method binds besides its path parameters, claimed first in the

@@ -193,7 +193,7 @@ impl<'a> Lowerer<'a> {
     /// after `?` (`/responses?beta=true`), percent-encoded. A pair holding a `{parameter}` is
     /// not sent: a warning at the path key says to declare the parameter `in: query`.
     fn path_query<'p>(&mut self, path: &'p str, pointer: &str) -> (&'p str, Vec<(String, String)>) {
-        let Some((route, query)) = path.split_once('?') else { return (path, Vec::new()) };
+        let (route, Some(query)) = split_path_key(path) else { return (path, Vec::new()) };
         let mut pairs = Vec::new();
         for pair in query.split('&').filter(|pair| !pair.is_empty()) {
             if pair.contains(['{', '}']) {
@@ -887,5 +887,12 @@ mod tests {
             "{warnings:?}"
         );
         assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+
+    #[test]
+    fn a_question_mark_inside_a_parameter_name_is_no_query() {
+        assert_eq!(split_path_key("/a/{b?}/c?d=e"), ("/a/{b?}/c", Some("d=e")));
+        assert_eq!(split_path_key("/a/{b?}"), ("/a/{b?}", None));
+        assert_eq!(split_path_key("/a?"), ("/a", Some("")));
     }
 }
