@@ -15,6 +15,8 @@ const CLIENTS: &[(&str, &str, bool)] = &[
     ("extra_properties", "37-extra-properties.yaml", false),
     ("styles", "39-parameter-styles.yaml", false),
     ("servers", "40-servers.yaml", false),
+    ("accept", "41-accept.yaml", false),
+    ("path_query", "42-path-query.yaml", false),
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

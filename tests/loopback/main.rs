@@ -3,6 +3,7 @@
 //! REST framework server (Python), which `cargo xtask test external` installs and runs. The TLS
 //! test is a binary of its own (`tls.rs`): it watches the process-wide TLS provider.
 
+mod accept;
 mod creatify_client;
 mod creatify_env;
 mod drf_contract;
@@ -12,6 +13,7 @@ mod http_client;
 mod load;
 mod newtypes;
 mod pagination;
+mod path_query;
 mod prism_contract;
 mod servers;
 mod shadowing;

@@ -879,8 +879,18 @@ pub struct Operation {
     pub locals: Locals,
     /// Upper-case HTTP method.
     pub http_method: String,
-    /// The path template, e.g. `/pets/{petId}`.
+    /// The path key as the spec writes it, e.g. `/pets/{petId}` (a key may carry a query
+    /// after `?`: see [`Operation::route`] and `fixed_query`).
     pub path: String,
+    /// The `name=value` pairs the path key writes after its `?` (`/responses?beta=true`),
+    /// percent-encoded, sent before the parameters' pairs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fixed_query: Vec<(String, String)>,
+    /// The `Accept` header of its buffered methods: the media types they decode, the success
+    /// body's first and then the declared error bodies' (`application/json` for a JSON reader
+    /// even when XML is offered too); `None` when no response has a body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept: Option<String>,
     /// `summary`.
     pub summary: Option<String>,
     /// `description`.
@@ -919,10 +929,31 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The path template without the query its key may carry (`/responses` of
+    /// `/responses?beta=true`).
+    pub fn route(&self) -> &str {
+        split_path_key(&self.path).0
+    }
+
     /// Whether its HTTP method is idempotent (see [`IDEMPOTENT_METHODS`]).
     pub fn idempotent(&self) -> bool {
         IDEMPOTENT_METHODS.contains(&self.http_method.as_str())
     }
+}
+
+/// A path key cut at its first `?` outside a `{parameter}`: the path template, and the query
+/// the key writes, when it writes one (a `?` inside braces is part of a parameter's name).
+pub fn split_path_key(key: &str) -> (&str, Option<&str>) {
+    let mut depth = 0usize;
+    for (i, c) in key.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            '?' if depth == 0 => return (&key[..i], Some(&key[i + 1..])),
+            _ => {}
+        }
+    }
+    (key, None)
 }
 
 /// The names an operation method binds besides its path parameters, claimed first in the
@@ -1136,6 +1167,8 @@ pub struct StreamMethod {
     pub body_media_type: Option<String>,
     /// What it streams.
     pub kind: StreamKind,
+    /// Its `Accept` header: `text/event-stream` for events, the binary media types for bytes.
+    pub accept: String,
 }
 
 /// What a stream method returns.

@@ -172,6 +172,7 @@ fn request_again<S: 'static>(request: &Request<S>) -> Request<S> {
     let mut again = Request::new(request.operation_id, request.operation, request.method.clone(), request.url.clone());
     again.query = request.query.clone();
     again.headers = request.headers.clone();
+    again.accept = request.accept;
     again.security = request.security;
     again.server = request.server.clone();
     #[cfg(feature = "error-body")]

@@ -287,7 +287,9 @@ pub(crate) async fn events<S: Session, T>(
     decode: DecodeData<T>,
     sentinel: Option<&'static str>,
 ) -> Result<EventStream<T>, Error> {
-    request.headers.push(("accept", "text/event-stream".to_owned()));
+    if request.accept.is_empty() {
+        request.accept = "text/event-stream";
+    }
     let body = bytes(session, request).await?;
     let (status, headers, operation) = (body.status, body.headers.clone(), body.operation);
     let events = eventsource_stream::EventStream::new(body);

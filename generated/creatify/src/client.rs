@@ -433,6 +433,7 @@ impl Client {
         );
         request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
         request.body = crate::http::Body::json(body)?;
+        request.accept = "application/json";
         let response = crate::http::execute(self, request).await?;
         crate::decode::json(operation, response)
     }
@@ -500,6 +501,7 @@ impl Client {
         );
         request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
         request.body = crate::http::Body::form(&body.form_pairs())?;
+        request.accept = "application/json";
         let response = crate::http::execute(self, request).await?;
         crate::decode::json(operation, response)
     }
@@ -567,6 +569,7 @@ impl Client {
         );
         request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
         request.body = crate::http::Body::Multipart(body.multipart_parts());
+        request.accept = "application/json";
         let response = crate::http::execute(self, request).await?;
         crate::decode::json(operation, response)
     }

@@ -9,7 +9,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, LOCATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
 
 use crate::error::{api_error, read_capped, too_large, transport};
@@ -603,6 +603,9 @@ pub(crate) struct Request<S: 'static> {
     /// The query's `name=value` pairs, percent-encoded (`param.rs`).
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
+    /// The media types the method reads, sent as `Accept` unless the call, a default header
+    /// or the hook sets one; empty: none is sent (the operation's responses have no body).
+    pub(crate) accept: &'static str,
     pub(crate) body: Body,
     pub(crate) security: &'static [&'static [S]],
     /// The operation's own server (a path or operation of the spec declares one), whose origin
@@ -619,6 +622,7 @@ impl<S: 'static> Request<S> {
             url,
             query: Vec::new(),
             headers: Vec::new(),
+            accept: "",
             body: Body::Empty,
             security: &[],
             server: None,
@@ -826,6 +830,12 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>, number: 
         };
         if to_base_origin {
             extras.fill(outgoing.headers_mut());
+        }
+        let accept = (!request.accept.is_empty() && !outgoing.headers().contains_key(ACCEPT))
+            .then(|| HeaderValue::from_str(request.accept).ok())
+            .flatten();
+        if let Some(accept) = accept {
+            outgoing.headers_mut().insert(ACCEPT, accept);
         }
         let (method_text, path) = request.operation.split_once(' ').unwrap_or(("", request.operation));
         let info = AttemptInfo {

@@ -226,6 +226,10 @@ fn method(
             checks.push(quote! { #params_arg.#validate()?; });
         }
     }
+    // The query the path key writes goes first, as the spec wrote it.
+    for (name, value) in &op.fixed_query {
+        steps.push(quote! { #request.query.push((#name.to_owned(), #value.to_owned())); });
+    }
     for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Query) {
         steps.push(param_push(&names, p, |param, v| quote! { #param.query(#v, &mut #request.query)?; }));
     }
@@ -244,6 +248,13 @@ fn method(
                 #request.headers.push(("cookie", #cookies.join("; ")));
             }
         });
+    }
+    let accept = match stream {
+        Some(stream) => Some(stream.accept.as_str()),
+        None => op.accept.as_deref(),
+    };
+    if let Some(accept) = accept {
+        steps.push(quote! { #request.accept = #accept; });
     }
     let security = super::security::alternatives(api, op);
     if !security.is_empty() {
@@ -276,7 +287,7 @@ fn method(
         steps.push(quote! { #request.server = Some(self.own_servers[#index].clone()); });
         index
     });
-    let segments = op.path.split('/').skip(1).map(|segment| path_segment(op, segment));
+    let segments = op.route().split('/').skip(1).map(|segment| path_segment(op, segment));
     let path_values = path_values(op);
     let http_method = format_ident!("{}", op.http_method);
     let Read { ty: ret, code: decode } = match (stream, pages) {

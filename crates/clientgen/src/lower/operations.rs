@@ -26,6 +26,7 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
             };
+            let (route, fixed_query) = self.path_query(path, &item_pointer);
             for (method, op) in item.iter() {
                 let pointer = join(&item_pointer, &[method]);
                 let id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
@@ -57,7 +58,7 @@ impl<'a> Lowerer<'a> {
                 for p in parameters.iter_mut().filter(|p| p.location == ParamLocation::Path) {
                     p.rust_name = scope.claim(&p.rust_name);
                 }
-                self.check_path_params(path, &parameters, &pointer);
+                self.check_path_params(route, &parameters, &pointer);
                 let params_type = self.params_struct(&parameters, &pointer, &type_stem);
                 let mut body = op.request_body.as_ref().and_then(|b| self.lower_body(b, &pointer, &type_stem));
                 if let Some(body) = &mut body {
@@ -71,6 +72,7 @@ impl<'a> Lowerer<'a> {
                 }
                 let responses = self.lower_responses(&op.responses, &pointer, &type_stem);
                 let success = self.success(&responses, &type_stem);
+                let accept = accept(&responses);
                 let sentinel = self.stream_sentinel(op, &pointer);
                 let bases: Vec<(&str, Option<&str>)> = match &body {
                     Some(body) if !body.variants.is_empty() => {
@@ -78,7 +80,8 @@ impl<'a> Lowerer<'a> {
                     }
                     _ => vec![(method_name.as_str(), None)],
                 };
-                let streams = stream_methods(&responses, &success, sentinel, &bases, &mut method_names);
+                let streams =
+                    stream_methods(&responses, &success, sentinel, &bases, accept.as_deref(), &mut method_names);
                 let paged = super::pagination::PagedOp {
                     op,
                     pointer: &pointer,
@@ -102,6 +105,8 @@ impl<'a> Lowerer<'a> {
                     locals,
                     http_method: method.to_ascii_uppercase(),
                     path: path.clone(),
+                    fixed_query: fixed_query.clone(),
+                    accept,
                     summary: op.summary.clone(),
                     description: op.description.clone(),
                     deprecated: op.deprecated,
@@ -182,6 +187,29 @@ impl<'a> Lowerer<'a> {
         draft.facts.parameters = true;
         self.types.insert(id.clone(), draft);
         Some(id)
+    }
+
+    /// The path template of a path key and the `name=value` pairs of the query the key writes
+    /// after `?` (`/responses?beta=true`), percent-encoded. A pair holding a `{parameter}` is
+    /// not sent: a warning at the path key says to declare the parameter `in: query`.
+    fn path_query<'p>(&mut self, path: &'p str, pointer: &str) -> (&'p str, Vec<(String, String)>) {
+        let (route, Some(query)) = split_path_key(path) else { return (path, Vec::new()) };
+        let mut pairs = Vec::new();
+        for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+            if pair.contains(['{', '}']) {
+                self.warnings.push(Diagnostic::at(
+                    pointer.to_owned(),
+                    format!(
+                        "the path's query {pair:?} holds a parameter, which a path key cannot send: \
+                         the pair is left out; declare the parameter `in: query` instead"
+                    ),
+                ));
+                continue;
+            }
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            pairs.push((query_text(name), query_text(value)));
+        }
+        (route, pairs)
     }
 
     fn check_path_params(&mut self, path: &str, parameters: &[Parameter], pointer: &str) {
@@ -579,6 +607,61 @@ fn success_body(response: &Response) -> SuccessBody {
     }
 }
 
+/// The `Accept` header of an operation's buffered methods: the media types its readers decode,
+/// the success responses' first (JSON ones for a JSON body, though XML be offered too; text
+/// ones for text, `text/event-stream` only when nothing else is; the binary ones for bytes)
+/// and then the JSON media types of its error responses, whose bodies are decoded (a `*/*`
+/// left out there); `None` when no response has a body.
+fn accept(responses: &IndexMap<String, Response>) -> Option<String> {
+    let has_two_xx = responses.keys().any(|status| status.starts_with('2'));
+    let is_success = |status: &str| if has_two_xx { status.starts_with('2') } else { status == "default" };
+    let mut media: Vec<&str> = Vec::new();
+    for response in responses.iter().filter(|(status, _)| is_success(status)).map(|(_, r)| r) {
+        let keys = response.content.keys().map(String::as_str);
+        match success_body(response) {
+            SuccessBody::Empty => {}
+            SuccessBody::Json(_) => media.extend(keys.filter(|m| encoding(m) == Encoding::Json)),
+            SuccessBody::Text => {
+                let text: Vec<&str> = keys.filter(|m| encoding(m) == Encoding::Text).collect();
+                let plain: Vec<&str> = text.iter().copied().filter(|m| !is_event_stream(m)).collect();
+                media.extend(if plain.is_empty() { text } else { plain });
+            }
+            SuccessBody::Bytes => {
+                media.extend(keys.filter(|m| !matches!(encoding(m), Encoding::Json | Encoding::Text)))
+            }
+        }
+    }
+    let errors = responses
+        .iter()
+        .filter(|(status, _)| {
+            status.starts_with('4') || status.starts_with('5') || (status.as_str() == "default" && has_two_xx)
+        })
+        .flat_map(|(_, response)| response.content.keys().map(String::as_str))
+        .filter(|m| encoding(m) == Encoding::Json && m.trim() != "*/*");
+    media.extend(errors);
+    let mut seen: Vec<&str> = Vec::new();
+    for m in media.into_iter().map(str::trim) {
+        if !seen.iter().any(|s| s.eq_ignore_ascii_case(m)) {
+            seen.push(m);
+        }
+    }
+    (!seen.is_empty()).then(|| seen.join(", "))
+}
+
+/// Query text as a path key writes it, with what a query cannot hold percent-encoded (a
+/// space, `#`, non-ASCII) and the rest, escapes included, kept.
+fn query_text(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~!$'()*,;:@/?%+".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// The extension naming the data that ends an event stream (OpenAI's `[DONE]`).
 const STREAM_SENTINEL: &str = "x-stream-sentinel";
 
@@ -595,6 +678,7 @@ fn stream_methods(
     success: &Success,
     sentinel: Option<String>,
     bases: &[(&str, Option<&str>)],
+    accept: Option<&str>,
     methods: &mut Scope,
 ) -> Vec<StreamMethod> {
     let has_two_xx = responses.keys().any(|status| status.starts_with('2'));
@@ -614,12 +698,19 @@ fn stream_methods(
     let mut out = Vec::new();
     for kind in bytes.into_iter().chain(events) {
         let suffix = if kind == StreamKind::Bytes { "byte_stream" } else { "stream" };
+        // Bytes are read as the buffered method reads them; events are asked for alone, or a
+        // server offering JSON too could answer JSON.
+        let accept = match kind {
+            StreamKind::Bytes => accept.unwrap_or("*/*").to_owned(),
+            StreamKind::Events { .. } => "text/event-stream".to_owned(),
+        };
         for (base, media) in bases {
             out.push(StreamMethod {
                 method_name: methods.claim(&naming::derived_name(base, suffix)),
                 mirrors: (*base).to_owned(),
                 body_media_type: media.map(str::to_owned),
                 kind: kind.clone(),
+                accept: accept.clone(),
             });
         }
     }
@@ -708,4 +799,100 @@ fn body_variants(content: &IndexMap<String, TypeRef>, names: (&str, &str), metho
 /// The parameter names a path template holds (`/pets/{petId}` holds `petId`).
 fn path_template_names(path: &str) -> Vec<&str> {
     path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Input, Source};
+
+    /// The operations of a spec whose paths are `paths` (YAML, indented as under `paths:`), and
+    /// the warnings.
+    fn lowered(paths: &str) -> (Vec<Operation>, Vec<String>) {
+        let spec = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}");
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", &spec))).unwrap();
+        (lowered.api.operations, lowered.warnings.iter().map(ToString::to_string).collect())
+    }
+
+    fn response(content: &[&str]) -> Response {
+        let content = content.iter().map(|m| ((*m).to_owned(), TypeRef::Scalar(Scalar::String))).collect();
+        Response { doc: None, content }
+    }
+
+    fn accept_of(entries: &[(&str, &[&str])]) -> Option<String> {
+        accept(&entries.iter().map(|(status, content)| ((*status).to_owned(), response(content))).collect())
+    }
+
+    #[test]
+    fn accept_names_what_the_reader_decodes() {
+        // JSON offered after XML: the JSON reader asks for JSON alone.
+        assert_eq!(
+            accept_of(&[("200", &["application/xml", "application/json"])]).as_deref(),
+            Some("application/json")
+        );
+        // Declared error bodies follow; a `*/*` error is left out, the same type is not repeated.
+        assert_eq!(
+            accept_of(&[
+                ("200", &["application/json"]),
+                ("404", &["application/problem+json"]),
+                ("4XX", &["application/json"]),
+                ("default", &["*/*"]),
+            ])
+            .as_deref(),
+            Some("application/json, application/problem+json")
+        );
+        assert_eq!(accept_of(&[("200", &["image/png", "image/jpeg"])]).as_deref(), Some("image/png, image/jpeg"));
+        assert_eq!(accept_of(&[("200", &["application/pdf", "text/plain"])]).as_deref(), Some("application/pdf"));
+        assert_eq!(accept_of(&[("200", &["text/plain", "text/event-stream"])]).as_deref(), Some("text/plain"));
+        assert_eq!(accept_of(&[("200", &["text/event-stream"])]).as_deref(), Some("text/event-stream"));
+        assert_eq!(accept_of(&[("200", &["*/*"])]).as_deref(), Some("*/*"));
+        // Statuses that differ: each one's types, in order.
+        assert_eq!(
+            accept_of(&[("200", &["application/json"]), ("202", &["text/csv"])]).as_deref(),
+            Some("application/json, text/csv")
+        );
+        // No body anywhere: no Accept.
+        assert_eq!(accept_of(&[("204", &[]), ("404", &[])]), None);
+        // No success status: `default` is the success.
+        assert_eq!(accept_of(&[("default", &["application/json"])]).as_deref(), Some("application/json"));
+    }
+
+    #[test]
+    fn stream_methods_ask_for_what_they_stream() {
+        let (ops, _) = lowered(
+            "  /e:\n    get:\n      responses:\n        '200':\n          description: x\n          content:\n            application/json: {schema: {type: object}}\n            text/event-stream: {schema: {type: string}}\n  /b:\n    get:\n      responses:\n        '200':\n          description: x\n          content:\n            application/pdf: {schema: {type: string, format: binary}}\n",
+        );
+        assert_eq!(ops[0].accept.as_deref(), Some("application/json"));
+        assert_eq!(ops[0].streams.iter().map(|s| s.accept.as_str()).collect::<Vec<_>>(), ["text/event-stream"]);
+        assert_eq!(ops[1].accept.as_deref(), Some("application/pdf"));
+        assert_eq!(ops[1].streams.iter().map(|s| s.accept.as_str()).collect::<Vec<_>>(), ["application/pdf"]);
+    }
+
+    #[test]
+    fn a_query_in_the_path_key_becomes_fixed_pairs() {
+        let (ops, warnings) = lowered(
+            "  /r/{id}?beta=true&flag&view=a b:\n    get:\n      parameters:\n      - {name: id, in: path, required: true, schema: {type: string}}\n      responses: {'204': {description: x}}\n  /r/{id}:\n    get:\n      parameters:\n      - {name: id, in: path, required: true, schema: {type: string}}\n      responses: {'204': {description: x}}\n  /s?id={id}&beta=true:\n    get:\n      parameters:\n      - {name: id, in: query, schema: {type: string}}\n      responses: {'204': {description: x}}\n",
+        );
+        assert_eq!(ops.len(), 3, "keys differing by their query are different operations");
+        assert_eq!(ops[0].route(), "/r/{id}");
+        assert_eq!(ops[0].path, "/r/{id}?beta=true&flag&view=a b");
+        let pairs = |op: &Operation| op.fixed_query.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>();
+        assert_eq!(pairs(&ops[0]), ["beta=true", "flag=", "view=a%20b"]);
+        assert!(ops[1].fixed_query.is_empty());
+        assert_ne!(ops[0].method_name, ops[1].method_name);
+        assert_eq!(pairs(&ops[2]), ["beta=true"]);
+        assert_eq!(ops[2].route(), "/s");
+        assert!(
+            warnings.iter().any(|w| w.contains("#/paths/~1s?id={id}&beta=true") && w.contains("\"id={id}\"")),
+            "{warnings:?}"
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+
+    #[test]
+    fn a_question_mark_inside_a_parameter_name_is_no_query() {
+        assert_eq!(split_path_key("/a/{b?}/c?d=e"), ("/a/{b?}/c", Some("d=e")));
+        assert_eq!(split_path_key("/a/{b?}"), ("/a/{b?}", None));
+        assert_eq!(split_path_key("/a?"), ("/a", Some("")));
+    }
 }
