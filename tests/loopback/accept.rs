@@ -2,17 +2,12 @@
 //! that, as Prism and many frameworks do, answers the first media type it offers unless the
 //! request's `Accept` names another: each method's exact `Accept` header, and the body it reads.
 
-use std::sync::{Arc, Mutex};
-
 use accept::{Client, RequestOptions};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
-/// A loopback server keeping each request's head and answering by path and `Accept`.
-struct Server {
-    url: String,
-    heads: Arc<Mutex<Vec<String>>>,
-}
+use crate::recording::Recording;
+
+/// A loopback server keeping each request and answering by path and `Accept`.
+struct Server(Recording);
 
 /// A response of `status` with a body of `content_type`.
 fn response(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
@@ -58,39 +53,12 @@ fn header_of(head: &str, name: &str) -> Option<String> {
 
 impl Server {
     async fn start() -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
-        let url = format!("http://{}", listener.local_addr().expect("an address"));
-        let heads = Arc::new(Mutex::new(Vec::new()));
-        let kept = Arc::clone(&heads);
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                let kept = Arc::clone(&kept);
-                tokio::spawn(async move {
-                    let mut bytes = Vec::new();
-                    let mut buffer = [0u8; 4096];
-                    loop {
-                        let Ok(read) = socket.read(&mut buffer).await else { return };
-                        if read == 0 {
-                            return;
-                        }
-                        bytes.extend_from_slice(&buffer[..read]);
-                        let text = String::from_utf8_lossy(&bytes).into_owned();
-                        // The requests of this fixture have no body.
-                        let Some(end) = text.find("\r\n\r\n") else { continue };
-                        let head = text[..end].to_owned();
-                        kept.lock().expect("not poisoned").push(head.clone());
-                        let _ = socket.write_all(&answer(&head)).await;
-                        bytes.clear();
-                    }
-                });
-            }
-        });
-        Server { url, heads }
+        Server(Recording::start(answer).await)
     }
 
     fn client(&self) -> Client {
         Client::builder()
-            .base_url(&self.url)
+            .base_url(&self.0.url)
             .options(RequestOptions::default().max_retries(0))
             .build()
             .expect("client builds")
@@ -98,14 +66,7 @@ impl Server {
 
     /// Every `Accept` line of the last request.
     fn accept(&self) -> Vec<String> {
-        let heads = self.heads.lock().expect("not poisoned");
-        let head = heads.last().expect("a request");
-        head.lines()
-            .skip(1)
-            .filter_map(|line| line.split_once(':'))
-            .filter(|(key, _)| key.trim().eq_ignore_ascii_case("accept"))
-            .map(|(_, value)| value.trim().to_owned())
-            .collect()
+        self.0.header("accept")
     }
 }
 
@@ -152,7 +113,7 @@ async fn stream_methods_ask_for_their_stream() {
 async fn an_accept_the_caller_sets_wins() {
     let server = Server::start().await;
     let client = Client::builder()
-        .base_url(&server.url)
+        .base_url(&server.0.url)
         .options(RequestOptions::default().max_retries(0))
         .default_header("accept", "image/jpeg")
         .build()

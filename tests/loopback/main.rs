@@ -15,6 +15,7 @@ mod newtypes;
 mod pagination;
 mod path_query;
 mod prism_contract;
+mod recording;
 mod servers;
 mod shadowing;
 mod streams;

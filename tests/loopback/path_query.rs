@@ -2,69 +2,32 @@
 //! loopback server that records each request line: the query a path key writes after `?` goes
 //! into the query, before the parameters' pairs, and not into the path.
 
-use std::sync::{Arc, Mutex};
-
 use path_query::types::{GetItemByIdParams, GetResponseBetaParams, Item};
 use path_query::{Client, RequestOptions};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
-/// A loopback server answering `{}` as JSON to every request and keeping each request line.
-struct Recorder {
-    url: String,
-    lines: Arc<Mutex<Vec<String>>>,
-}
+use crate::recording::Recording;
+
+/// A loopback server answering `204` to `/items…` and `{}` as JSON to the rest.
+struct Recorder(Recording);
 
 impl Recorder {
     async fn start() -> Recorder {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
-        let url = format!("http://{}", listener.local_addr().expect("an address"));
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let kept = Arc::clone(&lines);
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                let kept = Arc::clone(&kept);
-                tokio::spawn(async move {
-                    let mut bytes = Vec::new();
-                    let mut buffer = [0u8; 4096];
-                    loop {
-                        let Ok(read) = socket.read(&mut buffer).await else { return };
-                        if read == 0 {
-                            return;
-                        }
-                        bytes.extend_from_slice(&buffer[..read]);
-                        let text = String::from_utf8_lossy(&bytes).into_owned();
-                        let Some(end) = text.find("\r\n\r\n") else { continue };
-                        let length = text[..end]
-                            .lines()
-                            .find_map(|line| {
-                                line.to_ascii_lowercase().strip_prefix("content-length: ").map(str::to_owned)
-                            })
-                            .and_then(|n| n.trim().parse::<usize>().ok())
-                            .unwrap_or(0);
-                        if bytes.len() < end + 4 + length {
-                            continue;
-                        }
-                        let line = text.lines().next().unwrap_or_default();
-                        let target = line.rsplit_once(' ').map_or(line, |(target, _)| target).to_owned();
-                        kept.lock().expect("not poisoned").push(target);
-                        let answer: &[u8] = if line.contains("/items") {
-                            b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n"
-                        } else {
-                            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
-                        };
-                        let _ = socket.write_all(answer).await;
-                        bytes.clear();
-                    }
-                });
-            }
-        });
-        Recorder { url, lines }
+        Recorder(
+            Recording::start(|request| {
+                let answer: &[u8] = if request.lines().next().unwrap_or_default().contains("/items") {
+                    b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n"
+                } else {
+                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
+                };
+                answer.to_vec()
+            })
+            .await,
+        )
     }
 
     fn client(&self) -> Client {
         Client::builder()
-            .base_url(&self.url)
+            .base_url(&self.0.url)
             .options(RequestOptions::default().max_retries(0))
             .build()
             .expect("client builds")
@@ -72,7 +35,7 @@ impl Recorder {
 
     /// The last request's `METHOD target`.
     fn target(&self) -> String {
-        self.lines.lock().expect("not poisoned").last().expect("a request").clone()
+        self.0.target()
     }
 }
 

@@ -4,57 +4,26 @@
 //! form-encoding cases, byte for byte.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 
 use styles::types::*;
 use styles::{Client, RequestOptions};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
-/// A loopback server answering `204` to every request, keeping each request's head and body.
-struct Recorder {
-    url: String,
-    seen: Arc<Mutex<Vec<String>>>,
+use crate::recording::Recording;
+
+/// A loopback server answering `204` to every request, keeping each request's bytes.
+struct Recorder(Recording);
+
+impl std::ops::Deref for Recorder {
+    type Target = Recording;
+
+    fn deref(&self) -> &Recording {
+        &self.0
+    }
 }
 
 impl Recorder {
     async fn start() -> Recorder {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
-        let url = format!("http://{}", listener.local_addr().expect("an address"));
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let kept = Arc::clone(&seen);
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                let kept = Arc::clone(&kept);
-                tokio::spawn(async move {
-                    let mut bytes = Vec::new();
-                    let mut buffer = [0u8; 4096];
-                    loop {
-                        let Ok(read) = socket.read(&mut buffer).await else { return };
-                        if read == 0 {
-                            return;
-                        }
-                        bytes.extend_from_slice(&buffer[..read]);
-                        let text = String::from_utf8_lossy(&bytes).into_owned();
-                        let Some(end) = text.find("\r\n\r\n") else { continue };
-                        let length = text[..end]
-                            .lines()
-                            .find_map(|line| {
-                                line.to_ascii_lowercase().strip_prefix("content-length: ").map(str::to_owned)
-                            })
-                            .and_then(|n| n.trim().parse::<usize>().ok())
-                            .unwrap_or(0);
-                        if bytes.len() < end + 4 + length {
-                            continue;
-                        }
-                        kept.lock().expect("not poisoned").push(text);
-                        let _ = socket.write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n").await;
-                        bytes.clear();
-                    }
-                });
-            }
-        });
-        Recorder { url, seen }
+        Recorder(Recording::start(|_| b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n".to_vec()).await)
     }
 
     fn client(&self) -> Client {
@@ -63,32 +32,6 @@ impl Recorder {
             .options(RequestOptions::default().max_retries(0))
             .build()
             .expect("client builds")
-    }
-
-    /// The last request's target (`GET /path?query`).
-    fn target(&self) -> String {
-        let seen = self.seen.lock().expect("not poisoned");
-        let last = seen.last().expect("a request");
-        let line = last.lines().next().expect("a request line");
-        line.rsplit_once(' ').expect("a version").0.to_owned()
-    }
-
-    /// The last request's header `name` (lowercase), every line of it.
-    fn header(&self, name: &str) -> Vec<String> {
-        let seen = self.seen.lock().expect("not poisoned");
-        let last = seen.last().expect("a request");
-        let head = last.split("\r\n\r\n").next().unwrap_or_default();
-        head.lines()
-            .filter_map(|line| line.split_once(": "))
-            .filter(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.to_owned())
-            .collect()
-    }
-
-    /// The last request's body.
-    fn body(&self) -> String {
-        let seen = self.seen.lock().expect("not poisoned");
-        seen.last().expect("a request").split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default()
     }
 }
 
