@@ -239,7 +239,6 @@ fn codegen(check: bool, job: Job) -> ExitCode {
 /// The tiers of `cargo xtask test`, in the order a whole run takes them.
 fn tiers() -> Vec<Tier> {
     let cargo = |args, env| Check::Cargo { args, env };
-    let rustc_check = |features: &'static [&'static str]| Check::Cargo { args: features, env: &[] };
     vec![
         Tier {
             name: "fast",
@@ -270,46 +269,55 @@ fn tiers() -> Vec<Tier> {
                 // Each other TLS back end of the generated crates alone (`rustls-ring` with
                 // HTTP/2, whose ALPN the runtime sets for it), and none (plain http only), with
                 // warnings denied; the default one is what every other check builds.
-                rustc_check(&[
-                    "rustc",
-                    "-p",
-                    "creatify",
-                    "--lib",
-                    "--profile",
-                    "check",
-                    "--no-default-features",
-                    "--features",
-                    "rustls-ring,http2",
-                    "--",
-                    "-D",
-                    "warnings",
-                ]),
-                rustc_check(&[
-                    "rustc",
-                    "-p",
-                    "creatify",
-                    "--lib",
-                    "--profile",
-                    "check",
-                    "--no-default-features",
-                    "--features",
-                    "native-tls",
-                    "--",
-                    "-D",
-                    "warnings",
-                ]),
-                rustc_check(&[
-                    "rustc",
-                    "-p",
-                    "creatify",
-                    "--lib",
-                    "--profile",
-                    "check",
-                    "--no-default-features",
-                    "--",
-                    "-D",
-                    "warnings",
-                ]),
+                cargo(
+                    &[
+                        "rustc",
+                        "-p",
+                        "creatify",
+                        "--lib",
+                        "--profile",
+                        "check",
+                        "--no-default-features",
+                        "--features",
+                        "rustls-ring,http2",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ],
+                    &[],
+                ),
+                cargo(
+                    &[
+                        "rustc",
+                        "-p",
+                        "creatify",
+                        "--lib",
+                        "--profile",
+                        "check",
+                        "--no-default-features",
+                        "--features",
+                        "native-tls",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ],
+                    &[],
+                ),
+                cargo(
+                    &[
+                        "rustc",
+                        "-p",
+                        "creatify",
+                        "--lib",
+                        "--profile",
+                        "check",
+                        "--no-default-features",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ],
+                    &[],
+                ),
                 cargo(&["doc", "--no-deps", "--all-features", "-p", "creatify"], &[("RUSTDOCFLAGS", "-D warnings")]),
                 cargo(&["package", "-p", "creatify", "--allow-dirty"], &[]),
             ],
