@@ -71,7 +71,7 @@ fn openai_chat_completion_streams_decode_against_a_loopback_server() {
     let manifest = r#"[package]
 name = "openai_stream_check"
 version = "0.1.0"
-edition = "2021"
+edition = "2024"
 publish = false
 
 [dependencies]
@@ -184,7 +184,7 @@ fn stripe_nested_values_go_in_brackets_and_prism_accepts_them() {
     let manifest = r#"[package]
 name = "stripe_wire_check"
 version = "0.1.0"
-edition = "2021"
+edition = "2024"
 publish = false
 
 [dependencies]

@@ -116,14 +116,14 @@ fn the_generic_generator_names_no_vendor() {
     report("vendor words in the generic generator (tests/tidy.rs lists the known ones)", &violations);
 }
 
-/// Runs `rustfmt --check --edition 2021` on `lib_rs`, with the repository's settings and with
+/// Runs `rustfmt --check --edition 2024` on `lib_rs`, with the repository's settings and with
 /// rustfmt's defaults (a user's workspace); the diff on failure.
 fn rustfmt_check(lib_rs: &Path, defaults: &Path) -> Result<(), String> {
     let mut failures = Vec::new();
     let ours = xtask::project_root().join("rustfmt.toml");
     for (config, settings) in [(ours.as_path(), "the repository's rustfmt.toml"), (defaults, "rustfmt's defaults")] {
         let output = Command::new("rustfmt")
-            .args(["--check", "--edition", "2021", "--color", "never", "--config-path"])
+            .args(["--check", "--edition", "2024", "--color", "never", "--config-path"])
             .arg(config)
             .arg(lib_rs)
             .output()

@@ -318,7 +318,7 @@ fn driver_name(crate_name: &str) -> String {
 fn write_driver(scratch: &Path, p: &Prepared) -> Result<(), String> {
     let dir = scratch.join("drivers").join(driver_name(&p.crate_name));
     let manifest = format!(
-        "[package]\nname = \"{driver}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+        "[package]\nname = \"{driver}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\n{krate} = {{ path = \"../../crates/{krate}\", features = [\"deserialize-requests\"] }}\n\
          serde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\
          uuid = \"1\"\nchrono = {{ version = \"0.4\", default-features = false }}\n",

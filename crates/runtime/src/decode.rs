@@ -1,10 +1,10 @@
 //! The response readers: a success body, read in full by `http::execute`, decoded without
 //! awaiting anything.
 
-#[cfg(any(feature = "read-json", feature = "read-text", feature = "read-bytes", feature = "read-empty"))]
-use crate::http::{ApiResponse, Received};
 #[cfg(any(feature = "read-json", feature = "read-text", feature = "undeclared-status"))]
 use crate::Error;
+#[cfg(any(feature = "read-json", feature = "read-text", feature = "read-bytes", feature = "read-empty"))]
+use crate::http::{ApiResponse, Received};
 
 #[cfg(any(feature = "read-json", feature = "read-empty"))]
 impl Received {
@@ -162,7 +162,7 @@ mod tests {
     #[cfg(all(feature = "read-text", feature = "charset"))]
     #[test]
     fn text_is_decoded_from_the_declared_charset() {
-        use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+        use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
         let received = |content_type: &str, body: &[u8]| {
             let mut headers = HeaderMap::new();
             headers.insert(CONTENT_TYPE, HeaderValue::from_str(content_type).unwrap());

@@ -7,11 +7,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, LOCATION, RETRY_AFTER};
+use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
 
-use crate::error::{api_error, read_capped, too_large, transport};
 use crate::Error;
+use crate::error::{api_error, read_capped, too_large, transport};
 
 /// Default number of retries after the first attempt.
 pub(crate) const MAX_RETRIES: u32 = 2;

@@ -12,13 +12,13 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-#[cfg(feature = "pagination-link")]
-use reqwest::header::HeaderMap;
 #[cfg(any(feature = "pagination-url", feature = "pagination-link"))]
 use reqwest::Url;
+#[cfg(feature = "pagination-link")]
+use reqwest::header::HeaderMap;
 
-use crate::http::{Request, Session};
 use crate::Error;
+use crate::http::{Request, Session};
 
 /// How the request for the next page is made from the first one and a page's cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -172,11 +172,7 @@ impl Param {
     fn prefixed(&self, node: &Node, prefix: char, encode: &dyn Fn(&str) -> String) -> String {
         let name = encode(self.name);
         let pair = |name: &str, text: String| {
-            if text.is_empty() {
-                format!("{prefix}{name}")
-            } else {
-                format!("{prefix}{name}={text}")
-            }
+            if text.is_empty() { format!("{prefix}{name}") } else { format!("{prefix}{name}={text}") }
         };
         match node {
             Node::Null => String::new(),
@@ -224,11 +220,7 @@ fn joined(node: &Node, separator: &str, explode: bool, encode: &dyn Fn(&str) -> 
             .iter()
             .map(|(key, item)| {
                 let (key, text) = (encode(key), encode(&flat(item)));
-                if explode {
-                    format!("{key}={text}")
-                } else {
-                    format!("{key}{separator}{text}")
-                }
+                if explode { format!("{key}={text}") } else { format!("{key}{separator}{text}") }
             })
             .collect::<Vec<_>>()
             .join(separator),

@@ -14,14 +14,14 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_core::Stream;
-use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 
-use crate::error::transport;
+use crate::Error;
 #[cfg(feature = "events")]
 use crate::error::EventFailure;
+use crate::error::transport;
 use crate::http::{Request, Session};
-use crate::Error;
 
 /// The read of one chunk: the response comes back with it, to read the next.
 type Chunk = Pin<Box<dyn Future<Output = (reqwest::Response, Result<Option<Bytes>, Error>)> + Send>>;

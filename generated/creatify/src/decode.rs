@@ -3,8 +3,8 @@
 //! The response readers: a success body, read in full by `http::execute`, decoded without
 //! awaiting anything.
 
-use crate::http::{ApiResponse, Received};
 use crate::Error;
+use crate::http::{ApiResponse, Received};
 
 impl Received {
     /// The response's status and headers with `body`, decoded from the bytes read.

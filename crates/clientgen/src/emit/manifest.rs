@@ -163,7 +163,7 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
     let _ = writeln!(out, "[package]");
     let _ = writeln!(out, "name = {}", toml_string(&config.crate_name));
     let _ = writeln!(out, "version = {}", toml_string(&config.crate_version));
-    let _ = writeln!(out, "edition = \"2021\"");
+    let _ = writeln!(out, "edition = \"2024\"");
     let _ = writeln!(out, "rust-version = {}", toml_string(&config.rust_version));
     let _ = writeln!(out, "description = {}", toml_string(&description));
     let _ = writeln!(out, "license = {}", toml_string(&config.license));
