@@ -89,7 +89,7 @@ tokio = { version = "1.40", features = ["macros", "rt-multi-thread", "net", "io-
         .args(["run", "--quiet", "-p", "openai_stream_check"])
         .current_dir(&workspace)
         .env("CARGO_TARGET_DIR", xtask::generated_crates_target())
-        .env(xtask::GENERATED_CRATES_DEBUG.0, xtask::GENERATED_CRATES_DEBUG.1)
+        .envs(xtask::GENERATED_CRATES_PROFILE)
         .env_remove("RUSTFLAGS")
         .output()
         .expect("runs cargo");
@@ -199,7 +199,7 @@ tokio = { version = "1.40", features = ["macros", "rt-multi-thread"] }
         .args(["build", "--quiet", "-p", "stripe_wire_check"])
         .current_dir(&workspace)
         .env("CARGO_TARGET_DIR", xtask::generated_crates_target())
-        .env(xtask::GENERATED_CRATES_DEBUG.0, xtask::GENERATED_CRATES_DEBUG.1)
+        .envs(xtask::GENERATED_CRATES_PROFILE)
         .env_remove("RUSTFLAGS")
         .output()
         .expect("runs cargo");

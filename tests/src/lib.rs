@@ -60,7 +60,7 @@ pub fn check_crates(workspace: &str, crates: &[(String, Vec<GeneratedFile>)]) ->
             .args(args)
             .current_dir(&workspace)
             .env("CARGO_TARGET_DIR", xtask::generated_crates_target())
-            .env(xtask::GENERATED_CRATES_DEBUG.0, xtask::GENERATED_CRATES_DEBUG.1)
+            .envs(xtask::GENERATED_CRATES_PROFILE)
             .env("RUSTDOCFLAGS", "-D warnings")
             .env_remove("RUSTFLAGS")
             .output()

@@ -414,7 +414,7 @@ fn cargo_build(scratch: &Path, names: &[String]) -> BTreeMap<String, Vec<(Option
     let child = command
         .current_dir(scratch)
         .env("CARGO_TARGET_DIR", xtask::generated_crates_target())
-        .env(xtask::GENERATED_CRATES_DEBUG.0, xtask::GENERATED_CRATES_DEBUG.1)
+        .envs(xtask::GENERATED_CRATES_PROFILE)
         .env_remove("RUSTFLAGS")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -96,7 +96,7 @@ fn cargo(workspace: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
         .args(args)
         .current_dir(workspace)
         .env("CARGO_TARGET_DIR", target)
-        .env(xtask::GENERATED_CRATES_DEBUG.0, xtask::GENERATED_CRATES_DEBUG.1)
+        .envs(xtask::GENERATED_CRATES_PROFILE)
         .env_remove("RUSTFLAGS")
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;

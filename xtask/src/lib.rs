@@ -120,11 +120,14 @@ pub fn creatify_config() -> Result<Config, String> {
     settings.into_config(Overrides::default(), &fingerprint(&creatify_input()))
 }
 
-/// Built without debug information in [`generated_crates_target`]: the compile test's doctests
-/// link a program per example, and the openai stream test builds a 200,000-line crate, where
-/// debug information is much of the time and no test reads it. Every build in that folder sets
-/// it, so the dependencies are still built once.
-pub const GENERATED_CRATES_DEBUG: (&str, &str) = ("CARGO_PROFILE_DEV_DEBUG", "0");
+/// The profile of every build in [`generated_crates_target`], set by each of them so that the
+/// dependencies are still built once. No debug information: the compile test's doctests link a
+/// program per crate, and the openai stream test builds a 200,000-line crate, where debug
+/// information is much of the time and no test reads it. No incremental compilation: each
+/// generated crate is written anew and built once a run, and its incremental data (22 GB after
+/// a corpus and contract run) cost disk and time without ever being reused.
+pub const GENERATED_CRATES_PROFILE: [(&str, &str); 2] =
+    [("CARGO_PROFILE_DEV_DEBUG", "0"), ("CARGO_PROFILE_DEV_INCREMENTAL", "false")];
 
 /// The target folder every scratch workspace of generated crates builds in (the compile test's
 /// and the corpus's): their dependencies are built once.

@@ -69,7 +69,7 @@ fn check() -> Result<(), String> {
                 .args(["--", "-D", "warnings"])
                 .current_dir(&workspace)
                 .env("CARGO_TARGET_DIR", xtask::generated_crates_target())
-                .env(xtask::GENERATED_CRATES_DEBUG.0, xtask::GENERATED_CRATES_DEBUG.1)
+                .envs(xtask::GENERATED_CRATES_PROFILE)
                 .env_remove("RUSTFLAGS")
                 .status()
                 .map_err(|e| format!("cannot run cargo: {e}"))?;

@@ -1148,6 +1148,8 @@ pub enum SuccessBody {
     Empty,
     /// JSON decoded into a type.
     Json(TypeRef),
+    /// JSON that may be `null` as a whole, decoded into an `Option` of the type.
+    JsonOrNull(TypeRef),
     /// Text.
     Text,
     /// Raw bytes.
@@ -1304,6 +1306,10 @@ pub struct Response {
     pub doc: Option<String>,
     /// The body type for each declared media type; empty for no body.
     pub content: IndexMap<String, TypeRef>,
+    /// Whether its JSON body's schema takes `null` as a whole (3.1's `type: [array, 'null']`,
+    /// a `nullable` one, or a `$ref` to such a component): then it is read into an `Option`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub nullable_json: bool,
 }
 
 /// A security scheme the client can be configured with.

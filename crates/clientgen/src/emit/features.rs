@@ -313,7 +313,7 @@ impl Readers {
 
     fn add(&mut self, body: &SuccessBody) {
         match body {
-            SuccessBody::Json(_) => self.json = true,
+            SuccessBody::Json(_) | SuccessBody::JsonOrNull(_) => self.json = true,
             SuccessBody::Text => self.text = true,
             SuccessBody::Bytes => self.bytes = true,
             SuccessBody::Empty => self.empty = true,

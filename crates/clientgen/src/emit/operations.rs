@@ -471,6 +471,10 @@ fn read_body(api: &Api, body: &SuccessBody, names: &Names) -> Read {
             let ty = rust_type(api, ty, Direction::Response, &quote! { types:: }).owned;
             (ty, quote! { crate::decode::json(#operation, #response) })
         }
+        SuccessBody::JsonOrNull(ty) => {
+            let ty = rust_type(api, ty, Direction::Response, &quote! { types:: }).owned;
+            (quote! { Option<#ty> }, quote! { crate::decode::json(#operation, #response) })
+        }
         SuccessBody::Text => (quote! { String }, quote! { crate::decode::text(#operation, #response) }),
         SuccessBody::Bytes => (quote! { Vec<u8> }, quote! { Ok(crate::decode::bytes(#response)) }),
         SuccessBody::Empty => (quote! { () }, quote! { Ok(crate::decode::empty(#response)) }),

@@ -867,6 +867,10 @@ fn status_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
                 let ty = rust_type(api, ty, Direction::Response, &quote! {}).owned;
                 quote! { (#ty) }
             }
+            SuccessBody::JsonOrNull(ty) => {
+                let ty = rust_type(api, ty, Direction::Response, &quote! {}).owned;
+                quote! { (Option<#ty>) }
+            }
             SuccessBody::Text => quote! { (String) },
             SuccessBody::Bytes => quote! { (Vec<u8>) },
             SuccessBody::Empty => quote! {},

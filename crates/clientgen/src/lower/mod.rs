@@ -177,6 +177,7 @@ struct Site<'s> {
 
 #[cfg(test)]
 mod tests {
+    use crate::model::{Scalar, Success, SuccessBody, TypeKind, TypeRef};
     use crate::{Input, Source};
 
     fn errors(spec: &str) -> Vec<String> {
@@ -222,6 +223,45 @@ mod tests {
     }
 
     #[test]
+    fn an_all_of_of_one_typed_part_is_that_type() {
+        // nexus's `NameOrId`: an alternative `{title: id, allOf: [{type: string, format: uuid}]}`
+        // is a UUID; it was an empty struct, so every path parameter of that type went as `{}`.
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    Name: {type: string, pattern: '^[a-z]+$'}\n    \
+                    Limited: {allOf: [{type: string}, {maxLength: 5}]}\n    \
+                    NameOrId: {oneOf: [{title: id, allOf: [{type: string, format: uuid}]}, \
+                    {title: name, allOf: [{$ref: '#/components/schemas/Name'}]}]}\n";
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let def = |name: &str| lowered.api.types.values().find(|t| t.original_name == name).unwrap();
+        let TypeKind::Union(u) = &def("NameOrId").kind else { panic!("NameOrId is not a union") };
+        let types: Vec<&TypeRef> = u.variants.iter().map(|v| &v.ty).collect();
+        assert_eq!(types[0], &TypeRef::Scalar(Scalar::Uuid));
+        assert!(matches!(types[1], TypeRef::Named(_)));
+        assert!(matches!(def("Limited").kind, TypeKind::Alias(TypeRef::Scalar(Scalar::String))));
+    }
+
+    #[test]
+    fn null_alternatives_make_references_and_responses_nullable() {
+        // OpenAPI 3.1: openai's `metadata: {$ref: Metadata}` with `Metadata: {anyOf: [{type:
+        // object}, {type: 'null'}]}`, and discord's list responses `type: [array, 'null']`.
+        let spec = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      \
+                    responses:\n        '200':\n          description: ok\n          content:\n            \
+                    application/json:\n              schema: {type: [array, 'null'], items: {type: string}}\n  \
+                    /b:\n    get:\n      responses:\n        '200':\n          description: ok\n          \
+                    content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Item'}\n\
+                    components:\n  schemas:\n    \
+                    Metadata: {anyOf: [{type: object, additionalProperties: {type: string}}, {type: 'null'}]}\n    \
+                    Item: {type: object, required: [metadata], properties: {metadata: {$ref: '#/components/schemas/Metadata'}}}\n";
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let def = lowered.api.types.values().find(|t| t.original_name == "Item").unwrap();
+        let crate::model::TypeKind::Struct(s) = &def.kind else { panic!("Item is not a struct") };
+        assert!(s.fields[0].nullable, "metadata takes null");
+        let success: Vec<&Success> = lowered.api.operations.iter().map(|op| &op.success).collect();
+        assert!(matches!(success[0], Success::Single(SuccessBody::JsonOrNull(_))));
+        assert!(matches!(success[1], Success::Single(SuccessBody::Json(_))));
+    }
+
+    #[test]
     fn all_of_diamonds_are_merged_in_linear_time() {
         // Every level holds the next three times: merged once per path, this took 3^40 steps.
         let mut spec =
@@ -253,7 +293,7 @@ mod tests {
             let crate::model::TypeKind::Struct(s) = &def.kind else { panic!("{name} is not a struct") };
             (s.extra.as_ref().map(|e| e.ty.clone()), s.closed)
         };
-        let integer = crate::model::TypeRef::Scalar(crate::model::Scalar::I64);
+        let integer = crate::model::TypeRef::Scalar(Scalar::I64);
         assert_eq!(object("Shut"), (None, true));
         assert_eq!(object("Open"), (Some(integer.clone()), false));
         assert_eq!(object("Both"), (Some(integer), false));
@@ -321,7 +361,7 @@ mod tests {
             .map(|t| {
                 let kind = match &t.kind {
                     crate::model::TypeKind::Newtype(_) => "newtype",
-                    crate::model::TypeKind::Alias(_) => "alias",
+                    TypeKind::Alias(_) => "alias",
                     crate::model::TypeKind::Struct(_) => "struct",
                     _ => "other",
                 };

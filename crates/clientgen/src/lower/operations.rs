@@ -405,7 +405,13 @@ impl<'a> Lowerer<'a> {
             };
             let content = self.lower_content(&response.content, &status_pointer, &hint);
             let doc = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
-            out.insert(status, Response { doc, content });
+            let nullable_json = response
+                .content
+                .iter()
+                .find(|(media_type, _)| encoding(media_type) == Encoding::Json)
+                .and_then(|(_, media)| media.schema.as_ref())
+                .is_some_and(|schema| self.takes_null(schema));
+            out.insert(status, Response { doc, content, nullable_json });
         }
         out
     }
@@ -598,6 +604,10 @@ fn named_target(types: &IndexMap<TypeId, TypeDef>, ty: &TypeRef) -> Option<TypeI
 /// The body a success response carries: JSON first, then text, then bytes.
 fn success_body(response: &Response) -> SuccessBody {
     if let Some(ty) = response.content.iter().find(|(m, _)| encoding(m) == Encoding::Json).map(|(_, ty)| ty) {
+        // Any JSON value takes `null` already.
+        if response.nullable_json && *ty != TypeRef::Any {
+            return SuccessBody::JsonOrNull(ty.clone());
+        }
         return SuccessBody::Json(ty.clone());
     }
     match response.content.keys().next() {
@@ -620,7 +630,9 @@ fn accept(responses: &IndexMap<String, Response>) -> Option<String> {
         let keys = response.content.keys().map(String::as_str);
         match success_body(response) {
             SuccessBody::Empty => {}
-            SuccessBody::Json(_) => media.extend(keys.filter(|m| encoding(m) == Encoding::Json)),
+            SuccessBody::Json(_) | SuccessBody::JsonOrNull(_) => {
+                media.extend(keys.filter(|m| encoding(m) == Encoding::Json))
+            }
             SuccessBody::Text => {
                 let text: Vec<&str> = keys.filter(|m| encoding(m) == Encoding::Text).collect();
                 let plain: Vec<&str> = text.iter().copied().filter(|m| !is_event_stream(m)).collect();
@@ -816,7 +828,7 @@ mod tests {
 
     fn response(content: &[&str]) -> Response {
         let content = content.iter().map(|m| ((*m).to_owned(), TypeRef::Scalar(Scalar::String))).collect();
-        Response { doc: None, content }
+        Response { doc: None, content, nullable_json: false }
     }
 
     fn accept_of(entries: &[(&str, &[&str])]) -> Option<String> {

@@ -272,7 +272,7 @@ impl<'a> Lowerer<'a> {
                 parts.extra = Extra::of(any.additional_properties.as_ref(), pointer);
                 Some(parts)
             }
-            SchemaKind::AllOf { all_of } if !is_ref_wrapper(schema) => {
+            SchemaKind::AllOf { all_of } if !is_ref_wrapper(schema) && typed_all_of_part(schema).is_none() => {
                 let mut parts = ObjectParts::default();
                 for (i, part) in all_of.iter().enumerate() {
                     let part_pointer = join(pointer, &["allOf", &i.to_string()]);
@@ -394,7 +394,7 @@ impl<'a> Lowerer<'a> {
                 // A component declared `nullable` is null wherever it is referenced (plaid's
                 // `Item.error: {$ref: PlaidError}`, with `nullable: true` on `PlaidError`).
                 let nullable =
-                    self.component_schema(reference).is_some_and(|s| s.schema_data.nullable) && ty != TypeRef::Any;
+                    self.component_schema(reference).is_some_and(|s| self.admits_null(s)) && ty != TypeRef::Any;
                 (ty, None, nullable, false, false, false, Constraints::default())
             }
             ReferenceOr::Item(schema) => {
@@ -551,20 +551,40 @@ impl<'a> Lowerer<'a> {
         self.doc.components.as_ref()?.schemas.get(&name)?.as_item()
     }
 
-    /// Whether a referenced component is itself declared `nullable`.
+    /// Whether a referenced component itself takes `null` ([`Self::admits_null`]).
     fn is_nullable_target(&self, ty: &TypeRef) -> bool {
         let TypeRef::Named(id) = ty else { return false };
         let Some(name) = id.0.strip_prefix("#/components/schemas/") else { return false };
-        matches!(
-            self.doc.components.as_ref().and_then(|c| c.schemas.get(&unescape_segment(name))),
-            Some(ReferenceOr::Item(s)) if s.schema_data.nullable
-        )
+        match self.doc.components.as_ref().and_then(|c| c.schemas.get(&unescape_segment(name))) {
+            Some(ReferenceOr::Item(schema)) => self.admits_null(schema),
+            _ => false,
+        }
+    }
+
+    /// Whether a schema, in place or referenced, takes `null` as a whole.
+    pub(super) fn takes_null(&self, schema: &ReferenceOr<Schema>) -> bool {
+        match schema {
+            ReferenceOr::Reference { reference } => {
+                self.component_schema(reference).is_some_and(|s| self.admits_null(s))
+            }
+            ReferenceOr::Item(schema) => self.admits_null(schema),
+        }
+    }
+
+    /// Whether a schema takes `null`: declared `nullable` (3.0), or a `oneOf`/`anyOf` with a
+    /// `null` alternative (3.1's `anyOf: [{…}, {type: 'null'}]`, openai's `Metadata`).
+    fn admits_null(&self, schema: &Schema) -> bool {
+        schema.schema_data.nullable || self.union_alternatives(schema).is_some_and(|a| a.nullish)
     }
 
     /// Lowers a schema that appears in place (a property, item, parameter or body).
     pub(super) fn lower_inline(&mut self, schema: &Schema, site: &Site<'_>) -> TypeRef {
         if let Some(target) = ref_wrapper_target(schema) {
             return self.resolve_ref(target, &join(&site.pointer, &["allOf", "0"]));
+        }
+        if let Some((index, part)) = typed_all_of_part(schema) {
+            let pointer = join(&site.pointer, &["allOf", &index.to_string()]);
+            return self.lower_inline(part, &Site { pointer, name_hint: site.name_hint });
         }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => self.new_named(schema, site),
@@ -886,6 +906,31 @@ pub(super) fn ref_wrapper_target(schema: &Schema) -> Option<&str> {
         },
         _ => None,
     }
+}
+
+/// The one part that gives an `allOf` of no object its type: nexus's `NameOrId` alternative
+/// `{title: id, allOf: [{type: string, format: uuid}]}` is a UUID, not an empty struct. The
+/// other parts, if any, may only add constraints (no type, no properties, no nesting).
+fn typed_all_of_part(schema: &Schema) -> Option<(usize, &Schema)> {
+    let SchemaKind::AllOf { all_of } = &schema.schema_kind else { return None };
+    let mut typed = None;
+    for (index, part) in all_of.iter().enumerate() {
+        let part = part.as_item()?;
+        match &part.schema_kind {
+            SchemaKind::Type(Type::Object(_)) => return None,
+            SchemaKind::Type(_) if typed.is_none() => typed = Some((index, part)),
+            SchemaKind::Any(any)
+                if any.typ.is_none()
+                    && any.properties.is_empty()
+                    && any.additional_properties.is_none()
+                    && any.items.is_none()
+                    && any.all_of.is_empty()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty() => {}
+            _ => return None,
+        }
+    }
+    typed
 }
 
 fn string_scalar(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Scalar {
