@@ -272,7 +272,8 @@ impl<'a> Values<'a> {
     }
 }
 
-/// A value for a plain schema (no `$ref`, composition or properties): an enum's first value,
+/// A value for a plain schema (no `$ref`, composition or properties): a `const`, an enum's
+/// first value (or the first of a `oneOf` of `const`s),
 /// a string of its format, length and pattern, a number in its range, an array of such
 /// items; `None` for anything else.
 pub fn raw_value(schema: &Value, hint: &str) -> Option<Value> {
@@ -280,6 +281,10 @@ pub fn raw_value(schema: &Value, hint: &str) -> Option<Value> {
     // `anyOf: [{…}, {type: 'null'}]` (3.1's nullable) is its other alternative.
     for key in ["anyOf", "oneOf"] {
         if let Some(alternatives) = object.get(key).and_then(Value::as_array) {
+            // Discord's integer enums: `oneOf: [{title: ROLE, const: 1}, …]`, the first value.
+            if let Some(first) = alternatives.iter().map(|a| a.get("const")).collect::<Option<Vec<_>>>() {
+                return first.first().map(|value| (*value).clone());
+            }
             let not_null: Vec<&Value> = alternatives.iter().filter(|a| a.get("type") != Some(&json!("null"))).collect();
             return match not_null.as_slice() {
                 [only] if alternatives.len() == 2 => raw_value(only, hint),
@@ -287,7 +292,10 @@ pub fn raw_value(schema: &Value, hint: &str) -> Option<Value> {
             };
         }
     }
-    if ["$ref", "allOf", "properties", "not", "const"].iter().any(|k| object.contains_key(*k)) {
+    if let Some(value) = object.get("const") {
+        return Some(value.clone());
+    }
+    if ["$ref", "allOf", "properties", "not"].iter().any(|k| object.contains_key(*k)) {
         return None;
     }
     if let Some(first) = object.get("enum").and_then(Value::as_array).and_then(|v| v.iter().find(|v| !v.is_null())) {
@@ -682,6 +690,16 @@ mod tests {
     use super::*;
     use clientgen::{Input, Source};
     use serde_json::json;
+
+    #[test]
+    fn a_one_of_of_consts_takes_its_first_value() {
+        // Discord's integer enums, which the model holds as any JSON value.
+        let schema =
+            json!({"type": "integer", "oneOf": [{"title": "ROLE", "const": 1}, {"title": "USER", "const": 2}]});
+        assert_eq!(raw_value(&schema, "type"), Some(json!(1)));
+        assert_eq!(raw_value(&json!({"const": "thing"}), "kind"), Some(json!("thing")));
+        assert_eq!(raw_value(&json!({"oneOf": [{"const": 1}, {"type": "object"}]}), "x"), None);
+    }
 
     /// The model of a spec whose one operation takes a body of schema `Body` (YAML, indented
     /// to sit under `components.schemas`).
