@@ -12,7 +12,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use streams::types::{
     CreateChatCompletionRequest, CreateChatCompletionRequestMessagesItem, CreateChatCompletionRequestMessagesItemRole,
-    CreateChatCompletionStreamResponseChoicesItemFinishReason,
+    CreateChatCompletionStreamResponseChoicesItemFinishReason, CreateTranscriptionBody2,
 };
 use streams::{Client, Error, RequestOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -182,14 +182,56 @@ async fn text_events_keep_multi_line_data_type_and_retry_and_end_at_the_operatio
 
 #[tokio::test]
 async fn events_without_a_schema_are_json_values_and_end_with_the_body() {
+    // `feed` says `x-stream-sentinel: null`: `[DONE]` is data like any other, and no JSON.
     let url = serve(|stream, _| async move {
-        let events = vec!["data: {\"n\": 1}\n\n".to_owned(), "data: [1, 2]\n\n".to_owned()];
+        let events =
+            vec!["data: {\"n\": 1}\n\n".to_owned(), "data: [1, 2]\n\n".to_owned(), "data: [DONE]\n\n".to_owned()];
         chunked(stream, "text/event-stream", events, Duration::ZERO).await;
     })
     .await;
-    let events: Vec<_> = client(&url).feed_stream().await.expect("the stream starts").collect().await;
+    let mut events: Vec<_> = client(&url).feed_stream().await.expect("the stream starts").collect().await;
+    assert!(
+        matches!(events.pop(), Some(Err(Error::Event { .. }))),
+        "with no sentinel, [DONE] is an event that does not decode"
+    );
     let values: Vec<serde_json::Value> = events.into_iter().map(|e| e.expect("JSON").data).collect();
     assert_eq!(values, [serde_json::json!({"n": 1}), serde_json::json!([1, 2])]);
+}
+
+#[tokio::test]
+async fn a_stream_call_answered_with_json_is_an_error_saying_what_arrived() {
+    let url = serve(|stream, _| async move {
+        chunked(
+            stream,
+            "application/json",
+            vec!["{\"id\": \"chatcmpl-1\", \"choices\": []}".to_owned()],
+            Duration::ZERO,
+        )
+        .await;
+    })
+    .await;
+    let error = client(&url).create_chat_completion_stream(&chat_request()).await.expect_err("JSON is no stream");
+    let Error::Decode { message, body, .. } = &error else { panic!("{error:?}") };
+    assert_eq!(message, "the response is application/json, not an event stream (text/event-stream)");
+    assert!(body.contains("chatcmpl-1"), "{body}");
+}
+
+#[tokio::test]
+async fn a_stream_that_names_no_sentinel_ends_at_done_with_no_error() {
+    let url = serve(|stream, _| async move {
+        let events = vec![
+            "data: {\"type\": \"delta\", \"delta\": \"Hel\"}\n\n".to_owned(),
+            "data: {\"type\": \"delta\", \"delta\": \"lo\"}\n\n".to_owned(),
+            "data: [DONE]\n\n".to_owned(),
+            "data: after the end\n\n".to_owned(),
+        ];
+        chunked(stream, "text/event-stream", events, Duration::ZERO).await;
+    })
+    .await;
+    let body = CreateTranscriptionBody2::new("https://example.com/a.mp3");
+    let stream = client(&url).create_transcription_stream(&body).await.expect("the stream starts");
+    let deltas: Vec<String> = stream.map(|event| event.expect("every event decodes").data.delta).collect().await;
+    assert_eq!(deltas, ["Hel", "lo"]);
 }
 
 #[tokio::test]

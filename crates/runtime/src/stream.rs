@@ -162,9 +162,8 @@ pub(crate) type DecodeData<T> = fn(&str) -> Result<T, (String, String)>;
 /// into `T`, one at a time.
 ///
 /// Events are parsed by `eventsource-stream` (multi-line data, comments, `event:`, `id:` and
-/// `retry:`). The stream ends at the end of the body, or, when the API names a sentinel (the
-/// `x-stream-sentinel` extension, such as OpenAI's `[DONE]`), at the event whose data is the
-/// sentinel, which is not yielded. An event whose data does not decode is an
+/// `retry:`). The stream ends at the end of the body, or at the event whose data is its
+/// sentinel (`[DONE]` unless the API names another or none), which is not yielded. An event whose data does not decode is an
 /// [`Error::Event`] item naming it (its index, type and ID) and the field that failed; the
 /// stream goes on after it. A broken connection, a stalled body ([`Error::Timeout`]) or text
 /// that is not an event stream is an error item after which the stream ends.
@@ -290,10 +289,36 @@ pub(crate) async fn events<S: Session, T>(
     if request.accept.is_empty() {
         request.accept = "text/event-stream";
     }
-    let body = bytes(session, request).await?;
+    let mut body = bytes(session, request).await?;
     let (status, headers, operation) = (body.status, body.headers.clone(), body.operation);
+    if let Some(media_type) = other_media_type(&headers) {
+        let mut text = Vec::new();
+        while let Some(Ok(chunk)) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_next(cx)).await {
+            text.extend_from_slice(&chunk);
+            if text.len() >= crate::error::BODY_LIMIT {
+                text.truncate(crate::error::BODY_LIMIT);
+                break;
+            }
+        }
+        return Err(Error::Decode {
+            operation: operation.to_owned(),
+            path: ".".to_owned(),
+            message: format!("the response is {media_type}, not an event stream (text/event-stream)"),
+            body: String::from_utf8_lossy(&text).into_owned(),
+        });
+    }
     let events = eventsource_stream::EventStream::new(body);
     Ok(EventStream { status, headers, operation, events, decode, sentinel, index: 0, done: false })
+}
+
+#[cfg(feature = "events")]
+/// The media type of a response declared to be something other than an event stream (a JSON
+/// answer to a stream call whose `stream: true` was left out, say); `None` for an event
+/// stream, or when the server names no type.
+fn other_media_type(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(reqwest::header::CONTENT_TYPE)?.to_str().ok()?;
+    let media_type = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    (!media_type.is_empty() && media_type != "text/event-stream").then_some(media_type)
 }
 
 #[cfg(feature = "events-json")]
@@ -322,6 +347,22 @@ pub(crate) fn text_data(data: &str) -> Result<String, (String, String)> {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(feature = "events")]
+    #[test]
+    fn only_a_declared_other_media_type_is_no_event_stream() {
+        use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+        let of = |value: Option<&'static str>| {
+            let mut headers = HeaderMap::new();
+            if let Some(value) = value {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(value));
+            }
+            super::other_media_type(&headers)
+        };
+        assert_eq!(of(Some("application/json; charset=utf-8")), Some("application/json".to_owned()));
+        assert_eq!(of(Some("Text/Event-Stream; charset=utf-8")), None);
+        assert_eq!(of(None), None);
+    }
+
     #[cfg(feature = "events-json")]
     #[test]
     fn json_data_names_the_field_that_failed() {

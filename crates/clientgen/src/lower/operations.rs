@@ -445,8 +445,9 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The `x-stream-sentinel` an operation's event stream ends at: on the operation, or on a
-    /// success response's `text/event-stream` media type.
+    /// The data an operation's event stream ends at: its `x-stream-sentinel`, on the operation
+    /// or on a success response's `text/event-stream` media type, else [`DEFAULT_SENTINEL`];
+    /// `null` or `false` there for none.
     fn stream_sentinel(&mut self, op: &'a openapiv3::Operation, pointer: &str) -> Option<String> {
         let mut found = op.extensions.get(STREAM_SENTINEL).map(|value| (value, join(pointer, &[STREAM_SENTINEL])));
         for (code, response) in &op.responses.responses {
@@ -467,12 +468,18 @@ impl<'a> Lowerer<'a> {
                     .map(|v| (v, join(&status_pointer, &["content", media, STREAM_SENTINEL])))
             });
         }
-        let (value, at) = found?;
+        let Some((value, at)) = found else { return Some(DEFAULT_SENTINEL.to_owned()) };
         match value {
             serde_json::Value::String(text) => Some(text.clone()),
+            serde_json::Value::Null | serde_json::Value::Bool(false) => None,
             _ => {
-                self.warnings.push(Diagnostic::at(at, format!("{STREAM_SENTINEL} must be a string; it is ignored")));
-                None
+                self.warnings.push(Diagnostic::at(
+                    at,
+                    format!(
+                        "{STREAM_SENTINEL} must be a string, or null or false for none; {DEFAULT_SENTINEL} is kept"
+                    ),
+                ));
+                Some(DEFAULT_SENTINEL.to_owned())
             }
         }
     }
@@ -676,6 +683,10 @@ fn query_text(text: &str) -> String {
 
 /// The extension naming the data that ends an event stream (OpenAI's `[DONE]`).
 const STREAM_SENTINEL: &str = "x-stream-sentinel";
+
+/// The data that ends an event stream unless the spec says otherwise: OpenAI's `data: [DONE]`,
+/// which the APIs that stream completions copy, and which no JSON event can be.
+const DEFAULT_SENTINEL: &str = "[DONE]";
 
 /// Whether a media type is `text/event-stream`.
 fn is_event_stream(media_type: &str) -> bool {
