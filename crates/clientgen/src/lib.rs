@@ -16,6 +16,7 @@ pub mod naming;
 pub mod normalize;
 pub mod overlay;
 pub mod parse;
+pub mod registry;
 pub mod tree;
 pub mod typed;
 
