@@ -94,7 +94,8 @@ fn generated_manifests() -> Vec<(String, Table)> {
 /// one the runtime's metadata gives generated types), at the same version with the same
 /// default features, with every feature the runtime asks for and only more that the runtime's
 /// features turn on; each dependency the runtime always needs is declared; the dev-dependencies
-/// are the runtime's; each real feature is defined as the runtime defines it.
+/// are the runtime's; each real feature is defined as the runtime defines it; and the oldest
+/// Rust is the runtime's.
 #[test]
 fn generated_manifests_declare_the_runtime_crates_dependencies_and_features() {
     let runtime = runtime();
@@ -134,6 +135,14 @@ fn generated_manifests_declare_the_runtime_crates_dependencies_and_features() {
         let declared_dev: BTreeMap<&String, Spec> = declared_dev.iter().map(|(n, v)| (n, spec(v))).collect();
         if format!("{declared_dev:?}") != format!("{dev:?}") {
             failures.push(format!("{crate_name}: dev-dependencies {declared_dev:?}; the runtime's are {dev:?}"));
+        }
+        let rust_version = |m: &Table| table_at(m, &["package"]).get("rust-version").cloned();
+        if rust_version(&manifest) != rust_version(&runtime) {
+            failures.push(format!(
+                "{crate_name}: rust-version {:?}; the runtime's is {:?}",
+                rust_version(&manifest),
+                rust_version(&runtime)
+            ));
         }
         let generated_features = table_at(&manifest, &["features"]);
         for name in real_features(&runtime) {

@@ -202,6 +202,13 @@ fn registry(runtime: &Path) -> Result<String, String> {
         );
     }
     let _ = writeln!(code, "];\n");
+    let rust_version = manifest
+        .get("package")
+        .and_then(|p| p.get("rust-version"))
+        .and_then(toml::Value::as_str)
+        .ok_or_else(|| at("no `rust-version` in [package]"))?;
+    let _ = writeln!(code, "/// The oldest Rust the runtime is written for, and so the default of generated crates.");
+    let _ = writeln!(code, "pub const RUST_VERSION: &str = {rust_version:?};\n");
     let _ = writeln!(code, "/// The runtime crate's `lib.rs` (never copied: generated crates have their own).");
     let _ = writeln!(code, "pub const LIB: &str = include_str!({:?});\n", src.join("lib.rs").display().to_string());
     let _ = writeln!(code, "/// The README's prose, by file name without `.md`.");

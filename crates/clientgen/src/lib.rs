@@ -114,7 +114,7 @@ impl Config {
             repository: None,
             keywords: Vec::new(),
             categories: Vec::new(),
-            rust_version: "1.85".to_owned(),
+            rust_version: registry::RUST_VERSION.to_owned(),
             env_prefix: crate_name.to_ascii_uppercase().replace('-', "_"),
             user_agent: None,
             drf_errors: false,

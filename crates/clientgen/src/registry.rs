@@ -587,6 +587,12 @@ mod tests {
             .unwrap_or_default();
         let nested = FILES.iter().filter(|f| f.path.matches('/').count() > 1).count();
         assert_eq!(FILES.len() - nested + 1, on_disk, "the runtime's src/ files (and lib.rs)");
+        for file in &FILES {
+            for cfg in file.cfgs {
+                let read = eval(cfg, &|name| Part::from_name(name).map(|_| false));
+                assert!(read.is_ok(), "{}: the cfg over its mod line, {cfg}: {read:?}", file.path);
+            }
+        }
         // Nothing selected: only the files no part decides on; everything: all of them.
         let none: Vec<&str> = Parts::default().files().map(|f| f.path).collect();
         assert_eq!(none, ["src/decode.rs", "src/error.rs", "src/http.rs", "src/runner.rs"]);

@@ -129,12 +129,9 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
         let _ = writeln!(out, "{description}\n");
     }
 
-    let _ = writeln!(out, "## Install\n");
-    let _ = writeln!(
-        out,
-        "```toml\n[dependencies]\n{name} = \"{}\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n",
-        config.crate_version
-    );
+    let parts = features.parts();
+    let install = [("name", name.as_str()), ("version", config.crate_version.as_str())];
+    out.push_str(&registry::readme("install", &parts, &install));
 
     let _ = writeln!(out, "## Quick start\n");
     let _ = writeln!(out, "```rust\n{}```\n", example_code(api, config));
@@ -151,7 +148,6 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
         operation_section(&mut out, api, config, op);
     }
 
-    let parts = features.parts();
     let package = krate.replace('_', "-");
     let has = |part: Part| parts.has(part);
     let sections: [(&str, bool, Fill); 9] = [
