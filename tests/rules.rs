@@ -40,13 +40,13 @@ fn snapshot_fixture(path: &Path) -> Result<(), String> {
     }
     // The runtime's files are its own text with parts kept or dropped: the snapshot records
     // which parts and files the crate got, not the runtime's text again.
-    let runtime = |path: &str| clientgen::emit::runtime::FILES.iter().any(|file| file.path == path);
+    let runtime = |path: &str| clientgen::registry::FILES.iter().any(|file| file.path == path);
     for file in files.iter().filter(|file| !runtime(&file.path)) {
         let name = file.path.strip_prefix("src/").unwrap_or(&file.path).replace('/', "-");
         insta::assert_snapshot!(name, file.contents);
     }
     let parts = clientgen::emit::runtime_parts(&lowered.api, &config);
-    let selected: Vec<&str> = parts.markers().into_iter().filter(|(_, on)| *on).map(|(name, _)| name).collect();
+    let selected: Vec<&str> = parts.selected().map(|part| part.name()).collect();
     let copied: Vec<&str> = files.iter().filter(|file| runtime(&file.path)).map(|file| file.path.as_str()).collect();
     insta::assert_snapshot!("runtime", format!("parts: {}\nfiles: {}\n", selected.join(", "), copied.join(", ")));
     Ok(())

@@ -16,6 +16,7 @@ pub mod naming;
 pub mod normalize;
 pub mod overlay;
 pub mod parse;
+pub mod registry;
 pub mod tree;
 pub mod typed;
 
@@ -113,7 +114,7 @@ impl Config {
             repository: None,
             keywords: Vec::new(),
             categories: Vec::new(),
-            rust_version: "1.85".to_owned(),
+            rust_version: registry::RUST_VERSION.to_owned(),
             env_prefix: crate_name.to_ascii_uppercase().replace('-', "_"),
             user_agent: None,
             drf_errors: false,

@@ -4,7 +4,10 @@
 //! generated crate, keeping only the parts the API needs: each selectable item carries
 //! `#[cfg(feature = "…")]`, and the generator keeps it (dropping the attribute) or drops it.
 //! Tests (`#[cfg(test)]`) are never copied. The module layout here is a generated crate's, so
-//! the files compile unchanged in both places.
+//! the files compile unchanged in both places. The `mod` lines below are the generator's list
+//! of the runtime's files: a file comes with the parts its line's `#[cfg(…)]` names (or always),
+//! and a module that only a real feature of the generated crate turns on (`blocking`) is copied
+//! and declared under the same `cfg`.
 //!
 //! Generated code calls into the runtime; the runtime calls generated code only through
 //! [`http::Session`], which the generated `Client` implements. Its items are `pub(crate)`,
@@ -31,6 +34,7 @@ mod param;
 mod runner;
 #[cfg(feature = "byte-stream")]
 mod stream;
+#[cfg(any(feature = "decimal", feature = "file", feature = "nullable", feature = "upload"))]
 mod support;
 #[cfg(feature = "validation")]
 mod validate;

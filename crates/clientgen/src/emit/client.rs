@@ -305,7 +305,7 @@ fn builder(api: &Api, config: &Config) -> TokenStream {
         Some(_) => (quote! { let set_by_caller = self.base_url.is_some(); }, quote! { own_servers, }),
         None => (TokenStream::new(), TokenStream::new()),
     };
-    let defaults = super::runtime::Defaults::get();
+    let defaults = crate::registry::Defaults::get();
     let connect_doc = format!(" Sets the connect timeout (default {} s).", defaults.connect_timeout_secs);
     let request_doc = format!(
         " Sets the limit on each attempt of a call, from sending to the end of the body (default {} s).",

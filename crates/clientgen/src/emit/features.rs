@@ -2,9 +2,9 @@
 //! dependencies, support types, request-body encodings, success-body readers, and the parts of
 //! the runtime they select.
 
-use super::runtime::Parts;
 use crate::Config;
 use crate::model::*;
+use crate::registry::{Part, Parts};
 
 /// What the generated crate needs, found by looking through the model once.
 #[derive(Debug, Default)]
@@ -130,45 +130,49 @@ impl Features {
     /// The parts of the runtime the crate gets, each a feature of the runtime crate.
     pub fn parts(&self) -> Parts {
         let (e, r) = (self.encodings, self.readers);
-        Parts {
-            json_body: e.json,
-            form: e.form,
-            form_fields: e.form_fields,
-            form_value: e.form_value,
-            multipart: e.multipart,
-            multipart_text: e.multipart_text,
-            multipart_files: e.multipart_files,
-            raw_body: e.text,
-            bytes_body: e.bytes,
-            param_path: self.params[0],
-            param_query: self.params[1],
-            param_header: self.params[2],
-            param_cookie: self.params[3],
-            form_styles: self.form_styles,
-            credentials: self.credentials,
-            read_json: r.json,
-            read_text: r.text,
-            read_bytes: r.bytes,
-            read_empty: r.empty,
-            undeclared_status: r.undeclared,
-            validation: self.validation,
-            patterns: self.patterns,
-            drf: self.drf_errors,
-            error_body: self.error_body,
-            decimal: self.decimal,
-            file: self.files,
-            nullable: self.nullable,
-            upload: self.uploads(),
-            byte_stream: self.streams.bytes || self.streams.events(),
-            events: self.streams.events(),
-            events_json: self.streams.events_json,
-            events_text: self.streams.events_text,
-            webhooks: self.webhooks,
-            webhook_signatures: self.webhook_signatures,
-            pagination: self.pagination,
-            pagination_url: self.pagination_url,
-            pagination_link: self.pagination_link,
+        let mut parts = Parts::default();
+        for (part, on) in [
+            (Part::JsonBody, e.json),
+            (Part::Form, e.form),
+            (Part::FormFields, e.form_fields),
+            (Part::FormValue, e.form_value),
+            (Part::Multipart, e.multipart),
+            (Part::MultipartText, e.multipart_text),
+            (Part::MultipartFiles, e.multipart_files),
+            (Part::RawBody, e.text),
+            (Part::BytesBody, e.bytes),
+            (Part::ParamPath, self.params[0]),
+            (Part::ParamQuery, self.params[1]),
+            (Part::ParamHeader, self.params[2]),
+            (Part::ParamCookie, self.params[3]),
+            (Part::FormStyles, self.form_styles),
+            (Part::Credentials, self.credentials),
+            (Part::ReadJson, r.json),
+            (Part::ReadText, r.text),
+            (Part::ReadBytes, r.bytes),
+            (Part::ReadEmpty, r.empty),
+            (Part::UndeclaredStatus, r.undeclared),
+            (Part::Validation, self.validation),
+            (Part::Patterns, self.patterns),
+            (Part::Drf, self.drf_errors),
+            (Part::ErrorBody, self.error_body),
+            (Part::Decimal, self.decimal),
+            (Part::File, self.files),
+            (Part::Nullable, self.nullable),
+            (Part::Upload, self.uploads()),
+            (Part::ByteStream, self.streams.any()),
+            (Part::Events, self.streams.events()),
+            (Part::EventsJson, self.streams.events_json),
+            (Part::EventsText, self.streams.events_text),
+            (Part::Webhooks, self.webhooks),
+            (Part::WebhookSignatures, self.webhook_signatures),
+            (Part::Pagination, self.pagination),
+            (Part::PaginationUrl, self.pagination_url),
+            (Part::PaginationLink, self.pagination_link),
+        ] {
+            parts.set(part, on);
         }
+        parts
     }
 
     /// The crate has `ByteSource`: some binary body is sent, or some field is a `File` (whose

@@ -12,7 +12,6 @@ mod features;
 mod manifest;
 mod operations;
 mod pagination;
-pub mod runtime;
 mod rust;
 mod security;
 mod servers;
@@ -28,6 +27,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::model::*;
+use crate::registry::Parts;
 use crate::{Config, GeneratedFile, format};
 
 pub use docs::sanitize as sanitize_doc;
@@ -98,26 +98,13 @@ pub fn file_kinds(features: &Features) -> Vec<FileKind> {
     if features.servers {
         kinds.push(Servers);
     }
-    for file in &runtime::FILES {
-        let wanted = match file.path {
-            "src/validate.rs" => parts.validation,
-            "src/support.rs" => parts.support(),
-            "src/stream.rs" => parts.byte_stream,
-            "src/webhook.rs" => parts.webhooks,
-            "src/pagination.rs" => parts.pagination,
-            "src/param.rs" => parts.params(),
-            _ => true,
-        };
-        if wanted {
-            kinds.push(Runtime(file.path));
-        }
-    }
+    kinds.extend(parts.files().map(|file| Runtime(file.path)));
     kinds
 }
 
 /// The runtime parts the crate for `api` gets (snapshots record these instead of the runtime's
 /// text, which the runtime crate holds once).
-pub fn runtime_parts(api: &Api, config: &Config) -> runtime::Parts {
+pub fn runtime_parts(api: &Api, config: &Config) -> Parts {
     features::Features::of(api, config).parts()
 }
 
@@ -281,32 +268,25 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
     let pages_export = features.pagination.then(|| quote! { pub use crate::pagination::Pages; });
     let streams = features.streams;
     let parts = features.parts();
-    // (name, public, only with the `blocking` feature, wanted)
-    let modules = [
-        ("blocking", true, true, true),
-        ("client", false, false, true),
-        ("decode", false, false, true),
-        ("error", false, false, true),
-        ("http", false, false, true),
-        ("pagination", false, false, features.pagination),
-        ("param", false, false, parts.params()),
-        ("runner", false, true, true),
-        ("servers", true, false, features.servers),
-        ("stream", false, false, streams.any()),
-        ("support", false, false, parts.support()),
-        ("types", true, false, true),
-        ("validate", false, false, features.validation),
-        ("webhook", false, false, features.webhooks),
-        ("webhooks", true, false, features.webhooks),
-    ];
+    // (name, public, the `cfg` it is declared under): the generator's modules, then the
+    // runtime's that the parts bring (under their `cfg` when a real feature decides).
+    let mut modules: Vec<(&str, bool, Option<&str>)> =
+        vec![("blocking", true, Some("feature = \"blocking\"")), ("client", false, None), ("types", true, None)];
+    modules.extend(features.servers.then_some(("servers", true, None)));
+    modules.extend(features.webhooks.then_some(("webhooks", true, None)));
+    for file in parts.files().filter(|file| file.top_level) {
+        let cfg = file.cfgs.iter().copied().find(|cfg| parts.holds(cfg).is_none());
+        modules.push((file.module, false, cfg));
+    }
+    modules.sort_by_key(|(name, ..)| *name);
     // A spec without operations (webhooks or schemas only) still gets the whole client, whose
     // runtime then has no caller.
     let unused = api.operations.is_empty();
     let deprecates = deprecates(api);
-    let modules = modules.into_iter().filter(|m| m.3).map(|(name, public, blocking, _)| {
+    let modules = modules.into_iter().map(|(name, public, cfg)| {
         let ident = format_ident!("{name}");
         let vis = public.then(|| quote! { pub });
-        let cfg = blocking.then(|| quote! { #[cfg(feature = "blocking")] });
+        let cfg = cfg.and_then(|cfg| format!("#[cfg({cfg})]").parse::<TokenStream>().ok());
         match &config.embed_in {
             Some(dir) => {
                 let path = format!("{}/src/{name}.rs", dir.trim_end_matches(['/', '\\']));

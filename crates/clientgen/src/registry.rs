@@ -1,195 +1,257 @@
-//! The client runtime (`crates/runtime`), embedded, and the marker resolver that copies into a
-//! generated crate the parts of it an API needs.
+//! The registry of the client runtime (`crates/runtime`), read when clientgen is built, and the
+//! marker resolver that copies into a generated crate the parts of it an API needs.
+//!
+//! `build.rs` reads the runtime crate's manifest and sources into tables (included below): its
+//! features, each a [`Part`] the generator selects unless it is one of the [`REAL_FEATURES`] of
+//! every generated crate; its files ([`FILES`]), each with the `cfg`s over the `mod` lines that
+//! declare it; its dependencies with their versions, and those of generated types; the
+//! transport's features ([`TRANSPORT_FEATURES`]); and the README's prose ([`README`]). Nothing
+//! about the runtime is written twice: a generated crate's dependencies are those the runtime
+//! declares for the parts it selects ([`Parts::dependencies`]).
 //!
 //! The runtime's files are ordinary Rust. An item that only some APIs need carries
 //! `#[cfg(…)]` over the runtime crate's features (`feature = "form"`, `any(…)`, `all(…)`,
-//! `not(…)`), each feature a part the generator selects ([`Parts`]). Resolving works on the
-//! text, line by line, so comments and docs survive: a marker that holds is removed and its
-//! item kept, one that does not is removed with its item (the marker line first, then the
-//! item's docs, attributes and body, found by bracket depth). `#[cfg_attr(marker, attr)]`
-//! becomes `#[attr]` or nothing. `cfg(test)` never holds, so unit tests stay behind. A marker
-//! that names a feature the generator does not select ([`REAL_FEATURES`]: `blocking`, `tracing`
-//! and the transport's, real features of the generated crate) is left as written.
+//! `not(…)`). Resolving works on the text, line by line, so comments and docs survive: a marker
+//! that holds is removed and its item kept, one that does not is removed with its item (the
+//! marker line first, then the item's docs, attributes and body, found by bracket depth).
+//! `#[cfg_attr(marker, attr)]` becomes `#[attr]` or nothing. `cfg(test)` never holds, so unit
+//! tests stay behind. A marker that names a real feature is left as written.
+
+use std::collections::BTreeMap;
+
+include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 
 /// A file of the runtime crate and the path it takes in a generated crate.
 pub struct RuntimeFile {
     /// The path in the generated crate (and, under `crates/runtime`, in the runtime crate).
     pub path: &'static str,
+    /// The module it is.
+    pub module: &'static str,
+    /// Whether `lib.rs` declares it (else a module of the runtime does).
+    pub top_level: bool,
+    /// The `cfg` predicates over the `mod` lines that declare it and the modules holding it.
+    pub cfgs: &'static [&'static str],
     /// The file's text.
     pub text: &'static str,
 }
 
-/// The runtime files a generated crate may have.
-pub const FILES: [RuntimeFile; 10] = [
-    RuntimeFile { path: "src/http.rs", text: include_str!("../../../runtime/src/http.rs") },
-    RuntimeFile { path: "src/error.rs", text: include_str!("../../../runtime/src/error.rs") },
-    RuntimeFile { path: "src/decode.rs", text: include_str!("../../../runtime/src/decode.rs") },
-    RuntimeFile { path: "src/pagination.rs", text: include_str!("../../../runtime/src/pagination.rs") },
-    RuntimeFile { path: "src/param.rs", text: include_str!("../../../runtime/src/param.rs") },
-    RuntimeFile { path: "src/runner.rs", text: include_str!("../../../runtime/src/runner.rs") },
-    RuntimeFile { path: "src/stream.rs", text: include_str!("../../../runtime/src/stream.rs") },
-    RuntimeFile { path: "src/support.rs", text: include_str!("../../../runtime/src/support.rs") },
-    RuntimeFile { path: "src/validate.rs", text: include_str!("../../../runtime/src/validate.rs") },
-    RuntimeFile { path: "src/webhook.rs", text: include_str!("../../../runtime/src/webhook.rs") },
-];
+/// A dependency as the runtime's manifest declares it.
+pub struct Dependency {
+    /// The crate.
+    pub name: &'static str,
+    /// Its version requirement.
+    pub version: &'static str,
+    /// `default-features`, when the manifest says.
+    pub default_features: Option<bool>,
+    /// Its features.
+    pub features: &'static [&'static str],
+    /// Whether only a feature brings it.
+    pub optional: bool,
+}
 
-/// The runtime crate's `lib.rs` (never copied: generated crates have their own).
-pub const LIB: &str = include_str!("../../../runtime/src/lib.rs");
+impl Dependency {
+    /// The dependency as a generated manifest writes it, with `more` features and optional or
+    /// not: `"1.6"`, or `{ version = …, default-features = …, features = […], optional = true }`.
+    pub fn toml(&self, more: &[&str], optional: bool) -> String {
+        let mut features: Vec<&str> = self.features.iter().chain(more).copied().collect();
+        features.sort_unstable();
+        features.dedup();
+        let mut keys = vec![format!("version = {:?}", self.version)];
+        keys.extend(self.default_features.map(|on| format!("default-features = {on}")));
+        if !features.is_empty() {
+            keys.push(format!("features = {}", toml_list(&features)));
+        }
+        if optional {
+            keys.push("optional = true".to_owned());
+        }
+        match keys.as_slice() {
+            [_] => format!("{:?}", self.version),
+            _ => format!("{{ {} }}", keys.join(", ")),
+        }
+    }
+}
 
-/// The runtime crate's manifest, whose features are the parts.
-pub const MANIFEST: &str = include_str!("../../../runtime/Cargo.toml");
+/// A real feature of every generated crate that selects some of reqwest's transport.
+pub struct TransportFeature {
+    /// The feature's name.
+    pub name: &'static str,
+    /// Whether `default` turns it on.
+    pub default: bool,
+    /// The comment above it in Cargo.toml.
+    pub comment: &'static str,
+    /// Its line in the README's "TLS and HTTP".
+    pub readme: &'static str,
+}
 
-/// The runtime crate's features that are not parts but real features of every generated
-/// crate, named by its files, whose markers stay as written: the blocking client, tracing, the
-/// TLS back ends, HTTP/2 and charsets. The runtime crate declares the transport's other
-/// features (`emit::manifest::TRANSPORT_FEATURES`) too, which only reqwest's features name.
-pub const REAL_FEATURES: [&str; 7] = ["blocking", "tracing", "rustls", "rustls-ring", "native-tls", "http2", "charset"];
+/// A TOML array of strings, as the runtime's manifest writes them.
+pub fn toml_list(items: &[&str]) -> String {
+    let items: Vec<String> = items.iter().map(|item| format!("{item:?}")).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// What a real feature of generated crates turns on (a TOML array), as the runtime defines it.
+pub fn real_feature(name: &str) -> String {
+    REAL_FEATURES.iter().find(|(real, _)| *real == name).map_or_else(|| "[]".to_owned(), |(_, on)| toml_list(on))
+}
+
+/// A dependency of generated types (`uuid`, `chrono`) as a generated manifest writes it.
+pub fn type_dependency(name: &str) -> Option<String> {
+    TYPE_DEPENDENCIES.iter().find(|d| d.name == name).map(|d| d.toml(&[], d.optional))
+}
+
+/// The dev-dependencies of a generated crate: the runtime's.
+pub fn dev_dependencies() -> Vec<(&'static str, String)> {
+    DEV_DEPENDENCIES.iter().map(|d| (d.name, d.toml(&[], d.optional))).collect()
+}
 
 /// The text of the runtime file at `path` (`src/http.rs`).
 pub fn file_text(path: &str) -> &'static str {
     FILES.iter().find(|file| file.path == path).map_or("", |file| file.text)
 }
 
-/// The parts of the runtime an API needs: each a feature of the runtime crate.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Parts {
-    /// JSON request bodies.
-    pub json_body: bool,
-    /// Form bodies.
-    pub form: bool,
-    /// Form bodies of structs, field by field.
-    pub form_fields: bool,
-    /// Form bodies of other values.
-    pub form_value: bool,
-    /// Multipart bodies.
-    pub multipart: bool,
-    /// Multipart text parts.
-    pub multipart_text: bool,
-    /// Multipart file parts.
-    pub multipart_files: bool,
-    /// Text bodies (and bytes from memory), sent as given.
-    pub raw_body: bool,
-    /// Binary bodies from memory, a file or a stream.
-    pub bytes_body: bool,
-    /// Path parameters (`param.rs`).
-    pub param_path: bool,
-    /// Query parameters.
-    pub param_query: bool,
-    /// Header parameters.
-    pub param_header: bool,
-    /// Cookie parameters.
-    pub param_cookie: bool,
-    /// Form body fields written in a style.
-    pub form_styles: bool,
-    /// Security schemes some operation asks for.
-    pub credentials: bool,
-    /// JSON success bodies.
-    pub read_json: bool,
-    /// Text success bodies.
-    pub read_text: bool,
-    /// Bytes success bodies.
-    pub read_bytes: bool,
-    /// Successes without a body.
-    pub read_empty: bool,
-    /// Success statuses listed one by one, with no range to fall back on.
-    pub undeclared_status: bool,
-    /// Request validation (`validate.rs`).
-    pub validation: bool,
-    /// Pattern checks.
-    pub patterns: bool,
-    /// Django REST framework error messages.
-    pub drf: bool,
-    /// Error bodies decoded into the API's declared error schemas.
-    pub error_body: bool,
-    /// The `Decimal` type.
-    pub decimal: bool,
-    /// The `File` type.
-    pub file: bool,
-    /// The `Nullable` type.
-    pub nullable: bool,
-    /// The `ByteSource` type.
-    pub upload: bool,
-    /// Success bodies as byte streams (`stream.rs`; event streams read one).
-    pub byte_stream: bool,
-    /// Server-Sent Events.
-    pub events: bool,
-    /// Events whose data is JSON.
-    pub events_json: bool,
-    /// Events whose data is text.
-    pub events_text: bool,
-    /// Received webhooks and callbacks decoded (`webhook.rs`).
-    pub webhooks: bool,
-    /// Their Standard Webhooks signatures verified.
-    pub webhook_signatures: bool,
-    /// Lists read page after page as one stream of items (`pagination.rs`).
-    pub pagination: bool,
-    /// A next page at a URL the page gives.
-    pub pagination_url: bool,
-    /// A next page at the `Link` header's `rel="next"`.
-    pub pagination_link: bool,
+// The parts are a set of bits.
+const _: () = assert!(Part::ALL.len() <= 64, "more parts than `Parts` holds");
+
+impl Part {
+    /// The part of this feature name, if the feature is a part.
+    pub fn from_name(name: &str) -> Option<Part> {
+        Part::ALL.into_iter().find(|part| part.name() == name)
+    }
 }
 
+/// The parts of the runtime an API needs: a set of the runtime crate's features.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Parts(u64);
+
 impl Parts {
-    /// Each part's feature name in the runtime crate, and whether it is selected.
-    pub fn markers(&self) -> [(&'static str, bool); 37] {
-        [
-            ("json-body", self.json_body),
-            ("form", self.form),
-            ("form-fields", self.form_fields),
-            ("form-value", self.form_value),
-            ("multipart", self.multipart),
-            ("multipart-text", self.multipart_text),
-            ("multipart-files", self.multipart_files),
-            ("raw-body", self.raw_body),
-            ("bytes-body", self.bytes_body),
-            ("param-path", self.param_path),
-            ("param-query", self.param_query),
-            ("param-header", self.param_header),
-            ("param-cookie", self.param_cookie),
-            ("form-styles", self.form_styles),
-            ("credentials", self.credentials),
-            ("read-json", self.read_json),
-            ("read-text", self.read_text),
-            ("read-bytes", self.read_bytes),
-            ("read-empty", self.read_empty),
-            ("undeclared-status", self.undeclared_status),
-            ("validation", self.validation),
-            ("patterns", self.patterns),
-            ("drf", self.drf),
-            ("error-body", self.error_body),
-            ("decimal", self.decimal),
-            ("file", self.file),
-            ("nullable", self.nullable),
-            ("upload", self.upload),
-            ("byte-stream", self.byte_stream),
-            ("events", self.events),
-            ("events-json", self.events_json),
-            ("events-text", self.events_text),
-            ("webhooks", self.webhooks),
-            ("webhook-signatures", self.webhook_signatures),
-            ("pagination", self.pagination),
-            ("pagination-url", self.pagination_url),
-            ("pagination-link", self.pagination_link),
-        ]
+    /// Turns `part` on or off.
+    pub fn set(&mut self, part: Part, on: bool) {
+        let bit = 1u64 << part as u32;
+        if on { self.0 |= bit } else { self.0 &= !bit }
     }
 
-    /// Whether the crate has `param.rs` (some parameter, or a styled form field).
-    pub fn params(&self) -> bool {
-        self.param_path || self.param_query || self.param_header || self.param_cookie || self.form_styles
+    /// Whether `part` is on.
+    pub fn has(&self, part: Part) -> bool {
+        self.0 & (1u64 << part as u32) != 0
     }
 
-    /// Whether the crate has `support.rs` (some support type is needed).
-    pub fn support(&self) -> bool {
-        self.decimal || self.file || self.nullable || self.upload
+    /// The parts that are on, in the manifest's order.
+    pub fn selected(&self) -> impl Iterator<Item = Part> + '_ {
+        Part::ALL.into_iter().filter(|part| self.has(*part))
+    }
+
+    /// Whether the feature `name` is on: `None` when it is not a part (a real feature).
+    pub fn feature(&self, name: &str) -> Option<bool> {
+        Part::from_name(name).map(|part| self.has(part))
+    }
+
+    /// These parts with every part they turn on, as the runtime's features imply.
+    pub fn closed(&self) -> Parts {
+        let mut parts = *self;
+        loop {
+            let before = parts;
+            for part in before.selected() {
+                for implied in part.enables().iter().filter_map(|name| Part::from_name(name)) {
+                    parts.set(implied, true);
+                }
+            }
+            if parts == before {
+                return parts;
+            }
+        }
+    }
+
+    /// Whether a `cfg` predicate over the runtime's features holds: `None` when it depends on a
+    /// real feature. An unreadable predicate is a defect of the runtime, which this module's
+    /// tests catch; it counts as holding.
+    pub fn holds(&self, predicate: &str) -> Option<bool> {
+        eval(predicate, &|name| self.feature(name)).unwrap_or(Some(true))
+    }
+
+    /// The runtime files a crate with these parts has, in the order of their paths.
+    pub fn files(&self) -> impl Iterator<Item = &'static RuntimeFile> + '_ {
+        FILES.iter().filter(|file| file.cfgs.iter().all(|cfg| self.holds(cfg) != Some(false)))
     }
 
     /// The runtime file at `path` with the parts this API needs; a resolver error (a marker
     /// it cannot read) is a defect of the runtime, caught by this module's tests.
     pub fn file(&self, path: &str) -> String {
-        let markers = self.markers();
-        let selected = |name: &str| markers.iter().find(|(marker, _)| *marker == name).map(|(_, on)| *on);
-        resolve(file_text(path), &selected).unwrap_or_else(|e| format!("compile_error!({:?});\n", e))
+        resolve(file_text(path), &|name| self.feature(name)).unwrap_or_else(|e| format!("compile_error!({:?});\n", e))
     }
+
+    /// The dependencies of a generated crate with these parts, by name, each written as its
+    /// manifest writes it: the runtime's dependencies that are not optional, with the features
+    /// the parts turn on (`crate/feature`); those a part brings (`dep:crate`), no longer
+    /// optional; and those only a real feature brings, optional as in the runtime.
+    pub fn dependencies(&self) -> BTreeMap<&'static str, String> {
+        let parts = self.closed();
+        let from_parts: Vec<&str> = parts.selected().flat_map(|part| part.enables().iter().copied()).collect();
+        let from_real: Vec<&str> = REAL_FEATURES.iter().flat_map(|(_, on)| on.iter().copied()).collect();
+        let brought = |list: &[&str], name: &str| list.iter().any(|entry| entry.strip_prefix("dep:") == Some(name));
+        let mut out = BTreeMap::new();
+        for dependency in &DEPENDENCIES {
+            let features: Vec<&str> = from_parts
+                .iter()
+                .filter_map(|entry| entry.split_once('/'))
+                .filter(|(name, _)| *name == dependency.name)
+                .map(|(_, feature)| feature)
+                .collect();
+            let optional = match (dependency.optional, brought(&from_parts, dependency.name)) {
+                (false, _) | (true, true) => false,
+                (true, false) if brought(&from_real, dependency.name) => true,
+                (true, false) => continue,
+            };
+            out.insert(dependency.name, dependency.toml(&features, optional));
+        }
+        out
+    }
+}
+
+/// The README prose file `name` (`crates/runtime/readme/{name}.md`) without its first line (a
+/// comment saying what it is), filled in: a block between `{{if PART}}` and `{{end}}` lines is
+/// kept when the part is on, a line that is only `{{key}}` becomes the value of `key` as it is
+/// (which brings its own line ends), and `{{key}}` within a line its value.
+pub fn readme(name: &str, parts: &Parts, values: &[(&str, &str)]) -> String {
+    let text = README.iter().find(|(file, _)| *file == name).map_or("", |(_, text)| text);
+    let text = text.split_once('\n').map_or("", |(_, rest)| rest);
+    let value = |key: &str| values.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    let mut out = String::new();
+    let mut skipping: Vec<bool> = Vec::new();
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches('\n');
+        if let Some(part) = bare.strip_prefix("{{if ").and_then(|rest| rest.strip_suffix("}}")) {
+            skipping.push(parts.feature(part) != Some(true));
+            continue;
+        }
+        if bare == "{{end}}" {
+            skipping.pop();
+            continue;
+        }
+        if skipping.contains(&true) {
+            continue;
+        }
+        if let Some(whole) = bare.strip_prefix("{{").and_then(|rest| rest.strip_suffix("}}")).and_then(value) {
+            out.push_str(whole);
+            continue;
+        }
+        let mut rest = line;
+        while let Some((before, after)) = rest.split_once("{{") {
+            match after.split_once("}}").and_then(|(key, after)| value(key).map(|v| (v, after))) {
+                Some((filled, after)) => {
+                    out.push_str(before);
+                    out.push_str(filled);
+                    rest = after;
+                }
+                None => {
+                    out.push_str(before);
+                    out.push_str("{{");
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+    }
+    out
 }
 
 /// The runtime's default settings, read from the constants of its `http.rs` (and `error.rs`),
@@ -492,41 +554,87 @@ mod tests {
         names
     }
 
-    /// The features of the runtime crate's manifest.
-    fn manifest_features() -> BTreeSet<String> {
-        let section = MANIFEST.split("[features]").nth(1).unwrap_or_default();
-        section
-            .lines()
-            .take_while(|line| !line.starts_with('['))
-            .filter_map(|line| line.split_once(" = ").map(|(name, _)| name.trim().to_owned()))
-            .filter(|name| !name.starts_with('#'))
-            .collect()
-    }
-
-    fn parts() -> BTreeSet<String> {
-        Parts::default().markers().iter().map(|(name, _)| (*name).to_owned()).collect()
-    }
-
+    /// Every feature the runtime's files name is a part or a real feature, and every part is
+    /// named by some file: the registry's parts are the runtime's.
     #[test]
     fn the_markers_are_the_parts_the_generator_selects() {
-        let mut expected = parts();
-        expected.extend(REAL_FEATURES.map(str::to_owned));
-        let mut declared = expected.clone();
-        declared.extend(super::super::manifest::TRANSPORT_FEATURES.iter().map(|f| f.name.to_owned()));
-        assert_eq!(manifest_features(), declared, "the runtime crate's features");
+        let parts: BTreeSet<String> = Part::ALL.iter().map(|part| part.name().to_owned()).collect();
+        let real: BTreeSet<String> = REAL_FEATURES.iter().map(|(name, _)| (*name).to_owned()).collect();
         let named = named_features();
-        assert_eq!(named, expected, "the features the runtime's files name");
+        let unknown: Vec<&String> =
+            named.iter().filter(|name| !parts.contains(*name) && !real.contains(*name)).collect();
+        assert!(
+            unknown.is_empty(),
+            "features the runtime's files name that its manifest does not declare: {unknown:?}"
+        );
+        let unused: Vec<&String> = parts.difference(&named).collect();
+        assert!(unused.is_empty(), "parts no runtime file names: {unused:?}");
         // `blocking` is only for the runtime's own lib.rs: the copied files never name it.
         for file in &FILES {
             assert!(!file.text.contains("feature = \"blocking\""), "{}", file.path);
         }
     }
 
+    /// The registry lists every file of the runtime's `src/` and the modules of its `lib.rs`.
+    #[test]
+    fn the_files_are_the_runtime_crates_modules() {
+        let declared: Vec<&str> =
+            LIB.lines().filter_map(|line| line.strip_prefix("mod ").and_then(|rest| rest.strip_suffix(';'))).collect();
+        let top: Vec<&str> = FILES.iter().filter(|f| f.top_level).map(|f| f.module).collect();
+        assert_eq!(top, declared, "the modules of the runtime's lib.rs");
+        let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime/src"))
+            .map(|dir| dir.filter_map(|e| e.ok()).filter(|e| e.path().is_file()).count())
+            .unwrap_or_default();
+        let nested = FILES.iter().filter(|f| f.path.matches('/').count() > 1).count();
+        assert_eq!(FILES.len() - nested + 1, on_disk, "the runtime's src/ files (and lib.rs)");
+        for file in &FILES {
+            for cfg in file.cfgs {
+                let read = eval(cfg, &|name| Part::from_name(name).map(|_| false));
+                assert!(read.is_ok(), "{}: the cfg over its mod line, {cfg}: {read:?}", file.path);
+            }
+        }
+        // Nothing selected: only the files no part decides on; everything: all of them.
+        let none: Vec<&str> = Parts::default().files().map(|f| f.path).collect();
+        assert_eq!(none, ["src/decode.rs", "src/error.rs", "src/http.rs", "src/runner.rs"]);
+        let mut all = Parts::default();
+        for part in Part::ALL {
+            all.set(part, true);
+        }
+        assert_eq!(all.files().count(), FILES.len());
+    }
+
+    /// Each README prose file opens with a comment saying what it is, its `{{if …}}` blocks
+    /// name parts and are closed, and filling one in keeps blocks by the parts and leaves no
+    /// placeholder it was given.
+    #[test]
+    fn the_readme_prose_names_parts_and_fills_in() {
+        for (name, text) in README {
+            assert!(text.starts_with("<!-- "), "readme/{name}.md opens with a comment saying what it is");
+            let mut depth = 0i32;
+            for line in text.lines() {
+                if let Some(part) = line.strip_prefix("{{if ").and_then(|rest| rest.strip_suffix("}}")) {
+                    assert!(Part::from_name(part).is_some(), "readme/{name}.md: `{part}` is not a part");
+                    depth += 1;
+                } else if line == "{{end}}" {
+                    depth -= 1;
+                }
+                assert!(depth >= 0, "readme/{name}.md: an `{{{{end}}}}` without its `{{{{if …}}}}`");
+            }
+            assert_eq!(depth, 0, "readme/{name}.md: an `{{{{if …}}}}` left open");
+        }
+        let mut parts = Parts::default();
+        parts.set(Part::Upload, true);
+        let text = readme("errors", &parts, &[("crate", "x")]);
+        assert!(text.contains("`Result<_, x::Error>`") && text.contains("Also a redirect"), "{text}");
+        assert!(!text.contains("{{") && !text.contains("Django"), "{text}");
+        assert_eq!(readme("no-such-section", &parts, &[]), "");
+    }
+
     /// Every combination of parts that the runtime's own feature implications allow is
     /// resolved without error, and the result parses as Rust with no marker left.
     #[test]
     fn every_marker_resolves_and_the_files_parse() {
-        let names: Vec<&str> = Parts::default().markers().iter().map(|(name, _)| *name).collect();
+        let names: Vec<&str> = Part::ALL.iter().map(|part| part.name()).collect();
         let mut rng = 0x2545_f491_4f6c_dd1du64;
         let mut patterns: Vec<Vec<bool>> = vec![vec![false; names.len()], vec![true; names.len()]];
         for _ in 0..64 {
@@ -548,7 +656,7 @@ mod tests {
                 // Only the markers of real features of the generated crate stay.
                 for piece in text.split("feature = \"").skip(1) {
                     let name = piece.split('"').next().unwrap_or_default();
-                    assert!(REAL_FEATURES.contains(&name), "{}: a marker of {name} is left", file.path);
+                    assert!(Part::from_name(name).is_none(), "{}: a marker of {name} is left", file.path);
                 }
                 assert!(!text.contains("#[cfg(test)]"), "{}: tests are copied", file.path);
                 syn::parse_file(&text).unwrap_or_else(|e| panic!("{} with {pattern:?}: {e}\n{text}", file.path));
