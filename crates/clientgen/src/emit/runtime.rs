@@ -67,6 +67,10 @@ pub struct Parts {
     pub multipart_text: bool,
     /// Multipart file parts.
     pub multipart_files: bool,
+    /// Multipart JSON parts.
+    pub multipart_json: bool,
+    /// Headers of multipart parts.
+    pub multipart_headers: bool,
     /// Text bodies (and bytes from memory), sent as given.
     pub raw_body: bool,
     /// Binary bodies from memory, a file or a stream.
@@ -81,6 +85,8 @@ pub struct Parts {
     pub param_cookie: bool,
     /// Form body fields written in a style.
     pub form_styles: bool,
+    /// Form body fields that allow reserved characters.
+    pub form_reserved: bool,
     /// Security schemes some operation asks for.
     pub credentials: bool,
     /// JSON success bodies.
@@ -131,7 +137,7 @@ pub struct Parts {
 
 impl Parts {
     /// Each part's feature name in the runtime crate, and whether it is selected.
-    pub fn markers(&self) -> [(&'static str, bool); 37] {
+    pub fn markers(&self) -> [(&'static str, bool); 40] {
         [
             ("json-body", self.json_body),
             ("form", self.form),
@@ -140,6 +146,8 @@ impl Parts {
             ("multipart", self.multipart),
             ("multipart-text", self.multipart_text),
             ("multipart-files", self.multipart_files),
+            ("multipart-json", self.multipart_json),
+            ("multipart-headers", self.multipart_headers),
             ("raw-body", self.raw_body),
             ("bytes-body", self.bytes_body),
             ("param-path", self.param_path),
@@ -147,6 +155,7 @@ impl Parts {
             ("param-header", self.param_header),
             ("param-cookie", self.param_cookie),
             ("form-styles", self.form_styles),
+            ("form-reserved", self.form_reserved),
             ("credentials", self.credentials),
             ("read-json", self.read_json),
             ("read-text", self.read_text),
