@@ -17,6 +17,7 @@ const CLIENTS: &[(&str, &str, bool)] = &[
     ("servers", "40-servers.yaml", false),
     ("accept", "41-accept.yaml", false),
     ("path_query", "42-path-query.yaml", false),
+    ("body_encodings", "44-body-encodings.yaml", false),
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

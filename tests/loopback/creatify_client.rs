@@ -285,14 +285,15 @@ async fn explicit_nulls_go_as_empty_fields_in_form_and_multipart_bodies_as_null_
          transparent_background=false&no_caption=true&no_music=true"
     );
     let multipart = String::from_utf8_lossy(&received[2].body);
+    // Each part a primitive's, as text/plain; a null an empty one.
     for expected in [
-        "name=\"name\"\r\n\r\n\r\n",
-        "name=\"creator\"\r\n\r\n\r\n",
-        "name=\"green_screen\"\r\n\r\nfalse\r\n",
-        "name=\"model_version\"\r\n\r\nstandard\r\n",
-        "name=\"no_caption\"\r\n\r\ntrue\r\n",
-        "name=\"no_music\"\r\n\r\ntrue\r\n",
-        "name=\"transparent_background\"\r\n\r\nfalse\r\n",
+        "name=\"name\"\r\nContent-Type: text/plain\r\n\r\n\r\n",
+        "name=\"creator\"\r\nContent-Type: text/plain\r\n\r\n\r\n",
+        "name=\"green_screen\"\r\nContent-Type: text/plain\r\n\r\nfalse\r\n",
+        "name=\"model_version\"\r\nContent-Type: text/plain\r\n\r\nstandard\r\n",
+        "name=\"no_caption\"\r\nContent-Type: text/plain\r\n\r\ntrue\r\n",
+        "name=\"no_music\"\r\nContent-Type: text/plain\r\n\r\ntrue\r\n",
+        "name=\"transparent_background\"\r\nContent-Type: text/plain\r\n\r\nfalse\r\n",
     ] {
         assert!(multipart.contains(expected), "{expected:?} not in {multipart}");
     }

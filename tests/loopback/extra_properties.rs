@@ -117,7 +117,7 @@ async fn map_entries_go_in_form_and_multipart_bodies() {
     assert_eq!(String::from_utf8_lossy(&requests[0].body), "title=t&count=2&colour=red");
     let multipart = String::from_utf8_lossy(&requests[1].body).into_owned();
     for (name, value) in [("title", "t"), ("count", "2"), ("colour", "red")] {
-        let part = format!("name=\"{name}\"\r\n\r\n{value}\r\n");
+        let part = format!("name=\"{name}\"\r\nContent-Type: text/plain\r\n\r\n{value}\r\n");
         assert!(multipart.contains(&part), "{name} is a part: {multipart}");
     }
 }

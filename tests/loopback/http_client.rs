@@ -301,8 +301,9 @@ async fn each_media_type_has_its_method_and_goes_on_the_wire_as_declared() {
     assert_eq!(String::from_utf8_lossy(&received[1].body), "name=seven");
     assert!(content_type(&received[2]).starts_with("multipart/form-data; boundary="));
     let multipart = String::from_utf8_lossy(&received[2].body);
-    for expected in ["name=\"name\"\r\n\r\nseven\r\n", "name=\"tags\"\r\n\r\na\r\n", "name=\"tags\"\r\n\r\nb c\r\n"] {
-        assert!(multipart.contains(expected), "{expected:?} not in {multipart}");
+    let text = |name: &str, value: &str| format!("name=\"{name}\"\r\nContent-Type: text/plain\r\n\r\n{value}\r\n");
+    for expected in [text("name", "seven"), text("tags", "a"), text("tags", "b c")] {
+        assert!(multipart.contains(&expected), "{expected:?} not in {multipart}");
     }
 }
 
@@ -333,7 +334,10 @@ async fn form_and_multipart_bodies_send_an_explicit_null_as_an_empty_field_and_l
     // The same body, field for field: a list as one pair per item, null as an empty value.
     assert_eq!(String::from_utf8_lossy(&received[1].body), "name=seven&tags=a&tags=b+c&note=&archived=false");
     let multipart = String::from_utf8_lossy(&received[2].body);
-    for expected in ["name=\"note\"\r\n\r\n\r\n", "name=\"archived\"\r\n\r\nfalse\r\n"] {
+    for expected in [
+        "name=\"note\"\r\nContent-Type: text/plain\r\n\r\n\r\n",
+        "name=\"archived\"\r\nContent-Type: text/plain\r\n\r\nfalse\r\n",
+    ] {
         assert!(multipart.contains(expected), "{expected:?} not in {multipart}");
     }
     // Unset optional fields are not sent at all.
@@ -377,7 +381,7 @@ async fn binary_fields_become_file_parts_and_success_statuses_are_told_apart() {
     let text = String::from_utf8_lossy(sent).to_ascii_lowercase();
     assert!(text.contains("name=\"file\"; filename=\"voice.mp3\"\r\ncontent-type: audio/mpeg\r\n\r\n"), "{text}");
     assert!(sent.windows(5).any(|w| w == b"ID3\x04\x00"), "the file's bytes are sent as they are");
-    assert!(text.contains("name=\"title\"\r\n\r\ntake 1\r\n"), "{text}");
+    assert!(text.contains("name=\"title\"\r\ncontent-type: text/plain\r\n\r\ntake 1\r\n"), "{text}");
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 //! test is a binary of its own (`tls.rs`): it watches the process-wide TLS provider.
 
 mod accept;
+mod body_encodings;
 mod creatify_client;
 mod creatify_env;
 mod drf_contract;

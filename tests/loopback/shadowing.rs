@@ -144,7 +144,7 @@ async fn a_multipart_body_with_a_field_named_multipart_parts_sends_every_part() 
         ("self", "the self"),
         ("value", "5"),
     ] {
-        let part = format!("name=\"{name}\"\r\n\r\n{value}\r\n");
+        let part = format!("name=\"{name}\"\r\nContent-Type: text/plain\r\n\r\n{value}\r\n");
         assert!(text.contains(&part), "{part:?} in {text}");
     }
 }

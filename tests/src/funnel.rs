@@ -169,6 +169,7 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
             let locals: BTreeSet<String> =
                 [&l.body, &l.params, &l.operation, &l.request, &l.response, &l.cookies, &l.value, &l.parts]
                     .into_iter()
+                    .chain(&l.part_headers)
                     .map(|name| bare(name))
                     .collect();
             // A page method's reader binds the page and its last item, claimed after the rest.
@@ -187,7 +188,10 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
             assert!(path_args.is_disjoint(&locals), "{label}: {name}: a path argument is named like a local");
             for arg in arguments(f) {
                 assert!(
-                    path_args.contains(&arg) || arg == bare(&l.body) || arg == bare(&l.params),
+                    path_args.contains(&arg)
+                        || arg == bare(&l.body)
+                        || arg == bare(&l.params)
+                        || l.part_headers.as_deref().is_some_and(|part_headers| arg == bare(part_headers)),
                     "{label}: {path}: {name} takes {arg}, which was not claimed"
                 );
             }

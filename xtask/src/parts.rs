@@ -27,8 +27,8 @@ pub const VERSION: &str = "0.6.46";
 /// The readers, every combination.
 const READERS: &str = "read-json,read-text,read-bytes,read-empty,undeclared-status";
 /// The request-body parts and validation, every pair.
-const BODIES: &str =
-    "json-body,form,form-fields,form-value,multipart,multipart-text,multipart-files,raw-body,bytes-body,validation";
+const BODIES: &str = "json-body,form,form-fields,form-value,form-reserved,multipart,multipart-text,multipart-json,\
+                      multipart-files,multipart-headers,raw-body,bytes-body,validation";
 
 /// The stream parts and the blocking runner, every combination.
 const STREAMS: &str = "blocking,byte-stream,events,events-json,events-text,pagination,pagination-url,pagination-link";

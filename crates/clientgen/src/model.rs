@@ -448,6 +448,10 @@ pub struct View {
     /// The other view of a split type, which the docs link to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counterpart: Option<String>,
+    /// How the values of a struct's extra properties go as parts when the view is sent as a
+    /// multipart body (the first operation's [`Multipart::other`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_part: Option<PartEncoding>,
 }
 
 impl View {
@@ -526,6 +530,10 @@ pub struct ViewField {
     /// names one; `None`: scalars as text, lists one pair per item, objects as JSON text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_style: Option<FieldStyle>,
+    /// How it goes as a part when the view is sent as a multipart body (the first operation's
+    /// [`Multipart::parts`] entry for it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<PartEncoding>,
 }
 
 /// How a field's value is wrapped in one view.
@@ -935,6 +943,13 @@ impl Operation {
         split_path_key(&self.path).0
     }
 
+    /// The structs its methods take besides path parameters and bodies: `{Op}Params`, and the
+    /// `{Op}PartHeaders` of its multipart body.
+    pub fn argument_structs(&self) -> impl Iterator<Item = &TypeId> {
+        let part_headers = self.body.as_ref().and_then(|b| b.multipart.as_ref()).and_then(|m| m.headers_type.as_ref());
+        self.params_type.iter().chain(part_headers)
+    }
+
     /// Whether its HTTP method is idempotent (see [`IDEMPOTENT_METHODS`]).
     pub fn idempotent(&self) -> bool {
         IDEMPOTENT_METHODS.contains(&self.http_method.as_str())
@@ -976,6 +991,10 @@ pub struct Locals {
     pub value: String,
     /// The parts of a multipart body that is not a struct.
     pub parts: String,
+    /// The argument holding the headers the caller sets on the parts of the multipart body,
+    /// claimed only when its `encoding` declares part headers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part_headers: Option<String>,
 }
 
 /// Where a parameter goes.
@@ -1069,6 +1088,9 @@ pub struct RequestBody {
     /// for a style, by wire name.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub form_styles: IndexMap<String, FieldStyle>,
+    /// How its multipart form (the first multipart media type it declares) goes part by part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multipart: Option<Multipart>,
 }
 
 /// How a form body's field is written when its `encoding` names a style: as a query
@@ -1079,6 +1101,77 @@ pub struct FieldStyle {
     pub style: ParamStyle,
     /// Exploded or not.
     pub explode: bool,
+    /// `allowReserved`: its values keep RFC 3986's reserved characters unencoded.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub allow_reserved: bool,
+}
+
+/// How a multipart body is sent part by part: each value's content type (OpenAPI's default
+/// for its type, or its `encoding`'s `contentType`) and the headers its `encoding` declares.
+#[derive(Debug, Clone, Serialize)]
+pub struct Multipart {
+    /// Each property's part, by wire name (a list is one part per item).
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub parts: IndexMap<String, PartEncoding>,
+    /// The part of each value of the body's extra properties, or of the whole body when it is
+    /// not a struct.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other: Option<PartEncoding>,
+    /// The headers its `encoding` declares for its parts, in spec order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<PartHeader>,
+    /// The `{Op}PartHeaders` struct holding the part headers the caller sets (those without a
+    /// fixed value), the multipart method's argument ([`Locals::part_headers`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headers_type: Option<TypeId>,
+}
+
+/// How one value goes as a part of a multipart body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartEncoding {
+    /// The part's `Content-Type`; for a file, the one sent when the caller's `File` has none.
+    pub content_type: String,
+    /// What the part holds.
+    pub kind: PartKind,
+}
+
+/// What a part holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartKind {
+    /// The value's text: a scalar as itself.
+    Text,
+    /// The value's JSON text (an object, or a value whose content type is JSON).
+    Json,
+    /// A file: its name, and its contents as they are.
+    File,
+}
+
+/// A header of the parts of one property of a multipart body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartHeader {
+    /// The property whose parts carry it, by wire name.
+    pub part: String,
+    /// The header's name.
+    pub name: String,
+    /// What it is sent with.
+    pub value: PartHeaderValue,
+}
+
+/// What a part header is sent with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartHeaderValue {
+    /// Always this text: the header's schema declares a `default`, one `enum` value or a `const`.
+    Fixed(String),
+    /// What the caller sets: a field of [`Multipart::headers_type`] (sent when set, if optional).
+    Set {
+        /// The field's Rust name.
+        field: String,
+        /// Declared `required: true`: a field the struct's `new` takes.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        required: bool,
+    },
 }
 
 /// One way of sending a request body: its own client method.

@@ -62,7 +62,7 @@ pub const METHOD_LOCALS: [&str; 8] =
 pub fn method_locals(scope: &mut Scope) -> crate::model::Locals {
     let [body, params, operation, request, response, cookies, value, parts] =
         METHOD_LOCALS.map(|name| scope.claim(name));
-    crate::model::Locals { body, params, operation, request, response, cookies, value, parts }
+    crate::model::Locals { body, params, operation, request, response, cookies, value, parts, part_headers: None }
 }
 
 /// The arguments of every webhook decode function, claimed first in its scope.

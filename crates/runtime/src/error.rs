@@ -160,7 +160,7 @@ impl Error {
         feature = "validation",
         feature = "json-body",
         feature = "form",
-        feature = "multipart-files",
+        feature = "multipart",
         feature = "param-path",
         feature = "param-query",
         feature = "param-header",

@@ -355,6 +355,49 @@ pub(crate) fn env_var(name: &str) -> Option<String> {
 }
 
 #[cfg(feature = "form")]
+/// A value of a form body's pair, as [`Body::form`] writes it.
+pub(crate) trait FormValue {
+    /// The value percent-encoded for the form.
+    fn encoded(&self) -> String;
+}
+
+#[cfg(feature = "form")]
+impl FormValue for String {
+    fn encoded(&self) -> String {
+        form_text(self, false)
+    }
+}
+
+#[cfg(feature = "form-reserved")]
+/// The value of a form body's pair when some field of the body allows reserved characters
+/// (`allowReserved` in its `encoding`): text the form encodes, or that field's, encoded already
+/// by its parameter writer (`param::Param::form_texts`) with RFC 3986's reserved characters kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FormText {
+    /// Text, encoded as a form's is.
+    Plain(String),
+    /// Text percent-encoded already, sent as it is.
+    Encoded(String),
+}
+
+#[cfg(feature = "form-reserved")]
+impl From<String> for FormText {
+    fn from(text: String) -> Self {
+        FormText::Plain(text)
+    }
+}
+
+#[cfg(feature = "form-reserved")]
+impl FormValue for FormText {
+    fn encoded(&self) -> String {
+        match self {
+            FormText::Plain(text) => form_text(text, false),
+            FormText::Encoded(text) => text.clone(),
+        }
+    }
+}
+
+#[cfg(feature = "form")]
 /// `text` encoded for a form body: letters, digits and `-._*` as they are, a space as `+`,
 /// brackets as they are in keys (`keep_brackets`), and every other byte as `%XX`.
 fn form_text(text: &str, keep_brackets: bool) -> String {
@@ -673,12 +716,11 @@ impl Body {
     #[cfg(feature = "form")]
     /// A form-urlencoded body of `key=value` pairs (a struct's `form_pairs`): each text
     /// percent-encoded (a space as `+`), the brackets of keys written in `deepObject` style
-    /// (`metadata[plan]`) kept as they are, as Rack, PHP and qs write and read them.
-    pub(crate) fn form<K: AsRef<str>>(pairs: &[(K, String)]) -> Result<Body, Error> {
-        let text: Vec<String> = pairs
-            .iter()
-            .map(|(key, value)| format!("{}={}", form_text(key.as_ref(), true), form_text(value, false)))
-            .collect();
+    /// (`metadata[plan]`) kept as they are, as Rack, PHP and qs write and read them; a value
+    /// encoded already (a field whose `encoding` allows reserved characters) as it is.
+    pub(crate) fn form<K: AsRef<str>, V: FormValue>(pairs: &[(K, V)]) -> Result<Body, Error> {
+        let text: Vec<String> =
+            pairs.iter().map(|(key, value)| format!("{}={}", form_text(key.as_ref(), true), value.encoded())).collect();
         Ok(Body::Encoded { content_type: "application/x-www-form-urlencoded", bytes: text.join("&").into_bytes() })
     }
 
@@ -760,17 +802,22 @@ impl Body {
 }
 
 #[cfg(feature = "multipart")]
-/// One part of a multipart body.
+/// One part of a multipart body: its name, what it holds, the content type lowering decided
+/// for it (OpenAPI's default for the property's type, or its `encoding`'s `contentType`) and
+/// the headers its `encoding` declares.
 pub(crate) struct Part {
     name: String,
     value: PartValue,
+    content_type: &'static str,
+    #[cfg(feature = "multipart-headers")]
+    headers: Vec<(&'static str, String)>,
 }
 
 #[cfg(feature = "multipart")]
 /// What a part holds.
 enum PartValue {
-    #[cfg(feature = "multipart-text")]
-    /// A text field.
+    #[cfg(any(feature = "multipart-text", feature = "multipart-json"))]
+    /// Text: a scalar's, or a value's JSON.
     Text(String),
     #[cfg(feature = "multipart-files")]
     /// A file, with its name and content type.
@@ -779,22 +826,64 @@ enum PartValue {
 
 #[cfg(feature = "multipart")]
 impl Part {
-    #[cfg(feature = "multipart-text")]
-    /// A text field.
-    pub(crate) fn text(name: &str, text: String) -> Self {
-        Part { name: name.to_owned(), value: PartValue::Text(text) }
+    /// A part named `name` holding `value`, sent with `content_type`.
+    fn new(name: &str, value: PartValue, content_type: &'static str) -> Self {
+        Part {
+            name: name.to_owned(),
+            value,
+            content_type,
+            #[cfg(feature = "multipart-headers")]
+            headers: Vec::new(),
+        }
     }
 
     #[cfg(feature = "multipart-text")]
-    /// The parts a field's value becomes (see `field_texts`).
-    pub(crate) fn values(name: &str, value: impl serde::Serialize, parts: &mut Vec<Part>) {
-        parts.extend(field_texts(&value).into_iter().map(|text| Part::text(name, text)));
+    /// A text part, sent with `content_type`.
+    pub(crate) fn text(name: &str, text: String, content_type: &'static str) -> Self {
+        Part::new(name, PartValue::Text(text), content_type)
+    }
+
+    #[cfg(feature = "multipart-text")]
+    /// The text parts a field's value becomes (see `field_texts`: one per item of a list),
+    /// each sent with `content_type`.
+    pub(crate) fn values(name: &str, value: impl serde::Serialize, content_type: &'static str, parts: &mut Vec<Part>) {
+        parts.extend(field_texts(&value).into_iter().map(|text| Part::text(name, text, content_type)));
+    }
+
+    #[cfg(feature = "multipart-json")]
+    /// The JSON parts a field's value becomes: its JSON text, or one part per item of a list,
+    /// each sent with `content_type` (`application/json`, or a JSON type the `encoding` names).
+    /// Objects keep their fields in declaration order. A value that cannot be serialized
+    /// (which no generated type is) gives none.
+    pub(crate) fn json(name: &str, value: impl serde::Serialize, content_type: &'static str, parts: &mut Vec<Part>) {
+        let Ok(text) = serde_json::to_string(&value) else { return };
+        parts.extend(
+            json_items(&text).into_iter().map(|item| Part::new(name, PartValue::Text(item.to_owned()), content_type)),
+        );
     }
 
     #[cfg(feature = "multipart-files")]
-    /// A file, with its name and content type (its contents are shared, not copied).
-    pub(crate) fn file(name: &str, file: &crate::support::File) -> Self {
-        Part { name: name.to_owned(), value: PartValue::File(file.clone()) }
+    /// A file part (its contents shared, not copied), sent with the file's own content type,
+    /// or `content_type` when the file's is empty.
+    pub(crate) fn file(name: &str, file: &crate::support::File, content_type: &'static str) -> Self {
+        Part::new(name, PartValue::File(file.clone()), content_type)
+    }
+
+    #[cfg(feature = "multipart-headers")]
+    /// Adds a header its `encoding` declares to every part named `part` (each item of a list
+    /// is one), its value written as a header parameter's is (`simple` style).
+    pub(crate) fn header<T: serde::Serialize + ?Sized>(
+        parts: &mut [Part],
+        part: &str,
+        header: crate::param::Param,
+        value: &T,
+    ) -> Result<(), Error> {
+        let mut headers = Vec::new();
+        header.header(value, &mut headers)?;
+        for named in parts.iter_mut().filter(|named| named.name == part) {
+            named.headers.extend(headers.iter().cloned());
+        }
+        Ok(())
     }
 
     #[cfg(feature = "multipart-files")]
@@ -809,20 +898,73 @@ impl Part {
 
     fn to_reqwest(&self) -> Result<reqwest::multipart::Part, Error> {
         match self.value {
-            #[cfg(feature = "multipart-text")]
-            PartValue::Text(ref text) => Ok(reqwest::multipart::Part::text(text.clone())),
+            #[cfg(any(feature = "multipart-text", feature = "multipart-json"))]
+            PartValue::Text(ref text) => self.finish(reqwest::multipart::Part::text(text.clone()), self.content_type),
             #[cfg(feature = "multipart-files")]
             PartValue::File(ref file) => {
                 let part = match file.contents.to_body(&self.name)? {
                     (body, Some(length)) => reqwest::multipart::Part::stream_with_length(body, length),
                     (body, None) => reqwest::multipart::Part::stream(body),
                 };
-                part.file_name(file.file_name.clone())
-                    .mime_str(&file.content_type)
-                    .map_err(|e| Error::validation(&self.name, format!("has an invalid content type: {e}")))
+                let own = file.content_type.as_str();
+                self.finish(
+                    part.file_name(file.file_name.clone()),
+                    if own.is_empty() { self.content_type } else { own },
+                )
             }
         }
     }
+
+    /// `part` with its content type and headers.
+    fn finish(&self, part: reqwest::multipart::Part, content_type: &str) -> Result<reqwest::multipart::Part, Error> {
+        let part = part
+            .mime_str(content_type)
+            .map_err(|e| Error::validation(&self.name, format!("has an invalid content type: {e}")))?;
+        #[cfg(feature = "multipart-headers")]
+        if !self.headers.is_empty() {
+            let mut headers = reqwest::header::HeaderMap::new();
+            for (name, value) in &self.headers {
+                // The value is not shown: a header may hold a secret.
+                let invalid = |what: String| Error::validation(&self.name, what);
+                let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| invalid(format!("has a header whose name is not valid: {name:?}")))?;
+                let value = reqwest::header::HeaderValue::from_str(value)
+                    .map_err(|_| invalid(format!("has a {name} header whose value is not a valid header value")))?;
+                headers.append(header, value);
+            }
+            return Ok(part.headers(headers));
+        }
+        Ok(part)
+    }
+}
+
+#[cfg(feature = "multipart-json")]
+/// The items of the JSON text of an array (`[1,{"a":[2]}]` gives `1` and `{"a":[2]}`), or the
+/// whole text of any other value; `text` is serde_json's compact output, so the only commas
+/// between items are those outside strings and brackets.
+fn json_items(text: &str) -> Vec<&str> {
+    let Some(inner) = text.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) else { return vec![text] };
+    let mut items = Vec::new();
+    let (mut depth, mut in_string, mut escaped, mut start) = (0usize, false, false, 0);
+    for (index, byte) in inner.bytes().enumerate() {
+        match byte {
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            _ if in_string => {}
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth -= 1,
+            b',' if depth == 0 => {
+                items.push(&inner[start..index]);
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    if !inner.is_empty() {
+        items.push(&inner[start..]);
+    }
+    items
 }
 
 #[cfg(any(feature = "form-fields", feature = "form-value", feature = "multipart-text"))]
@@ -1242,6 +1384,85 @@ mod tests {
     }
 
     use super::*;
+
+    #[cfg(feature = "multipart-json")]
+    #[test]
+    fn json_items_are_the_items_of_an_array_and_anything_else_whole() {
+        // Built by serde_json, as `Part::json` builds its text: brackets and commas in strings
+        // stay inside their item.
+        let text = |value: serde_json::Value| value.to_string();
+        let list = text(serde_json::json!([1, {"a": [2, ","]}, "x\"],[", "y"]));
+        assert_eq!(
+            json_items(&list),
+            [text(1.into()), text(serde_json::json!({"a": [2, ","]})), text("x\"],[".into()), text("y".into())]
+        );
+        let object = text(serde_json::json!({"a": [1, 2]}));
+        assert_eq!(json_items(&object), [object.as_str()]);
+        let string = text("[a,b]".into());
+        assert_eq!(json_items(&string), [string.as_str()]);
+        assert_eq!(json_items("[]"), Vec::<&str>::new());
+        assert_eq!(json_items("[[1,2],[3]]"), ["[1,2]", "[3]"]);
+    }
+
+    #[cfg(feature = "form-reserved")]
+    #[test]
+    fn form_values_encoded_already_go_as_they_are() {
+        use crate::param::{Param, Style};
+        let next = Param { allow_reserved: true, ..Param::new("next", Style::Form, true) };
+        let mut pairs = next.form_texts("/a?b=c d&e");
+        pairs.extend(Param::new("scope", Style::Form, false).form_texts(&["r:w", "x y"]));
+        pairs.push(("note".to_owned(), "a&b c".to_owned().into()));
+        let Body::Encoded { bytes, .. } = Body::form(&pairs).unwrap() else { panic!("encoded") };
+        assert_eq!(String::from_utf8(bytes).unwrap(), "next=/a?b=c%20d&e&scope=r%3Aw%2Cx+y&note=a%26b+c");
+    }
+
+    #[cfg(all(
+        feature = "multipart-text",
+        feature = "multipart-json",
+        feature = "multipart-files",
+        feature = "multipart-headers"
+    ))]
+    #[tokio::test]
+    async fn multipart_parts_carry_their_content_types_and_headers() {
+        use crate::param::{Param, Style};
+        use crate::support::File;
+
+        #[derive(serde::Serialize)]
+        struct Point {
+            y: u8,
+            x: u8,
+        }
+        let mut parts = Vec::new();
+        Part::values("tags", ["a", "b c"], "text/plain", &mut parts);
+        Part::json("points", [Point { y: 1, x: 2 }], "application/json", &mut parts);
+        Part::json("note", "hi", "application/json", &mut parts);
+        parts.push(Part::file("doc", &File::new("a.txt", "", "text"), "application/octet-stream"));
+        parts.push(Part::file("img", &File::new("b.png", "image/png", "PNG"), "image/jpeg"));
+        Part::header(&mut parts, "tags", Param::new("X-Id", Style::Simple, false), &7).unwrap();
+        Part::header(&mut parts, "doc", Param::new("X-Sum", Style::Simple, false), &["a", "b"]).unwrap();
+        let builder = Body::Multipart(parts).attach(reqwest::Client::new().post("http://localhost/")).unwrap();
+        let mut request = builder.build().unwrap();
+        let content_type = request.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().to_owned();
+        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
+        let mut body = request.body_mut().take().unwrap();
+        let mut bytes = Vec::new();
+        while let Some(frame) = std::future::poll_fn(|cx| http_body::Body::poll_frame(Pin::new(&mut body), cx)).await {
+            bytes.extend_from_slice(&frame.unwrap().into_data().unwrap());
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        let part = |head: &str, body: &str| {
+            format!("--{boundary}\r\nContent-Disposition: form-data; {head}\r\n\r\n{body}\r\n")
+        };
+        let expected = [
+            part("name=\"tags\"\r\nContent-Type: text/plain\r\nx-id: 7", "a"),
+            part("name=\"tags\"\r\nContent-Type: text/plain\r\nx-id: 7", "b c"),
+            part("name=\"points\"\r\nContent-Type: application/json", "{\"y\":1,\"x\":2}"),
+            part("name=\"note\"\r\nContent-Type: application/json", "\"hi\""),
+            part("name=\"doc\"; filename=\"a.txt\"\r\nContent-Type: application/octet-stream\r\nx-sum: a,b", "text"),
+            part("name=\"img\"; filename=\"b.png\"\r\nContent-Type: image/png", "PNG"),
+        ];
+        assert_eq!(text, format!("{}--{boundary}--\r\n", expected.concat()));
+    }
 
     /// ring's provider as the runtime assembles it, on both ends of an in-memory handshake with
     /// the test authority's certificate (`tests/fixtures/tls`, P-256): the server loads its key

@@ -43,9 +43,9 @@ pub(crate) struct Param {
     pub(crate) style: Style,
     /// Whether arrays and objects go one item or property at a time.
     pub(crate) explode: bool,
-    #[cfg(feature = "param-query")]
+    #[cfg(any(feature = "param-query", feature = "form-reserved"))]
     /// Leaves RFC 3986's reserved characters (and `%XX` triplets) of the value as they are
-    /// (`allowReserved: true`, query parameters only).
+    /// (`allowReserved: true`: query parameters, and form body fields whose `encoding` says so).
     pub(crate) allow_reserved: bool,
     /// Sends the value as its JSON text (a parameter declared with `content: application/json`).
     pub(crate) json: bool,
@@ -73,7 +73,7 @@ impl Param {
             name,
             style,
             explode,
-            #[cfg(feature = "param-query")]
+            #[cfg(any(feature = "param-query", feature = "form-reserved"))]
             allow_reserved: false,
             json: false,
         }
@@ -154,6 +154,20 @@ impl Param {
             Ok(node) => self.pairs(&node, &|text: &str| text.to_owned()),
             Err(_) => Vec::new(),
         }
+    }
+
+    #[cfg(feature = "form-reserved")]
+    /// [`Param::form_field`]'s pairs for a form body with a field that allows reserved
+    /// characters: this field's values percent-encoded already, RFC 3986's reserved characters
+    /// (and `%XX` triplets) kept, when it is that field; else left for the form to encode.
+    pub(crate) fn form_texts<T: serde::Serialize + ?Sized>(&self, value: &T) -> Vec<(String, crate::http::FormText)> {
+        self.form_field(value)
+            .into_iter()
+            .map(|(name, text)| match self.allow_reserved {
+                true => (name, crate::http::FormText::Encoded(encode(&text, true))),
+                false => (name, crate::http::FormText::Plain(text)),
+            })
+            .collect()
     }
 
     /// The value taken apart, or its JSON text for a `json` parameter.
@@ -273,13 +287,13 @@ fn json(node: &Node) -> String {
     }
 }
 
-#[cfg(any(feature = "param-path", feature = "param-query", feature = "param-cookie"))]
+#[cfg(any(feature = "param-path", feature = "param-query", feature = "param-cookie", feature = "form-reserved"))]
 /// RFC 3986's unreserved characters, never encoded.
 fn unreserved(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
 }
 
-#[cfg(any(feature = "param-path", feature = "param-query", feature = "param-cookie"))]
+#[cfg(any(feature = "param-path", feature = "param-query", feature = "param-cookie", feature = "form-reserved"))]
 /// RFC 3986's reserved characters, kept under `allowReserved`.
 fn reserved(byte: u8) -> bool {
     matches!(
@@ -304,7 +318,7 @@ fn reserved(byte: u8) -> bool {
     )
 }
 
-#[cfg(any(feature = "param-path", feature = "param-query", feature = "param-cookie"))]
+#[cfg(any(feature = "param-path", feature = "param-query", feature = "param-cookie", feature = "form-reserved"))]
 /// `text` percent-encoded: every byte but the unreserved ones (and, with `allow_reserved`,
 /// the reserved ones and `%XX` triplets already encoded).
 fn encode(text: &str, allow_reserved: bool) -> String {

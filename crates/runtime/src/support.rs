@@ -56,7 +56,9 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
 pub struct File {
     /// The file name sent with the part.
     pub file_name: String,
-    /// The content type sent with the part, e.g. `audio/mpeg`.
+    /// The content type sent with the part, e.g. `audio/mpeg`; when empty, the part goes with
+    /// the one the API declares for it (`application/octet-stream` unless its `encoding` names
+    /// another).
     pub content_type: String,
     /// The contents.
     pub contents: ByteSource,

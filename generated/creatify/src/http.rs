@@ -351,6 +351,18 @@ pub(crate) fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
 }
 
+/// A value of a form body's pair, as [`Body::form`] writes it.
+pub(crate) trait FormValue {
+    /// The value percent-encoded for the form.
+    fn encoded(&self) -> String;
+}
+
+impl FormValue for String {
+    fn encoded(&self) -> String {
+        form_text(self, false)
+    }
+}
+
 /// `text` encoded for a form body: letters, digits and `-._*` as they are, a space as `+`,
 /// brackets as they are in keys (`keep_brackets`), and every other byte as `%XX`.
 fn form_text(text: &str, keep_brackets: bool) -> String {
@@ -650,12 +662,11 @@ impl Body {
 
     /// A form-urlencoded body of `key=value` pairs (a struct's `form_pairs`): each text
     /// percent-encoded (a space as `+`), the brackets of keys written in `deepObject` style
-    /// (`metadata[plan]`) kept as they are, as Rack, PHP and qs write and read them.
-    pub(crate) fn form<K: AsRef<str>>(pairs: &[(K, String)]) -> Result<Body, Error> {
-        let text: Vec<String> = pairs
-            .iter()
-            .map(|(key, value)| format!("{}={}", form_text(key.as_ref(), true), form_text(value, false)))
-            .collect();
+    /// (`metadata[plan]`) kept as they are, as Rack, PHP and qs write and read them; a value
+    /// encoded already (a field whose `encoding` allows reserved characters) as it is.
+    pub(crate) fn form<K: AsRef<str>, V: FormValue>(pairs: &[(K, V)]) -> Result<Body, Error> {
+        let text: Vec<String> =
+            pairs.iter().map(|(key, value)| format!("{}={}", form_text(key.as_ref(), true), value.encoded())).collect();
         Ok(Body::Encoded { content_type: "application/x-www-form-urlencoded", bytes: text.join("&").into_bytes() })
     }
 
@@ -676,33 +687,54 @@ impl Body {
     }
 }
 
-/// One part of a multipart body.
+/// One part of a multipart body: its name, what it holds, the content type lowering decided
+/// for it (OpenAPI's default for the property's type, or its `encoding`'s `contentType`) and
+/// the headers its `encoding` declares.
 pub(crate) struct Part {
     name: String,
     value: PartValue,
+    content_type: &'static str,
 }
 
 /// What a part holds.
 enum PartValue {
-    /// A text field.
+    /// Text: a scalar's, or a value's JSON.
     Text(String),
 }
 
 impl Part {
-    /// A text field.
-    pub(crate) fn text(name: &str, text: String) -> Self {
-        Part { name: name.to_owned(), value: PartValue::Text(text) }
+    /// A part named `name` holding `value`, sent with `content_type`.
+    fn new(name: &str, value: PartValue, content_type: &'static str) -> Self {
+        Part {
+            name: name.to_owned(),
+            value,
+            content_type,
+        }
     }
 
-    /// The parts a field's value becomes (see `field_texts`).
-    pub(crate) fn values(name: &str, value: impl serde::Serialize, parts: &mut Vec<Part>) {
-        parts.extend(field_texts(&value).into_iter().map(|text| Part::text(name, text)));
+    /// A text part, sent with `content_type`.
+    pub(crate) fn text(name: &str, text: String, content_type: &'static str) -> Self {
+        Part::new(name, PartValue::Text(text), content_type)
+    }
+
+    /// The text parts a field's value becomes (see `field_texts`: one per item of a list),
+    /// each sent with `content_type`.
+    pub(crate) fn values(name: &str, value: impl serde::Serialize, content_type: &'static str, parts: &mut Vec<Part>) {
+        parts.extend(field_texts(&value).into_iter().map(|text| Part::text(name, text, content_type)));
     }
 
     fn to_reqwest(&self) -> Result<reqwest::multipart::Part, Error> {
         match self.value {
-            PartValue::Text(ref text) => Ok(reqwest::multipart::Part::text(text.clone())),
+            PartValue::Text(ref text) => self.finish(reqwest::multipart::Part::text(text.clone()), self.content_type),
         }
+    }
+
+    /// `part` with its content type and headers.
+    fn finish(&self, part: reqwest::multipart::Part, content_type: &str) -> Result<reqwest::multipart::Part, Error> {
+        let part = part
+            .mime_str(content_type)
+            .map_err(|e| Error::validation(&self.name, format!("has an invalid content type: {e}")))?;
+        Ok(part)
     }
 }
 

@@ -777,66 +777,95 @@ impl LipsyncRequest {
         let mut parts = Vec::new();
         match &self.name {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("name", value, &mut parts);
+                crate::http::Part::values("name", value, "text/plain", &mut parts);
             }
             Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("name", String::new()))
+                parts.push(crate::http::Part::text("name", String::new(), "text/plain"))
             }
             None => {}
         }
         match &self.text {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("text", value, &mut parts);
+                crate::http::Part::values("text", value, "text/plain", &mut parts);
             }
             Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("text", String::new()))
+                parts.push(crate::http::Part::text("text", String::new(), "text/plain"))
             }
             None => {}
         }
         match &self.audio {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("audio", value, &mut parts);
+                crate::http::Part::values("audio", value, "text/plain", &mut parts);
             }
             Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("audio", String::new()))
+                parts.push(crate::http::Part::text("audio", String::new(), "text/plain"))
             }
             None => {}
         }
         match &self.creator {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("creator", value, &mut parts);
+                crate::http::Part::values("creator", value, "text/plain", &mut parts);
             }
             Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("creator", String::new()))
+                parts
+                    .push(
+                        crate::http::Part::text("creator", String::new(), "text/plain"),
+                    )
             }
             None => {}
         }
         match &self.model_version {
             Some(value) => {
-                crate::http::Part::values("model_version", value, &mut parts);
+                crate::http::Part::values(
+                    "model_version",
+                    value,
+                    "text/plain",
+                    &mut parts,
+                );
             }
             None => {
                 parts
                     .push(
-                        crate::http::Part::text("model_version", "standard".to_owned()),
+                        crate::http::Part::text(
+                            "model_version",
+                            "standard".to_owned(),
+                            "text/plain",
+                        ),
                     );
             }
         }
         {
             let value = &self.aspect_ratio;
-            crate::http::Part::values("aspect_ratio", value, &mut parts);
+            crate::http::Part::values("aspect_ratio", value, "text/plain", &mut parts);
         }
         match &self.green_screen {
             Some(value) => {
-                crate::http::Part::values("green_screen", value, &mut parts);
+                crate::http::Part::values(
+                    "green_screen",
+                    value,
+                    "text/plain",
+                    &mut parts,
+                );
             }
             None => {
-                parts.push(crate::http::Part::text("green_screen", "false".to_owned()));
+                parts
+                    .push(
+                        crate::http::Part::text(
+                            "green_screen",
+                            "false".to_owned(),
+                            "text/plain",
+                        ),
+                    );
             }
         }
         match &self.transparent_background {
             Some(value) => {
-                crate::http::Part::values("transparent_background", value, &mut parts);
+                crate::http::Part::values(
+                    "transparent_background",
+                    value,
+                    "text/plain",
+                    &mut parts,
+                );
             }
             None => {
                 parts
@@ -844,52 +873,90 @@ impl LipsyncRequest {
                         crate::http::Part::text(
                             "transparent_background",
                             "false".to_owned(),
+                            "text/plain",
                         ),
                     );
             }
         }
         match &self.webhook_url {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("webhook_url", value, &mut parts);
+                crate::http::Part::values(
+                    "webhook_url",
+                    value,
+                    "text/plain",
+                    &mut parts,
+                );
             }
             Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("webhook_url", String::new()))
+                parts
+                    .push(
+                        crate::http::Part::text(
+                            "webhook_url",
+                            String::new(),
+                            "text/plain",
+                        ),
+                    )
             }
             None => {}
         }
         match &self.accent {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("accent", value, &mut parts);
+                crate::http::Part::values("accent", value, "text/plain", &mut parts);
             }
             Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("accent", String::new()))
+                parts
+                    .push(crate::http::Part::text("accent", String::new(), "text/plain"))
             }
             None => {}
         }
         match &self.no_caption {
             Some(value) => {
-                crate::http::Part::values("no_caption", value, &mut parts);
+                crate::http::Part::values("no_caption", value, "text/plain", &mut parts);
             }
             None => {
-                parts.push(crate::http::Part::text("no_caption", "true".to_owned()));
+                parts
+                    .push(
+                        crate::http::Part::text(
+                            "no_caption",
+                            "true".to_owned(),
+                            "text/plain",
+                        ),
+                    );
             }
         }
         match &self.no_music {
             Some(value) => {
-                crate::http::Part::values("no_music", value, &mut parts);
+                crate::http::Part::values("no_music", value, "text/plain", &mut parts);
             }
             None => {
-                parts.push(crate::http::Part::text("no_music", "true".to_owned()));
+                parts
+                    .push(
+                        crate::http::Part::text(
+                            "no_music",
+                            "true".to_owned(),
+                            "text/plain",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.caption_style {
-            crate::http::Part::values("caption_style", value, &mut parts);
+            crate::http::Part::values("caption_style", value, "text/plain", &mut parts);
         }
         if let Some(value) = &self.caption_offset_x {
-            crate::http::Part::values("caption_offset_x", value, &mut parts);
+            crate::http::Part::values(
+                "caption_offset_x",
+                value,
+                "text/plain",
+                &mut parts,
+            );
         }
         if let Some(value) = &self.caption_offset_y {
-            crate::http::Part::values("caption_offset_y", value, &mut parts);
+            crate::http::Part::values(
+                "caption_offset_y",
+                value,
+                "text/plain",
+                &mut parts,
+            );
         }
         parts
     }

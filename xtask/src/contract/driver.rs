@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
 use clientgen::model::{
-    Api, Direction, Encoding, Operation, ParamLocation, Scalar, SecurityKind, TypeId, TypeKind, TypeRef,
+    Api, Direction, Encoding, Operation, ParamLocation, Scalar, SecurityKind, TypeId, TypeKind, TypeRef, Wrapper,
 };
 
 use super::values::Values;
@@ -245,6 +245,27 @@ fn call_function(api: &Api, values: &Values<'_>, op: &Operation, index: usize) -
             }
         };
         args.push(if body.required { arg } else { format!("Some({arg})") });
+        // The multipart method's part headers: none set, but those the struct's `new` takes.
+        let part_headers = body.multipart.as_ref().and_then(|m| m.headers_type.as_ref());
+        if let (Encoding::Multipart, Some(def)) = (variant.encoding, part_headers.and_then(|id| api.types.get(id))) {
+            let view = def.view(Direction::Request);
+            let _ = writeln!(out, "    let part_headers = types::{} {{", raw(&view.name));
+            for (field, view_field) in def.fields_of(view) {
+                let value = match view_field.wrapper {
+                    Wrapper::Plain => values.value(&field.ty, &Default::default(), &field.wire_name, None).to_string(),
+                    _ => "null".to_owned(),
+                };
+                let _ = writeln!(
+                    out,
+                    "        {}: match serde_json::from_str({}) {{ Ok(v) => v, Err(e) => return unbuildable(op, {}, e) }},",
+                    raw(&field.rust_name),
+                    literal(&value),
+                    literal(&format!("part header {}", field.wire_name)),
+                );
+            }
+            let _ = writeln!(out, "    }};");
+            args.push("&part_headers".to_owned());
+        }
     }
     if let Some(id) = &op.params_type
         && let Some(def) = api.types.get(id)

@@ -101,6 +101,13 @@ pub fn call_code(
         let by_value = variant.encoding == Encoding::Bytes || (structured && variant.ty.is_copy());
         let arg = if by_value { "body" } else { "&body" };
         args.push(if body.required { arg.to_owned() } else { format!("Some({arg})") });
+        // The multipart method's part headers, as `new` makes them.
+        let part_headers = body.multipart.as_ref().and_then(|m| m.headers_type.as_ref());
+        if let (Encoding::Multipart, Some(id)) = (variant.encoding, part_headers) {
+            let value = example_value(api, &TypeRef::Named(id.clone()), None, krate, 0, false);
+            let _ = writeln!(out, "let part_headers = {value};");
+            args.push("&part_headers".to_owned());
+        }
     }
     if let Some(id) = &op.params_type {
         // The parameters' examples, as the fields of the struct holding them.

@@ -28,6 +28,8 @@ pub struct Features {
     pub params: [bool; 4],
     /// Some form body field is written in a style its `encoding` declares.
     pub form_styles: bool,
+    /// Some such field allows reserved characters.
+    pub form_reserved: bool,
     /// Some operation asks for credentials (`http::chosen_alternative` is needed).
     pub credentials: bool,
     /// The request-body encodings operations send.
@@ -75,6 +77,12 @@ impl Features {
                 .flat_map(|def| &def.views)
                 .flat_map(|view| &view.fields)
                 .any(|field| field.form_style.is_some()),
+            form_reserved: api
+                .types
+                .values()
+                .flat_map(|def| &def.views)
+                .flat_map(|view| &view.fields)
+                .any(|field| field.form_style.is_some_and(|style| style.allow_reserved)),
             credentials: api.operations.iter().any(|op| op.security.iter().flatten().next().is_some()),
             encodings: Encodings::of(api),
             readers: Readers::of(api),
@@ -139,13 +147,17 @@ impl Features {
             (Part::Multipart, e.multipart),
             (Part::MultipartText, e.multipart_text),
             (Part::MultipartFiles, e.multipart_files),
+            (Part::MultipartJson, e.multipart_json),
+            (Part::MultipartHeaders, e.multipart_headers),
             (Part::RawBody, e.text),
             (Part::BytesBody, e.bytes),
             (Part::ParamPath, self.params[0]),
             (Part::ParamQuery, self.params[1]),
-            (Part::ParamHeader, self.params[2]),
+            // A part header is written as a header parameter is.
+            (Part::ParamHeader, self.params[2] || e.multipart_headers),
             (Part::ParamCookie, self.params[3]),
             (Part::FormStyles, self.form_styles),
+            (Part::FormReserved, self.form_reserved),
             (Part::Credentials, self.credentials),
             (Part::ReadJson, r.json),
             (Part::ReadText, r.text),
@@ -211,6 +223,10 @@ pub struct Encodings {
     pub multipart_text: bool,
     /// Some multipart body has a file part (`Part::file` is needed).
     pub multipart_files: bool,
+    /// Some multipart body has a JSON part (`Part::json` is needed).
+    pub multipart_json: bool,
+    /// Some multipart body's `encoding` declares part headers (`Part::header` is needed).
+    pub multipart_headers: bool,
     /// Some body is text, sent as given.
     pub text: bool,
     /// Some body is bytes, sent as given.
@@ -221,7 +237,8 @@ impl Encodings {
     /// The encodings the operations of `api` send.
     pub fn of(api: &Api) -> Self {
         let mut used = Encodings::default();
-        for variant in api.operations.iter().filter_map(|op| op.body.as_ref()).flat_map(|b| &b.variants) {
+        let bodies = api.operations.iter().filter_map(|op| op.body.as_ref());
+        for (body, variant) in bodies.flat_map(|b| b.variants.iter().map(move |v| (b, v))) {
             // A struct body goes field by field (`form_pairs`, `multipart_parts`); any other
             // through its JSON value.
             // A struct's extra properties go as fields of their keys would.
@@ -232,36 +249,44 @@ impl Encodings {
                 }),
                 _ => None,
             };
-            let fields: Option<Vec<&Field>> = match &variant.ty {
+            let view = match &variant.ty {
                 TypeRef::Named(id) => api
                     .types
                     .get(id)
                     .filter(|def| matches!(def.kind, TypeKind::Struct(_)))
-                    .map(|def| def.fields_of(def.view(Direction::Request)).map(|(field, _)| field).collect()),
+                    .map(|def| (def, def.view(Direction::Request))),
                 _ => None,
             };
             match variant.encoding {
                 Encoding::Json => used.json = true,
                 Encoding::Form => {
                     used.form = true;
-                    match fields {
-                        Some(fields) => used.form_fields |= !fields.is_empty() || extra.is_some(),
+                    match view {
+                        Some((def, view)) => {
+                            used.form_fields |= def.fields_of(view).next().is_some() || extra.is_some()
+                        }
                         None => used.form_value = true,
                     }
                 }
                 Encoding::Multipart => {
                     used.multipart = true;
-                    match fields {
-                        Some(fields) => {
-                            used.multipart_text |= fields.iter().any(|f| !f.ty.is_file_part() || f.nullable);
-                            used.multipart_files |= fields.iter().any(|f| f.ty.is_file_part());
+                    let multipart = body.multipart.as_ref();
+                    used.multipart_headers |= multipart.is_some_and(|m| !m.headers.is_empty());
+                    match view {
+                        Some((def, view)) => {
+                            for (_, field) in def.fields_of(view) {
+                                // A null goes as an empty text part, and so does a default
+                                // sent while the field is unset.
+                                let nullable =
+                                    matches!(field.wrapper, Wrapper::OptionAlwaysWritten | Wrapper::OptionNullable);
+                                used.part(field.part.as_ref(), nullable || !field.form_default.is_empty());
+                            }
                             if let Some(extra) = extra {
-                                used.multipart_text |= !extra.ty.is_file_part() || extra.nullable;
-                                used.multipart_files |= extra.ty.is_file_part();
+                                used.part(view.extra_part.as_ref(), extra.nullable);
                             }
                         }
-                        // A body that is not a struct goes as text parts (`Part::values`).
-                        None => used.multipart_text = true,
+                        // A body that is not a struct goes as the parts of one value.
+                        None => used.part(multipart.and_then(|m| m.other.as_ref()), false),
                     }
                 }
                 Encoding::Text => used.text = true,
@@ -269,6 +294,17 @@ impl Encodings {
             }
         }
         used
+    }
+
+    /// Notes what a part needs (`Part::values`, `Part::json`, `Part::file`), and `Part::text`
+    /// when `text` says it may go as a text of its own (an empty field, a default).
+    fn part(&mut self, part: Option<&PartEncoding>, text: bool) {
+        match part.map_or(PartKind::Text, |part| part.kind) {
+            PartKind::Text => self.multipart_text = true,
+            PartKind::Json => self.multipart_json = true,
+            PartKind::File => self.multipart_files = true,
+        }
+        self.multipart_text |= text;
     }
 
     /// Some operation sends multipart bodies (reqwest's `multipart` feature is needed).

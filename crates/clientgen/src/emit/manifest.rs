@@ -415,6 +415,9 @@ fn operation_section(out: &mut String, api: &Api, config: &Config, op: &Operatio
     if let Some(id) = &op.params_type {
         fields_table(out, api, &TypeRef::Named(id.clone()), Direction::Request, "Parameters");
     }
+    if let Some(id) = op.body.as_ref().and_then(|b| b.multipart.as_ref()).and_then(|m| m.headers_type.as_ref()) {
+        fields_table(out, api, &TypeRef::Named(id.clone()), Direction::Request, "Part headers of the multipart body");
+    }
     let returned =
         op.responses.iter().filter(|(status, _)| status.starts_with('2')).find_map(|(_, r)| r.content.values().next());
     match returned {

@@ -120,6 +120,7 @@ struct Names {
     cookies: Ident,
     value: Ident,
     parts: Ident,
+    part_headers: Option<Ident>,
 }
 
 impl Names {
@@ -133,6 +134,7 @@ impl Names {
             cookies: ident(&l.cookies),
             value: ident(&l.value),
             parts: ident(&l.parts),
+            part_headers: l.part_headers.as_deref().map(ident),
         }
     }
 }
@@ -201,14 +203,33 @@ fn method(
                 Some(form_pairs) => quote! { crate::http::Body::form(&#body_arg.#form_pairs())? },
                 None => quote! { crate::http::Body::form_of(#body_arg)? },
             },
-            Encoding::Multipart => match methods.and_then(|m| m.multipart_parts.as_deref()).map(ident) {
-                Some(multipart_parts) => quote! { crate::http::Body::Multipart(#body_arg.#multipart_parts()) },
-                None => quote! {{
-                    let mut #parts = Vec::new();
-                    crate::http::Part::values("body", #body_arg, &mut #parts);
-                    crate::http::Body::Multipart(#parts)
-                }},
-            },
+            Encoding::Multipart => {
+                let multipart = body.multipart.as_ref();
+                let headers = part_headers(api, &names, multipart, &mut params, &mut args);
+                match methods.and_then(|m| m.multipart_parts.as_deref()).map(ident) {
+                    Some(multipart_parts) if headers.is_empty() => {
+                        quote! { crate::http::Body::Multipart(#body_arg.#multipart_parts()) }
+                    }
+                    Some(multipart_parts) => quote! {{
+                        let mut #parts = #body_arg.#multipart_parts();
+                        #(#headers)*
+                        crate::http::Body::Multipart(#parts)
+                    }},
+                    None => {
+                        let part = multipart.and_then(|m| m.other.as_ref());
+                        let content_type = part.map_or("text/plain", |part| part.content_type.as_str());
+                        let push = match part.map(|part| part.kind) {
+                            Some(PartKind::Json) => quote! { json },
+                            _ => quote! { values },
+                        };
+                        quote! {{
+                            let mut #parts = Vec::new();
+                            crate::http::Part::#push("body", #body_arg, #content_type, &mut #parts);
+                            crate::http::Body::Multipart(#parts)
+                        }}
+                    }
+                }
+            }
             Encoding::Text => quote! { crate::http::Body::raw(#media, #body_arg.as_bytes()) },
             Encoding::Bytes => quote! { crate::http::Body::upload(#media, #body_arg) },
         };
@@ -335,6 +356,52 @@ fn method(
         (None, None) => operation_doc(api, config, op, variant),
     };
     Method { name, with_response, doc, deprecated, params, args, ret, cfg, body }
+}
+
+/// The statements adding the headers a multipart body's `encoding` declares to its parts: the
+/// fixed ones, and those the caller sets in the `{Op}PartHeaders` argument, which this adds to
+/// the method's parameters.
+fn part_headers(
+    api: &Api,
+    names: &Names,
+    multipart: Option<&Multipart>,
+    params: &mut Vec<TokenStream>,
+    args: &mut Vec<Ident>,
+) -> Vec<TokenStream> {
+    let Some(multipart) = multipart else { return Vec::new() };
+    let Names { parts, value, part_headers: argument, .. } = names;
+    if let (Some(id), Some(argument)) = (&multipart.headers_type, argument) {
+        let ty = rust_type(api, &TypeRef::Named(id.clone()), Direction::Request, &quote! { types:: }).borrowed;
+        params.push(quote! { #argument: #ty });
+        args.push(argument.clone());
+    }
+    multipart
+        .headers
+        .iter()
+        .map(|header| {
+            let (part, name) = (&header.part, &header.name);
+            let param = quote! { crate::param::Param::new(#name, crate::param::Style::Simple, false) };
+            match (&header.value, argument) {
+                (PartHeaderValue::Fixed(text), _) => {
+                    quote! { crate::http::Part::header(&mut #parts, #part, #param, #text)?; }
+                }
+                (PartHeaderValue::Set { field, required: true }, Some(argument)) => {
+                    let field = ident(field);
+                    quote! { crate::http::Part::header(&mut #parts, #part, #param, &#argument.#field)?; }
+                }
+                (PartHeaderValue::Set { field, required: false }, Some(argument)) => {
+                    let field = ident(field);
+                    quote! {
+                        if let Some(#value) = &#argument.#field {
+                            crate::http::Part::header(&mut #parts, #part, #param, #value)?;
+                        }
+                    }
+                }
+                // Lowering claims the argument whenever a header is set by the caller.
+                (PartHeaderValue::Set { .. }, None) => quote! {},
+            }
+        })
+        .collect()
 }
 
 /// The methods of the view a struct `id` is sent as (`validate`, `form_pairs`, …).
@@ -596,6 +663,8 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
     let booleans =
         variant.and_then(|v| form_boolean_note(api, op, v)).map(|note| quote! { #[doc = ""] #[doc = #note] });
     let upload = variant.and_then(|v| upload_note(api, v)).map(|note| quote! { #[doc = ""] #[doc = #note] });
+    let part_headers =
+        variant.and_then(|v| part_headers_note(api, op, v)).map(|note| quote! { #[doc = ""] #[doc = #note] });
     let deprecated = deprecated_parameters_note(op).map(|note| quote! { #[doc = ""] #[doc = #note] });
     let retry = if op.idempotent() {
         " Idempotent: retried after `408`, `429`, `5xx` and transport failures (see [`crate::RequestOptions`])."
@@ -608,6 +677,7 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
         #heading
         #booleans
         #upload
+        #part_headers
         #deprecated
         #[doc = ""]
         #[doc = #retry]
@@ -664,6 +734,34 @@ fn typed_errors_doc(api: &Api, op: &Operation) -> Option<String> {
 
 /// For a binary body, or a multipart body with file parts: how to send one from memory, a file
 /// or a stream, and which are retried.
+/// For a multipart body whose `encoding` declares part headers: which go with which part, and
+/// where the caller sets those without a fixed value.
+fn part_headers_note(api: &Api, op: &Operation, variant: &BodyVariant) -> Option<String> {
+    let multipart = op.body.as_ref()?.multipart.as_ref().filter(|_| variant.encoding == Encoding::Multipart)?;
+    if multipart.headers.is_empty() {
+        return None;
+    }
+    let headers: Vec<String> = multipart
+        .headers
+        .iter()
+        .map(|header| {
+            let part = super::docs::code(&header.part);
+            match &header.value {
+                PartHeaderValue::Fixed(text) => {
+                    format!("{} on {part}", super::docs::code(&format!("{}: {text}", header.name)))
+                }
+                PartHeaderValue::Set { .. } => format!("{} on {part}", super::docs::code(&header.name)),
+            }
+        })
+        .collect();
+    let mut note = format!(" The parts carry the headers the API declares for them: {}.", headers.join(", "));
+    if let Some(def) = multipart.headers_type.as_ref().and_then(|id| api.types.get(id)) {
+        let name = &def.view(Direction::Request).name;
+        note.push_str(&format!(" Those without a fixed value are set in [`{name}`](crate::types::{name})."));
+    }
+    Some(note)
+}
+
 fn upload_note(api: &Api, variant: &BodyVariant) -> Option<&'static str> {
     match (variant.encoding, &variant.ty) {
         (Encoding::Bytes, _) => Some(

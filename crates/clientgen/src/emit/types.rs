@@ -675,16 +675,17 @@ impl<'a> FieldShape<'a> {
 
 impl ViewPrinter<'_> {
     /// `multipart_parts` when some operation sends the view as `multipart/form-data` (one
-    /// part per field, binary fields as files) and `form_pairs` when one sends it as
-    /// `application/x-www-form-urlencoded` (one pair per field or list item). Both send an
-    /// explicit `null`, or a required nullable field left `None`, as an empty field, as JSON
-    /// sends `null`.
+    /// part per field or list item, each with the content type lowering decided: text, JSON
+    /// or a file) and `form_pairs` when one sends it as `application/x-www-form-urlencoded`
+    /// (one pair per field or list item). Both send an explicit `null`, or a required nullable
+    /// field left `None`, as an empty field (a JSON part as `null`), as JSON sends `null`.
     fn emit_form_methods(&self, shapes: &[FieldShape<'_>]) -> Option<TokenStream> {
         let methods = self.methods();
         let extra = self.extra().map(|(extra, _)| extra);
         let form = methods.form_pairs.as_deref().map(|name| {
             let name = ident(name);
-            let build = form_body(shapes, extra, false);
+            let reserved = allows_reserved(shapes);
+            let build = form_body(shapes, extra, None);
             // The extra properties' keys are the value's own, not the API's names; a styled
             // field's are made from its name (`metadata[plan]`).
             let key = if shapes.iter().any(|shape| shape.view_field.form_style.is_some()) {
@@ -694,16 +695,23 @@ impl ViewPrinter<'_> {
             } else {
                 quote! { &'static str }
             };
+            // A field that allows reserved characters goes encoded already.
+            let value = if reserved {
+                quote! { crate::http::FormText }
+            } else {
+                quote! { String }
+            };
             quote! {
                 /// The `key=value` pairs of this value as an `application/x-www-form-urlencoded` body.
-                pub(crate) fn #name(&self) -> Vec<(#key, String)> {
+                pub(crate) fn #name(&self) -> Vec<(#key, #value)> {
                     #build
                 }
             }
         });
         let multipart = methods.multipart_parts.as_deref().map(|name| {
             let name = ident(name);
-            let build = form_body(shapes, extra, true);
+            let extra_part = self.view.extra_part.clone().unwrap_or_else(text_part);
+            let build = form_body(shapes, extra, Some(&extra_part));
             quote! {
                 /// The parts of this value as a `multipart/form-data` body.
                 pub(crate) fn #name(&self) -> Vec<crate::http::Part> {
@@ -724,9 +732,54 @@ impl ViewPrinter<'_> {
     }
 }
 
-/// The body of `multipart_parts` (`multipart`) or `form_pairs`: the fields, then the extra
-/// properties, each as a field of its key would go.
-fn form_body(shapes: &[FieldShape<'_>], extra: Option<&ExtraProperties>, multipart: bool) -> TokenStream {
+/// Whether some field of a form allows reserved characters (`form_pairs` then gives
+/// `crate::http::FormText` values).
+fn allows_reserved(shapes: &[FieldShape<'_>]) -> bool {
+    shapes.iter().any(|shape| shape.view_field.form_style.is_some_and(|style| style.allow_reserved))
+}
+
+/// A text part: what a field of a view sent as multipart without a decided part would be
+/// (lowering decides every field's, so none is).
+fn text_part() -> PartEncoding {
+    PartEncoding { content_type: "text/plain".to_owned(), kind: PartKind::Text }
+}
+
+/// What pushes the parts of `value` (a field's value, or an extra property's) named `key`.
+fn part_push(part: &PartEncoding, ty: &TypeRef, key: &TokenStream) -> TokenStream {
+    let content_type = &part.content_type;
+    match (part.kind, ty) {
+        (PartKind::File, TypeRef::Scalar(Scalar::Bytes)) => {
+            quote! { parts.push(crate::http::Part::file(#key, value, #content_type)); }
+        }
+        (PartKind::File, _) => quote! {
+            for file in value {
+                parts.push(crate::http::Part::file(#key, file, #content_type));
+            }
+        },
+        (PartKind::Text, _) => quote! { crate::http::Part::values(#key, value, #content_type, &mut parts); },
+        (PartKind::Json, _) => quote! { crate::http::Part::json(#key, value, #content_type, &mut parts); },
+    }
+}
+
+/// What pushes the part of an explicit `null` named `key`: an empty field, or JSON's `null`.
+fn part_null(part: &PartEncoding, key: &TokenStream) -> TokenStream {
+    let content_type = &part.content_type;
+    match part.kind {
+        PartKind::Json => quote! { parts.push(crate::http::Part::text(#key, "null".to_owned(), #content_type)) },
+        PartKind::Text | PartKind::File => {
+            quote! { parts.push(crate::http::Part::text(#key, String::new(), #content_type)) }
+        }
+    }
+}
+
+/// The body of `multipart_parts` (given the extra properties' part) or `form_pairs`: the
+/// fields, then the extra properties, each as a field of its key would go.
+fn form_body(
+    shapes: &[FieldShape<'_>],
+    extra: Option<&ExtraProperties>,
+    extra_part: Option<&PartEncoding>,
+) -> TokenStream {
+    let multipart = extra_part.is_some();
     // Keys are `String`s when some field is styled (see `emit_form_methods`).
     let owned = !multipart && shapes.iter().any(|shape| shape.view_field.form_style.is_some());
     let key_of = |key: TokenStream| {
@@ -736,34 +789,35 @@ fn form_body(shapes: &[FieldShape<'_>], extra: Option<&ExtraProperties>, multipa
             key
         }
     };
+    // Values are `FormText`s when some field allows reserved characters.
+    let reserved = !multipart && allows_reserved(shapes);
+    let value_of = |value: TokenStream| {
+        if reserved {
+            quote! { #value.into() }
+        } else {
+            value
+        }
+    };
     let extra_key = key_of(quote! { key.as_str() });
     let extra = extra.map(|extra| {
         let name = ident(&extra.rust_name);
-        let push = if multipart {
-            match &extra.ty {
-                TypeRef::Scalar(Scalar::Bytes) => quote! { parts.push(crate::http::Part::file(key, value)); },
-                TypeRef::List(item) if **item == TypeRef::Scalar(Scalar::Bytes) => quote! {
-                    for file in value {
-                        parts.push(crate::http::Part::file(key, file));
-                    }
-                },
-                _ => quote! { crate::http::Part::values(key, value, &mut parts); },
-            }
-        } else {
-            quote! {
-                for text in crate::http::field_texts(value) {
-                    pairs.push((#extra_key, text));
-                }
+        let (push, empty) = match extra_part {
+            Some(part) => (part_push(part, &extra.ty, &quote! { key }), part_null(part, &quote! { key })),
+            None => {
+                let (text, empty) = (value_of(quote! { text }), value_of(quote! { String::new() }));
+                (
+                    quote! {
+                        for text in crate::http::field_texts(value) {
+                            pairs.push((#extra_key, #text));
+                        }
+                    },
+                    quote! { pairs.push((#extra_key, #empty)) },
+                )
             }
         };
-        let (push, empty) = match extra.nullable {
-            false => (push, None),
-            true if multipart => (push, Some(quote! { parts.push(crate::http::Part::text(key, String::new())) })),
-            true => (push, Some(quote! { pairs.push((#extra_key, String::new())) })),
-        };
-        match empty {
-            None => quote! { for (key, value) in &self.#name { #push } },
-            Some(empty) => quote! {
+        match extra.nullable {
+            false => quote! { for (key, value) in &self.#name { #push } },
+            true => quote! {
                 for (key, value) in &self.#name {
                     match value {
                         Some(value) => { #push }
@@ -779,35 +833,46 @@ fn form_body(shapes: &[FieldShape<'_>], extra: Option<&ExtraProperties>, multipa
             let f = shape.field;
             let field = &shape.ident;
             let wire = &f.wire_name;
-            // The texts sent while it is unset: its default's, or none.
-            let texts = &shape.view_field.form_default;
+            let part = shape.view_field.part.clone().unwrap_or_else(text_part);
+            // The texts sent while it is unset: its default's, or none (a JSON part's: it is
+            // read as JSON, where a missing value means the server's default).
+            let texts: &[String] = match multipart && part.kind == PartKind::Json {
+                true => &[],
+                false => &shape.view_field.form_default,
+            };
             let (push, empty, unset) = if multipart {
-                let push = match &f.ty {
-                    TypeRef::Scalar(Scalar::Bytes) => quote! { parts.push(crate::http::Part::file(#wire, value)); },
-                    TypeRef::List(item) if **item == TypeRef::Scalar(Scalar::Bytes) => quote! {
-                        for file in value {
-                            parts.push(crate::http::Part::file(#wire, file));
-                        }
-                    },
-                    _ => quote! { crate::http::Part::values(#wire, value, &mut parts); },
-                };
-                let unset = quote! { #(parts.push(crate::http::Part::text(#wire, #texts.to_owned()));)* };
-                (push, quote! { parts.push(crate::http::Part::text(#wire, String::new())) }, unset)
+                let key = quote! { #wire };
+                let content_type = &part.content_type;
+                let unset =
+                    quote! { #(parts.push(crate::http::Part::text(#wire, #texts.to_owned(), #content_type));)* };
+                (part_push(&part, &f.ty, &key), part_null(&part, &key), unset)
             } else {
                 let key = key_of(quote! { #wire });
                 let push = match shape.view_field.form_style {
-                    Some(FieldStyle { style, explode }) => {
+                    Some(FieldStyle { style, explode, allow_reserved }) => {
                         let style = quote::format_ident!("{}", super::rust::param_style(style));
-                        quote! { pairs.extend(crate::param::Param::new(#wire, crate::param::Style::#style, #explode).form_field(value)); }
-                    }
-                    None => quote! {
-                        for text in crate::http::field_texts(value) {
-                            pairs.push((#key, text));
+                        let new = quote! { crate::param::Param::new(#wire, crate::param::Style::#style, #explode) };
+                        match (reserved, allow_reserved) {
+                            (false, _) => quote! { pairs.extend(#new.form_field(value)); },
+                            (true, false) => quote! { pairs.extend(#new.form_texts(value)); },
+                            (true, true) => quote! {
+                                pairs.extend(crate::param::Param { allow_reserved: true, ..#new }.form_texts(value));
+                            },
                         }
-                    },
+                    }
+                    None => {
+                        let text = value_of(quote! { text });
+                        quote! {
+                            for text in crate::http::field_texts(value) {
+                                pairs.push((#key, #text));
+                            }
+                        }
+                    }
                 };
-                let unset = quote! { #(pairs.push((#key, #texts.to_owned()));)* };
-                (push, quote! { pairs.push((#key, String::new())) }, unset)
+                let unset_texts = texts.iter().map(|text| value_of(quote! { #text.to_owned() }));
+                let unset = quote! { #(pairs.push((#key, #unset_texts));)* };
+                let empty = value_of(quote! { String::new() });
+                (push, quote! { pairs.push((#key, #empty)) }, unset)
             };
             match shape.wrapper {
                 Wrapper::Plain => quote! { { let value = &self.#field; #push } },

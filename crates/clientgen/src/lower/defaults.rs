@@ -28,7 +28,7 @@ enum Fit {
 }
 
 /// A schema and its JSON pointer.
-type Located<'s> = (&'s Schema, String);
+pub(super) type Located<'s> = (&'s Schema, String);
 
 impl<'a> Lowerer<'a> {
     /// The default of a property or parameter whose schema (or `$ref` to one) is `schema` at
@@ -108,7 +108,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The component schema a `$ref` names, following components that are `$ref`s themselves.
-    fn schema_component(&self, reference: &str) -> Option<Located<'a>> {
+    pub(super) fn schema_component(&self, reference: &str) -> Option<Located<'a>> {
         let schemas = &self.doc.components.as_ref()?.schemas;
         let mut reference = reference;
         for _ in 0..MAX_HOPS {

@@ -255,7 +255,8 @@ pub(super) fn usage(
 ) -> HashMap<TypeId, Usage> {
     let mut usage: HashMap<TypeId, Usage> = HashMap::new();
     let mut stack: Vec<(&TypeRef, Direction)> = Vec::new();
-    let params: Vec<TypeRef> = operations.iter().filter_map(|op| op.params_type.clone()).map(TypeRef::Named).collect();
+    let params: Vec<TypeRef> =
+        operations.iter().flat_map(Operation::argument_structs).cloned().map(TypeRef::Named).collect();
     stack.extend(params.iter().map(|ty| (ty, Direction::Request)));
     stack.extend(received.iter().map(|ty| (ty, Direction::Response)));
     for op in operations {

@@ -10,6 +10,7 @@
 mod defaults;
 mod examples;
 mod graph;
+mod multipart;
 mod operations;
 mod pagination;
 mod schemas;

@@ -51,16 +51,27 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 parameters.extend(by_key.into_values());
+                let body_pointer = join(&pointer, &["requestBody"]);
+                let request_body = op
+                    .request_body
+                    .as_ref()
+                    .and_then(|b| self.component(b, &body_pointer, "requestBodies", |c| &c.request_bodies));
+                let part_headers =
+                    request_body.map(|b| self.declared_part_headers(b, &body_pointer)).unwrap_or_default();
                 // Path parameters are the method's arguments: they share its body's scope with
                 // the locals emission writes, which are claimed first.
                 let mut scope = Scope::new();
-                let locals = naming::method_locals(&mut scope);
+                let mut locals = naming::method_locals(&mut scope);
+                // The multipart method's argument holding the part headers the caller sets.
+                if part_headers.iter().any(|h| h.settable()) {
+                    locals.part_headers = Some(scope.claim("part_headers"));
+                }
                 for p in parameters.iter_mut().filter(|p| p.location == ParamLocation::Path) {
                     p.rust_name = scope.claim(&p.rust_name);
                 }
                 self.check_path_params(route, &parameters, &pointer);
                 let params_type = self.params_struct(&parameters, &pointer, &type_stem);
-                let mut body = op.request_body.as_ref().and_then(|b| self.lower_body(b, &pointer, &type_stem));
+                let mut body = request_body.map(|b| self.lower_body(b, part_headers, &body_pointer, &type_stem));
                 if let Some(body) = &mut body {
                     body.variants = body_variants(&body.content, (&method_name, &with_response), &mut method_names);
                     if body.variants.is_empty() {
@@ -309,16 +320,17 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// A request body (resolved from its `$ref`, but reported at `pointer`, the operation's
+    /// `requestBody`), with the part headers its multipart `encoding` declares.
     fn lower_body(
         &mut self,
-        body: &'a ReferenceOr<openapiv3::RequestBody>,
-        op_pointer: &str,
+        body: &'a openapiv3::RequestBody,
+        part_headers: Vec<super::multipart::DeclaredHeader<'a>>,
+        pointer: &str,
         type_stem: &str,
-    ) -> Option<RequestBody> {
-        let pointer = join(op_pointer, &["requestBody"]);
-        let body = self.component(body, &pointer, "requestBodies", |c| &c.request_bodies)?;
+    ) -> RequestBody {
         let hint = format!("{type_stem}Body");
-        let content = self.lower_content(&body.content, &pointer, &hint);
+        let content = self.lower_content(&body.content, pointer, &hint);
         let form_styles = body
             .content
             .iter()
@@ -333,16 +345,18 @@ impl<'a> Lowerer<'a> {
                     openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
                 };
                 let explode = style == ParamStyle::DeepObject || e.explode;
-                Some((name.clone(), FieldStyle { style, explode }))
+                Some((name.clone(), FieldStyle { style, explode, allow_reserved: e.allow_reserved }))
             })
             .collect();
-        Some(RequestBody {
+        let multipart = self.lower_multipart(body, &content, part_headers, pointer, type_stem);
+        RequestBody {
             required: body.required,
             doc: body.description.clone(),
             content,
             variants: Vec::new(),
             form_styles,
-        })
+            multipart,
+        }
     }
 
     /// Lowers the schema of each media type; identical inline schemas share one type.

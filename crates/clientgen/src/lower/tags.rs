@@ -185,7 +185,7 @@ fn gates(
             [one] => Gate::One(one.clone()),
             _ => Gate::Always,
         };
-        let mut roots: Vec<TypeRef> = op.params_type.iter().cloned().map(TypeRef::Named).collect();
+        let mut roots: Vec<TypeRef> = op.argument_structs().cloned().map(TypeRef::Named).collect();
         roots.extend(op.parameters.iter().map(|p| p.ty.clone()));
         roots.extend(op.body.iter().flat_map(|b| b.content.values()).cloned());
         roots.extend(op.responses.values().flat_map(|r| r.content.values()).cloned());

@@ -64,8 +64,11 @@ pub(super) fn decide(
 
     // The structs some operation sends as a form or multipart body, by the view it sends.
     let mut forms: BTreeSet<(TypeId, Encoding)> = BTreeSet::new();
-    // The styles form bodies' encodings ask for, by type and field (the first operation's).
+    // The styles form bodies' encodings ask for, and the parts of multipart bodies, by type and
+    // field (the first operation's).
     let mut form_styles: BTreeMap<(TypeId, String), FieldStyle> = BTreeMap::new();
+    let mut parts: BTreeMap<(TypeId, String), PartEncoding> = BTreeMap::new();
+    let mut extra_parts: BTreeMap<TypeId, PartEncoding> = BTreeMap::new();
     for body in operations.iter().filter_map(|op| op.body.as_ref()) {
         for variant in &body.variants {
             if let (TypeRef::Named(id), Encoding::Form | Encoding::Multipart) = (&variant.ty, variant.encoding) {
@@ -74,6 +77,14 @@ pub(super) fn decide(
                     if variant.encoding == Encoding::Form {
                         for (name, style) in &body.form_styles {
                             form_styles.entry((id.clone(), name.clone())).or_insert(*style);
+                        }
+                    }
+                    if let (Encoding::Multipart, Some(multipart)) = (variant.encoding, &body.multipart) {
+                        for (name, part) in &multipart.parts {
+                            parts.entry((id.clone(), name.clone())).or_insert_with(|| part.clone());
+                        }
+                        if let Some(other) = &multipart.other {
+                            extra_parts.entry(id.clone()).or_insert_with(|| other.clone());
                         }
                     }
                 }
@@ -106,6 +117,7 @@ pub(super) fn decide(
                     methods: None,
                     note: fact.request_note.clone().filter(|_| side == Side::Request),
                     counterpart: counterpart(side),
+                    extra_part: None,
                 };
                 if let TypeKind::Struct(s) = &def.kind {
                     let sent = side.sent();
@@ -121,14 +133,21 @@ pub(super) fn decide(
                         extra_setter: None,
                     });
                     view.fields = struct_fields(id, s, side, &recursion, &mut scope);
-                    if sends_as(Encoding::Form) || sends_as(Encoding::Multipart) {
-                        form_defaults(s, &mut view.fields);
-                    }
                     if sends_as(Encoding::Form) {
                         for field in &mut view.fields {
                             let key = (id.clone(), s.fields[field.index].wire_name.clone());
                             field.form_style = form_styles.get(&key).copied();
                         }
+                    }
+                    if sends_as(Encoding::Multipart) {
+                        for field in &mut view.fields {
+                            let key = (id.clone(), s.fields[field.index].wire_name.clone());
+                            field.part = parts.get(&key).cloned();
+                        }
+                        view.extra_part = s.extra.as_ref().and_then(|_| extra_parts.get(id).cloned());
+                    }
+                    if sends_as(Encoding::Form) || sends_as(Encoding::Multipart) {
+                        form_defaults(s, &mut view.fields, sends_as(Encoding::Form));
                     }
                     if let (Some(methods), Some(_)) = (&mut view.methods, &s.extra) {
                         methods.extra_setter = Some(scope.claim(naming::EXTRA_SETTER));
@@ -195,6 +214,7 @@ fn struct_fields(
             pattern: None,
             form_default: Vec::new(),
             form_style: None,
+            part: None,
         });
     }
     fields
@@ -203,11 +223,16 @@ fn struct_fields(
 /// What a form or multipart body sends for each optional field left unset: its default, when
 /// it declares one. A server applies its own default to a field missing from JSON, but one that
 /// reads forms as HTML does (Django REST framework among them) takes a missing boolean as
-/// `false`; sent, the default means the same in every encoding.
-fn form_defaults(s: &Struct, fields: &mut [ViewField]) {
+/// `false`; sent, the default means the same in every encoding. A multipart part whose content
+/// is JSON is read as JSON, so it gets none (unless the view is sent as a form too).
+fn form_defaults(s: &Struct, fields: &mut [ViewField], form: bool) {
     for field in fields {
         let f = &s.fields[field.index];
-        if matches!(field.wrapper, Wrapper::Option | Wrapper::OptionNullable) && !f.ty.is_file_part() {
+        let json_part = field.part.as_ref().is_some_and(|part| part.kind == PartKind::Json);
+        if matches!(field.wrapper, Wrapper::Option | Wrapper::OptionNullable)
+            && !f.ty.is_file_part()
+            && (form || !json_part)
+        {
             field.form_default = f.default.as_ref().map(Literal::form_texts).unwrap_or_default();
         }
     }
