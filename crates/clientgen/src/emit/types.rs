@@ -724,6 +724,45 @@ impl ViewPrinter<'_> {
     }
 }
 
+/// What a form or multipart body writes for the extra properties beside the fields (`key`
+/// is the key's expression in a form's pairs).
+fn extra_pushes(extra: &ExtraProperties, multipart: bool, extra_key: &TokenStream) -> TokenStream {
+    let name = ident(&extra.rust_name);
+    let push = if multipart {
+        match &extra.ty {
+            TypeRef::Scalar(Scalar::Bytes) => quote! { parts.push(crate::http::Part::file(key, value)); },
+            TypeRef::List(item) if **item == TypeRef::Scalar(Scalar::Bytes) => quote! {
+                for file in value {
+                    parts.push(crate::http::Part::file(key, file));
+                }
+            },
+            _ => quote! { crate::http::Part::values(key, value, &mut parts); },
+        }
+    } else {
+        quote! {
+            for text in crate::http::field_texts(value) {
+                pairs.push((#extra_key, text));
+            }
+        }
+    };
+    let (push, empty) = match extra.nullable {
+        false => (push, None),
+        true if multipart => (push, Some(quote! { parts.push(crate::http::Part::text(key, String::new())) })),
+        true => (push, Some(quote! { pairs.push((#extra_key, String::new())) })),
+    };
+    match empty {
+        None => quote! { for (key, value) in &self.#name { #push } },
+        Some(empty) => quote! {
+            for (key, value) in &self.#name {
+                match value {
+                    Some(value) => { #push }
+                    None => #empty,
+                }
+            }
+        },
+    }
+}
+
 /// The body of `multipart_parts` (`multipart`) or `form_pairs`: the fields, then the extra
 /// properties, each as a field of its key would go.
 fn form_body(shapes: &[FieldShape<'_>], extra: Option<&ExtraProperties>, multipart: bool) -> TokenStream {
@@ -737,42 +776,7 @@ fn form_body(shapes: &[FieldShape<'_>], extra: Option<&ExtraProperties>, multipa
         }
     };
     let extra_key = key_of(quote! { key.as_str() });
-    let extra = extra.map(|extra| {
-        let name = ident(&extra.rust_name);
-        let push = if multipart {
-            match &extra.ty {
-                TypeRef::Scalar(Scalar::Bytes) => quote! { parts.push(crate::http::Part::file(key, value)); },
-                TypeRef::List(item) if **item == TypeRef::Scalar(Scalar::Bytes) => quote! {
-                    for file in value {
-                        parts.push(crate::http::Part::file(key, file));
-                    }
-                },
-                _ => quote! { crate::http::Part::values(key, value, &mut parts); },
-            }
-        } else {
-            quote! {
-                for text in crate::http::field_texts(value) {
-                    pairs.push((#extra_key, text));
-                }
-            }
-        };
-        let (push, empty) = match extra.nullable {
-            false => (push, None),
-            true if multipart => (push, Some(quote! { parts.push(crate::http::Part::text(key, String::new())) })),
-            true => (push, Some(quote! { pairs.push((#extra_key, String::new())) })),
-        };
-        match empty {
-            None => quote! { for (key, value) in &self.#name { #push } },
-            Some(empty) => quote! {
-                for (key, value) in &self.#name {
-                    match value {
-                        Some(value) => { #push }
-                        None => #empty,
-                    }
-                }
-            },
-        }
-    });
+    let extra = extra.map(|extra| extra_pushes(extra, multipart, &extra_key));
     let pushes: Vec<TokenStream> = shapes
         .iter()
         .map(|shape| {
