@@ -7,13 +7,16 @@
 //! the files compile unchanged in both places.
 //!
 //! Generated code calls into the runtime; the runtime calls generated code only through
-//! [`http::Session`], which the generated `Client` implements. Its items are `pub(crate)`,
+//! [`http::Session`], which the generated `Client` implements, and `builder.rs` adds the
+//! methods every crate's `Client` and `ClientBuilder` share to those types (declared here by
+//! stand-ins). Its items are `pub(crate)`,
 //! called from generated code, so this crate alone leaves most of them unused; the generated
 //! crates, compiled with their warnings denied, show that each part they keep is used.
 #![allow(dead_code)]
 // The runtime's docs link to the generated client (`crate::Client`), which exists only there.
 #![allow(rustdoc::broken_intra_doc_links)]
 
+mod builder;
 mod decode;
 mod error;
 mod http;
@@ -37,6 +40,7 @@ mod validate;
 #[cfg(feature = "webhooks")]
 mod webhook;
 
+pub use client::{Client, ClientBuilder};
 pub use error::Error;
 #[cfg(feature = "events")]
 pub use error::EventFailure;
@@ -69,4 +73,26 @@ pub mod types {
     /// holds; here, any JSON value.
     #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
     pub struct ErrorBody(pub serde_json::Value);
+}
+
+/// Stands in for a generated crate's `client` module: its `Client` and `ClientBuilder` hold
+/// the runtime's half (`core`, `settings`) beside their credentials, which `builder.rs` reads.
+mod client {
+    /// Stands in for the generated client.
+    #[derive(Clone)]
+    pub struct Client {
+        pub(crate) core: crate::http::Core,
+        pub(crate) credentials: Credentials,
+    }
+
+    /// Stands in for the generated client's builder.
+    #[derive(Debug, Default)]
+    pub struct ClientBuilder {
+        pub(crate) settings: crate::builder::Settings,
+        pub(crate) credentials: Credentials,
+    }
+
+    /// Stands in for the generated credentials (none here).
+    #[derive(Debug, Clone, Default)]
+    pub(crate) struct Credentials;
 }

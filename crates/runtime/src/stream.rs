@@ -134,7 +134,7 @@ impl Stream for ByteStream {
 pub(crate) async fn bytes<S: Session>(session: &S, mut request: Request<S::Scheme>) -> Result<ByteStream, Error> {
     request.streamed = true;
     let response = crate::http::send(session, &request).await?;
-    Ok(ByteStream::new(request.operation, response, session.options().timeout))
+    Ok(ByteStream::new(request.operation, response, session.core().options.timeout))
 }
 
 #[cfg(feature = "events")]

@@ -542,24 +542,28 @@ impl fmt::Debug for Extras {
     }
 }
 
-/// What a client hands the runtime to send its calls: its HTTP client, base URL and options,
-/// and its credentials, which it adds to a request for the security schemes the operation
-/// accepts.
+/// What every client holds besides its credentials: its HTTP client, base URL, options and
+/// extras, made by its builder (`builder::Settings::connect`) and shared by its copies.
+#[derive(Clone)]
+pub(crate) struct Core {
+    /// The HTTP client (its connection pool, user agent and connect timeout).
+    pub(crate) http: reqwest::Client,
+    /// The URL every request path is joined to, whose origin receives credentials.
+    pub(crate) base_url: Url,
+    /// How calls are retried and timed out.
+    pub(crate) options: RequestOptions,
+    /// The default headers and the hook.
+    pub(crate) extras: Extras,
+}
+
+/// What a client hands the runtime to send its calls: its [`Core`], and its credentials, which
+/// it adds to a request for the security schemes the operation accepts.
 pub(crate) trait Session {
     /// A security scheme an operation may ask for.
     type Scheme: 'static;
 
-    /// The HTTP client (its connection pool, user agent and connect timeout).
-    fn http(&self) -> &reqwest::Client;
-
-    /// The URL whose origin receives credentials.
-    fn base_url(&self) -> &Url;
-
-    /// How calls are retried and timed out.
-    fn options(&self) -> &RequestOptions;
-
-    /// The default headers and the hook.
-    fn extras(&self) -> &Extras;
+    /// The HTTP client, base URL, options and extras.
+    fn core(&self) -> &Core;
 
     /// Adds the credentials of the first of `alternatives` that is fully configured; with no
     /// alternatives, none. Fails when no alternative is.
@@ -760,7 +764,7 @@ enum Attempt {
 /// reads the body of a success. Any status but a success becomes [`Error::Api`].
 pub(crate) async fn execute<S: Session>(session: &S, request: Request<S::Scheme>) -> Result<Received, Error> {
     let response = send(session, &request).await?;
-    receive(request.operation, response, session.options().max_response_bytes).await
+    receive(request.operation, response, session.core().options.max_response_bytes).await
 }
 
 /// Sends `request` for `session`, following redirects and retrying as the options allow, and
@@ -775,7 +779,7 @@ pub(crate) async fn send<S: Session>(session: &S, request: &Request<S::Scheme>) 
 
 /// [`send`]'s attempts: the first, then each retry the options allow.
 async fn retried<S: Session>(session: &S, request: &Request<S::Scheme>) -> Result<reqwest::Response, Error> {
-    let options = session.options();
+    let options = &session.core().options;
     let mut retries = 0;
     loop {
         let attempt = attempt(session, request, retries + 1).await?;
@@ -803,7 +807,7 @@ async fn retried<S: Session>(session: &S, request: &Request<S::Scheme>) -> Resul
 /// default headers go only to the base URL's origin (and the operation's own server's): a
 /// redirect elsewhere is followed without them. The hook sees each request sent and what came back.
 async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>, number: u32) -> Result<Attempt, Error> {
-    let extras = session.extras();
+    let extras = &session.core().extras;
     #[cfg(feature = "tracing")]
     tracing::Span::current().record("attempt", number);
     let mut url = request.url.clone();
@@ -812,14 +816,14 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>, number: 
     let mut redirects = 0;
     loop {
         let target = if redirects == 0 { with_query(&url, &request.query) } else { url.clone() };
-        let mut builder = session.http().request(method.clone(), target);
+        let mut builder = session.core().http.request(method.clone(), target);
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }
         if with_body {
             builder = request.body.attach(builder)?;
         }
-        let to_base_origin = same_origin(&url, session.base_url())
+        let to_base_origin = same_origin(&url, &session.core().base_url)
             || request.server.as_ref().is_some_and(|server| same_origin(&url, server));
         if to_base_origin {
             builder = session.authorize(request.operation, builder, request.security)?;
@@ -851,7 +855,7 @@ async fn attempt<S: Session>(session: &S, request: &Request<S::Scheme>, number: 
                 .await
                 .map_err(|source| Error::Hook { operation: request.operation.to_owned(), source })?;
         }
-        let response = match send_head(request, session.options().timeout, session.http(), outgoing).await? {
+        let response = match send_head(request, session.core().options.timeout, &session.core().http, outgoing).await? {
             Ok(response) => response,
             Err(error) => {
                 observe(extras, &info, Err(&error));

@@ -33,6 +33,8 @@
 #[rustfmt::skip]
 pub mod blocking;
 #[rustfmt::skip]
+mod builder;
+#[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
 mod decode;

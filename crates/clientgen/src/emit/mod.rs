@@ -284,6 +284,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
     // (name, public, only with the `blocking` feature, wanted)
     let modules = [
         ("blocking", true, true, true),
+        ("builder", false, false, true),
         ("client", false, false, true),
         ("decode", false, false, true),
         ("error", false, false, true),

@@ -20,7 +20,7 @@ pub struct RuntimeFile {
 }
 
 /// The runtime files a generated crate may have.
-pub const FILES: [RuntimeFile; 10] = [
+pub const FILES: [RuntimeFile; 11] = [
     RuntimeFile { path: "src/http.rs", text: include_str!("../../../runtime/src/http.rs") },
     RuntimeFile { path: "src/error.rs", text: include_str!("../../../runtime/src/error.rs") },
     RuntimeFile { path: "src/decode.rs", text: include_str!("../../../runtime/src/decode.rs") },
@@ -31,6 +31,7 @@ pub const FILES: [RuntimeFile; 10] = [
     RuntimeFile { path: "src/support.rs", text: include_str!("../../../runtime/src/support.rs") },
     RuntimeFile { path: "src/validate.rs", text: include_str!("../../../runtime/src/validate.rs") },
     RuntimeFile { path: "src/webhook.rs", text: include_str!("../../../runtime/src/webhook.rs") },
+    RuntimeFile { path: "src/builder.rs", text: include_str!("../../../runtime/src/builder.rs") },
 ];
 
 /// The runtime crate's `lib.rs` (never copied: generated crates have their own).
