@@ -377,7 +377,8 @@ mod tests {
         let report = compare(old, new);
         assert!(report.changes.is_empty(), "{report}");
         let changed = elsewhere.replace("get(&self,)", "get(&self, id: u8)");
-        let report = compare(old, [("src/lib.rs", LIB), ("src/client.rs", moved), ("src/builder.rs", changed.as_str())]);
+        let report =
+            compare(old, [("src/lib.rs", LIB), ("src/client.rs", moved), ("src/builder.rs", changed.as_str())]);
         assert_eq!(lines(&report), ["changed method Client::get: major (breaking)"]);
     }
 

@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use reqwest::Url;
 
-use crate::http::{Core, Extras, RequestOptions};
+use crate::hook::Extras;
+use crate::http::RequestOptions;
+use crate::session::Core;
 use crate::{Client, ClientBuilder, Error};
 
 /// What every builder holds besides its base URL, credentials and servers.
@@ -29,16 +31,16 @@ pub(crate) struct Settings {
 }
 
 impl Settings {
-    /// `url` checked as the base URL (see [`crate::http::base_url`]): `credentials` says
+    /// `url` checked as the base URL (see [`crate::address::base_url`]): `credentials` says
     /// whether any are set.
     pub(crate) fn base_url(&self, url: &str, credentials: bool) -> Result<Url, Error> {
-        crate::http::base_url(url, credentials, self.allow_insecure_http)
+        crate::address::base_url(url, credentials, self.allow_insecure_http)
     }
 
     /// The client's [`Core`]: its HTTP client sending `user_agent`, and the settings' options
     /// and extras. Fails when the HTTP client cannot start or a default header is invalid.
     pub(crate) fn connect(self, base_url: Url, user_agent: &str) -> Result<Core, Error> {
-        let http = crate::http::http_client(self.http_client, user_agent, self.connect_timeout)?;
+        let http = crate::transport::http_client(self.http_client, user_agent, self.connect_timeout)?;
         let extras = self.extras.checked()?;
         Ok(Core { http, base_url, options: self.options, extras })
     }
@@ -161,7 +163,8 @@ mod tests {
 
     #[test]
     fn the_setters_reach_the_client() {
-        let builder = Client::builder().timeout(Duration::from_secs(5)).max_retries(0).connect_timeout(Duration::from_secs(1));
+        let builder =
+            Client::builder().timeout(Duration::from_secs(5)).max_retries(0).connect_timeout(Duration::from_secs(1));
         let client = build(builder, "http://127.0.0.1:1/v1/").unwrap();
         assert_eq!(client.base_url().as_str(), "http://127.0.0.1:1/v1/");
         assert_eq!(client.options().timeout, Duration::from_secs(5));
@@ -170,7 +173,10 @@ mod tests {
         assert_eq!((copy.options().timeout, copy.options().max_retries), (Duration::from_secs(7), 3));
         assert_eq!(client.options().timeout, Duration::from_secs(5), "the original is unchanged");
         let replaced = Client::builder().max_retries(9).options(RequestOptions::default());
-        assert_eq!(build(replaced, "http://127.0.0.1:1").unwrap().options().max_retries, RequestOptions::default().max_retries);
+        assert_eq!(
+            build(replaced, "http://127.0.0.1:1").unwrap().options().max_retries,
+            RequestOptions::default().max_retries
+        );
     }
 
     #[test]

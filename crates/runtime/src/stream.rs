@@ -20,7 +20,8 @@ use reqwest::StatusCode;
 use crate::error::transport;
 #[cfg(feature = "events")]
 use crate::error::EventFailure;
-use crate::http::{Request, Session};
+use crate::request::Request;
+use crate::session::Session;
 use crate::Error;
 
 /// The read of one chunk: the response comes back with it, to read the next.
@@ -133,7 +134,7 @@ impl Stream for ByteStream {
 /// success with its body unread, as a [`ByteStream`].
 pub(crate) async fn bytes<S: Session>(session: &S, mut request: Request<S::Scheme>) -> Result<ByteStream, Error> {
     request.streamed = true;
-    let response = crate::http::send(session, &request).await?;
+    let response = crate::send::send(session, &request).await?;
     Ok(ByteStream::new(request.operation, response, session.core().options.timeout))
 }
 

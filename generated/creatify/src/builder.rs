@@ -15,7 +15,9 @@ use std::time::Duration;
 
 use reqwest::Url;
 
-use crate::http::{Core, Extras, RequestOptions};
+use crate::hook::Extras;
+use crate::http::RequestOptions;
+use crate::session::Core;
 use crate::{Client, ClientBuilder, Error};
 
 /// What every builder holds besides its base URL, credentials and servers.
@@ -31,16 +33,16 @@ pub(crate) struct Settings {
 }
 
 impl Settings {
-    /// `url` checked as the base URL (see [`crate::http::base_url`]): `credentials` says
+    /// `url` checked as the base URL (see [`crate::address::base_url`]): `credentials` says
     /// whether any are set.
     pub(crate) fn base_url(&self, url: &str, credentials: bool) -> Result<Url, Error> {
-        crate::http::base_url(url, credentials, self.allow_insecure_http)
+        crate::address::base_url(url, credentials, self.allow_insecure_http)
     }
 
     /// The client's [`Core`]: its HTTP client sending `user_agent`, and the settings' options
     /// and extras. Fails when the HTTP client cannot start or a default header is invalid.
     pub(crate) fn connect(self, base_url: Url, user_agent: &str) -> Result<Core, Error> {
-        let http = crate::http::http_client(self.http_client, user_agent, self.connect_timeout)?;
+        let http = crate::transport::http_client(self.http_client, user_agent, self.connect_timeout)?;
         let extras = self.extras.checked()?;
         Ok(Core { http, base_url, options: self.options, extras })
     }

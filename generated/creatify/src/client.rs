@@ -4,7 +4,8 @@
 
 use std::fmt;
 use crate::Error;
-use crate::http::{ApiResponse, Request};
+use crate::http::ApiResponse;
+use crate::request::Request;
 use crate::types;
 
 /// The environment variable holding the base URL, read by [`Client::from_env`].
@@ -18,7 +19,7 @@ const USER_AGENT: &str = "creatify-rust/0.1.1";
 /// Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) core: crate::http::Core,
+    pub(crate) core: crate::session::Core,
     pub(crate) credentials: Credentials,
 }
 
@@ -74,7 +75,7 @@ impl Credentials {
         mut request: reqwest::RequestBuilder,
         alternatives: &[&[Scheme]],
     ) -> Result<reqwest::RequestBuilder, Error> {
-        for scheme in crate::http::chosen_alternative(
+        for scheme in crate::session::chosen_alternative(
             operation,
             alternatives,
             |s| self.has(s),
@@ -99,10 +100,10 @@ impl Credentials {
     }
 }
 
-impl crate::http::Session for Client {
+impl crate::session::Session for Client {
     type Scheme = Scheme;
 
-    fn core(&self) -> &crate::http::Core {
+    fn core(&self) -> &crate::session::Core {
         &self.core
     }
 
@@ -236,7 +237,7 @@ impl Client {
 
     /// The base URL with `segments` appended, each percent-encoded.
     fn url(&self, segments: &[&str]) -> reqwest::Url {
-        crate::http::join_path(&self.core.base_url, segments)
+        crate::address::join_path(&self.core.base_url, segments)
     }
 
     /// Generate a preview of an AI avatar video.
@@ -299,9 +300,9 @@ impl Client {
             self.url(&["api", "lipsyncs", "preview", ""]),
         );
         request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
-        request.body = crate::http::Body::json(body)?;
+        request.body = crate::request::Body::json(body)?;
         request.accept = "application/json";
-        let response = crate::http::execute(self, request).await?;
+        let response = crate::send::execute(self, request).await?;
         crate::decode::json(operation, response)
     }
 
@@ -367,9 +368,9 @@ impl Client {
             self.url(&["api", "lipsyncs", "preview", ""]),
         );
         request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
-        request.body = crate::http::Body::form(&body.form_pairs())?;
+        request.body = crate::request::Body::form(&body.form_pairs())?;
         request.accept = "application/json";
-        let response = crate::http::execute(self, request).await?;
+        let response = crate::send::execute(self, request).await?;
         crate::decode::json(operation, response)
     }
 
@@ -435,9 +436,9 @@ impl Client {
             self.url(&["api", "lipsyncs", "preview", ""]),
         );
         request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
-        request.body = crate::http::Body::Multipart(body.multipart_parts());
+        request.body = crate::request::Body::Multipart(body.multipart_parts());
         request.accept = "application/json";
-        let response = crate::http::execute(self, request).await?;
+        let response = crate::send::execute(self, request).await?;
         crate::decode::json(operation, response)
     }
 }

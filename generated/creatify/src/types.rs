@@ -646,7 +646,7 @@ impl LipsyncRequest {
         let mut pairs = Vec::new();
         match &self.name {
             Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("name", text));
                 }
             }
@@ -655,7 +655,7 @@ impl LipsyncRequest {
         }
         match &self.text {
             Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("text", text));
                 }
             }
@@ -664,7 +664,7 @@ impl LipsyncRequest {
         }
         match &self.audio {
             Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("audio", text));
                 }
             }
@@ -673,7 +673,7 @@ impl LipsyncRequest {
         }
         match &self.creator {
             Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("creator", text));
                 }
             }
@@ -682,7 +682,7 @@ impl LipsyncRequest {
         }
         match &self.model_version {
             Some(value) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("model_version", text));
                 }
             }
@@ -692,13 +692,13 @@ impl LipsyncRequest {
         }
         {
             let value = &self.aspect_ratio;
-            for text in crate::http::field_texts(value) {
+            for text in crate::request::field_texts(value) {
                 pairs.push(("aspect_ratio", text));
             }
         }
         match &self.green_screen {
             Some(value) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("green_screen", text));
                 }
             }
@@ -708,7 +708,7 @@ impl LipsyncRequest {
         }
         match &self.transparent_background {
             Some(value) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("transparent_background", text));
                 }
             }
@@ -718,7 +718,7 @@ impl LipsyncRequest {
         }
         match &self.webhook_url {
             Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("webhook_url", text));
                 }
             }
@@ -727,7 +727,7 @@ impl LipsyncRequest {
         }
         match &self.accent {
             Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("accent", text));
                 }
             }
@@ -736,7 +736,7 @@ impl LipsyncRequest {
         }
         match &self.no_caption {
             Some(value) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("no_caption", text));
                 }
             }
@@ -746,7 +746,7 @@ impl LipsyncRequest {
         }
         match &self.no_music {
             Some(value) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("no_music", text));
                 }
             }
@@ -755,17 +755,17 @@ impl LipsyncRequest {
             }
         }
         if let Some(value) = &self.caption_style {
-            for text in crate::http::field_texts(value) {
+            for text in crate::request::field_texts(value) {
                 pairs.push(("caption_style", text));
             }
         }
         if let Some(value) = &self.caption_offset_x {
-            for text in crate::http::field_texts(value) {
+            for text in crate::request::field_texts(value) {
                 pairs.push(("caption_offset_x", text));
             }
         }
         if let Some(value) = &self.caption_offset_y {
-            for text in crate::http::field_texts(value) {
+            for text in crate::request::field_texts(value) {
                 pairs.push(("caption_offset_y", text));
             }
         }
@@ -773,75 +773,85 @@ impl LipsyncRequest {
     }
 
     /// The parts of this value as a `multipart/form-data` body.
-    pub(crate) fn multipart_parts(&self) -> Vec<crate::http::Part> {
+    pub(crate) fn multipart_parts(&self) -> Vec<crate::request::Part> {
         let mut parts = Vec::new();
         match &self.name {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("name", value, &mut parts);
+                crate::request::Part::values("name", value, &mut parts);
             }
             Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("name", String::new()))
+                parts.push(crate::request::Part::text("name", String::new()))
             }
             None => {}
         }
         match &self.text {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("text", value, &mut parts);
+                crate::request::Part::values("text", value, &mut parts);
             }
             Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("text", String::new()))
+                parts.push(crate::request::Part::text("text", String::new()))
             }
             None => {}
         }
         match &self.audio {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("audio", value, &mut parts);
+                crate::request::Part::values("audio", value, &mut parts);
             }
             Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("audio", String::new()))
+                parts.push(crate::request::Part::text("audio", String::new()))
             }
             None => {}
         }
         match &self.creator {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("creator", value, &mut parts);
+                crate::request::Part::values("creator", value, &mut parts);
             }
             Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("creator", String::new()))
+                parts.push(crate::request::Part::text("creator", String::new()))
             }
             None => {}
         }
         match &self.model_version {
             Some(value) => {
-                crate::http::Part::values("model_version", value, &mut parts);
+                crate::request::Part::values("model_version", value, &mut parts);
             }
             None => {
                 parts
                     .push(
-                        crate::http::Part::text("model_version", "standard".to_owned()),
+                        crate::request::Part::text(
+                            "model_version",
+                            "standard".to_owned(),
+                        ),
                     );
             }
         }
         {
             let value = &self.aspect_ratio;
-            crate::http::Part::values("aspect_ratio", value, &mut parts);
+            crate::request::Part::values("aspect_ratio", value, &mut parts);
         }
         match &self.green_screen {
             Some(value) => {
-                crate::http::Part::values("green_screen", value, &mut parts);
-            }
-            None => {
-                parts.push(crate::http::Part::text("green_screen", "false".to_owned()));
-            }
-        }
-        match &self.transparent_background {
-            Some(value) => {
-                crate::http::Part::values("transparent_background", value, &mut parts);
+                crate::request::Part::values("green_screen", value, &mut parts);
             }
             None => {
                 parts
                     .push(
-                        crate::http::Part::text(
+                        crate::request::Part::text("green_screen", "false".to_owned()),
+                    );
+            }
+        }
+        match &self.transparent_background {
+            Some(value) => {
+                crate::request::Part::values(
+                    "transparent_background",
+                    value,
+                    &mut parts,
+                );
+            }
+            None => {
+                parts
+                    .push(
+                        crate::request::Part::text(
                             "transparent_background",
                             "false".to_owned(),
                         ),
@@ -850,46 +860,46 @@ impl LipsyncRequest {
         }
         match &self.webhook_url {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("webhook_url", value, &mut parts);
+                crate::request::Part::values("webhook_url", value, &mut parts);
             }
             Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("webhook_url", String::new()))
+                parts.push(crate::request::Part::text("webhook_url", String::new()))
             }
             None => {}
         }
         match &self.accent {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("accent", value, &mut parts);
+                crate::request::Part::values("accent", value, &mut parts);
             }
             Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("accent", String::new()))
+                parts.push(crate::request::Part::text("accent", String::new()))
             }
             None => {}
         }
         match &self.no_caption {
             Some(value) => {
-                crate::http::Part::values("no_caption", value, &mut parts);
+                crate::request::Part::values("no_caption", value, &mut parts);
             }
             None => {
-                parts.push(crate::http::Part::text("no_caption", "true".to_owned()));
+                parts.push(crate::request::Part::text("no_caption", "true".to_owned()));
             }
         }
         match &self.no_music {
             Some(value) => {
-                crate::http::Part::values("no_music", value, &mut parts);
+                crate::request::Part::values("no_music", value, &mut parts);
             }
             None => {
-                parts.push(crate::http::Part::text("no_music", "true".to_owned()));
+                parts.push(crate::request::Part::text("no_music", "true".to_owned()));
             }
         }
         if let Some(value) = &self.caption_style {
-            crate::http::Part::values("caption_style", value, &mut parts);
+            crate::request::Part::values("caption_style", value, &mut parts);
         }
         if let Some(value) = &self.caption_offset_x {
-            crate::http::Part::values("caption_offset_x", value, &mut parts);
+            crate::request::Part::values("caption_offset_x", value, &mut parts);
         }
         if let Some(value) = &self.caption_offset_y {
-            crate::http::Part::values("caption_offset_y", value, &mut parts);
+            crate::request::Part::values("caption_offset_y", value, &mut parts);
         }
         parts
     }

@@ -35,7 +35,8 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
         use std::fmt;
 
         use crate::Error;
-        use crate::http::{ApiResponse, Request};
+        use crate::http::ApiResponse;
+        use crate::request::Request;
         #param_import
         #types_import
 
@@ -47,17 +48,17 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
         #client_doc
         #[derive(Clone)]
         pub struct Client {
-            pub(crate) core: crate::http::Core,
+            pub(crate) core: crate::session::Core,
             #own_servers_field
             pub(crate) credentials: Credentials,
         }
 
         #credentials
 
-        impl crate::http::Session for Client {
+        impl crate::session::Session for Client {
             type Scheme = Scheme;
 
-            fn core(&self) -> &crate::http::Core {
+            fn core(&self) -> &crate::session::Core {
                 &self.core
             }
 
@@ -133,7 +134,10 @@ fn credentials(api: &Api) -> TokenStream {
 
 /// `impl Credentials` (and `impl Scheme` when some operation asks for credentials): whether
 /// any are set, and how those of the alternative chosen are added to a request.
-fn credentials_impl(schemes: &indexmap::IndexMap<String, SecurityScheme>, used: &[(&String, &SecurityScheme)]) -> TokenStream {
+fn credentials_impl(
+    schemes: &indexmap::IndexMap<String, SecurityScheme>,
+    used: &[(&String, &SecurityScheme)],
+) -> TokenStream {
     let scheme_apply = used.iter().map(|(_, s)| scheme_apply(s));
     let scheme_present = used.iter().map(|(_, s)| {
         let variant = scheme_variant(s);
@@ -200,7 +204,7 @@ fn credentials_impl(schemes: &indexmap::IndexMap<String, SecurityScheme>, used: 
                     mut request: reqwest::RequestBuilder,
                     alternatives: &[&[Scheme]],
                 ) -> Result<reqwest::RequestBuilder, Error> {
-                    for scheme in crate::http::chosen_alternative(operation, alternatives, |s| self.has(s), Scheme::spec_name)? {
+                    for scheme in crate::session::chosen_alternative(operation, alternatives, |s| self.has(s), Scheme::spec_name)? {
                         request = match scheme {
                             #(#scheme_apply)*
                         };
@@ -405,7 +409,7 @@ fn client_impl(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
         quote! {
             /// The base URL with `segments` appended, each percent-encoded.
             fn url(&self, segments: &[&str]) -> reqwest::Url {
-                crate::http::join_path(&self.core.base_url, segments)
+                crate::address::join_path(&self.core.base_url, segments)
             }
         }
     });

@@ -283,18 +283,25 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
     let parts = features.parts();
     // (name, public, only with the `blocking` feature, wanted)
     let modules = [
+        ("address", false, false, true),
         ("blocking", true, true, true),
         ("builder", false, false, true),
         ("client", false, false, true),
         ("decode", false, false, true),
         ("error", false, false, true),
+        ("hook", false, false, true),
         ("http", false, false, true),
         ("pagination", false, false, features.pagination),
         ("param", false, false, parts.params()),
+        ("request", false, false, true),
+        ("retry", false, false, true),
         ("runner", false, true, true),
+        ("send", false, false, true),
         ("servers", true, false, features.servers),
+        ("session", false, false, true),
         ("stream", false, false, streams.any()),
         ("support", false, false, parts.support()),
+        ("transport", false, false, true),
         ("types", true, false, true),
         ("validate", false, false, features.validation),
         ("webhook", false, false, features.webhooks),
@@ -320,17 +327,21 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         }
     });
     let (error_exports, stream_exports) = if streams.events() {
-        (quote! { pub use error::{Error, EventFailure}; }, quote! { pub use stream::{ByteStream, Event, EventStream}; })
+        (
+            quote! { pub use error::{Error, EventFailure, HookError}; },
+            quote! { pub use stream::{ByteStream, Event, EventStream}; },
+        )
     } else if streams.any() {
-        (quote! { pub use error::Error; }, quote! { pub use stream::ByteStream; })
+        (quote! { pub use error::{Error, HookError}; }, quote! { pub use stream::ByteStream; })
     } else {
-        (quote! { pub use error::Error; }, quote! {})
+        (quote! { pub use error::{Error, HookError}; }, quote! {})
     };
     let exports = quote! {
         #pages_export
         pub use client::{Client, ClientBuilder};
         #error_exports
-        pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
+        pub use hook::{AttemptInfo, Hook, HookFuture};
+        pub use http::{ApiResponse, RequestOptions};
         #stream_exports
     };
     if config.embed_in.is_some() {

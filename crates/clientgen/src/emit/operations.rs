@@ -216,7 +216,11 @@ fn method(
         (None, Some(pages)) => super::pagination::pages_read(api, pages, request),
         (None, None) => decode(api, op, &names),
     };
-    let deprecated = if op.deprecated { quote! { #[deprecated] } } else { TokenStream::new() };
+    let deprecated = if op.deprecated {
+        quote! { #[deprecated] }
+    } else {
+        TokenStream::new()
+    };
     let cfg = super::rust::feature_cfg(&op.features);
     if detail == Detail::Signature {
         let (doc, body) = (TokenStream::new(), TokenStream::new());
@@ -227,12 +231,12 @@ fn method(
         quote! { #decode }
     } else {
         quote! {
-            let #response = crate::http::execute(self, #request).await?;
+            let #response = crate::send::execute(self, #request).await?;
             #decode
         }
     };
     let url = match own_server {
-        Some(index) => quote! { crate::http::join_path(&self.own_servers[#index], &[#(#segments),*]) },
+        Some(index) => quote! { crate::address::join_path(&self.own_servers[#index], &[#(#segments),*]) },
         None => quote! { self.url(&[#(#segments),*]) },
     };
     let body = quote! {
@@ -318,21 +322,21 @@ fn body_param(
     });
     let media = &variant.media_type;
     let encode = match variant.encoding {
-        Encoding::Json => quote! { crate::http::Body::json(#body_arg)? },
+        Encoding::Json => quote! { crate::request::Body::json(#body_arg)? },
         Encoding::Form => match methods.and_then(|m| m.form_pairs.as_deref()).map(ident) {
-            Some(form_pairs) => quote! { crate::http::Body::form(&#body_arg.#form_pairs())? },
-            None => quote! { crate::http::Body::form_of(#body_arg)? },
+            Some(form_pairs) => quote! { crate::request::Body::form(&#body_arg.#form_pairs())? },
+            None => quote! { crate::request::Body::form_of(#body_arg)? },
         },
         Encoding::Multipart => match methods.and_then(|m| m.multipart_parts.as_deref()).map(ident) {
-            Some(multipart_parts) => quote! { crate::http::Body::Multipart(#body_arg.#multipart_parts()) },
+            Some(multipart_parts) => quote! { crate::request::Body::Multipart(#body_arg.#multipart_parts()) },
             None => quote! {{
                 let mut #parts = Vec::new();
-                crate::http::Part::values("body", #body_arg, &mut #parts);
-                crate::http::Body::Multipart(#parts)
+                crate::request::Part::values("body", #body_arg, &mut #parts);
+                crate::request::Body::Multipart(#parts)
             }},
         },
-        Encoding::Text => quote! { crate::http::Body::raw(#media, #body_arg.as_bytes()) },
-        Encoding::Bytes => quote! { crate::http::Body::upload(#media, #body_arg) },
+        Encoding::Text => quote! { crate::request::Body::raw(#media, #body_arg.as_bytes()) },
+        Encoding::Bytes => quote! { crate::request::Body::upload(#media, #body_arg) },
     };
     let step = if body.required {
         quote! { #request.body = #encode; }
@@ -345,23 +349,25 @@ fn body_param(
 /// The error schemas an operation declares, each with the statuses it is read for.
 fn error_entries(api: &Api, op: &Operation) -> Vec<TokenStream> {
     let types = quote! { types:: };
-    op.errors.iter().map(|case| {
-        let declared = match case.status.parse::<u16>() {
-            Ok(code) => {
-                let code = proc_macro2::Literal::u16_unsuffixed(code);
-                quote! { crate::error::Declared::Code(#code) }
-            }
-            Err(_) if case.status == "default" => quote! { crate::error::Declared::Default },
-            Err(_) => {
-                let hundreds = case.status.get(..1).and_then(|digit| digit.parse::<u16>().ok()).unwrap_or_default();
-                let hundreds = proc_macro2::Literal::u16_unsuffixed(hundreds);
-                quote! { crate::error::Declared::Range(#hundreds) }
-            }
-        };
-        let ty = rust_type(api, &TypeRef::Named(case.ty.clone()), Direction::Response, &types).owned;
-        quote! { (#declared, crate::error::error_body::<#ty>) }
-    })
-    .collect()
+    op.errors
+        .iter()
+        .map(|case| {
+            let declared = match case.status.parse::<u16>() {
+                Ok(code) => {
+                    let code = proc_macro2::Literal::u16_unsuffixed(code);
+                    quote! { crate::error::Declared::Code(#code) }
+                }
+                Err(_) if case.status == "default" => quote! { crate::error::Declared::Default },
+                Err(_) => {
+                    let hundreds = case.status.get(..1).and_then(|digit| digit.parse::<u16>().ok()).unwrap_or_default();
+                    let hundreds = proc_macro2::Literal::u16_unsuffixed(hundreds);
+                    quote! { crate::error::Declared::Range(#hundreds) }
+                }
+            };
+            let ty = rust_type(api, &TypeRef::Named(case.ty.clone()), Direction::Response, &types).owned;
+            quote! { (#declared, crate::error::error_body::<#ty>) }
+        })
+        .collect()
 }
 
 /// The methods of the view a struct `id` is sent as (`validate`, `form_pairs`, …).

@@ -20,7 +20,7 @@ pub struct RuntimeFile {
 }
 
 /// The runtime files a generated crate may have.
-pub const FILES: [RuntimeFile; 11] = [
+pub const FILES: [RuntimeFile; 18] = [
     RuntimeFile { path: "src/http.rs", text: include_str!("../../../runtime/src/http.rs") },
     RuntimeFile { path: "src/error.rs", text: include_str!("../../../runtime/src/error.rs") },
     RuntimeFile { path: "src/decode.rs", text: include_str!("../../../runtime/src/decode.rs") },
@@ -32,6 +32,13 @@ pub const FILES: [RuntimeFile; 11] = [
     RuntimeFile { path: "src/validate.rs", text: include_str!("../../../runtime/src/validate.rs") },
     RuntimeFile { path: "src/webhook.rs", text: include_str!("../../../runtime/src/webhook.rs") },
     RuntimeFile { path: "src/builder.rs", text: include_str!("../../../runtime/src/builder.rs") },
+    RuntimeFile { path: "src/address.rs", text: include_str!("../../../runtime/src/address.rs") },
+    RuntimeFile { path: "src/hook.rs", text: include_str!("../../../runtime/src/hook.rs") },
+    RuntimeFile { path: "src/request.rs", text: include_str!("../../../runtime/src/request.rs") },
+    RuntimeFile { path: "src/retry.rs", text: include_str!("../../../runtime/src/retry.rs") },
+    RuntimeFile { path: "src/send.rs", text: include_str!("../../../runtime/src/send.rs") },
+    RuntimeFile { path: "src/session.rs", text: include_str!("../../../runtime/src/session.rs") },
+    RuntimeFile { path: "src/transport.rs", text: include_str!("../../../runtime/src/transport.rs") },
 ];
 
 /// The runtime crate's `lib.rs` (never copied: generated crates have their own).

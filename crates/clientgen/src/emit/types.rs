@@ -706,7 +706,7 @@ impl ViewPrinter<'_> {
             let build = form_body(shapes, extra, true);
             quote! {
                 /// The parts of this value as a `multipart/form-data` body.
-                pub(crate) fn #name(&self) -> Vec<crate::http::Part> {
+                pub(crate) fn #name(&self) -> Vec<crate::request::Part> {
                     #build
                 }
             }
@@ -730,24 +730,24 @@ fn extra_pushes(extra: &ExtraProperties, multipart: bool, extra_key: &TokenStrea
     let name = ident(&extra.rust_name);
     let push = if multipart {
         match &extra.ty {
-            TypeRef::Scalar(Scalar::Bytes) => quote! { parts.push(crate::http::Part::file(key, value)); },
+            TypeRef::Scalar(Scalar::Bytes) => quote! { parts.push(crate::request::Part::file(key, value)); },
             TypeRef::List(item) if **item == TypeRef::Scalar(Scalar::Bytes) => quote! {
                 for file in value {
-                    parts.push(crate::http::Part::file(key, file));
+                    parts.push(crate::request::Part::file(key, file));
                 }
             },
-            _ => quote! { crate::http::Part::values(key, value, &mut parts); },
+            _ => quote! { crate::request::Part::values(key, value, &mut parts); },
         }
     } else {
         quote! {
-            for text in crate::http::field_texts(value) {
+            for text in crate::request::field_texts(value) {
                 pairs.push((#extra_key, text));
             }
         }
     };
     let (push, empty) = match extra.nullable {
         false => (push, None),
-        true if multipart => (push, Some(quote! { parts.push(crate::http::Part::text(key, String::new())) })),
+        true if multipart => (push, Some(quote! { parts.push(crate::request::Part::text(key, String::new())) })),
         true => (push, Some(quote! { pairs.push((#extra_key, String::new())) })),
     };
     match empty {
@@ -787,16 +787,16 @@ fn form_body(shapes: &[FieldShape<'_>], extra: Option<&ExtraProperties>, multipa
             let texts = &shape.view_field.form_default;
             let (push, empty, unset) = if multipart {
                 let push = match &f.ty {
-                    TypeRef::Scalar(Scalar::Bytes) => quote! { parts.push(crate::http::Part::file(#wire, value)); },
+                    TypeRef::Scalar(Scalar::Bytes) => quote! { parts.push(crate::request::Part::file(#wire, value)); },
                     TypeRef::List(item) if **item == TypeRef::Scalar(Scalar::Bytes) => quote! {
                         for file in value {
-                            parts.push(crate::http::Part::file(#wire, file));
+                            parts.push(crate::request::Part::file(#wire, file));
                         }
                     },
-                    _ => quote! { crate::http::Part::values(#wire, value, &mut parts); },
+                    _ => quote! { crate::request::Part::values(#wire, value, &mut parts); },
                 };
-                let unset = quote! { #(parts.push(crate::http::Part::text(#wire, #texts.to_owned()));)* };
-                (push, quote! { parts.push(crate::http::Part::text(#wire, String::new())) }, unset)
+                let unset = quote! { #(parts.push(crate::request::Part::text(#wire, #texts.to_owned()));)* };
+                (push, quote! { parts.push(crate::request::Part::text(#wire, String::new())) }, unset)
             } else {
                 let key = key_of(quote! { #wire });
                 let push = match shape.view_field.form_style {
@@ -805,7 +805,7 @@ fn form_body(shapes: &[FieldShape<'_>], extra: Option<&ExtraProperties>, multipa
                         quote! { pairs.extend(crate::param::Param::new(#wire, crate::param::Style::#style, #explode).form_field(value)); }
                     }
                     None => quote! {
-                        for text in crate::http::field_texts(value) {
+                        for text in crate::request::field_texts(value) {
                             pairs.push((#key, text));
                         }
                     },
