@@ -6,6 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod shape;
+
 /// Every `.rs` file of the repository, relative to its root with `/` separators, sorted. Build
 /// output (`target/`), hidden folders (`.git`, `tests/drf/.venv`), installed packages
 /// (`node_modules`) and the fuzzers' inputs and findings are not the project's code.

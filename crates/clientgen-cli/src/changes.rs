@@ -125,6 +125,18 @@ fn surface<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> BTreeMap<
             add_item(item, &prefix, &keep, &mut items);
         }
     }
+    // A re-exported type's impls in the other files (the runtime's `builder.rs` adds methods to
+    // `Client` and `ClientBuilder`).
+    let exported: BTreeSet<&String> = wanted.values().flatten().flatten().collect();
+    let others = files.iter().filter(|(path, _)| {
+        let module = path.strip_prefix("src/").and_then(|p| p.strip_suffix(".rs")).unwrap_or_default();
+        **path != "src/lib.rs" && !wanted.contains_key(module)
+    });
+    for (_, file) in others {
+        for item in file.items.iter().filter(|item| matches!(item, syn::Item::Impl(_))) {
+            add_item(item, "", &|name| exported.contains(&name.to_owned()), &mut items);
+        }
+    }
     items
 }
 
@@ -163,6 +175,14 @@ fn use_names(tree: &syn::UseTree, path: &mut Vec<String>, out: &mut Vec<(String,
 /// Tokens as text, with the spacing quote gives them (the same on both sides).
 fn tokens(item: &impl ToTokens) -> String {
     item.to_token_stream().to_string()
+}
+
+/// A function's signature as text, without the trailing comma rustfmt puts after the last
+/// argument when it spreads them over lines.
+fn signature(sig: &syn::Signature) -> String {
+    let mut sig = sig.clone();
+    sig.inputs = sig.inputs.into_iter().collect();
+    tokens(&sig)
 }
 
 fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
@@ -205,7 +225,7 @@ fn add_item(item: &syn::Item, prefix: &str, keep: &dyn Fn(&str) -> bool, items: 
             insert(items, format!("{prefix}{}", t.ident), "type", tokens(&t.ty), false);
         }
         syn::Item::Fn(f) if is_public(&f.vis) && keep(&f.sig.ident.to_string()) => {
-            insert(items, format!("{prefix}{}", f.sig.ident), "function", tokens(&f.sig), false);
+            insert(items, format!("{prefix}{}", f.sig.ident), "function", signature(&f.sig), false);
         }
         syn::Item::Const(c) if is_public(&c.vis) && keep(&c.ident.to_string()) => {
             insert(items, format!("{prefix}{}", c.ident), "const", tokens(&c.ty), false);
@@ -217,7 +237,7 @@ fn add_item(item: &syn::Item, prefix: &str, keep: &dyn Fn(&str) -> bool, items: 
                 if let syn::TraitItem::Fn(f) = inner {
                     // A trait method without a default breaks every implementor.
                     let closed = f.default.is_none();
-                    insert(items, format!("{path}::{}", f.sig.ident), "trait method", tokens(&f.sig), closed);
+                    insert(items, format!("{path}::{}", f.sig.ident), "trait method", signature(&f.sig), closed);
                 }
             }
         }
@@ -238,7 +258,7 @@ fn add_item(item: &syn::Item, prefix: &str, keep: &dyn Fn(&str) -> bool, items: 
                         if let syn::ImplItem::Fn(f) = inner
                             && is_public(&f.vis)
                         {
-                            insert(items, format!("{path}::{}", f.sig.ident), "method", tokens(&f.sig), false);
+                            insert(items, format!("{path}::{}", f.sig.ident), "method", signature(&f.sig), false);
                         }
                     }
                 }
@@ -346,6 +366,20 @@ mod tests {
         want.sort();
         assert_eq!(got, want);
         assert_eq!(report.level(), Level::Major);
+    }
+
+    #[test]
+    fn methods_of_a_re_exported_type_count_wherever_they_are() {
+        let moved = "pub struct Client { inner: u8 }\n";
+        let elsewhere = "impl crate::Client { pub async fn get(&self,) -> u8 { 0 } }\nimpl Other { pub fn x() {} }\n";
+        let old = [("src/lib.rs", LIB), ("src/client.rs", CLIENT)];
+        let new = [("src/lib.rs", LIB), ("src/client.rs", moved), ("src/builder.rs", elsewhere)];
+        let report = compare(old, new);
+        assert!(report.changes.is_empty(), "{report}");
+        let changed = elsewhere.replace("get(&self,)", "get(&self, id: u8)");
+        let report =
+            compare(old, [("src/lib.rs", LIB), ("src/client.rs", moved), ("src/builder.rs", changed.as_str())]);
+        assert_eq!(lines(&report), ["changed method Client::get: major (breaking)"]);
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! The response readers: a success body, read in full by `http::execute`, decoded without
+//! The response readers: a success body, read in full by `send::execute`, decoded without
 //! awaiting anything.
 
 #[cfg(any(feature = "read-json", feature = "read-text", feature = "undeclared-status"))]
 use crate::Error;
 #[cfg(any(feature = "read-json", feature = "read-text", feature = "read-bytes", feature = "read-empty"))]
-use crate::http::{ApiResponse, Received};
+use crate::http::ApiResponse;
+#[cfg(any(feature = "read-json", feature = "read-text", feature = "read-bytes", feature = "read-empty"))]
+use crate::send::Received;
 
 #[cfg(any(feature = "read-json", feature = "read-empty"))]
 impl Received {

@@ -2,12 +2,14 @@
 
 use std::fmt;
 
-use crate::http::Request;
 #[cfg(feature = "error-body")]
 use crate::types::ErrorBody;
 
 /// How much of an error body is kept, in bytes.
 pub(crate) const BODY_LIMIT: usize = 64 * 1024;
+
+/// Why a hook refused to let a request go; the call ends with [`Error::Hook`].
+pub type HookError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Everything that can go wrong in a call.
 #[derive(Debug)]
@@ -72,7 +74,7 @@ pub enum Error {
         /// `METHOD /path` of the call.
         operation: String,
         /// What the hook returned.
-        source: crate::http::HookError,
+        source: HookError,
     },
     /// A success response whose body does not fit the declared type.
     Decode {
@@ -292,29 +294,6 @@ pub(crate) async fn read_capped(response: &mut reqwest::Response, limit: usize) 
     Ok(body)
 }
 
-/// Turns a non-success response to `request` into [`Error::Api`], its body decoded into the
-/// schema the operation declares for the status, if any.
-pub(crate) async fn api_error<S>(request: &Request<S>, mut response: reqwest::Response) -> Error {
-    let status = response.status();
-    let headers = Box::new(std::mem::take(response.headers_mut()));
-    let bytes = read_capped(&mut response, BODY_LIMIT).await.unwrap_or_default();
-    #[cfg(feature = "error-body")]
-    let (decoded, decode_failure) = decode_declared(request.errors, status.as_u16(), &bytes);
-    let body = String::from_utf8_lossy(&bytes).into_owned();
-    Error::Api {
-        operation: request.operation.to_owned(),
-        status,
-        headers,
-        #[cfg(feature = "drf")]
-        messages: drf_messages(&body),
-        #[cfg(feature = "error-body")]
-        decoded,
-        #[cfg(feature = "error-body")]
-        decode_failure,
-        body,
-    }
-}
-
 #[cfg(feature = "error-body")]
 /// The statuses an error schema is declared for: one status (`404`), a range (`4XX`, by its
 /// first digit), or every status the operation declares nothing else for (`default`).
@@ -358,7 +337,7 @@ pub(crate) fn error_body<T: serde::de::DeserializeOwned + Into<ErrorBody>>(body:
 /// The decoded body and the reason it did not decode, for a `status` under the schemas an
 /// operation `declares`: an exact status first, then its range, then `default`. A status with
 /// no schema declared gives neither.
-fn decode_declared(
+pub(crate) fn decode_declared(
     declares: &[(Declared, ErrorDecoder)],
     status: u16,
     body: &[u8],
@@ -377,7 +356,7 @@ fn decode_declared(
 #[cfg(feature = "drf")]
 /// The messages of a Django REST framework error body: `{"detail": "…"}`,
 /// `{"field": ["…", …]}`, `{"non_field_errors": […]}`, nested serializers as `a.b`.
-fn drf_messages(body: &str) -> Vec<String> {
+pub(crate) fn drf_messages(body: &str) -> Vec<String> {
     fn collect(field: &str, value: &serde_json::Value, out: &mut Vec<String>) {
         match value {
             serde_json::Value::String(text) if field.is_empty() || field == "detail" || field == "non_field_errors" => {

@@ -10,15 +10,20 @@
 //! and declared under the same `cfg`.
 //!
 //! Generated code calls into the runtime; the runtime calls generated code only through
-//! [`http::Session`], which the generated `Client` implements. Its items are `pub(crate)`,
-//! called from generated code, so this crate alone leaves most of them unused; the generated
-//! crates, compiled with their warnings denied, show that each part they keep is used.
+//! [`session::Session`], which the generated `Client` implements, and `builder.rs` adds the
+//! methods every crate's `Client` and `ClientBuilder` share to those types (declared here by
+//! stand-ins). Its items are `pub(crate)`, called from generated code, so this crate alone
+//! leaves most of them unused; the generated crates, compiled with their warnings denied, show
+//! that each part they keep is used.
 #![allow(dead_code)]
 // The runtime's docs link to the generated client (`crate::Client`), which exists only there.
 #![allow(rustdoc::broken_intra_doc_links)]
 
+mod address;
+mod builder;
 mod decode;
 mod error;
+mod hook;
 mod http;
 #[cfg(feature = "pagination")]
 mod pagination;
@@ -30,21 +35,28 @@ mod pagination;
     feature = "form-styles"
 ))]
 mod param;
+mod request;
+mod retry;
 #[cfg(feature = "blocking")]
 mod runner;
+mod send;
+mod session;
 #[cfg(feature = "byte-stream")]
 mod stream;
 #[cfg(any(feature = "decimal", feature = "file", feature = "nullable", feature = "upload"))]
 mod support;
+mod transport;
 #[cfg(feature = "validation")]
 mod validate;
 #[cfg(feature = "webhooks")]
 mod webhook;
 
-pub use error::Error;
+pub use client::{Client, ClientBuilder};
 #[cfg(feature = "events")]
 pub use error::EventFailure;
-pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
+pub use error::{Error, HookError};
+pub use hook::{AttemptInfo, Hook, HookFuture};
+pub use http::{ApiResponse, RequestOptions};
 #[cfg(feature = "pagination")]
 pub use pagination::Pages;
 #[cfg(feature = "byte-stream")]
@@ -73,4 +85,26 @@ pub mod types {
     /// holds; here, any JSON value.
     #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
     pub struct ErrorBody(pub serde_json::Value);
+}
+
+/// Stands in for a generated crate's `client` module: its `Client` and `ClientBuilder` hold
+/// the runtime's half (`core`, `settings`) beside their credentials, which `builder.rs` reads.
+mod client {
+    /// Stands in for the generated client.
+    #[derive(Clone)]
+    pub struct Client {
+        pub(crate) core: crate::session::Core,
+        pub(crate) credentials: Credentials,
+    }
+
+    /// Stands in for the generated client's builder.
+    #[derive(Debug, Default)]
+    pub struct ClientBuilder {
+        pub(crate) settings: crate::builder::Settings,
+        pub(crate) credentials: Credentials,
+    }
+
+    /// Stands in for the generated credentials (none here).
+    #[derive(Debug, Clone, Default)]
+    pub(crate) struct Credentials;
 }

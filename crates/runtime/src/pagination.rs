@@ -2,7 +2,7 @@
 //!
 //! A paging method sends its operation's first request and returns a [`Pages`]; each later
 //! page is the same request with the cursor the previous page gave ([`Cursor`]), sent through
-//! [`crate::http::execute`] like any call, so retries, credentials, default headers, the hook
+//! [`crate::send::execute`] like any call, so retries, credentials, default headers, the hook
 //! and tracing apply to every page as they do to a single call. A page is fetched only when
 //! its items are wanted: the stream holds one page's items at a time.
 
@@ -18,7 +18,8 @@ use reqwest::Url;
 use reqwest::header::HeaderMap;
 
 use crate::Error;
-use crate::http::{Request, Session};
+use crate::request::Request;
+use crate::session::Session;
 
 /// How the request for the next page is made from the first one and a page's cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,7 +151,7 @@ where
 {
     Box::pin(async move {
         let again = request_again(&request);
-        let received = crate::http::execute(&walk.session, request).await?;
+        let received = crate::send::execute(&walk.session, request).await?;
         #[cfg(feature = "pagination-link")]
         let headers = received.headers.clone();
         let page: P = crate::decode::json(again.operation, received)?.body;
@@ -185,7 +186,7 @@ fn request_again<S: 'static>(request: &Request<S>) -> Request<S> {
 #[cfg(any(feature = "pagination-url", feature = "pagination-link"))]
 /// The URL `request` goes to, its query included.
 fn request_url<S: 'static>(request: &Request<S>) -> Url {
-    crate::http::with_query(&request.url, &request.query)
+    crate::address::with_query(&request.url, &request.query)
 }
 
 /// The request for the page `cursor` names, made from a copy of the previous page's request

@@ -160,12 +160,12 @@ impl Param {
     /// [`Param::form_field`]'s pairs for a form body with a field that allows reserved
     /// characters: this field's values percent-encoded already, RFC 3986's reserved characters
     /// (and `%XX` triplets) kept, when it is that field; else left for the form to encode.
-    pub(crate) fn form_texts<T: serde::Serialize + ?Sized>(&self, value: &T) -> Vec<(String, crate::http::FormText)> {
+    pub(crate) fn form_texts<T: serde::Serialize + ?Sized>(&self, value: &T) -> Vec<(String, FormText)> {
         self.form_field(value)
             .into_iter()
             .map(|(name, text)| match self.allow_reserved {
-                true => (name, crate::http::FormText::Encoded(encode(&text, true))),
-                false => (name, crate::http::FormText::Plain(text)),
+                true => (name, FormText::Encoded(encode(&text, true))),
+                false => (name, FormText::Plain(text)),
             })
             .collect()
     }
@@ -414,6 +414,25 @@ impl<'de> Visitor<'de> for NodeVisitor {
             }
         }
         Ok(Node::Map(entries))
+    }
+}
+
+#[cfg(feature = "form-reserved")]
+/// The value of a form body's pair when some field of the body allows reserved characters
+/// (`allowReserved` in its `encoding`): text the form encodes, or that field's, encoded already
+/// by its parameter writer ([`Param::form_texts`]) with RFC 3986's reserved characters kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FormText {
+    /// Text, encoded as a form's is.
+    Plain(String),
+    /// Text percent-encoded already, sent as it is.
+    Encoded(String),
+}
+
+#[cfg(feature = "form-reserved")]
+impl From<String> for FormText {
+    fn from(text: String) -> Self {
+        FormText::Plain(text)
     }
 }
 

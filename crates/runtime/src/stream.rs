@@ -21,7 +21,8 @@ use crate::Error;
 #[cfg(feature = "events")]
 use crate::error::EventFailure;
 use crate::error::transport;
-use crate::http::{Request, Session};
+use crate::request::Request;
+use crate::session::Session;
 
 /// The read of one chunk: the response comes back with it, to read the next.
 type Chunk = Pin<Box<dyn Future<Output = (reqwest::Response, Result<Option<Bytes>, Error>)> + Send>>;
@@ -133,8 +134,8 @@ impl Stream for ByteStream {
 /// success with its body unread, as a [`ByteStream`].
 pub(crate) async fn bytes<S: Session>(session: &S, mut request: Request<S::Scheme>) -> Result<ByteStream, Error> {
     request.streamed = true;
-    let response = crate::http::send(session, &request).await?;
-    Ok(ByteStream::new(request.operation, response, session.options().timeout))
+    let response = crate::send::send(session, &request).await?;
+    Ok(ByteStream::new(request.operation, response, session.core().options.timeout))
 }
 
 #[cfg(feature = "events")]

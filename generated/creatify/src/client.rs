@@ -3,9 +3,9 @@
 //! The client: configuration, credentials, and one method per operation.
 
 use std::fmt;
-use std::time::Duration;
 use crate::Error;
-use crate::http::{ApiResponse, Request, RequestOptions};
+use crate::http::ApiResponse;
+use crate::request::Request;
 use crate::types;
 
 /// The environment variable holding the base URL, read by [`Client::from_env`].
@@ -19,11 +19,8 @@ const USER_AGENT: &str = "creatify-rust/0.1.1";
 /// Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) http: reqwest::Client,
-    pub(crate) base_url: reqwest::Url,
+    pub(crate) core: crate::session::Core,
     pub(crate) credentials: Credentials,
-    pub(crate) options: RequestOptions,
-    pub(crate) extras: crate::http::Extras,
 }
 
 /// Credentials, printed as `***` by `Debug`.
@@ -78,7 +75,7 @@ impl Credentials {
         mut request: reqwest::RequestBuilder,
         alternatives: &[&[Scheme]],
     ) -> Result<reqwest::RequestBuilder, Error> {
-        for scheme in crate::http::chosen_alternative(
+        for scheme in crate::session::chosen_alternative(
             operation,
             alternatives,
             |s| self.has(s),
@@ -103,23 +100,11 @@ impl Credentials {
     }
 }
 
-impl crate::http::Session for Client {
+impl crate::session::Session for Client {
     type Scheme = Scheme;
 
-    fn http(&self) -> &reqwest::Client {
-        &self.http
-    }
-
-    fn base_url(&self) -> &reqwest::Url {
-        &self.base_url
-    }
-
-    fn options(&self) -> &RequestOptions {
-        &self.options
-    }
-
-    fn extras(&self) -> &crate::http::Extras {
-        &self.extras
+    fn core(&self) -> &crate::session::Core {
+        &self.core
     }
 
     fn authorize(
@@ -132,26 +117,12 @@ impl crate::http::Session for Client {
     }
 }
 
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.base_url.as_str())
-            .field("credentials", &self.credentials)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
-
 /// Configures a [`Client`]; start from [`Client::builder`].
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
-    credentials: Credentials,
-    options: RequestOptions,
-    connect_timeout: Option<Duration>,
-    allow_insecure_http: bool,
-    http_client: Option<reqwest::ClientBuilder>,
-    extras: crate::http::Extras,
+    pub(crate) credentials: Credentials,
+    pub(crate) settings: crate::builder::Settings,
 }
 
 impl ClientBuilder {
@@ -175,58 +146,6 @@ impl ClientBuilder {
     /// API Key, from your settings page.
     pub fn api_key(mut self, value: impl Into<String>) -> Self {
         self.credentials.api_key = Some(value.into());
-        self
-    }
-
-    /// Sets how calls are retried and timed out.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-
-    /// Sets how many times a failed call is retried; `0` turns retries off.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = max_retries;
-        self
-    }
-
-    /// Sets the limit on each attempt of a call, from sending to the end of the body (default 60 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = timeout;
-        self
-    }
-
-    /// Sets the connect timeout (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// Builds the HTTP client from `builder`, for proxies, root or client certificates,
-    /// another TLS back end, or default headers.
-    ///
-    /// The client still sets its `User-Agent`, turns reqwest's redirect handling off (it
-    /// follows redirects itself and sends credentials only to the base URL's origin), and
-    /// applies [`ClientBuilder::connect_timeout`] when set; otherwise the builder's own
-    /// connect timeout stands.
-    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
-        self.http_client = Some(builder);
-        self
-    }
-
-    /// Adds a header sent with every request to the base URL's origin, on every attempt: an
-    /// API version, say. A later call with the same name replaces the value.
-    ///
-    /// A header the call sets itself (a parameter, the body's content type, a credential)
-    /// wins over a default one of the same name, and a redirect to another host carries
-    /// none. An invalid name or value makes [`ClientBuilder::build`] fail, naming the
-    /// header.
-    pub fn default_header(
-        mut self,
-        name: impl AsRef<str>,
-        value: impl AsRef<str>,
-    ) -> Self {
-        self.extras.default_header(name.as_ref(), value.as_ref());
         self
     }
 
@@ -267,15 +186,7 @@ impl ClientBuilder {
     /// # }
     /// ```
     pub fn hook(mut self, hook: impl crate::Hook) -> Self {
-        self.extras.hook(std::sync::Arc::new(hook));
-        self
-    }
-
-    /// Allows sending credentials over plain `http` to a host that is not loopback.
-    ///
-    /// Off by default: anyone on the network path could read them.
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
+        self.settings.extras.hook(std::sync::Arc::new(hook));
         self
     }
 
@@ -289,33 +200,16 @@ impl ClientBuilder {
     /// header, or when the HTTP client cannot start.
     pub fn build(self) -> Result<Client, Error> {
         let url = self.base_url.unwrap_or_else(|| "https://api.creatify.ai".to_owned());
-        let base_url = crate::http::base_url(
-            &url,
-            !self.credentials.is_empty(),
-            self.allow_insecure_http,
-        )?;
-        let http = crate::http::http_client(
-            self.http_client,
-            USER_AGENT,
-            self.connect_timeout,
-        )?;
-        let extras = self.extras.checked()?;
+        let base_url = self.settings.base_url(&url, !self.credentials.is_empty())?;
+        let core = self.settings.connect(base_url, USER_AGENT)?;
         Ok(Client {
-            http,
-            base_url,
+            core,
             credentials: self.credentials,
-            options: self.options,
-            extras,
         })
     }
 }
 
 impl Client {
-    /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
     /// Builds a client from environment variables:
     ///
     /// - `CREATIFY_BASE_URL`: the base URL (optional when the API declares a server);
@@ -341,35 +235,9 @@ impl Client {
         builder.build()
     }
 
-    /// The URL every request path is joined to.
-    pub fn base_url(&self) -> &reqwest::Url {
-        &self.base_url
-    }
-
-    /// How calls are retried and timed out.
-    pub fn options(&self) -> &RequestOptions {
-        &self.options
-    }
-
-    /// A client that makes its calls with `options`; it shares this one's connection
-    /// pool and credentials.
-    pub fn with_options(&self, options: RequestOptions) -> Client {
-        Client { options, ..self.clone() }
-    }
-
-    /// A client whose calls each have `timeout` (see [`RequestOptions::timeout`]).
-    pub fn with_timeout(&self, timeout: Duration) -> Client {
-        self.with_options(self.options.clone().timeout(timeout))
-    }
-
-    /// A client whose failed calls are retried at most `max_retries` times.
-    pub fn with_max_retries(&self, max_retries: u32) -> Client {
-        self.with_options(self.options.clone().max_retries(max_retries))
-    }
-
     /// The base URL with `segments` appended, each percent-encoded.
     fn url(&self, segments: &[&str]) -> reqwest::Url {
-        crate::http::join_path(&self.base_url, segments)
+        crate::address::join_path(&self.core.base_url, segments)
     }
 
     /// Generate a preview of an AI avatar video.
@@ -432,9 +300,9 @@ impl Client {
             self.url(&["api", "lipsyncs", "preview", ""]),
         );
         request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
-        request.body = crate::http::Body::json(body)?;
+        request.body = crate::request::Body::json(body)?;
         request.accept = "application/json";
-        let response = crate::http::execute(self, request).await?;
+        let response = crate::send::execute(self, request).await?;
         crate::decode::json(operation, response)
     }
 
@@ -500,9 +368,9 @@ impl Client {
             self.url(&["api", "lipsyncs", "preview", ""]),
         );
         request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
-        request.body = crate::http::Body::form(&body.form_pairs())?;
+        request.body = crate::request::Body::form(&body.form_pairs())?;
         request.accept = "application/json";
-        let response = crate::http::execute(self, request).await?;
+        let response = crate::send::execute(self, request).await?;
         crate::decode::json(operation, response)
     }
 
@@ -568,9 +436,9 @@ impl Client {
             self.url(&["api", "lipsyncs", "preview", ""]),
         );
         request.security = &[&[Scheme::ApiId, Scheme::ApiKey]];
-        request.body = crate::http::Body::Multipart(body.multipart_parts());
+        request.body = crate::request::Body::Multipart(body.multipart_parts());
         request.accept = "application/json";
-        let response = crate::http::execute(self, request).await?;
+        let response = crate::send::execute(self, request).await?;
         crate::decode::json(operation, response)
     }
 }

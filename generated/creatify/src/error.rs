@@ -4,10 +4,11 @@
 
 use std::fmt;
 
-use crate::http::Request;
-
 /// How much of an error body is kept, in bytes.
 pub(crate) const BODY_LIMIT: usize = 64 * 1024;
+
+/// Why a hook refused to let a request go; the call ends with [`Error::Hook`].
+pub type HookError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Everything that can go wrong in a call.
 #[derive(Debug)]
@@ -61,7 +62,7 @@ pub enum Error {
         /// `METHOD /path` of the call.
         operation: String,
         /// What the hook returned.
-        source: crate::http::HookError,
+        source: HookError,
     },
     /// A success response whose body does not fit the declared type.
     Decode {
@@ -200,25 +201,9 @@ pub(crate) async fn read_capped(response: &mut reqwest::Response, limit: usize) 
     Ok(body)
 }
 
-/// Turns a non-success response to `request` into [`Error::Api`], its body decoded into the
-/// schema the operation declares for the status, if any.
-pub(crate) async fn api_error<S>(request: &Request<S>, mut response: reqwest::Response) -> Error {
-    let status = response.status();
-    let headers = Box::new(std::mem::take(response.headers_mut()));
-    let bytes = read_capped(&mut response, BODY_LIMIT).await.unwrap_or_default();
-    let body = String::from_utf8_lossy(&bytes).into_owned();
-    Error::Api {
-        operation: request.operation.to_owned(),
-        status,
-        headers,
-        messages: drf_messages(&body),
-        body,
-    }
-}
-
 /// The messages of a Django REST framework error body: `{"detail": "…"}`,
 /// `{"field": ["…", …]}`, `{"non_field_errors": […]}`, nested serializers as `a.b`.
-fn drf_messages(body: &str) -> Vec<String> {
+pub(crate) fn drf_messages(body: &str) -> Vec<String> {
     fn collect(field: &str, value: &serde_json::Value, out: &mut Vec<String>) {
         match value {
             serde_json::Value::String(text) if field.is_empty() || field == "detail" || field == "non_field_errors" => {

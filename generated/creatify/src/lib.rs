@@ -29,9 +29,13 @@
     clippy::wrong_self_convention
 )]
 
+#[rustfmt::skip]
+mod address;
 #[cfg(feature = "blocking")]
 #[rustfmt::skip]
 pub mod blocking;
+#[rustfmt::skip]
+mod builder;
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
@@ -39,12 +43,24 @@ mod decode;
 #[rustfmt::skip]
 mod error;
 #[rustfmt::skip]
+mod hook;
+#[rustfmt::skip]
 mod http;
+#[rustfmt::skip]
+mod request;
+#[rustfmt::skip]
+mod retry;
 #[cfg(feature = "blocking")]
 #[rustfmt::skip]
 mod runner;
 #[rustfmt::skip]
+mod send;
+#[rustfmt::skip]
+mod session;
+#[rustfmt::skip]
 mod support;
+#[rustfmt::skip]
+mod transport;
 #[rustfmt::skip]
 pub mod types;
 #[rustfmt::skip]
@@ -55,5 +71,6 @@ mod webhook;
 pub mod webhooks;
 
 pub use client::{Client, ClientBuilder};
-pub use error::Error;
-pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
+pub use error::{Error, HookError};
+pub use hook::{AttemptInfo, Hook, HookFuture};
+pub use http::{ApiResponse, RequestOptions};

@@ -646,7 +646,7 @@ impl LipsyncRequest {
         let mut pairs = Vec::new();
         match &self.name {
             Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("name", text));
                 }
             }
@@ -655,7 +655,7 @@ impl LipsyncRequest {
         }
         match &self.text {
             Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("text", text));
                 }
             }
@@ -664,7 +664,7 @@ impl LipsyncRequest {
         }
         match &self.audio {
             Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("audio", text));
                 }
             }
@@ -673,7 +673,7 @@ impl LipsyncRequest {
         }
         match &self.creator {
             Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("creator", text));
                 }
             }
@@ -682,7 +682,7 @@ impl LipsyncRequest {
         }
         match &self.model_version {
             Some(value) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("model_version", text));
                 }
             }
@@ -692,13 +692,13 @@ impl LipsyncRequest {
         }
         {
             let value = &self.aspect_ratio;
-            for text in crate::http::field_texts(value) {
+            for text in crate::request::field_texts(value) {
                 pairs.push(("aspect_ratio", text));
             }
         }
         match &self.green_screen {
             Some(value) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("green_screen", text));
                 }
             }
@@ -708,7 +708,7 @@ impl LipsyncRequest {
         }
         match &self.transparent_background {
             Some(value) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("transparent_background", text));
                 }
             }
@@ -718,7 +718,7 @@ impl LipsyncRequest {
         }
         match &self.webhook_url {
             Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("webhook_url", text));
                 }
             }
@@ -727,7 +727,7 @@ impl LipsyncRequest {
         }
         match &self.accent {
             Some(Nullable::Value(value)) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("accent", text));
                 }
             }
@@ -736,7 +736,7 @@ impl LipsyncRequest {
         }
         match &self.no_caption {
             Some(value) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("no_caption", text));
                 }
             }
@@ -746,7 +746,7 @@ impl LipsyncRequest {
         }
         match &self.no_music {
             Some(value) => {
-                for text in crate::http::field_texts(value) {
+                for text in crate::request::field_texts(value) {
                     pairs.push(("no_music", text));
                 }
             }
@@ -755,17 +755,17 @@ impl LipsyncRequest {
             }
         }
         if let Some(value) = &self.caption_style {
-            for text in crate::http::field_texts(value) {
+            for text in crate::request::field_texts(value) {
                 pairs.push(("caption_style", text));
             }
         }
         if let Some(value) = &self.caption_offset_x {
-            for text in crate::http::field_texts(value) {
+            for text in crate::request::field_texts(value) {
                 pairs.push(("caption_offset_x", text));
             }
         }
         if let Some(value) = &self.caption_offset_y {
-            for text in crate::http::field_texts(value) {
+            for text in crate::request::field_texts(value) {
                 pairs.push(("caption_offset_y", text));
             }
         }
@@ -773,50 +773,63 @@ impl LipsyncRequest {
     }
 
     /// The parts of this value as a `multipart/form-data` body.
-    pub(crate) fn multipart_parts(&self) -> Vec<crate::http::Part> {
+    pub(crate) fn multipart_parts(&self) -> Vec<crate::request::Part> {
         let mut parts = Vec::new();
         match &self.name {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("name", value, "text/plain", &mut parts);
+                crate::request::Part::values("name", value, "text/plain", &mut parts);
             }
             Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("name", String::new(), "text/plain"))
+                parts
+                    .push(
+                        crate::request::Part::text("name", String::new(), "text/plain"),
+                    )
             }
             None => {}
         }
         match &self.text {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("text", value, "text/plain", &mut parts);
+                crate::request::Part::values("text", value, "text/plain", &mut parts);
             }
             Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("text", String::new(), "text/plain"))
+                parts
+                    .push(
+                        crate::request::Part::text("text", String::new(), "text/plain"),
+                    )
             }
             None => {}
         }
         match &self.audio {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("audio", value, "text/plain", &mut parts);
+                crate::request::Part::values("audio", value, "text/plain", &mut parts);
             }
             Some(Nullable::Null) => {
-                parts.push(crate::http::Part::text("audio", String::new(), "text/plain"))
+                parts
+                    .push(
+                        crate::request::Part::text("audio", String::new(), "text/plain"),
+                    )
             }
             None => {}
         }
         match &self.creator {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("creator", value, "text/plain", &mut parts);
+                crate::request::Part::values("creator", value, "text/plain", &mut parts);
             }
             Some(Nullable::Null) => {
                 parts
                     .push(
-                        crate::http::Part::text("creator", String::new(), "text/plain"),
+                        crate::request::Part::text(
+                            "creator",
+                            String::new(),
+                            "text/plain",
+                        ),
                     )
             }
             None => {}
         }
         match &self.model_version {
             Some(value) => {
-                crate::http::Part::values(
+                crate::request::Part::values(
                     "model_version",
                     value,
                     "text/plain",
@@ -826,7 +839,7 @@ impl LipsyncRequest {
             None => {
                 parts
                     .push(
-                        crate::http::Part::text(
+                        crate::request::Part::text(
                             "model_version",
                             "standard".to_owned(),
                             "text/plain",
@@ -836,11 +849,16 @@ impl LipsyncRequest {
         }
         {
             let value = &self.aspect_ratio;
-            crate::http::Part::values("aspect_ratio", value, "text/plain", &mut parts);
+            crate::request::Part::values(
+                "aspect_ratio",
+                value,
+                "text/plain",
+                &mut parts,
+            );
         }
         match &self.green_screen {
             Some(value) => {
-                crate::http::Part::values(
+                crate::request::Part::values(
                     "green_screen",
                     value,
                     "text/plain",
@@ -850,7 +868,7 @@ impl LipsyncRequest {
             None => {
                 parts
                     .push(
-                        crate::http::Part::text(
+                        crate::request::Part::text(
                             "green_screen",
                             "false".to_owned(),
                             "text/plain",
@@ -860,7 +878,7 @@ impl LipsyncRequest {
         }
         match &self.transparent_background {
             Some(value) => {
-                crate::http::Part::values(
+                crate::request::Part::values(
                     "transparent_background",
                     value,
                     "text/plain",
@@ -870,7 +888,7 @@ impl LipsyncRequest {
             None => {
                 parts
                     .push(
-                        crate::http::Part::text(
+                        crate::request::Part::text(
                             "transparent_background",
                             "false".to_owned(),
                             "text/plain",
@@ -880,7 +898,7 @@ impl LipsyncRequest {
         }
         match &self.webhook_url {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values(
+                crate::request::Part::values(
                     "webhook_url",
                     value,
                     "text/plain",
@@ -890,7 +908,7 @@ impl LipsyncRequest {
             Some(Nullable::Null) => {
                 parts
                     .push(
-                        crate::http::Part::text(
+                        crate::request::Part::text(
                             "webhook_url",
                             String::new(),
                             "text/plain",
@@ -901,22 +919,29 @@ impl LipsyncRequest {
         }
         match &self.accent {
             Some(Nullable::Value(value)) => {
-                crate::http::Part::values("accent", value, "text/plain", &mut parts);
+                crate::request::Part::values("accent", value, "text/plain", &mut parts);
             }
             Some(Nullable::Null) => {
                 parts
-                    .push(crate::http::Part::text("accent", String::new(), "text/plain"))
+                    .push(
+                        crate::request::Part::text("accent", String::new(), "text/plain"),
+                    )
             }
             None => {}
         }
         match &self.no_caption {
             Some(value) => {
-                crate::http::Part::values("no_caption", value, "text/plain", &mut parts);
+                crate::request::Part::values(
+                    "no_caption",
+                    value,
+                    "text/plain",
+                    &mut parts,
+                );
             }
             None => {
                 parts
                     .push(
-                        crate::http::Part::text(
+                        crate::request::Part::text(
                             "no_caption",
                             "true".to_owned(),
                             "text/plain",
@@ -926,12 +951,17 @@ impl LipsyncRequest {
         }
         match &self.no_music {
             Some(value) => {
-                crate::http::Part::values("no_music", value, "text/plain", &mut parts);
+                crate::request::Part::values(
+                    "no_music",
+                    value,
+                    "text/plain",
+                    &mut parts,
+                );
             }
             None => {
                 parts
                     .push(
-                        crate::http::Part::text(
+                        crate::request::Part::text(
                             "no_music",
                             "true".to_owned(),
                             "text/plain",
@@ -940,10 +970,15 @@ impl LipsyncRequest {
             }
         }
         if let Some(value) = &self.caption_style {
-            crate::http::Part::values("caption_style", value, "text/plain", &mut parts);
+            crate::request::Part::values(
+                "caption_style",
+                value,
+                "text/plain",
+                &mut parts,
+            );
         }
         if let Some(value) = &self.caption_offset_x {
-            crate::http::Part::values(
+            crate::request::Part::values(
                 "caption_offset_x",
                 value,
                 "text/plain",
@@ -951,7 +986,7 @@ impl LipsyncRequest {
             );
         }
         if let Some(value) = &self.caption_offset_y {
-            crate::http::Part::values(
+            crate::request::Part::values(
                 "caption_offset_y",
                 value,
                 "text/plain",

@@ -33,10 +33,10 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
         //! The client: configuration, credentials, and one method per operation.
 
         use std::fmt;
-        use std::time::Duration;
 
         use crate::Error;
-        use crate::http::{ApiResponse, Request, RequestOptions};
+        use crate::http::ApiResponse;
+        use crate::request::Request;
         #param_import
         #types_import
 
@@ -48,33 +48,18 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
         #client_doc
         #[derive(Clone)]
         pub struct Client {
-            pub(crate) http: reqwest::Client,
-            pub(crate) base_url: reqwest::Url,
+            pub(crate) core: crate::session::Core,
             #own_servers_field
             pub(crate) credentials: Credentials,
-            pub(crate) options: RequestOptions,
-            pub(crate) extras: crate::http::Extras,
         }
 
         #credentials
 
-        impl crate::http::Session for Client {
+        impl crate::session::Session for Client {
             type Scheme = Scheme;
 
-            fn http(&self) -> &reqwest::Client {
-                &self.http
-            }
-
-            fn base_url(&self) -> &reqwest::Url {
-                &self.base_url
-            }
-
-            fn options(&self) -> &RequestOptions {
-                &self.options
-            }
-
-            fn extras(&self) -> &crate::http::Extras {
-                &self.extras
+            fn core(&self) -> &crate::session::Core {
+                &self.core
             }
 
             fn authorize(
@@ -84,16 +69,6 @@ pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStrea
                 alternatives: &[&[Scheme]],
             ) -> Result<reqwest::RequestBuilder, Error> {
                 self.credentials.apply(operation, request, alternatives)
-            }
-        }
-
-        impl fmt::Debug for Client {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct("Client")
-                    .field("base_url", &self.base_url.as_str())
-                    .field("credentials", &self.credentials)
-                    .field("options", &self.options)
-                    .finish_non_exhaustive()
             }
         }
 
@@ -130,6 +105,39 @@ fn credentials(api: &Api) -> TokenStream {
         let variant = scheme_variant(s);
         quote! { #variant, }
     });
+    let credentials_impl = credentials_impl(schemes, &used);
+    quote! {
+        /// Credentials, printed as `***` by `Debug`.
+        #[derive(Clone, Default)]
+        pub(crate) struct Credentials {
+            #(#credential_fields)*
+        }
+
+        impl fmt::Debug for Credentials {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("Credentials")
+                    #(#credential_debug)*
+                    .finish()
+            }
+        }
+
+        /// A security scheme some operation asks for.
+        #[derive(Debug, Clone, Copy)]
+        pub(crate) enum Scheme {
+            #(#scheme_variants)*
+        }
+
+        #credentials_impl
+
+    }
+}
+
+/// `impl Credentials` (and `impl Scheme` when some operation asks for credentials): whether
+/// any are set, and how those of the alternative chosen are added to a request.
+fn credentials_impl(
+    schemes: &indexmap::IndexMap<String, SecurityScheme>,
+    used: &[(&String, &SecurityScheme)],
+) -> TokenStream {
     let scheme_apply = used.iter().map(|(_, s)| scheme_apply(s));
     let scheme_present = used.iter().map(|(_, s)| {
         let variant = scheme_variant(s);
@@ -149,7 +157,7 @@ fn credentials(api: &Api) -> TokenStream {
         });
         quote! { #(#checks)&&* }
     };
-    let credentials_impl = if used.is_empty() {
+    if used.is_empty() {
         quote! {
             impl Credentials {
                 fn is_empty(&self) -> bool {
@@ -196,7 +204,7 @@ fn credentials(api: &Api) -> TokenStream {
                     mut request: reqwest::RequestBuilder,
                     alternatives: &[&[Scheme]],
                 ) -> Result<reqwest::RequestBuilder, Error> {
-                    for scheme in crate::http::chosen_alternative(operation, alternatives, |s| self.has(s), Scheme::spec_name)? {
+                    for scheme in crate::session::chosen_alternative(operation, alternatives, |s| self.has(s), Scheme::spec_name)? {
                         request = match scheme {
                             #(#scheme_apply)*
                         };
@@ -205,30 +213,6 @@ fn credentials(api: &Api) -> TokenStream {
                 }
             }
         }
-    };
-    quote! {
-        /// Credentials, printed as `***` by `Debug`.
-        #[derive(Clone, Default)]
-        pub(crate) struct Credentials {
-            #(#credential_fields)*
-        }
-
-        impl fmt::Debug for Credentials {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct("Credentials")
-                    #(#credential_debug)*
-                    .finish()
-            }
-        }
-
-        /// A security scheme some operation asks for.
-        #[derive(Debug, Clone, Copy)]
-        pub(crate) enum Scheme {
-            #(#scheme_variants)*
-        }
-
-        #credentials_impl
-
     }
 }
 
@@ -251,7 +235,82 @@ fn builder(api: &Api, config: &Config) -> TokenStream {
         ),
     };
     let server_settings = server_settings(api);
-    let (server_fields, url, own_servers) = if servers.resolved_at_build() {
+    let (server_fields, url, own_servers) = build_url(servers);
+    let build_servers_doc = servers.resolved_at_build().then(|| {
+        quote! {
+            ///
+            /// Without a base URL, also when a server variable set on it is declared neither by
+            /// the chosen server nor by an operation's own, when the chosen server's URL is
+            /// relative, or when a server's URL with its variables filled in is not an
+            /// `http(s)` URL.
+        }
+    });
+    let (set_by_caller, own_field) = match &own_servers {
+        Some(_) => (quote! { let set_by_caller = self.base_url.is_some(); }, quote! { own_servers, }),
+        None => (TokenStream::new(), TokenStream::new()),
+    };
+    let hook_example = hook_example(config);
+    quote! {
+        /// Configures a [`Client`]; start from [`Client::builder`].
+        #[derive(Debug, Default)]
+        pub struct ClientBuilder {
+            base_url: Option<String>,
+            #server_fields
+            pub(crate) credentials: Credentials,
+            pub(crate) settings: crate::builder::Settings,
+        }
+
+        impl ClientBuilder {
+            /// Sets the URL every request path is joined to.
+            #[doc = #base_doc]
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
+                self.base_url = Some(url.into());
+                self
+            }
+
+            #server_settings
+
+            #(#builder_setters)*
+
+            /// Sets the [`Hook`](crate::Hook) that sees every request the client sends (each
+            /// attempt and redirect, with the operation id and attempt number) before it goes,
+            /// and may change it, and then the response or error it got. Copies made by
+            /// [`Client::with_options`] and its kin share it.
+            ///
+            /// A hook that signs each request to the API (with an async step, were one needed):
+            ///
+            #hook_example
+            pub fn hook(mut self, hook: impl crate::Hook) -> Self {
+                self.settings.extras.hook(std::sync::Arc::new(hook));
+                self
+            }
+
+            /// Builds the client.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Config`] when the base URL is missing or not an `http(s)` URL, when
+            /// credentials would go over plain `http` to a host that is not loopback (see
+            /// [`ClientBuilder::allow_insecure_http`]), when a default header is not a valid
+            /// header, or when the HTTP client cannot start.
+            #build_servers_doc
+            pub fn build(self) -> Result<Client, Error> {
+                #set_by_caller
+                let url = #url;
+                let base_url = self.settings.base_url(&url, !self.credentials.is_empty())?;
+                #own_servers
+                let core = self.settings.connect(base_url, USER_AGENT)?;
+                Ok(Client { core, #own_field credentials: self.credentials })
+            }
+        }
+
+    }
+}
+
+/// The builder's server fields, the expression of the URL `build` starts from, and (for
+/// operations with servers of their own) the statement resolving theirs.
+fn build_url(servers: &Servers) -> (TokenStream, TokenStream, Option<TokenStream>) {
+    if servers.resolved_at_build() {
         let choice = servers.choice.as_ref().map(|c| {
             let name = ident(&c.name);
             (quote! { server: Option<crate::servers::#name>, }, quote! { self.server.unwrap_or_default() })
@@ -275,7 +334,7 @@ fn builder(api: &Api, config: &Config) -> TokenStream {
                 } else {
                     own_server_urls(#set)
                         .iter()
-                        .map(|url| own_server(&base_url, url, !self.credentials.is_empty(), self.allow_insecure_http))
+                        .map(|url| own_server(&base_url, url, !self.credentials.is_empty(), self.settings.allow_insecure_http))
                         .collect::<Result<Vec<_>, Error>>()?
                 };
             }
@@ -291,142 +350,6 @@ fn builder(api: &Api, config: &Config) -> TokenStream {
             },
         };
         (TokenStream::new(), url, None)
-    };
-    let build_servers_doc = servers.resolved_at_build().then(|| {
-        quote! {
-            ///
-            /// Without a base URL, also when a server variable set on it is declared neither by
-            /// the chosen server nor by an operation's own, when the chosen server's URL is
-            /// relative, or when a server's URL with its variables filled in is not an
-            /// `http(s)` URL.
-        }
-    });
-    let (set_by_caller, own_field) = match &own_servers {
-        Some(_) => (quote! { let set_by_caller = self.base_url.is_some(); }, quote! { own_servers, }),
-        None => (TokenStream::new(), TokenStream::new()),
-    };
-    let defaults = crate::registry::Defaults::get();
-    let connect_doc = format!(" Sets the connect timeout (default {} s).", defaults.connect_timeout_secs);
-    let request_doc = format!(
-        " Sets the limit on each attempt of a call, from sending to the end of the body (default {} s).",
-        defaults.timeout_secs
-    );
-    let hook_example = hook_example(config);
-    quote! {
-        /// Configures a [`Client`]; start from [`Client::builder`].
-        #[derive(Debug, Default)]
-        pub struct ClientBuilder {
-            base_url: Option<String>,
-            #server_fields
-            credentials: Credentials,
-            options: RequestOptions,
-            connect_timeout: Option<Duration>,
-            allow_insecure_http: bool,
-            http_client: Option<reqwest::ClientBuilder>,
-            extras: crate::http::Extras,
-        }
-
-        impl ClientBuilder {
-            /// Sets the URL every request path is joined to.
-            #[doc = #base_doc]
-            pub fn base_url(mut self, url: impl Into<String>) -> Self {
-                self.base_url = Some(url.into());
-                self
-            }
-
-            #server_settings
-
-            #(#builder_setters)*
-
-            /// Sets how calls are retried and timed out.
-            pub fn options(mut self, options: RequestOptions) -> Self {
-                self.options = options;
-                self
-            }
-
-            /// Sets how many times a failed call is retried; `0` turns retries off.
-            pub fn max_retries(mut self, max_retries: u32) -> Self {
-                self.options.max_retries = max_retries;
-                self
-            }
-
-            #[doc = #request_doc]
-            pub fn timeout(mut self, timeout: Duration) -> Self {
-                self.options.timeout = timeout;
-                self
-            }
-
-            #[doc = #connect_doc]
-            pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-                self.connect_timeout = Some(timeout);
-                self
-            }
-
-            /// Builds the HTTP client from `builder`, for proxies, root or client certificates,
-            /// another TLS back end, or default headers.
-            ///
-            /// The client still sets its `User-Agent`, turns reqwest's redirect handling off (it
-            /// follows redirects itself and sends credentials only to the base URL's origin), and
-            /// applies [`ClientBuilder::connect_timeout`] when set; otherwise the builder's own
-            /// connect timeout stands.
-            pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
-                self.http_client = Some(builder);
-                self
-            }
-
-            /// Adds a header sent with every request to the base URL's origin, on every attempt: an
-            /// API version, say. A later call with the same name replaces the value.
-            ///
-            /// A header the call sets itself (a parameter, the body's content type, a credential)
-            /// wins over a default one of the same name, and a redirect to another host carries
-            /// none. An invalid name or value makes [`ClientBuilder::build`] fail, naming the
-            /// header.
-            pub fn default_header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-                self.extras.default_header(name.as_ref(), value.as_ref());
-                self
-            }
-
-            /// Sets the [`Hook`](crate::Hook) that sees every request the client sends (each
-            /// attempt and redirect, with the operation id and attempt number) before it goes,
-            /// and may change it, and then the response or error it got. Copies made by
-            /// [`Client::with_options`] and its kin share it.
-            ///
-            /// A hook that signs each request to the API (with an async step, were one needed):
-            ///
-            #hook_example
-            pub fn hook(mut self, hook: impl crate::Hook) -> Self {
-                self.extras.hook(std::sync::Arc::new(hook));
-                self
-            }
-
-            /// Allows sending credentials over plain `http` to a host that is not loopback.
-            ///
-            /// Off by default: anyone on the network path could read them.
-            pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-                self.allow_insecure_http = allow;
-                self
-            }
-
-            /// Builds the client.
-            ///
-            /// # Errors
-            ///
-            /// [`Error::Config`] when the base URL is missing or not an `http(s)` URL, when
-            /// credentials would go over plain `http` to a host that is not loopback (see
-            /// [`ClientBuilder::allow_insecure_http`]), when a default header is not a valid
-            /// header, or when the HTTP client cannot start.
-            #build_servers_doc
-            pub fn build(self) -> Result<Client, Error> {
-                #set_by_caller
-                let url = #url;
-                let base_url = crate::http::base_url(&url, !self.credentials.is_empty(), self.allow_insecure_http)?;
-                #own_servers
-                let http = crate::http::http_client(self.http_client, USER_AGENT, self.connect_timeout)?;
-                let extras = self.extras.checked()?;
-                Ok(Client { http, base_url, #own_field credentials: self.credentials, options: self.options, extras })
-            }
-        }
-
     }
 }
 
@@ -486,17 +409,12 @@ fn client_impl(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
         quote! {
             /// The base URL with `segments` appended, each percent-encoded.
             fn url(&self, segments: &[&str]) -> reqwest::Url {
-                crate::http::join_path(&self.base_url, segments)
+                crate::address::join_path(&self.core.base_url, segments)
             }
         }
     });
     quote! {
         impl Client {
-            /// Starts configuring a client.
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder::default()
-            }
-
             #env_doc
             ///
             /// # Errors
@@ -509,32 +427,6 @@ fn client_impl(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
                 }
                 #(#env_reads)*
                 builder.build()
-            }
-
-            /// The URL every request path is joined to.
-            pub fn base_url(&self) -> &reqwest::Url {
-                &self.base_url
-            }
-
-            /// How calls are retried and timed out.
-            pub fn options(&self) -> &RequestOptions {
-                &self.options
-            }
-
-            /// A client that makes its calls with `options`; it shares this one's connection
-            /// pool and credentials.
-            pub fn with_options(&self, options: RequestOptions) -> Client {
-                Client { options, ..self.clone() }
-            }
-
-            /// A client whose calls each have `timeout` (see [`RequestOptions::timeout`]).
-            pub fn with_timeout(&self, timeout: Duration) -> Client {
-                self.with_options(self.options.clone().timeout(timeout))
-            }
-
-            /// A client whose failed calls are retried at most `max_retries` times.
-            pub fn with_max_retries(&self, max_retries: u32) -> Client {
-                self.with_options(self.options.clone().max_retries(max_retries))
             }
 
             #url_fn

@@ -299,17 +299,21 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         }
     });
     let (error_exports, stream_exports) = if streams.events() {
-        (quote! { pub use error::{Error, EventFailure}; }, quote! { pub use stream::{ByteStream, Event, EventStream}; })
+        (
+            quote! { pub use error::{Error, EventFailure, HookError}; },
+            quote! { pub use stream::{ByteStream, Event, EventStream}; },
+        )
     } else if streams.any() {
-        (quote! { pub use error::Error; }, quote! { pub use stream::ByteStream; })
+        (quote! { pub use error::{Error, HookError}; }, quote! { pub use stream::ByteStream; })
     } else {
-        (quote! { pub use error::Error; }, quote! {})
+        (quote! { pub use error::{Error, HookError}; }, quote! {})
     };
     let exports = quote! {
         #pages_export
         pub use client::{Client, ClientBuilder};
         #error_exports
-        pub use http::{ApiResponse, AttemptInfo, Hook, HookError, HookFuture, RequestOptions};
+        pub use hook::{AttemptInfo, Hook, HookFuture};
+        pub use http::{ApiResponse, RequestOptions};
         #stream_exports
     };
     if config.embed_in.is_some() {

@@ -5,7 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
-use super::rust::{ident, rust_type};
+use super::rust::{Read, ident, rust_type};
 use crate::Config;
 use crate::model::*;
 
@@ -159,7 +159,7 @@ fn method(
     let label = format!("{} {}", op.http_method, op.path);
     let operation_id = &op.id;
     let names = Names::of(&op.locals);
-    let Names { body: body_arg, params: params_arg, operation, request, response, cookies, parts, .. } = &names;
+    let Names { params: params_arg, operation, request, response, .. } = &names;
     let mut params = Vec::new();
     let mut args = Vec::new();
     let mut checks = Vec::new();
@@ -172,72 +172,9 @@ fn method(
         args.push(arg);
     }
     if let (Some(variant), Some(body)) = (variant, &op.body) {
-        let ty = match variant.encoding {
-            Encoding::Text => quote! { &str },
-            Encoding::Bytes => quote! { types::ByteSource },
-            _ => rust_type(api, &variant.ty, Direction::Request, &types).borrowed,
-        };
-        params.push(match (body.required, variant.encoding) {
-            // Bytes, a file or a stream: whatever becomes a `ByteSource`.
-            (true, Encoding::Bytes) => quote! { #body_arg: impl Into<#ty> },
-            (true, _) => quote! { #body_arg: #ty },
-            (false, _) => quote! { #body_arg: Option<#ty> },
-        });
-        args.push(body_arg.clone());
-        let structured = !matches!(variant.encoding, Encoding::Text | Encoding::Bytes);
-        let methods = match &variant.ty {
-            TypeRef::Named(id) if structured => sent_methods(api, id),
-            _ => None,
-        };
-        if let Some(validate) = methods.and_then(|m| m.validate.as_deref()).map(ident) {
-            checks.push(if body.required {
-                quote! { #body_arg.#validate()?; }
-            } else {
-                quote! { if let Some(#body_arg) = #body_arg { #body_arg.#validate()?; } }
-            });
-        }
-        let media = &variant.media_type;
-        let encode = match variant.encoding {
-            Encoding::Json => quote! { crate::http::Body::json(#body_arg)? },
-            Encoding::Form => match methods.and_then(|m| m.form_pairs.as_deref()).map(ident) {
-                Some(form_pairs) => quote! { crate::http::Body::form(&#body_arg.#form_pairs())? },
-                None => quote! { crate::http::Body::form_of(#body_arg)? },
-            },
-            Encoding::Multipart => {
-                let multipart = body.multipart.as_ref();
-                let headers = part_headers(api, &names, multipart, &mut params, &mut args);
-                match methods.and_then(|m| m.multipart_parts.as_deref()).map(ident) {
-                    Some(multipart_parts) if headers.is_empty() => {
-                        quote! { crate::http::Body::Multipart(#body_arg.#multipart_parts()) }
-                    }
-                    Some(multipart_parts) => quote! {{
-                        let mut #parts = #body_arg.#multipart_parts();
-                        #(#headers)*
-                        crate::http::Body::Multipart(#parts)
-                    }},
-                    None => {
-                        let part = multipart.and_then(|m| m.other.as_ref());
-                        let content_type = part.map_or("text/plain", |part| part.content_type.as_str());
-                        let push = match part.map(|part| part.kind) {
-                            Some(PartKind::Json) => quote! { json },
-                            _ => quote! { values },
-                        };
-                        quote! {{
-                            let mut #parts = Vec::new();
-                            crate::http::Part::#push("body", #body_arg, #content_type, &mut #parts);
-                            crate::http::Body::Multipart(#parts)
-                        }}
-                    }
-                }
-            }
-            Encoding::Text => quote! { crate::http::Body::raw(#media, #body_arg.as_bytes()) },
-            Encoding::Bytes => quote! { crate::http::Body::upload(#media, #body_arg) },
-        };
-        steps.push(if body.required {
-            quote! { #request.body = #encode; }
-        } else {
-            quote! { if let Some(#body_arg) = #body_arg { #request.body = #encode; } }
-        });
+        let (check, step) = body_param(api, &names, variant, body, &mut params, &mut args);
+        checks.extend(check);
+        steps.push(step);
     }
     if let Some(id) = &op.params_type {
         let ty = rust_type(api, &TypeRef::Named(id.clone()), Direction::Request, &types).borrowed;
@@ -247,29 +184,7 @@ fn method(
             checks.push(quote! { #params_arg.#validate()?; });
         }
     }
-    // The query the path key writes goes first, as the spec wrote it.
-    for (name, value) in &op.fixed_query {
-        steps.push(quote! { #request.query.push((#name.to_owned(), #value.to_owned())); });
-    }
-    for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Query) {
-        steps.push(param_push(&names, p, |param, v| quote! { #param.query(#v, &mut #request.query)?; }));
-    }
-    for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Header) {
-        steps.push(param_push(&names, p, |param, v| quote! { #param.header(#v, &mut #request.headers)?; }));
-    }
-    let cookie_params: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == ParamLocation::Cookie).collect();
-    if !cookie_params.is_empty() {
-        let pushes = cookie_params
-            .iter()
-            .map(|p| param_push(&names, p, |param, v| quote! { #param.cookie(#v, &mut #cookies)?; }));
-        steps.push(quote! {
-            let mut #cookies: Vec<String> = Vec::new();
-            #(#pushes)*
-            if !#cookies.is_empty() {
-                #request.headers.push(("cookie", #cookies.join("; ")));
-            }
-        });
-    }
+    steps.extend(parameter_steps(op, &names));
     let accept = match stream {
         Some(stream) => Some(stream.accept.as_str()),
         None => op.accept.as_deref(),
@@ -282,22 +197,7 @@ fn method(
         steps.insert(0, quote! { #request.security = #security; });
     }
     if !op.errors.is_empty() {
-        let entries = op.errors.iter().map(|case| {
-            let declared = match case.status.parse::<u16>() {
-                Ok(code) => {
-                    let code = proc_macro2::Literal::u16_unsuffixed(code);
-                    quote! { crate::error::Declared::Code(#code) }
-                }
-                Err(_) if case.status == "default" => quote! { crate::error::Declared::Default },
-                Err(_) => {
-                    let hundreds = case.status.get(..1).and_then(|digit| digit.parse::<u16>().ok()).unwrap_or_default();
-                    let hundreds = proc_macro2::Literal::u16_unsuffixed(hundreds);
-                    quote! { crate::error::Declared::Range(#hundreds) }
-                }
-            };
-            let ty = rust_type(api, &TypeRef::Named(case.ty.clone()), Direction::Response, &types).owned;
-            quote! { (#declared, crate::error::error_body::<#ty>) }
-        });
+        let entries = error_entries(api, op);
         steps.push(quote! { #request.errors = &[#(#entries),*]; });
     }
 
@@ -319,7 +219,7 @@ fn method(
     let deprecated = if op.deprecated {
         quote! { #[deprecated] }
     } else {
-        quote! {}
+        TokenStream::new()
     };
     let cfg = super::rust::feature_cfg(&op.features);
     if detail == Detail::Signature {
@@ -331,12 +231,12 @@ fn method(
         quote! { #decode }
     } else {
         quote! {
-            let #response = crate::http::execute(self, #request).await?;
+            let #response = crate::send::execute(self, #request).await?;
             #decode
         }
     };
     let url = match own_server {
-        Some(index) => quote! { crate::http::join_path(&self.own_servers[#index], &[#(#segments),*]) },
+        Some(index) => quote! { crate::address::join_path(&self.own_servers[#index], &[#(#segments),*]) },
         None => quote! { self.url(&[#(#segments),*]) },
     };
     let body = quote! {
@@ -383,17 +283,17 @@ fn part_headers(
             let param = quote! { crate::param::Param::new(#name, crate::param::Style::Simple, false) };
             match (&header.value, argument) {
                 (PartHeaderValue::Fixed(text), _) => {
-                    quote! { crate::http::Part::header(&mut #parts, #part, #param, #text)?; }
+                    quote! { crate::request::Part::header(&mut #parts, #part, #param, #text)?; }
                 }
                 (PartHeaderValue::Set { field, required: true }, Some(argument)) => {
                     let field = ident(field);
-                    quote! { crate::http::Part::header(&mut #parts, #part, #param, &#argument.#field)?; }
+                    quote! { crate::request::Part::header(&mut #parts, #part, #param, &#argument.#field)?; }
                 }
                 (PartHeaderValue::Set { field, required: false }, Some(argument)) => {
                     let field = ident(field);
                     quote! {
                         if let Some(#value) = &#argument.#field {
-                            crate::http::Part::header(&mut #parts, #part, #param, #value)?;
+                            crate::request::Part::header(&mut #parts, #part, #param, #value)?;
                         }
                     }
                 }
@@ -404,15 +304,146 @@ fn part_headers(
         .collect()
 }
 
+/// The steps writing the operation's query, header and cookie parameters into the request.
+fn parameter_steps(op: &Operation, names: &Names) -> Vec<TokenStream> {
+    let Names { request, cookies, .. } = names;
+    let mut steps = Vec::new();
+    // The query the path key writes goes first, as the spec wrote it.
+    for (name, value) in &op.fixed_query {
+        steps.push(quote! { #request.query.push((#name.to_owned(), #value.to_owned())); });
+    }
+    for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Query) {
+        steps.push(param_push(names, p, |param, v| quote! { #param.query(#v, &mut #request.query)?; }));
+    }
+    for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Header) {
+        steps.push(param_push(names, p, |param, v| quote! { #param.header(#v, &mut #request.headers)?; }));
+    }
+    let cookie_params: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == ParamLocation::Cookie).collect();
+    if !cookie_params.is_empty() {
+        let pushes = cookie_params
+            .iter()
+            .map(|p| param_push(names, p, |param, v| quote! { #param.cookie(#v, &mut #cookies)?; }));
+        steps.push(quote! {
+            let mut #cookies: Vec<String> = Vec::new();
+            #(#pushes)*
+            if !#cookies.is_empty() {
+                #request.headers.push(("cookie", #cookies.join("; ")));
+            }
+        });
+    }
+    steps
+}
+
+/// A request body's check (when its type validates) and the step encoding it.
+/// It adds the body's parameter (and the part headers' argument a multipart body may have)
+/// to `params` and `args`.
+fn body_param(
+    api: &Api,
+    names: &Names,
+    variant: &BodyVariant,
+    body: &RequestBody,
+    params: &mut Vec<TokenStream>,
+    args: &mut Vec<Ident>,
+) -> (Option<TokenStream>, TokenStream) {
+    let Names { body: body_arg, request, parts, .. } = names;
+    let types = quote! { types:: };
+    let ty = match variant.encoding {
+        Encoding::Text => quote! { &str },
+        Encoding::Bytes => quote! { types::ByteSource },
+        _ => rust_type(api, &variant.ty, Direction::Request, &types).borrowed,
+    };
+    let param = match (body.required, variant.encoding) {
+        // Bytes, a file or a stream: whatever becomes a `ByteSource`.
+        (true, Encoding::Bytes) => quote! { #body_arg: impl Into<#ty> },
+        (true, _) => quote! { #body_arg: #ty },
+        (false, _) => quote! { #body_arg: Option<#ty> },
+    };
+    params.push(param);
+    args.push(body_arg.clone());
+    let structured = !matches!(variant.encoding, Encoding::Text | Encoding::Bytes);
+    let methods = match &variant.ty {
+        TypeRef::Named(id) if structured => sent_methods(api, id),
+        _ => None,
+    };
+    let check = methods.and_then(|m| m.validate.as_deref()).map(ident).map(|validate| {
+        if body.required {
+            quote! { #body_arg.#validate()?; }
+        } else {
+            quote! { if let Some(#body_arg) = #body_arg { #body_arg.#validate()?; } }
+        }
+    });
+    let media = &variant.media_type;
+    let encode = match variant.encoding {
+        Encoding::Json => quote! { crate::request::Body::json(#body_arg)? },
+        Encoding::Form => match methods.and_then(|m| m.form_pairs.as_deref()).map(ident) {
+            Some(form_pairs) => quote! { crate::request::Body::form(&#body_arg.#form_pairs())? },
+            None => quote! { crate::request::Body::form_of(#body_arg)? },
+        },
+        Encoding::Multipart => {
+            let multipart = body.multipart.as_ref();
+            let headers = part_headers(api, names, multipart, params, args);
+            match methods.and_then(|m| m.multipart_parts.as_deref()).map(ident) {
+                Some(multipart_parts) if headers.is_empty() => {
+                    quote! { crate::request::Body::Multipart(#body_arg.#multipart_parts()) }
+                }
+                Some(multipart_parts) => quote! {{
+                    let mut #parts = #body_arg.#multipart_parts();
+                    #(#headers)*
+                    crate::request::Body::Multipart(#parts)
+                }},
+                None => {
+                    let part = multipart.and_then(|m| m.other.as_ref());
+                    let content_type = part.map_or("text/plain", |part| part.content_type.as_str());
+                    let push = match part.map(|part| part.kind) {
+                        Some(PartKind::Json) => quote! { json },
+                        _ => quote! { values },
+                    };
+                    quote! {{
+                        let mut #parts = Vec::new();
+                        crate::request::Part::#push("body", #body_arg, #content_type, &mut #parts);
+                        crate::request::Body::Multipart(#parts)
+                    }}
+                }
+            }
+        }
+        Encoding::Text => quote! { crate::request::Body::raw(#media, #body_arg.as_bytes()) },
+        Encoding::Bytes => quote! { crate::request::Body::upload(#media, #body_arg) },
+    };
+    let step = if body.required {
+        quote! { #request.body = #encode; }
+    } else {
+        quote! { if let Some(#body_arg) = #body_arg { #request.body = #encode; } }
+    };
+    (check, step)
+}
+
+/// The error schemas an operation declares, each with the statuses it is read for.
+fn error_entries(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let types = quote! { types:: };
+    op.errors
+        .iter()
+        .map(|case| {
+            let declared = match case.status.parse::<u16>() {
+                Ok(code) => {
+                    let code = proc_macro2::Literal::u16_unsuffixed(code);
+                    quote! { crate::error::Declared::Code(#code) }
+                }
+                Err(_) if case.status == "default" => quote! { crate::error::Declared::Default },
+                Err(_) => {
+                    let hundreds = case.status.get(..1).and_then(|digit| digit.parse::<u16>().ok()).unwrap_or_default();
+                    let hundreds = proc_macro2::Literal::u16_unsuffixed(hundreds);
+                    quote! { crate::error::Declared::Range(#hundreds) }
+                }
+            };
+            let ty = rust_type(api, &TypeRef::Named(case.ty.clone()), Direction::Response, &types).owned;
+            quote! { (#declared, crate::error::error_body::<#ty>) }
+        })
+        .collect()
+}
+
 /// The methods of the view a struct `id` is sent as (`validate`, `form_pairs`, …).
 pub fn sent_methods<'a>(api: &'a Api, id: &TypeId) -> Option<&'a StructMethods> {
     api.types.get(id)?.view(Direction::Request).methods.as_ref()
-}
-
-/// A success body's Rust type, and the code that reads it from the response.
-pub(super) struct Read {
-    pub(super) ty: TokenStream,
-    pub(super) code: TokenStream,
 }
 
 /// How an operation reads its success: the type returned and the code reading it.

@@ -5,8 +5,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::operations::Read;
-use super::rust::{ident, rust_type};
+use super::rust::{Read, ident, rust_type};
 use crate::model::*;
 
 /// The stream a page method returns, and the code that sends the first page's `request`.

@@ -6,6 +6,13 @@ use quote::quote;
 
 use crate::model::*;
 
+/// A success body's Rust type, and the code that reads it from the response (made by
+/// `operations` and `pagination`, which share it through this leaf).
+pub(super) struct Read {
+    pub(super) ty: TokenStream,
+    pub(super) code: TokenStream,
+}
+
 /// The `#[cfg]` of an item compiled with any of the tag `features` (none: always compiled).
 pub fn feature_cfg(features: &[String]) -> TokenStream {
     match features {

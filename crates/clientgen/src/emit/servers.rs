@@ -265,7 +265,7 @@ pub fn builder_functions(api: &Api, base_url_var: &str) -> TokenStream {
             /// relative one, such as `/v2`, takes its scheme and host) and checked as a base URL.
             fn own_server(base_url: &reqwest::Url, url: &str, credentials: bool, allow_insecure_http: bool) -> Result<reqwest::Url, Error> {
                 let joined = base_url.join(url).map_err(|e| Error::config(format!("server URL {url:?} is not a valid URL: {e}")))?;
-                crate::http::base_url(joined.as_str(), credentials, allow_insecure_http)
+                crate::address::base_url(joined.as_str(), credentials, allow_insecure_http)
             }
         }
     });

@@ -697,7 +697,7 @@ impl ViewPrinter<'_> {
             };
             // A field that allows reserved characters goes encoded already.
             let value = if reserved {
-                quote! { crate::http::FormText }
+                quote! { crate::param::FormText }
             } else {
                 quote! { String }
             };
@@ -714,7 +714,7 @@ impl ViewPrinter<'_> {
             let build = form_body(shapes, extra, Some(&extra_part));
             quote! {
                 /// The parts of this value as a `multipart/form-data` body.
-                pub(crate) fn #name(&self) -> Vec<crate::http::Part> {
+                pub(crate) fn #name(&self) -> Vec<crate::request::Part> {
                     #build
                 }
             }
@@ -733,7 +733,7 @@ impl ViewPrinter<'_> {
 }
 
 /// Whether some field of a form allows reserved characters (`form_pairs` then gives
-/// `crate::http::FormText` values).
+/// `crate::param::FormText` values).
 fn allows_reserved(shapes: &[FieldShape<'_>]) -> bool {
     shapes.iter().any(|shape| shape.view_field.form_style.is_some_and(|style| style.allow_reserved))
 }
@@ -749,15 +749,15 @@ fn part_push(part: &PartEncoding, ty: &TypeRef, key: &TokenStream) -> TokenStrea
     let content_type = &part.content_type;
     match (part.kind, ty) {
         (PartKind::File, TypeRef::Scalar(Scalar::Bytes)) => {
-            quote! { parts.push(crate::http::Part::file(#key, value, #content_type)); }
+            quote! { parts.push(crate::request::Part::file(#key, value, #content_type)); }
         }
         (PartKind::File, _) => quote! {
             for file in value {
-                parts.push(crate::http::Part::file(#key, file, #content_type));
+                parts.push(crate::request::Part::file(#key, file, #content_type));
             }
         },
-        (PartKind::Text, _) => quote! { crate::http::Part::values(#key, value, #content_type, &mut parts); },
-        (PartKind::Json, _) => quote! { crate::http::Part::json(#key, value, #content_type, &mut parts); },
+        (PartKind::Text, _) => quote! { crate::request::Part::values(#key, value, #content_type, &mut parts); },
+        (PartKind::Json, _) => quote! { crate::request::Part::json(#key, value, #content_type, &mut parts); },
     }
 }
 
@@ -765,9 +765,9 @@ fn part_push(part: &PartEncoding, ty: &TypeRef, key: &TokenStream) -> TokenStrea
 fn part_null(part: &PartEncoding, key: &TokenStream) -> TokenStream {
     let content_type = &part.content_type;
     match part.kind {
-        PartKind::Json => quote! { parts.push(crate::http::Part::text(#key, "null".to_owned(), #content_type)) },
+        PartKind::Json => quote! { parts.push(crate::request::Part::text(#key, "null".to_owned(), #content_type)) },
         PartKind::Text | PartKind::File => {
-            quote! { parts.push(crate::http::Part::text(#key, String::new(), #content_type)) }
+            quote! { parts.push(crate::request::Part::text(#key, String::new(), #content_type)) }
         }
     }
 }
@@ -780,128 +780,14 @@ fn form_body(
     extra_part: Option<&PartEncoding>,
 ) -> TokenStream {
     let multipart = extra_part.is_some();
-    // Keys are `String`s when some field is styled (see `emit_form_methods`).
-    let owned = !multipart && shapes.iter().any(|shape| shape.view_field.form_style.is_some());
-    let key_of = |key: TokenStream| {
-        if owned {
-            quote! { #key.to_owned() }
-        } else {
-            key
-        }
+    let form = FormShape {
+        // Keys are `String`s when some field is styled (see `emit_form_methods`).
+        owned_keys: !multipart && shapes.iter().any(|shape| shape.view_field.form_style.is_some()),
+        // Values are `FormText`s when some field allows reserved characters.
+        reserved: !multipart && allows_reserved(shapes),
     };
-    // Values are `FormText`s when some field allows reserved characters.
-    let reserved = !multipart && allows_reserved(shapes);
-    let value_of = |value: TokenStream| {
-        if reserved {
-            quote! { #value.into() }
-        } else {
-            value
-        }
-    };
-    let extra_key = key_of(quote! { key.as_str() });
-    let extra = extra.map(|extra| {
-        let name = ident(&extra.rust_name);
-        let (push, empty) = match extra_part {
-            Some(part) => (part_push(part, &extra.ty, &quote! { key }), part_null(part, &quote! { key })),
-            None => {
-                let (text, empty) = (value_of(quote! { text }), value_of(quote! { String::new() }));
-                (
-                    quote! {
-                        for text in crate::http::field_texts(value) {
-                            pairs.push((#extra_key, #text));
-                        }
-                    },
-                    quote! { pairs.push((#extra_key, #empty)) },
-                )
-            }
-        };
-        match extra.nullable {
-            false => quote! { for (key, value) in &self.#name { #push } },
-            true => quote! {
-                for (key, value) in &self.#name {
-                    match value {
-                        Some(value) => { #push }
-                        None => #empty,
-                    }
-                }
-            },
-        }
-    });
-    let pushes: Vec<TokenStream> = shapes
-        .iter()
-        .map(|shape| {
-            let f = shape.field;
-            let field = &shape.ident;
-            let wire = &f.wire_name;
-            let part = shape.view_field.part.clone().unwrap_or_else(text_part);
-            // The texts sent while it is unset: its default's, or none (a JSON part's: it is
-            // read as JSON, where a missing value means the server's default).
-            let texts: &[String] = match multipart && part.kind == PartKind::Json {
-                true => &[],
-                false => &shape.view_field.form_default,
-            };
-            let (push, empty, unset) = if multipart {
-                let key = quote! { #wire };
-                let content_type = &part.content_type;
-                let unset =
-                    quote! { #(parts.push(crate::http::Part::text(#wire, #texts.to_owned(), #content_type));)* };
-                (part_push(&part, &f.ty, &key), part_null(&part, &key), unset)
-            } else {
-                let key = key_of(quote! { #wire });
-                let push = match shape.view_field.form_style {
-                    Some(FieldStyle { style, explode, allow_reserved }) => {
-                        let style = quote::format_ident!("{}", super::rust::param_style(style));
-                        let new = quote! { crate::param::Param::new(#wire, crate::param::Style::#style, #explode) };
-                        match (reserved, allow_reserved) {
-                            (false, _) => quote! { pairs.extend(#new.form_field(value)); },
-                            (true, false) => quote! { pairs.extend(#new.form_texts(value)); },
-                            (true, true) => quote! {
-                                pairs.extend(crate::param::Param { allow_reserved: true, ..#new }.form_texts(value));
-                            },
-                        }
-                    }
-                    None => {
-                        let text = value_of(quote! { text });
-                        quote! {
-                            for text in crate::http::field_texts(value) {
-                                pairs.push((#key, #text));
-                            }
-                        }
-                    }
-                };
-                let unset_texts = texts.iter().map(|text| value_of(quote! { #text.to_owned() }));
-                let unset = quote! { #(pairs.push((#key, #unset_texts));)* };
-                let empty = value_of(quote! { String::new() });
-                (push, quote! { pairs.push((#key, #empty)) }, unset)
-            };
-            match shape.wrapper {
-                Wrapper::Plain => quote! { { let value = &self.#field; #push } },
-                Wrapper::Option if texts.is_empty() => quote! { if let Some(value) = &self.#field { #push } },
-                // Unset, a field with a default goes with it: a server reading forms could
-                // take its absence otherwise (a missing boolean as `false`).
-                Wrapper::Option => quote! {
-                    match &self.#field {
-                        Some(value) => { #push }
-                        None => { #unset }
-                    }
-                },
-                // A null has no form of its own: the field goes empty.
-                Wrapper::OptionAlwaysWritten => quote! {
-                    match &self.#field {
-                        Some(value) => { #push }
-                        None => #empty,
-                    }
-                },
-                Wrapper::OptionNullable => quote! {
-                    match &self.#field {
-                        Some(Nullable::Value(value)) => { #push }
-                        Some(Nullable::Null) => #empty,
-                        None => { #unset }
-                    }
-                },
-            }
-        })
-        .collect();
+    let extra = extra.map(|extra| extra_pushes(extra, extra_part, form));
+    let pushes: Vec<TokenStream> = shapes.iter().map(|shape| field_push(shape, multipart, form)).collect();
     let list = if multipart {
         quote! { parts }
     } else {
@@ -915,6 +801,136 @@ fn form_body(
         #(#pushes)*
         #extra
         #list
+    }
+}
+
+/// How a form's pairs are typed: `String` keys or `&str`, `FormText` values or `String`.
+#[derive(Clone, Copy)]
+struct FormShape {
+    owned_keys: bool,
+    reserved: bool,
+}
+
+impl FormShape {
+    fn key(self, key: TokenStream) -> TokenStream {
+        if self.owned_keys {
+            quote! { #key.to_owned() }
+        } else {
+            key
+        }
+    }
+
+    fn value(self, value: TokenStream) -> TokenStream {
+        if self.reserved {
+            quote! { #value.into() }
+        } else {
+            value
+        }
+    }
+}
+
+/// What a form or multipart body (`extra_part`) writes for the extra properties beside the
+/// fields, each as a field of its key would go.
+fn extra_pushes(extra: &ExtraProperties, extra_part: Option<&PartEncoding>, form: FormShape) -> TokenStream {
+    let extra_key = form.key(quote! { key.as_str() });
+    let name = ident(&extra.rust_name);
+    let (push, empty) = match extra_part {
+        Some(part) => (part_push(part, &extra.ty, &quote! { key }), part_null(part, &quote! { key })),
+        None => {
+            let (text, empty) = (form.value(quote! { text }), form.value(quote! { String::new() }));
+            (
+                quote! {
+                    for text in crate::request::field_texts(value) {
+                        pairs.push((#extra_key, #text));
+                    }
+                },
+                quote! { pairs.push((#extra_key, #empty)) },
+            )
+        }
+    };
+    match extra.nullable {
+        false => quote! { for (key, value) in &self.#name { #push } },
+        true => quote! {
+            for (key, value) in &self.#name {
+                match value {
+                    Some(value) => { #push }
+                    None => #empty,
+                }
+            }
+        },
+    }
+}
+
+/// What a form or multipart body writes for one field, set, null or unset.
+fn field_push(shape: &FieldShape<'_>, multipart: bool, form: FormShape) -> TokenStream {
+    let f = shape.field;
+    let field = &shape.ident;
+    let wire = &f.wire_name;
+    let part = shape.view_field.part.clone().unwrap_or_else(text_part);
+    // The texts sent while it is unset: its default's, or none (a JSON part's: it is
+    // read as JSON, where a missing value means the server's default).
+    let texts: &[String] = match multipart && part.kind == PartKind::Json {
+        true => &[],
+        false => &shape.view_field.form_default,
+    };
+    let (push, empty, unset) = if multipart {
+        let key = quote! { #wire };
+        let content_type = &part.content_type;
+        let unset = quote! { #(parts.push(crate::request::Part::text(#wire, #texts.to_owned(), #content_type));)* };
+        (part_push(&part, &f.ty, &key), part_null(&part, &key), unset)
+    } else {
+        let key = form.key(quote! { #wire });
+        let push = match shape.view_field.form_style {
+            Some(FieldStyle { style, explode, allow_reserved }) => {
+                let style = quote::format_ident!("{}", super::rust::param_style(style));
+                let new = quote! { crate::param::Param::new(#wire, crate::param::Style::#style, #explode) };
+                match (form.reserved, allow_reserved) {
+                    (false, _) => quote! { pairs.extend(#new.form_field(value)); },
+                    (true, false) => quote! { pairs.extend(#new.form_texts(value)); },
+                    (true, true) => quote! {
+                        pairs.extend(crate::param::Param { allow_reserved: true, ..#new }.form_texts(value));
+                    },
+                }
+            }
+            None => {
+                let text = form.value(quote! { text });
+                quote! {
+                    for text in crate::request::field_texts(value) {
+                        pairs.push((#key, #text));
+                    }
+                }
+            }
+        };
+        let unset_texts = texts.iter().map(|text| form.value(quote! { #text.to_owned() }));
+        let unset = quote! { #(pairs.push((#key, #unset_texts));)* };
+        let empty = form.value(quote! { String::new() });
+        (push, quote! { pairs.push((#key, #empty)) }, unset)
+    };
+    match shape.wrapper {
+        Wrapper::Plain => quote! { { let value = &self.#field; #push } },
+        Wrapper::Option if texts.is_empty() => quote! { if let Some(value) = &self.#field { #push } },
+        // Unset, a field with a default goes with it: a server reading forms could
+        // take its absence otherwise (a missing boolean as `false`).
+        Wrapper::Option => quote! {
+            match &self.#field {
+                Some(value) => { #push }
+                None => { #unset }
+            }
+        },
+        // A null has no form of its own: the field goes empty.
+        Wrapper::OptionAlwaysWritten => quote! {
+            match &self.#field {
+                Some(value) => { #push }
+                None => #empty,
+            }
+        },
+        Wrapper::OptionNullable => quote! {
+            match &self.#field {
+                Some(Nullable::Value(value)) => { #push }
+                Some(Nullable::Null) => #empty,
+                None => { #unset }
+            }
+        },
     }
 }
 
