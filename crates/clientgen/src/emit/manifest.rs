@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 use super::examples::{call_code, example_code};
 use super::features::Features;
 use super::runtime::Defaults;
-use crate::Config;
 use crate::model::*;
 
 /// Versions of the generated crate's dependencies, in one place. Those the runtime crate
@@ -157,15 +156,16 @@ const HMAC: &str = r#""0.12.1""#;
 const SHA2: &str = r#""0.10.9""#;
 
 /// The generated crate's Cargo.toml (without the header line).
-pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
+pub fn cargo_toml(api: &Api, features: &Features) -> String {
     let mut out = String::new();
-    let description = config.description.clone().unwrap_or_else(|| format!("Rust client for the {}", api.title));
+    let config = &api.settings;
+    let description = &config.description;
     let _ = writeln!(out, "[package]");
     let _ = writeln!(out, "name = {}", toml_string(&config.crate_name));
     let _ = writeln!(out, "version = {}", toml_string(&config.crate_version));
     let _ = writeln!(out, "edition = \"2021\"");
     let _ = writeln!(out, "rust-version = {}", toml_string(&config.rust_version));
-    let _ = writeln!(out, "description = {}", toml_string(&description));
+    let _ = writeln!(out, "description = {}", toml_string(description));
     let _ = writeln!(out, "license = {}", toml_string(&config.license));
     if let Some(repository) = &config.repository {
         let _ = writeln!(out, "repository = {}", toml_string(repository));
@@ -299,13 +299,14 @@ fn toml_string(value: &str) -> String {
 }
 
 /// The generated crate's README.md (without the header line).
-pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
+pub fn readme(api: &Api, features: &Features) -> String {
     let mut out = String::new();
+    let config = &api.settings;
     let name = &config.crate_name;
-    let krate = name.replace('-', "_");
+    let krate = &config.crate_path;
     let _ = writeln!(out, "# {name}\n");
     let _ = writeln!(out, "A Rust client for the {} (version {}).\n", api.title, api.version);
-    if let Some(description) = &config.description {
+    if let Some(description) = &config.readme_description {
         let _ = writeln!(out, "{description}\n");
     }
 
@@ -317,9 +318,9 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
     );
 
     let _ = writeln!(out, "## Quick start\n");
-    let _ = writeln!(out, "```rust\n{}```\n", example_code(api, config));
+    let _ = writeln!(out, "```rust\n{}```\n", example_code(api));
 
-    credentials_section(&mut out, api, config);
+    credentials_section(&mut out, api);
     let _ = writeln!(out, "## Operations\n");
     let _ = writeln!(out, "| Method | HTTP | Summary |\n|---|---|---|");
     for op in &api.operations {
@@ -328,25 +329,25 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
     }
     let _ = writeln!(out);
     for op in &api.operations {
-        operation_section(&mut out, api, config, op);
+        operation_section(&mut out, api, op);
     }
 
-    uploads_section(&mut out, &krate, features);
+    uploads_section(&mut out, krate, features);
     streams_section(&mut out, api);
     pagination_section(&mut out, api);
-    webhooks_section(&mut out, api, &krate);
-    errors_section(&mut out, api, &krate, features);
-    configuration_section(&mut out, api, config);
-    hooks_section(&mut out, &krate);
-    blocking_section(&mut out, api, &krate);
+    webhooks_section(&mut out, api, krate);
+    errors_section(&mut out, api, krate, features);
+    configuration_section(&mut out, api);
+    hooks_section(&mut out, krate);
+    blocking_section(&mut out, api, krate);
     out
 }
 
 /// The README's table of settings: the base URL and each credential, with its builder method
 /// and environment variable.
-fn credentials_section(out: &mut String, api: &Api, config: &Config) {
-    let krate = config.crate_name.replace('-', "_");
-    let prefix = &config.env_prefix;
+fn credentials_section(out: &mut String, api: &Api) {
+    let krate = &api.settings.crate_path;
+    let base_url_env = &api.settings.base_url_env;
     let _ = writeln!(out, "## Credentials\n");
     let _ = writeln!(
         out,
@@ -354,10 +355,13 @@ fn credentials_section(out: &mut String, api: &Api, config: &Config) {
          `{krate}::Client::builder()` sets the same things in code.\n"
     );
     let _ = writeln!(out, "| Setting | Builder method | Environment variable | What it is |\n|---|---|---|---|");
-    let _ = writeln!(out, "| Base URL | `base_url` | `{prefix}_BASE_URL` | Where requests go |");
+    let _ = writeln!(out, "| Base URL | `base_url` | `{base_url_env}` | Where requests go |");
     for (spec_name, s) in &api.security_schemes {
         let method = s.rust_name.trim_start_matches("r#");
-        let var = format!("{prefix}_{}", method.to_ascii_uppercase());
+        let var = match &s.env.password {
+            Some(password) => format!("{}`, `{password}", s.env.value),
+            None => s.env.value.clone(),
+        };
         let what = s.doc.as_deref().map(first_line).unwrap_or_default();
         let _ = writeln!(out, "| `{spec_name}` | `{method}` | `{var}` | {what} |");
     }
@@ -656,8 +660,8 @@ fn servers_section(out: &mut String, api: &Api) {
 
 /// The README's base URL, timeouts, body limits, credential safety and retries, with the
 /// runtime's defaults.
-fn configuration_section(out: &mut String, api: &Api, config: &Config) {
-    let prefix = &config.env_prefix;
+fn configuration_section(out: &mut String, api: &Api) {
+    let base_url_env = &api.settings.base_url_env;
     let Defaults {
         max_retries,
         timeout_secs,
@@ -671,15 +675,15 @@ fn configuration_section(out: &mut String, api: &Api, config: &Config) {
     let _ = writeln!(out, "## Configuration\n");
     match (api.servers.default_url(), api.servers.list.first()) {
         (Some(url), _) => {
-            let _ = writeln!(out, "Requests go to `{url}` unless `base_url` (or `{prefix}_BASE_URL`) says otherwise.");
+            let _ = writeln!(out, "Requests go to `{url}` unless `base_url` (or `{base_url_env}`) says otherwise.");
         }
         (None, None) => {
-            let _ = writeln!(out, "The API declares no server, so `base_url` (or `{prefix}_BASE_URL`) is required.");
+            let _ = writeln!(out, "The API declares no server, so `base_url` (or `{base_url_env}`) is required.");
         }
         (None, Some(server)) => {
             let _ = writeln!(
                 out,
-                "The API's server, {}, is a relative URL, so `base_url` (or `{prefix}_BASE_URL`) is required.",
+                "The API's server, {}, is a relative URL, so `base_url` (or `{base_url_env}`) is required.",
                 super::docs::code(&server.url)
             );
         }
@@ -778,14 +782,13 @@ fn blocking_section(out: &mut String, api: &Api, krate: &str) {
          impls are a large share of the crate's compile time."
     );
     let _ = writeln!(out, "- `tracing`: a span for every call and an event for every request, as above.");
-    tag_features_section(out, api, krate);
-    tls_section(out, krate);
+    tag_features_section(out, api, &api.settings.crate_name);
+    tls_section(out, &api.settings.crate_name);
 }
 
 /// The README's tag features: one line each, and how to compile only some.
-fn tag_features_section(out: &mut String, api: &Api, krate: &str) {
+fn tag_features_section(out: &mut String, api: &Api, name: &str) {
     let Some(first) = api.tag_features.first() else { return };
-    let name = krate.replace('_', "-");
     let _ = writeln!(
         out,
         "- `full` (on by default): every tag's feature below. Each tag's operations, and the types only they \
@@ -805,8 +808,7 @@ fn tag_features_section(out: &mut String, api: &Api, krate: &str) {
 }
 
 /// The README's transport: the TLS back ends and reqwest's other features, and how to switch.
-fn tls_section(out: &mut String, krate: &str) {
-    let name = krate.replace('_', "-");
+fn tls_section(out: &mut String, name: &str) {
     let _ = writeln!(out, "\n## TLS and HTTP\n");
     let defaults: Vec<String> =
         TRANSPORT_FEATURES.iter().filter(|f| f.default).map(|f| format!("`{}`", f.name)).collect();
@@ -829,14 +831,14 @@ fn tls_section(out: &mut String, krate: &str) {
 
 /// A README section for one operation: what it does, an example, its request fields, and what
 /// comes back.
-fn operation_section(out: &mut String, api: &Api, config: &Config, op: &Operation) {
-    let krate = config.crate_name.replace('-', "_");
+fn operation_section(out: &mut String, api: &Api, op: &Operation) {
+    let krate = &api.settings.crate_path;
     let _ = writeln!(out, "### `{}`\n", op.method_name);
     let _ = writeln!(out, "`{} {}`\n", op.http_method, op.path);
     for text in [&op.summary, &op.description].into_iter().flatten() {
         let _ = writeln!(out, "{}\n", text.trim());
     }
-    let _ = writeln!(out, "```rust\n{}```\n", call_code(api, op, None, None, &krate));
+    let _ = writeln!(out, "```rust\n{}```\n", call_code(api, op, None, None, krate));
     if let Some(body) = &op.body {
         if body.variants.len() > 1 {
             let others: Vec<String> =
@@ -863,8 +865,11 @@ fn operation_section(out: &mut String, api: &Api, config: &Config, op: &Operatio
     if let Some(id) = &op.params_type {
         fields_table(out, api, &TypeRef::Named(id.clone()), Direction::Request, "Parameters");
     }
-    let returned =
-        op.responses.iter().filter(|(status, _)| status.starts_with('2')).find_map(|(_, r)| r.content.values().next());
+    let returned = op
+        .responses
+        .values()
+        .filter(|response| response.outcome == Outcome::Success)
+        .find_map(|response| response.content.values().next());
     match returned {
         Some(ty) => fields_table(out, api, ty, Direction::Response, "Returns"),
         None => {
