@@ -29,6 +29,10 @@ pub(crate) const MAX_RETRY_AFTER_SECS: u64 = 60;
 pub(crate) const MAX_RESPONSE_MIB: usize = 64;
 /// How many redirects one attempt follows before the last one is returned as an error.
 pub(crate) const MAX_REDIRECTS: usize = 10;
+/// Statuses retried whatever the method: the server turned the request away unhandled.
+pub(crate) const RETRIED_STATUSES: &[u16] = &[429];
+/// Statuses retried for idempotent methods only: the request may have been acted on.
+pub(crate) const IDEMPOTENT_RETRIED_STATUSES: &[u16] = &[408, 500, 502, 503, 504];
 
 /// How calls are retried and timed out.
 ///
@@ -1165,8 +1169,9 @@ fn status_retry_delay(
     retries: u32,
     options: &RequestOptions,
 ) -> Option<Duration> {
-    let retryable = status == StatusCode::TOO_MANY_REQUESTS
-        || (is_idempotent(method) && matches!(status.as_u16(), 408 | 500 | 502 | 503 | 504));
+    let code = status.as_u16();
+    let retryable =
+        RETRIED_STATUSES.contains(&code) || (is_idempotent(method) && IDEMPOTENT_RETRIED_STATUSES.contains(&code));
     if !retryable {
         return None;
     }

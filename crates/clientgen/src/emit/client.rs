@@ -13,7 +13,7 @@ use crate::model::*;
 pub fn emit_client(api: &Api, methods: &[Method]) -> TokenStream {
     let client_doc =
         doc_attrs(&format!("A client for the {}.\n\nCheap to clone: clones share one connection pool.", api.title));
-    let base_url_var = &api.settings.base_url_env;
+    let base_url_var = api.settings.base_url_env.clone();
     let user_agent = &api.settings.user_agent;
     let types_import = operations::mentions_types(methods, true).then(|| quote! { use crate::types; });
     let param_import =

@@ -34,7 +34,7 @@ pub fn example_code(api: &Api) -> String {
     }
     let _ = writeln!(out, "        .build()?;");
     if let Some(op) = api.operations.first() {
-        for line in call_code(api, op, None, None, &krate).lines() {
+        for line in call_code(api, op, None, None, krate).lines() {
             let _ = writeln!(out, "    {line}");
         }
         if returns_value(op) {

@@ -718,14 +718,17 @@ fn configuration_section(out: &mut String, api: &Api) {
          extra of up to the backoff that retry would otherwise wait, so that calls turned away together do not \
          all come back in the same instant; a server asking for longer gets its error returned at once.\n"
     );
+    let statuses = super::retries::RetryStatuses::get();
     let _ = writeln!(
         out,
-        "- Always retried: a connection that could not be opened (nothing was sent), and `429 Too Many Requests`."
+        "- Always retried: a connection that could not be opened (nothing was sent), and {}.",
+        super::retries::codes(&statuses.always)
     );
     let _ = writeln!(
         out,
-        "- Retried for idempotent methods only ({}): `408`, `500`, `502`, `503`, `504`, and connections that broke or timed out after the request went out.",
-        crate::model::idempotent_methods_text()
+        "- Retried for idempotent methods only ({}): {}, and connections that broke or timed out after the request went out.",
+        crate::model::idempotent_methods_text(),
+        super::retries::codes(&statuses.idempotent)
     );
     let _ = writeln!(
         out,

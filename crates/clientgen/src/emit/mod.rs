@@ -12,6 +12,7 @@ mod features;
 mod manifest;
 mod operations;
 mod pagination;
+mod retries;
 pub mod runtime;
 mod rust;
 mod security;

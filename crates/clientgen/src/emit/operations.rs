@@ -566,10 +566,17 @@ fn operation_doc(api: &Api, op: &Operation, variant: Option<&BodyVariant>) -> To
         variant.and_then(|v| form_boolean_note(api, op, v)).map(|note| quote! { #[doc = ""] #[doc = #note] });
     let upload = variant.and_then(|v| upload_note(api, v)).map(|note| quote! { #[doc = ""] #[doc = #note] });
     let deprecated = deprecated_parameters_note(op).map(|note| quote! { #[doc = ""] #[doc = #note] });
+    let statuses = super::retries::RetryStatuses::get();
     let retry = if op.idempotent() {
-        " Idempotent: retried after `408`, `429`, `5xx` and transport failures (see [`crate::RequestOptions`])."
+        format!(
+            " Idempotent: retried after {} and transport failures (see [`crate::RequestOptions`]).",
+            super::retries::codes(&statuses.for_idempotent())
+        )
     } else {
-        " Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`])."
+        format!(
+            " Not idempotent: retried only when the connection could not be opened or on {}, never once the request may have reached the server (see [`crate::RequestOptions`]).",
+            super::retries::codes(&statuses.always)
+        )
     };
     let example = operation_example(api, op, variant, None);
     let typed_errors = typed_errors_doc(api, op).map(|line| quote! { #[doc = ""] #[doc = #line] });
