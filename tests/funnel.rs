@@ -16,13 +16,14 @@ fn generated_methods_bind_only_claimed_names() {
         let text = std::fs::read_to_string(&path).expect("fixture is readable");
         let name = path.to_string_lossy();
         let input = Input::spec(Source::new(&name, &text));
-        let lowered = clientgen::lower(&input).unwrap_or_else(|e| panic!("{stem}: {e}"));
-        let files = clientgen::emit_files(&lowered.api, &Config::new(&tests::crate_name(&stem)), &input.describe())
-            .unwrap_or_else(|e| panic!("{stem}: {e}"));
+        let lowered =
+            clientgen::lower(&input, &Config::new(&tests::crate_name(&stem))).unwrap_or_else(|e| panic!("{stem}: {e}"));
+        let files = clientgen::emit_files(&lowered.api, &input.describe()).unwrap_or_else(|e| panic!("{stem}: {e}"));
         check(&stem, &lowered.api, &files);
     }
     let input = xtask::creatify_input();
-    let lowered = clientgen::lower(&input).expect("the seed lowers");
+    let config = xtask::creatify_config().expect("the seed's settings read");
+    let lowered = clientgen::lower(&input, &config).expect("the seed lowers");
     let files = xtask::generate_creatify().expect("the seed generates").files;
     check("creatify", &lowered.api, &files);
 }

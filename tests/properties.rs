@@ -439,7 +439,7 @@ fn check(spec: &Spec) -> Result<(), TestCaseError> {
         }
     }
     let structs = structs(&types.expect("types.rs is generated"));
-    let api = clientgen::lower(&input).expect("lowers as it generated").api;
+    let api = clientgen::lower(&input, &Config::new("rendered")).expect("lowers as it generated").api;
     for (pointer, expected) in &rendered.objects {
         let def = api.types.get(&TypeId(pointer.clone()));
         let def = def.ok_or_else(|| {
@@ -708,8 +708,9 @@ proptest! {
     fn hostile_names_generate_parse_and_stay_in_the_funnel(spec in hostile_spec()) {
         let text = serde_json::to_string_pretty(&render_hostile(&spec)).expect("serialises");
         let input = Input::spec(Source::new("hostile.json", &text));
-        let lowered = clientgen::lower(&input).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
-        let files = clientgen::emit_files(&lowered.api, &Config::new("hostile"), &input.describe())
+        let lowered =
+            clientgen::lower(&input, &Config::new("hostile")).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let files = clientgen::emit_files(&lowered.api, &input.describe())
             .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         for file in files.iter().filter(|f| f.path.ends_with(".rs")) {
             syn::parse_file(&file.contents)

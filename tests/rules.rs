@@ -30,9 +30,9 @@ fn snapshot_fixture(path: &Path) -> Result<(), String> {
     let config = Config::new(&tests::crate_name(&stem));
     let name = path.to_string_lossy();
     let input = Input::spec(Source::new(&name, &text));
-    let lowered = clientgen::lower(&input).map_err(|e| format!("{stem}: {e}"))?;
+    let lowered = clientgen::lower(&input, &config).map_err(|e| format!("{stem}: {e}"))?;
     insta::assert_yaml_snapshot!("model", (&lowered.api, &lowered.warnings));
-    let files = clientgen::emit_files(&lowered.api, &config, &input.describe()).map_err(|e| format!("{stem}: {e}"))?;
+    let files = clientgen::emit_files(&lowered.api, &input.describe()).map_err(|e| format!("{stem}: {e}"))?;
     for wanted in ["Cargo.toml", "README.md", "src/lib.rs", "src/types.rs", "src/client.rs"] {
         if !files.iter().any(|file| file.path == wanted) {
             return Err(format!("{stem}: {wanted} is not generated"));
@@ -45,7 +45,7 @@ fn snapshot_fixture(path: &Path) -> Result<(), String> {
         let name = file.path.strip_prefix("src/").unwrap_or(&file.path).replace('/', "-");
         insta::assert_snapshot!(name, file.contents);
     }
-    let parts = clientgen::emit::runtime_parts(&lowered.api, &config);
+    let parts = clientgen::emit::runtime_parts(&lowered.api);
     let selected: Vec<&str> = parts.selected().map(|part| part.name()).collect();
     let copied: Vec<&str> = files.iter().filter(|file| runtime(&file.path)).map(|file| file.path.as_str()).collect();
     insta::assert_snapshot!("runtime", format!("parts: {}\nfiles: {}\n", selected.join(", "), copied.join(", ")));
@@ -57,7 +57,7 @@ fn snapshot_fixture(path: &Path) -> Result<(), String> {
 fn seed_lipsync_views_have_exactly_the_right_fields() {
     use clientgen::model::{Direction, Presence, Side, TypeKind};
 
-    let lowered = clientgen::lower(&xtask::creatify_input()).expect("seed lowers");
+    let lowered = clientgen::lower(&xtask::creatify_input(), &Config::new("creatify")).expect("seed lowers");
     let (_, lipsync) =
         lowered.api.types.iter().find(|(id, _)| id.0 == "#/components/schemas/Lipsync").expect("Lipsync is a type");
     let views: Vec<(Side, &str)> = lipsync.views.iter().map(|v| (v.side, v.name.as_str())).collect();
@@ -127,7 +127,8 @@ components:
       properties:
         maker: {$ref: 'other.yaml#/Maker'}
 ";
-    let error = clientgen::lower(&Input::spec(Source::new("broken.yaml", text))).expect_err("refused");
+    let error =
+        clientgen::lower(&Input::spec(Source::new("broken.yaml", text)), &Config::new("broken")).expect_err("refused");
     assert_eq!(
         error.to_string(),
         [

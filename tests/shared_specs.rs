@@ -22,8 +22,8 @@ fn drf_request_types_carry_no_read_only_field() {
         let text = shared(spec);
         let input = Input::spec(Source::new(spec, &text));
         let config = Config::new("drf");
-        let lowered = clientgen::lower(&input).unwrap_or_else(|e| panic!("{e}"));
-        let files = clientgen::emit_files(&lowered.api, &config, spec).expect("emits");
+        let lowered = clientgen::lower(&input, &config).unwrap_or_else(|e| panic!("{e}"));
+        let files = clientgen::emit_files(&lowered.api, spec).expect("emits");
         let types = &files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
         let mut split = 0;
         for def in lowered.api.types.values() {
@@ -241,14 +241,14 @@ fn uspto_quick_start_goes_to_the_filled_in_server() {
     let spec = "oai-uspto.yaml";
     let text = shared(spec);
     let input = Input::spec(Source::new(spec, &text));
-    let lowered = clientgen::lower(&input).unwrap_or_else(|e| panic!("{e}"));
+    let lowered = clientgen::lower(&input, &Config::new("uspto")).unwrap_or_else(|e| panic!("{e}"));
     let servers = &lowered.api.servers;
     assert_eq!(servers.default_url(), Some("https://developer.uspto.gov/ds-api"));
     let scheme = servers.variables.iter().find(|v| v.name == "scheme").expect("a `scheme` variable");
     let values = scheme.values.as_ref().expect("`scheme` has fixed values");
     let spelled: Vec<(&str, &str)> = values.variants.iter().map(|v| (v.value.as_str(), v.variant.as_str())).collect();
     assert_eq!(spelled, [("https", "Https"), ("http", "Http")]);
-    let files = clientgen::emit_files(&lowered.api, &Config::new("uspto"), spec).expect("emits");
+    let files = clientgen::emit_files(&lowered.api, spec).expect("emits");
     let file = |name: &str| &files.iter().find(|f| f.path == name).unwrap_or_else(|| panic!("{name}")).contents;
     let client = file("src/client.rs");
     assert!(client.contains(r#"variable(set, "scheme", "https")"#), "the builder fills `scheme` in:\n{client}");

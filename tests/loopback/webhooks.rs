@@ -192,9 +192,10 @@ async fn a_signed_webhook_is_verified_and_a_tampered_or_stale_one_refused() {
 fn the_fixture_webhook_is_the_oai_example() {
     let text = std::fs::read_to_string(xtask::project_root().join("../shared/specs/oai31-webhook-example.yaml"))
         .expect("the example spec");
-    let example = clientgen::lower(&clientgen::Input::spec(clientgen::Source::new("example.yaml", &text)))
+    let config = clientgen::Config::new("webhooks");
+    let example = clientgen::lower(&clientgen::Input::spec(clientgen::Source::new("example.yaml", &text)), &config)
         .expect("the example lowers");
-    let fixture = clientgen::lower(&clientgen::Input::spec(xtask::WEBHOOKS_SPEC)).expect("the fixture lowers");
+    let fixture = clientgen::lower(&clientgen::Input::spec(xtask::WEBHOOKS_SPEC), &config).expect("the fixture lowers");
     let summary = |api: &clientgen::model::Api| -> serde_json::Value {
         let webhook = api.webhooks.as_ref().and_then(|w| w.items.iter().find(|w| w.name == "newPet")).expect("newPet");
         let payload = match &webhook.payload {

@@ -311,10 +311,10 @@ fn stage_times(name: &str, text: &str, overlays: &[String], config: &Config) -> 
     lap(1, &mut times);
     let doc = clientgen::typed::to_openapi(tree, name).map_err(|e| e.to_string())?;
     lap(2, &mut times);
-    let lowered = clientgen::lower::lower(&doc);
+    let lowered = clientgen::lower::lower(&doc, config);
     let api = lowered.api.ok_or_else(|| format!("{name} does not lower"))?;
     lap(3, &mut times);
-    let files = clientgen::emit::emit(&api, config);
+    let files = clientgen::emit::emit(&api);
     lap(4, &mut times);
     let mut written = 0;
     for file in files {

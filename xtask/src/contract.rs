@@ -287,8 +287,8 @@ struct Prepared {
 
 fn prepare(spec: &Spec, scratch: &Path) -> Result<Prepared, String> {
     let started = Instant::now();
-    let lowered = clientgen::lower_with(&spec.input, &spec.config.lower_options()).map_err(|e| e.to_string())?;
-    let files = clientgen::emit_files(&lowered.api, &spec.config, &spec.input.describe()).map_err(|e| e.to_string())?;
+    let lowered = clientgen::lower(&spec.input, &spec.config).map_err(|e| e.to_string())?;
+    let files = clientgen::emit_files(&lowered.api, &spec.input.describe()).map_err(|e| e.to_string())?;
     let dir = scratch.join("crates").join(&spec.crate_name);
     for file in &files {
         write_if_changed(&dir.join(&file.path), &file.contents)?;

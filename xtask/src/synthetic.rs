@@ -80,7 +80,8 @@ mod tests {
         for shape in [Shape::Chain, Shape::Operations] {
             let text = spec(shape, 5);
             let input = clientgen::Input::spec(clientgen::Source { name: "synthetic.json", text: &text });
-            let lowered = clientgen::lower(&input).unwrap_or_else(|e| panic!("{shape:?}: {e}"));
+            let lowered = clientgen::lower(&input, &clientgen::Config::new("synthetic"))
+                .unwrap_or_else(|e| panic!("{shape:?}: {e}"));
             let (types, operations) = (lowered.api.types.len(), lowered.api.operations.len());
             match shape {
                 Shape::Chain => assert_eq!((types, operations), (5, 1)),

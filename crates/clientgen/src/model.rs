@@ -16,6 +16,9 @@ pub struct Api {
     pub version: String,
     /// `info.description`.
     pub description: Option<String>,
+    /// What the spec cannot say about the crate (its package metadata, environment variables,
+    /// user agent, where it is embedded), resolved from the generator's settings in lowering.
+    pub settings: Settings,
     /// The servers the spec declares (at the root, on paths and on operations), the client's
     /// default base URL among them, and the builder methods that choose and fill them in.
     #[serde(skip_serializing_if = "Servers::is_empty")]
@@ -42,6 +45,54 @@ pub struct Api {
     /// say what they are behind.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tag_features: Vec<TagFeature>,
+}
+
+/// The generator's settings ([`crate::Config`]) resolved for one API: every default filled in,
+/// every environment-variable name claimed (`naming::env_var`), so emission reads them as
+/// they are.
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    /// The crate's package name (`petstore-api`).
+    pub crate_name: String,
+    /// The crate's name in Rust paths (`petstore_api`), as examples and docs write it.
+    pub crate_path: String,
+    /// The crate's version.
+    pub crate_version: String,
+    /// The package description: the configured one, else `Rust client for the {title}`.
+    pub description: String,
+    /// The description the README repeats under its title: a configured one only (the derived
+    /// one would restate the line before it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readme_description: Option<String>,
+    /// The crate's license expression.
+    pub license: String,
+    /// Where the crate's source lives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    /// crates.io keywords.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+    /// crates.io categories.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    /// The oldest Rust the crate supports.
+    pub rust_version: String,
+    /// The `User-Agent` header the client sends: the configured one, else
+    /// `{crate_name}/{crate_version}`.
+    pub user_agent: String,
+    /// The prefix of the environment variables `Client::from_env` reads (`PETSTORE`).
+    pub env_prefix: String,
+    /// The environment variable holding the base URL (`PETSTORE_BASE_URL`), claimed first;
+    /// each security scheme's are in [`SecurityScheme::env`].
+    pub base_url_env: String,
+    /// The setting that the server sends Django REST framework errors the spec does not
+    /// declare (a declared error schema of that shape switches them on by itself).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub drf_errors: bool,
+    /// The folder the client's modules are written to when it is embedded in another crate
+    /// (no manifest or README; each module's `#[path]` names its file there).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embed_in: Option<String>,
 }
 
 /// The servers an API declares and how a client picks one: decided in lowering
@@ -250,11 +301,89 @@ impl OperationExamples {
     }
 }
 
+/// A response's status as the spec declares it: an exact code (`200`), a range (`4XX`, its
+/// hundreds digit), or `default`. Read once in lowering; written (and serialized) as the spec
+/// writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// One status code.
+    Code(u16),
+    /// Every status of a class: `2` for `2XX`.
+    Range(u16),
+    /// `default`: every status not declared otherwise.
+    Default,
+}
+
+impl Status {
+    /// The class of a code or range (`2` for `204` and `2XX`); `None` for `default`.
+    pub fn class(self) -> Option<u16> {
+        match self {
+            Status::Code(code) => Some(code / 100),
+            Status::Range(class) => Some(class),
+            Status::Default => None,
+        }
+    }
+
+    /// Whether it is a `2xx` code or the `2XX` range.
+    pub fn is_2xx(self) -> bool {
+        self.class() == Some(2)
+    }
+
+    /// Whether it is a `4xx` or `5xx` code or range.
+    pub fn is_4xx_or_5xx(self) -> bool {
+        matches!(self.class(), Some(4 | 5))
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Code(code) => write!(f, "{code}"),
+            Status::Range(class) => write!(f, "{class}XX"),
+            Status::Default => f.write_str("default"),
+        }
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// What a declared response is to its operation, decided once in lowering from all of its
+/// statuses: the `2xx` ones are successes, or `default` when none is `2xx`; `4xx`, `5xx`, and
+/// `default` beside a `2xx` are errors; anything else (`1xx`, `3xx`) is neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// What a successful call returns.
+    Success,
+    /// An error, whose declared schema `Error::Api` may decode.
+    Error,
+    /// Neither (`1xx`, `3xx`): the runtime treats it as it comes.
+    Other,
+}
+
+impl Outcome {
+    /// The outcome of `status` among an operation's declared statuses.
+    pub fn of(status: Status, statuses: &[Status]) -> Outcome {
+        let has_2xx = statuses.iter().any(|s| s.is_2xx());
+        match status {
+            _ if status.is_2xx() => Outcome::Success,
+            Status::Default if has_2xx => Outcome::Error,
+            Status::Default => Outcome::Success,
+            _ if status.is_4xx_or_5xx() => Outcome::Error,
+            _ => Outcome::Other,
+        }
+    }
+}
+
 /// A response example, shown as text (not built as a value, so not checked against a type).
 #[derive(Debug, Clone, Serialize)]
 pub struct ResponseExample {
     /// The status it is for (`200`).
-    pub status: String,
+    pub status: Status,
     /// The media type it is for.
     pub media_type: String,
     /// The value, cut to a size the docs can show (long arrays, objects and strings shortened).
@@ -314,14 +443,14 @@ pub struct ErrorVariant {
     /// The schema's type (an alias followed to the type it names).
     pub ty: TypeId,
     /// The statuses some operation declares it for (`404`, `4XX`, `default`), in first-seen order.
-    pub statuses: Vec<String>,
+    pub statuses: Vec<Status>,
 }
 
 /// An error schema one operation declares for some statuses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ErrorCase {
     /// `404`, a range such as `4XX`, or `default`.
-    pub status: String,
+    pub status: Status,
     /// The type the body is decoded into.
     pub ty: TypeId,
     /// The [`ErrorBody`] variant that holds it; `None` when the error body is an alias.
@@ -913,7 +1042,7 @@ pub struct Operation {
     /// The request body, if any.
     pub body: Option<RequestBody>,
     /// Responses by status (`200`, `2XX`, `default`), in spec order.
-    pub responses: IndexMap<String, Response>,
+    pub responses: IndexMap<Status, Response>,
     /// What a successful call returns.
     pub success: Success,
     /// The error schemas it declares, by status in spec order: what `Error::Api` decodes a
@@ -1224,7 +1353,7 @@ pub enum Success {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatusVariant {
     /// `200`, `201`, or a range such as `2XX`.
-    pub status: String,
+    pub status: Status,
     /// The variant name (`Ok`, `Created`, `NoContent`, `Success2xx`).
     pub rust_name: String,
     /// What it carries.
@@ -1395,6 +1524,8 @@ pub enum EventData {
 /// One declared response.
 #[derive(Debug, Clone, Serialize)]
 pub struct Response {
+    /// Whether it is a success, an error or neither (see [`Outcome::of`]).
+    pub outcome: Outcome,
     /// Its description.
     pub doc: Option<String>,
     /// The body type for each declared media type; empty for no body.
@@ -1416,6 +1547,19 @@ pub struct SecurityScheme {
     pub doc: Option<String>,
     /// How it is sent.
     pub kind: SecurityKind,
+    /// The environment variables `Client::from_env` reads it from.
+    pub env: SchemeEnv,
+}
+
+/// The environment variables of one security scheme, claimed in the API's one scope of
+/// variable names after the base URL's (`naming::env_var`), so no two schemes read the same.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SchemeEnv {
+    /// The key or token, or HTTP Basic's user name (`PETSTORE_API_KEY`).
+    pub value: String,
+    /// HTTP Basic's password (`PETSTORE_BASIC_PASSWORD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
 }
 
 /// How a credential is sent.

@@ -135,6 +135,29 @@ pub const BUILDER_METHODS: &[&str] = &[
     "default",
 ];
 
+/// The stem of the environment variable of the base URL (`{PREFIX}_BASE_URL`), claimed first
+/// in the API's scope of variable names.
+pub const BASE_URL_ENV: &str = "BASE_URL";
+
+/// The suffix of HTTP Basic's password variable after its user name's (`{PREFIX}_BASIC_PASSWORD`).
+pub const PASSWORD_ENV: &str = "_PASSWORD";
+
+/// An environment variable's name: the prefix, then `stem` (an identifier, its `r#` dropped)
+/// in upper case (`PETSTORE_API_KEY` from `api_key`). Every variable of an API is claimed in
+/// one [`Scope`] (see [`env_vars`]), so two never meet: a later one is numbered.
+pub fn env_var(prefix: &str, stem: &str) -> String {
+    format!("{prefix}_{}", stem.trim_start_matches("r#").to_ascii_uppercase())
+}
+
+/// The scope of an API's environment variables, with its base URL's claimed first: that
+/// variable and the scope, in which each security scheme then claims its own with
+/// [`Scope::claim`] (a taken name is numbered: `PETSTORE_BASIC_PASSWORD2`).
+pub fn env_vars(prefix: &str) -> (String, Scope) {
+    let mut scope = Scope::new();
+    let base_url = scope.claim(&env_var(prefix, BASE_URL_ENV));
+    (base_url, scope)
+}
+
 /// A name for a type (struct, enum, alias): `UpperCamelCase`.
 pub fn type_name(raw: &str) -> String {
     upper_camel(raw, "T")
@@ -304,6 +327,24 @@ pub fn is_identifier(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn env_vars_never_meet() {
+        let (base_url, mut scope) = env_vars("PET");
+        assert_eq!(base_url, "PET_BASE_URL");
+        // A Basic scheme `foo` (user name, password), then an API key `foo_password`.
+        let user = scope.claim(&env_var("PET", "foo"));
+        let password = scope.claim(&format!("{user}{PASSWORD_ENV}"));
+        let key = scope.claim(&env_var("PET", "foo_password"));
+        assert_eq!(
+            [user.as_str(), password.as_str(), key.as_str()],
+            ["PET_FOO", "PET_FOO_PASSWORD", "PET_FOO_PASSWORD2"]
+        );
+        assert_eq!(scope.claim(&env_var("PET", "base_url")), "PET_BASE_URL2");
+        assert_eq!(scope.claim(&env_var("PET", "r#type")), "PET_TYPE");
+        assert_eq!(scope.claim(&env_var("PET", "key1")), "PET_KEY1");
+        assert_eq!(scope.claim(&env_var("PET", "key1")), "PET_KEY1_2");
+    }
 
     #[test]
     fn type_names() {

@@ -29,6 +29,10 @@ pub(crate) const MAX_RETRY_AFTER_SECS: u64 = 60;
 pub(crate) const MAX_RESPONSE_MIB: usize = 64;
 /// How many redirects one attempt follows before the last one is returned as an error.
 pub(crate) const MAX_REDIRECTS: usize = 10;
+/// Statuses retried whatever the method: the server turned the request away unhandled.
+pub(crate) const RETRIED_STATUSES: &[u16] = &[429];
+/// Statuses retried for idempotent methods only: the request may have been acted on.
+pub(crate) const IDEMPOTENT_RETRIED_STATUSES: &[u16] = &[408, 500, 502, 503, 504];
 
 /// How calls are retried and timed out.
 ///

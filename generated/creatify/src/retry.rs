@@ -19,8 +19,9 @@ pub(crate) fn status_retry_delay(
     retries: u32,
     options: &RequestOptions,
 ) -> Option<Duration> {
-    let retryable = status == StatusCode::TOO_MANY_REQUESTS
-        || (is_idempotent(method) && matches!(status.as_u16(), 408 | 500 | 502 | 503 | 504));
+    let code = status.as_u16();
+    let retryable = crate::http::RETRIED_STATUSES.contains(&code)
+        || (is_idempotent(method) && crate::http::IDEMPOTENT_RETRIED_STATUSES.contains(&code));
     if !retryable {
         return None;
     }

@@ -713,7 +713,7 @@ mod tests {
         let text: &'static str = Box::leak(text.into_boxed_str());
         let input = Input::spec(Source { name: "t.yaml", text });
         let tree = clientgen::apply_overlays(&input).expect("the spec parses").tree;
-        (clientgen::lower(&input).expect("the spec lowers").api, tree)
+        (clientgen::lower(&input, &clientgen::Config::new("t")).expect("the spec lowers").api, tree)
     }
 
     fn body(schemas: &str) -> Value {

@@ -7,21 +7,20 @@ use super::docs::{doc_attrs, doc_or};
 use super::operations::{self, Method};
 use super::rust::ident;
 use super::security::scheme_variant;
-use crate::Config;
 use crate::model::*;
 
 /// The contents of `client.rs`.
-pub fn emit_client(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
+pub fn emit_client(api: &Api, methods: &[Method]) -> TokenStream {
     let client_doc =
         doc_attrs(&format!("A client for the {}.\n\nCheap to clone: clones share one connection pool.", api.title));
-    let base_url_var = format!("{}_BASE_URL", config.env_prefix);
-    let user_agent = config.user_agent();
+    let base_url_var = api.settings.base_url_env.clone();
+    let user_agent = &api.settings.user_agent;
     let types_import = operations::mentions_types(methods, true).then(|| quote! { use crate::types; });
     let param_import =
         api.operations.iter().any(|op| !op.parameters.is_empty()).then(|| quote! { use crate::param::{Param, Style}; });
     let credentials = credentials(api);
-    let builder = builder(api, config);
-    let client_impl = client_impl(api, config, methods);
+    let builder = builder(api);
+    let client_impl = client_impl(api, methods);
     let own_servers_field = (!api.servers.own.is_empty()).then(|| {
         quote! {
             /// The base URL of each operation's own server (`Servers::own`'s order).
@@ -217,15 +216,15 @@ fn credentials_impl(
 }
 
 /// The `ClientBuilder`: base URL, credentials, options, the insecure-http guard.
-fn builder(api: &Api, config: &Config) -> TokenStream {
+fn builder(api: &Api) -> TokenStream {
     let schemes = &api.security_schemes;
     let builder_setters = schemes.iter().map(|(scheme_name, s)| builder_setter(scheme_name, s));
     let servers = &api.servers;
     let base_doc = match servers.default_url() {
         Some(url) if servers.resolved_at_build() => format!(
-            " The default is `{url}`. A URL set here (or in `{}_BASE_URL`) wins over the server and server \
+            " The default is `{url}`. A URL set here (or in `{}`) wins over the server and server \
              variables chosen on this builder, and over the servers of operations.",
-            config.env_prefix
+            api.settings.base_url_env
         ),
         Some(url) => format!(" The default is `{url}`."),
         None if servers.list.is_empty() => " The API declares no server, so this is required.".to_owned(),
@@ -249,7 +248,7 @@ fn builder(api: &Api, config: &Config) -> TokenStream {
         Some(_) => (quote! { let set_by_caller = self.base_url.is_some(); }, quote! { own_servers, }),
         None => (TokenStream::new(), TokenStream::new()),
     };
-    let hook_example = hook_example(config);
+    let hook_example = hook_example(&api.settings.crate_path);
     quote! {
         /// Configures a [`Client`]; start from [`Client::builder`].
         #[derive(Debug, Default)]
@@ -354,10 +353,10 @@ fn build_url(servers: &Servers) -> (TokenStream, TokenStream, Option<TokenStream
 }
 
 /// `impl Client`: construction, options, and one method per operation with its twin.
-fn client_impl(api: &Api, config: &Config, methods: &[Method]) -> TokenStream {
+fn client_impl(api: &Api, methods: &[Method]) -> TokenStream {
     let schemes = &api.security_schemes;
-    let env_reads = schemes.values().map(|s| env_read(config, s));
-    let env_doc = env_doc(config, api);
+    let env_reads = schemes.values().map(env_read);
+    let env_doc = env_doc(api);
     let operation_methods = methods.iter().map(|m| {
         let Method { name, with_response, doc, deprecated, params, args, ret, cfg, body } = m;
         let too_many = super::rust::too_many_arguments(params.len() + 1);
@@ -499,8 +498,7 @@ fn server_settings(api: &Api) -> TokenStream {
 }
 
 /// The compiled example of `ClientBuilder::hook`: a hook that signs requests.
-fn hook_example(config: &Config) -> TokenStream {
-    let krate = config.crate_name.replace('-', "_");
+fn hook_example(krate: &str) -> TokenStream {
     let text = format!(
         r#"```no_run
 use {krate}::{{AttemptInfo, Hook, HookFuture}};
@@ -574,16 +572,11 @@ fn builder_setter(spec_name: &str, s: &SecurityScheme) -> TokenStream {
     }
 }
 
-fn env_var(config: &Config, s: &SecurityScheme) -> String {
-    format!("{}_{}", config.env_prefix, s.rust_name.trim_start_matches("r#").to_ascii_uppercase())
-}
-
-fn env_read(config: &Config, s: &SecurityScheme) -> TokenStream {
+fn env_read(s: &SecurityScheme) -> TokenStream {
     let name = ident(&s.rust_name);
-    let var = env_var(config, s);
-    match s.kind {
-        SecurityKind::Basic => {
-            let password = format!("{}_PASSWORD", var);
+    let var = &s.env.value;
+    match &s.env.password {
+        Some(password) => {
             quote! {
                 if let Some(username) = crate::http::env_var(#var) {
                     builder = builder.#name(username, crate::http::env_var(#password));
@@ -598,21 +591,21 @@ fn env_read(config: &Config, s: &SecurityScheme) -> TokenStream {
     }
 }
 
-fn env_doc(config: &Config, api: &Api) -> TokenStream {
+fn env_doc(api: &Api) -> TokenStream {
     let mut lines = vec![
         " Builds a client from environment variables:".to_owned(),
         String::new(),
         if api.servers.default_url().is_none() && !api.servers.list.is_empty() {
-            format!(" - `{}_BASE_URL`: the base URL (required: the API's server is a relative URL);", config.env_prefix)
+            format!(" - `{}`: the base URL (required: the API's server is a relative URL);", api.settings.base_url_env)
         } else {
-            format!(" - `{}_BASE_URL`: the base URL (optional when the API declares a server);", config.env_prefix)
+            format!(" - `{}`: the base URL (optional when the API declares a server);", api.settings.base_url_env)
         },
     ];
     for s in api.security_schemes.values() {
-        let var = env_var(config, s);
-        match s.kind {
-            SecurityKind::Basic => lines.push(format!(" - `{var}` and `{var}_PASSWORD`: HTTP basic credentials;")),
-            _ => lines.push(format!(" - `{var}`: the `{}` credential;", s.rust_name.trim_start_matches("r#"))),
+        let var = &s.env.value;
+        match &s.env.password {
+            Some(password) => lines.push(format!(" - `{var}` and `{password}`: HTTP basic credentials;")),
+            None => lines.push(format!(" - `{var}`: the `{}` credential;", s.rust_name.trim_start_matches("r#"))),
         }
     }
     if let Some(last) = lines.last_mut() {

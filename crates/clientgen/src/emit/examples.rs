@@ -3,17 +3,16 @@
 
 use std::fmt::Write as _;
 
-use crate::Config;
 use crate::model::*;
 
 /// The crate-level example as rustdoc Markdown: a `no_run` doctest.
-pub fn crate_doc_example(api: &Api, config: &Config) -> String {
-    format!("# Example\n\n```no_run\n{}```", example_code(api, config))
+pub fn crate_doc_example(api: &Api) -> String {
+    format!("# Example\n\n```no_run\n{}```", example_code(api))
 }
 
 /// A complete program: build a client, call the first operation, print the result.
-pub fn example_code(api: &Api, config: &Config) -> String {
-    let krate = config.crate_name.replace('-', "_");
+pub fn example_code(api: &Api) -> String {
+    let krate = &api.settings.crate_path;
     let mut out = String::new();
     let _ = writeln!(out, "#[tokio::main]");
     let _ = writeln!(out, "async fn main() -> Result<(), {krate}::Error> {{");
@@ -35,7 +34,7 @@ pub fn example_code(api: &Api, config: &Config) -> String {
     }
     let _ = writeln!(out, "        .build()?;");
     if let Some(op) = api.operations.first() {
-        for line in call_code(api, op, None, None, &krate).lines() {
+        for line in call_code(api, op, None, None, krate).lines() {
             let _ = writeln!(out, "    {line}");
         }
         if returns_value(op) {
@@ -151,11 +150,7 @@ fn response_comment(shown: &ResponseExample) -> String {
 
 /// Whether a successful call returns a value: some 2xx (or, with none, `default`) has a body.
 pub fn returns_value(op: &Operation) -> bool {
-    let has_two_xx = op.responses.keys().any(|status| status.starts_with('2'));
-    op.responses
-        .iter()
-        .filter(|(status, _)| if has_two_xx { status.starts_with('2') } else { status.as_str() == "default" })
-        .any(|(_, response)| !response.content.is_empty())
+    op.responses.values().any(|response| response.outcome == Outcome::Success && !response.content.is_empty())
 }
 
 /// How many optional properties of an example a struct's builder sets at most.

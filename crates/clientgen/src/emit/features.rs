@@ -2,7 +2,6 @@
 //! dependencies, support types, request-body encodings, success-body readers, and the parts of
 //! the runtime they select.
 
-use crate::Config;
 use crate::model::*;
 use crate::registry::{Part, Parts};
 
@@ -50,7 +49,7 @@ pub struct Features {
     /// Some operation declares an error schema: `Error::Api` decodes error bodies into
     /// `types::ErrorBody`.
     pub error_body: bool,
-    /// The client is modules of another crate (`Config::embed_in`): no manifest or README.
+    /// The client is modules of another crate (`Settings::embed_in`): no manifest or README.
     pub embedded: bool,
     /// The API sends webhooks or callbacks: the crate has a `webhooks` module.
     pub webhooks: bool,
@@ -61,8 +60,8 @@ pub struct Features {
 }
 
 impl Features {
-    /// What the crate for `api`, generated with `config`, needs.
-    pub fn of(api: &Api, config: &Config) -> Self {
+    /// What the crate for `api` needs.
+    pub fn of(api: &Api) -> Self {
         let mut features = Features {
             nullable: needs_nullable(api),
             params: [ParamLocation::Path, ParamLocation::Query, ParamLocation::Header, ParamLocation::Cookie].map(
@@ -90,9 +89,9 @@ impl Features {
             pagination: api.operations.iter().any(|op| op.pages.is_some()),
             pagination_url: cursors(api).any(|c| matches!(c, PageCursor::Url(_))),
             pagination_link: cursors(api).any(|c| *c == PageCursor::LinkHeader),
-            drf_errors: drf_errors(api) || config.drf_errors,
+            drf_errors: drf_errors(api) || api.settings.drf_errors,
             error_body: api.error_body.is_some(),
-            embedded: config.embed_in.is_some(),
+            embedded: api.settings.embed_in.is_some(),
             webhooks: api.webhooks.is_some(),
             webhook_signatures: api.webhooks.as_ref().is_some_and(Webhooks::signed),
             servers: api.servers.module(),
@@ -344,7 +343,7 @@ impl Readers {
                     for v in variants {
                         readers.add(&v.body);
                     }
-                    readers.undeclared |= variants.iter().all(|v| v.status.parse::<u16>().is_ok());
+                    readers.undeclared |= variants.iter().all(|v| matches!(v.status, Status::Code(_)));
                 }
             }
         }
@@ -397,9 +396,10 @@ impl Streams {
     }
 }
 
-/// Whether some error response (`4XX`, `5XX` or `default`) is declared with the shape of a
-/// Django REST framework error: an object with a string `detail`, or with `non_field_errors`
-/// as a list of strings. Such an API gets DRF's messages in `Error::Api`.
+/// Whether some error response (`4XX`, `5XX`, or `default` beside a success: what lowering
+/// decided is an [`Outcome::Error`]) is declared with the shape of a Django REST framework
+/// error: an object with a string `detail`, or with `non_field_errors` as a list of strings.
+/// Such an API gets DRF's messages in `Error::Api`.
 fn drf_errors(api: &Api) -> bool {
     let string = TypeRef::Scalar(Scalar::String);
     let drf_shaped = |ty: &TypeRef| match ty {
@@ -412,9 +412,9 @@ fn drf_errors(api: &Api) -> bool {
         },
         _ => false,
     };
-    api.operations.iter().flat_map(|op| &op.responses).any(|(status, response)| {
-        let error = status.starts_with('4') || status.starts_with('5') || status == "default";
-        error && response.content.iter().any(|(media, ty)| media.contains("json") && drf_shaped(ty))
+    api.operations.iter().flat_map(|op| op.responses.values()).any(|response| {
+        response.outcome == Outcome::Error
+            && response.content.iter().any(|(media, ty)| media.contains("json") && drf_shaped(ty))
     })
 }
 
@@ -426,4 +426,26 @@ fn cursors(api: &Api) -> impl Iterator<Item = &PageCursor> {
 /// Whether some field of some view is `Option<Nullable<T>>`, so the crate needs `Nullable`.
 fn needs_nullable(api: &Api) -> bool {
     api.types.values().flat_map(|def| &def.views).any(View::uses_nullable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Features;
+    use crate::{Config, Input, Source};
+
+    /// A response of DRF's shape turns DRF's messages on only when lowering made it an error:
+    /// `default` beside a success is one, `default` alone is the success (the two used to
+    /// disagree here, and `default` alone turned them on).
+    #[test]
+    fn drf_errors_read_the_outcome_lowering_decided() {
+        let drf = |success: &str| {
+            let text = format!(
+                "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n{success}        default:\n          description: said\n          content:\n            application/json:\n              schema: {{type: object, properties: {{detail: {{type: string}}}}}}\n"
+            );
+            let api = crate::lower(&Input::spec(Source::new("t.yaml", &text)), &Config::new("t")).expect("lowers").api;
+            Features::of(&api).drf_errors
+        };
+        assert!(drf("        '204': {description: ok}\n"));
+        assert!(!drf(""));
+    }
 }

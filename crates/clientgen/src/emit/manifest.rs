@@ -4,20 +4,20 @@ use std::fmt::Write as _;
 
 use super::examples::{call_code, example_code};
 use super::features::Features;
-use crate::Config;
 use crate::model::*;
 use crate::registry::{self, Defaults, Part, TRANSPORT_FEATURES};
 
 /// The generated crate's Cargo.toml (without the header line).
-pub fn cargo_toml(api: &Api, config: &Config, features: &Features) -> String {
+pub fn cargo_toml(api: &Api, features: &Features) -> String {
     let mut out = String::new();
-    let description = config.description.clone().unwrap_or_else(|| format!("Rust client for the {}", api.title));
+    let config = &api.settings;
+    let description = &config.description;
     let _ = writeln!(out, "[package]");
     let _ = writeln!(out, "name = {}", toml_string(&config.crate_name));
     let _ = writeln!(out, "version = {}", toml_string(&config.crate_version));
     let _ = writeln!(out, "edition = \"2024\"");
     let _ = writeln!(out, "rust-version = {}", toml_string(&config.rust_version));
-    let _ = writeln!(out, "description = {}", toml_string(&description));
+    let _ = writeln!(out, "description = {}", toml_string(description));
     let _ = writeln!(out, "license = {}", toml_string(&config.license));
     if let Some(repository) = &config.repository {
         let _ = writeln!(out, "repository = {}", toml_string(repository));
@@ -115,17 +115,18 @@ fn toml_string(value: &str) -> String {
 }
 
 /// The values a README prose section is filled in with, found from the API and the settings.
-type Fill = fn(&Api, &Config) -> Vec<(&'static str, String)>;
+type Fill = fn(&Api) -> Vec<(&'static str, String)>;
 
 /// The generated crate's README.md (without the header line). The prose about the runtime is
 /// the runtime's (`crates/runtime/readme/`); what varies per API is filled in here.
-pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
+pub fn readme(api: &Api, features: &Features) -> String {
     let mut out = String::new();
+    let config = &api.settings;
     let name = &config.crate_name;
-    let krate = name.replace('-', "_");
+    let krate = &config.crate_path;
     let _ = writeln!(out, "# {name}\n");
     let _ = writeln!(out, "A Rust client for the {} (version {}).\n", api.title, api.version);
-    if let Some(description) = &config.description {
+    if let Some(description) = &config.readme_description {
         let _ = writeln!(out, "{description}\n");
     }
 
@@ -134,9 +135,9 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
     out.push_str(&registry::readme("install", &parts, &install));
 
     let _ = writeln!(out, "## Quick start\n");
-    let _ = writeln!(out, "```rust\n{}```\n", example_code(api, config));
+    let _ = writeln!(out, "```rust\n{}```\n", example_code(api));
 
-    credentials_section(&mut out, api, config);
+    credentials_section(&mut out, api);
     let _ = writeln!(out, "## Operations\n");
     let _ = writeln!(out, "| Method | HTTP | Summary |\n|---|---|---|");
     for op in &api.operations {
@@ -145,25 +146,25 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
     }
     let _ = writeln!(out);
     for op in &api.operations {
-        operation_section(&mut out, api, config, op);
+        operation_section(&mut out, api, op);
     }
 
-    let package = krate.replace('_', "-");
+    let package = &config.crate_name;
     let has = |part: Part| parts.has(part);
     let sections: [(&str, bool, Fill); 9] = [
-        ("upload", has(Part::Upload), |_, _| Vec::new()),
+        ("upload", has(Part::Upload), |_| Vec::new()),
         ("byte-stream", has(Part::ByteStream), streams),
         ("pagination", has(Part::Pagination), pagination),
         ("webhooks", has(Part::Webhooks), webhooks),
         ("errors", true, errors),
         ("configuration", true, configuration),
-        ("hooks", true, |_, _| Vec::new()),
+        ("hooks", true, |_| Vec::new()),
         ("features", true, tag_features),
-        ("tls", true, |_, _| transport()),
+        ("tls", true, |_| transport()),
     ];
     for (section, wanted, fill) in sections {
         if wanted {
-            let filled = fill(api, config);
+            let filled = fill(api);
             let mut values = vec![("crate", krate.as_str()), ("package", package.as_str())];
             values.extend(filled.iter().map(|(key, value)| (*key, value.as_str())));
             out.push_str(&registry::readme(section, &parts, &values));
@@ -174,9 +175,9 @@ pub fn readme(api: &Api, config: &Config, features: &Features) -> String {
 
 /// The README's table of settings: the base URL and each credential, with its builder method
 /// and environment variable.
-fn credentials_section(out: &mut String, api: &Api, config: &Config) {
-    let krate = config.crate_name.replace('-', "_");
-    let prefix = &config.env_prefix;
+fn credentials_section(out: &mut String, api: &Api) {
+    let krate = &api.settings.crate_path;
+    let base_url_env = &api.settings.base_url_env;
     let _ = writeln!(out, "## Credentials\n");
     let _ = writeln!(
         out,
@@ -184,10 +185,13 @@ fn credentials_section(out: &mut String, api: &Api, config: &Config) {
          `{krate}::Client::builder()` sets the same things in code.\n"
     );
     let _ = writeln!(out, "| Setting | Builder method | Environment variable | What it is |\n|---|---|---|---|");
-    let _ = writeln!(out, "| Base URL | `base_url` | `{prefix}_BASE_URL` | Where requests go |");
+    let _ = writeln!(out, "| Base URL | `base_url` | `{base_url_env}` | Where requests go |");
     for (spec_name, s) in &api.security_schemes {
         let method = s.rust_name.trim_start_matches("r#");
-        let var = format!("{prefix}_{}", method.to_ascii_uppercase());
+        let var = match &s.env.password {
+            Some(password) => format!("{}`, `{password}", s.env.value),
+            None => s.env.value.clone(),
+        };
         let what = s.doc.as_deref().map(first_line).unwrap_or_default();
         let _ = writeln!(out, "| `{spec_name}` | `{method}` | `{var}` | {what} |");
     }
@@ -201,7 +205,7 @@ fn shown(api: &Api, ty: &TypeRef) -> String {
 }
 
 /// The README's stream methods: a table row each.
-fn streams(api: &Api, _: &Config) -> Vec<(&'static str, String)> {
+fn streams(api: &Api) -> Vec<(&'static str, String)> {
     let methods: Vec<&StreamMethod> = api.operations.iter().flat_map(|op| &op.streams).collect();
     let mut rows = String::new();
     for m in &methods {
@@ -223,7 +227,7 @@ fn streams(api: &Api, _: &Config) -> Vec<(&'static str, String)> {
 }
 
 /// The README's page methods: a table row each.
-fn pagination(api: &Api, _: &Config) -> Vec<(&'static str, String)> {
+fn pagination(api: &Api) -> Vec<(&'static str, String)> {
     let paged: Vec<&PageMethod> = api.operations.iter().filter_map(|op| op.pages.as_ref()).collect();
     let mut rows = String::new();
     for pages in &paged {
@@ -237,7 +241,7 @@ fn pagination(api: &Api, _: &Config) -> Vec<(&'static str, String)> {
 
 /// The README's decode functions of the requests the API sends: a table row each, and the
 /// first one's handler.
-fn webhooks(api: &Api, _: &Config) -> Vec<(&'static str, String)> {
+fn webhooks(api: &Api) -> Vec<(&'static str, String)> {
     let Some(webhooks) = &api.webhooks else { return Vec::new() };
     let mut rows = String::new();
     for w in &webhooks.items {
@@ -261,7 +265,7 @@ fn webhooks(api: &Api, _: &Config) -> Vec<(&'static str, String)> {
 }
 
 /// What the README's errors say error bodies decode into.
-fn errors(api: &Api, _: &Config) -> Vec<(&'static str, String)> {
+fn errors(api: &Api) -> Vec<(&'static str, String)> {
     let Some(errors) = &api.error_body else { return Vec::new() };
     let view = |id: &TypeId| api.types.get(id).map_or(String::new(), |def| def.view(Direction::Response).name.clone());
     let statuses = |v: &ErrorVariant| v.statuses.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
@@ -324,15 +328,15 @@ fn servers_section(out: &mut String, api: &Api) {
 }
 
 /// The README's base URL and servers, and the runtime's defaults.
-fn configuration(api: &Api, config: &Config) -> Vec<(&'static str, String)> {
-    let prefix = &config.env_prefix;
+fn configuration(api: &Api) -> Vec<(&'static str, String)> {
+    let base_url_env = &api.settings.base_url_env;
     let base_url = match (api.servers.default_url(), api.servers.list.first()) {
         (Some(url), _) => {
-            format!("Requests go to `{url}` unless `base_url` (or `{prefix}_BASE_URL`) says otherwise.\n")
+            format!("Requests go to `{url}` unless `base_url` (or `{base_url_env}`) says otherwise.\n")
         }
-        (None, None) => format!("The API declares no server, so `base_url` (or `{prefix}_BASE_URL`) is required.\n"),
+        (None, None) => format!("The API declares no server, so `base_url` (or `{base_url_env}`) is required.\n"),
         (None, Some(server)) => format!(
-            "The API's server, {}, is a relative URL, so `base_url` (or `{prefix}_BASE_URL`) is required.\n",
+            "The API's server, {}, is a relative URL, so `base_url` (or `{base_url_env}`) is required.\n",
             super::docs::code(&server.url)
         ),
     };
@@ -351,18 +355,20 @@ fn configuration(api: &Api, config: &Config) -> Vec<(&'static str, String)> {
         ("max_response_mib", d.max_response_mib.to_string()),
         ("error_body_kib", d.error_body_kib.to_string()),
         ("idempotent", crate::model::idempotent_methods_text()),
+        ("always_statuses", super::retries::codes(&super::retries::RetryStatuses::get().always)),
+        ("idempotent_statuses", super::retries::codes(&super::retries::RetryStatuses::get().idempotent)),
     ]
 }
 
 /// The README's tag features: how to compile only some, and a line each.
-fn tag_features(api: &Api, config: &Config) -> Vec<(&'static str, String)> {
+fn tag_features(api: &Api) -> Vec<(&'static str, String)> {
     let Some(first) = api.tag_features.first() else { return vec![("tags", String::new())] };
     let mut lines = String::new();
     for tag in &api.tag_features {
         let _ = writeln!(lines, "- `{}`: {}", tag.feature, tag_summary(tag));
     }
     let parts = registry::Parts::default();
-    let package = config.crate_name.replace('_', "-");
+    let package = api.settings.crate_name.clone();
     let values = [("package", package.as_str()), ("first", first.feature.as_str()), ("tags", lines.as_str())];
     vec![("tags", registry::readme("tags", &parts, &values))]
 }
@@ -381,14 +387,14 @@ fn transport() -> Vec<(&'static str, String)> {
 
 /// A README section for one operation: what it does, an example, its request fields, and what
 /// comes back.
-fn operation_section(out: &mut String, api: &Api, config: &Config, op: &Operation) {
-    let krate = config.crate_name.replace('-', "_");
+fn operation_section(out: &mut String, api: &Api, op: &Operation) {
+    let krate = &api.settings.crate_path;
     let _ = writeln!(out, "### `{}`\n", op.method_name);
     let _ = writeln!(out, "`{} {}`\n", op.http_method, op.path);
     for text in [&op.summary, &op.description].into_iter().flatten() {
         let _ = writeln!(out, "{}\n", text.trim());
     }
-    let _ = writeln!(out, "```rust\n{}```\n", call_code(api, op, None, None, &krate));
+    let _ = writeln!(out, "```rust\n{}```\n", call_code(api, op, None, None, krate));
     if let Some(body) = &op.body {
         if body.variants.len() > 1 {
             let others: Vec<String> =
@@ -418,8 +424,11 @@ fn operation_section(out: &mut String, api: &Api, config: &Config, op: &Operatio
     if let Some(id) = op.body.as_ref().and_then(|b| b.multipart.as_ref()).and_then(|m| m.headers_type.as_ref()) {
         fields_table(out, api, &TypeRef::Named(id.clone()), Direction::Request, "Part headers of the multipart body");
     }
-    let returned =
-        op.responses.iter().filter(|(status, _)| status.starts_with('2')).find_map(|(_, r)| r.content.values().next());
+    let returned = op
+        .responses
+        .values()
+        .filter(|response| response.outcome == Outcome::Success)
+        .find_map(|response| response.content.values().next());
     match returned {
         Some(ty) => fields_table(out, api, ty, Direction::Response, "Returns"),
         None => {

@@ -1,6 +1,6 @@
 //! Emit stage: the model to token streams (Rust files) and text (Cargo.toml, README.md).
 //!
-//! Emission reads only the model and the [`Config`]; it never sees the spec. [`files`] emits
+//! Emission reads only the model (its settings included); it never sees the spec. [`files`] emits
 //! and formats every file of a crate on threads.
 
 // Each module uses only the ones listed before it (ARCHITECTURE.md, "emit/ in layers").
@@ -12,6 +12,7 @@ mod features;
 mod manifest;
 mod operations;
 mod pagination;
+mod retries;
 mod rust;
 mod security;
 mod servers;
@@ -28,7 +29,7 @@ use quote::{format_ident, quote};
 
 use crate::model::*;
 use crate::registry::Parts;
-use crate::{Config, GeneratedFile, format};
+use crate::{GeneratedFile, format};
 
 pub use docs::sanitize as sanitize_doc;
 pub use features::Features;
@@ -86,7 +87,7 @@ pub enum FileKind {
 pub fn file_kinds(features: &Features) -> Vec<FileKind> {
     use FileKind::*;
     let parts = features.parts();
-    // An embedded client (`Config::embed_in`) lives in the including crate's manifest.
+    // An embedded client (`Settings::embed_in`) lives in the including crate's manifest.
     let mut kinds = if features.embedded {
         vec![Lib, Client, Blocking, Types]
     } else {
@@ -104,28 +105,26 @@ pub fn file_kinds(features: &Features) -> Vec<FileKind> {
 
 /// The runtime parts the crate for `api` gets (snapshots record these instead of the runtime's
 /// text, which the runtime crate holds once).
-pub fn runtime_parts(api: &Api, config: &Config) -> Parts {
-    features::Features::of(api, config).parts()
+pub fn runtime_parts(api: &Api) -> Parts {
+    features::Features::of(api).parts()
 }
 
 /// Emits one file of the client crate.
-pub fn emit_file(api: &Api, config: &Config, features: &Features, kind: FileKind) -> EmittedFile {
+pub fn emit_file(api: &Api, features: &Features, kind: FileKind) -> EmittedFile {
     match kind {
-        FileKind::Manifest => {
-            EmittedFile::Text { path: "Cargo.toml", text: manifest::cargo_toml(api, config, features) }
-        }
-        FileKind::Readme => EmittedFile::Text { path: "README.md", text: manifest::readme(api, config, features) },
-        FileKind::Lib => EmittedFile::Rust { path: "src/lib.rs", tokens: lib_rs(api, config, features) },
+        FileKind::Manifest => EmittedFile::Text { path: "Cargo.toml", text: manifest::cargo_toml(api, features) },
+        FileKind::Readme => EmittedFile::Text { path: "README.md", text: manifest::readme(api, features) },
+        FileKind::Lib => EmittedFile::Rust { path: "src/lib.rs", tokens: lib_rs(api, features) },
         FileKind::Client => {
-            let methods = operations::methods(api, config);
-            EmittedFile::Rust { path: "src/client.rs", tokens: client::emit_client(api, config, &methods) }
+            let methods = operations::methods(api);
+            EmittedFile::Rust { path: "src/client.rs", tokens: client::emit_client(api, &methods) }
         }
         FileKind::Blocking => {
-            let methods = operations::signatures(api, config);
+            let methods = operations::signatures(api);
             EmittedFile::Rust { path: "src/blocking.rs", tokens: blocking::blocking_rs(api, &methods) }
         }
         FileKind::Types => EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api, features) },
-        FileKind::Webhooks => EmittedFile::Rust { path: "src/webhooks.rs", tokens: webhooks::webhooks_rs(api, config) },
+        FileKind::Webhooks => EmittedFile::Rust { path: "src/webhooks.rs", tokens: webhooks::webhooks_rs(api) },
         FileKind::Servers => EmittedFile::Rust { path: "src/servers.rs", tokens: servers::servers_rs(api) },
         FileKind::Runtime(path) => EmittedFile::Source { path, text: features.parts().file(path) },
     }
@@ -140,9 +139,9 @@ pub fn emit_types_part(api: &Api, features: &Features, part: usize) -> TokenStre
 }
 
 /// Emits every file of the client crate, one after the other, unformatted.
-pub fn emit(api: &Api, config: &Config) -> Vec<EmittedFile> {
-    let features = Features::of(api, config);
-    file_kinds(&features).into_iter().map(|kind| emit_file(api, config, &features, kind)).collect()
+pub fn emit(api: &Api) -> Vec<EmittedFile> {
+    let features = Features::of(api);
+    file_kinds(&features).into_iter().map(|kind| emit_file(api, &features, kind)).collect()
 }
 
 // Emission and formatting run together, on one thread per core: each thread takes the next
@@ -166,8 +165,8 @@ enum Made {
 }
 
 /// The formatted files of the crate for `api`, each opening with `header`.
-pub fn files(api: &Api, config: &Config, header: &str) -> Result<Vec<GeneratedFile>, String> {
-    let features = Features::of(api, config);
+pub fn files(api: &Api, header: &str) -> Result<Vec<GeneratedFile>, String> {
+    let features = Features::of(api);
     let kinds = file_kinds(&features);
     // The parts of `types.rs`, most of a large crate, first: the smaller files then fill in
     // while the last parts finish.
@@ -176,7 +175,7 @@ pub fn files(api: &Api, config: &Config, header: &str) -> Result<Vec<GeneratedFi
     let run = |job: Job| -> Result<Made, String> {
         match job {
             Job::TypesPart(part) => format::format_file(emit_types_part(api, &features, part)).map(Made::TypesPart),
-            Job::File(kind) => finish_file(emit_file(api, config, &features, kind), header).map(Made::File),
+            Job::File(kind) => finish_file(emit_file(api, &features, kind), header).map(Made::File),
         }
     };
     let threads = std::thread::available_parallelism().map_or(1, usize::from).min(jobs.len());
@@ -247,7 +246,7 @@ pub fn deprecates(api: &Api) -> bool {
         || api.operations.iter().flat_map(|op| &op.parameters).any(|p| p.deprecated)
 }
 
-fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
+fn lib_rs(api: &Api, features: &Features) -> TokenStream {
     let lints: Vec<TokenStream> = SPEC_NAME_LINTS
         .iter()
         .map(|lint| {
@@ -259,7 +258,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         format!(" {}", docs::sanitize(&format!("Rust client for the {} (version {}).", api.title, api.version)));
     let description = api.description.as_deref().map(docs::inner_doc_attrs);
     let blank = description.as_ref().map(|_| quote! { #![doc = ""] });
-    let example = examples::crate_doc_example(api, config);
+    let example = examples::crate_doc_example(api);
     let example = example.lines().map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #![doc = #line] }
@@ -287,7 +286,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         let ident = format_ident!("{name}");
         let vis = public.then(|| quote! { pub });
         let cfg = cfg.and_then(|cfg| format!("#[cfg({cfg})]").parse::<TokenStream>().ok());
-        match &config.embed_in {
+        match &api.settings.embed_in {
             Some(dir) => {
                 let path = format!("{}/src/{name}.rs", dir.trim_end_matches(['/', '\\']));
                 let lints = lints.clone();
@@ -316,7 +315,7 @@ fn lib_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
         pub use http::{ApiResponse, RequestOptions};
         #stream_exports
     };
-    if config.embed_in.is_some() {
+    if api.settings.embed_in.is_some() {
         // Included into another crate's root, which owns the crate-level attributes.
         return quote! { #(#modules)* #exports };
     }

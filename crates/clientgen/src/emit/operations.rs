@@ -6,7 +6,6 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
 use super::rust::{Read, ident, rust_type};
-use crate::Config;
 use crate::model::*;
 
 /// One client method, as both clients declare it.
@@ -35,14 +34,14 @@ pub struct Method {
 
 /// Every method of the client, in operation order. Their names, twins included, were claimed
 /// in one scope by lowering.
-pub fn methods(api: &Api, config: &Config) -> Vec<Method> {
-    methods_with(api, config, Detail::Full)
+pub fn methods(api: &Api) -> Vec<Method> {
+    methods_with(api, Detail::Full)
 }
 
 /// The methods' signatures only: [`Method::doc`] and [`Method::body`] are left empty (what the
 /// blocking client, which wraps each method, needs; the docs and bodies are most of the work).
-pub fn signatures(api: &Api, config: &Config) -> Vec<Method> {
-    methods_with(api, config, Detail::Signature)
+pub fn signatures(api: &Api) -> Vec<Method> {
+    methods_with(api, Detail::Signature)
 }
 
 /// How much of a method to emit.
@@ -54,7 +53,7 @@ enum Detail {
     Signature,
 }
 
-fn methods_with(api: &Api, config: &Config, detail: Detail) -> Vec<Method> {
+fn methods_with(api: &Api, detail: Detail) -> Vec<Method> {
     let mut out = Vec::new();
     for op in &api.operations {
         let variants: Vec<Option<&BodyVariant>> = match &op.body {
@@ -64,36 +63,18 @@ fn methods_with(api: &Api, config: &Config, detail: Detail) -> Vec<Method> {
         for variant in &variants {
             let (name, twin) =
                 variant.map_or((&op.method_name, &op.with_response), |v| (&v.method_name, &v.with_response));
-            out.push(method(api, config, detail, op, *variant, ident(name), Some(ident(twin)), Streamed::No));
+            out.push(method(api, detail, op, *variant, ident(name), Some(ident(twin)), Streamed::No));
         }
         for stream in &op.streams {
             let variant =
                 variants.iter().copied().find(|v| v.map(|v| &v.media_type) == stream.body_media_type.as_ref());
             let variant = variant.unwrap_or(variants[0]);
-            out.push(method(
-                api,
-                config,
-                detail,
-                op,
-                variant,
-                ident(&stream.method_name),
-                None,
-                Streamed::Body(stream),
-            ));
+            out.push(method(api, detail, op, variant, ident(&stream.method_name), None, Streamed::Body(stream)));
         }
         if let Some(pages) = &op.pages {
             // A page method sends no body: only operations whose body is optional are paged.
             let bodiless = Operation { body: None, ..op.clone() };
-            out.push(method(
-                api,
-                config,
-                detail,
-                &bodiless,
-                None,
-                ident(&pages.method_name),
-                None,
-                Streamed::Pages(pages),
-            ));
+            out.push(method(api, detail, &bodiless, None, ident(&pages.method_name), None, Streamed::Pages(pages)));
         }
     }
     out
@@ -142,7 +123,6 @@ impl Names {
 #[allow(clippy::too_many_arguments)]
 fn method(
     api: &Api,
-    config: &Config,
     detail: Detail,
     op: &Operation,
     variant: Option<&BodyVariant>,
@@ -248,12 +228,12 @@ fn method(
         #send
     };
     let doc = match (stream, pages) {
-        (Some(stream), _) => stream_doc(api, config, op, variant, stream),
+        (Some(stream), _) => stream_doc(api, op, variant, stream),
         (None, Some(pages)) => {
-            let example = operation_example(api, config, op, variant, Some(&pages.method_name));
+            let example = operation_example(api, op, variant, Some(&pages.method_name));
             super::pagination::pages_doc(api, op, pages, example)
         }
-        (None, None) => operation_doc(api, config, op, variant),
+        (None, None) => operation_doc(api, op, variant),
     };
     Method { name, with_response, doc, deprecated, params, args, ret, cfg, body }
 }
@@ -423,14 +403,13 @@ fn error_entries(api: &Api, op: &Operation) -> Vec<TokenStream> {
     op.errors
         .iter()
         .map(|case| {
-            let declared = match case.status.parse::<u16>() {
-                Ok(code) => {
+            let declared = match case.status {
+                Status::Code(code) => {
                     let code = proc_macro2::Literal::u16_unsuffixed(code);
                     quote! { crate::error::Declared::Code(#code) }
                 }
-                Err(_) if case.status == "default" => quote! { crate::error::Declared::Default },
-                Err(_) => {
-                    let hundreds = case.status.get(..1).and_then(|digit| digit.parse::<u16>().ok()).unwrap_or_default();
+                Status::Default => quote! { crate::error::Declared::Default },
+                Status::Range(hundreds) => {
                     let hundreds = proc_macro2::Literal::u16_unsuffixed(hundreds);
                     quote! { crate::error::Declared::Range(#hundreds) }
                 }
@@ -465,9 +444,9 @@ fn decode(api: &Api, op: &Operation, names: &Names) -> Read {
                     }
                     _ => quote! { #read.map(|#response| #response.map(types::#enum_name::#variant)) },
                 };
-                match v.status.parse::<u16>() {
-                    Ok(code) => arms.push(quote! { #code => #wrap, }),
-                    Err(_) => fallback = Some(quote! { _ => #wrap, }),
+                match v.status {
+                    Status::Code(code) => arms.push(quote! { #code => #wrap, }),
+                    Status::Range(_) | Status::Default => fallback = Some(quote! { _ => #wrap, }),
                 }
             }
             let fallback = fallback.unwrap_or_else(
@@ -507,13 +486,7 @@ fn stream_read(api: &Api, stream: &StreamMethod, names: &Names) -> Read {
 }
 
 /// The docs of a stream method: what it returns, the timeout, and its buffered twin.
-fn stream_doc(
-    api: &Api,
-    config: &Config,
-    op: &Operation,
-    variant: Option<&BodyVariant>,
-    stream: &StreamMethod,
-) -> TokenStream {
+fn stream_doc(api: &Api, op: &Operation, variant: Option<&BodyVariant>, stream: &StreamMethod) -> TokenStream {
     let twin = super::docs::method_link("Self", &stream.mirrors);
     let mut lines =
         vec![format!(" `{} {}`, with the success body as a stream: {twin} reads it whole.", op.http_method, op.path)];
@@ -558,7 +531,7 @@ fn stream_doc(
          [`Error::Transport`], after which it ends."
             .to_owned(),
     );
-    let example = operation_example(api, config, op, variant, Some(&stream.method_name));
+    let example = operation_example(api, op, variant, Some(&stream.method_name));
     quote! { #(#[doc = #lines])* #example }
 }
 
@@ -665,7 +638,7 @@ fn param_push(names: &Names, p: &Parameter, write: impl Fn(TokenStream, TokenStr
     }
 }
 
-fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&BodyVariant>) -> TokenStream {
+fn operation_doc(api: &Api, op: &Operation, variant: Option<&BodyVariant>) -> TokenStream {
     let summary = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let description = op.description.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let text = match (summary, description) {
@@ -697,12 +670,19 @@ fn operation_doc(api: &Api, config: &Config, op: &Operation, variant: Option<&Bo
     let part_headers =
         variant.and_then(|v| part_headers_note(api, op, v)).map(|note| quote! { #[doc = ""] #[doc = #note] });
     let deprecated = deprecated_parameters_note(op).map(|note| quote! { #[doc = ""] #[doc = #note] });
+    let statuses = super::retries::RetryStatuses::get();
     let retry = if op.idempotent() {
-        " Idempotent: retried after `408`, `429`, `5xx` and transport failures (see [`crate::RequestOptions`])."
+        format!(
+            " Idempotent: retried after {} and transport failures (see [`crate::RequestOptions`]).",
+            super::retries::codes(&statuses.for_idempotent())
+        )
     } else {
-        " Not idempotent: retried only when the connection could not be opened or on `429`, never once the request may have reached the server (see [`crate::RequestOptions`])."
+        format!(
+            " Not idempotent: retried only when the connection could not be opened or on {}, never once the request may have reached the server (see [`crate::RequestOptions`]).",
+            super::retries::codes(&statuses.always)
+        )
     };
-    let example = operation_example(api, config, op, variant, None);
+    let example = operation_example(api, op, variant, None);
     let typed_errors = typed_errors_doc(api, op).map(|line| quote! { #[doc = ""] #[doc = #line] });
     quote! {
         #heading
@@ -865,14 +845,8 @@ fn form_boolean_note(api: &Api, op: &Operation, variant: &BodyVariant) -> Option
 
 /// A `no_run` doctest calling the method (or, for a stream method, `stream` in its place), with
 /// the client set-up hidden.
-fn operation_example(
-    api: &Api,
-    config: &Config,
-    op: &Operation,
-    variant: Option<&BodyVariant>,
-    stream: Option<&str>,
-) -> TokenStream {
-    let krate = config.crate_name.replace('-', "_");
+fn operation_example(api: &Api, op: &Operation, variant: Option<&BodyVariant>, stream: Option<&str>) -> TokenStream {
+    let krate = &api.settings.crate_path;
     let mut lines = vec![
         String::new(),
         " # Example".to_owned(),
@@ -880,7 +854,7 @@ fn operation_example(
         " ```no_run".to_owned(),
         format!(" # async fn example(client: &{krate}::Client) -> Result<(), {krate}::Error> {{"),
     ];
-    let code = super::examples::call_code(api, op, variant, stream, &krate);
+    let code = super::examples::call_code(api, op, variant, stream, krate);
     lines.extend(code.lines().map(|line| format!(" {line}")));
     if super::examples::returns_value(op) || stream.is_some() {
         lines.push(" # let _ = response;".to_owned());

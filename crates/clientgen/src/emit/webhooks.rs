@@ -7,11 +7,10 @@ use quote::quote;
 
 use super::docs::{code, doc_attrs};
 use super::rust::{ident, rust_type};
-use crate::Config;
 use crate::model::*;
 
 /// The items of `webhooks.rs`.
-pub fn webhooks_rs(api: &Api, config: &Config) -> TokenStream {
+pub fn webhooks_rs(api: &Api) -> TokenStream {
     let Some(webhooks) = &api.webhooks else { return quote! {} };
     let signed = webhooks.signed();
     let exports = if signed {
@@ -19,7 +18,7 @@ pub fn webhooks_rs(api: &Api, config: &Config) -> TokenStream {
     } else {
         quote! { pub use crate::webhook::WebhookError; }
     };
-    let functions = webhooks.items.iter().map(|webhook| function(api, config, &webhooks.args, webhook));
+    let functions = webhooks.items.iter().map(|webhook| function(api, &webhooks.args, webhook));
     quote! {
         //! The requests the API sends to you (webhooks and callbacks), decoded.
         //!
@@ -36,7 +35,7 @@ pub fn webhooks_rs(api: &Api, config: &Config) -> TokenStream {
 }
 
 /// One decode function.
-fn function(api: &Api, config: &Config, args: &WebhookArgs, webhook: &Webhook) -> TokenStream {
+fn function(api: &Api, args: &WebhookArgs, webhook: &Webhook) -> TokenStream {
     let name = ident(&webhook.function);
     let payload = rust_type(api, &webhook.payload, Direction::Response, &quote! { crate::types:: }).owned;
     let (headers, body, secret) = (ident(&args.headers), ident(&args.body), ident(&args.secret));
@@ -67,7 +66,7 @@ fn function(api: &Api, config: &Config, args: &WebhookArgs, webhook: &Webhook) -
             )
         }
     };
-    let example = example(config, webhook);
+    let example = example(&api.settings.crate_path, webhook);
     quote! {
         #docs
         #signature_doc
@@ -80,8 +79,7 @@ fn function(api: &Api, config: &Config, args: &WebhookArgs, webhook: &Webhook) -
 }
 
 /// A `no_run` doctest: a handler passing what it received to the function.
-fn example(config: &Config, webhook: &Webhook) -> TokenStream {
-    let krate = config.crate_name.replace('-', "_");
+fn example(krate: &str, webhook: &Webhook) -> TokenStream {
     let function = &webhook.function;
     let mut lines = vec![String::new(), " # Example".to_owned(), String::new(), " ```no_run".to_owned()];
     match webhook.signature {

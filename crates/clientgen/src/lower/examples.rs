@@ -155,13 +155,12 @@ impl Cx<'_> {
     /// The first example of a success response with a body, JSON preferred.
     fn response(&self, op: &Operation, operation: &Value) -> Option<ResponseExample> {
         let responses = operation.get("responses")?;
-        let has_two_xx = op.responses.keys().any(|status| status.starts_with('2'));
         for (status, response) in &op.responses {
-            let success = if has_two_xx { status.starts_with('2') } else { status == "default" };
-            if !success || response.content.is_empty() {
+            if response.outcome != Outcome::Success || response.content.is_empty() {
                 continue;
             }
-            let Some(content) = responses.get(status).map(|r| self.resolve(r)).and_then(|r| r.get("content")) else {
+            let key = status.to_string();
+            let Some(content) = responses.get(&key).map(|r| self.resolve(r)).and_then(|r| r.get("content")) else {
                 continue;
             };
             let mut media_types: Vec<&String> = response.content.keys().collect();
@@ -169,7 +168,7 @@ impl Cx<'_> {
             for media_type in media_types {
                 let Some(value) = content.get(media_type).and_then(|m| self.holder_example(m)) else { continue };
                 return Some(ResponseExample {
-                    status: status.clone(),
+                    status: *status,
                     media_type: media_type.clone(),
                     value: shown(value, 0),
                 });

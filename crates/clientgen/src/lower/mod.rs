@@ -50,20 +50,9 @@ pub struct Lowered {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// What lowering takes besides the document.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
-    /// Whether the crate gets a cargo feature per tag.
-    pub tag_features: TagFeatures,
-}
-
-/// Lowers a whole document with the default [`Options`].
-pub fn lower(doc: &OpenAPI) -> Lowered {
-    lower_with(doc, &Options::default())
-}
-
-/// Lowers a whole document.
-pub fn lower_with(doc: &OpenAPI, options: &Options) -> Lowered {
+/// Lowers a whole document, with the settings the spec cannot give (resolved into
+/// [`Api::settings`]).
+pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
     let mut cx = Lowerer {
         doc,
         types: IndexMap::new(),
@@ -80,7 +69,9 @@ pub fn lower_with(doc: &OpenAPI, options: &Options) -> Lowered {
     // The builder's methods: its own settings, then each security scheme's, then each server
     // variable's.
     let mut builder_methods = Scope::with_reserved(naming::BUILDER_METHODS);
-    let security_schemes = cx.lower_security_schemes(&mut builder_methods);
+    // The environment variables: the base URL's, then each security scheme's.
+    let (base_url_env, mut env_vars) = naming::env_vars(&config.env_prefix);
+    let security_schemes = cx.lower_security_schemes(&mut builder_methods, &config.env_prefix, &mut env_vars);
     cx.check_security(&operations, &security_schemes);
     let servers = cx.lower_servers(&operations, &mut builder_methods);
 
@@ -99,13 +90,18 @@ pub fn lower_with(doc: &OpenAPI, options: &Options) -> Lowered {
     let error_body = operations::error_bodies(&types, &facts, &mut operations);
     let received: Vec<TypeRef> = webhooks.iter().flat_map(|w| &w.items).map(|w| w.payload.clone()).collect();
     views::decide(&mut types, &facts, &operations, &received, &mut type_names);
-    let tag_features =
-        tags::decide(doc, options.tag_features, &mut types, &mut operations, error_body.as_ref(), &received);
+    // An embedded client's features would be its host crate's: none unless asked for.
+    let tag_option = match (config.tag_features, &config.embed_in) {
+        (TagFeatures::Auto, Some(_)) => TagFeatures::Off,
+        (option, _) => option,
+    };
+    let tag_features = tags::decide(doc, tag_option, &mut types, &mut operations, error_body.as_ref(), &received);
     let examples = examples::collect(doc, &types, &operations);
     let api = Api {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         description: doc.info.description.clone(),
+        settings: settings(config, &doc.info.title, base_url_env),
         servers,
         types,
         operations,
@@ -116,6 +112,28 @@ pub fn lower_with(doc: &OpenAPI, options: &Options) -> Lowered {
         tag_features,
     };
     Lowered { api: Some(api), errors, warnings }
+}
+
+/// The settings resolved for the API titled `title`, its base URL's variable claimed.
+fn settings(config: &crate::Config, title: &str, base_url_env: String) -> Settings {
+    let crate_name = config.crate_name.clone();
+    Settings {
+        crate_path: crate_name.replace('-', "_"),
+        crate_version: config.crate_version.clone(),
+        description: config.description.clone().unwrap_or_else(|| format!("Rust client for the {title}")),
+        readme_description: config.description.clone(),
+        license: config.license.clone(),
+        repository: config.repository.clone(),
+        keywords: config.keywords.clone(),
+        categories: config.categories.clone(),
+        rust_version: config.rust_version.clone(),
+        user_agent: config.user_agent(),
+        env_prefix: config.env_prefix.clone(),
+        base_url_env,
+        drf_errors: config.drf_errors,
+        embed_in: config.embed_in.clone(),
+        crate_name,
+    }
 }
 
 /// A type while it is being built: its definition (without views) and what deciding the
@@ -182,7 +200,7 @@ mod tests {
     use crate::{Input, Source};
 
     fn errors(spec: &str) -> Vec<String> {
-        match crate::lower(&Input::spec(Source::new("x.yaml", spec))) {
+        match crate::lower(&Input::spec(Source::new("x.yaml", spec)), &crate::Config::new("x")) {
             Ok(_) => Vec::new(),
             Err(e) => e.problems.iter().map(ToString::to_string).collect(),
         }
@@ -195,7 +213,7 @@ mod tests {
         let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
                     A: {allOf: [{$ref: '#/components/schemas/B'}, {type: object, properties: {a: {type: string}}}]}\n    \
                     B: {allOf: [{$ref: '#/components/schemas/A'}, {type: object, properties: {b: {type: string}}}]}\n";
-        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec)), &crate::Config::new("x")).unwrap();
         let field_names = |name: &str| -> Vec<String> {
             let def = lowered.api.types.values().find(|t| t.original_name == name).unwrap();
             let crate::model::TypeKind::Struct(s) = &def.kind else { panic!("{name} is not a struct") };
@@ -216,7 +234,7 @@ mod tests {
                     Item: {type: object, required: [error, assignee, id], properties: {\
                     error: {$ref: '#/components/schemas/Error'}, assignee: {$ref: '#/components/schemas/MaybeId'}, \
                     id: {$ref: '#/components/schemas/Id'}}}\n";
-        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec)), &crate::Config::new("x")).unwrap();
         let def = lowered.api.types.values().find(|t| t.original_name == "Item").unwrap();
         let crate::model::TypeKind::Struct(s) = &def.kind else { panic!("Item is not a struct") };
         let nullable: Vec<(&str, bool)> = s.fields.iter().map(|f| (f.wire_name.as_str(), f.nullable)).collect();
@@ -232,7 +250,7 @@ mod tests {
                     Limited: {allOf: [{type: string}, {maxLength: 5}]}\n    \
                     NameOrId: {oneOf: [{title: id, allOf: [{type: string, format: uuid}]}, \
                     {title: name, allOf: [{$ref: '#/components/schemas/Name'}]}]}\n";
-        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec)), &crate::Config::new("t")).unwrap();
         let def = |name: &str| lowered.api.types.values().find(|t| t.original_name == name).unwrap();
         let TypeKind::Union(u) = &def("NameOrId").kind else { panic!("NameOrId is not a union") };
         let types: Vec<&TypeRef> = u.variants.iter().map(|v| &v.ty).collect();
@@ -253,7 +271,7 @@ mod tests {
                     components:\n  schemas:\n    \
                     Metadata: {anyOf: [{type: object, additionalProperties: {type: string}}, {type: 'null'}]}\n    \
                     Item: {type: object, required: [metadata], properties: {metadata: {$ref: '#/components/schemas/Metadata'}}}\n";
-        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec)), &crate::Config::new("t")).unwrap();
         let def = lowered.api.types.values().find(|t| t.original_name == "Item").unwrap();
         let crate::model::TypeKind::Struct(s) = &def.kind else { panic!("Item is not a struct") };
         assert!(s.fields[0].nullable, "metadata takes null");
@@ -273,7 +291,7 @@ mod tests {
             spec.push_str(&format!("    A{level}: {{allOf: [{part}, {part}, {own}, {part}]}}\n"));
         }
         spec.push_str("    A40: {type: object, properties: {x: {type: string}}}\n");
-        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", &spec))).unwrap();
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", &spec)), &crate::Config::new("x")).unwrap();
         let top = lowered.api.types.values().find(|t| t.original_name == "A0").unwrap();
         let crate::model::TypeKind::Struct(s) = &top.kind else { panic!("A0 is not a struct") };
         assert_eq!(s.fields.len(), 41);
@@ -288,7 +306,7 @@ mod tests {
                     Open: {type: object, properties: {b: {type: string}}, additionalProperties: {type: integer}}\n    \
                     Both: {allOf: [{$ref: '#/components/schemas/Shut'}, {$ref: '#/components/schemas/Open'}]}\n    \
                     OnlyShut: {allOf: [{$ref: '#/components/schemas/Shut'}, {properties: {c: {type: string}}}]}\n";
-        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec)), &crate::Config::new("x")).unwrap();
         let object = |name: &str| {
             let def = lowered.api.types.values().find(|t| t.original_name == name).unwrap();
             let crate::model::TypeKind::Struct(s) = &def.kind else { panic!("{name} is not a struct") };
@@ -307,7 +325,7 @@ mod tests {
                     L: {type: string, enum: [a, b], x-enum-deprecated: [b]}\n    \
                     M: {type: string, enum: [a, b], x-enum-deprecated: {a: true, b: false}}\n    \
                     W: {type: string, enum: [a, b], x-enum-deprecated: b}\n";
-        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec)), &crate::Config::new("x")).unwrap();
         let deprecated = |name: &str| -> Vec<bool> {
             let def = lowered.api.types.values().find(|t| t.original_name == name).unwrap();
             let crate::model::TypeKind::Enum(e) = &def.kind else { panic!("{name} is not an enum") };
@@ -354,7 +372,7 @@ mod tests {
                     Self: {type: array, items: {$ref: '#/components/schemas/A'}}\n    \
                     Fine: {type: array, items: {$ref: '#/components/schemas/Node'}}\n    \
                     Node: {type: object, properties: {children: {$ref: '#/components/schemas/Fine'}}}\n";
-        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec)), &crate::Config::new("x")).unwrap();
         let kinds: Vec<(&str, &str)> = lowered
             .api
             .types

@@ -393,29 +393,25 @@ impl<'a> Lowerer<'a> {
         responses: &'a openapiv3::Responses,
         op_pointer: &str,
         type_stem: &str,
-    ) -> IndexMap<String, Response> {
+    ) -> IndexMap<Status, Response> {
         let pointer = join(op_pointer, &["responses"]);
         let mut out = IndexMap::new();
-        let entries = responses
+        let entries: Vec<(Status, _)> = responses
             .responses
             .iter()
-            .map(|(code, r)| {
-                let key = match code {
-                    StatusCode::Code(n) => n.to_string(),
-                    StatusCode::Range(n) => format!("{n}XX"),
-                };
-                (key, r)
-            })
-            .chain(responses.default.iter().map(|r| ("default".to_owned(), r)));
+            .map(|(code, r)| (status_of(code), r))
+            .chain(responses.default.iter().map(|r| (Status::Default, r)))
+            .collect();
+        let statuses: Vec<Status> = entries.iter().map(|(status, _)| *status).collect();
         for (status, response) in entries {
-            let status_pointer = join(&pointer, &[&status]);
+            let status_pointer = join(&pointer, &[&status.to_string()]);
             let Some(response) = self.component(response, &status_pointer, "responses", |c| &c.responses) else {
                 continue;
             };
-            let hint = if status.starts_with('2') {
+            let hint = if status.is_2xx() {
                 format!("{type_stem}Response")
             } else {
-                format!("{type_stem}Response{}", naming::type_name(&status))
+                format!("{type_stem}Response{}", naming::type_name(&status.to_string()))
             };
             let content = self.lower_content(&response.content, &status_pointer, &hint);
             let doc = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
@@ -425,18 +421,15 @@ impl<'a> Lowerer<'a> {
                 .find(|(media_type, _)| encoding(media_type) == Encoding::Json)
                 .and_then(|(_, media)| media.schema.as_ref())
                 .is_some_and(|schema| self.takes_null(schema));
-            out.insert(status, Response { doc, content, nullable_json });
+            out.insert(status, Response { outcome: Outcome::of(status, &statuses), doc, content, nullable_json });
         }
         out
     }
 
     /// What a successful call returns: one shape, or an enum when success statuses differ.
-    fn success(&mut self, responses: &IndexMap<String, Response>, type_stem: &str) -> Success {
-        let has_two_xx = responses.keys().any(|status| status.starts_with('2'));
-        let entries: Vec<(&String, &Response)> = responses
-            .iter()
-            .filter(|(status, _)| if has_two_xx { status.starts_with('2') } else { status.as_str() == "default" })
-            .collect();
+    fn success(&mut self, responses: &IndexMap<Status, Response>, type_stem: &str) -> Success {
+        let entries: Vec<(&Status, &Response)> =
+            responses.iter().filter(|(_, response)| response.outcome == Outcome::Success).collect();
         let bodies: Vec<SuccessBody> = entries.iter().map(|(_, r)| success_body(r)).collect();
         match bodies.first() {
             None => Success::Single(SuccessBody::Empty),
@@ -448,8 +441,8 @@ impl<'a> Lowerer<'a> {
                     .iter()
                     .zip(bodies)
                     .map(|((status, response), body)| StatusVariant {
-                        status: (*status).clone(),
-                        rust_name: scope.claim(&status_variant_name(status)),
+                        status: **status,
+                        rust_name: scope.claim(&status_variant_name(**status)),
                         body,
                         doc: response.doc.clone(),
                     })
@@ -465,12 +458,9 @@ impl<'a> Lowerer<'a> {
     fn stream_sentinel(&mut self, op: &'a openapiv3::Operation, pointer: &str) -> Option<String> {
         let mut found = op.extensions.get(STREAM_SENTINEL).map(|value| (value, join(pointer, &[STREAM_SENTINEL])));
         for (code, response) in &op.responses.responses {
-            let status = match code {
-                StatusCode::Code(n) => n.to_string(),
-                StatusCode::Range(n) => format!("{n}XX"),
-            };
-            let status_pointer = join(pointer, &["responses", &status]);
-            if found.is_some() || !status.starts_with('2') {
+            let status = status_of(code);
+            let status_pointer = join(pointer, &["responses", &status.to_string()]);
+            if found.is_some() || !status.is_2xx() {
                 continue;
             }
             let Some(response) = self.component(response, &status_pointer, "responses", |c| &c.responses) else {
@@ -499,7 +489,14 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Lowers the security schemes, claiming each setter in `scope`, the builder's.
-    pub(super) fn lower_security_schemes(&mut self, scope: &mut Scope) -> IndexMap<String, SecurityScheme> {
+    /// The security schemes, each setter claimed in the builder's `scope` and each environment
+    /// variable in `env_vars` (`{prefix}_{SETTER}`, and Basic's password after its user name).
+    pub(super) fn lower_security_schemes(
+        &mut self,
+        scope: &mut Scope,
+        env_prefix: &str,
+        env_vars: &mut Scope,
+    ) -> IndexMap<String, SecurityScheme> {
         let mut variants = Scope::new();
         let mut out = IndexMap::new();
         let doc = self.doc;
@@ -540,7 +537,11 @@ impl<'a> Lowerer<'a> {
             };
             let rust_name = scope.claim(&stem);
             let variant = variants.claim(&naming::type_name(&rust_name));
-            out.insert(name.clone(), SecurityScheme { rust_name, variant, doc, kind });
+            let value = env_vars.claim(&naming::env_var(env_prefix, &rust_name));
+            let password =
+                (kind == SecurityKind::Basic).then(|| env_vars.claim(&format!("{value}{}", naming::PASSWORD_ENV)));
+            let env = SchemeEnv { value, password };
+            out.insert(name.clone(), SecurityScheme { rust_name, variant, doc, kind, env });
         }
         out
     }
@@ -573,9 +574,8 @@ pub(super) fn error_bodies(
     let mut variants: Vec<ErrorVariant> = Vec::new();
     let mut scope = Scope::new();
     for op in operations.iter_mut() {
-        let has_success = op.responses.keys().any(|status| status.starts_with('2'));
         for (status, response) in &op.responses {
-            let error = status.starts_with('4') || status.starts_with('5') || (status == "default" && has_success);
+            let error = response.outcome == Outcome::Error;
             let json = response.content.iter().find(|(media, _)| encoding(media) == Encoding::Json);
             let Some(id) = json.filter(|_| error).and_then(|(_, ty)| named_target(types, ty)) else { continue };
             let index = match variants.iter().position(|v| v.ty == id) {
@@ -588,13 +588,9 @@ pub(super) fn error_bodies(
                 }
             };
             if !variants[index].statuses.contains(status) {
-                variants[index].statuses.push(status.clone());
+                variants[index].statuses.push(*status);
             }
-            op.errors.push(ErrorCase {
-                status: status.clone(),
-                ty: id,
-                variant: Some(variants[index].rust_name.clone()),
-            });
+            op.errors.push(ErrorCase { status: *status, ty: id, variant: Some(variants[index].rust_name.clone()) });
         }
     }
     if variants.is_empty() {
@@ -643,11 +639,9 @@ fn success_body(response: &Response) -> SuccessBody {
 /// ones for text, `text/event-stream` only when nothing else is; the binary ones for bytes)
 /// and then the JSON media types of its error responses, whose bodies are decoded (a `*/*`
 /// left out there); `None` when no response has a body.
-fn accept(responses: &IndexMap<String, Response>) -> Option<String> {
-    let has_two_xx = responses.keys().any(|status| status.starts_with('2'));
-    let is_success = |status: &str| if has_two_xx { status.starts_with('2') } else { status == "default" };
+fn accept(responses: &IndexMap<Status, Response>) -> Option<String> {
     let mut media: Vec<&str> = Vec::new();
-    for response in responses.iter().filter(|(status, _)| is_success(status)).map(|(_, r)| r) {
+    for response in responses.values().filter(|r| r.outcome == Outcome::Success) {
         let keys = response.content.keys().map(String::as_str);
         match success_body(response) {
             SuccessBody::Empty => {}
@@ -665,11 +659,9 @@ fn accept(responses: &IndexMap<String, Response>) -> Option<String> {
         }
     }
     let errors = responses
-        .iter()
-        .filter(|(status, _)| {
-            status.starts_with('4') || status.starts_with('5') || (status.as_str() == "default" && has_two_xx)
-        })
-        .flat_map(|(_, response)| response.content.keys().map(String::as_str))
+        .values()
+        .filter(|response| response.outcome == Outcome::Error)
+        .flat_map(|response| response.content.keys().map(String::as_str))
         .filter(|m| encoding(m) == Encoding::Json && m.trim() != "*/*");
     media.extend(errors);
     let mut seen: Vec<&str> = Vec::new();
@@ -711,18 +703,17 @@ fn is_event_stream(media_type: &str) -> bool {
 /// media type it sends), `{method}_byte_stream` when its success body is binary, and
 /// `{method}_stream` when a success response may be a `text/event-stream`.
 fn stream_methods(
-    responses: &IndexMap<String, Response>,
+    responses: &IndexMap<Status, Response>,
     success: &Success,
     sentinel: Option<String>,
     bases: &[(&str, Option<&str>)],
     accept: Option<&str>,
     methods: &mut Scope,
 ) -> Vec<StreamMethod> {
-    let has_two_xx = responses.keys().any(|status| status.starts_with('2'));
     let events = responses
-        .iter()
-        .filter(|(status, _)| if has_two_xx { status.starts_with('2') } else { status.as_str() == "default" })
-        .flat_map(|(_, response)| &response.content)
+        .values()
+        .filter(|response| response.outcome == Outcome::Success)
+        .flat_map(|response| &response.content)
         .find(|(media, _)| is_event_stream(media))
         .map(|(_, ty)| StreamKind::Events {
             data: match ty {
@@ -755,18 +746,26 @@ fn stream_methods(
 }
 
 /// A readable variant name for a success status.
-fn status_variant_name(status: &str) -> String {
+fn status_variant_name(status: Status) -> String {
     match status {
-        "200" => "Ok".to_owned(),
-        "201" => "Created".to_owned(),
-        "202" => "Accepted".to_owned(),
-        "203" => "NonAuthoritative".to_owned(),
-        "204" => "NoContent".to_owned(),
-        "205" => "ResetContent".to_owned(),
-        "206" => "PartialContent".to_owned(),
-        "2XX" | "2xx" => "Success".to_owned(),
-        "default" => "Default".to_owned(),
+        Status::Code(200) => "Ok".to_owned(),
+        Status::Code(201) => "Created".to_owned(),
+        Status::Code(202) => "Accepted".to_owned(),
+        Status::Code(203) => "NonAuthoritative".to_owned(),
+        Status::Code(204) => "NoContent".to_owned(),
+        Status::Code(205) => "ResetContent".to_owned(),
+        Status::Code(206) => "PartialContent".to_owned(),
+        Status::Range(2) => "Success".to_owned(),
+        Status::Default => "Default".to_owned(),
         other => format!("Status{other}"),
+    }
+}
+
+/// The model's [`Status`] of a status key openapiv3 read (`200`, `4XX`).
+fn status_of(code: &StatusCode) -> Status {
+    match code {
+        StatusCode::Code(n) => Status::Code(*n),
+        StatusCode::Range(n) => Status::Range(*n),
     }
 }
 
@@ -847,17 +846,33 @@ mod tests {
     /// the warnings.
     fn lowered(paths: &str) -> (Vec<Operation>, Vec<String>) {
         let spec = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}");
-        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", &spec))).unwrap();
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", &spec)), &crate::Config::new("x")).unwrap();
         (lowered.api.operations, lowered.warnings.iter().map(ToString::to_string).collect())
     }
 
     fn response(content: &[&str]) -> Response {
         let content = content.iter().map(|m| ((*m).to_owned(), TypeRef::Scalar(Scalar::String))).collect();
-        Response { doc: None, content, nullable_json: false }
+        Response { outcome: Outcome::Other, doc: None, content, nullable_json: false }
+    }
+
+    /// A status as the spec writes it (`200`, `4XX`, `default`).
+    fn status(text: &str) -> Status {
+        match (text, text.strip_suffix("XX")) {
+            ("default", _) => Status::Default,
+            (_, Some(class)) => Status::Range(class.parse().unwrap()),
+            _ => Status::Code(text.parse().unwrap()),
+        }
     }
 
     fn accept_of(entries: &[(&str, &[&str])]) -> Option<String> {
-        accept(&entries.iter().map(|(status, content)| ((*status).to_owned(), response(content))).collect())
+        let statuses: Vec<Status> = entries.iter().map(|(text, _)| status(text)).collect();
+        let outcome = |text: &str| Outcome::of(status(text), &statuses);
+        accept(
+            &entries
+                .iter()
+                .map(|(text, content)| (status(text), Response { outcome: outcome(text), ..response(content) }))
+                .collect(),
+        )
     }
 
     #[test]

@@ -288,7 +288,7 @@ mod tests {
     use crate::{Input, Source};
 
     fn lowered(spec: &str) -> (Servers, Vec<String>) {
-        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec))).unwrap();
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", spec)), &crate::Config::new("x")).unwrap();
         (lowered.api.servers, lowered.warnings.iter().map(ToString::to_string).collect())
     }
 

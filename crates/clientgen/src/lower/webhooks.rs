@@ -194,7 +194,7 @@ mod tests {
             webhook("a", ""),
             webhook("b", "      x-webhook-signature: {scheme: standard-webhooks, tolerance: 60}\n"),
         );
-        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", &spec))).unwrap();
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", &spec)), &crate::Config::new("x")).unwrap();
         let webhooks = lowered.api.webhooks.unwrap();
         let signatures: Vec<_> = webhooks.items.iter().map(|w| (w.function.as_str(), w.signature.clone())).collect();
         assert_eq!(
@@ -212,7 +212,7 @@ mod tests {
             "{HEAD}webhooks:\n{}",
             webhook("a", "      x-webhook-signature: {scheme: github, tolerance: 60}\n")
         );
-        let error = crate::lower(&Input::spec(Source::new("x.yaml", &spec))).err().unwrap();
+        let error = crate::lower(&Input::spec(Source::new("x.yaml", &spec)), &crate::Config::new("x")).err().unwrap();
         let problems: Vec<String> = error.problems.iter().map(ToString::to_string).collect();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(
@@ -224,7 +224,7 @@ mod tests {
     #[test]
     fn webhooks_with_the_same_name_get_numbered_functions() {
         let spec = format!("{HEAD}webhooks:\n{}{}", webhook("new pet", ""), webhook("new_pet", ""));
-        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", &spec))).unwrap();
+        let lowered = crate::lower(&Input::spec(Source::new("x.yaml", &spec)), &crate::Config::new("x")).unwrap();
         let functions: Vec<String> = lowered.api.webhooks.unwrap().items.into_iter().map(|w| w.function).collect();
         assert_eq!(functions, ["new_pet", "new_pet2"]);
     }
