@@ -54,7 +54,7 @@ pub(crate) const IDEMPOTENT_RETRIED_STATUSES: &[u16] = &[408, 500, 502, 503, 504
 #[cfg_attr(feature = "upload", doc = "")]
 #[cfg_attr(
     feature = "upload",
-    doc = " A body read from a stream ([`ByteSource::from_stream`](crate::types::ByteSource::from_stream), [`ByteSource::from_reader`](crate::types::ByteSource::from_reader)) can be sent only once: such a call is retried only when its connection could not be opened and the stream is still unread, whatever the method and status, and a redirect that would send the body again (`307`, `308`, or `301`/`302` to a method other than `POST`) ends it with [`Error::Config`]. Bodies from memory or a file path ([`ByteSource::from_path`](crate::types::ByteSource::from_path), opened again by each attempt) are retried as above. The timeout covers the whole upload: raise it for large ones."
+    doc = " A body read from a stream ([`ByteSource::from_stream`](crate::types::ByteSource::from_stream), [`ByteSource::from_reader`](crate::types::ByteSource::from_reader)) can be sent only once: such a call is retried only when its connection could not be opened and the stream is still unread, whatever the method and status, and a redirect that would send the body again (`307`, `308`, or `301`/`302` to a method other than `POST`) ends it with [`Error::Config`](crate::Error::Config). Bodies from memory or a file path ([`ByteSource::from_path`](crate::types::ByteSource::from_path), opened again by each attempt) are retried as above. The timeout covers the whole upload: raise it for large ones."
 )]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -77,7 +77,7 @@ pub struct RequestOptions {
     /// returned at once.
     pub max_retry_after: Duration,
     /// The largest success body read, in bytes; a larger one ends the call with
-    /// [`Error::TooLarge`] as soon as it is known, so memory stays bounded. (Error
+    /// [`Error::TooLarge`](crate::Error::TooLarge) as soon as it is known, so memory stays bounded. (Error
     /// bodies are cut at 64 KiB instead.)
     pub max_response_bytes: usize,
 }

@@ -392,7 +392,7 @@ pub(crate) fn field_texts<T: serde::Serialize + ?Sized>(value: &T) -> Vec<String
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, any(feature = "multipart-json", feature = "form-reserved")))]
 mod tests {
     #[allow(unused_imports)]
     use std::pin::Pin;

@@ -74,7 +74,7 @@ pub struct RequestOptions {
     /// returned at once.
     pub max_retry_after: Duration,
     /// The largest success body read, in bytes; a larger one ends the call with
-    /// [`Error::TooLarge`] as soon as it is known, so memory stays bounded. (Error
+    /// [`Error::TooLarge`](crate::Error::TooLarge) as soon as it is known, so memory stays bounded. (Error
     /// bodies are cut at 64 KiB instead.)
     pub max_response_bytes: usize,
 }
