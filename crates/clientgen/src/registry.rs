@@ -297,12 +297,18 @@ impl Defaults {
 /// The value of `const NAME: T = …;` in `source`: an integer literal, or a product of them
 /// (`64 * 1024`).
 fn constant(source: &str, name: &str) -> Option<u64> {
+    let value = constant_text(source, name)?;
+    value.split('*').map(|factor| factor.trim().replace('_', "").parse::<u64>().ok()).product()
+}
+
+/// The text after `=` of `const NAME: … = …;` in `source` (without the `;`), one line as
+/// rustfmt writes it: how the generator reads the runtime's constants.
+pub(crate) fn constant_text<'a>(source: &'a str, name: &str) -> Option<&'a str> {
     let line = source.lines().find(|line| {
         let bare = line.trim_start().trim_start_matches("pub(crate) ").trim_start_matches("pub ");
         bare.strip_prefix("const ").and_then(|rest| rest.strip_prefix(name)).is_some_and(|rest| rest.starts_with(':'))
     })?;
-    let value = line.split_once('=')?.1.trim().strip_suffix(';')?;
-    value.split('*').map(|factor| factor.trim().replace('_', "").parse::<u64>().ok()).product()
+    line.split_once('=')?.1.trim().strip_suffix(';')
 }
 
 /// Resolves the markers of a runtime file: `selected` says whether a part is on, and `None`

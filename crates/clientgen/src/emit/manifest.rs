@@ -343,6 +343,7 @@ fn configuration(api: &Api) -> Vec<(&'static str, String)> {
     let mut servers = String::new();
     servers_section(&mut servers, api);
     let d = Defaults::get();
+    let retried = super::retries::RetryStatuses::get();
     vec![
         ("base_url", base_url),
         ("servers", servers),
@@ -355,8 +356,8 @@ fn configuration(api: &Api) -> Vec<(&'static str, String)> {
         ("max_response_mib", d.max_response_mib.to_string()),
         ("error_body_kib", d.error_body_kib.to_string()),
         ("idempotent", crate::model::idempotent_methods_text()),
-        ("always_statuses", super::retries::codes(&super::retries::RetryStatuses::get().always)),
-        ("idempotent_statuses", super::retries::codes(&super::retries::RetryStatuses::get().idempotent)),
+        ("always_statuses", super::retries::codes(&retried.always)),
+        ("idempotent_statuses", super::retries::codes(&retried.idempotent)),
     ]
 }
 

@@ -44,11 +44,7 @@ pub fn codes(statuses: &[u16]) -> String {
 
 /// The value of `const NAME: &[u16] = &[…];` in `source`, one line as rustfmt writes it.
 fn list(source: &str, name: &str) -> Option<Vec<u16>> {
-    let line = source.lines().find(|line| {
-        let bare = line.trim_start().trim_start_matches("pub(crate) ").trim_start_matches("pub ");
-        bare.strip_prefix("const ").and_then(|rest| rest.strip_prefix(name)).is_some_and(|rest| rest.starts_with(':'))
-    })?;
-    let value = line.split_once('=')?.1.trim().strip_suffix(';')?;
+    let value = crate::registry::constant_text(source, name)?;
     let items = value.strip_prefix("&[")?.strip_suffix(']')?;
     items.split(',').map(str::trim).filter(|item| !item.is_empty()).map(|item| item.parse().ok()).collect()
 }
