@@ -75,9 +75,8 @@ fn generated_manifests() -> Vec<(String, Table)> {
         let input = Input::spec(Source::new(&name, &text));
         let config = Config::new(&tests::crate_name(&stem));
         let api = clientgen::lower(&input, &config).unwrap_or_else(|e| panic!("{stem}: {e}")).api;
-        let features = clientgen::emit::Features::of(&api);
         let clientgen::emit::EmittedFile::Text { text, .. } =
-            clientgen::emit::emit_file(&api, &features, clientgen::emit::FileKind::Manifest)
+            clientgen::emit::emit_file(&api, clientgen::emit::FileKind::Manifest)
         else {
             panic!("{stem}: the manifest is text");
         };
@@ -177,7 +176,7 @@ fn the_parts_are_the_runtime_crates_features_and_each_is_selected() {
         let input = Input::spec(Source::new(&name, &text));
         let config = Config::new(&tests::crate_name(&stem));
         let api = clientgen::lower(&input, &config).unwrap_or_else(|e| panic!("{stem}: {e}")).api;
-        let chosen = clientgen::emit::runtime_parts(&api);
+        let chosen = api.features.parts();
         let implied: Vec<&str> = chosen.closed().selected().filter(|p| !chosen.has(*p)).map(|p| p.name()).collect();
         assert!(implied.is_empty(), "{stem}: selects parts without the parts they imply: {implied:?}");
         selected.extend(chosen.selected().map(|p| p.name().to_owned()));

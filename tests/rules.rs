@@ -45,7 +45,7 @@ fn snapshot_fixture(path: &Path) -> Result<(), String> {
         let name = file.path.strip_prefix("src/").unwrap_or(&file.path).replace('/', "-");
         insta::assert_snapshot!(name, file.contents);
     }
-    let parts = clientgen::emit::runtime_parts(&lowered.api);
+    let parts = lowered.api.features.parts();
     let selected: Vec<&str> = parts.selected().map(|part| part.name()).collect();
     let copied: Vec<&str> = files.iter().filter(|file| runtime(&file.path)).map(|file| file.path.as_str()).collect();
     insta::assert_snapshot!("runtime", format!("parts: {}\nfiles: {}\n", selected.join(", "), copied.join(", ")));

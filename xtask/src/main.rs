@@ -253,8 +253,14 @@ fn tiers() -> Vec<Tier> {
         },
         Tier {
             name: "clients",
-            about: "the generated clients against loopback servers, and the build.rs client",
-            checks: vec![cargo(&["test", "-p", "loopback"], &[]), cargo(&["test", "-p", "buildrs_client"], &[])],
+            about: "the generated clients against loopback servers, the build.rs client, and the doctests of every crate a generated client is in",
+            // One cargo run for every crate a generated client is in: their dependencies
+            // resolve to one feature set and build once, and their doctests (the examples in
+            // the generated docs) run with them. The default members' doctests run in `fast`.
+            checks: vec![Check::Task {
+                name: "cargo test -p <every member that is not a default one>",
+                run: client_crates,
+            }],
         },
         Tier {
             name: "compiled",
@@ -265,7 +271,6 @@ fn tiers() -> Vec<Tier> {
                     &["test", "-p", "tests", "--test", "properties", "--", "--include-ignored"],
                     &[("CLIENTGEN_PROPERTY_CASES", "64")],
                 ),
-                cargo(&["test", "--workspace", "--doc"], &[]),
                 // Each other TLS back end of the generated crates alone (`rustls-ring` with
                 // HTTP/2, whose ALPN the runtime sets for it), and none (plain http only), with
                 // warnings denied; the default one is what every other check builds.
@@ -384,6 +389,58 @@ fn tiers() -> Vec<Tier> {
             ],
         },
     ]
+}
+
+/// `cargo test` of every workspace member that a plain `cargo test` leaves out: the crates a
+/// generated client is in (the Creatify crate, the build.rs client, the test clients) and the
+/// loopback tests that call them, in one cargo run.
+fn client_crates() -> ExitCode {
+    let members = match non_default_members() {
+        Ok(members) => members,
+        Err(e) => {
+            eprintln!("cannot list the workspace's members: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut args = vec!["test".to_owned()];
+    for name in members {
+        args.extend(["-p".to_owned(), name]);
+    }
+    println!("    cargo {}", args.join(" "));
+    match std::process::Command::new(xtask::cargo()).args(&args).current_dir(xtask::project_root()).status() {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("cannot run cargo: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The names of the workspace's members that are not default members, from `cargo metadata`.
+fn non_default_members() -> Result<Vec<String>, String> {
+    let output = std::process::Command::new(xtask::cargo())
+        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .current_dir(xtask::project_root())
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())?;
+    let ids = |key: &str| -> Result<Vec<String>, String> {
+        let list = metadata[key].as_array().ok_or_else(|| format!("`cargo metadata` gives no {key}"))?;
+        Ok(list.iter().filter_map(|id| id.as_str().map(str::to_owned)).collect())
+    };
+    let defaults = ids("workspace_default_members")?;
+    let packages = metadata["packages"].as_array().ok_or("`cargo metadata` gives no packages")?;
+    let names = ids("workspace_members")?
+        .into_iter()
+        .filter(|id| !defaults.contains(id))
+        .filter_map(|id| packages.iter().find(|p| p["id"].as_str() == Some(id.as_str())))
+        .filter_map(|package| package["name"].as_str().map(str::to_owned))
+        .collect();
+    Ok(names)
 }
 
 /// Installs what the external tier needs.

@@ -7,6 +7,8 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
+pub use crate::lower::features::{Encodings, Features, Readers, Streams};
+
 /// Everything emission needs to write a client crate.
 #[derive(Debug, Clone, Serialize)]
 pub struct Api {
@@ -45,6 +47,10 @@ pub struct Api {
     /// say what they are behind.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tag_features: Vec<TagFeature>,
+    /// What the crate needs (dependencies, support types, runtime parts), decided last, from
+    /// everything above. The rule snapshots record its [`Features::parts`] beside the model.
+    #[serde(skip)]
+    pub features: Features,
 }
 
 /// The generator's settings ([`crate::Config`]) resolved for one API: every default filled in,

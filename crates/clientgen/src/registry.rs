@@ -17,7 +17,11 @@
 //! `#[cfg_attr(marker, attr)]` becomes `#[attr]` or nothing. `cfg(test)` never holds, so unit
 //! tests stay behind. A marker that names a real feature is left as written.
 
+mod retries;
+
 use std::collections::BTreeMap;
+
+pub use retries::{RetryStatuses, codes as retry_codes};
 
 include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 

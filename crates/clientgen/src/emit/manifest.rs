@@ -3,12 +3,12 @@
 use std::fmt::Write as _;
 
 use super::examples::{call_code, example_code};
-use super::features::Features;
 use crate::model::*;
 use crate::registry::{self, Defaults, Part, TRANSPORT_FEATURES};
 
 /// The generated crate's Cargo.toml (without the header line).
-pub fn cargo_toml(api: &Api, features: &Features) -> String {
+pub fn cargo_toml(api: &Api) -> String {
+    let features = &api.features;
     let mut out = String::new();
     let config = &api.settings;
     let description = &config.description;
@@ -119,7 +119,8 @@ type Fill = fn(&Api) -> Vec<(&'static str, String)>;
 
 /// The generated crate's README.md (without the header line). The prose about the runtime is
 /// the runtime's (`crates/runtime/readme/`); what varies per API is filled in here.
-pub fn readme(api: &Api, features: &Features) -> String {
+pub fn readme(api: &Api) -> String {
+    let features = &api.features;
     let mut out = String::new();
     let config = &api.settings;
     let name = &config.crate_name;
@@ -343,7 +344,7 @@ fn configuration(api: &Api) -> Vec<(&'static str, String)> {
     let mut servers = String::new();
     servers_section(&mut servers, api);
     let d = Defaults::get();
-    let retried = super::retries::RetryStatuses::get();
+    let retried = crate::registry::RetryStatuses::get();
     vec![
         ("base_url", base_url),
         ("servers", servers),
@@ -356,8 +357,8 @@ fn configuration(api: &Api) -> Vec<(&'static str, String)> {
         ("max_response_mib", d.max_response_mib.to_string()),
         ("error_body_kib", d.error_body_kib.to_string()),
         ("idempotent", crate::model::idempotent_methods_text()),
-        ("always_statuses", super::retries::codes(&retried.always)),
-        ("idempotent_statuses", super::retries::codes(&retried.idempotent)),
+        ("always_statuses", crate::registry::retry_codes(&retried.always)),
+        ("idempotent_statuses", crate::registry::retry_codes(&retried.idempotent)),
     ]
 }
 

@@ -8,11 +8,9 @@ mod blocking;
 mod client;
 mod docs;
 mod examples;
-mod features;
 mod manifest;
 mod operations;
 mod pagination;
-mod retries;
 mod rust;
 mod security;
 mod servers;
@@ -28,11 +26,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::model::*;
-use crate::registry::Parts;
 use crate::{GeneratedFile, format};
 
 pub use docs::sanitize as sanitize_doc;
-pub use features::Features;
 
 /// One file of the generated crate, before formatting.
 pub enum EmittedFile {
@@ -103,18 +99,12 @@ pub fn file_kinds(features: &Features) -> Vec<FileKind> {
     kinds
 }
 
-/// The runtime parts the crate for `api` gets (snapshots record these instead of the runtime's
-/// text, which the runtime crate holds once).
-pub fn runtime_parts(api: &Api) -> Parts {
-    features::Features::of(api).parts()
-}
-
 /// Emits one file of the client crate.
-pub fn emit_file(api: &Api, features: &Features, kind: FileKind) -> EmittedFile {
+pub fn emit_file(api: &Api, kind: FileKind) -> EmittedFile {
     match kind {
-        FileKind::Manifest => EmittedFile::Text { path: "Cargo.toml", text: manifest::cargo_toml(api, features) },
-        FileKind::Readme => EmittedFile::Text { path: "README.md", text: manifest::readme(api, features) },
-        FileKind::Lib => EmittedFile::Rust { path: "src/lib.rs", tokens: lib_rs(api, features) },
+        FileKind::Manifest => EmittedFile::Text { path: "Cargo.toml", text: manifest::cargo_toml(api) },
+        FileKind::Readme => EmittedFile::Text { path: "README.md", text: manifest::readme(api) },
+        FileKind::Lib => EmittedFile::Rust { path: "src/lib.rs", tokens: lib_rs(api) },
         FileKind::Client => {
             let methods = operations::methods(api);
             EmittedFile::Rust { path: "src/client.rs", tokens: client::emit_client(api, &methods) }
@@ -123,10 +113,10 @@ pub fn emit_file(api: &Api, features: &Features, kind: FileKind) -> EmittedFile 
             let methods = operations::signatures(api);
             EmittedFile::Rust { path: "src/blocking.rs", tokens: blocking::blocking_rs(api, &methods) }
         }
-        FileKind::Types => EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api, features) },
+        FileKind::Types => EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api) },
         FileKind::Webhooks => EmittedFile::Rust { path: "src/webhooks.rs", tokens: webhooks::webhooks_rs(api) },
         FileKind::Servers => EmittedFile::Rust { path: "src/servers.rs", tokens: servers::servers_rs(api) },
-        FileKind::Runtime(path) => EmittedFile::Source { path, text: features.parts().file(path) },
+        FileKind::Runtime(path) => EmittedFile::Source { path, text: api.features.parts().file(path) },
     }
 }
 
@@ -134,14 +124,13 @@ pub fn emit_file(api: &Api, features: &Features, kind: FileKind) -> EmittedFile 
 pub const TYPE_PARTS: usize = types::TYPE_PARTS;
 
 /// One part of `types.rs`; the parts, formatted and joined in order, are the whole file.
-pub fn emit_types_part(api: &Api, features: &Features, part: usize) -> TokenStream {
-    types::emit_types_part(api, features, part)
+pub fn emit_types_part(api: &Api, part: usize) -> TokenStream {
+    types::emit_types_part(api, part)
 }
 
 /// Emits every file of the client crate, one after the other, unformatted.
 pub fn emit(api: &Api) -> Vec<EmittedFile> {
-    let features = Features::of(api);
-    file_kinds(&features).into_iter().map(|kind| emit_file(api, &features, kind)).collect()
+    file_kinds(&api.features).into_iter().map(|kind| emit_file(api, kind)).collect()
 }
 
 // Emission and formatting run together, on one thread per core: each thread takes the next
@@ -166,16 +155,15 @@ enum Made {
 
 /// The formatted files of the crate for `api`, each opening with `header`.
 pub fn files(api: &Api, header: &str) -> Result<Vec<GeneratedFile>, String> {
-    let features = Features::of(api);
-    let kinds = file_kinds(&features);
+    let kinds = file_kinds(&api.features);
     // The parts of `types.rs`, most of a large crate, first: the smaller files then fill in
     // while the last parts finish.
     let mut jobs: Vec<Job> = (0..TYPE_PARTS).map(Job::TypesPart).collect();
     jobs.extend(kinds.iter().filter(|&&kind| kind != FileKind::Types).map(|&kind| Job::File(kind)));
     let run = |job: Job| -> Result<Made, String> {
         match job {
-            Job::TypesPart(part) => format::format_file(emit_types_part(api, &features, part)).map(Made::TypesPart),
-            Job::File(kind) => finish_file(emit_file(api, &features, kind), header).map(Made::File),
+            Job::TypesPart(part) => format::format_file(emit_types_part(api, part)).map(Made::TypesPart),
+            Job::File(kind) => finish_file(emit_file(api, kind), header).map(Made::File),
         }
     };
     let threads = std::thread::available_parallelism().map_or(1, usize::from).min(jobs.len());
@@ -246,7 +234,8 @@ pub fn deprecates(api: &Api) -> bool {
         || api.operations.iter().flat_map(|op| &op.parameters).any(|p| p.deprecated)
 }
 
-fn lib_rs(api: &Api, features: &Features) -> TokenStream {
+fn lib_rs(api: &Api) -> TokenStream {
+    let features = &api.features;
     let lints: Vec<TokenStream> = SPEC_NAME_LINTS
         .iter()
         .map(|lint| {

@@ -670,16 +670,16 @@ fn operation_doc(api: &Api, op: &Operation, variant: Option<&BodyVariant>) -> To
     let part_headers =
         variant.and_then(|v| part_headers_note(api, op, v)).map(|note| quote! { #[doc = ""] #[doc = #note] });
     let deprecated = deprecated_parameters_note(op).map(|note| quote! { #[doc = ""] #[doc = #note] });
-    let statuses = super::retries::RetryStatuses::get();
+    let statuses = crate::registry::RetryStatuses::get();
     let retry = if op.idempotent() {
         format!(
             " Idempotent: retried after {} and transport failures (see [`crate::RequestOptions`]).",
-            super::retries::codes(&statuses.for_idempotent())
+            crate::registry::retry_codes(&statuses.for_idempotent())
         )
     } else {
         format!(
             " Not idempotent: retried only when the connection could not be opened or on {}, never once the request may have reached the server (see [`crate::RequestOptions`]).",
-            super::retries::codes(&statuses.always)
+            crate::registry::retry_codes(&statuses.always)
         )
     };
     let example = operation_example(api, op, variant, None);

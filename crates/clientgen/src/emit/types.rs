@@ -13,15 +13,15 @@ use crate::model::*;
 pub const TYPE_PARTS: usize = 32;
 
 /// The contents of `types.rs`, all parts in order.
-pub fn emit_types(api: &Api, features: &super::features::Features) -> TokenStream {
-    let parts = (0..TYPE_PARTS).map(|part| emit_types_part(api, features, part));
+pub fn emit_types(api: &Api) -> TokenStream {
+    let parts = (0..TYPE_PARTS).map(|part| emit_types_part(api, part));
     quote! { #(#parts)* }
 }
 
 /// One part of `types.rs`: the types are shared out in order; the first part also opens the
 /// file (docs, imports, helper types), the last one ends it with the form and multipart methods and
 /// the per-status response enums.
-pub fn emit_types_part(api: &Api, features: &super::features::Features, part: usize) -> TokenStream {
+pub fn emit_types_part(api: &Api, part: usize) -> TokenStream {
     let count = api.types.len();
     let per_part = count.div_ceil(TYPE_PARTS).max(1);
     let (start, end) = ((part * per_part).min(count), ((part + 1) * per_part).min(count));
@@ -50,7 +50,7 @@ pub fn emit_types_part(api: &Api, features: &super::features::Features, part: us
     if part > 0 {
         return quote! { #(#items)* };
     }
-    let support = support_exports(features);
+    let support = support_exports(&api.features);
     quote! {
         //! Request and response types.
         //!
@@ -1024,7 +1024,7 @@ fn error_body(api: &Api, errors: &ErrorBody) -> TokenStream {
 
 /// The runtime's support types the crate needs (`Decimal`, `File`, `Nullable`, `ByteSource`), re-exported
 /// here, where the types that hold them are.
-fn support_exports(features: &super::features::Features) -> Option<TokenStream> {
+fn support_exports(features: &Features) -> Option<TokenStream> {
     let mut names = Vec::new();
     if features.nullable {
         names.push(quote! { Nullable });

@@ -9,6 +9,7 @@
 
 mod defaults;
 mod examples;
+pub(crate) mod features;
 mod graph;
 mod multipart;
 mod operations;
@@ -97,7 +98,7 @@ pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
     };
     let tag_features = tags::decide(doc, tag_option, &mut types, &mut operations, error_body.as_ref(), &received);
     let examples = examples::collect(doc, &types, &operations);
-    let api = Api {
+    let mut api = Api {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         description: doc.info.description.clone(),
@@ -110,7 +111,9 @@ pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
         webhooks,
         examples,
         tag_features,
+        features: Features::default(),
     };
+    api.features = Features::of(&api);
     Lowered { api: Some(api), errors, warnings }
 }
 

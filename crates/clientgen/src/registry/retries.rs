@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use crate::registry::file_text;
+use super::file_text;
 
 /// The statuses the runtime's `execute` retries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +44,7 @@ pub fn codes(statuses: &[u16]) -> String {
 
 /// The value of `const NAME: &[u16] = &[…];` in `source`, one line as rustfmt writes it.
 fn list(source: &str, name: &str) -> Option<Vec<u16>> {
-    let value = crate::registry::constant_text(source, name)?;
+    let value = super::constant_text(source, name)?;
     let items = value.strip_prefix("&[")?.strip_suffix(']')?;
     items.split(',').map(str::trim).filter(|item| !item.is_empty()).map(|item| item.parse().ok()).collect()
 }

@@ -1,12 +1,13 @@
-//! What the generated crate needs, found once by looking through the model: optional
-//! dependencies, support types, request-body encodings, success-body readers, and the parts of
-//! the runtime they select.
+//! What the generated crate needs, decided once at the end of lowering by looking through the
+//! model: optional dependencies, support types, request-body encodings, success-body readers,
+//! and the parts of the runtime they select ([`Features::parts`]). Emission reads the result
+//! (`Api::features`) and never looks for itself.
 
 use crate::model::*;
 use crate::registry::{Part, Parts};
 
 /// What the generated crate needs, found by looking through the model once.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Features {
     /// Some type uses `uuid::Uuid`.
     pub uuid: bool,
@@ -60,8 +61,8 @@ pub struct Features {
 }
 
 impl Features {
-    /// What the crate for `api` needs.
-    pub fn of(api: &Api) -> Self {
+    /// What the crate for `api` needs (lowering sets `api.features` to it).
+    pub(crate) fn of(api: &Api) -> Self {
         let mut features = Features {
             nullable: needs_nullable(api),
             params: [ParamLocation::Path, ParamLocation::Query, ParamLocation::Header, ParamLocation::Cookie].map(
