@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use stripe::Client;
 use stripe::types::{
-    GetChargesCreated, GetChargesCreatedRangeQuerySpecs, GetChargesParams, PostCustomersBody, PostCustomersBodyAddress,
+    GetChargesCreated, GetChargesCreatedRangeQuerySpecs, GetChargesParams, OptionalFieldsAddress, PostCustomersBody,
 };
 
 #[tokio::main]
@@ -29,7 +29,7 @@ async fn main() {
         .email("jenny.rosen@example.com")
         .metadata(BTreeMap::from([("order_id".to_owned(), "6735".to_owned())]))
         .address(
-            PostCustomersBodyAddress::new()
+            OptionalFieldsAddress::new()
                 .line1("510 Townsend St")
                 .city("San Francisco")
                 .postal_code("94103")

@@ -14,7 +14,10 @@
 //! item `$ref`s are copied, numbers where text belongs become text, missing server variable
 //! defaults and response descriptions are filled in, and a `$ref` to a component of another
 //! kind that fits where it is used (a response naming a request body) is read as that kind, and
-//! one to a component that is itself a `$ref` is read to the end of the chain.
+//! one to a component that is itself a `$ref` is read to the end of the chain. Inline copies of
+//! one titled schema become one component (`shared.rs`).
+
+mod shared;
 
 use serde_json::{Map, Value};
 
@@ -76,6 +79,7 @@ fn rewrite(doc: &mut Value) -> Findings {
     fix_scalars(doc, &mut findings);
     explicit_encoding_styles(doc);
     walk_document(doc, "#", &mut findings);
+    shared::share_titled_schemas(doc);
     fix_cross_kind_refs(doc, &mut findings);
     findings
 }
