@@ -1210,7 +1210,8 @@ pub struct Parameter {
 /// A request body.
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestBody {
-    /// Whether the body must be sent.
+    /// Whether the method takes the body as `&T` rather than `Option<&T>`: the spec requires
+    /// it, or no form of it has a required field, so an empty value says what none would.
     pub required: bool,
     /// Doc text.
     pub doc: Option<String>,

@@ -52,10 +52,12 @@ impl<'a> Lowerer<'a> {
                 }
                 parameters.extend(by_key.into_values());
                 let body_pointer = join(&pointer, &["requestBody"]);
+                // A body that can only be `{}` says nothing: the method takes none and sends none.
                 let request_body = op
                     .request_body
                     .as_ref()
-                    .and_then(|b| self.component(b, &body_pointer, "requestBodies", |c| &c.request_bodies));
+                    .and_then(|b| self.component(b, &body_pointer, "requestBodies", |c| &c.request_bodies))
+                    .filter(|b| !self.admits_only_empty_object(b));
                 let part_headers =
                     request_body.map(|b| self.declared_part_headers(b, &body_pointer)).unwrap_or_default();
                 // Path parameters are the method's arguments: they share its body's scope with
@@ -103,6 +105,11 @@ impl<'a> Lowerer<'a> {
                     method_name: &method_name,
                 };
                 let pages = self.page_method(&paged, &mut method_names);
+                // An optional body whose every form has no required field is asked for as a
+                // plain reference: an empty value says what no body would.
+                if let Some(body) = body.as_mut().filter(|b| !b.required) {
+                    body.required = body.content.values().all(|ty| self.has_no_required_request_field(ty));
+                }
                 let security = op
                     .security
                     .as_ref()
@@ -318,6 +325,43 @@ impl<'a> Lowerer<'a> {
             json,
             default,
         })
+    }
+
+    /// Whether every media type of `body` has a schema that admits only the empty object: an
+    /// object without properties that allows no others (Stripe's GET operations declare such
+    /// a form body).
+    fn admits_only_empty_object(&self, body: &openapiv3::RequestBody) -> bool {
+        !body.content.is_empty()
+            && body.content.values().all(|media| {
+                let schema = match &media.schema {
+                    Some(ReferenceOr::Item(schema)) => Some(schema),
+                    Some(ReferenceOr::Reference { reference }) => self.component_schema(reference),
+                    None => None,
+                };
+                // Normalize writes `additionalProperties: false` as the schema `{not: {}}`.
+                let allows_none = |extra: &openapiv3::AdditionalProperties| match extra {
+                    openapiv3::AdditionalProperties::Any(any) => !any,
+                    openapiv3::AdditionalProperties::Schema(schema) => matches!(
+                        &**schema,
+                        ReferenceOr::Item(Schema { schema_kind: openapiv3::SchemaKind::Not { not }, .. })
+                            if matches!(&**not, ReferenceOr::Item(Schema { schema_kind: openapiv3::SchemaKind::Any(any), .. }) if *any == openapiv3::AnySchema::default())
+                    ),
+                };
+                matches!(
+                    schema.map(|s| &s.schema_kind),
+                    Some(openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)))
+                        if object.properties.is_empty() && object.additional_properties.as_ref().is_some_and(allows_none)
+                )
+            })
+    }
+
+    /// Whether `ty` is a struct none of whose fields a request must carry.
+    fn has_no_required_request_field(&self, ty: &TypeRef) -> bool {
+        let TypeRef::Named(id) = ty else { return false };
+        match self.types.get(id).map(|draft| &draft.def.kind) {
+            Some(TypeKind::Struct(s)) => s.fields.iter().all(|f| f.request != Presence::Required),
+            _ => false,
+        }
     }
 
     /// A request body (resolved from its `$ref`, but reported at `pointer`, the operation's

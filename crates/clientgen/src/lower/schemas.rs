@@ -546,7 +546,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The component schema a `$ref` names, when it names one written out in place.
-    fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
+    pub(super) fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
         let name = unescape_segment(reference.strip_prefix("#/components/schemas/")?);
         self.doc.components.as_ref()?.schemas.get(&name)?.as_item()
     }
