@@ -8,6 +8,7 @@
 //! `views` decides, once, every Rust type each schema becomes.
 
 mod defaults;
+pub mod docs;
 mod examples;
 mod graph;
 mod multipart;
@@ -97,7 +98,7 @@ pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
     };
     let tag_features = tags::decide(doc, tag_option, &mut types, &mut operations, error_body.as_ref(), &received);
     let examples = examples::collect(doc, &types, &operations);
-    let api = Api {
+    let mut api = Api {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         description: doc.info.description.clone(),
@@ -111,6 +112,7 @@ pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
         examples,
         tag_features,
     };
+    docs::rewrite(&mut api, &docs::Prose::of(doc));
     Lowered { api: Some(api), errors, warnings }
 }
 
