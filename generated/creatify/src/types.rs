@@ -13,7 +13,7 @@ pub use crate::support::{Nullable, Decimal, ParseDecimalError};
 /// What the server returns; what the caller sends is [`LipsyncRequest`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Lipsync {
-    /// The `id` field.
+    #[allow(missing_docs)]
     pub id: uuid::Uuid,
     /// The name of the lipsync request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,7 +62,7 @@ pub struct Lipsync {
     pub credits_used: f64,
     /// Duration of the video in seconds
     pub duration: i64,
-    /// The `progress` field.
+    #[allow(missing_docs)]
     pub progress: String,
     /// The reason for failure, if the lipsync request failed
     #[serde(default)]
@@ -74,7 +74,7 @@ pub struct Lipsync {
     pub status: String,
     /// Is the video hidden in the website projects page
     pub is_hidden: bool,
-    /// The `audio_url` field.
+    #[allow(missing_docs)]
     #[serde(default)]
     pub audio_url: Option<String>,
     /// The webhook URL to be called upon completion of the lipsync request

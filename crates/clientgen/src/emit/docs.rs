@@ -134,16 +134,31 @@ fn trimmed_indent(line: &str) -> &str {
 }
 
 /// Escapes what rustdoc would treat as links or HTML, and wraps bare URLs in `<…>`; code
-/// spans (`` `…` ``) are left as written, since escapes would show inside them.
+/// spans (`` `…` ``), Markdown escapes (`\*`), autolinks (`<https://…>`) and inline links to
+/// web or mail addresses (`[text](https://…)`, made absolute in lowering) are left as written,
+/// since escapes would show inside them.
 fn escape_inline(line: &str, out: &mut String) {
-    let mut rest = line;
+    escape_text(line, true, out);
+}
+
+/// [`escape_inline`] for `text`; inside a link's text (`bare_urls` false) a URL stays as it is,
+/// since a link cannot hold another.
+fn escape_text(text: &str, bare_urls: bool, out: &mut String) {
+    let mut rest = text;
     while !rest.is_empty() {
-        if let Some(span) = code_span_len(rest) {
+        if let Some(span) = code_span_len(rest).or_else(|| autolink_len(rest)).or_else(|| markdown_escape_len(rest)) {
             out.push_str(&rest[..span]);
             rest = &rest[span..];
             continue;
         }
-        if let Some(len) = url_len(rest) {
+        if let Some((text_len, len)) = web_link_len(rest) {
+            out.push('[');
+            escape_text(&rest[1..=text_len], false, out);
+            out.push_str(&rest[text_len + 1..len]);
+            rest = &rest[len..];
+            continue;
+        }
+        if let Some(len) = url_len(rest).filter(|_| bare_urls) {
             out.push('<');
             out.push_str(&rest[..len]);
             out.push('>');
@@ -151,7 +166,10 @@ fn escape_inline(line: &str, out: &mut String) {
             continue;
         }
         let Some(c) = rest.chars().next() else { break };
+        // A `<` opens an HTML tag only before a letter, `/`, `!` or `?`: `a < b` stays as is.
+        let opens_tag = || rest[1..].starts_with(|n: char| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'));
         match c {
+            '<' if !opens_tag() => out.push(c),
             '[' | ']' | '<' | '>' | '\\' => {
                 out.push('\\');
                 out.push(c);
@@ -160,6 +178,48 @@ fn escape_inline(line: &str, out: &mut String) {
         }
         rest = &rest[c.len_utf8()..];
     }
+}
+
+/// The length of a Markdown escape (`\*`, `\[`: a backslash before ASCII punctuation) at the
+/// start of `s`.
+fn markdown_escape_len(s: &str) -> Option<usize> {
+    let next = s.strip_prefix('\\')?.chars().next()?;
+    next.is_ascii_punctuation().then_some(2)
+}
+
+/// The length of an autolink (`<https://example.com/a>`) at the start of `s`.
+fn autolink_len(s: &str) -> Option<usize> {
+    let inner = s.strip_prefix('<')?;
+    let len = url_len(inner)?;
+    inner[len..].starts_with('>').then_some(len + 2)
+}
+
+/// An inline link to a web or mail address at the start of `s` (`[text](https://…)`): the
+/// length of its text and of the whole link. Its text holds no line break or unescaped `]`.
+fn web_link_len(s: &str) -> Option<(usize, usize)> {
+    let inner = s.strip_prefix('[')?;
+    let mut escaped = false;
+    let mut depth = 0usize;
+    let mut text_len = None;
+    for (i, c) in inner.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' => depth += 1,
+            ']' if depth == 0 => {
+                text_len = Some(i);
+                break;
+            }
+            ']' => depth -= 1,
+            _ => {}
+        }
+    }
+    let text_len = text_len?;
+    let target = inner[text_len + 1..].strip_prefix('(')?;
+    let end = target.find(')')?;
+    let url = &target[..end];
+    let absolute = url_len(url) == Some(url.len()) || url.starts_with("mailto:") && !url.contains(char::is_whitespace);
+    (absolute && text_len > 0).then_some((text_len, 1 + text_len + 2 + end + 1))
 }
 
 /// The length of a code span at the start of `s`, if a closed one starts there.
@@ -209,6 +269,11 @@ mod tests {
             ("plain text", "plain text"),
             ("see https://api.example.com/docs.", "see <https://api.example.com/docs>."),
             ("list [a] <b>", "list \\[a\\] \\<b\\>"),
+            ("a < b and 1<2", "a < b and 1<2"),
+            ("[docs](https://x.io/a) and [rel](/a)", "[docs](https://x.io/a) and \\[rel\\](/a)"),
+            ("[see https://x.io](https://x.io)", "[see https://x.io](https://x.io)"),
+            ("<https://x.io/a> and \\*not em\\*", "<https://x.io/a> and \\*not em\\*"),
+            ("a regex \\d+", "a regex \\\\d+"),
             ("```\nlet x = 1;\n```", "```text\nlet x = 1;\n```"),
             ("```json\n{}\n```", "```text\n{}\n```"),
             ("unclosed\n```\ncode", "unclosed\n```text\ncode\n```"),

@@ -569,8 +569,16 @@ impl<'a> FieldShape<'a> {
         let f = self.field;
         let name = &self.ident;
         let ty = self.full_type();
-        let doc = doc_or(f.doc.as_deref(), &format!("The `{}` field.", f.wire_name));
-        let default = self.default_doc().map(|line| quote! { #[doc = ""] #line });
+        // Only what the spec states: its description, its default; a field it says nothing
+        // about is left undocumented rather than given an invented sentence (ARCHITECTURE.md,
+        // "Docs say only what the spec says").
+        let spec_doc = f.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(doc_attrs);
+        let doc = match (spec_doc, self.default_doc()) {
+            (Some(doc), Some(default)) => quote! { #doc #[doc = ""] #default },
+            (Some(doc), None) => doc,
+            (None, Some(default)) => default,
+            (None, None) => quote! { #[allow(missing_docs)] },
+        };
         let wire = &f.wire_name;
         let bare = f.rust_name.strip_prefix("r#").unwrap_or(&f.rust_name);
         let rename = (bare != wire).then(|| quote! { rename = #wire, });
@@ -583,7 +591,7 @@ impl<'a> FieldShape<'a> {
             }
         };
         let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
-        quote! { #doc #default #deprecated #serde pub #name: #ty, }
+        quote! { #doc #deprecated #serde pub #name: #ty, }
     }
 
     /// `Default: `true`.`, when the field declares a default.

@@ -8,6 +8,7 @@
 //! `views` decides, once, every Rust type each schema becomes.
 
 mod defaults;
+pub mod docs;
 mod examples;
 pub(crate) mod features;
 mod graph;
@@ -113,6 +114,7 @@ pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
         tag_features,
         features: Features::default(),
     };
+    docs::rewrite(&mut api, &docs::Prose::of(doc));
     api.features = Features::of(&api);
     Lowered { api: Some(api), errors, warnings }
 }
