@@ -241,16 +241,14 @@ fn built(api: &Api, ty: &TypeRef, example: &Example, krate: &str, depth: usize) 
                     let fields: Vec<(&Field, &ViewField)> = def.fields_of(view).collect();
                     let required: Vec<String> = fields
                         .iter()
-                        .filter(|(_, view_field)| view_field.wrapper == Wrapper::Plain)
+                        .filter(|(_, view_field)| view_field.is_argument())
                         .map(|(f, _)| {
                             argument(&f.ty, &example_value(api, &f.ty, example_of(f), krate, depth + 1, false))
                         })
                         .collect();
                     let mut expr = format!("{path}::new({})", required.join(", "));
                     let optional = fields.iter().filter(|(f, view_field)| {
-                        view_field.wrapper != Wrapper::Plain
-                            && view_field.setter.is_some()
-                            && given.iter().any(|(name, _)| *name == f.wire_name)
+                        view_field.setter.is_some() && given.iter().any(|(name, _)| *name == f.wire_name)
                     });
                     for (f, view_field) in optional.take(MAX_SETTERS) {
                         let setter = view_field.setter.as_deref().unwrap_or_default();
@@ -371,7 +369,7 @@ fn placeholder(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_optional
                     let fields: Vec<(&Field, &ViewField)> = def.fields_of(view).collect();
                     let required: Vec<String> = fields
                         .iter()
-                        .filter(|(_, view_field)| view_field.wrapper == Wrapper::Plain)
+                        .filter(|(_, view_field)| view_field.is_argument())
                         .map(|(f, _)| argument(&f.ty, &example_value(api, &f.ty, None, krate, depth + 1, false)))
                         .collect();
                     let mut expr = format!("{path}::new({})", required.join(", "));
