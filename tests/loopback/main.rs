@@ -24,5 +24,6 @@ mod styles;
 mod tracing;
 mod transport;
 mod unions;
+mod unions_named;
 mod uploads;
 mod webhooks;

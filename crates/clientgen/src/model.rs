@@ -669,6 +669,32 @@ pub struct ViewField {
     /// [`Multipart::parts`] entry for it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub part: Option<PartEncoding>,
+    /// The property allows one value (a one-value `enum` or `const`): its type fills it in
+    /// (ARCHITECTURE.md, "Single-value properties"). It is neither an argument of `new` nor
+    /// has a setter, and it is always sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<Fixed>,
+    /// Its type is a union that values convert into ([`Union::converts`]): `new` and the
+    /// setter take `impl Into<T>`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub into: bool,
+}
+
+impl ViewField {
+    /// Whether `new` takes it as an argument: required, not nullable, and not filled in.
+    pub fn is_argument(&self) -> bool {
+        self.wrapper == Wrapper::Plain && self.fixed.is_none()
+    }
+}
+
+/// How a field of one allowed value is filled in.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fixed {
+    /// The Rust name of the one variant of its enum, which `new` writes.
+    pub variant: String,
+    /// The property is optional on the side decoded: a value without it still decodes.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub may_be_absent: bool,
 }
 
 /// How a field's value is wrapped in one view.
@@ -709,12 +735,25 @@ pub struct Union {
     /// The property whose value names the variant (`discriminator.propertyName`), if any.
     pub discriminator: Option<String>,
     /// The tags were read from the alternatives themselves (each has a property allowing one
-    /// value), not from a `discriminator`: they are exact, so a value with another tag is
-    /// kept as `Other` instead of going to the first alternative that fits.
+    /// value, the discriminator's when there is one), not from a `discriminator`'s mapping or
+    /// schema names: they are exact, so a value with another tag is kept as `Other` instead of
+    /// going to the first alternative that fits.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub exact_tags: bool,
     /// The alternatives, in spec order.
     pub variants: Vec<UnionVariant>,
+    /// The variant holding a `String` that `&str` converts into (`From<&str>`), when exactly
+    /// one variant holds a string (ARCHITECTURE.md, "Union conversions").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_str: Option<usize>,
+}
+
+impl Union {
+    /// Whether some value converts into the union with `From` (setters and `new` then take
+    /// `impl Into<Union>`).
+    pub fn converts(&self) -> bool {
+        self.from_str.is_some() || self.variants.iter().any(|v| v.from)
+    }
 }
 
 /// One alternative of a [`Union`].
@@ -733,6 +772,9 @@ pub struct UnionVariant {
     /// Doc text: an inline alternative's own description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,
+    /// The union implements `From` its type: no other variant holds the same Rust type.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub from: bool,
 }
 
 /// An object type.
@@ -928,6 +970,17 @@ pub struct Bound {
 pub struct StringEnum {
     /// Variants in spec order.
     pub variants: Vec<Variant>,
+}
+
+impl StringEnum {
+    /// The only value of a one-value enum (an `enum` of one value, or a `const`): it is the
+    /// enum's `Default`, and a field of it is filled in ([`ViewField::fixed`]).
+    pub fn only(&self) -> Option<&Variant> {
+        match self.variants.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        }
+    }
 }
 
 /// One enum value.

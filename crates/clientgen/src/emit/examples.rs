@@ -241,20 +241,20 @@ fn built(api: &Api, ty: &TypeRef, example: &Example, krate: &str, depth: usize) 
                     let fields: Vec<(&Field, &ViewField)> = def.fields_of(view).collect();
                     let required: Vec<String> = fields
                         .iter()
-                        .filter(|(_, view_field)| view_field.wrapper == Wrapper::Plain)
-                        .map(|(f, _)| {
-                            argument(&f.ty, &example_value(api, &f.ty, example_of(f), krate, depth + 1, false))
+                        .filter(|(_, view_field)| view_field.is_argument())
+                        .map(|(f, view_field)| {
+                            let value = example_value(api, &f.ty, example_of(f), krate, depth + 1, false);
+                            argument(api, &f.ty, view_field, &value, krate)
                         })
                         .collect();
                     let mut expr = format!("{path}::new({})", required.join(", "));
                     let optional = fields.iter().filter(|(f, view_field)| {
-                        view_field.wrapper != Wrapper::Plain
-                            && view_field.setter.is_some()
-                            && given.iter().any(|(name, _)| *name == f.wire_name)
+                        view_field.setter.is_some() && given.iter().any(|(name, _)| *name == f.wire_name)
                     });
                     for (f, view_field) in optional.take(MAX_SETTERS) {
                         let setter = view_field.setter.as_deref().unwrap_or_default();
-                        let value = argument(&f.ty, &example_value(api, &f.ty, example_of(f), krate, depth + 1, false));
+                        let value = example_value(api, &f.ty, example_of(f), krate, depth + 1, false);
+                        let value = argument(api, &f.ty, view_field, &value, krate);
                         let _ = write!(expr, "\n    .{setter}({})", nested(&value));
                     }
                     expr
@@ -267,13 +267,37 @@ fn built(api: &Api, ty: &TypeRef, example: &Example, krate: &str, depth: usize) 
 }
 
 /// A value of `ty` as an argument of `new` or a setter, which take `impl Into<String>` for
-/// strings: a literal reads better than an owned string.
-fn argument(ty: &TypeRef, value: &str) -> String {
+/// strings: a literal reads better than an owned string. A field that takes `impl Into<T>` of
+/// a union ([`ViewField::into`]) is given the variant's value when the union converts from it
+/// (and a literal for the variant `&str` converts into).
+fn argument(api: &Api, ty: &TypeRef, view_field: &ViewField, value: &str, krate: &str) -> String {
     let literal = value.strip_suffix(".to_owned()").filter(|literal| literal.starts_with('"'));
     match literal {
-        Some(literal) if matches!(ty, TypeRef::Scalar(Scalar::String | Scalar::Uri)) => literal.to_owned(),
-        _ => value.to_owned(),
+        Some(literal) if matches!(ty, TypeRef::Scalar(Scalar::String | Scalar::Uri)) => return literal.to_owned(),
+        _ => {}
     }
+    if !view_field.into {
+        return value.to_owned();
+    }
+    let TypeRef::Named(id) = ty else { return value.to_owned() };
+    let Some(def) = api.types.get(id) else { return value.to_owned() };
+    let TypeKind::Union(u) = &def.kind else { return value.to_owned() };
+    let path = format!("{krate}::types::{}::", def.view(Direction::Request).name);
+    for (index, variant) in u.variants.iter().enumerate().filter(|(_, v)| v.from && !v.boxed) {
+        let inner = value
+            .strip_prefix(&path)
+            .and_then(|rest| rest.strip_prefix(variant.rust_name.as_str()))
+            .and_then(|rest| rest.strip_prefix('('))
+            .and_then(|rest| rest.strip_suffix(')'));
+        if let Some(inner) = inner {
+            let literal = inner.strip_suffix(".to_owned()").filter(|literal| literal.starts_with('"'));
+            return match literal {
+                Some(literal) if u.from_str == Some(index) => literal.to_owned(),
+                _ => inner.replace("\n    ", "\n"),
+            };
+        }
+    }
+    value.to_owned()
 }
 
 /// A multi-line value placed inside another: its continuation lines indented once more.
@@ -371,8 +395,11 @@ fn placeholder(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_optional
                     let fields: Vec<(&Field, &ViewField)> = def.fields_of(view).collect();
                     let required: Vec<String> = fields
                         .iter()
-                        .filter(|(_, view_field)| view_field.wrapper == Wrapper::Plain)
-                        .map(|(f, _)| argument(&f.ty, &example_value(api, &f.ty, None, krate, depth + 1, false)))
+                        .filter(|(_, view_field)| view_field.is_argument())
+                        .map(|(f, view_field)| {
+                            let value = example_value(api, &f.ty, None, krate, depth + 1, false);
+                            argument(api, &f.ty, view_field, &value, krate)
+                        })
                         .collect();
                     let mut expr = format!("{path}::new({})", required.join(", "));
                     if show_optional {

@@ -458,7 +458,11 @@ fn fields_table(out: &mut String, api: &Api, ty: &TypeRef, direction: Direction,
     let _ = writeln!(out, "| Field | Type | Required | Description |\n|---|---|---|---|");
     for (f, view_field) in def.fields_of(view) {
         let required = matches!(view_field.wrapper, Wrapper::Plain | Wrapper::OptionAlwaysWritten);
-        let required = if required { "yes" } else { "no" };
+        let required = match (&view_field.fixed, required) {
+            (Some(_), _) => "filled in",
+            (None, true) => "yes",
+            (None, false) => "no",
+        };
         let nullable = if f.nullable { ", nullable" } else { "" };
         let default =
             f.default.as_ref().map(|d| format!(", default {}", super::docs::code(&d.json()).replace('|', "\\|")));

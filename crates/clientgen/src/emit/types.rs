@@ -165,7 +165,7 @@ impl ViewPrinter<'_> {
         let forms = self.emit_form_methods(&shapes).map(|forms| quote! { #allow #forms });
         let doc = self.doc();
         // With nothing required, `Default` is the empty value `new()` also returns.
-        let default = shapes.iter().all(|s| s.wrapper != Wrapper::Plain).then(|| quote! { Default, });
+        let default = shapes.iter().all(|s| !s.view_field.is_argument()).then(|| quote! { Default, });
         let derives = self.derives(quote! { Debug, Clone, #default PartialEq });
         let tokens = quote! {
             #doc
@@ -184,20 +184,23 @@ impl ViewPrinter<'_> {
 
     fn emit_builder(&self, shapes: &[FieldShape<'_>]) -> TokenStream {
         let name = &self.name;
-        let required: Vec<&FieldShape> = shapes.iter().filter(|s| s.wrapper == Wrapper::Plain).collect();
+        let required: Vec<&FieldShape> = shapes.iter().filter(|s| s.view_field.is_argument()).collect();
         let params = required.iter().map(|s| {
             let field = &s.ident;
-            let ty = &s.inner.owned;
-            if s.inner.into_string {
-                quote! { #field: impl Into<String> }
-            } else {
-                quote! { #field: #ty }
-            }
+            let param = s.param();
+            quote! { #field: #param }
         });
         let inits = shapes.iter().map(|s| {
             let field = &s.ident;
-            match (s.wrapper, s.inner.into_string, s.view_field.boxed) {
-                (Wrapper::Plain, true, _) => quote! { #field: #field.into() },
+            let into = s.inner.into_string || s.view_field.into;
+            if let Some(fixed) = &s.view_field.fixed {
+                let ty = &s.inner.owned;
+                let variant = ident(&fixed.variant);
+                return quote! { #field: #ty::#variant };
+            }
+            match (s.wrapper, into, s.view_field.boxed) {
+                (Wrapper::Plain, true, true) => quote! { #field: Box::new(#field.into()) },
+                (Wrapper::Plain, true, false) => quote! { #field: #field.into() },
                 (Wrapper::Plain, false, true) => quote! { #field: Box::new(#field) },
                 (Wrapper::Plain, false, false) => quote! { #field },
                 _ => quote! { #field: None },
@@ -229,10 +232,15 @@ impl ViewPrinter<'_> {
         let too_many = super::rust::too_many_arguments(required.len());
         let new = ident(&self.methods().new);
         let setters = shapes.iter().filter_map(FieldShape::setters);
-        let new_doc = if required.is_empty() {
-            " Creates a value with every field unset.".to_owned()
-        } else {
-            " Creates a value from its required fields; the optional ones start unset.".to_owned()
+        let fills = shapes.iter().any(|s| s.view_field.fixed.is_some());
+        let new_doc = match (required.is_empty(), fills) {
+            (true, false) => " Creates a value with every field unset.",
+            (true, true) => " Creates a value with its one-value fields filled in and every other field unset.",
+            (false, false) => " Creates a value from its required fields; the optional ones start unset.",
+            (false, true) => {
+                " Creates a value from its required fields, with its one-value fields filled in; the optional ones \
+                 start unset."
+            }
         };
         quote! {
             impl #name {
@@ -317,9 +325,12 @@ impl ViewPrinter<'_> {
     fn emit_enum(&self, e: &StringEnum) -> TokenStream {
         let name = &self.name;
         let doc = self.doc();
+        // A one-value enum is its value by default: a field of it is filled in.
+        let only = e.only().map(|v| v.rust_name.as_str());
         let variants = e.variants.iter().map(|v| {
             let variant = ident(&v.rust_name);
             let wire = &v.wire;
+            let default = (only == Some(v.rust_name.as_str())).then(|| quote! { #[default] });
             // Serde goes through `as_str`, so the docs are where a reader sees the wire value.
             let on_wire = if wire.is_empty() { "the empty string".to_owned() } else { code(wire) };
             let text = match v.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
@@ -330,7 +341,7 @@ impl ViewPrinter<'_> {
             };
             let doc = doc_attrs(&text);
             let deprecated = v.deprecated.then(|| quote! { #[deprecated] });
-            quote! { #doc #deprecated #variant, }
+            quote! { #doc #default #deprecated #variant, }
         });
         let to_wire = e.variants.iter().map(|v| {
             let variant = ident(&v.rust_name);
@@ -343,9 +354,10 @@ impl ViewPrinter<'_> {
             quote! { #wire => Self::#variant, }
         });
         let gate = self.deserialize_cfg();
+        let default = only.map(|_| quote! { Default, });
         quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+            #[derive(Debug, Clone, #default PartialEq, Eq, Hash)]
             pub enum #name {
                 #(#variants)*
                 /// A value this client does not know yet, kept as the server sent it.
@@ -429,6 +441,7 @@ impl ViewPrinter<'_> {
             /// A value that fits none of the alternatives this client knows, kept as sent.
             Other(serde_json::Value),
         };
+        let conversions = self.union_conversions(u);
         let Some(property) = &u.discriminator else {
             let derives = self.derives(quote! { Debug, Clone, PartialEq });
             return quote! {
@@ -439,6 +452,7 @@ impl ViewPrinter<'_> {
                     #(#variants)*
                     #other
                 }
+                #conversions
             };
         };
         let wrap = |v: &UnionVariant| {
@@ -500,7 +514,47 @@ impl ViewPrinter<'_> {
                     #choose
                 }
             }
+
+            #conversions
         }
+    }
+
+    /// The `From` impls lowering decided for a union: from each variant's type no other
+    /// variant shares, and from `&str` into the variant holding a `String`.
+    fn union_conversions(&self, u: &Union) -> TokenStream {
+        let name = &self.name;
+        let from_variants = u.variants.iter().filter(|v| v.from).map(|v| {
+            let variant = ident(&v.rust_name);
+            let ty = rust_type(self.api, &v.ty, self.view.side.names(), &quote! {}).owned;
+            let value = if v.boxed {
+                quote! { Box::new(value) }
+            } else {
+                quote! { value }
+            };
+            quote! {
+                impl From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#variant(#value)
+                    }
+                }
+            }
+        });
+        let from_str = u.from_str.and_then(|index| u.variants.get(index)).map(|v| {
+            let variant = ident(&v.rust_name);
+            let value = if v.boxed {
+                quote! { Box::new(value.to_owned()) }
+            } else {
+                quote! { value.to_owned() }
+            };
+            quote! {
+                impl From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        Self::#variant(#value)
+                    }
+                }
+            }
+        });
+        quote! { #(#from_variants)* #from_str }
     }
 
     fn emit_alias(&self, target: &TypeRef) -> TokenStream {
@@ -549,6 +603,19 @@ impl<'a> FieldShape<'a> {
         }
     }
 
+    /// The type `new` and the setter take its value as: `impl Into<String>` for a string,
+    /// `impl Into<T>` for a union values convert into, else the type itself.
+    fn param(&self) -> TokenStream {
+        let ty = &self.inner.owned;
+        if self.inner.into_string {
+            quote! { impl Into<String> }
+        } else if self.view_field.into {
+            quote! { impl Into<#ty> }
+        } else {
+            quote! { #ty }
+        }
+    }
+
     fn full_type(&self) -> TokenStream {
         let inner = &self.inner.owned;
         let inner = if self.view_field.boxed {
@@ -573,10 +640,19 @@ impl<'a> FieldShape<'a> {
         // about is left undocumented rather than given an invented sentence (ARCHITECTURE.md,
         // "Docs say only what the spec says").
         let spec_doc = f.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(doc_attrs);
-        let doc = match (spec_doc, self.default_doc()) {
-            (Some(doc), Some(default)) => quote! { #doc #[doc = ""] #default },
+        let stated = match (spec_doc, self.default_doc()) {
+            (Some(doc), Some(default)) => Some(quote! { #doc #[doc = ""] #default }),
+            (Some(doc), None) => Some(doc),
+            (None, default) => default,
+        };
+        let fixed = self.view_field.fixed.as_ref().map(|_| {
+            let line = " The API allows one value here: `new` fills it in, and it is always sent.";
+            quote! { #[doc = #line] }
+        });
+        let doc = match (stated, fixed) {
+            (Some(doc), Some(fixed)) => quote! { #doc #[doc = ""] #fixed },
             (Some(doc), None) => doc,
-            (None, Some(default)) => default,
+            (None, Some(fixed)) => fixed,
             (None, None) => quote! { #[allow(missing_docs)] },
         };
         let wire = &f.wire_name;
@@ -584,6 +660,10 @@ impl<'a> FieldShape<'a> {
         let rename = (bare != wire).then(|| quote! { rename = #wire, });
         let serde = match self.wrapper {
             _ if !serde => None,
+            // A value without it still decodes, as the one value.
+            Wrapper::Plain if self.view_field.fixed.as_ref().is_some_and(|f| f.may_be_absent) => {
+                Some(quote! { #[serde(#rename default)] })
+            }
             Wrapper::Plain => rename.map(|r| quote! { #[serde(#r)] }),
             Wrapper::OptionAlwaysWritten => Some(quote! { #[serde(#rename default)] }),
             Wrapper::Option | Wrapper::OptionNullable => {
@@ -606,11 +686,11 @@ impl<'a> FieldShape<'a> {
         let field = &self.ident;
         let wire = &self.field.wire_name;
         let setter = ident(self.view_field.setter.as_deref()?);
-        let ty = &self.inner.owned;
-        let (param, value) = if self.inner.into_string {
-            (quote! { impl Into<String> }, quote! { value.into() })
+        let param = self.param();
+        let value = if self.inner.into_string || self.view_field.into {
+            quote! { value.into() }
         } else {
-            (quote! { #ty }, quote! { value })
+            quote! { value }
         };
         let value = if self.view_field.boxed {
             quote! { Box::new(#value) }

@@ -146,6 +146,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
                 s.enumeration.iter().flatten().map(String::as_str).collect()
             }
+            SchemaKind::Any(_) => untyped_strings(schema)?,
             _ => return None,
         };
         let labels = choice_labels(schema.schema_data.description.as_deref().unwrap_or(""));
@@ -467,34 +468,34 @@ impl<'a> Lowerer<'a> {
     ) -> Union {
         let kind = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
         let discriminator = schema.schema_data.discriminator.as_ref();
-        let mut scope = Scope::with_reserved(&["Other"]);
-        let mut variants = Vec::new();
-        for (index, alternative) in alternatives {
+        let own_tags = if discriminator.is_none() { self.own_tags(alternatives) } else { None };
+        let mut lowered: Vec<Alternative> = Vec::new();
+        for (position, (index, alternative)) in alternatives.iter().enumerate() {
             let at = join(&site.pointer, &[kind, &index.to_string()]);
             let doc = alternative.as_item().and_then(|item| item.schema_data.description.clone());
-            let (ty, name, reference) = match alternative {
+            let (ty, full_name, shape_name, reference) = match alternative {
                 ReferenceOr::Reference { reference } => {
                     let ty = self.resolve_ref(reference, &at);
                     let name = match &ty {
                         TypeRef::Named(id) => self.types.get(id).map(|d| d.facts.name.clone()),
                         _ => None,
                     };
-                    (ty, name.unwrap_or_else(|| "Value".to_owned()), Some(reference.as_str()))
+                    (ty, name.unwrap_or_else(|| "Value".to_owned()), None, Some(reference.as_str()))
                 }
                 ReferenceOr::Item(item) => {
-                    let name = item
-                        .schema_data
-                        .title
-                        .as_deref()
-                        .map(naming::type_name)
-                        .or_else(|| own_name(item).map(naming::type_name))
-                        .unwrap_or_else(|| kind_name(item).to_owned());
+                    let own = item.schema_data.title.as_deref().map(naming::type_name);
+                    let own = own.or_else(|| own_name(item).map(naming::type_name));
+                    let name = own.clone().unwrap_or_else(|| kind_name(item).to_owned());
                     let hint = naming::type_name(&format!("{} {name}", site.name_hint));
                     let ty = self.lower_inline(item, &Site { pointer: at, name_hint: &hint });
-                    (ty, name, None)
+                    // A title that only names the JSON type (`title: array`) tells nothing apart.
+                    let told = item.schema_data.title.as_deref().filter(|t| !is_type_word(t)).map(naming::type_name);
+                    let told = told.or_else(|| own_name(item).map(naming::type_name));
+                    let shape = told.unwrap_or_else(|| self.shape_name(item));
+                    (ty, name, Some(shape), None)
                 }
             };
-            let tags = match (discriminator, reference) {
+            let (tags, tag_names, own_value) = match (discriminator, reference) {
                 (Some(d), Some(reference)) => {
                     let mapped: Vec<String> = d
                         .mapping
@@ -502,26 +503,90 @@ impl<'a> Lowerer<'a> {
                         .filter(|(_, target)| *target == reference)
                         .map(|(tag, _)| tag.clone())
                         .collect();
-                    if mapped.is_empty() {
-                        reference.rsplit('/').next().map(unescape_segment).into_iter().collect()
+                    // Without a mapping entry, the value the alternative's own property of the
+                    // discriminator's name allows is its tag (openai's messages, `role: system`);
+                    // the schema's name only when it allows no single value.
+                    let own = self
+                        .component_schema(reference)
+                        .and_then(|target| tag_value(target, &d.property_name))
+                        .filter(|value| !lowered.iter().any(|l| l.tags.iter().any(|t| t == value)));
+                    if !mapped.is_empty() {
+                        (mapped, true, false)
+                    } else if let Some(value) = own {
+                        (vec![value.to_owned()], true, true)
                     } else {
-                        mapped
+                        (reference.rsplit('/').next().map(unescape_segment).into_iter().collect(), false, false)
                     }
                 }
-                _ => Vec::new(),
+                (None, _) => match &own_tags {
+                    Some(OwnTags { tags, .. }) => (vec![tags[position].clone()], true, true),
+                    None => (Vec::new(), false, false),
+                },
+                _ => (Vec::new(), false, false),
             };
-            let rust_name = scope.claim(&naming::variant_name(&name));
-            variants.push(UnionVariant { rust_name, ty, tags, boxed: false, doc });
+            lowered.push(Alternative { ty, full_name, shape_name, tags, tag_names, own_value, doc });
         }
-        if discriminator.is_none() {
-            if let Some(OwnTags { property, tags }) = self.own_tags(alternatives) {
-                for (variant, tag) in variants.iter_mut().zip(tags) {
-                    variant.tags = vec![tag];
-                }
-                return Union { discriminator: Some(property), exact_tags: true, variants };
+        // Tags that every alternative allows as the only value of its own property are exact,
+        // as those read without a discriminator are.
+        let exact_tags = lowered.iter().all(|a| a.own_value);
+        let names = variant_names(&lowered);
+        let mut scope = Scope::with_reserved(&["Other"]);
+        let variants = lowered
+            .into_iter()
+            .zip(names)
+            .map(|(alternative, name)| UnionVariant {
+                rust_name: scope.claim(&name),
+                ty: alternative.ty,
+                tags: alternative.tags,
+                boxed: false,
+                doc: alternative.doc,
+                from: false,
+            })
+            .collect();
+        match own_tags {
+            Some(OwnTags { property, .. }) => {
+                Union { discriminator: Some(property), exact_tags: true, variants, from_str: None }
             }
+            None => Union {
+                discriminator: discriminator.map(|d| d.property_name.clone()),
+                exact_tags: exact_tags && discriminator.is_some(),
+                variants,
+                from_str: None,
+            },
         }
-        Union { discriminator: discriminator.map(|d| d.property_name.clone()), exact_tags: false, variants }
+    }
+
+    /// The name of an inline alternative from its shape: `Text`, `Integer`, `Number`, `Bool`,
+    /// `Known` (a string enum), `Object`; an array is named by its items, plural (`Texts`,
+    /// `Integers`, `IntegerArrays`, `Pets`).
+    fn shape_name(&self, schema: &Schema) -> String {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => "Known".to_owned(),
+            SchemaKind::Type(Type::Array(a)) => plural(&self.item_word(a.items.as_ref(), 0)),
+            _ => item_kind_word(schema).to_owned(),
+        }
+    }
+
+    /// One item of an array alternative, as a word: its type's name (`Pet`), a scalar's word,
+    /// or an array of such (`IntegerArray`).
+    fn item_word(&self, items: Option<&ReferenceOr<Box<Schema>>>, depth: usize) -> String {
+        match items {
+            Some(ReferenceOr::Reference { reference }) => {
+                let name = reference.strip_prefix("#/components/schemas/").map(unescape_segment);
+                let id = name.and_then(|n| self.component_ids.get(&n));
+                id.and_then(|id| self.types.get(id)).map_or_else(|| "Value".to_owned(), |d| d.facts.name.clone())
+            }
+            Some(ReferenceOr::Item(item)) => match &item.schema_kind {
+                SchemaKind::Type(Type::Array(a)) if depth < MAX_NESTING => {
+                    format!("{}Array", self.item_word(a.items.as_ref(), depth + 1))
+                }
+                _ => match item.schema_data.title.as_deref().filter(|t| !is_type_word(t)) {
+                    Some(title) => naming::type_name(title),
+                    None => item_kind_word(item).to_owned(),
+                },
+            },
+            None => "Value".to_owned(),
+        }
     }
 
     /// The tag property and values of a union without a `discriminator` whose alternatives tag
@@ -588,6 +653,8 @@ impl<'a> Lowerer<'a> {
         }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => self.new_named(schema, site),
+            // An untyped `enum` of strings (3.1's `const: user`) is a string enum too.
+            SchemaKind::Any(_) if untyped_strings(schema).is_some() => self.new_named(schema, site),
             SchemaKind::Type(Type::String(s)) => TypeRef::Scalar(string_scalar(&s.format)),
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Scalar(Scalar::Bool),
             SchemaKind::Type(Type::Integer(i)) => TypeRef::Scalar(match i.format {
@@ -869,15 +936,172 @@ struct Tag<'a> {
 fn own_tag(schema: &Schema) -> Option<Tag<'_>> {
     let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
     object.required.iter().find_map(|key| {
-        let property = object.properties.get(key)?.as_item()?;
-        match &property.schema_kind {
-            SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
-                [Some(value)] => Some(Tag { property: key.as_str(), value: value.as_str() }),
-                _ => None,
-            },
-            _ => None,
-        }
+        let value = one_string(object.properties.get(key)?.as_item()?)?;
+        Some(Tag { property: key.as_str(), value })
     })
+}
+
+/// One alternative of a union, lowered, before its variant is named.
+struct Alternative {
+    ty: TypeRef,
+    /// Its name before union variants were named by what tells them apart: the referenced
+    /// type's name, or an inline one's title, own name or JSON type.
+    full_name: String,
+    /// An inline alternative's name from its title, own name or shape; `None` for a `$ref`.
+    shape_name: Option<String>,
+    tags: Vec<String>,
+    /// The tags are the values the API writes (a mapping key, or the alternative's own
+    /// one-value property), not schema names: they name the variant.
+    tag_names: bool,
+    /// The tag is the one value the alternative's own property allows: exactly what it sends.
+    own_value: bool,
+    doc: Option<String>,
+}
+
+/// The variant names of a union's alternatives, by what tells them apart (ARCHITECTURE.md,
+/// "Union variant names"): a tag the API writes; for a `$ref`, its type's name without the
+/// words every referenced type's name starts or ends with; for an inline alternative, its
+/// title, own name or shape. When two would be the same, every variant keeps its full name.
+fn variant_names(alternatives: &[Alternative]) -> Vec<String> {
+    let referenced: Vec<Vec<String>> =
+        alternatives.iter().filter(|a| a.shape_name.is_none()).map(|a| words(&a.full_name)).collect();
+    let (prefix, suffix) = shared_words(&referenced);
+    let mut stripped = referenced.iter().map(|w| w[prefix..w.len() - suffix].concat());
+    let candidates: Vec<String> = alternatives
+        .iter()
+        .map(|a| {
+            let from_shape = match &a.shape_name {
+                Some(shape) => shape.clone(),
+                None => stripped.next().unwrap_or_default(),
+            };
+            match a.tags.as_slice() {
+                [tag] if a.tag_names && !naming::variant_name(tag).is_empty() => naming::variant_name(tag),
+                _ => naming::variant_name(&from_shape),
+            }
+        })
+        .collect();
+    let distinct: BTreeSet<&str> = candidates.iter().map(String::as_str).collect();
+    let clash = distinct.len() < candidates.len() || candidates.iter().any(|c| c.is_empty() || c == "Other");
+    if clash {
+        return alternatives.iter().map(|a| naming::variant_name(&a.full_name)).collect();
+    }
+    candidates
+}
+
+/// How many words all of `names` (two or more) start with, and then end with, leaving each at
+/// least one word.
+fn shared_words(names: &[Vec<String>]) -> (usize, usize) {
+    if names.len() < 2 {
+        return (0, 0);
+    }
+    let shortest = names.iter().map(Vec::len).min().unwrap_or(0);
+    let mut prefix = 0;
+    while prefix + 1 < shortest && names.iter().all(|w| w[prefix] == names[0][prefix]) {
+        prefix += 1;
+    }
+    let mut suffix = 0;
+    while prefix + suffix + 1 < shortest
+        && names.iter().all(|w| w[w.len() - 1 - suffix] == names[0][names[0].len() - 1 - suffix])
+    {
+        suffix += 1;
+    }
+    (prefix, suffix)
+}
+
+/// The words of an UpperCamelCase name: `ChatCompletionRequestSystemMessage` → `Chat`,
+/// `Completion`, `Request`, `System`, `Message`; `HTTPError` → `HTTP`, `Error`. Digits stay with
+/// the word before them.
+fn words(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out: Vec<String> = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let starts = i == 0
+            || c == '_'
+            || (c.is_uppercase()
+                && (chars[i - 1].is_lowercase()
+                    || chars[i - 1].is_ascii_digit()
+                    || chars.get(i + 1).is_some_and(|n| n.is_lowercase()) && chars[i - 1].is_uppercase()));
+        if starts || out.is_empty() {
+            out.push(String::new());
+        }
+        if c != '_' {
+            out.last_mut().expect("a word was started").push(c);
+        }
+    }
+    out.retain(|w| !w.is_empty());
+    out
+}
+
+/// The plural of a word naming an array's items: `Texts`, `Matches`, `Entries`.
+fn plural(word: &str) -> String {
+    let consonant_y =
+        word.strip_suffix('y').is_some_and(|rest| rest.chars().last().is_some_and(|c| !"aeiouAEIOU".contains(c)));
+    if consonant_y {
+        format!("{}ies", &word[..word.len() - 1])
+    } else if ["s", "x", "z", "ch", "sh"].iter().any(|end| word.ends_with(end)) {
+        format!("{word}es")
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// Whether a title only names a JSON type (`string`, `array`), telling no alternative apart.
+fn is_type_word(title: &str) -> bool {
+    ["string", "array", "integer", "number", "boolean", "object", "null"]
+        .iter()
+        .any(|word| title.trim().eq_ignore_ascii_case(word))
+}
+
+/// The word for a value of a scalar or object schema: `Text`, `Integer`, `Number`, `Bool`,
+/// `Object`, or `Value`.
+fn item_kind_word(schema: &Schema) -> &'static str {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "Text",
+        SchemaKind::Type(Type::Integer(_)) => "Integer",
+        SchemaKind::Type(Type::Number(_)) => "Number",
+        SchemaKind::Type(Type::Boolean(_)) => "Bool",
+        SchemaKind::Type(Type::Object(_)) => "Object",
+        _ => "Value",
+    }
+}
+
+/// The one string a property named `property` of an object schema allows, when it allows one.
+fn tag_value<'s>(schema: &'s Schema, property: &str) -> Option<&'s str> {
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
+    one_string(object.properties.get(property)?.as_item()?)
+}
+
+/// The one string a schema allows: a one-value string `enum`, typed `string` or not typed at
+/// all (3.1's `const`).
+fn one_string(schema: &Schema) -> Option<&str> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
+            [Some(value)] => Some(value.as_str()),
+            _ => None,
+        },
+        SchemaKind::Any(_) => match untyped_strings(schema)?.as_slice() {
+            [value] => Some(value),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The values of an `enum` of strings with no type, or typed `string` in 3.1's way, and
+/// nothing else (no properties, items or alternatives): 3.1's `const: user` after normalize.
+fn untyped_strings(schema: &Schema) -> Option<Vec<&str>> {
+    let SchemaKind::Any(any) = &schema.schema_kind else { return None };
+    let bare = any.typ.as_deref().is_none_or(|t| t == "string")
+        && any.properties.is_empty()
+        && any.items.is_none()
+        && any.one_of.is_empty()
+        && any.any_of.is_empty()
+        && any.all_of.is_empty()
+        && !any.enumeration.is_empty();
+    if !bare {
+        return None;
+    }
+    any.enumeration.iter().map(serde_json::Value::as_str).collect()
 }
 
 /// A variant name for an inline alternative, from its type.

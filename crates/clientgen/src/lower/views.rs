@@ -20,6 +20,8 @@ pub(super) fn decide(
     received: &[TypeRef],
     type_names: &mut Scope,
 ) {
+    convertible_unions(types);
+    let filled = filled_fields(types);
     let usage = graph::usage(types, operations, received);
     let usage_of = |id: &TypeId| usage.get(id).copied().unwrap_or_default();
     // A type is direction-sensitive when a property differs by direction, or when it holds
@@ -132,7 +134,7 @@ pub(super) fn decide(
                         multipart_parts: method("multipart_parts", sends_as(Encoding::Multipart)),
                         extra_setter: None,
                     });
-                    view.fields = struct_fields(id, s, side, &recursion, &mut scope);
+                    view.fields = struct_fields(id, s, side, &recursion, &filled, &mut scope);
                     if sends_as(Encoding::Form) {
                         for field in &mut view.fields {
                             let key = (id.clone(), s.fields[field.index].wire_name.clone());
@@ -182,6 +184,7 @@ fn struct_fields(
     s: &Struct,
     side: Side,
     recursion: &graph::Recursion,
+    filled: &Filled,
     scope: &mut Scope,
 ) -> Vec<ViewField> {
     let mut fields = Vec::new();
@@ -196,7 +199,17 @@ fn struct_fields(
         if presence == Presence::Absent && side != Side::Both {
             continue;
         }
+        // A property of one allowed value is always there, filled in by its type.
+        let only = match &f.ty {
+            TypeRef::Named(target) if !f.nullable => filled.only.get(target),
+            _ => None,
+        };
+        let fixed = only.map(|variant| Fixed {
+            variant: variant.clone(),
+            may_be_absent: f.request != Presence::Required || f.response != Presence::Required,
+        });
         let wrapper = match (presence, f.nullable) {
+            _ if fixed.is_some() => Wrapper::Plain,
             (Presence::Required, false) => Wrapper::Plain,
             (Presence::Required, true) => Wrapper::OptionAlwaysWritten,
             (_, true) if side.sent() => Wrapper::OptionNullable,
@@ -215,9 +228,93 @@ fn struct_fields(
             form_default: Vec::new(),
             form_style: None,
             part: None,
+            fixed,
+            into: filled.converts(&f.ty),
         });
     }
     fields
+}
+
+/// What the fields of structs need to know of the types they hold.
+struct Filled {
+    /// The one-value enums, each with the Rust name of its only variant.
+    only: BTreeMap<TypeId, String>,
+    /// The unions some value converts into ([`Union::converts`]).
+    converting: BTreeSet<TypeId>,
+    /// The aliases, each with its target.
+    aliases: BTreeMap<TypeId, TypeRef>,
+}
+
+impl Filled {
+    /// Whether values convert into `ty` (a union, or an alias of one), so that setters take
+    /// `impl Into<T>`.
+    fn converts(&self, ty: &TypeRef) -> bool {
+        matches!(resolved(&self.aliases, ty, 0), TypeRef::Named(id) if self.converting.contains(&id))
+    }
+}
+
+fn filled_fields(types: &IndexMap<TypeId, TypeDef>) -> Filled {
+    let mut filled = Filled { only: BTreeMap::new(), converting: BTreeSet::new(), aliases: aliases(types) };
+    for (id, def) in types {
+        match &def.kind {
+            TypeKind::Enum(e) => {
+                if let Some(only) = e.only() {
+                    filled.only.insert(id.clone(), only.rust_name.clone());
+                }
+            }
+            TypeKind::Union(u) if u.converts() => {
+                filled.converting.insert(id.clone());
+            }
+            _ => {}
+        }
+    }
+    filled
+}
+
+/// Every alias with its target.
+fn aliases(types: &IndexMap<TypeId, TypeDef>) -> BTreeMap<TypeId, TypeRef> {
+    types
+        .iter()
+        .filter_map(|(id, def)| match &def.kind {
+            TypeKind::Alias(target) => Some((id.clone(), target.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `ty` as the Rust type it is spelled as names it: aliases followed, at any depth, and a URI
+/// as the `String` it is.
+fn resolved(aliases: &BTreeMap<TypeId, TypeRef>, ty: &TypeRef, depth: usize) -> TypeRef {
+    if depth > crate::tree::MAX_DEPTH {
+        return ty.clone();
+    }
+    match ty {
+        TypeRef::Named(id) => match aliases.get(id) {
+            Some(target) => resolved(aliases, target, depth + 1),
+            None => ty.clone(),
+        },
+        TypeRef::Scalar(Scalar::Uri) => TypeRef::Scalar(Scalar::String),
+        TypeRef::List(item) => TypeRef::List(Box::new(resolved(aliases, item, depth + 1))),
+        TypeRef::Map(value) => TypeRef::Map(Box::new(resolved(aliases, value, depth + 1))),
+        other => other.clone(),
+    }
+}
+
+/// Decides the `From` conversions of every union (ARCHITECTURE.md, "Union conversions"):
+/// from the type of each variant that no other variant shares (as Rust spells it, aliases
+/// followed), but for the union itself and any JSON value; and from `&str` into the one
+/// variant that holds a `String`.
+fn convertible_unions(types: &mut IndexMap<TypeId, TypeDef>) {
+    let aliases = aliases(types);
+    for (id, def) in types.iter_mut() {
+        let TypeKind::Union(u) = &mut def.kind else { continue };
+        let keys: Vec<TypeRef> = u.variants.iter().map(|v| resolved(&aliases, &v.ty, 0)).collect();
+        let unique = |key: &TypeRef| keys.iter().filter(|k| *k == key).count() == 1;
+        for (variant, key) in u.variants.iter_mut().zip(&keys) {
+            variant.from = unique(key) && *key != TypeRef::Any && *key != TypeRef::Named(id.clone());
+        }
+        u.from_str = keys.iter().position(|k| *k == TypeRef::Scalar(Scalar::String)).filter(|&i| u.variants[i].from);
+    }
 }
 
 /// What a form or multipart body sends for each optional field left unset: its default, when
