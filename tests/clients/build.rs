@@ -18,6 +18,7 @@ const CLIENTS: &[(&str, &str, bool)] = &[
     ("accept", "41-accept.yaml", false),
     ("path_query", "42-path-query.yaml", false),
     ("body_encodings", "44-body-encodings.yaml", false),
+    ("error_schema", "46-error-schema.yaml", false),
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
