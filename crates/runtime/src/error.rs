@@ -506,8 +506,8 @@ mod tests {
         let stripe = r#"{"error": {"code": "card_declined", "decline_code": "generic_decline", "doc_url": "https://stripe.com/docs/error-codes/card-declined", "message": "Your card was declined.", "type": "card_error"}}"#;
         assert_eq!(says(stripe), format!("{head}: Your card was declined."));
         // problem+json: its `detail` over its `title`; a `title` alone.
-        let problem = r#"{"type": "https://example.com/probs/out-of-credit", "title": "You do not have enough credit.", "detail": "Your current balance is 30, but that costs 50.", "status": 400}"#;
-        assert_eq!(says(problem), format!("{head}: Your current balance is 30, but that costs 50."));
+        let problem = r#"{"type": "https://example.com/probs/out-of-stock", "title": "The item is out of stock.", "detail": "Only 3 are left, but 5 were asked for.", "status": 400}"#;
+        assert_eq!(says(problem), format!("{head}: Only 3 are left, but 5 were asked for."));
         assert_eq!(says(r#"{"title": "Bad Request", "status": 400}"#), format!("{head}: Bad Request"));
         // The other usual shapes.
         assert_eq!(says(r#"{"message": "Not allowed"}"#), format!("{head}: Not allowed"));
