@@ -19,6 +19,7 @@ const CLIENTS: &[(&str, &str, bool)] = &[
     ("path_query", "42-path-query.yaml", false),
     ("body_encodings", "44-body-encodings.yaml", false),
     ("unions_named", "50-unions-named.yaml", false),
+    ("error_schema", "46-error-schema.yaml", false),
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -526,11 +526,16 @@ async fn a_declared_error_schema_decodes_into_its_type_and_a_body_that_does_not_
     assert_eq!(why, "the body is not JSON: expected value");
     assert_eq!(body, "<html>Bad gateway</html>");
 
-    // An operation that declares no error schema decodes nothing and reports no failure.
+    // An operation that declares no error schema decodes the API's dominant one (`Problem`,
+    // which most error responses declare), and keeps the text of a body that does not fit it.
     Mock::given(path("/items/3")).respond_with(answer(404, r#"{"message": "no item"}"#)).mount(&server).await;
     let item = client.items_read(3, &Default::default()).await.expect_err("404");
-    let Error::Api { decoded: None, decode_failure: None, body, .. } = &item else { panic!("{item:?}") };
+    let Error::Api { decoded: None, decode_failure: Some(why), body, .. } = &item else { panic!("{item:?}") };
+    assert_eq!(why, "missing field `code`");
     assert_eq!(body, r#"{"message": "no item"}"#);
+    Mock::given(path("/items/4")).respond_with(answer(409, r#"{"code": 4}"#)).mount(&server).await;
+    let item = client.items_read(4, &Default::default()).await.expect_err("409");
+    assert_eq!(item.decoded(), Some(&ErrorBody::Problem(Problem { code: 4, detail: None })));
 }
 
 /// A hook that records what it is shown and signs each request with its attempt number.

@@ -8,6 +8,7 @@ mod body_encodings;
 mod creatify_client;
 mod creatify_env;
 mod drf_contract;
+mod error_schema;
 mod extra_properties;
 mod hostile_server;
 mod http_client;

@@ -3,7 +3,7 @@
 //! still send exactly what the caller passed, to the path the caller named.
 
 use serde_json::{Value, json};
-use shadowing::types::{Builder2Params, Builder2Response, Client as ClientSchema, Execute2Params, Upload};
+use shadowing::types::{Builder2Params, Builder2Response, ClientModel, Execute2Params, Upload};
 use shadowing::{Client, RequestOptions};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -59,7 +59,7 @@ async fn path_query_header_and_cookie_parameters_named_like_locals_keep_their_va
     let params = Execute2Params::new("p", "c")
         .value(vec!["v1".to_owned(), "v2".to_owned()])
         .item(vec![1, 2])
-        .text(ClientSchema::new().id(3))
+        .text(ClientModel::new().id(3))
         .url("u")
         .cookies("k")
         .self_("s")

@@ -450,6 +450,11 @@ pub struct ErrorVariant {
     pub ty: TypeId,
     /// The statuses some operation declares it for (`404`, `4XX`, `default`), in first-seen order.
     pub statuses: Vec<Status>,
+    /// Whether it is the API's dominant error schema, which also decodes the error statuses
+    /// of operations that declare neither `default` nor a `4XX` or `5XX` range (their
+    /// [`ErrorCase::implicit`] cases).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub undeclared: bool,
 }
 
 /// An error schema one operation declares for some statuses.
@@ -462,6 +467,12 @@ pub struct ErrorCase {
     /// The [`ErrorBody`] variant that holds it; `None` when the error body is an alias.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
+    /// Not declared by the operation: a `default` that decodes the API's dominant error
+    /// schema (the one most of its error responses declare), added to an operation that
+    /// declares neither `default` nor a `4XX` or `5XX` range, so that its undeclared error
+    /// statuses decode too. A body that does not fit it is kept as text, as always.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub implicit: bool,
 }
 
 /// The HTTP methods RFC 9110 defines as idempotent: a server treats a request with one the same
@@ -1105,7 +1116,9 @@ pub struct Operation {
     /// What a successful call returns.
     pub success: Success,
     /// The error schemas it declares, by status in spec order: what `Error::Api` decodes a
-    /// body of that status into (an exact status before a range, a range before `default`).
+    /// body of that status into (an exact status before a range, a range before `default`);
+    /// last, an implicit `default` of the API's dominant error schema when it declares neither
+    /// `default` nor a `4XX` or `5XX` range (see [`ErrorCase::implicit`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ErrorCase>,
     /// The methods that return the success body as a stream, beside the buffered ones: one

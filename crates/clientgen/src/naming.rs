@@ -51,6 +51,34 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     ERROR_BODY,
 ];
 
+/// The names a generated crate declares at its root, whatever runtime parts it has: the
+/// runtime's exports (`crate::Error`, `crate::Client`, …; `emit::lib_rs` writes them, a test
+/// there checks this list holds each) and `Result`, which callers alias to the crate's error.
+/// A spec type named like one (OpenAI's `Error` schema) would read as the crate's own in docs
+/// and under `use api::*`, so the scope of type names ([`Scope::types`]) claims it with
+/// [`CRATE_NAME_SUFFIX`] instead: `Error` is `types::ErrorModel`.
+pub const CRATE_ROOT_NAMES: &[&str] = &[
+    "ApiResponse",
+    "AttemptInfo",
+    "ByteStream",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "Event",
+    "EventFailure",
+    "EventStream",
+    "Hook",
+    "HookError",
+    "HookFuture",
+    "Pages",
+    "RequestOptions",
+    "Result",
+];
+
+/// What a spec type named like one of [`CRATE_ROOT_NAMES`] is given after its name
+/// (`ErrorModel`): a suffix, so that it keeps its own name first and sorts beside it.
+pub const CRATE_NAME_SUFFIX: &str = "Model";
+
 /// The names an operation method's body binds or takes besides the path parameters: its
 /// `body` and `params` arguments and its locals. [`method_locals`] claims them first in each
 /// method's scope, so a path parameter named like one is renamed (`operation2`) rather than
@@ -282,6 +310,9 @@ fn starts_digit(s: &str) -> bool {
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
     taken: BTreeSet<String>,
+    /// Names claimed with [`CRATE_NAME_SUFFIX`] after them (the type scope's
+    /// [`CRATE_ROOT_NAMES`]); empty in other scopes.
+    suffixed: &'static [&'static str],
 }
 
 impl Scope {
@@ -292,11 +323,22 @@ impl Scope {
 
     /// A scope in which `reserved` are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Scope { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
+        Scope { taken: reserved.iter().map(|s| (*s).to_owned()).collect(), suffixed: &[] }
     }
 
-    /// Claims `candidate`, or the first of `candidate2`, `candidate3`, … that is free.
+    /// The scope of the `types` module's names: [`RESERVED_TYPE_NAMES`] taken, and each of
+    /// [`CRATE_ROOT_NAMES`] claimed with [`CRATE_NAME_SUFFIX`] (`Error` as `ErrorModel`, or
+    /// `ErrorModel2` when a spec type has that name already).
+    pub fn types() -> Self {
+        Scope { suffixed: CRATE_ROOT_NAMES, ..Scope::with_reserved(RESERVED_TYPE_NAMES) }
+    }
+
+    /// Claims `candidate`, or the first of `candidate2`, `candidate3`, … that is free; in the
+    /// type scope, a crate-root name with its suffix first (see [`Scope::types`]).
     pub fn claim(&mut self, candidate: &str) -> String {
+        if self.suffixed.contains(&candidate) {
+            return self.claim(&format!("{candidate}{CRATE_NAME_SUFFIX}"));
+        }
         if self.taken.insert(candidate.to_owned()) {
             return candidate.to_owned();
         }
@@ -469,12 +511,30 @@ mod tests {
 
     #[test]
     fn reserved_names_are_never_handed_out() {
-        let mut scope = Scope::with_reserved(RESERVED_TYPE_NAMES);
+        let mut scope = Scope::types();
         assert_eq!(scope.claim(&type_name("string")), "String2");
-        assert_eq!(scope.claim(&type_name("Result")), "Result2");
+        assert_eq!(scope.claim(&type_name("Result")), "ResultModel");
         assert_eq!(scope.claim(&type_name("file")), "File2");
         assert_eq!(scope.claim(&type_name("serialize")), "Serialize2");
         assert_eq!(scope.claim(&type_name("Default")), "Default2");
         assert_eq!(scope.claim(&type_name("Pet")), "Pet");
+    }
+
+    #[test]
+    fn crate_root_names_are_claimed_with_a_suffix_in_the_type_scope() {
+        let mut scope = Scope::types();
+        assert_eq!(scope.claim(&type_name("ErrorModel")), "ErrorModel");
+        assert_eq!(scope.claim(&type_name("error")), "ErrorModel2");
+        assert_eq!(scope.claim(&type_name("Error")), "ErrorModel3");
+        assert_eq!(scope.claim(&type_name("api_response")), "ApiResponseModel");
+        assert_eq!(scope.claim(&type_name("Client")), "ClientModel");
+        assert_eq!(scope.claim(&type_name("ClientBuilder")), "ClientBuilderModel");
+        assert_eq!(scope.claim(&type_name("ApiError")), "ApiError");
+        assert!(!scope.contains("Error") && !scope.contains("Client"));
+        // Other scopes hand them out as they are (a variant `Error` of an enum is fine).
+        assert_eq!(Scope::new().claim("Error"), "Error");
+        for name in CRATE_ROOT_NAMES {
+            assert_eq!(type_name(name), *name, "{name} is a type name as written");
+        }
     }
 }

@@ -182,15 +182,22 @@ impl Error {
         }
     }
 
-    /// What a one-line message says about an error body: its messages when it has some in
-    /// a format this crate reads, else its first line.
+    /// What a one-line message says about an error body: the API's own message
+    /// ([`api_message`]), else its Django REST framework messages when it has some (field
+    /// errors, which are lists, never a message), else an excerpt of the body; on one line
+    /// ([`one_line`]), empty for an empty body.
     fn body_summary(&self) -> String {
-        match self {
-            #[cfg(feature = "drf")]
-            Error::Api { messages, .. } if !messages.is_empty() => messages.join("; "),
-            Error::Api { body, .. } => first_line(body),
-            _ => String::new(),
+        let Error::Api { body, .. } = self else { return String::new() };
+        if let Some(message) = api_message(body) {
+            return message;
         }
+        #[cfg(feature = "drf")]
+        if let Error::Api { messages, .. } = self {
+            if !messages.is_empty() {
+                return one_line(&messages.join("; "));
+            }
+        }
+        one_line(body)
     }
 }
 
@@ -252,12 +259,46 @@ impl std::error::Error for Error {
     }
 }
 
-/// The first line of a body, cut to 200 characters, for one-line messages.
-fn first_line(body: &str) -> String {
-    let line = body.trim().lines().next().unwrap_or_default();
-    let mut summary: String = line.chars().take(200).collect();
-    if summary.len() < line.len() {
-        summary.push('…');
+/// How many characters of an error's message or body its one-line message shows.
+const SUMMARY_CHARS: usize = 200;
+
+/// Where the usual JSON error bodies keep their message, as JSON pointers, in the order they
+/// are looked for: `{"message": …}`; OpenAI's and Stripe's `{"error": {"message": …}}`;
+/// `{"error": "…"}`; problem+json's and Django REST framework's `detail`, then problem+json's
+/// `title`; OAuth 2's `error_description`; and a list of errors' first `message`.
+const MESSAGE_POINTERS: &[&str] =
+    &["/message", "/error/message", "/error", "/detail", "/title", "/error_description", "/errors/0/message"];
+
+/// The message a JSON error body gives: a body that is one JSON string, or the first text
+/// found at [`MESSAGE_POINTERS`] that is not blank; on one line, cut short. `None` when the
+/// body is not JSON or has none.
+fn api_message(body: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let text = match &value {
+        serde_json::Value::String(text) => Some(text.as_str()),
+        _ => MESSAGE_POINTERS
+            .iter()
+            .filter_map(|pointer| value.pointer(pointer)?.as_str())
+            .find(|text| !text.trim().is_empty()),
+    };
+    text.map(one_line).filter(|line| !line.is_empty())
+}
+
+/// Text on one line for a one-line message: every run of whitespace (line breaks included)
+/// one space, cut to [`SUMMARY_CHARS`] characters with `…`.
+fn one_line(text: &str) -> String {
+    let mut summary = String::new();
+    for (count, word) in text.split_whitespace().enumerate() {
+        if count > 0 {
+            summary.push(' ');
+        }
+        summary.push_str(word);
+        if summary.chars().count() > SUMMARY_CHARS {
+            let mut cut: String = summary.chars().take(SUMMARY_CHARS).collect();
+            cut.truncate(cut.trim_end().len());
+            cut.push('…');
+            return cut;
+        }
     }
     summary
 }
@@ -438,10 +479,72 @@ mod tests {
         assert_eq!(why.unwrap(), "missing field `code`");
     }
 
+    /// An `Error::Api` for a 400 of `POST /chat/completions` with `body`.
+    fn api(body: &str) -> Error {
+        Error::Api {
+            operation: "POST /chat/completions".to_owned(),
+            status: reqwest::StatusCode::BAD_REQUEST,
+            headers: Box::default(),
+            body: body.to_owned(),
+            #[cfg(feature = "drf")]
+            messages: drf_messages(body),
+            #[cfg(feature = "error-body")]
+            decoded: None,
+            #[cfg(feature = "error-body")]
+            decode_failure: None,
+        }
+    }
+
     #[test]
-    fn a_summary_is_the_first_line_cut_short() {
-        assert_eq!(first_line("\n  one\ntwo"), "one");
-        let long = "x".repeat(300);
-        assert_eq!(first_line(&long).chars().count(), 201);
+    fn an_api_error_says_the_status_and_the_apis_message_on_one_line() {
+        let says = |body: &str| api(body).to_string();
+        let head = "POST /chat/completions returned 400 Bad Request";
+        // OpenAI, pretty-printed as it sends it.
+        let openai = "{\n  \"error\": {\n    \"message\": \"Invalid value for 'temperature': must be\\nat most 2.\",\n    \"type\": \"invalid_request_error\",\n    \"param\": \"temperature\",\n    \"code\": null\n  }\n}\n";
+        assert_eq!(says(openai), format!("{head}: Invalid value for 'temperature': must be at most 2."));
+        // Stripe's card error.
+        let stripe = r#"{"error": {"code": "card_declined", "decline_code": "generic_decline", "doc_url": "https://stripe.com/docs/error-codes/card-declined", "message": "Your card was declined.", "type": "card_error"}}"#;
+        assert_eq!(says(stripe), format!("{head}: Your card was declined."));
+        // problem+json: its `detail` over its `title`; a `title` alone.
+        let problem = r#"{"type": "https://example.com/probs/out-of-stock", "title": "The item is out of stock.", "detail": "Only 3 are left, but 5 were asked for.", "status": 400}"#;
+        assert_eq!(says(problem), format!("{head}: Only 3 are left, but 5 were asked for."));
+        assert_eq!(says(r#"{"title": "Bad Request", "status": 400}"#), format!("{head}: Bad Request"));
+        // The other usual shapes.
+        assert_eq!(says(r#"{"message": "Not allowed"}"#), format!("{head}: Not allowed"));
+        assert_eq!(
+            says(r#"{"error": "invalid_grant", "error_description": "Code expired"}"#),
+            format!("{head}: invalid_grant")
+        );
+        assert_eq!(says(r#"{"error_description": "Code expired"}"#), format!("{head}: Code expired"));
+        assert_eq!(says(r#"{"errors": [{"message": "first"}, {"message": "second"}]}"#), format!("{head}: first"));
+        assert_eq!(says(r#""Quota exceeded""#), format!("{head}: Quota exceeded"));
+        // Plain text, and JSON without a message: an excerpt, whitespace collapsed.
+        assert_eq!(says("upstream   timed out\r\n  try again\n"), format!("{head}: upstream timed out try again"));
+        assert_eq!(says("{\n  \"code\": 7\n}"), format!("{head}: {{ \"code\": 7 }}"));
+        // An HTML page: one line, cut short.
+        let html =
+            format!("<html>\n<head><title>502 Bad Gateway</title></head>\n<body>{}</body>\n</html>", "x ".repeat(300));
+        let line = says(&html);
+        assert!(
+            line.starts_with(&format!("{head}: <html> <head><title>502 Bad Gateway</title></head> <body>x x")),
+            "{line}"
+        );
+        assert!(!line.contains('\n') && line.ends_with('…'), "{line}");
+        assert!(line.chars().count() <= head.len() + 2 + SUMMARY_CHARS + 1, "{line}");
+        // An empty or blank body: the status alone.
+        assert_eq!(says(""), head);
+        assert_eq!(says(" \n "), head);
+        // A blank message is none (under `drf`, the body's fields are its messages).
+        #[cfg(not(feature = "drf"))]
+        assert_eq!(says(r#"{"message": "  "}"#), format!("{head}: {{\"message\": \" \"}}"));
+    }
+
+    #[cfg(feature = "drf")]
+    #[test]
+    fn django_rest_framework_field_errors_are_the_message_of_a_body_without_one() {
+        let line = api(r#"{"name": ["This field may not be blank."], "size": ["Too\nbig."]}"#).to_string();
+        assert!(line.ends_with(": name: This field may not be blank.; size: Too big."), "{line}");
+        let line = api(r#"{"detail": "Not found.", "code": "not_found"}"#).to_string();
+        assert!(line.ends_with(" returned 400 Bad Request: Not found."), "{line}");
     }
 }

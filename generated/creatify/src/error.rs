@@ -103,14 +103,21 @@ impl Error {
         }
     }
 
-    /// What a one-line message says about an error body: its messages when it has some in
-    /// a format this crate reads, else its first line.
+    /// What a one-line message says about an error body: the API's own message
+    /// ([`api_message`]), else its Django REST framework messages when it has some (field
+    /// errors, which are lists, never a message), else an excerpt of the body; on one line
+    /// ([`one_line`]), empty for an empty body.
     fn body_summary(&self) -> String {
-        match self {
-            Error::Api { messages, .. } if !messages.is_empty() => messages.join("; "),
-            Error::Api { body, .. } => first_line(body),
-            _ => String::new(),
+        let Error::Api { body, .. } = self else { return String::new() };
+        if let Some(message) = api_message(body) {
+            return message;
         }
+        if let Error::Api { messages, .. } = self {
+            if !messages.is_empty() {
+                return one_line(&messages.join("; "));
+            }
+        }
+        one_line(body)
     }
 }
 
@@ -159,12 +166,46 @@ impl std::error::Error for Error {
     }
 }
 
-/// The first line of a body, cut to 200 characters, for one-line messages.
-fn first_line(body: &str) -> String {
-    let line = body.trim().lines().next().unwrap_or_default();
-    let mut summary: String = line.chars().take(200).collect();
-    if summary.len() < line.len() {
-        summary.push('…');
+/// How many characters of an error's message or body its one-line message shows.
+const SUMMARY_CHARS: usize = 200;
+
+/// Where the usual JSON error bodies keep their message, as JSON pointers, in the order they
+/// are looked for: `{"message": …}`; OpenAI's and Stripe's `{"error": {"message": …}}`;
+/// `{"error": "…"}`; problem+json's and Django REST framework's `detail`, then problem+json's
+/// `title`; OAuth 2's `error_description`; and a list of errors' first `message`.
+const MESSAGE_POINTERS: &[&str] =
+    &["/message", "/error/message", "/error", "/detail", "/title", "/error_description", "/errors/0/message"];
+
+/// The message a JSON error body gives: a body that is one JSON string, or the first text
+/// found at [`MESSAGE_POINTERS`] that is not blank; on one line, cut short. `None` when the
+/// body is not JSON or has none.
+fn api_message(body: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let text = match &value {
+        serde_json::Value::String(text) => Some(text.as_str()),
+        _ => MESSAGE_POINTERS
+            .iter()
+            .filter_map(|pointer| value.pointer(pointer)?.as_str())
+            .find(|text| !text.trim().is_empty()),
+    };
+    text.map(one_line).filter(|line| !line.is_empty())
+}
+
+/// Text on one line for a one-line message: every run of whitespace (line breaks included)
+/// one space, cut to [`SUMMARY_CHARS`] characters with `…`.
+fn one_line(text: &str) -> String {
+    let mut summary = String::new();
+    for (count, word) in text.split_whitespace().enumerate() {
+        if count > 0 {
+            summary.push(' ');
+        }
+        summary.push_str(word);
+        if summary.chars().count() > SUMMARY_CHARS {
+            let mut cut: String = summary.chars().take(SUMMARY_CHARS).collect();
+            cut.truncate(cut.trim_end().len());
+            cut.push('…');
+            return cut;
+        }
     }
     summary
 }

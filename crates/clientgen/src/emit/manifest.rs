@@ -270,7 +270,7 @@ fn errors(api: &Api) -> Vec<(&'static str, String)> {
     let Some(errors) = &api.error_body else { return Vec::new() };
     let view = |id: &TypeId| api.types.get(id).map_or(String::new(), |def| def.view(Direction::Response).name.clone());
     let statuses = |v: &ErrorVariant| v.statuses.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
-    let what = if errors.is_enum() {
+    let mut what = if errors.is_enum() {
         let variants: Vec<String> = errors
             .variants
             .iter()
@@ -280,6 +280,13 @@ fn errors(api: &Api) -> Vec<(&'static str, String)> {
     } else {
         format!("`types::{}`, the one error schema the API declares", view(&errors.variants[0].ty))
     };
+    if let Some(v) = errors.variants.iter().find(|v| v.undeclared) {
+        what.push_str(&format!(
+            "; an operation that declares neither `default` nor a `4XX` or `5XX` range decodes its other error \
+             statuses into `types::{}`, the schema most of the API's error responses declare",
+            view(&v.ty)
+        ));
+    }
     vec![("error_type", errors.name.clone()), ("error_what", what)]
 }
 

@@ -358,4 +358,26 @@ mod tests {
         let standalone = crate::generate(&input, &Config::new("host")).expect("generates");
         assert_eq!(standalone.files.len(), output.files.len() + 2);
     }
+
+    /// The type scope gives a spec type named like one of the crate's root items another
+    /// name (`naming::CRATE_ROOT_NAMES`): that list must hold every name `lib.rs` exports,
+    /// here with the most parts (event streams, pages) a crate can have.
+    #[test]
+    fn the_names_the_crate_root_exports_are_the_reserved_ones() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /events:\n    get:\n      operationId: events\n      responses:\n        '200':\n          description: ok\n          content:\n            text/event-stream:\n              schema: {type: object, properties: {id: {type: integer}}}\n  /items:\n    get:\n      operationId: items\n      x-dropshot-pagination: true\n      parameters:\n        - {in: query, name: page_token, schema: {type: string, nullable: true}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                required: [items]\n                properties:\n                  items: {type: array, items: {type: string}}\n                  next_page: {type: string, nullable: true}\n";
+        let output =
+            crate::generate(&Input::spec(Source { name: "t.yaml", text: spec }), &Config::new("t")).expect("generates");
+        let lib = output.files.iter().find(|f| f.path == "src/lib.rs").expect("a lib.rs");
+        let mut exported = Vec::new();
+        for line in lib.contents.lines().filter_map(|line| line.trim().strip_prefix("pub use ")) {
+            let names = line.trim_end_matches(';').rsplit("::").next().unwrap_or_default();
+            exported.extend(names.trim_matches(['{', '}']).split(',').map(|name| name.trim().to_owned()));
+        }
+        for name in ["Pages", "EventStream", "EventFailure", "Error", "Client"] {
+            assert!(exported.iter().any(|e| e == name), "{name} among {exported:?}");
+        }
+        for name in &exported {
+            assert!(crate::naming::CRATE_ROOT_NAMES.contains(&name.as_str()), "{name} is not reserved");
+        }
+    }
 }

@@ -722,20 +722,42 @@ fn deprecated_parameters_note(op: &Operation) -> Option<String> {
 fn typed_errors_doc(api: &Api, op: &Operation) -> Option<String> {
     let errors = api.error_body.as_ref().filter(|_| !op.errors.is_empty())?;
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    let mut undeclared = None;
     for case in &op.errors {
         let view = api.types.get(&case.ty).map_or(String::new(), |def| def.view(Direction::Response).name.clone());
         let target = match &case.variant {
             Some(variant) => format!("[`types::{0}::{variant}`](crate::types::{0}::{variant})", errors.name),
             None => format!("[`types::{view}`](crate::types::{view})"),
         };
+        if case.implicit {
+            undeclared = Some(target);
+            continue;
+        }
         let status = format!("`{}`", case.status);
         match groups.iter_mut().find(|(t, _)| *t == target) {
             Some((_, statuses)) => statuses.push(status),
             None => groups.push((target, vec![status])),
         }
     }
-    let parts: Vec<String> =
-        groups.into_iter().map(|(target, statuses)| format!("{target} for {}", statuses.join(", "))).collect();
+    if groups.is_empty() {
+        let target = undeclared?;
+        return Some(format!(
+            " The operation declares no error schema: an error body is decoded into `Error::Api`'s `decoded` field \
+             ([`Error::decoded`]) as {target}, the schema most of the API's error responses declare, when it fits; \
+             else `decoded` is empty and `decode_failure` says why. `body` keeps the text either way."
+        ));
+    }
+    let other = "any other error status, which the operation does not declare but most of the API's error responses do";
+    // The other statuses join the declared ones of the same type, else come last.
+    let joins = undeclared.as_ref().is_some_and(|t| groups.iter().any(|(target, _)| target == t));
+    let mut parts: Vec<String> = groups
+        .into_iter()
+        .map(|(target, statuses)| match &undeclared {
+            Some(t) if *t == target => format!("{target} for {} and {other}", statuses.join(", ")),
+            _ => format!("{target} for {}", statuses.join(", ")),
+        })
+        .collect();
+    parts.extend(undeclared.filter(|_| !joins).map(|target| format!("{target} for {other}")));
     Some(format!(
         " An error body of a declared schema is decoded into `Error::Api`'s `decoded` field ([`Error::decoded`]): \
          {}. A body that does not fit keeps `decoded` empty and says why in `decode_failure`; `body` keeps the text.",

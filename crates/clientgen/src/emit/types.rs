@@ -1055,6 +1055,10 @@ fn status_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
     })
 }
 
+/// What the docs of the dominant error schema's type add (`ErrorVariant::undeclared`).
+const UNDECLARED: &str = " As the schema most of the API's error responses declare, it also decodes the error \
+                          statuses of each operation that declares neither `default` nor a `4XX` or `5XX` range.";
+
 /// The type of the error bodies the API declares: an alias of the one schema when every
 /// operation declares the same, else an enum with a variant and a `From` impl per schema.
 fn error_body(api: &Api, errors: &ErrorBody) -> TokenStream {
@@ -1067,11 +1071,14 @@ fn error_body(api: &Api, errors: &ErrorBody) -> TokenStream {
     if !errors.is_enum() {
         let variant = &errors.variants[0];
         let target = ident(&view_name(&variant.ty));
-        let doc = format!(
+        let mut doc = format!(
             " The body of an error response: every operation that declares an error schema declares [`{target}`] \
              (for {}).",
             statuses(variant)
         );
+        if variant.undeclared {
+            doc.push_str(UNDECLARED);
+        }
         return quote! {
             #[doc = #doc]
             #[doc = ""]
@@ -1084,7 +1091,10 @@ fn error_body(api: &Api, errors: &ErrorBody) -> TokenStream {
     let variants = errors.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let target = ident(&view_name(&v.ty));
-        let doc = format!(" [`{target}`], declared for {}.", statuses(v));
+        let mut doc = format!(" [`{target}`], declared for {}.", statuses(v));
+        if v.undeclared {
+            doc.push_str(UNDECLARED);
+        }
         quote! { #[doc = #doc] #variant(#target), }
     });
     let conversions = errors.variants.iter().map(|v| {

@@ -58,7 +58,7 @@ pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
     let mut cx = Lowerer {
         doc,
         types: IndexMap::new(),
-        type_names: Scope::with_reserved(naming::RESERVED_TYPE_NAMES),
+        type_names: Scope::types(),
         component_ids: HashMap::new(),
         component_parts: HashMap::new(),
         errors: Vec::new(),

@@ -609,13 +609,17 @@ impl<'a> Lowerer<'a> {
 /// operation declares a success) whose first JSON media type names a schema. An alias is
 /// followed to the type it names; one that names no type (a list, a map, a scalar, any value)
 /// is not decoded, nor is a body of another media type: its text is kept, as for every error.
-/// `names` are the names claimed for the types.
+/// The API's dominant error schema ([`dominant_error`]) also decodes the error statuses of
+/// each operation that declares neither `default` nor a `4XX` or `5XX` range: an implicit
+/// `default` case, last. `names` are the names claimed for the types.
 pub(super) fn error_bodies(
     types: &IndexMap<TypeId, TypeDef>,
     names: &IndexMap<TypeId, super::Facts>,
     operations: &mut [Operation],
 ) -> Option<ErrorBody> {
     let mut variants: Vec<ErrorVariant> = Vec::new();
+    // How many error responses declare each variant's schema, by index.
+    let mut uses: Vec<usize> = Vec::new();
     let mut scope = Scope::new();
     for op in operations.iter_mut() {
         for (status, response) in &op.responses {
@@ -627,14 +631,36 @@ pub(super) fn error_bodies(
                 None => {
                     let name = names.get(&id).map_or("Error", |facts| facts.name.as_str());
                     let rust_name = scope.claim(&naming::variant_name(name));
-                    variants.push(ErrorVariant { rust_name, ty: id.clone(), statuses: Vec::new() });
+                    variants.push(ErrorVariant { rust_name, ty: id.clone(), statuses: Vec::new(), undeclared: false });
+                    uses.push(0);
                     variants.len() - 1
                 }
             };
+            uses[index] += 1;
             if !variants[index].statuses.contains(status) {
                 variants[index].statuses.push(*status);
             }
-            op.errors.push(ErrorCase { status: *status, ty: id, variant: Some(variants[index].rust_name.clone()) });
+            op.errors.push(ErrorCase {
+                status: *status,
+                ty: id,
+                variant: Some(variants[index].rust_name.clone()),
+                implicit: false,
+            });
+        }
+    }
+    if let Some(index) = dominant_error(&uses) {
+        let variant = &mut variants[index];
+        variant.undeclared = true;
+        for op in operations.iter_mut() {
+            let open = |status: &Status| matches!(status, Status::Default | Status::Range(4 | 5));
+            if !op.responses.keys().any(open) {
+                op.errors.push(ErrorCase {
+                    status: Status::Default,
+                    ty: variant.ty.clone(),
+                    variant: Some(variant.rust_name.clone()),
+                    implicit: true,
+                });
+            }
         }
     }
     if variants.is_empty() {
@@ -646,6 +672,23 @@ pub(super) fn error_bodies(
         }
     }
     Some(ErrorBody { name: naming::ERROR_BODY.to_owned(), variants })
+}
+
+/// The least number of error responses that must declare a schema for it to decode the
+/// statuses operations leave undeclared: one response is no habit of the API's.
+const DOMINANT_ERROR_USES: usize = 2;
+
+/// The API's dominant error schema, as an index into its error schemas given how many error
+/// responses declare each (`uses`, in first-declared order): the one most declare, the first
+/// declared on a tie, when at least [`DOMINANT_ERROR_USES`] do.
+fn dominant_error(uses: &[usize]) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (index, &count) in uses.iter().enumerate() {
+        if count >= DOMINANT_ERROR_USES && best.is_none_or(|best| count > uses[best]) {
+            best = Some(index);
+        }
+    }
+    best
 }
 
 /// The named type `ty` is, with aliases followed (they cannot cycle once checked); `None`
@@ -892,6 +935,15 @@ mod tests {
         let spec = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}");
         let lowered = crate::lower(&Input::spec(Source::new("x.yaml", &spec)), &crate::Config::new("x")).unwrap();
         (lowered.api.operations, lowered.warnings.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn the_dominant_error_schema_is_the_most_declared_the_first_on_a_tie_and_never_a_lone_one() {
+        assert_eq!(dominant_error(&[1, 3, 2]), Some(1));
+        assert_eq!(dominant_error(&[2, 3, 3]), Some(1));
+        assert_eq!(dominant_error(&[2, 1]), Some(0));
+        assert_eq!(dominant_error(&[1, 1, 1]), None);
+        assert_eq!(dominant_error(&[]), None);
     }
 
     fn response(content: &[&str]) -> Response {
