@@ -1009,6 +1009,21 @@ mod tests {
     use super::*;
     use crate::{Input, Source};
 
+    #[test]
+    fn the_api_key_is_the_only_single_secret_or_the_one_the_document_names() {
+        let requirement = |names: &[&str]| -> openapiv3::SecurityRequirement {
+            names.iter().map(|name| ((*name).to_owned(), Vec::new())).collect()
+        };
+        assert_eq!(api_key_scheme(&["bearerAuth"], &[]), Some("bearerAuth"));
+        assert_eq!(api_key_scheme(&[], &[requirement(&["basicAuth"])]), None);
+        let openai = ["ApiKeyAuth", "AdminApiKeyAuth"];
+        assert_eq!(api_key_scheme(&openai, &[requirement(&["ApiKeyAuth"])]), Some("ApiKeyAuth"));
+        assert_eq!(api_key_scheme(&openai, &[]), None);
+        // A root requirement naming both (AND), or alternatives naming both, decides nothing.
+        assert_eq!(api_key_scheme(&openai, &[requirement(&openai)]), None);
+        assert_eq!(api_key_scheme(&openai, &[requirement(&["ApiKeyAuth"]), requirement(&["AdminApiKeyAuth"])]), None);
+    }
+
     /// The operations of a spec whose paths are `paths` (YAML, indented as under `paths:`), and
     /// the warnings.
     fn lowered(paths: &str) -> (Vec<Operation>, Vec<String>) {
