@@ -196,7 +196,8 @@ async fn missing_credentials_are_refused_before_sending() {
     let error = client.lipsyncs_preview_create(&LipsyncRequest::new(AspectRatio::V1x1)).await.expect_err("refused");
     assert_eq!(
         error.to_string(),
-        "client configuration: POST /api/lipsyncs/preview/ needs credentials: X-API-ID and X-API-KEY"
+        "client configuration: POST /api/lipsyncs/preview/ needs credentials: \
+         set CREATIFY_API_ID or call ClientBuilder::api_id(..), and set CREATIFY_API_KEY or call ClientBuilder::api_key(..)"
     );
 }
 

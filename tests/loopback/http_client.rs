@@ -436,7 +436,12 @@ async fn security_alternatives_and_operations_without_security() {
         .stats_read()
         .await
         .expect_err("neither");
-    assert_eq!(error.to_string(), "client configuration: GET /admin/stats needs credentials: key, or basic");
+    assert_eq!(
+        error.to_string(),
+        "client configuration: GET /admin/stats needs credentials, one of: \
+         set HTTP_FIXTURE_KEY or call ClientBuilder::key(..); \
+         or set HTTP_FIXTURE_BASIC (and HTTP_FIXTURE_BASIC_PASSWORD) or call ClientBuilder::basic(..)"
+    );
     client(&server).health().await.expect("no security");
     let received = server.received_requests().await.expect("recorded");
     let health = received.iter().find(|r| r.url.path() == "/health").expect("health was called");

@@ -3,8 +3,8 @@
 //! against loopback servers: every event decodes, including the last, the stream stops at the
 //! `[DONE]` sentinel, an event that does not decode is an error item naming it and its field,
 //! multi-line data and comments are read, bytes arrive in chunks with the head known first, a
-//! long live stream outlives the per-attempt timeout while a stalled one times out, and the
-//! blocking client iterates the same items.
+//! long live stream outlives the per-attempt timeout while a stalled one times out, the blocking
+//! client iterates the same items, and the body's `stream` field is the method's to set.
 
 use std::future::Future;
 use std::time::Duration;
@@ -19,7 +19,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 /// A server on a free loopback port that answers every connection with `respond`, after
-/// reading the request head; the request head is handed to `respond`.
+/// reading the request; the request head, then its body, is handed to `respond`.
 async fn serve<F, Fut>(respond: F) -> String
 where
     F: Fn(TcpStream, String) -> Fut + Send + Sync + 'static,
@@ -40,7 +40,7 @@ where
     format!("http://{address}")
 }
 
-/// Reads a request's head and its body (by `Content-Length`); returns the head.
+/// Reads a request's head and its body (by `Content-Length`); returns the head, then the body.
 async fn read_request(stream: &mut TcpStream) -> String {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
@@ -58,7 +58,7 @@ async fn read_request(stream: &mut TcpStream) -> String {
         .unwrap_or(0);
     let mut body = vec![0u8; length];
     let _ = stream.read_exact(&mut body).await;
-    head
+    head + &String::from_utf8_lossy(&body)
 }
 
 /// Writes a chunked `200` of `content_type`, each of `chunks` as one HTTP chunk, `pause`
@@ -130,6 +130,46 @@ async fn a_chat_completion_stream_decodes_every_event_and_stops_at_done() {
     let last = &events[2].data.choices[0];
     assert_eq!(last.finish_reason, Some(CreateChatCompletionStreamResponseChoicesItemFinishReason::Stop));
     assert!(stream.next().await.is_none(), "a finished stream stays finished");
+}
+
+#[tokio::test]
+async fn the_stream_method_asks_for_a_stream_and_the_buffered_one_does_not_whatever_the_body_says() {
+    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = bodies.clone();
+    let url = serve(move |mut stream, request| {
+        let (head, body) = request.split_once("\r\n\r\n").map(|(h, b)| (h.to_owned(), b.to_owned())).unwrap_or_default();
+        seen.lock().unwrap().push(body);
+        async move {
+            if head.to_ascii_lowercase().contains("accept: text/event-stream") {
+                let events = vec![format!("data: {}\n\n", chunk("Hi", Some("stop"))), "data: [DONE]\n\n".to_owned()];
+                chunked(stream, "text/event-stream", events, Duration::ZERO).await;
+            } else {
+                let body = r#"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"gpt-test","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}]}"#;
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(response.as_bytes()).await;
+            }
+        }
+    })
+    .await;
+    let client = client(&url);
+    // The caller asks for the opposite of what each method does: the method decides.
+    let stream = client.create_chat_completion_stream(&chat_request().stream(false)).await.expect("the stream starts");
+    let events: Vec<_> = stream.collect().await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    let answer = client.create_chat_completion(&chat_request().stream(true)).await.expect("a whole answer");
+    assert_eq!(answer.choices[0].message.content.as_deref(), Some("Hi"));
+    let unset = CreateChatCompletionRequest::new("gpt-test", Vec::new());
+    client.create_chat_completion_stream(&unset).await.expect("the stream starts").collect::<Vec<_>>().await;
+    let bodies: Vec<serde_json::Value> =
+        bodies.lock().unwrap().iter().map(|body| serde_json::from_str(body).expect("a JSON body")).collect();
+    assert_eq!(bodies.len(), 3);
+    assert_eq!(bodies[0]["stream"], serde_json::json!(true), "the stream method: {}", bodies[0]);
+    assert_eq!(bodies[1]["stream"], serde_json::json!(false), "the buffered method: {}", bodies[1]);
+    assert_eq!(bodies[2]["stream"], serde_json::json!(true), "a body that left it unset: {}", bodies[2]);
+    assert_eq!(bodies[0]["model"], "gpt-test", "the other fields are sent as set");
 }
 
 #[tokio::test]

@@ -277,12 +277,17 @@ pub struct Examples {
     /// Each operation's, by its method name.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub operations: IndexMap<String, OperationExamples>,
+    /// The security schemes the crate-level and README examples set, by their names in the
+    /// spec: one alternative of the first operation asking for credentials (see
+    /// `lower::examples::credentials`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub credentials: Vec<String>,
 }
 
 impl Examples {
-    /// Whether the spec gave none that fit.
+    /// Whether the spec gave none that fit and the quick start sets no credentials.
     pub fn is_empty(&self) -> bool {
-        self.types.is_empty() && self.fields.is_empty() && self.operations.is_empty()
+        self.types.is_empty() && self.fields.is_empty() && self.operations.is_empty() && self.credentials.is_empty()
     }
 }
 
@@ -1389,6 +1394,11 @@ pub struct BodyVariant {
     pub method_name: String,
     /// Its `_with_response` twin.
     pub with_response: String,
+    /// The boolean field of a JSON body that asks for a streamed answer (its JSON name,
+    /// `stream`), when the operation has a stream method for this variant: the stream method
+    /// sends it `true` and this method `false`, whatever the caller set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_flag: Option<String>,
 }
 
 /// How a request body is encoded on the wire.
@@ -1622,6 +1632,9 @@ pub struct SecurityScheme {
     pub kind: SecurityKind,
     /// The environment variables `Client::from_env` reads it from.
     pub env: SchemeEnv,
+    /// What the error of a call missing it says to do: set its variable or call its setter
+    /// (`set OPENAI_API_KEY or call ClientBuilder::api_key_auth(..)`).
+    pub missing: String,
 }
 
 /// The environment variables of one security scheme, claimed in the API's one scope of

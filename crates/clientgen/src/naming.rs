@@ -167,6 +167,10 @@ pub const BUILDER_METHODS: &[&str] = &[
 /// in the API's scope of variable names.
 pub const BASE_URL_ENV: &str = "BASE_URL";
 
+/// The stem of the environment variable of the API's key (`{PREFIX}_API_KEY`): the one
+/// security scheme carrying a single secret, or the one the document's `security` names.
+pub const API_KEY_ENV: &str = "API_KEY";
+
 /// The suffix of HTTP Basic's password variable after its user name's (`{PREFIX}_BASIC_PASSWORD`).
 pub const PASSWORD_ENV: &str = "_PASSWORD";
 

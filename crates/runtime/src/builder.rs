@@ -33,8 +33,13 @@ pub(crate) struct Settings {
 impl Settings {
     /// `url` checked as the base URL (see [`crate::address::base_url`]): `credentials` says
     /// whether any are set.
+    /// An `https` URL fails when the crate was built without TLS (see [`tls_missing`]).
     pub(crate) fn base_url(&self, url: &str, credentials: bool) -> Result<Url, Error> {
-        crate::address::base_url(url, credentials, self.allow_insecure_http)
+        let url = crate::address::base_url(url, credentials, self.allow_insecure_http)?;
+        match tls_missing(&url, TLS_COMPILED) {
+            Some(error) => Err(error),
+            None => Ok(url),
+        }
     }
 
     /// The client's [`Core`]: its HTTP client sending `user_agent`, and the settings' options
@@ -44,6 +49,22 @@ impl Settings {
         let extras = self.extras.checked()?;
         Ok(Core { http, base_url, options: self.options, extras })
     }
+}
+
+/// Whether the crate was built with a TLS back end: one of the features [`TLS_FEATURES`] names.
+const TLS_COMPILED: bool = cfg!(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"));
+
+/// The crate's features that bring TLS, as the error of a build without one names them.
+const TLS_FEATURES: &str = "`rustls` (the default), `rustls-ring` or `native-tls`";
+
+/// The error of an `https` base URL when no TLS back end is compiled in (`tls` is false): the
+/// call would fail later, at every request, saying only that the scheme is not `http`.
+fn tls_missing(url: &Url, tls: bool) -> Option<Error> {
+    (url.scheme() == "https" && !tls).then(|| {
+        Error::config(format!(
+            "the base URL {url} is https, but this crate was built without TLS: turn on one of its features {TLS_FEATURES}"
+        ))
+    })
 }
 
 impl ClientBuilder {
@@ -189,17 +210,35 @@ mod tests {
     }
 
     #[test]
+    fn https_without_tls_fails_the_build_naming_the_features() {
+        let https = Url::parse("https://api.example.com/v1").unwrap();
+        let error = tls_missing(&https, false).unwrap();
+        assert!(matches!(error, Error::Config { .. }), "{error}");
+        let text = error.to_string();
+        assert!(text.contains("https://api.example.com/v1") && text.contains("without TLS"), "{text}");
+        assert!(tls_missing(&https, true).is_none());
+        assert!(tls_missing(&Url::parse("http://127.0.0.1:1").unwrap(), false).is_none());
+        // The features named are the manifest's own, each bringing TLS.
+        let manifest = include_str!("../Cargo.toml");
+        for feature in TLS_FEATURES.split('`').skip(1).step_by(2) {
+            assert!(manifest.contains(&format!("\n{feature} = [")), "{feature} is no feature of the runtime");
+            assert!(text.contains(&format!("`{feature}`")), "{text}");
+        }
+        assert_eq!(TLS_COMPILED, build(Client::builder(), "https://a.example").is_ok());
+    }
+
+    #[test]
     fn an_invalid_default_header_fails_the_build() {
-        let error = build(Client::builder().default_header("bad header", "x"), "https://a.example").unwrap_err();
+        let error = build(Client::builder().default_header("bad header", "x"), "http://127.0.0.1:1").unwrap_err();
         assert!(error.to_string().contains("bad header"), "{error}");
-        assert!(build(Client::builder().default_header("x-api-version", "2"), "https://a.example").is_ok());
+        assert!(build(Client::builder().default_header("x-api-version", "2"), "http://127.0.0.1:1").is_ok());
     }
 
     #[test]
     fn debug_shows_the_base_url_and_hides_the_rest() {
-        let client = build(Client::builder().http_client(reqwest::Client::builder()), "https://a.example").unwrap();
+        let client = build(Client::builder().http_client(reqwest::Client::builder()), "http://127.0.0.1:1").unwrap();
         let text = format!("{client:?}");
-        assert!(text.starts_with("Client { base_url: \"https://a.example/\""), "{text}");
+        assert!(text.starts_with("Client { base_url: \"http://127.0.0.1:1/\""), "{text}");
         assert!(text.ends_with(".. }"), "{text}");
     }
 

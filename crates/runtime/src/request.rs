@@ -118,6 +118,38 @@ impl Body {
         Ok(Body::Encoded { content_type: "application/json", bytes })
     }
 
+    #[cfg(feature = "json-flag")]
+    /// A JSON body whose boolean field `flag` is `on`, whatever `value` holds there: the field
+    /// asking for a streamed answer (OpenAI's `stream`), which a stream method sends `true`
+    /// and its buffered twin `false`. The field keeps its place among the others, or comes
+    /// last when `value` has none; a value that is not an object is sent as it is.
+    pub(crate) fn json_with_flag(value: impl serde::Serialize, flag: &str, on: bool) -> Result<Body, Error> {
+        let text = serde_json::to_string(&value)
+            .map_err(|e| Error::validation("body", format!("cannot be encoded as JSON: {e}")))?;
+        let Ok(JsonFields(fields)) = serde_json::from_str::<JsonFields>(&text) else {
+            return Ok(Body::Encoded { content_type: "application/json", bytes: text.into_bytes() });
+        };
+        let on = if on { "true" } else { "false" };
+        let mut seen = false;
+        let mut entries: Vec<String> = fields
+            .iter()
+            .map(|(name, raw)| {
+                let value = if name == flag {
+                    seen = true;
+                    on
+                } else {
+                    raw.get()
+                };
+                format!("{}:{value}", serde_json::Value::from(name.as_str()))
+            })
+            .collect();
+        if !seen {
+            entries.push(format!("{}:{on}", serde_json::Value::from(flag)));
+        }
+        let bytes = format!("{{{}}}", entries.join(",")).into_bytes();
+        Ok(Body::Encoded { content_type: "application/json", bytes })
+    }
+
     #[cfg(feature = "form")]
     /// A form-urlencoded body of `key=value` pairs (a struct's `form_pairs`): each text
     /// percent-encoded (a space as `+`), the brackets of keys written in `deepObject` style
@@ -392,12 +424,70 @@ pub(crate) fn field_texts<T: serde::Serialize + ?Sized>(value: &T) -> Vec<String
     }
 }
 
-#[cfg(all(test, any(feature = "multipart-json", feature = "form-reserved")))]
+#[cfg(feature = "json-flag")]
+/// A JSON object's fields in the order they were written, each value as its JSON text.
+struct JsonFields(Vec<(String, Box<serde_json::value::RawValue>)>);
+
+#[cfg(feature = "json-flag")]
+impl<'de> serde::Deserialize<'de> for JsonFields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// Reads a map's entries in order.
+        struct Entries;
+
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = JsonFields;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<JsonFields, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    fields.push(entry);
+                }
+                Ok(JsonFields(fields))
+            }
+        }
+
+        deserializer.deserialize_map(Entries)
+    }
+}
+
+#[cfg(all(test, any(feature = "multipart-json", feature = "form-reserved", feature = "json-flag")))]
 mod tests {
     #[allow(unused_imports)]
     use std::pin::Pin;
 
     use super::*;
+
+    #[cfg(feature = "json-flag")]
+    #[test]
+    fn the_stream_flag_is_set_whatever_the_value_holds() {
+        let text = |body: Body| match body {
+            Body::Encoded { content_type, bytes } => {
+                assert_eq!(content_type, "application/json");
+                String::from_utf8(bytes).unwrap()
+            }
+            _ => panic!("not an encoded body"),
+        };
+        let value = serde_json::json!({"model": "m", "stream": true, "messages": [{"stream": 1}]});
+        // serde_json's maps sort their keys: the field keeps its place among them.
+        let sent = text(Body::json_with_flag(&value, "stream", false).unwrap());
+        assert_eq!(sent, "{\"messages\":[{\"stream\":1}],\"model\":\"m\",\"stream\":false}");
+        let absent = serde_json::json!({"model": "m \"q\"", "n": null});
+        let sent = text(Body::json_with_flag(&absent, "stream", true).unwrap());
+        assert_eq!(sent, "{\"model\":\"m \\\"q\\\"\",\"n\":null,\"stream\":true}");
+        /// Fields in declaration order, as generated types serialize them.
+        #[derive(serde::Serialize)]
+        struct Request {
+            stream: Option<bool>,
+            model: &'static str,
+        }
+        let sent = text(Body::json_with_flag(Request { stream: None, model: "m" }, "stream", true).unwrap());
+        assert_eq!(sent, "{\"stream\":true,\"model\":\"m\"}");
+        assert_eq!(text(Body::json_with_flag([1, 2], "stream", true).unwrap()), "[1,2]");
+    }
 
     #[cfg(feature = "multipart-json")]
     #[test]

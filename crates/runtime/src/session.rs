@@ -42,13 +42,14 @@ pub(crate) trait Session {
 
 #[cfg(feature = "credentials")]
 /// The first of an operation's security `alternatives` whose every scheme the client has
-/// (`has`); with no alternatives, none. When none will do, the error names what would, each
-/// scheme by its name in the spec (`name`).
+/// (`has`); with no alternatives, none. When none will do, the error says what would: for each
+/// scheme, `missing` tells which variable to set or which builder method to call; every scheme
+/// of an alternative is needed, and one alternative is enough ("one of: …").
 pub(crate) fn chosen_alternative<'a, S: Copy>(
     operation: &str,
     alternatives: &[&'a [S]],
     has: impl Fn(S) -> bool,
-    name: impl Fn(S) -> &'static str,
+    missing: impl Fn(S) -> &'static str,
 ) -> Result<&'a [S], Error> {
     if alternatives.is_empty() {
         return Ok(&[]);
@@ -56,9 +57,12 @@ pub(crate) fn chosen_alternative<'a, S: Copy>(
     alternatives.iter().copied().find(|schemes| schemes.iter().all(|s| has(*s))).ok_or_else(|| {
         let wanted: Vec<String> = alternatives
             .iter()
-            .map(|schemes| schemes.iter().map(|s| name(*s)).collect::<Vec<_>>().join(" and "))
+            .map(|schemes| schemes.iter().map(|s| missing(*s)).collect::<Vec<_>>().join(", and "))
             .collect();
-        Error::config(format!("{operation} needs credentials: {}", wanted.join(", or ")))
+        match &wanted[..] {
+            [one] => Error::config(format!("{operation} needs credentials: {one}")),
+            _ => Error::config(format!("{operation} needs credentials, one of: {}", wanted.join("; or "))),
+        }
     })
 }
 
@@ -70,10 +74,15 @@ mod tests {
         use super::*;
 
         let has = |s: u8| s != 2;
-        let name = |s: u8| ["a", "b", "c"][usize::from(s)];
-        assert_eq!(chosen_alternative("op", &[], has, name).unwrap(), &[] as &[u8]);
-        assert_eq!(chosen_alternative("op", &[&[0, 2], &[0, 1]], has, name).unwrap(), &[0, 1]);
-        let error = chosen_alternative("op", &[&[2], &[1, 2]], has, name).unwrap_err().to_string();
-        assert!(error.contains("op needs credentials: c, or b and c"), "{error}");
+        let missing = |s: u8| ["set A or call ClientBuilder::a(..)", "set B", "set C"][usize::from(s)];
+        assert_eq!(chosen_alternative("op", &[], has, missing).unwrap(), &[] as &[u8]);
+        assert_eq!(chosen_alternative("op", &[&[0, 2], &[0, 1]], has, missing).unwrap(), &[0, 1]);
+        let error = chosen_alternative("op", &[&[2], &[1, 2]], has, missing).unwrap_err().to_string();
+        assert!(error.contains("op needs credentials, one of: set C; or set B, and set C"), "{error}");
+        let has = |_: u8| false;
+        let error = chosen_alternative("op", &[&[0]], has, missing).unwrap_err().to_string();
+        assert!(error.contains("op needs credentials: set A or call ClientBuilder::a(..)"), "{error}");
+        let error = chosen_alternative("op", &[&[0, 1]], has, missing).unwrap_err().to_string();
+        assert!(error.contains("op needs credentials: set A or call ClientBuilder::a(..), and set B"), "{error}");
     }
 }

@@ -35,8 +35,13 @@ pub(crate) struct Settings {
 impl Settings {
     /// `url` checked as the base URL (see [`crate::address::base_url`]): `credentials` says
     /// whether any are set.
+    /// An `https` URL fails when the crate was built without TLS (see [`tls_missing`]).
     pub(crate) fn base_url(&self, url: &str, credentials: bool) -> Result<Url, Error> {
-        crate::address::base_url(url, credentials, self.allow_insecure_http)
+        let url = crate::address::base_url(url, credentials, self.allow_insecure_http)?;
+        match tls_missing(&url, TLS_COMPILED) {
+            Some(error) => Err(error),
+            None => Ok(url),
+        }
     }
 
     /// The client's [`Core`]: its HTTP client sending `user_agent`, and the settings' options
@@ -46,6 +51,22 @@ impl Settings {
         let extras = self.extras.checked()?;
         Ok(Core { http, base_url, options: self.options, extras })
     }
+}
+
+/// Whether the crate was built with a TLS back end: one of the features [`TLS_FEATURES`] names.
+const TLS_COMPILED: bool = cfg!(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"));
+
+/// The crate's features that bring TLS, as the error of a build without one names them.
+const TLS_FEATURES: &str = "`rustls` (the default), `rustls-ring` or `native-tls`";
+
+/// The error of an `https` base URL when no TLS back end is compiled in (`tls` is false): the
+/// call would fail later, at every request, saying only that the scheme is not `http`.
+fn tls_missing(url: &Url, tls: bool) -> Option<Error> {
+    (url.scheme() == "https" && !tls).then(|| {
+        Error::config(format!(
+            "the base URL {url} is https, but this crate was built without TLS: turn on one of its features {TLS_FEATURES}"
+        ))
+    })
 }
 
 impl ClientBuilder {

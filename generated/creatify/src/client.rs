@@ -47,10 +47,12 @@ pub(crate) enum Scheme {
 }
 
 impl Scheme {
-    fn spec_name(self) -> &'static str {
+    /// What to do when a call needs this scheme and the client has none: set its
+    /// variable or call its setter.
+    fn missing(self) -> &'static str {
         match self {
-            Scheme::ApiId => "X-API-ID",
-            Scheme::ApiKey => "X-API-KEY",
+            Scheme::ApiId => "set CREATIFY_API_ID or call ClientBuilder::api_id(..)",
+            Scheme::ApiKey => "set CREATIFY_API_KEY or call ClientBuilder::api_key(..)",
         }
     }
 }
@@ -79,7 +81,7 @@ impl Credentials {
             operation,
             alternatives,
             |s| self.has(s),
-            Scheme::spec_name,
+            Scheme::missing,
         )? {
             request = match scheme {
                 Scheme::ApiId => {

@@ -43,13 +43,14 @@ pub(crate) trait Session {
 }
 
 /// The first of an operation's security `alternatives` whose every scheme the client has
-/// (`has`); with no alternatives, none. When none will do, the error names what would, each
-/// scheme by its name in the spec (`name`).
+/// (`has`); with no alternatives, none. When none will do, the error says what would: for each
+/// scheme, `missing` tells which variable to set or which builder method to call; every scheme
+/// of an alternative is needed, and one alternative is enough ("one of: …").
 pub(crate) fn chosen_alternative<'a, S: Copy>(
     operation: &str,
     alternatives: &[&'a [S]],
     has: impl Fn(S) -> bool,
-    name: impl Fn(S) -> &'static str,
+    missing: impl Fn(S) -> &'static str,
 ) -> Result<&'a [S], Error> {
     if alternatives.is_empty() {
         return Ok(&[]);
@@ -57,8 +58,11 @@ pub(crate) fn chosen_alternative<'a, S: Copy>(
     alternatives.iter().copied().find(|schemes| schemes.iter().all(|s| has(*s))).ok_or_else(|| {
         let wanted: Vec<String> = alternatives
             .iter()
-            .map(|schemes| schemes.iter().map(|s| name(*s)).collect::<Vec<_>>().join(" and "))
+            .map(|schemes| schemes.iter().map(|s| missing(*s)).collect::<Vec<_>>().join(", and "))
             .collect();
-        Error::config(format!("{operation} needs credentials: {}", wanted.join(", or ")))
+        match &wanted[..] {
+            [one] => Error::config(format!("{operation} needs credentials: {one}")),
+            _ => Error::config(format!("{operation} needs credentials, one of: {}", wanted.join("; or "))),
+        }
     })
 }

@@ -143,9 +143,10 @@ fn credentials_impl(
         let name = ident(&s.rust_name);
         quote! { Scheme::#variant => self.#name.is_some(), }
     });
-    let scheme_names = used.iter().map(|(spec_name, s)| {
+    let scheme_missing = used.iter().map(|(_, s)| {
         let variant = scheme_variant(s);
-        quote! { Scheme::#variant => #spec_name, }
+        let missing = &s.missing;
+        quote! { Scheme::#variant => #missing, }
     });
     let is_empty = if schemes.is_empty() {
         quote! { true }
@@ -177,9 +178,11 @@ fn credentials_impl(
     } else {
         quote! {
             impl Scheme {
-                fn spec_name(self) -> &'static str {
+                /// What to do when a call needs this scheme and the client has none: set its
+                /// variable or call its setter.
+                fn missing(self) -> &'static str {
                     match self {
-                        #(#scheme_names)*
+                        #(#scheme_missing)*
                     }
                 }
             }
@@ -203,7 +206,7 @@ fn credentials_impl(
                     mut request: reqwest::RequestBuilder,
                     alternatives: &[&[Scheme]],
                 ) -> Result<reqwest::RequestBuilder, Error> {
-                    for scheme in crate::session::chosen_alternative(operation, alternatives, |s| self.has(s), Scheme::spec_name)? {
+                    for scheme in crate::session::chosen_alternative(operation, alternatives, |s| self.has(s), Scheme::missing)? {
                         request = match scheme {
                             #(#scheme_apply)*
                         };

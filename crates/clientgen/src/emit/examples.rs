@@ -20,7 +20,7 @@ pub fn example_code(api: &Api) -> String {
     if api.servers.default_url().is_none() {
         let _ = writeln!(out, "        .base_url(\"https://api.example.com\")");
     }
-    for s in api.security_schemes.values() {
+    for s in api.examples.credentials.iter().filter_map(|name| api.security_schemes.get(name)) {
         let method = &s.rust_name;
         let bare = method.trim_start_matches("r#");
         match s.kind {

@@ -152,7 +152,8 @@ fn method(
         args.push(arg);
     }
     if let (Some(variant), Some(body)) = (variant, &op.body) {
-        let (check, step) = body_param(api, &names, variant, body, &mut params, &mut args);
+        let events = stream.is_some_and(|s| matches!(s.kind, StreamKind::Events { .. }));
+        let (check, step) = body_param(api, &names, (variant, events), body, &mut params, &mut args);
         checks.extend(check);
         steps.push(step);
     }
@@ -314,13 +315,14 @@ fn parameter_steps(op: &Operation, names: &Names) -> Vec<TokenStream> {
     steps
 }
 
-/// A request body's check (when its type validates) and the step encoding it.
-/// It adds the body's parameter (and the part headers' argument a multipart body may have)
-/// to `params` and `args`.
+/// A request body's check (when its type validates) and the step encoding it, for an events
+/// stream method when `events` (which sends the variant's stream flag `true`, the others
+/// `false`). It adds the body's parameter (and the part headers' argument a multipart body
+/// may have) to `params` and `args`.
 fn body_param(
     api: &Api,
     names: &Names,
-    variant: &BodyVariant,
+    (variant, events): (&BodyVariant, bool),
     body: &RequestBody,
     params: &mut Vec<TokenStream>,
     args: &mut Vec<Ident>,
@@ -354,7 +356,10 @@ fn body_param(
     });
     let media = &variant.media_type;
     let encode = match variant.encoding {
-        Encoding::Json => quote! { crate::request::Body::json(#body_arg)? },
+        Encoding::Json => match &variant.stream_flag {
+            Some(flag) => quote! { crate::request::Body::json_with_flag(#body_arg, #flag, #events)? },
+            None => quote! { crate::request::Body::json(#body_arg)? },
+        },
         Encoding::Form => match methods.and_then(|m| m.form_pairs.as_deref()).map(ident) {
             Some(form_pairs) => quote! { crate::request::Body::form(&#body_arg.#form_pairs())? },
             None => quote! { crate::request::Body::form_of(#body_arg)? },
@@ -512,9 +517,15 @@ fn stream_doc(api: &Api, op: &Operation, variant: Option<&BodyVariant>, stream: 
                     " The stream ends at the event whose data is `{sentinel}` (not yielded), or at the end of the body."
                 ));
             }
-            lines.push(
-                " When the API also needs the request to ask for a stream (a `stream: true` field), set it in the body.".to_owned(),
-            );
+            match variant.and_then(|v| v.stream_flag.as_deref()) {
+                Some(flag) => lines.push(format!(
+                    " The body's `{flag}` field is sent as `true`, whatever it holds: this method asks for the stream."
+                )),
+                None => lines.push(
+                    " When the API also needs the request to ask for a stream (a `stream: true` field), set it in the body."
+                        .to_owned(),
+                ),
+            }
         }
     }
     lines.push(String::new());
@@ -670,6 +681,7 @@ fn operation_doc(api: &Api, op: &Operation, variant: Option<&BodyVariant>) -> To
     let part_headers =
         variant.and_then(|v| part_headers_note(api, op, v)).map(|note| quote! { #[doc = ""] #[doc = #note] });
     let deprecated = deprecated_parameters_note(op).map(|note| quote! { #[doc = ""] #[doc = #note] });
+    let stream_flag = variant.and_then(|v| stream_flag_note(op, v)).map(|note| quote! { #[doc = ""] #[doc = #note] });
     let statuses = crate::registry::RetryStatuses::get();
     let retry = if op.idempotent() {
         format!(
@@ -690,6 +702,7 @@ fn operation_doc(api: &Api, op: &Operation, variant: Option<&BodyVariant>) -> To
         #upload
         #part_headers
         #deprecated
+        #stream_flag
         #[doc = ""]
         #[doc = #retry]
         ///
@@ -702,6 +715,17 @@ fn operation_doc(api: &Api, op: &Operation, variant: Option<&BodyVariant>) -> To
         #typed_errors
         #example
     }
+}
+
+/// The note on a body variant whose stream method sets its stream flag: this method sends it
+/// `false`, and which method streams.
+fn stream_flag_note(op: &Operation, variant: &BodyVariant) -> Option<String> {
+    let flag = variant.stream_flag.as_deref()?;
+    let stream = op.streams.iter().find(|s| {
+        matches!(s.kind, StreamKind::Events { .. }) && s.body_media_type.as_deref() == Some(&variant.media_type)
+    })?;
+    let link = super::docs::method_link("Self", &stream.method_name);
+    Some(format!(" The body's `{flag}` field is sent as `false`, whatever it holds: {link} streams the answer."))
 }
 
 /// The note naming the parameters the API deprecates: a path parameter is an argument, where

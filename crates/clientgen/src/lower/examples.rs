@@ -21,6 +21,22 @@ const MAX_KEYS: usize = 12;
 const SHOWN_TEXT: usize = 80;
 
 /// Reads every example of `doc` that fits its type.
+/// The security schemes the quick start sets: one alternative of the first operation that asks
+/// for credentials (the example calls the first operation), the first made only of single
+/// values (API keys and tokens) when there is one, since Basic's user name and password say
+/// less about what to put there; none when no operation asks for any.
+pub(super) fn credentials(operations: &[Operation], schemes: &IndexMap<String, SecurityScheme>) -> Vec<String> {
+    let Some(op) = operations.iter().find(|op| op.security.iter().flatten().next().is_some()) else {
+        return Vec::new();
+    };
+    let single = |alternative: &&Vec<String>| {
+        alternative.iter().all(|name| schemes.get(name).is_some_and(|s| s.kind != SecurityKind::Basic))
+    };
+    let alternatives = op.security.iter().filter(|alternative| !alternative.is_empty());
+    let chosen = alternatives.clone().find(single).or_else(|| alternatives.clone().next());
+    chosen.cloned().unwrap_or_default()
+}
+
 pub(super) fn collect(doc: &OpenAPI, types: &IndexMap<TypeId, TypeDef>, operations: &[Operation]) -> Examples {
     let Ok(root) = serde_json::to_value(doc) else { return Examples::default() };
     let cx = Cx { root: &root, types };

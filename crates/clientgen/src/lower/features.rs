@@ -141,6 +141,7 @@ impl Features {
         let mut parts = Parts::default();
         for (part, on) in [
             (Part::JsonBody, e.json),
+            (Part::JsonFlag, e.json_flag),
             (Part::Form, e.form),
             (Part::FormFields, e.form_fields),
             (Part::FormValue, e.form_value),
@@ -210,6 +211,8 @@ impl Features {
 pub struct Encodings {
     /// Some body is JSON.
     pub json: bool,
+    /// Some JSON body has a stream flag (`Body::json_with_flag` is needed).
+    pub json_flag: bool,
     /// Some body is a form.
     pub form: bool,
     /// Some form body is not a struct (it is encoded through its JSON value).
@@ -258,7 +261,10 @@ impl Encodings {
                 _ => None,
             };
             match variant.encoding {
-                Encoding::Json => used.json = true,
+                Encoding::Json => {
+                    used.json = true;
+                    used.json_flag |= variant.stream_flag.is_some();
+                }
                 Encoding::Form => {
                     used.form = true;
                     match view {

@@ -98,7 +98,8 @@ pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
         (option, _) => option,
     };
     let tag_features = tags::decide(doc, tag_option, &mut types, &mut operations, error_body.as_ref(), &received);
-    let examples = examples::collect(doc, &types, &operations);
+    let mut examples = examples::collect(doc, &types, &operations);
+    examples.credentials = examples::credentials(&operations, &security_schemes);
     let mut api = Api {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),

@@ -95,6 +95,9 @@ impl<'a> Lowerer<'a> {
                 };
                 let streams =
                     stream_methods(&responses, &success, sentinel, &bases, accept.as_deref(), &mut method_names);
+                if let Some(body) = &mut body {
+                    self.stream_flags(op, &pointer, body, &responses, &streams);
+                }
                 let paged = super::pagination::PagedOp {
                     op,
                     pointer: &pointer,
@@ -532,9 +535,74 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Lowers the security schemes, claiming each setter in `scope`, the builder's.
+    /// Marks the JSON body variants whose stream method asks for the stream with a boolean
+    /// field (`stream_flag`): the field `x-stream-flag` names on the operation, else one named
+    /// `stream`, when the operation answers both as events and otherwise. `x-stream-flag: null`
+    /// or `false` says there is none; a name that is no boolean field of the body is a warning.
+    fn stream_flags(
+        &mut self,
+        op: &openapiv3::Operation,
+        pointer: &str,
+        body: &mut RequestBody,
+        responses: &IndexMap<Status, Response>,
+        streams: &[StreamMethod],
+    ) {
+        let (flag, named) = match op.extensions.get(STREAM_FLAG) {
+            None => (DEFAULT_STREAM_FLAG.to_owned(), false),
+            Some(serde_json::Value::String(name)) => (name.clone(), true),
+            Some(serde_json::Value::Null | serde_json::Value::Bool(false)) => return,
+            Some(other) => {
+                self.warnings.push(Diagnostic::at(
+                    join(pointer, &[STREAM_FLAG]),
+                    format!("{STREAM_FLAG} must name a boolean property of the JSON body, or be null or false; found {other}"),
+                ));
+                return;
+            }
+        };
+        let successes = || responses.values().filter(|r| r.outcome == Outcome::Success).flat_map(|r| r.content.keys());
+        let both = successes().any(|media| is_event_stream(media)) && successes().any(|media| !is_event_stream(media));
+        let streamed = |variant: &BodyVariant| {
+            streams.iter().any(|s| {
+                matches!(s.kind, StreamKind::Events { .. }) && s.body_media_type.as_deref() == Some(&variant.media_type)
+            })
+        };
+        let mut found = false;
+        for variant in body.variants.iter_mut().filter(|v| v.encoding == Encoding::Json) {
+            if both && streamed(variant) && self.has_bool_field(&variant.ty, &flag) {
+                variant.stream_flag = Some(flag.clone());
+                found = true;
+            }
+        }
+        if named && !found {
+            self.warnings.push(Diagnostic::at(
+                join(pointer, &[STREAM_FLAG]),
+                format!(
+                    "{flag:?} is no boolean property of a JSON body of an operation answering both as an event stream and otherwise; it is not set"
+                ),
+            ));
+        }
+    }
+
+    /// Whether `ty` is a struct (or an alias of one) with a boolean field whose JSON name is `name`.
+    fn has_bool_field(&self, ty: &TypeRef, name: &str) -> bool {
+        let mut ty = ty;
+        for _ in 0..MAX_ALIASES {
+            let TypeRef::Named(id) = ty else { return false };
+            match self.types.get(id).map(|draft| &draft.def.kind) {
+                Some(TypeKind::Alias(target) | TypeKind::Newtype(target)) => ty = target,
+                Some(TypeKind::Struct(s)) => {
+                    return s.fields.iter().any(|f| f.wire_name == name && f.ty == TypeRef::Scalar(Scalar::Bool));
+                }
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// The security schemes, each setter claimed in the builder's `scope` and each environment
-    /// variable in `env_vars` (`{prefix}_{SETTER}`, and Basic's password after its user name).
+    /// variable in `env_vars`: first those `x-env-var` names, then the API's key's
+    /// (`{prefix}_API_KEY`, see [`api_key_scheme`]), then the others' (`{prefix}_{SETTER}`), each
+    /// Basic scheme's password after its user name's.
     pub(super) fn lower_security_schemes(
         &mut self,
         scope: &mut Scope,
@@ -542,8 +610,10 @@ impl<'a> Lowerer<'a> {
         env_vars: &mut Scope,
     ) -> IndexMap<String, SecurityScheme> {
         let mut variants = Scope::new();
-        let mut out = IndexMap::new();
         let doc = self.doc;
+        // Each scheme with its setter and variant claimed, what it carries, and the variable
+        // `x-env-var` names for it.
+        let mut lowered: Vec<(String, SecurityScheme, bool, Option<String>)> = Vec::new();
         for (name, scheme) in doc.components.iter().flat_map(|c| c.security_schemes.iter()) {
             let pointer = join("#/components/securitySchemes", &[name]);
             let ReferenceOr::Item(scheme) = scheme else {
@@ -552,42 +622,101 @@ impl<'a> Lowerer<'a> {
             };
             let snake = naming::field_name(name);
             let stem = snake.strip_prefix("x_").filter(|s| !s.is_empty()).unwrap_or(&snake).to_owned();
-            let (kind, doc) = match scheme {
-                openapiv3::SecurityScheme::APIKey { location, name: key_name, description, .. } => {
+            let (kind, doc, single_secret, extensions) = match scheme {
+                openapiv3::SecurityScheme::APIKey { location, name: key_name, description, extensions } => {
                     let location = match location {
                         openapiv3::APIKeyLocation::Query => ParamLocation::Query,
                         openapiv3::APIKeyLocation::Header => ParamLocation::Header,
                         openapiv3::APIKeyLocation::Cookie => ParamLocation::Cookie,
                     };
-                    (SecurityKind::ApiKey { location, name: key_name.clone() }, description.clone())
+                    (SecurityKind::ApiKey { location, name: key_name.clone() }, description.clone(), true, extensions)
                 }
-                openapiv3::SecurityScheme::HTTP { scheme, description, .. } => {
+                openapiv3::SecurityScheme::HTTP { scheme, description, extensions, .. } => {
                     match scheme.to_ascii_lowercase().as_str() {
-                        "bearer" => (SecurityKind::Bearer, description.clone()),
-                        "basic" => (SecurityKind::Basic, description.clone()),
+                        "bearer" => (SecurityKind::Bearer, description.clone(), true, extensions),
+                        "basic" => (SecurityKind::Basic, description.clone(), false, extensions),
                         other => {
                             self.warnings.push(Diagnostic::at(
                                 pointer.clone(),
                                 format!("HTTP auth scheme {other:?} is sent as a bearer token"),
                             ));
-                            (SecurityKind::Bearer, description.clone())
+                            (SecurityKind::Bearer, description.clone(), false, extensions)
                         }
                     }
                 }
-                openapiv3::SecurityScheme::OAuth2 { description, .. }
-                | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
-                    (SecurityKind::Bearer, description.clone())
+                openapiv3::SecurityScheme::OAuth2 { description, extensions, .. }
+                | openapiv3::SecurityScheme::OpenIDConnect { description, extensions, .. } => {
+                    (SecurityKind::Bearer, description.clone(), false, extensions)
                 }
             };
+            let named = self.env_var_override(extensions, &pointer);
             let rust_name = scope.claim(&stem);
             let variant = variants.claim(&naming::type_name(&rust_name));
-            let value = env_vars.claim(&naming::env_var(env_prefix, &rust_name));
-            let password =
-                (kind == SecurityKind::Basic).then(|| env_vars.claim(&format!("{value}{}", naming::PASSWORD_ENV)));
-            let env = SchemeEnv { value, password };
-            out.insert(name.clone(), SecurityScheme { rust_name, variant, doc, kind, env });
+            let env = SchemeEnv { value: String::new(), password: None };
+            let scheme = SecurityScheme { rust_name, variant, doc, kind, env, missing: String::new() };
+            lowered.push((name.clone(), scheme, single_secret, named));
+        }
+        // A scheme whose variable the spec names is not counted: its variable is decided.
+        let single: Vec<&str> = lowered
+            .iter()
+            .filter(|(_, _, single, named)| *single && named.is_none())
+            .map(|(name, ..)| name.as_str())
+            .collect();
+        let api_key = api_key_scheme(&single, doc.security.as_deref().unwrap_or_default()).map(str::to_owned);
+        // The variables: those the spec names first, then the API's key's, then the rest.
+        let mut values: Vec<Option<String>> = vec![None; lowered.len()];
+        for (i, (name, _, _, named)) in lowered.iter().enumerate() {
+            if let Some(named) = named {
+                let claimed = env_vars.claim(named);
+                if &claimed != named {
+                    self.warnings.push(Diagnostic::at(
+                        join("#/components/securitySchemes", &[name, ENV_VAR]),
+                        format!("the variable {named} is read for another setting; this scheme reads {claimed}"),
+                    ));
+                }
+                values[i] = Some(claimed);
+            }
+        }
+        if let Some(i) = lowered.iter().position(|(name, ..)| Some(name) == api_key.as_ref()) {
+            if values[i].is_none() {
+                values[i] = Some(env_vars.claim(&naming::env_var(env_prefix, naming::API_KEY_ENV)));
+            }
+        }
+        let mut out = IndexMap::new();
+        for ((name, mut scheme, ..), value) in lowered.into_iter().zip(values) {
+            let value = value.unwrap_or_else(|| env_vars.claim(&naming::env_var(env_prefix, &scheme.rust_name)));
+            let password = (scheme.kind == SecurityKind::Basic)
+                .then(|| env_vars.claim(&format!("{value}{}", naming::PASSWORD_ENV)));
+            let setter = scheme.rust_name.trim_start_matches("r#");
+            scheme.missing = match &password {
+                Some(password) => format!("set {value} (and {password}) or call ClientBuilder::{setter}(..)"),
+                None => format!("set {value} or call ClientBuilder::{setter}(..)"),
+            };
+            scheme.env = SchemeEnv { value, password };
+            out.insert(name, scheme);
         }
         out
+    }
+
+    /// The variable `x-env-var` names for a security scheme, when it names a valid one (letters,
+    /// digits and `_`, not starting with a digit); anything else is an error.
+    fn env_var_override(&mut self, extensions: &IndexMap<String, serde_json::Value>, pointer: &str) -> Option<String> {
+        let value = extensions.get(ENV_VAR)?;
+        match value.as_str() {
+            Some(name)
+                if name.starts_with(|c: char| c == '_' || c.is_ascii_alphabetic())
+                    && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric()) =>
+            {
+                Some(name.to_owned())
+            }
+            _ => {
+                self.errors.push(Diagnostic::at(
+                    join(pointer, &[ENV_VAR]),
+                    format!("{ENV_VAR} must be an environment variable's name (letters, digits and _), found {value}"),
+                ));
+                None
+            }
+        }
     }
 
     pub(super) fn check_security(&mut self, operations: &[Operation], schemes: &IndexMap<String, SecurityScheme>) {
@@ -832,6 +961,37 @@ fn stream_methods(
     out
 }
 
+/// The extension naming the boolean body property that asks for a streamed answer
+/// (`x-stream-flag: stream`), on the operation.
+pub const STREAM_FLAG: &str = "x-stream-flag";
+
+/// The property that asks for a streamed answer when no `x-stream-flag` names one (OpenAI's).
+const DEFAULT_STREAM_FLAG: &str = "stream";
+
+/// How many aliases are followed to find a body's struct.
+const MAX_ALIASES: usize = 16;
+
+/// The extension naming the environment variable a security scheme is read from
+/// (`x-env-var: MY_TOKEN`), on the scheme's object.
+pub const ENV_VAR: &str = "x-env-var";
+
+/// The security scheme that is the API's key, read from `{PREFIX}_API_KEY` as its users
+/// already have it (`OPENAI_API_KEY`, `STRIPE_API_KEY`), among the schemes carrying a single
+/// secret (`single`: an API key or an HTTP bearer token, whose variable `x-env-var` does not
+/// name; Basic's user name and password are two, and OAuth2's tokens are no key): the only one, or else the only one the document's
+/// own `security` (`root`) names. Otherwise none: each keeps its own variable.
+pub fn api_key_scheme<'a>(single: &[&'a str], root: &[openapiv3::SecurityRequirement]) -> Option<&'a str> {
+    if let [only] = single {
+        return Some(only);
+    }
+    let named: Vec<&str> =
+        single.iter().copied().filter(|name| root.iter().any(|requirement| requirement.contains_key(*name))).collect();
+    match named[..] {
+        [only] => Some(only),
+        _ => None,
+    }
+}
+
 /// A readable variant name for a success status.
 fn status_variant_name(status: Status) -> String {
     match status {
@@ -914,7 +1074,14 @@ fn body_variants(content: &IndexMap<String, TypeRef>, names: (&str, &str), metho
                 let twin = methods.claim(&naming::derived_name(&name, "with_response"));
                 (name, twin)
             };
-            BodyVariant { media_type: media.clone(), encoding, ty: ty.clone(), method_name, with_response }
+            BodyVariant {
+                media_type: media.clone(),
+                encoding,
+                ty: ty.clone(),
+                method_name,
+                with_response,
+                stream_flag: None,
+            }
         })
         .collect()
 }
@@ -928,6 +1095,21 @@ fn path_template_names(path: &str) -> Vec<&str> {
 mod tests {
     use super::*;
     use crate::{Input, Source};
+
+    #[test]
+    fn the_api_key_is_the_only_single_secret_or_the_one_the_document_names() {
+        let requirement = |names: &[&str]| -> openapiv3::SecurityRequirement {
+            names.iter().map(|name| ((*name).to_owned(), Vec::new())).collect()
+        };
+        assert_eq!(api_key_scheme(&["bearerAuth"], &[]), Some("bearerAuth"));
+        assert_eq!(api_key_scheme(&[], &[requirement(&["basicAuth"])]), None);
+        let openai = ["ApiKeyAuth", "AdminApiKeyAuth"];
+        assert_eq!(api_key_scheme(&openai, &[requirement(&["ApiKeyAuth"])]), Some("ApiKeyAuth"));
+        assert_eq!(api_key_scheme(&openai, &[]), None);
+        // A root requirement naming both (AND), or alternatives naming both, decides nothing.
+        assert_eq!(api_key_scheme(&openai, &[requirement(&openai)]), None);
+        assert_eq!(api_key_scheme(&openai, &[requirement(&["ApiKeyAuth"]), requirement(&["AdminApiKeyAuth"])]), None);
+    }
 
     /// The operations of a spec whose paths are `paths` (YAML, indented as under `paths:`), and
     /// the warnings.
