@@ -36,7 +36,7 @@ async fn a_chat_request_in_its_short_form_sends_every_role() {
         vec![
             ChatSystemMessage::new("You are terse.").into(),
             ChatUserMessage::new("Hello").name("ada").into(),
-            ChatAssistantMessage::new().into(),
+            ChatAssistantMessage::new().role(ChatAssistantMessageRole::Assistant).into(),
         ],
     )
     .temperature(0.5);
@@ -77,15 +77,16 @@ async fn every_embedding_input_shape_converts_into_its_variant() {
 }
 
 #[test]
-fn messages_decode_by_their_role_and_a_missing_optional_role_is_its_one_value() {
+fn messages_decode_by_their_role_and_an_optional_role_stays_the_callers() {
     let decode = |value| serde_json::from_value::<ChatMessage>(value).expect("decodes");
     assert_eq!(decode(json!({"role": "user", "content": "hi"})), ChatMessage::User(ChatUserMessage::new("hi")));
     assert_eq!(decode(json!({"role": "system", "content": "be"})), ChatMessage::System(ChatSystemMessage::new("be")));
-    assert_eq!(decode(json!({"role": "assistant"})), ChatMessage::Assistant(ChatAssistantMessage::new()));
-    // `role` is optional on the assistant's message: without it, it still decodes, as `assistant`.
+    let assistant = ChatAssistantMessage::new().role(ChatAssistantMessageRole::Assistant);
+    assert_eq!(decode(json!({"role": "assistant"})), ChatMessage::Assistant(assistant));
+    // `role` is optional on the assistant's message: it is neither filled in nor sent unasked.
     let bare: ChatAssistantMessage = serde_json::from_value(json!({"content": "ok"})).expect("decodes");
-    assert_eq!(bare.role, ChatAssistantMessageRole::Assistant);
-    assert_eq!(serde_json::to_value(&bare).expect("encodes"), json!({"role": "assistant", "content": "ok"}));
+    assert_eq!(bare.role, None);
+    assert_eq!(serde_json::to_value(&bare).expect("encodes"), json!({"content": "ok"}));
     let other = json!({"role": "tool", "content": "42"});
     assert_eq!(decode(other.clone()), ChatMessage::Other(other));
 }

@@ -199,9 +199,11 @@ fn struct_fields(
         if presence == Presence::Absent && side != Side::Both {
             continue;
         }
-        // A property of one allowed value is always there, filled in by its type.
+        // A required property of one allowed value is filled in by its type. An optional one
+        // stays the caller's to send or not: leaving it out may mean something else (Spotify's
+        // `include_external=audio` widens a search).
         let only = match &f.ty {
-            TypeRef::Named(target) if !f.nullable => filled.only.get(target),
+            TypeRef::Named(target) if !f.nullable && presence == Presence::Required => filled.only.get(target),
             _ => None,
         };
         let fixed = only.map(|variant| Fixed {
