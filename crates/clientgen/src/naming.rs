@@ -314,9 +314,9 @@ fn starts_digit(s: &str) -> bool {
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
     taken: BTreeSet<String>,
-    /// Names claimed with [`CRATE_NAME_SUFFIX`] after them (the type scope's
-    /// [`CRATE_ROOT_NAMES`]); empty in other scopes.
-    suffixed: &'static [&'static str],
+    /// Lists of names claimed with [`CRATE_NAME_SUFFIX`] after them (the type scope's
+    /// [`CRATE_ROOT_NAMES`] and [`RESERVED_TYPE_NAMES`]); empty in other scopes.
+    suffixed: &'static [&'static [&'static str]],
 }
 
 impl Scope {
@@ -331,16 +331,17 @@ impl Scope {
     }
 
     /// The scope of the `types` module's names: [`RESERVED_TYPE_NAMES`] taken, and each of
-    /// [`CRATE_ROOT_NAMES`] claimed with [`CRATE_NAME_SUFFIX`] (`Error` as `ErrorModel`, or
-    /// `ErrorModel2` when a spec type has that name already).
+    /// them and of [`CRATE_ROOT_NAMES`] claimed with [`CRATE_NAME_SUFFIX`] (`Error` as
+    /// `ErrorModel`, Stripe's `file` as `FileModel` beside the runtime's `File`, or
+    /// `ErrorModel2` when a spec type has that name already): a number says nothing.
     pub fn types() -> Self {
-        Scope { suffixed: CRATE_ROOT_NAMES, ..Scope::with_reserved(RESERVED_TYPE_NAMES) }
+        Scope { suffixed: &[CRATE_ROOT_NAMES, RESERVED_TYPE_NAMES], ..Scope::with_reserved(RESERVED_TYPE_NAMES) }
     }
 
     /// Claims `candidate`, or the first of `candidate2`, `candidate3`, … that is free; in the
     /// type scope, a crate-root name with its suffix first (see [`Scope::types`]).
     pub fn claim(&mut self, candidate: &str) -> String {
-        if self.suffixed.contains(&candidate) {
+        if self.suffixed.iter().any(|names| names.contains(&candidate)) {
             return self.claim(&format!("{candidate}{CRATE_NAME_SUFFIX}"));
         }
         if self.taken.insert(candidate.to_owned()) {
@@ -516,11 +517,12 @@ mod tests {
     #[test]
     fn reserved_names_are_never_handed_out() {
         let mut scope = Scope::types();
-        assert_eq!(scope.claim(&type_name("string")), "String2");
+        assert_eq!(scope.claim(&type_name("string")), "StringModel");
         assert_eq!(scope.claim(&type_name("Result")), "ResultModel");
-        assert_eq!(scope.claim(&type_name("file")), "File2");
-        assert_eq!(scope.claim(&type_name("serialize")), "Serialize2");
-        assert_eq!(scope.claim(&type_name("Default")), "Default2");
+        assert_eq!(scope.claim(&type_name("file")), "FileModel");
+        assert_eq!(scope.claim(&type_name("serialize")), "SerializeModel");
+        assert_eq!(scope.claim(&type_name("Default")), "DefaultModel");
+        assert_eq!(scope.claim(&type_name("file_model")), "FileModel2");
         assert_eq!(scope.claim(&type_name("Pet")), "Pet");
     }
 
