@@ -76,26 +76,26 @@ async fn each_method_asks_for_what_it_reads() {
     let client = server.client();
 
     // XML is offered first: the JSON method asks for JSON alone (and its declared error type).
-    let pet = client.get_pet(7).await.expect("the JSON answer");
+    let pet = client.pets().retrieve(7).await.expect("the JSON answer");
     assert_eq!((pet.id, pet.name.as_str()), (7, "Rex"));
     assert_eq!(server.accept(), ["application/json, application/problem+json"]);
 
-    let photo = client.get_photo(7).await.expect("the photo");
+    let photo = client.pets().photo(7).await.expect("the photo");
     assert_eq!(&photo[..], b"\x89PNG");
     assert_eq!(server.accept(), ["image/png, image/jpeg"]);
 
-    assert_eq!(client.get_note(7).await.expect("the note"), "good dog");
+    assert_eq!(client.pets().note(7).await.expect("the note"), "good dog");
     assert_eq!(server.accept(), ["text/plain"]);
 
-    let events = client.list_events().await.expect("the list");
+    let events = client.events().list().await.expect("the list");
     assert_eq!(events.len(), 1);
     assert_eq!(server.accept(), ["application/json"]);
 
-    assert_eq!(client.get_anything().await.expect("anything").name, "Any");
+    assert_eq!(client.anything().retrieve().await.expect("anything").name, "Any");
     assert_eq!(server.accept(), ["*/*"]);
 
     // No response has a body: the client names nothing, and reqwest's own `*/*` goes.
-    client.delete_pet(7).await.expect("deleted");
+    client.pets().delete(7).await.expect("deleted");
     assert_eq!(server.accept(), ["*/*"]);
 }
 
@@ -103,9 +103,9 @@ async fn each_method_asks_for_what_it_reads() {
 async fn stream_methods_ask_for_their_stream() {
     let server = Server::start().await;
     let client = server.client();
-    let _events = client.list_events_stream().await.expect("the event stream");
+    let _events = client.events().list_stream().await.expect("the event stream");
     assert_eq!(server.accept(), ["text/event-stream"]);
-    let _bytes = client.get_photo_byte_stream(7).await.expect("the byte stream");
+    let _bytes = client.pets().photo_byte_stream(7).await.expect("the byte stream");
     assert_eq!(server.accept(), ["image/png, image/jpeg"]);
 }
 
@@ -118,7 +118,7 @@ async fn an_accept_the_caller_sets_wins() {
         .default_header("accept", "image/jpeg")
         .build()
         .expect("client builds");
-    let photo = client.get_photo(7).await.expect("the photo");
+    let photo = client.pets().photo(7).await.expect("the photo");
     assert_eq!(&photo[..], b"\xff\xd8");
     assert_eq!(server.accept(), ["image/jpeg"]);
 }

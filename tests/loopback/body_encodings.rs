@@ -61,7 +61,7 @@ async fn every_part_goes_with_its_content_type_and_headers() {
     .note("said \"hi\"")
     .report("a,b\n1,2");
     let headers = UploadPartHeaders::new("trace-1").file_x_checksum("9f86d0");
-    client(&server).upload(&upload, &headers).await.expect("sent");
+    client(&server).uploads().upload(&upload, &headers).await.expect("sent");
     assert_eq!(
         parts(&server),
         [
@@ -106,7 +106,7 @@ async fn a_files_own_type_wins_and_unset_headers_are_not_sent() {
         .count(7)
         .tags(Vec::new())
         .thumbnail(File::new("thumb.jpg", "image/jpeg", b"JPG".to_vec()));
-    client(&server).upload(&upload, &UploadPartHeaders::new("trace-2")).await.expect("sent");
+    client(&server).uploads().upload(&upload, &UploadPartHeaders::new("trace-2")).await.expect("sent");
     assert_eq!(
         parts(&server),
         [
@@ -130,7 +130,7 @@ async fn a_part_header_that_is_no_header_value_is_refused_before_sending() {
     let server = server().await;
     let upload = Upload::new("t", Metadata::new("s"), File::new("f", "", "x"));
     let headers = UploadPartHeaders::new("trace").file_x_checksum("a\nb");
-    let error = client(&server).upload(&upload, &headers).await.expect_err("refused");
+    let error = client(&server).uploads().upload(&upload, &headers).await.expect_err("refused");
     assert!(matches!(error, Error::Validation { .. }), "{error:?}");
     assert!(error.to_string().contains("file"), "the part is named: {error}");
 }
@@ -141,7 +141,7 @@ async fn form_fields_that_allow_reserved_characters_keep_them() {
     let redirect = Redirect::new("https://app.example.com/done?tab=2#top x")
         .note("a&b c/d")
         .scopes(vec!["read:files".to_owned(), "write/all".to_owned()]);
-    client(&server).redirect(&redirect).await.expect("sent");
+    client(&server).redirects().create(&redirect).await.expect("sent");
     assert_eq!(server.header("content-type"), ["application/x-www-form-urlencoded"]);
     assert_eq!(
         server.body(),

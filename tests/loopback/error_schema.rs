@@ -56,7 +56,7 @@ async fn an_undeclared_error_status_decodes_into_the_dominant_error_schema() {
     let client = client(&server).await;
 
     // createModeration declares no error response: its 400 decodes into `Error` all the same.
-    let error = client.create_moderation(&CreateModerationBody::new("text")).await.expect_err("a 400");
+    let error = client.moderations().create(&CreateModerationBody::new("text")).await.expect_err("a 400");
     assert_eq!(
         error.to_string(),
         "POST /moderations returned 400 Bad Request: Invalid value for 'input': expected a string, but got an array."
@@ -68,15 +68,15 @@ async fn an_undeclared_error_status_decodes_into_the_dominant_error_schema() {
     assert_eq!((body.as_str(), decode_failure), (BAD_REQUEST, &None));
 
     // A declared 404 keeps its own schema; an undeclared 503 takes the dominant one.
-    let error = client.retrieve_model("missing").await.expect_err("a 404");
+    let error = client.models().retrieve("missing").await.expect_err("a 404");
     assert_eq!(error.to_string(), "GET /models/{model} returned 404 Not Found: No model `missing`.");
     assert!(matches!(error.decoded(), Some(ErrorBody::NotFound(found)) if found.detail == "No model `missing`."));
-    let error = client.retrieve_model("busy").await.expect_err("a 503");
+    let error = client.models().retrieve("busy").await.expect_err("a 503");
     assert_eq!(error.to_string(), "GET /models/{model} returned 503 Service Unavailable: The engine is overloaded.");
     assert!(matches!(error.decoded(), Some(ErrorBody::ErrorModel(body)) if body.error.r#type == "server_error"));
 
     // A body that is not the schema is kept, with the reason it did not decode.
-    let error = client.create_moderation(&CreateModerationBody::new("html")).await.expect_err("a 502");
+    let error = client.moderations().create(&CreateModerationBody::new("html")).await.expect_err("a 502");
     assert_eq!(
         error.to_string(),
         "POST /moderations returned 502 Bad Gateway: <html> <head><title>502 Bad Gateway</title></head> <body>nginx</body> </html>"

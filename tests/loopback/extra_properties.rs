@@ -25,7 +25,7 @@ async fn extra_keys_of_a_response_decode_into_the_map() {
         )
         .mount(&server)
         .await;
-    let labels = client(&server).labels_get("greeting").await.expect("decodes");
+    let labels = client(&server).labels().retrieve("greeting").await.expect("decodes");
     assert_eq!(labels.name, "greeting");
     assert_eq!(labels.additional_properties.len(), 2, "{labels:?}");
     assert_eq!(labels.additional_properties["en"], "hello");
@@ -40,7 +40,7 @@ async fn an_extra_value_of_the_wrong_type_is_a_decode_error() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "greeting", "en": 3})))
         .mount(&server)
         .await;
-    let error = client(&server).labels_get("greeting").await.expect_err("a number is no label");
+    let error = client(&server).labels().retrieve("greeting").await.expect_err("a number is no label");
     assert!(matches!(error, Error::Decode { .. }), "{error:?}");
 }
 
@@ -59,7 +59,7 @@ async fn nested_maps_merged_and_closed_objects_decode() {
         .respond_with(ResponseTemplate::new(200).set_body_json(report))
         .mount(&server)
         .await;
-    let report = client(&server).scores_create(&Scores::new()).await.expect("decodes");
+    let report = client(&server).scores().create(&Scores::new()).await.expect("decodes");
     assert_eq!(report.merged.region.as_deref(), Some("eu"));
     assert_eq!(report.merged.additional_properties["de"], "hallo");
     // `additionalProperties: false`: no map, and a key the server added later is ignored.
@@ -82,7 +82,7 @@ async fn map_entries_are_sent_beside_the_fields() {
         .mount(&server)
         .await;
     let labels = Labels::new("greeting").additional_property("en", "hello").additional_property("fr", "salut");
-    let back = client(&server).labels_put("greeting", &labels).await.expect("the body matched");
+    let back = client(&server).labels().update("greeting", &labels).await.expect("the body matched");
     assert_eq!(back, labels);
 }
 
@@ -100,7 +100,7 @@ async fn a_property_named_like_the_map_is_a_field_of_its_own() {
         .await;
     let bag =
         BagRequest::new().secret("s").additional_properties("declared").additional_property2("colour", json!(["red"]));
-    let back = client(&server).bags_create(&bag).await.expect("the body matched");
+    let back = client(&server).bags().create(&bag).await.expect("the body matched");
     assert_eq!(back.id, Some(7));
     assert_eq!(back.additional_properties.as_deref(), Some("declared"));
     assert_eq!(back.additional_properties2["x"], json!(1));
@@ -111,8 +111,8 @@ async fn map_entries_go_in_form_and_multipart_bodies() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).and(path("/forms")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let form = Form::new("t").count(2).additional_property("colour", "red");
-    client(&server).forms_create(&form).await.expect("form sent");
-    client(&server).forms_create_multipart(&form).await.expect("multipart sent");
+    client(&server).forms().create(&form).await.expect("form sent");
+    client(&server).forms().create_multipart(&form).await.expect("multipart sent");
     let requests: Vec<Request> = server.received_requests().await.expect("recorded");
     assert_eq!(String::from_utf8_lossy(&requests[0].body), "title=t&count=2&colour=red");
     let multipart = String::from_utf8_lossy(&requests[1].body).into_owned();
@@ -126,7 +126,7 @@ async fn map_entries_go_in_form_and_multipart_bodies() {
 async fn a_map_value_that_breaks_a_limit_is_refused_before_sending() {
     let server = MockServer::start().await;
     let scores = Scores::new().additional_property("alice", Score::new(101));
-    let error = client(&server).scores_create(&scores).await.expect_err("101 is over the maximum");
+    let error = client(&server).scores().create(&scores).await.expect_err("101 is over the maximum");
     let Error::Validation { field, .. } = &error else { panic!("{error:?}") };
     assert_eq!(field, "alice.value");
     assert!(server.received_requests().await.expect("recorded").is_empty());

@@ -79,7 +79,8 @@ async fn a_server_that_never_answers_ends_in_a_timeout() {
         tokio::time::sleep(Duration::from_secs(60)).await;
     })
     .await;
-    let error = within_limit(client(&url, strict()).items_read(1, &Default::default())).await.expect_err("no answer");
+    let error =
+        within_limit(client(&url, strict()).items().retrieve(1, &Default::default())).await.expect_err("no answer");
     assert!(transport_timeout(&error), "{error:?}");
 }
 
@@ -93,7 +94,8 @@ async fn a_response_that_stalls_halfway_ends_in_a_timeout() {
         tokio::time::sleep(Duration::from_secs(60)).await;
     })
     .await;
-    let error = within_limit(client(&url, strict()).items_read(1, &Default::default())).await.expect_err("stalled");
+    let error =
+        within_limit(client(&url, strict()).items().retrieve(1, &Default::default())).await.expect_err("stalled");
     assert!(transport_timeout(&error), "{error:?}");
 }
 
@@ -107,7 +109,8 @@ async fn a_truncated_body_is_a_transport_error() {
         // Dropping the stream closes the connection 87 bytes early.
     })
     .await;
-    let error = within_limit(client(&url, strict()).items_read(1, &Default::default())).await.expect_err("truncated");
+    let error =
+        within_limit(client(&url, strict()).items().retrieve(1, &Default::default())).await.expect_err("truncated");
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
 }
 
@@ -122,7 +125,7 @@ async fn a_reset_connection_is_a_transport_error_and_a_post_is_not_repeated() {
     })
     .await;
     let options = RequestOptions::default().timeout(ATTEMPT_TIMEOUT).initial_backoff(Duration::from_millis(1));
-    let error = within_limit(client(&url, options).items_create(&ItemRequest::new("x"))).await.expect_err("reset");
+    let error = within_limit(client(&url, options).items().create(&ItemRequest::new("x"))).await.expect_err("reset");
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 1, "a POST that reached the server is not retried");
 }
@@ -137,7 +140,8 @@ async fn a_declared_length_over_the_limit_is_refused_before_reading() {
     })
     .await;
     let options = strict().max_response_bytes(1024 * 1024);
-    let error = within_limit(client(&url, options).items_read(1, &Default::default())).await.expect_err("too large");
+    let error =
+        within_limit(client(&url, options).items().retrieve(1, &Default::default())).await.expect_err("too large");
     assert!(matches!(error, Error::TooLarge { limit: 1048576, .. }), "{error:?}");
     assert!(error.to_string().contains("larger than the limit of 1048576 bytes"), "{error}");
 }
@@ -159,7 +163,8 @@ async fn endless_chunks(mut stream: TcpStream, status: &str) {
 async fn an_endless_success_body_stops_at_the_configured_limit() {
     let (url, _) = serve(|stream| endless_chunks(stream, "200 OK")).await;
     let options = RequestOptions::default().max_retries(0).max_response_bytes(256 * 1024);
-    let error = within_limit(client(&url, options).items_read(1, &Default::default())).await.expect_err("too large");
+    let error =
+        within_limit(client(&url, options).items().retrieve(1, &Default::default())).await.expect_err("too large");
     assert!(matches!(error, Error::TooLarge { limit: 262144, .. }), "{error:?}");
 }
 
@@ -167,7 +172,7 @@ async fn an_endless_success_body_stops_at_the_configured_limit() {
 async fn an_endless_error_body_is_cut_at_64_kib() {
     let (url, _) = serve(|stream| endless_chunks(stream, "500 Internal Server Error")).await;
     let options = RequestOptions::default().max_retries(0);
-    let error = within_limit(client(&url, options).items_read(1, &Default::default())).await.expect_err("500");
+    let error = within_limit(client(&url, options).items().retrieve(1, &Default::default())).await.expect_err("500");
     let Error::Api { status, body, .. } = &error else { panic!("{error:?}") };
     assert_eq!(status.as_u16(), 500);
     assert_eq!(body.len(), 64 * 1024, "the error body is kept up to the cap");
@@ -183,7 +188,7 @@ async fn answer(status: u16, content_type: &str, body: &str) -> MockServer {
 #[tokio::test]
 async fn invalid_json_is_a_decode_error_that_keeps_the_body() {
     let server = answer(200, "application/json", r#"{"id": 7, "name": "#).await;
-    let error = client(&server.uri(), strict()).items_read(1, &Default::default()).await.expect_err("invalid");
+    let error = client(&server.uri(), strict()).items().retrieve(1, &Default::default()).await.expect_err("invalid");
     let Error::Decode { message, body, .. } = &error else { panic!("{error:?}") };
     assert!(message.contains("EOF"), "{message}");
     assert_eq!(body, r#"{"id": 7, "name": "#);
@@ -193,7 +198,7 @@ async fn invalid_json_is_a_decode_error_that_keeps_the_body() {
 async fn a_wrong_content_type_is_named_in_the_decode_error() {
     let page = "<html><body>Sign in to the Wi-Fi</body></html>";
     let server = answer(200, "text/html; charset=utf-8", page).await;
-    let error = client(&server.uri(), strict()).items_read(1, &Default::default()).await.expect_err("html");
+    let error = client(&server.uri(), strict()).items().retrieve(1, &Default::default()).await.expect_err("html");
     let Error::Decode { message, body, .. } = &error else { panic!("{error:?}") };
     assert!(message.contains("content type is text/html; charset=utf-8, not JSON"), "{message}");
     assert_eq!(body, page);
@@ -202,7 +207,7 @@ async fn a_wrong_content_type_is_named_in_the_decode_error() {
 #[tokio::test]
 async fn a_success_missing_a_required_field_names_the_field() {
     let server = answer(200, "application/json", r#"{"id": 7}"#).await;
-    let error = client(&server.uri(), strict()).items_read(1, &Default::default()).await.expect_err("missing");
+    let error = client(&server.uri(), strict()).items().retrieve(1, &Default::default()).await.expect_err("missing");
     let Error::Decode { path, message, .. } = &error else { panic!("{error:?}") };
     assert_eq!((path.as_str(), message.as_str()), (".name", "missing from the body"));
 }
@@ -211,19 +216,19 @@ async fn a_success_missing_a_required_field_names_the_field() {
 async fn values_and_fields_the_spec_never_mentioned_are_tolerated() {
     let body = json!({"id": 7, "name": "seven", "tags": ["a"], "colour": "teal", "extra": {"nested": [1, 2]}});
     let server = answer(200, "application/json", &body.to_string()).await;
-    let item = client(&server.uri(), strict()).items_read(1, &Default::default()).await.expect("tolerated");
+    let item = client(&server.uri(), strict()).items().retrieve(1, &Default::default()).await.expect("tolerated");
     assert_eq!((item.id, item.name.as_str()), (7, "seven"));
 
     let pet = json!({"pet_type": "cat", "lives": 9, "size": "enormous", "whiskers": true});
     let server = answer(200, "application/json", &pet.to_string()).await;
-    let pet = client(&server.uri(), strict()).pets_read("1").await.expect("tolerated");
+    let pet = client(&server.uri(), strict()).pets().retrieve("1").await.expect("tolerated");
     let Pet::Cat(cat) = pet else { panic!("{pet:?}") };
     assert_eq!((cat.lives, cat.size), (9, Some(Size::Text("enormous".to_owned()))));
 
     // A tag no variant claims, on a value no variant fits, is kept whole.
     let stranger = json!({"pet_type": "hamster", "wheel": true});
     let server = answer(200, "application/json", &stranger.to_string()).await;
-    let pet = client(&server.uri(), strict()).pets_read("1").await.expect("tolerated");
+    let pet = client(&server.uri(), strict()).pets().retrieve("1").await.expect("tolerated");
     assert_eq!(pet, Pet::Other(stranger));
 }
 
@@ -233,7 +238,7 @@ async fn a_redirect_loop_ends_after_ten_redirects_with_the_last_response() {
     let to_self = ResponseTemplate::new(302).insert_header("location", "/items/1");
     Mock::given(method("GET")).respond_with(to_self).mount(&server).await;
     let error =
-        within_limit(client(&server.uri(), strict()).items_read(1, &Default::default())).await.expect_err("loop");
+        within_limit(client(&server.uri(), strict()).items().retrieve(1, &Default::default())).await.expect_err("loop");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(302), "{error:?}");
     let requests = server.received_requests().await.expect("recorded").len();
     assert_eq!(requests, 11, "the first request and ten redirects");

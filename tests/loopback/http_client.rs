@@ -45,9 +45,9 @@ async fn idempotent_calls_are_retried_after_server_errors() {
         fail_then(&server, http_method, ResponseTemplate::new(status), ok).await;
         let client = client(&server);
         let result = match http_method {
-            "GET" => client.items_read(7, &Default::default()).await.map(drop),
-            "PUT" => client.items_replace(7, &ItemRequest::new("seven")).await.map(drop),
-            _ => client.items_delete(7).await,
+            "GET" => client.items().retrieve(7, &Default::default()).await.map(drop),
+            "PUT" => client.items().update(7, &ItemRequest::new("seven")).await.map(drop),
+            _ => client.items().delete(7).await,
         };
         result.unwrap_or_else(|e| panic!("{http_method} after {status}: {e}"));
         assert_eq!(hits(&server).await, 2, "{http_method} after {status}");
@@ -60,7 +60,7 @@ async fn a_post_is_not_repeated_after_a_server_error() {
         let server = MockServer::start().await;
         fail_then(&server, "POST", ResponseTemplate::new(status), ResponseTemplate::new(201).set_body_json(item()))
             .await;
-        let error = client(&server).items_create(&ItemRequest::new("new")).await.expect_err("not retried");
+        let error = client(&server).items().create(&ItemRequest::new("new")).await.expect_err("not retried");
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(hits(&server).await, 1, "POST after {status}");
     }
@@ -70,7 +70,7 @@ async fn a_post_is_not_repeated_after_a_server_error() {
 async fn too_many_requests_is_retried_for_every_method() {
     let server = MockServer::start().await;
     fail_then(&server, "POST", ResponseTemplate::new(429), ResponseTemplate::new(201).set_body_json(item())).await;
-    let created: Item = client(&server).items_create(&ItemRequest::new("new")).await.expect("retried");
+    let created: Item = client(&server).items().create(&ItemRequest::new("new")).await.expect("retried");
     assert_eq!(created.id, 7);
     assert_eq!(hits(&server).await, 2);
 }
@@ -79,17 +79,17 @@ async fn too_many_requests_is_retried_for_every_method() {
 async fn client_errors_are_not_retried_and_retries_stop_at_the_limit() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
-    client(&server).items_read(1, &Default::default()).await.expect_err("404");
+    client(&server).items().retrieve(1, &Default::default()).await.expect_err("404");
     assert_eq!(hits(&server).await, 1);
 
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
-    client(&server).items_read(1, &Default::default()).await.expect_err("still 503");
+    client(&server).items().retrieve(1, &Default::default()).await.expect_err("still 503");
     assert_eq!(hits(&server).await, 3, "the first attempt and 2 retries");
 
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
-    client(&server).with_max_retries(0).items_read(1, &Default::default()).await.expect_err("no retry");
+    client(&server).with_max_retries(0).items().retrieve(1, &Default::default()).await.expect_err("no retry");
     assert_eq!(hits(&server).await, 1, "max_retries(0) turns retries off");
 }
 
@@ -102,7 +102,7 @@ async fn retry_after_is_honoured_in_both_forms_up_to_the_cap() {
         let server = MockServer::start().await;
         let busy = ResponseTemplate::new(429).insert_header("retry-after", retry_after);
         fail_then(&server, "GET", busy, ResponseTemplate::new(200).set_body_json(item())).await;
-        let result = client(&server).items_read(1, &Default::default()).await;
+        let result = client(&server).items().retrieve(1, &Default::default()).await;
         assert_eq!(result.is_ok(), retried, "Retry-After: {retry_after}");
         assert_eq!(hits(&server).await, if retried { 2 } else { 1 }, "Retry-After: {retry_after}");
     }
@@ -111,7 +111,7 @@ async fn retry_after_is_honoured_in_both_forms_up_to_the_cap() {
     let busy = ResponseTemplate::new(429).insert_header("retry-after", "1");
     fail_then(&server, "GET", busy, ResponseTemplate::new(200).set_body_json(item())).await;
     let capped = client(&server).with_options(fast().max_retry_after(Duration::ZERO));
-    capped.items_read(1, &Default::default()).await.expect_err("over the cap");
+    capped.items().retrieve(1, &Default::default()).await.expect_err("over the cap");
     assert_eq!(hits(&server).await, 1);
 }
 
@@ -124,11 +124,11 @@ async fn the_timeout_can_be_shortened_per_call() {
         .await;
     let client = client(&server);
     let hurried = client.with_timeout(Duration::from_millis(50)).with_max_retries(0);
-    let error = hurried.items_read(1, &Default::default()).await.expect_err("times out");
+    let error = hurried.items().retrieve(1, &Default::default()).await.expect_err("times out");
     let Error::Transport { source, url, .. } = &error else { panic!("expected Transport, got {error:?}") };
     assert!(source.is_timeout(), "{error}");
     assert!(url.ends_with("/items/1"), "{url}");
-    client.items_read(1, &Default::default()).await.expect("the client's own timeout is longer");
+    client.items().retrieve(1, &Default::default()).await.expect("the client's own timeout is longer");
 }
 
 /// A server whose `/items/1` redirects to the same path on another server, which answers it.
@@ -146,7 +146,7 @@ async fn redirect_to_another_host() -> (MockServer, MockServer) {
 #[tokio::test]
 async fn a_redirect_to_another_host_is_followed_without_credentials() {
     let (server, elsewhere) = redirect_to_another_host().await;
-    client(&server).items_read(1, &Default::default()).await.expect("followed");
+    client(&server).items().retrieve(1, &Default::default()).await.expect("followed");
     let first = &server.received_requests().await.expect("recorded")[0];
     assert_eq!(first.headers.get("authorization").and_then(|v| v.to_str().ok()), Some("Bearer s3cr3t-token"));
     let followed = &elsewhere.received_requests().await.expect("recorded")[0];
@@ -161,7 +161,7 @@ async fn a_redirect_within_the_origin_keeps_credentials() {
         .mount(&server)
         .await;
     Mock::given(path("/items/2")).respond_with(ResponseTemplate::new(200).set_body_json(item())).mount(&server).await;
-    client(&server).items_read(1, &Default::default()).await.expect("followed");
+    client(&server).items().retrieve(1, &Default::default()).await.expect("followed");
     let requests = server.received_requests().await.expect("recorded");
     assert!(requests[1].headers.get("authorization").is_some());
 }
@@ -213,17 +213,18 @@ async fn secrets_show_in_no_debug_or_display_of_the_client_or_any_error() {
         .build()
         .expect("builds");
     let errors = [
-        client.items_create(&ItemRequest::new("x".repeat(21))).await.expect_err("validation"),
+        client.items().create(&ItemRequest::new("x".repeat(21))).await.expect_err("validation"),
         Client::builder()
             .base_url(server.uri())
             .build()
             .expect("builds")
-            .items_read(1, &Default::default())
+            .items()
+            .retrieve(1, &Default::default())
             .await
             .expect_err("config"),
-        unreachable.stats_read().await.expect_err("transport"),
-        client.items_read(1, &Default::default()).await.expect_err("api"),
-        client.items_read(2, &Default::default()).await.expect_err("decode"),
+        unreachable.admin().retrieve().await.expect_err("transport"),
+        client.items().retrieve(1, &Default::default()).await.expect_err("api"),
+        client.items().retrieve(2, &Default::default()).await.expect_err("decode"),
     ];
     let kinds: Vec<&str> = errors
         .iter()
@@ -262,14 +263,14 @@ async fn error_display_is_one_actionable_line() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let api = client.items_read(1, &Default::default()).await.expect_err("400");
+    let api = client.items().retrieve(1, &Default::default()).await.expect_err("400");
     assert_eq!(
         api.to_string(),
         "GET /items/{id} returned 400 Bad Request: name: This field may not be blank.; Duplicate item."
     );
     let Error::Api { messages, .. } = &api else { panic!("{api:?}") };
     assert_eq!(messages, &["name: This field may not be blank.", "Duplicate item."]);
-    let decode = client.items_read(2, &Default::default()).await.expect_err("decode");
+    let decode = client.items().retrieve(2, &Default::default()).await.expect_err("decode");
     assert_eq!(decode.to_string(), "GET /items/{id}: response field .id: invalid type: string \"seven\", expected i64");
     let Error::Decode { body, path, .. } = &decode else { panic!("{decode:?}") };
     assert_eq!((path.as_str(), body.as_str()), (".id", r#"{"id": "seven", "name": "x"}"#));
@@ -285,9 +286,9 @@ async fn each_media_type_has_its_method_and_goes_on_the_wire_as_declared() {
         .await;
     let client = client(&server);
     let request = ItemRequest::new("seven").tags(vec!["a".into(), "b c".into()]);
-    client.items_create(&request).await.expect("json");
-    client.items_create_form(&ItemRequest::new("seven")).await.expect("form");
-    client.items_create_multipart(&request).await.expect("multipart");
+    client.items().create(&request).await.expect("json");
+    client.items().create_form(&ItemRequest::new("seven")).await.expect("form");
+    client.items().create_multipart(&request).await.expect("multipart");
     let received = server.received_requests().await.expect("recorded");
     let content_type =
         |r: &Request| r.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
@@ -318,13 +319,13 @@ async fn form_and_multipart_bodies_send_an_explicit_null_as_an_empty_field_and_l
     Mock::given(method("PUT")).and(path("/settings")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let client = client(&server);
     let request = ItemRequest::new("seven").tags(vec!["a".into(), "b c".into()]).note_null().archived(false);
-    client.items_create(&request).await.expect("json");
-    client.items_create_form(&request).await.expect("form");
-    client.items_create_multipart(&request).await.expect("multipart");
-    client.items_create_form(&ItemRequest::new("seven").note("n&=1")).await.expect("form with a value");
+    client.items().create(&request).await.expect("json");
+    client.items().create_form(&request).await.expect("form");
+    client.items().create_multipart(&request).await.expect("multipart");
+    client.items().create_form(&ItemRequest::new("seven").note("n&=1")).await.expect("form with a value");
     let map = [("a", Value::Null), ("b", json!("x y")), ("c", json!([1, 2])), ("d", json!(false))];
     let map = map.into_iter().map(|(key, value)| (key.to_owned(), value)).collect();
-    client.settings_replace(&map).await.expect("a map as a form");
+    client.settings().update(&map).await.expect("a map as a form");
     let received = server.received_requests().await.expect("recorded");
 
     assert_eq!(
@@ -350,9 +351,9 @@ async fn form_and_multipart_bodies_send_an_explicit_null_as_an_empty_field_and_l
 #[test]
 fn form_and_multipart_methods_say_that_an_unset_boolean_may_be_read_as_false() {
     let files = tests::generate_fixture("11-http", &tests::rules_dir().join("11-http.yaml")).expect("generates");
-    let client = &files.iter().find(|file| file.path == "src/client.rs").expect("a client").contents;
+    let calls = &files.iter().find(|file| file.path == "src/resources.rs").expect("grouped calls").contents;
     let note = "A boolean left unset (`archived`) is not sent";
-    assert_eq!(client.matches(note).count(), 2, "on `items_create_form` and `items_create_multipart` only");
+    assert_eq!(calls.matches(note).count(), 2, "on `items().create_form` and `items().create_multipart` only");
 }
 
 #[tokio::test]
@@ -370,9 +371,9 @@ async fn binary_fields_become_file_parts_and_success_statuses_are_told_apart() {
         .await;
     let client = client(&server);
     let body = UploadsCreateBody::new(File::new("voice.mp3", "audio/mpeg", b"ID3\x04\x00".to_vec())).title("take 1");
-    let queued = client.uploads_create(&body).await.expect("202");
+    let queued = client.uploads().create(&body).await.expect("202");
     assert!(matches!(&queued, UploadsCreateResponse::Accepted(job) if job.job_id == "j-1"), "{queued:?}");
-    let stored = client.uploads_create_with_response(&body).await.expect("200");
+    let stored = client.uploads().create_with_response(&body).await.expect("200");
     assert_eq!(stored.status.as_u16(), 200);
     assert!(matches!(&stored.body, UploadsCreateResponse::Ok(upload) if upload.size == 5), "{stored:?}");
 
@@ -398,11 +399,11 @@ async fn text_and_bytes_bodies_empty_successes_and_raw_responses() {
         .await;
     let client =
         Client::builder().base_url(server.uri()).token(SECRET).key("k").options(fast()).build().expect("builds");
-    assert_eq!(client.notes_create("héllo").await.expect("text"), "héllo");
-    assert_eq!(client.notes_create_bytes(b"\x00\x01").await.expect("bytes"), "\u{0}\u{1}");
-    let deleted = client.items_delete_with_response(3).await.expect("204");
+    assert_eq!(client.notes().create("héllo").await.expect("text"), "héllo");
+    assert_eq!(client.notes().create_bytes(b"\x00\x01").await.expect("bytes"), "\u{0}\u{1}");
+    let deleted = client.items().delete_with_response(3).await.expect("204");
     assert_eq!(deleted.status.as_u16(), 204);
-    assert_eq!(client.stats_read().await.expect("bytes"), vec![0, 159, 146, 150]);
+    assert_eq!(client.admin().retrieve().await.expect("bytes"), vec![0, 159, 146, 150]);
     let received = server.received_requests().await.expect("recorded");
     let content_type =
         |i: usize| received[i].headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -425,15 +426,16 @@ async fn security_alternatives_and_operations_without_security() {
         .await;
     Mock::given(path("/health")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let with_key = Client::builder().base_url(server.uri()).key("the-key").build().expect("builds");
-    with_key.stats_read().await.expect("the key alone is one alternative");
+    with_key.admin().retrieve().await.expect("the key alone is one alternative");
     let with_basic = Client::builder().base_url(server.uri()).basic("user", Some("pw".into())).build().expect("builds");
-    with_basic.stats_read().await.expect("basic alone is another");
+    with_basic.admin().retrieve().await.expect("basic alone is another");
     let error = Client::builder()
         .base_url(server.uri())
         .token("t")
         .build()
         .expect("builds")
-        .stats_read()
+        .admin()
+        .retrieve()
         .await
         .expect_err("neither");
     assert_eq!(
@@ -442,7 +444,7 @@ async fn security_alternatives_and_operations_without_security() {
          set HTTP_FIXTURE_KEY or call ClientBuilder::key(..); \
          or set HTTP_FIXTURE_BASIC (and HTTP_FIXTURE_BASIC_PASSWORD) or call ClientBuilder::basic(..)"
     );
-    client(&server).health().await.expect("no security");
+    client(&server).health().retrieve().await.expect("no security");
     let received = server.received_requests().await.expect("recorded");
     let health = received.iter().find(|r| r.url.path() == "/health").expect("health was called");
     assert!(health.headers.get("authorization").is_none(), "security: [] sends nothing");
@@ -460,9 +462,9 @@ fn the_blocking_client_makes_the_same_calls_outside_an_async_runtime() {
         server
     });
     let blocking = http_fixture::blocking::Client::new(client(&server)).expect("builds");
-    let item = blocking.items_read(7, &Default::default()).expect("a blocking call");
+    let item = blocking.items().retrieve(7, &Default::default()).expect("a blocking call");
     assert_eq!(item.name, "seven");
-    let inside = runtime.block_on(async { blocking.items_read(7, &Default::default()) });
+    let inside = runtime.block_on(async { blocking.items().retrieve(7, &Default::default()) });
     let error = inside.expect_err("refused inside a runtime");
     assert!(error.to_string().contains("inside an async runtime"), "{error}");
 }
@@ -481,7 +483,7 @@ async fn a_callers_http_client_builder_is_used_but_redirects_stay_the_clients() 
         .http_client(caller)
         .build()
         .expect("client builds");
-    client.items_read(1, &Default::default()).await.expect("followed");
+    client.items().retrieve(1, &Default::default()).await.expect("followed");
     let first = &server.received_requests().await.expect("recorded")[0];
     assert_eq!(first.headers.get("x-from-caller").and_then(|v| v.to_str().ok()), Some("yes"));
     let agent = first.headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -511,22 +513,22 @@ async fn a_declared_error_schema_decodes_into_its_type_and_a_body_that_does_not_
     let client = client(&server).with_max_retries(0);
 
     // An exact status first, then its range (`4XX`), then `default`.
-    let gone = client.pets_read("gone").await.expect_err("404");
+    let gone = client.pets().retrieve("gone").await.expect_err("404");
     let expected = ErrorBody::NotFound(NotFound { message: "no pet 'gone'".to_owned() });
     assert_eq!(gone.decoded(), Some(&expected));
-    let taken = client.pets_read("taken").await.expect_err("409");
+    let taken = client.pets().retrieve("taken").await.expect_err("409");
     assert_eq!(taken.decoded(), Some(&ErrorBody::Problem(Problem { code: 9, detail: Some("taken".to_owned()) })));
-    let broken = client.pets_read("broken").await.expect_err("500");
+    let broken = client.pets().retrieve("broken").await.expect_err("500");
     let Error::Api { status, decoded: Some(decoded), decode_failure: None, .. } = &broken else { panic!("{broken:?}") };
     assert_eq!(status.as_u16(), 500);
     assert!(matches!(**decoded, ErrorBody::Problem(Problem { code: 1, detail: None })), "{decoded:?}");
 
     // A body that does not fit the declared schema keeps its text and says why.
-    let odd = client.pets_read("odd").await.expect_err("404");
+    let odd = client.pets().retrieve("odd").await.expect_err("404");
     let Error::Api { decoded: None, decode_failure: Some(why), body, .. } = &odd else { panic!("{odd:?}") };
     assert_eq!(why, "missing field `message`");
     assert_eq!(body, r#"{"oops": true}"#);
-    let html = client.pets_read("html").await.expect_err("502");
+    let html = client.pets().retrieve("html").await.expect_err("502");
     let Error::Api { decoded: None, decode_failure: Some(why), body, .. } = &html else { panic!("{html:?}") };
     assert_eq!(why, "the body is not JSON: expected value");
     assert_eq!(body, "<html>Bad gateway</html>");
@@ -534,12 +536,12 @@ async fn a_declared_error_schema_decodes_into_its_type_and_a_body_that_does_not_
     // An operation that declares no error schema decodes the API's dominant one (`Problem`,
     // which most error responses declare), and keeps the text of a body that does not fit it.
     Mock::given(path("/items/3")).respond_with(answer(404, r#"{"message": "no item"}"#)).mount(&server).await;
-    let item = client.items_read(3, &Default::default()).await.expect_err("404");
+    let item = client.items().retrieve(3, &Default::default()).await.expect_err("404");
     let Error::Api { decoded: None, decode_failure: Some(why), body, .. } = &item else { panic!("{item:?}") };
     assert_eq!(why, "missing field `code`");
     assert_eq!(body, r#"{"message": "no item"}"#);
     Mock::given(path("/items/4")).respond_with(answer(409, r#"{"code": 4}"#)).mount(&server).await;
-    let item = client.items_read(4, &Default::default()).await.expect_err("409");
+    let item = client.items().retrieve(4, &Default::default()).await.expect_err("409");
     assert_eq!(item.decoded(), Some(&ErrorBody::Problem(Problem { code: 4, detail: None })));
 }
 
@@ -599,7 +601,7 @@ async fn the_hook_sees_every_attempt_of_a_retried_get() {
     let client =
         Client::builder().base_url(server.uri()).token(SECRET).hook(recorder.clone()).build().expect("client builds");
     // A copy with other options keeps the hook.
-    let item = client.with_options(fast()).items_read(7, &Default::default()).await.expect("third attempt");
+    let item = client.with_options(fast()).items().retrieve(7, &Default::default()).await.expect("third attempt");
     assert_eq!(item.id, 7);
     assert_eq!(
         recorder.summary(),
@@ -628,14 +630,14 @@ async fn the_hook_sees_redirects_and_failed_connections() {
         .hook(recorder.clone())
         .build()
         .expect("client builds");
-    client.items_read(1, &Default::default()).await.expect("followed");
+    client.items().retrieve(1, &Default::default()).await.expect("followed");
     assert_eq!(recorder.summary(), [("items_read", 1, 0, true, Some(302)), ("items_read", 1, 1, false, Some(200))]);
 
     // Nothing listens on the discard port: both attempts fail to connect.
     let recorder = std::sync::Arc::new(Recorder::default());
     let client =
         Client::builder().base_url("http://127.0.0.1:9").options(fast().max_retries(1)).hook(recorder.clone()).build();
-    client.expect("client builds").health().await.expect_err("nothing listens");
+    client.expect("client builds").health().retrieve().await.expect_err("nothing listens");
     assert_eq!(recorder.summary(), [("health", 1, 0, true, None), ("health", 2, 0, true, None)]);
 }
 
@@ -651,7 +653,7 @@ async fn default_headers_go_with_every_attempt_but_never_over_credentials_or_to_
         .default_header("Authorization", "Bearer not-the-credential")
         .build()
         .expect("client builds");
-    client.items_read(1, &Default::default()).await.expect("retried");
+    client.items().retrieve(1, &Default::default()).await.expect("retried");
     let requests = server.received_requests().await.expect("recorded");
     assert_eq!(requests.len(), 2);
     for request in &requests {
@@ -663,7 +665,7 @@ async fn default_headers_go_with_every_attempt_but_never_over_credentials_or_to_
     let (server, elsewhere) = redirect_to_another_host().await;
     let client =
         Client::builder().base_url(server.uri()).token(SECRET).default_header("x-api-version", "2").build().unwrap();
-    client.items_read(1, &Default::default()).await.expect("followed");
+    client.items().retrieve(1, &Default::default()).await.expect("followed");
     let first = &server.received_requests().await.expect("recorded")[0];
     assert_eq!(first.headers.get("x-api-version").and_then(|v| v.to_str().ok()), Some("2"));
     let followed = &elsewhere.received_requests().await.expect("recorded")[0];

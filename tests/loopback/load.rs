@@ -110,7 +110,7 @@ async fn wave(client: &Client) -> usize {
         .map(|id| {
             let client = client.clone();
             tokio::spawn(async move {
-                let item = client.items_read(id, &Default::default()).await?;
+                let item = client.items().retrieve(id, &Default::default()).await?;
                 assert_eq!(item.name, format!("item {id}"));
                 Ok::<_, http_fixture::Error>(())
             })

@@ -88,7 +88,7 @@ fn silos(target: &str, _: usize) -> (u16, Vec<(&'static str, String)>, String) {
 async fn three_dropshot_pages_stream_with_each_page_token() {
     let (url, log) = serve(silos).await;
     let params = SiloListParams::new().limit(2).sort_by(NameOrIdSortMode::NameAscending);
-    let items = client(&url, 0).silo_list_items(&params).await.expect("the first page");
+    let items = client(&url, 0).silos().list_items(&params).await.expect("the first page");
     let names: Vec<String> = items.map(|silo| silo.expect("a silo").name).collect().await;
     assert_eq!(names, ["silo-1", "silo-2", "silo-3", "silo-4", "silo-5"]);
     // Later pages carry the token and the limit; the token stands for the sort order.
@@ -117,7 +117,7 @@ fn customers(target: &str, _: usize) -> (u16, Vec<(&'static str, String)>, Strin
 async fn three_stripe_pages_stream_with_the_last_id_as_cursor() {
     let (url, log) = serve(customers).await;
     let params = GetCustomersParams::new().email("ann").limit(2);
-    let items = client(&url, 0).get_customers_items(&params).await.expect("the first page");
+    let items = client(&url, 0).customers().list_items(&params).await.expect("the first page");
     let ids: Vec<String> = items.map(|customer| customer.expect("a customer").id).collect().await;
     assert_eq!(ids, ["cus_1", "cus_2", "cus_3", "cus_4", "cus_5"]);
     // Every query parameter the caller set is sent again, with the cursor.
@@ -141,7 +141,7 @@ async fn a_failing_page_is_an_error_item_and_ends_the_stream() {
         }
     })
     .await;
-    let mut items = client(&url, 0).get_customers_items(&GetCustomersParams::new()).await.expect("the first page");
+    let mut items = client(&url, 0).customers().list_items(&GetCustomersParams::new()).await.expect("the first page");
     assert_eq!(items.next().await.unwrap().unwrap().id, "cus_1");
     assert_eq!(items.next().await.unwrap().unwrap().id, "cus_2");
     match items.next().await {
@@ -155,7 +155,7 @@ async fn a_failing_page_is_an_error_item_and_ends_the_stream() {
 #[tokio::test]
 async fn a_first_page_that_fails_is_the_calls_error() {
     let (url, _) = serve(|_, _| (404, Vec::new(), "{}".to_owned())).await;
-    let result = client(&url, 0).silo_list_items(&SiloListParams::new()).await;
+    let result = client(&url, 0).silos().list_items(&SiloListParams::new()).await;
     assert!(matches!(result, Err(Error::Api { status, .. }) if status == 404), "{result:?}");
 }
 
@@ -177,7 +177,7 @@ async fn a_page_is_retried_as_any_call_is() {
         )
         .build()
         .unwrap();
-    let items = client.silo_list_items(&SiloListParams::new()).await.unwrap();
+    let items = client.silos().list_items(&SiloListParams::new()).await.unwrap();
     let count = items.map(|silo| silo.unwrap()).count().await;
     assert_eq!(count, 5);
     assert_eq!(seen(&log).iter().filter(|t| t.contains("page_token=t1")).count(), 2);
@@ -200,7 +200,7 @@ async fn the_link_header_leads_to_the_next_page() {
         }
     })
     .await;
-    let items = client(&url, 0).list_repos_items(&ListReposParams::new().per_page(1)).await.unwrap();
+    let items = client(&url, 0).repos().list_items(&ListReposParams::new().per_page(1)).await.unwrap();
     let names: Vec<String> = items.map(|repo| repo.unwrap().full_name).collect().await;
     assert_eq!(names, ["o/r1", "o/r2", "o/r3"]);
     assert_eq!(seen(&log), ["/repos?per_page=1", "/repos?per_page=1&page=2", "/repos?per_page=1&page=3"]);
@@ -211,7 +211,7 @@ fn the_blocking_client_iterates_every_page() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (url, log) = runtime.block_on(serve(silos));
     let client = pagination::blocking::Client::new(client(&url, 0)).unwrap();
-    let items = client.silo_list_items(&SiloListParams::new().limit(2)).unwrap();
+    let items = client.silos().list_items(&SiloListParams::new().limit(2)).unwrap();
     let names: Vec<String> = items.map(|silo| silo.unwrap().name).collect();
     assert_eq!(names, ["silo-1", "silo-2", "silo-3", "silo-4", "silo-5"]);
     assert_eq!(seen(&log).len(), 3);

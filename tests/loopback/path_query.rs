@@ -44,23 +44,23 @@ async fn the_path_keys_query_is_sent_as_query() {
     let server = Recorder::start().await;
     let client = server.client();
 
-    client.create_response(&Item::default()).await.expect("created");
+    client.responses().create(&Item::default()).await.expect("created");
     assert_eq!(server.target(), "POST /responses?beta=true");
 
     // The key's pairs first (a space percent-encoded), then the parameters'.
     let params = GetResponseBetaParams { include: Some(vec!["a".to_owned(), "b c".to_owned()]) };
-    client.get_response_beta("resp_1", &params).await.expect("read");
+    client.responses().get_beta("resp_1", &params).await.expect("read");
     assert_eq!(server.target(), "GET /responses/resp_1?beta=true&view=full%20text&include=a&include=b%20c");
 
     // Without the parameters, the key's pairs alone.
-    client.get_response_beta("resp 2", &GetResponseBetaParams::default()).await.expect("read");
+    client.responses().get_beta("resp 2", &GetResponseBetaParams::default()).await.expect("read");
     assert_eq!(server.target(), "GET /responses/resp%202?beta=true&view=full%20text");
 
     // The key without a query is an operation of its own.
-    client.get_response("resp_1").await.expect("read");
+    client.responses().get("resp_1").await.expect("read");
     assert_eq!(server.target(), "GET /responses/resp_1");
 
     // A pair holding a parameter is left out (with a warning); the parameter goes as declared.
-    client.get_item_by_id(&GetItemByIdParams::new("i 1")).await.expect("found");
+    client.items().retrieve(&GetItemByIdParams::new("i 1")).await.expect("found");
     assert_eq!(server.target(), "GET /items?item_id=i%201");
 }

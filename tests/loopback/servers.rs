@@ -79,10 +79,10 @@ async fn a_named_server_and_its_variables_reach_the_loopback_servers() {
         .build()
         .expect("builds");
     assert_eq!(client.base_url().as_str(), format!("http://127.0.0.1:{}/v2", main.address().port()));
-    assert_eq!(client.list_items().await.expect("items"), ["a", "b"]);
-    assert_eq!(client.get_file("notes.txt").await.expect("file"), "hi");
-    assert_eq!(client.legacy_status().await.expect("status").ok, Some(true));
-    assert_eq!(client.create_report().await.expect("report").id.as_deref(), Some("r1"));
+    assert_eq!(client.items().list().await.expect("items"), ["a", "b"]);
+    assert_eq!(client.files().retrieve("notes.txt").await.expect("file"), "hi");
+    assert_eq!(client.legacy().retrieve().await.expect("status").ok, Some(true));
+    assert_eq!(client.reports().create().await.expect("report").id.as_deref(), Some("r1"));
 }
 
 #[tokio::test]
@@ -104,8 +104,8 @@ async fn a_base_url_set_by_the_caller_takes_every_request() {
         .build()
         .expect("variables are not used with a base URL");
     // What comes back does not matter (`{}` is not every operation's body): where it went does.
-    let _ = client.list_items().await;
-    let _ = client.get_file("notes.txt").await;
-    let _ = client.create_report().await;
-    let _ = client.legacy_status().await;
+    let _ = client.items().list().await;
+    let _ = client.files().retrieve("notes.txt").await;
+    let _ = client.reports().create().await;
+    let _ = client.legacy().retrieve().await;
 }

@@ -112,7 +112,7 @@ async fn a_chat_completion_stream_decodes_every_event_and_stops_at_done() {
         chunked(stream, "text/event-stream", events, Duration::from_millis(5)).await;
     })
     .await;
-    let mut stream = client(&url).create_chat_completion_stream(&chat_request()).await.expect("the stream starts");
+    let mut stream = client(&url).chat().create_stream(&chat_request()).await.expect("the stream starts");
     assert_eq!(stream.status(), 200);
     assert_eq!(stream.headers()["content-type"], "text/event-stream");
     let mut text = String::new();
@@ -156,13 +156,13 @@ async fn the_stream_method_asks_for_a_stream_and_the_buffered_one_does_not_whate
     .await;
     let client = client(&url);
     // The caller asks for the opposite of what each method does: the method decides.
-    let stream = client.create_chat_completion_stream(&chat_request().stream(false)).await.expect("the stream starts");
+    let stream = client.chat().create_stream(&chat_request().stream(false)).await.expect("the stream starts");
     let events: Vec<_> = stream.collect().await;
     assert_eq!(events.len(), 1, "{events:?}");
-    let answer = client.create_chat_completion(&chat_request().stream(true)).await.expect("a whole answer");
+    let answer = client.chat().create(&chat_request().stream(true)).await.expect("a whole answer");
     assert_eq!(answer.choices[0].message.content.as_deref(), Some("Hi"));
     let unset = CreateChatCompletionRequest::new("gpt-test", Vec::new());
-    client.create_chat_completion_stream(&unset).await.expect("the stream starts").collect::<Vec<_>>().await;
+    client.chat().create_stream(&unset).await.expect("the stream starts").collect::<Vec<_>>().await;
     let bodies: Vec<serde_json::Value> =
         bodies.lock().unwrap().iter().map(|body| serde_json::from_str(body).expect("a JSON body")).collect();
     assert_eq!(bodies.len(), 3);
@@ -185,7 +185,7 @@ async fn an_event_that_does_not_decode_is_an_error_item_naming_it_and_the_field(
         chunked(stream, "text/event-stream", events, Duration::ZERO).await;
     })
     .await;
-    let stream = client(&url).create_chat_completion_stream(&chat_request()).await.expect("the stream starts");
+    let stream = client(&url).chat().create_stream(&chat_request()).await.expect("the stream starts");
     let items: Vec<Result<_, Error>> = stream.collect().await;
     assert_eq!(items.len(), 3, "the bad event is an item, not skipped, and the stream goes on");
     assert!(items[0].is_ok() && items[2].is_ok());
@@ -211,7 +211,7 @@ async fn text_events_keep_multi_line_data_type_and_retry_and_end_at_the_operatio
         chunked(stream, "text/event-stream", events, Duration::ZERO).await;
     })
     .await;
-    let stream = client(&url).list_notifications_stream().await.expect("the stream starts");
+    let stream = client(&url).notifications().list_stream().await.expect("the stream starts");
     let events: Vec<_> = stream.map(|event| event.expect("text always decodes")).collect().await;
     assert_eq!(events.len(), 2);
     assert_eq!(events[0].event, "note");
@@ -229,7 +229,7 @@ async fn events_without_a_schema_are_json_values_and_end_with_the_body() {
         chunked(stream, "text/event-stream", events, Duration::ZERO).await;
     })
     .await;
-    let mut events: Vec<_> = client(&url).feed_stream().await.expect("the stream starts").collect().await;
+    let mut events: Vec<_> = client(&url).feed().retrieve_stream().await.expect("the stream starts").collect().await;
     assert!(
         matches!(events.pop(), Some(Err(Error::Event { .. }))),
         "with no sentinel, [DONE] is an event that does not decode"
@@ -250,7 +250,7 @@ async fn a_stream_call_answered_with_json_is_an_error_saying_what_arrived() {
         .await;
     })
     .await;
-    let error = client(&url).create_chat_completion_stream(&chat_request()).await.expect_err("JSON is no stream");
+    let error = client(&url).chat().create_stream(&chat_request()).await.expect_err("JSON is no stream");
     let Error::Decode { message, body, .. } = &error else { panic!("{error:?}") };
     assert_eq!(message, "the response is application/json, not an event stream (text/event-stream)");
     assert!(body.contains("chatcmpl-1"), "{body}");
@@ -269,7 +269,7 @@ async fn a_stream_that_names_no_sentinel_ends_at_done_with_no_error() {
     })
     .await;
     let body = CreateTranscriptionBody2::new("https://example.com/a.mp3");
-    let stream = client(&url).create_transcription_stream(&body).await.expect("the stream starts");
+    let stream = client(&url).transcriptions().create_stream(&body).await.expect("the stream starts");
     let deltas: Vec<String> = stream.map(|event| event.expect("every event decodes").data.delta).collect().await;
     assert_eq!(deltas, ["Hel", "lo"]);
 }
@@ -290,7 +290,7 @@ async fn bytes_arrive_in_chunks_with_the_head_first() {
         }
     })
     .await;
-    let mut stream = client(&url).download_file_byte_stream("f 1").await.expect("the stream starts");
+    let mut stream = client(&url).files().content_byte_stream("f 1").await.expect("the stream starts");
     assert_eq!(stream.status(), 200);
     assert_eq!(stream.content_length(), Some(300_000));
     assert_eq!(stream.headers()["content-type"], "application/octet-stream");
@@ -316,7 +316,7 @@ async fn a_live_stream_outlives_the_attempt_timeout_and_a_stalled_one_times_out(
     .await;
     let options = RequestOptions::default().max_retries(0).timeout(timeout);
     let client = Client::builder().base_url(&live).options(options.clone()).build().unwrap();
-    let body: Vec<_> = client.download_file_byte_stream("f").await.unwrap().collect().await;
+    let body: Vec<_> = client.files().content_byte_stream("f").await.unwrap().collect().await;
     let body: Vec<u8> = body.into_iter().flat_map(|chunk| chunk.expect("no timeout").to_vec()).collect();
     assert_eq!(body.len(), (0..10).map(|i| format!("chunk {i};").len()).sum::<usize>());
 
@@ -328,7 +328,7 @@ async fn a_live_stream_outlives_the_attempt_timeout_and_a_stalled_one_times_out(
     })
     .await;
     let client = Client::builder().base_url(&stalled).options(options).build().unwrap();
-    let mut stream = client.download_file_byte_stream("f").await.unwrap();
+    let mut stream = client.files().content_byte_stream("f").await.unwrap();
     assert_eq!(&stream.next().await.unwrap().unwrap()[..], b"first");
     let started = std::time::Instant::now();
     let error = stream.next().await.unwrap().unwrap_err();
@@ -349,7 +349,7 @@ fn the_blocking_client_iterates_the_same_events() {
         chunked(stream, "text/event-stream", events, Duration::ZERO).await;
     }));
     let client = streams::blocking::Client::new(client(&url)).unwrap();
-    let events = client.create_chat_completion_stream(&chat_request()).unwrap();
+    let events = client.chat().create_stream(&chat_request()).unwrap();
     assert_eq!(events.get_ref().status(), 200);
     let texts: Vec<String> =
         events.map(|event| event.unwrap().data.choices[0].delta.content.clone().unwrap_or_default()).collect();

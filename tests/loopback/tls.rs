@@ -104,7 +104,7 @@ async fn https_works_with_aws_lc_by_default_offering_post_quantum_key_exchange_a
 
     // The default client: the handshake is attempted and the unknown authority refused.
     let client = Client::builder().base_url(&base).token("tls").max_retries(0).build().expect("client builds");
-    let error = client.items_read(7, &Default::default()).await.expect_err("no system root vouches for it");
+    let error = client.items().retrieve(7, &Default::default()).await.expect_err("no system root vouches for it");
     let text = chain(&error);
     assert!(text.contains("certificate"), "{text}");
     assert!(connections.load(Ordering::SeqCst) >= 1, "no handshake was attempted");
@@ -120,7 +120,7 @@ async fn https_works_with_aws_lc_by_default_offering_post_quantum_key_exchange_a
     let authority = reqwest::Certificate::from_pem(AUTHORITY.as_bytes()).expect("the authority reads");
     let caller = reqwest::Client::builder().add_root_certificate(authority).http1_only();
     let client = Client::builder().base_url(&base).token("tls").http_client(caller).build().expect("client builds");
-    let item = client.items_read(7, &Default::default()).await.expect("the call goes through over TLS");
+    let item = client.items().retrieve(7, &Default::default()).await.expect("the call goes through over TLS");
     assert_eq!(item.name, "seven");
     assert_eq!(seen.lock().unwrap().agreed, [rustls::NamedGroup::X25519MLKEM768], "the post-quantum key exchange");
     assert!(rustls::crypto::CryptoProvider::get_default().is_none(), "the caller's builder changed the process");

@@ -72,9 +72,9 @@ async fn a_call_is_one_span_with_its_fields_and_no_secret() {
         .options(fast)
         .build()
         .expect("client builds");
-    client.items_read(7, &Default::default()).await.expect("retried once");
-    client.stats_read().await.expect("with the key in the query");
-    client.items_create(&ItemRequest::new(BODY_TEXT)).await.expect("created");
+    client.items().retrieve(7, &Default::default()).await.expect("retried once");
+    client.admin().retrieve().await.expect("with the key in the query");
+    client.items().create(&ItemRequest::new(BODY_TEXT)).await.expect("created");
 
     let output = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     let closes: Vec<&str> = output.lines().filter(|line| line.contains("close")).collect();

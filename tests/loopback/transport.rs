@@ -55,7 +55,7 @@ async fn gzip_server() -> (String, Arc<Mutex<Vec<String>>>) {
 async fn a_gzip_answer_is_asked_for_and_decompressed() {
     let (base, seen) = gzip_server().await;
     let client = Client::builder().base_url(&base).token("t").build().expect("client builds");
-    let item = client.items_read(7, &Default::default()).await.expect("the compressed answer decodes");
+    let item = client.items().retrieve(7, &Default::default()).await.expect("the compressed answer decodes");
     assert_eq!((item.id, item.name.as_str()), (7, "seven"));
     let accept = seen.lock().unwrap().clone();
     assert_eq!(accept.len(), 1, "{accept:?}");
@@ -63,6 +63,7 @@ async fn a_gzip_answer_is_asked_for_and_decompressed() {
 
     // The limit is on what the caller gets: 38 bytes of JSON, from 54 compressed.
     let options = http_fixture::RequestOptions::default().max_response_bytes(20);
-    let error = client.with_options(options).items_read(7, &Default::default()).await.expect_err("over the limit");
+    let error =
+        client.with_options(options).items().retrieve(7, &Default::default()).await.expect_err("over the limit");
     assert!(error.to_string().contains("20"), "{error}");
 }

@@ -40,7 +40,7 @@ async fn a_chat_request_in_its_short_form_sends_every_role() {
         ],
     )
     .temperature(0.5);
-    let response = client(&server).chat_create(&request).await.expect("the call succeeds");
+    let response = client(&server).chat().create(&request).await.expect("the call succeeds");
     assert_eq!(response, ChatResponse::new("c1"));
     assert_eq!(
         sent(&server),
@@ -69,7 +69,7 @@ async fn every_embedding_input_shape_converts_into_its_variant() {
     ];
     for (input, expected) in inputs {
         let request = EmbeddingRequest::new(input, ModelIdString::SmallModel);
-        client.embeddings_create(&request).await.expect("the call succeeds");
+        client.embeddings().create(&request).await.expect("the call succeeds");
         assert_eq!(sent(&server), json!({"input": expected, "model": "small-model"}));
     }
     assert_eq!(EmbeddingRequestInput::from(vec![vec![7_i64]]), EmbeddingRequestInput::IntegerArrays(vec![vec![7]]));

@@ -66,7 +66,7 @@ async fn a_binary_body_from_a_file_arrives_whole_with_its_length() {
     let server = MockServer::start().await;
     Mock::given(method("PUT")).and(path("/blobs/video")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let (file, bytes) = TempFile::new("video", 3 * 1024 * 1024 + 17);
-    client(&server).blobs_replace("video", ByteSource::from_path(&file.0)).await.expect("uploaded");
+    client(&server).blobs().update("video", ByteSource::from_path(&file.0)).await.expect("uploaded");
     let received = requests(&server).await;
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].body.len(), bytes.len());
@@ -76,11 +76,11 @@ async fn a_binary_body_from_a_file_arrives_whole_with_its_length() {
 
     // Bytes in memory, a stream with its length, and one without (sent chunked).
     let client = client(&server);
-    client.blobs_replace("video", b"abc").await.expect("bytes");
+    client.blobs().update("video", b"abc").await.expect("bytes");
     let (with_length, streamed) = chunks(64);
-    client.blobs_replace("video", ByteSource::from_stream(with_length, Some(64 * 1024))).await.expect("stream");
+    client.blobs().update("video", ByteSource::from_stream(with_length, Some(64 * 1024))).await.expect("stream");
     let (without_length, _) = chunks(64);
-    client.blobs_replace("video", ByteSource::from_stream(without_length, None)).await.expect("stream");
+    client.blobs().update("video", ByteSource::from_stream(without_length, None)).await.expect("stream");
     let received = requests(&server).await;
     assert_eq!(received[1].body, b"abc");
     assert_eq!(sha256(&received[2].body), sha256(&streamed));
@@ -98,7 +98,7 @@ async fn a_file_part_from_a_path_arrives_whole_with_its_name_and_type() {
         .await;
     let (file, bytes) = TempFile::new("voice.mp3", 1024 * 1024 + 3);
     let body = UploadsCreateBody::new(File::from_path(&file.0, "audio/mpeg")).title("take 1");
-    client(&server).uploads_create(&body).await.expect("uploaded");
+    client(&server).uploads().create(&body).await.expect("uploaded");
     let received = &requests(&server).await[0];
     let file_name = file.0.file_name().unwrap().to_str().unwrap().to_owned();
     let head = format!("name=\"file\"; filename=\"{file_name}\"\r\ncontent-type: audio/mpeg\r\n\r\n");
@@ -123,7 +123,7 @@ async fn a_stream_is_not_sent_again_after_a_server_error_but_a_file_is() {
     Mock::given(method("PUT")).respond_with(ResponseTemplate::new(204)).with_priority(2).mount(&server).await;
     let (stream, _) = chunks(16);
     let error =
-        client(&server).blobs_replace("b", ByteSource::from_stream(stream, None)).await.expect_err("not retried");
+        client(&server).blobs().update("b", ByteSource::from_stream(stream, None)).await.expect_err("not retried");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error}");
     assert_eq!(requests(&server).await.len(), 1, "a stream is sent once");
 
@@ -136,7 +136,7 @@ async fn a_stream_is_not_sent_again_after_a_server_error_but_a_file_is() {
         .await;
     Mock::given(method("PUT")).respond_with(ResponseTemplate::new(204)).with_priority(2).mount(&server).await;
     let (file, bytes) = TempFile::new("retried", 100_000);
-    client(&server).blobs_replace("b", ByteSource::from_path(&file.0)).await.expect("retried");
+    client(&server).blobs().update("b", ByteSource::from_path(&file.0)).await.expect("retried");
     let received = requests(&server).await;
     assert_eq!(received.len(), 2, "a file is opened again by the retry");
     assert!(received.iter().all(|r| sha256(&r.body) == sha256(&bytes)));
@@ -159,7 +159,8 @@ async fn a_stream_is_sent_again_when_the_connection_never_opened() {
     let client = Client::builder().base_url(format!("http://{address}")).token("t").options(options).build().unwrap();
     let (stream, bytes) = chunks(8);
     client
-        .blobs_replace("b", ByteSource::from_stream(stream, None))
+        .blobs()
+        .update("b", ByteSource::from_stream(stream, None))
         .await
         .expect("retried after the refused connection");
     let server = opened.await.unwrap();
@@ -178,13 +179,13 @@ async fn a_redirect_that_would_resend_a_stream_is_an_error_but_a_file_follows_it
     Mock::given(path("/blobs/new")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let (stream, _) = chunks(4);
     let error =
-        client(&server).blobs_replace("old", ByteSource::from_stream(stream, None)).await.expect_err("not followed");
+        client(&server).blobs().update("old", ByteSource::from_stream(stream, None)).await.expect_err("not followed");
     assert!(matches!(error, Error::Config { .. }), "{error:?}");
     let message = error.to_string();
     assert!(message.contains("redirected (307") && message.contains("sent only once"), "{message}");
 
     let (file, bytes) = TempFile::new("redirected", 10_000);
-    client(&server).blobs_replace("old", ByteSource::from_path(&file.0)).await.expect("followed");
+    client(&server).blobs().update("old", ByteSource::from_path(&file.0)).await.expect("followed");
     let received = requests(&server).await;
     let last = received.last().unwrap();
     assert_eq!(last.url.path(), "/blobs/new");
@@ -201,7 +202,7 @@ fn the_blocking_client_uploads_a_file_too() {
     });
     let (file, bytes) = TempFile::new("blocking", 70_000);
     let blocking = http_fixture::blocking::Client::new(client(&server)).unwrap();
-    blocking.blobs_replace("b", ByteSource::from_path(&file.0)).expect("uploaded");
+    blocking.blobs().update("b", ByteSource::from_path(&file.0)).expect("uploaded");
     let received = runtime.block_on(requests(&server));
     assert_eq!(received[0].body, bytes);
 }

@@ -71,7 +71,7 @@ async fn main() {
     }))
     .expect("a request");
 
-    let mut stream = client.create_chat_completion_stream(&request).await.expect("the stream starts");
+    let mut stream = client.chat().create_stream(&request).await.expect("the stream starts");
     let mut text = String::new();
     let mut finish = None;
     let mut events = 0;
@@ -86,7 +86,7 @@ async fn main() {
     assert_eq!(text, "Hello there!");
     assert_eq!(finish.map(|f| f.as_str().to_owned()).as_deref(), Some("stop"));
 
-    let items: Vec<_> = client.create_chat_completion_stream(&request).await.expect("the stream starts").collect().await;
+    let items: Vec<_> = client.chat().create_stream(&request).await.expect("the stream starts").collect().await;
     assert_eq!(items.len(), 3, "the bad event is an item and the stream goes on");
     match &items[1] {
         Err(openai::Error::Event { failure, .. }) => {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
 use clientgen::GeneratedFile;
-use clientgen::model::{Api, ParamLocation};
+use clientgen::model::{Api, Operation, ParamLocation};
 use clientgen::naming;
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
@@ -138,9 +138,12 @@ fn arguments(f: &syn::ImplItemFn) -> Vec<String> {
 /// Checks one generated crate against the model it came from; panics naming the first
 /// identifier that was not claimed.
 pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
-    // Every client method, by name: the operation it belongs to.
-    let mut claimed = BTreeMap::new();
+    // Every method, by its owner (the client, or a group's handle) and name: the operation it
+    // belongs to.
+    let mut claimed: BTreeMap<String, BTreeMap<String, &Operation>> = BTreeMap::new();
     for op in &api.operations {
+        let owner = op.group.map_or("Client".to_owned(), |g| api.groups[g].type_name.clone());
+        let claimed = claimed.entry(owner).or_default();
         claimed.insert(bare(&op.method_name), op);
         claimed.insert(bare(&op.with_response), op);
         for v in op.body.iter().flat_map(|b| &b.variants) {
@@ -154,15 +157,27 @@ pub fn check(label: &str, api: &Api, files: &[GeneratedFile]) {
             claimed.insert(bare(&pages.method_name), op);
         }
     }
-    for (path, own) in [("src/client.rs", naming::CLIENT_METHODS), ("src/blocking.rs", naming::CLIENT_METHODS)] {
+    // The client's own methods, and the accessors of the groups.
+    let mut client_own: Vec<String> = naming::CLIENT_METHODS.iter().map(|name| (*name).to_owned()).collect();
+    client_own.extend(api.groups.iter().map(|g| bare(&g.accessor)));
+    let handles: Vec<&str> = api.groups.iter().map(|g| g.type_name.as_str()).collect();
+    let mut owners: Vec<(&str, &str)> = vec![("src/client.rs", "Client"), ("src/blocking.rs", "Client")];
+    for handle in &handles {
+        owners.push(("src/resources.rs", handle));
+        owners.push(("src/blocking.rs", handle));
+    }
+    let empty = BTreeMap::new();
+    for (path, owner) in owners {
         let fns = inherent_fns(&file(files, path));
-        let Some(methods) = fns.get("Client") else { panic!("{label}: {path} has an impl Client") };
+        let Some(methods) = fns.get(owner) else { panic!("{label}: {path} has an impl {owner}") };
+        let claimed = claimed.get(owner).unwrap_or(&empty);
+        let own: &[String] = if owner == "Client" { &client_own } else { &[] };
         let mut seen = BTreeSet::new();
         for f in methods {
             let name = bare(&f.sig.ident.to_string());
-            assert!(seen.insert(name.clone()), "{label}: {path}: Client::{name} is defined twice");
+            assert!(seen.insert(name.clone()), "{label}: {path}: {owner}::{name} is defined twice");
             let Some(op) = claimed.get(&name) else {
-                assert!(own.contains(&name.as_str()), "{label}: {path}: Client::{name} was not claimed");
+                assert!(own.contains(&name), "{label}: {path}: {owner}::{name} was not claimed");
                 continue;
             };
             let l = &op.locals;

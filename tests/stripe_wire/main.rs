@@ -21,7 +21,7 @@ async fn main() {
         .created(GetChargesCreated::RangeQuerySpecs(week))
         .expand(vec!["data.customer".to_owned()])
         .limit(3);
-    if let Err(e) = client.get_charges(&params).await {
+    if let Err(e) = client.charges().list(&params).await {
         println!("get_charges: {e}");
         return;
     }
@@ -35,7 +35,7 @@ async fn main() {
                 .postal_code("94103")
                 .country("US"),
         );
-    if let Err(e) = client.post_customers(&customer).await {
+    if let Err(e) = client.customers().create(&customer).await {
         println!("post_customers: {e}");
         return;
     }

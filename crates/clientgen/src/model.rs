@@ -47,10 +47,27 @@ pub struct Api {
     /// say what they are behind.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tag_features: Vec<TagFeature>,
+    /// The groups the client's calls are in (`client.chat().create(..)`), in the order their
+    /// first operation comes; empty when the calls are all on the client itself (see
+    /// [`Group`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Group>,
     /// What the crate needs (dependencies, support types, runtime parts), decided last, from
     /// everything above. The rule snapshots record its [`Features::parts`] beside the model.
     #[serde(skip)]
     pub features: Features,
+}
+
+impl Api {
+    /// How a caller reaches `method` of `op` from the client: `chat().create` in a group,
+    /// `method` itself on the client (raw identifiers unescaped, as prose shows them).
+    pub fn call(&self, op: &Operation, method: &str) -> String {
+        let method = method.trim_start_matches("r#");
+        match op.group.and_then(|index| self.groups.get(index)) {
+            Some(group) => format!("{}().{method}", group.accessor.trim_start_matches("r#")),
+            None => method.to_owned(),
+        }
+    }
 }
 
 /// The generator's settings ([`crate::Config`]) resolved for one API: every default filled in,
@@ -113,7 +130,7 @@ pub struct Servers {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub own: Vec<Server>,
     /// The index in [`Servers::own`] of the server each operation that has one sends to, by
-    /// the operation's method name.
+    /// the operation's name ([`Operation::name`]).
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub operations: IndexMap<String, usize>,
     /// Every variable any of them declares, once per name, each with its builder method.
@@ -151,9 +168,10 @@ impl Servers {
         self.choice.is_some() || self.variables.iter().any(|v| v.values.is_some())
     }
 
-    /// The server operation `method_name` sends to, when it has one of its own.
-    pub fn of_operation(&self, method_name: &str) -> Option<(usize, &Server)> {
-        let index = *self.operations.get(method_name)?;
+    /// The server the operation named `name` ([`Operation::name`]) sends to, when it has one
+    /// of its own.
+    pub fn of_operation(&self, name: &str) -> Option<(usize, &Server)> {
+        let index = *self.operations.get(name)?;
         Some((index, self.own.get(index)?))
     }
 }
@@ -244,6 +262,27 @@ pub struct ServerChoice {
     pub variants: Vec<String>,
 }
 
+/// A group of the client's calls, about one resource: `client.chat()` returns its handle,
+/// whose methods are the group's operations (`lower/groups.rs` decides them).
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    /// What the group was found under: Fern's or Speakeasy's group name, a tag, or the
+    /// resource segment of the paths.
+    pub key: String,
+    /// The client's method that returns the group's handle (`chat`), claimed with the client's
+    /// other methods.
+    pub accessor: String,
+    /// The handle's type (`Chat`), claimed in the `resources` module (and the same in
+    /// `blocking`).
+    pub type_name: String,
+    /// The tag's description, when the group is a tag the spec describes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    /// The features the handle is compiled with (any of them); empty: always compiled.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
+}
+
 /// The cargo feature of one tag: it compiles the tag's operations and the types only they
 /// reach. `full` enables every one.
 #[derive(Debug, Clone, Serialize)]
@@ -274,7 +313,7 @@ pub struct Examples {
     /// A property's own `example`, by its struct and JSON name.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub fields: IndexMap<TypeId, IndexMap<String, Example>>,
-    /// Each operation's, by its method name.
+    /// Each operation's, by its name ([`Operation::name`]).
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub operations: IndexMap<String, OperationExamples>,
     /// The security schemes the crate-level and README examples set, by their names in the
@@ -1083,7 +1122,13 @@ pub enum Scalar {
 pub struct Operation {
     /// The operationId (or a name derived from method and path).
     pub id: String,
-    /// The Rust method name, claimed with every other method of the client.
+    /// The operation's name, unique in the crate: its method's name were the calls not
+    /// grouped. It keys the operation in the model's tables and its types' names start with it.
+    pub name: String,
+    /// The group it is in (an index into [`Api::groups`]); none: a method of the client.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<usize>,
+    /// The Rust method name, claimed with every other method of its group (or of the client).
     pub method_name: String,
     /// Its `_with_response` twin, claimed in the same scope.
     pub with_response: String,

@@ -129,6 +129,24 @@ pub const CLIENT_METHODS: &[&str] = &[
     "try_into",
 ];
 
+/// The methods a group's handle has that are not operations (its derives' and the
+/// conversions every value has), claimed first in each group's scope of methods.
+pub const GROUP_METHODS: &[&str] = &["clone", "into", "try_into", "fmt"];
+
+/// The names the `resources` and `blocking` modules use besides the groups' handles (their
+/// imports, and the blocking client), claimed first in the scope of handle names with the
+/// prelude's ([`RESERVED_TYPE_NAMES`]).
+pub const HANDLE_NAMES: &[&str] = &["Client", "Error", "ApiResponse", "Request", "Param", "Style", "StreamIter"];
+
+/// A scope for the handles' names: [`HANDLE_NAMES`] and [`RESERVED_TYPE_NAMES`] taken.
+pub fn handle_names() -> Scope {
+    let mut scope = Scope::with_reserved(HANDLE_NAMES);
+    for name in RESERVED_TYPE_NAMES {
+        scope.claim(name);
+    }
+    scope
+}
+
 /// The field holding an object's extra properties (`additionalProperties` beside
 /// `properties`), claimed in the struct's field scope after the properties.
 pub const EXTRA_PROPERTIES: &str = "additional_properties";

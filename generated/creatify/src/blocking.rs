@@ -52,7 +52,7 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<types::Lipsync, Error> {
-        self.runner.block_on(crate::Client::lipsyncs_preview_create(&self.inner, body))
+        self.runner.block_on(self.inner.lipsyncs_preview_create(body))
     }
 
     /// Blocking [`crate::Client::lipsyncs_preview_create_with_response`].
@@ -64,10 +64,7 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<ApiResponse<types::Lipsync>, Error> {
-        self.runner
-            .block_on(
-                crate::Client::lipsyncs_preview_create_with_response(&self.inner, body),
-            )
+        self.runner.block_on(self.inner.lipsyncs_preview_create_with_response(body))
     }
 
     /// Blocking [`crate::Client::lipsyncs_preview_create_form`].
@@ -79,8 +76,7 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<types::Lipsync, Error> {
-        self.runner
-            .block_on(crate::Client::lipsyncs_preview_create_form(&self.inner, body))
+        self.runner.block_on(self.inner.lipsyncs_preview_create_form(body))
     }
 
     /// Blocking [`crate::Client::lipsyncs_preview_create_form_with_response`].
@@ -92,13 +88,7 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<ApiResponse<types::Lipsync>, Error> {
-        self.runner
-            .block_on(
-                crate::Client::lipsyncs_preview_create_form_with_response(
-                    &self.inner,
-                    body,
-                ),
-            )
+        self.runner.block_on(self.inner.lipsyncs_preview_create_form_with_response(body))
     }
 
     /// Blocking [`crate::Client::lipsyncs_preview_create_multipart`].
@@ -110,10 +100,7 @@ impl Client {
         &self,
         body: &types::LipsyncRequest,
     ) -> Result<types::Lipsync, Error> {
-        self.runner
-            .block_on(
-                crate::Client::lipsyncs_preview_create_multipart(&self.inner, body),
-            )
+        self.runner.block_on(self.inner.lipsyncs_preview_create_multipart(body))
     }
 
     /// Blocking [`crate::Client::lipsyncs_preview_create_multipart_with_response`].
@@ -126,11 +113,6 @@ impl Client {
         body: &types::LipsyncRequest,
     ) -> Result<ApiResponse<types::Lipsync>, Error> {
         self.runner
-            .block_on(
-                crate::Client::lipsyncs_preview_create_multipart_with_response(
-                    &self.inner,
-                    body,
-                ),
-            )
+            .block_on(self.inner.lipsyncs_preview_create_multipart_with_response(body))
     }
 }

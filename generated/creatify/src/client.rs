@@ -238,7 +238,7 @@ impl Client {
     }
 
     /// The base URL with `segments` appended, each percent-encoded.
-    fn url(&self, segments: &[&str]) -> reqwest::Url {
+    pub(crate) fn url(&self, segments: &[&str]) -> reqwest::Url {
         crate::address::join_path(&self.core.base_url, segments)
     }
 

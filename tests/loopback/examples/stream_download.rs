@@ -50,7 +50,7 @@ async fn main() {
     let before = peak_rss_kib();
     let client = streams::Client::builder().base_url(format!("http://{address}")).build().expect("client builds");
     let started = Instant::now();
-    let mut body = client.download_file_byte_stream("big").await.expect("the stream starts");
+    let mut body = client.files().content_byte_stream("big").await.expect("the stream starts");
     assert_eq!(body.content_length(), Some(total));
     let (mut read, mut chunks, mut largest) = (0u64, 0u64, 0usize);
     while let Some(chunk) = body.next().await {

@@ -74,14 +74,14 @@ async fn main() {
     let options = RequestOptions::default().timeout(std::time::Duration::from_secs(600));
     let client =
         Client::builder().base_url(format!("http://{address}")).token("t").options(options).build().expect("client");
-    client.blobs_replace("warm-up", b"x").await.expect("warm-up");
+    client.blobs().update("warm-up", b"x").await.expect("warm-up");
     let start = peak_mib();
     println!("peak resident memory before the uploads: {start:.1} MiB");
 
     let chunk = bytes_chunk();
     let chunks = stream::iter((0..SIZE / CHUNK).map(move |_| Ok::<_, std::io::Error>(chunk.clone())));
     let started = Instant::now();
-    client.blobs_replace("stream", ByteSource::from_stream(chunks, Some(SIZE as u64))).await.expect("stream upload");
+    client.blobs().update("stream", ByteSource::from_stream(chunks, Some(SIZE as u64))).await.expect("stream upload");
     println!(
         "200 MiB from a stream: peak {:.1} MiB (+{:.1}), {:.2} s",
         peak_mib(),
@@ -98,7 +98,7 @@ async fn main() {
         }
     }
     let started = Instant::now();
-    let sent = client.blobs_replace("file", ByteSource::from_path(&path)).await;
+    let sent = client.blobs().update("file", ByteSource::from_path(&path)).await;
     let _ = std::fs::remove_file(&path);
     sent.expect("file upload");
     println!(
@@ -109,7 +109,7 @@ async fn main() {
     );
 
     let in_memory = vec![7u8; SIZE];
-    client.blobs_replace("memory", in_memory).await.expect("memory upload");
+    client.blobs().update("memory", in_memory).await.expect("memory upload");
     println!("200 MiB from memory, for scale: peak {:.1} MiB (+{:.1})", peak_mib(), peak_mib() - start);
 }
 

@@ -211,7 +211,7 @@ fn literal(text: &str) -> String {
 /// `call_{index}`: builds the arguments of `op` from JSON, calls its (first body variant's)
 /// method, and reports.
 fn call_function(api: &Api, values: &Values<'_>, op: &Operation, index: usize) -> String {
-    let examples = api.examples.operations.get(&op.method_name);
+    let examples = api.examples.operations.get(&op.name);
     let mut out = String::new();
     let _ = writeln!(out, "async fn call_{index}(client: &api::Client) {{");
     let _ = writeln!(out, "    let op = {};", literal(&op.id));
@@ -292,7 +292,9 @@ fn call_function(api: &Api, values: &Values<'_>, op: &Operation, index: usize) -
         args.push("&params".to_owned());
     }
     let method = variant.map_or(op.method_name.as_str(), |(_, v)| v.method_name.as_str());
-    let _ = writeln!(out, "    let result = client.{}({}).await.map(drop);", raw(method), args.join(", "));
+    // A grouped call goes through its group's handle: `client.chat().create(…)`.
+    let receiver = op.group.map(|g| format!("{}().", raw(&api.groups[g].accessor))).unwrap_or_default();
+    let _ = writeln!(out, "    let result = client.{receiver}{}({}).await.map(drop);", raw(method), args.join(", "));
     let _ = writeln!(out, "    report(op, result);");
     let _ = writeln!(out, "}}\n");
     out

@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::operations::{self, Method};
+use super::rust::ident;
 use crate::model::Api;
 
 /// The contents of `blocking.rs`.
@@ -12,58 +13,39 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
     let types_import = operations::mentions_types(methods, false).then(|| quote! { use crate::types; });
     let streams = methods.iter().any(|m| m.with_response.is_none());
     let stream_export = streams.then(|| quote! { pub use crate::runner::StreamIter; });
-    let wrappers = methods.iter().map(|m| {
-        let Method { name, with_response, deprecated, params, args, ret, cfg, .. } = m;
-        let link = super::docs::method_link("crate::Client", &name.to_string());
-        let doc = format!(" Blocking {link}.");
-        let errors = format!(" As {link}, and [`Error::Config`] when called inside an async runtime.");
-        let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
-        let too_many = super::rust::too_many_arguments(params.len() + 1);
-        let Some(with_response) = with_response else {
-            let doc =
-                format!(" Blocking {link}: the stream as an [`Iterator`] whose `next` blocks until the next item.");
-            return quote! {
-                #cfg
-                #[doc = #doc]
-                ///
-                /// # Errors
-                ///
-                #[doc = #errors]
-                #deprecated
-                #allow
-                #too_many
-                pub fn #name(&self, #(#params),*) -> Result<StreamIter<#ret>, Error> {
-                    self.runner.stream(crate::Client::#name(&self.inner, #(#args),*))
-                }
-            };
-        };
-        let twin_link = super::docs::method_link("crate::Client", &with_response.to_string());
-        let twin_doc = format!(" Blocking {twin_link}.");
+    let wrappers = methods.iter().filter(|m| m.group.is_none()).map(|m| wrapper(api, m));
+    let accessors = api.groups.iter().map(|group| {
+        let accessor = ident(&group.accessor);
+        let handle = ident(&group.type_name);
+        let cfg = super::rust::feature_cfg(&group.features);
+        let doc = format!(" The calls of the {} group: [`{}`].", super::docs::code(&group.key), group.type_name);
         quote! {
             #cfg
             #[doc = #doc]
-            ///
-            /// # Errors
-            ///
-            #[doc = #errors]
-            #deprecated
-            #allow
-            #too_many
-            pub fn #name(&self, #(#params),*) -> Result<#ret, Error> {
-                self.runner.block_on(crate::Client::#name(&self.inner, #(#args),*))
+            pub fn #accessor(&self) -> #handle<'_> {
+                #handle { client: self }
+            }
+        }
+    });
+    let handles = api.groups.iter().enumerate().map(|(index, group)| {
+        let handle = ident(&group.type_name);
+        let cfg = super::rust::feature_cfg(&group.features);
+        let doc = format!(
+            " Blocking [`crate::resources::{}`]: the same calls, each waiting for its answer.",
+            group.type_name
+        );
+        let items = methods.iter().filter(|m| m.group == Some(index)).map(|m| wrapper(api, m));
+        quote! {
+            #cfg
+            #[doc = #doc]
+            #[derive(Clone, Copy)]
+            pub struct #handle<'a> {
+                client: &'a Client,
             }
 
             #cfg
-            #[doc = #twin_doc]
-            ///
-            /// # Errors
-            ///
-            #[doc = #errors]
-            #deprecated
-            #allow
-            #too_many
-            pub fn #with_response(&self, #(#params),*) -> Result<ApiResponse<#ret>, Error> {
-                self.runner.block_on(crate::Client::#with_response(&self.inner, #(#args),*))
+            impl #handle<'_> {
+                #(#items)*
             }
         }
     });
@@ -113,7 +95,76 @@ pub fn blocking_rs(api: &Api, methods: &[Method]) -> TokenStream {
                 &self.inner
             }
 
+            #(#accessors)*
+
             #(#wrappers)*
+        }
+
+        #(#handles)*
+    }
+}
+
+/// The blocking twin of one method (and of its `_with_response` twin), on the blocking client
+/// or on a group's blocking handle.
+fn wrapper(api: &Api, m: &Method) -> TokenStream {
+    let Method { name, with_response, deprecated, params, args, ret, cfg, group, .. } = m;
+    let (owner, runner, call) = match group.map(|index| &api.groups[index]) {
+        Some(group) => {
+            let accessor = ident(&group.accessor);
+            let owner = format!("crate::resources::{}", group.type_name);
+            (owner, quote! { self.client.runner }, quote! { self.client.inner.#accessor() })
+        }
+        None => ("crate::Client".to_owned(), quote! { self.runner }, quote! { self.inner }),
+    };
+    let link = super::docs::method_link(&owner, &name.to_string());
+    let doc = format!(" Blocking {link}.");
+    let errors = format!(" As {link}, and [`Error::Config`] when called inside an async runtime.");
+    let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
+    let too_many = super::rust::too_many_arguments(params.len() + 1);
+    let Some(with_response) = with_response else {
+        let doc = format!(" Blocking {link}: the stream as an [`Iterator`] whose `next` blocks until the next item.");
+        return quote! {
+            #cfg
+            #[doc = #doc]
+            ///
+            /// # Errors
+            ///
+            #[doc = #errors]
+            #deprecated
+            #allow
+            #too_many
+            pub fn #name(&self, #(#params),*) -> Result<StreamIter<#ret>, Error> {
+                #runner.stream(#call.#name(#(#args),*))
+            }
+        };
+    };
+    let twin_link = super::docs::method_link(&owner, &with_response.to_string());
+    let twin_doc = format!(" Blocking {twin_link}.");
+    quote! {
+        #cfg
+        #[doc = #doc]
+        ///
+        /// # Errors
+        ///
+        #[doc = #errors]
+        #deprecated
+        #allow
+        #too_many
+        pub fn #name(&self, #(#params),*) -> Result<#ret, Error> {
+            #runner.block_on(#call.#name(#(#args),*))
+        }
+
+        #cfg
+        #[doc = #twin_doc]
+        ///
+        /// # Errors
+        ///
+        #[doc = #errors]
+        #deprecated
+        #allow
+        #too_many
+        pub fn #with_response(&self, #(#params),*) -> Result<ApiResponse<#ret>, Error> {
+            #runner.block_on(#call.#with_response(#(#args),*))
         }
     }
 }

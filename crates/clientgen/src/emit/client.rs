@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc_attrs, doc_or};
+use super::docs::{code, doc_attrs, doc_or, method_link};
 use super::operations::{self, Method};
 use super::rust::ident;
 use super::security::scheme_variant;
@@ -15,9 +15,19 @@ pub fn emit_client(api: &Api, methods: &[Method]) -> TokenStream {
         doc_attrs(&format!("A client for the {}.\n\nCheap to clone: clones share one connection pool.", api.title));
     let base_url_var = api.settings.base_url_env.clone();
     let user_agent = &api.settings.user_agent;
-    let types_import = operations::mentions_types(methods, true).then(|| quote! { use crate::types; });
-    let param_import =
-        api.operations.iter().any(|op| !op.parameters.is_empty()).then(|| quote! { use crate::param::{Param, Style}; });
+    let types_import = operations::mentions_types(methods.iter().filter(|m| m.group.is_none()), true)
+        .then(|| quote! { use crate::types; });
+    let param_import = api
+        .operations
+        .iter()
+        .any(|op| op.group.is_none() && !op.parameters.is_empty())
+        .then(|| quote! { use crate::param::{Param, Style}; });
+    let flat_imports = methods.iter().any(|m| m.group.is_none()).then(|| {
+        quote! {
+            use crate::http::ApiResponse;
+            use crate::request::Request;
+        }
+    });
     let credentials = credentials(api);
     let builder = builder(api);
     let client_impl = client_impl(api, methods);
@@ -34,8 +44,7 @@ pub fn emit_client(api: &Api, methods: &[Method]) -> TokenStream {
         use std::fmt;
 
         use crate::Error;
-        use crate::http::ApiResponse;
-        use crate::request::Request;
+        #flat_imports
         #param_import
         #types_import
 
@@ -360,45 +369,21 @@ fn client_impl(api: &Api, methods: &[Method]) -> TokenStream {
     let schemes = &api.security_schemes;
     let env_reads = schemes.values().map(env_read);
     let env_doc = env_doc(api);
-    let operation_methods = methods.iter().map(|m| {
-        let Method { name, with_response, doc, deprecated, params, args, ret, cfg, body } = m;
-        let too_many = super::rust::too_many_arguments(params.len() + 1);
-        let Some(with_response) = with_response else {
-            return quote! {
-                #cfg
-                #doc
-                #deprecated
-                #too_many
-                pub async fn #name(&self, #(#params),*) -> Result<#ret, Error> {
-                    #body
-                }
-            };
-        };
-        let link = super::docs::method_link("Self", &name.to_string());
-        let twin_doc = format!(" {link}, with the response's status and headers.");
-        let errors_doc = format!(" As {link}.");
-        // A deprecated method may call its deprecated twin.
-        let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
+    let operation_methods = methods.iter().filter(|m| m.group.is_none()).map(method_items);
+    let accessors = api.groups.iter().map(|group| {
+        let accessor = ident(&group.accessor);
+        let handle = ident(&group.type_name);
+        let cfg = super::rust::feature_cfg(&group.features);
+        let doc = format!(
+            " The calls of the {} group: {}.",
+            code(&group.key),
+            method_link("crate::resources", &group.type_name)
+        );
         quote! {
             #cfg
-            #doc
-            #deprecated
-            #allow
-            #too_many
-            pub async fn #name(&self, #(#params),*) -> Result<#ret, Error> {
-                self.#with_response(#(#args),*).await.map(ApiResponse::into_body)
-            }
-
-            #cfg
-            #[doc = #twin_doc]
-            ///
-            /// # Errors
-            ///
-            #[doc = #errors_doc]
-            #deprecated
-            #too_many
-            pub async fn #with_response(&self, #(#params),*) -> Result<ApiResponse<#ret>, Error> {
-                #body
+            #[doc = #doc]
+            pub fn #accessor(&self) -> crate::resources::#handle<'_> {
+                crate::resources::#handle { client: self }
             }
         }
     });
@@ -406,11 +391,11 @@ fn client_impl(api: &Api, methods: &[Method]) -> TokenStream {
     // Operations with servers of their own join their paths to those; when all have one,
     // nothing calls `url`.
     let url_fn = (api.operations.is_empty()
-        || api.operations.iter().any(|op| api.servers.of_operation(&op.method_name).is_none()))
+        || api.operations.iter().any(|op| api.servers.of_operation(&op.name).is_none()))
     .then(|| {
         quote! {
             /// The base URL with `segments` appended, each percent-encoded.
-            fn url(&self, segments: &[&str]) -> reqwest::Url {
+            pub(crate) fn url(&self, segments: &[&str]) -> reqwest::Url {
                 crate::address::join_path(&self.core.base_url, segments)
             }
         }
@@ -433,8 +418,108 @@ fn client_impl(api: &Api, methods: &[Method]) -> TokenStream {
 
             #url_fn
 
+            #(#accessors)*
+
             #(#operation_methods)*
         }
+    }
+}
+
+/// An operation's method and its `_with_response` twin, as the client or a group's handle
+/// declares them.
+pub(super) fn method_items(m: &Method) -> TokenStream {
+    let Method { name, with_response, doc, deprecated, params, args, ret, cfg, body, .. } = m;
+    let too_many = super::rust::too_many_arguments(params.len() + 1);
+    let Some(with_response) = with_response else {
+        return quote! {
+            #cfg
+            #doc
+            #deprecated
+            #too_many
+            pub async fn #name(&self, #(#params),*) -> Result<#ret, Error> {
+                #body
+            }
+        };
+    };
+    let link = super::docs::method_link("Self", &name.to_string());
+    let twin_doc = format!(" {link}, with the response's status and headers.");
+    let errors_doc = format!(" As {link}.");
+    // A deprecated method may call its deprecated twin.
+    let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
+    quote! {
+        #cfg
+        #doc
+        #deprecated
+        #allow
+        #too_many
+        pub async fn #name(&self, #(#params),*) -> Result<#ret, Error> {
+            self.#with_response(#(#args),*).await.map(ApiResponse::into_body)
+        }
+
+        #cfg
+        #[doc = #twin_doc]
+        ///
+        /// # Errors
+        ///
+        #[doc = #errors_doc]
+        #deprecated
+        #too_many
+        pub async fn #with_response(&self, #(#params),*) -> Result<ApiResponse<#ret>, Error> {
+            #body
+        }
+    }
+}
+
+/// The contents of `resources.rs`: each group's handle, with its operations' methods.
+pub fn resources_rs(api: &Api, methods: &[Method]) -> TokenStream {
+    let grouped: Vec<&Method> = methods.iter().filter(|m| m.group.is_some()).collect();
+    let types_import = operations::mentions_types(grouped.iter().copied(), true).then(|| quote! { use crate::types; });
+    let param_import = api
+        .operations
+        .iter()
+        .any(|op| op.group.is_some() && !op.parameters.is_empty())
+        .then(|| quote! { use crate::param::{Param, Style}; });
+    let scheme_import = api
+        .operations
+        .iter()
+        .any(|op| op.group.is_some() && !op.security.is_empty())
+        .then(|| quote! { use crate::client::Scheme; });
+    let handles = api.groups.iter().enumerate().map(|(index, group)| {
+        let handle = ident(&group.type_name);
+        let cfg = super::rust::feature_cfg(&group.features);
+        let accessor = method_link("crate::Client", &group.accessor);
+        let summary = format!(" The calls of the {} group, from {accessor}.", code(&group.key));
+        let about = group.doc.as_deref().map(doc_attrs);
+        let blank = about.as_ref().map(|_| quote! { #[doc = ""] });
+        let items = grouped.iter().filter(|m| m.group == Some(index)).map(|m| method_items(m));
+        quote! {
+            #cfg
+            #[doc = #summary]
+            #blank
+            #about
+            #[derive(Clone, Copy)]
+            pub struct #handle<'a> {
+                pub(crate) client: &'a Client,
+            }
+
+            #cfg
+            impl #handle<'_> {
+                #(#items)*
+            }
+        }
+    });
+    quote! {
+        //! The client's calls, grouped by resource: each group's handle and its methods.
+
+        use crate::Error;
+        use crate::client::Client;
+        use crate::http::ApiResponse;
+        use crate::request::Request;
+        #param_import
+        #scheme_import
+        #types_import
+
+        #(#handles)*
     }
 }
 

@@ -48,7 +48,7 @@ pub fn example_code(api: &Api) -> String {
 
 /// What the spec gives as examples of one operation, when it gives some.
 fn operation_examples<'a>(api: &'a Api, op: &Operation) -> Option<&'a OperationExamples> {
-    api.examples.operations.get(&op.method_name)
+    api.examples.operations.get(&op.name)
 }
 
 /// A value of `ty` as an argument taking it borrowed (`&str`, `&T`) or, for `Copy` types, by value.
@@ -122,7 +122,8 @@ pub fn call_code(
         args.push("&params".to_owned());
     }
     let binding = if returns_value(op) || stream.is_some() { "let response = " } else { "" };
-    let method = stream.unwrap_or_else(|| variant.map_or(op.method_name.as_str(), |v| v.method_name.as_str()));
+    let method =
+        api.call(op, stream.unwrap_or_else(|| variant.map_or(op.method_name.as_str(), |v| v.method_name.as_str())));
     let _ = writeln!(out, "{binding}client.{method}({}).await?;", args.join(", "));
     if let Some(shown) = examples.and_then(|e| e.response.as_ref()).filter(|_| stream.is_none() && returns_value(op)) {
         out.push_str(&response_comment(shown));

@@ -143,7 +143,10 @@ pub fn readme(api: &Api) -> String {
     let _ = writeln!(out, "| Method | HTTP | Summary |\n|---|---|---|");
     for op in &api.operations {
         let summary = op.summary.as_deref().or(op.description.as_deref()).map(first_line).unwrap_or_default();
-        let _ = writeln!(out, "| [`{0}`](#{0}) | `{1} {2}` | {summary} |", op.method_name, op.http_method, op.path);
+        let call = api.call(op, &op.method_name);
+        // The heading's anchor: its text without the punctuation GitHub drops.
+        let anchor = call.replace(['(', ')', '.'], "");
+        let _ = writeln!(out, "| [`{call}`](#{anchor}) | `{} {}` | {summary} |", op.http_method, op.path);
     }
     let _ = writeln!(out);
     for op in &api.operations {
@@ -207,9 +210,10 @@ fn shown(api: &Api, ty: &TypeRef) -> String {
 
 /// The README's stream methods: a table row each.
 fn streams(api: &Api) -> Vec<(&'static str, String)> {
-    let methods: Vec<&StreamMethod> = api.operations.iter().flat_map(|op| &op.streams).collect();
+    let methods: Vec<(&Operation, &StreamMethod)> =
+        api.operations.iter().flat_map(|op| op.streams.iter().map(move |m| (op, m))).collect();
     let mut rows = String::new();
-    for m in &methods {
+    for &(op, m) in &methods {
         let returns = match &m.kind {
             StreamKind::Bytes => "`ByteStream` (chunks of `bytes::Bytes`)".to_owned(),
             StreamKind::Events { data, sentinel } => {
@@ -221,22 +225,24 @@ fn streams(api: &Api) -> Vec<(&'static str, String)> {
                 format!("`EventStream<{data}>` (Server-Sent Events{end})")
             }
         };
-        let _ = writeln!(rows, "| `{}` | {returns} | `{}` |", m.method_name, m.mirrors);
+        let _ = writeln!(rows, "| `{}` | {returns} | `{}` |", api.call(op, &m.method_name), api.call(op, &m.mirrors));
     }
-    let first = methods.first().map(|m| m.method_name.clone()).unwrap_or_default();
+    let first = methods.first().map(|(op, m)| api.call(op, &m.method_name)).unwrap_or_default();
     vec![("methods", rows), ("first", first)]
 }
 
 /// The README's page methods: a table row each.
 fn pagination(api: &Api) -> Vec<(&'static str, String)> {
-    let paged: Vec<&PageMethod> = api.operations.iter().filter_map(|op| op.pages.as_ref()).collect();
+    let paged: Vec<(&Operation, &PageMethod)> =
+        api.operations.iter().filter_map(|op| Some((op, op.pages.as_ref()?))).collect();
     let mut rows = String::new();
-    for pages in &paged {
+    for &(op, pages) in &paged {
         let how = super::pagination::how(pages).replace('|', "\\|");
         let item = shown(api, &pages.item);
-        let _ = writeln!(rows, "| `{}` | `{item}` | `{}` | {how} |", pages.method_name, pages.mirrors);
+        let (method, mirrors) = (api.call(op, &pages.method_name), api.call(op, &pages.mirrors));
+        let _ = writeln!(rows, "| `{method}` | `{item}` | `{mirrors}` | {how} |");
     }
-    let first = paged.first().map(|p| p.method_name.clone()).unwrap_or_default();
+    let first = paged.first().map(|(op, p)| api.call(op, &p.method_name)).unwrap_or_default();
     vec![("methods", rows), ("first", first)]
 }
 
@@ -327,8 +333,8 @@ fn servers_section(out: &mut String, api: &Api) {
              when it declares them), unless `base_url` is set, which then takes every request:\n"
         );
         for op in &api.operations {
-            if let Some((_, server)) = servers.of_operation(&op.method_name) {
-                let _ = writeln!(out, "- `{}`: {}", op.method_name, super::docs::code(&server.url));
+            if let Some((_, server)) = servers.of_operation(&op.name) {
+                let _ = writeln!(out, "- `{}`: {}", api.call(op, &op.method_name), super::docs::code(&server.url));
             }
         }
         let _ = writeln!(out);
@@ -398,7 +404,7 @@ fn transport() -> Vec<(&'static str, String)> {
 /// comes back.
 fn operation_section(out: &mut String, api: &Api, op: &Operation) {
     let krate = &api.settings.crate_path;
-    let _ = writeln!(out, "### `{}`\n", op.method_name);
+    let _ = writeln!(out, "### `{}`\n", api.call(op, &op.method_name));
     let _ = writeln!(out, "`{} {}`\n", op.http_method, op.path);
     for text in [&op.summary, &op.description].into_iter().flatten() {
         let _ = writeln!(out, "{}\n", text.trim());
@@ -406,8 +412,10 @@ fn operation_section(out: &mut String, api: &Api, op: &Operation) {
     let _ = writeln!(out, "```rust\n{}```\n", call_code(api, op, None, None, krate));
     if let Some(body) = &op.body {
         if body.variants.len() > 1 {
-            let others: Vec<String> =
-                body.variants[1..].iter().map(|v| format!("`{}` (`{}`)", v.method_name, v.media_type)).collect();
+            let others: Vec<String> = body.variants[1..]
+                .iter()
+                .map(|v| format!("`{}` (`{}`)", api.call(op, &v.method_name), v.media_type))
+                .collect();
             let _ = writeln!(
                 out,
                 "The body goes as `{}`; {} send the same call with the other media types the API accepts.\n",

@@ -75,6 +75,8 @@ pub enum FileKind {
     Webhooks,
     /// `src/servers.rs`, when the API has several servers or a server variable with fixed values.
     Servers,
+    /// `src/resources.rs`, when the calls are grouped by resource.
+    Resources,
     /// A file of the runtime (`src/http.rs`, `src/error.rs`, …), with the parts the API needs.
     Runtime(&'static str),
 }
@@ -95,6 +97,9 @@ pub fn file_kinds(features: &Features) -> Vec<FileKind> {
     if features.servers {
         kinds.push(Servers);
     }
+    if features.resources {
+        kinds.push(Resources);
+    }
     kinds.extend(parts.files().map(|file| Runtime(file.path)));
     kinds
 }
@@ -106,7 +111,7 @@ pub fn emit_file(api: &Api, kind: FileKind) -> EmittedFile {
         FileKind::Readme => EmittedFile::Text { path: "README.md", text: manifest::readme(api) },
         FileKind::Lib => EmittedFile::Rust { path: "src/lib.rs", tokens: lib_rs(api) },
         FileKind::Client => {
-            let methods = operations::methods(api);
+            let methods = operations::methods_of(api, false);
             EmittedFile::Rust { path: "src/client.rs", tokens: client::emit_client(api, &methods) }
         }
         FileKind::Blocking => {
@@ -116,6 +121,10 @@ pub fn emit_file(api: &Api, kind: FileKind) -> EmittedFile {
         FileKind::Types => EmittedFile::Rust { path: "src/types.rs", tokens: types::emit_types(api) },
         FileKind::Webhooks => EmittedFile::Rust { path: "src/webhooks.rs", tokens: webhooks::webhooks_rs(api) },
         FileKind::Servers => EmittedFile::Rust { path: "src/servers.rs", tokens: servers::servers_rs(api) },
+        FileKind::Resources => {
+            let methods = operations::methods_of(api, true);
+            EmittedFile::Rust { path: "src/resources.rs", tokens: client::resources_rs(api, &methods) }
+        }
         FileKind::Runtime(path) => EmittedFile::Source { path, text: api.features.parts().file(path) },
     }
 }
@@ -262,6 +271,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         vec![("blocking", true, Some("feature = \"blocking\"")), ("client", false, None), ("types", true, None)];
     modules.extend(features.servers.then_some(("servers", true, None)));
     modules.extend(features.webhooks.then_some(("webhooks", true, None)));
+    modules.extend(features.resources.then_some(("resources", true, None)));
     for file in parts.files().filter(|file| file.top_level) {
         let cfg = file.cfgs.iter().copied().find(|cfg| parts.holds(cfg).is_none());
         modules.push((file.module, false, cfg));

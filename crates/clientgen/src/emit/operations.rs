@@ -27,21 +27,23 @@ pub struct Method {
     pub ret: TokenStream,
     /// `#[cfg]` of the operation's tag features, when the crate has them.
     pub cfg: TokenStream,
+    /// The group whose handle has the method (an index into [`Api::groups`]); none: the
+    /// client has it.
+    pub group: Option<usize>,
     /// The `_with_response` body: builds the request, sends it, decodes the answer; for a
     /// stream method, the method's body.
     pub body: TokenStream,
 }
 
-/// Every method of the client, in operation order. Their names, twins included, were claimed
-/// in one scope by lowering.
-pub fn methods(api: &Api) -> Vec<Method> {
-    methods_with(api, Detail::Full)
+/// The methods of the client itself (`grouped` false) or of the groups' handles (true).
+pub fn methods_of(api: &Api, grouped: bool) -> Vec<Method> {
+    methods_with(api, Detail::Full, |op| op.group.is_some() == grouped)
 }
 
 /// The methods' signatures only: [`Method::doc`] and [`Method::body`] are left empty (what the
 /// blocking client, which wraps each method, needs; the docs and bodies are most of the work).
 pub fn signatures(api: &Api) -> Vec<Method> {
-    methods_with(api, Detail::Signature)
+    methods_with(api, Detail::Signature, |_| true)
 }
 
 /// How much of a method to emit.
@@ -53,9 +55,9 @@ enum Detail {
     Signature,
 }
 
-fn methods_with(api: &Api, detail: Detail) -> Vec<Method> {
+fn methods_with(api: &Api, detail: Detail, keep: impl Fn(&Operation) -> bool) -> Vec<Method> {
     let mut out = Vec::new();
-    for op in &api.operations {
+    for op in api.operations.iter().filter(|op| keep(op)) {
         let variants: Vec<Option<&BodyVariant>> = match &op.body {
             Some(body) if !body.variants.is_empty() => body.variants.iter().map(Some).collect(),
             _ => vec![None],
@@ -140,6 +142,7 @@ fn method(
     let operation_id = &op.id;
     let names = Names::of(&op.locals);
     let Names { params: params_arg, operation, request, response, .. } = &names;
+    let client = receiver(op);
     let mut params = Vec::new();
     let mut args = Vec::new();
     let mut checks = Vec::new();
@@ -184,17 +187,17 @@ fn method(
 
     // An operation with a server of its own joins its path to that server's URL, whose origin
     // gets credentials as the base URL's does.
-    let own_server = api.servers.of_operation(&op.method_name).map(|(index, _)| {
+    let own_server = api.servers.of_operation(&op.name).map(|(index, _)| {
         let index = proc_macro2::Literal::usize_unsuffixed(index);
-        steps.push(quote! { #request.server = Some(self.own_servers[#index].clone()); });
+        steps.push(quote! { #request.server = Some(#client.own_servers[#index].clone()); });
         index
     });
     let segments = op.route().split('/').skip(1).map(|segment| path_segment(op, segment));
     let path_values = path_values(op);
     let http_method = format_ident!("{}", op.http_method);
     let Read { ty: ret, code: decode } = match (stream, pages) {
-        (Some(stream), _) => stream_read(api, stream, &names),
-        (None, Some(pages)) => super::pagination::pages_read(api, pages, request),
+        (Some(stream), _) => stream_read(api, stream, &names, &client),
+        (None, Some(pages)) => super::pagination::pages_read(api, pages, request, &client),
         (None, None) => decode(api, op, &names),
     };
     let deprecated = if op.deprecated {
@@ -205,20 +208,20 @@ fn method(
     let cfg = super::rust::feature_cfg(&op.features);
     if detail == Detail::Signature {
         let (doc, body) = (TokenStream::new(), TokenStream::new());
-        return Method { name, with_response, doc, deprecated, params, args, ret, cfg, body };
+        return Method { name, with_response, doc, deprecated, params, args, ret, cfg, group: op.group, body };
     }
     let mutable = (!steps.is_empty()).then(|| quote! { mut });
     let send = if stream.is_some() || pages.is_some() {
         quote! { #decode }
     } else {
         quote! {
-            let #response = crate::send::execute(self, #request).await?;
+            let #response = crate::send::execute(#client, #request).await?;
             #decode
         }
     };
     let url = match own_server {
-        Some(index) => quote! { crate::address::join_path(&self.own_servers[#index], &[#(#segments),*]) },
-        None => quote! { self.url(&[#(#segments),*]) },
+        Some(index) => quote! { crate::address::join_path(&#client.own_servers[#index], &[#(#segments),*]) },
+        None => quote! { #client.url(&[#(#segments),*]) },
     };
     let body = quote! {
         #(#checks)*
@@ -236,7 +239,15 @@ fn method(
         }
         (None, None) => operation_doc(api, op, variant),
     };
-    Method { name, with_response, doc, deprecated, params, args, ret, cfg, body }
+    Method { name, with_response, doc, deprecated, params, args, ret, cfg, group: op.group, body }
+}
+
+/// The client inside a method's body: `self`, or the client a group's handle holds.
+fn receiver(op: &Operation) -> TokenStream {
+    match op.group {
+        Some(_) => quote! { self.client },
+        None => quote! { self },
+    }
 }
 
 /// The statements adding the headers a multipart body's `encoding` declares to its parts: the
@@ -464,11 +475,11 @@ fn decode(api: &Api, op: &Operation, names: &Names) -> Read {
 }
 
 /// What a stream method returns, and the code that sends its request and returns the stream.
-fn stream_read(api: &Api, stream: &StreamMethod, names: &Names) -> Read {
+fn stream_read(api: &Api, stream: &StreamMethod, names: &Names, client: &TokenStream) -> Read {
     let Names { request, .. } = names;
     match &stream.kind {
         StreamKind::Bytes => {
-            Read { ty: quote! { crate::ByteStream }, code: quote! { crate::stream::bytes(self, #request).await } }
+            Read { ty: quote! { crate::ByteStream }, code: quote! { crate::stream::bytes(#client, #request).await } }
         }
         StreamKind::Events { data, sentinel } => {
             let (ty, decode) = match data {
@@ -484,7 +495,7 @@ fn stream_read(api: &Api, stream: &StreamMethod, names: &Names) -> Read {
             };
             Read {
                 ty: quote! { crate::EventStream<#ty> },
-                code: quote! { crate::stream::events(self, #request, #decode, #sentinel).await },
+                code: quote! { crate::stream::events(#client, #request, #decode, #sentinel).await },
             }
         }
     }
@@ -566,8 +577,8 @@ fn read_body(api: &Api, body: &SuccessBody, names: &Names) -> Read {
 
 /// Whether any method's signature names a generated type, or with `bodies`, its body (which
 /// does when it decodes a declared error schema; the blocking client's bodies call the async one).
-pub fn mentions_types(methods: &[Method], bodies: bool) -> bool {
-    methods.iter().any(|m| {
+pub fn mentions_types<'a>(methods: impl IntoIterator<Item = &'a Method>, bodies: bool) -> bool {
+    methods.into_iter().any(|m| {
         let (params, ret) = (&m.params, &m.ret);
         let body = bodies.then_some(&m.body);
         quote! { #(#params)* #ret #body }.to_string().contains("types ::")
@@ -750,8 +761,10 @@ fn typed_errors_doc(api: &Api, op: &Operation) -> Option<String> {
     for case in &op.errors {
         let view = api.types.get(&case.ty).map_or(String::new(), |def| def.view(Direction::Response).name.clone());
         let target = match &case.variant {
-            Some(variant) => format!("[`types::{0}::{variant}`](crate::types::{0}::{variant})", errors.name),
-            None => format!("[`types::{view}`](crate::types::{view})"),
+            // The text names no module: where `types` is imported, `types::…` would link
+            // itself and make the target redundant.
+            Some(variant) => format!("[`{0}::{variant}`](crate::types::{0}::{variant})", errors.name),
+            None => format!("[`{view}`](crate::types::{view})"),
         };
         if case.implicit {
             undeclared = Some(target);

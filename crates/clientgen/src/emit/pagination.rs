@@ -9,7 +9,7 @@ use super::rust::{Read, ident, rust_type};
 use crate::model::*;
 
 /// The stream a page method returns, and the code that sends the first page's `request`.
-pub(super) fn pages_read(api: &Api, pages: &PageMethod, request: &Ident) -> Read {
+pub(super) fn pages_read(api: &Api, pages: &PageMethod, request: &Ident, client: &TokenStream) -> Read {
     let types = quote! { types:: };
     let item = rust_type(api, &pages.item, Direction::Response, &types).owned;
     let page_type = rust_type(api, &pages.page, Direction::Response, &types).owned;
@@ -78,7 +78,7 @@ pub(super) fn pages_read(api: &Api, pages: &PageMethod, request: &Ident) -> Read
     Read {
         ty: quote! { crate::Pages<#item> },
         code: quote! {
-            crate::pagination::pages(self, #request, #cursor, |#page: #page_type| (#next, #items)).await
+            crate::pagination::pages(#client, #request, #cursor, |#page: #page_type| (#next, #items)).await
         },
     }
 }

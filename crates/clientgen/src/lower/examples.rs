@@ -62,7 +62,7 @@ pub(super) fn collect(doc: &OpenAPI, types: &IndexMap<TypeId, TypeDef>, operatio
     for op in operations {
         let found = cx.operation(op);
         if !found.is_empty() {
-            examples.operations.insert(op.method_name.clone(), found);
+            examples.operations.insert(op.name.clone(), found);
         }
     }
     examples

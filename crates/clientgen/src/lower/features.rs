@@ -58,6 +58,8 @@ pub struct Features {
     pub webhook_signatures: bool,
     /// The crate has a `servers` module (see `Servers::module`).
     pub servers: bool,
+    /// The calls are grouped by resource: the crate has a `resources` module.
+    pub resources: bool,
 }
 
 impl Features {
@@ -96,6 +98,7 @@ impl Features {
             webhooks: api.webhooks.is_some(),
             webhook_signatures: api.webhooks.as_ref().is_some_and(Webhooks::signed),
             servers: api.servers.module(),
+            resources: !api.groups.is_empty(),
             ..Features::default()
         };
         for def in api.types.values() {

@@ -12,6 +12,7 @@ pub mod docs;
 mod examples;
 pub(crate) mod features;
 mod graph;
+mod groups;
 mod multipart;
 mod operations;
 mod pagination;
@@ -66,7 +67,7 @@ pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
     };
     cx.claim_component_names();
     cx.lower_components();
-    let mut operations = cx.lower_operations();
+    let (mut operations, mut groups) = cx.lower_operations();
     let webhooks = cx.lower_webhooks(&operations);
     // The builder's methods: its own settings, then each security scheme's, then each server
     // variable's.
@@ -98,6 +99,7 @@ pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
         (option, _) => option,
     };
     let tag_features = tags::decide(doc, tag_option, &mut types, &mut operations, error_body.as_ref(), &received);
+    groups::gate(&mut groups, &operations);
     let mut examples = examples::collect(doc, &types, &operations);
     examples.credentials = examples::credentials(&operations, &security_schemes);
     let mut api = Api {
@@ -113,6 +115,7 @@ pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
         webhooks,
         examples,
         tag_features,
+        groups,
         features: Features::default(),
     };
     docs::rewrite(&mut api, &docs::Prose::of(doc));

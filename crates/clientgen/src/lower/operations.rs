@@ -11,12 +11,20 @@ use crate::model::*;
 use crate::naming::{self, Scope};
 
 impl<'a> Lowerer<'a> {
-    pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
+    pub(super) fn lower_operations(&mut self) -> (Vec<Operation>, Vec<Group>) {
         // One scope for every method of the client: its own first, then each operation's
         // method, `_with_response` twin and media-type variants, in spec order.
         let mut method_names = Scope::with_reserved(naming::CLIENT_METHODS);
-        let mut operations = Vec::new();
         let doc = self.doc;
+        // Grouped calls: each group's accessor is the client's; its operations' methods are
+        // claimed in the group's own scope, and their crate-wide names (which name their
+        // types) in one scope of their own, as if the calls were not grouped.
+        let plan = super::groups::plan(doc);
+        let mut handles = naming::handle_names();
+        let groups = super::groups::claim(&plan, &mut method_names, &mut handles);
+        let mut group_scopes: Vec<Scope> = groups.iter().map(|_| Scope::with_reserved(naming::GROUP_METHODS)).collect();
+        let mut names = Scope::with_reserved(naming::CLIENT_METHODS);
+        let mut operations = Vec::new();
         for (path, item) in &doc.paths.paths {
             let item_pointer = join("#/paths", &[path]);
             let item = match item {
@@ -32,9 +40,18 @@ impl<'a> Lowerer<'a> {
                 let id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
                 let base_name =
                     self.rust_name_override(&op.extensions, &pointer).unwrap_or_else(|| naming::field_name(&id));
-                let method_name = method_names.claim(&base_name);
-                let with_response = method_names.claim(&naming::derived_name(&method_name, "with_response"));
-                let type_stem = naming::type_name(&method_name);
+                let placed = plan.placed.get(&(path.clone(), method.to_owned()));
+                let (group, methods) = match placed {
+                    Some(&(group, _)) => (Some(group), &mut group_scopes[group]),
+                    None => (None, &mut method_names),
+                };
+                let method_name = match placed {
+                    Some((_, local)) => methods.claim(&naming::field_name(local)),
+                    None => methods.claim(&base_name),
+                };
+                let name = if plan.groups.is_empty() { method_name.clone() } else { names.claim(&base_name) };
+                let with_response = methods.claim(&naming::derived_name(&method_name, "with_response"));
+                let type_stem = naming::type_name(&name);
                 let mut parameters = Vec::new();
                 let mut param_scope = Scope::new();
                 let declared = item
@@ -75,7 +92,7 @@ impl<'a> Lowerer<'a> {
                 let params_type = self.params_struct(&parameters, &pointer, &type_stem);
                 let mut body = request_body.map(|b| self.lower_body(b, part_headers, &body_pointer, &type_stem));
                 if let Some(body) = &mut body {
-                    body.variants = body_variants(&body.content, (&method_name, &with_response), &mut method_names);
+                    body.variants = body_variants(&body.content, (&method_name, &with_response), methods);
                     if body.variants.is_empty() {
                         self.warnings.push(Diagnostic::at(
                             join(&pointer, &["requestBody"]),
@@ -93,8 +110,7 @@ impl<'a> Lowerer<'a> {
                     }
                     _ => vec![(method_name.as_str(), None)],
                 };
-                let streams =
-                    stream_methods(&responses, &success, sentinel, &bases, accept.as_deref(), &mut method_names);
+                let streams = stream_methods(&responses, &success, sentinel, &bases, accept.as_deref(), methods);
                 if let Some(body) = &mut body {
                     self.stream_flags(op, &pointer, body, &responses, &streams);
                 }
@@ -107,7 +123,7 @@ impl<'a> Lowerer<'a> {
                     success: &success,
                     method_name: &method_name,
                 };
-                let pages = self.page_method(&paged, &mut method_names);
+                let pages = self.page_method(&paged, methods);
                 // An optional body whose every form has no required field is asked for as a
                 // plain reference: an empty value says what no body would.
                 if let Some(body) = body.as_mut().filter(|b| !b.required) {
@@ -121,6 +137,8 @@ impl<'a> Lowerer<'a> {
                     .unwrap_or_default();
                 operations.push(Operation {
                     id,
+                    name,
+                    group,
                     method_name,
                     with_response,
                     locals,
@@ -145,7 +163,7 @@ impl<'a> Lowerer<'a> {
                 });
             }
         }
-        operations
+        (operations, groups)
     }
 
     /// The item itself, or the component its `$ref` names (`#/components/{section}/NAME`);

@@ -69,7 +69,7 @@ impl Lowerer<'_> {
                     own.len() - 1
                 }
             };
-            by_operation.insert(op.method_name.clone(), index);
+            by_operation.insert(op.name.clone(), index);
         }
         let mut types = Scope::new();
         // `server` is one of the builder's own settings (`naming::BUILDER_METHODS`), reserved

@@ -1,8 +1,10 @@
 //! Tag features: whether a large API's crate gets a cargo feature per tag, each feature's
 //! name, the features of each operation and the one feature (if any) each type is behind.
 //!
-//! Operations without a tag join the feature named like their path's first segment: the tag
-//! feature of that name, or one made for the segment. Left always compiled, they would keep
+//! Operations without a tag join the feature named like their path's resource segment (the
+//! first that is no version or `api` prefix: `customers` of `/v1/customers`): the tag feature
+//! of that name, or one made for the segment. An API without tags gets features so, one per
+//! resource, by the same rules as tags. Left always compiled, they would keep
 //! everything they reach (openai's untagged `/responses/compact` reaches most of
 //! `responses`) out of the features.
 //!
@@ -90,12 +92,22 @@ pub(super) fn decide(
         }
     }
     used.retain(|_, count| *count > 0);
+    // The features there would be: one per tag, and one per resource segment of the
+    // operations without a tag that no tag feature takes in.
+    let mut kinds: Vec<String> = used.keys().map(|tag| naming::feature_name(tag)).collect();
+    for op in operations.iter().filter(|op| op.features.is_empty()) {
+        if let Some(segment) = first_segment(&op.path).map(naming::feature_name) {
+            if !kinds.contains(&segment) {
+                kinds.push(segment);
+            }
+        }
+    }
     let wanted = match option {
         TagFeatures::Off => false,
-        TagFeatures::On => !used.is_empty(),
+        TagFeatures::On => !kinds.is_empty(),
         TagFeatures::Auto => match doc.extensions.get(EXTENSION).and_then(serde_json::Value::as_bool) {
-            Some(on) => on && !used.is_empty(),
-            None => operations.len() >= AUTO_OPERATIONS && used.len() >= 2,
+            Some(on) => on && !kinds.is_empty(),
+            None => operations.len() >= AUTO_OPERATIONS && kinds.len() >= 2,
         },
     };
     if !wanted {
@@ -165,11 +177,11 @@ pub(super) fn decide(
     features
 }
 
-/// The first segment of a path (`containers` of `/containers/{id}`), when it is literal.
+/// The resource segment of a path (`containers` of `/containers/{id}`, `customers` of
+/// `/v1/customers`): its first literal segment that is no version or `api` prefix, the one
+/// resource groups use (`groups::resource_segment`).
 fn first_segment(path: &str) -> Option<&str> {
-    let segment = path.split('/').find(|s| !s.is_empty())?;
-    let segment = segment.split('?').next().unwrap_or_default();
-    (!segment.is_empty() && !segment.contains('{')).then_some(segment)
+    super::groups::resource_segment(path)
 }
 
 /// Each reached type's gate.

@@ -54,8 +54,7 @@ impl<'a> Lowerer<'a> {
                 let base = match &entry.callback {
                     None => entry.name.clone(),
                     Some(of) => {
-                        let method_name =
-                            operations.iter().find(|o| o.id == of.operation).map(|o| o.method_name.as_str());
+                        let method_name = operations.iter().find(|o| o.id == of.operation).map(|o| o.name.as_str());
                         let method_name = method_name.unwrap_or(&of.operation).trim_start_matches("r#");
                         format!("{method_name} {}", entry.name)
                     }
