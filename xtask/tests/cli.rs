@@ -263,6 +263,7 @@ fn names_in_the_spec_never_lead_output_outside_out() {
         "out/src/validate.rs",
         "out/src/decode.rs",
         "out/src/runner.rs",
+        "out/src/resources.rs",
         "out/src/support.rs",
     ];
     for path in &written {
