@@ -58,6 +58,12 @@ pub struct Features {
     pub webhook_signatures: bool,
     /// The crate has a `servers` module (see `Servers::module`).
     pub servers: bool,
+    /// Some union has a method saying why a value it keeps as `Other` fits none of its
+    /// alternatives (`View::mismatches`): the crate has the runtime's `unions.rs` and exports
+    /// `Mismatch`.
+    pub unions: bool,
+    /// Some such union's tags are exact ([`Union::exact_tag`]): a value is refused by its tag.
+    pub unions_tagged: bool,
 }
 
 impl Features {
@@ -96,6 +102,11 @@ impl Features {
             webhooks: api.webhooks.is_some(),
             webhook_signatures: api.webhooks.as_ref().is_some_and(Webhooks::signed),
             servers: api.servers.module(),
+            unions: api.types.values().flat_map(|def| &def.views).any(|view| view.mismatches.is_some()),
+            unions_tagged: api.types.values().any(|def| {
+                matches!(&def.kind, TypeKind::Union(u) if u.exact_tag().is_some())
+                    && def.views.iter().any(|view| view.mismatches.is_some())
+            }),
             ..Features::default()
         };
         for def in api.types.values() {
@@ -182,6 +193,8 @@ impl Features {
             (Part::Pagination, self.pagination),
             (Part::PaginationUrl, self.pagination_url),
             (Part::PaginationLink, self.pagination_link),
+            (Part::Unions, self.unions),
+            (Part::UnionsTagged, self.unions_tagged),
         ] {
             parts.set(part, on);
         }
