@@ -45,3 +45,37 @@ fn alternatives_that_tag_themselves_are_picked_by_their_tag_alone() {
     let paused = json!({"state": "paused"});
     assert_eq!(serde_json::from_value::<JobState>(paused.clone()).expect("decodes"), JobState::Other(paused));
 }
+
+#[test]
+fn a_value_kept_as_other_says_why_each_alternative_refused_it() {
+    let why = |mismatches: Vec<http_fixture::Mismatch>| mismatches.iter().map(ToString::to_string).collect::<Vec<_>>();
+    // A tag no alternative claims: each alternative was tried, and each says what it missed.
+    let fish = pet(json!({"pet_type": "fish", "lives": "nine"}));
+    assert_eq!(
+        why(fish.mismatches()),
+        ["Cat: invalid type: string \"nine\", expected i64 at .lives", "Dog: missing field `bark`"]
+    );
+    let found = fish.mismatches();
+    assert_eq!((found[0].variant, found[0].path.as_str()), ("Cat", ".lives"));
+    assert!(found[1].error.is_data());
+    // Untagged: each alternative's own error.
+    let size = serde_json::from_value::<Size>(json!(true)).expect("decodes");
+    assert_eq!(
+        why(size.mismatches()),
+        [
+            "Integer: invalid type: boolean `true`, expected i64",
+            "Text: invalid type: boolean `true`, expected a string"
+        ]
+    );
+    // Exact tags: a tag none declares is the reason, though each alternative would take it.
+    let paused = serde_json::from_value::<JobState>(json!({"state": "paused"})).expect("decodes");
+    assert_eq!(
+        why(paused.mismatches()),
+        [
+            "Queued: unknown variant `paused`, expected `queued` at .state",
+            "Failed: unknown variant `paused`, expected `failed` at .state"
+        ]
+    );
+    // A value that fits has nothing to say.
+    assert!(pet(json!({"pet_type": "cat", "lives": 9})).mismatches().is_empty());
+}

@@ -632,6 +632,11 @@ pub struct View {
     /// impl's scope before them; a struct only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub methods: Option<StructMethods>,
+    /// A union's method that says why a value it keeps as `Other` fits none of its
+    /// alternatives (decoding each again), when the view is always decoded: a value only
+    /// ever sent is `Other` only as its caller built it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mismatches: Option<String>,
     /// Free text the overlay adds to a request view's docs (e.g. "either text or audio").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -804,6 +809,13 @@ pub struct Union {
 }
 
 impl Union {
+    /// The property whose value alone picks the variant, when the tags are exact (see
+    /// [`Union::exact_tags`]) and some variant has one.
+    pub fn exact_tag(&self) -> Option<&str> {
+        let tagged = self.exact_tags && self.variants.iter().any(|v| !v.tags.is_empty());
+        self.discriminator.as_deref().filter(|_| tagged)
+    }
+
     /// Whether some value converts into the union with `From` (setters and `new` then take
     /// `impl Into<Union>`).
     pub fn converts(&self) -> bool {

@@ -70,6 +70,7 @@ pub const CRATE_ROOT_NAMES: &[&str] = &[
     "Hook",
     "HookError",
     "HookFuture",
+    "Mismatch",
     "Pages",
     "RequestOptions",
     "Result",
@@ -154,6 +155,10 @@ pub const EXTRA_PROPERTIES: &str = "additional_properties";
 /// The builder method adding one extra property, claimed in the struct's impl scope after the
 /// setters.
 pub const EXTRA_SETTER: &str = "additional_property";
+
+/// The method of a union that says why a value it keeps as `Other` fits none of its
+/// alternatives, the only name its impl scope holds (its variants are types' names).
+pub const MISMATCHES: &str = "mismatches";
 
 /// The methods of a struct's impl blocks that are not setters (`new`, `validate`,
 /// `multipart_parts`, `form_pairs`), and the derived trait methods a caller reaches by method or path syntax

@@ -46,6 +46,8 @@ mod stream;
 #[cfg(any(feature = "decimal", feature = "file", feature = "nullable", feature = "upload"))]
 mod support;
 mod transport;
+#[cfg(feature = "unions")]
+mod unions;
 #[cfg(feature = "validation")]
 mod validate;
 #[cfg(feature = "webhooks")]
@@ -63,6 +65,8 @@ pub use pagination::Pages;
 pub use stream::ByteStream;
 #[cfg(feature = "events")]
 pub use stream::{Event, EventStream};
+#[cfg(feature = "unions")]
+pub use unions::Mismatch;
 #[cfg(feature = "webhooks")]
 pub use webhook::WebhookError;
 #[cfg(feature = "webhook-signatures")]

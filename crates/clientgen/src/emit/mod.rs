@@ -306,6 +306,7 @@ fn lib_rs(api: &Api) -> TokenStream {
     } else {
         (quote! { pub use error::{Error, HookError}; }, quote! {})
     };
+    let unions_export = features.unions.then(|| quote! { pub use unions::Mismatch; });
     let exports = quote! {
         #pages_export
         pub use client::{Client, ClientBuilder};
@@ -313,6 +314,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         pub use hook::{AttemptInfo, Hook, HookFuture};
         pub use http::{ApiResponse, RequestOptions};
         #stream_exports
+        #unions_export
     };
     if api.settings.embed_in.is_some() {
         // Included into another crate's root, which owns the crate-level attributes.

@@ -437,11 +437,23 @@ impl ViewPrinter<'_> {
             };
             quote! { #text #variant(#ty), }
         });
-        let other = quote! {
-            /// A value that fits none of the alternatives this client knows, kept as sent.
-            Other(serde_json::Value),
+        let other = match &self.view.mismatches {
+            Some(method) => {
+                let line = format!(" [`{name}::{method}`] says why each alternative refused it.");
+                quote! {
+                    /// A value that fits none of the alternatives this client knows, kept as sent.
+                    #[doc = #line]
+                    Other(serde_json::Value),
+                }
+            }
+            None => quote! {
+                /// A value that fits none of the alternatives this client knows, kept as sent.
+                Other(serde_json::Value),
+            },
         };
         let conversions = self.union_conversions(u);
+        let mismatches = self.union_mismatches(u);
+        let conversions = quote! { #conversions #mismatches };
         let Some(property) = &u.discriminator else {
             let derives = self.derives(quote! { Debug, Clone, PartialEq });
             return quote! {
@@ -517,6 +529,43 @@ impl ViewPrinter<'_> {
 
             #conversions
         }
+    }
+
+    /// The union's method saying why a value kept as `Other` fits none of the alternatives,
+    /// when the view has one: the runtime's `unions::mismatches` over a table of the
+    /// alternatives, each its variant's name and type (and its tags, when they are exact).
+    fn union_mismatches(&self, u: &Union) -> Option<TokenStream> {
+        let method = ident(self.view.mismatches.as_deref()?);
+        let name = &self.name;
+        let alternatives = u.variants.iter().map(|v| {
+            let ty = rust_type(self.api, &v.ty, self.view.side.names(), &quote! {}).owned;
+            let variant = &v.rust_name;
+            match (u.exact_tag(), v.tags.is_empty()) {
+                (Some(property), false) => {
+                    let tags = &v.tags;
+                    quote! { crate::unions::Alternative::tagged::<#ty>(#variant, #property, &[#(#tags),*]) }
+                }
+                _ => quote! { crate::unions::Alternative::of::<#ty>(#variant) },
+            }
+        });
+        let summary = format!(
+            " Why a value kept as [`{name}::Other`] fits none of the alternatives: for each, in order, where \
+             and why decoding it as that alternative fails."
+        );
+        Some(quote! {
+            impl #name {
+                #[doc = #summary]
+                ///
+                /// Empty for the other variants. The value is decoded again on each call, so decoding
+                /// keeps nothing.
+                pub fn #method(&self) -> Vec<crate::Mismatch> {
+                    let Self::Other(value) = self else {
+                        return Vec::new();
+                    };
+                    crate::unions::mismatches(value, &[#(#alternatives),*])
+                }
+            }
+        })
     }
 
     /// The `From` impls lowering decided for a union: from each variant's type no other

@@ -60,6 +60,12 @@ pub struct Features {
     pub servers: bool,
     /// The calls are grouped by resource: the crate has a `resources` module.
     pub resources: bool,
+    /// Some union has a method saying why a value it keeps as `Other` fits none of its
+    /// alternatives (`View::mismatches`): the crate has the runtime's `unions.rs` and exports
+    /// `Mismatch`.
+    pub unions: bool,
+    /// Some such union's tags are exact ([`Union::exact_tag`]): a value is refused by its tag.
+    pub unions_tagged: bool,
 }
 
 impl Features {
@@ -99,6 +105,11 @@ impl Features {
             webhook_signatures: api.webhooks.as_ref().is_some_and(Webhooks::signed),
             servers: api.servers.module(),
             resources: !api.groups.is_empty(),
+            unions: api.types.values().flat_map(|def| &def.views).any(|view| view.mismatches.is_some()),
+            unions_tagged: api.types.values().any(|def| {
+                matches!(&def.kind, TypeKind::Union(u) if u.exact_tag().is_some())
+                    && def.views.iter().any(|view| view.mismatches.is_some())
+            }),
             ..Features::default()
         };
         for def in api.types.values() {
@@ -185,6 +196,8 @@ impl Features {
             (Part::Pagination, self.pagination),
             (Part::PaginationUrl, self.pagination_url),
             (Part::PaginationLink, self.pagination_link),
+            (Part::Unions, self.unions),
+            (Part::UnionsTagged, self.unions_tagged),
         ] {
             parts.set(part, on);
         }

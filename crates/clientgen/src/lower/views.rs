@@ -117,6 +117,8 @@ pub(super) fn decide(
                     serde,
                     fields: Vec::new(),
                     methods: None,
+                    mismatches: (matches!(def.kind, TypeKind::Union(_)) && serde == SerdeImpls::Both)
+                        .then(|| Scope::new().claim(naming::MISMATCHES)),
                     note: fact.request_note.clone().filter(|_| side == Side::Request),
                     counterpart: counterpart(side),
                     extra_part: None,
