@@ -704,8 +704,8 @@ pub struct ViewField {
     /// has a setter, and it is always sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed: Option<Fixed>,
-    /// Its type is a union that values convert into ([`Union::converts`]): `new` and the
-    /// setter take `impl Into<T>`.
+    /// Its type is a union that values convert into ([`Union::converts`]) or an
+    /// [`TypeRef::Expandable`] (from its id): `new` and the setter take `impl Into<T>`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub into: bool,
 }

@@ -320,8 +320,8 @@ struct Filled {
 }
 
 impl Filled {
-    /// Whether values convert into `ty` (a union, or an alias of one), so that setters take
-    /// `impl Into<T>`.
+    /// Whether values convert into `ty` (a union, an `Expandable`, or an alias of one), so that
+    /// setters take `impl Into<T>`.
     fn converts(&self, ty: &TypeRef) -> bool {
         match resolved(&self.aliases, ty, 0) {
             TypeRef::Named(id) => self.converting.contains(&id),
