@@ -20,6 +20,7 @@ const CLIENTS: &[(&str, &str, bool)] = &[
     ("body_encodings", "44-body-encodings.yaml", false),
     ("unions_named", "50-unions-named.yaml", false),
     ("error_schema", "46-error-schema.yaml", false),
+    ("expandable", "54-expandable.yaml", false),
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

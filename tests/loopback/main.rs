@@ -9,6 +9,7 @@ mod creatify_client;
 mod creatify_env;
 mod drf_contract;
 mod error_schema;
+mod expandable;
 mod extra_properties;
 mod hostile_server;
 mod http_client;

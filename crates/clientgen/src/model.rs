@@ -647,6 +647,20 @@ pub struct View {
     /// multipart body (the first operation's [`Multipart::other`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_part: Option<PartEncoding>,
+    /// How it implements the runtime's `HasId`, when an [`TypeRef::Expandable`] holds it and
+    /// it carries its id in this view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_id: Option<IdSource>,
+}
+
+/// Where a view implementing `HasId` finds its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdSource {
+    /// A struct's required `String` field, by its Rust name.
+    Field(String),
+    /// A union's variants, each of which implements `HasId`; `Other` gives its `id` member.
+    Variants,
 }
 
 impl View {
@@ -734,8 +748,8 @@ pub struct ViewField {
     /// has a setter, and it is always sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed: Option<Fixed>,
-    /// Its type is a union that values convert into ([`Union::converts`]): `new` and the
-    /// setter take `impl Into<T>`.
+    /// Its type is a union that values convert into ([`Union::converts`]) or an
+    /// [`TypeRef::Expandable`] (from its id): `new` and the setter take `impl Into<T>`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub into: bool,
 }
@@ -1079,6 +1093,11 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// Any JSON value (free-form objects, schemas the generator cannot type).
     Any,
+    /// An object's id or the object itself: a `oneOf`/`anyOf` of one string and objects that
+    /// each carry a required string `id` (Stripe's expandable fields), the runtime's
+    /// `Expandable<T>`. The target is the object's type, or the union of the objects
+    /// (ARCHITECTURE.md, "An id or the object is `Expandable<T>`").
+    Expandable(Box<TypeRef>),
 }
 
 impl TypeRef {

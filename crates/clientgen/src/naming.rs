@@ -27,7 +27,7 @@ pub const ERROR_BODY: &str = "ErrorBody";
 /// Type names the generated `types` module must not shadow: the prelude names generated code
 /// writes unqualified (`Into` and `From` in builders, `Default` in derives and impls), serde's
 /// traits it imports, and the helper types it may define (`Nullable`, `File`, `Decimal` and
-/// its `ParseDecimalError`, [`ERROR_BODY`]).
+/// its `ParseDecimalError`, `Expandable` and its `HasId`, [`ERROR_BODY`]).
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option",
     "Some",
@@ -48,6 +48,8 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "ByteSource",
     "Decimal",
     "ParseDecimalError",
+    "Expandable",
+    "HasId",
     ERROR_BODY,
 ];
 

@@ -23,6 +23,8 @@ mod address;
 mod builder;
 mod decode;
 mod error;
+#[cfg(feature = "expandable")]
+mod expandable;
 mod hook;
 mod http;
 #[cfg(feature = "pagination")]
@@ -74,6 +76,8 @@ pub use webhook::{Secret, SecretError, SignatureFailure};
 
 /// What `types` re-exports in a generated crate.
 pub mod types {
+    #[cfg(feature = "expandable")]
+    pub use crate::expandable::{Expandable, HasId};
     #[cfg(feature = "upload")]
     pub use crate::support::ByteSource;
     #[cfg(feature = "file")]

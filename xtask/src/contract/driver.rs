@@ -152,6 +152,8 @@ fn has_file(api: &Api, ty: &TypeRef, seen: &mut HashSet<TypeId>) -> bool {
         TypeRef::Scalar(Scalar::Bytes) => true,
         TypeRef::Scalar(_) | TypeRef::Any => false,
         TypeRef::List(item) | TypeRef::Map(item) => has_file(api, item, seen),
+        // The driver sends an id, which holds no file.
+        TypeRef::Expandable(_) => false,
         TypeRef::Named(id) => {
             if !seen.insert(id.clone()) {
                 return false;
@@ -188,6 +190,7 @@ pub fn owned_type(api: &Api, ty: &TypeRef) -> String {
         },
         TypeRef::List(item) => format!("Vec<{}>", owned_type(api, item)),
         TypeRef::Map(item) => format!("std::collections::BTreeMap<String, {}>", owned_type(api, item)),
+        TypeRef::Expandable(item) => format!("types::Expandable<{}>", owned_type(api, item)),
         TypeRef::Any => "serde_json::Value".to_owned(),
     }
 }

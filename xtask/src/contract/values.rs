@@ -88,6 +88,8 @@ impl<'a> Values<'a> {
             // operations are `additionalProperties: false` objects without properties).
             TypeRef::Map(_) => Value::Object(Map::new()),
             TypeRef::Any => Value::Object(Map::new()),
+            // An object named by its id, as a request would name it.
+            TypeRef::Expandable(_) => scalar_value(Scalar::String, constraints, hint),
         }
     }
 

@@ -60,7 +60,14 @@ fn borrowed_example(api: &Api, ty: &TypeRef, example: Option<&Example>, krate: &
             let items: Vec<String> = items.iter().map(|e| example_value(api, item, Some(e), krate, 1, false)).collect();
             format!("&[{}]", items.join(", "))
         }
-        (TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Any | TypeRef::Scalar(Scalar::Bytes), _) => {
+        (
+            TypeRef::Named(_)
+            | TypeRef::Map(_)
+            | TypeRef::Any
+            | TypeRef::Expandable(_)
+            | TypeRef::Scalar(Scalar::Bytes),
+            _,
+        ) => {
             format!("&{}", example_value(api, ty, example, krate, 0, false))
         }
         (TypeRef::List(_), _) => "&[]".to_owned(),
@@ -215,6 +222,7 @@ fn built(api: &Api, ty: &TypeRef, example: &Example, krate: &str, depth: usize) 
             format!("[{}].into_iter().collect()", entries.join(", "))
         }
         (TypeRef::Any, Example::Json(value)) => format!("serde_json::json!({})", json_tokens(value)),
+        (TypeRef::Expandable(_), Example::Text(id)) => format!("{krate}::types::Expandable::from({id:?})"),
         (TypeRef::Named(id), example) => {
             let def = api.types.get(id)?;
             let view = def.view(Direction::Request);
@@ -279,6 +287,12 @@ fn argument(api: &Api, ty: &TypeRef, view_field: &ViewField, value: &str, krate:
     }
     if !view_field.into {
         return value.to_owned();
+    }
+    // An id converts into an expandable field: the setter takes the text itself.
+    if let TypeRef::Expandable(_) = ty {
+        let id =
+            value.strip_prefix(&format!("{krate}::types::Expandable::from(")).and_then(|rest| rest.strip_suffix(')'));
+        return id.unwrap_or(value).to_owned();
     }
     let TypeRef::Named(id) = ty else { return value.to_owned() };
     let Some(def) = api.types.get(id) else { return value.to_owned() };
@@ -373,6 +387,7 @@ fn placeholder(api: &Api, ty: &TypeRef, krate: &str, depth: usize, show_optional
         TypeRef::List(_) => "Vec::new()".to_owned(),
         TypeRef::Map(_) => "Default::default()".to_owned(),
         TypeRef::Any => "serde_json::Value::Null".to_owned(),
+        TypeRef::Expandable(_) => format!("{krate}::types::Expandable::from(\"example\")"),
         TypeRef::Named(id) => {
             let Some(def) = api.types.get(id) else { return "Default::default()".to_owned() };
             let view = def.view(Direction::Request);

@@ -127,6 +127,11 @@ pub fn rust_type(api: &Api, ty: &TypeRef, direction: Direction, prefix: &TokenSt
             let owned = quote! { std::collections::BTreeMap<String, #inner> };
             RustType { borrowed: quote! { &#owned }, owned, into_string: false }
         }
+        TypeRef::Expandable(inner) => {
+            let inner = rust_type(api, inner, direction, prefix).owned;
+            let owned = quote! { #prefix Expandable<#inner> };
+            RustType { borrowed: quote! { &#owned }, owned, into_string: false }
+        }
         TypeRef::Any => RustType {
             owned: quote! { serde_json::Value },
             borrowed: quote! { &serde_json::Value },

@@ -37,6 +37,8 @@ pub fn emit_types_part(api: &Api, part: usize) -> TokenStream {
                 TypeKind::Newtype(target) => view.emit_newtype(target),
                 TypeKind::Union(u) => view.emit_union(u),
             };
+            let has_id = view.has_id();
+            let emitted = quote! { #emitted #has_id };
             // Every item of a type behind a tag feature (its impls and builder too) is behind it.
             items.push(super::rust::gate_items(&cfg, emitted));
         }
@@ -405,6 +407,38 @@ impl ViewPrinter<'_> {
                 }
             }
         }
+    }
+
+    /// The view's `HasId` impl, when lowering gave it one: a struct's `id` field, or a union's
+    /// alternatives' (`Other` gives its `id` member, or nothing when it has no text there).
+    fn has_id(&self) -> Option<TokenStream> {
+        let name = &self.name;
+        let body = match self.view.has_id.as_ref()? {
+            IdSource::Field(field) => {
+                let field = ident(field);
+                quote! { &self.#field }
+            }
+            IdSource::Variants => {
+                let TypeKind::Union(u) = &self.def.kind else { return None };
+                let arms = u.variants.iter().map(|v| {
+                    let variant = ident(&v.rust_name);
+                    quote! { Self::#variant(value) => value.id(), }
+                });
+                quote! {
+                    match self {
+                        #(#arms)*
+                        Self::Other(value) => value.get("id").and_then(serde_json::Value::as_str).unwrap_or_default(),
+                    }
+                }
+            }
+        };
+        Some(quote! {
+            impl HasId for #name {
+                fn id(&self) -> &str {
+                    #body
+                }
+            }
+        })
     }
 
     /// An enum with one variant per alternative, plus `Other` for values that fit none.
@@ -1169,10 +1203,12 @@ fn error_body(api: &Api, errors: &ErrorBody) -> TokenStream {
     }
 }
 
-/// The runtime's support types the crate needs (`Decimal`, `File`, `Nullable`, `ByteSource`), re-exported
+/// The runtime's support types the crate needs (`Decimal`, `File`, `Nullable`, `ByteSource`,
+/// `Expandable` and `HasId`), re-exported
 /// here, where the types that hold them are.
 fn support_exports(features: &Features) -> Option<TokenStream> {
     let mut names = Vec::new();
+    let expandable = features.expandable.then(|| quote! { pub use crate::expandable::{Expandable, HasId}; });
     if features.nullable {
         names.push(quote! { Nullable });
     }
@@ -1185,5 +1221,6 @@ fn support_exports(features: &Features) -> Option<TokenStream> {
     if features.decimal {
         names.push(quote! { Decimal, ParseDecimalError });
     }
-    (!names.is_empty()).then(|| quote! { pub use crate::support::{#(#names),*}; })
+    let support = (!names.is_empty()).then(|| quote! { pub use crate::support::{#(#names),*}; });
+    (support.is_some() || expandable.is_some()).then(|| quote! { #expandable #support })
 }

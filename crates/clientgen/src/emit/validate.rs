@@ -70,6 +70,16 @@ pub fn nested(api: &Api, ty: &TypeRef, names: Direction, field: &str, value: Tok
             let validate = validate_method(api, id, names)?;
             Some(quote! { #value.#validate().map_err(|e| e.within(#field))?; })
         }
+        // An id has nothing to check; an object sent whole is checked as itself.
+        TypeRef::Expandable(inner) => {
+            let TypeRef::Named(id) = inner.as_ref() else { return None };
+            let validate = validate_method(api, id, names)?;
+            Some(quote! {
+                if let Some(object) = (#value).object() {
+                    object.#validate().map_err(|e| e.within(#field))?;
+                }
+            })
+        }
         _ => {
             let template = field.replace('{', "{{").replace('}', "}}");
             within_items(api, ty, names, &template, value, 0)

@@ -204,6 +204,8 @@ impl Cx<'_> {
         }
         match ty {
             TypeRef::Scalar(scalar) => fit_scalar(*scalar, value),
+            // An example is shown as the id it names; an object would be a whole example of its own.
+            TypeRef::Expandable(_) => fit_scalar(Scalar::String, value),
             TypeRef::Any => (!value.is_null()).then(|| Example::Json(shown(value, 0))),
             TypeRef::List(item) => {
                 let items = value.as_array()?;

@@ -23,6 +23,8 @@ pub struct Features {
     pub files: bool,
     /// Some field of some view is `Option<Nullable<T>>`: the crate has a `Nullable` type.
     pub nullable: bool,
+    /// Some value is an object's id or the object (`Expandable`, `HasId`).
+    pub expandable: bool,
     /// The places some parameter goes, each a part of the runtime's `param.rs`: path, query
     /// (page cursors too), header, cookie.
     pub params: [bool; 4],
@@ -186,6 +188,7 @@ impl Features {
             (Part::Decimal, self.decimal),
             (Part::File, self.files),
             (Part::Nullable, self.nullable),
+            (Part::Expandable, self.expandable),
             (Part::Upload, self.uploads()),
             (Part::ByteStream, self.streams.any()),
             (Part::Events, self.streams.events()),
@@ -217,6 +220,10 @@ impl Features {
             TypeRef::Scalar(Scalar::Decimal) => self.decimal = true,
             TypeRef::Scalar(Scalar::Bytes) => self.files = true,
             TypeRef::List(inner) | TypeRef::Map(inner) => self.scan(inner),
+            TypeRef::Expandable(inner) => {
+                self.expandable = true;
+                self.scan(inner);
+            }
             _ => {}
         }
     }

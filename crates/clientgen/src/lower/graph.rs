@@ -46,7 +46,7 @@ pub(super) fn children(kind: &TypeKind) -> impl Iterator<Item = Child<'_>> {
 pub(super) fn named_within(ty: &TypeRef) -> Option<&TypeId> {
     match ty {
         TypeRef::Named(id) => Some(id),
-        TypeRef::List(inner) | TypeRef::Map(inner) => named_within(inner),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Expandable(inner) => named_within(inner),
         TypeRef::Scalar(_) | TypeRef::Any => None,
     }
 }

@@ -62,6 +62,7 @@ pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
         type_names: Scope::types(),
         component_ids: HashMap::new(),
         component_parts: HashMap::new(),
+        expandable_unions: HashMap::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
     };
@@ -193,6 +194,9 @@ struct Lowerer<'a> {
     /// share parts of their own (diamonds) would otherwise be merged once per path, and the
     /// paths multiply with each level.
     component_parts: HashMap<String, Option<schemas::ObjectParts>>,
+    /// The unions of objects that expandable fields of several object alternatives hold, by
+    /// their alternatives' types: one union per set, however many fields share it.
+    expandable_unions: HashMap<Vec<TypeRef>, TypeId>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
 }

@@ -119,6 +119,9 @@ impl<'a> Lowerer<'a> {
         if let Some(variants) = self.const_enum(schema, &site.pointer) {
             return TypeBody::of(TypeKind::Enum(StringEnum { variants }), doc);
         }
+        if let Some(target) = self.expandable(schema, site) {
+            return TypeBody::of(TypeKind::Alias(target), doc);
+        }
         if let Some(Alternatives { real, .. }) = self.union_alternatives(schema) {
             if real.len() > 1 {
                 let union = self.lower_union(schema, &real, site);
@@ -556,6 +559,109 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// An id or the object (ARCHITECTURE.md, "An id or the object is `Expandable<T>`"): a
+    /// `oneOf`/`anyOf` without a discriminator whose real alternatives are one plain string and
+    /// one or more objects that each require a string `id` (Stripe writes the objects again under
+    /// `x-expansionResources`, which is not needed: the shape decides). One object is the
+    /// target; several are one union, shared by every field of the same objects.
+    fn expandable(&mut self, schema: &Schema, site: &Site<'_>) -> Option<TypeRef> {
+        if schema.schema_data.discriminator.is_some() {
+            return None;
+        }
+        let Alternatives { real, .. } = self.union_alternatives(schema)?;
+        let mut strings = 0;
+        let mut objects = Vec::new();
+        for (index, alternative) in &real {
+            let target = match alternative {
+                ReferenceOr::Reference { reference } => self.component_schema(reference)?,
+                ReferenceOr::Item(item) => item,
+            };
+            if is_plain_string(target) {
+                strings += 1;
+            } else if carries_id(target) {
+                objects.push((*index, *alternative));
+            } else {
+                return None;
+            }
+        }
+        if strings != 1 || objects.is_empty() {
+            return None;
+        }
+        let kind = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+        let mut types = Vec::new();
+        for (index, alternative) in objects {
+            let at = join(&site.pointer, &[kind, &index.to_string()]);
+            let ty = match alternative {
+                ReferenceOr::Reference { reference } => self.resolve_ref(reference, &at),
+                ReferenceOr::Item(item) => {
+                    let hint = format!("{}Object", site.name_hint);
+                    self.lower_inline(item, &Site { pointer: at, name_hint: &hint })
+                }
+            };
+            types.push(ty);
+        }
+        if types.len() == 1 {
+            return types.pop().map(|ty| TypeRef::Expandable(Box::new(ty)));
+        }
+        let id = match self.expandable_unions.get(&types) {
+            Some(id) => id.clone(),
+            None => self.objects_union(&types, site),
+        };
+        Some(TypeRef::Expandable(Box::new(TypeRef::Named(id))))
+    }
+
+    /// The union of the objects an expandable field of several objects holds, made once per set
+    /// of objects. Its name joins theirs with `Or` (`CustomerOrDeletedCustomer`) for up to three
+    /// named objects; past that, or for objects without a name, it is named after the field that
+    /// first holds it.
+    fn objects_union(&mut self, types: &[TypeRef], site: &Site<'_>) -> TypeId {
+        let names: Vec<String> = types
+            .iter()
+            .filter_map(|ty| match ty {
+                TypeRef::Named(id) => self.types.get(id).map(|d| d.facts.name.clone()),
+                _ => None,
+            })
+            .collect();
+        let joined = (names.len() == types.len() && names.len() <= 3).then(|| names.join("Or"));
+        let hint = joined.unwrap_or_else(|| format!("{}Object", site.name_hint));
+        let id = TypeId(site.pointer.clone());
+        let name = self.type_names.claim(&naming::type_name(&hint));
+        self.types.insert(id.clone(), Draft::new(hint, name));
+        let alternatives: Vec<Alternative> = types
+            .iter()
+            .zip(&names)
+            .map(|(ty, name)| Alternative {
+                ty: ty.clone(),
+                full_name: name.clone(),
+                shape_name: None,
+                tags: Vec::new(),
+                tag_names: false,
+                own_value: false,
+                doc: None,
+            })
+            .collect();
+        let mut scope = Scope::with_reserved(&["Other"]);
+        let variants = variant_names(&alternatives)
+            .into_iter()
+            .zip(types)
+            .map(|(name, ty)| UnionVariant {
+                rust_name: scope.claim(&name),
+                ty: ty.clone(),
+                tags: Vec::new(),
+                boxed: false,
+                doc: None,
+                from: false,
+            })
+            .collect();
+        let union = Union { discriminator: None, exact_tags: false, variants, from_str: None };
+        let listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        let doc =
+            format!("The object an `Expandable` field holds when the server expands it: one of {}.", listed.join(", "));
+        self.set_body(&id, TypeBody::of(TypeKind::Union(union), Some(doc)));
+        self.expandable_unions.insert(types.to_vec(), id.clone());
+        id
+    }
+
     /// The name of an inline alternative from its shape: `Text`, `Integer`, `Number`, `Bool`,
     /// `Known` (a string enum), `Object`; an array is named by its items, plural (`Texts`,
     /// `Integers`, `IntegerArrays`, `Pets`).
@@ -704,7 +810,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Some(Alternatives { real, .. }) if real.is_empty() => TypeRef::Any,
-                _ => self.new_named(schema, site),
+                _ => self.expandable(schema, site).unwrap_or_else(|| self.new_named(schema, site)),
             },
             SchemaKind::Not { .. } | SchemaKind::Any(_) => TypeRef::Any,
         }
@@ -904,6 +1010,26 @@ fn is_null_or_blank(schema: &Schema) -> bool {
         }
         _ => false,
     }
+}
+
+/// A string of no particular format or values: an id, as an expandable field sends it.
+fn is_plain_string(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s))
+        if s.enumeration.is_empty() && string_scalar(&s.format) == Scalar::String)
+}
+
+/// An object schema that requires a string `id` property (written in place or referenced).
+fn carries_id(schema: &Schema) -> bool {
+    let (properties, required) = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required),
+        SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "object") => (&any.properties, &any.required),
+        _ => return false,
+    };
+    let is_string = match properties.get("id") {
+        Some(ReferenceOr::Item(id)) => is_plain_string(id),
+        _ => false,
+    };
+    is_string && required.iter().any(|r| r == "id")
 }
 
 /// The name an inline object alternative carries in itself: the one value a required string

@@ -122,6 +122,7 @@ pub(super) fn decide(
                     note: fact.request_note.clone().filter(|_| side == Side::Request),
                     counterpart: counterpart(side),
                     extra_part: None,
+                    has_id: None,
                 };
                 if let TypeKind::Struct(s) = &def.kind {
                     let sent = side.sent();
@@ -175,6 +176,77 @@ pub(super) fn decide(
             for (index, variant) in u.variants.iter_mut().enumerate() {
                 variant.boxed = recursion.variants.contains(&(id.clone(), index));
             }
+        }
+    }
+    has_ids(types, operations, received);
+}
+
+/// Decides which views implement the runtime's `HasId`: those an `Expandable` holds (and a
+/// union's alternatives) that carry their id in that view, a struct by its required `String`
+/// field `id`, a union when each of its alternatives has it.
+fn has_ids(types: &mut IndexMap<TypeId, TypeDef>, operations: &[Operation], received: &[TypeRef]) {
+    let mut held: BTreeSet<TypeId> = BTreeSet::new();
+    let mut note = |ty: &TypeRef| {
+        let mut ty = ty;
+        while let TypeRef::List(inner) | TypeRef::Map(inner) = ty {
+            ty = inner;
+        }
+        if let TypeRef::Expandable(inner) = ty {
+            if let TypeRef::Named(id) = inner.as_ref() {
+                held.insert(id.clone());
+            }
+        }
+    };
+    for def in types.values() {
+        graph::children(&def.kind).for_each(|child| note(child.ty));
+    }
+    for op in operations {
+        let bodies = op.body.iter().flat_map(|b| b.content.values());
+        let responses = op.responses.values().flat_map(|r| r.content.values());
+        op.parameters.iter().map(|p| &p.ty).chain(bodies).chain(responses).for_each(&mut note);
+    }
+    received.iter().for_each(note);
+    let alternatives: Vec<TypeId> = held
+        .iter()
+        .filter_map(|id| match &types[id].kind {
+            TypeKind::Union(u) => Some(u.variants.iter().filter_map(|v| match &v.ty {
+                TypeRef::Named(target) => Some(target.clone()),
+                _ => None,
+            })),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    held.extend(alternatives);
+    // Structs first: a union has it when every alternative's view of its direction does.
+    for id in &held {
+        let def = &mut types[id];
+        let TypeKind::Struct(s) = &def.kind else { continue };
+        for view in &mut def.views {
+            let field = view.fields.iter().find(|vf| {
+                let f = &s.fields[vf.index];
+                f.wire_name == "id"
+                    && vf.wrapper == Wrapper::Plain
+                    && !vf.boxed
+                    && f.ty == TypeRef::Scalar(Scalar::String)
+            });
+            view.has_id = field.map(|vf| IdSource::Field(s.fields[vf.index].rust_name.clone()));
+        }
+    }
+    for id in &held {
+        let TypeKind::Union(u) = &types[id].kind else { continue };
+        let sides: Vec<bool> = types[id]
+            .views
+            .iter()
+            .map(|view| {
+                u.variants.iter().all(|v| match &v.ty {
+                    TypeRef::Named(target) => types[target].view(view.side.names()).has_id.is_some(),
+                    _ => false,
+                })
+            })
+            .collect();
+        for (view, has) in types[id].views.iter_mut().zip(sides) {
+            view.has_id = has.then_some(IdSource::Variants);
         }
     }
 }
@@ -250,10 +322,15 @@ struct Filled {
 }
 
 impl Filled {
-    /// Whether values convert into `ty` (a union, or an alias of one), so that setters take
-    /// `impl Into<T>`.
+    /// Whether values convert into `ty` (a union, an `Expandable`, or an alias of one), so that
+    /// setters take `impl Into<T>`.
     fn converts(&self, ty: &TypeRef) -> bool {
-        matches!(resolved(&self.aliases, ty, 0), TypeRef::Named(id) if self.converting.contains(&id))
+        match resolved(&self.aliases, ty, 0) {
+            TypeRef::Named(id) => self.converting.contains(&id),
+            // An id converts (`From<&str>`, `From<String>`).
+            TypeRef::Expandable(_) => true,
+            _ => false,
+        }
     }
 }
 
