@@ -271,6 +271,37 @@ fn the_tasks_are_no_longer_than_the_anchors_and_name_no_more_types() {
     assert!(violations.is_empty(), "{}\n{}", violations.join("\n"), table.join("\n"));
 }
 
+/// The programs that run the tasks (`openai_main.rs`, `stripe_main.rs`, `server.rs`) are the
+/// project's code, not a user's: rustfmt with the repository's settings leaves them as they are
+/// (`cargo fmt` does not reach them, since they are built in a scratch workspace). Each is read
+/// from stdin, so rustfmt does not look for the modules they declare.
+#[test]
+fn the_task_programs_are_as_rustfmt_prints_them() {
+    use std::io::Write;
+    let config = xtask::project_root().join("rustfmt.toml");
+    for name in ["openai_main.rs", "stripe_main.rs", "server.rs"] {
+        let path = tasks_dir().join(name);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut child = Command::new("rustfmt")
+            .args(["--edition", "2024", "--emit", "stdout", "--config-path"])
+            .arg(&config)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run rustfmt ({e}): install it with `rustup component add rustfmt`"));
+        child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("writes to rustfmt");
+        let output = child.wait_with_output().expect("rustfmt ends");
+        assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
+        let formatted = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            formatted == text,
+            "tests/tasks/{name} is not as rustfmt prints it with rustfmt.toml: run `rustfmt --edition 2024 \
+             --config-path rustfmt.toml --emit stdout < tests/tasks/{name}` and keep its output"
+        );
+    }
+}
+
 #[test]
 fn types_are_counted_by_their_first_segment_once() {
     let file: syn::File = syn::parse_quote! {

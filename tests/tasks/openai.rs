@@ -76,10 +76,10 @@ pub async fn api_errors(client: &Client) -> Result {
     let messages = vec![ChatCompletionRequestUserMessage::new("Hello!").into()];
     let request = CreateChatCompletionRequest::new(messages, "gpt-4o-mini");
     for _ in 0..2 {
-        if let Err(error) = client.create_chat_completion(&request).await {
-            if let Some(ErrorBody::ErrorResponse(body)) = error.decoded() {
-                println!("{:?}: {}", error.status(), body.error.message);
-            }
+        if let Err(error) = client.create_chat_completion(&request).await
+            && let Some(ErrorBody::ErrorResponse(body)) = error.decoded()
+        {
+            println!("{:?}: {}", error.status(), body.error.message);
         }
     }
     Ok(())

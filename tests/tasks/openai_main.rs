@@ -107,7 +107,8 @@ async fn run<F: Future<Output = Result<(), Box<dyn std::error::Error>>>>(
 ) {
     let (url, server) = server::serve(exchanges).await;
     // Client set-up, outside the task: no retries, so the 429 of task 6 is the task's to see.
-    let client = openai::Client::builder().base_url(url).api_key_auth("sk-test").max_retries(0).build().expect("client");
+    let client =
+        openai::Client::builder().base_url(url).api_key_auth("sk-test").max_retries(0).build().expect("client");
     println!("== {name}");
     let result = task(client).await;
     if let Err(panic) = server.await {
@@ -164,7 +165,8 @@ async fn main() {
         "status": "processed",
         "status_details": null
     });
-    run("4 file upload", vec![exchange(check, json(200, answer))], |c| async move { tasks::upload_file(&c).await }).await;
+    run("4 file upload", vec![exchange(check, json(200, answer))], |c| async move { tasks::upload_file(&c).await })
+        .await;
     std::fs::remove_file("training.jsonl").expect("removes the training file");
 
     let check = |request: &Request| {

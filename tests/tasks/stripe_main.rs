@@ -233,11 +233,16 @@ async fn main() {
         json(200, json!({"object": "list", "url": "/v1/charges", "has_more": has_more, "data": data}))
     };
     let pages = vec![
-        exchange(page(None), list(vec![charge("ch_3MmlLrLkdIwHu7ix0snN0B15", 1099), charge("ch_3MmlLrLkdIwHu7ix0snN0B16", 2000)], true)),
-        exchange(page(Some("ch_3MmlLrLkdIwHu7ix0snN0B16")), list(vec![charge("ch_3MmlLrLkdIwHu7ix0snN0B17", 500)], false)),
+        exchange(
+            page(None),
+            list(vec![charge("ch_3MmlLrLkdIwHu7ix0snN0B15", 1099), charge("ch_3MmlLrLkdIwHu7ix0snN0B16", 2000)], true),
+        ),
+        exchange(
+            page(Some("ch_3MmlLrLkdIwHu7ix0snN0B16")),
+            list(vec![charge("ch_3MmlLrLkdIwHu7ix0snN0B17", 500)], false),
+        ),
     ];
-    run("8 the last 7 days' charges, every page", pages, |c| async move { tasks::list_recent_charges(&c).await })
-        .await;
+    run("8 the last 7 days' charges, every page", pages, |c| async move { tasks::list_recent_charges(&c).await }).await;
 
     let check = |request: &Request| {
         call(request, "GET", "/v1/customers/cus_123");
@@ -257,7 +262,8 @@ async fn main() {
 
     let check = |request: &Request| {
         call(request, "POST", "/v1/payment_intents");
-        let expected = owned(&[("amount", "2000"), ("currency", "usd"), ("automatic_payment_methods[enabled]", "true")]);
+        let expected =
+            owned(&[("amount", "2000"), ("currency", "usd"), ("automatic_payment_methods[enabled]", "true")]);
         assert_eq!(sorted(request.form()), expected, "{request:?}");
     };
     run("10 create a PaymentIntent", vec![exchange(check, json(200, payment_intent()))], |c| async move {
