@@ -258,3 +258,105 @@ fn uspto_quick_start_goes_to_the_filled_in_server() {
     assert!(readme.contains("Requests go to `https://developer.uspto.gov/ds-api`"), "{readme}");
     assert!(readme.contains(".build()?;") && !readme.contains(".base_url("), "the quick start sets no base URL");
 }
+
+/// The manifest of a task program (`tests/tasks/*_main.rs`) beside the client it runs.
+fn task_manifest(name: &str, client: &str) -> String {
+    format!(
+        r#"[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+{client}
+futures-util = {{ version = "0.3.30", default-features = false }}
+serde_json = "1.0.120"
+tokio = {{ version = "1.40", features = ["macros", "rt-multi-thread", "net", "io-util"] }}
+"#
+    )
+}
+
+/// The eleven everyday tasks of `tests/tasks/openai.rs` and `tests/tasks/stripe.rs` compile
+/// against the clients generated from `../shared/specs` (OpenAI's with its streams overlay) and
+/// each runs against a loopback server that checks its request and answers as the API does
+/// (`tests/tasks/openai_main.rs`, `tests/tasks/stripe_main.rs`, sharing `tests/tasks/server.rs`).
+/// The OpenAI crate is built with the four tags the tasks call; the Stripe crate whole (it has
+/// no tag features yet). `tests/tasks.rs` (fast tier) compares the tasks with the anchors'.
+#[test]
+#[ignore = "external tier, `cargo xtask test external`: needs ../shared/specs"]
+fn everyday_tasks_run_against_loopback_servers() {
+    let openai_spec = shared("openai.yaml");
+    let overlay = include_str!("fixtures/openai-streams.overlay.yaml");
+    let openai_input = Input {
+        spec: Source::new("openai.yaml", &openai_spec),
+        overlays: vec![Source::new("openai-streams.overlay.yaml", overlay)],
+    };
+    let stripe_spec = shared("stripe.yaml");
+    let stripe_input = Input::spec(Source::new("stripe.yaml", &stripe_spec));
+    let workspace = xtask::project_root().join("target").join("tasks");
+    for (name, input) in [("openai", &openai_input), ("stripe", &stripe_input)] {
+        let output = clientgen::generate(input, &Config::new(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        xtask::write_files(&workspace.join(name), &output.files).expect("writes the client");
+    }
+    let programs = [
+        (
+            "openai_tasks",
+            // The tags the tasks call, and no others (tag features).
+            r#"openai = { path = "../openai", default-features = false, features = ["rustls", "chat", "embeddings", "files", "models"] }"#,
+            include_str!("tasks/openai_main.rs"),
+            include_str!("tasks/openai.rs"),
+            &[
+                "== 2 chat completion, streamed\nThe Los Angeles Dodgers won the World Series in 2020.\n",
+                "uploaded training.jsonl as file-abc123\n",
+                "gpt-4o-mini (owned by system)\n",
+                "Some(400): This model's maximum context length",
+                "Some(429): Rate limit reached",
+                "openai tasks: ok\n",
+            ][..],
+        ),
+        (
+            "stripe_tasks",
+            r#"stripe = { path = "../stripe", default-features = false, features = ["rustls"] }"#,
+            include_str!("tasks/stripe_main.rs"),
+            include_str!("tasks/stripe.rs"),
+            &[
+                "created cus_NffrFeUfNV2Hib\n",
+                "ch_3MmlLrLkdIwHu7ix0snN0B17 500 Some(Customer(",
+                "deleted: false\n== 9 retrieve a deleted customer\ndeleted: true\n",
+                "Some(\"card_declined\") Some(\"generic_decline\")\n",
+                "stripe tasks: ok\n",
+            ][..],
+        ),
+    ];
+    let mut members = vec!["openai".to_owned(), "stripe".to_owned()];
+    for (name, client, main, tasks, _) in &programs {
+        let src = workspace.join(name).join("src");
+        std::fs::create_dir_all(&src).expect("a folder for the program");
+        std::fs::write(workspace.join(name).join("Cargo.toml"), task_manifest(name, client)).expect("manifest");
+        std::fs::write(src.join("main.rs"), main).expect("writes the program");
+        std::fs::write(src.join("tasks.rs"), tasks).expect("writes the tasks");
+        std::fs::write(src.join("server.rs"), include_str!("tasks/server.rs")).expect("writes the server");
+        members.push((*name).to_owned());
+    }
+    xtask::scratch_workspace(&workspace, &members).expect("a scratch workspace");
+    for (name, _, _, _, expected) in &programs {
+        let started = std::time::Instant::now();
+        let output = std::process::Command::new(xtask::cargo())
+            .args(["run", "--quiet", "-p", name])
+            .current_dir(&workspace)
+            .env("CARGO_TARGET_DIR", xtask::generated_crates_target())
+            .envs(xtask::GENERATED_CRATES_PROFILE)
+            .env_remove("RUSTFLAGS")
+            .output()
+            .expect("runs cargo");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        eprintln!("{name}: built and ran in {:.0} s\n{stdout}", started.elapsed().as_secs_f64());
+        let missing: Vec<&&str> = expected.iter().filter(|line| !stdout.contains(**line)).collect();
+        assert!(
+            output.status.success() && missing.is_empty(),
+            "{name}: missing {missing:?}\n{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
