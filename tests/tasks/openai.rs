@@ -6,8 +6,7 @@ use futures_util::TryStreamExt;
 use openai::Client;
 use openai::types::{
     ChatCompletionRequestSystemMessage, ChatCompletionRequestUserMessage,
-    CreateChatCompletionRequest, CreateEmbeddingRequest, CreateFileRequest,
-    CreateFileRequestPurpose, ErrorBody, File,
+    CreateChatCompletionRequest, CreateEmbeddingRequest, CreateFileRequest, ErrorBody, File,
 };
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -19,7 +18,7 @@ pub async fn chat_completion(client: &Client) -> Result {
         ChatCompletionRequestUserMessage::new("Who won the world series in 2020?").into(),
     ];
     let request = CreateChatCompletionRequest::new(messages, "gpt-4o-mini").temperature(0.7);
-    let response = client.create_chat_completion(&request).await?;
+    let response = client.chat().create(&request).await?;
     for choice in response.choices {
         println!("{}", choice.message.content.unwrap_or_default());
     }
@@ -33,7 +32,7 @@ pub async fn chat_completion_stream(client: &Client) -> Result {
         ChatCompletionRequestUserMessage::new("Who won the world series in 2020?").into(),
     ];
     let request = CreateChatCompletionRequest::new(messages, "gpt-4o-mini").temperature(0.7);
-    let mut stream = client.create_chat_completion_stream(&request).await?;
+    let mut stream = client.chat().create_stream(&request).await?;
     while let Some(chunk) = stream.try_next().await? {
         for choice in chunk.data.choices {
             print!("{}", choice.delta.content.unwrap_or_default());
@@ -47,7 +46,7 @@ pub async fn chat_completion_stream(client: &Client) -> Result {
 pub async fn embeddings(client: &Client) -> Result {
     let input = ["apple", "banana", "cherry"].map(String::from).to_vec();
     let request = CreateEmbeddingRequest::new(input, "text-embedding-3-small");
-    let response = client.create_embedding(&request).await?;
+    let response = client.embeddings().create(&request).await?;
     for embedding in response.data {
         println!("{}: {:?}", embedding.index, embedding.embedding);
     }
@@ -57,15 +56,15 @@ pub async fn embeddings(client: &Client) -> Result {
 /// 4. Uploading a file for fine-tuning.
 pub async fn upload_file(client: &Client) -> Result {
     let file = File::from_path("training.jsonl", "application/jsonl");
-    let request = CreateFileRequest::new(file, CreateFileRequestPurpose::FineTune);
-    let uploaded = client.create_file(&request).await?;
+    let request = CreateFileRequest::new(file, "fine-tune".parse()?);
+    let uploaded = client.files().create(&request).await?;
     println!("uploaded {} as {}", uploaded.filename, uploaded.id);
     Ok(())
 }
 
 /// 5. Listing the models.
 pub async fn list_models(client: &Client) -> Result {
-    for model in client.list_models().await?.data {
+    for model in client.models().list().await?.data {
         println!("{} (owned by {})", model.id, model.owned_by);
     }
     Ok(())
@@ -76,7 +75,7 @@ pub async fn api_errors(client: &Client) -> Result {
     let messages = vec![ChatCompletionRequestUserMessage::new("Hello!").into()];
     let request = CreateChatCompletionRequest::new(messages, "gpt-4o-mini");
     for _ in 0..2 {
-        if let Err(error) = client.create_chat_completion(&request).await
+        if let Err(error) = client.chat().create(&request).await
             && let Some(ErrorBody::ErrorResponse(body)) = error.decoded()
         {
             println!("{:?}: {}", error.status(), body.error.message);

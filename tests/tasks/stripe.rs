@@ -7,9 +7,8 @@ use std::collections::BTreeMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 use stripe::Client;
 use stripe::types::{
-    AutomaticPaymentMethodsParam, GetChargesParams, GetCustomersCustomerParams,
-    GetCustomersCustomerResponse, OptionalFieldsAddress, PostCustomersBody, PostPaymentIntentsBody,
-    RangeQuerySpecs,
+    AutomaticPaymentMethodsParam, GetChargesParams, GetCustomersCustomerResponse,
+    OptionalFieldsAddress, PostCustomersBody, PostPaymentIntentsBody, RangeQuerySpecs,
 };
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -26,7 +25,7 @@ pub async fn create_customer(client: &Client) -> Result {
         .email("jenny.rosen@example.com")
         .metadata(metadata)
         .address(address);
-    let customer = client.post_customers(&body).await?;
+    let customer = client.customers().create(&body).await?;
     println!("created {}", customer.id);
     Ok(())
 }
@@ -38,17 +37,18 @@ pub async fn list_recent_charges(client: &Client) -> Result {
     let params = GetChargesParams::new()
         .created(RangeQuerySpecs::new().gte(week_ago))
         .expand(vec!["data.customer".to_owned()]);
-    let mut charges = client.get_charges_items(&params).await?;
+    let mut charges = client.charges().list_items(&params).await?;
     while let Some(charge) = charges.try_next().await? {
-        println!("{} {} {:?}", charge.id, charge.amount, charge.customer);
+        let customer = charge.customer.as_ref().map(|customer| customer.id());
+        println!("{} {} {customer:?}", charge.id, charge.amount);
     }
     Ok(())
 }
 
 /// 9. Retrieving a customer and telling whether it was deleted.
 pub async fn retrieve_customer(client: &Client) -> Result {
-    let params = GetCustomersCustomerParams::new();
-    let customer = client.get_customers_customer("cus_123", &params).await?;
+    let params = Default::default();
+    let customer = client.customers().retrieve("cus_123", &params).await?;
     let deleted = matches!(customer, GetCustomersCustomerResponse::DeletedCustomer(_));
     println!("deleted: {deleted}");
     Ok(())
@@ -58,7 +58,7 @@ pub async fn retrieve_customer(client: &Client) -> Result {
 pub async fn create_payment_intent(client: &Client) -> Result {
     let automatic = AutomaticPaymentMethodsParam::new(true);
     let body = PostPaymentIntentsBody::new(2000, "usd").automatic_payment_methods(automatic);
-    let intent = client.post_payment_intents(&body).await?;
+    let intent = client.payment_intents().create(&body).await?;
     println!("{} {:?}", intent.id, intent.client_secret);
     Ok(())
 }
@@ -68,7 +68,7 @@ pub async fn card_error(client: &Client) -> Result {
     let body = PostPaymentIntentsBody::new(2000, "usd")
         .payment_method("pm_card_chargeDeclined")
         .confirm(true);
-    let error = client.post_payment_intents(&body).await.unwrap_err();
+    let error = client.payment_intents().create(&body).await.unwrap_err();
     if let Some(body) = error.decoded() {
         println!("{:?} {:?}", body.error.code, body.error.decline_code);
     }
