@@ -8,8 +8,6 @@
 
 pub use crate::support::{Nullable, Decimal, ParseDecimalError};
 
-/// The `Lipsync` schema.
-///
 /// What the server returns; what the caller sends is [`LipsyncRequest`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Lipsync {
@@ -332,8 +330,6 @@ impl Lipsync {
     }
 }
 
-/// The `Lipsync` schema.
-///
 /// Set either `text` (a voiceover is generated from it) or `audio` (your own audio file URL); when both are set, `audio` is used.
 ///
 /// What the caller sends; the server's view is [`Lipsync`], which adds the read-only fields.
@@ -997,7 +993,7 @@ impl LipsyncRequest {
     }
 }
 
-/// The `ModelVersion699Enum` schema.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ModelVersion {
     /// Standard (`standard`)
@@ -1058,7 +1054,7 @@ impl<'de> serde::Deserialize<'de> for ModelVersion {
     }
 }
 
-/// The `AspectRatioBc4Enum` schema.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AspectRatio {
     /// Ratio 16 9 (`16x9`)
@@ -1119,7 +1115,7 @@ impl<'de> serde::Deserialize<'de> for AspectRatio {
     }
 }
 
-/// The `CaptionStyleEnum` schema.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CaptionStyle {
     /// NORMAL_BLACK (`normal-black`)
@@ -1320,7 +1316,7 @@ impl<'de> serde::Deserialize<'de> for CaptionStyle {
     }
 }
 
-/// The `LipsyncFinishedPayload` schema.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LipsyncFinishedPayload {
     /// The lipsync request's id, as the preview call returned it.

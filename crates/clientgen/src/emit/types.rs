@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::docs::{code, doc_attrs, doc_or};
+use super::docs::{code, doc_attrs};
 use super::rust::{RustType, ident, rust_type};
 use crate::model::*;
 
@@ -73,14 +73,29 @@ struct ViewPrinter<'a> {
     name: Ident,
 }
 
+/// The doc of a union's variant: the alternative's description, and the tags that select it.
+fn variant_doc(v: &UnionVariant) -> TokenStream {
+    let doc = v.doc.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    match (v.tags.as_slice(), doc) {
+        ([], Some(doc)) => doc_attrs(doc),
+        ([], None) => quote! { #[allow(missing_docs)] },
+        (tags, doc) => {
+            let tags = tags.iter().map(|t| code(t)).collect::<Vec<_>>().join(" or ");
+            doc_attrs(&match doc {
+                None => format!("The `{}` alternative, tagged {tags}.", v.rust_name),
+                Some(doc) => format!("{doc}\n\nTagged {tags}."),
+            })
+        }
+    }
+}
+
 impl ViewPrinter<'_> {
     fn doc(&self) -> TokenStream {
-        let fallback = format!("The `{}` schema.", self.def.original_name);
-        let spec = doc_or(self.def.doc.as_deref(), &fallback);
-        let note = self.view.note.as_deref().map(|note| {
-            let note = doc_attrs(note);
-            quote! { #[doc = ""] #note }
-        });
+        // Paragraphs, each from the spec or a fact of the model; a type the spec does not
+        // describe gets no sentence made up for it.
+        let mut paragraphs: Vec<TokenStream> = Vec::new();
+        paragraphs.extend(self.def.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(doc_attrs));
+        paragraphs.extend(self.view.note.as_deref().map(doc_attrs));
         // The cross-reference is ours, with an intra-doc link that must stay a link.
         let cross = self.view.counterpart.as_ref().map(|other| match self.view.side {
             Side::Request => {
@@ -88,16 +103,27 @@ impl ViewPrinter<'_> {
             }
             Side::Response | Side::Both => format!(" What the server returns; what the caller sends is [`{other}`]."),
         });
-        let cross = cross.map(|line| quote! { #[doc = ""] #[doc = #line] });
-        let closed = matches!(&self.def.kind, TypeKind::Struct(s) if s.closed).then(|| {
-            quote! {
-                #[doc = ""]
+        paragraphs.extend(cross.map(|line| quote! { #[doc = #line] }));
+        if matches!(&self.def.kind, TypeKind::Struct(s) if s.closed) {
+            paragraphs.push(quote! {
                 #[doc = " The API allows no keys besides these fields (`additionalProperties: false`)."]
+            });
+        }
+        let doc = if paragraphs.is_empty() {
+            quote! { #[allow(missing_docs)] }
+        } else {
+            let mut doc = TokenStream::new();
+            for (index, paragraph) in paragraphs.into_iter().enumerate() {
+                if index > 0 {
+                    doc.extend(quote! { #[doc = ""] });
+                }
+                doc.extend(paragraph);
             }
-        });
+            doc
+        };
         // The API's word to its callers; the crate's own uses are allowed in `lib.rs`.
         let deprecated = self.def.deprecated.then(|| quote! { #[deprecated] });
-        quote! { #spec #note #cross #closed #deprecated }
+        quote! { #doc #deprecated }
     }
 
     /// The struct's map of extra properties, with the Rust type of its values in this view.
@@ -443,6 +469,9 @@ impl ViewPrinter<'_> {
 
     /// An enum with one variant per alternative, plus `Other` for values that fit none.
     ///
+    /// Each variant's doc is the alternative's description and the tags that select it; an
+    /// alternative the spec does not describe gets no sentence made up for it.
+    ///
     /// With a discriminator, decoding reads the tag and decodes the whole value as the variant
     /// it names (an unclaimed tag falls back to the first variant that fits); without one, the
     /// first alternative that fits wins (serde's untagged enums).
@@ -457,18 +486,7 @@ impl ViewPrinter<'_> {
             } else {
                 ty
             };
-            let fallback = format!("The `{}` alternative.", v.rust_name);
-            let text = match v.tags.as_slice() {
-                [] => doc_or(v.doc.as_deref(), &fallback),
-                tags => {
-                    let tags = tags.iter().map(|t| code(t)).collect::<Vec<_>>().join(" or ");
-                    let doc = v.doc.as_deref().map(str::trim).filter(|d| !d.is_empty());
-                    doc_attrs(&match doc {
-                        None => format!("The `{}` alternative, tagged {tags}.", v.rust_name),
-                        Some(doc) => format!("{doc}\n\nTagged {tags}."),
-                    })
-                }
-            };
+            let text = variant_doc(v);
             quote! { #text #variant(#ty), }
         });
         let other = match &self.view.mismatches {
