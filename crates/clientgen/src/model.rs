@@ -59,14 +59,18 @@ pub struct Api {
 }
 
 impl Api {
-    /// How a caller reaches `method` of `op` from the client: `chat().create` in a group,
-    /// `method` itself on the client (raw identifiers unescaped, as prose shows them).
+    /// How a caller's code reaches `method` of `op` from the client: `chat().create` in a
+    /// group, `method` itself on the client (raw identifiers kept: `r#match().decimal`).
     pub fn call(&self, op: &Operation, method: &str) -> String {
-        let method = method.trim_start_matches("r#");
         match op.group.and_then(|index| self.groups.get(index)) {
-            Some(group) => format!("{}().{method}", group.accessor.trim_start_matches("r#")),
+            Some(group) => format!("{}().{method}", group.accessor),
             None => method.to_owned(),
         }
+    }
+
+    /// [`Api::call`] as prose shows it, raw identifiers unescaped (`match().decimal`).
+    pub fn call_text(&self, op: &Operation, method: &str) -> String {
+        self.call(op, method).replace("r#", "")
     }
 }
 

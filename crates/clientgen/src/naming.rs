@@ -132,9 +132,10 @@ pub const CLIENT_METHODS: &[&str] = &[
     "try_into",
 ];
 
-/// The methods a group's handle has that are not operations (its derives' and the
-/// conversions every value has), claimed first in each group's scope of methods.
-pub const GROUP_METHODS: &[&str] = &["clone", "into", "try_into", "fmt"];
+/// The names a group's handle keeps from its operations, claimed first in each group's scope
+/// of methods: its derives' and the conversions every value has (an inherent method would win
+/// over them), and `new`, which clippy expects to return `Self`.
+pub const GROUP_METHODS: &[&str] = &["new", "clone", "into", "try_into", "fmt"];
 
 /// The names the `resources` and `blocking` modules use besides the groups' handles (their
 /// imports, and the blocking client), claimed first in the scope of handle names with the

@@ -143,7 +143,7 @@ pub fn readme(api: &Api) -> String {
     let _ = writeln!(out, "| Method | HTTP | Summary |\n|---|---|---|");
     for op in &api.operations {
         let summary = op.summary.as_deref().or(op.description.as_deref()).map(first_line).unwrap_or_default();
-        let call = api.call(op, &op.method_name);
+        let call = api.call_text(op, &op.method_name);
         // The heading's anchor: its text without the punctuation GitHub drops.
         let anchor = call.replace(['(', ')', '.'], "");
         let _ = writeln!(out, "| [`{call}`](#{anchor}) | `{} {}` | {summary} |", op.http_method, op.path);
@@ -225,7 +225,12 @@ fn streams(api: &Api) -> Vec<(&'static str, String)> {
                 format!("`EventStream<{data}>` (Server-Sent Events{end})")
             }
         };
-        let _ = writeln!(rows, "| `{}` | {returns} | `{}` |", api.call(op, &m.method_name), api.call(op, &m.mirrors));
+        let _ = writeln!(
+            rows,
+            "| `{}` | {returns} | `{}` |",
+            api.call_text(op, &m.method_name),
+            api.call_text(op, &m.mirrors)
+        );
     }
     let first = methods.first().map(|(op, m)| api.call(op, &m.method_name)).unwrap_or_default();
     vec![("methods", rows), ("first", first)]
@@ -239,7 +244,7 @@ fn pagination(api: &Api) -> Vec<(&'static str, String)> {
     for &(op, pages) in &paged {
         let how = super::pagination::how(pages).replace('|', "\\|");
         let item = shown(api, &pages.item);
-        let (method, mirrors) = (api.call(op, &pages.method_name), api.call(op, &pages.mirrors));
+        let (method, mirrors) = (api.call_text(op, &pages.method_name), api.call_text(op, &pages.mirrors));
         let _ = writeln!(rows, "| `{method}` | `{item}` | `{mirrors}` | {how} |");
     }
     let first = paged.first().map(|(op, p)| api.call(op, &p.method_name)).unwrap_or_default();
@@ -334,7 +339,7 @@ fn servers_section(out: &mut String, api: &Api) {
         );
         for op in &api.operations {
             if let Some((_, server)) = servers.of_operation(&op.name) {
-                let _ = writeln!(out, "- `{}`: {}", api.call(op, &op.method_name), super::docs::code(&server.url));
+                let _ = writeln!(out, "- `{}`: {}", api.call_text(op, &op.method_name), super::docs::code(&server.url));
             }
         }
         let _ = writeln!(out);
@@ -404,7 +409,7 @@ fn transport() -> Vec<(&'static str, String)> {
 /// comes back.
 fn operation_section(out: &mut String, api: &Api, op: &Operation) {
     let krate = &api.settings.crate_path;
-    let _ = writeln!(out, "### `{}`\n", api.call(op, &op.method_name));
+    let _ = writeln!(out, "### `{}`\n", api.call_text(op, &op.method_name));
     let _ = writeln!(out, "`{} {}`\n", op.http_method, op.path);
     for text in [&op.summary, &op.description].into_iter().flatten() {
         let _ = writeln!(out, "{}\n", text.trim());
@@ -414,7 +419,7 @@ fn operation_section(out: &mut String, api: &Api, op: &Operation) {
         if body.variants.len() > 1 {
             let others: Vec<String> = body.variants[1..]
                 .iter()
-                .map(|v| format!("`{}` (`{}`)", api.call(op, &v.method_name), v.media_type))
+                .map(|v| format!("`{}` (`{}`)", api.call_text(op, &v.method_name), v.media_type))
                 .collect();
             let _ = writeln!(
                 out,
