@@ -123,6 +123,17 @@ impl<'a> Lowerer<'a> {
             return TypeBody::of(TypeKind::Alias(target), doc);
         }
         if let Some(Alternatives { real, .. }) = self.union_alternatives(schema) {
+            // A named `anyOf: [{…}, {type: null}]` is that one schema, taking null wherever it
+            // is used (`takes_null`): it gets the shape under its own name, where an alias to
+            // an inline copy would take the name and number it (openai's `Prompt` was an alias
+            // of `Prompt2`).
+            if let [(index, ReferenceOr::Item(only))] = real.as_slice() {
+                let kind = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                let at = join(&site.pointer, &[kind, &index.to_string()]);
+                let mut body = self.lower_type_shape(only, &Site { pointer: at, name_hint: site.name_hint });
+                body.doc = body.doc.or(doc);
+                return body;
+            }
             if real.len() > 1 {
                 let union = self.lower_union(schema, &real, site);
                 return TypeBody::of(TypeKind::Union(union), doc);
