@@ -59,7 +59,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// As [`crate::Client::lipsyncs_preview_create`], and [`Error::Config`] when called inside an async runtime.
+    /// As [`crate::Client::lipsyncs_preview_create_with_response`], and [`Error::Config`] when called inside an async runtime.
     pub fn lipsyncs_preview_create_with_response(
         &self,
         body: &types::LipsyncRequest,
@@ -83,7 +83,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// As [`crate::Client::lipsyncs_preview_create_form`], and [`Error::Config`] when called inside an async runtime.
+    /// As [`crate::Client::lipsyncs_preview_create_form_with_response`], and [`Error::Config`] when called inside an async runtime.
     pub fn lipsyncs_preview_create_form_with_response(
         &self,
         body: &types::LipsyncRequest,
@@ -107,7 +107,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// As [`crate::Client::lipsyncs_preview_create_multipart`], and [`Error::Config`] when called inside an async runtime.
+    /// As [`crate::Client::lipsyncs_preview_create_multipart_with_response`], and [`Error::Config`] when called inside an async runtime.
     pub fn lipsyncs_preview_create_multipart_with_response(
         &self,
         body: &types::LipsyncRequest,

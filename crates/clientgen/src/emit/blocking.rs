@@ -1,7 +1,7 @@
 //! Emits `blocking.rs`: the same calls as the async client, synchronously (the `blocking`
 //! feature), each running the async method on a runtime of the blocking client's own.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::operations::{self, Method};
@@ -116,14 +116,15 @@ fn wrapper(api: &Api, m: &Method) -> TokenStream {
         }
         None => ("crate::Client".to_owned(), quote! { self.runner }, quote! { self.inner }),
     };
-    let link = super::docs::method_link(&owner, &name.to_string());
-    let doc = format!(" Blocking {link}.");
-    let errors = format!(" As {link}, and [`Error::Config`] when called inside an async runtime.");
     let allow = (!deprecated.is_empty()).then(|| quote! { #[allow(deprecated)] });
     let too_many = super::rust::too_many_arguments(params.len() + 1);
-    let Some(with_response) = with_response else {
-        let doc = format!(" Blocking {link}: the stream as an [`Iterator`] whose `next` blocks until the next item.");
-        return quote! {
+    // One blocking function: `method` of the async owner, run by `run` (`block_on` or
+    // `stream`), returning `returns`, documented by `doc` after "Blocking [link]".
+    let function = |method: &Ident, returns: TokenStream, run: TokenStream, more: &str| {
+        let link = super::docs::method_link(&owner, &method.to_string());
+        let doc = format!(" Blocking {link}{more}.");
+        let errors = format!(" As {link}, and [`Error::Config`] when called inside an async runtime.");
+        quote! {
             #cfg
             #[doc = #doc]
             ///
@@ -133,38 +134,22 @@ fn wrapper(api: &Api, m: &Method) -> TokenStream {
             #deprecated
             #allow
             #too_many
-            pub fn #name(&self, #(#params),*) -> Result<StreamIter<#ret>, Error> {
-                #runner.stream(#call.#name(#(#args),*))
+            pub fn #method(&self, #(#params),*) -> Result<#returns, Error> {
+                #runner.#run(#call.#method(#(#args),*))
             }
-        };
-    };
-    let twin_link = super::docs::method_link(&owner, &with_response.to_string());
-    let twin_doc = format!(" Blocking {twin_link}.");
-    quote! {
-        #cfg
-        #[doc = #doc]
-        ///
-        /// # Errors
-        ///
-        #[doc = #errors]
-        #deprecated
-        #allow
-        #too_many
-        pub fn #name(&self, #(#params),*) -> Result<#ret, Error> {
-            #runner.block_on(#call.#name(#(#args),*))
         }
-
-        #cfg
-        #[doc = #twin_doc]
-        ///
-        /// # Errors
-        ///
-        #[doc = #errors]
-        #deprecated
-        #allow
-        #too_many
-        pub fn #with_response(&self, #(#params),*) -> Result<ApiResponse<#ret>, Error> {
-            #runner.block_on(#call.#with_response(#(#args),*))
+    };
+    match with_response {
+        None => function(
+            name,
+            quote! { StreamIter<#ret> },
+            quote! { stream },
+            ": the stream as an [`Iterator`] whose `next` blocks until the next item",
+        ),
+        Some(twin) => {
+            let plain = function(name, quote! { #ret }, quote! { block_on }, "");
+            let twin = function(twin, quote! { ApiResponse<#ret> }, quote! { block_on }, "");
+            quote! { #plain #twin }
         }
     }
 }
