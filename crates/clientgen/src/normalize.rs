@@ -15,9 +15,12 @@
 //! defaults and response descriptions are filled in, and a `$ref` to a component of another
 //! kind that fits where it is used (a response naming a request body) is read as that kind, and
 //! one to a component that is itself a `$ref` is read to the end of the chain. Inline copies of
-//! one titled schema become one component (`shared.rs`).
+//! one titled schema become one component (`shared.rs`). Sloppy documents whose intent is clear
+//! are repaired (`sloppy.rs`: a missing `info`, `required` as text, a string discriminator,
+//! path parameters against the path template).
 
 mod shared;
+mod sloppy;
 
 use serde_json::{Map, Value};
 
@@ -60,6 +63,7 @@ fn rewrite(doc: &mut Value) -> Findings {
     if !root.contains_key("paths") {
         root.insert("paths".to_owned(), Value::Object(Map::new()));
     }
+    sloppy::repair(doc, &mut findings);
     // Webhooks and callbacks describe requests the API sends, not calls a client makes: they
     // move out of the places openapiv3 reads into one list lowering reads on its own.
     let received = collect_webhooks(doc);
@@ -337,6 +341,7 @@ fn walk_schema(value: &mut Value, pointer: &str, findings: &mut Findings) {
     let Value::Object(schema) = value else { return };
     fix_ref_siblings(schema);
     fix_boolean_required(schema, pointer, findings);
+    sloppy::fix_discriminator(schema, pointer, findings);
     fix_type(schema, pointer, findings);
     fix_const(schema);
     fix_examples(schema);
@@ -933,7 +938,12 @@ mod tests {
         warnings: Vec<String>,
     }
 
+    /// Rewrites `doc`, given an `info` when it has none (a missing one is `sloppy.rs`'s, tested
+    /// there).
     fn normalized(mut doc: Value) -> Normalized {
+        if let Some(root) = doc.as_object_mut() {
+            root.entry("info").or_insert_with(|| json!({"title": "t", "version": "1"}));
+        }
         let findings = rewrite(&mut doc);
         assert!(findings.errors.is_empty(), "{:?}", findings.errors);
         Normalized { doc, warnings: findings.warnings.iter().map(ToString::to_string).collect() }
