@@ -574,4 +574,21 @@ mod tests {
         let error = crate::lower(&input, &crate::Config::new("pets")).expect_err("refused");
         assert!(error.to_string().starts_with("spec.yaml: schemas/pet.yaml#/Pet/x-rust-name: "), "{error}");
     }
+
+    #[test]
+    fn files_to_read_sees_a_ref_an_overlay_adds() {
+        let spec = format!("{SPEC}components:\n  schemas:\n    A: {{type: string}}\n");
+        let overlay = "overlay: 1.0.0\ninfo: {title: more, version: '1'}\nactions:\n  - target: $.components.schemas\n    update: {B: {$ref: 'extra/b.yaml'}}\n";
+        let mut input = crate::Input {
+            spec: Source { name: "spec.yaml", text: &spec },
+            overlays: vec![Source { name: "more.overlay.yaml", text: overlay }],
+            files: Vec::new(),
+        };
+        let wanted = crate::files_to_read(&input).expect("reads");
+        assert_eq!(wanted.iter().map(|m| m.file.as_str()).collect::<Vec<_>>(), ["extra/b.yaml"]);
+        input.files.push(Source { name: "extra/b.yaml", text: "type: integer\n" });
+        assert_eq!(crate::files_to_read(&input).expect("reads"), []);
+        let api = crate::lower(&input, &crate::Config::new("more")).expect("lowers").api;
+        assert!(format!("{api:?}").contains("#/components/schemas/b"), "the whole file is the component b");
+    }
 }
