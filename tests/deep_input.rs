@@ -328,8 +328,11 @@ fn overlays_that_nest_a_spec_too_deep_are_refused_with_a_pointer() {
         "overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\nactions:\n  - target: $.components.schemas.A\n    update: {{x-deep: {}}}\n",
         nest(70, "[", "1", "]")
     );
-    let input =
-        Input { spec: Source::new("spec.yaml", &spec), overlays: vec![Source::new("deep.overlay.yaml", &overlay)] };
+    let input = Input {
+        spec: Source::new("spec.yaml", &spec),
+        overlays: vec![Source::new("deep.overlay.yaml", &overlay)],
+        files: vec![],
+    };
     let error = clientgen::generate(&input, &Config::new("deep")).map(drop).expect_err("too deep");
     assert!(pointers(&error)[0].starts_with("#/components/schemas/A/x-deep/0/0/0/"), "{error}");
 }

@@ -132,7 +132,7 @@ components:
     assert_eq!(
         error.to_string(),
         [
-            "broken.yaml: #/components/schemas/Toy/properties/maker/$ref: $ref \"other.yaml#/Maker\" points into another document; bundle the spec into one file first",
+            "broken.yaml: #/components/schemas/Toy/properties/maker/$ref: $ref \"other.yaml#/Maker\" names the file other.yaml, which was not read",
             "broken.yaml: #/components/schemas/Toy/x-rust-name: x-rust-name must be a plain Rust identifier, found \"not a name\"",
             "broken.yaml: #/components/schemas/Pet/properties/owner/$ref: $ref \"#/components/schemas/Owner\" points at no schema",
             "broken.yaml: #/paths/~1pets~1{id}/get: path parameter {id} is not declared",

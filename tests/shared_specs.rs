@@ -62,6 +62,7 @@ fn openai_chat_completion_streams_decode_against_a_loopback_server() {
     let input = Input {
         spec: Source::new("openai.yaml", &text),
         overlays: vec![Source::new("openai-streams.overlay.yaml", overlay)],
+        files: Vec::new(),
     };
     let output = clientgen::generate(&input, &Config::new("openai")).unwrap_or_else(|e| panic!("{e}"));
     let workspace = xtask::project_root().join("target").join("openai-stream");
@@ -297,6 +298,7 @@ fn everyday_tasks_run_against_loopback_servers() {
     let openai_input = Input {
         spec: Source::new("openai.yaml", &openai_spec),
         overlays: vec![Source::new("openai-streams.overlay.yaml", overlay)],
+        files: Vec::new(),
     };
     let stripe_spec = shared("stripe.yaml");
     let stripe_input = Input::spec(Source::new("stripe.yaml", &stripe_spec));

@@ -15,6 +15,7 @@ pub fn check(spec: &str, overlays: &[String]) {
     let input = Input {
         spec: Source { name: "fuzz.yaml", text: spec },
         overlays: overlays.iter().map(|text| Source { name: "fuzz.overlay.yaml", text }).collect(),
+        files: Vec::new(),
     };
     match clientgen::generate(&input, &Config::new("fuzzed")) {
         Ok(output) => {

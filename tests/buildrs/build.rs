@@ -15,6 +15,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let input = clientgen::Input {
         spec: clientgen::Source::new("lipsync-preview.yaml", &spec),
         overlays: vec![clientgen::Source::new("creatify.overlay.yaml", &overlay)],
+        files: Vec::new(),
     };
     let dir = PathBuf::from(std::env::var("OUT_DIR")?).join("creatify");
     // The doc examples name the crate the client is in: this one.

@@ -85,7 +85,7 @@ pub fn creatify_request() -> clientgen_cli::Request {
 
 /// The Creatify spec with its overlay.
 pub fn creatify_input() -> Input<'static> {
-    Input { spec: CREATIFY_SPEC, overlays: vec![CREATIFY_OVERLAY] }
+    Input { spec: CREATIFY_SPEC, overlays: vec![CREATIFY_OVERLAY], files: vec![] }
 }
 
 /// The webhooks fixture spec: 3.1 webhooks and callbacks, one signed (its client is generated
@@ -160,7 +160,8 @@ mod tests {
 
     #[test]
     fn a_changed_spec_demands_a_deliberate_bump() {
-        let changed = Input { spec: Source { name: "x.yaml", text: "openapi: 3.0.3" }, overlays: vec![] };
+        let changed =
+            Input { spec: Source { name: "x.yaml", text: "openapi: 3.0.3" }, overlays: vec![], files: vec![] };
         let settings = Settings::parse(CREATIFY_SETTINGS).expect("settings parse");
         let error = settings.into_config(Overrides::default(), &fingerprint(&changed)).expect_err("refused");
         assert!(error.contains("Bump `version` deliberately"), "{error}");

@@ -61,8 +61,11 @@ const CASES: &[Case] = &[
 /// Generates the Creatify crate from `spec` (with the committed overlay) into `dir/creatify`,
 /// a scratch workspace of its own.
 fn write_crate(dir: &Path, spec: &str) -> Result<clientgen::Output, String> {
-    let input =
-        Input { spec: Source { name: "lipsync-preview.yaml", text: spec }, overlays: vec![xtask::CREATIFY_OVERLAY] };
+    let input = Input {
+        spec: Source { name: "lipsync-preview.yaml", text: spec },
+        overlays: vec![xtask::CREATIFY_OVERLAY],
+        files: vec![],
+    };
     let output = clientgen::generate(&input, &Config::new("creatify")).map_err(|e| e.to_string())?;
     let _ = std::fs::remove_dir_all(dir);
     xtask::write_files(&dir.join("creatify"), &output.files).map_err(|e| e.to_string())?;

@@ -278,3 +278,82 @@ fn names_in_the_spec_never_lead_output_outside_out() {
         .collect();
     assert!(parent_entries.is_empty(), "written beside the scratch folder: {parent_entries:?}");
 }
+
+/// A spec split over several files (`tests/fixtures/multifile`), copied to a scratch folder
+/// so one of its files can change.
+fn multifile(name: &str) -> PathBuf {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/multifile");
+    let to = scratch(name).join("spec");
+    for (relative, bytes) in tree(&from) {
+        let path = to.join(relative);
+        std::fs::create_dir_all(path.parent().expect("in a folder")).expect("scratch folder");
+        std::fs::write(path, bytes).expect("copied");
+    }
+    to
+}
+
+#[test]
+fn a_spec_split_over_files_is_bundled_and_check_covers_every_file() {
+    let spec = multifile("multifile");
+    let out = spec.parent().expect("scratch").join("out");
+    let spec_path = spec.join("spec.yaml");
+    let run = |check: bool| {
+        let mut args = vec!["codegen", "--spec", spec_path.to_str().unwrap(), "--out", out.to_str().unwrap()];
+        args.extend(["--crate-name", "multifile"]);
+        if check {
+            args.push("--check");
+        }
+        xtask(&args)
+    };
+    let output = run(false);
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    for file in ["schemas/pet.yaml", "schemas/owner.json", "schemas/problem.yaml"] {
+        assert_eq!(
+            stdout.matches(&format!("read {}", spec.join(file).display())).count(),
+            1,
+            "{file} read once: {stdout}"
+        );
+    }
+    let types = std::fs::read_to_string(out.join("src/types.rs")).expect("types.rs written");
+    for name in ["pub struct Pet ", "pub struct Toy ", "pub struct Owner ", "pub struct Problem "] {
+        assert!(types.contains(name), "{name} in\n{types}");
+    }
+    assert!(types.contains("pub owner: Option<Owner>") || types.contains("Option<Box<Owner>>"), "{types}");
+    assert!(run(true).status.success(), "fresh");
+    let owner = spec.join("schemas/owner.json");
+    let text = std::fs::read_to_string(&owner)
+        .expect("copied")
+        .replace(r#""name": {"type": "string"}"#, r#""name": {"type": "string"}, "email": {"type": "string"}"#);
+    std::fs::write(&owner, text).expect("edited");
+    let output = run(true);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "a change in a referenced file makes the crate stale: {stderr}");
+    assert!(stderr.contains("stale:") && stderr.contains("types.rs"), "{stderr}");
+}
+
+#[test]
+fn a_missing_referenced_file_is_named_with_its_ref() {
+    let spec = multifile("multifile-missing");
+    std::fs::remove_file(spec.join("schemas/problem.yaml")).expect("removed");
+    let out = spec.parent().expect("scratch").join("out");
+    let spec_path = spec.join("spec.yaml");
+    let output = xtask(&[
+        "codegen",
+        "--spec",
+        spec_path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--crate-name",
+        "pets",
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("$ref \"./schemas/problem.yaml\""), "{stderr}");
+    assert!(stderr.contains(&spec.join("schemas/problem.yaml").display().to_string()), "{stderr}");
+    assert!(
+        stderr.contains("#/paths/~1pets~1{id}/get/responses/default/content/application~1json/schema/$ref"),
+        "{stderr}"
+    );
+}

@@ -47,26 +47,75 @@ pub struct Generated {
     /// Why the crate must not be written yet: the settings pin another spec, so the version
     /// must be bumped first (see [`Settings::check_pin`]).
     pub unpinned: Option<String>,
+    /// The files the spec's `$ref`s reach, read besides the spec, its overlays and settings,
+    /// in the order reached: with those, what a build script reruns on.
+    pub referenced: Vec<PathBuf>,
 }
 
 impl From<Output> for Generated {
     fn from(output: Output) -> Self {
-        Generated { output, unpinned: None }
+        Generated { output, unpinned: None, referenced: Vec::new() }
     }
 }
 
-/// Reads the files `request` names and generates the crate in memory. A crate whose settings
-/// pin another spec is generated all the same, for the API-change report, and comes back with
-/// the reason it must not be written.
+/// The other files of a spec split over several, read relative to a spec's folder.
+#[derive(Debug, Clone, Default)]
+pub struct Referenced {
+    /// Each file read: its name in the spec's terms (`schemas/pet.yaml`), its path and its
+    /// text, in the order reached.
+    pub read: Vec<(String, PathBuf, String)>,
+    /// Why each file that could not be read was not: its path, the `$ref` naming it and where.
+    pub unreadable: Vec<String>,
+}
+
+/// Reads every file the `$ref`s of `input`'s spec reach (with its overlays applied), relative
+/// to `spec`'s folder, through the files read too, each once. A file that cannot be read is
+/// left out (generation then reports the `$ref`, with the other problems) and said why.
+pub fn read_referenced(spec: &Path, input: &Input<'_>) -> Referenced {
+    let folder = spec.parent().unwrap_or(Path::new(""));
+    let mut referenced = Referenced::default();
+    let mut tried = std::collections::BTreeSet::new();
+    loop {
+        let mut with_files = input.clone();
+        with_files.files.extend(referenced.read.iter().map(|(name, _, text)| Source { name, text }));
+        // A spec or overlay that does not parse reaches nothing: generation reports it, after
+        // the settings' own mistakes.
+        let missing = clientgen::files_to_read(&with_files).unwrap_or_default();
+        let new: Vec<_> = missing.into_iter().filter(|file| tried.insert(file.file.clone())).collect();
+        if new.is_empty() {
+            return referenced;
+        }
+        for file in new {
+            let path = folder.join(&file.file);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => referenced.read.push((file.file, path, text)),
+                Err(e) => referenced.unreadable.push(format!(
+                    "{}: {}: cannot read {}, which $ref {:?} names: {e}",
+                    input.spec.name,
+                    file.at,
+                    path.display(),
+                    file.reference
+                )),
+            }
+        }
+    }
+}
+
+/// Reads the files `request` names, and those its spec's `$ref`s reach, and generates the
+/// crate in memory. A crate whose settings pin another spec is generated all the same, for
+/// the API-change report, and comes back with the reason it must not be written.
 pub fn generate(request: &Request) -> Result<Generated, String> {
     let spec_text = read(&request.spec)?;
     let overlay_texts = request.overlays.iter().map(|path| read(path)).collect::<Result<Vec<_>, _>>()?;
     let spec_name = request.spec.to_string_lossy();
     let overlay_names: Vec<String> = request.overlays.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-    let input = Input {
+    let mut input = Input {
         spec: Source::new(&spec_name, &spec_text),
         overlays: overlay_texts.iter().zip(&overlay_names).map(|(text, name)| Source::new(name, text)).collect(),
+        files: Vec::new(),
     };
+    let Referenced { read: referenced, unreadable } = read_referenced(&request.spec, &input);
+    input.files = referenced.iter().map(|(name, _, text)| Source { name, text }).collect();
     let settings = match &request.settings {
         Some(path) => {
             let text = read(path)?;
@@ -77,8 +126,12 @@ pub fn generate(request: &Request) -> Result<Generated, String> {
     };
     let unpinned = settings.check_pin(request.overrides.version.as_deref(), &fingerprint(&input)).err();
     let config = settings.into_config_unpinned(request.overrides.clone())?;
-    let output = clientgen::generate(&input, &config).map_err(|e| e.to_string())?;
-    Ok(Generated { output, unpinned })
+    let output = clientgen::generate(&input, &config).map_err(|e| {
+        let mut lines = unreadable.clone();
+        lines.push(e.to_string());
+        lines.join("\n")
+    })?;
+    Ok(Generated { output, unpinned, referenced: referenced.into_iter().map(|(_, path, _)| path).collect() })
 }
 
 /// The Rust files under `dir/src`, as `(src/…, contents)` pairs: the crate a generation would
@@ -131,13 +184,16 @@ fn print_api_changes(out: &Path, output: &Output) -> changes::Level {
 /// warnings, the API changes when the crate changes, what was written or what is stale, and
 /// errors. `rerun` is the command that brings a stale folder up to date, for the message.
 pub fn write_or_check(check: bool, result: Result<Generated, String>, out: &Path, rerun: &str) -> ExitCode {
-    let Generated { output, unpinned } = match result {
+    let Generated { output, unpinned, referenced } = match result {
         Ok(generated) => generated,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
+    for path in &referenced {
+        println!("read {}", path.display());
+    }
     for warning in &output.warnings {
         eprintln!("warning: {warning}");
     }

@@ -158,13 +158,24 @@ impl Settings {
     }
 }
 
-/// The SHA-256 of the spec and its overlays, in order: what a crate version is made from.
+/// The SHA-256 of the spec and its overlays, in order, and the other files of a split spec:
+/// what a crate version is made from.
 pub fn fingerprint(input: &Input<'_>) -> String {
     let mut hasher = Sha256::new();
     hasher.update(input.spec.text.as_bytes());
     for overlay in &input.overlays {
         hasher.update([0]);
         hasher.update(overlay.text.as_bytes());
+    }
+    // The other files of a split spec, by name: none for a spec in one file, whose
+    // fingerprint is what it always was.
+    let mut files: Vec<_> = input.files.iter().map(|file| (file.name, file.text)).collect();
+    files.sort();
+    for (name, text) in files {
+        hasher.update([1]);
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update(text.as_bytes());
     }
     hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect()
 }
@@ -221,8 +232,8 @@ mod tests {
     fn the_fingerprint_covers_the_overlays_in_order() {
         let spec = Source { name: "a.yaml", text: "a" };
         let (one, two) = (Source { name: "1.yaml", text: "1" }, Source { name: "2.yaml", text: "2" });
-        let forward = fingerprint(&Input { spec, overlays: vec![one, two] });
-        let backward = fingerprint(&Input { spec, overlays: vec![two, one] });
+        let forward = fingerprint(&Input { spec, overlays: vec![one, two], files: vec![] });
+        let backward = fingerprint(&Input { spec, overlays: vec![two, one], files: vec![] });
         assert_ne!(forward, backward);
         assert_ne!(forward, fingerprint(&Input::spec(spec)));
         assert_eq!(forward.len(), 64);

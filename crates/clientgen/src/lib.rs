@@ -1,12 +1,16 @@
 //! OpenAPI → Rust client generator, as a library: spec text in, the files of a client crate out.
 //!
 //! The pipeline runs one way, a module a stage: [`parse`] (text → JSON tree), [`overlay`]
-//! (Overlay 1.0 actions on the tree), [`normalize`] (3.1 and real-world shapes → 3.0 shapes),
+//! (Overlay 1.0 actions on the tree), [`bundle`] (the other files a spec's `$ref`s name, copied
+//! in), [`normalize`] (3.1 and real-world shapes → 3.0 shapes),
 //! [`typed`] (tree → openapiv3), [`lower`](mod@lower) (openapiv3 → [`model`]), [`emit`] (model → tokens
 //! and text), [`format`](mod@format) (tokens → source). [`tree`] holds what the stages from parse to typed
 //! share about the JSON tree: its depth limit, node counts, and the checks before normalize.
-//! Nothing here touches the file system: [`generate`] returns the files to write.
+//! Nothing here touches the file system: [`generate`] returns the files to write, and the
+//! other files of a spec split over several come from the caller ([`Input::files`],
+//! [`files_to_read`]).
 
+pub mod bundle;
 pub mod diag;
 pub mod emit;
 pub mod format;
@@ -39,19 +43,24 @@ impl<'a> Source<'a> {
     }
 }
 
-/// What to generate from: a spec, and the overlays applied to it in order.
+/// What to generate from: a spec, the overlays applied to it in order, and the other files
+/// its `$ref`s name.
 #[derive(Debug, Clone)]
 pub struct Input<'a> {
     /// The OpenAPI description, never modified.
     pub spec: Source<'a>,
     /// OpenAPI Overlay documents, applied in order before lowering.
     pub overlays: Vec<Source<'a>>,
+    /// The other files of a spec split over several, each named by its path relative to the
+    /// spec's folder with `/` between folders (`schemas/pet.yaml`, `../common.yaml`):
+    /// [`files_to_read`] says which.
+    pub files: Vec<Source<'a>>,
 }
 
 impl<'a> Input<'a> {
     /// A spec with no overlays.
     pub fn spec(spec: Source<'a>) -> Self {
-        Input { spec, overlays: Vec::new() }
+        Input { spec, overlays: Vec::new(), files: Vec::new() }
     }
 
     /// `petstore.yaml with petstore.overlay.yaml`: what a generated file's header names.
@@ -180,19 +189,48 @@ pub fn apply_overlays(input: &Input<'_>) -> Result<Overlaid, Error> {
     Ok(Overlaid { tree, warnings })
 }
 
-/// Runs parse, overlay, normalize, typed and lower: the input to the intermediate model, with
-/// `config` resolved into its [`model::Settings`].
+/// The files the spec (with its overlays applied) reaches through `$ref`s, directly or
+/// through other files, that `input.files` lacks, each with the first `$ref` naming it. A
+/// caller reads them, adds them to [`Input::files`] and asks again until none is missing
+/// (each file is then read once); every file in `input.files` is one generation depends on.
+pub fn files_to_read(input: &Input<'_>) -> Result<Vec<bundle::Missing>, Error> {
+    let Overlaid { tree, .. } = apply_overlays(input)?;
+    Ok(bundle::missing(&tree, input.spec.name, &input.files))
+}
+
+/// Runs parse, overlay, bundle, normalize, typed and lower: the input to the intermediate
+/// model, with `config` resolved into its [`model::Settings`].
 pub fn lower(input: &Input<'_>, config: &Config) -> Result<Lowered, Error> {
     let Overlaid { mut tree, mut warnings } = apply_overlays(input)?;
     let name = input.spec.name;
-    let normalized = normalize::normalize(&mut tree, name)?;
-    warnings.extend(normalized.warnings.iter().map(|w| format!("{name}: {w}")));
+    // A `$ref` bundling could not follow stays as written, so the later stages' problems
+    // are reported with it; normalize's own error for it says the same thing worse.
+    let (bundled, unfollowed) = match bundle::bundle(&mut tree, name, &input.files) {
+        Ok(bundled) => (bundled, Vec::new()),
+        Err(error) => (bundle::Bundled::default(), error.problems),
+    };
+    // A place in a copied component is named in the file it was copied from.
+    let place = |problem: &Diagnostic| bundled.place(problem);
+    let places = |mut error: Error| {
+        error.problems = unfollowed.iter().cloned().chain(error.problems.iter().map(place)).collect();
+        error
+    };
+    let mut normalized = normalize::normalize(&mut tree, name).map_err(places)?;
+    if !unfollowed.is_empty() {
+        normalized.errors.retain(|problem| !problem.message.contains("points into another document"));
+    }
+    normalized.errors = unfollowed.iter().cloned().chain(normalized.errors.iter().map(place)).collect();
+    warnings.extend(normalized.warnings.iter().map(|w| format!("{name}: {}", place(w))));
     // Normalizing's own errors come first in whatever the next stages report.
-    let doc = typed::to_openapi(tree, name).map_err(|e| normalized.before(e))?;
+    let doc = typed::to_openapi(tree, name).map_err(|e| {
+        let mut e = normalized.before(e);
+        e.problems = e.problems.iter().map(place).collect();
+        e
+    })?;
     let lowered = lower::lower(&doc, config);
-    warnings.extend(lowered.warnings.iter().map(|w| format!("{name}: {w}")));
+    warnings.extend(lowered.warnings.iter().map(|w| format!("{name}: {}", place(w))));
     let mut problems = normalized.errors;
-    problems.extend(lowered.errors);
+    problems.extend(lowered.errors.iter().map(place));
     match lowered.api {
         Some(api) if problems.is_empty() => Ok(Lowered { api, warnings }),
         _ => Err(Error { source_name: name.to_owned(), problems }),
@@ -235,7 +273,11 @@ pub fn lower(input: &Input<'_>, config: &Config) -> Result<Lowered, Error> {
 /// }
 /// ```
 ///
-/// and its `src/lib.rs` is the crate's documentation and one line,
+/// A spec split over several files needs their texts in [`Input::files`]: ask
+/// [`files_to_read`] which are missing, read each relative to the spec's folder (and print a
+/// `rerun-if-changed` for it), add it, and ask again until none is.
+///
+/// Its `src/lib.rs` is the crate's documentation and one line,
 /// `include!(concat!(env!("OUT_DIR"), "/petstore/src/lib.rs"));`. Its `Cargo.toml` declares
 /// the dependencies and features of the crate the same spec generates without `embed_in`
 /// (the generated code names them); `tests/buildrs` in the generator's repository is such a
