@@ -1,9 +1,10 @@
 //! OpenAPI → Rust client generator, as a library: spec text in, the files of a client crate out.
 //!
 //! The pipeline runs one way, a module a stage: [`parse`] (text → JSON tree), [`overlay`]
-//! (Overlay 1.0 actions on the tree), [`normalize`] (3.1 and real-world shapes → 3.0 shapes),
-//! [`typed`] (tree → openapiv3), [`lower`](mod@lower) (openapiv3 → [`model`]), [`emit`] (model → tokens
-//! and text), [`format`](mod@format) (tokens → source). [`tree`] holds what the stages from parse to typed
+//! (Overlay 1.0 actions on the tree), [`swagger`] (Swagger 2.0 → OpenAPI 3.0), [`normalize`]
+//! (3.1 and real-world shapes → 3.0 shapes), [`typed`] (tree → openapiv3),
+//! [`lower`](mod@lower) (openapiv3 → [`model`]), [`emit`] (model → tokens and text),
+//! [`format`](mod@format) (tokens → source). [`tree`] holds what the stages from parse to typed
 //! share about the JSON tree: its depth limit, node counts, and the checks before normalize.
 //! Nothing here touches the file system: [`generate`] returns the files to write.
 
@@ -17,6 +18,7 @@ pub mod normalize;
 pub mod overlay;
 pub mod parse;
 pub mod registry;
+pub mod swagger;
 pub mod tree;
 pub mod typed;
 
@@ -185,14 +187,27 @@ pub fn apply_overlays(input: &Input<'_>) -> Result<Overlaid, Error> {
 pub fn lower(input: &Input<'_>, config: &Config) -> Result<Lowered, Error> {
     let Overlaid { mut tree, mut warnings } = apply_overlays(input)?;
     let name = input.spec.name;
-    let normalized = normalize::normalize(&mut tree, name)?;
-    warnings.extend(normalized.warnings.iter().map(|w| format!("{name}: {w}")));
+    let converted = swagger::convert(&mut tree, name)?;
+    let origins = &converted.origins;
+    // Places in a converted Swagger 2.0 document are named where the author wrote them.
+    let restore = |error: Error| Error {
+        problems: converted
+            .errors
+            .iter()
+            .cloned()
+            .chain(error.problems.into_iter().map(|d| origins.restore(d)))
+            .collect(),
+        ..error
+    };
+    warnings.extend(converted.warnings.iter().map(|w| format!("{name}: {w}")));
+    let normalized = normalize::normalize(&mut tree, name).map_err(restore)?;
+    warnings.extend(normalized.warnings.iter().map(|w| format!("{name}: {}", origins.restore(w.clone()))));
     // Normalizing's own errors come first in whatever the next stages report.
-    let doc = typed::to_openapi(tree, name).map_err(|e| normalized.before(e))?;
+    let doc = typed::to_openapi(tree, name).map_err(|e| restore(normalized.before(e)))?;
     let lowered = lower::lower(&doc, config);
-    warnings.extend(lowered.warnings.iter().map(|w| format!("{name}: {w}")));
-    let mut problems = normalized.errors;
-    problems.extend(lowered.errors);
+    warnings.extend(lowered.warnings.iter().map(|w| format!("{name}: {}", origins.restore(w.clone()))));
+    let mut problems = converted.errors.clone();
+    problems.extend(normalized.errors.into_iter().chain(lowered.errors).map(|d| origins.restore(d)));
     match lowered.api {
         Some(api) if problems.is_empty() => Ok(Lowered { api, warnings }),
         _ => Err(Error { source_name: name.to_owned(), problems }),
