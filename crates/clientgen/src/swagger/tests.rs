@@ -307,3 +307,21 @@ fn refs_are_rewritten_under_names_that_are_keywords_elsewhere() {
     assert_eq!(error["properties"]["default"], json!({"$ref": "#/components/schemas/Error"}));
     assert_eq!(error["example"], json!({"$ref": "#/definitions/Kept"}));
 }
+
+#[test]
+fn later_stages_name_places_in_the_2_0_document() {
+    let text = r##"{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "produces": ["application/json"],
+        "paths": {"/pets": {"get": {"parameters": [{"in": "query", "name": "q", "type": "string", "minLength": "two"}],
+            "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Pet"}}}}}},
+        "definitions": {"Pet": {"type": "object", "properties": {"id": {"type": "integer", "maximum": "big"}}}}}"##;
+    let input = crate::Input::spec(crate::Source::new("t.json", text));
+    let err = crate::lower(&input, &crate::Config::new("t")).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "t.json: #/paths/~1pets/get/parameters/0/minLength: `minLength` must be a whole number, 0 or more, found \"two\""
+    );
+    let text = text.replace(r#""minLength": "two""#, r#""minLength": 2"#);
+    let input = crate::Input::spec(crate::Source::new("t.json", &text));
+    let err = crate::lower(&input, &crate::Config::new("t")).unwrap_err().to_string();
+    assert!(err.starts_with("t.json: #/definitions/Pet/properties/id/maximum: "), "{err}");
+}
