@@ -173,13 +173,15 @@ impl State {
             self.converted.origins.add("#/servers/0", "#/basePath");
             return Some(json!([{ "url": base }]));
         };
-        let schemes = strings(self.field("schemes")).unwrap_or_default();
-        let schemes = if schemes.is_empty() {
-            self.warn("#/host".to_owned(), "no `schemes`: https assumed for the server");
-            vec!["https".to_owned()]
-        } else {
-            schemes.into_iter().filter(|s| s == "https" || s == "http").collect()
-        };
+        let mut schemes: Vec<String> = strings(self.field("schemes"))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|s| s == "https" || s == "http")
+            .collect();
+        if schemes.is_empty() {
+            self.warn("#/host".to_owned(), "no `schemes` of http or https: https assumed for the server");
+            schemes.push("https".to_owned());
+        }
         for i in 0..schemes.len() {
             self.converted.origins.add(format!("#/servers/{i}"), "#/host");
         }
@@ -382,7 +384,14 @@ impl State {
             }
             _ => Vec::new(),
         };
-        let mut bodies: Vec<(String, Value)> = shared_bodies.to_vec();
+        // An operation's own parameter replaces the path's of the same name and place.
+        let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
+        let overridden: Vec<_> = own.iter().filter_map(|(_, p)| self.resolve(p).map(|(_, p)| key(p))).collect();
+        let mut bodies: Vec<(String, Value)> = shared_bodies
+            .iter()
+            .filter(|(_, p)| self.resolve(p).is_none_or(|(_, p)| !overridden.contains(&key(p))))
+            .cloned()
+            .collect();
         let mut plain = Vec::new();
         for (original, parameter) in own {
             if self.is_body_like(&parameter) {

@@ -43,7 +43,7 @@ fn host_base_path_and_schemes_become_servers() {
     assert!(warnings.is_empty());
     let (out, warnings, _) = run(doc(json!({"host": "api.x.io"})));
     assert_eq!(out["servers"], json!([{"url": "https://api.x.io"}]));
-    assert_eq!(warnings, ["#/host: no `schemes`: https assumed for the server"]);
+    assert_eq!(warnings, ["#/host: no `schemes` of http or https: https assumed for the server"]);
     let (out, _, _) = run(doc(json!({"basePath": "/api"})));
     assert_eq!(out["servers"], json!([{"url": "/api"}]));
     assert!(out.get("swagger").is_none());
@@ -324,4 +324,16 @@ fn later_stages_name_places_in_the_2_0_document() {
     let input = crate::Input::spec(crate::Source::new("t.json", &text));
     let err = crate::lower(&input, &crate::Config::new("t")).unwrap_err().to_string();
     assert!(err.starts_with("t.json: #/definitions/Pet/properties/id/maximum: "), "{err}");
+}
+
+#[test]
+fn an_operation_s_body_replaces_the_path_s() {
+    let shared = json!({"in": "body", "name": "b", "schema": {"type": "string"}});
+    let own = json!({"in": "body", "name": "b", "schema": {"type": "integer"}});
+    let paths = json!({"/a": {"parameters": [shared], "put": {"consumes": ["application/json"], "parameters": [own], "responses": {}}}});
+    let (out, _, errors) = run(doc(json!({"paths": paths})));
+    assert!(errors.is_empty(), "{errors:?}");
+    let body = &out["paths"]["/a"]["put"]["requestBody"];
+    assert_eq!(body["content"]["application/json"]["schema"], json!({"type": "integer"}));
+    assert!(out["paths"]["/a"].get("parameters").is_none());
 }
