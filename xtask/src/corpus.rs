@@ -104,9 +104,8 @@ pub fn run(dirs: &[PathBuf], no_compile: bool, compile_max_bytes: Option<u64>) -
     }
     print!("{}", table(&rows));
     let failed = rows.iter().any(|r| {
-        matches!(r.generation, Generation::Panicked(_) | Generation::TimedOut)
+        matches!(r.generation, Generation::Panicked(_) | Generation::TimedOut | Generation::Rejected(_))
             || matches!(r.compilation, Compilation::Failed(_))
-            || (matches!(r.generation, Generation::Rejected(_)) && !r.spec.starts_with("swagger2"))
     });
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }

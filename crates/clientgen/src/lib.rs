@@ -2,10 +2,11 @@
 //!
 //! The pipeline runs one way, a module a stage: [`parse`] (text → JSON tree), [`overlay`]
 //! (Overlay 1.0 actions on the tree), [`bundle`] (the other files a spec's `$ref`s name, copied
-//! in), [`normalize`] (3.1 and real-world shapes → 3.0 shapes),
-//! [`typed`] (tree → openapiv3), [`lower`](mod@lower) (openapiv3 → [`model`]), [`emit`] (model → tokens
-//! and text), [`format`](mod@format) (tokens → source). [`tree`] holds what the stages from parse to typed
-//! share about the JSON tree: its depth limit, node counts, and the checks before normalize.
+//! in), [`swagger`] (Swagger 2.0 → OpenAPI 3.0), [`normalize`] (3.1 and real-world shapes → 3.0
+//! shapes), [`typed`] (tree → openapiv3), [`lower`](mod@lower) (openapiv3 → [`model`]), [`emit`]
+//! (model → tokens and text), [`format`](mod@format) (tokens → source). [`tree`] holds what the
+//! stages from parse to typed share about the JSON tree: its depth limit, node counts, and the
+//! checks before normalize.
 //! Nothing here touches the file system: [`generate`] returns the files to write, and the
 //! other files of a spec split over several come from the caller ([`Input::files`],
 //! [`files_to_read`]).
@@ -21,6 +22,7 @@ pub mod normalize;
 pub mod overlay;
 pub mod parse;
 pub mod registry;
+pub mod swagger;
 pub mod tree;
 pub mod typed;
 
@@ -209,22 +211,32 @@ pub fn lower(input: &Input<'_>, config: &Config) -> Result<Lowered, Error> {
         Ok(bundled) => (bundled, Vec::new()),
         Err(error) => (bundle::Bundled::default(), error.problems),
     };
-    // A place in a copied component is named in the file it was copied from.
-    let place = |problem: &Diagnostic| bundled.place(problem);
-    let places = |mut error: Error| {
-        error.problems = unfollowed.iter().cloned().chain(error.problems.iter().map(place)).collect();
+    let converted = swagger::convert(&mut tree, name).map_err(|mut error| {
+        error.problems = unfollowed.iter().cloned().chain(error.problems).collect();
         error
+    })?;
+    let origins = &converted.origins;
+    // A place is named where the author wrote it: in a converted Swagger 2.0 document, and in
+    // the file a copied component came from.
+    let place = |problem: &Diagnostic| bundled.place(&origins.restore(problem.clone()));
+    let own: Vec<Diagnostic> = unfollowed.iter().cloned().chain(converted.errors.iter().cloned()).collect();
+    let places = |error: Error| Error {
+        problems: own.iter().cloned().chain(error.problems.iter().map(place)).collect(),
+        ..error
     };
+    warnings.extend(converted.warnings.iter().map(|w| format!("{name}: {w}")));
     let mut normalized = normalize::normalize(&mut tree, name).map_err(places)?;
     if !unfollowed.is_empty() {
         normalized.errors.retain(|problem| !problem.message.contains("points into another document"));
     }
-    normalized.errors = unfollowed.iter().cloned().chain(normalized.errors.iter().map(place)).collect();
+    normalized.errors = own.iter().cloned().chain(normalized.errors.iter().map(place)).collect();
     warnings.extend(normalized.warnings.iter().map(|w| format!("{name}: {}", place(w))));
     // Normalizing's own errors come first in whatever the next stages report.
     let doc = typed::to_openapi(tree, name).map_err(|e| {
         let mut e = normalized.before(e);
-        e.problems = e.problems.iter().map(place).collect();
+        let placed: Vec<Diagnostic> = e.problems.iter().skip(normalized.errors.len()).map(place).collect();
+        e.problems.truncate(normalized.errors.len());
+        e.problems.extend(placed);
         e
     })?;
     let lowered = lower::lower(&doc, config);

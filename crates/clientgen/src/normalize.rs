@@ -49,7 +49,7 @@ impl Findings {
 /// inlined references), and the typed stage reads the tree recursively. Past the limit
 /// afterwards, the error comes after normalizing's own.
 pub fn normalize(doc: &mut Value, source_name: &str) -> Result<Findings, Error> {
-    tree::check_version(doc, source_name)?;
+    tree::check_openapi3(doc, source_name)?;
     tree::check_depth(doc, source_name)?;
     let findings = rewrite(doc);
     tree::check_depth(doc, source_name).map_err(|e| findings.before(e))?;

@@ -43,11 +43,21 @@ fn too_deep(value: &Value, depth: usize) -> Option<Vec<String>> {
     })
 }
 
-/// Checks the tree is an OpenAPI 3 document: Swagger 2.0 and unknown versions get a clear error.
+/// Checks the tree is a Swagger 2.0 or OpenAPI 3 document: unknown versions get a clear error.
+/// A 2.0 document passes; the swagger stage converts it before normalize.
 pub fn check_version(value: &Value, source_name: &str) -> Result<(), Error> {
     let fail = |problem| Err(Error::single(source_name, problem));
-    if value.get("swagger").is_some() {
-        return fail(Diagnostic::at("#/swagger", "Swagger 2.0 is not supported; convert it to OpenAPI 3 first"));
+    match value.get("swagger") {
+        Some(Value::String(v)) if v == "2.0" => return Ok(()),
+        Some(other) => {
+            return fail(Diagnostic::at(
+                "#/swagger",
+                format!(
+                    "unsupported Swagger version {other}; this generator reads Swagger 2.0 and OpenAPI 3.0 and 3.1"
+                ),
+            ));
+        }
+        None => {}
     }
     match value.get("openapi") {
         Some(Value::String(v)) if v.starts_with("3.") => Ok(()),
@@ -57,6 +67,17 @@ pub fn check_version(value: &Value, source_name: &str) -> Result<(), Error> {
         )),
         None => fail(Diagnostic::document("no `openapi` field: this is not an OpenAPI 3 document")),
     }
+}
+
+/// Checks the tree is an OpenAPI 3 document, as normalize and typed read it: a Swagger 2.0
+/// document must have been converted by the swagger stage first.
+pub fn check_openapi3(value: &Value, source_name: &str) -> Result<(), Error> {
+    check_version(value, source_name)?;
+    if value.get("swagger").is_some() {
+        let message = "Swagger 2.0 is read after the swagger stage converts it (`swagger::convert`)";
+        return Err(Error::single(source_name, Diagnostic::at("#/swagger", message)));
+    }
+    Ok(())
 }
 
 /// The number of JSON values in a tree, itself included.

@@ -14,7 +14,7 @@ const DESERIALIZE_STACK: usize = 32 << 20;
 /// Checks the version and deserialises the tree into an [`openapiv3::OpenAPI`], on a thread
 /// with a stack of `DESERIALIZE_STACK` bytes (32 MiB).
 pub fn to_openapi(value: Value, source_name: &str) -> Result<openapiv3::OpenAPI, Error> {
-    tree::check_version(&value, source_name)?;
+    tree::check_openapi3(&value, source_name)?;
     let internal =
         |message: &str| Error::single(source_name, Diagnostic::document(format!("internal error: {message}")));
     std::thread::scope(|scope| {
@@ -293,10 +293,16 @@ mod tests {
     use crate::parse;
 
     #[test]
-    fn swagger_two_is_refused_by_name() {
+    fn swagger_two_unconverted_is_refused_by_name() {
         let value = parse::spec("swagger: '2.0'\ninfo: {}\n", "old.yaml").unwrap();
         let err = to_openapi(value, "old.yaml").unwrap_err();
-        assert_eq!(err.to_string(), "old.yaml: #/swagger: Swagger 2.0 is not supported; convert it to OpenAPI 3 first");
+        assert_eq!(
+            err.to_string(),
+            "old.yaml: #/swagger: Swagger 2.0 is read after the swagger stage converts it (`swagger::convert`)"
+        );
+        let value = parse::spec("swagger: '1.2'\ninfo: {}\n", "older.yaml").unwrap();
+        let err = to_openapi(value, "older.yaml").unwrap_err();
+        assert!(err.to_string().contains("unsupported Swagger version \"1.2\""), "{err}");
     }
 
     /// The one error a document with `parameter` as its only operation's parameter gets.
