@@ -292,15 +292,7 @@ impl State {
             self.error(format!("{at}/type"), "`type: file` is only allowed on an `in: formData` parameter");
             return None;
         }
-        let mut out = Map::new();
-        let mut value = Map::new();
-        for (key, item) in fields {
-            if VALUE_KEYS.contains(&key.as_str()) {
-                value.insert(key.clone(), item.clone());
-            } else if key != "collectionFormat" {
-                out.insert(key.clone(), item.clone());
-            }
-        }
+        let (mut out, value) = split_value_keys(fields);
         let schema = self.value_schema(at, value);
         if let Some(format) = collection_format(fields) {
             let (style, explode) = self.style(at, &place, &format);
@@ -625,15 +617,7 @@ impl State {
 
     fn header(&mut self, at: &str, header: &Value) -> Value {
         let Value::Object(fields) = header else { return header.clone() };
-        let mut out = Map::new();
-        let mut value = Map::new();
-        for (key, item) in fields {
-            if VALUE_KEYS.contains(&key.as_str()) {
-                value.insert(key.clone(), item.clone());
-            } else if key != "collectionFormat" {
-                out.insert(key.clone(), item.clone());
-            }
-        }
+        let (mut out, value) = split_value_keys(fields);
         if let Some(format) = collection_format(fields) {
             let _ = self.style(at, "header", &format);
         }
@@ -856,5 +840,19 @@ fn moved_reference(reference: &str, body_parameters: &[String]) -> String {
     }
 }
 
+/// A 2.0 parameter's or header's keys split in two: those of its value ([`VALUE_KEYS`], which
+/// go under 3.0's `schema`) and the rest, `collectionFormat` left out (it becomes a style).
+fn split_value_keys(fields: &Map<String, Value>) -> (Map<String, Value>, Map<String, Value>) {
+    let mut out = Map::new();
+    let mut value = Map::new();
+    for (key, item) in fields {
+        if VALUE_KEYS.contains(&key.as_str()) {
+            value.insert(key.clone(), item.clone());
+        } else if key != "collectionFormat" {
+            out.insert(key.clone(), item.clone());
+        }
+    }
+    (out, value)
+}
 #[cfg(test)]
 mod tests;

@@ -344,8 +344,8 @@ fn without_group_words(name: &str, key: &str) -> String {
     if kept.is_empty() { snake } else { naming::field_name(&kept.join("_")) }
 }
 
-/// A plural word's singular, by the common English endings (`entities` → `entity`,
-/// `customers` → `customer`); other words as they are.
+/// A plural word's singular by its final `s` (`customers` → `customer`); a word ending in
+/// `ss` (`address`) or without a final `s` as it is.
 fn singular(word: &str) -> &str {
     if word.ends_with("ss") {
         return word;

@@ -96,7 +96,7 @@ pub(super) fn decide(
     // operations without a tag that no tag feature takes in.
     let mut kinds: Vec<String> = used.keys().map(|tag| naming::feature_name(tag)).collect();
     for op in operations.iter().filter(|op| op.features.is_empty()) {
-        if let Some(segment) = first_segment(&op.path).map(naming::feature_name) {
+        if let Some(segment) = super::groups::resource_segment(&op.path).map(naming::feature_name) {
             if !kinds.contains(&segment) {
                 kinds.push(segment);
             }
@@ -147,7 +147,7 @@ pub(super) fn decide(
         }
         // A path that starts with a parameter names no group: the operation stays always
         // compiled.
-        let Some(segment) = first_segment(&op.path) else { continue };
+        let Some(segment) = super::groups::resource_segment(&op.path) else { continue };
         let base = naming::feature_name(segment);
         let index = *by_segment.entry(base.clone()).or_insert_with(|| {
             features.push(TagFeature {
@@ -175,13 +175,6 @@ pub(super) fn decide(
         };
     }
     features
-}
-
-/// The resource segment of a path (`containers` of `/containers/{id}`, `customers` of
-/// `/v1/customers`): its first literal segment that is no version or `api` prefix, the one
-/// resource groups use (`groups::resource_segment`).
-fn first_segment(path: &str) -> Option<&str> {
-    super::groups::resource_segment(path)
 }
 
 /// Each reached type's gate.
