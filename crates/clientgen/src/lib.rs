@@ -22,6 +22,7 @@ pub mod normalize;
 pub mod overlay;
 pub mod parse;
 pub mod registry;
+pub mod rustdoc;
 pub mod swagger;
 pub mod tree;
 pub mod typed;

@@ -56,6 +56,10 @@ pub struct Api {
     /// everything above. The rule snapshots record its [`Features::parts`] beside the model.
     #[serde(skip)]
     pub features: Features,
+    /// The program the crate docs and the README start with: build a client, make the first
+    /// call (`lower/example_code.rs`). Left out of the model's snapshot: `lib.rs`'s shows it.
+    #[serde(skip)]
+    pub example_program: String,
 }
 
 impl Api {
@@ -1220,6 +1224,14 @@ pub struct Operation {
     /// The tag features it is compiled with (any of them); empty: always compiled.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<String>,
+    /// Each method's doc lines (rustdoc Markdown, one `#[doc]` attribute each), by the
+    /// method's name (`lower/method_docs.rs`). Left out of the model's snapshot: the client's
+    /// shows them.
+    #[serde(skip)]
+    pub docs: std::collections::BTreeMap<String, Vec<String>>,
+    /// The statements calling the operation's first method with example values, for the README.
+    #[serde(skip)]
+    pub example: String,
 }
 
 impl Operation {
@@ -1599,6 +1611,9 @@ pub struct PageMethod {
     /// The operation takes an optional request body, which the page method does not send.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub body_left_out: bool,
+    /// How the method goes from one page to the next, in a sentence (`lower/method_docs.rs`).
+    #[serde(skip)]
+    pub how: String,
 }
 
 /// Which convention a [`PageMethod`] follows.

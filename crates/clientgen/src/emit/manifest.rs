@@ -2,7 +2,6 @@
 
 use std::fmt::Write as _;
 
-use super::examples::{call_code, example_code};
 use crate::model::*;
 use crate::registry::{self, Defaults, Part, TRANSPORT_FEATURES};
 
@@ -136,7 +135,7 @@ pub fn readme(api: &Api) -> String {
     out.push_str(&registry::readme("install", &parts, &install));
 
     let _ = writeln!(out, "## Quick start\n");
-    let _ = writeln!(out, "```rust\n{}```\n", example_code(api));
+    let _ = writeln!(out, "```rust\n{}```\n", api.example_program);
 
     credentials_section(&mut out, api);
     let _ = writeln!(out, "## Operations\n");
@@ -242,7 +241,7 @@ fn pagination(api: &Api) -> Vec<(&'static str, String)> {
         api.operations.iter().filter_map(|op| Some((op, op.pages.as_ref()?))).collect();
     let mut rows = String::new();
     for &(op, pages) in &paged {
-        let how = super::pagination::how(pages).replace('|', "\\|");
+        let how = pages.how.replace('|', "\\|");
         let item = shown(api, &pages.item);
         let (method, mirrors) = (api.call_text(op, &pages.method_name), api.call_text(op, &pages.mirrors));
         let _ = writeln!(rows, "| `{method}` | `{item}` | `{mirrors}` | {how} |");
@@ -408,13 +407,12 @@ fn transport() -> Vec<(&'static str, String)> {
 /// A README section for one operation: what it does, an example, its request fields, and what
 /// comes back.
 fn operation_section(out: &mut String, api: &Api, op: &Operation) {
-    let krate = &api.settings.crate_path;
     let _ = writeln!(out, "### `{}`\n", api.call_text(op, &op.method_name));
     let _ = writeln!(out, "`{} {}`\n", op.http_method, op.path);
     for text in [&op.summary, &op.description].into_iter().flatten() {
         let _ = writeln!(out, "{}\n", text.trim());
     }
-    let _ = writeln!(out, "```rust\n{}```\n", call_code(api, op, None, None, krate));
+    let _ = writeln!(out, "```rust\n{}```\n", op.example);
     if let Some(body) = &op.body {
         if body.variants.len() > 1 {
             let others: Vec<String> = body.variants[1..]

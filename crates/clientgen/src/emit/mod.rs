@@ -7,7 +7,6 @@
 mod blocking;
 mod client;
 mod docs;
-mod examples;
 mod manifest;
 mod operations;
 mod pagination;
@@ -27,8 +26,6 @@ use quote::{format_ident, quote};
 
 use crate::model::*;
 use crate::{GeneratedFile, format};
-
-pub use docs::sanitize as sanitize_doc;
 
 /// One file of the generated crate, before formatting.
 pub enum EmittedFile {
@@ -256,7 +253,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         format!(" {}", docs::sanitize(&format!("Rust client for the {} (version {}).", api.title, api.version)));
     let description = api.description.as_deref().map(docs::inner_doc_attrs);
     let blank = description.as_ref().map(|_| quote! { #![doc = ""] });
-    let example = examples::crate_doc_example(api);
+    let example = format!("# Example\n\n```no_run\n{}```", api.example_program);
     let example = example.lines().map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #![doc = #line] }

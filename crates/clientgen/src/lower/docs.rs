@@ -1,7 +1,7 @@
 //! Spec prose as the model keeps it: Markdown. A description written in HTML (Stripe's
 //! `<p>…</p>`) is converted; a link relative to the API's documentation site is made absolute
 //! where the spec says where that site is, else it becomes its plain text. Emission then only
-//! makes the Markdown safe for rustdoc (`emit::docs::sanitize`).
+//! makes the Markdown safe for rustdoc (`rustdoc::sanitize`).
 
 use openapiv3::OpenAPI;
 use regex_lite::Regex;

@@ -9,10 +9,12 @@
 
 mod defaults;
 pub mod docs;
+mod example_code;
 mod examples;
 pub(crate) mod features;
 mod graph;
 mod groups;
+mod method_docs;
 mod multipart;
 mod operations;
 mod pagination;
@@ -118,8 +120,10 @@ pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
         tag_features,
         groups,
         features: Features::default(),
+        example_program: String::new(),
     };
     docs::rewrite(&mut api, &docs::Prose::of(doc));
+    method_docs::document(&mut api);
     api.features = Features::of(&api);
     Lowered { api: Some(api), errors, warnings }
 }

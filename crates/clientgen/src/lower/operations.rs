@@ -160,6 +160,8 @@ impl<'a> Lowerer<'a> {
                     security,
                     // The spec's tags, until `tags::decide` turns them into features.
                     features: op.tags.clone(),
+                    docs: Default::default(),
+                    example: String::new(),
                 });
             }
         }

@@ -115,6 +115,7 @@ impl<'a> Lowerer<'a> {
             cursor,
             locals,
             body_left_out: paged.has_body,
+            how: String::new(),
         })
     }
 

@@ -1,17 +1,13 @@
-//! The example code the generated docs show: the call of an operation with example values,
-//! the crate-level example, and the README's; each compiles as a doctest.
+//! The example code the generated docs show, decided in lowering: the call of an operation with
+//! example values, and the program the crate docs and the README start with; each compiles as a
+//! doctest.
 
 use std::fmt::Write as _;
 
 use crate::model::*;
 
-/// The crate-level example as rustdoc Markdown: a `no_run` doctest.
-pub fn crate_doc_example(api: &Api) -> String {
-    format!("# Example\n\n```no_run\n{}```", example_code(api))
-}
-
 /// A complete program: build a client, call the first operation, print the result.
-pub fn example_code(api: &Api) -> String {
+pub fn example_program(api: &Api) -> String {
     let krate = &api.settings.crate_path;
     let mut out = String::new();
     let _ = writeln!(out, "#[tokio::main]");
