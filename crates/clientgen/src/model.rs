@@ -659,6 +659,11 @@ pub struct View {
     /// it carries its id in this view.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_id: Option<IdSource>,
+    /// Its doc lines as printed, one `#[doc]` attribute each (`lower/type_docs.rs`); none: the
+    /// spec says nothing of it, and it gets no invented sentence. Left out of the model's
+    /// snapshot: the types' shows them.
+    #[serde(skip)]
+    pub docs: Vec<String>,
 }
 
 /// Where a view implementing `HasId` finds its id.
@@ -760,6 +765,10 @@ pub struct ViewField {
     /// [`TypeRef::Expandable`] (from its id): `new` and the setter take `impl Into<T>`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub into: bool,
+    /// Its doc lines as printed, one `#[doc]` attribute each (`lower/type_docs.rs`); none: the
+    /// spec says nothing of it. Left out of the model's snapshot: the types' shows them.
+    #[serde(skip)]
+    pub docs: Vec<String>,
 }
 
 impl ViewField {
@@ -864,6 +873,11 @@ pub struct UnionVariant {
     /// The union implements `From` its type: no other variant holds the same Rust type.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub from: bool,
+    /// Its doc lines as printed, one `#[doc]` attribute each (`lower/type_docs.rs`); none: the
+    /// spec says nothing of it, and it gets no invented sentence. Left out of the model's
+    /// snapshot: the types' shows them.
+    #[serde(skip)]
+    pub docs: Vec<String>,
 }
 
 /// An object type.
@@ -1085,6 +1099,11 @@ pub struct Variant {
     /// `x-enum-deprecated` list): the variant is `#[deprecated]`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
+    /// Its doc lines as printed, one `#[doc]` attribute each (`lower/type_docs.rs`); none: the
+    /// spec says nothing of it, and it gets no invented sentence. Left out of the model's
+    /// snapshot: the types' shows them.
+    #[serde(skip)]
+    pub docs: Vec<String>,
 }
 
 /// A reference to a type, as a field, parameter or body has it.

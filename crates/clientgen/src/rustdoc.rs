@@ -2,6 +2,24 @@
 //! HTML tag), code spans that hold any text, and links to methods. Lowering writes every doc
 //! text of the model with these; emission only splits the text into `#[doc]` lines.
 
+/// Spec text as doc lines, one `#[doc]` attribute each: made safe for rustdoc, and each line but
+/// an empty one after a space (as `///` writes it).
+pub fn doc_lines(text: &str) -> Vec<String> {
+    sanitize(text).lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") }).collect()
+}
+
+/// Paragraphs of doc lines joined by an empty line.
+pub fn paragraphs(paragraphs: impl IntoIterator<Item = Vec<String>>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for paragraph in paragraphs {
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        out.extend(paragraph);
+    }
+    out
+}
+
 /// `text` as a Markdown code span, fenced with one backtick more than the longest run inside.
 pub fn code(text: &str) -> String {
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);

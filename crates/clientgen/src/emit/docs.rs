@@ -19,6 +19,16 @@ pub fn doc_attrs(text: &str) -> TokenStream {
     quote! { #(#lines)* }
 }
 
+/// `#[doc = …]` attributes for doc lines the model holds as printed; none: `#[allow(missing_docs)]`
+/// (the spec says nothing, and nothing is invented).
+pub fn printed(lines: &[String]) -> TokenStream {
+    if lines.is_empty() {
+        quote! { #[allow(missing_docs)] }
+    } else {
+        quote! { #(#[doc = #lines])* }
+    }
+}
+
 /// `#![doc = …]` attributes (crate or module docs) for `text`.
 pub fn inner_doc_attrs(text: &str) -> TokenStream {
     let text = sanitize(text);
@@ -36,4 +46,3 @@ pub fn doc_or(text: Option<&str>, fallback: &str) -> TokenStream {
         None => doc_attrs(fallback),
     }
 }
-

@@ -596,4 +596,3 @@ fn param_push(names: &Names, p: &Parameter, write: impl Fn(TokenStream, TokenStr
         quote! { if let Some(#value) = &#params.#field { #write } }
     }
 }
-

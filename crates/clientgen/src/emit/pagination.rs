@@ -93,4 +93,3 @@ fn page_value(page: &Ident, field: &PageField) -> TokenStream {
         (false, false) => quote! { Some(#page.#name.to_string()) },
     }
 }
-

@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::docs::{code, doc_attrs};
+use super::docs::{code, doc_attrs, printed};
 use super::rust::{RustType, ident, rust_type};
 use crate::model::*;
 
@@ -73,54 +73,9 @@ struct ViewPrinter<'a> {
     name: Ident,
 }
 
-/// The doc of a union's variant: the alternative's description, and the tags that select it.
-fn variant_doc(v: &UnionVariant) -> TokenStream {
-    let doc = v.doc.as_deref().map(str::trim).filter(|d| !d.is_empty());
-    match (v.tags.as_slice(), doc) {
-        ([], Some(doc)) => doc_attrs(doc),
-        ([], None) => quote! { #[allow(missing_docs)] },
-        (tags, doc) => {
-            let tags = tags.iter().map(|t| code(t)).collect::<Vec<_>>().join(" or ");
-            doc_attrs(&match doc {
-                None => format!("The `{}` alternative, tagged {tags}.", v.rust_name),
-                Some(doc) => format!("{doc}\n\nTagged {tags}."),
-            })
-        }
-    }
-}
-
 impl ViewPrinter<'_> {
     fn doc(&self) -> TokenStream {
-        // Paragraphs, each from the spec or a fact of the model; a type the spec does not
-        // describe gets no sentence made up for it.
-        let mut paragraphs: Vec<TokenStream> = Vec::new();
-        paragraphs.extend(self.def.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(doc_attrs));
-        paragraphs.extend(self.view.note.as_deref().map(doc_attrs));
-        // The cross-reference is ours, with an intra-doc link that must stay a link.
-        let cross = self.view.counterpart.as_ref().map(|other| match self.view.side {
-            Side::Request => {
-                format!(" What the caller sends; the server's view is [`{other}`], which adds the read-only fields.")
-            }
-            Side::Response | Side::Both => format!(" What the server returns; what the caller sends is [`{other}`]."),
-        });
-        paragraphs.extend(cross.map(|line| quote! { #[doc = #line] }));
-        if matches!(&self.def.kind, TypeKind::Struct(s) if s.closed) {
-            paragraphs.push(quote! {
-                #[doc = " The API allows no keys besides these fields (`additionalProperties: false`)."]
-            });
-        }
-        let doc = if paragraphs.is_empty() {
-            quote! { #[allow(missing_docs)] }
-        } else {
-            let mut doc = TokenStream::new();
-            for (index, paragraph) in paragraphs.into_iter().enumerate() {
-                if index > 0 {
-                    doc.extend(quote! { #[doc = ""] });
-                }
-                doc.extend(paragraph);
-            }
-            doc
-        };
+        let doc = printed(&self.view.docs);
         // The API's word to its callers; the crate's own uses are allowed in `lib.rs`.
         let deprecated = self.def.deprecated.then(|| quote! { #[deprecated] });
         quote! { #doc #deprecated }
@@ -357,17 +312,8 @@ impl ViewPrinter<'_> {
         let only = e.only().map(|v| v.rust_name.as_str());
         let variants = e.variants.iter().map(|v| {
             let variant = ident(&v.rust_name);
-            let wire = &v.wire;
             let default = (only == Some(v.rust_name.as_str())).then(|| quote! { #[default] });
-            // Serde goes through `as_str`, so the docs are where a reader sees the wire value.
-            let on_wire = if wire.is_empty() { "the empty string".to_owned() } else { code(wire) };
-            let text = match v.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-                None if wire.is_empty() => "The empty string.".to_owned(),
-                None => on_wire,
-                Some(doc) if !doc.contains('\n') => format!("{doc} ({on_wire})"),
-                Some(doc) => format!("{doc}\n\nOn the wire: {on_wire}."),
-            };
-            let doc = doc_attrs(&text);
+            let doc = printed(&v.docs);
             let deprecated = v.deprecated.then(|| quote! { #[deprecated] });
             quote! { #doc #default #deprecated #variant, }
         });
@@ -486,7 +432,7 @@ impl ViewPrinter<'_> {
             } else {
                 ty
             };
-            let text = variant_doc(v);
+            let text = printed(&v.docs);
             quote! { #text #variant(#ty), }
         });
         let other = match &self.view.mismatches {
@@ -737,25 +683,7 @@ impl<'a> FieldShape<'a> {
         let f = self.field;
         let name = &self.ident;
         let ty = self.full_type();
-        // Only what the spec states: its description, its default; a field it says nothing
-        // about is left undocumented rather than given an invented sentence (ARCHITECTURE.md,
-        // "Docs say only what the spec says").
-        let spec_doc = f.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(doc_attrs);
-        let stated = match (spec_doc, self.default_doc()) {
-            (Some(doc), Some(default)) => Some(quote! { #doc #[doc = ""] #default }),
-            (Some(doc), None) => Some(doc),
-            (None, default) => default,
-        };
-        let fixed = self.view_field.fixed.as_ref().map(|_| {
-            let line = " The API allows one value here: `new` fills it in, and it is always sent.";
-            quote! { #[doc = #line] }
-        });
-        let doc = match (stated, fixed) {
-            (Some(doc), Some(fixed)) => quote! { #doc #[doc = ""] #fixed },
-            (Some(doc), None) => doc,
-            (None, Some(fixed)) => fixed,
-            (None, None) => quote! { #[allow(missing_docs)] },
-        };
+        let doc = printed(&self.view_field.docs);
         let wire = &f.wire_name;
         let bare = f.rust_name.strip_prefix("r#").unwrap_or(&f.rust_name);
         let rename = (bare != wire).then(|| quote! { rename = #wire, });
@@ -775,7 +703,7 @@ impl<'a> FieldShape<'a> {
         quote! { #doc #deprecated #serde pub #name: #ty, }
     }
 
-    /// `Default: `true`.`, when the field declares a default.
+    /// `Default: `true`.`, when the field declares a default (for its setter).
     fn default_doc(&self) -> Option<TokenStream> {
         let default = self.field.default.as_ref()?;
         Some(doc_attrs(&format!("Default: {}.", code(&default.json()))))

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::example_code::{call_code, example_program, returns_value};
 use crate::model::*;
-use crate::rustdoc::{code, method_link, sanitize};
+use crate::rustdoc::{code, doc_lines, method_link};
 
 /// Doc lines by method name, as [`Operation::docs`] holds them.
 type MethodDocs = BTreeMap<String, Vec<String>>;
@@ -57,11 +57,6 @@ fn method_docs(api: &Api, op: &Operation) -> MethodDocs {
     docs
 }
 
-/// Spec text as doc lines: made safe for rustdoc, each line but an empty one after a space.
-fn text_lines(text: &str) -> Vec<String> {
-    sanitize(text).lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") }).collect()
-}
-
 fn operation_doc(api: &Api, op: &Operation, variant: Option<&BodyVariant>) -> Vec<String> {
     let summary = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let description = op.description.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -83,7 +78,7 @@ fn operation_doc(api: &Api, op: &Operation, variant: Option<&BodyVariant>) -> Ve
     }
     let mut lines = Vec::new();
     if let Some(text) = text {
-        lines.extend(text_lines(&text));
+        lines.extend(doc_lines(&text));
         lines.push(String::new());
     }
     lines.push(line);

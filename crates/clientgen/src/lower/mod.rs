@@ -21,6 +21,7 @@ mod pagination;
 mod schemas;
 mod servers;
 mod tags;
+mod type_docs;
 mod views;
 mod webhooks;
 
@@ -123,6 +124,7 @@ pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
         example_program: String::new(),
     };
     docs::rewrite(&mut api, &docs::Prose::of(doc));
+    type_docs::document(&mut api);
     method_docs::document(&mut api);
     api.features = Features::of(&api);
     Lowered { api: Some(api), errors, warnings }

@@ -179,6 +179,7 @@ impl<'a> Lowerer<'a> {
                 rust_name: scope.claim(&naming::variant_name(value)),
                 doc: labels.get(value).cloned(),
                 deprecated: deprecated.contains(value),
+                docs: Vec::new(),
             });
         }
         Some(variants)
@@ -256,6 +257,7 @@ impl<'a> Lowerer<'a> {
                 rust_name: scope.claim(&naming::variant_name(value)),
                 doc: schema_doc(item),
                 deprecated: item.schema_data.deprecated,
+                docs: Vec::new(),
             });
         }
         Some(variants)
@@ -555,6 +557,7 @@ impl<'a> Lowerer<'a> {
                 boxed: false,
                 doc: alternative.doc,
                 from: false,
+                docs: Vec::new(),
             })
             .collect();
         match own_tags {
@@ -662,6 +665,7 @@ impl<'a> Lowerer<'a> {
                 boxed: false,
                 doc: None,
                 from: false,
+                docs: Vec::new(),
             })
             .collect();
         let union = Union { discriminator: None, exact_tags: false, variants, from_str: None };

@@ -123,6 +123,7 @@ pub(super) fn decide(
                     counterpart: counterpart(side),
                     extra_part: None,
                     has_id: None,
+                    docs: Vec::new(),
                 };
                 if let TypeKind::Struct(s) = &def.kind {
                     let sent = side.sent();
@@ -306,6 +307,7 @@ fn struct_fields(
             part: None,
             fixed,
             into: filled.converts(&f.ty),
+            docs: Vec::new(),
         });
     }
     fields
