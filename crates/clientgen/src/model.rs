@@ -7,6 +7,7 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
+pub use crate::lower::client_docs::ClientDocs;
 pub use crate::lower::features::{Encodings, Features, Readers, Streams};
 
 /// Everything emission needs to write a client crate.
@@ -60,6 +61,10 @@ pub struct Api {
     /// call (`lower/example_code.rs`). Left out of the model's snapshot: `lib.rs`'s shows it.
     #[serde(skip)]
     pub example_program: String,
+    /// The docs of the client's and builder's fixed items and of the servers
+    /// (`lower/client_docs.rs`). Left out of the model's snapshot: the client's shows them.
+    #[serde(skip)]
+    pub client_docs: ClientDocs,
 }
 
 impl Api {

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{code, doc_attrs, doc_or, method_link};
+use super::docs::{code, doc_attrs, method_link};
 use super::operations::{self, Method};
 use super::rust::ident;
 use super::security::scheme_variant;
@@ -230,21 +230,11 @@ fn credentials_impl(
 /// The `ClientBuilder`: base URL, credentials, options, the insecure-http guard.
 fn builder(api: &Api) -> TokenStream {
     let schemes = &api.security_schemes;
-    let builder_setters = schemes.iter().map(|(scheme_name, s)| builder_setter(scheme_name, s));
+    let builder_setters = schemes.iter().map(|(scheme_name, s)| {
+        builder_setter(s, api.client_docs.credentials.get(scheme_name).map_or(&[][..], Vec::as_slice))
+    });
     let servers = &api.servers;
-    let base_doc = match servers.default_url() {
-        Some(url) if servers.resolved_at_build() => format!(
-            " The default is `{url}`. A URL set here (or in `{}`) wins over the server and server \
-             variables chosen on this builder, and over the servers of operations.",
-            api.settings.base_url_env
-        ),
-        Some(url) => format!(" The default is `{url}`."),
-        None if servers.list.is_empty() => " The API declares no server, so this is required.".to_owned(),
-        None => format!(
-            " The API's server, {}, is a relative URL, so this is required.",
-            super::docs::code(&servers.list[0].url)
-        ),
-    };
+    let base_doc = &api.client_docs.base_url;
     let server_settings = server_settings(api);
     let (server_fields, url, own_servers) = build_url(servers);
     let build_servers_doc = servers.resolved_at_build().then(|| {
@@ -260,7 +250,7 @@ fn builder(api: &Api) -> TokenStream {
         Some(_) => (quote! { let set_by_caller = self.base_url.is_some(); }, quote! { own_servers, }),
         None => (TokenStream::new(), TokenStream::new()),
     };
-    let hook_example = hook_example(&api.settings.crate_path);
+    let hook_example = &api.client_docs.hook_example;
     quote! {
         /// Configures a [`Client`]; start from [`Client::builder`].
         #[derive(Debug, Default)]
@@ -290,7 +280,7 @@ fn builder(api: &Api) -> TokenStream {
             ///
             /// A hook that signs each request to the API (with an async step, were one needed):
             ///
-            #hook_example
+            #(#[doc = #hook_example])*
             pub fn hook(mut self, hook: impl crate::Hook) -> Self {
                 self.settings.extras.hook(std::sync::Arc::new(hook));
                 self
@@ -368,7 +358,7 @@ fn build_url(servers: &Servers) -> (TokenStream, TokenStream, Option<TokenStream
 fn client_impl(api: &Api, methods: &[Method]) -> TokenStream {
     let schemes = &api.security_schemes;
     let env_reads = schemes.values().map(env_read);
-    let env_doc = env_doc(api);
+    let env_doc = &api.client_docs.from_env;
     let operation_methods = methods.iter().filter(|m| m.group.is_none()).map(method_items);
     let accessors = api.groups.iter().map(|group| {
         let accessor = ident(&group.accessor);
@@ -402,7 +392,7 @@ fn client_impl(api: &Api, methods: &[Method]) -> TokenStream {
     });
     quote! {
         impl Client {
-            #env_doc
+            #(#[doc = #env_doc])*
             ///
             /// # Errors
             ///
@@ -529,38 +519,18 @@ fn server_settings(api: &Api) -> TokenStream {
     let choice = servers.choice.as_ref().map(|choice| {
         let name = ident(&choice.name);
         let method = ident(&choice.method);
-        let mut text = "Chooses the server requests go to, among those the API declares; the server variables set on \
-                        this builder fill in its URL. Unused when a base URL is set.\n"
-            .to_owned();
-        for (i, (s, variant)) in servers.list.iter().zip(&choice.variants).enumerate() {
-            let default = if i == 0 { " (the default)" } else { "" };
-            text.push_str(&format!(
-                "\n- [`{}::{variant}`](crate::servers::{}::{variant}){default}: {}",
-                choice.name,
-                choice.name,
-                super::servers::server_line(s, true)
-            ));
-        }
-        let doc = super::servers::raw_doc(&text);
+        let doc = &api.client_docs.server_setter;
         quote! {
-            #doc
+            #(#[doc = #doc])*
             pub fn #method(mut self, server: crate::servers::#name) -> Self {
                 self.server = Some(server);
                 self
             }
         }
     });
-    let variables = servers.variables.iter().map(|v| {
+    let variables = servers.variables.iter().zip(&api.client_docs.variables).map(|(v, (_, doc))| {
         let method = ident(&v.method);
-        let mut text = format!("Sets the server variable `{}` of the server's URL.", v.name);
-        if let Some(doc) = v.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-            text.push(' ');
-            text.push_str(&super::docs::sanitize(doc.lines().next().unwrap_or_default()));
-        }
-        text.push_str("\n\n");
-        text.push_str(&super::servers::variable_line(api, v));
-        text.push_str(" Unused when a base URL is set; the value goes into the URL as given.");
-        let doc = super::servers::raw_doc(&text);
+        let doc = quote! { #(#[doc = #doc])* };
         let name = &v.name;
         match &v.values {
             Some(values) => {
@@ -585,78 +555,24 @@ fn server_settings(api: &Api) -> TokenStream {
     quote! { #choice #(#variables)* }
 }
 
-/// The compiled example of `ClientBuilder::hook`: a hook that signs requests.
-fn hook_example(krate: &str) -> TokenStream {
-    let text = format!(
-        r#"```no_run
-use {krate}::{{AttemptInfo, Hook, HookFuture}};
-
-struct Signer {{
-    key: String,
-}}
-
-impl Hook for Signer {{
-    fn before_send<'a>(&'a self, attempt: &'a AttemptInfo, request: &'a mut reqwest::Request) -> HookFuture<'a> {{
-        Box::pin(async move {{
-            // Only requests to the API: a redirect elsewhere is not signed.
-            if attempt.to_base_origin {{
-                let body = request.body().and_then(|body| body.as_bytes()).unwrap_or_default();
-                let signature = format!("{{}}:{{}}:{{}}", self.key.len(), request.method(), body.len());
-                request.headers_mut().insert("x-signature", signature.parse()?);
-            }}
-            Ok(())
-        }})
-    }}
-}}
-
-# fn main() -> Result<(), {krate}::Error> {{
-let client = {krate}::Client::builder()
-    .base_url("https://api.example.com")
-    .hook(Signer {{ key: "signing-key".to_owned() }})
-    .build()?;
-# Ok(())
-# }}
-```"#
-    );
-    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
-    quote! { #(#[doc = #lines])* }
-}
-
-fn builder_setter(spec_name: &str, s: &SecurityScheme) -> TokenStream {
+/// A credential's builder method, with the doc lines lowering decided.
+fn builder_setter(s: &SecurityScheme, doc: &[String]) -> TokenStream {
     let name = ident(&s.rust_name);
-    let spec_doc = doc_or(s.doc.as_deref(), &format!("The `{spec_name}` credential."));
     match &s.kind {
         SecurityKind::Basic => quote! {
-            /// Sets the user name and password for HTTP basic authentication.
-            ///
-            #spec_doc
+            #(#[doc = #doc])*
             pub fn #name(mut self, username: impl Into<String>, password: Option<String>) -> Self {
                 self.credentials.#name = Some((username.into(), password));
                 self
             }
         },
-        kind => {
-            let how = match kind {
-                SecurityKind::ApiKey { location: ParamLocation::Header, name } => {
-                    format!("Sent in the `{name}` header.")
-                }
-                SecurityKind::ApiKey { location: ParamLocation::Query, name } => {
-                    format!("Sent as the `{name}` query parameter.")
-                }
-                SecurityKind::ApiKey { name, .. } => format!("Sent as the `{name}` cookie."),
-                _ => "Sent as `Authorization: Bearer …`.".to_owned(),
-            };
-            let set_doc = format!(" Sets the `{spec_name}` credential. {how}");
-            quote! {
-                #[doc = #set_doc]
-                ///
-                #spec_doc
-                pub fn #name(mut self, value: impl Into<String>) -> Self {
-                    self.credentials.#name = Some(value.into());
-                    self
-                }
+        _ => quote! {
+            #(#[doc = #doc])*
+            pub fn #name(mut self, value: impl Into<String>) -> Self {
+                self.credentials.#name = Some(value.into());
+                self
             }
-        }
+        },
     }
 }
 
@@ -677,34 +593,6 @@ fn env_read(s: &SecurityScheme) -> TokenStream {
             }
         },
     }
-}
-
-fn env_doc(api: &Api) -> TokenStream {
-    let mut lines = vec![
-        " Builds a client from environment variables:".to_owned(),
-        String::new(),
-        if api.servers.default_url().is_none() && !api.servers.list.is_empty() {
-            format!(" - `{}`: the base URL (required: the API's server is a relative URL);", api.settings.base_url_env)
-        } else {
-            format!(" - `{}`: the base URL (optional when the API declares a server);", api.settings.base_url_env)
-        },
-    ];
-    for s in api.security_schemes.values() {
-        let var = &s.env.value;
-        match &s.env.password {
-            Some(password) => lines.push(format!(" - `{var}` and `{password}`: HTTP basic credentials;")),
-            None => lines.push(format!(" - `{var}`: the `{}` credential;", s.rust_name.trim_start_matches("r#"))),
-        }
-    }
-    if let Some(last) = lines.last_mut() {
-        if last.ends_with(';') {
-            last.pop();
-            last.push('.');
-        }
-    }
-    lines.push(String::new());
-    lines.push(" Unset or empty variables are skipped.".to_owned());
-    quote! { #(#[doc = #lines])* }
 }
 
 fn scheme_apply(s: &SecurityScheme) -> TokenStream {

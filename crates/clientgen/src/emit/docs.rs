@@ -38,11 +38,3 @@ pub fn inner_doc_attrs(text: &str) -> TokenStream {
     });
     quote! { #(#lines)* }
 }
-
-/// Doc attributes for an optional description, with `fallback` when it is absent.
-pub fn doc_or(text: Option<&str>, fallback: &str) -> TokenStream {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(text) => doc_attrs(text),
-        None => doc_attrs(fallback),
-    }
-}

@@ -316,16 +316,15 @@ fn servers_section(out: &mut String, api: &Api) {
             choice.method,
             choice.name
         );
-        for (s, variant) in servers.list.iter().zip(&choice.variants) {
-            let _ = writeln!(out, "- `{}::{variant}`: {}", choice.name, super::servers::server_line(s, false));
+        for (line, variant) in api.client_docs.server_lines.iter().zip(&choice.variants) {
+            let _ = writeln!(out, "- `{}::{variant}`: {line}", choice.name);
         }
         let _ = writeln!(out);
     }
     if !servers.variables.is_empty() {
         let _ = writeln!(out, "Server variables fill in the server's URL; each has a builder method:\n");
         let _ = writeln!(out, "| Variable | Builder method | Values and default |\n|---|---|---|");
-        for v in &servers.variables {
-            let line = super::servers::variable_line(api, v);
+        for (v, line) in servers.variables.iter().zip(&api.client_docs.variable_lines) {
             let _ = writeln!(out, "| `{}` | `{}` | {} |", v.name, v.method, line.replace('|', "\\|"));
         }
         let _ = writeln!(out);

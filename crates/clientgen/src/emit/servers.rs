@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{code, sanitize};
+use super::docs::code;
 use super::rust::ident;
 use crate::model::*;
 
@@ -14,18 +14,14 @@ pub fn servers_rs(api: &Api) -> TokenStream {
     let servers = &api.servers;
     let choice = servers.choice.as_ref().map(|choice| {
         let name = ident(&choice.name);
-        let method = &choice.method;
-        let doc = raw_doc(&format!(
-            "A server the API declares, chosen with [`ClientBuilder::{method}`](crate::ClientBuilder::{method}); \
-             the first, `{}`, is the default.",
-            choice.variants.first().map_or("", String::as_str)
-        ));
-        let variants = servers.list.iter().zip(&choice.variants).enumerate().map(|(i, (s, variant))| {
-            let variant = ident(variant);
-            let doc = raw_doc(&server_line(s, true));
-            let default = (i == 0).then(|| quote! { #[default] });
-            quote! { #doc #default #variant, }
-        });
+        let doc = &api.client_docs.server_enum;
+        let variants =
+            choice.variants.iter().zip(&api.client_docs.server_variants).enumerate().map(|(i, (variant, doc))| {
+                let variant = ident(variant);
+                let doc = quote! { #(#[doc = #doc])* };
+                let default = (i == 0).then(|| quote! { #[default] });
+                quote! { #doc #default #variant, }
+            });
         let templates = servers.list.iter().zip(&choice.variants).map(|(s, variant)| {
             let variant = ident(variant);
             let url = &s.url;
@@ -37,7 +33,7 @@ pub fn servers_rs(api: &Api) -> TokenStream {
             quote! { #name::#variant => #url, }
         });
         quote! {
-            #doc
+            #(#[doc = #doc])*
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub enum #name {
                 #(#variants)*
@@ -60,19 +56,9 @@ pub fn servers_rs(api: &Api) -> TokenStream {
             }
         }
     });
-    let enums = servers.variables.iter().filter_map(|v| {
+    let enums = servers.variables.iter().zip(&api.client_docs.variables).filter_map(|(v, (doc, _))| {
         let values = v.values.as_ref()?;
         let name = ident(&values.name);
-        let method = &v.method;
-        let mut text = format!(
-            "The values of the server variable `{}`, set with [`ClientBuilder::{method}`](crate::ClientBuilder::{method}).",
-            v.name
-        );
-        if let Some(doc) = v.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-            text.push_str("\n\n");
-            text.push_str(&sanitize(doc));
-        }
-        let doc = raw_doc(&text);
         let variants = values.variants.iter().map(|VariableValue { value, variant }| {
             let variant = ident(variant);
             let doc = raw_doc(&code(value));
@@ -83,7 +69,7 @@ pub fn servers_rs(api: &Api) -> TokenStream {
             quote! { #name::#variant => #value, }
         });
         Some(quote! {
-            #doc
+            #(#[doc = #doc])*
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
             pub enum #name {
                 #(#variants)*
@@ -123,43 +109,6 @@ pub fn servers_rs(api: &Api) -> TokenStream {
 pub fn raw_doc(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
     quote! { #(#[doc = #lines])* }
-}
-
-/// One server in a sentence: its URL template, its description's first line (made safe for
-/// rustdoc when `for_rustdoc`), and what its URL is with the defaults when it has variables.
-pub fn server_line(server: &Server, for_rustdoc: bool) -> String {
-    let mut line = code(&server.url);
-    if let Some(description) = server.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        let first = description.lines().next().unwrap_or_default();
-        line.push_str(": ");
-        line.push_str(&if for_rustdoc { sanitize(first) } else { first.to_owned() });
-    }
-    if !server.variables.is_empty() {
-        line.push_str(&format!(" (by default {})", code(&server.default_url)));
-    }
-    line
-}
-
-/// What a variable's builder method says of its values and defaults.
-pub fn variable_line(api: &Api, variable: &ServerVariable) -> String {
-    let servers = &api.servers;
-    let declaring: Vec<(&Server, &VariableDecl)> =
-        servers.list.iter().chain(&servers.own).filter_map(|s| Some((s, s.variables.get(&variable.name)?))).collect();
-    let mut line = String::new();
-    if let Some((_, first)) = declaring.first() {
-        if !first.values.is_empty() && variable.values.is_some() {
-            let values: Vec<String> = first.values.iter().map(|v| code(v)).collect();
-            line.push_str(&format!("One of {}. ", values.join(", ")));
-        }
-        if declaring.iter().all(|(_, d)| d.default == first.default) {
-            line.push_str(&format!("Default: {}.", code(&first.default)));
-        } else {
-            let each: Vec<String> =
-                declaring.iter().map(|(s, d)| format!("{} for {}", code(&d.default), code(&s.url))).collect();
-            line.push_str(&format!("Default: {}.", each.join(", ")));
-        }
-    }
-    line
 }
 
 /// The expression of a server's URL: its text, and each variable as the builder set it

@@ -7,6 +7,7 @@
 //! the views need (usage per direction, direction-sensitive types, recursion, validation);
 //! `views` decides, once, every Rust type each schema becomes.
 
+pub mod client_docs;
 mod defaults;
 pub mod docs;
 mod example_code;
@@ -122,10 +123,12 @@ pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
         groups,
         features: Features::default(),
         example_program: String::new(),
+        client_docs: ClientDocs::default(),
     };
     docs::rewrite(&mut api, &docs::Prose::of(doc));
     type_docs::document(&mut api);
     method_docs::document(&mut api);
+    client_docs::document(&mut api);
     api.features = Features::of(&api);
     Lowered { api: Some(api), errors, warnings }
 }
