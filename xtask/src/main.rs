@@ -52,8 +52,9 @@ enum Task {
         #[arg(long, requires = "spec")]
         overlay: Vec<PathBuf>,
     },
-    /// Run every check CI runs, in tiers (all of them by default): fast, clients, compiled,
-    /// fresh, lint, external, corpus, contract, matrix. Every check runs; a table of tiers closes the run.
+    /// Run every check CI runs, in tiers (all of them by default): tools, fast, clients,
+    /// compiled, fresh, lint, external, corpus, parts, contract, tags (`tools` runs beside
+    /// `fast`, `parts` beside `corpus`). Every check runs; a table of tiers closes the run.
     Test {
         /// The tiers to run (default: all, in that order).
         tiers: Vec<String>,
@@ -241,8 +242,18 @@ fn tiers() -> Vec<Tier> {
     let cargo = |args, env| Check::Cargo { args, env };
     vec![
         Tier {
+            name: "tools",
+            about: "installs Prism and the Django REST framework server from their lock files (beside `fast`: it waits on the network)",
+            beside: Some("fast"),
+            checks: vec![Check::Task {
+                name: "install Prism and the Django REST framework venv",
+                run: install_external,
+            }],
+        },
+        Tier {
             name: "fast",
             about: "freshness, and a plain `cargo test`: unit, snapshot, funnel, tidy, overlay and spec-loading tests",
+            beside: None,
             checks: vec![
                 Check::Task {
                     name: "freshness: cargo xtask codegen --check",
@@ -254,6 +265,7 @@ fn tiers() -> Vec<Tier> {
         Tier {
             name: "clients",
             about: "the generated clients against loopback servers, the build.rs client, and the doctests of every crate a generated client is in",
+            beside: None,
             // One cargo run for every crate a generated client is in: their dependencies
             // resolve to one feature set and build once, and their doctests (the examples in
             // the generated docs) run with them. The default members' doctests run in `fast`.
@@ -265,6 +277,7 @@ fn tiers() -> Vec<Tier> {
         Tier {
             name: "compiled",
             about: "every fixture's crate and real specs' crates compiled, linted and documented; the Creatify crate's doctests, TLS back ends, docs and package",
+            beside: None,
             checks: vec![
                 cargo(&["test", "-p", "tests", "--test", "compile", "--", "--include-ignored"], &[]),
                 cargo(
@@ -330,11 +343,13 @@ fn tiers() -> Vec<Tier> {
         Tier {
             name: "fresh",
             about: "the Creatify crate and a sample of others with dependencies resolved afresh, as a new user's, under clippy",
+            beside: None,
             checks: vec![Check::Task { name: "cargo xtask fresh", run: fresh::run }],
         },
         Tier {
             name: "lint",
             about: "clippy with warnings denied on everything, and rustfmt",
+            beside: None,
             checks: vec![
                 cargo(&["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"], &[]),
                 // rustfmt.toml's settings; generated crates pass too, since their lib.rs is
@@ -345,6 +360,7 @@ fn tiers() -> Vec<Tier> {
         Tier {
             name: "external",
             about: "what needs Prism (Node.js), the Django REST framework server (Python) or ../shared/specs",
+            beside: None,
             checks: vec![
                 Check::Task { name: "install Prism and the Django REST framework venv", run: install_external },
                 cargo(
@@ -358,6 +374,7 @@ fn tiers() -> Vec<Tier> {
         Tier {
             name: "corpus",
             about: "every spec of ../shared/specs generated and its crate checked with warnings denied",
+            beside: None,
             checks: vec![Check::Task {
                 name: "cargo xtask corpus",
                 run: || {
@@ -369,6 +386,7 @@ fn tiers() -> Vec<Tier> {
         Tier {
             name: "contract",
             about: "every operation of a sample of specs against Prism, requests checked and responses decoded (`cargo xtask contract` runs every spec)",
+            beside: None,
             checks: vec![
                 Check::Task { name: "install Prism", run: install_external },
                 Check::Task {
@@ -381,12 +399,16 @@ fn tiers() -> Vec<Tier> {
             ],
         },
         Tier {
-            name: "matrix",
-            about: "the runtime's part combinations and a large spec's tag features (after the corpus, whose dependencies they reuse)",
-            checks: vec![
-                Check::Task { name: "cargo xtask parts", run: parts::run },
-                Check::Task { name: "cargo xtask tags", run: tags::run },
-            ],
+            name: "parts",
+            about: "the runtime's part combinations (beside `corpus`: one small crate at a time, in the project's target folder)",
+            beside: Some("corpus"),
+            checks: vec![Check::Task { name: "cargo xtask parts", run: parts::run }],
+        },
+        Tier {
+            name: "tags",
+            about: "a large spec's tag features, each alone (after the corpus, whose dependencies they reuse)",
+            beside: None,
+            checks: vec![Check::Task { name: "cargo xtask tags", run: tags::run }],
         },
     ]
 }

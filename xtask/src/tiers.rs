@@ -22,6 +22,12 @@ pub enum Check {
 pub struct Tier {
     pub name: &'static str,
     pub about: &'static str,
+    /// The tier it runs beside, when both run: it starts on a thread of its own as that tier
+    /// starts, and the run waits for both. For a tier that leaves a core idle (waiting on the
+    /// network, or compiling one crate at a time) beside one that leaves the other idle (a large
+    /// crate's single-threaded check), in target folders of their own so that neither waits for
+    /// the other's lock.
+    pub beside: Option<&'static str>,
     pub checks: Vec<Check>,
 }
 
@@ -63,21 +69,24 @@ pub fn run(tiers: Vec<Tier>, wanted: &[String]) -> ExitCode {
         return ExitCode::from(2);
     }
     let started = Instant::now();
+    let chosen = |tier: &Tier| wanted.is_empty() || wanted.iter().any(|name| name == tier.name);
     let mut rows = Vec::new();
-    for tier in tiers.iter().filter(|tier| wanted.is_empty() || wanted.iter().any(|name| name == tier.name)) {
-        let began = Instant::now();
-        let mut failed = Vec::new();
-        for check in &tier.checks {
-            let label = check.label();
-            println!("==> {}: {label}", tier.name);
-            if !check.run() {
-                eprintln!("<== {}: FAILED: {label}", tier.name);
-                failed.push(label);
-            }
+    for tier in tiers.iter().filter(|tier| chosen(tier)) {
+        if tier.beside.is_some_and(|other| tiers.iter().any(|t| t.name == other && chosen(t))) {
+            continue; // started with the tier it runs beside
         }
-        let seconds = began.elapsed().as_secs_f64();
-        println!("<== {}: {seconds:.0} s (total {:.0} s)", tier.name, started.elapsed().as_secs_f64());
-        rows.push((tier.name, seconds, failed));
+        let companions: Vec<&Tier> = tiers.iter().filter(|t| t.beside == Some(tier.name) && chosen(t)).collect();
+        std::thread::scope(|scope| {
+            let running: Vec<_> =
+                companions.iter().map(|companion| scope.spawn(|| run_tier(companion, started))).collect();
+            rows.push(run_tier(tier, started));
+            for handle in running {
+                match handle.join() {
+                    Ok(row) => rows.push(row),
+                    Err(_) => rows.push(("?", 0.0, vec!["a tier's thread panicked".to_owned()])),
+                }
+            }
+        });
     }
     println!("\n| tier | seconds | result |\n| --- | ---: | --- |");
     for (name, seconds, failed) in &rows {
@@ -85,9 +94,31 @@ pub fn run(tiers: Vec<Tier>, wanted: &[String]) -> ExitCode {
         println!("| {name} | {seconds:.0} | {result} |");
     }
     println!("| all | {:.0} | |", started.elapsed().as_secs_f64());
+    for tier in tiers.iter().filter(|tier| chosen(tier)) {
+        if let Some(other) = tier.beside.filter(|other| tiers.iter().any(|t| t.name == *other && chosen(t))) {
+            println!("({} ran beside {other})", tier.name);
+        }
+    }
     let failures: usize = rows.iter().map(|(_, _, failed)| failed.len()).sum();
     let checks: usize =
         rows.iter().map(|(name, ..)| tiers.iter().find(|t| t.name == *name).map_or(0, |t| t.checks.len())).sum();
     println!("\nchecks: {} passed, {failures} failed", checks - failures);
     if failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+/// Runs every check of `tier`, whatever failed before; its name, seconds and failed checks.
+fn run_tier(tier: &Tier, started: Instant) -> (&'static str, f64, Vec<String>) {
+    let began = Instant::now();
+    let mut failed = Vec::new();
+    for check in &tier.checks {
+        let label = check.label();
+        println!("==> {}: {label}", tier.name);
+        if !check.run() {
+            eprintln!("<== {}: FAILED: {label}", tier.name);
+            failed.push(label);
+        }
+    }
+    let seconds = began.elapsed().as_secs_f64();
+    println!("<== {}: {seconds:.0} s (total {:.0} s)", tier.name, started.elapsed().as_secs_f64());
+    (tier.name, seconds, failed)
 }
