@@ -4,8 +4,8 @@
 //! file and a string), a URL-encoded form whose arrays are csv (2.0's default) and multi, query
 //! arrays in `collectionFormat` multi, csv and pipes, header parameters and the API key arrive
 //! exactly as the 2.0 document describes them; and Prism, given the same 2.0 file, accepts the
-//! same requests (and refuses the same values sent the ways the document does not describe, so
-//! its acceptance means something).
+//! query, body and upload requests (and refuses the same values sent the ways the document
+//! does not describe, so its acceptance means something).
 
 use std::path::PathBuf;
 
@@ -48,7 +48,8 @@ fn client(base_url: &str) -> Client {
         .expect("client builds")
 }
 
-/// The requests of the tests, sent through `client`: what each returned.
+/// The three requests the tests send (the query arrays, the body, the upload), sent through
+/// `client`: what each returned.
 async fn send_all(client: &Client) -> (Vec<Pet>, Pet, Photo) {
     let params = FindPetsParams::new(vec!["sea".to_owned(), "sun & sand".to_owned()], "req-1")
         .ids(vec![3, 4])
@@ -59,8 +60,6 @@ async fn send_all(client: &Client) -> (Vec<Pet>, Pet, Photo) {
     let added = client.add_pet(&pet, &AddPetParams::new("req-2")).await.expect("added");
     let photo = UploadPhotoBody::new("On the beach", File::new("rex.png", "image/png", b"\x89PNG\r\n\x1a\n\x00\xff".to_vec()));
     let stored = client.upload_photo(7, &photo).await.expect("uploaded");
-    let labels = LabelPetBody::new(vec!["sea".to_owned(), "sand dune".to_owned()]).sizes(vec![1, 2]).note("a&b");
-    client.label_pet(7, &labels).await.expect("labelled");
     (found, added, stored)
 }
 
@@ -172,7 +171,7 @@ async fn raw(prism: &Prism, method: reqwest::Method, target: &str, content_type:
 
 #[tokio::test]
 #[ignore = "external tier, `cargo xtask test external`: needs Prism (Node.js, tests/prism)"]
-async fn prism_given_the_same_swagger_2_document_accepts_the_requests() {
+async fn prism_given_the_same_swagger_2_document_accepts_the_three_requests() {
     let prism = Prism::start(&fixture(), false).expect("Prism starts");
     // Prism serves the document's paths at its root, without the `basePath`.
     let client = client(prism.base_url());
@@ -186,6 +185,13 @@ async fn prism_given_the_same_swagger_2_document_accepts_the_requests() {
     let response = client.find_pets_with_response(&params).await.expect("found");
     assert_eq!(response.status.as_u16(), 200);
     assert!(response.headers.get("sl-violations").is_none(), "{:?}", response.headers);
+
+    // Not asked of Prism: `labelPet`'s form. Prism 5.14.2, reading 2.0, refuses every value of
+    // a form array without `collectionFormat` (`labels=a%2Cb`, `labels=a&labels=b`: "must be
+    // array"), and an absent optional one with `collectionFormat: csv`, while it takes
+    // `a%2Cb` for a present csv one; the loopback test above is that form's proof. Nor does
+    // Prism look inside a multipart body: it checks its media type (415 below), not its parts
+    // (a form without the required file passes).
 
     // What Prism refuses on this document: a pipes array sent with commas, a required multi
     // array left out, the form sent URL-encoded and the body sent as a form.
