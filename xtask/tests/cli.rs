@@ -361,8 +361,9 @@ fn a_missing_referenced_file_is_named_with_its_ref() {
 /// The spec split over files (`tests/fixtures/multifile`: the spec, a folder of schemas whose
 /// `Pet` and `Owner` refer to each other across two files, and a folder of a parameter and a
 /// response) and its twin written in one file by hand (`tests/fixtures/multifile-bundled.yaml`)
-/// generate the same crate, byte for byte: bundling names each copied component as a person
-/// would in one file, and the cycle across files is the cycle of one file.
+/// generate the same crate, byte for byte: the copied components' types get the names a person
+/// gives them in one file (the whole file `problem.yaml` is `Problem`), and the cycle across
+/// files is the cycle of one file.
 #[test]
 fn a_spec_split_over_files_generates_the_same_crate_as_its_bundled_twin() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
