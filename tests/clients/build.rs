@@ -21,6 +21,7 @@ const CLIENTS: &[(&str, &str, bool)] = &[
     ("unions_named", "50-unions-named.yaml", false),
     ("error_schema", "46-error-schema.yaml", false),
     ("expandable", "54-expandable.yaml", false),
+    ("swagger2", "59-swagger2-wire.yaml", false),
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -23,6 +23,7 @@ mod servers;
 mod shadowing;
 mod streams;
 mod styles;
+mod swagger2;
 mod tracing;
 mod transport;
 mod unions;

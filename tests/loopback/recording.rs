@@ -1,6 +1,6 @@
-//! A loopback server that keeps each request it receives, head and body, as text, and answers
+//! A loopback server that keeps each request it receives, head and body, as bytes, and answers
 //! each with what the test's function makes of it: the exact bytes a client sent, for the
-//! tests of what goes on the wire (styles, accept, path_query).
+//! tests of what goes on the wire (styles, accept, path_query, swagger2).
 
 use std::sync::{Arc, Mutex};
 
@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 /// The server: its base URL and the requests it received, in order.
 pub struct Recording {
     pub url: String,
-    requests: Arc<Mutex<Vec<String>>>,
+    requests: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
 impl Recording {
@@ -45,7 +45,7 @@ impl Recording {
                         if bytes.len() < end + 4 + length {
                             continue;
                         }
-                        kept.lock().expect("not poisoned").push(text.clone());
+                        kept.lock().expect("not poisoned").push(bytes.clone());
                         let _ = socket.write_all(&answer(&text)).await;
                         bytes.clear();
                     }
@@ -55,8 +55,13 @@ impl Recording {
         Recording { url, requests }
     }
 
-    /// The last request, head and body.
+    /// The last request, head and body, as text (bytes that are no UTF-8 read as U+FFFD).
     pub fn last(&self) -> String {
+        String::from_utf8_lossy(&self.last_bytes()).into_owned()
+    }
+
+    /// The last request's bytes, head and body, exactly as received.
+    pub fn last_bytes(&self) -> Vec<u8> {
         self.requests.lock().expect("not poisoned").last().expect("a request").clone()
     }
 
@@ -77,6 +82,13 @@ impl Recording {
             .filter(|(key, _)| key.trim().eq_ignore_ascii_case(name))
             .map(|(_, value)| value.trim().to_owned())
             .collect()
+    }
+
+    /// The last request's body's bytes, exactly as received.
+    pub fn body_bytes(&self) -> Vec<u8> {
+        let last = self.last_bytes();
+        let end = last.windows(4).position(|w| w == b"\r\n\r\n").map_or(last.len(), |at| at + 4);
+        last[end..].to_vec()
     }
 
     /// The last request's body.

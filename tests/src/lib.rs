@@ -36,6 +36,27 @@ pub fn generate_fixture(stem: &str, path: &Path) -> Result<Vec<GeneratedFile>, c
     clientgen::generate(&input, &Config::new(&crate_name(stem))).map(|output| output.files)
 }
 
+/// Generates the spec split over files, `tests/fixtures/multifile/spec.yaml`, with the files
+/// its `$ref`s reach read as the command line reads them (`clientgen::files_to_read`, until
+/// none is missing), under the crate name `multifile`.
+pub fn generate_multifile() -> Result<Vec<GeneratedFile>, clientgen::Error> {
+    let folder = xtask::project_root().join("tests").join("fixtures").join("multifile");
+    let spec = fs::read_to_string(folder.join("spec.yaml")).expect("the multifile spec is readable");
+    let mut texts: Vec<(String, String)> = Vec::new();
+    loop {
+        let mut input = Input::spec(Source { name: "spec.yaml", text: &spec });
+        input.files = texts.iter().map(|(name, text)| Source { name, text }).collect();
+        let missing = clientgen::files_to_read(&input)?;
+        if missing.is_empty() {
+            return clientgen::generate(&input, &Config::new("multifile")).map(|output| output.files);
+        }
+        for file in missing {
+            let text = fs::read_to_string(folder.join(&file.file)).expect("a file of the multifile spec");
+            texts.push((file.file, text));
+        }
+    }
+}
+
 /// Writes each crate into one scratch workspace, `target/{workspace}`, runs clippy on all of
 /// them with warnings denied, compiles their doctests (the examples in the docs), and documents
 /// them with rustdoc's warnings denied. Returns cargo's output on failure. Tests that run at the

@@ -357,3 +357,62 @@ fn a_missing_referenced_file_is_named_with_its_ref() {
         "{stderr}"
     );
 }
+
+/// The spec split over files (`tests/fixtures/multifile`: the spec, a folder of schemas whose
+/// `Pet` and `Owner` refer to each other across two files, and a folder of a parameter and a
+/// response) and its twin written in one file by hand (`tests/fixtures/multifile-bundled.yaml`)
+/// generate the same crate, byte for byte: the copied components' types get the names a person
+/// gives them in one file (the whole file `problem.yaml` is `Problem`), and the cycle across
+/// files is the cycle of one file.
+#[test]
+fn a_spec_split_over_files_generates_the_same_crate_as_its_bundled_twin() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    let spec_path = fixtures.join("multifile/spec.yaml");
+    let spec = std::fs::read_to_string(&spec_path).expect("the spec");
+    let mut split = clientgen::Input::spec(clientgen::Source { name: "spec.yaml", text: &spec });
+    // The files the CLI reads, found as it finds them.
+    let referenced = clientgen_cli::read_referenced(&spec_path, &split);
+    assert!(referenced.unreadable.is_empty(), "{:?}", referenced.unreadable);
+    let mut names: Vec<&str> = referenced.read.iter().map(|(name, _, _)| name.as_str()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "common/parameters.yaml",
+            "common/responses.yaml",
+            "schemas/owner.json",
+            "schemas/pet.yaml",
+            "schemas/problem.yaml"
+        ]
+    );
+    split.files = referenced.read.iter().map(|(name, _, text)| clientgen::Source { name, text }).collect();
+    let twin_text = std::fs::read_to_string(fixtures.join("multifile-bundled.yaml")).expect("the twin");
+    // Named as the spec is, since a generated file's header names its spec's file.
+    let twin = clientgen::Input::spec(clientgen::Source { name: "spec.yaml", text: &twin_text });
+    let config = clientgen::Config::new("pets");
+    let from_files = clientgen::generate(&split, &config).unwrap_or_else(|e| panic!("{e}"));
+    let from_twin = clientgen::generate(&twin, &config).unwrap_or_else(|e| panic!("{e}"));
+    assert!(from_files.warnings.is_empty(), "{:?}", from_files.warnings);
+    assert!(from_twin.warnings.is_empty(), "{:?}", from_twin.warnings);
+    let paths = |files: &[clientgen::GeneratedFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+    assert_eq!(paths(&from_files.files), paths(&from_twin.files));
+    for (split, whole) in from_files.files.iter().zip(&from_twin.files) {
+        let first = split.contents.lines().zip(whole.contents.lines()).position(|(a, b)| a != b);
+        assert!(
+            split.contents == whole.contents,
+            "{} differs from the twin's, first at line {}:\n{:?}\n{:?}",
+            split.path,
+            first.map_or(0, |i| i + 1),
+            first.and_then(|i| split.contents.lines().nth(i)),
+            first.and_then(|i| whole.contents.lines().nth(i)),
+        );
+    }
+    // What is compared: the cycle across files, the whole file and the copied parameter.
+    let types = &from_twin.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
+    let wanted = ["pub struct Pet ", "pub struct Owner ", "pub struct Toy ", "pub struct Problem ", "Vec<Pet>"];
+    for wanted in wanted.into_iter().chain(["/// At most this many pets.\n    pub limit: Option<i32>"]) {
+        assert!(types.contains(wanted), "{wanted} in\n{types}");
+    }
+    let calls = &from_twin.files.iter().find(|f| f.path == "src/resources.rs").expect("resources.rs").contents;
+    assert!(calls.contains("pub async fn retrieve(&self, id: i64) -> Result<types::Owner, Error>"), "{calls}");
+}

@@ -531,6 +531,10 @@ impl State {
             if let Some(format) = field.as_object().and_then(collection_format) {
                 let (style, explode) = self.style(original, "formData", &format);
                 encoding.insert(name.clone(), json!({ "style": style, "explode": explode }));
+            } else if schema.get("type") == Some(&json!("array")) {
+                // 2.0's default is csv here too: one field of the values joined by commas,
+                // where 3.0's form style would repeat the field.
+                encoding.insert(name.clone(), json!({ "style": "form", "explode": false }));
             }
             if field.get("required") == Some(&json!(true)) {
                 required.push(json!(name));

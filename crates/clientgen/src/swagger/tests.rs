@@ -79,17 +79,20 @@ fn a_body_without_consumes_is_json_with_a_warning() {
 fn form_fields_become_a_form_body_multipart_with_a_file() {
     let op = json!({"consumes": ["application/x-www-form-urlencoded"], "parameters": [
         {"in": "formData", "name": "name", "type": "string", "required": true, "description": "Its name."},
-        {"in": "formData", "name": "tags", "type": "array", "items": {"type": "string"}, "collectionFormat": "multi"}
+        {"in": "formData", "name": "tags", "type": "array", "items": {"type": "string"}, "collectionFormat": "multi"},
+        {"in": "formData", "name": "ids", "type": "array", "items": {"type": "integer"}}
     ], "responses": {}});
     let (out, warnings, _) = run(doc(json!({"paths": {"/a": {"post": op.clone()}}})));
+    // An array without `collectionFormat` is csv, 2.0's default, not 3.0's exploded form.
     assert_eq!(
         out["paths"]["/a"]["post"]["requestBody"],
         json!({"content": {"application/x-www-form-urlencoded": {
             "schema": {"type": "object", "properties": {
                 "name": {"type": "string", "description": "Its name."},
-                "tags": {"type": "array", "items": {"type": "string"}}
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "ids": {"type": "array", "items": {"type": "integer"}}
             }, "required": ["name"]},
-            "encoding": {"tags": {"style": "form", "explode": true}}
+            "encoding": {"tags": {"style": "form", "explode": true}, "ids": {"style": "form", "explode": false}}
         }}, "required": true})
     );
     assert!(warnings.is_empty());
