@@ -67,6 +67,8 @@ pub use pagination::Pages;
 pub use stream::ByteStream;
 #[cfg(feature = "events")]
 pub use stream::{Event, EventStream};
+#[cfg(feature = "json-lines")]
+pub use stream::JsonLines;
 #[cfg(feature = "unions")]
 pub use unions::Mismatch;
 #[cfg(feature = "webhooks")]
