@@ -82,6 +82,9 @@ fn methods_with(api: &Api, detail: Detail, keep: impl Fn(&Operation) -> bool) ->
     out
 }
 
+/// The methods `reqwest::Method` names by a constant; others are made from their names.
+const STANDARD_METHODS: &[&str] = &["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT"];
+
 /// What a method without a `_with_response` twin returns in place of the success body.
 #[derive(Clone, Copy)]
 enum Streamed<'a> {
@@ -194,7 +197,17 @@ fn method(
     });
     let segments = op.route().split('/').skip(1).map(|segment| path_segment(op, segment));
     let path_values = path_values(op);
-    let http_method = format_ident!("{}", op.http_method);
+    let http_method = match STANDARD_METHODS.contains(&op.http_method.as_str()) {
+        true => {
+            let name = format_ident!("{}", op.http_method);
+            quote! { reqwest::Method::#name }
+        }
+        // Lowering checked the name is a token, which `from_bytes` takes.
+        false => {
+            let name = proc_macro2::Literal::byte_string(op.http_method.as_bytes());
+            quote! { reqwest::Method::from_bytes(#name).unwrap_or(reqwest::Method::POST) }
+        }
+    };
     let Read { ty: ret, code: decode } = match (stream, pages) {
         (Some(stream), _) => stream_read(api, stream, &names, &client),
         (None, Some(pages)) => super::pagination::pages_read(api, pages, request, &client),
@@ -227,7 +240,7 @@ fn method(
         #(#checks)*
         #(#path_values)*
         let #operation = #label;
-        let #mutable #request = Request::new(#operation_id, #operation, reqwest::Method::#http_method, #url);
+        let #mutable #request = Request::new(#operation_id, #operation, #http_method, #url);
         #(#steps)*
         #send
     };
@@ -305,7 +318,10 @@ fn parameter_steps(op: &Operation, names: &Names) -> Vec<TokenStream> {
         steps.push(quote! { #request.query.push((#name.to_owned(), #value.to_owned())); });
     }
     for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Query) {
-        steps.push(param_push(names, p, |param, v| quote! { #param.query(#v, &mut #request.query)?; }));
+        steps.push(match p.query_string {
+            true => param_push(names, p, |param, v| quote! { #param.query_string(#v, &mut #request.query)?; }),
+            false => param_push(names, p, |param, v| quote! { #param.query(#v, &mut #request.query)?; }),
+        });
     }
     for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Header) {
         steps.push(param_push(names, p, |param, v| quote! { #param.header(#v, &mut #request.headers)?; }));
@@ -498,6 +514,13 @@ fn stream_read(api: &Api, stream: &StreamMethod, names: &Names, client: &TokenSt
                 code: quote! { crate::stream::events(#client, #request, #decode, #sentinel).await },
             }
         }
+        StreamKind::JsonLines { item, .. } => {
+            let ty = rust_type(api, item, Direction::Response, &quote! { types:: }).owned;
+            Read {
+                ty: quote! { crate::JsonLines<#ty> },
+                code: quote! { crate::stream::json_lines(#client, #request).await },
+            }
+        }
     }
 }
 
@@ -538,6 +561,11 @@ fn stream_doc(api: &Api, op: &Operation, variant: Option<&BodyVariant>, stream: 
                 ),
             }
         }
+        StreamKind::JsonLines { media_type, .. } => lines.push(format!(
+            " Asks for `{media_type}` and returns its items one a line as they arrive, each decoded into the type the API \
+             declares ([`crate::JsonLines`]); blank lines are skipped. A line that does not decode is an [`Error::Decode`] \
+             item naming the line and the field; the stream goes on."
+        )),
     }
     lines.push(String::new());
     lines.push(
