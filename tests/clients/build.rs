@@ -21,6 +21,7 @@ const CLIENTS: &[(&str, &str, bool)] = &[
     ("unions_named", "50-unions-named.yaml", false),
     ("error_schema", "46-error-schema.yaml", false),
     ("expandable", "54-expandable.yaml", false),
+    ("openapi32", "64-openapi-3-2.yaml", false),
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -330,3 +330,68 @@ pub(super) fn move_operations(doc: &mut Value, findings: &mut Findings) {
 fn entry(method: &str, pointer: String, operation: Value) -> Value {
     serde_json::json!({ "method": method, "pointer": pointer, "operation": operation })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::{Findings, rewrite};
+    use super::*;
+
+    fn rewritten(mut doc: Value) -> (Value, Findings) {
+        let findings = rewrite(&mut doc);
+        (doc, findings)
+    }
+
+    #[test]
+    fn other_methods_move_to_the_path_item_s_extension() {
+        let (doc, findings) = rewritten(json!({"openapi": "3.2.0", "info": {"title": "t", "version": "1"}, "paths": {
+            "/a": {
+                "query": {"operationId": "q"},
+                "additionalOperations": {"COPY": {"operationId": "c"}, "get": {}, "BAD NAME": {}}
+            }
+        }}));
+        let item = &doc["paths"]["/a"];
+        assert!(item.get("query").is_none() && item.get("additionalOperations").is_none());
+        assert_eq!(
+            item[OPERATIONS],
+            json!([
+                {"method": "QUERY", "pointer": "#/paths/~1a/query", "operation": {"operationId": "q", "responses": {}}},
+                {"method": "COPY", "pointer": "#/paths/~1a/additionalOperations/COPY", "operation": {"operationId": "c", "responses": {}}}
+            ])
+        );
+        let errors: Vec<String> = findings.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].starts_with("#/paths/~1a/additionalOperations/get: \"get\" is no method name"), "{errors:?}");
+    }
+
+    #[test]
+    fn querystring_item_schemas_media_types_and_examples_are_read() {
+        let (doc, findings) = rewritten(json!({"openapi": "3.2.0", "info": {"title": "t", "version": "1"},
+            "components": {"mediaTypes": {"Lines": {"itemSchema": {"type": "string"}}}},
+            "paths": {"/a": {"get": {
+                "parameters": [{"name": "q", "in": "querystring", "style": "form",
+                    "content": {"application/json": {"schema": {"type": "object"}, "examples": {"x": {"dataValue": 1}}}}}],
+                "responses": {"200": {"summary": "Lines", "content": {
+                    "application/x-ndjson": {"$ref": "#/components/mediaTypes/Lines"},
+                    "text/event-stream": {"itemSchema": {"properties": {"data": {"type": "string"}}}},
+                    "image/png": {"itemSchema": {}}
+                }}}
+            }}}
+        }));
+        let op = &doc["paths"]["/a"]["get"];
+        let parameter = &op["parameters"][0];
+        assert_eq!((&parameter["in"], &parameter[QUERYSTRING], parameter.get("style")), (&json!("query"), &json!(true), None));
+        assert_eq!(parameter["content"]["application/json"]["examples"]["x"], json!({"value": 1}));
+        let response = &op["responses"]["200"];
+        assert_eq!(response["description"], json!("Lines"));
+        assert_eq!(response["content"]["application/x-ndjson"], json!({"schema": {"type": "string"}, ITEM_SCHEMA: true}));
+        assert_eq!(response["content"]["text/event-stream"], json!({"schema": {"type": "string"}}));
+        assert_eq!(response["content"]["image/png"], json!({}));
+        let warnings: Vec<String> = findings.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            warnings,
+            ["#/paths/~1a/get/responses/200/content/image~1png/itemSchema: `itemSchema` is read for event streams and JSON Lines; on image/png it is ignored"]
+        );
+    }
+}
