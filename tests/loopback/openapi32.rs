@@ -89,7 +89,7 @@ async fn json_lines_decode_one_a_line_and_a_bad_line_is_an_item() {
     match &items[1] {
         Err(Error::Decode { path, message, body, .. }) => {
             assert_eq!(path, ".message");
-            assert!(message.starts_with("line 3 of the stream: missing field"), "{message}");
+            assert_eq!(message, "line 3 of the stream: missing");
             assert_eq!(body, r#"{"level": "warn"}"#);
         }
         other => panic!("expected a decode error, got {other:?}"),
@@ -101,13 +101,7 @@ async fn json_lines_decode_one_a_line_and_a_bad_line_is_an_item() {
 fn the_blocking_client_iterates_the_lines() {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let server = runtime.block_on(Recording::start(answer));
-    let port = server.url.rsplit(':').next().expect("a port").to_owned();
-    let client = openapi32::blocking::Client::builder()
-        .server(Server::Local)
-        .host("127.0.0.1")
-        .port(port)
-        .build()
-        .expect("builds");
+    let client = openapi32::blocking::Client::new(local(&server)).expect("a blocking client");
     let items: Vec<_> = client.logs().retrieve_stream().expect("a stream").collect();
     // The iterator ends at the first error item.
     assert_eq!(items.len(), 2, "{items:?}");

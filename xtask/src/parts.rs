@@ -31,7 +31,8 @@ const BODIES: &str = "json-body,form,form-fields,form-value,form-reserved,multip
                       multipart-files,multipart-headers,raw-body,bytes-body,validation";
 
 /// The stream parts and the blocking runner, every combination.
-const STREAMS: &str = "blocking,byte-stream,events,events-json,events-text,pagination,pagination-url,pagination-link";
+const STREAMS: &str =
+    "blocking,byte-stream,events,events-json,events-text,json-lines,pagination,pagination-url,pagination-link";
 
 /// The runtime's features that only turn on reqwest's, which no marker names.
 const REQWEST_ONLY: &str = "rustls-aws-lc,gzip,deflate,brotli,zstd,charset,system-proxy";

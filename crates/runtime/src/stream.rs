@@ -471,7 +471,11 @@ impl<T: serde::de::DeserializeOwned> Stream for JsonLines<T> {
 #[cfg(feature = "json-lines")]
 /// The item of line `number`; `None` for a blank one. A `json-seq` record's RS and a line's
 /// carriage return are no part of its value. A failure names the line and the field's path.
-fn decode_line<T: serde::de::DeserializeOwned>(operation: &str, number: usize, line: &[u8]) -> Option<Result<T, Error>> {
+fn decode_line<T: serde::de::DeserializeOwned>(
+    operation: &str,
+    number: usize,
+    line: &[u8],
+) -> Option<Result<T, Error>> {
     let text = line.strip_prefix(b"\x1e").unwrap_or(line).trim_ascii();
     if text.is_empty() {
         return None;
@@ -483,9 +487,15 @@ fn decode_line<T: serde::de::DeserializeOwned>(operation: &str, number: usize, l
         if let Some(at) = message.find(" at line ") {
             message.truncate(at);
         }
+        let mut path = if path == "." { path } else { format!(".{path}") };
+        // A missing field is named by its path, as a wrong one is.
+        if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+            path = format!("{}.{field}", path.trim_end_matches('.'));
+            message = "missing".to_owned();
+        }
         Error::Decode {
             operation: operation.to_owned(),
-            path: if path == "." { path } else { format!(".{path}") },
+            path,
             message: format!("line {number} of the stream: {message}"),
             body: String::from_utf8_lossy(&text[..text.len().min(crate::error::BODY_LIMIT)]).into_owned(),
         }
@@ -577,6 +587,12 @@ mod tests {
         let decode = |line: &str| super::decode_line::<Item>("GET /items", 7, line.as_bytes());
         assert_eq!(decode("\x1e {\"a\": 1}\r").unwrap().unwrap(), Item { a: 1 });
         assert!(decode(" \r").is_none());
+        match decode("{}").unwrap().unwrap_err() {
+            crate::Error::Decode { path, message, .. } => {
+                assert_eq!((path.as_str(), message.as_str()), (".a", "line 7 of the stream: missing"));
+            }
+            other => panic!("{other:?}"),
+        }
         match decode("{\"a\": \"x\"}").unwrap().unwrap_err() {
             crate::Error::Decode { path, message, body, .. } => {
                 assert_eq!(path, ".a");

@@ -43,7 +43,9 @@ impl<'a> Lowerer<'a> {
                 }
             };
             let (route, fixed_query) = self.path_query(path, &item_pointer);
-            let fixed = item.iter().map(|(method, op)| (method, op, join(&item_pointer, &[method]), method.to_ascii_uppercase()));
+            let fixed = item
+                .iter()
+                .map(|(method, op)| (method, op, join(&item_pointer, &[method]), method.to_ascii_uppercase()));
             let others = extra_of(extra, path).map(|(e, op)| (e.key.as_str(), op, e.pointer.clone(), e.method.clone()));
             for (method, op, pointer, http_method) in fixed.chain(others) {
                 let id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
@@ -287,7 +289,9 @@ impl<'a> Lowerer<'a> {
         let (data, location, style, allow_reserved) = match param {
             // A whole query string is an object's pairs, as a form style query parameter
             // exploded writes them (JSON content aside, which goes as its text).
-            openapiv3::Parameter::Query { parameter_data, .. } if parameter_data.extensions.contains_key(QUERYSTRING) => {
+            openapiv3::Parameter::Query { parameter_data, .. }
+                if parameter_data.extensions.contains_key(QUERYSTRING) =>
+            {
                 (parameter_data, ParamLocation::Query, ParamStyle::Form, false)
             }
             openapiv3::Parameter::Query { parameter_data, style, allow_reserved, .. } => {
@@ -316,7 +320,8 @@ impl<'a> Lowerer<'a> {
         };
         // Form style explodes by default, the others do not; `deepObject` is defined exploded only.
         let query_string = data.extensions.contains_key(QUERYSTRING);
-        let explode = query_string || style == ParamStyle::DeepObject || data.explode.unwrap_or(style == ParamStyle::Form);
+        let explode =
+            query_string || style == ParamStyle::DeepObject || data.explode.unwrap_or(style == ParamStyle::Form);
         let hint = naming::type_name(&format!("{type_stem} {}", data.name));
         let schema_pointer = join(&pointer, &["schema"]);
         let site = Site { pointer: schema_pointer.clone(), name_hint: &hint };
@@ -1147,7 +1152,6 @@ fn path_template_names(path: &str) -> Vec<&str> {
     path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
 }
 
-
 /// An operation of a method other than the fixed eight (OpenAPI 3.2's `query` and
 /// `additionalOperations`), which normalizing moved to the path item's [`OPERATIONS`].
 pub(super) struct ExtraOperation {
@@ -1181,7 +1185,8 @@ pub(super) fn extra_operations(doc: &openapiv3::OpenAPI) -> Vec<ExtraOperation> 
             let ReferenceOr::Item(item) = item else { continue };
             let Some(serde_json::Value::Array(entries)) = item.extensions.get(OPERATIONS) else { continue };
             for entry in entries {
-                let text = |key: &str| entry.get(key).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+                let text =
+                    |key: &str| entry.get(key).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
                 let value = entry.get("operation").cloned().unwrap_or_default();
                 out.push(ExtraOperation {
                     path: path.clone(),

@@ -78,7 +78,8 @@ pub(super) fn read(doc: &mut Value, findings: &mut Findings) {
             }
             if let Some(Value::Object(flows)) = scheme.get_mut("flows") {
                 if flows.remove("deviceAuthorization").is_some() {
-                    let message = "the OAuth2 device authorization flow (OpenAPI 3.2) is ignored: the client takes a token";
+                    let message =
+                        "the OAuth2 device authorization flow (OpenAPI 3.2) is ignored: the client takes a token";
                     findings.warnings.push(Diagnostic::at(format!("{at}/flows/deviceAuthorization"), message));
                 }
             }
@@ -148,7 +149,9 @@ fn discriminators(value: &mut Value, pointer: &str, f: &mut Findings) {
                     f.warnings.push(Diagnostic::at(format!("{pointer}/discriminator/defaultMapping"), message));
                 }
             }
-            for (key, child) in map.iter_mut().filter(|(key, _)| !matches!(key.as_str(), "example" | "default" | "enum" | "const")) {
+            for (key, child) in
+                map.iter_mut().filter(|(key, _)| !matches!(key.as_str(), "example" | "default" | "enum" | "const"))
+            {
                 discriminators(child, &format!("{pointer}/{}", escape_segment(key)), f);
             }
         }
@@ -227,7 +230,8 @@ fn media_type(
         match target {
             Some(target) => *object = target.clone(),
             None if reference.starts_with("#/components/mediaTypes/") => {
-                f.errors.push(Diagnostic::at(format!("{pointer}/$ref"), format!("$ref {reference:?} points at nothing")));
+                f.errors
+                    .push(Diagnostic::at(format!("{pointer}/$ref"), format!("$ref {reference:?} points at nothing")));
             }
             None => {}
         }
@@ -280,7 +284,10 @@ fn event_data(doc: &Value, item: &Value, pointer: &str, f: &mut Findings) -> Val
     if let Some(schema) = data.get("contentSchema") {
         return schema.clone();
     }
-    let json = data.get("contentMediaType").and_then(Value::as_str).is_some_and(|m| crate::lower::encoding(m) == crate::model::Encoding::Json);
+    let json = data
+        .get("contentMediaType")
+        .and_then(Value::as_str)
+        .is_some_and(|m| crate::lower::encoding(m) == crate::model::Encoding::Json);
     if json {
         let message = "the events' data is JSON with no `contentSchema`: it is read as any JSON value";
         f.warnings.push(Diagnostic::at(format!("{pointer}/itemSchema"), message));
@@ -303,14 +310,18 @@ pub(super) fn move_operations(doc: &mut Value, findings: &mut Findings) {
         }
         if let Some(additional) = item.remove("additionalOperations") {
             let Value::Object(additional) = additional else {
-                findings.warnings.push(Diagnostic::at(format!("{at}/additionalOperations"), "not a map of operations; ignored"));
+                findings
+                    .warnings
+                    .push(Diagnostic::at(format!("{at}/additionalOperations"), "not a map of operations; ignored"));
                 continue;
             };
             for (method, mut operation) in additional {
                 let place = format!("{at}/additionalOperations/{}", escape_segment(&method));
-                let token = !method.is_empty() && method.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                let token = !method.is_empty()
+                    && method.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
                 if !token || super::is_method(&method.to_ascii_lowercase()) {
-                    let message = format!("{method:?} is no method name of its own (an HTTP token other than the fixed methods)");
+                    let message =
+                        format!("{method:?} is no method name of its own (an HTTP token other than the fixed methods)");
                     findings.errors.push(Diagnostic::at(place, message));
                     continue;
                 }
@@ -381,17 +392,25 @@ mod tests {
         }));
         let op = &doc["paths"]["/a"]["get"];
         let parameter = &op["parameters"][0];
-        assert_eq!((&parameter["in"], &parameter[QUERYSTRING], parameter.get("style")), (&json!("query"), &json!(true), None));
+        assert_eq!(
+            (&parameter["in"], &parameter[QUERYSTRING], parameter.get("style")),
+            (&json!("query"), &json!(true), None)
+        );
         assert_eq!(parameter["content"]["application/json"]["examples"]["x"], json!({"value": 1}));
         let response = &op["responses"]["200"];
         assert_eq!(response["description"], json!("Lines"));
-        assert_eq!(response["content"]["application/x-ndjson"], json!({"schema": {"type": "string"}, ITEM_SCHEMA: true}));
+        assert_eq!(
+            response["content"]["application/x-ndjson"],
+            json!({"schema": {"type": "string"}, ITEM_SCHEMA: true})
+        );
         assert_eq!(response["content"]["text/event-stream"], json!({"schema": {"type": "string"}}));
         assert_eq!(response["content"]["image/png"], json!({}));
         let warnings: Vec<String> = findings.warnings.iter().map(ToString::to_string).collect();
         assert_eq!(
             warnings,
-            ["#/paths/~1a/get/responses/200/content/image~1png/itemSchema: `itemSchema` is read for event streams and JSON Lines; on image/png it is ignored"]
+            [
+                "#/paths/~1a/get/responses/200/content/image~1png/itemSchema: `itemSchema` is read for event streams and JSON Lines; on image/png it is ignored"
+            ]
         );
     }
 }
