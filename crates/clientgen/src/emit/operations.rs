@@ -85,6 +85,17 @@ fn methods_with(api: &Api, detail: Detail, keep: impl Fn(&Operation) -> bool) ->
 /// The methods `reqwest::Method` names by a constant; others are made from their names.
 const STANDARD_METHODS: &[&str] = &["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT"];
 
+/// The `reqwest::Method` of `name`: a constant, or made from the name (normalizing checked it
+/// is a token, which `from_bytes` takes).
+fn http_method(name: &str) -> TokenStream {
+    if STANDARD_METHODS.contains(&name) {
+        let name = format_ident!("{name}");
+        return quote! { reqwest::Method::#name };
+    }
+    let name = proc_macro2::Literal::byte_string(name.as_bytes());
+    quote! { reqwest::Method::from_bytes(#name).unwrap_or(reqwest::Method::POST) }
+}
+
 /// What a method without a `_with_response` twin returns in place of the success body.
 #[derive(Clone, Copy)]
 enum Streamed<'a> {
@@ -197,17 +208,7 @@ fn method(
     });
     let segments = op.route().split('/').skip(1).map(|segment| path_segment(op, segment));
     let path_values = path_values(op);
-    let http_method = match STANDARD_METHODS.contains(&op.http_method.as_str()) {
-        true => {
-            let name = format_ident!("{}", op.http_method);
-            quote! { reqwest::Method::#name }
-        }
-        // Lowering checked the name is a token, which `from_bytes` takes.
-        false => {
-            let name = proc_macro2::Literal::byte_string(op.http_method.as_bytes());
-            quote! { reqwest::Method::from_bytes(#name).unwrap_or(reqwest::Method::POST) }
-        }
-    };
+    let http_method = http_method(&op.http_method);
     let Read { ty: ret, code: decode } = match (stream, pages) {
         (Some(stream), _) => stream_read(api, stream, &names, &client),
         (None, Some(pages)) => super::pagination::pages_read(api, pages, request, &client),
