@@ -17,7 +17,8 @@
 //! one to a component that is itself a `$ref` is read to the end of the chain. Inline copies of
 //! one titled schema become one component (`shared.rs`). Sloppy documents whose intent is clear
 //! are repaired (`sloppy.rs`: a missing `info`, `required` as text, a string discriminator,
-//! path parameters against the path template).
+//! path parameters against the path template). OpenAPI 3.2's additions are read first and
+//! its other methods' operations moved last (`v32.rs`).
 
 mod shared;
 mod sloppy;

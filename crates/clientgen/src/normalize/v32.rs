@@ -300,6 +300,20 @@ fn event_data(doc: &Value, item: &Value, pointer: &str, f: &mut Findings) -> Val
 /// Methods must be HTTP tokens (RFC 9110); one that is not, or that names one of the fixed
 /// methods, is an error at its key.
 pub(super) fn move_operations(doc: &mut Value, findings: &mut Findings) {
+    // A webhook or callback is decoded by its operations of the fixed methods only.
+    if let Some(Value::Array(received)) = doc.get_mut(super::WEBHOOKS) {
+        for entry in received.iter_mut() {
+            let at = entry.get("pointer").and_then(Value::as_str).unwrap_or("#").to_owned();
+            let Some(Value::Object(item)) = entry.get_mut("item") else { continue };
+            for key in ["query", "additionalOperations"] {
+                if item.remove(key).is_some() {
+                    let message =
+                        format!("`{key}` of a webhook or callback is ignored: no decode function is made for it");
+                    findings.warnings.push(Diagnostic::at(format!("{at}/{key}"), message));
+                }
+            }
+        }
+    }
     let Some(Value::Object(paths)) = doc.get_mut("paths") else { return };
     for (path, item) in paths.iter_mut() {
         let Value::Object(item) = item else { continue };
