@@ -8,7 +8,7 @@
 
 use futures_util::StreamExt;
 use openapi32::servers::Server;
-use openapi32::types::{ChatRequest, ItemFilter, ListItemsParams, SearchQuery};
+use openapi32::types::{ChatRequest, FindItemsParams, ItemFilter, ListItemsParams, SearchQuery};
 use openapi32::{Client, Error};
 
 use crate::recording::Recording;
@@ -35,7 +35,7 @@ fn answer(request: &str) -> Vec<u8> {
         ok("application/jsonl", lines)
     } else if target.starts_with("QUERY /v1/search ") {
         ok("application/json", r#"[{"level": "info", "message": "found"}]"#)
-    } else if target.starts_with("GET /v1/items") {
+    } else if target.starts_with("GET /v1/items") || target.starts_with("GET /v1/find") {
         ok("application/json", r#"["a", "b"]"#)
     } else {
         b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n".to_vec()
@@ -128,4 +128,12 @@ async fn a_querystring_parameter_is_the_whole_query() {
     let none = ListItemsParams::new(ItemFilter::new());
     local(&server).items().list(&none).await.expect("items");
     assert_eq!(server.target(), "GET /v1/items");
+}
+
+#[tokio::test]
+async fn a_json_querystring_parameter_is_its_text() {
+    let server = Recording::start(answer).await;
+    let params = FindItemsParams::new().query(SearchQuery::new("a b"));
+    local(&server).find().items(&params).await.expect("items");
+    assert_eq!(server.target(), "GET /v1/find?%7B%22text%22%3A%22a%20b%22%7D");
 }
