@@ -22,6 +22,7 @@ const CLIENTS: &[(&str, &str, bool)] = &[
     ("error_schema", "46-error-schema.yaml", false),
     ("expandable", "54-expandable.yaml", false),
     ("swagger2", "59-swagger2-wire.yaml", false),
+    ("openapi32", "64-openapi-3-2.yaml", false),
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

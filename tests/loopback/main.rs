@@ -15,6 +15,7 @@ mod hostile_server;
 mod http_client;
 mod load;
 mod newtypes;
+mod openapi32;
 mod pagination;
 mod path_query;
 mod prism_contract;

@@ -12,6 +12,9 @@
 //! - every combination of the stream parts and pagination with the blocking runner
 //!   (`StreamIter`, shared through `any(byte-stream, pagination)`), whose items are shared
 //!   through `byte-stream`, which `events` implies;
+//! - every combination of JSON Lines with what it shares items with (`byte-stream`, which it
+//!   implies, `events` beside it, `pagination` and the blocking runner): with the stream
+//!   parts above, every combination of all nine would double their count for no new pairing;
 //! - each other part alone, and none, and all; the transport's features that only turn on
 //!   reqwest's (decompression, charsets, the system proxy, the former name of `rustls`) are
 //!   left out: no runtime code names them.
@@ -33,6 +36,9 @@ const BODIES: &str = "json-body,form,form-fields,form-value,form-reserved,multip
 /// The stream parts and the blocking runner, every combination.
 const STREAMS: &str = "blocking,byte-stream,events,events-json,events-text,pagination,pagination-url,pagination-link";
 
+/// JSON Lines and the parts it shares items with, every combination.
+const LINES: &str = "blocking,byte-stream,events,json-lines,pagination";
+
 /// The runtime's features that only turn on reqwest's, which no marker names.
 const REQWEST_ONLY: &str = "rustls-aws-lc,gzip,deflate,brotli,zstd,charset,system-proxy";
 
@@ -44,11 +50,12 @@ pub fn run() -> ExitCode {
     }
     let started = Instant::now();
     // Each part the combinations above hold is compiled alone there already.
-    let covered = [READERS, BODIES, STREAMS, REQWEST_ONLY].join(",");
-    let runs: [&[&str]; 4] = [
+    let covered = [READERS, BODIES, STREAMS, LINES, REQWEST_ONLY].join(",");
+    let runs: [&[&str]; 5] = [
         &["--feature-powerset", "--include-features", READERS],
         &["--feature-powerset", "--depth", "2", "--include-features", BODIES],
         &["--feature-powerset", "--include-features", STREAMS],
+        &["--feature-powerset", "--include-features", LINES],
         &["--each-feature", "--exclude-features", &covered],
     ];
     for run in runs {

@@ -103,6 +103,8 @@ struct Bundler<'a> {
     /// Path items being copied in place, to stop a cycle of them.
     inlining: BTreeSet<(String, String)>,
     discover: bool,
+    /// The spec's own URI (OpenAPI 3.2's `$self`): a `$ref` to it is a reference within it.
+    self_uri: Option<String>,
     problems: Vec<Diagnostic>,
     missing: Vec<Missing>,
     used: Vec<String>,
@@ -128,6 +130,7 @@ impl<'a> Bundler<'a> {
             jobs: VecDeque::new(),
             inlining: BTreeSet::new(),
             discover,
+            self_uri: tree.get("$self").and_then(Value::as_str).filter(|uri| !uri.is_empty()).map(str::to_owned),
             problems: Vec::new(),
             missing: Vec::new(),
             used: Vec::new(),
@@ -202,6 +205,12 @@ impl<'a> Bundler<'a> {
         let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         if path.is_empty() && file == self.root {
             return None;
+        }
+        if self.self_uri.as_deref() == Some(path) {
+            if fragment.is_empty() {
+                return self.problem(at, format!("$ref {reference:?} points at the whole spec (its `$self`)"));
+            }
+            return Some(Resolved::Ref(format!("#{fragment}")));
         }
         if path.contains("://") || path.starts_with("//") {
             return self.problem(at, format!("$ref {reference:?} is remote; the generator fetches nothing: save the file beside the spec and refer to it by a relative path"));
@@ -514,6 +523,13 @@ mod tests {
         assert_eq!(at(&tree, "/paths/~1pets/get/parameters/0/$ref"), "#/components/parameters/Limit");
         assert_eq!(at(&tree, "/paths/~1pets/get/responses/200/$ref"), "#/components/responses/Ok");
         assert_eq!(at(&tree, "/components/responses/Ok/description"), "fine");
+    }
+
+    #[test]
+    fn a_ref_to_the_spec_s_own_uri_is_local() {
+        let spec = "$self: https://example.com/api/openapi.yaml\ncomponents:\n  schemas:\n    A: {$ref: 'https://example.com/api/openapi.yaml#/components/schemas/B'}\n    B: {type: string}\n";
+        let (tree, _) = run(spec, &[]).unwrap();
+        assert_eq!(at(&tree, "/components/schemas/A/$ref"), "#/components/schemas/B");
     }
 
     #[test]

@@ -1388,6 +1388,10 @@ pub struct Parameter {
     /// Declared with `content` of a JSON media type: its value goes as JSON text.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub json: bool,
+    /// OpenAPI 3.2's `in: querystring`: its value is the whole query string (an object's
+    /// pairs, form style exploded; JSON content as its text).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub query_string: bool,
     /// The `default` its schema declares, when it fits its type (the server applies it when the
     /// parameter is not sent; the client only documents it).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1608,6 +1612,13 @@ pub enum StreamKind {
         #[serde(skip_serializing_if = "Option::is_none")]
         sentinel: Option<String>,
     },
+    /// A JSON Lines body (OpenAPI 3.2's `itemSchema`) as its items (`JsonLines<T>`).
+    JsonLines {
+        /// The type of each line.
+        item: TypeRef,
+        /// The media type it asks for.
+        media_type: String,
+    },
 }
 
 /// A client method that returns the items of a list that comes in pages, all pages read in
@@ -1736,6 +1747,10 @@ pub struct Response {
     /// a `nullable` one, or a `$ref` to such a component): then it is read into an `Option`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub nullable_json: bool,
+    /// The JSON Lines media types whose type is that of each line (OpenAPI 3.2's
+    /// `itemSchema`), which a stream method reads item by item.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<String>,
 }
 
 /// A security scheme the client can be configured with.

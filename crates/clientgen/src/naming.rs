@@ -72,6 +72,7 @@ pub const CRATE_ROOT_NAMES: &[&str] = &[
     "Hook",
     "HookError",
     "HookFuture",
+    "JsonLines",
     "Mismatch",
     "Pages",
     "RequestOptions",

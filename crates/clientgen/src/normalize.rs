@@ -17,15 +17,18 @@
 //! one to a component that is itself a `$ref` is read to the end of the chain. Inline copies of
 //! one titled schema become one component (`shared.rs`). Sloppy documents whose intent is clear
 //! are repaired (`sloppy.rs`: a missing `info`, `required` as text, a string discriminator,
-//! path parameters against the path template).
+//! path parameters against the path template). OpenAPI 3.2's additions are read first and
+//! its other methods' operations moved last (`v32.rs`).
 
 mod shared;
 mod sloppy;
+mod v32;
 
 use serde_json::{Map, Value};
 
 use crate::diag::{Diagnostic, Error, escape_segment, unescape_segment};
 use crate::tree::{self, MAX_DEPTH, node_count_within};
+pub use v32::{ITEM_SCHEMA, OPERATIONS, QUERYSTRING, is_json_lines};
 
 /// What normalizing found: warnings (rewritten with a guess) and errors (cannot be read).
 #[derive(Debug, Default)]
@@ -63,6 +66,7 @@ fn rewrite(doc: &mut Value) -> Findings {
     if !root.contains_key("paths") {
         root.insert("paths".to_owned(), Value::Object(Map::new()));
     }
+    v32::read(doc, &mut findings);
     sloppy::repair(doc, &mut findings);
     // Webhooks and callbacks describe requests the API sends, not calls a client makes: they
     // move out of the places openapiv3 reads into one list lowering reads on its own.
@@ -85,6 +89,8 @@ fn rewrite(doc: &mut Value) -> Findings {
     walk_document(doc, "#", &mut findings);
     shared::share_titled_schemas(doc);
     fix_cross_kind_refs(doc, &mut findings);
+    // Last, so that every repair above sees a `query` operation as any other.
+    v32::move_operations(doc, &mut findings);
     findings
 }
 
@@ -124,7 +130,7 @@ fn explicit_encoding_styles(doc: &mut Value) {
 
 /// Whether a key of a path item names an operation.
 fn is_method(key: &str) -> bool {
-    matches!(key, "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace")
+    matches!(key, "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" | "query")
 }
 
 /// The operations of a path item, each with its method.

@@ -53,7 +53,7 @@ pub fn check_version(value: &Value, source_name: &str) -> Result<(), Error> {
             return fail(Diagnostic::at(
                 "#/swagger",
                 format!(
-                    "unsupported Swagger version {other}; this generator reads Swagger 2.0 and OpenAPI 3.0 and 3.1"
+                    "unsupported Swagger version {other}; this generator reads Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2"
                 ),
             ));
         }
@@ -63,7 +63,7 @@ pub fn check_version(value: &Value, source_name: &str) -> Result<(), Error> {
         Some(Value::String(v)) if v.starts_with("3.") => Ok(()),
         Some(other) => fail(Diagnostic::at(
             "#/openapi",
-            format!("unsupported OpenAPI version {other}; this generator reads 3.0 and 3.1"),
+            format!("unsupported OpenAPI version {other}; this generator reads 3.0, 3.1 and 3.2"),
         )),
         None => fail(Diagnostic::document("no `openapi` field: this is not an OpenAPI 3 document")),
     }

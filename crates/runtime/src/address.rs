@@ -37,7 +37,14 @@ fn is_loopback(url: &Url) -> bool {
 pub(crate) fn with_query(url: &Url, query: &[(String, String)]) -> Url {
     let mut url = url.clone();
     if !query.is_empty() {
+        #[cfg(not(feature = "param-querystring"))]
         let pairs: Vec<String> = query.iter().map(|(name, value)| format!("{name}={value}")).collect();
+        #[cfg(feature = "param-querystring")]
+        // A pair without a name is its value alone: a whole query string written as JSON text.
+        let pairs: Vec<String> = query
+            .iter()
+            .map(|(name, value)| if name.is_empty() { value.clone() } else { format!("{name}={value}") })
+            .collect();
         url.set_query(Some(&pairs.join("&")));
     }
     url

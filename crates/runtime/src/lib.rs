@@ -65,6 +65,8 @@ pub use http::{ApiResponse, RequestOptions};
 pub use pagination::Pages;
 #[cfg(feature = "byte-stream")]
 pub use stream::ByteStream;
+#[cfg(feature = "json-lines")]
+pub use stream::JsonLines;
 #[cfg(feature = "events")]
 pub use stream::{Event, EventStream};
 #[cfg(feature = "unions")]

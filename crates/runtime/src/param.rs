@@ -114,6 +114,25 @@ impl Param {
         Ok(())
     }
 
+    #[cfg(feature = "param-querystring")]
+    /// Writes the value as the whole query string (OpenAPI 3.2's `in: querystring`): an object
+    /// of a form (`application/x-www-form-urlencoded`) as its `name=value` pairs, as a form
+    /// query parameter exploded writes them (lowering gives the parameter that style); JSON
+    /// content as its JSON text, percent-encoded, with no name.
+    pub(crate) fn query_string<T: serde::Serialize + ?Sized>(
+        &self,
+        value: &T,
+        query: &mut Vec<(String, String)>,
+    ) -> Result<(), Error> {
+        if !self.json {
+            return self.query(value, query);
+        }
+        if let Node::Text(text) = self.node(value)? {
+            query.push((String::new(), encode(&text, self.allow_reserved)));
+        }
+        Ok(())
+    }
+
     #[cfg(feature = "param-header")]
     /// Adds the parameter's header, written in simple style (headers are not percent-encoded).
     pub(crate) fn header<T: serde::Serialize + ?Sized>(
@@ -468,6 +487,21 @@ mod tests {
         let mut pairs = Vec::new();
         Param::new("color", style, explode).query(value, &mut pairs).unwrap();
         query_string(&pairs)
+    }
+
+    #[cfg(feature = "param-querystring")]
+    #[test]
+    fn a_whole_query_string_is_a_form_s_pairs_or_json_text() {
+        let form = Param::new("filter", Style::Form, true);
+        let mut pairs = Vec::new();
+        form.query_string(&RGB, &mut pairs).unwrap();
+        assert_eq!(query_string(&pairs), "R=100&G=200&B=150");
+        let json = Param { json: true, ..form };
+        let mut pairs = Vec::new();
+        json.query_string(&RGB, &mut pairs).unwrap();
+        assert_eq!(pairs, [(String::new(), "%7B%22R%22%3A100%2C%22G%22%3A200%2C%22B%22%3A150%7D".to_owned())]);
+        let url = crate::address::with_query(&reqwest::Url::parse("http://h/p").unwrap(), &pairs);
+        assert_eq!(url.query(), Some(pairs[0].1.as_str()));
     }
 
     #[test]

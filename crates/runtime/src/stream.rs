@@ -1,5 +1,6 @@
-//! Streamed success bodies: bytes as they arrive (`ByteStream`), and Server-Sent Events
-//! (`text/event-stream`) decoded one at a time (`EventStream`).
+//! Streamed success bodies: bytes as they arrive (`ByteStream`), Server-Sent Events
+//! (`text/event-stream`) decoded one at a time (`EventStream`), and JSON Lines (`JsonLines`:
+//! `application/jsonl`, `application/x-ndjson`, `application/json-seq`) decoded a line at a time.
 //!
 //! Both hold the response after its head arrived: status and headers are known before the
 //! body is read, and only one chunk is held at a time, so memory stays constant however long
@@ -51,6 +52,9 @@ pub struct ByteStream {
     content_length: Option<u64>,
     operation: &'static str,
     idle: Duration,
+    #[cfg(feature = "json-lines")]
+    /// The longest line a [`JsonLines`] reading it holds.
+    limit: usize,
     state: State,
 }
 
@@ -73,6 +77,8 @@ impl ByteStream {
             content_length: response.content_length(),
             operation,
             idle,
+            #[cfg(feature = "json-lines")]
+            limit: usize::MAX,
             state: State::Idle(response),
         }
     }
@@ -346,6 +352,165 @@ pub(crate) fn text_data(data: &str) -> Result<String, (String, String)> {
     Ok(data.to_owned())
 }
 
+#[cfg(feature = "json-lines")]
+/// A JSON Lines success response (`application/jsonl`, `application/x-ndjson`, or
+/// `application/json-seq`, whose records start with the RS character): a [`Stream`] of the
+/// values of its lines, each decoded into `T` as it arrives.
+///
+/// One line is held at a time (and the chunk it ends in); a line longer than
+/// [`crate::RequestOptions::max_response_bytes`] is an [`Error::TooLarge`] item after which the
+/// stream ends. Blank lines are skipped, and the last line needs no line feed. A line that
+/// does not decode is an [`Error::Decode`] item naming its line number and the field that
+/// failed; the stream goes on after it. A broken connection or a stalled body
+/// ([`Error::Timeout`]) is an error item after which the stream ends. It is `Unpin`.
+pub struct JsonLines<T> {
+    body: ByteStream,
+    lines: Lines,
+    done: bool,
+    item: std::marker::PhantomData<fn() -> T>,
+}
+
+#[cfg(feature = "json-lines")]
+impl<T> std::fmt::Debug for JsonLines<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonLines")
+            .field("operation", &self.body.operation)
+            .field("status", &self.body.status)
+            .field("lines", &self.lines.taken)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(feature = "json-lines")]
+impl<T> JsonLines<T> {
+    /// The status (a success).
+    pub fn status(&self) -> StatusCode {
+        self.body.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.body.headers
+    }
+}
+
+#[cfg(feature = "json-lines")]
+/// A body cut into lines as its chunks arrive, holding only the text past the last whole line.
+#[derive(Debug, Default)]
+struct Lines {
+    /// The text read past the last whole line.
+    pending: bytes::BytesMut,
+    /// How much of `pending` is known to hold no line feed.
+    scanned: usize,
+    /// How many lines were taken.
+    taken: usize,
+}
+
+#[cfg(feature = "json-lines")]
+impl Lines {
+    /// The next whole line (its line feed taken off), when there is one; at the end of the
+    /// body (`end`), what is left, unless nothing is.
+    fn next(&mut self, end: bool) -> Option<bytes::BytesMut> {
+        let line = match self.pending[self.scanned..].iter().position(|&b| b == b'\n') {
+            Some(at) => {
+                let mut line = self.pending.split_to(self.scanned + at + 1);
+                line.truncate(line.len() - 1);
+                line
+            }
+            None if end && !self.pending.is_empty() => self.pending.split(),
+            None => {
+                self.scanned = self.pending.len();
+                return None;
+            }
+        };
+        self.scanned = 0;
+        self.taken += 1;
+        Some(line)
+    }
+}
+
+#[cfg(feature = "json-lines")]
+impl<T: serde::de::DeserializeOwned> Stream for JsonLines<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        let operation = this.body.operation;
+        loop {
+            if this.done {
+                return Poll::Ready(None);
+            }
+            if let Some(line) = this.lines.next(false) {
+                match decode_line(operation, this.lines.taken, &line) {
+                    Some(item) => return Poll::Ready(Some(item)),
+                    None => continue,
+                }
+            }
+            let limit = this.body.limit;
+            if this.lines.pending.len() > limit {
+                this.done = true;
+                return Poll::Ready(Some(Err(Error::TooLarge { operation: operation.to_owned(), limit })));
+            }
+            match Pin::new(&mut this.body).poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => this.lines.pending.extend_from_slice(&chunk),
+                Poll::Ready(Some(Err(error))) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+                Poll::Ready(None) => {
+                    this.done = true;
+                    let line = this.lines.next(true);
+                    return Poll::Ready(line.and_then(|line| decode_line(operation, this.lines.taken, &line)));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(feature = "json-lines")]
+/// The item of line `number`; `None` for a blank one. A `json-seq` record's RS and a line's
+/// carriage return are no part of its value. A failure names the line and the field's path.
+fn decode_line<T: serde::de::DeserializeOwned>(
+    operation: &str,
+    number: usize,
+    line: &[u8],
+) -> Option<Result<T, Error>> {
+    let text = line.strip_prefix(b"\x1e").unwrap_or(line).trim_ascii();
+    if text.is_empty() {
+        return None;
+    }
+    let deserializer = &mut serde_json::Deserializer::from_slice(text);
+    Some(serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let mut message = error.into_inner().to_string();
+        if let Some(at) = message.find(" at line ") {
+            message.truncate(at);
+        }
+        let mut path = if path == "." { path } else { format!(".{path}") };
+        // A missing field is named by its path, as a wrong one is.
+        if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+            path = format!("{}.{field}", path.trim_end_matches('.'));
+            message = "missing".to_owned();
+        }
+        Error::Decode {
+            operation: operation.to_owned(),
+            path,
+            message: format!("line {number} of the stream: {message}"),
+            body: String::from_utf8_lossy(&text[..text.len().min(crate::error::BODY_LIMIT)]).into_owned(),
+        }
+    }))
+}
+
+#[cfg(feature = "json-lines")]
+/// Sends `request` for `session` and returns the success as [`JsonLines`], a line at most
+/// [`crate::RequestOptions::max_response_bytes`] long.
+pub(crate) async fn json_lines<S: Session, T>(session: &S, request: Request<S::Scheme>) -> Result<JsonLines<T>, Error> {
+    let mut body = bytes(session, request).await?;
+    body.limit = session.core().options.max_response_bytes;
+    Ok(JsonLines { body, lines: Lines::default(), done: false, item: std::marker::PhantomData })
+}
+
 #[cfg(test)]
 mod tests {
     #[cfg(feature = "events")]
@@ -393,5 +558,50 @@ mod tests {
         let long = "é".repeat(crate::error::BODY_LIMIT);
         let kept = super::cut(&long);
         assert!(kept.len() <= crate::error::BODY_LIMIT && kept.chars().all(|c| c == 'é'));
+    }
+
+    #[cfg(feature = "json-lines")]
+    #[test]
+    fn lines_are_cut_as_chunks_arrive_and_the_last_needs_no_line_feed() {
+        let mut lines = super::Lines::default();
+        let mut taken = Vec::new();
+        for chunk in ["{\"a\":1}\n{\"a\"", ":2}\r\n\n", "\x1e{\"a\":3}"] {
+            lines.pending.extend_from_slice(chunk.as_bytes());
+            while let Some(line) = lines.next(false) {
+                taken.push(String::from_utf8(line.to_vec()).unwrap());
+            }
+        }
+        assert_eq!(lines.pending.len(), lines.scanned);
+        taken.extend(lines.next(true).map(|line| String::from_utf8(line.to_vec()).unwrap()));
+        assert_eq!(taken, ["{\"a\":1}", "{\"a\":2}\r", "", "\x1e{\"a\":3}"]);
+        assert_eq!((lines.taken, lines.next(true)), (4, None));
+    }
+
+    #[cfg(feature = "json-lines")]
+    #[test]
+    fn a_line_that_does_not_decode_names_its_number_and_field() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Item {
+            a: u32,
+        }
+        let decode = |line: &str| super::decode_line::<Item>("GET /items", 7, line.as_bytes());
+        assert_eq!(decode("\x1e {\"a\": 1}\r").unwrap().unwrap(), Item { a: 1 });
+        assert!(decode(" \r").is_none());
+        match decode("{}").unwrap().unwrap_err() {
+            crate::Error::Decode { path, message, .. } => {
+                assert_eq!((path.as_str(), message.as_str()), (".a", "line 7 of the stream: missing"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match decode("{\"a\": \"x\"}").unwrap().unwrap_err() {
+            crate::Error::Decode { path, message, body, .. } => {
+                assert_eq!(path, ".a");
+                assert!(message.starts_with("line 7 of the stream: invalid type"), "{message}");
+                assert_eq!(body, "{\"a\": \"x\"}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let error = decode("not json").unwrap().unwrap_err().to_string();
+        assert!(error.starts_with("GET /items: response field .: line 7 of the stream: expected"), "{error}");
     }
 }

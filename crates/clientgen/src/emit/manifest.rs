@@ -223,6 +223,7 @@ fn streams(api: &Api) -> Vec<(&'static str, String)> {
                 let end = sentinel.as_ref().map(|s| format!("; ends at the data `{s}`")).unwrap_or_default();
                 format!("`EventStream<{data}>` (Server-Sent Events{end})")
             }
+            StreamKind::JsonLines { item, .. } => format!("`JsonLines<{}>` (one item a line)", shown(api, item)),
         };
         let _ = writeln!(
             rows,

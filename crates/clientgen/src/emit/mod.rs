@@ -293,15 +293,29 @@ fn lib_rs(api: &Api) -> TokenStream {
             None => quote! { #cfg #[rustfmt::skip] #vis mod #ident; },
         }
     });
-    let (error_exports, stream_exports) = if streams.events() {
-        (
-            quote! { pub use error::{Error, EventFailure, HookError}; },
-            quote! { pub use stream::{ByteStream, Event, EventStream}; },
-        )
-    } else if streams.any() {
-        (quote! { pub use error::{Error, HookError}; }, quote! { pub use stream::ByteStream; })
-    } else {
-        (quote! { pub use error::{Error, HookError}; }, quote! {})
+    let error_exports = match streams.events() {
+        true => quote! { pub use error::{Error, EventFailure, HookError}; },
+        false => quote! { pub use error::{Error, HookError}; },
+    };
+    let stream_names: Vec<&str> = [
+        ("ByteStream", streams.any()),
+        ("Event", streams.events()),
+        ("EventStream", streams.events()),
+        ("JsonLines", streams.json_lines),
+    ]
+    .into_iter()
+    .filter_map(|(name, on)| on.then_some(name))
+    .collect();
+    let stream_exports = match stream_names.as_slice() {
+        [] => quote! {},
+        [one] => {
+            let one = format_ident!("{one}");
+            quote! { pub use stream::#one; }
+        }
+        names => {
+            let names = names.iter().map(|name| format_ident!("{name}"));
+            quote! { pub use stream::{#(#names),*}; }
+        }
     };
     let unions_export = features.unions.then(|| quote! { pub use unions::Mismatch; });
     let exports = quote! {

@@ -81,6 +81,20 @@ fn methods_with(api: &Api, detail: Detail, keep: impl Fn(&Operation) -> bool) ->
     out
 }
 
+/// The methods `reqwest::Method` names by a constant; others are made from their names.
+const STANDARD_METHODS: &[&str] = &["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT"];
+
+/// The `reqwest::Method` of `name`: a constant, or made from the name (normalizing checked it
+/// is a token, which `from_bytes` takes).
+fn http_method(name: &str) -> TokenStream {
+    if STANDARD_METHODS.contains(&name) {
+        let name = format_ident!("{name}");
+        return quote! { reqwest::Method::#name };
+    }
+    let name = proc_macro2::Literal::byte_string(name.as_bytes());
+    quote! { reqwest::Method::from_bytes(#name).unwrap_or(reqwest::Method::POST) }
+}
+
 /// What a method without a `_with_response` twin returns in place of the success body.
 #[derive(Clone, Copy)]
 enum Streamed<'a> {
@@ -193,7 +207,7 @@ fn method(
     });
     let segments = op.route().split('/').skip(1).map(|segment| path_segment(op, segment));
     let path_values = path_values(op);
-    let http_method = format_ident!("{}", op.http_method);
+    let http_method = http_method(&op.http_method);
     let Read { ty: ret, code: decode } = match (stream, pages) {
         (Some(stream), _) => stream_read(api, stream, &names, &client),
         (None, Some(pages)) => super::pagination::pages_read(api, pages, request, &client),
@@ -226,7 +240,7 @@ fn method(
         #(#checks)*
         #(#path_values)*
         let #operation = #label;
-        let #mutable #request = Request::new(#operation_id, #operation, reqwest::Method::#http_method, #url);
+        let #mutable #request = Request::new(#operation_id, #operation, #http_method, #url);
         #(#steps)*
         #send
     };
@@ -298,7 +312,10 @@ fn parameter_steps(op: &Operation, names: &Names) -> Vec<TokenStream> {
         steps.push(quote! { #request.query.push((#name.to_owned(), #value.to_owned())); });
     }
     for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Query) {
-        steps.push(param_push(names, p, |param, v| quote! { #param.query(#v, &mut #request.query)?; }));
+        steps.push(match p.query_string {
+            true => param_push(names, p, |param, v| quote! { #param.query_string(#v, &mut #request.query)?; }),
+            false => param_push(names, p, |param, v| quote! { #param.query(#v, &mut #request.query)?; }),
+        });
     }
     for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Header) {
         steps.push(param_push(names, p, |param, v| quote! { #param.header(#v, &mut #request.headers)?; }));
@@ -489,6 +506,13 @@ fn stream_read(api: &Api, stream: &StreamMethod, names: &Names, client: &TokenSt
             Read {
                 ty: quote! { crate::EventStream<#ty> },
                 code: quote! { crate::stream::events(#client, #request, #decode, #sentinel).await },
+            }
+        }
+        StreamKind::JsonLines { item, .. } => {
+            let ty = rust_type(api, item, Direction::Response, &quote! { types:: }).owned;
+            Read {
+                ty: quote! { crate::JsonLines<#ty> },
+                code: quote! { crate::stream::json_lines(#client, #request).await },
             }
         }
     }

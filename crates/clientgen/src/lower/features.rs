@@ -28,6 +28,8 @@ pub struct Features {
     /// The places some parameter goes, each a part of the runtime's `param.rs`: path, query
     /// (page cursors too), header, cookie.
     pub params: [bool; 4],
+    /// Some parameter is the whole query string (OpenAPI 3.2's `in: querystring`).
+    pub query_string: bool,
     /// Some form body field is written in a style its `encoding` declares.
     pub form_styles: bool,
     /// Some such field allows reserved characters.
@@ -81,6 +83,7 @@ impl Features {
                         || (location == ParamLocation::Query && api.operations.iter().any(|op| op.pages.is_some()))
                 },
             ),
+            query_string: api.operations.iter().flat_map(|op| &op.parameters).any(|p| p.query_string),
             form_styles: api
                 .types
                 .values()
@@ -173,6 +176,7 @@ impl Features {
             // A part header is written as a header parameter is.
             (Part::ParamHeader, self.params[2] || e.multipart_headers),
             (Part::ParamCookie, self.params[3]),
+            (Part::ParamQuerystring, self.query_string),
             (Part::FormStyles, self.form_styles),
             (Part::FormReserved, self.form_reserved),
             (Part::Credentials, self.credentials),
@@ -194,6 +198,7 @@ impl Features {
             (Part::Events, self.streams.events()),
             (Part::EventsJson, self.streams.events_json),
             (Part::EventsText, self.streams.events_text),
+            (Part::JsonLines, self.streams.json_lines),
             (Part::Webhooks, self.webhooks),
             (Part::WebhookSignatures, self.webhook_signatures),
             (Part::Pagination, self.pagination),
@@ -399,6 +404,8 @@ pub struct Streams {
     pub events_json: bool,
     /// Some method streams events whose data is text.
     pub events_text: bool,
+    /// Some method streams the items of a JSON Lines body (`JsonLines`).
+    pub json_lines: bool,
 }
 
 impl Streams {
@@ -410,6 +417,7 @@ impl Streams {
                 StreamKind::Bytes => streams.bytes = true,
                 StreamKind::Events { data: EventData::Json(_), .. } => streams.events_json = true,
                 StreamKind::Events { data: EventData::Text, .. } => streams.events_text = true,
+                StreamKind::JsonLines { .. } => streams.json_lines = true,
             }
         }
         streams
@@ -420,9 +428,9 @@ impl Streams {
         self.events_json || self.events_text
     }
 
-    /// Some method streams bytes or events (`bytes` and `futures-core` are needed).
+    /// Some method streams bytes, events or lines (`bytes` and `futures-core` are needed).
     pub fn any(&self) -> bool {
-        self.bytes || self.events()
+        self.bytes || self.events() || self.json_lines
     }
 }
 

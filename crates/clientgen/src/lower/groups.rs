@@ -56,7 +56,7 @@ pub(super) struct PlannedGroup {
 }
 
 /// Decides the groups of `doc`'s operations.
-pub(super) fn plan(doc: &OpenAPI) -> Plan {
+pub(super) fn plan(doc: &OpenAPI, extra: &[super::operations::ExtraOperation]) -> Plan {
     if doc.extensions.get(EXTENSION).and_then(serde_json::Value::as_bool) == Some(false) {
         return Plan::default();
     }
@@ -71,7 +71,8 @@ pub(super) fn plan(doc: &OpenAPI) -> Plan {
     let mut found: Vec<Found<'_>> = Vec::new();
     for (path, item) in &doc.paths.paths {
         let ReferenceOr::Item(item) = item else { continue };
-        for (method, op) in item.iter() {
+        let others = super::operations::extra_of(extra, path).map(|(e, op)| (e.key(), op));
+        for (method, op) in item.iter().chain(others) {
             let Some((key, nested)) = group_of(op, path) else { continue };
             let named = method_override(op).map(|name| match nested.is_empty() {
                 true => name,

@@ -165,6 +165,11 @@ fn stream_doc(api: &Api, op: &Operation, variant: Option<&BodyVariant>, stream: 
                 ),
             }
         }
+        StreamKind::JsonLines { media_type, .. } => lines.push(format!(
+            " Asks for `{media_type}` and returns its items one a line as they arrive, each decoded into the type the API \
+             declares ([`crate::JsonLines`]); blank lines are skipped. A line that does not decode is an [`Error::Decode`] \
+             item naming the line and the field; the stream goes on."
+        )),
     }
     lines.push(String::new());
     lines.push(

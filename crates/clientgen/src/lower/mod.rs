@@ -60,6 +60,7 @@ pub struct Lowered {
 /// Lowers a whole document, with the settings the spec cannot give (resolved into
 /// [`Api::settings`]).
 pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
+    let extra = operations::extra_operations(doc);
     let mut cx = Lowerer {
         doc,
         types: IndexMap::new(),
@@ -72,7 +73,7 @@ pub fn lower(doc: &OpenAPI, config: &crate::Config) -> Lowered {
     };
     cx.claim_component_names();
     cx.lower_components();
-    let (mut operations, mut groups) = cx.lower_operations();
+    let (mut operations, mut groups) = cx.lower_operations(&extra);
     let webhooks = cx.lower_webhooks(&operations);
     // The builder's methods: its own settings, then each security scheme's, then each server
     // variable's.

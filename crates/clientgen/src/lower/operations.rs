@@ -9,9 +9,12 @@ use super::{Draft, Lowerer, Site};
 use crate::diag::{Diagnostic, join, unescape_segment};
 use crate::model::*;
 use crate::naming::{self, Scope};
+use crate::normalize::{ITEM_SCHEMA, OPERATIONS, QUERYSTRING, is_json_lines};
 
 impl<'a> Lowerer<'a> {
-    pub(super) fn lower_operations(&mut self) -> (Vec<Operation>, Vec<Group>) {
+    /// `extra`: the operations of methods other than the fixed eight (OpenAPI 3.2's `query`
+    /// and `additionalOperations`), read by [`extra_operations`].
+    pub(super) fn lower_operations(&mut self, extra: &'a [ExtraOperation]) -> (Vec<Operation>, Vec<Group>) {
         // One scope for every method of the client: its own first, then each operation's
         // method, `_with_response` twin and media-type variants, in spec order.
         let mut method_names = Scope::with_reserved(naming::CLIENT_METHODS);
@@ -19,7 +22,12 @@ impl<'a> Lowerer<'a> {
         // Grouped calls: each group's accessor is the client's; its operations' methods are
         // claimed in the group's own scope, and their crate-wide names (which name their
         // types) in one scope of their own, as if the calls were not grouped.
-        let plan = super::groups::plan(doc);
+        let plan = super::groups::plan(doc, extra);
+        for e in extra {
+            if let Err(message) = &e.operation {
+                self.errors.push(Diagnostic::at(&e.pointer, format!("not an operation: {message}")));
+            }
+        }
         let mut handles = naming::handle_names();
         let groups = super::groups::claim(&plan, &mut method_names, &mut handles);
         let mut group_scopes: Vec<Scope> = groups.iter().map(|_| Scope::with_reserved(naming::GROUP_METHODS)).collect();
@@ -35,8 +43,11 @@ impl<'a> Lowerer<'a> {
                 }
             };
             let (route, fixed_query) = self.path_query(path, &item_pointer);
-            for (method, op) in item.iter() {
-                let pointer = join(&item_pointer, &[method]);
+            let fixed = item
+                .iter()
+                .map(|(method, op)| (method, op, join(&item_pointer, &[method]), method.to_ascii_uppercase()));
+            let others = extra_of(extra, path).map(|(e, op)| (e.key.as_str(), op, e.pointer.clone(), e.method.clone()));
+            for (method, op, pointer, http_method) in fixed.chain(others) {
                 let id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
                 let base_name =
                     self.rust_name_override(&op.extensions, &pointer).unwrap_or_else(|| naming::field_name(&id));
@@ -142,7 +153,7 @@ impl<'a> Lowerer<'a> {
                     method_name,
                     with_response,
                     locals,
-                    http_method: method.to_ascii_uppercase(),
+                    http_method,
                     path: path.clone(),
                     fixed_query: fixed_query.clone(),
                     accept,
@@ -278,6 +289,13 @@ impl<'a> Lowerer<'a> {
         };
         let param = shared;
         let (data, location, style, allow_reserved) = match param {
+            // A whole query string is an object's pairs, as a form style query parameter
+            // exploded writes them (JSON content aside, which goes as its text).
+            openapiv3::Parameter::Query { parameter_data, .. }
+                if parameter_data.extensions.contains_key(QUERYSTRING) =>
+            {
+                (parameter_data, ParamLocation::Query, ParamStyle::Form, false)
+            }
             openapiv3::Parameter::Query { parameter_data, style, allow_reserved, .. } => {
                 let style = match style {
                     openapiv3::QueryStyle::Form => ParamStyle::Form,
@@ -303,7 +321,9 @@ impl<'a> Lowerer<'a> {
             }
         };
         // Form style explodes by default, the others do not; `deepObject` is defined exploded only.
-        let explode = style == ParamStyle::DeepObject || data.explode.unwrap_or(style == ParamStyle::Form);
+        let query_string = data.extensions.contains_key(QUERYSTRING);
+        let explode =
+            query_string || style == ParamStyle::DeepObject || data.explode.unwrap_or(style == ParamStyle::Form);
         let hint = naming::type_name(&format!("{type_stem} {}", data.name));
         let schema_pointer = join(&pointer, &["schema"]);
         let site = Site { pointer: schema_pointer.clone(), name_hint: &hint };
@@ -346,6 +366,7 @@ impl<'a> Lowerer<'a> {
             explode,
             allow_reserved,
             json,
+            query_string,
             default,
         })
     }
@@ -488,7 +509,15 @@ impl<'a> Lowerer<'a> {
                 .find(|(media_type, _)| encoding(media_type) == Encoding::Json)
                 .and_then(|(_, media)| media.schema.as_ref())
                 .is_some_and(|schema| self.takes_null(schema));
-            out.insert(status, Response { outcome: Outcome::of(status, &statuses), doc, content, nullable_json });
+            // OpenAPI 3.2's `itemSchema` of a JSON Lines body: the type of each line.
+            let items = response
+                .content
+                .iter()
+                .filter(|(media, m)| is_json_lines(media) && m.extensions.contains_key(ITEM_SCHEMA))
+                .map(|(media, _)| media.clone())
+                .collect();
+            let outcome = Outcome::of(status, &statuses);
+            out.insert(status, Response { outcome, doc, content, nullable_json, items });
         }
         out
     }
@@ -936,8 +965,9 @@ fn is_event_stream(media_type: &str) -> bool {
 }
 
 /// The stream methods of an operation: for each of its body methods (`bases`, each with the
-/// media type it sends), `{method}_byte_stream` when its success body is binary, and
-/// `{method}_stream` when a success response may be a `text/event-stream`.
+/// media type it sends), `{method}_byte_stream` when its success body is binary,
+/// `{method}_stream` when a success response may be a `text/event-stream`, and for JSON Lines
+/// with an item schema `{method}_stream` too (`{method}_lines` beside events).
 fn stream_methods(
     responses: &IndexMap<Status, Response>,
     success: &Success,
@@ -958,15 +988,28 @@ fn stream_methods(
             },
             sentinel,
         });
+    // OpenAPI 3.2's `itemSchema` of a JSON Lines body: its items, one a line.
+    let lines = responses
+        .values()
+        .filter(|response| response.outcome == Outcome::Success)
+        .flat_map(|response| response.items.iter().filter_map(|media| Some((media, response.content.get(media)?))))
+        .next()
+        .map(|(media, item)| StreamKind::JsonLines { item: item.clone(), media_type: media.clone() });
     let bytes = (*success == Success::Single(SuccessBody::Bytes)).then_some(StreamKind::Bytes);
+    let both = events.is_some() && lines.is_some();
     let mut out = Vec::new();
-    for kind in bytes.into_iter().chain(events) {
-        let suffix = if kind == StreamKind::Bytes { "byte_stream" } else { "stream" };
-        // Bytes are read as the buffered method reads them; events are asked for alone, or a
-        // server offering JSON too could answer JSON.
-        let accept = match kind {
+    for kind in bytes.into_iter().chain(events).chain(lines) {
+        let suffix = match kind {
+            StreamKind::Bytes => "byte_stream",
+            StreamKind::JsonLines { .. } if both => "lines",
+            _ => "stream",
+        };
+        // Bytes are read as the buffered method reads them; events and lines are asked for
+        // alone, or a server offering JSON too could answer JSON.
+        let accept = match &kind {
             StreamKind::Bytes => accept.unwrap_or("*/*").to_owned(),
             StreamKind::Events { .. } => "text/event-stream".to_owned(),
+            StreamKind::JsonLines { media_type, .. } => media_type.clone(),
         };
         for (base, media) in bases {
             out.push(StreamMethod {
@@ -1111,6 +1154,67 @@ fn path_template_names(path: &str) -> Vec<&str> {
     path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
 }
 
+/// An operation of a method other than the fixed eight (OpenAPI 3.2's `query` and
+/// `additionalOperations`), which normalizing moved to the path item's [`OPERATIONS`].
+pub(super) struct ExtraOperation {
+    /// Its path key.
+    path: String,
+    /// The method as it is sent (`QUERY`, `COPY`).
+    method: String,
+    /// The method in lower case, as the fixed ones are keyed.
+    key: String,
+    /// Where it was written.
+    pointer: String,
+    /// The operation, or why openapiv3 could not read it.
+    operation: Result<openapiv3::Operation, String>,
+}
+
+impl ExtraOperation {
+    /// The method in lower case, as the fixed ones are keyed.
+    pub(super) fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+/// The stack of the thread reading operations (as the typed stage's, for the same reason).
+const DESERIALIZE_STACK: usize = 32 << 20;
+
+/// The operations of other methods in every path item of `doc`, read with openapiv3.
+pub(super) fn extra_operations(doc: &openapiv3::OpenAPI) -> Vec<ExtraOperation> {
+    let read = || {
+        let mut out = Vec::new();
+        for (path, item) in &doc.paths.paths {
+            let ReferenceOr::Item(item) = item else { continue };
+            let Some(serde_json::Value::Array(entries)) = item.extensions.get(OPERATIONS) else { continue };
+            for entry in entries {
+                let text =
+                    |key: &str| entry.get(key).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+                let value = entry.get("operation").cloned().unwrap_or_default();
+                out.push(ExtraOperation {
+                    path: path.clone(),
+                    method: text("method"),
+                    key: text("method").to_ascii_lowercase(),
+                    pointer: text("pointer"),
+                    operation: serde_json::from_value(value).map_err(|e| e.to_string()),
+                });
+            }
+        }
+        out
+    };
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new().stack_size(DESERIALIZE_STACK).spawn_scoped(scope, read);
+        worker.ok().and_then(|worker| worker.join().ok()).unwrap_or_default()
+    })
+}
+
+/// The operations of other methods on the path `path`, each with the one it could be read as.
+pub(super) fn extra_of<'a>(
+    extra: &'a [ExtraOperation],
+    path: &'a str,
+) -> impl Iterator<Item = (&'a ExtraOperation, &'a openapiv3::Operation)> {
+    extra.iter().filter(move |e| e.path == path).filter_map(|e| Some((e, e.operation.as_ref().ok()?)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1150,7 +1254,7 @@ mod tests {
 
     fn response(content: &[&str]) -> Response {
         let content = content.iter().map(|m| ((*m).to_owned(), TypeRef::Scalar(Scalar::String))).collect();
-        Response { outcome: Outcome::Other, doc: None, content, nullable_json: false }
+        Response { outcome: Outcome::Other, doc: None, content, nullable_json: false, items: Vec::new() }
     }
 
     /// A status as the spec writes it (`200`, `4XX`, `default`).
