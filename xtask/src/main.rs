@@ -59,11 +59,10 @@ enum Task {
         /// The tiers to run (default: all, in that order).
         tiers: Vec<String>,
     },
-    /// Compile the runtime crate with the combinations of its parts a generated crate can have
-    /// (cargo-hack, installed when missing).
+    /// Compile the runtime crate with the combinations of its parts a generated crate can have.
     Parts,
     /// Check a large spec's crate (nexus) with each of its cargo features on its own and all
-    /// together, warnings denied (cargo-hack, installed when missing).
+    /// together, warnings denied.
     Tags,
     /// Check a sample of generated crates (Creatify's and three small specs' of ../shared/specs)
     /// with their dependencies resolved afresh, as a user's new project resolves them, under
@@ -337,7 +336,13 @@ fn tiers() -> Vec<Tier> {
                     &[],
                 ),
                 cargo(&["doc", "--no-deps", "--all-features", "-p", "creatify"], &[("RUSTDOCFLAGS", "-D warnings")]),
-                cargo(&["package", "-p", "creatify", "--allow-dirty"], &[]),
+                // The package's manifest and its files; `fresh` builds the crate on its own, so
+                // verifying (a build of every dependency again, a minute) would add nothing.
+                cargo(&["package", "-p", "creatify", "--allow-dirty", "--no-verify"], &[]),
+                Check::Task {
+                    name: "every file of generated/creatify is in its package",
+                    run: package_holds_every_file,
+                },
             ],
         },
         Tier {
@@ -411,6 +416,54 @@ fn tiers() -> Vec<Tier> {
             checks: vec![Check::Task { name: "cargo xtask tags", run: tags::run }],
         },
     ]
+}
+
+/// Whether `cargo package --list` of the Creatify crate names every file of generated/creatify
+/// (what a packaged build needs; `fresh` builds the folder itself).
+fn package_holds_every_file() -> ExitCode {
+    let root = xtask::project_root();
+    let output = Command::new(xtask::cargo())
+        .args(["package", "--list", "--allow-dirty", "-p", "creatify"])
+        .current_dir(&root)
+        .output();
+    let listed = match output {
+        Ok(output) if output.status.success() => String::from_utf8_lossy(&output.stdout).into_owned(),
+        Ok(output) => {
+            eprintln!("cargo package --list failed:\n{}", String::from_utf8_lossy(&output.stderr));
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("cannot run cargo: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let listed: std::collections::BTreeSet<&str> = listed.lines().collect();
+    let crate_dir = root.join("generated").join("creatify");
+    let mut missing = Vec::new();
+    let mut folders = vec![crate_dir.clone()];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.file_name().is_some_and(|name| name == "target") {
+                continue;
+            }
+            if path.is_dir() {
+                folders.push(path);
+            } else if let Ok(relative) = path.strip_prefix(&crate_dir) {
+                let relative = relative.to_string_lossy().replace('\\', "/");
+                if !listed.contains(relative.as_str()) {
+                    missing.push(relative);
+                }
+            }
+        }
+    }
+    if missing.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("the package of generated/creatify leaves out: {}", missing.join(", "));
+        ExitCode::FAILURE
+    }
 }
 
 /// `cargo test` of every workspace member that a plain `cargo test` leaves out: the crates a
