@@ -84,15 +84,17 @@ fn methods_with(api: &Api, detail: Detail, keep: impl Fn(&Operation) -> bool) ->
 /// The methods `reqwest::Method` names by a constant; others are made from their names.
 const STANDARD_METHODS: &[&str] = &["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT"];
 
-/// The `reqwest::Method` of `name`: a constant, or made from the name (normalizing checked it
-/// is a token, which `from_bytes` takes).
+/// The `reqwest::Method` of `name`: a constant, or made from the name. Normalizing checked it
+/// is a token, which `from_bytes` takes; were it refused all the same, the call would be a
+/// configuration error, never another method sent.
 fn http_method(name: &str) -> TokenStream {
     if STANDARD_METHODS.contains(&name) {
         let name = format_ident!("{name}");
         return quote! { reqwest::Method::#name };
     }
-    let name = proc_macro2::Literal::byte_string(name.as_bytes());
-    quote! { reqwest::Method::from_bytes(#name).unwrap_or(reqwest::Method::POST) }
+    let bytes = proc_macro2::Literal::byte_string(name.as_bytes());
+    let message = format!("the HTTP method {name} is not valid: {{e}}");
+    quote! { reqwest::Method::from_bytes(#bytes).map_err(|e| Error::config(format!(#message)))? }
 }
 
 /// What a method without a `_with_response` twin returns in place of the success body.
