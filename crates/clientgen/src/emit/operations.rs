@@ -93,8 +93,8 @@ fn http_method(name: &str) -> TokenStream {
         return quote! { reqwest::Method::#name };
     }
     let bytes = proc_macro2::Literal::byte_string(name.as_bytes());
-    let message = format!("the HTTP method {name} is not valid: {{e}}");
-    quote! { reqwest::Method::from_bytes(#bytes).map_err(|e| Error::config(format!(#message)))? }
+    let message = format!("the HTTP method {name} is not a valid token");
+    quote! { reqwest::Method::from_bytes(#bytes).map_err(|_| Error::config(#message))? }
 }
 
 /// What a method without a `_with_response` twin returns in place of the success body.
